@@ -1,0 +1,190 @@
+#pragma once
+// Declaration AST of a rule file: what the author wrote, with a source range everywhere,
+// before any name is resolved. The checker (dsl/check) turns a set of these files into the
+// checked ruleset model (dsl/model). Free of Boost types: only the parser sees Spirit.
+//
+// The surface syntax is documented in docs/rule-language.md.
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "dsl/ast/expr.hpp"
+
+namespace eco::dsl::ast {
+
+// A name as written (identifier, rule id, requirement id, enum value) and where.
+struct Name {
+  std::string text;
+  SourceRange range{};
+};
+
+// A string literal's decoded value and where it was written.
+struct Text {
+  std::string value;
+  SourceRange range{};
+};
+
+// A type as written: `int`, `county`, `list<string>`, `map<string, int>`.
+struct TypeRef {
+  Name name;
+  std::vector<TypeRef> args;
+  SourceRange range{};
+};
+
+// ruleset jinzhong "晋中市“十四五”生态环境保护规划"
+struct RulesetHeader {
+  Name id;
+  Text title;
+  SourceRange range{};
+};
+
+// include "schema.rules"   (path relative to the including file)
+struct Include {
+  Text path;
+  SourceRange range{};
+};
+
+// enum industry "行业" { coking "焦化", steel "钢铁" }   or   enum county { "榆次区", ... }
+struct EnumValueDecl {
+  Name value;                  // identifier or string literal's value
+  std::optional<Text> label;   // Chinese label
+  SourceRange range{};
+};
+struct EnumDecl {
+  Name name;
+  std::optional<Text> title;
+  std::vector<EnumValueDecl> values;
+  SourceRange range{};
+};
+
+// enterprise_id: ref enterprise as enterprise reverse facilities "所属企业"
+struct RefSpec {
+  Name target;                   // referenced record type
+  std::optional<Name> nav;       // navigation name on this record (`f.enterprise`)
+  std::optional<Name> reverse;   // list on the target (`e.facilities`)
+  SourceRange range{};
+};
+
+// name[?]: type [key] "description"      or     name[?]: ref target ... "description"
+struct FieldDecl {
+  Name name;
+  bool optional = false;
+  std::optional<TypeRef> type;   // absent for a reference (its type is the target's key type)
+  std::optional<RefSpec> ref;
+  bool key = false;
+  std::optional<Text> description;
+  SourceRange range{};
+};
+
+// record facility "生产/产污设施" { ...fields... }
+struct RecordDecl {
+  Name name;
+  std::optional<Text> title;
+  std::vector<FieldDecl> fields;
+  SourceRange range{};
+};
+
+// One value of a parameter: a constant, or (dated) the value in force from a date on.
+struct ParamValue {
+  std::optional<Expr> effective_from;  // dated parameters only
+  Expr value;
+  std::optional<Text> source;
+  std::optional<Name> confidence;      // high | medium | unverified
+  SourceRange range{};
+};
+
+// param coking_ule_deadline: date = 2022-10-31 source "规划 三(三)1" confidence high
+// param truck_min_standard: int by date { 2021-01-01: 5 source "..." ... }
+struct ParamDecl {
+  Name name;
+  TypeRef type;
+  bool dated = false;
+  std::vector<ParamValue> values;      // exactly one unless dated
+  std::optional<Text> description;
+  SourceRange range{};
+};
+
+// A message template: literal text with {expr} holes. `{{` and `}}` stand for braces.
+struct TemplatePart {
+  std::variant<std::string, Expr> part;
+};
+struct MessageTemplate {
+  Name lang;                           // zh | en
+  Text text;                           // the literal as written
+  std::vector<TemplatePart> parts;     // parsed holes
+  SourceRange range{};
+};
+
+// for f in facility          /     for v in e.vehicles
+struct Binding {
+  Name var;
+  Expr source;
+  SourceRange range{};
+};
+
+struct Citation {
+  Text section;   // e.g. 三(三)1
+  Text quote;     // the plan's own words
+  SourceRange range{};
+};
+
+struct RuleDecl {
+  Name id;
+  Text title;                          // Chinese title
+  std::optional<Text> title_en;        // `en "..."`
+  std::vector<Name> requirements;      // catalogue ids, e.g. AIR-03
+  std::vector<Citation> citations;
+  std::optional<Name> severity;        // critical high medium low advice
+  std::vector<Binding> bindings;
+  std::optional<Expr> when;            // applicability
+  std::optional<Expr> deadline;        // a date or a date parameter
+  std::optional<Expr> require;         // the requirement itself
+  std::vector<MessageTemplate> messages;
+  std::optional<Text> remedy;          // what compliance looks like (optional free text)
+  SourceRange range{};
+};
+
+// given facility { id: "CO-1", kind: "coke_oven", ule_completed_on: 2022-11-15 }
+struct FieldValue {
+  Name field;
+  Expr value;
+  SourceRange range{};
+};
+struct GivenRecord {
+  Name record;
+  std::vector<FieldValue> fields;
+  SourceRange range{};
+};
+
+// expect violation on CO-1
+struct Expectation {
+  Name verdict;   // violation late unknown upcoming pass not_applicable waived
+  Name subject;   // key of the subject record (bare token or string literal)
+  SourceRange range{};
+};
+
+// test AIR-03 "finished two weeks late" { as_of ...  given ...  expect ... }
+struct TestDecl {
+  Name rule;
+  Text name;
+  std::optional<Expr> as_of;
+  std::vector<GivenRecord> given;
+  std::vector<Expectation> expectations;
+  SourceRange range{};
+};
+
+using Decl = std::variant<EnumDecl, RecordDecl, ParamDecl, RuleDecl, TestDecl>;
+
+// One parsed rule file.
+struct File {
+  std::uint32_t source = 0;            // SourceId in the SourceManager
+  std::optional<RulesetHeader> header;
+  std::vector<Include> includes;
+  std::vector<Decl> decls;
+};
+
+// Multi-line dump of a file's declarations for parser tests (expressions via ast::dump).
+std::string dump(const File& f);
+
+}  // namespace eco::dsl::ast

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages EcoAudit builds and tests with. Idempotent: packages already
+# present are not fetched again, and apt's index is refreshed only when something is missing.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config python3
+  libboost-dev               # Spirit X3, Geometry
+  libsqlitecpp-dev libsqlite3-dev
+  libspdlog-dev libfmt-dev
+  libpugixml-dev nlohmann-json3-dev libcli11-dev
+  libkainjow-mustache-dev libxlsxwriter-dev
+  libre2-dev libssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang                      # libFuzzer targets (optional build)
+  time                       # GNU time for peak-memory figures in benchmarks
+)
+if [[ ${ECOAUDIT_WITH_BROWSER:-0} == 1 ]]; then PACKAGES+=(chromium); fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then exit 0; fi
+
+SUDO=""
+if [[ $(id -u) != 0 ]]; then SUDO=sudo; fi
+echo "install-deps: installing ${missing[*]}" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
