@@ -1,0 +1,53 @@
+#pragma once
+// The catalogue of diagnostic codes. Codes are stable: tests and tools match on them, so a
+// code is never renumbered or reused; wording may change. docs/diagnostics.md explains each.
+//   P  parse and encoding        N  names (resolution)        T  types
+//   D  declarations and rules    W  warnings about rules that are legal but risky
+namespace eco::dsl::code {
+
+// Parse (owned by dsl/parser).
+inline constexpr const char* kSyntax = "P001";            // unexpected text; "expected ..."
+inline constexpr const char* kInvalidUtf8 = "P002";       // invalid UTF-8 byte sequence
+inline constexpr const char* kTooDeep = "P003";           // nesting deeper than the limit
+inline constexpr const char* kUnterminatedString = "P004";
+inline constexpr const char* kBadEscape = "P005";         // invalid escape in a string
+inline constexpr const char* kBadNumber = "P006";         // number literal out of range
+inline constexpr const char* kBadDate = "P007";           // date literal naming no real day
+inline constexpr const char* kReservedWord = "P008";      // CEL reserved word used as a name
+inline constexpr const char* kBadTemplate = "P009";       // malformed {..} hole in a message
+inline constexpr const char* kInclude = "P010";           // include not found, unreadable, cyclic
+inline constexpr const char* kFileTooLarge = "P011";      // input larger than the reader accepts
+
+// Names (owned by dsl/check).
+inline constexpr const char* kUnknownRecord = "N001";
+inline constexpr const char* kUnknownField = "N002";      // with "did you mean"
+inline constexpr const char* kUnknownName = "N003";       // variable / parameter / function
+inline constexpr const char* kDuplicate = "N004";         // duplicate declaration (record, field, enum, param)
+inline constexpr const char* kDuplicateRule = "N005";
+inline constexpr const char* kUnknownEnumValue = "N006";
+inline constexpr const char* kUnknownType = "N007";
+inline constexpr const char* kUnknownRequirement = "N008"; // not in the plan catalogue
+inline constexpr const char* kTestUnknownRule = "N009";
+inline constexpr const char* kTestUnknownSubject = "N010";
+
+// Types (owned by dsl/check).
+inline constexpr const char* kTypeMismatch = "T001";
+inline constexpr const char* kNotBool = "T002";           // condition is not bool
+inline constexpr const char* kDeadlineNotDate = "T003";
+inline constexpr const char* kNoOverload = "T004";
+inline constexpr const char* kParamValueType = "T005";
+
+// Declarations (owned by dsl/check).
+inline constexpr const char* kParamNoSource = "D001";
+inline constexpr const char* kMissingClause = "D002";     // e.g. a rule without require / for
+inline constexpr const char* kBadSeverity = "D003";
+inline constexpr const char* kBadConfidence = "D004";
+inline constexpr const char* kBadReference = "D005";      // ref to a record without a key, ...
+inline constexpr const char* kDatedOrder = "D006";        // dated entries out of order
+inline constexpr const char* kRepeatedClause = "D007";
+inline constexpr const char* kBadVerdict = "D008";
+
+// Warnings (owned by dsl/check).
+inline constexpr const char* kUnguardedOptional = "W001"; // optional field read without has()/default
+
+}  // namespace eco::dsl::code

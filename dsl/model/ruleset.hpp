@@ -1,0 +1,143 @@
+#pragma once
+// The checked ruleset: what `ecoaudit check` proves sound and every later stage consumes
+// without re-checking. Expressions stay ASTs; the checker's results (each node's type, what
+// each name and selection refers to) live in side tables keyed by node id, after cel-cpp's
+// CheckedExpr, so the evaluator compiles them without looking anything up by name.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "dsl/ast/expr.hpp"
+#include "dsl/model/schema.hpp"
+
+namespace eco::dsl::model {
+
+enum class Severity : std::uint8_t { advice, low, medium, high, critical };
+enum class Confidence : std::uint8_t { high, medium, unverified };
+enum class Verdict : std::uint8_t { violation, late, unknown, upcoming, pass, not_applicable, waived };
+
+std::string_view to_string(Severity);
+std::string_view to_string(Confidence);
+std::string_view to_string(Verdict);
+std::optional<Severity> parse_severity(std::string_view);
+std::optional<Confidence> parse_confidence(std::string_view);
+std::optional<Verdict> parse_verdict(std::string_view);
+
+// What a name or a selection in a checked expression refers to.
+struct Ref {
+  enum class Kind : std::uint8_t {
+    variable,     // a `for` binding (slot = binding index) or a comprehension variable
+    param,        // a parameter (index into Ruleset::params)
+    field,        // record field (record, field)
+    nav,          // reference navigation f.enterprise (record, field holding the key)
+    reverse,      // reverse list e.vehicles (record = parent, index = reverse list index)
+    enum_value,   // an enum value written as a string compared with an enum (enum_index, value)
+    function,     // a function overload (name in `name`, overload id in `name` too)
+  } kind;
+  std::uint32_t record = 0;
+  std::uint32_t index = 0;
+  std::string name;
+};
+
+struct CheckedExpr {
+  ast::Expr expr;
+  std::unordered_map<ast::ExprId, Type> types;
+  std::unordered_map<ast::ExprId, Ref> refs;
+  // Optional fields this expression may read without a guard (record, field): an evaluation
+  // that finds one missing yields `unknown` naming it.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> optional_reads;
+};
+
+struct ParamEntry {
+  std::optional<Date> from;     // dated parameters: in force from this day
+  CheckedExpr value;            // a constant expression of the parameter's type
+  std::string source;
+  Confidence confidence = Confidence::high;
+  SourceRange range{};
+};
+
+struct Param {
+  std::string name;
+  Type type;
+  bool dated = false;
+  std::vector<ParamEntry> entries;  // dated: ascending by `from`
+  std::string description;
+  SourceRange range{};
+};
+
+struct Binding {
+  std::string var;
+  std::uint32_t record = 0;                // record type bound
+  std::optional<CheckedExpr> source;       // null: all records of the type; else a list of them
+  SourceRange range{};
+};
+
+struct MessagePart {
+  std::string text;                        // literal text, or empty when `expr` is set
+  std::optional<CheckedExpr> expr;
+};
+struct Message {
+  std::string lang;                        // "zh" | "en"
+  std::vector<MessagePart> parts;
+};
+
+struct Citation {
+  std::string section;
+  std::string quote;
+};
+
+struct Rule {
+  std::string id;
+  std::string title_zh;
+  std::string title_en;
+  std::vector<std::string> requirements;
+  std::vector<Citation> citations;
+  Severity severity = Severity::medium;
+  std::vector<Binding> bindings;           // the last one is the subject
+  std::optional<CheckedExpr> when;
+  std::optional<CheckedExpr> deadline;     // of type date
+  CheckedExpr require;
+  std::vector<Message> messages;
+  std::string remedy;
+  std::vector<std::uint32_t> params_used;  // indices into Ruleset::params
+  SourceRange range{};
+};
+
+struct GivenRecord {
+  std::uint32_t record = 0;
+  std::vector<std::pair<std::uint32_t, CheckedExpr>> fields;  // field index -> constant value
+  SourceRange range{};
+};
+
+struct Expectation {
+  Verdict verdict = Verdict::pass;
+  std::string subject_key;
+  SourceRange range{};
+};
+
+struct RuleTest {
+  std::uint32_t rule = 0;
+  std::string name;
+  std::optional<Date> as_of;
+  std::vector<GivenRecord> given;
+  std::vector<Expectation> expectations;
+  SourceRange range{};
+};
+
+struct Ruleset {
+  std::string id;
+  std::string title;
+  Schema schema;
+  std::vector<Param> params;
+  std::vector<Rule> rules;
+  std::vector<RuleTest> tests;
+  std::vector<std::string> files;          // paths of the files read, in load order
+  std::string sha256;                      // of the files' contents, in load order
+
+  const Rule* find_rule(std::string_view id) const;
+  const Param* find_param(std::string_view name) const;
+};
+
+}  // namespace eco::dsl::model
