@@ -140,6 +140,7 @@ struct RuleDecl {
   std::optional<Expr> when;            // applicability
   std::optional<Expr> deadline;        // a date or a date parameter
   std::optional<Expr> require;         // the requirement itself
+  std::optional<Expr> met_on;          // the day the requirement was met (late vs pass)
   std::vector<MessageTemplate> messages;
   std::optional<Text> remedy;          // what compliance looks like (optional free text)
   SourceRange range{};
