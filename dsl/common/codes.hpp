@@ -46,6 +46,8 @@ inline constexpr const char* kBadReference = "D005";      // ref to a record wit
 inline constexpr const char* kDatedOrder = "D006";        // dated entries out of order
 inline constexpr const char* kRepeatedClause = "D007";
 inline constexpr const char* kBadVerdict = "D008";
+inline constexpr const char* kBadKey = "D009";            // optional key field, or a type no key can have
+inline constexpr const char* kNotConstant = "D010";       // a parameter value / test date that is not a constant
 
 // Warnings (owned by dsl/check).
 inline constexpr const char* kUnguardedOptional = "W001"; // optional field read without has()/default

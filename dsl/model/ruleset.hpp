@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -28,13 +29,16 @@ std::optional<Verdict> parse_verdict(std::string_view);
 // What a name or a selection in a checked expression refers to.
 struct Ref {
   enum class Kind : std::uint8_t {
-    variable,     // a `for` binding (slot = binding index) or a comprehension variable
+    variable,     // a variable, index = its slot in the evaluation frame: slots 0..n-1 are
+                  // the rule's n `for` bindings, slots n.. the comprehension variables by
+                  // nesting (iteration variable, then accumulator, per comprehension level)
     param,        // a parameter (index into Ruleset::params)
     field,        // record field (record, field)
     nav,          // reference navigation f.enterprise (record, field holding the key)
     reverse,      // reverse list e.vehicles (record = parent, index = reverse list index)
     enum_value,   // an enum value written as a string compared with an enum (enum_index, value)
-    function,     // a function overload (name in `name`, overload id in `name` too)
+    function,     // a function call: `name` is the overload id when exactly one overload
+                  // matches (e.g. "add_int64", "less_date"), else the function name (dyn args)
   } kind;
   std::uint32_t record = 0;
   std::uint32_t index = 0;
@@ -99,6 +103,7 @@ struct Rule {
   std::optional<CheckedExpr> when;
   std::optional<CheckedExpr> deadline;     // of type date
   CheckedExpr require;
+  std::optional<CheckedExpr> met_on;      // of type date: when the requirement was met
   std::vector<Message> messages;
   std::string remedy;
   std::vector<std::uint32_t> params_used;  // indices into Ruleset::params
@@ -126,6 +131,13 @@ struct RuleTest {
   SourceRange range{};
 };
 
+// One row of the ruleset's requirement catalogue (requirements.txt beside ruleset.rules).
+struct Requirement {
+  std::string id;                          // "AIR-03"
+  std::string mode;                        // "S", "A", "S, A", "I", ...
+  std::string title;
+};
+
 struct Ruleset {
   std::string id;
   std::string title;
@@ -135,6 +147,7 @@ struct Ruleset {
   std::vector<RuleTest> tests;
   std::vector<std::string> files;          // paths of the files read, in load order
   std::string sha256;                      // of the files' contents, in load order
+  std::vector<Requirement> catalogue;      // empty when the ruleset declares none
 
   const Rule* find_rule(std::string_view id) const;
   const Param* find_param(std::string_view name) const;

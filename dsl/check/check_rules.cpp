@@ -1,0 +1,233 @@
+// Pass 5: rules. The bindings are resolved in order (each sees the ones before it), then every
+// expression of the rule is typed in that scope: `when` and `require` must be bool, a deadline
+// a date. The checked expressions and what they use go into the model for the evaluator.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "dsl/check/context.hpp"
+#include "dsl/check/suggest.hpp"
+#include "dsl/check/typecheck.hpp"
+#include "dsl/common/codes.hpp"
+
+namespace eco::dsl::check {
+
+using model::Kind;
+using model::Type;
+
+namespace {
+
+std::vector<std::string> record_names(const model::Schema& s) {
+  std::vector<std::string> out;
+  for (const auto& r : s.records) out.push_back(r.name);
+  return out;
+}
+
+bool names_variable_or_param(const Context& ctx, const std::vector<Variable>& vars, const std::string& n) {
+  for (const auto& v : vars)
+    if (v.name == n) return true;
+  return ctx.rs.find_param(n) != nullptr;
+}
+
+struct RuleChecker {
+  RuleChecker(Context& c, const ast::RuleDecl& r) : ctx(c), rd(r) {}
+
+  Context& ctx;
+  const ast::RuleDecl& rd;
+  model::Rule rule;
+  std::vector<Variable> vars;
+  bool bindings_ok = true;
+
+  void requirements() {
+    for (const auto& req : rd.requirements) {
+      rule.requirements.push_back(req.text);
+      if (!ctx.has_catalogue || ctx.catalogue_index.count(req.text)) continue;
+      auto& d = ctx.diags.error(code::kUnknownRequirement, req.range,
+                                fmt::format("requirement '{}' is not in the catalogue {}", req.text,
+                                            ctx.catalogue_path));
+      std::vector<std::string> ids;
+      for (const auto& r : ctx.rs.catalogue) ids.push_back(r.id);
+      if (auto s = closest(req.text, ids)) add_note(d, fmt::format("did you mean '{}'?", *s));
+    }
+  }
+
+  void severity() {
+    if (!rd.severity) return;  // medium by default
+    if (auto s = model::parse_severity(rd.severity->text)) {
+      rule.severity = *s;
+      return;
+    }
+    auto& d = ctx.diags.error(code::kBadSeverity, rd.severity->range,
+                              fmt::format("unknown severity '{}'", rd.severity->text));
+    auto s = closest(rd.severity->text, {"critical", "high", "medium", "low", "advice"});
+    add_note(d, s ? fmt::format("did you mean '{}'? (critical, high, medium, low or advice)", *s)
+                  : std::string("write critical, high, medium, low or advice"));
+  }
+
+  void bindings() {
+    if (rd.bindings.empty()) {
+      auto& d = ctx.diags.error(code::kMissingClause, rd.id.range,
+                                fmt::format("rule '{}' has no `for` binding", rd.id.text));
+      add_note(d, "say what the rule gives a verdict on, e.g. `for f in facility`");
+      bindings_ok = false;
+    }
+    std::map<std::string, SourceRange> seen;
+    for (std::size_t i = 0; i < rd.bindings.size(); ++i) {
+      const ast::Binding& b = rd.bindings[i];
+      model::Binding mb;
+      mb.var = b.var.text;
+      mb.range = b.range;
+      auto [it, fresh] = seen.emplace(b.var.text, b.var.range);
+      if (!fresh) {
+        auto& d = ctx.diags.error(code::kDuplicate, b.var.range,
+                                  fmt::format("variable '{}' is already bound in this rule", b.var.text));
+        add_note(d, "first bound here", it->second);
+      }
+      const model::RecordType* rt = nullptr;
+      const auto* id = b.source.as<ast::Ident>();
+      if (id && !names_variable_or_param(ctx, vars, id->name)) {
+        rt = ctx.rs.schema.find_record(id->name);
+        if (!rt) {
+          auto& d = ctx.diags.error(code::kUnknownRecord, b.source.range,
+                                    fmt::format("unknown record type '{}'", id->name));
+          if (auto s = closest(id->name, record_names(ctx.rs.schema)))
+            add_note(d, fmt::format("did you mean '{}'?", *s));
+        }
+      } else {
+        ExprChecker checker(ctx, vars, ExprOptions{false, false, "a `for` binding"});
+        model::CheckedExpr src = checker.check(b.source);
+        Type t = root_type(src);
+        if (t.is(Kind::list) && !t.params.empty() && t.params[0].is(Kind::record)) {
+          rt = t.params[0].record_type;
+        } else if (!t.is(Kind::error)) {
+          auto& d = ctx.diags.error(code::kTypeMismatch, b.source.range,
+                                    fmt::format("a `for` binding ranges over a record type or a list of records, not {}",
+                                                model::to_string(t)));
+          if (t.is(Kind::record)) add_note(d, "a navigation names one record: use it directly in the expressions");
+        }
+        mb.source = std::move(src);
+      }
+      if (!rt) bindings_ok = false;
+      mb.record = rt ? rt->index : 0;
+      vars.push_back({mb.var, rt ? Type::record(rt) : Type::of(Kind::error), static_cast<std::uint32_t>(i)});
+      rule.bindings.push_back(std::move(mb));
+    }
+  }
+
+  model::CheckedExpr expr(const ast::Expr& e, const char* what, bool warn_optional) {
+    ExprOptions opts;
+    opts.warn_optional = warn_optional;
+    opts.what = what;
+    ExprChecker checker(ctx, vars, opts);
+    return checker.check(e);
+  }
+
+  void conditions() {
+    if (rd.when) {
+      rule.when = expr(*rd.when, "`when`", true);
+      Type t = root_type(*rule.when);
+      if (!t.is(Kind::bool_) && !t.is(Kind::dyn) && !t.is(Kind::error))
+        ctx.diags.error(code::kNotBool, rd.when->range,
+                        fmt::format("the `when` condition must be bool, not {}", model::to_string(t)));
+    }
+    if (rd.deadline) {
+      rule.deadline = expr(*rd.deadline, "`deadline`", true);
+      Type t = root_type(*rule.deadline);
+      if (!t.is(Kind::date) && !t.is(Kind::dyn) && !t.is(Kind::error)) {
+        auto& d = ctx.diags.error(code::kDeadlineNotDate, rd.deadline->range,
+                                  fmt::format("the deadline must be a date, not {}", model::to_string(t)));
+        add_note(d, "write a date (2022-10-31), a date parameter, or a date field");
+      }
+    }
+    if (!rd.require) {
+      auto& d = ctx.diags.error(code::kMissingClause, rd.id.range,
+                                fmt::format("rule '{}' has no `require` clause", rd.id.text));
+      add_note(d, "state the requirement: `require <bool expression that holds when the subject complies>`");
+    } else {
+      rule.require = expr(*rd.require, "`require`", true);
+      Type t = root_type(rule.require);
+      if (!t.is(Kind::bool_) && !t.is(Kind::dyn) && !t.is(Kind::error))
+        ctx.diags.error(code::kNotBool, rd.require->range,
+                        fmt::format("the `require` condition must be bool, not {}", model::to_string(t)));
+    }
+  }
+
+  void messages() {
+    for (const auto& m : rd.messages) {
+      model::Message mm;
+      mm.lang = m.lang.text.empty() ? "zh" : m.lang.text;
+      for (const auto& part : m.parts) {
+        model::MessagePart mp;
+        if (const auto* text = std::get_if<std::string>(&part.part))
+          mp.text = *text;
+        else
+          mp.expr = expr(std::get<ast::Expr>(part.part), "a message hole", false);
+        mm.parts.push_back(std::move(mp));
+      }
+      rule.messages.push_back(std::move(mm));
+    }
+  }
+
+  void params_used() {
+    std::set<std::uint32_t> used;
+    auto scan = [&](const model::CheckedExpr& c) {
+      for (const auto& [id, ref] : c.refs)
+        if (ref.kind == model::Ref::Kind::param) used.insert(ref.index);
+    };
+    for (const auto& b : rule.bindings)
+      if (b.source) scan(*b.source);
+    if (rule.when) scan(*rule.when);
+    if (rule.deadline) scan(*rule.deadline);
+    scan(rule.require);
+    for (const auto& m : rule.messages)
+      for (const auto& p : m.parts)
+        if (p.expr) scan(*p.expr);
+    rule.params_used.assign(used.begin(), used.end());
+  }
+
+  model::Rule run() {
+    rule.id = rd.id.text;
+    rule.title_zh = rd.title.value;
+    rule.title_en = rd.title_en ? rd.title_en->value : "";
+    rule.range = rd.range;
+    rule.remedy = rd.remedy ? rd.remedy->value : "";
+    for (const auto& c : rd.citations) rule.citations.push_back({c.section.value, c.quote.value});
+    requirements();
+    severity();
+    bindings();
+    // With a binding unresolved every expression would only repeat that error.
+    if (bindings_ok) {
+      conditions();
+      messages();
+      params_used();
+    } else if (!rd.require) {
+      conditions();
+    }
+    return std::move(rule);
+  }
+};
+
+}  // namespace
+
+void check_rules(Context& ctx) {
+  std::map<std::string, SourceRange> seen;
+  for (const auto& f : ctx.files)
+    for (const auto& decl : f.decls) {
+      const auto* rd = std::get_if<ast::RuleDecl>(&decl);
+      if (!rd) continue;
+      auto [it, fresh] = seen.emplace(rd->id.text, rd->id.range);
+      RuleChecker rc(ctx, *rd);
+      model::Rule rule = rc.run();
+      if (!fresh) {
+        auto& d = ctx.diags.error(code::kDuplicateRule, rd->id.range,
+                                  fmt::format("rule '{}' is already declared", rd->id.text));
+        add_note(d, "first declared here", it->second);
+        continue;
+      }
+      ctx.rs.rules.push_back(std::move(rule));
+    }
+}
+
+}  // namespace eco::dsl::check
