@@ -1,0 +1,655 @@
+#include "dsl/cel/builtins.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include "dsl/cel/time.hpp"
+#include "dsl/common/utf8.hpp"
+
+namespace eco::dsl::cel::detail {
+
+namespace {
+
+constexpr double kTwo63 = 9223372036854775808.0;
+constexpr double kTwo64 = 18446744073709551616.0;
+constexpr std::int64_t kSecondsPerDay = 86400;
+
+Value overflow() { return Value::error(ErrorCode::overflow, "return error for overflow"); }
+Value range_error(std::string_view what) { return Value::error(ErrorCode::range, fmt::format("range error: {}", what)); }
+
+bool is(const Value& v, ValueKind k) { return v.kind() == k; }
+
+Value make_timestamp(std::int64_t s, std::int32_t n) {
+  if (!timestamp_in_range(s)) return range_error("timestamp out of range");
+  return Value::timestamp(s, n);
+}
+
+Value make_duration(std::int64_t s, std::int64_t n) {
+  Value d = Value::duration(s, n);
+  if (!duration_in_range(d.seconds(), d.nanos())) return range_error("duration out of range");
+  return d;
+}
+
+// Date ± whole days held in a duration.
+Value date_plus(const Value& d, const Value& dur, int sign) {
+  if (dur.nanos() != 0 || dur.seconds() % kSecondsPerDay != 0)
+    return Value::error(ErrorCode::invalid_argument, "a date moves by whole days only");
+  std::int64_t days = static_cast<std::int64_t>(d.as_date().days) + sign * (dur.seconds() / kSecondsPerDay);
+  if (days < std::numeric_limits<std::int32_t>::min() / 2 || days > std::numeric_limits<std::int32_t>::max() / 2)
+    return range_error("date out of range");
+  return Value::date(Date{static_cast<std::int32_t>(days)});
+}
+
+std::string format_double(double d) {
+  if (std::isnan(d)) return "NaN";
+  if (std::isinf(d)) return d > 0 ? "Infinity" : "-Infinity";
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof buf, d);
+  return std::string(buf, r.ptr);
+}
+
+// ---- size and strings ----
+
+Value fn_size(const Value* a, std::size_t, const Activation&) {
+  switch (a[0].kind()) {
+    case ValueKind::string: return Value::integer(static_cast<std::int64_t>(utf8::count_chars(a[0].text())));
+    case ValueKind::bytes: return Value::integer(static_cast<std::int64_t>(a[0].text().size()));
+    case ValueKind::list: return Value::integer(static_cast<std::int64_t>(a[0].list_size()));
+    case ValueKind::map: return Value::integer(static_cast<std::int64_t>(a[0].map_size()));
+    default: return no_overload("size");
+  }
+}
+
+bool texts(const Value* a, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i)
+    if (!is(a[i], ValueKind::string) && !is(a[i], ValueKind::enum_)) return false;
+  return true;
+}
+
+Value fn_contains(const Value* a, std::size_t n, const Activation&) {
+  if (!texts(a, n)) return no_overload("contains");
+  return Value::boolean(a[0].text().find(a[1].text()) != std::string_view::npos);
+}
+Value fn_starts_with(const Value* a, std::size_t n, const Activation&) {
+  if (!texts(a, n)) return no_overload("startsWith");
+  return Value::boolean(a[0].text().starts_with(a[1].text()));
+}
+Value fn_ends_with(const Value* a, std::size_t n, const Activation&) {
+  if (!texts(a, n)) return no_overload("endsWith");
+  return Value::boolean(a[0].text().ends_with(a[1].text()));
+}
+Value fn_matches(const Value* a, std::size_t n, const Activation&) {
+  if (!texts(a, n)) return no_overload("matches");
+  RE2 re(re2::StringPiece(a[1].text().data(), a[1].text().size()), RE2::Quiet);
+  if (!re.ok()) return Value::error(ErrorCode::invalid_argument, "invalid regular expression: " + re.error());
+  return Value::boolean(RE2::PartialMatch(re2::StringPiece(a[0].text().data(), a[0].text().size()), re));
+}
+
+// ---- conversions ----
+
+Value fn_int(const Value* a, std::size_t, const Activation&) {
+  const Value& v = a[0];
+  switch (v.kind()) {
+    case ValueKind::int_: return v;
+    case ValueKind::uint_:
+      if (v.as_uint() > static_cast<std::uint64_t>(INT64_MAX)) return range_error("uint out of int range");
+      return Value::integer(static_cast<std::int64_t>(v.as_uint()));
+    case ValueKind::double_: {
+      double d = v.as_double();
+      if (!(d > -kTwo63 && d < kTwo63)) return range_error("double out of int range");
+      return Value::integer(static_cast<std::int64_t>(d));
+    }
+    case ValueKind::string: {
+      std::string_view s = v.text();
+      std::int64_t out = 0;
+      auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+      if (r.ec != std::errc() || r.ptr != s.data() + s.size() || s.empty())
+        return Value::error(ErrorCode::conversion, fmt::format("cannot convert '{}' to int", s));
+      return Value::integer(out);
+    }
+    case ValueKind::timestamp: return Value::integer(v.seconds());
+    case ValueKind::date: return Value::integer(v.as_date().days);
+    default: return no_overload("int");
+  }
+}
+
+Value fn_uint(const Value* a, std::size_t, const Activation&) {
+  const Value& v = a[0];
+  switch (v.kind()) {
+    case ValueKind::uint_: return v;
+    case ValueKind::int_:
+      if (v.as_int() < 0) return range_error("negative int to uint");
+      return Value::uinteger(static_cast<std::uint64_t>(v.as_int()));
+    case ValueKind::double_: {
+      double d = v.as_double();
+      if (!(d > -1.0 && d < kTwo64)) return range_error("double out of uint range");
+      return Value::uinteger(static_cast<std::uint64_t>(d));
+    }
+    case ValueKind::string: {
+      std::string_view s = v.text();
+      std::uint64_t out = 0;
+      auto r = std::from_chars(s.data(), s.data() + s.size(), out);
+      if (r.ec != std::errc() || r.ptr != s.data() + s.size() || s.empty())
+        return Value::error(ErrorCode::conversion, fmt::format("cannot convert '{}' to uint", s));
+      return Value::uinteger(out);
+    }
+    default: return no_overload("uint");
+  }
+}
+
+Value fn_double(const Value* a, std::size_t, const Activation&) {
+  const Value& v = a[0];
+  switch (v.kind()) {
+    case ValueKind::double_: return v;
+    case ValueKind::int_: return Value::dbl(static_cast<double>(v.as_int()));
+    case ValueKind::uint_: return Value::dbl(static_cast<double>(v.as_uint()));
+    case ValueKind::string: {
+      std::string_view s = v.text();
+      std::string_view body = s;
+      if (!body.empty() && body[0] == '+') body.remove_prefix(1);
+      double out = 0;
+      auto r = std::from_chars(body.data(), body.data() + body.size(), out);
+      if (r.ec == std::errc::result_out_of_range) {
+        // Overflow to infinity and underflow to zero, as Go's ParseFloat returns them.
+        bool neg = !body.empty() && body[0] == '-';
+        std::size_t e = body.find_first_of("eE");
+        bool tiny = e != std::string_view::npos && e + 1 < body.size() && body[e + 1] == '-';
+        return Value::dbl(tiny ? (neg ? -0.0 : 0.0) : (neg ? -HUGE_VAL : HUGE_VAL));
+      }
+      if (r.ec != std::errc() || r.ptr != body.data() + body.size() || body.empty())
+        return Value::error(ErrorCode::conversion, fmt::format("cannot convert '{}' to double", s));
+      return Value::dbl(out);
+    }
+    default: return no_overload("double");
+  }
+}
+
+Value fn_string(const Value* a, std::size_t, const Activation&) {
+  const Value& v = a[0];
+  switch (v.kind()) {
+    case ValueKind::string: return v;
+    case ValueKind::enum_: return Value::string_view(v.text());
+    case ValueKind::int_: return Value::string(std::to_string(v.as_int()));
+    case ValueKind::uint_: return Value::string(std::to_string(v.as_uint()));
+    case ValueKind::double_: return Value::string(format_double(v.as_double()));
+    case ValueKind::bool_: return Value::string_view(v.as_bool() ? "true" : "false");
+    case ValueKind::bytes:
+      if (utf8::find_invalid(v.text())) return Value::error(ErrorCode::conversion, "invalid UTF-8 in bytes");
+      return Value::string(std::string(v.text()));
+    case ValueKind::timestamp: return Value::string(format_timestamp(v.seconds(), v.nanos()));
+    case ValueKind::duration: return Value::string(format_duration(v.seconds(), v.nanos()));
+    case ValueKind::date: return Value::string(format_date(v.as_date()));
+    case ValueKind::type: return Value::string(std::string(v.text()));
+    default: return no_overload("string");
+  }
+}
+
+Value fn_bytes(const Value* a, std::size_t, const Activation&) {
+  switch (a[0].kind()) {
+    case ValueKind::bytes: return a[0];
+    case ValueKind::string: return Value::bytes(std::string(a[0].text()));
+    default: return no_overload("bytes");
+  }
+}
+
+Value fn_bool(const Value* a, std::size_t, const Activation&) {
+  switch (a[0].kind()) {
+    case ValueKind::bool_: return a[0];
+    case ValueKind::string: {
+      std::string_view s = a[0].text();
+      if (s == "1" || s == "t" || s == "true" || s == "TRUE" || s == "True") return Value::boolean(true);
+      if (s == "0" || s == "f" || s == "false" || s == "FALSE" || s == "False") return Value::boolean(false);
+      return Value::error(ErrorCode::conversion, fmt::format("Type conversion error: '{}' to bool", s));
+    }
+    default: return no_overload("bool");
+  }
+}
+
+Value fn_timestamp(const Value* a, std::size_t, const Activation&) {
+  const Value& v = a[0];
+  switch (v.kind()) {
+    case ValueKind::timestamp: return v;
+    case ValueKind::string: {
+      auto t = parse_timestamp(v.text());
+      if (!t) return Value::error(ErrorCode::range, fmt::format("cannot parse timestamp '{}' (or out of range)", v.text()));
+      return Value::timestamp(t->seconds, t->nanos);
+    }
+    case ValueKind::int_: return make_timestamp(v.as_int(), 0);
+    case ValueKind::date: return make_timestamp(std::int64_t{v.as_date().days} * kSecondsPerDay, 0);
+    default: return no_overload("timestamp");
+  }
+}
+
+Value fn_duration(const Value* a, std::size_t, const Activation&) {
+  const Value& v = a[0];
+  switch (v.kind()) {
+    case ValueKind::duration: return v;
+    case ValueKind::string: {
+      auto d = parse_duration(v.text());
+      if (!d) return Value::error(ErrorCode::range, fmt::format("cannot parse duration '{}' (or out of range)", v.text()));
+      return Value::duration(d->seconds, d->nanos);
+    }
+    case ValueKind::int_: return make_duration(v.as_int() / 1'000'000'000, v.as_int() % 1'000'000'000);
+    default: return no_overload("duration");
+  }
+}
+
+Value fn_dyn(const Value* a, std::size_t, const Activation&) { return a[0]; }
+
+Value fn_type(const Value* a, std::size_t, const Activation& act) { return Value::type(type_of(a[0], act)); }
+
+// ---- EcoAudit date extensions ----
+
+Value fn_date(const Value* a, std::size_t n, const Activation&) {
+  const Value& v = a[0];
+  switch (v.kind()) {
+    case ValueKind::date: return v;
+    case ValueKind::string: {
+      auto d = parse_date(v.text());
+      if (!d) return Value::error(ErrorCode::conversion, fmt::format("'{}' is not a date YYYY-MM-DD", v.text()));
+      return Value::date(*d);
+    }
+    case ValueKind::timestamp: {
+      std::int64_t s = v.seconds();
+      if (n > 1) {
+        if (!is(a[1], ValueKind::string)) return no_overload("date");
+        auto off = zone_offset(a[1].text(), s);
+        if (!off) return Value::error(ErrorCode::invalid_argument, fmt::format("unknown time zone '{}'", a[1].text()));
+        s += *off;
+      }
+      std::int64_t days = s >= 0 ? s / kSecondsPerDay : -((-s + kSecondsPerDay - 1) / kSecondsPerDay);
+      return Value::date(Date{static_cast<std::int32_t>(days)});
+    }
+    default: return no_overload("date");
+  }
+}
+
+Value fn_days(const Value* a, std::size_t, const Activation&) {
+  if (!is(a[0], ValueKind::int_)) return no_overload("days");
+  std::int64_t s;
+  if (__builtin_mul_overflow(a[0].as_int(), kSecondsPerDay, &s)) return overflow();
+  return make_duration(s, 0);
+}
+
+Value fn_days_between(const Value* a, std::size_t, const Activation&) {
+  if (!is(a[0], ValueKind::date) || !is(a[1], ValueKind::date)) return no_overload("days_between");
+  return Value::integer(std::int64_t{a[1].as_date().days} - a[0].as_date().days);
+}
+
+// ---- timestamp, duration and date accessors ----
+
+enum class Field { full_year, month, date, day_of_month, day_of_week, day_of_year, hours, minutes, seconds, millis };
+
+template <Field F>
+Value accessor(const Value* a, std::size_t n, const Activation&) {
+  const Value& v = a[0];
+  if (v.kind() == ValueKind::duration) {
+    if (n != 1) return no_overload("duration accessor");
+    // Durations answer in whole units of their total length, truncated toward zero.
+    std::int64_t s = v.seconds();
+    std::int64_t ns = v.nanos();
+    if (s < 0 && ns > 0) {
+      s += 1;
+      ns -= 1'000'000'000;
+    }
+    switch (F) {
+      case Field::hours: return Value::integer(s / 3600);
+      case Field::minutes: return Value::integer(s / 60);
+      case Field::seconds: return Value::integer(s);
+      case Field::millis: return Value::integer(ns / 1'000'000);
+      default: return no_overload("duration accessor");
+    }
+  }
+  CivilTime c;
+  std::int32_t nanos = 0;
+  if (v.kind() == ValueKind::timestamp) {
+    std::int64_t s = v.seconds();
+    nanos = v.nanos();
+    if (n > 1) {
+      if (!is(a[1], ValueKind::string)) return no_overload("timestamp accessor");
+      auto off = zone_offset(a[1].text(), s);
+      if (!off) return Value::error(ErrorCode::invalid_argument, fmt::format("unknown time zone '{}'", a[1].text()));
+      s += *off;
+    }
+    c = civil_from_seconds(s);
+  } else if (v.kind() == ValueKind::date && n == 1) {
+    c = civil_from_seconds(std::int64_t{v.as_date().days} * kSecondsPerDay);
+  } else {
+    return no_overload("timestamp accessor");
+  }
+  switch (F) {
+    case Field::full_year: return Value::integer(c.year);
+    case Field::month: return Value::integer(c.month - 1);
+    case Field::date: return Value::integer(c.day);
+    case Field::day_of_month: return Value::integer(c.day - 1);
+    case Field::day_of_week: return Value::integer(c.day_of_week);
+    case Field::day_of_year: return Value::integer(c.day_of_year);
+    case Field::hours: return Value::integer(c.hour);
+    case Field::minutes: return Value::integer(c.minute);
+    case Field::seconds: return Value::integer(c.second);
+    case Field::millis: return Value::integer(nanos / 1'000'000);
+  }
+  return no_overload("timestamp accessor");
+}
+
+struct Entry {
+  std::string_view name;
+  std::size_t min_args;
+  std::size_t max_args;
+  Builtin fn;
+};
+
+constexpr Entry kBuiltins[] = {
+    {"size", 1, 1, fn_size},
+    {"contains", 2, 2, fn_contains},
+    {"startsWith", 2, 2, fn_starts_with},
+    {"endsWith", 2, 2, fn_ends_with},
+    {"matches", 2, 2, fn_matches},
+    {"int", 1, 1, fn_int},
+    {"uint", 1, 1, fn_uint},
+    {"double", 1, 1, fn_double},
+    {"string", 1, 1, fn_string},
+    {"bytes", 1, 1, fn_bytes},
+    {"bool", 1, 1, fn_bool},
+    {"timestamp", 1, 1, fn_timestamp},
+    {"duration", 1, 1, fn_duration},
+    {"dyn", 1, 1, fn_dyn},
+    {"type", 1, 1, fn_type},
+    {"date", 1, 2, fn_date},
+    {"days", 1, 1, fn_days},
+    {"days_between", 2, 2, fn_days_between},
+    {"getFullYear", 1, 2, accessor<Field::full_year>},
+    {"getMonth", 1, 2, accessor<Field::month>},
+    {"getDate", 1, 2, accessor<Field::date>},
+    {"getDayOfMonth", 1, 2, accessor<Field::day_of_month>},
+    {"getDayOfWeek", 1, 2, accessor<Field::day_of_week>},
+    {"getDayOfYear", 1, 2, accessor<Field::day_of_year>},
+    {"getHours", 1, 2, accessor<Field::hours>},
+    {"getMinutes", 1, 2, accessor<Field::minutes>},
+    {"getSeconds", 1, 2, accessor<Field::seconds>},
+    {"getMilliseconds", 1, 2, accessor<Field::millis>},
+};
+
+}  // namespace
+
+Builtin find_builtin(std::string_view name, std::size_t n) {
+  for (const auto& e : kBuiltins)
+    if (e.name == name && n >= e.min_args && n <= e.max_args) return e.fn;
+  return nullptr;
+}
+
+Value no_overload(std::string_view function) {
+  return Value::error(ErrorCode::no_matching_overload, fmt::format("no matching overload for '{}'", function));
+}
+
+Value add(const Value& a, const Value& b) {
+  switch (a.kind()) {
+    case ValueKind::int_:
+      if (is(b, ValueKind::int_)) {
+        std::int64_t r;
+        if (__builtin_add_overflow(a.as_int(), b.as_int(), &r)) return overflow();
+        return Value::integer(r);
+      }
+      break;
+    case ValueKind::uint_:
+      if (is(b, ValueKind::uint_)) {
+        std::uint64_t r;
+        if (__builtin_add_overflow(a.as_uint(), b.as_uint(), &r)) return overflow();
+        return Value::uinteger(r);
+      }
+      break;
+    case ValueKind::double_:
+      if (is(b, ValueKind::double_)) return Value::dbl(a.as_double() + b.as_double());
+      break;
+    case ValueKind::string:
+      if (is(b, ValueKind::string)) {
+        std::string s;
+        s.reserve(a.text().size() + b.text().size());
+        s.append(a.text()).append(b.text());
+        return Value::string(std::move(s));
+      }
+      break;
+    case ValueKind::bytes:
+      if (is(b, ValueKind::bytes)) return Value::bytes(std::string(a.text()) + std::string(b.text()));
+      break;
+    case ValueKind::list:
+      if (is(b, ValueKind::list)) {
+        if (b.list_size() == 0) return a;
+        if (a.list_size() == 0) return b;
+        std::vector<Value> items;
+        items.reserve(a.list_size() + b.list_size());
+        for (std::size_t i = 0; i < a.list_size(); ++i) items.push_back(a.list_at(i));
+        for (std::size_t i = 0; i < b.list_size(); ++i) items.push_back(b.list_at(i));
+        return Value::list(std::move(items));
+      }
+      break;
+    case ValueKind::timestamp:
+      if (is(b, ValueKind::duration)) {
+        std::int64_t s;
+        if (__builtin_add_overflow(a.seconds(), b.seconds(), &s)) return overflow();
+        Value t = Value::timestamp(s, std::int64_t{a.nanos()} + b.nanos());
+        return make_timestamp(t.seconds(), t.nanos());
+      }
+      break;
+    case ValueKind::duration:
+      if (is(b, ValueKind::timestamp)) return add(b, a);
+      if (is(b, ValueKind::duration)) {
+        std::int64_t s;
+        if (__builtin_add_overflow(a.seconds(), b.seconds(), &s)) return overflow();
+        return make_duration(s, std::int64_t{a.nanos()} + b.nanos());
+      }
+      if (is(b, ValueKind::date)) return date_plus(b, a, 1);
+      break;
+    case ValueKind::date:
+      if (is(b, ValueKind::duration)) return date_plus(a, b, 1);
+      break;
+    default: break;
+  }
+  return no_overload("_+_");
+}
+
+Value subtract(const Value& a, const Value& b) {
+  switch (a.kind()) {
+    case ValueKind::int_:
+      if (is(b, ValueKind::int_)) {
+        std::int64_t r;
+        if (__builtin_sub_overflow(a.as_int(), b.as_int(), &r)) return overflow();
+        return Value::integer(r);
+      }
+      break;
+    case ValueKind::uint_:
+      if (is(b, ValueKind::uint_)) {
+        std::uint64_t r;
+        if (__builtin_sub_overflow(a.as_uint(), b.as_uint(), &r)) return overflow();
+        return Value::uinteger(r);
+      }
+      break;
+    case ValueKind::double_:
+      if (is(b, ValueKind::double_)) return Value::dbl(a.as_double() - b.as_double());
+      break;
+    case ValueKind::timestamp:
+      if (is(b, ValueKind::duration)) {
+        std::int64_t s;
+        if (__builtin_sub_overflow(a.seconds(), b.seconds(), &s)) return overflow();
+        Value t = Value::timestamp(s, std::int64_t{a.nanos()} - b.nanos());
+        return make_timestamp(t.seconds(), t.nanos());
+      }
+      if (is(b, ValueKind::timestamp))
+        return make_duration(a.seconds() - b.seconds(), std::int64_t{a.nanos()} - b.nanos());
+      break;
+    case ValueKind::duration:
+      if (is(b, ValueKind::duration)) {
+        std::int64_t s;
+        if (__builtin_sub_overflow(a.seconds(), b.seconds(), &s)) return overflow();
+        return make_duration(s, std::int64_t{a.nanos()} - b.nanos());
+      }
+      break;
+    case ValueKind::date:
+      if (is(b, ValueKind::duration)) return date_plus(a, b, -1);
+      if (is(b, ValueKind::date))
+        return Value::duration((std::int64_t{a.as_date().days} - b.as_date().days) * kSecondsPerDay, 0);
+      break;
+    default: break;
+  }
+  return no_overload("_-_");
+}
+
+Value multiply(const Value& a, const Value& b) {
+  if (is(a, ValueKind::int_) && is(b, ValueKind::int_)) {
+    std::int64_t r;
+    if (__builtin_mul_overflow(a.as_int(), b.as_int(), &r)) return overflow();
+    return Value::integer(r);
+  }
+  if (is(a, ValueKind::uint_) && is(b, ValueKind::uint_)) {
+    std::uint64_t r;
+    if (__builtin_mul_overflow(a.as_uint(), b.as_uint(), &r)) return overflow();
+    return Value::uinteger(r);
+  }
+  if (is(a, ValueKind::double_) && is(b, ValueKind::double_)) return Value::dbl(a.as_double() * b.as_double());
+  return no_overload("_*_");
+}
+
+Value divide(const Value& a, const Value& b) {
+  if (is(a, ValueKind::int_) && is(b, ValueKind::int_)) {
+    if (b.as_int() == 0) return Value::error(ErrorCode::division_by_zero, "divide by zero");
+    if (a.as_int() == INT64_MIN && b.as_int() == -1) return overflow();
+    return Value::integer(a.as_int() / b.as_int());
+  }
+  if (is(a, ValueKind::uint_) && is(b, ValueKind::uint_)) {
+    if (b.as_uint() == 0) return Value::error(ErrorCode::division_by_zero, "divide by zero");
+    return Value::uinteger(a.as_uint() / b.as_uint());
+  }
+  if (is(a, ValueKind::double_) && is(b, ValueKind::double_)) return Value::dbl(a.as_double() / b.as_double());
+  return no_overload("_/_");
+}
+
+Value modulo(const Value& a, const Value& b) {
+  if (is(a, ValueKind::int_) && is(b, ValueKind::int_)) {
+    if (b.as_int() == 0) return Value::error(ErrorCode::modulus_by_zero, "modulus by zero");
+    if (a.as_int() == INT64_MIN && b.as_int() == -1) return overflow();
+    return Value::integer(a.as_int() % b.as_int());
+  }
+  if (is(a, ValueKind::uint_) && is(b, ValueKind::uint_)) {
+    if (b.as_uint() == 0) return Value::error(ErrorCode::modulus_by_zero, "modulus by zero");
+    return Value::uinteger(a.as_uint() % b.as_uint());
+  }
+  return no_overload("_%_");
+}
+
+Value negate(const Value& a) {
+  if (is(a, ValueKind::int_)) {
+    if (a.as_int() == INT64_MIN) return overflow();
+    return Value::integer(-a.as_int());
+  }
+  if (is(a, ValueKind::double_)) return Value::dbl(-a.as_double());
+  if (is(a, ValueKind::duration)) return make_duration(-a.seconds(), -std::int64_t{a.nanos()});
+  return no_overload("-_");
+}
+
+Value index(const Value& c, const Value& k) {
+  if (is(c, ValueKind::list)) {
+    std::int64_t i;
+    switch (k.kind()) {
+      case ValueKind::int_: i = k.as_int(); break;
+      case ValueKind::uint_:
+        if (k.as_uint() > static_cast<std::uint64_t>(INT64_MAX)) return Value::error(ErrorCode::invalid_argument, "index out of range");
+        i = static_cast<std::int64_t>(k.as_uint());
+        break;
+      case ValueKind::double_: {
+        double d = k.as_double();
+        if (std::trunc(d) != d || !(d > -kTwo63 && d < kTwo63))
+          return Value::error(ErrorCode::invalid_argument, "invalid_argument: list index is not an integer");
+        i = static_cast<std::int64_t>(d);
+        break;
+      }
+      default: return Value::error(ErrorCode::invalid_argument, "invalid_argument: list index must be an int");
+    }
+    if (i < 0 || static_cast<std::uint64_t>(i) >= c.list_size())
+      return Value::error(ErrorCode::invalid_argument, fmt::format("invalid_argument: index {} out of range", i));
+    return c.list_at(static_cast<std::size_t>(i));
+  }
+  if (is(c, ValueKind::map)) {
+    if (const Value* v = c.map_find(k)) return *v;
+    if (is(k, ValueKind::string)) return Value::error(ErrorCode::no_such_key, fmt::format("no such key: '{}'", k.text()));
+    return Value::error(ErrorCode::no_such_key, "no such key");
+  }
+  return no_overload("_[_]");
+}
+
+Value contains_element(const Value& e, const Value& c) {
+  if (is(c, ValueKind::list)) {
+    if (c.is_record_list()) {
+      for (std::size_t i = 0, n = c.list_size(); i < n; ++i)
+        if (equals(e, c.list_at(i))) return Value::boolean(true);
+      return Value::boolean(false);
+    }
+    for (const Value& x : c.list_items())
+      if (equals(e, x)) return Value::boolean(true);
+    return Value::boolean(false);
+  }
+  if (is(c, ValueKind::map)) return Value::boolean(c.map_find(e) != nullptr);
+  return no_overload("@in");
+}
+
+Value relation(int op, const Value& a, const Value& b) {
+  int r = compare(a, b);
+  if (r == 3) {
+    static constexpr std::string_view names[] = {"_<_", "_<=_", "_>_", "_>=_"};
+    return no_overload(names[op]);
+  }
+  if (r == 2) return Value::boolean(false);
+  switch (op) {
+    case 0: return Value::boolean(r < 0);
+    case 1: return Value::boolean(r <= 0);
+    case 2: return Value::boolean(r > 0);
+    default: return Value::boolean(r >= 0);
+  }
+}
+
+std::string_view type_of(const Value& v, const Activation& a) {
+  if (a.records) {
+    const auto& schema = a.records->schema();
+    if (v.kind() == ValueKind::record && v.record_type() < schema.records.size())
+      return schema.records[v.record_type()].name;
+    if (v.kind() == ValueKind::enum_ && v.enum_index() < schema.enums.size()) return schema.enums[v.enum_index()].name;
+  }
+  return kind_name(v.kind());
+}
+
+Value select_record_field(const Value& rec, std::string_view name, const Activation& a, bool test_only) {
+  if (!a.records) return Value::error(ErrorCode::generic, "record without a record accessor");
+  const auto& schema = a.records->schema();
+  if (rec.record_type() >= schema.records.size()) return Value::error(ErrorCode::generic, "bad record type");
+  const model::RecordType& rt = schema.records[rec.record_type()];
+  Value out;
+  if (int f = rt.find_field(name); f >= 0) {
+    bool present = a.records->field(rt.index, rec.row(), static_cast<std::uint32_t>(f), out);
+    if (test_only) return Value::boolean(present);
+    if (!present)
+      return Value::missing_field({rt.index, static_cast<std::uint32_t>(f)},
+                                  fmt::format("no such field '{}' on {}", name, rt.name));
+    return out;
+  }
+  for (std::uint32_t f = 0; f < rt.fields.size(); ++f) {
+    const auto& fd = rt.fields[f];
+    if (fd.ref && fd.ref->nav == name) {
+      bool present = a.records->navigate(rt.index, rec.row(), f, out);
+      if (test_only) return Value::boolean(present);
+      if (!present) return Value::missing_field({rt.index, f}, fmt::format("no such field '{}' on {}", name, rt.name));
+      return out;
+    }
+  }
+  if (int r = rt.find_reverse(name); r >= 0) {
+    auto rows = a.records->reverse(rt.index, rec.row(), static_cast<std::uint32_t>(r));
+    if (test_only) return Value::boolean(!rows.empty());
+    return Value::record_list(rt.reverse_lists[static_cast<std::size_t>(r)].child, rows);
+  }
+  return Value::error(ErrorCode::no_such_field, fmt::format("no such field '{}' on {}", name, rt.name));
+}
+
+}  // namespace eco::dsl::cel::detail
