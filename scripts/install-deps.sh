@@ -14,6 +14,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang                      # libFuzzer targets (optional build)
   time                       # GNU time for peak-memory figures in benchmarks
+  tzdata                     # IANA time zones for CEL timestamp accessors (dsl/cel/time.cpp)
 )
 if [[ ${ECOAUDIT_WITH_BROWSER:-0} == 1 ]]; then PACKAGES+=(chromium); fi
 
