@@ -1,0 +1,108 @@
+// `ecoaudit test PATH [--rule ID] [--today DATE] [--verbose-pass]`: runs the rule tests
+// written in a ruleset. Prints each failure with the expected and actual verdict and the
+// evidence, then `N passed, M failed`; exit 1 on any failure, 2 when the ruleset does not check.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli/command.hpp"
+#include "dsl/check/check.hpp"
+#include "engine/eval/rule_tests.hpp"
+
+namespace eco::cli {
+namespace {
+
+using dsl::model::to_string;
+
+std::string where(const dsl::SourceManager& sm, dsl::SourceRange r) {
+  if (r.source >= sm.size()) return "?";
+  const auto& f = sm.file(r.source);
+  auto lc = f.line_col(r.begin);
+  return fmt::format("{}:{}", f.path(), lc.line);
+}
+
+void print_finding(std::string& out, const engine::Finding& f) {
+  if (!f.message_zh.empty()) out += fmt::format("      message: {}\n", f.message_zh);
+  if (!f.missing.empty()) {
+    out += "      missing:";
+    for (const auto& m : f.missing) out += " " + m;
+    out += "\n";
+  }
+  if (!f.error.empty()) out += fmt::format("      error: {}\n", f.error);
+  if (f.deadline) out += fmt::format("      deadline: {}\n", dsl::format_date(*f.deadline));
+  for (const auto& e : f.evidence)
+    out += fmt::format("      evidence: {} {} {} = {}\n", e.record, e.key, e.field, e.missing ? "(missing)" : e.value);
+  if (f.waiver) out += fmt::format("      waiver: {} until {}\n", f.waiver->id, dsl::format_date(f.waiver->valid_until));
+}
+
+int run_tests(const std::string& path, const std::string& rule, const std::string& today_text, bool show_pass) {
+  dsl::SourceManager sm;
+  dsl::Diagnostics diags;
+  auto rs = dsl::load_ruleset(path, sm, diags);
+  if (!rs) {
+    std::fputs(dsl::render_text(sm, diags).c_str(), stderr);
+    std::fprintf(stderr, "ecoaudit test: %s does not check; no test was run\n", path.c_str());
+    return kExitUsage;
+  }
+  dsl::Date today = dsl::today();
+  if (!today_text.empty()) {
+    auto d = dsl::parse_date(today_text);
+    if (!d) {
+      std::fprintf(stderr, "ecoaudit test: --today wants YYYY-MM-DD, got '%s'\n", today_text.c_str());
+      return kExitUsage;
+    }
+    today = *d;
+  }
+  if (!rule.empty() && !rs->find_rule(rule)) {
+    std::fprintf(stderr, "ecoaudit test: no rule '%s' in %s\n", rule.c_str(), path.c_str());
+    return kExitUsage;
+  }
+  auto results = engine::run_rule_tests(*rs, today, rule);
+  std::size_t passed = 0, failed = 0;
+  std::string out;
+  for (const auto& r : results) {
+    const auto& t = *r.test;
+    const auto& rl = rs->rules[t.rule];
+    if (r.passed()) {
+      ++passed;
+      if (show_pass) out += fmt::format("PASS {} \"{}\"\n", rl.id, t.name);
+      continue;
+    }
+    ++failed;
+    out += fmt::format("FAIL {} \"{}\" ({})\n", rl.id, t.name, where(sm, t.range));
+    if (r.expectations.empty()) out += "    the test expects nothing\n";
+    for (const auto& e : r.expectations) {
+      if (e.ok()) continue;
+      if (!e.actual) {
+        out += fmt::format("    {}: expected {}, but no subject with that key was evaluated\n", e.subject_key,
+                           to_string(e.expected));
+        continue;
+      }
+      out += fmt::format("    {}: expected {}, got {}\n", e.subject_key, to_string(e.expected), to_string(*e.actual));
+      if (e.finding) print_finding(out, *e.finding);
+    }
+  }
+  out += fmt::format("{} passed, {} failed\n", passed, failed);
+  std::fputs(out.c_str(), stdout);
+  return failed ? kExitFindings : kExitOk;
+}
+
+std::function<int()> setup_test(CLI::App& sub) {
+  auto path = std::make_shared<std::string>();
+  auto rule = std::make_shared<std::string>();
+  auto today = std::make_shared<std::string>();
+  auto show = std::make_shared<bool>(false);
+  sub.add_option("PATH", *path, "Ruleset folder (holding ruleset.rules) or a .rules file")->required();
+  sub.add_option("--rule", *rule, "Run only the tests of this rule");
+  sub.add_option("--today", *today, "as_of for tests that set none (default: today)");
+  sub.add_flag("--list", *show, "Also list the tests that pass");
+  return [=] { return run_tests(*path, *rule, *today, *show); };
+}
+
+}  // namespace
+
+ECOAUDIT_COMMAND("test", "Run the rule tests written in a ruleset; ends with 'N passed, M failed'", setup_test);
+
+}  // namespace eco::cli

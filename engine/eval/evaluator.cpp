@@ -1,0 +1,434 @@
+#include "engine/eval/evaluator.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "dsl/cel/program.hpp"
+
+namespace eco::engine {
+
+namespace cel = dsl::cel;
+namespace model = dsl::model;
+using model::Verdict;
+
+namespace {
+
+// Logs every field the evaluation reads so that a finding can show its evidence. Only used
+// when re-evaluating a subject whose verdict needs explaining, never on the fast path.
+class RecordingAccessor final : public cel::RecordAccessor {
+ public:
+  explicit RecordingAccessor(const Snapshot& s) : s_(s) {}
+  const model::Schema& schema() const override { return s_.schema(); }
+  bool field(std::uint32_t record, std::uint64_t row, std::uint32_t field, cel::Value& out) const override {
+    reads.push_back({record, static_cast<std::uint32_t>(row), field});
+    return s_.field(record, row, field, out);
+  }
+  bool navigate(std::uint32_t record, std::uint64_t row, std::uint32_t field, cel::Value& out) const override {
+    reads.push_back({record, static_cast<std::uint32_t>(row), field});
+    return s_.navigate(record, row, field, out);
+  }
+  std::span<const std::uint32_t> reverse(std::uint32_t record, std::uint64_t row, std::uint32_t idx) const override {
+    return s_.reverse(record, row, idx);
+  }
+  struct Read {
+    std::uint32_t record, row, field;
+    auto operator<=>(const Read&) const = default;
+  };
+  mutable std::vector<Read> reads;
+
+ private:
+  const Snapshot& s_;
+};
+
+// Renders a value the way messages and evidence show it to people.
+std::string render(const cel::Value& v, const Snapshot* snap) {
+  switch (v.kind()) {
+    case cel::ValueKind::null_: return "";
+    case cel::ValueKind::bool_: return v.as_bool() ? "true" : "false";
+    case cel::ValueKind::int_: return fmt::format("{}", v.as_int());
+    case cel::ValueKind::uint_: return fmt::format("{}", v.as_uint());
+    case cel::ValueKind::double_: return fmt::format("{}", v.as_double());
+    case cel::ValueKind::string:
+    case cel::ValueKind::enum_:
+    case cel::ValueKind::type: return std::string(v.text());
+    case cel::ValueKind::date: return dsl::format_date(v.as_date());
+    case cel::ValueKind::record:
+      return snap ? snap->key_of(v.record_type(), static_cast<std::uint32_t>(v.row())) : "";
+    case cel::ValueKind::list: {
+      std::string out;
+      for (std::size_t i = 0; i < v.list_size(); ++i) {
+        if (i) out += ", ";
+        out += render(v.list_at(i), snap);
+      }
+      return out;
+    }
+    case cel::ValueKind::error:
+    case cel::ValueKind::unknown: return "?";
+    default: return cel::debug_string(v);
+  }
+}
+
+std::string field_name(const model::Schema& s, std::uint32_t record, std::uint32_t field) {
+  if (record >= s.records.size() || field >= s.records[record].fields.size()) return "?";
+  return s.records[record].name + "." + s.records[record].fields[field].name;
+}
+
+}  // namespace
+
+cel::Value evaluate_constant(const model::CheckedExpr& e) {
+  cel::Env env;
+  auto program = cel::compile(e, env);
+  auto act = program->activation();
+  return program->evaluate(act);
+}
+
+struct CompiledRuleset::RuleProgram {
+  const model::Rule* rule = nullptr;
+  cel::Env env;
+  std::vector<std::uint32_t> binding_slots;
+  std::vector<std::unique_ptr<cel::Program>> binding_sources;  // null for the first binding
+  std::vector<std::uint32_t> param_slots;                      // per Ruleset::params index
+  std::unique_ptr<cel::Program> when, deadline, require, met_on;
+  struct Part {
+    std::string text;
+    std::unique_ptr<cel::Program> expr;
+  };
+  std::vector<Part> message_zh, message_en;
+  std::vector<std::uint32_t> owner_path;  // ref fields from the subject to the owner record
+  bool subject_is_owner = false;
+  std::size_t slots = 0;
+
+  explicit RuleProgram(const model::Schema& schema) : env(&schema) {}
+};
+
+CompiledRuleset::CompiledRuleset(const model::Ruleset& ruleset) : ruleset_(&ruleset) {
+  const model::Schema& schema = ruleset.schema;
+  for (const model::Rule& rule : ruleset.rules) {
+    auto rp = std::make_unique<RuleProgram>(schema);
+    rp->rule = &rule;
+    for (const auto& b : rule.bindings) rp->binding_slots.push_back(rp->env.declare_record(b.var, b.record));
+    for (const auto& p : ruleset.params) rp->param_slots.push_back(rp->env.declare(p.name));
+    for (const auto& b : rule.bindings)
+      rp->binding_sources.push_back(b.source ? cel::compile(*b.source, rp->env) : nullptr);
+    if (rule.when) rp->when = cel::compile(*rule.when, rp->env);
+    if (rule.deadline) rp->deadline = cel::compile(*rule.deadline, rp->env);
+    rp->require = cel::compile(rule.require, rp->env);
+    if (rule.met_on) rp->met_on = cel::compile(*rule.met_on, rp->env);
+    for (const auto& m : rule.messages) {
+      auto& parts = m.lang == "en" ? rp->message_en : rp->message_zh;
+      parts.clear();
+      for (const auto& part : m.parts)
+        parts.push_back({part.text, part.expr ? cel::compile(*part.expr, rp->env) : nullptr});
+    }
+    std::size_t slots = rp->require->slot_count();
+    for (auto* p : {rp->when.get(), rp->deadline.get(), rp->met_on.get()})
+      if (p) slots = std::max(slots, p->slot_count());
+    for (const auto& p : rp->binding_sources)
+      if (p) slots = std::max(slots, p->slot_count());
+    for (auto* parts : {&rp->message_zh, &rp->message_en})
+      for (const auto& part : *parts)
+        if (part.expr) slots = std::max(slots, part.expr->slot_count());
+    rp->slots = slots;
+    rules_.push_back(std::move(rp));
+  }
+}
+
+CompiledRuleset::~CompiledRuleset() = default;
+
+namespace {
+
+// Finds the chain of reference fields leading from `from` to `owner` (breadth first, short
+// chains only: facility -> enterprise, permit_limit -> permit -> enterprise).
+std::optional<std::vector<std::uint32_t>> owner_path(const model::Schema& s, std::uint32_t from, std::uint32_t owner) {
+  struct Item {
+    std::uint32_t record;
+    std::vector<std::uint32_t> path;
+  };
+  std::vector<Item> frontier{{from, {}}};
+  for (int depth = 0; depth < 4; ++depth) {
+    std::vector<Item> next;
+    for (const auto& it : frontier) {
+      const auto& rt = s.records[it.record];
+      for (std::uint32_t f = 0; f < rt.fields.size(); ++f) {
+        if (!rt.fields[f].ref) continue;
+        auto p = it.path;
+        p.push_back(f);
+        if (rt.fields[f].ref->target == owner) return p;
+        next.push_back({rt.fields[f].ref->target, std::move(p)});
+      }
+    }
+    frontier = std::move(next);
+  }
+  return std::nullopt;
+}
+
+struct Collected {
+  std::vector<std::string> missing;
+  std::string error;
+};
+
+void collect(const cel::Value& v, const model::Schema& s, Collected& out) {
+  if (v.is_unknown()) {
+    for (const auto& f : v.unknown_info().fields) out.missing.push_back(field_name(s, f.record, f.field));
+    for (const auto& n : v.unknown_info().names) out.missing.push_back(n);
+  } else if (v.is_error()) {
+    const auto& e = v.error_info();
+    if (e.has_field) out.missing.push_back(field_name(s, e.field.record, e.field.field));
+    else if (out.error.empty()) out.error = e.message;
+  }
+}
+
+}  // namespace
+
+std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt) const {
+  const model::Ruleset& rs = *ruleset_;
+  const model::Schema& schema = rs.schema;
+
+  // Parameter values in force on the evaluation date, computed once per run.
+  std::vector<cel::Value> param_values;
+  std::vector<ParamUse> param_uses;
+  for (const auto& p : rs.params) {
+    cel::Value v;
+    ParamUse use{p.name, "", "", model::Confidence::high};
+    if (p.dated) {
+      std::vector<cel::DatedEntry> entries;
+      for (const auto& e : p.entries) entries.push_back({e.from.value_or(dsl::Date{}), evaluate_constant(e.value)});
+      v = cel::value_at(entries, opt.as_of, p.name);
+      for (const auto& e : p.entries)
+        if (e.from && *e.from <= opt.as_of) {
+          use.source = e.source;
+          use.confidence = e.confidence;
+        }
+    } else if (!p.entries.empty()) {
+      v = evaluate_constant(p.entries[0].value);
+      use.source = p.entries[0].source;
+      use.confidence = p.entries[0].confidence;
+    }
+    use.value = render(v, nullptr);
+    param_values.push_back(std::move(v));
+    param_uses.push_back(std::move(use));
+  }
+
+  const model::RecordType* owner = schema.find_record(opt.owner_record);
+  const model::RecordType* waiver = schema.find_record("waiver");
+
+  std::vector<Finding> all;
+  for (const auto& rp_ptr : rules_) {
+    const RuleProgram& rp = *rp_ptr;
+    const model::Rule& rule = *rp.rule;
+    if (!opt.rules.empty() && std::find(opt.rules.begin(), opt.rules.end(), rule.id) == opt.rules.end()) continue;
+    if (rule.bindings.empty()) continue;
+    const std::uint32_t subject_record = rule.bindings.back().record;
+    std::optional<std::vector<std::uint32_t>> to_owner;
+    if (owner && owner->index != subject_record) to_owner = owner_path(schema, subject_record, owner->index);
+
+    auto decide = [&](cel::Activation& act, std::uint32_t subject_row, bool record_evidence,
+                      std::vector<Finding>& out) {
+      const RecordingAccessor* recorder = nullptr;
+      std::unique_ptr<RecordingAccessor> rec_holder;
+      const cel::RecordAccessor* saved = act.records;
+      if (record_evidence) {
+        rec_holder = std::make_unique<RecordingAccessor>(snap);
+        recorder = rec_holder.get();
+        act.records = recorder;
+      }
+      Finding f;
+      Collected why;
+      bool decided = false;
+      if (rp.when) {
+        cel::Value w = rp.when->evaluate(act);
+        if (w.is_error_or_unknown() || !w.is(cel::ValueKind::bool_)) {
+          collect(w, schema, why);
+          if (!w.is_error_or_unknown()) why.error = "applicability condition is not a bool";
+          f.verdict = Verdict::unknown;
+          decided = true;
+        } else if (!w.as_bool()) {
+          f.verdict = Verdict::not_applicable;
+          decided = true;
+        }
+      }
+      std::optional<dsl::Date> deadline;
+      if (!decided && rp.deadline) {
+        cel::Value d = rp.deadline->evaluate(act);
+        if (d.is(cel::ValueKind::date)) deadline = d.as_date();
+        else {
+          collect(d, schema, why);
+          f.verdict = Verdict::unknown;
+          decided = true;
+        }
+      }
+      if (!decided) {
+        cel::Value r = rp.require->evaluate(act);
+        if (r.is_error_or_unknown() || !r.is(cel::ValueKind::bool_)) {
+          collect(r, schema, why);
+          if (!r.is_error_or_unknown()) why.error = "requirement is not a bool";
+          f.verdict = Verdict::unknown;
+        } else if (r.as_bool()) {
+          f.verdict = Verdict::pass;
+          if (rp.met_on) {
+            cel::Value m = rp.met_on->evaluate(act);
+            if (m.is(cel::ValueKind::date)) {
+              f.met_on = m.as_date();
+              if (deadline && m.as_date() > *deadline) {
+                f.verdict = Verdict::late;
+                f.days_overdue = m.as_date().days - deadline->days;
+              }
+            }
+          }
+        } else if (deadline && opt.as_of <= *deadline) {
+          f.verdict = Verdict::upcoming;
+          f.days_left = deadline->days - opt.as_of.days;
+        } else {
+          f.verdict = Verdict::violation;
+          if (deadline) f.days_overdue = opt.as_of.days - deadline->days;
+        }
+      }
+      f.deadline = deadline;
+      act.records = saved;
+      const bool passing = f.verdict == Verdict::pass || f.verdict == Verdict::not_applicable;
+      if (!record_evidence) {
+        // Fast path: a passing subject is dropped here; one that will be reported is built
+        // by the caller's second, recording evaluation when evidence is wanted.
+        if (passing && !opt.keep_all) return f.verdict;
+        if (opt.evidence) return f.verdict;
+      }
+
+      f.rule = rule.id;
+      f.requirements = rule.requirements;
+      f.severity = rule.severity;
+      f.subject_record = schema.records[subject_record].name;
+      f.subject_key = snap.key_of(subject_record, subject_row);
+      if (owner && owner->index == subject_record) {
+        f.enterprise_id = f.subject_key;
+      } else if (to_owner) {
+        std::uint32_t rec = subject_record;
+        std::int64_t row = subject_row;
+        for (std::uint32_t field : *to_owner) {
+          const auto& nav = snap.table(rec).nav[field];
+          row = nav.empty() ? -1 : nav[static_cast<std::size_t>(row)];
+          if (row < 0) break;
+          rec = schema.records[rec].fields[field].ref->target;
+        }
+        if (row >= 0) f.enterprise_id = snap.key_of(owner->index, static_cast<std::uint32_t>(row));
+      }
+      std::sort(why.missing.begin(), why.missing.end());
+      why.missing.erase(std::unique(why.missing.begin(), why.missing.end()), why.missing.end());
+      f.missing = std::move(why.missing);
+      f.error = std::move(why.error);
+      auto render_message = [&](const std::vector<RuleProgram::Part>& parts) {
+        std::string s;
+        for (const auto& part : parts) s += part.expr ? render(part.expr->evaluate(act), &snap) : part.text;
+        return s;
+      };
+      f.message_zh = render_message(rp.message_zh);
+      f.message_en = render_message(rp.message_en);
+      for (std::uint32_t pi : rule.params_used) {
+        if (pi >= param_uses.size()) continue;
+        f.params.push_back(param_uses[pi]);
+        if (param_uses[pi].confidence == model::Confidence::unverified) f.rests_on_unverified = true;
+      }
+      if (recorder) {
+        auto reads = recorder->reads;
+        std::sort(reads.begin(), reads.end());
+        reads.erase(std::unique(reads.begin(), reads.end()), reads.end());
+        for (const auto& r : reads) {
+          EvidenceItem ev;
+          ev.record = schema.records[r.record].name;
+          ev.key = snap.key_of(r.record, r.row);
+          ev.field = schema.records[r.record].fields[r.field].name;
+          ev.value = snap.display(r.record, r.row, r.field);
+          ev.missing = !snap.table(r.record).columns[r.field].present[r.row];
+          const Provenance& p = snap.provenance(r.record, r.row);
+          ev.batch = p.batch;
+          if (p.file < snap.files().size()) ev.file = snap.files()[p.file];
+          ev.line = p.line;
+          f.evidence.push_back(std::move(ev));
+        }
+      }
+      // Waivers: a recorded exemption valid today turns a violation or unknown into waived;
+      // an expired one leaves the verdict and says until when it was waived.
+      if (waiver && (f.verdict == Verdict::violation || f.verdict == Verdict::unknown || f.verdict == Verdict::late)) {
+        int fr = waiver->find_field("rule_or_requirement"), fk = waiver->find_field("subject_key");
+        int ff = waiver->find_field("valid_from"), fu = waiver->find_field("valid_until");
+        int fs = waiver->find_field("subject_record"), fb = waiver->find_field("legal_basis");
+        int fa = waiver->find_field("approver");
+        if (fr >= 0 && fk >= 0 && ff >= 0 && fu >= 0) {
+          std::optional<WaiverInfo> best;
+          for (std::uint32_t w = 0; w < snap.rows(waiver->index); ++w) {
+            auto get = [&](int field) { return field < 0 ? std::string() : snap.display(waiver->index, w, static_cast<std::uint32_t>(field)); };
+            if (get(fk) != f.subject_key) continue;
+            std::string target = get(fr);
+            if (target != rule.id && std::find(rule.requirements.begin(), rule.requirements.end(), target) == rule.requirements.end()) continue;
+            if (std::string sr = get(fs); !sr.empty() && sr != f.subject_record) continue;
+            auto from = dsl::parse_date(get(ff)), until = dsl::parse_date(get(fu));
+            if (!from || !until || *from > opt.as_of) continue;
+            WaiverInfo wi{snap.key_of(waiver->index, w), get(fb), get(fa), *from, *until, *until < opt.as_of};
+            if (!best || (best->expired && !wi.expired) || (best->expired == wi.expired && wi.valid_until > best->valid_until))
+              best = wi;
+          }
+          if (best) {
+            if (!best->expired) f.verdict = Verdict::waived;
+            f.waiver = best;
+          }
+        }
+      }
+      out.push_back(std::move(f));
+      return out.back().verdict;
+    };
+
+    // Enumerates the subjects of bindings [level, n) under the current activation.
+    auto run_range = [&](std::uint32_t begin, std::uint32_t end, std::vector<Finding>& out) {
+      cel::Activation act;
+      act.slots.resize(std::max<std::size_t>(rp.slots, rp.env.size()));
+      act.records = &snap;
+      for (std::size_t i = 0; i < rp.param_slots.size(); ++i) act.slots[rp.param_slots[i]] = param_values[i];
+      std::function<void(std::size_t, std::uint32_t)> level = [&](std::size_t b, std::uint32_t row) {
+        const auto& binding = rule.bindings[b];
+        act.slots[rp.binding_slots[b]] = cel::Value::record(binding.record, row);
+        if (b + 1 == rule.bindings.size()) {
+          Verdict v = decide(act, row, false, out);
+          bool passing = v == Verdict::pass || v == Verdict::not_applicable;
+          if (opt.evidence && (!passing || opt.keep_all)) decide(act, row, true, out);
+          return;
+        }
+        const auto& src = rp.binding_sources[b + 1];
+        if (!src) {
+          for (std::uint32_t r = 0; r < snap.rows(rule.bindings[b + 1].record); ++r) level(b + 1, r);
+          return;
+        }
+        cel::Value list = src->evaluate(act);
+        if (!list.is(cel::ValueKind::list)) return;
+        for (std::size_t i = 0; i < list.list_size(); ++i) {
+          cel::Value item = list.list_at(i);
+          if (item.is(cel::ValueKind::record)) level(b + 1, static_cast<std::uint32_t>(item.row()));
+        }
+      };
+      for (std::uint32_t r = begin; r < end; ++r) level(0, r);
+    };
+
+    const auto n = static_cast<std::uint32_t>(snap.rows(rule.bindings[0].record));
+    unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
+    if (n < 4096) threads = 1;
+    std::vector<std::vector<Finding>> parts(threads);
+    if (threads == 1) {
+      run_range(0, n, parts[0]);
+    } else {
+      std::vector<std::thread> pool;
+      for (unsigned t = 0; t < threads; ++t) {
+        std::uint32_t b = static_cast<std::uint32_t>(std::uint64_t(n) * t / threads);
+        std::uint32_t e = static_cast<std::uint32_t>(std::uint64_t(n) * (t + 1) / threads);
+        pool.emplace_back([&, b, e, t] { run_range(b, e, parts[t]); });
+      }
+      for (auto& th : pool) th.join();
+    }
+    for (auto& p : parts)
+      for (auto& f : p) all.push_back(std::move(f));
+  }
+  return all;
+}
+
+}  // namespace eco::engine

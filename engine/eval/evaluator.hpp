@@ -1,0 +1,60 @@
+#pragma once
+// Rule evaluation: a checked ruleset compiled once into programs, run over a snapshot,
+// giving exactly one verdict per (rule, subject) with its evidence.
+//
+// Verdicts (DESIGN.md): `when` false -> not_applicable; `when` or `require` undecidable
+// (missing data, runtime error) -> unknown, naming what is missing; `require` true -> pass,
+// or late when `met_on` is after the deadline; `require` false -> upcoming while the
+// evaluation date is on or before the deadline, violation after it (or with no deadline);
+// a matching waiver valid on the evaluation date turns a violation or unknown into waived.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dsl/common/date.hpp"
+#include "dsl/model/ruleset.hpp"
+#include "engine/findings/finding.hpp"
+#include "engine/snapshot/snapshot.hpp"
+
+namespace eco::engine {
+
+struct EvalOptions {
+  dsl::Date as_of{};                    // the legal date: deadlines and dated parameters
+  // Collect evidence (re-evaluates non-passing subjects with read recording).
+  bool evidence = true;
+  // Keep pass and not_applicable findings (they are dropped by default).
+  bool keep_all = false;
+  // Evaluate only these rules (ids); empty = every rule.
+  std::vector<std::string> rules;
+  // Record type whose key identifies "the enterprise a subject belongs to".
+  std::string owner_record = "enterprise";
+  // Use both cores (or `threads`, 0 = hardware concurrency).
+  unsigned threads = 0;
+};
+
+class CompiledRuleset {
+ public:
+  // Compiles every rule's expressions once. `ruleset` must outlive this object.
+  explicit CompiledRuleset(const dsl::model::Ruleset& ruleset);
+  ~CompiledRuleset();
+  CompiledRuleset(const CompiledRuleset&) = delete;
+  CompiledRuleset& operator=(const CompiledRuleset&) = delete;
+
+  const dsl::model::Ruleset& ruleset() const { return *ruleset_; }
+
+  // Evaluates over `snapshot`; findings are ordered by rule (declaration order) then subject
+  // row, so the same inputs give the same output.
+  std::vector<Finding> evaluate(const Snapshot& snapshot, const EvalOptions& options) const;
+
+  struct RuleProgram;
+
+ private:
+  const dsl::model::Ruleset* ruleset_;
+  std::vector<std::unique_ptr<RuleProgram>> rules_;
+};
+
+// Evaluates a constant expression (parameter values, test records); error values on failure.
+dsl::cel::Value evaluate_constant(const dsl::model::CheckedExpr& e);
+
+}  // namespace eco::engine

@@ -1,0 +1,68 @@
+#pragma once
+// The findings model: what evaluation produces and what every report reads. Plain data,
+// independent of how the findings were computed (reports/ includes only this folder).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dsl/common/date.hpp"
+#include "dsl/model/ruleset.hpp"
+
+namespace eco::engine {
+
+// One value the decision read, and where it came from.
+struct EvidenceItem {
+  std::string record;        // record type
+  std::string key;           // the record's key
+  std::string field;
+  std::string value;         // rendered value; empty when missing
+  bool missing = false;
+  std::int64_t batch = 0;    // provenance (0 = not from the store, e.g. a rule test)
+  std::string file;
+  std::uint32_t line = 0;
+};
+
+// A parameter a rule used, with the value in force on the evaluation date.
+struct ParamUse {
+  std::string name;
+  std::string value;
+  std::string source;
+  dsl::model::Confidence confidence = dsl::model::Confidence::high;
+};
+
+// A waiver that applied to (or expired on) a finding.
+struct WaiverInfo {
+  std::string id;
+  std::string legal_basis;
+  std::string approver;
+  dsl::Date valid_from{};
+  dsl::Date valid_until{};
+  bool expired = false;      // the finding is a violation again; it was waived until valid_until
+};
+
+struct Finding {
+  std::string rule;
+  std::vector<std::string> requirements;
+  dsl::model::Severity severity = dsl::model::Severity::medium;
+  dsl::model::Verdict verdict = dsl::model::Verdict::pass;
+  std::string subject_record;
+  std::string subject_key;
+  std::string enterprise_id;            // the enterprise the subject belongs to, when known
+  std::string application_id;           // screening
+  std::string message_zh;
+  std::string message_en;
+  std::optional<dsl::Date> deadline;
+  std::optional<std::int32_t> days_overdue;   // violation after a deadline; late: days late
+  std::optional<std::int32_t> days_left;      // upcoming
+  std::optional<dsl::Date> met_on;
+  std::vector<std::string> missing;     // "facility.ule_completed_on" for unknown verdicts
+  std::string error;                    // a runtime error that made the verdict unknown
+  std::vector<EvidenceItem> evidence;
+  std::vector<ParamUse> params;
+  bool rests_on_unverified = false;     // a parameter it used is `unverified`
+  std::optional<WaiverInfo> waiver;
+  std::string change;                   // new | persisting | repeat (sweeps)
+};
+
+}  // namespace eco::engine

@@ -1,0 +1,215 @@
+#include "engine/snapshot/snapshot.hpp"
+
+#include <fmt/format.h>
+
+namespace eco::engine {
+
+namespace {
+
+std::uint16_t enum_index(const model::Schema& schema, const model::Type& t) {
+  if (!t.enum_type || schema.enums.empty()) return 0;
+  return static_cast<std::uint16_t>(t.enum_type - schema.enums.data());
+}
+
+std::string format_double(double d) {
+  // Shortest text that reads back as the same double: evidence shows what was stored.
+  std::string s = fmt::format("{}", d);
+  return s;
+}
+
+}  // namespace
+
+Snapshot::Snapshot(const model::Schema& schema) : schema_(&schema) {
+  tables_.resize(schema.records.size());
+  for (const auto& rt : schema.records) {
+    Table& t = tables_[rt.index];
+    t.record = rt.index;
+    t.columns.resize(rt.fields.size());
+    for (std::size_t f = 0; f < rt.fields.size(); ++f) t.columns[f].kind = rt.fields[f].type.kind;
+    t.nav.resize(rt.fields.size());
+    t.reverse_offsets.resize(rt.reverse_lists.size());
+    t.reverse_rows.resize(rt.reverse_lists.size());
+  }
+}
+
+bool Snapshot::field(std::uint32_t record, std::uint64_t row, std::uint32_t field, cel::Value& out) const {
+  const Column& c = tables_[record].columns[field];
+  if (!c.present[row]) return false;
+  switch (c.kind) {
+    case model::Kind::bool_: out = cel::Value::boolean(c.ints[row] != 0); break;
+    case model::Kind::int_: out = cel::Value::integer(c.ints[row]); break;
+    case model::Kind::uint_: out = cel::Value::uinteger(static_cast<std::uint64_t>(c.ints[row])); break;
+    case model::Kind::double_: out = cel::Value::dbl(c.doubles[row]); break;
+    case model::Kind::date: out = cel::Value::date(dsl::Date{static_cast<std::int32_t>(c.ints[row])}); break;
+    case model::Kind::enum_: {
+      const auto& ft = schema_->records[record].fields[field].type;
+      out = cel::Value::enumeration(enum_index(*schema_, ft),
+                                    ft.enum_type->values[static_cast<std::size_t>(c.ints[row])].name);
+      break;
+    }
+    default: out = cel::Value::string_view(c.strings[row]); break;
+  }
+  return true;
+}
+
+bool Snapshot::navigate(std::uint32_t record, std::uint64_t row, std::uint32_t field, cel::Value& out) const {
+  const auto& nav = tables_[record].nav[field];
+  if (nav.empty() || nav[row] < 0) return false;
+  const auto& ref = schema_->records[record].fields[field].ref;
+  out = cel::Value::record(ref->target, static_cast<std::uint64_t>(nav[row]));
+  return true;
+}
+
+std::span<const std::uint32_t> Snapshot::reverse(std::uint32_t record, std::uint64_t row,
+                                                 std::uint32_t reverse_index) const {
+  const Table& t = tables_[record];
+  const auto& off = t.reverse_offsets[reverse_index];
+  if (off.empty()) return {};
+  const auto& rows = t.reverse_rows[reverse_index];
+  return std::span<const std::uint32_t>(rows.data() + off[row], off[row + 1] - off[row]);
+}
+
+std::string Snapshot::display(std::uint32_t record, std::uint32_t row, std::uint32_t field) const {
+  const Column& c = tables_[record].columns[field];
+  if (!c.present[row]) return "";
+  switch (c.kind) {
+    case model::Kind::bool_: return c.ints[row] ? "true" : "false";
+    case model::Kind::int_:
+    case model::Kind::uint_: return fmt::format("{}", c.ints[row]);
+    case model::Kind::double_: return format_double(c.doubles[row]);
+    case model::Kind::date: return dsl::format_date(dsl::Date{static_cast<std::int32_t>(c.ints[row])});
+    case model::Kind::enum_: {
+      const auto& ft = schema_->records[record].fields[field].type;
+      return ft.enum_type->values[static_cast<std::size_t>(c.ints[row])].name;
+    }
+    default: return std::string(c.strings[row]);
+  }
+}
+
+std::string Snapshot::key_of(std::uint32_t record, std::uint32_t row) const {
+  const auto& rt = schema_->records[record];
+  if (rt.key_fields.empty()) return fmt::format("#{}", row + 1);
+  std::string key;
+  for (std::size_t i = 0; i < rt.key_fields.size(); ++i) {
+    if (i) key += '|';
+    key += display(record, row, rt.key_fields[i]);
+  }
+  return key;
+}
+
+std::optional<std::uint32_t> Snapshot::find(std::uint32_t record, std::string_view key) const {
+  const Table& t = tables_[record];
+  if (auto it = t.by_key.find(std::string(key)); it != t.by_key.end()) return it->second;
+  if (schema_->records[record].key_fields.empty() && key.size() > 1 && key[0] == '#') {
+    std::size_t n = 0;
+    for (char c : key.substr(1)) {
+      if (c < '0' || c > '9') return std::nullopt;
+      n = n * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (n >= 1 && n <= t.rows) return static_cast<std::uint32_t>(n - 1);
+  }
+  return std::nullopt;
+}
+
+SnapshotBuilder::SnapshotBuilder(const model::Schema& schema) : snap_(schema) {}
+
+std::uint32_t SnapshotBuilder::file_index(const std::string& path) {
+  auto [it, inserted] = file_ids_.emplace(path, static_cast<std::uint32_t>(snap_.files_.size()));
+  if (inserted) snap_.files_.push_back(path);
+  return it->second;
+}
+
+std::string_view SnapshotBuilder::intern(std::string_view s) {
+  // Identical strings (enum-like text, repeated ids) share one copy in the arena.
+  if (auto it = interned_.find(s); it != interned_.end()) return it->second;
+  std::string_view stored = snap_.arena_.emplace_back(s);
+  interned_.emplace(stored, stored);
+  return stored;
+}
+
+std::uint32_t SnapshotBuilder::add_row(std::uint32_t record, std::span<const std::optional<cel::Value>> values,
+                                       Provenance provenance) {
+  Table& t = snap_.tables_[record];
+  const auto& rt = snap_.schema_->records[record];
+  auto row = static_cast<std::uint32_t>(t.rows++);
+  for (std::size_t f = 0; f < t.columns.size(); ++f) {
+    Column& c = t.columns[f];
+    const std::optional<cel::Value>* v = f < values.size() ? &values[f] : nullptr;
+    bool present = v && v->has_value() && !(*v)->is(cel::ValueKind::null_);
+    c.present.push_back(present ? 1 : 0);
+    std::int64_t iv = 0;
+    double dv = 0;
+    std::string_view sv;
+    if (present) {
+      const cel::Value& x = **v;
+      switch (c.kind) {
+        case model::Kind::bool_: iv = x.as_bool(); break;
+        case model::Kind::int_:
+        case model::Kind::uint_: iv = x.is(cel::ValueKind::double_) ? static_cast<std::int64_t>(x.as_double()) : x.as_int(); break;
+        case model::Kind::double_:
+          dv = x.is(cel::ValueKind::int_) ? static_cast<double>(x.as_int()) : x.as_double();
+          break;
+        case model::Kind::date: iv = x.as_date().days; break;
+        case model::Kind::enum_: {
+          int idx = rt.fields[f].type.enum_type->find(x.text());
+          iv = idx < 0 ? 0 : idx;
+          break;
+        }
+        default: sv = intern(x.text()); break;
+      }
+    }
+    switch (c.kind) {
+      case model::Kind::double_: c.doubles.push_back(dv); break;
+      case model::Kind::bool_:
+      case model::Kind::int_:
+      case model::Kind::uint_:
+      case model::Kind::date:
+      case model::Kind::enum_: c.ints.push_back(iv); break;
+      default: c.strings.push_back(sv); break;
+    }
+  }
+  t.provenance.push_back(provenance);
+  if (!rt.key_fields.empty()) t.by_key.emplace(snap_.key_of(record, row), row);
+  return row;
+}
+
+Snapshot SnapshotBuilder::finish() {
+  const model::Schema& schema = *snap_.schema_;
+  for (const auto& rt : schema.records) {
+    Table& t = snap_.tables_[rt.index];
+    for (std::size_t f = 0; f < rt.fields.size(); ++f) {
+      const auto& ref = rt.fields[f].ref;
+      if (!ref) continue;
+      const Table& target = snap_.tables_[ref->target];
+      auto& nav = t.nav[f];
+      nav.assign(t.rows, -1);
+      for (std::size_t r = 0; r < t.rows; ++r) {
+        if (!t.columns[f].present[r]) continue;
+        auto it = target.by_key.find(snap_.display(rt.index, static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(f)));
+        if (it != target.by_key.end()) nav[r] = static_cast<std::int32_t>(it->second);
+      }
+    }
+  }
+  // Reverse lists: counting sort of the children by parent row keeps each list in row order.
+  for (const auto& parent : schema.records) {
+    Table& pt = snap_.tables_[parent.index];
+    for (std::size_t l = 0; l < parent.reverse_lists.size(); ++l) {
+      const auto& rl = parent.reverse_lists[l];
+      const Table& ct = snap_.tables_[rl.child];
+      const auto& nav = ct.nav[rl.child_field];
+      auto& off = pt.reverse_offsets[l];
+      auto& rows = pt.reverse_rows[l];
+      off.assign(pt.rows + 1, 0);
+      for (std::size_t r = 0; r < ct.rows; ++r)
+        if (!nav.empty() && nav[r] >= 0) ++off[static_cast<std::size_t>(nav[r]) + 1];
+      for (std::size_t i = 0; i < pt.rows; ++i) off[i + 1] += off[i];
+      rows.assign(off[pt.rows], 0);
+      std::vector<std::uint32_t> fill(off.begin(), off.end() - 1);
+      for (std::size_t r = 0; r < ct.rows; ++r)
+        if (!nav.empty() && nav[r] >= 0) rows[fill[static_cast<std::size_t>(nav[r])]++] = static_cast<std::uint32_t>(r);
+    }
+  }
+  return std::move(snap_);
+}
+
+}  // namespace eco::engine

@@ -1,0 +1,112 @@
+#pragma once
+// The in-memory, columnar snapshot that rules are evaluated over.
+//
+// One Table per record type of the schema, one typed column per field (ints, doubles or
+// string views into the snapshot's arena, with a presence bitmap), plus what evaluation
+// needs precomputed: for every reference field the row it points to, and for every reverse
+// list the child rows of each parent (CSR). Evaluation reads it through cel::RecordAccessor
+// with integer indices only; it is immutable once built and safe to read from many threads.
+//
+// Snapshots are built by SnapshotBuilder from rows given as cel::Values: from a rule test's
+// `given` records, from a store read transaction, or from a benchmark's data.
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "dsl/cel/record.hpp"
+#include "dsl/model/schema.hpp"
+
+namespace eco::engine {
+
+namespace cel = dsl::cel;
+namespace model = dsl::model;
+
+// Where a stored row came from: the import batch, file and line (0 = unknown).
+struct Provenance {
+  std::int64_t batch = 0;
+  std::uint32_t file = 0;   // index into Snapshot::files()
+  std::uint32_t line = 0;
+};
+
+struct Column {
+  model::Kind kind = model::Kind::string;
+  std::vector<std::int64_t> ints;          // int, bool, date (days), enum (value index)
+  std::vector<double> doubles;             // double
+  std::vector<std::string_view> strings;   // string, duration text (views into the arena)
+  std::vector<std::uint8_t> present;       // 1 when the row has a value
+};
+
+struct Table {
+  std::uint32_t record = 0;
+  std::size_t rows = 0;
+  std::vector<Column> columns;                          // one per schema field
+  std::vector<Provenance> provenance;                   // one per row
+  std::unordered_map<std::string, std::uint32_t> by_key;  // key text -> row (keyed types)
+  // For each field: the target row of a reference (-1 when empty or dangling).
+  std::vector<std::vector<std::int32_t>> nav;
+  // For each reverse list of this type: CSR offsets (rows + 1) and the child rows.
+  std::vector<std::vector<std::uint32_t>> reverse_offsets;
+  std::vector<std::vector<std::uint32_t>> reverse_rows;
+};
+
+class Snapshot final : public cel::RecordAccessor {
+ public:
+  explicit Snapshot(const model::Schema& schema);
+
+  const model::Schema& schema() const override { return *schema_; }
+  bool field(std::uint32_t record, std::uint64_t row, std::uint32_t field, cel::Value& out) const override;
+  bool navigate(std::uint32_t record, std::uint64_t row, std::uint32_t field, cel::Value& out) const override;
+  std::span<const std::uint32_t> reverse(std::uint32_t record, std::uint64_t row,
+                                         std::uint32_t reverse_index) const override;
+
+  const Table& table(std::uint32_t record) const { return tables_[record]; }
+  std::size_t rows(std::uint32_t record) const { return tables_[record].rows; }
+  // The key of a row as text: key fields joined with '|', or "#<row+1>" for keyless types.
+  std::string key_of(std::uint32_t record, std::uint32_t row) const;
+  // The row with this key, if any.
+  std::optional<std::uint32_t> find(std::uint32_t record, std::string_view key) const;
+  const std::vector<std::string>& files() const { return files_; }
+  const Provenance& provenance(std::uint32_t record, std::uint32_t row) const {
+    return tables_[record].provenance[row];
+  }
+  // Renders a field's value for evidence and messages ("" when missing).
+  std::string display(std::uint32_t record, std::uint32_t row, std::uint32_t field) const;
+
+ private:
+  friend class SnapshotBuilder;
+  const model::Schema* schema_;
+  std::vector<Table> tables_;
+  std::deque<std::string> arena_;   // owns every string the columns view (stable addresses)
+  std::vector<std::string> files_;
+};
+
+// Builds a Snapshot row by row, then links references and reverse lists in finish().
+class SnapshotBuilder {
+ public:
+  explicit SnapshotBuilder(const model::Schema& schema);
+
+  // Index for a source file name in provenance records.
+  std::uint32_t file_index(const std::string& path);
+
+  // Appends a row of `record`. `values` holds one entry per schema field; a null
+  // std::optional is a missing value. Values must already have the field's type (strings
+  // for strings and enum names, ints, doubles, bools, dates). Returns the row index.
+  std::uint32_t add_row(std::uint32_t record, std::span<const std::optional<cel::Value>> values,
+                        Provenance provenance = {});
+
+  // Links references (key lookup) and builds the reverse lists; the builder is spent.
+  Snapshot finish();
+
+ private:
+  std::string_view intern(std::string_view s);
+  Snapshot snap_;
+  std::unordered_map<std::string_view, std::string_view> interned_;
+  std::unordered_map<std::string, std::uint32_t> file_ids_;
+};
+
+}  // namespace eco::engine
