@@ -1,0 +1,309 @@
+// The evaluator's verdict model over small rulesets written in the rule language: one
+// verdict per (rule, subject), deadlines, met_on, waivers, nested bindings, evidence and
+// dated parameters.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "dsl/check/check.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/eval/rule_tests.hpp"
+#include "engine/snapshot/snapshot.hpp"
+
+namespace eco::engine {
+namespace {
+
+namespace fs = std::filesystem;
+using dsl::model::Verdict;
+using V = dsl::cel::Value;
+
+const char* kSchema = R"(
+ruleset t "测试"
+enum industry { coking "焦化", steel "钢铁" }
+record enterprise "企业" {
+  id: string key "代码"
+  industry: industry "行业"
+  freight_t?: double "货运量"
+}
+record facility "设施" {
+  id: string key "编号"
+  enterprise_id: ref enterprise as enterprise reverse facilities "企业"
+  done?: bool "完成"
+  done_on?: date "完成日期"
+}
+record vehicle "车辆" {
+  plate: string key "号牌"
+  enterprise_id: ref enterprise as enterprise reverse vehicles "企业"
+  standard: int "排放阶段"
+}
+record waiver "豁免" {
+  id: string key "编号"
+  rule_or_requirement: string "规则"
+  subject_key: string "对象"
+  legal_basis: string "依据"
+  approver: string "批准"
+  valid_from: date "起"
+  valid_until: date "止"
+}
+param deadline_day: date = 2022-10-31 source "plan" confidence high
+param min_standard: int by date {
+  2021-01-01: 5 source "plan 2021" confidence high
+  2022-01-01: 6 source "plan 2022" confidence unverified
+}
+rule ule "改造" {
+  en "retrofit"
+  requirement AIR-03
+  severity high
+  for f in facility
+  when f.enterprise.industry == "coking"
+  deadline deadline_day
+  require has(f.done) ? f.done : f.done
+  met_on f.done_on
+  message "设施 {f.id} 未完成" 
+  message en "Facility {f.id} not done"
+}
+rule trucks "车辆" {
+  severity medium
+  for e in enterprise
+  for v in e.vehicles
+  require v.standard >= min_standard
+  message "车辆 {v.plate} 排放阶段 {v.standard} 低于 {min_standard}"
+}
+)";
+
+struct Fixture {
+  dsl::SourceManager sm;
+  dsl::Diagnostics diags;
+  std::unique_ptr<dsl::model::Ruleset> rs;
+
+  explicit Fixture(const std::string& text) {
+    fs::path dir = fs::temp_directory_path() / ("eco_eval_" + std::to_string(::getpid()) + "_" +
+                                                std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    fs::create_directories(dir);
+    std::ofstream(dir / "ruleset.rules") << text;
+    rs = dsl::load_ruleset(dir, sm, diags);
+    fs::remove_all(dir);
+  }
+  std::uint32_t rec(const char* name) const { return rs->schema.find_record(name)->index; }
+};
+
+std::vector<std::optional<V>> row(const dsl::model::Schema& s, const char* record,
+                                  std::initializer_list<std::pair<const char*, V>> values) {
+  const auto* rt = s.find_record(record);
+  std::vector<std::optional<V>> out(rt->fields.size());
+  for (const auto& [name, v] : values) out[static_cast<std::size_t>(rt->find_field(name))] = v;
+  return out;
+}
+
+dsl::Date d(const char* s) { return *dsl::parse_date(s); }
+
+class EvalTest : public ::testing::Test {
+ protected:
+  Fixture fx{kSchema};
+  void SetUp() override { ASSERT_TRUE(fx.rs) << "ruleset does not check"; }
+
+  // Builds enterprises E1 (coking) and E2 (steel) with facilities and vehicles.
+  Snapshot data(bool with_waiver = false, const char* waiver_until = "2023-06-30") {
+    const auto& s = fx.rs->schema;
+    SnapshotBuilder b(s);
+    auto file = b.file_index("enterprise.csv");
+    b.add_row(fx.rec("enterprise"), row(s, "enterprise", {{"id", V::string("E1")}, {"industry", V::string("coking")}}), {7, file, 2});
+    b.add_row(fx.rec("enterprise"), row(s, "enterprise", {{"id", V::string("E2")}, {"industry", V::string("steel")}}), {7, file, 3});
+    auto fac = [&](const char* id, const char* ent, std::optional<bool> done, const char* on) {
+      auto r = row(s, "facility", {});
+      r[0] = V::string(id);
+      r[1] = V::string(ent);
+      if (done) r[2] = V::boolean(*done);
+      if (on) r[3] = V::date(d(on));
+      b.add_row(fx.rec("facility"), r);
+    };
+    fac("F-pass", "E1", true, "2022-10-31");
+    fac("F-late", "E1", true, "2022-11-15");
+    fac("F-open", "E1", false, nullptr);
+    fac("F-unknown", "E1", std::nullopt, nullptr);
+    fac("F-steel", "E2", false, nullptr);
+    b.add_row(fx.rec("vehicle"), row(s, "vehicle", {{"plate", V::string("晋K1")}, {"enterprise_id", V::string("E1")}, {"standard", V::integer(5)}}));
+    b.add_row(fx.rec("vehicle"), row(s, "vehicle", {{"plate", V::string("晋K2")}, {"enterprise_id", V::string("E1")}, {"standard", V::integer(6)}}));
+    b.add_row(fx.rec("vehicle"), row(s, "vehicle", {{"plate", V::string("晋K3")}, {"enterprise_id", V::string("E2")}, {"standard", V::integer(4)}}));
+    if (with_waiver)
+      b.add_row(fx.rec("waiver"), row(s, "waiver", {{"id", V::string("W1")}, {"rule_or_requirement", V::string("AIR-03")},
+                                                   {"subject_key", V::string("F-open")}, {"legal_basis", V::string("晋环函〔2022〕1号")},
+                                                   {"approver", V::string("市局")}, {"valid_from", V::date(d("2022-01-01"))},
+                                                   {"valid_until", V::date(d(waiver_until))}}));
+    return b.finish();
+  }
+
+  std::map<std::string, const Finding*> by_subject(const std::vector<Finding>& fs, const std::string& rule) {
+    std::map<std::string, const Finding*> m;
+    for (const auto& f : fs)
+      if (f.rule == rule) m[f.subject_key] = &f;
+    return m;
+  }
+};
+
+TEST_F(EvalTest, OneVerdictPerSubjectAfterTheDeadline) {
+  CompiledRuleset c(*fx.rs);
+  Snapshot snap = data();
+  EvalOptions opt;
+  opt.as_of = d("2023-01-01");
+  opt.keep_all = true;
+  auto fs = c.evaluate(snap, opt);
+  auto m = by_subject(fs, "ule");
+  ASSERT_EQ(m.size(), 5u);
+  EXPECT_EQ(m["F-pass"]->verdict, Verdict::pass);
+  EXPECT_EQ(m["F-late"]->verdict, Verdict::late);
+  EXPECT_EQ(m["F-late"]->days_overdue, 15);
+  EXPECT_EQ(m["F-open"]->verdict, Verdict::violation);
+  EXPECT_EQ(m["F-open"]->days_overdue, 62);
+  EXPECT_EQ(m["F-unknown"]->verdict, Verdict::unknown);
+  EXPECT_EQ(m["F-unknown"]->missing, std::vector<std::string>{"facility.done"});
+  EXPECT_EQ(m["F-steel"]->verdict, Verdict::not_applicable);
+  EXPECT_EQ(m["F-open"]->enterprise_id, "E1");
+  EXPECT_EQ(m["F-open"]->message_zh, "设施 F-open 未完成");
+  EXPECT_EQ(m["F-open"]->message_en, "Facility F-open not done");
+}
+
+TEST_F(EvalTest, UpcomingUntilTheDeadlineDayInclusive) {
+  CompiledRuleset c(*fx.rs);
+  Snapshot snap = data();
+  for (auto [day, verdict] : {std::pair{"2022-10-30", Verdict::upcoming}, {"2022-10-31", Verdict::upcoming},
+                              {"2022-11-01", Verdict::violation}}) {
+    EvalOptions opt;
+    opt.as_of = d(day);
+    auto m = by_subject(c.evaluate(snap, opt), "ule");
+    ASSERT_TRUE(m.count("F-open")) << day;
+    EXPECT_EQ(m["F-open"]->verdict, verdict) << day;
+    if (verdict == Verdict::upcoming) {
+      EXPECT_EQ(m["F-open"]->days_left, d("2022-10-31").days - d(day).days);
+    }
+  }
+}
+
+TEST_F(EvalTest, PassesAreLeftOutByDefault) {
+  CompiledRuleset c(*fx.rs);
+  Snapshot snap = data();
+  EvalOptions opt;
+  opt.as_of = d("2023-01-01");
+  auto m = by_subject(c.evaluate(snap, opt), "ule");
+  EXPECT_FALSE(m.count("F-pass"));
+  EXPECT_FALSE(m.count("F-steel"));
+  EXPECT_TRUE(m.count("F-late"));
+}
+
+TEST_F(EvalTest, EvidenceNamesEveryValueReadWithProvenance) {
+  CompiledRuleset c(*fx.rs);
+  Snapshot snap = data();
+  EvalOptions opt;
+  opt.as_of = d("2023-01-01");
+  auto m = by_subject(c.evaluate(snap, opt), "ule");
+  const Finding& f = *m["F-open"];
+  bool saw_industry = false, saw_done = false;
+  for (const auto& e : f.evidence) {
+    if (e.record == "enterprise" && e.field == "industry") {
+      saw_industry = true;
+      EXPECT_EQ(e.value, "coking");
+      EXPECT_EQ(e.key, "E1");
+      EXPECT_EQ(e.file, "enterprise.csv");
+      EXPECT_EQ(e.line, 2u);
+      EXPECT_EQ(e.batch, 7);
+    }
+    if (e.record == "facility" && e.field == "done") {
+      saw_done = true;
+      EXPECT_EQ(e.value, "false");
+    }
+  }
+  EXPECT_TRUE(saw_industry);
+  EXPECT_TRUE(saw_done);
+  ASSERT_EQ(f.params.size(), 1u);
+  EXPECT_EQ(f.params[0].name, "deadline_day");
+  EXPECT_EQ(f.params[0].value, "2022-10-31");
+}
+
+TEST_F(EvalTest, WaiverAppliesWhileValidAndExpires) {
+  CompiledRuleset c(*fx.rs);
+  EvalOptions opt;
+  opt.as_of = d("2023-01-01");
+  {
+    Snapshot snap = data(true, "2023-06-30");
+    auto m = by_subject(c.evaluate(snap, opt), "ule");
+    EXPECT_EQ(m["F-open"]->verdict, Verdict::waived);
+    ASSERT_TRUE(m["F-open"]->waiver);
+    EXPECT_EQ(m["F-open"]->waiver->legal_basis, "晋环函〔2022〕1号");
+  }
+  {
+    Snapshot snap = data(true, "2022-12-31");
+    auto m = by_subject(c.evaluate(snap, opt), "ule");
+    EXPECT_EQ(m["F-open"]->verdict, Verdict::violation);
+    ASSERT_TRUE(m["F-open"]->waiver);
+    EXPECT_TRUE(m["F-open"]->waiver->expired);
+    EXPECT_EQ(dsl::format_date(m["F-open"]->waiver->valid_until), "2022-12-31");
+  }
+}
+
+TEST_F(EvalTest, NestedBindingsAndDatedParameters) {
+  CompiledRuleset c(*fx.rs);
+  Snapshot snap = data();
+  auto verdicts_on = [&](const char* day) {
+    EvalOptions opt;
+    opt.as_of = d(day);
+    opt.keep_all = true;
+    std::map<std::string, Verdict> out;
+    for (const auto& f : c.evaluate(snap, opt))
+      if (f.rule == "trucks") out[f.subject_key] = f.verdict;
+    return out;
+  };
+  auto before = verdicts_on("2021-12-31");  // minimum 5
+  EXPECT_EQ(before["晋K1"], Verdict::pass);
+  EXPECT_EQ(before["晋K2"], Verdict::pass);
+  EXPECT_EQ(before["晋K3"], Verdict::violation);
+  auto on = verdicts_on("2022-01-01");      // minimum 6 from this day
+  EXPECT_EQ(on["晋K1"], Verdict::violation);
+  EXPECT_EQ(on["晋K2"], Verdict::pass);
+  auto after = verdicts_on("2022-01-02");
+  EXPECT_EQ(after["晋K1"], Verdict::violation);
+  auto early = verdicts_on("2020-12-31");   // before the first entry: no value -> unknown
+  EXPECT_EQ(early["晋K1"], Verdict::unknown);
+}
+
+TEST_F(EvalTest, UnverifiedParameterIsFlagged) {
+  CompiledRuleset c(*fx.rs);
+  Snapshot snap = data();
+  EvalOptions opt;
+  opt.as_of = d("2022-06-01");
+  std::size_t n = 0;
+  for (const auto& f : c.evaluate(snap, opt)) {
+    if (f.rule != "trucks") continue;
+    ++n;
+    EXPECT_TRUE(f.rests_on_unverified) << f.subject_key;
+  }
+  EXPECT_GT(n, 0u);
+}
+
+TEST_F(EvalTest, ParallelEvaluationGivesTheSameFindingsInTheSameOrder) {
+  const auto& s = fx.rs->schema;
+  SnapshotBuilder b(s);
+  for (int i = 0; i < 10000; ++i) {
+    std::string id = "E" + std::to_string(i);
+    b.add_row(fx.rec("enterprise"), row(s, "enterprise", {{"id", V::string(id)}, {"industry", V::string(i % 3 ? "coking" : "steel")}}));
+    auto r = row(s, "facility", {{"id", V::string("F" + std::to_string(i))}, {"enterprise_id", V::string(id)}});
+    if (i % 5) r[2] = V::boolean(i % 7 == 0);
+    b.add_row(fx.rec("facility"), r);
+  }
+  Snapshot snap = b.finish();
+  CompiledRuleset c(*fx.rs);
+  EvalOptions one, two;
+  one.as_of = two.as_of = d("2023-01-01");
+  one.threads = 1;
+  two.threads = 2;
+  auto a = c.evaluate(snap, one), bb = c.evaluate(snap, two);
+  ASSERT_EQ(a.size(), bb.size());
+  ASSERT_GT(a.size(), 1000u);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].subject_key, bb[i].subject_key);
+    EXPECT_EQ(a[i].verdict, bb[i].verdict);
+  }
+}
+
+}  // namespace
+}  // namespace eco::engine
