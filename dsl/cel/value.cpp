@@ -25,27 +25,21 @@ int three_way(T a, T b) {
   return a < b ? -1 : (b < a ? 1 : 0);
 }
 
-// int vs double; 2 when unordered (NaN).
+// int vs double, as cel-spec's reference implementations compare them: out-of-range doubles
+// order first, otherwise the int is converted to double (so 2^63 - 1 equals 2^63.0).
+// 2 when unordered (NaN).
 int cmp_int_double(std::int64_t i, double d) {
   if (std::isnan(d)) return 2;
-  if (d >= kTwo63) return -1;
   if (d < -kTwo63) return 1;
-  double t = std::trunc(d);
-  auto ti = static_cast<std::int64_t>(t);
-  if (i != ti) return i < ti ? -1 : 1;
-  double frac = d - t;
-  return frac > 0 ? -1 : (frac < 0 ? 1 : 0);
+  if (d > kTwo63) return -1;
+  return three_way(static_cast<double>(i), d);
 }
 
 int cmp_uint_double(std::uint64_t u, double d) {
   if (std::isnan(d)) return 2;
   if (d < 0) return 1;
-  if (d >= kTwo64) return -1;
-  double t = std::trunc(d);
-  auto tu = static_cast<std::uint64_t>(t);
-  if (u != tu) return u < tu ? -1 : 1;
-  double frac = d - t;
-  return frac > 0 ? -1 : 0;
+  if (d > kTwo64) return -1;
+  return three_way(static_cast<double>(u), d);
 }
 
 int cmp_int_uint(std::int64_t i, std::uint64_t u) {
