@@ -1,0 +1,124 @@
+#pragma once
+// Column lists of the CSV files: exactly the field names, in declaration order, of the record
+// types in rulesets/jinzhong/schema/*.rules (the datagen_schema_columns test compares them).
+#include <string_view>
+
+namespace eco::datagen {
+
+inline constexpr std::string_view k_facility[] = {
+    "id", "enterprise_id", "kind", "capacity_t", "capacity_mw", "chamber_height_m", "fuel",
+    "status", "restarted_on", "ule_status", "ule_completed_on", "ule_evaluated_on",
+    "denitration", "on_elimination_list", "tightened_upgrade_done", "denitration_rectified",
+};
+inline constexpr std::string_view k_emission_monthly[] = {
+    "facility_id", "month", "pollutant", "avg_mg_m3", "max_hourly_mg_m3", "hours_valid",
+    "hours_over_ule", "hours_over_permit", "annual_t",
+};
+inline constexpr std::string_view k_application[] = {
+    "id", "applicant_id", "project_name", "project_type", "industry", "process", "county",
+    "lon", "lat", "in_park", "park_level", "added_capacity_t", "replaced_capacity_t",
+    "replacement_source", "added_coal_t", "coal_substitution_t", "coal_substitution_source",
+    "energy_per_unit", "energy_benchmark", "heavy_metal_added_kg", "heavy_metal_offset_kg",
+    "heavy_metal_offset_source", "groundwater_withdrawal_m3", "wastewater_zero_discharge",
+    "centralised_wastewater_treatment", "solid_waste_t", "solid_waste_disposal_t",
+    "annual_freight_t", "rail_spur_planned", "land_use_change", "soil_survey_done",
+    "soil_risk_target_met", "large_scale_industrial", "submitted_on",
+};
+inline constexpr std::string_view k_application_zone[] = {
+    "application_id", "zone",
+};
+inline constexpr std::string_view k_enterprise[] = {
+    "id", "name", "county", "industry", "status", "lon", "lat", "park",
+    "in_urban_planning_area", "annual_freight_t", "rail_spur", "rail_spur_completed_on",
+    "performance_grade", "emergency_measures_filed", "key_discharge_unit", "soil_key_unit",
+    "heavy_metal_key", "voc_key", "emergency_plan_required", "emergency_plan_filed_on",
+    "emergency_plan_revised_on", "info_disclosed_on", "credit_rating",
+    "dust_online_monitoring", "dust_video_linked", "discharges_to_sewer", "sewer_treatable",
+    "sewer_exit_deadline", "wastewater_treatment_working", "high_water_consumption",
+    "near_farmland", "soil_self_monitoring_on", "soil_hidden_danger_check_on",
+    "groundwater_survey_done_on", "hw_supervision_listed", "hw_standardised_assessed_on",
+    "pollution_insurance", "fuel_standard_sold",
+};
+inline constexpr std::string_view k_zone[] = {
+    "id", "name", "kind", "geometry",
+};
+inline constexpr std::string_view k_enterprise_zone[] = {
+    "enterprise_id", "zone",
+};
+inline constexpr std::string_view k_permit[] = {
+    "permit_no", "enterprise_id", "category", "issued_on", "valid_until", "renewal_applied_on",
+    "status", "last_execution_report_on",
+};
+inline constexpr std::string_view k_permit_limit[] = {
+    "permit_no", "outlet_id", "pollutant", "limit_mg_m3", "annual_limit_t",
+};
+inline constexpr std::string_view k_chemical_use[] = {
+    "enterprise_id", "substance", "activity", "annual_t", "exemption", "last_seen_on",
+};
+inline constexpr std::string_view k_radioactive_source[] = {
+    "id", "enterprise_id", "category", "mobile", "realtime_monitoring", "licence_valid_until",
+    "status",
+};
+inline constexpr std::string_view k_storage_yard[] = {
+    "id", "enterprise_id", "material", "enclosed", "anti_seepage", "rectified",
+};
+inline constexpr std::string_view k_tailings_pond[] = {
+    "id", "enterprise_id", "on_supervision_list", "risk_assessed_on",
+    "emergency_plan_filed_on", "last_drill_on", "archive_complete",
+};
+inline constexpr std::string_view k_well[] = {
+    "id", "enterprise_id", "in_overdraft_zone", "in_public_supply_coverage", "status",
+    "close_deadline", "karst",
+};
+inline constexpr std::string_view k_outfall[] = {
+    "id", "enterprise_id", "river", "registered", "monitored", "exceeding_since",
+    "rectify_deadline",
+};
+inline constexpr std::string_view k_vehicle[] = {
+    "plate", "enterprise_id", "kind", "fuel", "emission_standard", "registered_code", "sealed",
+    "gps", "muck_permit_until", "first_registered_on", "last_im_test_on", "last_im_passed",
+};
+inline constexpr std::string_view k_transport_entry[] = {
+    "enterprise_id", "plate", "entered_on", "cargo", "tonnes",
+};
+inline constexpr std::string_view k_voc_material[] = {
+    "enterprise_id", "kind", "product_type", "voc_content_g_l", "voc_content_pct",
+    "annual_use_t", "outdoor_use",
+};
+inline constexpr std::string_view k_voc_treatment[] = {
+    "id", "enterprise_id", "technology", "stages", "bypass", "exceedances_12m",
+    "carbon_replaced_on", "ledger_complete",
+};
+inline constexpr std::string_view k_ldar_round[] = {
+    "enterprise_id", "inspected_on", "components", "leaks_found", "leaks_repaired_in_time",
+};
+inline constexpr std::string_view k_storage_tank[] = {
+    "id", "enterprise_id", "liquid", "volume_m3", "true_vapor_pressure_kpa", "roof",
+    "vapor_recovery",
+};
+inline constexpr std::string_view k_waiver[] = {
+    "id", "rule_or_requirement", "subject_record", "subject_key", "legal_basis", "approver",
+    "valid_from", "valid_until", "note",
+};
+inline constexpr std::string_view k_hw_declaration[] = {
+    "enterprise_id", "year", "waste_code", "generated_t", "stored_t", "transferred_t",
+    "self_disposed_t", "declared_on",
+};
+inline constexpr std::string_view k_hw_plan[] = {
+    "enterprise_id", "year", "filed_on",
+};
+inline constexpr std::string_view k_hw_manifest[] = {
+    "manifest_no", "generator_id", "receiver_id", "waste_code", "shipped_on", "shipped_t",
+    "received_on", "received_t", "electronic",
+};
+inline constexpr std::string_view k_hw_license[] = {
+    "license_no", "holder_id", "valid_from", "valid_until",
+};
+inline constexpr std::string_view k_hw_license_code[] = {
+    "license_no", "waste_code",
+};
+inline constexpr std::string_view k_hw_storage[] = {
+    "enterprise_id", "waste_code", "stored_since", "quantity_t",
+};
+
+}  // namespace eco::datagen

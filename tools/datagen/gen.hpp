@@ -1,0 +1,129 @@
+#pragma once
+// Internal state of the generator shared by generate.cpp (background data) and
+// scenarios.cpp (deliberate cases): the random stream, key counters and output tables.
+#include <array>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "tools/datagen/columns.hpp"
+#include "tools/datagen/generate.hpp"
+#include "tools/datagen/rng.hpp"
+#include "tools/datagen/table.hpp"
+#include "tools/datagen/uscc.hpp"
+
+namespace eco::datagen {
+
+// Industries in the order of the schema's `industry` enum.
+enum class Ind {
+  coking, steel, cement, coal_power, coal_mining, chemical, coal_chemical, nonferrous, casting,
+  glass, lime, building_materials, coating, printing, wood_panel, electronics, electroplating,
+  pharmaceutical, medical, hw_operator, sewage_plant, fuel_station, construction, transport, other
+};
+
+// What the children of an enterprise need to know about it.
+struct Ent {
+  std::string id, name, park, spur;
+  Ind ind = Ind::other;
+  int county = 0;
+  bool urban = false;
+  bool voc_key = false;
+  double freight = 0;
+  std::vector<std::string> plates;   // freight trucks whose gate entries are generated
+};
+
+// A licensed hazardous-waste operator that manifests can go to.
+struct Receiver {
+  std::string id, license;
+  std::vector<std::string> codes;
+};
+
+// The generator; see generate.hpp for what it produces.
+class Gen {
+ public:
+  explicit Gen(const Options& opt);
+  Summary run();
+
+  Table enterprise{"enterprise", k_enterprise}, zone{"zone", k_zone},
+      enterprise_zone{"enterprise_zone", k_enterprise_zone}, permit{"permit", k_permit},
+      permit_limit{"permit_limit", k_permit_limit}, facility{"facility", k_facility},
+      emission_monthly{"emission_monthly", k_emission_monthly}, vehicle{"vehicle", k_vehicle},
+      transport_entry{"transport_entry", k_transport_entry},
+      voc_material{"voc_material", k_voc_material}, voc_treatment{"voc_treatment", k_voc_treatment},
+      ldar_round{"ldar_round", k_ldar_round}, storage_tank{"storage_tank", k_storage_tank},
+      hw_declaration{"hw_declaration", k_hw_declaration}, hw_plan{"hw_plan", k_hw_plan},
+      hw_manifest{"hw_manifest", k_hw_manifest}, hw_license{"hw_license", k_hw_license},
+      hw_license_code{"hw_license_code", k_hw_license_code}, hw_storage{"hw_storage", k_hw_storage},
+      storage_yard{"storage_yard", k_storage_yard}, tailings_pond{"tailings_pond", k_tailings_pond},
+      well{"well", k_well}, outfall{"outfall", k_outfall}, chemical_use{"chemical_use", k_chemical_use},
+      radioactive_source{"radioactive_source", k_radioactive_source},
+      application{"application", k_application}, application_zone{"application_zone", k_application_zone},
+      waiver{"waiver", k_waiver};
+
+ private:
+  static int day(int y, unsigned m, unsigned d);
+  static const char* industry_name(Ind i);
+  static const char* industry_label(Ind i);
+  static bool is_heavy(Ind i);
+  static bool is_industrial(Ind i);
+  static bool is_freight_heavy(Ind i);
+  static bool is_hw_generator(Ind i);
+  static bool is_voc(Ind i);
+  static std::vector<std::string> waste_codes_for(Ind i);
+  static std::string serial_id(std::string_view prefix, std::uint64_t n);
+
+  int county_index(std::string_view name) const;
+  const char* county_name(int c) const;
+  int pick_county(Ind ind);
+  Ind pick_industry();
+  std::string next_uscc(int county, Ind ind);
+  std::string next_plate(bool new_energy);
+  std::string manifest_no(int year);
+
+  // Fills the enterprise row with realistic values; the caller may override cells, then
+  // calls end_enterprise.
+  Ent begin_enterprise(Ind ind, int county, std::string_view status);
+  void end_enterprise(Ent& e);
+  void enterprise_zone_row(const std::string& ent, std::string_view zone);
+  void write_zones();
+  // Begins a facility row (id, enterprise, kind, status set); the caller ends it.
+  std::string add_facility(const Ent& e, std::string_view kind, std::string_view status);
+  void cems_rows(const std::string& fid, std::string_view kind, bool over);
+  // Begins a permit row valid five years from `issued`; the caller ends it.
+  std::string add_permit(const Ent& e, std::string_view category, int issued, std::string_view status);
+  // Begins a vehicle row; the caller ends it.
+  std::string add_vehicle(const Ent& e, std::string_view kind, std::string_view fuel, int standard);
+  void add_manifest(const std::string& gen_id, const std::string& recv_id, std::string_view code, int shipped,
+                    double tonnes, bool electronic, double received_delta, int receive_days = 0);
+  void add_license(const std::string& holder, std::string_view no, int from, int until,
+                   const std::vector<std::string>& codes);
+
+  void random_facilities(Ent& e);
+  void random_permit(const Ent& e);
+  void random_vehicles(Ent& e);
+  void random_entries(const Ent& e);
+  void random_voc(const Ent& e);
+  void random_hw(const Ent& e);
+  void random_site(const Ent& e);
+  void random_zones(const Ent& e, bool urban);
+  Ent random_enterprise(Ind ind);
+  void random_application(std::uint64_t i);
+
+  void scenarios();   // scenarios.cpp
+  void note(std::string req, std::string subject, std::string what) {
+    notes_.push_back({std::move(req), std::move(subject), std::move(what)});
+  }
+
+  Options opt_;
+  Rng rng_;
+  int ref_;
+  std::vector<Table*> tables_;
+  std::vector<Receiver> receivers_;
+  std::vector<Note> notes_;
+  std::map<int, std::uint64_t> manifest_serial_;
+  std::uint64_t uscc_serial_ = 0, plate_serial_ = 0, nrmm_serial_ = 0, facility_serial_ = 0,
+                voc_serial_ = 0, tank_serial_ = 0, yard_serial_ = 0, pond_serial_ = 0,
+                well_serial_ = 0, outfall_serial_ = 0, source_serial_ = 0, app_serial_ = 0;
+};
+
+}  // namespace eco::datagen

@@ -1,0 +1,998 @@
+// The generator's body: background enterprises drawn from Jinzhong-like distributions
+// (gen_random_enterprise) and hand-made scenario enterprises (scenarios.cpp) that carry the
+// deliberate violations and edge cases. Everything goes through Gen so that the random
+// stream, the key counters and the output files are shared and the output is deterministic.
+#include "tools/datagen/gen.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace eco::datagen {
+
+int reference_day() { return days_from_civil(2026, 11, 28); }
+
+namespace {
+
+struct CountyInfo {
+  const char* name;
+  const char* division;
+  const char* short_name;
+  double lon, lat;
+  unsigned weight;
+};
+// Administrative division codes of 晋中市 (GB/T 2260) and approximate seat coordinates.
+constexpr CountyInfo kCounties[] = {
+    {"榆次区", "140702", "榆次", 112.71, 37.70, 22}, {"太谷区", "140703", "太谷", 112.55, 37.42, 9},
+    {"祁县", "140727", "祁县", 112.33, 37.36, 8},    {"平遥县", "140728", "平遥", 112.17, 37.19, 9},
+    {"介休市", "140781", "介休", 111.92, 37.03, 12}, {"灵石县", "140729", "灵石", 111.77, 36.85, 9},
+    {"寿阳县", "140725", "寿阳", 113.18, 37.89, 8},  {"昔阳县", "140724", "昔阳", 113.71, 37.61, 6},
+    {"和顺县", "140723", "和顺", 113.57, 37.33, 5},  {"左权县", "140722", "左权", 113.38, 37.08, 5},
+    {"榆社县", "140721", "榆社", 112.97, 37.07, 4},
+};
+
+struct IndustryInfo {
+  const char* name;
+  const char* label;    // used in company names
+  unsigned weight;      // per mille of background enterprises
+};
+constexpr IndustryInfo kIndustries[] = {
+    {"coking", "焦化", 30},         {"steel", "钢铁", 8},            {"cement", "水泥", 12},
+    {"coal_power", "发电", 6},      {"coal_mining", "煤业", 60},     {"chemical", "化工", 35},
+    {"coal_chemical", "煤化工", 15}, {"nonferrous", "有色金属", 8},  {"casting", "铸造", 40},
+    {"glass", "玻璃", 8},           {"lime", "石灰", 12},            {"building_materials", "建材", 50},
+    {"coating", "涂装", 35},        {"printing", "印刷包装", 25},    {"wood_panel", "木业", 15},
+    {"electronics", "电子", 12},    {"electroplating", "电镀", 6},   {"pharmaceutical", "制药", 12},
+    {"medical", "医院", 70},        {"hw_operator", "环保科技", 0},  {"sewage_plant", "污水处理", 15},
+    {"fuel_station", "加油站", 110}, {"construction", "建筑工程", 140}, {"transport", "物流运输", 80},
+    {"other", "实业", 191},
+};
+
+// Coking and coal mining cluster in particular counties (介休, 灵石, 孝义 belt; the eastern
+// coal counties); weights in kCounties order.
+constexpr unsigned kCokingCounty[] = {6, 10, 4, 8, 30, 20, 2, 2, 2, 10, 2};
+constexpr unsigned kMiningCounty[] = {2, 1, 1, 2, 12, 22, 18, 14, 12, 12, 6};
+
+constexpr const char* kTradeNames[] = {
+    "宏达", "金源", "鑫磊", "晋泰", "华盛", "恒信", "永鑫", "兴盛", "瑞丰", "龙城",
+    "安泰", "汇丰", "东方", "三佳", "昌盛", "佳豪", "裕隆", "福源", "利民", "中晋",
+    "天宇", "宝源", "盛世", "国强", "正大", "顺达", "长青", "卓越", "新元", "凯润"};
+
+const char* kPlateChars = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // no I or O on plates
+
+}  // namespace
+
+Gen::Gen(const Options& opt)
+    : opt_(opt), rng_(opt.seed), ref_(reference_day()) {
+  tables_ = {&enterprise, &zone, &enterprise_zone, &permit, &permit_limit, &facility,
+             &emission_monthly, &vehicle, &transport_entry, &voc_material, &voc_treatment,
+             &ldar_round, &storage_tank, &hw_declaration, &hw_plan, &hw_manifest,
+             &hw_license, &hw_license_code, &hw_storage, &storage_yard, &tailings_pond,
+             &well, &outfall, &chemical_use, &radioactive_source, &application,
+             &application_zone, &waiver};
+  for (auto* t : tables_) t->open(opt.out);
+}
+
+int Gen::day(int y, unsigned m, unsigned d) { return days_from_civil(y, m, d); }
+
+int Gen::county_index(std::string_view name) const {
+  for (std::size_t i = 0; i < std::size(kCounties); ++i)
+    if (name == kCounties[i].name) return static_cast<int>(i);
+  throw std::logic_error("unknown county");
+}
+
+const char* Gen::county_name(int c) const { return kCounties[c].name; }
+
+int Gen::pick_county(Ind ind) {
+  if (ind == Ind::coking) return static_cast<int>(rng_.weighted(kCokingCounty));
+  if (ind == Ind::coal_mining) return static_cast<int>(rng_.weighted(kMiningCounty));
+  unsigned w[std::size(kCounties)];
+  for (std::size_t i = 0; i < std::size(kCounties); ++i) w[i] = kCounties[i].weight;
+  return static_cast<int>(rng_.weighted(w));
+}
+
+Ind Gen::pick_industry() {
+  unsigned w[std::size(kIndustries)];
+  for (std::size_t i = 0; i < std::size(kIndustries); ++i) w[i] = kIndustries[i].weight;
+  return static_cast<Ind>(rng_.weighted(w));
+}
+
+const char* Gen::industry_name(Ind i) { return kIndustries[static_cast<int>(i)].name; }
+const char* Gen::industry_label(Ind i) { return kIndustries[static_cast<int>(i)].label; }
+
+std::string Gen::next_uscc(int county, Ind ind) {
+  // Organisation code body: "MA" + 6 characters of the credit-code alphabet taken from a
+  // counter, so every generated code is unique; medical institutions are public
+  // institutions (registration authority 1, type 2).
+  std::uint64_t n = ++uscc_serial_ * 7919u % 887503681u;  // scatter, still a bijection on 31^6
+  char body[9] = "MA000000";
+  for (int i = 7; i >= 2; --i) {
+    body[i] = kUsccAlphabet[n % 31];
+    n /= 31;
+  }
+  const char* authority = ind == Ind::medical ? "12" : "91";
+  return make_uscc(authority, kCounties[county].division, std::string_view(body, 8));
+}
+
+std::string Gen::next_plate(bool new_energy) {
+  std::uint64_t n = plate_serial_++;
+  std::string p = new_energy ? "晋KD" : "晋K";
+  char s[5];
+  for (int i = 4; i >= 0; --i) {
+    s[i] = kPlateChars[n % 34];
+    n /= 34;
+  }
+  p.append(s, 5);
+  return p;
+}
+
+std::string Gen::serial_id(std::string_view prefix, std::uint64_t n) {
+  std::string s(prefix);
+  char tmp[24];
+  auto r = std::to_chars(tmp, tmp + sizeof tmp, n);
+  const auto len = static_cast<std::size_t>(r.ptr - tmp);
+  if (len < 7) s.append(7 - len, '0');
+  s.append(tmp, r.ptr);
+  return s;
+}
+
+std::string Gen::manifest_no(int year) {
+  std::uint64_t& serial = manifest_serial_[year];
+  ++serial;
+  std::string s = std::to_string(year) + "1407";
+  std::string n = std::to_string(serial);
+  if (n.size() < 6) s.append(6 - n.size(), '0');
+  return s + n;   // 14 digits up to 999,999 manifests a year, longer beyond (synthetic only)
+}
+
+bool Gen::is_heavy(Ind i) {
+  switch (i) {
+    case Ind::steel: case Ind::coking: case Ind::nonferrous: case Ind::casting:
+    case Ind::chemical: case Ind::building_materials: case Ind::cement: case Ind::glass:
+    case Ind::lime: case Ind::coal_chemical: return true;
+    default: return false;
+  }
+}
+
+bool Gen::is_industrial(Ind i) {
+  switch (i) {
+    case Ind::medical: case Ind::sewage_plant: case Ind::fuel_station: case Ind::construction:
+    case Ind::transport: return false;
+    default: return true;
+  }
+}
+
+bool Gen::is_freight_heavy(Ind i) {
+  switch (i) {
+    case Ind::coking: case Ind::steel: case Ind::cement: case Ind::coal_power:
+    case Ind::coal_mining: case Ind::coal_chemical: case Ind::building_materials:
+    case Ind::lime: case Ind::chemical: return true;
+    default: return false;
+  }
+}
+
+bool Gen::is_hw_generator(Ind i) {
+  switch (i) {
+    case Ind::coking: case Ind::steel: case Ind::chemical: case Ind::coal_chemical:
+    case Ind::nonferrous: case Ind::electroplating: case Ind::pharmaceutical: case Ind::medical:
+    case Ind::coating: case Ind::printing: case Ind::electronics: case Ind::casting:
+    case Ind::coal_power: return true;
+    default: return false;
+  }
+}
+
+bool Gen::is_voc(Ind i) {
+  return i == Ind::coating || i == Ind::printing || i == Ind::wood_panel || i == Ind::electronics;
+}
+
+std::vector<std::string> Gen::waste_codes_for(Ind i) {
+  switch (i) {
+    case Ind::coking: return {"HW11", "HW08", "HW49"};
+    case Ind::steel: return {"HW08", "HW17", "HW49"};
+    case Ind::chemical: case Ind::coal_chemical: return {"HW06", "HW11", "HW13", "HW50", "HW49"};
+    case Ind::electroplating: return {"HW17", "HW21", "HW22", "HW23"};
+    case Ind::medical: return {"HW01", "HW03"};
+    case Ind::pharmaceutical: return {"HW02", "HW03", "HW49"};
+    case Ind::coating: case Ind::printing: return {"HW12", "HW06", "HW49"};
+    case Ind::electronics: return {"HW13", "HW22", "HW49"};
+    case Ind::nonferrous: return {"HW48", "HW31", "HW08"};
+    default: return {"HW08", "HW49"};
+  }
+}
+
+// ---- enterprise row ------------------------------------------------------------------
+
+Ent Gen::begin_enterprise(Ind ind, int county, std::string_view status) {
+  Ent e;
+  e.ind = ind;
+  e.county = county;
+  e.id = next_uscc(county, ind);
+  e.name = std::string(kCounties[county].short_name) +
+           kTradeNames[rng_.range(0, std::size(kTradeNames) - 1)] +
+           kIndustries[static_cast<int>(ind)].label + (ind == Ind::medical ? "" : "有限公司");
+  auto& t = enterprise;
+  t.begin();
+  t.set(col(k_enterprise, "id"), e.id);
+  t.set(col(k_enterprise, "name"), e.name);
+  t.set(col(k_enterprise, "county"), kCounties[county].name);
+  t.set(col(k_enterprise, "industry"), industry_name(ind));
+  t.set(col(k_enterprise, "status"), status);
+  if (rng_.chance(0.95)) {
+    t.set_double(col(k_enterprise, "lon"), kCounties[county].lon + rng_.uniform(-0.15, 0.15), 5);
+    t.set_double(col(k_enterprise, "lat"), kCounties[county].lat + rng_.uniform(-0.12, 0.12), 5);
+  }
+  const bool industrial = is_industrial(ind);
+  const double park_p = ind == Ind::chemical || ind == Ind::coal_chemical ? 0.85
+                        : ind == Ind::electroplating                      ? 0.9
+                        : is_heavy(ind)                                   ? 0.6
+                        : industrial                                      ? 0.35
+                                                                          : 0.0;
+  if (rng_.chance(park_p)) {
+    e.park = std::string(kCounties[county].short_name) +
+             (ind == Ind::chemical || ind == Ind::coal_chemical ? "化工园区" : "经济技术开发区");
+    t.set(col(k_enterprise, "park"), e.park);
+  }
+  if (rng_.chance(0.9)) {
+    e.urban = rng_.chance(industrial ? 0.12 : 0.6);
+    t.set_bool(col(k_enterprise, "in_urban_planning_area"), e.urban);
+  }
+  if (is_freight_heavy(ind) && rng_.chance(0.93)) {
+    e.freight = ind == Ind::chemical ? rng_.triangular(2e4, 2e5, 2e6)
+                                     : rng_.triangular(5e4, 6e5, 5.5e6);
+    e.freight = static_cast<double>(static_cast<long long>(e.freight / 1000.0)) * 1000.0;
+    t.set_double(col(k_enterprise, "annual_freight_t"), e.freight, 0);
+    if (e.freight >= 1.5e6) {
+      const auto s = rng_.weighted(std::array<unsigned, 3>{25, 20, 55});
+      e.spur = s == 0 ? "none" : s == 1 ? "under_construction" : "built";
+    } else {
+      e.spur = rng_.chance(0.1) ? "built" : "none";
+    }
+    if (rng_.chance(0.97)) t.set(col(k_enterprise, "rail_spur"), e.spur);
+    if (e.spur == "built")
+      t.set_date(col(k_enterprise, "rail_spur_completed_on"),
+                 static_cast<int>(rng_.range(day(2012, 1, 1), day(2025, 12, 31))));
+  }
+  if (is_heavy(ind) || ind == Ind::coal_power) {
+    static constexpr const char* grades[] = {"leading", "A", "B", "B-", "C", "D"};
+    static constexpr unsigned gw[] = {2, 10, 25, 20, 30, 8};
+    if (rng_.chance(0.95)) t.set(col(k_enterprise, "performance_grade"), grades[rng_.weighted(gw)]);
+    if (rng_.chance(0.97)) t.set_bool(col(k_enterprise, "emergency_measures_filed"), rng_.chance(0.95));
+  }
+  const bool key_unit = is_heavy(ind) || ind == Ind::coal_power || ind == Ind::sewage_plant
+                            ? rng_.chance(0.7) : rng_.chance(0.04);
+  t.set_bool(col(k_enterprise, "key_discharge_unit"), key_unit);
+  const bool soil_key = (ind == Ind::coking || ind == Ind::steel || ind == Ind::chemical ||
+                         ind == Ind::coal_chemical || ind == Ind::nonferrous ||
+                         ind == Ind::electroplating || ind == Ind::pharmaceutical ||
+                         ind == Ind::hw_operator) && rng_.chance(0.6);
+  if (industrial) t.set_bool(col(k_enterprise, "soil_key_unit"), soil_key);
+  const bool hm = ind == Ind::nonferrous || ind == Ind::electroplating ||
+                  (ind == Ind::steel && rng_.chance(0.2)) || (ind == Ind::chemical && rng_.chance(0.1));
+  if (industrial) t.set_bool(col(k_enterprise, "heavy_metal_key"), hm);
+  const bool voc_key = (ind == Ind::chemical || ind == Ind::coal_chemical || ind == Ind::coking ||
+                        ind == Ind::pharmaceutical || ind == Ind::coating || ind == Ind::printing) &&
+                       rng_.chance(0.7);
+  if (industrial) t.set_bool(col(k_enterprise, "voc_key"), voc_key);
+  e.voc_key = voc_key;
+  const bool plan_req = key_unit || is_heavy(ind) || is_hw_generator(ind) || ind == Ind::hw_operator;
+  t.set_bool(col(k_enterprise, "emergency_plan_required"), plan_req);
+  if (plan_req && rng_.chance(0.93)) {
+    const int filed = static_cast<int>(rng_.range(day(2018, 1, 1), ref_ - 30));
+    t.set_date(col(k_enterprise, "emergency_plan_filed_on"), filed);
+    if (rng_.chance(0.6))
+      t.set_date(col(k_enterprise, "emergency_plan_revised_on"),
+                 std::min<int>(ref_ - 1, filed + static_cast<int>(rng_.range(200, 1400))));
+  }
+  if (key_unit || rng_.chance(0.3))
+    t.set_date(col(k_enterprise, "info_disclosed_on"),
+               static_cast<int>(rng_.range(day(2024, 6, 1), ref_ - 1)));
+  if (rng_.chance(0.6)) {
+    static constexpr const char* cr[] = {"excellent", "good", "warning", "poor"};
+    static constexpr unsigned cw[] = {20, 65, 12, 3};
+    t.set(col(k_enterprise, "credit_rating"), cr[rng_.weighted(cw)]);
+  }
+  if (ind == Ind::construction) {
+    t.set_bool(col(k_enterprise, "dust_online_monitoring"), rng_.chance(0.92));
+    if (rng_.chance(0.95)) t.set_bool(col(k_enterprise, "dust_video_linked"), rng_.chance(0.9));
+  }
+  if (industrial && rng_.chance(0.2)) {
+    t.set_bool(col(k_enterprise, "discharges_to_sewer"), true);
+    const bool treatable = rng_.chance(0.92);
+    t.set_bool(col(k_enterprise, "sewer_treatable"), treatable);
+    if (!treatable)
+      t.set_date(col(k_enterprise, "sewer_exit_deadline"),
+                 static_cast<int>(rng_.range(day(2023, 6, 30), day(2027, 12, 31))));
+  }
+  if (ind == Ind::medical) t.set_bool(col(k_enterprise, "wastewater_treatment_working"), rng_.chance(0.96));
+  if (ind == Ind::coking || ind == Ind::steel || ind == Ind::coal_power || ind == Ind::chemical ||
+      ind == Ind::coal_chemical)
+    t.set_bool(col(k_enterprise, "high_water_consumption"), rng_.chance(0.5));
+  if (hm) t.set_bool(col(k_enterprise, "near_farmland"), rng_.chance(0.4));
+  if (soil_key) {
+    if (rng_.chance(0.9))
+      t.set_date(col(k_enterprise, "soil_self_monitoring_on"),
+                 static_cast<int>(rng_.range(day(2024, 9, 1), ref_ - 1)));
+    if (rng_.chance(0.85))
+      t.set_date(col(k_enterprise, "soil_hidden_danger_check_on"),
+                 static_cast<int>(rng_.range(day(2022, 1, 1), ref_ - 1)));
+  }
+  if ((ind == Ind::chemical || ind == Ind::coal_chemical) && !e.park.empty() && rng_.chance(0.9))
+    t.set_date(col(k_enterprise, "groundwater_survey_done_on"),
+               static_cast<int>(rng_.range(day(2021, 3, 1), day(2022, 12, 31))));
+  if (is_hw_generator(ind) || ind == Ind::hw_operator) {
+    t.set_bool(col(k_enterprise, "hw_supervision_listed"), rng_.chance(0.95));
+    if (rng_.chance(0.85))
+      t.set_date(col(k_enterprise, "hw_standardised_assessed_on"),
+                 static_cast<int>(rng_.range(day(2025, 1, 1), ref_ - 1)));
+    if (rng_.chance(0.8)) t.set_bool(col(k_enterprise, "pollution_insurance"), rng_.chance(0.45));
+  }
+  if (ind == Ind::fuel_station) t.set_int(col(k_enterprise, "fuel_standard_sold"), rng_.chance(0.98) ? 6 : 5);
+  return e;
+}
+
+void Gen::end_enterprise(Ent&) { enterprise.end(); }
+
+void Gen::enterprise_zone_row(const std::string& ent, std::string_view zone) {
+  enterprise_zone.begin();
+  enterprise_zone.set(col(k_enterprise_zone, "enterprise_id"), ent);
+  enterprise_zone.set(col(k_enterprise_zone, "zone"), zone);
+  enterprise_zone.end();
+}
+
+void Gen::write_zones() {
+  struct Z { const char* id; const char* name; const char* kind; const char* wkt; };
+  static constexpr Z zones[] = {
+      {"yunzhu_lake", "云竹湖生态保护修复区", "protection",
+       "POLYGON((112.78 37.12,112.90 37.12,112.90 37.22,112.78 37.22,112.78 37.12))"},
+      {"fen_river_bank", "汾河沿岸保护范围", "protection",
+       "LINESTRING(111.70 36.80,111.92 37.03,112.17 37.25,112.40 37.45)"},
+      {"zhang_river_bank", "漳河(清漳东源、清漳西源、浊漳北源)沿岸保护范围", "protection", ""},
+      {"yellow_river_main", "黄河干流沿线", "restriction", ""},
+      {"urban_planning", "城市(含县城)规划区", "restriction", ""},
+      {"eco_red_line", "生态保护红线", "protection", ""},
+      {"spring_key_protection", "泉域重点保护区", "protection", ""},
+      {"drinking_water_source", "饮用水水源保护区", "protection", ""},
+      {"groundwater_overdraft", "地下水超采区", "restriction", ""},
+      {"karst_spring", "岩溶泉域重点保护区", "protection", ""},
+      {"park_adjacent_urban", "紧邻城区的开发区和园区", "restriction", ""},
+  };
+  for (const auto& z : zones) {
+    zone.begin();
+    zone.set(col(k_zone, "id"), z.id);
+    zone.set(col(k_zone, "name"), z.name);
+    zone.set(col(k_zone, "kind"), z.kind);
+    zone.set(col(k_zone, "geometry"), z.wkt);
+    zone.end();
+  }
+}
+
+// ---- children of a background enterprise --------------------------------------------------
+
+std::string Gen::add_facility(const Ent& e, std::string_view kind, std::string_view status) {
+  const std::string id = serial_id("F", ++facility_serial_);
+  facility.begin();
+  facility.set(col(k_facility, "id"), id);
+  facility.set(col(k_facility, "enterprise_id"), e.id);
+  facility.set(col(k_facility, "kind"), kind);
+  facility.set(col(k_facility, "status"), status);
+  return id;
+}
+
+void Gen::random_facilities(Ent& e) {
+  auto ule = [&](std::string_view kind_deadline_tag, int deadline) {
+    // ULE progress: most done before the plan deadline, some late, some missing data.
+    (void)kind_deadline_tag;
+    const auto s = rng_.weighted(std::array<unsigned, 5>{4, 6, 50, 35, 5});
+    static constexpr const char* st[] = {"not_started", "in_progress", "completed", "evaluated", ""};
+    if (*st[s]) facility.set(col(k_facility, "ule_status"), st[s]);
+    if (s == 2 || s == 3) {
+      const int done = static_cast<int>(rng_.range(deadline - 700, deadline + 60));
+      if (rng_.chance(0.96)) facility.set_date(col(k_facility, "ule_completed_on"), done);
+      if (s == 3) facility.set_date(col(k_facility, "ule_evaluated_on"), done + static_cast<int>(rng_.range(30, 300)));
+    }
+  };
+  auto cems = [&](const std::string& fid, std::string_view kind) { cems_rows(fid, kind, false); };
+  const char* op = "operating";
+  switch (e.ind) {
+    case Ind::coking: {
+      const int n = static_cast<int>(rng_.range(1, 4));
+      for (int i = 0; i < n; ++i) {
+        const auto id = add_facility(e, "coke_oven", rng_.chance(0.9) ? op : "idle");
+        static constexpr double heights[] = {4.3, 5.5, 6.0, 6.25, 6.78, 7.0};
+        static constexpr unsigned hw[] = {6, 30, 25, 15, 12, 12};
+        if (rng_.chance(0.95)) facility.set_double(col(k_facility, "chamber_height_m"), heights[rng_.weighted(hw)], 2);
+        facility.set_double(col(k_facility, "capacity_t"), rng_.range(40, 200) * 10000.0, 0);
+        facility.set(col(k_facility, "fuel"), "gas");
+        ule("coking", day(2022, 10, 31));
+        facility.end();
+        cems(id, "coke_oven");
+      }
+      break;
+    }
+    case Ind::steel: {
+      for (const char* k : {"sinter", "pellet", "blast_furnace", "converter"}) {
+        const auto id = add_facility(e, k, op);
+        facility.set_double(col(k_facility, "capacity_t"), rng_.range(50, 400) * 10000.0, 0);
+        ule("steel", day(2021, 12, 31));
+        facility.end();
+        cems(id, k);
+      }
+      break;
+    }
+    case Ind::cement: {
+      const auto id = add_facility(e, "cement_kiln", op);
+      facility.set_double(col(k_facility, "capacity_t"), rng_.range(60, 300) * 10000.0, 0);
+      facility.set(col(k_facility, "fuel"), "coal");
+      ule("cement", day(2022, 12, 31));
+      if (rng_.chance(0.9)) facility.set(col(k_facility, "denitration"), rng_.chance(0.6) ? "scr" : "sncr");
+      facility.end();
+      cems(id, "cement_kiln");
+      break;
+    }
+    case Ind::coal_power: {
+      const int n = static_cast<int>(rng_.range(1, 2));
+      for (int i = 0; i < n; ++i) {
+        const double mw = rng_.chance(0.15) ? static_cast<double>(rng_.range(6, 50)) : static_cast<double>(rng_.range(135, 660));
+        const bool small = mw <= 50;
+        const auto id = add_facility(e, "coal_power_unit", small && rng_.chance(0.5) ? "eliminated" : op);
+        facility.set_double(col(k_facility, "capacity_mw"), mw, 0);
+        facility.set(col(k_facility, "fuel"), "coal");
+        facility.set(col(k_facility, "denitration"), "scr");
+        if (small) facility.set_bool(col(k_facility, "on_elimination_list"), true);
+        ule("power", day(2020, 12, 31));
+        facility.end();
+        cems(id, "coal_power_unit");
+      }
+      break;
+    }
+    case Ind::glass: case Ind::casting: case Ind::lime: {
+      const char* k = e.ind == Ind::glass ? "glass_furnace" : e.ind == Ind::casting ? "casting_furnace" : "lime_kiln";
+      const auto id = add_facility(e, k, op);
+      facility.set_double(col(k_facility, "capacity_t"), rng_.range(1, 60) * 10000.0, 0);
+      facility.set(col(k_facility, "fuel"), rng_.chance(0.5) ? "gas" : e.ind == Ind::casting ? "electric" : "coal");
+      if (rng_.chance(0.9)) facility.set_bool(col(k_facility, "tightened_upgrade_done"), rng_.chance(0.85));
+      if (rng_.chance(0.7)) facility.set(col(k_facility, "denitration"), rng_.chance(0.5) ? "sncr" : "none");
+      facility.end();
+      if (e.ind != Ind::casting) cems(id, k);
+      break;
+    }
+    default: break;
+  }
+  // Boilers: common in chemical, pharmaceutical, building materials and coking plants.
+  const double boiler_p = e.ind == Ind::chemical || e.ind == Ind::coal_chemical || e.ind == Ind::pharmaceutical ? 0.8
+                          : e.ind == Ind::building_materials || e.ind == Ind::coking || e.ind == Ind::wood_panel ? 0.5
+                          : is_industrial(e.ind) ? 0.15 : e.ind == Ind::medical ? 0.3 : 0.0;
+  if (rng_.chance(boiler_p)) {
+    add_facility(e, "boiler", rng_.chance(0.92) ? op : "idle");
+    const auto f = rng_.weighted(std::array<unsigned, 4>{25, 55, 12, 8});
+    static constexpr const char* fuels[] = {"coal", "gas", "biomass", "electric"};
+    facility.set(col(k_facility, "fuel"), fuels[f]);
+    facility.set_double(col(k_facility, "capacity_t"), rng_.range(2, 80) * 1000.0, 0);
+    if (f == 2 || rng_.chance(0.5)) {
+      static constexpr const char* dn[] = {"none", "scr", "sncr", "scr_sncr", "other"};
+      static constexpr unsigned dw[] = {30, 20, 35, 5, 10};
+      facility.set(col(k_facility, "denitration"), dn[rng_.weighted(dw)]);
+      if (rng_.chance(0.3)) facility.set_bool(col(k_facility, "denitration_rectified"), rng_.chance(0.8));
+    }
+    facility.end();
+  }
+}
+
+// ULE limits used to make CEMS figures plausible (PARAMETERS.md); the generator only needs
+// their order of magnitude.
+static double ule_limit(std::string_view kind, std::string_view pol) {
+  const bool sinter = kind == "sinter" || kind == "pellet";
+  if (pol == "pm") return 10;
+  if (pol == "so2") return kind == "coke_oven" ? 30 : sinter || kind == "cement_kiln" || kind == "coal_power_unit" ? 35 : 50;
+  return kind == "coke_oven" ? 150 : sinter || kind == "cement_kiln" || kind == "coal_power_unit" ? 50 : kind == "glass_furnace" || kind == "lime_kiln" ? 300 : 200;
+}
+
+void Gen::cems_rows(const std::string& fid, std::string_view kind, bool over) {
+  // The last six months before the reference date, three pollutants.
+  int y;
+  unsigned m, d;
+  civil_from_days(ref_, y, m, d);
+  for (int back = 6; back >= 1; --back) {
+    int yy = y;
+    int mm = static_cast<int>(m) - back;
+    while (mm <= 0) { mm += 12; --yy; }
+    for (const char* pol : {"pm", "so2", "nox"}) {
+      const double lim = ule_limit(kind, pol);
+      auto& t = emission_monthly;
+      t.begin();
+      t.set(col(k_emission_monthly, "facility_id"), fid);
+      t.set_date(col(k_emission_monthly, "month"), day(yy, static_cast<unsigned>(mm), 1));
+      t.set(col(k_emission_monthly, "pollutant"), pol);
+      const bool bad = over && back == 1 && std::string_view(pol) == "nox";
+      const double avg = lim * (bad ? rng_.uniform(1.05, 1.4) : rng_.triangular(0.25, 0.55, 0.95));
+      t.set_double(col(k_emission_monthly, "avg_mg_m3"), avg, 2);
+      t.set_double(col(k_emission_monthly, "max_hourly_mg_m3"), avg * rng_.uniform(1.2, 2.2), 2);
+      const int hours = static_cast<int>(rng_.range(600, 744));
+      t.set_int(col(k_emission_monthly, "hours_valid"), hours);
+      const int over_ule = bad ? static_cast<int>(rng_.range(hours / 10, hours / 3)) : static_cast<int>(rng_.range(0, 8));
+      t.set_int(col(k_emission_monthly, "hours_over_ule"), over_ule);
+      t.set_int(col(k_emission_monthly, "hours_over_permit"), bad ? over_ule / 2 : 0);
+      if (rng_.chance(0.7)) t.set_double(col(k_emission_monthly, "annual_t"), avg * rng_.uniform(2.0, 20.0), 2);
+      t.end();
+    }
+  }
+}
+
+std::string Gen::add_permit(const Ent& e, std::string_view category, int issued, std::string_view status) {
+  const std::string no = e.id + (category == "registration" ? "001W" : "001P");
+  permit.begin();
+  permit.set(col(k_permit, "permit_no"), no);
+  permit.set(col(k_permit, "enterprise_id"), e.id);
+  permit.set(col(k_permit, "category"), category);
+  permit.set_date(col(k_permit, "issued_on"), issued);
+  // Valid five years (排污许可管理条例 Art. 14): the day before the fifth anniversary.
+  int y;
+  unsigned m, d;
+  civil_from_days(issued, y, m, d);
+  if (m == 2 && d == 29) d = 28;
+  permit.set_date(col(k_permit, "valid_until"), day(y + 5, m, d) - 1);
+  permit.set(col(k_permit, "status"), status);
+  return no;
+}
+
+void Gen::random_permit(const Ent& e) {
+  if (e.ind == Ind::construction || e.ind == Ind::transport) return;
+  const bool key = is_heavy(e.ind) || e.ind == Ind::coal_power || e.ind == Ind::sewage_plant ||
+                   e.ind == Ind::electroplating || e.ind == Ind::hw_operator;
+  const bool simple = !key && (is_industrial(e.ind) || e.ind == Ind::medical);
+  const char* cat = key ? "key" : simple ? "simplified" : "registration";
+  if (!rng_.chance(0.97)) return;   // a few fixed sources without any permit (PMT-01)
+  const int issued = static_cast<int>(rng_.range(day(2021, 12, 1), day(2026, 10, 31)));
+  const auto no = add_permit(e, cat, issued, "valid");
+  const int until = day(0, 1, 1);
+  (void)until;
+  if (rng_.chance(0.05)) permit.set_date(col(k_permit, "renewal_applied_on"), issued + 1700);
+  if (!std::string_view(cat).starts_with("reg") && rng_.chance(0.92))
+    permit.set_date(col(k_permit, "last_execution_report_on"),
+                    static_cast<int>(rng_.range(day(2026, 1, 1), ref_ - 1)));
+  permit.end();
+  if (key || simple) {
+    const int outlets = key ? static_cast<int>(rng_.range(1, 3)) : 1;
+    for (int o = 1; o <= outlets; ++o) {
+      for (const char* pol : {"pm", "so2", "nox"}) {
+        permit_limit.begin();
+        permit_limit.set(col(k_permit_limit, "permit_no"), no);
+        permit_limit.set(col(k_permit_limit, "outlet_id"), "DA00" + std::to_string(o));
+        permit_limit.set(col(k_permit_limit, "pollutant"), pol);
+        const double lim = std::string_view(pol) == "pm" ? 20 : std::string_view(pol) == "so2" ? 100 : 200;
+        permit_limit.set_double(col(k_permit_limit, "limit_mg_m3"), lim, 0);
+        if (key) permit_limit.set_double(col(k_permit_limit, "annual_limit_t"), rng_.range(5, 900) * 1.0, 1);
+        permit_limit.end();
+      }
+    }
+  }
+}
+
+std::string Gen::add_vehicle(const Ent& e, std::string_view kind, std::string_view fuel, int standard) {
+  const bool ne = fuel == "electric" || fuel == "hydrogen";
+  const std::string plate = kind == "nrmm" ? serial_id("NRMM140700", ++nrmm_serial_) : next_plate(ne);
+  vehicle.begin();
+  vehicle.set(col(k_vehicle, "plate"), plate);
+  vehicle.set(col(k_vehicle, "enterprise_id"), e.id);
+  vehicle.set(col(k_vehicle, "kind"), kind);
+  vehicle.set(col(k_vehicle, "fuel"), fuel);
+  if (standard > 0) vehicle.set_int(col(k_vehicle, "emission_standard"), standard);
+  return plate;
+}
+
+void Gen::random_vehicles(Ent& e) {
+  int trucks = 0;
+  if (e.ind == Ind::transport) trucks = static_cast<int>(rng_.range(3, 25));
+  else if (e.freight > 0) trucks = static_cast<int>(rng_.range(0, 4));
+  for (int i = 0; i < trucks; ++i) {
+    const auto f = rng_.weighted(std::array<unsigned, 5>{70, 12, 8, 6, 4});
+    static constexpr const char* fuels[] = {"diesel", "natural_gas", "electric", "methanol", "hydrogen"};
+    int std_ = 0;
+    if (f <= 1) {
+      static constexpr unsigned sw[] = {1, 3, 10, 30, 56};   // China II..VI
+      std_ = 2 + static_cast<int>(rng_.weighted(sw));
+    }
+    const std::string plate = add_vehicle(e, rng_.chance(0.85) ? "heavy_truck" : "light_truck", fuels[f], std_);
+    vehicle.set_date(col(k_vehicle, "first_registered_on"),
+                     static_cast<int>(rng_.range(day(2008 + std::max(0, std_ * 2 - 2), 1, 1), day(2026, 6, 30))));
+    if (std_ > 0 || f == 3) {
+      vehicle.set_date(col(k_vehicle, "last_im_test_on"), static_cast<int>(rng_.range(ref_ - 400, ref_ - 1)));
+      if (rng_.chance(0.97)) vehicle.set_bool(col(k_vehicle, "last_im_passed"), rng_.chance(0.95));
+    }
+    vehicle.end();
+    if (e.freight > 0) e.plates.push_back(plate);
+  }
+  if (e.ind == Ind::construction) {
+    const int muck = static_cast<int>(rng_.range(0, 4));
+    for (int i = 0; i < muck; ++i) {
+      const bool ne = rng_.chance(0.35);
+      add_vehicle(e, "muck_truck", ne ? "electric" : "diesel", ne ? 0 : (rng_.chance(0.8) ? 6 : 5));
+      vehicle.set_bool(col(k_vehicle, "sealed"), rng_.chance(0.94));
+      vehicle.set_bool(col(k_vehicle, "gps"), rng_.chance(0.93));
+      if (rng_.chance(0.95))
+        vehicle.set_date(col(k_vehicle, "muck_permit_until"), static_cast<int>(rng_.range(ref_ - 60, ref_ + 700)));
+      vehicle.set_date(col(k_vehicle, "first_registered_on"), static_cast<int>(rng_.range(day(2019, 1, 1), day(2026, 6, 30))));
+      vehicle.end();
+    }
+  }
+  if (e.ind == Ind::construction || e.ind == Ind::coal_mining || e.ind == Ind::cement || e.ind == Ind::steel) {
+    const int nrmm = static_cast<int>(rng_.range(0, 3));
+    for (int i = 0; i < nrmm; ++i) {
+      static constexpr unsigned sw[] = {2, 8, 40, 50};   // stage I..IV
+      add_vehicle(e, "nrmm", "diesel", 1 + static_cast<int>(rng_.weighted(sw)));
+      if (rng_.chance(0.9)) vehicle.set(col(k_vehicle, "registered_code"), "晋K-NR-" + std::to_string(nrmm_serial_));
+      vehicle.end();
+    }
+  }
+}
+
+void Gen::random_entries(const Ent& e) {
+  static constexpr const char* cargo[] = {"原煤", "焦炭", "铁矿粉", "水泥熟料", "石灰石", "煤焦油", "钢材"};
+  for (const auto& plate : e.plates) {
+    const int n = static_cast<int>(rng_.range(1, 4));
+    for (int i = 0; i < n; ++i) {
+      transport_entry.begin();
+      transport_entry.set(col(k_transport_entry, "enterprise_id"), e.id);
+      transport_entry.set(col(k_transport_entry, "plate"), plate);
+      transport_entry.set_date(col(k_transport_entry, "entered_on"), static_cast<int>(rng_.range(day(2021, 1, 1), ref_ - 1)));
+      if (rng_.chance(0.9)) transport_entry.set(col(k_transport_entry, "cargo"), cargo[rng_.range(0, 6)]);
+      if (rng_.chance(0.9)) transport_entry.set_double(col(k_transport_entry, "tonnes"), rng_.uniform(8, 49), 1);
+      transport_entry.end();
+    }
+  }
+}
+
+void Gen::random_voc(const Ent& e) {
+  if (is_voc(e.ind)) {
+    struct M { const char* kind; const char* type; double lo, hi; bool pct; };
+    static constexpr M mats[] = {
+        {"ink", "water_based_ink_gravure", 3, 14, true},   {"ink", "solvent_ink_gravure", 50, 74, true},
+        {"ink", "offset_ink_sheetfed", 1, 2.9, true},      {"coating", "water_based_industrial_coating", 40, 240, false},
+        {"coating", "solvent_industrial_coating", 300, 540, false}, {"adhesive", "water_based_adhesive", 20, 95, false},
+        {"cleaner", "water_based_cleaner", 10, 48, false}, {"cleaner", "organic_solvent_cleaner", 600, 880, false}};
+    const int n = static_cast<int>(rng_.range(1, 3));
+    const auto first = rng_.range(0, std::size(mats) - 1);
+    for (int i = 0; i < n; ++i) {
+      const M& m = mats[(first + i * 3) % std::size(mats)];
+      voc_material.begin();
+      voc_material.set(col(k_voc_material, "enterprise_id"), e.id);
+      voc_material.set(col(k_voc_material, "kind"), m.kind);
+      voc_material.set(col(k_voc_material, "product_type"), m.type);
+      const double v = rng_.uniform(m.lo, m.hi);
+      if (rng_.chance(0.95)) voc_material.set_double(m.pct ? col(k_voc_material, "voc_content_pct") : col(k_voc_material, "voc_content_g_l"), v, 1);
+      voc_material.set_double(col(k_voc_material, "annual_use_t"), rng_.uniform(0.5, 80), 1);
+      voc_material.set_bool(col(k_voc_material, "outdoor_use"), false);
+      voc_material.end();
+    }
+  }
+  if (is_voc(e.ind) || e.voc_key) {
+    const int n = static_cast<int>(rng_.range(1, 2));
+    for (int i = 0; i < n; ++i) {
+      voc_treatment.begin();
+      voc_treatment.set(col(k_voc_treatment, "id"), serial_id("VT", ++voc_serial_));
+      voc_treatment.set(col(k_voc_treatment, "enterprise_id"), e.id);
+      static constexpr const char* tech[] = {"rto", "rco", "catalytic_combustion", "adsorption_concentration_combustion",
+                                             "activated_carbon", "activated_carbon_regenerative", "photo_oxidation",
+                                             "photocatalysis", "low_temp_plasma", "spray_absorption", "condensation", "biological"};
+      static constexpr unsigned tw[] = {18, 14, 10, 16, 10, 12, 4, 3, 3, 4, 3, 3};
+      const auto t = rng_.weighted(tw);
+      voc_treatment.set(col(k_voc_treatment, "technology"), tech[t]);
+      voc_treatment.set_int(col(k_voc_treatment, "stages"), t >= 4 && rng_.chance(0.4) ? 2 : 1);
+      if (rng_.chance(0.9)) voc_treatment.set_bool(col(k_voc_treatment, "bypass"), rng_.chance(0.04));
+      if (rng_.chance(0.8)) voc_treatment.set_int(col(k_voc_treatment, "exceedances_12m"), rng_.chance(0.85) ? 0 : rng_.range(1, 6));
+      if (t == 4 || t == 5) voc_treatment.set_date(col(k_voc_treatment, "carbon_replaced_on"), static_cast<int>(rng_.range(ref_ - 200, ref_ - 1)));
+      if (rng_.chance(0.9)) voc_treatment.set_bool(col(k_voc_treatment, "ledger_complete"), rng_.chance(0.9));
+      voc_treatment.end();
+    }
+  }
+  if (e.voc_key && (e.ind == Ind::chemical || e.ind == Ind::coal_chemical || e.ind == Ind::coking || e.ind == Ind::pharmaceutical)) {
+    const int comps = static_cast<int>(rng_.range(1200, 20000));
+    for (int r = 0; r < 3; ++r) {
+      ldar_round.begin();
+      ldar_round.set(col(k_ldar_round, "enterprise_id"), e.id);
+      ldar_round.set_date(col(k_ldar_round, "inspected_on"), ref_ - 30 - r * 182 - static_cast<int>(rng_.range(0, 20)));
+      ldar_round.set_int(col(k_ldar_round, "components"), comps);
+      const int leaks = static_cast<int>(rng_.range(0, comps / 200));
+      ldar_round.set_int(col(k_ldar_round, "leaks_found"), leaks);
+      ldar_round.set_int(col(k_ldar_round, "leaks_repaired_in_time"), rng_.chance(0.9) ? leaks : leaks - leaks / 3);
+      ldar_round.end();
+    }
+  }
+  if (e.ind == Ind::chemical || e.ind == Ind::coal_chemical || e.ind == Ind::coking || e.ind == Ind::fuel_station) {
+    const int n = static_cast<int>(rng_.range(1, 4));
+    for (int i = 0; i < n; ++i) {
+      struct L { const char* name; double tvp; };
+      static constexpr L liquids[] = {{"汽油", 45}, {"柴油", 0.5}, {"苯", 10}, {"甲醇", 13}, {"粗苯", 12}, {"煤焦油", 0.8}};
+      const L& l = e.ind == Ind::fuel_station ? liquids[i % 2] : liquids[rng_.range(2, 5)];
+      storage_tank.begin();
+      storage_tank.set(col(k_storage_tank, "id"), serial_id("TK", ++tank_serial_));
+      storage_tank.set(col(k_storage_tank, "enterprise_id"), e.id);
+      storage_tank.set(col(k_storage_tank, "liquid"), l.name);
+      storage_tank.set_double(col(k_storage_tank, "volume_m3"), e.ind == Ind::fuel_station ? 30 : rng_.range(2, 50) * 100.0, 0);
+      storage_tank.set_double(col(k_storage_tank, "true_vapor_pressure_kpa"), l.tvp * rng_.uniform(0.85, 1.15), 2);
+      const bool volatile_ = l.tvp >= 5.2;
+      storage_tank.set(col(k_storage_tank, "roof"), volatile_ && rng_.chance(0.9) ? "internal_floating" : "fixed");
+      if (rng_.chance(0.9)) storage_tank.set_bool(col(k_storage_tank, "vapor_recovery"), volatile_ || rng_.chance(0.3));
+      storage_tank.end();
+    }
+  }
+}
+
+void Gen::random_hw(const Ent& e) {
+  if (!is_hw_generator(e.ind)) return;
+  const auto codes = waste_codes_for(e.ind);
+  const int ncodes = std::min<int>(static_cast<int>(codes.size()), static_cast<int>(rng_.range(1, 3)));
+  const double scale = e.ind == Ind::medical ? 0.3 : is_heavy(e.ind) ? 8.0 : 1.0;
+  for (int year : {2024, 2025}) {
+    for (int c = 0; c < ncodes; ++c) {
+      const double gen = static_cast<double>(static_cast<long long>(rng_.triangular(0.5, 8, 400) * scale * 10)) / 10.0;
+      const double stored = static_cast<double>(static_cast<long long>(gen * rng_.uniform(0, 0.2) * 10)) / 10.0;
+      const double self = e.ind == Ind::coking && c == 0 ? static_cast<double>(static_cast<long long>(gen * 0.5 * 10)) / 10.0 : 0.0;
+      const double transferred = std::max(0.0, static_cast<double>(static_cast<long long>((gen - stored - self) * 10 + 0.5)) / 10.0);
+      hw_declaration.begin();
+      hw_declaration.set(col(k_hw_declaration, "enterprise_id"), e.id);
+      hw_declaration.set_int(col(k_hw_declaration, "year"), year);
+      hw_declaration.set(col(k_hw_declaration, "waste_code"), codes[c]);
+      hw_declaration.set_double(col(k_hw_declaration, "generated_t"), gen, 1);
+      hw_declaration.set_double(col(k_hw_declaration, "stored_t"), stored, 1);
+      hw_declaration.set_double(col(k_hw_declaration, "transferred_t"), transferred, 1);
+      hw_declaration.set_double(col(k_hw_declaration, "self_disposed_t"), self, 1);
+      if (rng_.chance(0.95)) hw_declaration.set_date(col(k_hw_declaration, "declared_on"), day(year + 1, 1, 1) + static_cast<int>(rng_.range(5, 85)));
+      hw_declaration.end();
+      // Manifests of the year's transfers: one or two shipments per code.
+      if (transferred > 0 && !receivers_.empty()) {
+        const int ships = static_cast<int>(rng_.range(1, 2));
+        for (int s = 0; s < ships; ++s) {
+          const Receiver& r = receivers_[static_cast<std::size_t>(rng_.range(0, static_cast<std::int64_t>(receivers_.size()) - 1))];
+          const int shipped = static_cast<int>(rng_.range(day(year, 1, 5), day(year, 12, 20)));
+          add_manifest(e.id, r.id, codes[c], shipped, static_cast<double>(static_cast<long long>(transferred / ships * 10)) / 10.0,
+                       rng_.chance(0.98), 0.0);
+        }
+      }
+    }
+  }
+  for (int year : {2024, 2025, 2026}) {
+    hw_plan.begin();
+    hw_plan.set(col(k_hw_plan, "enterprise_id"), e.id);
+    hw_plan.set_int(col(k_hw_plan, "year"), year);
+    if (rng_.chance(0.96)) hw_plan.set_date(col(k_hw_plan, "filed_on"), day(year, 1, 5) + static_cast<int>(rng_.range(0, 80)));
+    hw_plan.end();
+  }
+  if (rng_.chance(0.5)) {
+    hw_storage.begin();
+    hw_storage.set(col(k_hw_storage, "enterprise_id"), e.id);
+    hw_storage.set(col(k_hw_storage, "waste_code"), codes[0]);
+    hw_storage.set_date(col(k_hw_storage, "stored_since"), static_cast<int>(rng_.range(ref_ - 340, ref_ - 5)));
+    hw_storage.set_double(col(k_hw_storage, "quantity_t"), rng_.uniform(0.1, 30), 2);
+    hw_storage.end();
+  }
+}
+
+void Gen::add_manifest(const std::string& gen_id, const std::string& recv_id, std::string_view code, int shipped,
+                       double tonnes, bool electronic, double received_delta, int receive_days) {
+  int y;
+  unsigned m, d;
+  civil_from_days(shipped, y, m, d);
+  hw_manifest.begin();
+  hw_manifest.set(col(k_hw_manifest, "manifest_no"), manifest_no(y));
+  hw_manifest.set(col(k_hw_manifest, "generator_id"), gen_id);
+  hw_manifest.set(col(k_hw_manifest, "receiver_id"), recv_id);
+  hw_manifest.set(col(k_hw_manifest, "waste_code"), code);
+  hw_manifest.set_date(col(k_hw_manifest, "shipped_on"), shipped);
+  hw_manifest.set_double(col(k_hw_manifest, "shipped_t"), std::max(0.1, tonnes), 2);
+  if (receive_days >= 0 && shipped + receive_days < ref_) {
+    hw_manifest.set_date(col(k_hw_manifest, "received_on"), shipped + (receive_days ? receive_days : static_cast<int>(rng_.range(0, 3))));
+    hw_manifest.set_double(col(k_hw_manifest, "received_t"), std::max(0.1, tonnes) + received_delta, 2);
+  }
+  hw_manifest.set_bool(col(k_hw_manifest, "electronic"), electronic);
+  hw_manifest.end();
+}
+
+void Gen::add_license(const std::string& holder, std::string_view no, int from, int until, const std::vector<std::string>& codes) {
+  hw_license.begin();
+  hw_license.set(col(k_hw_license, "license_no"), no);
+  hw_license.set(col(k_hw_license, "holder_id"), holder);
+  hw_license.set_date(col(k_hw_license, "valid_from"), from);
+  hw_license.set_date(col(k_hw_license, "valid_until"), until);
+  hw_license.end();
+  for (const auto& c : codes) {
+    hw_license_code.begin();
+    hw_license_code.set(col(k_hw_license_code, "license_no"), no);
+    hw_license_code.set(col(k_hw_license_code, "waste_code"), c);
+    hw_license_code.end();
+  }
+}
+
+void Gen::random_site(const Ent& e) {
+  if (e.ind == Ind::coking || e.ind == Ind::steel || e.ind == Ind::cement || e.ind == Ind::coal_mining ||
+      e.ind == Ind::coal_power || e.ind == Ind::building_materials || e.ind == Ind::lime) {
+    const int n = static_cast<int>(rng_.range(1, 2));
+    static constexpr const char* mats[] = {"原煤", "焦炭", "煤矸石", "粉煤灰", "铁矿粉", "石灰石", "炉渣"};
+    for (int i = 0; i < n; ++i) {
+      storage_yard.begin();
+      storage_yard.set(col(k_storage_yard, "id"), serial_id("YD", ++yard_serial_));
+      storage_yard.set(col(k_storage_yard, "enterprise_id"), e.id);
+      storage_yard.set(col(k_storage_yard, "material"), mats[rng_.range(0, 6)]);
+      storage_yard.set_bool(col(k_storage_yard, "enclosed"), rng_.chance(0.9));
+      if (rng_.chance(0.9)) storage_yard.set_bool(col(k_storage_yard, "anti_seepage"), rng_.chance(0.9));
+      if (rng_.chance(0.85)) storage_yard.set_bool(col(k_storage_yard, "rectified"), rng_.chance(0.9));
+      storage_yard.end();
+    }
+  }
+  if ((e.ind == Ind::nonferrous && rng_.chance(0.5)) || (e.ind == Ind::coal_mining && rng_.chance(0.05))) {
+    tailings_pond.begin();
+    tailings_pond.set(col(k_tailings_pond, "id"), serial_id("TP", ++pond_serial_));
+    tailings_pond.set(col(k_tailings_pond, "enterprise_id"), e.id);
+    tailings_pond.set_bool(col(k_tailings_pond, "on_supervision_list"), rng_.chance(0.95));
+    if (rng_.chance(0.9)) tailings_pond.set_date(col(k_tailings_pond, "risk_assessed_on"), static_cast<int>(rng_.range(day(2021, 1, 1), ref_ - 1)));
+    if (rng_.chance(0.9)) tailings_pond.set_date(col(k_tailings_pond, "emergency_plan_filed_on"), static_cast<int>(rng_.range(day(2020, 1, 1), ref_ - 1)));
+    if (rng_.chance(0.85)) tailings_pond.set_date(col(k_tailings_pond, "last_drill_on"), static_cast<int>(rng_.range(ref_ - 500, ref_ - 1)));
+    if (rng_.chance(0.9)) tailings_pond.set_bool(col(k_tailings_pond, "archive_complete"), rng_.chance(0.9));
+    tailings_pond.end();
+  }
+  if (is_industrial(e.ind) && rng_.chance(0.12)) {
+    well.begin();
+    well.set(col(k_well, "id"), serial_id("WL", ++well_serial_));
+    well.set(col(k_well, "enterprise_id"), e.id);
+    const bool overdraft = rng_.chance(0.35);
+    const bool covered = rng_.chance(0.4);
+    well.set_bool(col(k_well, "in_overdraft_zone"), overdraft);
+    well.set_bool(col(k_well, "in_public_supply_coverage"), covered);
+    const bool sealed = overdraft && covered && rng_.chance(0.7);
+    well.set(col(k_well, "status"), sealed ? "sealed" : "active");
+    if (overdraft && covered) well.set_date(col(k_well, "close_deadline"), static_cast<int>(rng_.range(day(2022, 6, 30), day(2027, 6, 30))));
+    if (rng_.chance(0.8)) well.set_bool(col(k_well, "karst"), rng_.chance(0.2));
+    well.end();
+  }
+  if (e.ind == Ind::sewage_plant || ((e.ind == Ind::chemical || e.ind == Ind::coking || e.ind == Ind::coal_mining) && rng_.chance(0.3))) {
+    static constexpr const char* rivers[] = {"汾河", "潇河", "涂河", "昌源河", "乌马河", "龙凤河", "清漳河", "浊漳河", "松溪河"};
+    outfall.begin();
+    outfall.set(col(k_outfall, "id"), serial_id("OF", ++outfall_serial_));
+    outfall.set(col(k_outfall, "enterprise_id"), e.id);
+    outfall.set(col(k_outfall, "river"), rivers[rng_.range(0, 8)]);
+    outfall.set_bool(col(k_outfall, "registered"), rng_.chance(0.95));
+    if (rng_.chance(0.9)) outfall.set_bool(col(k_outfall, "monitored"), rng_.chance(0.9));
+    if (rng_.chance(0.06)) {
+      const int since = static_cast<int>(rng_.range(ref_ - 700, ref_ - 30));
+      outfall.set_date(col(k_outfall, "exceeding_since"), since);
+      outfall.set_date(col(k_outfall, "rectify_deadline"), since + 180);
+    }
+    outfall.end();
+  }
+  if (rng_.chance(e.ind == Ind::chemical ? 0.05 : 0.003)) {
+    static constexpr const char* subs[] = {"hbcd", "decabde", "pfos", "pfosf", "sccp", "pfoa"};
+    chemical_use.begin();
+    chemical_use.set(col(k_chemical_use, "enterprise_id"), e.id);
+    chemical_use.set(col(k_chemical_use, "substance"), subs[rng_.range(0, 5)]);
+    chemical_use.set(col(k_chemical_use, "activity"), "use");
+    chemical_use.set_double(col(k_chemical_use, "annual_t"), rng_.uniform(0.01, 5), 2);
+    if (rng_.chance(0.5)) chemical_use.set(col(k_chemical_use, "exemption"), "特定豁免用途 (履约豁免登记)");
+    chemical_use.set_date(col(k_chemical_use, "last_seen_on"), static_cast<int>(rng_.range(day(2018, 1, 1), day(2020, 12, 31))));
+    chemical_use.end();
+  }
+  const double rs_p = e.ind == Ind::medical ? 0.15 : (e.ind == Ind::steel || e.ind == Ind::cement || e.ind == Ind::coking) ? 0.3
+                      : e.ind == Ind::construction ? 0.02 : 0.0;
+  if (rng_.chance(rs_p)) {
+    const bool mobile = e.ind == Ind::construction;
+    radioactive_source.begin();
+    radioactive_source.set(col(k_radioactive_source, "id"), serial_id("RS14", ++source_serial_));
+    radioactive_source.set(col(k_radioactive_source, "enterprise_id"), e.id);
+    radioactive_source.set_int(col(k_radioactive_source, "category"), mobile ? 2 : e.ind == Ind::medical ? rng_.range(3, 5) : 5);
+    radioactive_source.set_bool(col(k_radioactive_source, "mobile"), mobile);
+    if (mobile || rng_.chance(0.3)) radioactive_source.set_bool(col(k_radioactive_source, "realtime_monitoring"), rng_.chance(0.9));
+    if (rng_.chance(0.95)) radioactive_source.set_date(col(k_radioactive_source, "licence_valid_until"), static_cast<int>(rng_.range(ref_ - 60, ref_ + 1800)));
+    radioactive_source.set(col(k_radioactive_source, "status"), rng_.chance(0.9) ? "in_use" : "idle");
+    radioactive_source.end();
+  }
+}
+
+void Gen::random_zones(const Ent& e, bool urban) {
+  if (urban) enterprise_zone_row(e.id, "urban_planning");
+  if (e.county == county_index("介休市") || e.county == county_index("灵石县") || e.county == county_index("平遥县")
+      || e.county == county_index("祁县")) {
+    if (rng_.chance(0.08)) enterprise_zone_row(e.id, "fen_river_bank");
+  }
+  if ((e.county == county_index("左权县") || e.county == county_index("和顺县") || e.county == county_index("榆社县")) && rng_.chance(0.08))
+    enterprise_zone_row(e.id, "zhang_river_bank");
+  if (rng_.chance(0.05)) enterprise_zone_row(e.id, "groundwater_overdraft");
+  if ((e.county == county_index("介休市") || e.county == county_index("灵石县")) && rng_.chance(0.05))
+    enterprise_zone_row(e.id, "karst_spring");
+}
+
+Ent Gen::random_enterprise(Ind ind) {
+  const int county = pick_county(ind);
+  const char* status = "operating";
+  const auto s = rng_.weighted(std::array<unsigned, 4>{88, 6, 3, 3});
+  status = s == 0 ? "operating" : s == 1 ? "suspended" : s == 2 ? "closed" : "under_construction";
+  Ent e = begin_enterprise(ind, county, status);
+  end_enterprise(e);
+  if (ind == Ind::hw_operator) {
+    Receiver r;
+    r.id = e.id;
+    r.license = "晋危废" + std::string(kCounties[county].division) + std::to_string(receivers_.size() + 1);
+    r.codes = {"HW01", "HW02", "HW03", "HW06", "HW08", "HW11", "HW12", "HW13", "HW17",
+               "HW21", "HW22", "HW23", "HW31", "HW48", "HW49", "HW50"};
+    add_license(e.id, r.license, day(2022, 3, 1), day(2027, 2, 28), r.codes);
+    receivers_.push_back(std::move(r));
+  }
+  random_facilities(e);
+  random_permit(e);
+  random_vehicles(e);
+  random_entries(e);
+  random_voc(e);
+  random_hw(e);
+  random_site(e);
+  random_zones(e, e.urban);
+  return e;
+}
+
+void Gen::random_application(std::uint64_t i) {
+  static constexpr Ind inds[] = {Ind::chemical, Ind::building_materials, Ind::casting, Ind::coating, Ind::electronics,
+                                 Ind::pharmaceutical, Ind::other, Ind::printing, Ind::wood_panel, Ind::coal_chemical};
+  const Ind ind = inds[rng_.range(0, std::size(inds) - 1)];
+  const int county = pick_county(ind);
+  auto& t = application;
+  t.begin();
+  t.set(col(k_application, "id"), serial_id("JZSP2026-", i));
+  t.set(col(k_application, "project_name"), std::string(kCounties[county].short_name) + kTradeNames[rng_.range(0, 29)] +
+                                                   kIndustries[static_cast<int>(ind)].label + "项目");
+  static constexpr const char* pt[] = {"new", "rebuild", "expand", "relocate"};
+  t.set(col(k_application, "project_type"), pt[rng_.weighted(std::array<unsigned, 4>{50, 15, 30, 5})]);
+  t.set(col(k_application, "industry"), industry_name(ind));
+  t.set(col(k_application, "county"), kCounties[county].name);
+  t.set_double(col(k_application, "lon"), kCounties[county].lon + rng_.uniform(-0.1, 0.1), 5);
+  t.set_double(col(k_application, "lat"), kCounties[county].lat + rng_.uniform(-0.1, 0.1), 5);
+  if (rng_.chance(0.7)) {
+    t.set(col(k_application, "in_park"), std::string(kCounties[county].short_name) + "经济技术开发区");
+    t.set(col(k_application, "park_level"), rng_.chance(0.3) ? "national" : "provincial");
+  } else {
+    t.set(col(k_application, "park_level"), "none");
+  }
+  t.set_double(col(k_application, "added_capacity_t"), rng_.range(1, 50) * 1000.0, 0);
+  if (rng_.chance(0.5)) {
+    const double coal = rng_.range(1, 30) * 1000.0;
+    t.set_double(col(k_application, "added_coal_t"), coal, 0);
+    t.set_double(col(k_application, "coal_substitution_t"), coal * rng_.uniform(1.0, 1.5), 0);
+    t.set(col(k_application, "coal_substitution_source"), "关停燃煤锅炉替代量");
+  }
+  const double bench = rng_.uniform(80, 400);
+  t.set_double(col(k_application, "energy_benchmark"), bench, 1);
+  if (rng_.chance(0.9)) t.set_double(col(k_application, "energy_per_unit"), bench * rng_.uniform(0.85, 1.0), 1);
+  if (rng_.chance(0.3)) t.set_double(col(k_application, "groundwater_withdrawal_m3"), 0, 0);
+  t.set_bool(col(k_application, "wastewater_zero_discharge"), rng_.chance(0.4));
+  const double sw = rng_.range(1, 200) * 100.0;
+  t.set_double(col(k_application, "solid_waste_t"), sw, 0);
+  if (rng_.chance(0.9)) t.set_double(col(k_application, "solid_waste_disposal_t"), sw * rng_.uniform(1.0, 1.3), 0);
+  t.set_double(col(k_application, "annual_freight_t"), rng_.range(1, 100) * 1000.0, 0);
+  t.set_bool(col(k_application, "rail_spur_planned"), false);
+  t.set_bool(col(k_application, "land_use_change"), false);
+  t.set_bool(col(k_application, "large_scale_industrial"), false);
+  t.set_date(col(k_application, "submitted_on"), static_cast<int>(rng_.range(ref_ - 120, ref_ - 1)));
+  t.end();
+}
+
+Summary Gen::run() {
+  write_zones();
+  // Licensed hazardous-waste operators first, so every manifest has a receiver to go to.
+  const std::uint64_t n = opt_.enterprises;
+  const std::uint64_t operators = std::max<std::uint64_t>(n ? 3 : 0, n / 200);
+  for (std::uint64_t i = 0; i < std::min(operators, n); ++i) random_enterprise(Ind::hw_operator);
+  if (opt_.scenarios) scenarios();
+  for (std::uint64_t i = operators; i < n; ++i) random_enterprise(pick_industry());
+  const std::uint64_t apps = n ? std::max<std::uint64_t>(20, n / 10) : 0;
+  for (std::uint64_t i = 1; i <= apps; ++i) random_application(i);
+  Summary s;
+  for (auto* t : tables_) {
+    t->close();
+    s.rows.emplace_back(std::string(t->name()), t->rows());
+  }
+  s.notes = std::move(notes_);
+  return s;
+}
+
+Summary generate(const Options& options) {
+  std::filesystem::create_directories(options.out);
+  Gen g(options);
+  return g.run();
+}
+
+}  // namespace eco::datagen

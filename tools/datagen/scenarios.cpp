@@ -1,0 +1,813 @@
+// Hand-made enterprises and applications that carry a deliberate violation, a missing
+// optional value or a boundary case for each requirement of REQUIREMENTS.md. Every case is
+// recorded with note(), which becomes the table in rulesets/jinzhong/demo/README.md.
+// Dates are relative either to the plan's fixed deadlines or to the data's reference date
+// (reference_day(), 2026-11-28), so the boundaries fall where a sweep on that date sees them.
+#include "tools/datagen/gen.hpp"
+
+namespace eco::datagen {
+
+#define SET(tbl, f, v) tbl.set(col(k_##tbl, f), v)
+#define SETB(tbl, f, v) tbl.set_bool(col(k_##tbl, f), v)
+#define SETD(tbl, f, v) tbl.set_date(col(k_##tbl, f), v)
+#define SETN(tbl, f, v, p) tbl.set_double(col(k_##tbl, f), v, p)
+#define SETI(tbl, f, v) tbl.set_int(col(k_##tbl, f), v)
+#define CLR(tbl, f) tbl[col(k_##tbl, f)].clear()
+
+void Gen::scenarios() {
+  const int R = ref_;
+  auto d = [](int y, unsigned m, unsigned dd) { return day(y, m, dd); };
+  auto ent = [&](Ind ind, std::string_view county, std::string_view name) {
+    Ent e = begin_enterprise(ind, county_index(county), "operating");
+    e.name = std::string(name);
+    SET(enterprise, "name", e.name);
+    return e;
+  };
+  std::string open_yard_id;   // the open coal yard, referred to by an expired waiver
+  auto who = [](const Ent& e) { return "enterprise " + e.id + " " + e.name; };
+  auto valid_permit = [&](const Ent& e, std::string_view cat) {
+    add_permit(e, cat, d(2024, 3, 1), "valid");
+    if (cat != "registration") SETD(permit, "last_execution_report_on", R - 40);
+    permit.end();
+  };
+  auto oven = [&](const Ent& e, std::string_view status, double height) {
+    const auto id = add_facility(e, "coke_oven", status);
+    SETN(facility, "chamber_height_m", height, 2);
+    SETN(facility, "capacity_t", 1000000.0, 0);
+    return id;
+  };
+
+  // ---- AIR-03 coking ULE by 2022-10-31 (介休, 太谷, 左权) and AIR-09 4.3 m ovens ----------
+  {
+    Ent e = ent(Ind::coking, "介休市", "介休市示范焦化有限公司");
+    SETN(enterprise, "annual_freight_t", 1500000.0, 0);
+    SET(enterprise, "rail_spur", "none");
+    CLR(enterprise, "rail_spur_completed_on");
+    SET(enterprise, "performance_grade", "B");
+    SETB(enterprise, "emergency_measures_filed", true);
+    end_enterprise(e);
+    valid_permit(e, "key");
+    auto f = oven(e, "operating", 6.0);
+    SET(facility, "ule_status", "completed");
+    SETD(facility, "ule_completed_on", d(2022, 10, 31));
+    facility.end();
+    note("AIR-03", "facility " + f, "ULE completed exactly on the deadline 2022-10-31: pass (boundary)");
+    f = oven(e, "operating", 6.0);
+    SET(facility, "ule_status", "completed");
+    SETD(facility, "ule_completed_on", d(2022, 11, 1));
+    facility.end();
+    note("AIR-03", "facility " + f, "ULE completed 2022-11-01, the day after the deadline: late");
+    f = oven(e, "operating", 5.5);
+    SET(facility, "ule_status", "in_progress");
+    facility.end();
+    note("AIR-03", "facility " + f, "ULE still in progress after the deadline: violation");
+    f = oven(e, "operating", 5.5);
+    SET(facility, "ule_status", "completed");
+    facility.end();
+    note("AIR-03", "facility " + f, "ULE completed, completion date missing: unknown");
+    f = oven(e, "operating", 4.3);
+    SET(facility, "ule_status", "completed");
+    SETD(facility, "ule_completed_on", d(2022, 6, 30));
+    facility.end();
+    note("AIR-09", "facility " + f, "operating coke oven with a 4.3 m chamber after 2023-12-31: violation (boundary: equal to the limit)");
+    f = oven(e, "eliminated", 4.3);
+    facility.end();
+    note("AIR-09", "facility " + f, "4.3 m oven already eliminated: not applicable");
+    f = oven(e, "idle", 4.31);
+    facility.end();
+    note("AIR-09", "facility " + f, "chamber 4.31 m, just above the limit: pass");
+    f = add_facility(e, "coke_oven", "operating");
+    facility.end();
+    note("AIR-09", "facility " + f, "chamber height missing: unknown (AIR-03 also unknown: no ULE status)");
+    note("TRN-01", who(e), "annual freight exactly 1,500,000 t, rail_spur none: violation (threshold inclusive)");
+    const std::string truck5 = add_vehicle(e, "heavy_truck", "diesel", 5);
+    vehicle.end();
+    const std::string truck6 = add_vehicle(e, "heavy_truck", "diesel", 6);
+    vehicle.end();
+    const std::string truckm = add_vehicle(e, "heavy_truck", "methanol", 0);
+    vehicle.end();
+    const std::string truckx = add_vehicle(e, "heavy_truck", "diesel", 0);
+    vehicle.end();
+    for (const auto& p : {truck5, truck6, truckm, truckx}) {
+      transport_entry.begin();
+      SET(transport_entry, "enterprise_id", e.id);
+      SET(transport_entry, "plate", p);
+      SETD(transport_entry, "entered_on", d(2022, 1, 1));
+      SET(transport_entry, "cargo", "焦炭");
+      SETN(transport_entry, "tonnes", 32.5, 1);
+      transport_entry.end();
+    }
+    note("TRN-02", "vehicle " + truck5, "China V diesel truck hauling for it from 2022-01-01 (first day of China VI): violation");
+    note("TRN-02", "vehicle " + truck6, "China VI diesel truck: pass");
+    note("TRN-02", "vehicle " + truckm, "methanol truck (new energy, no stage): pass");
+    note("TRN-02", "vehicle " + truckx, "emission standard missing: unknown");
+  }
+  {
+    Ent e = ent(Ind::coking, "太谷区", "太谷区示范焦化有限公司");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    auto f = oven(e, "operating", 6.25);
+    SET(facility, "ule_status", "evaluated");
+    SETD(facility, "ule_completed_on", d(2022, 10, 30));
+    SETD(facility, "ule_evaluated_on", d(2023, 3, 1));
+    facility.end();
+    cems_rows(f, "coke_oven", false);
+    note("AIR-03", "facility " + f, "ULE completed 2022-10-30 and evaluated: pass");
+    f = oven(e, "operating", 6.25);
+    SET(facility, "ule_status", "completed");
+    SETD(facility, "ule_completed_on", d(2022, 5, 1));
+    facility.end();
+    cems_rows(f, "coke_oven", true);
+    note("AIR-03", "facility " + f, "ULE completed 2022-05-01 but evaluation monitoring never done (率先完成…尽快开展评估监测)");
+    note("AIR-05", "facility " + f, "ULE completed, but last month's NOx CEMS average above the coke-oven ULE limit: violation");
+    note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary: violation");
+  }
+  {
+    Ent e = ent(Ind::coking, "榆次区", "榆次区焦化有限公司");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    auto f = oven(e, "operating", 5.5);
+    SET(facility, "ule_status", "not_started");
+    facility.end();
+    note("AIR-03", "facility " + f, "coking oven in 榆次区 (not one of the three counties), ULE not started: not applicable");
+  }
+  // ---- AIR-01 steel, AIR-02 峰岩矿棉 --------------------------------------------------------
+  {
+    Ent e = ent(Ind::steel, "介休市", "介休市示范钢铁有限公司");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    auto f = add_facility(e, "sinter", "operating");
+    SET(facility, "ule_status", "in_progress");
+    facility.end();
+    note("AIR-01", "facility " + f, "steel sinter machine, ULE retrofit still in progress: violation");
+    f = add_facility(e, "blast_furnace", "operating");
+    SET(facility, "ule_status", "completed");
+    SETD(facility, "ule_completed_on", d(2021, 9, 30));
+    facility.end();
+    note("AIR-01", "facility " + f, "steel blast furnace, ULE completed: pass");
+    f = add_facility(e, "converter", "operating");
+    facility.end();
+    note("AIR-01", "facility " + f, "steel converter, ULE status missing: unknown");
+  }
+  {
+    Ent e = ent(Ind::building_materials, "平遥县", "山西峰岩矿棉有限公司");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    auto f = add_facility(e, "sinter", "operating");
+    SETD(facility, "restarted_on", d(2024, 3, 1));
+    SET(facility, "ule_status", "in_progress");
+    facility.end();
+    note("AIR-02", "facility " + f, "sintering restarted 2024-03-01 without a completed ULE retrofit: violation");
+    f = add_facility(e, "blast_furnace", "operating");
+    SETD(facility, "restarted_on", d(2024, 3, 1));
+    SET(facility, "ule_status", "completed");
+    SETD(facility, "ule_completed_on", d(2024, 3, 1));
+    facility.end();
+    note("AIR-02", "facility " + f, "blast furnace retrofit completed on the restart day: pass (boundary)");
+  }
+  // ---- AIR-04 cement by 2022-12-31 ---------------------------------------------------------
+  {
+    Ent e = ent(Ind::cement, "寿阳县", "寿阳县示范水泥有限公司");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    const struct { const char* st; int done; const char* what; } kilns[] = {
+        {"completed", d(2022, 12, 31), "cement kiln ULE completed exactly 2022-12-31: pass (boundary)"},
+        {"completed", d(2023, 1, 1), "cement kiln ULE completed 2023-01-01: late"},
+        {"not_started", 0, "cement kiln ULE not started: violation"},
+        {"", 0, "cement kiln ULE status missing: unknown"}};
+    for (const auto& k : kilns) {
+      auto f = add_facility(e, "cement_kiln", "operating");
+      if (*k.st) SET(facility, "ule_status", k.st);
+      if (k.done) SETD(facility, "ule_completed_on", k.done);
+      facility.end();
+      note("AIR-04", "facility " + f, k.what);
+    }
+  }
+  // ---- AIR-05/06/08/10 power units and boilers; AIR-07 kilns ----------------------------------
+  {
+    Ent e = ent(Ind::coal_power, "榆次区", "榆次区示范热电有限公司");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    auto f = add_facility(e, "coal_power_unit", "operating");
+    SETN(facility, "capacity_mw", 25.0, 0);
+    SETB(facility, "on_elimination_list", true);
+    SET(facility, "fuel", "coal");
+    facility.end();
+    note("AIR-10", "facility " + f, "25 MW unit on the elimination list still operating: violation");
+    f = add_facility(e, "coal_power_unit", "eliminated");
+    SETN(facility, "capacity_mw", 12.0, 0);
+    SETB(facility, "on_elimination_list", true);
+    facility.end();
+    note("AIR-10", "facility " + f, "12 MW unit on the list, eliminated: pass");
+    f = add_facility(e, "coal_power_unit", "operating");
+    SETN(facility, "capacity_mw", 300.0, 0);
+    SET(facility, "ule_status", "completed");
+    SETD(facility, "ule_completed_on", d(2019, 12, 1));
+    facility.end();
+    cems_rows(f, "coal_power_unit", true);
+    note("AIR-05", "facility " + f, "300 MW unit with completed ULE, NOx above 50 mg/m³ last month: violation");
+    f = add_facility(e, "boiler", "operating");
+    SET(facility, "fuel", "biomass");
+    SET(facility, "denitration", "none");
+    facility.end();
+    cems_rows(f, "boiler", true);
+    note("AIR-06", "facility " + f, "biomass boiler, NOx over the limit, no denitration: violation");
+    f = add_facility(e, "boiler", "operating");
+    SET(facility, "fuel", "biomass");
+    SET(facility, "denitration", "scr");
+    facility.end();
+    note("AIR-06", "facility " + f, "biomass boiler with SCR: pass");
+    f = add_facility(e, "boiler", "operating");
+    SET(facility, "fuel", "coal");
+    SET(facility, "denitration", "other");
+    SETB(facility, "denitration_rectified", false);
+    facility.end();
+    note("AIR-08", "facility " + f, "inefficient denitration ('other') not rectified: violation");
+    f = add_facility(e, "boiler", "operating");
+    SET(facility, "fuel", "gas");
+    SET(facility, "denitration", "sncr");
+    facility.end();
+    note("AIR-08", "facility " + f, "SNCR boiler, screening result missing: unknown");
+  }
+  {
+    Ent e = ent(Ind::glass, "祁县", "祁县示范玻璃有限公司");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    auto f = add_facility(e, "glass_furnace", "operating");
+    SETB(facility, "tightened_upgrade_done", false);
+    facility.end();
+    note("AIR-07", "facility " + f, "glass furnace, tightened-standard upgrade not done: violation");
+    f = add_facility(e, "lime_kiln", "operating");
+    facility.end();
+    note("AIR-07", "facility " + f, "lime kiln, upgrade status missing: unknown");
+    f = add_facility(e, "casting_furnace", "operating");
+    SETB(facility, "tightened_upgrade_done", true);
+    facility.end();
+    note("AIR-07", "facility " + f, "casting furnace upgraded: pass");
+  }
+  // ---- VOC-01..07 -------------------------------------------------------------------------
+  {
+    Ent e = ent(Ind::printing, "榆次区", "榆次区示范包装印刷有限公司");
+    end_enterprise(e);
+    valid_permit(e, "simplified");
+    const struct { const char* kind; const char* type; double v; bool pct; bool outdoor; const char* req; const char* what; } mats[] = {
+        {"ink", "solvent_ink_gravure", 76.0, true, false, "VOC-01", "solvent gravure ink 76 % (limit 75 %): violation"},
+        {"ink", "solvent_ink_flexo", 75.0, true, false, "VOC-01", "solvent flexo ink exactly 75 %: pass (boundary)"},
+        {"ink", "water_based_ink_gravure", 15.0, true, false, "VOC-01", "water-based gravure ink exactly 15 %: pass (boundary)"},
+        {"adhesive", "water_based_adhesive", -1, false, false, "VOC-01", "adhesive with no VOC content recorded: unknown"},
+        {"coating", "solvent_road_marking_coating", 450.0, false, true, "VOC-02", "outdoor road-marking coating 450 g/L, solvent-based: violation"},
+        {"cleaner", "organic_solvent_cleaner", 900.0, false, false, "VOC-01", "organic solvent cleaner exactly 900 g/L: pass (boundary, unverified limit)"}};
+    for (const auto& m : mats) {
+      voc_material.begin();
+      SET(voc_material, "enterprise_id", e.id);
+      SET(voc_material, "kind", m.kind);
+      SET(voc_material, "product_type", m.type);
+      if (m.v >= 0) voc_material.set_double(m.pct ? col(k_voc_material, "voc_content_pct") : col(k_voc_material, "voc_content_g_l"), m.v, 1);
+      SETN(voc_material, "annual_use_t", 12.0, 1);
+      SETB(voc_material, "outdoor_use", m.outdoor);
+      voc_material.end();
+      note(m.req, std::string("voc_material ") + e.id + "/" + m.kind + "/" + m.type, m.what);
+    }
+    const struct { const char* tech; int stages; int bypass; int exceed; int carbon; int ledger; const char* req; const char* what; } vts[] = {
+        {"rto", 1, 1, 0, 0, 1, "VOC-05", "RTO with a waste-gas bypass: violation"},
+        {"photo_oxidation", 1, 0, 0, 0, 1, "VOC-06", "single photo-oxidation (简易低效): violation"},
+        {"activated_carbon", 1, 0, 3, -1, 1, "VOC-06", "single-use activated carbon, 3 exceedances in 12 months: violation; carbon replacement date missing (VOC-07 unknown)"},
+        {"adsorption_concentration_combustion", 2, 0, 0, 0, 0, "VOC-07", "ledger incomplete: violation"},
+        {"rco", 1, -1, -1, 0, -1, "VOC-05", "bypass, exceedances and ledger missing: unknown"}};
+    for (const auto& v : vts) {
+      const auto id = serial_id("VT", ++voc_serial_);
+      voc_treatment.begin();
+      SET(voc_treatment, "id", id);
+      SET(voc_treatment, "enterprise_id", e.id);
+      SET(voc_treatment, "technology", v.tech);
+      SETI(voc_treatment, "stages", v.stages);
+      if (v.bypass >= 0) SETB(voc_treatment, "bypass", v.bypass == 1);
+      if (v.exceed >= 0) SETI(voc_treatment, "exceedances_12m", v.exceed);
+      if (v.ledger >= 0) SETB(voc_treatment, "ledger_complete", v.ledger == 1);
+      voc_treatment.end();
+      note(v.req, "voc_treatment " + id, v.what);
+    }
+  }
+  {
+    Ent e = ent(Ind::chemical, "榆社县", "榆社县示范化工有限公司");
+    SET(enterprise, "park", "榆社化工园区");
+    SETB(enterprise, "voc_key", true);
+    SETD(enterprise, "groundwater_survey_done_on", d(2022, 12, 31));
+    end_enterprise(e);
+    valid_permit(e, "key");
+    note("SOI-04", who(e), "chemical-park groundwater survey done exactly 2022-12-31: pass (boundary)");
+    const struct { int on; int comps; int leaks; int fixed; const char* what; } rounds[] = {
+        {R - 400, 2000, 12, 12, "last LDAR round 400 days before the reference date, 2,000 sealing points (threshold, inclusive): violation (interval > 6 months)"},
+        {R - 590, 2000, 20, 14, "earlier round: 6 of 20 leaks not repaired in time: violation"}};
+    for (const auto& r : rounds) {
+      ldar_round.begin();
+      SET(ldar_round, "enterprise_id", e.id);
+      SETD(ldar_round, "inspected_on", r.on);
+      SETI(ldar_round, "components", r.comps);
+      SETI(ldar_round, "leaks_found", r.leaks);
+      SETI(ldar_round, "leaks_repaired_in_time", r.fixed);
+      ldar_round.end();
+      note("VOC-03", "ldar_round " + e.id + "/" + date_str(r.on), r.what);
+    }
+    const struct { const char* liquid; double vol; double tvp; const char* roof; int vr; const char* what; } tanks[] = {
+        {"苯", 5000, 10.0, "fixed", 0, "benzene 5,000 m³ fixed-roof tank, 10 kPa, no vapour recovery: violation"},
+        {"甲醇", 150, 5.2, "fixed", 0, "methanol tank exactly 150 m³ and 5.2 kPa (GB 37822 thresholds): violation (boundary)"},
+        {"甲醇", 149, 5.2, "fixed", 0, "149 m³ tank, just under the volume threshold: pass"},
+        {"粗苯", 800, 12.0, "fixed", -1, "crude benzene fixed roof, vapour recovery missing: unknown"}};
+    for (const auto& t : tanks) {
+      const auto id = serial_id("TK", ++tank_serial_);
+      storage_tank.begin();
+      SET(storage_tank, "id", id);
+      SET(storage_tank, "enterprise_id", e.id);
+      SET(storage_tank, "liquid", t.liquid);
+      SETN(storage_tank, "volume_m3", t.vol, 0);
+      SETN(storage_tank, "true_vapor_pressure_kpa", t.tvp, 2);
+      SET(storage_tank, "roof", t.roof);
+      if (t.vr >= 0) SETB(storage_tank, "vapor_recovery", t.vr == 1);
+      storage_tank.end();
+      note("VOC-04", "storage_tank " + id, t.what);
+    }
+  }
+  // ---- TRN-01/03/04/05/06/07 ----------------------------------------------------------------
+  {
+    const struct { double freight; const char* spur; const char* county; const char* what; } firms[] = {
+        {1499999, "none", "灵石县", "annual freight 1,499,999 t, no spur: not applicable (just below)"},
+        {1500001, "built", "介休市", "annual freight 1,500,001 t, spur built: pass"},
+        {3200000, "under_construction", "灵石县", "annual freight 3.2 Mt, spur under construction: violation"},
+        {-1, "none", "左权县", "annual freight missing: unknown"}};
+    for (const auto& f : firms) {
+      Ent e = ent(Ind::coal_mining, f.county, std::string(f.county) + "示范煤业有限公司");
+      if (f.freight >= 0) SETN(enterprise, "annual_freight_t", f.freight, 0);
+      else CLR(enterprise, "annual_freight_t");
+      SET(enterprise, "rail_spur", f.spur);
+      if (std::string_view(f.spur) == "built") SETD(enterprise, "rail_spur_completed_on", d(2020, 8, 1));
+      else CLR(enterprise, "rail_spur_completed_on");
+      end_enterprise(e);
+      valid_permit(e, "simplified");
+      note("TRN-01", who(e), f.what);
+    }
+  }
+  {
+    Ent e = ent(Ind::transport, "榆次区", "榆次区示范物流运输有限公司");
+    end_enterprise(e);
+    const struct { const char* kind; const char* fuel; int st; int im; const char* req; const char* what; } vs[] = {
+        {"heavy_truck", "diesel", 3, 1, "TRN-03", "China III diesel heavy truck still registered: violation"},
+        {"heavy_truck", "diesel", 4, 1, "TRN-03", "China IV diesel heavy truck: pass (just above)"},
+        {"heavy_truck", "natural_gas", 3, 1, "TRN-03", "China III natural-gas truck: not applicable (not diesel)"},
+        {"light_truck", "diesel", 5, 0, "TRN-04", "failed its last I/M inspection and not re-inspected: violation"},
+        {"light_truck", "diesel", 5, -1, "TRN-04", "I/M result missing: unknown"}};
+    for (const auto& v : vs) {
+      const auto p = add_vehicle(e, v.kind, v.fuel, v.st);
+      SETD(vehicle, "last_im_test_on", R - 100);
+      if (v.im >= 0) SETB(vehicle, "last_im_passed", v.im == 1);
+      vehicle.end();
+      note(v.req, "vehicle " + p, v.what);
+    }
+  }
+  {
+    Ent e = ent(Ind::construction, "太谷区", "太谷区示范建筑工程有限公司");
+    SETB(enterprise, "dust_online_monitoring", false);
+    CLR(enterprise, "dust_video_linked");
+    end_enterprise(e);
+    note("DST-02", who(e), "construction site without online dust monitoring (video link missing): violation");
+    const struct { const char* fuel; int st; int sealed; int gps; int permit; int reg; const char* what; } ms[] = {
+        {"diesel", 6, 0, 1, R + 200, d(2021, 5, 1), "muck truck not sealed: violation"},
+        {"diesel", 6, 1, 0, R + 200, d(2021, 5, 1), "muck truck without GPS monitoring: violation"},
+        {"diesel", 6, 1, 1, R - 1, d(2021, 5, 1), "muck transport permit expired the day before the reference date: violation"},
+        {"diesel", 6, 1, 1, R, d(2021, 5, 1), "muck transport permit valid until the reference date itself: pass (boundary)"},
+        {"diesel", 6, 1, 1, R + 300, d(2025, 3, 1), "new muck truck (registered 2025) that is diesel, not new energy: violation"},
+        {"electric", 0, 1, 1, R + 300, d(2025, 3, 1), "new electric sealed muck truck: pass"}};
+    for (const auto& m : ms) {
+      const auto p = add_vehicle(e, "muck_truck", m.fuel, m.st);
+      SETB(vehicle, "sealed", m.sealed == 1);
+      SETB(vehicle, "gps", m.gps == 1);
+      SETD(vehicle, "muck_permit_until", m.permit);
+      SETD(vehicle, "first_registered_on", m.reg);
+      vehicle.end();
+      note("TRN-07", "vehicle " + p, m.what);
+    }
+    const struct { int st; bool code; const char* what; } nr[] = {
+        {4, false, "NRMM in use without its registration code: violation"},
+        {2, true, "stage II NRMM in use: violation (below the required stage)"},
+        {4, true, "stage IV NRMM registered: pass"}};
+    for (const auto& n : nr) {
+      const auto p = add_vehicle(e, "nrmm", "diesel", n.st);
+      if (n.code) SET(vehicle, "registered_code", "晋K-NR-" + std::to_string(nrmm_serial_));
+      vehicle.end();
+      note("TRN-05", "vehicle " + p, n.what);
+    }
+    radioactive_source.begin();
+    const auto rs = serial_id("RS14", ++source_serial_);
+    SET(radioactive_source, "id", rs);
+    SET(radioactive_source, "enterprise_id", e.id);
+    SETI(radioactive_source, "category", 2);
+    SETB(radioactive_source, "mobile", true);
+    SETB(radioactive_source, "realtime_monitoring", false);
+    SETD(radioactive_source, "licence_valid_until", R + 400);
+    SET(radioactive_source, "status", "in_use");
+    radioactive_source.end();
+    note("RSK-07", "radioactive_source " + rs, "mobile category II source without real-time monitoring: violation");
+  }
+  {
+    const struct { int std_; const char* what; } fs[] = {{5, "fuel station still selling China V fuel: violation"},
+                                                          {-1, "fuel standard sold missing: unknown"}};
+    for (const auto& f : fs) {
+      Ent e = ent(Ind::fuel_station, "平遥县", "平遥县示范加油站有限公司");
+      if (f.std_ > 0) SETI(enterprise, "fuel_standard_sold", f.std_);
+      else CLR(enterprise, "fuel_standard_sold");
+      end_enterprise(e);
+      valid_permit(e, "registration");
+      note("TRN-06", who(e), f.what);
+    }
+  }
+  // ---- HPW, DST-01, LAY-10, RSK-04, WAT-04/06, SOI-01/02 -----------------------------------
+  {
+    Ent e = ent(Ind::casting, "榆次区", "榆次区示范铸造有限公司");
+    CLR(enterprise, "performance_grade");
+    SETB(enterprise, "emergency_measures_filed", false);
+    SETB(enterprise, "discharges_to_sewer", true);
+    SETB(enterprise, "sewer_treatable", false);
+    SETD(enterprise, "sewer_exit_deadline", R - 1);
+    end_enterprise(e);
+    valid_permit(e, "key");
+    note("HPW-01", who(e), "casting enterprise with no performance grade and no 一企一策 measures: violation");
+    note("WAT-04", who(e), "untreatable wastewater to the municipal sewer, exit deadline was the day before: violation");
+  }
+  {
+    Ent e = ent(Ind::coking, "灵石县", "灵石县D级焦化有限公司");
+    SET(enterprise, "performance_grade", "D");
+    SETB(enterprise, "emergency_measures_filed", true);
+    SETB(enterprise, "discharges_to_sewer", true);
+    SETB(enterprise, "sewer_treatable", false);
+    SETD(enterprise, "sewer_exit_deadline", R + 30);
+    end_enterprise(e);
+    valid_permit(e, "key");
+    note("HPW-02", who(e), "grade D coking enterprise: must halt during alerts (flag for the alert period)");
+    note("WAT-04", who(e), "sewer exit deadline 30 days after the reference date: upcoming");
+    const auto id = serial_id("YD", ++yard_serial_);
+    storage_yard.begin();
+    SET(storage_yard, "id", id);
+    SET(storage_yard, "enterprise_id", e.id);
+    SET(storage_yard, "material", "原煤");
+    SETB(storage_yard, "enclosed", false);
+    SETB(storage_yard, "anti_seepage", false);
+    SETB(storage_yard, "rectified", false);
+    storage_yard.end();
+    open_yard_id = id;
+    note("DST-01", "storage_yard " + id, "open coal yard (not enclosed): violation");
+    note("SW-01", "storage_yard " + id, "no anti-seepage and not rectified: violation");
+  }
+  {
+    Ent e = ent(Ind::chemical, "祁县", "祁县零散化工有限公司");
+    CLR(enterprise, "park");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    note("LAY-10", who(e), "chemical enterprise outside any park: violation");
+  }
+  {
+    Ent e = ent(Ind::electroplating, "太谷区", "太谷区示范电镀有限公司");
+    CLR(enterprise, "park");
+    SETB(enterprise, "heavy_metal_key", true);
+    SETB(enterprise, "near_farmland", true);
+    SETB(enterprise, "key_discharge_unit", false);
+    end_enterprise(e);
+    note("RSK-04", who(e), "electroplating enterprise outside a park: violation");
+    note("SOI-01", who(e), "heavy-metal enterprise near farmland not on the key discharge unit list: violation");
+    note("RSK-03", who(e), "heavy-metal key enterprise without a discharge permit: violation");
+    note("PMT-01", who(e), "no permit at all: violation");
+  }
+  {
+    Ent e = ent(Ind::medical, "榆次区", "榆次区示范医院");
+    SETB(enterprise, "wastewater_treatment_working", false);
+    end_enterprise(e);
+    valid_permit(e, "simplified");
+    note("WAT-06", who(e), "medical wastewater treatment not working: violation");
+  }
+  {
+    Ent e = ent(Ind::nonferrous, "左权县", "左权县示范有色金属有限公司");
+    SETB(enterprise, "soil_key_unit", true);
+    SETD(enterprise, "soil_self_monitoring_on", R - 400);
+    CLR(enterprise, "soil_hidden_danger_check_on");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    note("SOI-02", who(e), "soil self-monitoring 400 days ago (yearly required), hidden-danger check missing: violation + unknown");
+    const auto id = serial_id("TP", ++pond_serial_);
+    tailings_pond.begin();
+    SET(tailings_pond, "id", id);
+    SET(tailings_pond, "enterprise_id", e.id);
+    SETB(tailings_pond, "on_supervision_list", false);
+    SETD(tailings_pond, "emergency_plan_filed_on", d(2021, 4, 1));
+    SETD(tailings_pond, "last_drill_on", R - 800);
+    SETB(tailings_pond, "archive_complete", false);
+    tailings_pond.end();
+    note("SW-02", "tailings_pond " + id, "not on the supervision list, no risk assessment, last drill 800 days ago, archive incomplete: violation");
+  }
+  // ---- WAT-01/02/03 wells and outfalls ------------------------------------------------------
+  {
+    Ent e = ent(Ind::coal_chemical, "介休市", "介休市示范煤化工有限公司");
+    SETB(enterprise, "high_water_consumption", true);
+    end_enterprise(e);
+    valid_permit(e, "key");
+    enterprise_zone_row(e.id, "karst_spring");
+    note("WAT-02", who(e), "high-water-consumption enterprise in the karst spring protection zone: violation (exit)");
+    const struct { bool od; bool cov; const char* st; int deadline; int karst; const char* req; const char* what; } ws[] = {
+        {true, true, "active", R - 1, 0, "WAT-01", "well in an overdraft zone inside public supply, close deadline the day before: violation"},
+        {true, true, "active", R, 0, "WAT-01", "close deadline on the reference date: upcoming (boundary)"},
+        {true, true, "sealed", d(2023, 6, 30), 0, "WAT-01", "sealed by its deadline: pass"},
+        {false, false, "active", 0, 1, "WAT-02", "active karst-water well: violation (karst withdrawal controlled)"}};
+    for (const auto& w : ws) {
+      const auto id = serial_id("WL", ++well_serial_);
+      well.begin();
+      SET(well, "id", id);
+      SET(well, "enterprise_id", e.id);
+      SETB(well, "in_overdraft_zone", w.od);
+      SETB(well, "in_public_supply_coverage", w.cov);
+      SET(well, "status", w.st);
+      if (w.deadline) SETD(well, "close_deadline", w.deadline);
+      SETB(well, "karst", w.karst == 1);
+      well.end();
+      note(w.req, "well " + id, w.what);
+    }
+    const struct { int ent; bool reg; int mon; int since; int deadline; const char* what; } ofs[] = {
+        {1, false, 1, 0, 0, "outfall not registered: violation"},
+        {1, true, 1, R - 200, R - 20, "exceeding since 200 days, rectification deadline passed 20 days ago: violation"},
+        {1, true, -1, 0, 0, "monitoring status missing: unknown"},
+        {0, true, 0, 0, 0, "municipal outfall with no responsible enterprise, not monitored: violation"}};
+    for (const auto& o : ofs) {
+      const auto id = serial_id("OF", ++outfall_serial_);
+      outfall.begin();
+      SET(outfall, "id", id);
+      if (o.ent) SET(outfall, "enterprise_id", e.id);
+      SET(outfall, "river", "汾河");
+      SETB(outfall, "registered", o.reg);
+      if (o.mon >= 0) SETB(outfall, "monitored", o.mon == 1);
+      if (o.since) SETD(outfall, "exceeding_since", o.since);
+      if (o.deadline) SETD(outfall, "rectify_deadline", o.deadline);
+      outfall.end();
+      note("WAT-03", "outfall " + id, o.what);
+    }
+  }
+  // ---- HW-01..08 hazardous waste --------------------------------------------------------------
+  {
+    // A licensed operator whose licence expired, and one licensed for a narrow list.
+    Ent op1 = ent(Ind::hw_operator, "祁县", "祁县示范危废处置中心有限公司");
+    end_enterprise(op1);
+    valid_permit(op1, "key");
+    const std::string lic1 = "晋危废140727S01";
+    add_license(op1.id, lic1, d(2020, 6, 1), d(2025, 5, 31), {"HW08", "HW11", "HW49"});
+    note("HW-04", "hw_license " + lic1, "licence valid 2020-06-01..2025-05-31 covering HW08, HW11, HW49");
+    Ent gen = ent(Ind::coking, "灵石县", "灵石县示范产废焦化有限公司");
+    SETB(enterprise, "hw_supervision_listed", false);
+    CLR(enterprise, "hw_standardised_assessed_on");
+    SETB(enterprise, "pollution_insurance", false);
+    SETB(enterprise, "emergency_plan_required", true);
+    CLR(enterprise, "emergency_plan_filed_on");
+    CLR(enterprise, "emergency_plan_revised_on");
+    end_enterprise(gen);
+    valid_permit(gen, "key");
+    note("HW-07", who(gen), "hazardous waste generator not on the supervision list, assessment missing: violation + unknown");
+    note("HW-08", who(gen), "no environmental pollution liability insurance: advice only");
+    note("RSK-01", who(gen), "emergency plan required but never filed: violation");
+    struct M { int shipped; const char* code; bool el; double delta; int recv; const char* req; const char* what; };
+    const M ms[] = {
+        {d(2025, 5, 31), "HW11", true, 0, 2, "HW-04", "shipped on the licence's last valid day: pass (boundary)"},
+        {d(2025, 6, 1), "HW11", true, 0, 2, "HW-04", "shipped the day after the licence expired: violation"},
+        {d(2025, 3, 3), "HW17", true, 0, 2, "HW-04", "HW17 shipped to a licence that does not cover it: violation"},
+        {d(2022, 3, 15), "HW08", false, 0, 2, "HW-03", "paper manifest in 2022 (electronic required from 2022-01-01): violation"},
+        {d(2025, 3, 3), "HW08", true, 0, 12, "HW-03", "receipt confirmed 12 days after shipping (limit 5 working days): violation"},
+        {d(2025, 4, 7), "HW08", true, 0.3, 2, "HW-03", "10 t shipped, 10.3 t received (3 % > 1 % tolerance): violation"},
+        {d(2025, 4, 8), "HW08", true, 0.1, 2, "HW-03", "10 t shipped, 10.1 t received (exactly 1 %): pass (boundary)"},
+        {R - 3, "HW49", true, 0, -1, "HW-03", "shipped 3 days before the reference date, not yet received: upcoming"}};
+    for (const auto& m : ms) {
+      int y;
+      unsigned mo, dd;
+      civil_from_days(m.shipped, y, mo, dd);
+      const std::string no = manifest_no(y);
+      hw_manifest.begin();
+      SET(hw_manifest, "manifest_no", no);
+      SET(hw_manifest, "generator_id", gen.id);
+      SET(hw_manifest, "receiver_id", op1.id);
+      SET(hw_manifest, "waste_code", m.code);
+      SETD(hw_manifest, "shipped_on", m.shipped);
+      SETN(hw_manifest, "shipped_t", 10.0, 2);
+      if (m.recv >= 0) {
+        SETD(hw_manifest, "received_on", m.shipped + m.recv);
+        SETN(hw_manifest, "received_t", 10.0 + m.delta, 2);
+      }
+      SETB(hw_manifest, "electronic", m.el);
+      hw_manifest.end();
+      note(m.req, "hw_manifest " + no, m.what);
+    }
+    const struct { int year; const char* code; double g, s, t, sd; int decl; const char* req; const char* what; } decls[] = {
+        {2025, "HW11", 100, 10, 60, 30, d(2026, 3, 20), "HW-05", "generated = stored + transferred + self-disposed exactly: pass"},
+        {2025, "HW08", 100, 10, 70, 10, d(2026, 3, 20), "HW-05", "mass balance off by 10 t (10 %): violation"},
+        {2025, "HW49", 20, 2, 18, 0, 0, "HW-01", "2025 declaration with no declaration date: violation (not declared online)"}};
+    for (const auto& x : decls) {
+      hw_declaration.begin();
+      SET(hw_declaration, "enterprise_id", gen.id);
+      SETI(hw_declaration, "year", x.year);
+      SET(hw_declaration, "waste_code", x.code);
+      SETN(hw_declaration, "generated_t", x.g, 1);
+      SETN(hw_declaration, "stored_t", x.s, 1);
+      SETN(hw_declaration, "transferred_t", x.t, 1);
+      SETN(hw_declaration, "self_disposed_t", x.sd, 1);
+      if (x.decl) SETD(hw_declaration, "declared_on", x.decl);
+      hw_declaration.end();
+      note(x.req, "hw_declaration " + gen.id + "/" + std::to_string(x.year) + "/" + x.code, x.what);
+    }
+    const struct { int year; int filed; const char* what; } plans[] = {
+        {2024, d(2024, 3, 31), "2024 plan filed 2024-03-31, the deadline day: pass (boundary)"},
+        {2025, d(2025, 4, 1), "2025 plan filed 2025-04-01, a day late: late"},
+        {2026, 0, "2026 plan never filed: violation"}};
+    for (const auto& p : plans) {
+      hw_plan.begin();
+      SET(hw_plan, "enterprise_id", gen.id);
+      SETI(hw_plan, "year", p.year);
+      if (p.filed) SETD(hw_plan, "filed_on", p.filed);
+      hw_plan.end();
+      note("HW-02", "hw_plan " + gen.id + "/" + std::to_string(p.year), p.what);
+    }
+    const struct { int age; const char* what; } st[] = {{366, "stored 366 days: violation (limit 1 year)"},
+                                                        {365, "stored exactly 365 days: pass (boundary)"},
+                                                        {364, "stored 364 days: pass"}};
+    for (const auto& s : st) {
+      hw_storage.begin();
+      SET(hw_storage, "enterprise_id", gen.id);
+      SET(hw_storage, "waste_code", s.age == 366 ? "HW11" : s.age == 365 ? "HW08" : "HW49");
+      SETD(hw_storage, "stored_since", R - s.age);
+      SETN(hw_storage, "quantity_t", 4.5, 2);
+      hw_storage.end();
+      note("HW-06", "hw_storage " + gen.id + "/" + date_str(R - s.age), s.what);
+    }
+  }
+  // ---- RSK-01/05/06/07 ------------------------------------------------------------------------
+  {
+    Ent e = ent(Ind::chemical, "寿阳县", "寿阳县示范精细化工有限公司");
+    SET(enterprise, "park", "寿阳化工园区");
+    SETB(enterprise, "emergency_plan_required", true);
+    SETD(enterprise, "emergency_plan_filed_on", d(2020, 5, 1));
+    SETD(enterprise, "emergency_plan_revised_on", R - 3 * 365 - 1);
+    SETD(enterprise, "groundwater_survey_done_on", d(2023, 1, 5));
+    SETB(enterprise, "key_discharge_unit", true);
+    SETD(enterprise, "info_disclosed_on", d(2024, 3, 1));
+    SET(enterprise, "credit_rating", "poor");
+    end_enterprise(e);
+    note("RSK-01", who(e), "emergency plan last revised 3 years + 1 day before the reference date: violation (boundary)");
+    note("SOI-04", who(e), "chemical-park groundwater survey done 2023-01-05, after 2022-12-31: late");
+    note("PMT-05", who(e), "key discharge unit, information last disclosed 2024-03-01: violation");
+    note("PMT-06", who(e), "credit rating 'poor' reported with its findings (advice)");
+    const struct { const char* sub; const char* act; int seen; const char* ex; const char* req; const char* what; } cs[] = {
+        {"hbcd", "use", R - 60, "", "RSK-05", "HBCD still used 60 days ago: violation"},
+        {"pfos", "use", R - 60, "特定豁免用途: 金属电镀铬雾抑制剂 (履约登记 2025-011)", "RSK-05", "PFOS used under a recorded exemption: pass"},
+        {"pfoa", "production", R - 10, "", "RSK-05", "PFOA produced 10 days ago: violation"},
+        {"mercury_thermometer", "production", R - 30, "", "RSK-06", "mercury thermometer production: violation"}};
+    for (const auto& c : cs) {
+      chemical_use.begin();
+      SET(chemical_use, "enterprise_id", e.id);
+      SET(chemical_use, "substance", c.sub);
+      SET(chemical_use, "activity", c.act);
+      SETN(chemical_use, "annual_t", 1.2, 2);
+      if (*c.ex) SET(chemical_use, "exemption", c.ex);
+      SETD(chemical_use, "last_seen_on", c.seen);
+      chemical_use.end();
+      note(c.req, std::string("chemical_use ") + e.id + "/" + c.sub + "/" + c.act, c.what);
+    }
+    // PMT-02 and PMT-04 on this enterprise's permit set.
+    add_permit(e, "key", R + 30 - 5 * 365 - 1, "valid");
+    permit.set_date(col(k_permit, "valid_until"), R + 30);
+    SETD(permit, "last_execution_report_on", d(2025, 1, 10));
+    permit.end();
+    note("PMT-02", "permit " + e.id + "001P", "valid until 30 days after the reference date, no renewal applied (lead time 60 days): violation");
+    note("PMT-04", "permit " + e.id + "001P", "key-management permit, last execution report 2025-01-10: violation");
+    const auto rs = serial_id("RS14", ++source_serial_);
+    radioactive_source.begin();
+    SET(radioactive_source, "id", rs);
+    SET(radioactive_source, "enterprise_id", e.id);
+    SETI(radioactive_source, "category", 4);
+    SETB(radioactive_source, "mobile", false);
+    SETD(radioactive_source, "licence_valid_until", R - 1);
+    SET(radioactive_source, "status", "disused");
+    radioactive_source.end();
+    note("RSK-07", "radioactive_source " + rs, "disused source not sent for storage, licence expired the day before: violation");
+  }
+  {
+    // Permit boundaries: expired yesterday but still marked valid; renewal exactly 60 days ahead.
+    Ent e = ent(Ind::cement, "昔阳县", "昔阳县示范建材水泥有限公司");
+    end_enterprise(e);
+    add_permit(e, "key", d(2021, 11, 28), "valid");
+    permit.set_date(col(k_permit, "valid_until"), R - 1);
+    SETD(permit, "last_execution_report_on", R - 30);
+    permit.end();
+    note("PMT-01", "permit " + e.id + "001P", "permit valid until the day before the reference date: violation (no valid permit)");
+    Ent e2 = ent(Ind::lime, "和顺县", "和顺县示范石灰有限公司");
+    end_enterprise(e2);
+    add_permit(e2, "simplified", R + 60 - 5 * 365, "valid");
+    permit.set_date(col(k_permit, "valid_until"), R + 60);
+    SETD(permit, "renewal_applied_on", R);
+    SETD(permit, "last_execution_report_on", R - 30);
+    permit.end();
+    note("PMT-02", "permit " + e2.id + "001P", "renewal applied exactly 60 days before expiry: pass (boundary)");
+    Ent e3 = ent(Ind::coking, "介休市", "介休市吊销许可焦化有限公司");
+    end_enterprise(e3);
+    add_permit(e3, "key", d(2023, 1, 1), "revoked");
+    permit.end();
+    note("PMT-01", "permit " + e3.id + "001P", "operating coking enterprise whose permit is revoked: violation");
+    // Waivers: one in force, one expired (the violation returns).
+    waiver.begin();
+    SET(waiver, "id", "WV-2026-001");
+    SET(waiver, "rule_or_requirement", "PMT-01");
+    SET(waiver, "subject_record", "enterprise");
+    SET(waiver, "subject_key", e3.id);
+    SET(waiver, "legal_basis", "晋中市生态环境局 行政复议决定 (晋中环复〔2026〕3号)");
+    SET(waiver, "approver", "晋中市生态环境局");
+    SETD(waiver, "valid_from", d(2026, 9, 1));
+    SETD(waiver, "valid_until", R + 90);
+    SET(waiver, "note", "复议期间暂缓认定");
+    waiver.end();
+    note("PMT-01", "waiver WV-2026-001", "waives PMT-01 for the revoked-permit coking enterprise until 90 days after the reference date: waived");
+    waiver.begin();
+    SET(waiver, "id", "WV-2025-007");
+    SET(waiver, "rule_or_requirement", "DST-01");
+    SET(waiver, "subject_record", "storage_yard");
+    SET(waiver, "subject_key", open_yard_id);
+    SET(waiver, "legal_basis", "堆场封闭改造工期批复");
+    SET(waiver, "approver", "灵石县生态环境分局");
+    SETD(waiver, "valid_from", d(2025, 1, 1));
+    SETD(waiver, "valid_until", d(2025, 12, 31));
+    waiver.end();
+    note("DST-01", "waiver WV-2025-007", "expired waiver (until 2025-12-31) for the open coal yard: the violation is back, noting the waiver");
+  }
+  // ---- Applications (mode A) ---------------------------------------------------------------
+  auto app = [&](std::string_view id, Ind ind, std::string_view county, std::string_view type) {
+    application.begin();
+    SET(application, "id", id);
+    SET(application, "project_name", std::string(county) + industry_label(ind) + "建设项目");
+    SET(application, "project_type", type);
+    SET(application, "industry", industry_name(ind));
+    SET(application, "county", county);
+    SET(application, "park_level", "none");
+    SETN(application, "added_capacity_t", 100000.0, 0);
+    SETB(application, "wastewater_zero_discharge", false);
+    SETB(application, "land_use_change", false);
+    SETB(application, "large_scale_industrial", false);
+    SETD(application, "submitted_on", R - 10);
+  };
+  auto zone_of = [&](std::string_view app_id, std::string_view z) {
+    application_zone.begin();
+    SET(application_zone, "application_id", app_id);
+    SET(application_zone, "zone", z);
+    application_zone.end();
+  };
+  struct A { const char* id; Ind ind; const char* county; const char* type; const char* zone; const char* req; const char* what; };
+  const A apps[] = {
+      {"DEMO-LAY01-1", Ind::coking, "榆次区", "new", "yunzhu_lake", "LAY-01", "new coking project in the 云竹湖 area: reject"},
+      {"DEMO-LAY01-2", Ind::other, "榆次区", "new", "yunzhu_lake", "LAY-01", "non-industrial-pollution project in the 云竹湖 area: approve"},
+      {"DEMO-LAY02-1", Ind::chemical, "介休市", "expand", "fen_river_bank", "LAY-02", "chemical expansion on the 汾河 bank: reject"},
+      {"DEMO-LAY03-1", Ind::casting, "灵石县", "new", "yellow_river_main", "LAY-03", "casting project along the Yellow River main stem: flag for review"},
+      {"DEMO-LAY04-1", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "new steel project in the urban planning area: reject"},
+      {"DEMO-LAY04-2", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "short-process EAF steel in the urban planning area: exception, approve"},
+      {"DEMO-LAY04-3", Ind::casting, "太谷区", "rebuild", "urban_planning", "LAY-04", "high-end casting in the urban planning area: exception, approve"},
+      {"DEMO-LAY05-1", Ind::chemical, "榆次区", "new", "park_adjacent_urban", "LAY-05", "chemical project in a park adjacent to the city: reject"},
+      {"DEMO-LAY06-1", Ind::coking, "介休市", "new", "", "LAY-06", "new coking capacity without replacement: reject"},
+      {"DEMO-LAY06-2", Ind::cement, "寿阳县", "rebuild", "", "LAY-06", "cement capacity replacement, replaced capacity missing: conditional (request documents)"},
+      {"DEMO-LAY07-1", Ind::chemical, "祁县", "expand", "", "LAY-07", "adds 10,000 t coal, substitution exactly 10,000 t (reduction substitution needs more): reject (boundary)"},
+      {"DEMO-LAY07-2", Ind::chemical, "祁县", "new", "", "LAY-07", "adds coal, substitution source missing: conditional"},
+      {"DEMO-LAY08-1", Ind::glass, "祁县", "new", "", "LAY-08", "energy per unit above the advanced benchmark: reject"},
+      {"DEMO-LAY08-2", Ind::glass, "祁县", "new", "", "LAY-08", "energy per unit exactly the benchmark: approve (boundary)"},
+      {"DEMO-LAY09-1", Ind::coal_power, "寿阳县", "new", "", "LAY-09", "new coal-power project: flag for review"},
+      {"DEMO-LAY11-1", Ind::coal_chemical, "左权县", "new", "eco_red_line", "LAY-11", "large-scale industrial project in the ecological red line: reject"},
+      {"DEMO-WAT01-1", Ind::pharmaceutical, "太谷区", "new", "groundwater_overdraft", "WAT-01", "new groundwater withdrawal in an overdraft zone: reject"},
+      {"DEMO-WAT05-1", Ind::chemical, "榆社县", "new", "", "WAT-05", "provincial chemical park without centralised treatment or zero discharge: reject"},
+      {"DEMO-SOI03-1", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change without a soil survey: reject"},
+      {"DEMO-SW03-1", Ind::coal_chemical, "介休市", "expand", "", "SW-03", "20,000 t/a solid waste, 15,000 t/a disposal secured: reject"},
+      {"DEMO-RSK02-1", Ind::electroplating, "平遥县", "new", "", "RSK-02", "heavy metal 50 kg/a added, 40 kg/a offset: reject"},
+      {"DEMO-RSK04-1", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project outside any park: reject"},
+      {"DEMO-TRN01-1", Ind::coking, "灵石县", "expand", "", "TRN-01", "planned freight 1,500,000 t, no rail spur planned: reject (boundary)"},
+      {"DEMO-VOC01-1", Ind::printing, "榆次区", "new", "", "VOC-01", "printing project (materials to be declared): conditional"},
+  };
+  for (const auto& a : apps) {
+    app(a.id, a.ind, a.county, a.type);
+    const std::string_view id = a.id;
+    if (id == "DEMO-LAY04-2") SET(application, "process", "eaf_short_process");
+    if (id == "DEMO-LAY04-3") SET(application, "process", "high_end_casting");
+    if (id == "DEMO-LAY05-1") { SET(application, "in_park", "晋中开发区"); SET(application, "park_level", "national"); }
+    if (id == "DEMO-LAY06-1") SETN(application, "replaced_capacity_t", 0.0, 0);
+    if (id == "DEMO-LAY07-1") { SETN(application, "added_coal_t", 10000.0, 0); SETN(application, "coal_substitution_t", 10000.0, 0); SET(application, "coal_substitution_source", "关停10蒸吨燃煤锅炉"); }
+    if (id == "DEMO-LAY07-2") { SETN(application, "added_coal_t", 5000.0, 0); SETN(application, "coal_substitution_t", 6000.0, 0); }
+    if (id == "DEMO-LAY08-1") { SETN(application, "energy_per_unit", 12.5, 1); SETN(application, "energy_benchmark", 12.0, 1); }
+    if (id == "DEMO-LAY08-2") { SETN(application, "energy_per_unit", 12.0, 1); SETN(application, "energy_benchmark", 12.0, 1); }
+    if (id == "DEMO-LAY11-1") SETB(application, "large_scale_industrial", true);
+    if (id == "DEMO-WAT01-1") SETN(application, "groundwater_withdrawal_m3", 50000.0, 0);
+    if (id == "DEMO-WAT05-1") { SET(application, "in_park", "榆社化工园区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", false); }
+    if (id == "DEMO-SOI03-1") { SETB(application, "land_use_change", true); SETB(application, "soil_survey_done", false); }
+    if (id == "DEMO-SW03-1") { SETN(application, "solid_waste_t", 20000.0, 0); SETN(application, "solid_waste_disposal_t", 15000.0, 0); }
+    if (id == "DEMO-RSK02-1") { SETN(application, "heavy_metal_added_kg", 50.0, 1); SETN(application, "heavy_metal_offset_kg", 40.0, 1); SET(application, "heavy_metal_offset_source", "平遥县某电镀厂关停"); }
+    if (id == "DEMO-TRN01-1") { SETN(application, "annual_freight_t", 1500000.0, 0); SETB(application, "rail_spur_planned", false); }
+    application.end();
+    if (*a.zone) zone_of(a.id, a.zone);
+    note(a.req, std::string("application ") + a.id, a.what);
+  }
+  note("WAT-07", "-", "out of reach of enterprise records (farmland irrigation return water): no data");
+}
+
+}  // namespace eco::datagen
