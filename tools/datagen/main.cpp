@@ -1,6 +1,10 @@
 // ecoaudit-datagen: writes the Jinzhong demo or a large synthetic dataset as CSV files.
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <string_view>
 #include <exception>
 
 #include <CLI/CLI.hpp>
@@ -37,8 +41,21 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "error: cannot write %s\n", notes_path.c_str());
         return 1;
       }
+      // In the catalogue's order (REQUIREMENTS.md), generation order within a requirement.
+      auto notes = summary.notes;
+      auto rank = [](const std::string& req) {
+        static constexpr std::array<std::string_view, 12> areas = {
+            "AIR", "VOC", "TRN", "HPW", "DST", "LAY", "WAT", "SOI", "HW", "SW", "RSK", "PMT"};
+        const auto dash = req.find('-');
+        const std::string_view area = std::string_view(req).substr(0, dash);
+        const auto it = std::find(areas.begin(), areas.end(), area);
+        const int num = dash == std::string::npos ? 0 : std::atoi(req.c_str() + dash + 1);
+        return static_cast<int>(it - areas.begin()) * 1000 + num;
+      };
+      std::stable_sort(notes.begin(), notes.end(),
+                       [&](const auto& a, const auto& b) { return rank(a.requirement) < rank(b.requirement); });
       std::fputs("| requirement | record | deliberate case |\n|---|---|---|\n", f);
-      for (const auto& n : summary.notes)
+      for (const auto& n : notes)
         std::fprintf(f, "| %s | %s | %s |\n", n.requirement.c_str(), n.subject.c_str(), n.what.c_str());
       std::fclose(f);
     }

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Regenerates rulesets/jinzhong/demo: the CSVs, and the case table at the end of its README
+# (everything after the table header line is replaced by the generator's --notes output).
+# Usage: tools/datagen/make-demo.sh [path/to/ecoaudit-datagen]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+GEN=${1:-build/tools/datagen/ecoaudit-datagen}
+DEMO=rulesets/jinzhong/demo
+notes=$(mktemp)
+trap 'rm -f "$notes"' EXIT
+rm -f "$DEMO"/*.csv
+"$GEN" --enterprises 300 --seed 20211 --out "$DEMO" --notes "$notes"
+marker='| requirement | record | deliberate case |'
+head_part=$(awk -v m="$marker" '$0 == m {exit} {print}' "$DEMO/README.md")
+{ printf '%s\n\n' "$head_part"; cat "$notes"; } > "$DEMO/README.md"
