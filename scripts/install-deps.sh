@@ -11,6 +11,7 @@ PACKAGES=(
   libpugixml-dev nlohmann-json3-dev libcli11-dev
   libkainjow-mustache-dev libxlsxwriter-dev
   libre2-dev libssl-dev
+  libcsv-dev                 # RFC 4180 CSV reader (engine/ingest)
   libgtest-dev libgmock-dev libbenchmark-dev
   clang                      # libFuzzer targets (optional build)
   time                       # GNU time for peak-memory figures in benchmarks

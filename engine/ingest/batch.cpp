@@ -1,0 +1,431 @@
+#include "engine/ingest/batch.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+
+#include "engine/store/schema_sql.hpp"
+#include "engine/store/sqlite_error.hpp"
+
+namespace eco::engine::ingest::detail {
+
+using dsl::model::RecordType;
+using store::quote_ident;
+
+namespace {
+
+void bind_value(SQLite::Statement& st, int idx, const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::null: st.bind(idx); break;
+    case Value::Kind::integer: st.bind(idx, static_cast<int64_t>(v.i)); break;
+    case Value::Kind::real: st.bind(idx, v.d); break;
+    case Value::Kind::text: st.bindNoCopy(idx, v.s); break;
+  }
+}
+
+bool same_value(const SQLite::Column& c, const Value& v) {
+  switch (c.getType()) {
+    case SQLITE_NULL: return v.is_null();
+    case SQLITE_INTEGER: return v.kind == Value::Kind::integer && v.i == c.getInt64();
+    case SQLITE_FLOAT: return v.kind == Value::Kind::real && v.d == c.getDouble();
+    case SQLITE_TEXT:
+      return v.kind == Value::Kind::text && v.s.size() == static_cast<std::size_t>(c.getBytes()) &&
+             std::string_view(c.getText(), v.s.size()) == v.s;
+    default: return false;
+  }
+}
+
+// FNV-1a over the values with their kinds: identity of records that have no declared key.
+std::int64_t content_hash(const std::vector<Value>& vals) {
+  std::uint64_t h = 1469598103934665603ULL;
+  auto mix = [&h](const void* p, std::size_t n) {
+    const auto* b = static_cast<const unsigned char*>(p);
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ULL;
+  };
+  for (const auto& v : vals) {
+    auto k = static_cast<unsigned char>(v.kind);
+    mix(&k, 1);
+    if (v.kind == Value::Kind::integer) mix(&v.i, sizeof v.i);
+    if (v.kind == Value::Kind::real) mix(&v.d, sizeof v.d);
+    if (v.kind == Value::Kind::text) {
+      std::uint64_t n = v.s.size();
+      mix(&n, sizeof n);
+      mix(v.s.data(), v.s.size());
+    }
+  }
+  return static_cast<std::int64_t>(h);
+}
+
+std::string value_text(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::null: return "";
+    case Value::Kind::integer: return std::to_string(v.i);
+    case Value::Kind::real: return fmt::format("{}", v.d);
+    case Value::Kind::text: return v.s;
+  }
+  return "";
+}
+
+}  // namespace
+
+struct Batch::RecordStatements {
+  std::unique_ptr<SQLite::Statement> insert, select, history, update, select_hash;
+  int n = 0;  // fields
+};
+
+Batch::Batch(store::Store& store, const ImportOptions& options, ImportResult& result)
+    : store_(store), db_(store.db()), options_(options), result_(result) {
+  const auto& s = store.schema();
+  checks_.resize(s.records.size());
+  stmts_.resize(s.records.size());
+  for (const auto& r : s.records) {
+    auto& c = checks_[r.index];
+    c.assign(r.fields.size(), Check::none);
+    bool uscc = std::find(options.uscc_records.begin(), options.uscc_records.end(), r.name) != options.uscc_records.end();
+    for (std::size_t i = 0; i < r.fields.size(); ++i) {
+      const auto& f = r.fields[i];
+      if (f.type.kind != dsl::model::Kind::string) continue;
+      if (uscc && f.key) c[i] = Check::uscc;
+      if (std::find(options.waste_code_fields.begin(), options.waste_code_fields.end(), f.name) !=
+          options.waste_code_fields.end())
+        c[i] = Check::waste_code;
+    }
+  }
+}
+
+Batch::~Batch() = default;
+
+const dsl::model::Schema& Batch::schema() const { return store_.schema(); }
+
+void Batch::begin() {
+  try {
+    tx_ = std::make_unique<SQLite::Transaction>(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    db_.exec("CREATE TEMP TABLE IF NOT EXISTS _touched (rec INTEGER NOT NULL, k BLOB NOT NULL, file INTEGER, "
+             "line INTEGER, loc TEXT, PRIMARY KEY(rec, k)) WITHOUT ROWID");
+    db_.exec("DELETE FROM temp._touched");
+    SQLite::Statement ins(db_, "INSERT INTO _batch(started_at, ruleset, ruleset_sha256) VALUES(?, ?, ?)");
+    ins.bind(1, store::utc_now());
+    ins.bind(2, options_.ruleset_name);
+    ins.bind(3, options_.ruleset_sha256);
+    ins.exec();
+    batch_ = db_.getLastInsertRowid();
+    touch_ = std::make_unique<SQLite::Statement>(
+        db_, "INSERT INTO temp._touched(rec, k, file, line, loc) VALUES(?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    touched_ = std::make_unique<SQLite::Statement>(db_, "SELECT file, line, loc FROM temp._touched WHERE rec = ? AND k = ?");
+  } catch (const std::exception& ex) {
+    tx_.reset();
+    store::throw_store_error(store_.path(), ex, "starting the import");
+  }
+}
+
+FileState& Batch::add_file(FileResult r) {
+  files_.emplace_back();
+  FileState& f = files_.back();
+  f.result = std::move(r);
+  SQLite::Statement ins(db_,
+                        "INSERT INTO _batch_file(batch, path, format, encoding, sha256, bytes) VALUES(?, ?, ?, ?, ?, ?)");
+  ins.bind(1, static_cast<int64_t>(batch_));
+  ins.bind(2, f.result.path);
+  ins.bind(3, f.result.format);
+  ins.bind(4, f.result.encoding);
+  ins.bind(5, f.result.sha256);
+  ins.bind(6, static_cast<int64_t>(f.result.bytes));
+  ins.exec();
+  f.id = db_.getLastInsertRowid();
+  return f;
+}
+
+const std::string& Batch::file_path(std::int64_t id) const {
+  static const std::string unknown = "?";
+  for (const auto& f : files_)
+    if (f.id == id) return f.result.path;
+  return unknown;
+}
+
+void Batch::error(FileState& f, ImportError e) {
+  ++f.result.error_count;
+  ++result_.error_count;
+  if (f.kept >= options_.max_errors_per_file) return;
+  ++f.kept;
+  if (e.file.empty()) e.file = f.result.path;
+  result_.errors.push_back(std::move(e));
+}
+
+Batch::RecordStatements& Batch::statements(std::uint32_t rec) {
+  auto& slot = stmts_[rec];
+  if (slot) return *slot;
+  const RecordType& r = schema().records[rec];
+  slot = std::make_unique<RecordStatements>();
+  auto& s = *slot;
+  s.n = static_cast<int>(r.fields.size());
+  std::string cols, qs, sets, key_where;
+  for (const auto& f : r.fields) {
+    cols += quote_ident(f.name) + ", ";
+    qs += "?, ";
+    sets += quote_ident(f.name) + " = ?, ";
+  }
+  for (auto k : r.key_fields) key_where += (key_where.empty() ? "" : " AND ") + quote_ident(r.fields[k].name) + " = ?";
+  const std::string t = quote_ident(r.name);
+  if (r.key_fields.empty()) {
+    s.insert = std::make_unique<SQLite::Statement>(
+        db_, fmt::format("INSERT INTO {} ({}_batch, _file, _line, _loc, _hash, _dup) VALUES ({}?, ?, ?, ?, ?, ?) "
+                         "ON CONFLICT(_hash, _dup) DO NOTHING",
+                         t, cols, qs));
+    s.select_hash = std::make_unique<SQLite::Statement>(
+        db_, fmt::format("SELECT _batch, _file, _line, _loc FROM {} WHERE _hash = ? AND _dup = ?", t));
+  } else {
+    std::string key_cols;
+    for (auto k : r.key_fields) key_cols += (key_cols.empty() ? "" : ", ") + quote_ident(r.fields[k].name);
+    s.insert = std::make_unique<SQLite::Statement>(
+        db_, fmt::format("INSERT INTO {} ({}_batch, _file, _line, _loc) VALUES ({}?, ?, ?, ?) ON CONFLICT({}) DO NOTHING",
+                         t, cols, qs, key_cols));
+    s.select = std::make_unique<SQLite::Statement>(
+        db_, fmt::format("SELECT _row, _batch, _file, _line, _loc, {}0 FROM {} WHERE {}", cols, t, key_where));
+    s.history = std::make_unique<SQLite::Statement>(
+        db_, fmt::format("INSERT INTO {} (_row, {}_batch, _file, _line, _loc, _replaced_by) "
+                         "SELECT _row, {}_batch, _file, _line, _loc, ? FROM {} WHERE _row = ?",
+                         quote_ident(store::history_table(r.name)), cols, cols, t));
+    s.update = std::make_unique<SQLite::Statement>(
+        db_, fmt::format("UPDATE {} SET {}_batch = ?, _file = ?, _line = ?, _loc = ? WHERE _row = ?", t, sets));
+  }
+  return s;
+}
+
+Outcome Batch::write(FileState& f, std::uint32_t rec, const std::vector<Value>& vals, std::uint32_t line,
+                     std::string_view loc, FirstSeen* first) {
+  const RecordType& r = schema().records[rec];
+  RecordStatements& s = statements(rec);
+  auto bind_prov = [&](SQLite::Statement& st, int at) {
+    st.bind(at, static_cast<int64_t>(batch_));
+    st.bind(at + 1, static_cast<int64_t>(f.id));
+    if (line) st.bind(at + 2, static_cast<int64_t>(line)); else st.bind(at + 2);
+    if (loc.empty()) st.bind(at + 3); else st.bindNoCopy(at + 3, loc.data(), static_cast<int>(loc.size()));
+  };
+  auto claim = [&](const std::string& k) -> bool {
+    touch_->reset();
+    touch_->bind(1, static_cast<int64_t>(rec));
+    touch_->bind(2, k.data(), static_cast<int>(k.size()));
+    touch_->bind(3, static_cast<int64_t>(f.id));
+    touch_->bind(4, static_cast<int64_t>(line));
+    touch_->bind(5, std::string(loc));
+    touch_->exec();
+    if (db_.getChanges() == 1) return true;
+    touched_->reset();
+    touched_->bind(1, static_cast<int64_t>(rec));
+    touched_->bind(2, k.data(), static_cast<int>(k.size()));
+    if (first && touched_->executeStep()) {
+      first->file = touched_->getColumn(0).getInt64();
+      first->line = static_cast<std::uint32_t>(touched_->getColumn(1).getInt64());
+      first->loc = touched_->getColumn(2).getString();
+    }
+    return false;
+  };
+
+  if (r.key_fields.empty()) {
+    const std::int64_t h = content_hash(vals);
+    for (std::int64_t dup = 0;; ++dup) {
+      auto& ins = *s.insert;
+      ins.reset();
+      for (int i = 0; i < s.n; ++i) bind_value(ins, i + 1, vals[i]);
+      bind_prov(ins, s.n + 1);
+      ins.bind(s.n + 5, static_cast<int64_t>(h));
+      ins.bind(s.n + 6, static_cast<int64_t>(dup));
+      ins.exec();
+      if (db_.getChanges() == 1) return Outcome::inserted;
+      auto& sel = *s.select_hash;
+      sel.reset();
+      sel.bind(1, static_cast<int64_t>(h));
+      sel.bind(2, static_cast<int64_t>(dup));
+      if (!sel.executeStep()) continue;
+      if (sel.getColumn(0).getInt64() == batch_) continue;  // an earlier identical row of this batch
+      // The same content from an earlier batch: this occurrence matches it unless an earlier
+      // occurrence in this batch already did.
+      if (claim(fmt::format("{}:{}", h, dup))) return Outcome::unchanged;
+    }
+  }
+
+  auto& ins = *s.insert;
+  ins.reset();
+  for (int i = 0; i < s.n; ++i) bind_value(ins, i + 1, vals[i]);
+  bind_prov(ins, s.n + 1);
+  ins.exec();
+  if (db_.getChanges() == 1) return Outcome::inserted;
+
+  auto& sel = *s.select;
+  sel.reset();
+  int at = 1;
+  for (auto k : r.key_fields) bind_value(sel, at++, vals[k]);
+  if (!sel.executeStep()) throw std::runtime_error("record vanished during import");
+  const std::int64_t row = sel.getColumn(0).getInt64();
+  if (sel.getColumn(1).getInt64() == batch_) {
+    if (first) {
+      first->file = sel.getColumn(2).getInt64();
+      first->line = static_cast<std::uint32_t>(sel.getColumn(3).getInt64());
+      first->loc = sel.getColumn(4).getString();
+    }
+    return Outcome::duplicate;
+  }
+  bool same = true;
+  for (int i = 0; i < s.n && same; ++i) same = same_value(sel.getColumn(5 + i), vals[i]);
+  sel.reset();
+  // A key matched in an earlier batch is remembered, so that a second record with the same
+  // key in this batch is still a duplicate even when the first left the stored row alone.
+  std::string k;
+  for (auto kf : r.key_fields) k += value_text(vals[kf]) + '\x1f';
+  if (!claim(k)) return Outcome::duplicate;
+  if (same) return Outcome::unchanged;
+  auto& hist = *s.history;
+  hist.reset();
+  hist.bind(1, static_cast<int64_t>(batch_));
+  hist.bind(2, static_cast<int64_t>(row));
+  hist.exec();
+  auto& upd = *s.update;
+  upd.reset();
+  for (int i = 0; i < s.n; ++i) bind_value(upd, i + 1, vals[i]);
+  bind_prov(upd, s.n + 1);
+  upd.bind(s.n + 5, static_cast<int64_t>(row));
+  upd.exec();
+  return Outcome::updated;
+}
+
+void Batch::check_references() {
+  const auto& s = schema();
+  for (const auto& r : s.records) {
+    for (std::size_t fi = 0; fi < r.fields.size(); ++fi) {
+      const auto& f = r.fields[fi];
+      if (!f.ref || f.ref->target >= s.records.size()) continue;
+      const RecordType& target = s.records[f.ref->target];
+      if (target.key_fields.size() != 1) continue;
+      const auto& key = target.fields[target.key_fields[0]];
+      SQLite::Statement q(db_, fmt::format("SELECT c._file, c._line, c._loc, c.{f} FROM {c} c WHERE c._batch = ? AND "
+                                           "c.{f} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {p} p WHERE p.{k} = c.{f}) "
+                                           "ORDER BY c._file, c._row",
+                                           fmt::arg("f", quote_ident(f.name)), fmt::arg("c", quote_ident(r.name)),
+                                           fmt::arg("p", quote_ident(target.name)), fmt::arg("k", quote_ident(key.name))));
+      q.bind(1, static_cast<int64_t>(batch_));
+      while (q.executeStep()) {
+        std::int64_t file = q.getColumn(0).getInt64();
+        FileState* fs = nullptr;
+        for (auto& x : files_)
+          if (x.id == file) fs = &x;
+        if (!fs) continue;
+        ImportError e;
+        e.code = code::kReference;
+        e.line = static_cast<std::uint32_t>(q.getColumn(1).getInt64());
+        e.location = q.getColumn(2).getString();
+        if (!e.location.empty()) e.location += (fs->result.format == "xml" ? "/@" : "/") + f.name;
+        if (fs->record == static_cast<int>(r.index) && fi < fs->columns.size()) e.column = fs->columns[fi];
+        e.record = r.name;
+        e.field = f.name;
+        e.message = fmt::format("'{}' names no {} (not in this import, not in the store)",
+                                q.getColumn(3).getString(), target.name);
+        error(*fs, std::move(e));
+      }
+    }
+  }
+}
+
+void Batch::finish() {
+  for (auto& f : files_) {
+    result_.files.push_back(f.result);
+    result_.rows_read += f.result.rows_read;
+    result_.rows_new += f.result.rows_new;
+    result_.rows_updated += f.result.rows_updated;
+    result_.rows_unchanged += f.result.rows_unchanged;
+  }
+  result_.ok = result_.error_count == 0;
+  // Statements must be finalised before the transaction ends.
+  stmts_.clear();
+  touch_.reset();
+  touched_.reset();
+  if (!result_.ok || result_.rows_new + result_.rows_updated == 0) {
+    tx_.reset();  // rolls back: a rejected import, or one that would change nothing
+    return;
+  }
+  try {
+    for (auto& f : files_) {
+      SQLite::Statement u(db_, "UPDATE _batch_file SET rows_read = ?, rows_new = ?, rows_updated = ?, rows_unchanged = ? "
+                               "WHERE id = ?");
+      u.bind(1, static_cast<int64_t>(f.result.rows_read));
+      u.bind(2, static_cast<int64_t>(f.result.rows_new));
+      u.bind(3, static_cast<int64_t>(f.result.rows_updated));
+      u.bind(4, static_cast<int64_t>(f.result.rows_unchanged));
+      u.bind(5, static_cast<int64_t>(f.id));
+      u.exec();
+    }
+    SQLite::Statement u(db_, "UPDATE _batch SET finished_at = ?, rows_read = ?, rows_new = ?, rows_updated = ?, "
+                             "rows_unchanged = ? WHERE id = ?");
+    u.bind(1, store::utc_now());
+    u.bind(2, static_cast<int64_t>(result_.rows_read));
+    u.bind(3, static_cast<int64_t>(result_.rows_new));
+    u.bind(4, static_cast<int64_t>(result_.rows_updated));
+    u.bind(5, static_cast<int64_t>(result_.rows_unchanged));
+    u.bind(6, static_cast<int64_t>(batch_));
+    u.exec();
+    tx_->commit();
+    result_.batch = batch_;
+  } catch (const std::exception& ex) {
+    tx_.reset();
+    result_.ok = false;
+    result_.batch = 0;
+    store::throw_store_error(store_.path(), ex, "committing the import");
+  }
+}
+
+int parent_field(const dsl::model::Schema& s, std::uint32_t child, std::uint32_t parent) {
+  const auto& r = s.records[child];
+  for (std::size_t i = 0; i < r.fields.size(); ++i)
+    if (r.fields[i].ref && r.fields[i].ref->target == parent) return static_cast<int>(i);
+  return -1;
+}
+
+bool check_required(Batch& b, FileState& f, const RecordType& r, const std::vector<Value>& vals,
+                    const ImportError& where, const std::vector<std::uint32_t>* columns) {
+  bool ok = true;
+  for (std::size_t i = 0; i < r.fields.size(); ++i) {
+    const auto& fd = r.fields[i];
+    if (!vals[i].is_null() || (fd.optional && !fd.key)) continue;
+    ImportError e = where;
+    e.code = code::kRequired;
+    e.record = r.name;
+    e.field = fd.name;
+    if (columns && i < columns->size()) e.column = (*columns)[i];
+    if (!e.location.empty()) e.location += (f.result.format == "xml" ? "/@" : "/") + fd.name;
+    e.message = fd.key ? "key field is missing" : "required field is missing";
+    b.error(f, std::move(e));
+    ok = false;
+  }
+  return ok;
+}
+
+void stage(Batch& b, FileState& f, std::uint32_t rec, const std::vector<Value>& vals, const ImportError& where) {
+  FirstSeen first;
+  switch (b.write(f, rec, vals, where.line, where.location, &first)) {
+    case Outcome::inserted: ++f.result.rows_new; break;
+    case Outcome::updated: ++f.result.rows_updated; break;
+    case Outcome::unchanged: ++f.result.rows_unchanged; break;
+    case Outcome::duplicate: {
+      const RecordType& r = b.schema().records[rec];
+      std::string key;
+      for (auto k : r.key_fields) key += (key.empty() ? "" : ", ") + value_text(vals[k]);
+      ImportError e = where;
+      e.code = code::kDuplicateKey;
+      e.record = r.name;
+      if (r.key_fields.size() == 1) {
+        e.field = r.fields[r.key_fields[0]].name;
+        if (f.record == static_cast<int>(rec) && r.key_fields[0] < f.columns.size()) e.column = f.columns[r.key_fields[0]];
+      }
+      std::string at = b.file_path(first.file);
+      if (first.line) at += fmt::format(":{}", first.line);
+      if (!first.loc.empty()) at += " " + first.loc;
+      e.message = fmt::format("duplicate key '{}': the same {} is also at {}", key, r.name, at);
+      b.error(f, std::move(e));
+      break;
+    }
+  }
+}
+
+}  // namespace eco::engine::ingest::detail

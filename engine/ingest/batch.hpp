@@ -1,0 +1,101 @@
+#pragma once
+// Internal to the importer: the state of one import batch (its transaction, prepared
+// statements per record type, per-file results and errors) shared by the CSV, XML and JSON
+// readers. Not part of the engine's public interface.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/ingest/import.hpp"
+#include "engine/ingest/values.hpp"
+
+namespace SQLite {
+class Database;
+class Statement;
+class Transaction;
+}  // namespace SQLite
+
+namespace eco::engine::ingest::detail {
+
+// One input file of the batch.
+struct FileState {
+  FileResult result;
+  std::int64_t id = 0;  // _batch_file.id, the provenance of its rows
+  std::size_t kept = 0; // errors stored so far
+  // CSV only: record type of the file and, per field, its 1-based column (0 = absent).
+  int record = -1;
+  std::vector<std::uint32_t> columns;
+};
+
+enum class Outcome : std::uint8_t { inserted, updated, unchanged, duplicate };
+
+// Where the earlier record with the same key came from (for Outcome::duplicate).
+struct FirstSeen {
+  std::int64_t file = 0;
+  std::uint32_t line = 0;
+  std::string loc;
+};
+
+class Batch {
+ public:
+  Batch(store::Store& store, const ImportOptions& options, ImportResult& result);
+  ~Batch();
+
+  const dsl::model::Schema& schema() const;
+  const ImportOptions& options() const { return options_; }
+
+  // Starts the transaction (BEGIN IMMEDIATE) and the batch row.
+  void begin();
+  // Registers a file (its _batch_file row); the returned state stays valid for the batch.
+  FileState& add_file(FileResult r);
+  // Records an error of `f` (kept up to the cap, always counted).
+  void error(FileState& f, ImportError e);
+  // The extra check field `field` of record type `rec` gets.
+  Check check_for(std::uint32_t rec, std::uint32_t field) const { return checks_[rec][field]; }
+  // Stages one validated record; `vals` has one value per field of the record type.
+  Outcome write(FileState& f, std::uint32_t rec, const std::vector<Value>& vals, std::uint32_t line,
+                std::string_view loc, FirstSeen* first);
+  // Path of a file of this batch by its id.
+  const std::string& file_path(std::int64_t id) const;
+  // Checks every reference staged in this batch, reporting those that resolve to nothing.
+  void check_references();
+  // Commits when there are no errors and something changed; otherwise rolls back.
+  void finish();
+
+ private:
+  struct RecordStatements;
+  RecordStatements& statements(std::uint32_t rec);
+
+  store::Store& store_;
+  SQLite::Database& db_;
+  const ImportOptions& options_;
+  ImportResult& result_;
+  std::int64_t batch_ = 0;
+  std::unique_ptr<SQLite::Transaction> tx_;
+  std::deque<FileState> files_;
+  std::vector<std::vector<Check>> checks_;
+  std::vector<std::unique_ptr<RecordStatements>> stmts_;
+  std::unique_ptr<SQLite::Statement> touch_, touched_;
+};
+
+// Readers of each format: read `path` (already registered as `f`) and stage its records.
+void read_csv(Batch& b, FileState& f, const std::filesystem::path& path, Encoding enc);
+void read_xml(Batch& b, FileState& f, const std::string& utf8_text);
+void read_json(Batch& b, FileState& f, const std::string& utf8_text);
+
+// Shared by the XML and JSON readers: the key back to the enclosing record of a nested
+// child record type, i.e. the child's field referencing the parent type (-1 when none).
+int parent_field(const dsl::model::Schema& s, std::uint32_t child, std::uint32_t parent);
+
+// Validates the fields of one record (required, key) after conversion; reports errors to `b`
+// and returns true when the record can be staged.
+bool check_required(Batch& b, FileState& f, const dsl::model::RecordType& r, const std::vector<Value>& vals,
+                    const ImportError& where, const std::vector<std::uint32_t>* columns);
+
+// Stages a record and turns a duplicate key into an error; counts the outcome.
+void stage(Batch& b, FileState& f, std::uint32_t rec, const std::vector<Value>& vals, const ImportError& where);
+
+}  // namespace eco::engine::ingest::detail

@@ -1,0 +1,88 @@
+#pragma once
+// Importing CSV, XML and JSON files into the store as one batch: all or nothing.
+//
+// Every row is validated against the schema (types, enum values, required fields, dates that
+// exist, unique keys, references resolving within the batch or the store, 统一社会信用代码
+// check characters, hazardous-waste categories). Rows are staged inside one transaction;
+// any error rolls it back, so a rejected import writes nothing. A record whose key exists is
+// replaced (its old version goes to the history table with the replacing batch); an
+// identical record is left alone, so importing the same files twice changes nothing.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/ingest/text.hpp"
+#include "engine/store/store.hpp"
+
+namespace eco::engine::ingest {
+
+// Stable error codes of the importer (docs/store.md explains each).
+namespace code {
+inline constexpr const char* kFile = "I001";          // missing, unreadable, unknown format or record type
+inline constexpr const char* kEncoding = "I002";      // binary, not UTF-8 / GB18030
+inline constexpr const char* kSyntax = "I003";        // malformed CSV/XML/JSON, JSON duplicate key, truncated
+inline constexpr const char* kHeader = "I004";        // unknown, duplicate or missing required column
+inline constexpr const char* kRagged = "I005";        // row with a different number of fields than the header
+inline constexpr const char* kValue = "I006";         // value not of the field's type / enum / format
+inline constexpr const char* kRequired = "I007";      // required field missing
+inline constexpr const char* kDuplicateKey = "I008";  // two records with the same key in one batch
+inline constexpr const char* kReference = "I009";     // reference to a record that does not exist
+inline constexpr const char* kStructure = "I010";     // XML/JSON element or member that is no field or record
+}  // namespace code
+
+struct ImportOptions {
+  // Forced input encoding; nullopt: UTF-8, or GB18030 when a file is not valid UTF-8.
+  std::optional<Encoding> encoding;
+  // Record types whose (string) key is a 统一社会信用代码 and gets the GB 32100-2015 check.
+  std::vector<std::string> uscc_records{"enterprise"};
+  // Field names (in any record type) holding a hazardous-waste category (HW01-HW40, HW45-HW50).
+  std::vector<std::string> waste_code_fields{"waste_code"};
+  // Errors kept per file; the rest are counted.
+  std::size_t max_errors_per_file = 50;
+  // Recorded with the batch.
+  std::string ruleset_name, ruleset_sha256;
+};
+
+// One problem in the input. Rendered as "file:line:column: error[CODE]: record.field: message".
+struct ImportError {
+  std::string file;
+  std::uint32_t line = 0;    // 1-based; 0 when the format has no line (JSON)
+  std::uint32_t column = 0;  // 1-based CSV column (or XML character column); 0 when none
+  std::string location;      // XML element path or JSON pointer; "" for CSV
+  std::string record, field; // "" when not about one field
+  std::string code;
+  std::string message;       // names the offending value
+};
+
+struct FileResult {
+  std::string path;
+  std::string format;        // csv | xml | json
+  std::string encoding;      // utf-8 | gb18030
+  std::string sha256;
+  std::uint64_t bytes = 0;
+  std::uint64_t rows_read = 0, rows_new = 0, rows_updated = 0, rows_unchanged = 0;
+  std::size_t error_count = 0;  // all errors of this file, including those not kept
+};
+
+struct ImportResult {
+  bool ok = false;                 // no errors: the batch was committed (or nothing changed)
+  std::int64_t batch = 0;          // the committed batch; 0 when nothing was written
+  std::vector<FileResult> files;
+  std::vector<ImportError> errors; // at most max_errors_per_file per file, in file order
+  std::size_t error_count = 0;     // all errors
+  std::uint64_t rows_read = 0, rows_new = 0, rows_updated = 0, rows_unchanged = 0;
+};
+
+// Imports PATHS (files, or folders whose *.csv, *.xml and *.json files are taken in name
+// order) into `store` as one batch. Errors in the data are returned in the result; failures of
+// the store itself (locked, read-only, disk full) throw store::StoreError. Either way nothing is
+// written unless the result is ok.
+ImportResult import_paths(store::Store& store, const std::vector<std::filesystem::path>& paths,
+                          const ImportOptions& options = {});
+
+// "file:line:col: error[I006]: enterprise.county: '太原' is not a value of county; allowed: ..."
+std::string render(const ImportError& e);
+
+}  // namespace eco::engine::ingest

@@ -1,0 +1,98 @@
+#pragma once
+// The record store: one SQLite database (WAL mode) whose tables come from a ruleset's schema
+// (see schema_sql.hpp for the layout), plus the batches every import recorded.
+//
+// Opening a store checks the schema version recorded in it against the ruleset's schema:
+// additive changes (new optional fields, new record types, new enum values) are migrated,
+// anything else stops with a StoreError listing every difference.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "dsl/model/schema.hpp"
+
+namespace SQLite {
+class Database;
+}
+
+namespace eco::engine::store {
+
+// A store that cannot be created, opened or written: missing, read-only, locked, a schema
+// that differs incompatibly, a file that is not an EcoAudit store. The message is for users.
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One file of an import batch.
+struct BatchFile {
+  std::int64_t id = 0;
+  std::string path, format, encoding, sha256;
+  std::int64_t bytes = 0;
+  std::int64_t rows_read = 0, rows_new = 0, rows_updated = 0, rows_unchanged = 0;
+};
+
+// One import batch with its files.
+struct BatchInfo {
+  std::int64_t id = 0;
+  std::string started_at, finished_at;  // UTC, ISO 8601
+  std::string ruleset, ruleset_sha256;
+  std::int64_t rows_read = 0, rows_new = 0, rows_updated = 0, rows_unchanged = 0;
+  std::vector<BatchFile> files;
+};
+
+// Options for opening a store.
+struct OpenOptions {
+  bool create = false;         // create the file when it does not exist (ecoaudit init)
+  bool read_only = false;      // never write (no migration either)
+  int busy_timeout_ms = 5000;  // how long to wait for another writer before giving up
+};
+
+class Store {
+ public:
+  // Opens (or, with `create`, creates) the store at `path` for `schema`, which must outlive
+  // the Store. Migrates additive schema changes (listed in migrations()); throws StoreError
+  // when the file cannot be used or the schema differs incompatibly.
+  static std::unique_ptr<Store> open(const std::filesystem::path& path, const dsl::model::Schema& schema,
+                                     const OpenOptions& options = {});
+
+  // Lists the batches of an existing store without needing its ruleset; throws StoreError.
+  static std::vector<BatchInfo> list_batches(const std::filesystem::path& path);
+
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // The connection (SQLiteCpp). Callers use parameterised statements only.
+  SQLite::Database& db() { return *db_; }
+  const dsl::model::Schema& schema() const { return schema_; }
+  const std::filesystem::path& path() const { return path_; }
+  // True when this call created the store's tables.
+  bool created() const { return created_; }
+  // Human-readable list of the migrations applied when opening (empty when none).
+  const std::vector<std::string>& migrations() const { return migrations_; }
+  // The schema version recorded in the store.
+  std::string version() const;
+  // All batches, oldest first.
+  std::vector<BatchInfo> batches();
+  // Number of rows of a record type's table (record name from the schema).
+  std::int64_t count(const std::string& record);
+
+ private:
+  Store(std::filesystem::path path, const dsl::model::Schema& schema, std::unique_ptr<SQLite::Database> db);
+  void initialise_or_migrate(bool read_only);
+
+  std::filesystem::path path_;
+  const dsl::model::Schema& schema_;
+  std::unique_ptr<SQLite::Database> db_;
+  bool created_ = false;
+  std::vector<std::string> migrations_;
+};
+
+// Current UTC time as "YYYY-MM-DDTHH:MM:SSZ".
+std::string utc_now();
+
+}  // namespace eco::engine::store
