@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,7 +52,7 @@ class Batch {
   void begin();
   // Registers a file (its _batch_file row); the returned state stays valid for the batch.
   FileState& add_file(FileResult r);
-  // Records an error of `f` (kept up to the cap, always counted).
+  // Records an error of `f` (kept up to the cap, always counted). Thread-safe.
   void error(FileState& f, ImportError e);
   // The extra check field `field` of record type `rec` gets.
   Check check_for(std::uint32_t rec, std::uint32_t field) const { return checks_[rec][field]; }
@@ -60,6 +61,8 @@ class Batch {
                 std::string_view loc, FirstSeen* first);
   // Path of a file of this batch by its id.
   const std::string& file_path(std::int64_t id) const;
+  // Ends staging: builds the indexes of tables loaded from empty, reporting duplicate keys.
+  void finish_loading();
   // Checks every reference staged in this batch, reporting those that resolve to nothing.
   void check_references();
   // Commits when there are no errors and something changed; otherwise rolls back.
@@ -79,6 +82,9 @@ class Batch {
   std::vector<std::vector<Check>> checks_;
   std::vector<std::unique_ptr<RecordStatements>> stmts_;
   std::unique_ptr<SQLite::Statement> touch_, touched_;
+  std::vector<std::string> deferred_indexes_;
+  std::mutex error_mutex_;
+  std::vector<bool> bulk_;  // per record type: the table was empty when the batch began  // reference indexes to rebuild before commit
 };
 
 // Readers of each format: read `path` (already registered as `f`) and stage its records.

@@ -100,11 +100,26 @@ std::string column_def(const Schema& s, const Field& f, bool for_history) {
   return def;
 }
 
+}  // namespace
+
+std::string index_name(const RecordType& r, const Field& f) { return r.name + "__" + f.name; }
+
+std::string unique_index_name(const RecordType& r) { return r.name + (r.key_fields.empty() ? "___identity" : "___key"); }
+
+std::string unique_index_sql(const RecordType& r, bool unique) {
+  std::string cols;
+  if (r.key_fields.empty()) cols = "_hash, _dup";
+  for (auto k : r.key_fields) cols += (cols.empty() ? "" : ", ") + quote_ident(r.fields[k].name);
+  return fmt::format("CREATE {}INDEX IF NOT EXISTS {} ON {}({})", unique ? "UNIQUE " : "",
+                     quote_ident(unique_index_name(r)), quote_ident(r.name), cols);
+}
+
 std::string index_sql(const RecordType& r, const Field& f) {
-  return fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}({})", quote_ident(r.name + "__" + f.name),
+  return fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}({})", quote_ident(index_name(r, f)),
                      quote_ident(r.name), quote_ident(f.name));
 }
 
+namespace {
 }  // namespace
 
 std::string describe_schema(const Schema& schema) { return describe(schema).dump(); }
@@ -170,19 +185,15 @@ std::vector<std::string> create_record_sql(const Schema& schema, const RecordTyp
   if (r.key_fields.empty()) {
     // Records without identity are recognised by their content: the hash of their values and
     // the occurrence number of that content, so re-importing a file adds nothing.
-    cols += ", _hash INTEGER NOT NULL, _dup INTEGER NOT NULL, UNIQUE(_hash, _dup)";
+    cols += ", _hash INTEGER NOT NULL, _dup INTEGER NOT NULL";
   } else {
-    std::string key;
-    for (auto k : r.key_fields) key += (key.empty() ? "" : ", ") + quote_ident(r.fields[k].name);
-    cols += ", UNIQUE(" + key + ")";
   }
   hcols += ", _replaced_by INTEGER NOT NULL";
   out.push_back(fmt::format("CREATE TABLE IF NOT EXISTS {} ({})", quote_ident(r.name), cols));
+  out.push_back(unique_index_sql(r));
   out.push_back(fmt::format("CREATE TABLE IF NOT EXISTS {} ({})", quote_ident(history_table(r.name)), hcols));
   out.push_back(fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}(_row)",
                             quote_ident(history_table(r.name) + "__row"), quote_ident(history_table(r.name))));
-  out.push_back(fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}(_batch)", quote_ident(r.name + "___batch"),
-                            quote_ident(r.name)));
   for (const auto& f : r.fields)
     if (f.ref) out.push_back(index_sql(r, f));
   return out;

@@ -5,7 +5,8 @@
 //
 // Layout of a record type R with fields f1..fn:
 //   R            _row INTEGER PRIMARY KEY, f1..fn, _batch, _file, _line, _loc
-//                (+ _hash, _dup for records without a declared key), UNIQUE(key fields)
+//                (+ _hash, _dup for records without a declared key); unique index R___key on the
+//                key fields (R___identity on _hash, _dup without a key); index R__f per reference
 //   _history_R   every replaced version: _row, f1..fn, provenance, _replaced_by (batch id)
 // Names starting with '_' are reserved for these bookkeeping tables and columns.
 #include <string>
@@ -41,6 +42,15 @@ std::vector<std::string> storability_problems(const dsl::model::Schema& schema);
 // Statements creating the tables and indexes of one record type (and its history table).
 std::vector<std::string> create_record_sql(const dsl::model::Schema& schema,
                                            const dsl::model::RecordType& r);
+
+// Name of the index on a reference field, and the statement creating it.
+std::string index_name(const dsl::model::RecordType& r, const dsl::model::Field& f);
+std::string index_sql(const dsl::model::RecordType& r, const dsl::model::Field& f);
+
+// The unique index on a record type's key (or, without a key, on its content identity
+// _hash, _dup), and the statement creating it (non-unique when `unique` is false).
+std::string unique_index_name(const dsl::model::RecordType& r);
+std::string unique_index_sql(const dsl::model::RecordType& r, bool unique = true);
 
 // Statements creating the bookkeeping tables (_meta, _batch, _batch_file).
 std::vector<std::string> create_meta_sql();

@@ -57,7 +57,8 @@ std::unique_ptr<SQLite::Database> connect(const fs::path& path, bool create, boo
   if (!uri && !create && !fs::exists(path))
     throw StoreError(fmt::format("{}: no such store; create it with `ecoaudit init --db {} --ruleset DIR`",
                                  path.string(), path.string()));
-  int flags = read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
+  // One connection per Store, used by one thread at a time: no per-call mutex needed.
+  int flags = (read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE) | SQLite::OPEN_NOMUTEX;
   if (create && !read_only) flags |= SQLite::OPEN_CREATE;
   if (uri) flags |= SQLite::OPEN_URI;
   std::unique_ptr<SQLite::Database> db;
@@ -123,6 +124,9 @@ void Store::initialise_or_migrate(bool read_only) {
       if (read_only) throw StoreError(fmt::format("{}: the store is empty; run `ecoaudit init`", path_.string()));
       // WAL lets sweeps read while an import writes; NORMAL sync is durable at checkpoints
       // and is what WAL is designed for.
+      // 16 KiB pages: a quarter of the WAL frames and system calls of the 4 KiB default for
+      // bulk imports, shallower B-trees for the snapshot's table scans.
+      db.exec("PRAGMA page_size = 16384");
       db.exec("PRAGMA journal_mode = WAL");
       SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
       for (const auto& sql : create_meta_sql()) db.exec(sql);

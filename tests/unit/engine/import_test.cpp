@@ -157,6 +157,19 @@ TEST_F(Import, DuplicateKeyNamesBothPlaces) {
                                   "': the same enterprise is also at " + f.string() + ":2"));
 }
 
+TEST_F(Import, DuplicateKeyInATableLoadedFromEmpty) {
+  // facility is empty, so it is bulk-loaded and its duplicates are found when it is indexed.
+  auto f = dir_.write("facility.csv", "id,enterprise_id,kind\nCO-1," + E1 + ",coke_oven\nCO-2," + E1 + ",coke_oven\nCO-1," +
+                                          E2 + ",sinter\n");
+  auto r = rejected({f});
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_THAT(first(r), HasSubstr("facility.csv:4:1: error[I008]: facility.id: duplicate key 'CO-1': the same facility is "
+                                  "also at " + f.string() + ":2"));
+  EXPECT_EQ(store_->count("facility"), 0);
+  // The rollback restored the unique index.
+  EXPECT_EQ(store_->db().execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'facility___key'").getInt(), 1);
+}
+
 TEST_F(Import, DuplicateKeyEvenWhenFirstOccurrenceIsUnchanged) {
   // E1 is in the store already (base batch); the file repeats it unchanged, then changed.
   auto r = rejected({dir_.write("enterprise.csv", "id,name,county,industry,lon,key_discharge_unit\n" + E1 +
