@@ -3,13 +3,11 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <mutex>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 #include "engine/store/schema_sql.hpp"
 #include "engine/store/sqlite_error.hpp"
@@ -100,7 +98,18 @@ Batch::Batch(store::Store& store, const ImportOptions& options, ImportResult& re
   }
 }
 
-Batch::~Batch() = default;
+Batch::~Batch() {
+  // An import that ended by an exception rolls back here; the connection gets its foreign key
+  // enforcement back either way.
+  stmts_.clear();
+  touch_.reset();
+  touched_.reset();
+  tx_.reset();
+  try {
+    db_.exec("PRAGMA foreign_keys = ON");
+  } catch (...) {
+  }
+}
 
 const dsl::model::Schema& Batch::schema() const { return store_.schema(); }
 
@@ -461,13 +470,10 @@ void Batch::finish() {
   touch_.reset();
   touched_.reset();
   if (!result_.ok || result_.rows_new + result_.rows_updated == 0) {
-    tx_.reset();
-    db_.exec("PRAGMA foreign_keys = ON");  // rolls back: a rejected import, or one that would change nothing
+    tx_.reset();  // rolls back: a rejected import, or one that would change nothing
     return;
   }
   try {
-    auto t0 = std::chrono::steady_clock::now();
-    auto t1 = std::chrono::steady_clock::now();
     for (auto& f : files_) {
       SQLite::Statement u(db_, "UPDATE _batch_file SET rows_read = ?, rows_new = ?, rows_updated = ?, rows_unchanged = ? "
                                "WHERE id = ?");
@@ -488,11 +494,6 @@ void Batch::finish() {
     u.bind(6, static_cast<int64_t>(batch_));
     u.exec();
     tx_->commit();
-    auto t2 = std::chrono::steady_clock::now();
-    spdlog::info("commit: reference indexes {:.0f} ms, commit {:.0f} ms",
-                 std::chrono::duration<double, std::milli>(t1 - t0).count(),
-                 std::chrono::duration<double, std::milli>(t2 - t1).count());
-    db_.exec("PRAGMA foreign_keys = ON");
     result_.batch = batch_;
   } catch (const std::exception& ex) {
     tx_.reset();

@@ -1,5 +1,6 @@
 // Import: validation errors with their locations, all-or-nothing, idempotence, upsert with
 // history, provenance, encodings, XML and JSON documents, and store failures.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -77,6 +78,10 @@ TEST_F(Import, ImportsCsvWithProvenanceAndBatch) {
   EXPECT_EQ(q.getColumn(5).getString(), store::sha256_hex(good_enterprises()));
   // Missing optional value is NULL, never 0.
   EXPECT_TRUE(store_->db().execAndGet("SELECT lon IS NULL FROM enterprise WHERE id = '" + E2 + "'").getInt());
+  // Reference enforcement is off only inside the import's transaction.
+  EXPECT_EQ(store_->db().execAndGet("PRAGMA foreign_keys").getInt(), 1);
+  EXPECT_THROW(store_->db().exec("INSERT INTO facility(id, enterprise_id, kind, _batch, _file) VALUES('X', 'nobody', 'k', 1, 1)"),
+               SQLite::Exception);
   auto batches = store_->batches();
   ASSERT_EQ(batches.size(), 1u);
   EXPECT_EQ(batches[0].rows_new, 4);
@@ -283,6 +288,37 @@ TEST_F(Import, Gb18030IsDetected) {
   auto bad = ingest::import_paths(*st, {f}, o);
   ASSERT_FALSE(bad.ok);
   EXPECT_THAT(first(bad), HasSubstr("enterprise.csv:2: error[I002]: not valid UTF-8 (byte offset 43)"));
+}
+
+TEST_F(Import, LargeFilesCrossEveryChunkBoundary) {
+  // Over 1 MiB of multi-byte text and many queue chunks, in UTF-8 and in GB18030: every row
+  // arrives, with its own line number.
+  const int n = 30000;
+  std::string utf8 = "id,name,county,industry\n", gb = utf8;
+  for (int i = 0; i < n; ++i) {
+    std::string id = uscc(fmt::format("91140700MA{:07X}", i));
+    utf8 += id + ",甲焦化有限公司第" + std::to_string(i) + "厂,介休市,coking\n";
+    gb += id + ",\xBC\xD7\xBD\xB9\xBB\xAF" + std::to_string(i) + ",\xBD\xE9\xD0\xDD\xCA\xD0,coking\n";
+  }
+  ASSERT_GT(utf8.size(), 1u << 20);
+  auto r = run({dir_.write("u/enterprise.csv", utf8)});
+  ASSERT_TRUE(r.ok) << first(r);
+  EXPECT_EQ(store_->count("enterprise"), n);
+  EXPECT_EQ(store_->db().execAndGet("SELECT max(_line) FROM enterprise").getInt(), n + 1);
+  EXPECT_EQ(store_->db().execAndGet("SELECT name FROM enterprise WHERE _line = 20001").getString(), "甲焦化有限公司第19999厂");
+  auto g = run({dir_.write("g/enterprise.csv", gb)});
+  ASSERT_TRUE(g.ok) << first(g);
+  EXPECT_EQ(g.files[0].encoding, "gb18030");
+  EXPECT_EQ(g.rows_updated, static_cast<std::uint64_t>(n));
+  EXPECT_EQ(store_->db().execAndGet("SELECT name || county FROM enterprise WHERE _line = 20001").getString(), "甲焦化19999介休市");
+  EXPECT_EQ(store_->db().execAndGet("SELECT count(*) FROM _history_enterprise").getInt(), n);
+}
+
+TEST_F(Import, NestedChildContradictingItsParent) {
+  auto r = rejected({dir_.write("app.json", R"({"application": {"id": "A1", "industry": "coking",
+      "application_zone": [{"application_id": "A2", "zone": "z"}]}})")});
+  EXPECT_THAT(first(r), HasSubstr("app.json: error[I010]: /application/application_zone/0: application_zone.application_id: "
+                                  "'A2' contradicts the enclosing application 'A1'"));
 }
 
 TEST_F(Import, ErrorsAreCappedButCounted) {
