@@ -248,7 +248,7 @@ Outcome Batch::write(FileState& f, std::uint32_t rec, const std::vector<Value>& 
     st.bind(at, static_cast<int64_t>(batch_));
     st.bind(at + 1, static_cast<int64_t>(f.id));
     if (line) st.bind(at + 2, static_cast<int64_t>(line)); else st.bind(at + 2);
-    if (loc.empty()) st.bind(at + 3); else st.bindNoCopy(at + 3, loc.data(), static_cast<int>(loc.size()));
+    if (loc.empty()) st.bind(at + 3); else st.bind(at + 3, std::string(loc));  // text (a pointer+size overload would bind a blob)
   };
   if (bulk_[rec]) {
     auto& ins = *s.insert;
@@ -268,7 +268,7 @@ Outcome Batch::write(FileState& f, std::uint32_t rec, const std::vector<Value>& 
     touch_->bind(2, k.data(), static_cast<int>(k.size()));
     touch_->bind(3, static_cast<int64_t>(f.id));
     touch_->bind(4, static_cast<int64_t>(line));
-    touch_->bind(5, std::string(loc));
+    if (loc.empty()) touch_->bind(5); else touch_->bind(5, std::string(loc));
     touch_->exec();
     if (db_.getChanges() == 1) return true;
     touched_->reset();
@@ -283,8 +283,23 @@ Outcome Batch::write(FileState& f, std::uint32_t rec, const std::vector<Value>& 
   };
 
   if (r.key_fields.empty()) {
+    // Re-imported exports are mostly unchanged rows: look before inserting, so that an
+    // unchanged row costs one lookup (and its claim) rather than a failed insert too.
     const std::int64_t h = content_hash(vals);
     for (std::int64_t dup = 0;; ++dup) {
+      auto& sel = *s.select_hash;
+      sel.reset();
+      sel.bind(1, static_cast<int64_t>(h));
+      sel.bind(2, static_cast<int64_t>(dup));
+      if (sel.executeStep()) {
+        bool this_batch = sel.getColumn(0).getInt64() == batch_;  // an earlier identical row of this batch
+        sel.reset();
+        // The same content from an earlier batch: this occurrence matches it unless an earlier
+        // occurrence in this batch already did.
+        if (!this_batch && claim(fmt::format("{}:{}", h, dup))) return Outcome::unchanged;
+        continue;
+      }
+      sel.reset();
       auto& ins = *s.insert;
       ins.reset();
       for (int i = 0; i < s.n; ++i) bind_value(ins, i + 1, vals[i]);
@@ -293,30 +308,23 @@ Outcome Batch::write(FileState& f, std::uint32_t rec, const std::vector<Value>& 
       ins.bind(s.n + 6, static_cast<int64_t>(dup));
       ins.exec();
       if (db_.getChanges() == 1) return Outcome::inserted;
-      auto& sel = *s.select_hash;
-      sel.reset();
-      sel.bind(1, static_cast<int64_t>(h));
-      sel.bind(2, static_cast<int64_t>(dup));
-      if (!sel.executeStep()) continue;
-      if (sel.getColumn(0).getInt64() == batch_) continue;  // an earlier identical row of this batch
-      // The same content from an earlier batch: this occurrence matches it unless an earlier
-      // occurrence in this batch already did.
-      if (claim(fmt::format("{}:{}", h, dup))) return Outcome::unchanged;
     }
   }
-
-  auto& ins = *s.insert;
-  ins.reset();
-  for (int i = 0; i < s.n; ++i) bind_value(ins, i + 1, vals[i]);
-  bind_prov(ins, s.n + 1);
-  ins.exec();
-  if (db_.getChanges() == 1) return Outcome::inserted;
 
   auto& sel = *s.select;
   sel.reset();
   int at = 1;
   for (auto k : r.key_fields) bind_value(sel, at++, vals[k]);
-  if (!sel.executeStep()) throw std::runtime_error("record vanished during import");
+  if (!sel.executeStep()) {
+    sel.reset();
+    auto& ins = *s.insert;
+    ins.reset();
+    for (int i = 0; i < s.n; ++i) bind_value(ins, i + 1, vals[i]);
+    bind_prov(ins, s.n + 1);
+    ins.exec();
+    if (db_.getChanges() != 1) throw std::runtime_error("key appeared during import");
+    return Outcome::inserted;
+  }
   const std::int64_t row = sel.getColumn(0).getInt64();
   if (sel.getColumn(1).getInt64() == batch_) {
     if (first) {

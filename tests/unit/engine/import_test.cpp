@@ -389,6 +389,7 @@ TEST_F(Import, JsonWithNestedChildren) {
   EXPECT_EQ(r.rows_new, 4u);
   EXPECT_EQ(store_->db().execAndGet("SELECT _loc FROM application_zone ORDER BY _row DESC LIMIT 1").getString(),
             "/application/0/application_zone/1");
+  EXPECT_EQ(store_->db().execAndGet("SELECT count(*) FROM application_zone WHERE typeof(_loc) = 'text'").getInt(), 2);
   EXPECT_EQ(store_->db().execAndGet("SELECT key_discharge_unit FROM enterprise").getInt(), 1);
 }
 
