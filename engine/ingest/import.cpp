@@ -350,7 +350,18 @@ std::vector<fs::path> collect(const std::vector<fs::path>& paths, std::vector<Im
       missing.push_back(std::move(e));
     }
   }
-  return out;
+  // A file named twice (itself and through its folder) is read once.
+  std::vector<fs::path> unique;
+  std::vector<fs::path> seen;
+  for (auto& p : out) {
+    std::error_code ec;
+    fs::path canon = fs::weakly_canonical(p, ec);
+    if (ec) canon = p;
+    if (std::find(seen.begin(), seen.end(), canon) != seen.end()) continue;
+    seen.push_back(canon);
+    unique.push_back(std::move(p));
+  }
+  return unique;
 }
 
 std::string read_all(const fs::path& p) {

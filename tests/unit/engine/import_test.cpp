@@ -90,6 +90,13 @@ TEST_F(Import, ImportsCsvWithProvenanceAndBatch) {
   EXPECT_EQ(batches[0].files[1].rows_read, 2);
 }
 
+TEST_F(Import, AFileNamedTwiceIsReadOnce) {
+  auto f = dir_.write("d/enterprise.csv", good_enterprises());
+  auto r = run({dir_.path() / "d", f});
+  ASSERT_TRUE(r.ok) << first(r);
+  EXPECT_EQ(r.files.size(), 1u);
+}
+
 TEST_F(Import, SameFilesTwiceLeaveTheSameStore) {
   dir_.write("d/enterprise.csv", good_enterprises());
   dir_.write("d/transport_entry.csv", "enterprise_id,plate,entered_on,tonnes\n" + E1 + ",晋K12345,2024-03-01,30\n" + E1 +
@@ -242,7 +249,8 @@ TEST_F(Import, MalformedQuote) {
 }
 
 TEST_F(Import, BinaryFile) {
-  std::string bin("\x7f" "ELF\x02\x01\x01\0\0\0\0\xff\xfe", 15);
+  static const char kElf[] = "\x7f" "ELF\x02\x01\x01\0\0\0\0\xff\xfe";
+  std::string bin(kElf, sizeof kElf - 1);
   auto r = rejected({dir_.write("enterprise.csv", bin)});
   EXPECT_THAT(first(r), HasSubstr("enterprise.csv: error[I002]: binary data, not text (NUL byte at offset 7)"));
 }
