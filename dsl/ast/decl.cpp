@@ -1,0 +1,116 @@
+#include "dsl/ast/decl.hpp"
+
+namespace eco::dsl::ast {
+
+namespace {
+
+std::string q(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string type_str(const TypeRef& t) {
+  std::string s = t.name.text;
+  if (!t.args.empty()) {
+    s += "<";
+    for (std::size_t i = 0; i < t.args.size(); ++i) s += (i ? ", " : "") + type_str(t.args[i]);
+    s += ">";
+  }
+  return s;
+}
+
+struct Dumper {
+  std::string& out;
+
+  void operator()(const EnumDecl& d) {
+    out += "enum " + d.name.text;
+    if (d.title) out += " " + q(d.title->value);
+    out += "\n";
+    for (const auto& v : d.values) {
+      out += "  value " + q(v.value.text);
+      if (v.label) out += " " + q(v.label->value);
+      out += "\n";
+    }
+  }
+  void operator()(const RecordDecl& d) {
+    out += "record " + d.name.text;
+    if (d.title) out += " " + q(d.title->value);
+    out += "\n";
+    for (const auto& f : d.fields) {
+      out += "  field " + f.name.text + (f.optional ? "?" : "") + " ";
+      if (f.type) out += type_str(*f.type);
+      if (f.ref) {
+        out += "ref " + f.ref->target.text;
+        if (f.ref->nav) out += " as " + f.ref->nav->text;
+        if (f.ref->reverse) out += " reverse " + f.ref->reverse->text;
+      }
+      if (f.key) out += " key";
+      if (f.description) out += " " + q(f.description->value);
+      out += "\n";
+    }
+  }
+  void operator()(const ParamDecl& d) {
+    out += "param " + d.name.text + ": " + type_str(d.type) + (d.dated ? " by date" : "");
+    if (d.description) out += " description " + q(d.description->value);
+    out += "\n";
+    for (const auto& v : d.values) {
+      out += "  value ";
+      if (v.effective_from) out += dump(*v.effective_from) + ": ";
+      out += dump(v.value);
+      if (v.source) out += " source " + q(v.source->value);
+      if (v.confidence) out += " confidence " + v.confidence->text;
+      out += "\n";
+    }
+  }
+  void operator()(const RuleDecl& d) {
+    out += "rule " + d.id.text + " " + q(d.title.value) + "\n";
+    if (d.title_en) out += "  en " + q(d.title_en->value) + "\n";
+    for (const auto& r : d.requirements) out += "  requirement " + r.text + "\n";
+    for (const auto& c : d.citations) out += "  cite " + q(c.section.value) + " " + q(c.quote.value) + "\n";
+    if (d.severity) out += "  severity " + d.severity->text + "\n";
+    for (const auto& b : d.bindings) out += "  for " + b.var.text + " in " + dump(b.source) + "\n";
+    if (d.when) out += "  when " + dump(*d.when) + "\n";
+    if (d.deadline) out += "  deadline " + dump(*d.deadline) + "\n";
+    if (d.require) out += "  require " + dump(*d.require) + "\n";
+    for (const auto& m : d.messages) {
+      out += "  message " + m.lang.text;
+      for (const auto& p : m.parts) {
+        if (const auto* s = std::get_if<std::string>(&p.part)) out += " " + q(*s);
+        else out += " {" + dump(std::get<Expr>(p.part)) + "}";
+      }
+      out += "\n";
+    }
+    if (d.remedy) out += "  remedy " + q(d.remedy->value) + "\n";
+  }
+  void operator()(const TestDecl& d) {
+    out += "test " + d.rule.text + " " + q(d.name.value) + "\n";
+    if (d.as_of) out += "  as_of " + dump(*d.as_of) + "\n";
+    for (const auto& g : d.given) {
+      out += "  given " + g.record.text + "\n";
+      for (const auto& f : g.fields) out += "    " + f.field.text + " = " + dump(f.value) + "\n";
+    }
+    for (const auto& e : d.expectations) {
+      out += "  expect " + e.verdict.text + " on " + q(e.subject.text) + "\n";
+    }
+  }
+};
+
+}  // namespace
+
+std::string dump(const File& f) {
+  std::string out;
+  if (f.header) out += "ruleset " + f.header->id.text + " " + q(f.header->title.value) + "\n";
+  for (const auto& i : f.includes) out += "include " + q(i.path.value) + "\n";
+  for (const auto& d : f.decls) std::visit(Dumper{out}, d);
+  return out;
+}
+
+}  // namespace eco::dsl::ast

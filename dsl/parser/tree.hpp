@@ -1,0 +1,301 @@
+#pragma once
+// The X3 parse tree: what the grammar produces, before the single lowering pass (lower.cpp)
+// turns it into the AST of dsl/ast. Internal to dsl/parser.
+//
+// Tokens are not copied: every node derives from Span, the byte offsets of its text, set
+// by the rules' on_success handler; lowering reads literal and name text from the source.
+// Binary operators are kept flat (`a op b op c ...`): lowering applies CEL's precedence,
+// so the grammar has one rule for all of them and no deep rule recursion per operand.
+#include <cstdint>
+#include <vector>
+
+#include <boost/optional.hpp>
+#include <boost/spirit/home/x3/support/ast/variant.hpp>
+
+namespace eco::dsl::parser::tree {
+
+namespace x3 = boost::spirit::x3;
+
+// Byte offsets [b, e) of a node's text in the source.
+struct Span {
+  std::uint32_t b = 0;
+  std::uint32_t e = 0;
+};
+
+// ---- expressions -------------------------------------------------------------------------
+
+struct Literal : Span {};   // number, string, bytes, date, true/false/null (text decoded later)
+struct Name : Span {};      // identifier (or `quoted` field name)
+struct OpTok : Span {};     // an operator token; its text is read from the source
+
+struct Ternary;
+using ExprRef = x3::forward_ast<Ternary>;
+
+// The argument list of a call; `open` marks that parentheses were present.
+struct Args : Span {
+  std::vector<ExprRef> items;
+};
+
+// [.]name  or  [.]name(args)
+struct IdentOrCall : Span {
+  bool leading_dot = false;
+  Name name;
+  boost::optional<Args> args;
+};
+
+struct Paren : Span {
+  ExprRef inner;
+};
+
+struct ListLit : Span {
+  std::vector<ExprRef> elems;
+};
+
+struct MapEntryT : Span {
+  ExprRef key;
+  ExprRef value;
+};
+struct MapLit : Span {
+  std::vector<MapEntryT> entries;
+};
+
+struct Primary : x3::variant<Literal, IdentOrCall, Paren, ListLit, MapLit> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+
+// .field  or  .method(args)
+struct SelectOp : Span {
+  Name field;
+  boost::optional<Args> args;
+};
+// [index]
+struct IndexOp : Span {
+  ExprRef index;
+};
+// {field: value, ...} after a (qualified) type name
+struct FieldInitT : Span {
+  Name field;
+  ExprRef value;
+};
+struct StructOp : Span {
+  std::vector<FieldInitT> fields;
+};
+
+struct Postfix : x3::variant<SelectOp, IndexOp, StructOp> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+
+struct MemberT : Span {
+  Primary primary;
+  std::vector<Postfix> ops;
+};
+
+// ! and - prefixes, outermost first.
+struct UnaryT : Span {
+  std::vector<OpTok> ops;
+  MemberT member;
+};
+
+struct BinTail : Span {
+  OpTok op;
+  UnaryT rhs;
+};
+
+// first (op operand)* with all binary operators at one level.
+struct BinaryT : Span {
+  UnaryT first;
+  std::vector<BinTail> rest;
+};
+
+struct CondTail : Span {
+  BinaryT then;
+  ExprRef otherwise;
+};
+
+struct Ternary : Span {
+  BinaryT cond;
+  boost::optional<CondTail> tail;
+};
+
+// ---- declarations ------------------------------------------------------------------------
+
+struct Str : Span {};       // a string literal token
+struct Word : Span {};      // a bare token: rule id, requirement id, test subject key
+struct Kw : Span {};        // a clause keyword (which one is read from the source)
+
+struct TypeT;
+struct TypeT : Span {
+  Name name;
+  std::vector<x3::forward_ast<TypeT>> args;
+};
+
+struct RulesetT : Span {
+  Kw kw;
+  Word id;
+  Str title;
+};
+
+struct IncludeT : Span {
+  Kw kw;
+  Str path;
+};
+
+struct EnumValueName : x3::variant<Name, Str> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+struct EnumValueT : Span {
+  EnumValueName value;
+  boost::optional<Str> label;
+};
+struct EnumT : Span {
+  Kw kw;
+  Name name;
+  boost::optional<Str> title;
+  std::vector<EnumValueT> values;
+};
+
+struct RefT : Span {
+  Kw kw;
+  Name target;
+  boost::optional<Name> nav;
+  boost::optional<Name> reverse;
+};
+struct FieldTypeT : x3::variant<RefT, TypeT> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+struct FieldT : Span {
+  Name name;
+  bool optional = false;
+  FieldTypeT type;
+  bool key = false;
+  boost::optional<Str> description;
+};
+struct RecordT : Span {
+  Kw kw;
+  Name name;
+  boost::optional<Str> title;
+  std::vector<FieldT> fields;
+};
+
+// source "..."  /  confidence high
+struct SourceC : Span {
+  Kw kw;
+  Str text;
+};
+struct ConfidenceC : Span {
+  Kw kw;
+  Name level;
+};
+struct ValueClause : x3::variant<SourceC, ConfidenceC> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+struct PlainValue : Span {
+  Kw kw;  // '='
+  Ternary value;
+  std::vector<ValueClause> clauses;
+};
+struct DatedEntry : Span {
+  Ternary date;
+  Ternary value;
+  std::vector<ValueClause> clauses;
+};
+struct DatedValues : Span {
+  Kw kw;  // by date
+  std::vector<DatedEntry> entries;
+};
+struct ParamBody : x3::variant<PlainValue, DatedValues> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+struct ParamT : Span {
+  Kw kw;
+  Name name;
+  TypeT type;
+  ParamBody body;
+  boost::optional<Str> description;
+};
+
+// en "..." / remedy "..." / description "..."
+struct TextC : Span {
+  Kw kw;
+  Str text;
+};
+struct RequirementC : Span {
+  Kw kw;
+  std::vector<Word> ids;
+};
+struct CiteC : Span {
+  Kw kw;
+  Str section;
+  boost::optional<Str> quote;
+};
+struct SeverityC : Span {
+  Kw kw;
+  Name level;
+};
+struct ForC : Span {
+  Kw kw;
+  Name var;
+  Ternary source;
+};
+// when / deadline / require / as_of EXPR
+struct ExprC : Span {
+  Kw kw;
+  Ternary expr;
+};
+struct MessageC : Span {
+  Kw kw;
+  boost::optional<Name> lang;
+  Str text;
+};
+struct RuleClause : x3::variant<TextC, RequirementC, CiteC, SeverityC, ForC, ExprC, MessageC> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+struct RuleT : Span {
+  Kw kw;
+  Word id;
+  Str title;
+  std::vector<RuleClause> clauses;
+};
+
+struct FieldValueT : Span {
+  Name field;
+  Ternary value;
+};
+struct GivenC : Span {
+  Kw kw;
+  Name record;
+  std::vector<FieldValueT> fields;
+};
+struct SubjectKey : x3::variant<Str, Word> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+struct ExpectC : Span {
+  Kw kw;
+  Name verdict;
+  SubjectKey subject;
+};
+struct TestClause : x3::variant<ExprC, GivenC, ExpectC> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+struct TestT : Span {
+  Kw kw;
+  Word rule;
+  Str name;
+  std::vector<TestClause> clauses;
+};
+
+struct DeclT : x3::variant<RulesetT, IncludeT, EnumT, RecordT, ParamT, RuleT, TestT> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+
+}  // namespace eco::dsl::parser::tree
