@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# cli_test.sh ECOAUDIT RULESET FIXTURES: init, import the demo data, import it again (nothing
-# changes), reject bad files with exit 1 and an unchanged store, list batches.
+# cli_test.sh ECOAUDIT RULESET DEMO FIXTURES: init, import the demo data, import it again
+# (nothing changes), reject bad files with exit 1 and an unchanged store, list batches.
 set -uo pipefail
-eco=$1 ruleset=$2 fixtures=$3
+eco=$1 ruleset=$2 demo=$3 fixtures=$4
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 db=$work/store.db
@@ -14,11 +14,11 @@ grep -q "created store" "$work/out" || fail "init output: $(cat "$work/out")"
 "$eco" init --db "$db" --ruleset "$ruleset" >"$work/out" 2>&1 || fail "second init"
 grep -q "up to date" "$work/out" || fail "second init output: $(cat "$work/out")"
 
-"$eco" import --db "$db" --ruleset "$ruleset" "$ruleset/demo" >"$work/out" 2>&1 || fail "demo import: $(head -20 "$work/out")"
+"$eco" import --db "$db" --ruleset "$ruleset" "$demo" >"$work/out" 2>&1 || fail "demo import: $(head -20 "$work/out")"
 grep -q "^batch 1: " "$work/out" || fail "demo import summary: $(tail -3 "$work/out")"
 
 before=$(snapshot)
-"$eco" import --db "$db" --ruleset "$ruleset" "$ruleset/demo" >"$work/out" 2>&1 || fail "re-import failed"
+"$eco" import --db "$db" --ruleset "$ruleset" "$demo" >"$work/out" 2>&1 || fail "re-import failed"
 grep -q "nothing changed" "$work/out" || fail "re-import summary: $(tail -3 "$work/out")"
 [[ $(snapshot) == "$before" ]] || fail "re-import changed the store"
 
@@ -35,7 +35,7 @@ grep -q "nothing was written" "$work/err" || fail "bad county summary: $(cat "$w
 grep -q "application.json: error\[I003\]: /application/industry: duplicate member name" "$work/err" \
   || fail "duplicate JSON member message: $(cat "$work/err")"
 
-"$eco" import --db "$work/missing.db" --ruleset "$ruleset" "$ruleset/demo" >"$work/out" 2>"$work/err"
+"$eco" import --db "$work/missing.db" --ruleset "$ruleset" "$demo" >"$work/out" 2>"$work/err"
 [[ $? == 2 ]] || fail "missing store: expected exit 2"
 grep -q "no such store" "$work/err" || fail "missing store message: $(cat "$work/err")"
 

@@ -1,7 +1,8 @@
-# End-to-end runs of `ecoaudit init / import / batches` on the Jinzhong ruleset and demo data:
+# End-to-end runs of `ecoaudit init / import / batches` on the Jinzhong schema and demo data:
 # exit codes, messages, idempotence, and that a rejected import leaves the store unchanged.
 if(TARGET ecoaudit)
   add_test(NAME ingest.cli
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli_test.sh $<TARGET_FILE:ecoaudit>
-            ${PROJECT_SOURCE_DIR}/rulesets/jinzhong ${CMAKE_CURRENT_LIST_DIR}/fixtures)
+            ${CMAKE_CURRENT_LIST_DIR}/fixtures/jinzhong_schema ${PROJECT_SOURCE_DIR}/rulesets/jinzhong/demo
+            ${CMAKE_CURRENT_LIST_DIR}/fixtures)
 endif()
