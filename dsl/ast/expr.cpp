@@ -1,5 +1,6 @@
 #include "dsl/ast/expr.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -55,8 +56,8 @@ void dump_constant(std::string& out, const Constant& c) {
           out += std::to_string(v) + "u";
         } else if constexpr (std::is_same_v<T, double>) {
           char buf[40];
-          std::snprintf(buf, sizeof buf, "%.17g", v);
-          std::string s = buf;
+          auto res = std::to_chars(buf, buf + sizeof buf, v);  // shortest round-trip form
+          std::string s(buf, res.ptr);
           if (std::isfinite(v) && s.find_first_of(".e") == std::string::npos) s += ".0";
           out += s;
         } else if constexpr (std::is_same_v<T, std::string>) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <set>
 
@@ -403,7 +404,7 @@ Lowerer::L Lowerer::call(SourceRange r, std::optional<L> target, std::string fn,
                          std::vector<L> a, SourceRange fn_range) {
   std::uint32_t h = target ? target->h + 1 : 1;
   for (const auto& x : a) h = std::max(h, x.h + 1);
-  check_height(h, r);
+  check_height(h, fn_range);
 
   // Macros (cel-spec "Macros"): has() and the comprehensions, expanded here.
   if (!target && fn == "has" && a.size() == 1) {
@@ -487,7 +488,6 @@ Lowerer::L Lowerer::call(SourceRange r, std::optional<L> target, std::string fn,
     check_height(h + 3, r);
     return L{std::move(e), h + 3};
   }
-  (void)fn_range;
   ast::Call c;
   if (target) c.target = std::make_unique<ast::Expr>(std::move(target->e));
   c.function = std::move(fn);
@@ -528,9 +528,10 @@ Lowerer::L Lowerer::literal(const tree::Literal& lit, bool negate) {
   bool is_double = !hex && t.find_first_of(".eE") != std::string_view::npos;
   if (is_double) {
     std::string s = (negate ? "-" : "") + std::string(t);
-    double v = 0;
-    auto res = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (res.ec == std::errc::result_out_of_range && std::abs(v) > 1) {
+    // strtod, not from_chars: it tells overflow (inf) from underflow (0), and only
+    // overflow is an error. The text is ASCII digits, so the locale cannot interfere.
+    double v = std::strtod(s.c_str(), nullptr);
+    if (std::isinf(v)) {
       fail(code::kBadNumber, r, "number '" + std::string(t) + "' is out of range for a double");
     }
     return done(v);
