@@ -121,7 +121,9 @@ void Batch::begin() {
     db_.exec("PRAGMA foreign_keys = OFF");
     // Index pages of a large batch are touched at random; a 16 MiB cache keeps them from being
     // re-read from the WAL, and bounds memory whatever the size of the input.
-    db_.exec("PRAGMA cache_size = -16384");
+    db_.exec("PRAGMA main.cache_size = -16384");
+    // The keys matched in this batch (temp._touched) grow with a re-imported export.
+    db_.exec("PRAGMA temp.cache_size = -16384");
     // Index builds at the end of a bulk load sort; let SQLite's sorter use the second core.
     db_.exec("PRAGMA threads = 2");
     tx_ = std::make_unique<SQLite::Transaction>(db_, SQLite::TransactionBehavior::IMMEDIATE);
