@@ -444,6 +444,14 @@ ImportResult import_paths(store::Store& store, const std::vector<fs::path>& path
       detail::read_csv(batch, f, path, enc);
       continue;
     }
+    // XML and JSON documents are parsed whole; keep that bounded.
+    constexpr std::uint64_t kMaxDocumentBytes = 256ull << 20;
+    if (scan.bytes > kMaxDocumentBytes) {
+      fail(code::kFile, 0,
+           fmt::format("{} MiB is too large for an XML/JSON document (at most {} MiB); export large tables as CSV",
+                       scan.bytes >> 20, kMaxDocumentBytes >> 20));
+      continue;
+    }
     std::string text = read_all(path);
     if (enc == Encoding::gb18030) {
       std::uint64_t at = 0;
