@@ -80,6 +80,7 @@ struct Dumper {
     if (d.when) out += "  when " + dump(*d.when) + "\n";
     if (d.deadline) out += "  deadline " + dump(*d.deadline) + "\n";
     if (d.require) out += "  require " + dump(*d.require) + "\n";
+    if (d.met_on) out += "  met_on " + dump(*d.met_on) + "\n";
     for (const auto& m : d.messages) {
       out += "  message " + m.lang.text;
       for (const auto& p : m.parts) {

@@ -869,7 +869,10 @@ void Lowerer::declaration(const tree::DeclT& d, ast::File& file) {
         out.bindings.push_back(ast::Binding{name(fc->var), expr(fc->source), range(*fc)});
       } else if (const auto* ec = boost::get<tree::ExprC>(&cv)) {
         std::string_view kw = slice(ec->kw);
-        auto& slot = kw == "when" ? out.when : kw == "deadline" ? out.deadline : out.require;
+        auto& slot = kw == "when"       ? out.when
+                     : kw == "deadline" ? out.deadline
+                     : kw == "met_on"   ? out.met_on
+                                        : out.require;
         if (slot) repeated(std::string(kw).c_str(), range(*ec));
         else slot = expr(ec->expr);
       } else {

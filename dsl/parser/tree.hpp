@@ -243,7 +243,7 @@ struct ForC : Span {
   Name var;
   Ternary source;
 };
-// when / deadline / require / as_of EXPR
+// when / deadline / require / met_on / as_of EXPR
 struct ExprC : Span {
   Kw kw;
   Ternary expr;
