@@ -438,6 +438,17 @@ void Batch::check_references() {
       const RecordType& target = s.records[f.ref->target];
       if (target.key_fields.size() != 1) continue;
       const auto& key = target.fields[target.key_fields[0]];
+      // Fast path: walk the reference index alone (it is small and sorted, so the parent
+      // lookups are in key order) and stop at the first value that resolves to nothing. Rows
+      // of earlier batches resolved when they came in and imports never delete, so any hit
+      // is in this batch; only then read the rows themselves for their locations.
+      SQLite::Statement any(db_, fmt::format("SELECT 1 FROM {c} c INDEXED BY {i} WHERE c.{f} IS NOT NULL AND NOT EXISTS "
+                                             "(SELECT 1 FROM {p} p WHERE p.{k} = c.{f}) LIMIT 1",
+                                             fmt::arg("f", quote_ident(f.name)), fmt::arg("c", quote_ident(r.name)),
+                                             fmt::arg("i", quote_ident(store::index_name(r, f))),
+                                             fmt::arg("p", quote_ident(target.name)),
+                                             fmt::arg("k", quote_ident(key.name))));
+      if (!any.executeStep()) continue;
       SQLite::Statement q(db_, fmt::format("SELECT c._file, c._line, c._loc, c.{f} FROM {c} c WHERE c._batch = ? AND "
                                            "c.{f} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {p} p WHERE p.{k} = c.{f}) "
                                            "ORDER BY c._file, c._row",
