@@ -32,7 +32,13 @@ bool names_variable_or_param(const Context& ctx, const std::vector<Variable>& va
 }
 
 struct RuleChecker {
-  RuleChecker(Context& c, const ast::RuleDecl& r) : ctx(c), rd(r) {}
+  RuleChecker(Context& c, const ast::RuleDecl& r) : ctx(c), rd(r) {
+    rule.id = rd.id.text;
+    rule.title_zh = rd.title.value;
+    if (rd.title_en) rule.title_en = rd.title_en->value;
+    if (rd.remedy) rule.remedy = rd.remedy->value;
+    rule.range = rd.range;
+  }
 
   Context& ctx;
   const ast::RuleDecl& rd;
@@ -141,6 +147,14 @@ struct RuleChecker {
         add_note(d, "write a date (2022-10-31), a date parameter, or a date field");
       }
     }
+    if (rd.met_on) {
+      // A missing met_on date is expected (not met yet), so it is not a W001 read.
+      rule.met_on = expr(*rd.met_on, "`met_on`", false);
+      Type t = root_type(*rule.met_on);
+      if (!t.is(Kind::date) && !t.is(Kind::dyn) && !t.is(Kind::error))
+        ctx.diags.error(code::kDeadlineNotDate, rd.met_on->range,
+                        fmt::format("`met_on` must be a date, not {}", model::to_string(t)));
+    }
     if (!rd.require) {
       auto& d = ctx.diags.error(code::kMissingClause, rd.id.range,
                                 fmt::format("rule '{}' has no `require` clause", rd.id.text));
@@ -180,6 +194,7 @@ struct RuleChecker {
       if (b.source) scan(*b.source);
     if (rule.when) scan(*rule.when);
     if (rule.deadline) scan(*rule.deadline);
+    if (rule.met_on) scan(*rule.met_on);
     scan(rule.require);
     for (const auto& m : rule.messages)
       for (const auto& p : m.parts)
@@ -188,11 +203,6 @@ struct RuleChecker {
   }
 
   model::Rule run() {
-    rule.id = rd.id.text;
-    rule.title_zh = rd.title.value;
-    rule.title_en = rd.title_en ? rd.title_en->value : "";
-    rule.range = rd.range;
-    rule.remedy = rd.remedy ? rd.remedy->value : "";
     for (const auto& c : rd.citations) rule.citations.push_back({c.section.value, c.quote.value});
     requirements();
     severity();

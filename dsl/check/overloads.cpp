@@ -161,9 +161,8 @@ std::vector<Overload> build_table() {
 
   for (auto g : {"getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear",
                  "getHours", "getMinutes", "getSeconds", "getMilliseconds"}) {
-    std::string lower = g;
-    add(fmt::format("timestamp_to_{}", lower), g, true, "timestamp", "int");
-    add(fmt::format("timestamp_to_{}_with_tz", lower), g, true, "timestamp string", "int");
+    add(fmt::format("timestamp_to_{}", g), g, true, "timestamp", "int");
+    add(fmt::format("timestamp_to_{}_with_tz", g), g, true, "timestamp string", "int");
   }
   for (auto g : {"getHours", "getMinutes", "getSeconds", "getMilliseconds"})
     add(fmt::format("duration_to_{}", g), g, true, "duration", "int");
@@ -171,6 +170,13 @@ std::vector<Overload> build_table() {
   // EcoAudit's date extension.
   add("string_to_date", "date", false, "string", "date");
   add("date_to_date", "date", false, "date", "date");
+  add("timestamp_to_date", "date", false, "timestamp", "date");
+  add("timestamp_to_date_with_tz", "date", false, "timestamp string", "date");
+  add("subtract_date_date", "_-_", false, "date date", "duration");
+  add("date_to_timestamp", "timestamp", false, "date", "timestamp");
+  add("date_to_int64", "int", false, "date", "int");
+  for (auto g : {"getFullYear", "getMonth", "getDate", "getDayOfMonth", "getDayOfWeek", "getDayOfYear"})
+    add(fmt::format("date_to_{}", g), g, true, "date", "int");
   add("int64_to_days", "days", false, "int", "duration");
   add("days_between_date_date", "days_between", false, "date date", "int");
   return t;
