@@ -267,7 +267,7 @@ model::Type resolve_type(Context& ctx, const ast::TypeRef& t) {
     // Records are not values a field or parameter holds: that is what `ref` is for.
     auto& d = ctx.diags.error(code::kUnknownType, t.range,
                               fmt::format("'{}' is a record type; a field or parameter cannot hold a record", n));
-    add_note(d, fmt::format("to point at a {0} record, write `ref {0}`", n));
+    add_note(d, fmt::format("to reference {0} records, write `ref {0}`", n));
     return Type::of(Kind::error);
   }
   std::vector<std::string> candidates;

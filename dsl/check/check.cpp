@@ -45,9 +45,9 @@ std::unique_ptr<model::Ruleset> load_ruleset(const std::filesystem::path& path, 
     }
     fs::path dir = entry.parent_path();
     check::load_catalogue(dir.empty() ? fs::path(".") : dir, ctx);
-    if (!ctx.files.empty() && ctx.files.front().header) {
-      rs->id = ctx.files.front().header->id.text;
-      rs->title = ctx.files.front().header->title.value;
+    if (!ctx.files.empty() && ctx.files.back().header) {
+      rs->id = ctx.files.back().header->id.text;
+      rs->title = ctx.files.back().header->title.value;
     } else {
       rs->id = (fs::is_directory(path, ec) ? path.filename() : path.stem()).string();
     }

@@ -20,7 +20,7 @@ struct Context {
   Diagnostics& diags;
   model::Ruleset& rs;
 
-  std::vector<ast::File> files;           // parsed files, in load order
+  std::vector<ast::File> files;           // parsed files, included ones before their includer
   bool has_catalogue = false;             // requirements.txt was found beside the entry
   std::string catalogue_path;             // its path as shown in messages
   std::map<std::string, std::size_t> catalogue_index;  // id -> index into rs.catalogue

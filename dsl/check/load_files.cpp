@@ -81,18 +81,19 @@ struct Loader {
 
     std::uint32_t id = ctx.sm.add(shown, std::move(text));
     ctx.rs.files.push_back(shown);
-    ctx.files.push_back(parse_file(ctx.sm, id, ctx.diags));
-    // The includes are copied out: ctx.files grows while they are followed.
-    std::vector<ast::Include> includes = ctx.files.back().includes;
+    ast::File file = parse_file(ctx.sm, id, ctx.diags);
 
     stack.push_back(key);
     stack_display.push_back(shown);
-    for (const ast::Include& inc : includes) {
+    for (const ast::Include& inc : file.includes) {
       fs::path target = display.parent_path() / fs::path(inc.path.value);
       load(target.lexically_normal(), inc.range);
     }
     stack.pop_back();
     stack_display.pop_back();
+    // Declarations are checked in include order: an included file's come before those of the
+    // file including it, so "first declared here" points where a reader meets it first.
+    ctx.files.push_back(std::move(file));
     return true;
   }
 };
