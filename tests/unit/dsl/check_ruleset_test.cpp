@@ -193,14 +193,14 @@ rule r4 "t" {
   for f in facility
   when f.enterprise.industry == "cokng"
   deadline 3
-  require f.kidn == 1
+  require f.capcity_t == 1.0
 }
 )");
   EXPECT_FALSE(rs);
   EXPECT_EQ(codes(), "N006 T003 N002 ");
   const auto& n002 = diags.items().at(2);
   ASSERT_EQ(n002.notes.size(), 1u);
-  EXPECT_EQ(n002.notes[0].message, "did you mean 'kind'?");
+  EXPECT_EQ(n002.notes[0].message, "did you mean 'capacity_t'?");
 }
 
 TEST_F(CheckRuleset, TestsAreCheckedAgainstRulesAndRecords) {
