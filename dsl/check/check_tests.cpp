@@ -142,7 +142,8 @@ struct TestChecker {
         else
           add_note(d, "verdicts are " + list_names(names));
       }
-      if (rule && !rule->bindings.empty()) {
+      // A rule whose subject did not resolve has been reported already (and has no records).
+      if (rule && !rule->bindings.empty() && rule->bindings.back().record < ctx.rs.schema.records.size()) {
         const auto& subject = ctx.rs.schema.records[rule->bindings.back().record];
         if (subject.key_fields.size() == 1 && !keys[subject.index].count(ex.subject.text)) {
           auto& d = ctx.diags.error(code::kTestUnknownSubject, ex.subject.range,
