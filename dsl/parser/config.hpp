@@ -206,7 +206,6 @@ inline const char* scan_string(const char* it, const char* last) {
 
 // Finds the end of a number or (when enabled) date literal at `it`, or nullptr.
 inline const char* scan_number(const char* it, const char* last, bool date_literals) {
-  const char* start = it;
   if (date_literals && last - it >= 10 && is_digit(it[0]) && is_digit(it[1]) &&
       is_digit(it[2]) && is_digit(it[3]) && it[4] == '-' && is_digit(it[5]) &&
       is_digit(it[6]) && it[7] == '-' && is_digit(it[8]) && is_digit(it[9]) &&
@@ -244,7 +243,6 @@ inline const char* scan_number(const char* it, const char* last, bool date_liter
     }
   }
   if (!frac && !exp && it != last && (*it == 'u' || *it == 'U')) ++it;
-  (void)start;
   return it;
 }
 

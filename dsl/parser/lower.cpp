@@ -100,7 +100,7 @@ SourceRange token_range(std::uint32_t source, std::string_view text, std::uint32
 
 Lowerer::Lowerer(const SourceManager& sm, std::uint32_t source, Diagnostics& diags,
                  const ParseOptions& options)
-    : sm_(sm), source_(source), diags_(diags), options_(options),
+    : source_(source), diags_(diags), options_(options),
       text_(sm.file(source).text()) {
   state_.base = text_.data();
   state_.max_depth = options.max_depth;
@@ -256,8 +256,7 @@ Lowerer::L Lowerer::unary(const tree::UnaryT& u) {
               !text_.empty() && (is_digit(text_[u.member.b]) || text_[u.member.b] == '.');
   if (fold) {
     const std::string_view t = slice(u.member);
-    bool is_uint = !t.empty() && (t.back() == 'u' || t.back() == 'U') &&
-                   !(t.size() > 2 && (t[1] == 'x' || t[1] == 'X') && false);
+    bool is_uint = !t.empty() && (t.back() == 'u' || t.back() == 'U');
     bool is_date = options_.date_literals && t.size() == 10 && t[4] == '-';
     if (is_uint || is_date) fold = false;
   }
@@ -722,8 +721,7 @@ ast::MessageTemplate Lowerer::message(const tree::MessageC& m) {
         fail(code::kBadTemplate, {source_, b, k + 1}, "empty {} in message template");
       }
       flush();
-      Diagnostics inner(diags_.error_count() + 10);
-      ast::ExprId saved = next_id_;
+      Diagnostics inner;
       std::swap(inner, diags_);  // collect the hole's diagnostics, then re-code them
       std::optional<ast::Expr> x;
       try {
@@ -734,7 +732,6 @@ ast::MessageTemplate Lowerer::message(const tree::MessageC& m) {
       }
       std::swap(inner, diags_);
       if (!x) {
-        (void)saved;
         for (const auto& d : inner.items()) {
           diags_.error(code::kBadTemplate, d.range, "in message template: " + d.message);
         }

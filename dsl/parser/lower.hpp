@@ -79,7 +79,6 @@ class Lowerer {
   ast::MessageTemplate message(const tree::MessageC& m);
   void repeated(const char* what, SourceRange r);
 
-  const SourceManager& sm_;
   std::uint32_t source_;
   Diagnostics& diags_;
   ParseOptions options_;

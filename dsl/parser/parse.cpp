@@ -42,6 +42,11 @@ std::uint32_t recovery_point(std::string_view text, std::uint32_t from) {
   }
 }
 
+bool unterminated_triple_quote(std::string_view text, std::uint32_t at) {
+  while (at < text.size() && text[at] != '"' && text[at] != '\'') ++at;  // prefix b/r
+  return text.size() - at >= 3 && text[at + 1] == text[at] && text[at + 2] == text[at];
+}
+
 bool report_invalid_utf8(std::uint32_t source, std::string_view text, std::uint32_t offset,
                          Diagnostics& diags) {
   auto bad = utf8::find_invalid(text);
@@ -82,6 +87,11 @@ ast::File parse_file(const SourceManager& sm, std::uint32_t source, Diagnostics&
       err.message = "expected a declaration (ruleset, include, enum, record, param, rule, test)";
     }
     lower.syntax_error(err);
+    if (err.code == code::kUnterminatedString && unterminated_triple_quote(text, err.where)) {
+      // Everything after an unclosed """ is inside the string: resuming at a later line
+      // would only rescan it (quadratic on hostile input) and report noise.
+      break;
+    }
     pos = parser::skip_blank(text, recovery_point(text, pos));
   }
   return file;

@@ -205,6 +205,15 @@ TEST(Parser, DepthLimitStopsHostileNesting) {
   EXPECT_EQ(t->diags.items().at(0).code, code::kTooDeep);
 }
 
+TEST(Parser, UnclosedTripleQuoteEndsTheFile) {
+  // Every later line is inside the string: one error, not one per `rule` line.
+  std::string src = "rule a \"A\" { require \"\"\"open\n";
+  for (int i = 0; i < 20000; ++i) src += "rule r" + std::to_string(i) + " \"x\" { when [1,\n";
+  auto p = file(src);
+  ASSERT_EQ(p->diags.error_count(), 1u);
+  EXPECT_EQ(p->where(), "P004 1:22");
+}
+
 TEST(Parser, DepthLimitAllowsWhatCelNeeds) {
   std::string nested = std::string(150, '(') + "1" + std::string(150, ')');
   EXPECT_TRUE(expr(nested)->expr);
