@@ -479,8 +479,14 @@ Value subtract(const Value& a, const Value& b) {
         Value t = Value::timestamp(s, std::int64_t{a.nanos()} - b.nanos());
         return make_timestamp(t.seconds(), t.nanos());
       }
-      if (is(b, ValueKind::timestamp))
-        return make_duration(a.seconds() - b.seconds(), std::int64_t{a.nanos()} - b.nanos());
+      if (is(b, ValueKind::timestamp)) {
+        // The difference of two timestamps must fit in int64 nanoseconds (about 292 years),
+        // as in cel-go and cel-cpp; the conformance suite's timestamp_range cases pin this.
+        constexpr std::int64_t kMaxNanoSeconds = std::numeric_limits<std::int64_t>::max() / 1000000000;
+        const std::int64_t s = a.seconds() - b.seconds();
+        if (s > kMaxNanoSeconds || s < -kMaxNanoSeconds) return range_error("duration out of range");
+        return make_duration(s, std::int64_t{a.nanos()} - b.nanos());
+      }
       break;
     case ValueKind::duration:
       if (is(b, ValueKind::duration)) {
