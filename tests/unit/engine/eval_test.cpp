@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 
 #include "dsl/check/check.hpp"
 #include "engine/eval/evaluator.hpp"
@@ -134,10 +136,15 @@ class EvalTest : public ::testing::Test {
     return b.finish();
   }
 
-  std::map<std::string, const Finding*> by_subject(const std::vector<Finding>& fs, const std::string& rule) {
-    std::map<std::string, const Finding*> m;
-    for (const auto& f : fs)
-      if (f.rule == rule) m[f.subject_key] = &f;
+  // Findings of one rule by subject key; owns its findings so that callers may pass the
+  // temporary result of evaluate().
+  std::map<std::string, std::shared_ptr<const Finding>> by_subject(std::vector<Finding> fs, const std::string& rule) {
+    std::map<std::string, std::shared_ptr<const Finding>> m;
+    for (auto& f : fs)
+      if (f.rule == rule) {
+        std::string key = f.subject_key;
+        m[key] = std::make_shared<const Finding>(std::move(f));
+      }
     return m;
   }
 };
