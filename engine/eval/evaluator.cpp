@@ -79,11 +79,33 @@ std::string field_name(const model::Schema& s, std::uint32_t record, std::uint32
 
 }  // namespace
 
+namespace {
+
+// A copy of `v` that owns all of its text: constant strings view the compiled program's
+// storage, which is gone once evaluate_constant returns.
+cel::Value deep_own(const cel::Value& v) {
+  if (v.is(cel::ValueKind::string) && !v.object()) return cel::Value::string(std::string(v.text()));
+  if (v.is(cel::ValueKind::bytes) && !v.object()) return cel::Value::bytes(std::string(v.text()));
+  if (v.is(cel::ValueKind::list) && !v.is_record_list()) {
+    std::vector<cel::Value> items;
+    for (const auto& x : v.list_items()) items.push_back(deep_own(x));
+    return cel::Value::list(std::move(items));
+  }
+  if (v.is(cel::ValueKind::map)) {
+    std::vector<std::pair<cel::Value, cel::Value>> entries;
+    for (const auto& [k, x] : v.map_entries()) entries.emplace_back(deep_own(k), deep_own(x));
+    return cel::Value::map(std::move(entries));
+  }
+  return v;
+}
+
+}  // namespace
+
 cel::Value evaluate_constant(const model::CheckedExpr& e) {
   cel::Env env;
   auto program = cel::compile(e, env);
   auto act = program->activation();
-  return program->evaluate(act);
+  return deep_own(program->evaluate(act));
 }
 
 struct CompiledRuleset::RuleProgram {

@@ -55,6 +55,7 @@ class CompiledRuleset {
 };
 
 // Evaluates a constant expression (parameter values, test records); error values on failure.
+// The result owns its text: it outlives the program compiled for it.
 dsl::cel::Value evaluate_constant(const dsl::model::CheckedExpr& e);
 
 }  // namespace eco::engine
