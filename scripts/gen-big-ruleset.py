@@ -10,7 +10,30 @@ import sys
 target = int(float(sys.argv[1] if len(sys.argv) > 1 else 10) * 1024 * 1024)
 out = sys.stdout
 out.write('ruleset big "生成的大规则集 generated ruleset"\n')
-out.write('enum county "区县" { "榆次区", "太谷区", "祁县", "介休市" }\n')
+out.write('enum county "区县" { "榆次区", "太谷区", "祁县", "介休市", "左权县" }\n')
+# The records the rules read, so that the whole file checks clean (names, types, tests).
+out.write('''record enterprise "企业" {
+  id: string key                 "统一社会信用代码"
+  name: string                   "企业名称"
+  industry: string               "行业"
+  county: county                 "所在区县"
+}
+record facility "设施" {
+  id: string key                 "设施编号"
+  enterprise_id: ref enterprise as enterprise reverse facilities "所属企业"
+  kind: string                   "设施类型"
+  status: string                 "状态"
+  capacity_t: double             "产能 (t/a)"
+  ule_status: string             "超低排放改造状态"
+  ule_completed_on: date         "改造完成日期"
+  exempt?: bool                  "豁免"
+}
+record vehicle "车辆" {
+  plate: string key              "车牌号"
+  facility_id: ref facility as facility reverse vehicles "所属设施"
+  standard: int                  "排放阶段"
+}
+''')
 size = 0
 i = 0
 while size < target:
