@@ -3,26 +3,13 @@
 #include <cstdio>
 
 #include "cli/command.hpp"
+#include "cli/ruleset_loading.hpp"
 #include "dsl/check/check.hpp"
 #include "engine/ingest/import.hpp"
 #include "engine/store/store.hpp"
 
 namespace eco::cli {
 namespace {
-
-// Loads and checks the ruleset whose schema the store follows; prints its diagnostics and
-// returns nullptr when it has errors.
-std::unique_ptr<dsl::model::Ruleset> load_ruleset_for_store(const std::filesystem::path& dir, dsl::SourceManager& sm) {
-  dsl::Diagnostics diags;
-  auto rs = dsl::load_ruleset(dir, sm, diags);
-  if (!rs || diags.has_errors()) {
-    diags.sort();
-    std::fputs(dsl::render_text(sm, diags).c_str(), stderr);
-    std::fprintf(stderr, "ecoaudit: the ruleset %s has errors; the store was not touched\n", dir.string().c_str());
-    return nullptr;
-  }
-  return rs;
-}
 
 struct ImportCmd {
   std::string db, ruleset, encoding;
@@ -46,7 +33,7 @@ int run_import(const ImportCmd& o) {
   io.waste_code_fields = o.waste_code_fields;
   io.max_errors_per_file = o.max_errors;
   dsl::SourceManager sm;
-  auto rs = load_ruleset_for_store(o.ruleset, sm);
+  auto rs = load_checked_ruleset(o.ruleset, sm, "the store was not touched");
   if (!rs) return kExitUsage;
   io.ruleset_name = rs->id;
   io.ruleset_sha256 = rs->sha256;

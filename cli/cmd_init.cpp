@@ -3,25 +3,12 @@
 #include <cstdio>
 
 #include "cli/command.hpp"
+#include "cli/ruleset_loading.hpp"
 #include "dsl/check/check.hpp"
 #include "engine/store/store.hpp"
 
 namespace eco::cli {
 namespace {
-
-// Loads and checks the ruleset whose schema the store follows; prints its diagnostics and
-// returns nullptr when it has errors.
-std::unique_ptr<dsl::model::Ruleset> load_ruleset_for_store(const std::filesystem::path& dir, dsl::SourceManager& sm) {
-  dsl::Diagnostics diags;
-  auto rs = dsl::load_ruleset(dir, sm, diags);
-  if (!rs || diags.has_errors()) {
-    diags.sort();
-    std::fputs(dsl::render_text(sm, diags).c_str(), stderr);
-    std::fprintf(stderr, "ecoaudit: the ruleset %s has errors; the store was not touched\n", dir.string().c_str());
-    return nullptr;
-  }
-  return rs;
-}
 
 struct InitOptions {
   std::string db, ruleset;
@@ -29,7 +16,7 @@ struct InitOptions {
 
 int run_init(const InitOptions& o) {
   dsl::SourceManager sm;
-  auto rs = load_ruleset_for_store(o.ruleset, sm);
+  auto rs = load_checked_ruleset(o.ruleset, sm, "the store was not touched");
   if (!rs) return kExitUsage;
   try {
     engine::store::OpenOptions oo;

@@ -320,6 +320,9 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       }
 
       f.rule = rule.id;
+      f.title_zh = rule.title_zh;
+      f.title_en = rule.title_en;
+      f.citations = rule.citations;
       f.requirements = rule.requirements;
       f.severity = rule.severity;
       f.subject_record = schema.records[subject_record].name;

@@ -43,6 +43,8 @@ struct WaiverInfo {
 
 struct Finding {
   std::string rule;
+  std::string title_zh, title_en;
+  std::vector<dsl::model::Citation> citations;  // plan section and its quoted words
   std::vector<std::string> requirements;
   dsl::model::Severity severity = dsl::model::Severity::medium;
   dsl::model::Verdict verdict = dsl::model::Verdict::pass;
@@ -63,6 +65,17 @@ struct Finding {
   bool rests_on_unverified = false;     // a parameter it used is `unverified`
   std::optional<WaiverInfo> waiver;
   std::string change;                   // new | persisting | repeat (sweeps)
+};
+
+// What a run evaluated: the legal date, the data and the ruleset.
+struct RunInfo {
+  std::string command;                  // audit | screen | sweep | test
+  std::string generated_at;             // UTC, ISO 8601 (the only field that varies between runs)
+  dsl::Date as_of{};
+  std::optional<std::int64_t> data_as_of_batch;
+  std::string ruleset, ruleset_title, ruleset_sha256;
+  std::vector<std::int64_t> batches;    // batches whose rows were evaluated
+  std::optional<std::int64_t> sweep_id;
 };
 
 }  // namespace eco::engine

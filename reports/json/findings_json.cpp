@@ -1,0 +1,97 @@
+#include "reports/json/findings_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace eco::reports {
+
+namespace {
+
+using nlohmann::ordered_json;  // keys in the documented order, not alphabetical
+
+ordered_json date_or_null(const std::optional<dsl::Date>& d) {
+  return d ? ordered_json(dsl::format_date(*d)) : ordered_json(nullptr);
+}
+
+template <typename T>
+ordered_json or_null(const std::optional<T>& v) {
+  return v ? ordered_json(*v) : ordered_json(nullptr);
+}
+
+ordered_json finding_json(const engine::Finding& f) {
+  ordered_json j;
+  j["rule"] = f.rule;
+  j["title"] = {{"zh", f.title_zh}, {"en", f.title_en}};
+  j["requirements"] = f.requirements;
+  j["severity"] = std::string(dsl::model::to_string(f.severity));
+  j["verdict"] = std::string(dsl::model::to_string(f.verdict));
+  j["subject"] = {{"record", f.subject_record}, {"key", f.subject_key}};
+  j["enterprise_id"] = f.enterprise_id.empty() ? ordered_json(nullptr) : ordered_json(f.enterprise_id);
+  j["application_id"] = f.application_id.empty() ? ordered_json(nullptr) : ordered_json(f.application_id);
+  j["message"] = {{"zh", f.message_zh}, {"en", f.message_en}};
+  ordered_json cites = ordered_json::array();
+  for (const auto& c : f.citations) cites.push_back({{"section", c.section}, {"quote", c.quote}});
+  j["citation"] = std::move(cites);
+  j["deadline"] = date_or_null(f.deadline);
+  j["days_overdue"] = or_null(f.days_overdue);
+  j["days_left"] = or_null(f.days_left);
+  j["met_on"] = date_or_null(f.met_on);
+  j["missing"] = f.missing;
+  j["error"] = f.error.empty() ? ordered_json(nullptr) : ordered_json(f.error);
+  ordered_json ev = ordered_json::array();
+  for (const auto& e : f.evidence) {
+    ordered_json item;
+    item["record"] = e.record;
+    item["key"] = e.key;
+    item["field"] = e.field;
+    item["value"] = e.missing ? ordered_json(nullptr) : ordered_json(e.value);
+    item["source"] = {{"batch", e.batch}, {"file", e.file}, {"line", e.line}};
+    ev.push_back(std::move(item));
+  }
+  j["evidence"] = std::move(ev);
+  ordered_json params = ordered_json::array();
+  for (const auto& p : f.params)
+    params.push_back({{"name", p.name},
+                      {"value", p.value},
+                      {"source", p.source},
+                      {"confidence", std::string(dsl::model::to_string(p.confidence))}});
+  j["params"] = std::move(params);
+  j["rests_on_unverified"] = f.rests_on_unverified;
+  if (f.waiver) {
+    const auto& w = *f.waiver;
+    j["waiver"] = {{"id", w.id},
+                   {"legal_basis", w.legal_basis},
+                   {"approver", w.approver},
+                   {"valid_from", dsl::format_date(w.valid_from)},
+                   {"valid_until", dsl::format_date(w.valid_until)},
+                   {"expired", w.expired}};
+  } else {
+    j["waiver"] = nullptr;
+  }
+  j["change"] = f.change.empty() ? ordered_json(nullptr) : ordered_json(f.change);
+  return j;
+}
+
+}  // namespace
+
+std::string findings_json(const engine::RunInfo& run, const std::vector<engine::Finding>& findings) {
+  ordered_json doc;
+  doc["version"] = kFindingsJsonVersion;
+  ordered_json r;
+  r["command"] = run.command;
+  r["generated_at"] = run.generated_at;
+  r["as_of"] = dsl::format_date(run.as_of);
+  r["data_as_of_batch"] = or_null(run.data_as_of_batch);
+  r["ruleset"] = run.ruleset;
+  r["ruleset_title"] = run.ruleset_title;
+  r["ruleset_sha256"] = run.ruleset_sha256;
+  r["batches"] = run.batches;
+  r["sweep_id"] = or_null(run.sweep_id);
+  doc["run"] = std::move(r);
+  ordered_json fs = ordered_json::array();
+  for (const auto& f : findings) fs.push_back(finding_json(f));
+  doc["findings"] = std::move(fs);
+  doc["decisions"] = ordered_json::array();
+  return doc.dump(2) + "\n";
+}
+
+}  // namespace eco::reports

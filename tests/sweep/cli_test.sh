@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# End-to-end runs of `ecoaudit sweep` on the Jinzhong demo data: verdict counts, JSON
+# document, evidence provenance, --fail-on, --data-as-of over the store's history,
+# determinism, and the errors that exit 2.
+# Usage: cli_test.sh ECOAUDIT SOURCE_DIR WORK_DIR
+set -uo pipefail
+eco=$1 src=$2 work=$3
+rs=$src/rulesets/jinzhong demo=$rs/demo
+rm -rf "$work" && mkdir -p "$work"
+db=$work/store.db
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+run() {  # want-rc description command...
+  local want=$1 what=$2; shift 2
+  out=$("$@" 2>"$work/stderr"); rc=$?
+  [[ $rc -eq $want ]] || { fail "$what: exit $rc, want $want"; cat "$work/stderr"; }
+}
+field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+
+run 0 init "$eco" init --db "$db" --ruleset "$rs"
+run 0 "import demo" "$eco" import --db "$db" --ruleset "$rs" "$demo"
+
+# Text summary: the demo's verdicts as of the date its README assumes.
+run 0 "sweep text" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28
+grep -qx 'verdicts: violation=27 late=1 unknown=113' <<<"$out" || fail "text verdict counts: $(grep '^verdicts' <<<"$out")"
+grep -q '^high     late           air.coking-ule-deadline facility:F0000002 (enterprise 91140781MA0011XR6C)' <<<"$out" \
+  || fail "late coke oven line missing"
+
+# JSON: the document, one late finding with its deadline, met_on, evidence and provenance.
+run 0 "sweep json" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --format json --out "$work/a.json"
+[[ $(field "$work/a.json" 'd["version"], len(d["findings"]), d["run"]["as_of"], d["run"]["batches"]') == "(1, 141, '2026-11-28', [1])" ]] \
+  || fail "json header: $(field "$work/a.json" 'd["version"], len(d["findings"]), d["run"]["as_of"], d["run"]["batches"]')"
+late='[f for f in d["findings"] if f["subject"]["key"]=="F0000002"][0]'
+[[ $(field "$work/a.json" "($late)['verdict'], ($late)['deadline'], ($late)['met_on'], ($late)['days_overdue']") == "('late', '2022-10-31', '2022-11-01', 1)" ]] \
+  || fail "late finding: $(field "$work/a.json" "$late")"
+ev="[e for e in ($late)['evidence'] if e['field']=='ule_completed_on'][0]"
+[[ $(field "$work/a.json" "($ev)['value'], ($ev)['source']['batch'], ($ev)['source']['file'].endswith('demo/facility.csv'), ($ev)['source']['line']") == "('2022-11-01', 1, True, 3)" ]] \
+  || fail "evidence provenance: $(field "$work/a.json" "$ev")"
+
+# Deterministic apart from the run's timestamp.
+run 0 "sweep json again" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --format json --out "$work/b.json"
+diff <(grep -v generated_at "$work/a.json") <(grep -v generated_at "$work/b.json") >/dev/null || fail "two sweeps differ"
+
+# --fail-on: hw.receiver-licence has critical violations; trn.rail-spur's are only medium.
+run 1 "--fail-on critical" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --fail-on critical
+run 1 "--fail-on medium, one rule" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --rule trn.rail-spur --fail-on medium
+run 0 "--fail-on high, one rule" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --rule trn.rail-spur --fail-on high
+
+# History: batch 2 completes coke oven F0000003; the sweep no longer reports it, while
+# --data-as-of 1 evaluates the store as it stood before, with batch-1 evidence.
+mkdir -p "$work/batch2"
+{ head -1 "$demo/facility.csv"; grep '^F0000003,' "$demo/facility.csv" | sed 's/,in_progress,,/,completed,2022-10-01,/'; } >"$work/batch2/facility.csv"
+run 0 "import batch 2" "$eco" import --db "$db" --ruleset "$rs" "$work/batch2/facility.csv"
+run 0 "sweep after batch 2" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --format json --out "$work/c.json"
+[[ $(field "$work/c.json" '[f["verdict"] for f in d["findings"] if f["subject"]["key"]=="F0000003"], d["run"]["batches"]') == "([], [1, 2])" ]] \
+  || fail "after batch 2: $(field "$work/c.json" '[f["verdict"] for f in d["findings"] if f["subject"]["key"]=="F0000003"]')"
+run 0 "sweep --data-as-of 1" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --data-as-of 1 --format json --out "$work/d.json"
+diff <(grep -v -e generated_at -e data_as_of_batch "$work/a.json") <(grep -v -e generated_at -e data_as_of_batch "$work/d.json") >/dev/null \
+  || fail "--data-as-of 1 differs from the sweep before batch 2"
+
+# Errors: exit 2 with a message.
+run 2 "missing store" "$eco" sweep --db "$work/none.db" --ruleset "$rs"
+grep -q 'no store at' "$work/stderr" || fail "missing store message"
+run 2 "unknown batch" "$eco" sweep --db "$db" --ruleset "$rs" --data-as-of 9
+grep -q 'has no batch 9' "$work/stderr" || fail "unknown batch message"
+run 2 "bad --as-of" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-02-30
+run 2 "unknown rule" "$eco" sweep --db "$db" --ruleset "$rs" --rule no.such-rule
+run 2 "ruleset with errors" "$eco" sweep --db "$db" --ruleset "$src/tests/diagnostics/types"
+echo "$fails failures"
+[[ $fails -eq 0 ]]

@@ -1,0 +1,7 @@
+# End-to-end runs of `ecoaudit sweep` on the Jinzhong demo data (verdicts, JSON, evidence,
+# history via --data-as-of, exit codes).
+if(TARGET ecoaudit)
+  add_test(NAME sweep.cli
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli_test.sh $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR}
+            ${CMAKE_CURRENT_BINARY_DIR}/sweep-cli)
+endif()
