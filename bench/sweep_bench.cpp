@@ -1,0 +1,136 @@
+// sweep_bench: EcoAudit as an engine of the shared sweep harness (../shared/bench, README
+// "Engine contract"). Takes gen.py's data folder, imports enterprises.csv, vehicles.csv and
+// manifests.csv into a fresh store with rulesets/bench, loads the snapshot from the store,
+// evaluates the 16 rules (both cores, no evidence: the contract counts violations) and prints
+// one JSON line:
+//   {"engine":"ecoaudit","n":N,"load_s":…,"eval_s":…,"counts":{…},"errors":{…},
+//    "import_s":…,"snapshot_s":…,"write_s":…,"findings":…,"peak_rss_mb":…}
+// load_s = import + snapshot load (what the harness excludes from eval_s); write_s = time to
+// render the findings as the sweep's JSON document (with evidence, as `ecoaudit sweep` does).
+// Usage: sweep_bench DATA_DIR [--ruleset DIR] [--keep-db PATH] [--threads N]
+// Plug into the harness: bench/ecoaudit.sh (copy to the harness's engines/ folder).
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "dsl/check/check.hpp"
+#include "engine/eval/evaluator.hpp"
+#include "engine/ingest/import.hpp"
+#include "engine/snapshot/from_store.hpp"
+#include "engine/store/store.hpp"
+#include "reports/json/findings_json.hpp"
+
+namespace fs = std::filesystem;
+using namespace eco;
+
+namespace {
+
+double since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: sweep_bench DATA_DIR [--ruleset DIR] [--keep-db PATH] [--threads N]\n");
+    return 2;
+  }
+  fs::path data = argv[1];
+  fs::path ruleset_dir = ECOAUDIT_SOURCE_DIR "/rulesets/bench";
+  fs::path db = fs::temp_directory_path() / fmt::format("ecoaudit-sweep-bench-{}.db", ::getpid());
+  bool keep = false;
+  unsigned threads = 0;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    std::string a = argv[i];
+    if (a == "--ruleset") ruleset_dir = argv[i + 1];
+    else if (a == "--keep-db") db = argv[i + 1], keep = true;
+    else if (a == "--threads") threads = static_cast<unsigned>(std::stoul(argv[i + 1]));
+  }
+  dsl::SourceManager sm;
+  dsl::Diagnostics diags;
+  auto rs = dsl::load_ruleset(ruleset_dir, sm, diags);
+  if (!rs || diags.has_errors()) {
+    std::fputs(dsl::render_text(sm, diags).c_str(), stderr);
+    return 2;
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
+
+  try {
+    const auto t0 = std::chrono::steady_clock::now();
+    engine::store::OpenOptions oo;
+    oo.create = true;
+    auto store = engine::store::Store::open(db, rs->schema, oo);
+    engine::ingest::ImportOptions io;
+    io.uscc_records = {};       // gen.py's ids are not GB 32100 codes
+    io.waste_code_fields = {};
+    io.ruleset_name = rs->id;
+    io.ruleset_sha256 = rs->sha256;
+    auto r = engine::ingest::import_paths(
+        *store, {data / "enterprises.csv", data / "vehicles.csv", data / "manifests.csv"}, io);
+    if (!r.ok) {
+      for (const auto& e : r.errors) std::fprintf(stderr, "%s\n", engine::ingest::render(e).c_str());
+      return 2;
+    }
+    const double import_s = since(t0);
+
+    const auto t1 = std::chrono::steady_clock::now();
+    auto loaded = engine::load_snapshot(*store);
+    engine::CompiledRuleset compiled(*rs);
+    const double snapshot_s = since(t1);
+
+    engine::EvalOptions eo;
+    eo.as_of = dsl::today();    // the bench rules carry their own as-of day (param asof)
+    eo.evidence = false;
+    eo.threads = threads;
+    const auto t2 = std::chrono::steady_clock::now();
+    auto findings = compiled.evaluate(loaded.snapshot, eo);
+    const double eval_s = since(t2);
+
+    std::map<std::string, std::size_t> counts, errors;
+    for (const auto& rule : rs->rules) counts[rule.id] = 0, errors[rule.id] = 0;
+    for (const auto& f : findings) {
+      if (f.verdict == dsl::model::Verdict::violation) ++counts[f.rule];
+      else if (f.verdict == dsl::model::Verdict::unknown) ++errors[f.rule];
+    }
+
+    // Findings as the sweep writes them: evidence included, JSON document.
+    const auto t3 = std::chrono::steady_clock::now();
+    eo.evidence = true;
+    auto full = compiled.evaluate(loaded.snapshot, eo);
+    engine::RunInfo run;
+    run.command = "sweep";
+    run.ruleset = rs->id;
+    std::string doc = reports::findings_json(run, full);
+    const double write_s = since(t3);
+
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    std::string line = fmt::format(R"({{"engine": "ecoaudit", "n": {}, "load_s": {:.4f}, "eval_s": {:.4f}, "counts": {{)",
+                                   loaded.snapshot.rows(rs->schema.find_record("enterprises")->index),
+                                   import_s + snapshot_s, eval_s);
+    bool first = true;
+    for (const auto& [k, v] : counts) line += fmt::format(R"({}"{}": {})", first ? "" : ", ", k, v), first = false;
+    line += R"(}, "errors": {)";
+    first = true;
+    for (const auto& [k, v] : errors) line += fmt::format(R"({}"{}": {})", first ? "" : ", ", k, v), first = false;
+    line += fmt::format(R"(}}, "import_s": {:.4f}, "snapshot_s": {:.4f}, "write_s": {:.4f}, "findings": {}, )"
+                        R"("json_bytes": {}, "peak_rss_mb": {:.0f}, "version": "ecoaudit sweep, 2 threads"}})",
+                        import_s, snapshot_s, write_s, full.size(), doc.size(), static_cast<double>(u.ru_maxrss) / 1024.0);
+    std::puts(line.c_str());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sweep_bench: %s\n", e.what());
+    return 2;
+  }
+  if (!keep)
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
+  return 0;
+}
