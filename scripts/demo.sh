@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
-# The README's demo command: builds ecoaudit and runs it on the Jinzhong ruleset and its
-# bundled demo data. Output goes to demo-out/.
+# The README's demo command: installs what is missing, builds ecoaudit and runs the main job
+# on the Jinzhong ruleset and its bundled demo data: check the ruleset, write the data
+# dictionary, create a store, import the demo CSVs, run the rule tests and sweep as of the date
+# the demo data assumes. Output goes to demo-out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh ecoaudit
 BUILD_DIR=${BUILD_DIR:-build}
 ECO=$BUILD_DIR/cli/ecoaudit
+RS=rulesets/jinzhong
 OUT=demo-out
+AS_OF=${AS_OF:-2026-11-28}   # the date rulesets/jinzhong/demo/README.md's cases assume
 mkdir -p "$OUT"
-echo "== ecoaudit check rulesets/jinzhong"
-"$ECO" check rulesets/jinzhong
-echo "== ecoaudit schema rulesets/jinzhong --format markdown > $OUT/data-dictionary.md"
-"$ECO" schema rulesets/jinzhong --format markdown > "$OUT/data-dictionary.md"
-echo "wrote $OUT/data-dictionary.md"
+rm -f "$OUT"/demo.db "$OUT"/demo.db-wal "$OUT"/demo.db-shm
+echo "== ecoaudit check $RS"
+"$ECO" check "$RS"
+echo "== ecoaudit schema $RS --format markdown > $OUT/data-dictionary.md"
+"$ECO" schema "$RS" --format markdown > "$OUT/data-dictionary.md"
+echo "== ecoaudit test $RS"
+"$ECO" test "$RS"
+echo "== ecoaudit init + import of $RS/demo into $OUT/demo.db"
+"$ECO" init --db "$OUT/demo.db" --ruleset "$RS"
+"$ECO" import --db "$OUT/demo.db" --ruleset "$RS" "$RS/demo" | tail -1
+echo "== ecoaudit sweep --as-of $AS_OF (findings: $OUT/sweep.json, summary: $OUT/sweep.txt)"
+"$ECO" sweep --db "$OUT/demo.db" --ruleset "$RS" --as-of "$AS_OF" --format json --out "$OUT/sweep.json"
+"$ECO" sweep --db "$OUT/demo.db" --ruleset "$RS" --as-of "$AS_OF" --out "$OUT/sweep.txt" --stats
+head -8 "$OUT/sweep.txt"
+echo "... (full list in $OUT/sweep.txt)"
