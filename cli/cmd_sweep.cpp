@@ -1,3 +1,6 @@
+// `ecoaudit audit --enterprise ID ...` takes the same options and reports only the findings
+// whose subject belongs to that enterprise (the enterprise itself, its facilities, permits,
+// vehicles, manifests it shipped, ...: every subject whose references lead to it).
 // `ecoaudit sweep --db FILE --ruleset DIR [--as-of DATE] [--data-as-of BATCH] [--format text|json]
 //  [--out PATH] [--verdicts all] [--fail-on SEVERITY] [--rule ID]... [--stats]`:
 // evaluates every rule over every subject of the store and prints the findings.
@@ -30,6 +33,8 @@ using dsl::model::Severity;
 using dsl::model::Verdict;
 
 struct SweepCmd {
+  std::string command = "sweep";  // or "audit"
+  std::string enterprise;         // audit: the enterprise whose findings are reported
   std::string db, ruleset, as_of, format = "text", out, verdicts = "findings", fail_on, lang = "zh";
   std::int64_t data_as_of = 0;
   std::vector<std::string> rules;
@@ -47,8 +52,12 @@ double peak_rss_mb() {
 }
 
 // The compact terminal summary: counts by verdict and by rule, then one line per finding.
-std::string text_report(const engine::RunInfo& run, const std::vector<engine::Finding>& fs, bool en) {
-  std::string out = fmt::format("sweep of {} as of {}: {} findings\n", run.ruleset, dsl::format_date(run.as_of), fs.size());
+std::string text_report(const engine::RunInfo& run, const std::vector<engine::Finding>& fs, bool en,
+                        const std::string& enterprise) {
+  std::string out = enterprise.empty()
+                        ? fmt::format("sweep of {} as of {}: {} findings\n", run.ruleset, dsl::format_date(run.as_of), fs.size())
+                        : fmt::format("audit of {} ({}) as of {}: {} findings\n", enterprise, run.ruleset,
+                                      dsl::format_date(run.as_of), fs.size());
   std::map<Verdict, std::size_t> by_verdict;
   std::map<std::string, std::map<Verdict, std::size_t>> by_rule;
   for (const auto& f : fs) {
@@ -82,14 +91,14 @@ std::string text_report(const engine::RunInfo& run, const std::vector<engine::Fi
 int run_sweep(const SweepCmd& o) {
   const auto t0 = std::chrono::steady_clock::now();
   if (o.format != "text" && o.format != "json") {
-    std::fprintf(stderr, "ecoaudit sweep: --format is text or json, got '%s'\n", o.format.c_str());
+    std::fprintf(stderr, "ecoaudit %s: --format is text or json, got '%s'\n", o.command.c_str(), o.format.c_str());
     return kExitUsage;
   }
   std::optional<Severity> fail_on;
   if (!o.fail_on.empty()) {
     fail_on = dsl::model::parse_severity(o.fail_on);
     if (!fail_on) {
-      std::fprintf(stderr, "ecoaudit sweep: --fail-on wants critical|high|medium|low|advice, got '%s'\n",
+      std::fprintf(stderr, "ecoaudit %s: --fail-on wants critical|high|medium|low|advice, got '%s'\n", o.command.c_str(),
                    o.fail_on.c_str());
       return kExitUsage;
     }
@@ -98,13 +107,13 @@ int run_sweep(const SweepCmd& o) {
   if (!o.as_of.empty()) {
     auto d = dsl::parse_date(o.as_of);
     if (!d) {
-      std::fprintf(stderr, "ecoaudit sweep: --as-of wants YYYY-MM-DD, got '%s'\n", o.as_of.c_str());
+      std::fprintf(stderr, "ecoaudit %s: --as-of wants YYYY-MM-DD, got '%s'\n", o.command.c_str(), o.as_of.c_str());
       return kExitUsage;
     }
     as_of = *d;
   }
   if (!std::filesystem::exists(o.db)) {
-    std::fprintf(stderr, "ecoaudit sweep: no store at %s (create it with `ecoaudit init`)\n", o.db.c_str());
+    std::fprintf(stderr, "ecoaudit %s: no store at %s (create it with `ecoaudit init`)\n", o.command.c_str(), o.db.c_str());
     return kExitUsage;
   }
   dsl::SourceManager sm;
@@ -112,12 +121,12 @@ int run_sweep(const SweepCmd& o) {
   if (!rs) return kExitUsage;
   for (const auto& id : o.rules)
     if (!rs->find_rule(id)) {
-      std::fprintf(stderr, "ecoaudit sweep: no rule '%s' in %s\n", id.c_str(), o.ruleset.c_str());
+      std::fprintf(stderr, "ecoaudit %s: no rule '%s' in %s\n", o.command.c_str(), id.c_str(), o.ruleset.c_str());
       return kExitUsage;
     }
 
   engine::RunInfo run;
-  run.command = "sweep";
+  run.command = o.command;
   run.generated_at = engine::store::utc_now();
   run.as_of = as_of;
   run.ruleset = rs->id;
@@ -148,21 +157,31 @@ int run_sweep(const SweepCmd& o) {
     eo.keep_all = o.verdicts == "all";
     eo.rules = o.rules;
     findings = compiled.evaluate(loaded.snapshot, eo);
+    if (!o.enterprise.empty()) {
+      // Everything that belongs to the enterprise: findings whose owner path leads to it.
+      const auto* owner = rs->schema.find_record(eo.owner_record);
+      if (!owner || !loaded.snapshot.find(owner->index, o.enterprise)) {
+        std::fprintf(stderr, "ecoaudit %s: no %s with id '%s' in the store\n", o.command.c_str(),
+                     eo.owner_record.c_str(), o.enterprise.c_str());
+        return kExitUsage;
+      }
+      std::erase_if(findings, [&](const engine::Finding& f) { return f.enterprise_id != o.enterprise; });
+    }
     eval_s = seconds_since(t1);
   } catch (const engine::store::StoreError& ex) {
-    std::fprintf(stderr, "ecoaudit sweep: %s\n", ex.what());
+    std::fprintf(stderr, "ecoaudit %s: %s\n", o.command.c_str(), ex.what());
     return kExitUsage;
   }
 
   const auto t2 = std::chrono::steady_clock::now();
-  std::string text = o.format == "json" ? reports::findings_json(run, findings) : text_report(run, findings, o.lang == "en");
+  std::string text = o.format == "json" ? reports::findings_json(run, findings) : text_report(run, findings, o.lang == "en", o.enterprise);
   if (o.out.empty() || o.out == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
   } else {
     std::ofstream f(o.out, std::ios::binary);
     f << text;
     if (!f.flush()) {
-      std::fprintf(stderr, "ecoaudit sweep: cannot write %s\n", o.out.c_str());
+      std::fprintf(stderr, "ecoaudit %s: cannot write %s\n", o.command.c_str(), o.out.c_str());
       return kExitUsage;
     }
   }
@@ -199,6 +218,26 @@ ECOAUDIT_COMMAND("sweep", "Evaluate every rule over every subject in the store a
                    sub.add_option("--rule", o->rules, "Evaluate only this rule (repeatable)");
                    sub.add_option("--lang", o->lang, "Language of text output: zh or en")->check(CLI::IsMember({"zh", "en"}));
                    sub.add_flag("--stats", o->stats, "End with a line of counts, timings and peak memory");
+                   return [o] { return run_sweep(*o); };
+                 });
+
+ECOAUDIT_COMMAND("audit", "Every finding about one enterprise and everything that belongs to it",
+                 [](CLI::App& sub) {
+                   auto o = std::make_shared<SweepCmd>();
+                   o->command = "audit";
+                   sub.add_option("--enterprise", o->enterprise, "The enterprise's id (统一社会信用代码)")->required();
+                   sub.add_option("--db", o->db, "Store file")->required();
+                   sub.add_option("--ruleset", o->ruleset, "Ruleset folder")->required();
+                   sub.add_option("--as-of", o->as_of, "Legal date for deadlines and dated parameters (default: today)");
+                   sub.add_option("--data-as-of", o->data_as_of,
+                                  "Evaluate the store as it stood after this import batch");
+                   sub.add_option("--format", o->format, "text or json");
+                   sub.add_option("--out", o->out, "Write the report to this file (default: standard output)");
+                   sub.add_option("--verdicts", o->verdicts, "findings (default) or all (adds pass and not_applicable)")
+                       ->check(CLI::IsMember({"findings", "all"}));
+                   sub.add_option("--fail-on", o->fail_on,
+                                  "Exit 1 when a violation or late finding has at least this severity");
+                   sub.add_option("--lang", o->lang, "Language of text output: zh or en")->check(CLI::IsMember({"zh", "en"}));
                    return [o] { return run_sweep(*o); };
                  });
 

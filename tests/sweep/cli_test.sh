@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# End-to-end runs of `ecoaudit sweep` on the Jinzhong demo data: verdict counts, JSON
+# End-to-end runs of `ecoaudit sweep` and `ecoaudit audit` on the Jinzhong demo data: verdict counts, JSON
 # document, evidence provenance, --fail-on, --data-as-of over the store's history,
 # determinism, and the errors that exit 2.
 # Usage: cli_test.sh ECOAUDIT SOURCE_DIR WORK_DIR
@@ -57,6 +57,14 @@ run 0 "sweep after batch 2" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026
 run 0 "sweep --data-as-of 1" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --data-as-of 1 --format json --out "$work/d.json"
 diff <(grep -v -e generated_at -e data_as_of_batch "$work/a.json") <(grep -v -e generated_at -e data_as_of_batch "$work/d.json") >/dev/null \
   || fail "--data-as-of 1 differs from the sweep before batch 2"
+
+# audit: the enterprise and everything that belongs to it (facilities, vehicles).
+run 0 "audit" "$eco" audit --db "$db" --ruleset "$rs" --as-of 2026-11-28 --data-as-of 1 --enterprise 91140781MA0011XR6C --format json --out "$work/e.json"
+[[ $(field "$work/e.json" 'len(d["findings"]), sorted({f["subject"]["record"] for f in d["findings"]}), {f["enterprise_id"] for f in d["findings"]}, d["run"]["command"]') \
+   == "(8, ['enterprise', 'facility', 'vehicle'], {'91140781MA0011XR6C'}, 'audit')" ]] \
+  || fail "audit: $(field "$work/e.json" 'len(d["findings"]), sorted({f["subject"]["record"] for f in d["findings"]})')"
+run 2 "audit of an unknown enterprise" "$eco" audit --db "$db" --ruleset "$rs" --enterprise 91140781MA00NOPE00
+grep -q "no enterprise with id '91140781MA00NOPE00'" "$work/stderr" || fail "unknown enterprise message"
 
 # Errors: exit 2 with a message.
 run 2 "missing store" "$eco" sweep --db "$work/none.db" --ruleset "$rs"
