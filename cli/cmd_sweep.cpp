@@ -24,6 +24,7 @@
 #include "engine/eval/evaluator.hpp"
 #include "engine/snapshot/from_store.hpp"
 #include "engine/store/store.hpp"
+#include "engine/sweeps/history.hpp"
 #include "reports/json/findings_json.hpp"
 
 namespace eco::cli {
@@ -39,6 +40,7 @@ struct SweepCmd {
   std::int64_t data_as_of = 0;
   std::vector<std::string> rules;
   bool stats = false;
+  bool no_record = false;
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -52,8 +54,8 @@ double peak_rss_mb() {
 }
 
 // The compact terminal summary: counts by verdict and by rule, then one line per finding.
-std::string text_report(const engine::RunInfo& run, const std::vector<engine::Finding>& fs, bool en,
-                        const std::string& enterprise) {
+std::string text_report(const engine::RunInfo& run, const std::vector<engine::Finding>& fs,
+                        const std::vector<engine::ResolvedFinding>& resolved, bool en, const std::string& enterprise) {
   std::string out = enterprise.empty()
                         ? fmt::format("sweep of {} as of {}: {} findings\n", run.ruleset, dsl::format_date(run.as_of), fs.size())
                         : fmt::format("audit of {} ({}) as of {}: {} findings\n", enterprise, run.ruleset,
@@ -63,6 +65,13 @@ std::string text_report(const engine::RunInfo& run, const std::vector<engine::Fi
   for (const auto& f : fs) {
     ++by_verdict[f.verdict];
     ++by_rule[f.rule][f.verdict];
+  }
+  if (run.sweep_id) {
+    std::map<std::string, std::size_t> changes;
+    for (const auto& f : fs) ++changes[f.change];
+    out += fmt::format("sweep {} (compared with {}): new={} persisting={} repeat={} resolved={}\n", *run.sweep_id,
+                       run.previous_sweep_id ? fmt::format("sweep {}", *run.previous_sweep_id) : "nothing: first sweep",
+                       changes["new"], changes["persisting"], changes["repeat"], resolved.size());
   }
   out += "verdicts:";
   for (const auto& [v, n] : by_verdict) out += fmt::format(" {}={}", dsl::model::to_string(v), n);
@@ -83,8 +92,12 @@ std::string text_report(const engine::RunInfo& run, const std::vector<engine::Fi
       for (const auto& m : f.missing) out += " " + m;
     }
     if (!f.error.empty()) out += "  error: " + f.error;
+    if (!f.change.empty()) out += "  [" + f.change + "]";
     out += "\n";
   }
+  for (const auto& r : resolved)
+    out += fmt::format("resolved {} {}:{} (was {} since {})\n", r.rule, r.subject_record, r.subject_key, r.verdict,
+                       r.first_seen);
   return out;
 }
 
@@ -135,11 +148,15 @@ int run_sweep(const SweepCmd& o) {
   if (o.data_as_of > 0) run.data_as_of_batch = o.data_as_of;
 
   std::vector<engine::Finding> findings;
+  std::vector<engine::ResolvedFinding> resolved;
+  // Only a full sweep of the current data is history: audits, replays (--data-as-of) and
+  // partial sweeps (--rule) are not recorded.
+  const bool record = o.command == "sweep" && !o.no_record && o.data_as_of == 0 && o.rules.empty();
   double load_s = 0, eval_s = 0, write_s = 0;
   std::uint64_t rows = 0, subjects = 0;
   try {
     engine::store::OpenOptions oo;
-    oo.read_only = true;
+    oo.read_only = !record;
     auto store = engine::store::Store::open(o.db, rs->schema, oo);
     auto loaded = engine::load_snapshot(*store, run.data_as_of_batch);
     run.batches = loaded.batches;
@@ -168,13 +185,19 @@ int run_sweep(const SweepCmd& o) {
       std::erase_if(findings, [&](const engine::Finding& f) { return f.enterprise_id != o.enterprise; });
     }
     eval_s = seconds_since(t1);
+    if (record) {
+      auto rec = engine::sweeps::record_sweep(*store, run, findings);
+      run.sweep_id = rec.sweep_id;
+      if (rec.previous_sweep_id) run.previous_sweep_id = rec.previous_sweep_id;
+      resolved = std::move(rec.resolved);
+    }
   } catch (const engine::store::StoreError& ex) {
     std::fprintf(stderr, "ecoaudit %s: %s\n", o.command.c_str(), ex.what());
     return kExitUsage;
   }
 
   const auto t2 = std::chrono::steady_clock::now();
-  std::string text = o.format == "json" ? reports::findings_json(run, findings) : text_report(run, findings, o.lang == "en", o.enterprise);
+  std::string text = o.format == "json" ? reports::findings_json(run, findings, resolved) : text_report(run, findings, resolved, o.lang == "en", o.enterprise);
   if (o.out.empty() || o.out == "-") {
     std::fwrite(text.data(), 1, text.size(), stdout);
   } else {
@@ -218,6 +241,7 @@ ECOAUDIT_COMMAND("sweep", "Evaluate every rule over every subject in the store a
                    sub.add_option("--rule", o->rules, "Evaluate only this rule (repeatable)");
                    sub.add_option("--lang", o->lang, "Language of text output: zh or en")->check(CLI::IsMember({"zh", "en"}));
                    sub.add_flag("--stats", o->stats, "End with a line of counts, timings and peak memory");
+                   sub.add_flag("--no-record", o->no_record, "Do not record this sweep in the store's sweep history");
                    return [o] { return run_sweep(*o); };
                  });
 

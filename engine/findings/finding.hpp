@@ -65,6 +65,12 @@ struct Finding {
   bool rests_on_unverified = false;     // a parameter it used is `unverified`
   std::optional<WaiverInfo> waiver;
   std::string change;                   // new | persisting | repeat (sweeps)
+  std::optional<dsl::Date> first_seen;  // sweeps: as-of date of the sweep that first had it (this run)
+};
+
+// A finding of the previous sweep that a new sweep no longer has.
+struct ResolvedFinding {
+  std::string rule, subject_record, subject_key, enterprise_id, verdict, first_seen;
 };
 
 // What a run evaluated: the legal date, the data and the ruleset.
@@ -75,7 +81,8 @@ struct RunInfo {
   std::optional<std::int64_t> data_as_of_batch;
   std::string ruleset, ruleset_title, ruleset_sha256;
   std::vector<std::int64_t> batches;    // batches whose rows were evaluated
-  std::optional<std::int64_t> sweep_id;
+  std::optional<std::int64_t> sweep_id;           // recorded sweeps only
+  std::optional<std::int64_t> previous_sweep_id;  // the sweep the changes are relative to
 };
 
 }  // namespace eco::engine

@@ -68,12 +68,14 @@ ordered_json finding_json(const engine::Finding& f) {
     j["waiver"] = nullptr;
   }
   j["change"] = f.change.empty() ? ordered_json(nullptr) : ordered_json(f.change);
+  j["first_seen"] = date_or_null(f.first_seen);
   return j;
 }
 
 }  // namespace
 
-std::string findings_json(const engine::RunInfo& run, const std::vector<engine::Finding>& findings) {
+std::string findings_json(const engine::RunInfo& run, const std::vector<engine::Finding>& findings,
+                          const std::vector<engine::ResolvedFinding>& resolved) {
   ordered_json doc;
   doc["version"] = kFindingsJsonVersion;
   ordered_json r;
@@ -86,10 +88,19 @@ std::string findings_json(const engine::RunInfo& run, const std::vector<engine::
   r["ruleset_sha256"] = run.ruleset_sha256;
   r["batches"] = run.batches;
   r["sweep_id"] = or_null(run.sweep_id);
+  r["previous_sweep_id"] = or_null(run.previous_sweep_id);
   doc["run"] = std::move(r);
   ordered_json fs = ordered_json::array();
   for (const auto& f : findings) fs.push_back(finding_json(f));
   doc["findings"] = std::move(fs);
+  ordered_json res = ordered_json::array();
+  for (const auto& x : resolved)
+    res.push_back({{"rule", x.rule},
+                   {"subject", {{"record", x.subject_record}, {"key", x.subject_key}}},
+                   {"enterprise_id", x.enterprise_id.empty() ? ordered_json(nullptr) : ordered_json(x.enterprise_id)},
+                   {"verdict", x.verdict},
+                   {"first_seen", x.first_seen}});
+  doc["resolved"] = std::move(res);
   doc["decisions"] = ordered_json::array();
   return doc.dump(2) + "\n";
 }

@@ -23,11 +23,13 @@ run 0 "import demo" "$eco" import --db "$db" --ruleset "$rs" "$demo"
 # Text summary: the demo's verdicts as of the date its README assumes.
 run 0 "sweep text" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28
 grep -qx 'verdicts: violation=27 late=1 unknown=113' <<<"$out" || fail "text verdict counts: $(grep '^verdicts' <<<"$out")"
+grep -qx 'sweep 1 (compared with nothing: first sweep): new=141 persisting=0 repeat=0 resolved=0' <<<"$out" \
+  || fail "first sweep line: $(grep '^sweep 1' <<<"$out")"
 grep -q '^high     late           air.coking-ule-deadline facility:F0000002 (enterprise 91140781MA0011XR6C)' <<<"$out" \
   || fail "late coke oven line missing"
 
 # JSON: the document, one late finding with its deadline, met_on, evidence and provenance.
-run 0 "sweep json" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --format json --out "$work/a.json"
+run 0 "sweep json" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --no-record --format json --out "$work/a.json"
 [[ $(field "$work/a.json" 'd["version"], len(d["findings"]), d["run"]["as_of"], d["run"]["batches"]') == "(1, 141, '2026-11-28', [1])" ]] \
   || fail "json header: $(field "$work/a.json" 'd["version"], len(d["findings"]), d["run"]["as_of"], d["run"]["batches"]')"
 late='[f for f in d["findings"] if f["subject"]["key"]=="F0000002"][0]'
@@ -38,11 +40,11 @@ ev="[e for e in ($late)['evidence'] if e['field']=='ule_completed_on'][0]"
   || fail "evidence provenance: $(field "$work/a.json" "$ev")"
 
 # Deterministic apart from the run's timestamp.
-run 0 "sweep json again" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --format json --out "$work/b.json"
+run 0 "sweep json again" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --no-record --format json --out "$work/b.json"
 diff <(grep -v generated_at "$work/a.json") <(grep -v generated_at "$work/b.json") >/dev/null || fail "two sweeps differ"
 
 # --fail-on: hw.receiver-licence has critical violations; trn.rail-spur's are only medium.
-run 1 "--fail-on critical" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --fail-on critical
+run 1 "--fail-on critical" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --no-record --fail-on critical
 run 1 "--fail-on medium, one rule" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --rule trn.rail-spur --fail-on medium
 run 0 "--fail-on high, one rule" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --rule trn.rail-spur --fail-on high
 
@@ -54,6 +56,18 @@ run 0 "import batch 2" "$eco" import --db "$db" --ruleset "$rs" "$work/batch2/fa
 run 0 "sweep after batch 2" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --format json --out "$work/c.json"
 [[ $(field "$work/c.json" '[f["verdict"] for f in d["findings"] if f["subject"]["key"]=="F0000003"], d["run"]["batches"]') == "([], [1, 2])" ]] \
   || fail "after batch 2: $(field "$work/c.json" '[f["verdict"] for f in d["findings"] if f["subject"]["key"]=="F0000003"]')"
+# Sweep history: sweep 2 is compared with sweep 1 (the text sweep above; --no-record runs and
+# one-rule runs are not history): F0000003 is resolved, the late oven persists since sweep 1.
+[[ $(field "$work/c.json" 'd["run"]["sweep_id"], d["run"]["previous_sweep_id"], [(r["subject"]["key"], r["verdict"], r["first_seen"]) for r in d["resolved"]]') \
+   == "(2, 1, [('F0000003', 'violation', '2026-11-28')])" ]] || fail "sweep 2 history: $(field "$work/c.json" 'd["run"], d["resolved"]')"
+[[ $(field "$work/c.json" '{(f["change"], f["first_seen"]) for f in d["findings"]}') == "{('persisting', '2026-11-28')}" ]] \
+  || fail "sweep 2 changes: $(field "$work/c.json" '{(f["change"], f["first_seen"]) for f in d["findings"]}')"
+# Batch 3 puts the unfinished oven back: sweep 3 calls it a repeat.
+run 0 "import batch 3" "$eco" import --db "$db" --ruleset "$rs" "$demo/facility.csv"
+run 0 "sweep 3" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --format json --out "$work/f.json"
+[[ $(field "$work/f.json" 'd["run"]["sweep_id"], [f["change"] for f in d["findings"] if f["subject"]["key"]=="F0000003"], len(d["resolved"])') \
+   == "(3, ['repeat'], 0)" ]] || fail "sweep 3 repeat: $(field "$work/f.json" '[f for f in d["findings"] if f["subject"]["key"]=="F0000003"]')"
+
 run 0 "sweep --data-as-of 1" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --data-as-of 1 --format json --out "$work/d.json"
 diff <(grep -v -e generated_at -e data_as_of_batch "$work/a.json") <(grep -v -e generated_at -e data_as_of_batch "$work/d.json") >/dev/null \
   || fail "--data-as-of 1 differs from the sweep before batch 2"
