@@ -20,4 +20,18 @@ expect_rc 1 "test of a wrong expectation" "$eco" test "$src/tests/rules/failing"
 for want in 'FAIL r.done' 'S-2: expected pass, got violation' '0 passed, 1 failed'; do
   grep -qF "$want" <<<"$out" || { echo "FAIL: output lacks '$want':"; echo "$out"; fail=1; }
 done
+# Coverage: an A requirement without a rule and a rule without a test each fail the run.
+expect_rc 1 "coverage of the fixture" "$eco" coverage "$src/tests/rules/coverage"
+for want in 'REQ-A      A     0      -                                            NO RULE' \
+            'REQ-S      S     1      r.tested, r.untested                         ok' \
+            'REQ-X      -     0      -                                            out of reach of record data' \
+            'rule without a test: r.untested' \
+            '1 of 2 S/A requirements have a rule (1 without); 2 rules, 1 without a test'; do
+  grep -qxF "$want" <<<"$out" || { echo "FAIL: coverage output lacks '$want':"; echo "$out"; fail=1; }
+done
+expect_rc 0 "coverage of a ruleset whose rules are all tested and which has no catalogue" "$eco" coverage "$src/tests/rules/failing"
+grep -qxF '0 of 0 S/A requirements have a rule (0 without); 1 rules, 0 without a test' <<<"$out" || { echo "FAIL: $out"; fail=1; }
+expect_rc 1 "coverage --format json" "$eco" coverage "$src/tests/rules/coverage" --format json
+python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["summary"]["without_rule"]==1 and d["rules_without_tests"]==["r.untested"], d' "$out" \
+  || { echo "FAIL: coverage json"; fail=1; }
 exit $fail

@@ -1,0 +1,102 @@
+// `ecoaudit coverage PATH [--format text|json]`: the table requirement → rules → tests of a
+// ruleset, from its catalogue (requirements.txt). Exit 1 when a requirement of mode S or A has
+// no rule, or a rule has no test; 0 when everything is covered; 2 when the ruleset does not
+// check. Rows of mode I (plan-level indicators) and - (out of reach of record data) are listed
+// but need no rule.
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.hpp"
+#include "cli/ruleset_loading.hpp"
+
+namespace eco::cli {
+namespace {
+
+bool needs_rule(const std::string& mode) {
+  return mode.find('S') != std::string::npos || mode.find('A') != std::string::npos;
+}
+
+int run_coverage(const std::string& path, const std::string& format) {
+  dsl::SourceManager sm;
+  auto rs = load_checked_ruleset(path, sm, "no coverage was computed");
+  if (!rs) return kExitUsage;
+
+  std::vector<std::size_t> tests_of(rs->rules.size(), 0);
+  for (const auto& t : rs->tests)
+    if (t.rule < tests_of.size()) ++tests_of[t.rule];
+  std::map<std::string, std::vector<std::size_t>> rules_of;  // requirement id -> rule indices
+  for (std::size_t i = 0; i < rs->rules.size(); ++i)
+    for (const auto& req : rs->rules[i].requirements) rules_of[req].push_back(i);
+
+  std::size_t missing_rules = 0, untested_rules = 0, encoded = 0, need = 0;
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  std::string text = fmt::format("{:<10} {:<5} {:<6} {:<44} {}\n", "requirement", "mode", "tests", "rules", "status");
+  for (const auto& req : rs->catalogue) {
+    const auto& rules = rules_of[req.id];
+    std::size_t tests = 0;
+    std::string names;
+    for (std::size_t i : rules) {
+      tests += tests_of[i];
+      names += (names.empty() ? "" : ", ") + rs->rules[i].id;
+    }
+    std::string status = "ok";
+    if (needs_rule(req.mode)) {
+      ++need;
+      if (rules.empty()) status = "NO RULE", ++missing_rules;
+      else ++encoded;
+    } else {
+      status = req.mode == "-" ? "out of reach of record data" : "indicator (no rule needed)";
+      if (!rules.empty()) status = "ok";
+    }
+    text += fmt::format("{:<10} {:<5} {:<6} {:<44} {}\n", req.id, req.mode, tests, names.empty() ? "-" : names, status);
+    rows.push_back({{"requirement", req.id},
+                    {"mode", req.mode},
+                    {"title", req.title},
+                    {"rules", nlohmann::ordered_json::array()},
+                    {"tests", tests},
+                    {"status", status}});
+    for (std::size_t i : rules) rows.back()["rules"].push_back(rs->rules[i].id);
+  }
+  nlohmann::ordered_json untested = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < rs->rules.size(); ++i)
+    if (tests_of[i] == 0) {
+      ++untested_rules;
+      untested.push_back(rs->rules[i].id);
+      text += fmt::format("rule without a test: {}\n", rs->rules[i].id);
+    }
+  text += fmt::format("{} of {} S/A requirements have a rule ({} without); {} rules, {} without a test\n", encoded, need,
+                      missing_rules, rs->rules.size(), untested_rules);
+  if (format == "json") {
+    nlohmann::ordered_json doc{{"ruleset", rs->id},
+                               {"requirements", std::move(rows)},
+                               {"rules_without_tests", std::move(untested)},
+                               {"summary",
+                                {{"requirements_needing_rules", need},
+                                 {"encoded", encoded},
+                                 {"without_rule", missing_rules},
+                                 {"rules", rs->rules.size()},
+                                 {"rules_without_tests", untested_rules}}}};
+    text = doc.dump(2) + "\n";
+  }
+  std::fputs(text.c_str(), stdout);
+  return missing_rules || untested_rules ? kExitFindings : kExitOk;
+}
+
+}  // namespace
+
+ECOAUDIT_COMMAND("coverage", "Requirement -> rules -> tests table; exit 1 when an S/A requirement has no rule or a rule no test",
+                 [](CLI::App& sub) {
+                   auto path = std::make_shared<std::string>();
+                   auto format = std::make_shared<std::string>("text");
+                   sub.add_option("PATH", *path, "Ruleset folder")->required();
+                   sub.add_option("--format", *format, "text or json")->check(CLI::IsMember({"text", "json"}));
+                   return [=] { return run_coverage(*path, *format); };
+                 });
+
+}  // namespace eco::cli
