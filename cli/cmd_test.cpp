@@ -34,6 +34,9 @@ void print_finding(std::string& out, const engine::Finding& f) {
   if (f.deadline) out += fmt::format("      deadline: {}\n", dsl::format_date(*f.deadline));
   for (const auto& e : f.evidence)
     out += fmt::format("      evidence: {} {} {} = {}\n", e.record, e.key, e.field, e.missing ? "(missing)" : e.value);
+  for (const auto& c : f.conditions)
+    out += fmt::format("      condition: {} = {} {} {} = {}: {}\n", c.left, c.left_value, c.op, c.right, c.right_value,
+                       !c.holds ? "undecided" : *c.holds ? "holds" : "fails");
   if (f.waiver) out += fmt::format("      waiver: {} until {}\n", f.waiver->id, dsl::format_date(f.waiver->valid_until));
 }
 

@@ -179,3 +179,121 @@ std::string dump(const Expr& e) {
 }
 
 }  // namespace eco::dsl::ast
+
+namespace eco::dsl::ast {
+
+namespace {
+
+const char* infix(std::string_view f) {
+  static const std::pair<std::string_view, const char*> ops[] = {
+      {"_+_", "+"},   {"_-_", "-"},   {"_*_", "*"},   {"_/_", "/"},   {"_%_", "%"},
+      {"_<_", "<"},   {"_<=_", "<="}, {"_>_", ">"},   {"_>=_", ">="}, {"_==_", "=="},
+      {"_!=_", "!="}, {"_&&_", "&&"}, {"_||_", "||"}, {"@in", "in"}};
+  for (const auto& [name, op] : ops)
+    if (name == f) return op;
+  return nullptr;
+}
+
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') { out += "\\n"; continue; }
+    out += c;
+  }
+  return out + "\"";
+}
+
+// CEL's binary operator precedence (higher binds tighter); 0 for anything else.
+int precedence(const Expr& e) {
+  const auto* c = e.as<Call>();
+  if (!c) return 0;
+  const std::string& f = c->function;
+  if (f == "_?_:_") return 1;
+  if (f == "_||_") return 2;
+  if (f == "_&&_") return 3;
+  if (f == "_<_" || f == "_<=_" || f == "_>_" || f == "_>=_" || f == "_==_" || f == "_!=_" || f == "@in") return 4;
+  if (f == "_+_" || f == "_-_") return 5;
+  if (f == "_*_" || f == "_/_" || f == "_%_") return 6;
+  return 0;
+}
+
+// An operand of an operator of precedence `parent`: parenthesised when it binds less tightly
+// (or as tightly, on the right, or under a unary operator or a selection).
+std::string to_cel_nested(const Expr& e, int parent = 7, bool right = false) {
+  std::string t = to_cel(e);
+  const int p = precedence(e);
+  if (p && (p < parent || (right && p == parent))) return "(" + t + ")";
+  return t;
+}
+
+}  // namespace
+
+std::string to_cel(const Expr& e) {
+  if (const auto* k = e.as<Constant>()) {
+    return std::visit(
+        [](const auto& v) -> std::string {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, NullValue>) return "null";
+          else if constexpr (std::is_same_v<T, bool>) return v ? "true" : "false";
+          else if constexpr (std::is_same_v<T, std::int64_t>) return std::to_string(v);
+          else if constexpr (std::is_same_v<T, std::uint64_t>) return std::to_string(v) + "u";
+          else if constexpr (std::is_same_v<T, double>) {
+            char buf[32];
+            auto r = std::to_chars(buf, buf + sizeof buf, v);
+            std::string t(buf, r.ptr);
+            if (t.find_first_of(".eEn") == std::string::npos) t += ".0";
+            return t;
+          } else if constexpr (std::is_same_v<T, std::string>) return quoted(v);
+          else if constexpr (std::is_same_v<T, Bytes>) return "b" + quoted(v.data);
+          else return format_date(v);
+        },
+        k->value);
+  }
+  if (const auto* i = e.as<Ident>()) return (i->leading_dot ? "." : "") + i->name;
+  if (const auto* s = e.as<Select>()) {
+    std::string t = to_cel_nested(*s->operand) + "." + s->field;
+    return s->test_only ? "has(" + t + ")" : t;
+  }
+  if (const auto* c = e.as<Call>()) {
+    if (const char* op = infix(c->function); op && c->args.size() == 2) {
+      const int p = precedence(e);
+      return to_cel_nested(c->args[0], p) + " " + op + " " + to_cel_nested(c->args[1], p, true);
+    }
+    if (c->function == "!_" && c->args.size() == 1) return "!" + to_cel_nested(c->args[0]);
+    if (c->function == "-_" && c->args.size() == 1) return "-" + to_cel_nested(c->args[0]);
+    if (c->function == "_?_:_" && c->args.size() == 3)
+      return to_cel_nested(c->args[0], 2) + " ? " + to_cel_nested(c->args[1], 2) + " : " + to_cel_nested(c->args[2], 1);
+    if (c->function == "_[_]" && c->args.size() == 2) return to_cel_nested(c->args[0]) + "[" + to_cel(c->args[1]) + "]";
+    // (global calls and method calls write their arguments whole)
+    std::string t = c->target ? to_cel_nested(*c->target) + "." + c->function + "(" : c->function + "(";
+    for (std::size_t i = 0; i < c->args.size(); ++i) t += (i ? ", " : "") + to_cel(c->args[i]);
+    return t + ")";
+  }
+  if (const auto* l = e.as<CreateList>()) {
+    std::string t = "[";
+    for (std::size_t i = 0; i < l->elements.size(); ++i) t += (i ? ", " : "") + to_cel(l->elements[i]);
+    return t + "]";
+  }
+  if (const auto* m = e.as<CreateMap>()) {
+    std::string t = "{";
+    for (std::size_t i = 0; i < m->entries.size(); ++i)
+      t += (i ? ", " : "") + to_cel(*m->entries[i].key) + ": " + to_cel(*m->entries[i].value);
+    return t + "}";
+  }
+  if (const auto* st = e.as<CreateStruct>()) {
+    std::string t = st->type_name + "{";
+    for (std::size_t i = 0; i < st->fields.size(); ++i)
+      t += (i ? ", " : "") + st->fields[i].field + ": " + to_cel(*st->fields[i].value);
+    return t + "}";
+  }
+  if (const auto* cp = e.as<Comprehension>()) {
+    // The macro's own arguments are not kept apart after expansion: name it by its range.
+    std::string t = to_cel_nested(*cp->iter_range) + ".";
+    t += cp->macro.empty() ? "comprehension" : cp->macro;
+    return t + "(" + cp->iter_var + ", ...)";
+  }
+  return "?";
+}
+
+}  // namespace eco::dsl::ast

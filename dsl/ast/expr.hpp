@@ -113,4 +113,9 @@ ExprPtr clone(const ExprPtr& e);
 // a method call prints as (call f (target X) args...), has(x.f) as (has (ident x) f).
 std::string dump(const Expr& e);
 
+// The expression written back as CEL source text, for explanations shown to people
+// (`f.enterprise.annual_freight_t >= freight_threshold`). Operators are written infix with
+// parentheses around nested operations; macros are written as the macro call.
+std::string to_cel(const Expr& e);
+
 }  // namespace eco::dsl::ast

@@ -120,12 +120,49 @@ struct CompiledRuleset::RuleProgram {
     std::unique_ptr<cel::Program> expr;
   };
   std::vector<Part> message_zh, message_en;
+  // The requirement's comparisons outside macros, compiled on their own for explanations.
+  struct Comparison {
+    std::string text, left_text, op, right_text;
+    std::unique_ptr<cel::Program> whole, left, right;
+  };
+  std::vector<Comparison> comparisons;
   std::vector<std::uint32_t> owner_path;  // ref fields from the subject to the owner record
   bool subject_is_owner = false;
   std::size_t slots = 0;
 
   explicit RuleProgram(const model::Schema& schema) : env(&schema) {}
 };
+
+namespace {
+
+const char* comparison_op(std::string_view f) {
+  static const std::pair<std::string_view, const char*> ops[] = {{"_<_", "<"},   {"_<=_", "<="}, {"_>_", ">"},
+                                                                 {"_>=_", ">="}, {"_==_", "=="}, {"_!=_", "!="},
+                                                                 {"@in", "in"}};
+  for (const auto& [name, op] : ops)
+    if (name == f) return op;
+  return nullptr;
+}
+
+// Walks the boolean structure of a requirement (&&, ||, !, ?:) and compiles each comparison
+// and its operands. Comprehension bodies are not entered: their variables are bound only
+// inside the macro.
+void collect_comparisons(const dsl::ast::Expr& e, const model::CheckedExpr& checked, const cel::Env& env,
+                         std::vector<CompiledRuleset::RuleProgram::Comparison>& out) {
+  const auto* c = e.as<dsl::ast::Call>();
+  if (!c || out.size() >= 16) return;
+  if (const char* op = comparison_op(c->function); op && c->args.size() == 2) {
+    cel::CompileOptions o;
+    o.refs = &checked.refs;
+    out.push_back({dsl::ast::to_cel(e), dsl::ast::to_cel(c->args[0]), op, dsl::ast::to_cel(c->args[1]),
+                   cel::compile(e, env, o), cel::compile(c->args[0], env, o), cel::compile(c->args[1], env, o)});
+    return;
+  }
+  if (c->function == "_&&_" || c->function == "_||_" || c->function == "!_" || c->function == "_?_:_")
+    for (const auto& a : c->args) collect_comparisons(a, checked, env, out);
+}
+
+}  // namespace
 
 CompiledRuleset::CompiledRuleset(const model::Ruleset& ruleset) : ruleset_(&ruleset) {
   const model::Schema& schema = ruleset.schema;
@@ -146,11 +183,14 @@ CompiledRuleset::CompiledRuleset(const model::Ruleset& ruleset) : ruleset_(&rule
       for (const auto& part : m.parts)
         parts.push_back({part.text, part.expr ? cel::compile(*part.expr, rp->env) : nullptr});
     }
+    collect_comparisons(rule.require.expr, rule.require, rp->env, rp->comparisons);
     std::size_t slots = rp->require->slot_count();
     for (auto* p : {rp->when.get(), rp->deadline.get(), rp->met_on.get()})
       if (p) slots = std::max(slots, p->slot_count());
     for (const auto& p : rp->binding_sources)
       if (p) slots = std::max(slots, p->slot_count());
+    for (const auto& c : rp->comparisons)
+      for (auto* p : {c.whole.get(), c.left.get(), c.right.get()}) slots = std::max(slots, p->slot_count());
     for (auto* parts : {&rp->message_zh, &rp->message_en})
       for (const auto& part : *parts)
         if (part.expr) slots = std::max(slots, part.expr->slot_count());
@@ -357,6 +397,14 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
         if (param_uses[pi].confidence == model::Confidence::unverified) f.rests_on_unverified = true;
       }
       if (recorder) {
+        for (const auto& c : rp.comparisons) {
+          ConditionCheck cc{c.text, c.left_text, c.op, c.right_text, "", "", std::nullopt};
+          cel::Value l = c.left->evaluate(act), r = c.right->evaluate(act), w = c.whole->evaluate(act);
+          cc.left_value = render(l, &snap);
+          cc.right_value = render(r, &snap);
+          if (w.is(cel::ValueKind::bool_)) cc.holds = w.as_bool();
+          f.conditions.push_back(std::move(cc));
+        }
         auto reads = recorder->reads;
         std::sort(reads.begin(), reads.end());
         reads.erase(std::unique(reads.begin(), reads.end()), reads.end());

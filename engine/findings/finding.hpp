@@ -41,6 +41,15 @@ struct WaiverInfo {
   bool expired = false;      // the finding is a violation again; it was waived until valid_until
 };
 
+// One comparison of a rule's requirement, evaluated for the subject: what was compared with
+// what, the two values, and whether it held ("f.annual_freight_t = 1600000 >= 1500000").
+struct ConditionCheck {
+  std::string expr;                     // the comparison as CEL text
+  std::string left, op, right;          // its operands as CEL text, and the operator (<, in, ...)
+  std::string left_value, right_value;  // rendered values; "?" when missing or an error
+  std::optional<bool> holds;            // nullopt when it could not be decided
+};
+
 struct Finding {
   std::string rule;
   std::string title_zh, title_en;
@@ -61,6 +70,7 @@ struct Finding {
   std::vector<std::string> missing;     // "facility.ule_completed_on" for unknown verdicts
   std::string error;                    // a runtime error that made the verdict unknown
   std::vector<EvidenceItem> evidence;
+  std::vector<ConditionCheck> conditions;  // the requirement's comparisons (not inside macros)
   std::vector<ParamUse> params;
   bool rests_on_unverified = false;     // a parameter it used is `unverified`
   std::optional<WaiverInfo> waiver;

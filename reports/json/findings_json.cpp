@@ -48,6 +48,17 @@ ordered_json finding_json(const engine::Finding& f) {
     ev.push_back(std::move(item));
   }
   j["evidence"] = std::move(ev);
+  ordered_json conds = ordered_json::array();
+  for (const auto& c : f.conditions) {
+    ordered_json item;
+    item["expr"] = c.expr;
+    item["left"] = {{"expr", c.left}, {"value", c.left_value}};
+    item["op"] = c.op;
+    item["right"] = {{"expr", c.right}, {"value", c.right_value}};
+    item["holds"] = or_null(c.holds);
+    conds.push_back(std::move(item));
+  }
+  j["conditions"] = std::move(conds);
   ordered_json params = ordered_json::array();
   for (const auto& p : f.params)
     params.push_back({{"name", p.name},

@@ -39,6 +39,12 @@ ev="[e for e in ($late)['evidence'] if e['field']=='ule_completed_on'][0]"
 [[ $(field "$work/a.json" "($ev)['value'], ($ev)['source']['batch'], ($ev)['source']['file'].endswith('demo/facility.csv'), ($ev)['source']['line']") == "('2022-11-01', 1, True, 3)" ]] \
   || fail "evidence provenance: $(field "$work/a.json" "$ev")"
 
+# The requirement's comparison, explained with both values.
+viol='[f for f in d["findings"] if f["subject"]["key"]=="F0000003"][0]'
+[[ $(field "$work/a.json" "[(c['left']['expr'], c['left']['value'], c['op'], c['right']['expr'], c['right']['value'], c['holds']) for c in ($viol)['conditions']]") \
+   == "[('f.ule_status', 'in_progress', 'in', 'ule_done_statuses', 'completed, evaluated', False)]" ]] \
+  || fail "conditions: $(field "$work/a.json" "($viol)['conditions']")"
+
 # Deterministic apart from the run's timestamp.
 run 0 "sweep json again" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --no-record --format json --out "$work/b.json"
 diff <(grep -v generated_at "$work/a.json") <(grep -v generated_at "$work/b.json") >/dev/null || fail "two sweeps differ"

@@ -295,3 +295,37 @@ TEST(Parser, CloneKeepsIdsAndRanges) {
 
 }  // namespace
 }  // namespace eco::dsl
+
+namespace eco::dsl {
+namespace {
+
+// to_cel writes an expression back as CEL text for explanations: parsing its output gives
+// the same tree (same dump), and the text is what a rule author would write.
+TEST(ToCel, WritesRuleExpressionsBack) {
+  ParseOptions dates;
+  dates.date_literals = true;
+  const std::pair<const char*, const char*> cases[] = {
+      {"f.enterprise.annual_freight_t >= freight_threshold", "f.enterprise.annual_freight_t >= freight_threshold"},
+      {"f.ule_status in [\"completed\", \"evaluated\"]", "f.ule_status in [\"completed\", \"evaluated\"]"},
+      {"!has(f.exempt) && (a + 1) * 2 < 3.5", "!has(f.exempt) && (a + 1) * 2 < 3.5"},
+      {"a - (b - c) == (x || y)", "a - (b - c) == (x || y)"},
+      {"(a ? b : c) ? d : e", "(a ? b : c) ? d : e"},
+      {"!(a && b)", "!(a && b)"},
+      {"x ? \"是\" : m[\"k\"]", "x ? \"是\" : m[\"k\"]"},
+      {"d <= 2022-10-31", "d <= 2022-10-31"},
+      {"s.startsWith('a\"b') || size(l) == 2u", "s.startsWith(\"a\\\"b\") || size(l) == 2u"},
+      {"-x != 1.0", "-x != 1.0"},
+  };
+  for (const auto& [src, want] : cases) {
+    auto p = expr(src, dates);
+    ASSERT_TRUE(p->expr) << src;
+    const std::string text = ast::to_cel(*p->expr);
+    EXPECT_EQ(text, want) << src;
+    auto again = expr(text, dates);
+    ASSERT_TRUE(again->expr) << text;
+    EXPECT_EQ(ast::dump(*again->expr), ast::dump(*p->expr)) << text;
+  }
+}
+
+}  // namespace
+}  // namespace eco::dsl
