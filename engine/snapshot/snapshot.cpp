@@ -1,5 +1,7 @@
 #include "engine/snapshot/snapshot.hpp"
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 namespace eco::engine {
@@ -99,7 +101,7 @@ std::string Snapshot::key_of(std::uint32_t record, std::uint32_t row) const {
 
 std::optional<std::uint32_t> Snapshot::find(std::uint32_t record, std::string_view key) const {
   const Table& t = tables_[record];
-  if (auto it = t.by_key.find(std::string(key)); it != t.by_key.end()) return it->second;
+  if (auto it = t.by_key.find(key); it != t.by_key.end()) return it->second;
   if (schema_->records[record].key_fields.empty() && key.size() > 1 && key[0] == '#') {
     std::size_t n = 0;
     for (char c : key.substr(1)) {
@@ -119,10 +121,28 @@ std::uint32_t SnapshotBuilder::file_index(const std::string& path) {
   return it->second;
 }
 
-std::string_view SnapshotBuilder::intern(std::string_view s) {
-  // Identical strings (enum-like text, repeated ids) share one copy in the arena.
+std::string_view TextArena::add(std::string_view s) {
+  if (s.empty()) return {};
+  if (s.size() > kBlock) {  // a huge value gets a block of its own
+    blocks_.push_back(std::make_unique<char[]>(s.size()));
+    std::memcpy(blocks_.back().get(), s.data(), s.size());
+    return {blocks_.back().get(), s.size()};
+  }
+  if (capacity_ - used_ < s.size()) {
+    blocks_.push_back(std::make_unique<char[]>(kBlock));
+    used_ = 0;
+    capacity_ = kBlock;
+  }
+  char* at = blocks_.back().get() + used_;
+  std::memcpy(at, s.data(), s.size());
+  used_ += s.size();
+  return {at, s.size()};
+}
+
+std::string_view SnapshotBuilder::intern(std::string_view s, bool unique) {
+  if (unique) return snap_.arena_.add(s);
   if (auto it = interned_.find(s); it != interned_.end()) return it->second;
-  std::string_view stored = snap_.arena_.emplace_back(s);
+  std::string_view stored = snap_.arena_.add(s);
   interned_.emplace(stored, stored);
   return stored;
 }
@@ -155,7 +175,7 @@ std::uint32_t SnapshotBuilder::add_row(std::uint32_t record, std::span<const std
           iv = idx < 0 ? 0 : idx;
           break;
         }
-        default: sv = intern(x.text()); break;
+        default: sv = intern(x.text(), rt.fields[f].key && rt.key_fields.size() == 1); break;
       }
     }
     switch (c.kind) {
@@ -169,7 +189,12 @@ std::uint32_t SnapshotBuilder::add_row(std::uint32_t record, std::span<const std
     }
   }
   t.provenance.push_back(provenance);
-  if (!rt.key_fields.empty()) t.by_key.emplace(snap_.key_of(record, row), row);
+  if (rt.key_fields.size() == 1 && t.columns[rt.key_fields[0]].kind == model::Kind::string &&
+      t.columns[rt.key_fields[0]].present[row]) {
+    t.by_key.emplace(t.columns[rt.key_fields[0]].strings[row], row);  // already in the arena
+  } else if (!rt.key_fields.empty()) {
+    t.by_key.emplace(snap_.arena_.add(snap_.key_of(record, row)), row);
+  }
   return row;
 }
 
@@ -185,7 +210,10 @@ Snapshot SnapshotBuilder::finish() {
       nav.assign(t.rows, -1);
       for (std::size_t r = 0; r < t.rows; ++r) {
         if (!t.columns[f].present[r]) continue;
-        auto it = target.by_key.find(snap_.display(rt.index, static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(f)));
+        const Column& c = t.columns[f];
+        auto it = c.kind == model::Kind::string
+                      ? target.by_key.find(c.strings[r])
+                      : target.by_key.find(snap_.display(rt.index, static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(f)));
         if (it != target.by_key.end()) nav[r] = static_cast<std::int32_t>(it->second);
       }
     }

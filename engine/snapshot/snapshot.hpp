@@ -11,6 +11,7 @@
 // `given` records, from a store read transaction, or from a benchmark's data.
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -46,12 +47,24 @@ struct Table {
   std::size_t rows = 0;
   std::vector<Column> columns;                          // one per schema field
   std::vector<Provenance> provenance;                   // one per row
-  std::unordered_map<std::string, std::uint32_t> by_key;  // key text -> row (keyed types)
+  std::unordered_map<std::string_view, std::uint32_t> by_key;  // key text (in the arena) -> row
   // For each field: the target row of a reference (-1 when empty or dangling).
   std::vector<std::vector<std::int32_t>> nav;
   // For each reverse list of this type: CSR offsets (rows + 1) and the child rows.
   std::vector<std::vector<std::uint32_t>> reverse_offsets;
   std::vector<std::vector<std::uint32_t>> reverse_rows;
+};
+
+// Owns the text of a snapshot in large blocks: views stay valid for the snapshot's life (also
+// across moves), and a million short strings cost a million copies, not a million allocations.
+class TextArena {
+ public:
+  std::string_view add(std::string_view s);
+
+ private:
+  static constexpr std::size_t kBlock = 1 << 20;
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t used_ = kBlock, capacity_ = kBlock;
 };
 
 class Snapshot final : public cel::RecordAccessor {
@@ -81,7 +94,7 @@ class Snapshot final : public cel::RecordAccessor {
   friend class SnapshotBuilder;
   const model::Schema* schema_;
   std::vector<Table> tables_;
-  std::deque<std::string> arena_;   // owns every string the columns view (stable addresses)
+  TextArena arena_;                 // owns every string the columns and keys view
   std::vector<std::string> files_;
 };
 
@@ -103,7 +116,9 @@ class SnapshotBuilder {
   Snapshot finish();
 
  private:
-  std::string_view intern(std::string_view s);
+  // A copy of `s` in the arena, shared with identical strings (enum-like text, repeated
+  // references); `unique` text (key fields) is copied without the lookup.
+  std::string_view intern(std::string_view s, bool unique = false);
   Snapshot snap_;
   std::unordered_map<std::string_view, std::string_view> interned_;
   std::unordered_map<std::string, std::uint32_t> file_ids_;
