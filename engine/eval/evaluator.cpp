@@ -4,6 +4,7 @@
 #include <functional>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -278,6 +279,13 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
   const model::RecordType* owner = schema.find_record(opt.owner_record);
   const model::RecordType* waiver = schema.find_record("waiver");
 
+  // Waivers by subject key, built once: a finding looks only at the waivers of its subject.
+  std::unordered_map<std::string, std::vector<std::uint32_t>> waivers_by_subject;
+  if (waiver)
+    if (int fk = waiver->find_field("subject_key"); fk >= 0)
+      for (std::uint32_t w = 0; w < snap.rows(waiver->index); ++w)
+        waivers_by_subject[snap.display(waiver->index, w, static_cast<std::uint32_t>(fk))].push_back(w);
+
   std::vector<Finding> all;
   for (const auto& rp_ptr : rules_) {
     const RuleProgram& rp = *rp_ptr;
@@ -431,9 +439,10 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
         int fa = waiver->find_field("approver");
         if (fr >= 0 && fk >= 0 && ff >= 0 && fu >= 0) {
           std::optional<WaiverInfo> best;
-          for (std::uint32_t w = 0; w < snap.rows(waiver->index); ++w) {
+          auto candidates = waivers_by_subject.find(f.subject_key);
+          static const std::vector<std::uint32_t> kNone;
+          for (std::uint32_t w : candidates == waivers_by_subject.end() ? kNone : candidates->second) {
             auto get = [&](int field) { return field < 0 ? std::string() : snap.display(waiver->index, w, static_cast<std::uint32_t>(field)); };
-            if (get(fk) != f.subject_key) continue;
             std::string target = get(fr);
             if (target != rule.id && std::find(rule.requirements.begin(), rule.requirements.end(), target) == rule.requirements.end()) continue;
             if (std::string sr = get(fs); !sr.empty() && sr != f.subject_record) continue;
