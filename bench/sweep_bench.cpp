@@ -6,12 +6,13 @@
 //   {"engine":"ecoaudit","n":N,"load_s":…,"eval_s":…,"counts":{…},"errors":{…},
 //    "import_s":…,"snapshot_s":…,"write_s":…,"findings":…,"peak_rss_mb":…}
 // load_s = import + snapshot load (what the harness excludes from eval_s); write_s = time to
-// render the findings as the sweep's JSON document (with evidence, as `ecoaudit sweep` does).
+// evaluate again with evidence and write the sweep's JSON document to a file, as `ecoaudit sweep` does.
 // Usage: sweep_bench DATA_DIR [--ruleset DIR] [--keep-db PATH] [--threads N]
 // Plug into the harness: bench/ecoaudit.sh (copy to the harness's engines/ folder).
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -109,7 +110,14 @@ int main(int argc, char** argv) {
     engine::RunInfo run;
     run.command = "sweep";
     run.ruleset = rs->id;
-    std::string doc = reports::findings_json(run, full);
+    const fs::path json_path = db.string() + ".findings.json";
+    std::uintmax_t json_bytes = 0;
+    {
+      std::ofstream out(json_path, std::ios::binary);
+      reports::write_findings_json(out, run, full);
+    }
+    json_bytes = fs::file_size(json_path);
+    fs::remove(json_path);
     const double write_s = since(t3);
 
     rusage u{};
@@ -124,7 +132,7 @@ int main(int argc, char** argv) {
     for (const auto& [k, v] : errors) line += fmt::format(R"({}"{}": {})", first ? "" : ", ", k, v), first = false;
     line += fmt::format(R"(}}, "import_s": {:.4f}, "snapshot_s": {:.4f}, "write_s": {:.4f}, "findings": {}, )"
                         R"("json_bytes": {}, "peak_rss_mb": {:.0f}, "version": "ecoaudit sweep, 2 threads"}})",
-                        import_s, snapshot_s, write_s, full.size(), doc.size(), static_cast<double>(u.ru_maxrss) / 1024.0);
+                        import_s, snapshot_s, write_s, full.size(), json_bytes, static_cast<double>(u.ru_maxrss) / 1024.0);
     std::puts(line.c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sweep_bench: %s\n", e.what());

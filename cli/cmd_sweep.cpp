@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <string>
@@ -197,14 +198,16 @@ int run_sweep(const SweepCmd& o) {
   }
 
   const auto t2 = std::chrono::steady_clock::now();
-  std::string text = o.format == "json" ? reports::findings_json(run, findings, resolved) : text_report(run, findings, resolved, o.lang == "en", o.enterprise);
-  if (o.out.empty() || o.out == "-") {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-  } else {
-    std::ofstream f(o.out, std::ios::binary);
-    f << text;
-    if (!f.flush()) {
-      std::fprintf(stderr, "ecoaudit %s: cannot write %s\n", o.command.c_str(), o.out.c_str());
+  {
+    std::ofstream file;
+    const bool to_stdout = o.out.empty() || o.out == "-";
+    if (!to_stdout) file.open(o.out, std::ios::binary);
+    std::ostream& os = to_stdout ? std::cout : file;
+    if (o.format == "json") reports::write_findings_json(os, run, findings, resolved);
+    else os << text_report(run, findings, resolved, o.lang == "en", o.enterprise);
+    os.flush();
+    if (!os) {
+      std::fprintf(stderr, "ecoaudit %s: cannot write %s\n", o.command.c_str(), to_stdout ? "standard output" : o.out.c_str());
       return kExitUsage;
     }
   }

@@ -1,5 +1,7 @@
 #include "reports/json/findings_json.hpp"
 
+#include <sstream>
+
 #include <nlohmann/json.hpp>
 
 namespace eco::reports {
@@ -85,8 +87,8 @@ ordered_json finding_json(const engine::Finding& f) {
 
 }  // namespace
 
-std::string findings_json(const engine::RunInfo& run, const std::vector<engine::Finding>& findings,
-                          const std::vector<engine::ResolvedFinding>& resolved) {
+void write_findings_json(std::ostream& os, const engine::RunInfo& run, const std::vector<engine::Finding>& findings,
+                         const std::vector<engine::ResolvedFinding>& resolved) {
   ordered_json doc;
   doc["version"] = kFindingsJsonVersion;
   ordered_json r;
@@ -117,25 +119,35 @@ std::string findings_json(const engine::RunInfo& run, const std::vector<engine::
   std::string text = doc.dump(2);
   const std::string marker = "\"findings\": []";
   const std::size_t at = text.find(marker);
-  if (findings.empty() || at == std::string::npos) return text + "\n";
-  std::string out;
-  out.reserve(text.size() + findings.size() * 2048);
-  out.append(text, 0, at);
-  out += "\"findings\": [";
+  if (findings.empty() || at == std::string::npos) {
+    os << text << '\n';
+    return;
+  }
+  os.write(text.data(), static_cast<std::streamsize>(at));
+  os << "\"findings\": [";
   bool first = true;
+  std::string indented;
   for (const auto& f : findings) {
-    out += first ? "\n    " : ",\n    ";
+    os << (first ? "\n    " : ",\n    ");
     first = false;
     const std::string one = finding_json(f).dump(2);
+    indented.clear();
     for (char c : one) {
-      out += c;
-      if (c == '\n') out += "    ";
+      indented += c;
+      if (c == '\n') indented += "    ";
     }
+    os << indented;
   }
-  out += "\n  ]";
-  out.append(text, at + marker.size(), std::string::npos);
-  out += "\n";
-  return out;
+  os << "\n  ]";
+  os.write(text.data() + at + marker.size(), static_cast<std::streamsize>(text.size() - at - marker.size()));
+  os << '\n';
+}
+
+std::string findings_json(const engine::RunInfo& run, const std::vector<engine::Finding>& findings,
+                          const std::vector<engine::ResolvedFinding>& resolved) {
+  std::ostringstream os;
+  write_findings_json(os, run, findings, resolved);
+  return std::move(os).str();
 }
 
 }  // namespace eco::reports
