@@ -39,6 +39,18 @@ ev="[e for e in ($late)['evidence'] if e['field']=='ule_completed_on'][0]"
 [[ $(field "$work/a.json" "($ev)['value'], ($ev)['source']['batch'], ($ev)['source']['file'].endswith('demo/facility.csv'), ($ev)['source']['line']") == "('2022-11-01', 1, True, 3)" ]] \
   || fail "evidence provenance: $(field "$work/a.json" "$ev")"
 
+# The document has exactly the members reports/json/findings.schema.json requires, in order.
+python3 - "$work/a.json" "$src/reports/json/findings.schema.json" <<'PY' || fail "JSON members differ from findings.schema.json"
+import json, sys
+d, s = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert list(d) == s["required"], list(d)
+assert list(d["run"]) == s["properties"]["run"]["required"], list(d["run"])
+want = s["$defs"]["finding"]["required"]
+for f in d["findings"]:
+    assert list(f) == want, (list(f), want)
+    assert f["verdict"] in s["$defs"]["verdict"]["enum"]
+PY
+
 # The requirement's comparison, explained with both values.
 viol='[f for f in d["findings"] if f["subject"]["key"]=="F0000003"][0]'
 [[ $(field "$work/a.json" "[(c['left']['expr'], c['left']['value'], c['op'], c['right']['expr'], c['right']['value'], c['holds']) for c in ($viol)['conditions']]") \
