@@ -5,3 +5,8 @@ if(TARGET ecoaudit)
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli_test.sh $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR}
             ${CMAKE_CURRENT_BINARY_DIR}/sweep-cli)
 endif()
+if(TARGET ecoaudit)
+  add_test(NAME sweep.kill
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/kill_test.sh $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR}
+            ${CMAKE_CURRENT_BINARY_DIR}/sweep-kill)
+endif()
