@@ -95,6 +95,14 @@ std::string text_report(const engine::RunInfo& run, const std::vector<engine::Fi
     if (!f.error.empty()) out += "  error: " + f.error;
     if (!f.change.empty()) out += "  [" + f.change + "]";
     out += "\n";
+    // The comparisons that failed, with the value found and the value required.
+    for (const auto& c : f.conditions) {
+      if (!c.holds || *c.holds) continue;
+      const bool constant_right = c.right == c.right_value || c.right == "\"" + c.right_value + "\"";
+      out += fmt::format("    {} {} = {}, {} {} {}{}\n", en ? "fails:" : "不满足:", c.left, c.left_value,
+                         en ? "required" : "要求", c.op, c.right,
+                         constant_right ? "" : fmt::format(" = {}", c.right_value));
+    }
   }
   for (const auto& r : resolved)
     out += fmt::format("resolved {} {}:{} (was {} since {})\n", r.rule, r.subject_record, r.subject_key, r.verdict,

@@ -28,6 +28,11 @@ grep -qx 'sweep 1 (compared with nothing: first sweep): new=141 persisting=0 rep
 grep -q '^high     late           air.coking-ule-deadline facility:F0000002 (enterprise 91140781MA0011XR6C)' <<<"$out" \
   || fail "late coke oven line missing"
 
+grep -qxF '    不满足: e.rail_spur = none, 要求 == "built"' <<<"$out" || fail "failed comparison line (zh)"
+grep -qxF '    不满足: f.chamber_height_m = 4.3, 要求 > small_coke_oven_max_height_m = 4.3' <<<"$out" || fail "threshold line (zh)"
+run 0 "sweep text en" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --no-record --lang en --rule trn.rail-spur
+grep -qxF '    fails: e.rail_spur = none, required == "built"' <<<"$out" || fail "failed comparison line (en)"
+
 # JSON: the document, one late finding with its deadline, met_on, evidence and provenance.
 run 0 "sweep json" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --no-record --format json --out "$work/a.json"
 [[ $(field "$work/a.json" 'd["version"], len(d["findings"]), d["run"]["as_of"], d["run"]["batches"]') == "(1, 141, '2026-11-28', [1])" ]] \
