@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
+#include "cli/finding_text.hpp"
 #include "cli/ruleset_loading.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/snapshot/from_store.hpp"
@@ -42,6 +43,7 @@ struct SweepCmd {
   std::vector<std::string> rules;
   bool stats = false;
   bool no_record = false;
+  std::string explain;  // RULE:SUBJECT_KEY: print that finding in full
 };
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -160,7 +162,7 @@ int run_sweep(const SweepCmd& o) {
   std::vector<engine::ResolvedFinding> resolved;
   // Only a full sweep of the current data is history: audits, replays (--data-as-of) and
   // partial sweeps (--rule) are not recorded.
-  const bool record = o.command == "sweep" && !o.no_record && o.data_as_of == 0 && o.rules.empty();
+  const bool record = o.command == "sweep" && !o.no_record && o.data_as_of == 0 && o.rules.empty() && o.explain.empty();
   double load_s = 0, eval_s = 0, write_s = 0;
   std::uint64_t rows = 0, subjects = 0;
   try {
@@ -202,6 +204,25 @@ int run_sweep(const SweepCmd& o) {
     }
   } catch (const engine::store::StoreError& ex) {
     std::fprintf(stderr, "ecoaudit %s: %s\n", o.command.c_str(), ex.what());
+    return kExitUsage;
+  }
+
+  if (!o.explain.empty()) {
+    // --explain RULE:KEY prints one finding with everything the decision rests on.
+    const auto colon = o.explain.find(':');
+    const std::string rule = o.explain.substr(0, colon);
+    const std::string key = colon == std::string::npos ? "" : o.explain.substr(colon + 1);
+    for (const auto& f : findings)
+      if (f.rule == rule && f.subject_key == key) {
+        std::string text = fmt::format("{} {} {}:{} ({})\n", dsl::model::to_string(f.verdict), f.rule, f.subject_record,
+                                       f.subject_key, dsl::model::to_string(f.severity));
+        if (!f.enterprise_id.empty()) text += fmt::format("  enterprise: {}\n", f.enterprise_id);
+        text += finding_details(f, "  ", o.lang == "en");
+        std::fputs(text.c_str(), stdout);
+        return kExitOk;
+      }
+    std::fprintf(stderr, "ecoaudit %s: --explain %s: no finding of rule '%s' on '%s' (passes are not findings; add --verdicts all)\n",
+                 o.command.c_str(), o.explain.c_str(), rule.c_str(), key.c_str());
     return kExitUsage;
   }
 
@@ -251,6 +272,7 @@ ECOAUDIT_COMMAND("sweep", "Evaluate every rule over every subject in the store a
                                   "Exit 1 when a violation or late finding has at least this severity");
                    sub.add_option("--rule", o->rules, "Evaluate only this rule (repeatable)");
                    sub.add_option("--lang", o->lang, "Language of text output: zh or en")->check(CLI::IsMember({"zh", "en"}));
+                   sub.add_option("--explain", o->explain, "Print one finding in full: RULE:SUBJECT_KEY");
                    sub.add_flag("--stats", o->stats, "End with a line of counts, timings and peak memory");
                    sub.add_flag("--no-record", o->no_record, "Do not record this sweep in the store's sweep history");
                    return [o] { return run_sweep(*o); };
@@ -273,6 +295,7 @@ ECOAUDIT_COMMAND("audit", "Every finding about one enterprise and everything tha
                    sub.add_option("--fail-on", o->fail_on,
                                   "Exit 1 when a violation or late finding has at least this severity");
                    sub.add_option("--lang", o->lang, "Language of text output: zh or en")->check(CLI::IsMember({"zh", "en"}));
+                   sub.add_option("--explain", o->explain, "Print one finding in full: RULE:SUBJECT_KEY");
                    return [o] { return run_sweep(*o); };
                  });
 

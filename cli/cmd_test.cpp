@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/command.hpp"
+#include "cli/finding_text.hpp"
 #include "dsl/check/check.hpp"
 #include "engine/eval/rule_tests.hpp"
 
@@ -21,23 +22,6 @@ std::string where(const dsl::SourceManager& sm, dsl::SourceRange r) {
   const auto& f = sm.file(r.source);
   auto lc = f.line_col(r.begin);
   return fmt::format("{}:{}", f.path(), lc.line);
-}
-
-void print_finding(std::string& out, const engine::Finding& f) {
-  if (!f.message_zh.empty()) out += fmt::format("      message: {}\n", f.message_zh);
-  if (!f.missing.empty()) {
-    out += "      missing:";
-    for (const auto& m : f.missing) out += " " + m;
-    out += "\n";
-  }
-  if (!f.error.empty()) out += fmt::format("      error: {}\n", f.error);
-  if (f.deadline) out += fmt::format("      deadline: {}\n", dsl::format_date(*f.deadline));
-  for (const auto& e : f.evidence)
-    out += fmt::format("      evidence: {} {} {} = {}\n", e.record, e.key, e.field, e.missing ? "(missing)" : e.value);
-  for (const auto& c : f.conditions)
-    out += fmt::format("      condition: {} = {} {} {} = {}: {}\n", c.left, c.left_value, c.op, c.right, c.right_value,
-                       !c.holds ? "undecided" : *c.holds ? "holds" : "fails");
-  if (f.waiver) out += fmt::format("      waiver: {} until {}\n", f.waiver->id, dsl::format_date(f.waiver->valid_until));
 }
 
 int run_tests(const std::string& path, const std::string& rule, const std::string& today_text, bool show_pass) {
@@ -84,7 +68,7 @@ int run_tests(const std::string& path, const std::string& rule, const std::strin
         continue;
       }
       out += fmt::format("    {}: expected {}, got {}\n", e.subject_key, to_string(e.expected), to_string(*e.actual));
-      if (e.finding) print_finding(out, *e.finding);
+      if (e.finding) out += finding_details(*e.finding, "      ");
     }
   }
   out += fmt::format("{} passed, {} failed\n", passed, failed);

@@ -103,6 +103,17 @@ run 0 "audit" "$eco" audit --db "$db" --ruleset "$rs" --as-of 2026-11-28 --data-
 run 2 "audit of an unknown enterprise" "$eco" audit --db "$db" --ruleset "$rs" --enterprise 91140781MA00NOPE00
 grep -q "no enterprise with id '91140781MA00NOPE00'" "$work/stderr" || fail "unknown enterprise message"
 
+# --explain: one finding with its comparison, evidence sources and parameters.
+run 0 "--explain" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --data-as-of 1 --explain trn.rail-spur:91140781MA0011XR6C
+for want in 'violation trn.rail-spur enterprise:91140781MA0011XR6C (medium)' \
+            '  condition: e.rail_spur = none == "built" = built: fails' \
+            "  evidence: enterprise 91140781MA0011XR6C annual_freight_t = 1500000  [$demo/enterprise.csv:5, batch 1]"; do
+  grep -qxF "$want" <<<"$out" || fail "--explain lacks: $want"
+done
+grep -q '^  parameter: rail_spur_freight_threshold_t = 1500000 (.*; confidence high)$' <<<"$out" || fail "--explain parameter line"
+run 2 "--explain of no finding" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --explain trn.rail-spur:nobody
+grep -q "no finding of rule 'trn.rail-spur' on 'nobody'" "$work/stderr" || fail "--explain error message"
+
 # Errors: exit 2 with a message.
 run 2 "missing store" "$eco" sweep --db "$work/none.db" --ruleset "$rs"
 grep -q 'no store at' "$work/stderr" || fail "missing store message"

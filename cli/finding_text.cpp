@@ -1,0 +1,44 @@
+#include "cli/finding_text.hpp"
+
+#include <fmt/format.h>
+
+namespace eco::cli {
+
+std::string finding_details(const engine::Finding& f, const std::string& in, bool en) {
+  std::string out;
+  const std::string& msg = en ? f.message_en : f.message_zh;
+  if (!msg.empty()) out += fmt::format("{}message: {}\n", in, msg);
+  for (const auto& c : f.citations) out += fmt::format("{}cite: {} “{}”\n", in, c.section, c.quote);
+  if (!f.missing.empty()) {
+    out += in + "missing:";
+    for (const auto& m : f.missing) out += " " + m;
+    out += "\n";
+  }
+  if (!f.error.empty()) out += fmt::format("{}error: {}\n", in, f.error);
+  if (f.deadline) {
+    out += fmt::format("{}deadline: {}", in, dsl::format_date(*f.deadline));
+    if (f.days_overdue) out += fmt::format(" ({} days {})", *f.days_overdue, f.met_on ? "late" : "overdue");
+    if (f.days_left) out += fmt::format(" ({} days left)", *f.days_left);
+    out += "\n";
+  }
+  if (f.met_on) out += fmt::format("{}met on: {}\n", in, dsl::format_date(*f.met_on));
+  for (const auto& c : f.conditions)
+    out += fmt::format("{}condition: {} = {} {} {} = {}: {}\n", in, c.left, c.left_value, c.op, c.right, c.right_value,
+                       !c.holds ? "undecided" : *c.holds ? "holds" : "fails");
+  for (const auto& e : f.evidence) {
+    out += fmt::format("{}evidence: {} {} {} = {}", in, e.record, e.key, e.field, e.missing ? "(missing)" : e.value);
+    if (!e.file.empty())
+      out += e.batch ? fmt::format("  [{}:{}, batch {}]", e.file, e.line, e.batch) : fmt::format("  [{}, record {}]", e.file, e.line);
+    out += "\n";
+  }
+  for (const auto& p : f.params)
+    out += fmt::format("{}parameter: {} = {} ({}; confidence {})\n", in, p.name, p.value, p.source,
+                       dsl::model::to_string(p.confidence));
+  if (f.rests_on_unverified) out += in + "note: rests on an unverified parameter\n";
+  if (f.waiver)
+    out += fmt::format("{}waiver: {} {} {} until {} ({})\n", in, f.waiver->id, f.waiver->expired ? "expired," : "valid,",
+                       f.waiver->legal_basis, dsl::format_date(f.waiver->valid_until), f.waiver->approver);
+  return out;
+}
+
+}  // namespace eco::cli
