@@ -9,6 +9,7 @@
 // evaluate again with evidence and write the sweep's JSON document to a file, as `ecoaudit sweep` does.
 // Usage: sweep_bench DATA_DIR [--ruleset DIR] [--keep-db PATH] [--threads N]
 // Plug into the harness: bench/ecoaudit.sh (copy to the harness's engines/ folder).
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -88,19 +89,36 @@ int main(int argc, char** argv) {
     engine::CompiledRuleset compiled(*rs);
     const double snapshot_s = since(t1);
 
+    // eval_s: every rule over every subject, verdicts counted (the harness's contract: the
+    // baseline counts too). Building the findings is timed apart: findings_s, then write_s.
     engine::EvalOptions eo;
     eo.as_of = dsl::today();    // the bench rules carry their own as-of day (param asof)
     eo.evidence = false;
     eo.threads = threads;
+    std::vector<std::array<std::uint64_t, 7>> verdicts;
+    eo.verdict_counts = &verdicts;
     const auto t2 = std::chrono::steady_clock::now();
-    auto findings = compiled.evaluate(loaded.snapshot, eo);
+    compiled.evaluate(loaded.snapshot, eo);
     const double eval_s = since(t2);
+    eo.verdict_counts = nullptr;
 
     std::map<std::string, std::size_t> counts, errors;
-    for (const auto& rule : rs->rules) counts[rule.id] = 0, errors[rule.id] = 0;
-    for (const auto& f : findings) {
-      if (f.verdict == dsl::model::Verdict::violation) ++counts[f.rule];
-      else if (f.verdict == dsl::model::Verdict::unknown) ++errors[f.rule];
+    for (std::size_t i = 0; i < rs->rules.size(); ++i) {
+      const auto& v = i < verdicts.size() ? verdicts[i] : std::array<std::uint64_t, 7>{};
+      counts[rs->rules[i].id] = v[static_cast<std::size_t>(dsl::model::Verdict::violation)];
+      errors[rs->rules[i].id] = v[static_cast<std::size_t>(dsl::model::Verdict::unknown)];
+    }
+    const auto t2b = std::chrono::steady_clock::now();
+    auto findings = compiled.evaluate(loaded.snapshot, eo);
+    const double findings_s = since(t2b);
+    // The counted verdicts and the built findings must agree.
+    std::map<std::string, std::size_t> from_findings;
+    for (const auto& rule : rs->rules) from_findings[rule.id] = 0;
+    for (const auto& f : findings)
+      if (f.verdict == dsl::model::Verdict::violation) ++from_findings[f.rule];
+    if (from_findings != counts) {
+      std::fprintf(stderr, "sweep_bench: counted verdicts and built findings disagree\n");
+      return 1;
     }
 
     // Findings as the sweep writes them: evidence included, JSON document.
@@ -130,9 +148,9 @@ int main(int argc, char** argv) {
     line += R"(}, "errors": {)";
     first = true;
     for (const auto& [k, v] : errors) line += fmt::format(R"({}"{}": {})", first ? "" : ", ", k, v), first = false;
-    line += fmt::format(R"(}}, "import_s": {:.4f}, "snapshot_s": {:.4f}, "write_s": {:.4f}, "findings": {}, )"
+    line += fmt::format(R"(}}, "import_s": {:.4f}, "snapshot_s": {:.4f}, "findings_s": {:.4f}, "write_s": {:.4f}, "findings": {}, )"
                         R"("json_bytes": {}, "peak_rss_mb": {:.0f}, "version": "ecoaudit sweep, 2 threads"}})",
-                        import_s, snapshot_s, write_s, full.size(), json_bytes, static_cast<double>(u.ru_maxrss) / 1024.0);
+                        import_s, snapshot_s, findings_s, write_s, full.size(), json_bytes, static_cast<double>(u.ru_maxrss) / 1024.0);
     std::puts(line.c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sweep_bench: %s\n", e.what());

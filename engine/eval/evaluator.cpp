@@ -360,6 +360,7 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       f.deadline = deadline;
       act.records = saved;
       const bool passing = f.verdict == Verdict::pass || f.verdict == Verdict::not_applicable;
+      if (opt.verdict_counts) return f.verdict;  // counting only: nothing more to build
       if (!record_evidence) {
         // Fast path: a passing subject is dropped here; one that will be reported is built
         // by the caller's second, recording evaluation when evidence is wanted.
@@ -463,7 +464,8 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
     };
 
     // Enumerates the subjects of bindings [level, n) under the current activation.
-    auto run_range = [&](std::uint32_t begin, std::uint32_t end, std::vector<Finding>& out) {
+    auto run_range = [&](std::uint32_t begin, std::uint32_t end, std::vector<Finding>& out,
+                         std::array<std::uint64_t, 7>& counts) {
       cel::Activation act;
       act.slots.resize(std::max<std::size_t>(rp.slots, rp.env.size()));
       act.records = &snap;
@@ -473,6 +475,10 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
         act.slots[rp.binding_slots[b]] = cel::Value::record(binding.record, row);
         if (b + 1 == rule.bindings.size()) {
           Verdict v = decide(act, row, false, out);
+          if (opt.verdict_counts) {
+            ++counts[static_cast<std::size_t>(v)];
+            return;
+          }
           bool passing = v == Verdict::pass || v == Verdict::not_applicable;
           if (opt.evidence && (!passing || opt.keep_all)) decide(act, row, true, out);
           return;
@@ -496,19 +502,26 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
     unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
     if (n < 4096) threads = 1;
     std::vector<std::vector<Finding>> parts(threads);
+    std::vector<std::array<std::uint64_t, 7>> counts(threads, std::array<std::uint64_t, 7>{});
     if (threads == 1) {
-      run_range(0, n, parts[0]);
+      run_range(0, n, parts[0], counts[0]);
     } else {
       std::vector<std::thread> pool;
       for (unsigned t = 0; t < threads; ++t) {
         std::uint32_t b = static_cast<std::uint32_t>(std::uint64_t(n) * t / threads);
         std::uint32_t e = static_cast<std::uint32_t>(std::uint64_t(n) * (t + 1) / threads);
-        pool.emplace_back([&, b, e, t] { run_range(b, e, parts[t]); });
+        pool.emplace_back([&, b, e, t] { run_range(b, e, parts[t], counts[t]); });
       }
       for (auto& th : pool) th.join();
     }
     for (auto& p : parts)
       for (auto& f : p) all.push_back(std::move(f));
+    if (opt.verdict_counts) {
+      const auto rule_index = static_cast<std::size_t>(&rule - rs.rules.data());
+      if (opt.verdict_counts->size() < rs.rules.size()) opt.verdict_counts->resize(rs.rules.size());
+      for (const auto& c : counts)
+        for (std::size_t v = 0; v < c.size(); ++v) (*opt.verdict_counts)[rule_index][v] += c[v];
+    }
   }
   return all;
 }

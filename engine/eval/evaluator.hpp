@@ -7,6 +7,8 @@
 // or late when `met_on` is after the deadline; `require` false -> upcoming while the
 // evaluation date is on or before the deadline, violation after it (or with no deadline);
 // a matching waiver valid on the evaluation date turns a violation or unknown into waived.
+#include <array>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,6 +33,9 @@ struct EvalOptions {
   std::string owner_record = "enterprise";
   // Use both cores (or `threads`, 0 = hardware concurrency).
   unsigned threads = 0;
+  // When set, no findings are built: the verdicts are only counted, per rule (index in
+  // Ruleset::rules) and verdict, before waivers. For the benchmark harness and summaries.
+  std::vector<std::array<std::uint64_t, 7>>* verdict_counts = nullptr;
 };
 
 class CompiledRuleset {

@@ -3,6 +3,7 @@
 // dated parameters.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -310,6 +311,37 @@ TEST_F(EvalTest, ParallelEvaluationGivesTheSameFindingsInTheSameOrder) {
     EXPECT_EQ(a[i].subject_key, bb[i].subject_key);
     EXPECT_EQ(a[i].verdict, bb[i].verdict);
   }
+}
+
+}  // namespace
+}  // namespace eco::engine
+
+namespace eco::engine {
+namespace {
+
+// Counting mode builds no findings, and its counts per rule and verdict are those of the
+// findings a full evaluation builds (before waivers).
+TEST_F(EvalTest, VerdictCountsMatchTheFindings) {
+  CompiledRuleset c(*fx.rs);
+  Snapshot snap = data();
+  EvalOptions opt;
+  opt.as_of = d("2023-01-01");
+  opt.keep_all = true;
+  auto fs = c.evaluate(snap, opt);
+  std::vector<std::array<std::uint64_t, 7>> want(fx.rs->rules.size(), std::array<std::uint64_t, 7>{});
+  for (const auto& f : fs) {
+    const auto* rule = fx.rs->find_rule(f.rule);
+    ASSERT_TRUE(rule);
+    ++want[static_cast<std::size_t>(rule - fx.rs->rules.data())][static_cast<std::size_t>(f.verdict)];
+  }
+  std::vector<std::array<std::uint64_t, 7>> counts;
+  opt.verdict_counts = &counts;
+  EXPECT_TRUE(c.evaluate(snap, opt).empty());
+  EXPECT_EQ(counts, want);
+  std::uint64_t ule_subjects = 0;  // rule 0 is `ule`: five facilities, one verdict each
+  for (auto n : counts[0]) ule_subjects += n;
+  EXPECT_EQ(ule_subjects, 5u);
+  EXPECT_EQ(counts[0][static_cast<std::size_t>(Verdict::late)], 1u);
 }
 
 }  // namespace
