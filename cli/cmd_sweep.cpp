@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -45,6 +46,13 @@ struct SweepCmd {
   bool no_record = false;
   std::string explain;  // RULE:SUBJECT_KEY: print that finding in full
 };
+
+// Progress lines on stderr, only when it is a terminal (schedulers and pipes get none).
+void progress(const std::string& what) {
+  static const bool tty = ::isatty(STDERR_FILENO) != 0;
+  if (tty) std::fprintf(stderr, "\r\033[K%s", what.c_str());
+  if (tty && what.empty()) std::fflush(stderr);
+}
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -169,6 +177,7 @@ int run_sweep(const SweepCmd& o) {
     engine::store::OpenOptions oo;
     oo.read_only = !record;
     auto store = engine::store::Store::open(o.db, rs->schema, oo);
+    progress("loading the store...");
     auto loaded = engine::load_snapshot(*store, run.data_as_of_batch);
     run.batches = loaded.batches;
     rows = loaded.rows;
@@ -179,6 +188,7 @@ int run_sweep(const SweepCmd& o) {
     load_s = seconds_since(t0);
 
     const auto t1 = std::chrono::steady_clock::now();
+    progress(fmt::format("evaluating {} rules over {} rows...", o.rules.empty() ? rs->rules.size() : o.rules.size(), rows));
     engine::CompiledRuleset compiled(*rs);
     engine::EvalOptions eo;
     eo.as_of = as_of;
@@ -189,6 +199,7 @@ int run_sweep(const SweepCmd& o) {
       // Everything that belongs to the enterprise: findings whose owner path leads to it.
       const auto* owner = rs->schema.find_record(eo.owner_record);
       if (!owner || !loaded.snapshot.find(owner->index, o.enterprise)) {
+        progress("");
         std::fprintf(stderr, "ecoaudit %s: no %s with id '%s' in the store\n", o.command.c_str(),
                      eo.owner_record.c_str(), o.enterprise.c_str());
         return kExitUsage;
@@ -197,16 +208,19 @@ int run_sweep(const SweepCmd& o) {
     }
     eval_s = seconds_since(t1);
     if (record) {
+      progress("recording the sweep...");
       auto rec = engine::sweeps::record_sweep(*store, run, findings);
       run.sweep_id = rec.sweep_id;
       if (rec.previous_sweep_id) run.previous_sweep_id = rec.previous_sweep_id;
       resolved = std::move(rec.resolved);
     }
   } catch (const engine::store::StoreError& ex) {
+    progress("");
     std::fprintf(stderr, "ecoaudit %s: %s\n", o.command.c_str(), ex.what());
     return kExitUsage;
   }
 
+  progress("");
   if (!o.explain.empty()) {
     // --explain RULE:KEY prints one finding with everything the decision rests on.
     const auto colon = o.explain.find(':');
