@@ -22,6 +22,7 @@ run 0 "import demo" "$eco" import --db "$db" --ruleset "$rs" "$demo"
 
 # Text summary: the demo's verdicts as of the date its README assumes.
 run 0 "sweep text" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28
+[[ ! -s $work/stderr ]] || fail "stderr not empty when it is not a terminal: $(cat "$work/stderr")"
 grep -qx 'verdicts: violation=27 late=1 unknown=113' <<<"$out" || fail "text verdict counts: $(grep '^verdicts' <<<"$out")"
 grep -qx 'sweep 1 (compared with nothing: first sweep): new=141 persisting=0 repeat=0 resolved=0' <<<"$out" \
   || fail "first sweep line: $(grep '^sweep 1' <<<"$out")"
