@@ -268,25 +268,30 @@ int run_sweep(const SweepCmd& o) {
   return kExitOk;
 }
 
+// The options sweep and audit share.
+std::shared_ptr<SweepCmd> add_run_options(CLI::App& sub, const std::string& command) {
+  auto o = std::make_shared<SweepCmd>();
+  o->command = command;
+  sub.add_option("--db", o->db, "Store file")->required();
+  sub.add_option("--ruleset", o->ruleset, "Ruleset folder")->required();
+  sub.add_option("--as-of", o->as_of, "Legal date for deadlines and dated parameters (default: today)");
+  sub.add_option("--data-as-of", o->data_as_of, "Evaluate the store as it stood after this import batch");
+  sub.add_option("--format", o->format, "text or json");
+  sub.add_option("--out", o->out, "Write the report to this file (default: standard output)");
+  sub.add_option("--verdicts", o->verdicts, "findings (default) or all (adds pass and not_applicable)")
+      ->check(CLI::IsMember({"findings", "all"}));
+  sub.add_option("--fail-on", o->fail_on, "Exit 1 when a violation or late finding has at least this severity");
+  sub.add_option("--lang", o->lang, "Language of text output: zh or en")->check(CLI::IsMember({"zh", "en"}));
+  sub.add_option("--explain", o->explain, "Print one finding in full: RULE:SUBJECT_KEY");
+  return o;
+}
+
 }  // namespace
 
 ECOAUDIT_COMMAND("sweep", "Evaluate every rule over every subject in the store and report the findings",
                  [](CLI::App& sub) {
-                   auto o = std::make_shared<SweepCmd>();
-                   sub.add_option("--db", o->db, "Store file")->required();
-                   sub.add_option("--ruleset", o->ruleset, "Ruleset folder")->required();
-                   sub.add_option("--as-of", o->as_of, "Legal date for deadlines and dated parameters (default: today)");
-                   sub.add_option("--data-as-of", o->data_as_of,
-                                  "Evaluate the store as it stood after this import batch");
-                   sub.add_option("--format", o->format, "text or json");
-                   sub.add_option("--out", o->out, "Write the report to this file (default: standard output)");
-                   sub.add_option("--verdicts", o->verdicts, "findings (default) or all (adds pass and not_applicable)")
-                       ->check(CLI::IsMember({"findings", "all"}));
-                   sub.add_option("--fail-on", o->fail_on,
-                                  "Exit 1 when a violation or late finding has at least this severity");
+                   auto o = add_run_options(sub, "sweep");
                    sub.add_option("--rule", o->rules, "Evaluate only this rule (repeatable)");
-                   sub.add_option("--lang", o->lang, "Language of text output: zh or en")->check(CLI::IsMember({"zh", "en"}));
-                   sub.add_option("--explain", o->explain, "Print one finding in full: RULE:SUBJECT_KEY");
                    sub.add_flag("--stats", o->stats, "End with a line of counts, timings and peak memory");
                    sub.add_flag("--no-record", o->no_record, "Do not record this sweep in the store's sweep history");
                    return [o] { return run_sweep(*o); };
@@ -294,22 +299,8 @@ ECOAUDIT_COMMAND("sweep", "Evaluate every rule over every subject in the store a
 
 ECOAUDIT_COMMAND("audit", "Every finding about one enterprise and everything that belongs to it",
                  [](CLI::App& sub) {
-                   auto o = std::make_shared<SweepCmd>();
-                   o->command = "audit";
+                   auto o = add_run_options(sub, "audit");
                    sub.add_option("--enterprise", o->enterprise, "The enterprise's id (统一社会信用代码)")->required();
-                   sub.add_option("--db", o->db, "Store file")->required();
-                   sub.add_option("--ruleset", o->ruleset, "Ruleset folder")->required();
-                   sub.add_option("--as-of", o->as_of, "Legal date for deadlines and dated parameters (default: today)");
-                   sub.add_option("--data-as-of", o->data_as_of,
-                                  "Evaluate the store as it stood after this import batch");
-                   sub.add_option("--format", o->format, "text or json");
-                   sub.add_option("--out", o->out, "Write the report to this file (default: standard output)");
-                   sub.add_option("--verdicts", o->verdicts, "findings (default) or all (adds pass and not_applicable)")
-                       ->check(CLI::IsMember({"findings", "all"}));
-                   sub.add_option("--fail-on", o->fail_on,
-                                  "Exit 1 when a violation or late finding has at least this severity");
-                   sub.add_option("--lang", o->lang, "Language of text output: zh or en")->check(CLI::IsMember({"zh", "en"}));
-                   sub.add_option("--explain", o->explain, "Print one finding in full: RULE:SUBJECT_KEY");
                    return [o] { return run_sweep(*o); };
                  });
 
