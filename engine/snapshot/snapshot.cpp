@@ -123,17 +123,17 @@ std::uint32_t SnapshotBuilder::file_index(const std::string& path) {
 
 std::string_view TextArena::add(std::string_view s) {
   if (s.empty()) return {};
-  if (s.size() > kBlock) {  // a huge value gets a block of its own
+  if (s.size() > kBlock / 4) {  // a large value gets a block of its own; current_ stays as is
     blocks_.push_back(std::make_unique<char[]>(s.size()));
     std::memcpy(blocks_.back().get(), s.data(), s.size());
     return {blocks_.back().get(), s.size()};
   }
-  if (capacity_ - used_ < s.size()) {
+  if (kBlock - used_ < s.size()) {
     blocks_.push_back(std::make_unique<char[]>(kBlock));
+    current_ = blocks_.back().get();
     used_ = 0;
-    capacity_ = kBlock;
   }
-  char* at = blocks_.back().get() + used_;
+  char* at = current_ + used_;
   std::memcpy(at, s.data(), s.size());
   used_ += s.size();
   return {at, s.size()};

@@ -10,7 +10,6 @@
 // Snapshots are built by SnapshotBuilder from rows given as cel::Values: from a rule test's
 // `given` records, from a store read transaction, or from a benchmark's data.
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <span>
@@ -63,8 +62,9 @@ class TextArena {
 
  private:
   static constexpr std::size_t kBlock = 1 << 20;
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  std::size_t used_ = kBlock, capacity_ = kBlock;
+  std::vector<std::unique_ptr<char[]>> blocks_;  // the shared blocks and the oversized values
+  char* current_ = nullptr;                      // the shared block being filled
+  std::size_t used_ = kBlock;                    // bytes used in current_
 };
 
 class Snapshot final : public cel::RecordAccessor {

@@ -346,3 +346,39 @@ TEST_F(EvalTest, VerdictCountsMatchTheFindings) {
 
 }  // namespace
 }  // namespace eco::engine
+
+namespace eco::engine {
+namespace {
+
+// The snapshot's text storage: values large enough to get a block of their own, between small
+// ones that share blocks (over several blocks), all read back intact, and keys still resolve
+// references.
+TEST_F(EvalTest, SnapshotKeepsLargeAndSmallTextIntact) {
+  const auto& s = fx.rs->schema;
+  SnapshotBuilder b(s);
+  std::vector<std::string> basis;
+  for (int i = 0; i < 40; ++i) {
+    std::string text = i % 3 == 0 ? std::string(300000 + i, static_cast<char>('a' + i % 26)) : "依据" + std::to_string(i);
+    basis.push_back(text);
+    b.add_row(fx.rec("waiver"), row(s, "waiver", {{"id", V::string("W" + std::to_string(i))},
+                                                 {"rule_or_requirement", V::string("AIR-03")},
+                                                 {"subject_key", V::string("F" + std::to_string(i))},
+                                                 {"legal_basis", V::string(text)},
+                                                 {"approver", V::string("市局")},
+                                                 {"valid_from", V::date(d("2022-01-01"))},
+                                                 {"valid_until", V::date(d("2023-01-01"))}}));
+  }
+  b.add_row(fx.rec("enterprise"), row(s, "enterprise", {{"id", V::string("E1")}, {"industry", V::string("coking")}}));
+  b.add_row(fx.rec("facility"), row(s, "facility", {{"id", V::string("F1")}, {"enterprise_id", V::string("E1")}}));
+  Snapshot snap = b.finish();
+  const auto* w = s.find_record("waiver");
+  const auto basis_field = static_cast<std::uint32_t>(w->find_field("legal_basis"));
+  for (std::uint32_t i = 0; i < basis.size(); ++i) {
+    EXPECT_EQ(snap.display(w->index, i, basis_field), basis[i]) << "row " << i;
+    EXPECT_EQ(snap.find(w->index, "W" + std::to_string(i)), i);
+  }
+  EXPECT_EQ(snap.table(fx.rec("facility")).nav[1][0], 0);  // F1 -> E1
+}
+
+}  // namespace
+}  // namespace eco::engine
