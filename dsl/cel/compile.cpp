@@ -641,16 +641,11 @@ class Compiler {
     return plain(std::move(n));
   }
 
-  // Constant lists are built once; their strings are copied into owned storage because the
-  // element nodes that held them are discarded.
-  static Value own(const Value& v) {
-    if (v.is(ValueKind::string) && !v.object()) return Value::string(std::string(v.text()));
-    if (v.is(ValueKind::bytes) && !v.object()) return Value::bytes(std::string(v.text()));
-    return v;
-  }
+  // Constant lists are built once; their strings are copied into owned storage (to_owned)
+  // because the element nodes that held them are discarded.
   static Value fold_list(const std::vector<NodePtr>& elems) {
     std::vector<Value> items;
-    for (const auto& e : elems) items.push_back(own(const_node(e)->v));
+    for (const auto& e : elems) items.push_back(to_owned(const_node(e)->v));
     Value out;
     if (propagate(items.data(), items.size(), out)) return out;
     return Value::list(std::move(items));
@@ -668,7 +663,7 @@ class Compiler {
     }
     if (all_const) {
       std::vector<std::pair<Value, Value>> entries;
-      for (const auto& [k, v] : n->entries) entries.emplace_back(own(const_node(k)->v), own(const_node(v)->v));
+      for (const auto& [k, v] : n->entries) entries.emplace_back(to_owned(const_node(k)->v), to_owned(const_node(v)->v));
       return plain(std::make_unique<ConstNode>(Value::map(std::move(entries))));
     }
     return plain(std::move(n));

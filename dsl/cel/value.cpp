@@ -403,6 +403,23 @@ std::size_t hash_key(const Value& k) {
 
 std::string_view type_name(const Value& v) { return kind_name(v.kind()); }
 
+Value to_owned(const Value& v) {
+  if (v.is(ValueKind::string) && !v.object()) return Value::string(std::string(v.text()));
+  if (v.is(ValueKind::bytes) && !v.object()) return Value::bytes(std::string(v.text()));
+  if (v.is(ValueKind::list) && !v.is_record_list()) {
+    std::vector<Value> items;
+    items.reserve(v.list_size());
+    for (const auto& x : v.list_items()) items.push_back(to_owned(x));
+    return Value::list(std::move(items));
+  }
+  if (v.is(ValueKind::map)) {
+    std::vector<std::pair<Value, Value>> entries;
+    for (const auto& [k, x] : v.map_entries()) entries.emplace_back(to_owned(k), to_owned(x));
+    return Value::map(std::move(entries));
+  }
+  return v;
+}
+
 std::string debug_string(const Value& v) {
   switch (v.kind()) {
     case ValueKind::null_: return "null";

@@ -259,6 +259,10 @@ std::string_view type_name(const Value& v);
 // {"k": 1}, timestamp("..."), duration("..."), date("2022-10-31"), error(...), unknown(...).
 std::string debug_string(const Value& v);
 
+// A copy of `v` that owns all of its text, also inside lists and maps: strings and bytes
+// viewing storage that may go away (a program's constants, a snapshot) are copied.
+Value to_owned(const Value& v);
+
 // Adds the missing inputs of b to the unknown a (both unknown).
 Value merge_unknowns(const Value& a, const Value& b);
 

@@ -80,33 +80,11 @@ std::string field_name(const model::Schema& s, std::uint32_t record, std::uint32
 
 }  // namespace
 
-namespace {
-
-// A copy of `v` that owns all of its text: constant strings view the compiled program's
-// storage, which is gone once evaluate_constant returns.
-cel::Value deep_own(const cel::Value& v) {
-  if (v.is(cel::ValueKind::string) && !v.object()) return cel::Value::string(std::string(v.text()));
-  if (v.is(cel::ValueKind::bytes) && !v.object()) return cel::Value::bytes(std::string(v.text()));
-  if (v.is(cel::ValueKind::list) && !v.is_record_list()) {
-    std::vector<cel::Value> items;
-    for (const auto& x : v.list_items()) items.push_back(deep_own(x));
-    return cel::Value::list(std::move(items));
-  }
-  if (v.is(cel::ValueKind::map)) {
-    std::vector<std::pair<cel::Value, cel::Value>> entries;
-    for (const auto& [k, x] : v.map_entries()) entries.emplace_back(deep_own(k), deep_own(x));
-    return cel::Value::map(std::move(entries));
-  }
-  return v;
-}
-
-}  // namespace
-
 cel::Value evaluate_constant(const model::CheckedExpr& e) {
   cel::Env env;
   auto program = cel::compile(e, env);
   auto act = program->activation();
-  return deep_own(program->evaluate(act));
+  return cel::to_owned(program->evaluate(act));  // the program dies here
 }
 
 struct CompiledRuleset::RuleProgram {
@@ -280,11 +258,20 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
   const model::RecordType* waiver = schema.find_record("waiver");
 
   // Waivers by subject key, built once: a finding looks only at the waivers of its subject.
+  // The waiver record's field indices are looked up once too (-1 when a field is absent).
+  struct {
+    int rule = -1, subject = -1, from = -1, until = -1, record = -1, basis = -1, approver = -1;
+  } wf;
   std::unordered_map<std::string, std::vector<std::uint32_t>> waivers_by_subject;
-  if (waiver)
-    if (int fk = waiver->find_field("subject_key"); fk >= 0)
+  if (waiver) {
+    wf = {waiver->find_field("rule_or_requirement"), waiver->find_field("subject_key"),
+          waiver->find_field("valid_from"),          waiver->find_field("valid_until"),
+          waiver->find_field("subject_record"),      waiver->find_field("legal_basis"),
+          waiver->find_field("approver")};
+    if (wf.rule >= 0 && wf.subject >= 0 && wf.from >= 0 && wf.until >= 0)
       for (std::uint32_t w = 0; w < snap.rows(waiver->index); ++w)
-        waivers_by_subject[snap.display(waiver->index, w, static_cast<std::uint32_t>(fk))].push_back(w);
+        waivers_by_subject[snap.display(waiver->index, w, static_cast<std::uint32_t>(wf.subject))].push_back(w);
+  }
 
   std::vector<Finding> all;
   for (const auto& rp_ptr : rules_) {
@@ -433,30 +420,24 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       }
       // Waivers: a recorded exemption valid today turns a violation or unknown into waived;
       // an expired one leaves the verdict and says until when it was waived.
-      if (waiver && (f.verdict == Verdict::violation || f.verdict == Verdict::unknown || f.verdict == Verdict::late)) {
-        int fr = waiver->find_field("rule_or_requirement"), fk = waiver->find_field("subject_key");
-        int ff = waiver->find_field("valid_from"), fu = waiver->find_field("valid_until");
-        int fs = waiver->find_field("subject_record"), fb = waiver->find_field("legal_basis");
-        int fa = waiver->find_field("approver");
-        if (fr >= 0 && fk >= 0 && ff >= 0 && fu >= 0) {
-          std::optional<WaiverInfo> best;
-          auto candidates = waivers_by_subject.find(f.subject_key);
-          static const std::vector<std::uint32_t> kNone;
-          for (std::uint32_t w : candidates == waivers_by_subject.end() ? kNone : candidates->second) {
-            auto get = [&](int field) { return field < 0 ? std::string() : snap.display(waiver->index, w, static_cast<std::uint32_t>(field)); };
-            std::string target = get(fr);
-            if (target != rule.id && std::find(rule.requirements.begin(), rule.requirements.end(), target) == rule.requirements.end()) continue;
-            if (std::string sr = get(fs); !sr.empty() && sr != f.subject_record) continue;
-            auto from = dsl::parse_date(get(ff)), until = dsl::parse_date(get(fu));
-            if (!from || !until || *from > opt.as_of) continue;
-            WaiverInfo wi{snap.key_of(waiver->index, w), get(fb), get(fa), *from, *until, *until < opt.as_of};
-            if (!best || (best->expired && !wi.expired) || (best->expired == wi.expired && wi.valid_until > best->valid_until))
-              best = wi;
-          }
-          if (best) {
-            if (!best->expired) f.verdict = Verdict::waived;
-            f.waiver = best;
-          }
+      auto candidates = waivers_by_subject.find(f.subject_key);
+      if (candidates != waivers_by_subject.end() &&
+          (f.verdict == Verdict::violation || f.verdict == Verdict::unknown || f.verdict == Verdict::late)) {
+        std::optional<WaiverInfo> best;
+        for (std::uint32_t w : candidates->second) {
+          auto get = [&](int field) { return field < 0 ? std::string() : snap.display(waiver->index, w, static_cast<std::uint32_t>(field)); };
+          std::string target = get(wf.rule);
+          if (target != rule.id && std::find(rule.requirements.begin(), rule.requirements.end(), target) == rule.requirements.end()) continue;
+          if (std::string sr = get(wf.record); !sr.empty() && sr != f.subject_record) continue;
+          auto from = dsl::parse_date(get(wf.from)), until = dsl::parse_date(get(wf.until));
+          if (!from || !until || *from > opt.as_of) continue;
+          WaiverInfo wi{snap.key_of(waiver->index, w), get(wf.basis), get(wf.approver), *from, *until, *until < opt.as_of};
+          if (!best || (best->expired && !wi.expired) || (best->expired == wi.expired && wi.valid_until > best->valid_until))
+            best = wi;
+        }
+        if (best) {
+          if (!best->expired) f.verdict = Verdict::waived;
+          f.waiver = best;
         }
       }
       out.push_back(std::move(f));
