@@ -50,8 +50,7 @@ struct SweepCmd {
 // Progress lines on stderr, only when it is a terminal (schedulers and pipes get none).
 void progress(const std::string& what) {
   static const bool tty = ::isatty(STDERR_FILENO) != 0;
-  if (tty) std::fprintf(stderr, "\r\033[K%s", what.c_str());
-  if (tty && what.empty()) std::fflush(stderr);
+  if (tty) std::fprintf(stderr, "\r\033[K%s", what.c_str());  // stderr is unbuffered
 }
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -122,10 +121,6 @@ std::string text_report(const engine::RunInfo& run, const std::vector<engine::Fi
 
 int run_sweep(const SweepCmd& o) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (o.format != "text" && o.format != "json") {
-    std::fprintf(stderr, "ecoaudit %s: --format is text or json, got '%s'\n", o.command.c_str(), o.format.c_str());
-    return kExitUsage;
-  }
   std::optional<Severity> fail_on;
   if (!o.fail_on.empty()) {
     fail_on = dsl::model::parse_severity(o.fail_on);
@@ -151,7 +146,13 @@ int run_sweep(const SweepCmd& o) {
   dsl::SourceManager sm;
   auto rs = load_checked_ruleset(o.ruleset, sm, "nothing was evaluated");
   if (!rs) return kExitUsage;
-  for (const auto& id : o.rules)
+  // --explain RULE:KEY evaluates only that rule.
+  const auto colon = o.explain.find(':');
+  const std::string explain_rule = o.explain.substr(0, colon);
+  const std::string explain_key = colon == std::string::npos ? "" : o.explain.substr(colon + 1);
+  std::vector<std::string> rules = o.rules;
+  if (!o.explain.empty()) rules = {explain_rule};
+  for (const auto& id : rules)
     if (!rs->find_rule(id)) {
       std::fprintf(stderr, "ecoaudit %s: no rule '%s' in %s\n", o.command.c_str(), id.c_str(), o.ruleset.c_str());
       return kExitUsage;
@@ -183,29 +184,28 @@ int run_sweep(const SweepCmd& o) {
     rows = loaded.rows;
     // (rule, subject) pairs: the rows of each evaluated rule's subject record type.
     for (const auto& r : rs->rules)
-      if (!r.bindings.empty() && (o.rules.empty() || std::find(o.rules.begin(), o.rules.end(), r.id) != o.rules.end()))
+      if (!r.bindings.empty() && (rules.empty() || std::find(rules.begin(), rules.end(), r.id) != rules.end()))
         subjects += loaded.snapshot.rows(r.bindings.back().record);
     load_s = seconds_since(t0);
 
     const auto t1 = std::chrono::steady_clock::now();
-    progress(fmt::format("evaluating {} rules over {} rows...", o.rules.empty() ? rs->rules.size() : o.rules.size(), rows));
+    const auto* owner = rs->schema.find_record(engine::EvalOptions{}.owner_record);
+    if (!o.enterprise.empty() && (!owner || !loaded.snapshot.find(owner->index, o.enterprise))) {
+      progress("");
+      std::fprintf(stderr, "ecoaudit %s: no enterprise with id '%s' in the store\n", o.command.c_str(), o.enterprise.c_str());
+      return kExitUsage;
+    }
+    progress(fmt::format("evaluating {} rules over {} rows...", rules.empty() ? rs->rules.size() : rules.size(), rows));
     engine::CompiledRuleset compiled(*rs);
     engine::EvalOptions eo;
     eo.as_of = as_of;
     eo.keep_all = o.verdicts == "all";
-    eo.rules = o.rules;
+    eo.rules = rules;
     findings = compiled.evaluate(loaded.snapshot, eo);
-    if (!o.enterprise.empty()) {
-      // Everything that belongs to the enterprise: findings whose owner path leads to it.
-      const auto* owner = rs->schema.find_record(eo.owner_record);
-      if (!owner || !loaded.snapshot.find(owner->index, o.enterprise)) {
-        progress("");
-        std::fprintf(stderr, "ecoaudit %s: no %s with id '%s' in the store\n", o.command.c_str(),
-                     eo.owner_record.c_str(), o.enterprise.c_str());
-        return kExitUsage;
-      }
+    // An audit keeps everything that belongs to the enterprise: findings whose owner is it.
+    // (The whole store is evaluated first; evaluating only its subjects is future work.)
+    if (!o.enterprise.empty())
       std::erase_if(findings, [&](const engine::Finding& f) { return f.enterprise_id != o.enterprise; });
-    }
     eval_s = seconds_since(t1);
     if (record) {
       progress("recording the sweep...");
@@ -223,11 +223,8 @@ int run_sweep(const SweepCmd& o) {
   progress("");
   if (!o.explain.empty()) {
     // --explain RULE:KEY prints one finding with everything the decision rests on.
-    const auto colon = o.explain.find(':');
-    const std::string rule = o.explain.substr(0, colon);
-    const std::string key = colon == std::string::npos ? "" : o.explain.substr(colon + 1);
     for (const auto& f : findings)
-      if (f.rule == rule && f.subject_key == key) {
+      if (f.subject_key == explain_key) {
         std::string text = fmt::format("{} {} {}:{} ({})\n", dsl::model::to_string(f.verdict), f.rule, f.subject_record,
                                        f.subject_key, dsl::model::to_string(f.severity));
         if (!f.enterprise_id.empty()) text += fmt::format("  enterprise: {}\n", f.enterprise_id);
@@ -236,7 +233,7 @@ int run_sweep(const SweepCmd& o) {
         return kExitOk;
       }
     std::fprintf(stderr, "ecoaudit %s: --explain %s: no finding of rule '%s' on '%s' (passes are not findings; add --verdicts all)\n",
-                 o.command.c_str(), o.explain.c_str(), rule.c_str(), key.c_str());
+                 o.command.c_str(), o.explain.c_str(), explain_rule.c_str(), explain_key.c_str());
     return kExitUsage;
   }
 
@@ -259,7 +256,7 @@ int run_sweep(const SweepCmd& o) {
     std::fprintf(o.out.empty() || o.out == "-" ? stderr : stdout,
                  "stats: subjects=%llu rows=%llu rules=%zu findings=%zu load_s=%.3f eval_s=%.3f write_s=%.3f "
                  "peak_rss_mb=%.0f\n",
-                 static_cast<unsigned long long>(subjects), static_cast<unsigned long long>(rows), o.rules.empty() ? rs->rules.size() : o.rules.size(),
+                 static_cast<unsigned long long>(subjects), static_cast<unsigned long long>(rows), rules.empty() ? rs->rules.size() : rules.size(),
                  findings.size(), load_s, eval_s, write_s, peak_rss_mb());
 
   if (fail_on)
@@ -276,7 +273,7 @@ std::shared_ptr<SweepCmd> add_run_options(CLI::App& sub, const std::string& comm
   sub.add_option("--ruleset", o->ruleset, "Ruleset folder")->required();
   sub.add_option("--as-of", o->as_of, "Legal date for deadlines and dated parameters (default: today)");
   sub.add_option("--data-as-of", o->data_as_of, "Evaluate the store as it stood after this import batch");
-  sub.add_option("--format", o->format, "text or json");
+  sub.add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   sub.add_option("--out", o->out, "Write the report to this file (default: standard output)");
   sub.add_option("--verdicts", o->verdicts, "findings (default) or all (adds pass and not_applicable)")
       ->check(CLI::IsMember({"findings", "all"}));
