@@ -21,6 +21,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "dsl/check/check.hpp"
@@ -42,21 +43,18 @@ double since(std::chrono::steady_clock::time_point t) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: sweep_bench DATA_DIR [--ruleset DIR] [--keep-db PATH] [--threads N]\n");
-    return 2;
-  }
-  fs::path data = argv[1];
-  fs::path ruleset_dir = ECOAUDIT_SOURCE_DIR "/rulesets/bench";
-  fs::path db = fs::temp_directory_path() / fmt::format("ecoaudit-sweep-bench-{}.db", ::getpid());
-  bool keep = false;
+  std::string data_arg, ruleset_arg = ECOAUDIT_SOURCE_DIR "/rulesets/bench", keep_db;
   unsigned threads = 0;
-  for (int i = 2; i + 1 < argc; i += 2) {
-    std::string a = argv[i];
-    if (a == "--ruleset") ruleset_dir = argv[i + 1];
-    else if (a == "--keep-db") db = argv[i + 1], keep = true;
-    else if (a == "--threads") threads = static_cast<unsigned>(std::stoul(argv[i + 1]));
-  }
+  CLI::App app{"EcoAudit as an engine of the shared sweep harness"};
+  app.add_option("DATA_DIR", data_arg, "gen.py's data folder")->required()->check(CLI::ExistingDirectory);
+  app.add_option("--ruleset", ruleset_arg, "Ruleset folder (default: rulesets/bench)");
+  app.add_option("--keep-db", keep_db, "Keep the store at this path (default: a temporary file, removed)");
+  app.add_option("--threads", threads, "Evaluation threads (0 = every core)");
+  CLI11_PARSE(app, argc, argv);
+  const fs::path data = data_arg, ruleset_dir = ruleset_arg;
+  const bool keep = !keep_db.empty();
+  const fs::path db = keep ? fs::path(keep_db)
+                           : fs::temp_directory_path() / fmt::format("ecoaudit-sweep-bench-{}.db", ::getpid());
   dsl::SourceManager sm;
   dsl::Diagnostics diags;
   auto rs = dsl::load_ruleset(ruleset_dir, sm, diags);
