@@ -1,6 +1,7 @@
 #pragma once
 // The findings model: what evaluation produces and what every report reads. Plain data,
 // independent of how the findings were computed (reports/ includes only this folder).
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -82,6 +83,40 @@ struct Finding {
 struct ResolvedFinding {
   std::string rule, subject_record, subject_key, enterprise_id, verdict, first_seen;
 };
+
+// A document or value the permit officer must obtain before deciding (from an unknown verdict):
+// the record field that is missing and what it is.
+struct DocumentRequest {
+  std::string field;                    // "application.replaced_capacity_t"
+  std::string description;              // the field's description in the schema (Chinese)
+  std::vector<std::string> rules;       // the rules that need it
+};
+
+// The screening decision for one application (`ecoaudit screen`):
+//   reject       a rule whose severity is above `advice` is violated (a prohibition)
+//   conditional  nothing is violated, but something is unknown (documents to request) or an
+//                advice-level rule flags the project for review (conditions)
+//   approve      every applicable rule passes
+enum class Decision : std::uint8_t { approve, conditional, reject };
+
+struct ApplicationDecision {
+  std::string application_id;
+  std::string project_name;
+  Decision decision = Decision::approve;
+  std::vector<std::size_t> reasons;     // indexes into the run's findings: the violations
+  std::vector<std::size_t> conditions;  // indexes of advice-level violations (flags for review)
+  std::vector<std::size_t> unknowns;    // indexes of unknown findings
+  std::vector<DocumentRequest> documents;
+};
+
+inline const char* to_string(Decision d) {
+  switch (d) {
+    case Decision::approve: return "approve";
+    case Decision::conditional: return "conditional";
+    case Decision::reject: return "reject";
+  }
+  return "approve";
+}
 
 // What a run evaluated: the legal date, the data and the ruleset.
 struct RunInfo {
