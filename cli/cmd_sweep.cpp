@@ -1,9 +1,11 @@
 // `ecoaudit audit --enterprise ID ...` takes the same options and reports only the findings
 // whose subject belongs to that enterprise (the enterprise itself, its facilities, permits,
 // vehicles, manifests it shipped, ...: every subject whose references lead to it).
-// `ecoaudit sweep --db FILE --ruleset DIR [--as-of DATE] [--data-as-of BATCH] [--format text|json]
-//  [--out PATH] [--verdicts all] [--fail-on SEVERITY] [--rule ID]... [--stats]`:
-// evaluates every rule over every subject of the store and prints the findings.
+// `ecoaudit sweep --db FILE --ruleset DIR [--as-of DATE] [--data-as-of BATCH]
+//  [--format text|json|html|csv|xlsx[,...]] [--out PATH] [--lang zh|en] [--group-by FIELD]...
+//  [--verdicts all] [--fail-on SEVERITY] [--rule ID]... [--stats]`:
+// evaluates every rule over every subject of the store and reports the findings (reports/:
+// the sweep dashboard, or for audit the enterprise's audit report).
 // Exit: 0, or 1 when --fail-on is given and a violation or late finding is at or above that
 // severity; 2 on any error (ruleset does not check, store missing, bad option).
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,12 +26,13 @@
 
 #include "cli/command.hpp"
 #include "cli/finding_text.hpp"
+#include "cli/report_output.hpp"
 #include "cli/ruleset_loading.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/snapshot/from_store.hpp"
 #include "engine/store/store.hpp"
 #include "engine/sweeps/history.hpp"
-#include "reports/json/findings_json.hpp"
+#include "reports/report.hpp"
 
 namespace eco::cli {
 namespace {
@@ -42,6 +46,7 @@ struct SweepCmd {
   std::string db, ruleset, as_of, format = "text", out, verdicts = "findings", fail_on, lang = "zh";
   std::int64_t data_as_of = 0;
   std::vector<std::string> rules;
+  std::vector<std::string> group_by;  // sweep dashboard: owner fields to chart by
   bool stats = false;
   bool no_record = false;
   std::string explain;  // RULE:SUBJECT_KEY: print that finding in full
@@ -61,62 +66,6 @@ double peak_rss_mb() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
-}
-
-// The compact terminal summary: counts by verdict and by rule, then one line per finding.
-std::string text_report(const engine::RunInfo& run, const std::vector<engine::Finding>& fs,
-                        const std::vector<engine::ResolvedFinding>& resolved, bool en, const std::string& enterprise) {
-  std::string out = enterprise.empty()
-                        ? fmt::format("sweep of {} as of {}: {} findings\n", run.ruleset, dsl::format_date(run.as_of), fs.size())
-                        : fmt::format("audit of {} ({}) as of {}: {} findings\n", enterprise, run.ruleset,
-                                      dsl::format_date(run.as_of), fs.size());
-  std::map<Verdict, std::size_t> by_verdict;
-  std::map<std::string, std::map<Verdict, std::size_t>> by_rule;
-  for (const auto& f : fs) {
-    ++by_verdict[f.verdict];
-    ++by_rule[f.rule][f.verdict];
-  }
-  if (run.sweep_id) {
-    std::map<std::string, std::size_t> changes;
-    for (const auto& f : fs) ++changes[f.change];
-    out += fmt::format("sweep {} (compared with {}): new={} persisting={} repeat={} resolved={}\n", *run.sweep_id,
-                       run.previous_sweep_id ? fmt::format("sweep {}", *run.previous_sweep_id) : "nothing: first sweep",
-                       changes["new"], changes["persisting"], changes["repeat"], resolved.size());
-  }
-  out += "verdicts:";
-  for (const auto& [v, n] : by_verdict) out += fmt::format(" {}={}", dsl::model::to_string(v), n);
-  out += "\n";
-  for (const auto& [rule, counts] : by_rule) {
-    out += fmt::format("  {:<40}", rule);
-    for (const auto& [v, n] : counts) out += fmt::format(" {}={}", dsl::model::to_string(v), n);
-    out += "\n";
-  }
-  for (const auto& f : fs) {
-    out += fmt::format("{:<8} {:<14} {} {}:{}", dsl::model::to_string(f.severity), dsl::model::to_string(f.verdict),
-                       f.rule, f.subject_record, f.subject_key);
-    if (!f.enterprise_id.empty() && f.enterprise_id != f.subject_key) out += fmt::format(" (enterprise {})", f.enterprise_id);
-    const std::string& msg = en ? f.message_en : f.message_zh;
-    if (!msg.empty()) out += "  " + msg;
-    if (!f.missing.empty()) {
-      out += "  missing:";
-      for (const auto& m : f.missing) out += " " + m;
-    }
-    if (!f.error.empty()) out += "  error: " + f.error;
-    if (!f.change.empty()) out += "  [" + f.change + "]";
-    out += "\n";
-    // The comparisons that failed, with the value found and the value required.
-    for (const auto& c : f.conditions) {
-      if (!c.holds || *c.holds) continue;
-      const bool constant_right = c.right == c.right_value || c.right == "\"" + c.right_value + "\"";
-      out += fmt::format("    {} {} = {}, {} {} {}{}\n", en ? "fails:" : "不满足:", c.left, c.left_value,
-                         en ? "required" : "要求", c.op, c.right,
-                         constant_right ? "" : fmt::format(" = {}", c.right_value));
-    }
-  }
-  for (const auto& r : resolved)
-    out += fmt::format("resolved {} {}:{} (was {} since {})\n", r.rule, r.subject_record, r.subject_key, r.verdict,
-                       r.first_seen);
-  return out;
 }
 
 int run_sweep(const SweepCmd& o) {
@@ -143,6 +92,10 @@ int run_sweep(const SweepCmd& o) {
     std::fprintf(stderr, "ecoaudit %s: no store at %s (create it with `ecoaudit init`)\n", o.command.c_str(), o.db.c_str());
     return kExitUsage;
   }
+  const auto formats = parse_formats(o.command, o.format);
+  if (!formats) return kExitUsage;
+  const auto wants = [&](reports::Format f) { return std::find(formats->begin(), formats->end(), f) != formats->end(); };
+  const bool human = wants(reports::Format::html) || wants(reports::Format::csv) || wants(reports::Format::xlsx);
   dsl::SourceManager sm;
   auto rs = load_checked_ruleset(o.ruleset, sm, "nothing was evaluated");
   if (!rs) return kExitUsage;
@@ -168,7 +121,12 @@ int run_sweep(const SweepCmd& o) {
   if (o.data_as_of > 0) run.data_as_of_batch = o.data_as_of;
 
   std::vector<engine::Finding> findings;
-  std::vector<engine::ResolvedFinding> resolved;
+  reports::ReportData report;
+  report.kind = o.command == "audit" ? reports::ReportKind::audit : reports::ReportKind::sweep;
+  report.lang = o.lang;
+  report.enterprise = o.enterprise;
+  report.findings = &findings;
+  auto& resolved = report.resolved;
   // Only a full sweep of the current data is history: audits, replays (--data-as-of) and
   // partial sweeps (--rule) are not recorded.
   const bool record = o.command == "sweep" && !o.no_record && o.data_as_of == 0 && o.rules.empty() && o.explain.empty();
@@ -214,6 +172,25 @@ int run_sweep(const SweepCmd& o) {
       if (rec.previous_sweep_id) run.previous_sweep_id = rec.previous_sweep_id;
       resolved = std::move(rec.resolved);
     }
+    // The record-shaped parts of the human-readable reports, read while the snapshot lives.
+    if (human && owner) {
+      report.field_descriptions = field_descriptions(rs->schema);
+      if (report.kind == reports::ReportKind::sweep) {
+        auto dims = dimensions(o.command, *owner, o.group_by);
+        if (!dims) return kExitUsage;
+        report.dimensions = std::move(*dims);
+        report.enterprises_checked = loaded.snapshot.rows(owner->index);
+        std::set<std::string> keys;
+        for (const auto& f : findings) keys.insert(f.enterprise_id);
+        for (const auto& k : keys)
+          if (auto row = loaded.snapshot.find(owner->index, k))
+            report.enterprises.push_back(
+                enterprise_info(loaded.snapshot, *owner, *row, report.dimensions, o.lang, false));
+        if (wants(reports::Format::html)) report.history = engine::sweeps::read_history(*store, run.ruleset);
+      } else if (auto row = loaded.snapshot.find(owner->index, o.enterprise)) {
+        report.enterprises.push_back(enterprise_info(loaded.snapshot, *owner, *row, {}, o.lang, true));
+      }
+    }
   } catch (const engine::store::StoreError& ex) {
     progress("");
     std::fprintf(stderr, "ecoaudit %s: %s\n", o.command.c_str(), ex.what());
@@ -238,19 +215,14 @@ int run_sweep(const SweepCmd& o) {
   }
 
   const auto t2 = std::chrono::steady_clock::now();
-  {
-    std::ofstream file;
-    const bool to_stdout = o.out.empty() || o.out == "-";
-    if (!to_stdout) file.open(o.out, std::ios::binary);
-    std::ostream& os = to_stdout ? std::cout : file;
-    if (o.format == "json") reports::write_findings_json(os, run, findings, resolved);
-    else os << text_report(run, findings, resolved, o.lang == "en", o.enterprise);
-    os.flush();
-    if (!os) {
-      std::fprintf(stderr, "ecoaudit %s: cannot write %s\n", o.command.c_str(), to_stdout ? "standard output" : o.out.c_str());
-      return kExitUsage;
-    }
+  report.run = run;
+  std::string base = o.command;
+  if (!o.enterprise.empty()) {
+    // The file name carries the enterprise's id, with anything unusual in it replaced.
+    base += "-";
+    for (char c : o.enterprise) base += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
   }
+  if (!write_reports(o.command, report, *formats, o.out, base)) return kExitUsage;
   write_s = seconds_since(t2);
   if (o.stats)
     std::fprintf(o.out.empty() || o.out == "-" ? stderr : stdout,
@@ -273,12 +245,13 @@ std::shared_ptr<SweepCmd> add_run_options(CLI::App& sub, const std::string& comm
   sub.add_option("--ruleset", o->ruleset, "Ruleset folder")->required();
   sub.add_option("--as-of", o->as_of, "Legal date for deadlines and dated parameters (default: today)");
   sub.add_option("--data-as-of", o->data_as_of, "Evaluate the store as it stood after this import batch");
-  sub.add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}));
-  sub.add_option("--out", o->out, "Write the report to this file (default: standard output)");
+  sub.add_option("--format", o->format,
+                 "text (default), json, html, csv or xlsx; several comma-separated ones go into the folder --out");
+  sub.add_option("--out", o->out, "Write the report to this file, or the reports into this folder (default: standard output)");
   sub.add_option("--verdicts", o->verdicts, "findings (default) or all (adds pass and not_applicable)")
       ->check(CLI::IsMember({"findings", "all"}));
   sub.add_option("--fail-on", o->fail_on, "Exit 1 when a violation or late finding has at least this severity");
-  sub.add_option("--lang", o->lang, "Language of text output: zh or en")->check(CLI::IsMember({"zh", "en"}));
+  sub.add_option("--lang", o->lang, "Language of the human-readable reports: zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
   sub.add_option("--explain", o->explain, "Print one finding in full: RULE:SUBJECT_KEY");
   return o;
 }
@@ -289,6 +262,9 @@ ECOAUDIT_COMMAND("sweep", "Evaluate every rule over every subject in the store a
                  [](CLI::App& sub) {
                    auto o = add_run_options(sub, "sweep");
                    sub.add_option("--rule", o->rules, "Evaluate only this rule (repeatable)");
+                   sub.add_option("--group-by", o->group_by,
+                                  "Dashboard charts by this field of the enterprise record (repeatable; default: its "
+                                  "required enum fields)");
                    sub.add_flag("--stats", o->stats, "End with a line of counts, timings and peak memory");
                    sub.add_flag("--no-record", o->no_record, "Do not record this sweep in the store's sweep history");
                    return [o] { return run_sweep(*o); };

@@ -17,7 +17,9 @@ PACKAGES=(
   time                       # GNU time for peak-memory figures in benchmarks
   tzdata                     # IANA time zones for CEL timestamp accessors (dsl/cel/time.cpp)
 )
-if [[ ${ECOAUDIT_WITH_BROWSER:-0} == 1 ]]; then PACKAGES+=(chromium); fi
+# The HTML reports' browser test (tests/reports/browser_test.sh) renders them in Debian's
+# Chromium with a CJK font; ECOAUDIT_WITH_BROWSER=0 leaves both out (that test then skips).
+if [[ ${ECOAUDIT_WITH_BROWSER:-1} == 1 ]]; then PACKAGES+=(chromium fonts-wqy-microhei); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

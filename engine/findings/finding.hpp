@@ -130,4 +130,17 @@ struct RunInfo {
   std::optional<std::int64_t> previous_sweep_id;  // the sweep the changes are relative to
 };
 
+// One recorded sweep of the store's history (engine/sweeps): when, as of which date, and how
+// many findings of each verdict and severity it recorded (pass and not_applicable never are).
+struct SweepSummary {
+  std::int64_t id = 0;
+  std::string started_at;               // UTC, ISO 8601
+  std::string as_of;                    // YYYY-MM-DD
+  std::size_t findings = 0;
+  std::size_t violations = 0;           // violation + late
+  std::size_t unknown = 0;
+  std::size_t upcoming = 0;
+  std::size_t enterprises_with_violations = 0;
+};
+
 }  // namespace eco::engine

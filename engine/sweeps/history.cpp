@@ -1,5 +1,6 @@
 #include "engine/sweeps/history.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -111,6 +112,41 @@ Recorded record_sweep(store::Store& st, const RunInfo& run, std::vector<Finding>
   } catch (const SQLite::Exception& e) {
     throw store::StoreError(fmt::format("recording the sweep in {}: {}", st.path().string(), e.what()));
   }
+  return out;
+}
+
+std::vector<SweepSummary> read_history(store::Store& st, const std::string& ruleset, std::size_t limit) {
+  SQLite::Database& db = st.db();
+  std::vector<SweepSummary> out;
+  try {
+    if (!db.tableExists("_sweep")) return out;
+    // Counts per sweep in one pass over its findings; the newest `limit` sweeps, then oldest first.
+    SQLite::Statement q(db,
+                        "SELECT s.id, s.started_at, s.as_of, s.findings, "
+                        " (SELECT count(*) FROM _sweep_finding f WHERE f.sweep = s.id AND f.verdict IN ('violation','late')), "
+                        " (SELECT count(*) FROM _sweep_finding f WHERE f.sweep = s.id AND f.verdict = 'unknown'), "
+                        " (SELECT count(*) FROM _sweep_finding f WHERE f.sweep = s.id AND f.verdict = 'upcoming'), "
+                        " (SELECT count(DISTINCT f.enterprise_id) FROM _sweep_finding f WHERE f.sweep = s.id "
+                        "    AND f.verdict IN ('violation','late') AND f.enterprise_id IS NOT NULL) "
+                        "FROM _sweep s WHERE s.ruleset = ? ORDER BY s.id DESC LIMIT ?");
+    q.bind(1, ruleset);
+    q.bind(2, static_cast<std::int64_t>(limit));
+    while (q.executeStep()) {
+      SweepSummary s;
+      s.id = q.getColumn(0).getInt64();
+      s.started_at = q.getColumn(1).getString();
+      s.as_of = q.getColumn(2).getString();
+      s.findings = static_cast<std::size_t>(q.getColumn(3).getInt64());
+      s.violations = static_cast<std::size_t>(q.getColumn(4).getInt64());
+      s.unknown = static_cast<std::size_t>(q.getColumn(5).getInt64());
+      s.upcoming = static_cast<std::size_t>(q.getColumn(6).getInt64());
+      s.enterprises_with_violations = static_cast<std::size_t>(q.getColumn(7).getInt64());
+      out.push_back(std::move(s));
+    }
+  } catch (const SQLite::Exception& e) {
+    throw store::StoreError(fmt::format("reading the sweep history of {}: {}", st.path().string(), e.what()));
+  }
+  std::reverse(out.begin(), out.end());
   return out;
 }
 

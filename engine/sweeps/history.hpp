@@ -25,4 +25,8 @@ struct Recorded {
 // leaves the store as it was. Throws store::StoreError on failure (nothing is recorded).
 Recorded record_sweep(store::Store& store, const RunInfo& run, std::vector<Finding>& findings);
 
+// The recorded sweeps of `ruleset`, oldest first, at most the last `limit`; empty when the
+// store has no sweep history yet. Throws store::StoreError on a read failure.
+std::vector<SweepSummary> read_history(store::Store& store, const std::string& ruleset, std::size_t limit = 24);
+
 }  // namespace eco::engine::sweeps

@@ -1,0 +1,192 @@
+#include "reports/common.hpp"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+#include <tuple>
+
+#include "reports/embedded.hpp"
+
+namespace eco::reports {
+
+std::string_view embedded_file(std::string_view name) {
+  for (const auto& f : embedded_files())
+    if (f.name == name) return f.content;
+  throw std::out_of_range("no embedded report file " + std::string(name));
+}
+
+std::optional<Format> parse_format(std::string_view s) {
+  if (s == "html") return Format::html;
+  if (s == "json") return Format::json;
+  if (s == "csv") return Format::csv;
+  if (s == "xlsx") return Format::xlsx;
+  if (s == "text") return Format::text;
+  return std::nullopt;
+}
+
+const char* to_string(Format f) {
+  switch (f) {
+    case Format::html: return "html";
+    case Format::json: return "json";
+    case Format::csv: return "csv";
+    case Format::xlsx: return "xlsx";
+    case Format::text: return "text";
+  }
+  return "text";
+}
+
+const char* extension(Format f) { return f == Format::text ? "txt" : to_string(f); }
+
+int severity_weight(dsl::model::Severity s) {
+  using dsl::model::Severity;
+  switch (s) {
+    case Severity::critical: return 16;
+    case Severity::high: return 8;
+    case Severity::medium: return 4;
+    case Severity::low: return 2;
+    case Severity::advice: return 1;
+  }
+  return 0;
+}
+
+std::string neutralise_formula(const std::string& cell) {
+  // OWASP's CSV-injection advice: a leading apostrophe makes spreadsheets read the cell as text.
+  if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@' || cell[0] == '\t' ||
+                        cell[0] == '\r'))
+    return "'" + cell;
+  return cell;
+}
+
+namespace detail {
+
+const nlohmann::json& labels(const std::string& lang) {
+  static const nlohmann::json all = nlohmann::json::parse(embedded_file("labels.json"));
+  return all.at(lang == "en" ? "en" : "zh");
+}
+
+std::string label(const std::string& lang, const std::string& key) {
+  return labels(lang).at(key).get<std::string>();
+}
+
+std::string severity_label(const std::string& lang, dsl::model::Severity s) {
+  return label(lang, "sev_" + std::string(dsl::model::to_string(s)));
+}
+std::string verdict_label(const std::string& lang, dsl::model::Verdict v) {
+  return label(lang, "ver_" + std::string(dsl::model::to_string(v)));
+}
+std::string confidence_label(const std::string& lang, dsl::model::Confidence c) {
+  return label(lang, "conf_" + std::string(dsl::model::to_string(c)));
+}
+std::string decision_label(const std::string& lang, engine::Decision d) { return label(lang, engine::to_string(d)); }
+
+std::string requirement_area(const std::string& id) {
+  const auto dash = id.find('-');
+  return dash == std::string::npos ? id : id.substr(0, dash);
+}
+
+std::string clauses(const engine::Finding& f) {
+  std::string out;
+  for (const auto& c : f.citations) out += (out.empty() ? "" : "; ") + c.section;
+  return out;
+}
+
+const std::string& title(const engine::Finding& f, const std::string& lang) {
+  return lang == "en" && !f.title_en.empty() ? f.title_en : f.title_zh;
+}
+const std::string& message(const engine::Finding& f, const std::string& lang) {
+  return lang == "en" && !f.message_en.empty() ? f.message_en : f.message_zh;
+}
+
+bool is_violation(const engine::Finding& f) {
+  return f.verdict == dsl::model::Verdict::violation || f.verdict == dsl::model::Verdict::late;
+}
+
+std::vector<ChecklistItem> checklist(const ReportData& d) {
+  std::vector<ChecklistItem> out;
+  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> index;
+  for (const auto& f : *d.findings) {
+    if (f.verdict != dsl::model::Verdict::unknown) continue;
+    for (const auto& m : f.missing) {
+      auto [it, fresh] = index.try_emplace({f.subject_record, f.subject_key, m}, out.size());
+      if (fresh) {
+        ChecklistItem item;
+        item.enterprise_id = f.enterprise_id;
+        item.subject_record = f.subject_record;
+        item.subject_key = f.subject_key;
+        item.field = m;
+        if (auto dsc = d.field_descriptions.find(m); dsc != d.field_descriptions.end()) item.description = dsc->second;
+        out.push_back(std::move(item));
+      }
+      auto& item = out[it->second];
+      if (std::find(item.rules.begin(), item.rules.end(), f.rule) == item.rules.end()) {
+        item.rules.push_back(f.rule);
+        item.what.push_back(title(f, d.lang));
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<const engine::Finding*> with_deadlines(const ReportData& d) {
+  std::vector<const engine::Finding*> out;
+  for (const auto& f : *d.findings)
+    if (f.deadline) out.push_back(&f);
+  std::stable_sort(out.begin(), out.end(), [](const engine::Finding* a, const engine::Finding* b) {
+    return std::tie(*a->deadline, a->rule, a->subject_key) < std::tie(*b->deadline, b->rule, b->subject_key);
+  });
+  return out;
+}
+
+std::vector<engine::ParamUse> parameters(const ReportData& d) {
+  std::map<std::string, engine::ParamUse> by_name;
+  for (const auto& f : *d.findings)
+    for (const auto& p : f.params) by_name.try_emplace(p.name, p);
+  std::vector<engine::ParamUse> out;
+  for (auto& [n, p] : by_name) out.push_back(std::move(p));
+  return out;
+}
+
+EnterpriseIndex::EnterpriseIndex(const ReportData& d) {
+  for (const auto& e : d.enterprises) by_key_.emplace(e.key, &e);
+}
+const EnterpriseInfo* EnterpriseIndex::find(const std::string& key) const {
+  auto it = by_key_.find(key);
+  return it == by_key_.end() ? nullptr : it->second;
+}
+std::string EnterpriseIndex::name(const std::string& key) const {
+  const auto* e = find(key);
+  return e && !e->name.empty() ? e->name : key;
+}
+
+std::vector<RankedEnterprise> ranking(const ReportData& d) {
+  std::map<std::string, RankedEnterprise> by_key;
+  for (const auto& f : *d.findings) {
+    if (f.enterprise_id.empty()) continue;
+    auto& r = by_key[f.enterprise_id];
+    r.key = f.enterprise_id;
+    ++r.findings;
+    if (is_violation(f)) {
+      ++r.violations;
+      r.score += severity_weight(f.severity);
+    } else if (f.verdict == dsl::model::Verdict::unknown) {
+      ++r.unknown;
+    } else if (f.verdict == dsl::model::Verdict::upcoming) {
+      ++r.upcoming;
+    }
+  }
+  std::vector<RankedEnterprise> out;
+  const EnterpriseIndex index(d);
+  for (auto& [k, r] : by_key) {
+    r.name = index.name(k);
+    out.push_back(std::move(r));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const RankedEnterprise& a, const RankedEnterprise& b) {
+    return std::tie(b.score, b.violations, a.key) < std::tie(a.score, a.violations, b.key);
+  });
+  return out;
+}
+
+std::string date_or_empty(const std::optional<dsl::Date>& d) { return d ? dsl::format_date(*d) : std::string(); }
+
+}  // namespace detail
+}  // namespace eco::reports

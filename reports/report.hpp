@@ -1,0 +1,106 @@
+#pragma once
+// The reports of a run, in every format: what reports/ needs besides the findings model, and
+// the functions that write each format.
+//
+// Three reports (ReportKind):
+//   audit      one enterprise: its card, findings by severity with evidence and what would
+//              comply, the on-site checklist from the unknowns, upcoming deadlines, parameters
+//   screening  one or more applications: the decision, its reasons, documents, conditions
+//   sweep      the dashboard: headline figures, charts by the group-by dimensions, requirement
+//              area and severity, the trend over past sweeps, changes, ranking, one section
+//              per enterprise with findings
+// Formats: html (one self-contained file), json (reports/json), csv (UTF-8 with BOM, one row
+// per finding), xlsx (Summary, Findings, On-site checklist, Upcoming deadlines), text (the
+// compact terminal summary). Human-readable formats follow `lang` (zh | en).
+//
+// The caller (cli/) extracts everything record-shaped (the enterprises' fields with their
+// schema descriptions, the group-by values) from its snapshot: reports/ never reads a store.
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "engine/findings/finding.hpp"
+
+namespace eco::reports {
+
+enum class ReportKind { audit, screening, sweep };
+enum class Format { html, json, csv, xlsx, text };
+
+// "html" -> Format::html, ...; nullopt for anything else.
+std::optional<Format> parse_format(std::string_view);
+const char* to_string(Format);
+// File extension of a format ("html", "json", "csv", "xlsx", "txt").
+const char* extension(Format);
+
+// One field of a record as shown to a reader.
+struct FieldValue {
+  std::string name;          // "county"
+  std::string description;   // the schema's description ("所在区县"); may be empty
+  std::string value;         // rendered; an enum value as "label (name)" when it has a label
+};
+
+// Rows of a record type that belong to an enterprise (its permits, facilities, ...).
+struct RelatedRecords {
+  std::string record;        // "permit"
+  std::string title;         // the record type's title ("排污许可证 / 排污登记")
+  std::vector<FieldValue> columns;               // name and description of each shown field
+  std::vector<std::vector<std::string>> rows;    // at most the first few rows
+  std::size_t total = 0;     // rows the enterprise has in all
+};
+
+// An enterprise (the schema's owner record) as the reports show it.
+struct EnterpriseInfo {
+  std::string key;
+  std::string name;                              // its name field, or the key
+  std::vector<FieldValue> fields;                // the owner record's fields that have a value
+  std::vector<RelatedRecords> related;           // audit only (empty in a sweep)
+  std::map<std::string, std::string> dimensions; // group-by field -> the value's label
+};
+
+// A field of the owner record that the dashboard groups by (an enum field).
+struct Dimension {
+  std::string field;         // "county"
+  std::string description;   // "所在区县"
+};
+
+struct ReportData {
+  ReportKind kind = ReportKind::sweep;
+  std::string lang = "zh";                       // zh | en
+  engine::RunInfo run;
+  const std::vector<engine::Finding>* findings = nullptr;
+  std::vector<engine::ResolvedFinding> resolved;
+  std::vector<engine::ApplicationDecision> decisions;   // screening
+  std::string enterprise;                        // audit: the enterprise's key
+  std::vector<EnterpriseInfo> enterprises;       // audit: that one; sweep: those with findings
+  std::size_t enterprises_checked = 0;           // sweep: every enterprise evaluated
+  std::vector<Dimension> dimensions;             // sweep
+  std::map<std::string, std::string> field_descriptions;  // "facility.ule_status" -> description
+  std::vector<engine::SweepSummary> history;     // earlier sweeps, oldest first, and this one
+  bool color = false;                            // text: ANSI colours (a terminal)
+};
+
+// Thrown when a report cannot be written (an XLSX file that cannot be created, ...).
+struct ReportError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Weight of a violation or late finding of a severity in the enterprise ranking:
+// critical 16, high 8, medium 4, low 2, advice 1 (unknown, upcoming and the rest weigh 0).
+int severity_weight(dsl::model::Severity s);
+
+std::string text_report(const ReportData& d);
+std::string html_report(const ReportData& d);
+// CSV: UTF-8 with a byte order mark, a header row, one row per finding, CRLF line ends;
+// cells are quoted as RFC 4180 wants and neutralised against formula injection.
+std::string csv_report(const ReportData& d);
+// Writes the workbook to `path` (libxlsxwriter writes files only). Throws ReportError.
+void write_xlsx_report(const ReportData& d, const std::string& path);
+
+// A cell that a spreadsheet would take for a formula (starts with = + - @, a tab or a CR) gets
+// a leading apostrophe; anything else is returned unchanged.
+std::string neutralise_formula(const std::string& cell);
+
+}  // namespace eco::reports
