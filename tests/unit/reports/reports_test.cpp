@@ -1,0 +1,188 @@
+// reports/: escaping of hostile data in HTML, formula neutralisation in CSV, the derived lists
+// (checklist, ranking), the screening decision's rendering, and the text summary's lines.
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <string>
+
+#include "reports/embedded.hpp"
+#include "reports/report.hpp"
+#include "tests/reports/fixture.hpp"
+
+namespace {
+
+using eco::reports::ReportKind;
+using eco::test_fixture::Fixture;
+using eco::test_fixture::kHostileName;
+
+std::size_t count(const std::string& hay, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto at = hay.find(needle); at != std::string::npos; at = hay.find(needle, at + 1)) ++n;
+  return n;
+}
+
+// No markup of the data survives: the only tags are the templates' own.
+void expect_escaped(const std::string& html) {
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_EQ(html.find("<b>"), std::string::npos);
+  EXPECT_EQ(html.find("<i>"), std::string::npos);
+  EXPECT_EQ(html.find("</style><"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"), std::string::npos);
+  // Attributes: the hostile evidence file name sits in a title="..." escaped, quotes and all.
+  // No attribute value contains a raw quote or angle bracket: every tag parses as written.
+  EXPECT_EQ(html.find("onerror=alert(2)>"), std::string::npos);
+  EXPECT_EQ(html.find("\"><b>"), std::string::npos);
+}
+
+TEST(HtmlReport, AuditEscapesHostileTextAndAttributes) {
+  Fixture fx;
+  eco::test_fixture::build(fx, ReportKind::audit);
+  const std::string html = eco::reports::html_report(fx.data);
+  expect_escaped(html);
+  EXPECT_NE(html.find("title=\"/data/&quot;evil&quot;.csv\""), std::string::npos);
+  // The ruleset title is escaped in text, and inside the stylesheet's page header as CSS.
+  EXPECT_NE(html.find("测试规则集 &lt;/style&gt;"), std::string::npos);
+  EXPECT_EQ(count(html, "</style>"), 1u);
+  // The sections an inspector needs.
+  for (const char* id : {"id=\"card\"", "id=\"records\"", "id=\"findings\"", "id=\"checklist\"", "id=\"deadlines\"",
+                         "id=\"parameters\""})
+    EXPECT_NE(html.find(id), std::string::npos) << id;
+  // Checklist: one row per missing field, with the field's description (escaped).
+  EXPECT_NE(html.find("<code>enterprise.annual_freight_t</code>"), std::string::npos);
+  EXPECT_NE(html.find("年货运量 &lt;t/a&gt;"), std::string::npos);
+  // Deadlines: a timeline with the overdue and the upcoming marker.
+  EXPECT_NE(html.find("<circle class=\"violation\""), std::string::npos);
+  EXPECT_NE(html.find("<circle class=\"upcoming\""), std::string::npos);
+  // Days overdue, the waiver (expired), unverified parameter.
+  EXPECT_NE(html.find("1489"), std::string::npos);
+  EXPECT_NE(html.find("W-1"), std::string::npos);
+  EXPECT_NE(html.find("豁免已过期"), std::string::npos);
+  EXPECT_NE(html.find("未核实"), std::string::npos);
+  // Self-contained: nothing to fetch.
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find(" src=\""), std::string::npos);
+  EXPECT_EQ(html.find("@import"), std::string::npos);
+}
+
+TEST(HtmlReport, SweepDashboardEscapesAndHasItsSections) {
+  Fixture fx;
+  eco::test_fixture::build(fx, ReportKind::sweep);
+  const std::string html = eco::reports::html_report(fx.data);
+  expect_escaped(html);
+  for (const char* id : {"id=\"headline\"", "id=\"charts\"", "id=\"trend\"", "id=\"changes\"", "id=\"ranking\"",
+                         "id=\"enterprises\"", "class=\"enterprise\" id=\"e1\""})
+    EXPECT_NE(html.find(id), std::string::npos) << id;
+  // Bar charts by the two dimensions, requirement area and severity; the trend's two lines.
+  EXPECT_EQ(count(html, "<figure class=\"chart\" id=\"chart"), 4u);
+  EXPECT_NE(html.find("按 所在区县"), std::string::npos);
+  EXPECT_NE(html.find(">AIR</text>"), std::string::npos);
+  EXPECT_EQ(count(html, "<polyline"), 2u);
+  // Headline: 5 checked, 1 with violations.
+  EXPECT_NE(html.find("<span class=\"n\">5</span>"), std::string::npos);
+  // The enterprise's key is data: the section is linked by rank, not by the key.
+  EXPECT_NE(html.find("href=\"#e1\""), std::string::npos);
+  EXPECT_NE(html.find("air.test-gone"), std::string::npos);  // resolved since the last sweep
+}
+
+TEST(HtmlReport, ScreeningDecisionBannersReasonsDocumentsConditions) {
+  Fixture fx;
+  eco::test_fixture::build(fx, ReportKind::screening);
+  const std::string html = eco::reports::html_report(fx.data);
+  expect_escaped(html);
+  EXPECT_NE(html.find("class=\"banner reject\""), std::string::npos);
+  EXPECT_NE(html.find("class=\"banner conditional\""), std::string::npos);
+  EXPECT_NE(html.find("class=\"banner approve\""), std::string::npos);
+  EXPECT_NE(html.find("不予批准"), std::string::npos);
+  EXPECT_NE(html.find("<code>application.replaced_capacity_t</code>"), std::string::npos);
+  EXPECT_NE(html.find("等量或减量置换的产能 &lt;t&gt;"), std::string::npos);
+  EXPECT_EQ(count(html, "<section class=\"decision\""), 3u);
+  // The approved application has no reasons, documents or conditions.
+  EXPECT_NE(html.find("没有违反禁止性规定。"), std::string::npos);
+  EXPECT_NE(html.find("无需补充材料。"), std::string::npos);
+  EXPECT_NE(html.find("无附加条件。"), std::string::npos);
+  eco::test_fixture::build(fx, ReportKind::screening, "en");
+  const std::string en = eco::reports::html_report(fx.data);
+  EXPECT_NE(en.find("<html lang=\"en\">"), std::string::npos);
+  EXPECT_NE(en.find("Reject"), std::string::npos);
+  EXPECT_NE(en.find("Documents to request"), std::string::npos);
+}
+
+TEST(CsvReport, BomHeaderAndFormulaNeutralised) {
+  Fixture fx;
+  eco::test_fixture::build(fx, ReportKind::audit);
+  const std::string csv = eco::reports::csv_report(fx.data);
+  ASSERT_GE(csv.size(), 3u);
+  EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_EQ(count(csv, "\r\n"), 1u + fx.findings.size());  // header + one row per finding (no newline in cells)
+  EXPECT_NE(csv.find("企业代码,企业名称,所在区县,行业,规则"), std::string::npos);
+  // The county (=1+2) and industry (+SUM(A1)) cells start with an apostrophe; the hostile
+  // name is quoted (it has quotes and a comma) and its inner quotes doubled.
+  EXPECT_NE(csv.find(",'=1+2,'+SUM(A1),"), std::string::npos);
+  EXPECT_NE(csv.find("\"<script>alert(1)</script>\"\"><img src=x onerror=alert(2)> =HYPERLINK(\"\"http://evil.example/\"\",\"\"x\"\")\""),
+            std::string::npos);
+  // No cell of any row starts with a formula character.
+  std::string body = csv.substr(3);
+  std::regex bad("(^|,)[=+@-]");
+  std::size_t start = 0;
+  for (auto end = body.find("\r\n"); end != std::string::npos; start = end + 2, end = body.find("\r\n", start))
+    EXPECT_FALSE(std::regex_search(body.substr(start, end - start), bad)) << body.substr(start, end - start);
+}
+
+TEST(CsvReport, EnglishHeaders) {
+  Fixture fx;
+  eco::test_fixture::build(fx, ReportKind::sweep, "en");
+  const std::string csv = eco::reports::csv_report(fx.data);
+  EXPECT_EQ(csv.find("\xEF\xBB\xBF" "Enterprise ID,Enterprise,"), 0u);
+  EXPECT_NE(csv.find(",violation,"), std::string::npos);
+}
+
+TEST(Neutralise, LeadingFormulaCharacters) {
+  using eco::reports::neutralise_formula;
+  EXPECT_EQ(neutralise_formula("=1+2"), "'=1+2");
+  EXPECT_EQ(neutralise_formula("+1"), "'+1");
+  EXPECT_EQ(neutralise_formula("-1"), "'-1");
+  EXPECT_EQ(neutralise_formula("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(neutralise_formula("\tx"), "'\tx");
+  EXPECT_EQ(neutralise_formula("\rx"), "'\rx");
+  EXPECT_EQ(neutralise_formula("a=1"), "a=1");
+  EXPECT_EQ(neutralise_formula("介休市"), "介休市");
+  EXPECT_EQ(neutralise_formula(""), "");
+}
+
+TEST(TextReport, ColourOnlyWhenAsked) {
+  Fixture fx;
+  eco::test_fixture::build(fx, ReportKind::sweep);
+  std::string plain = eco::reports::text_report(fx.data);
+  EXPECT_EQ(plain.find('\033'), std::string::npos);
+  EXPECT_NE(plain.find("high     violation      air.test-violation enterprise:"), std::string::npos);
+  fx.data.color = true;
+  std::string coloured = eco::reports::text_report(fx.data);
+  EXPECT_NE(coloured.find("\033[31mviolation\033[0m      air.test-violation"), std::string::npos);
+  // Removing the escapes gives the plain text back (columns line up the same).
+  EXPECT_EQ(std::regex_replace(coloured, std::regex("\033\\[[0-9;]*m"), ""), plain);
+}
+
+TEST(TextReport, ScreeningDecisions) {
+  Fixture fx;
+  eco::test_fixture::build(fx, ReportKind::screening);
+  const std::string text = eco::reports::text_report(fx.data);
+  EXPECT_NE(text.find("decision APP-1 " + kHostileName + ": reject\n  reason: air.test-violation (三(三)1)\n"), std::string::npos);
+  EXPECT_NE(text.find("decision APP-2 焦化项目: conditional\n  condition: air.test-advice (三(三)1)\n"
+                      "  document: application.rail_spur_plan\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("decision APP-3 光伏项目: approve\n"), std::string::npos);
+}
+
+TEST(Reports, WeightsAndFormats) {
+  using dsl_sev = eco::dsl::model::Severity;
+  EXPECT_EQ(eco::reports::severity_weight(dsl_sev::critical), 16);
+  EXPECT_EQ(eco::reports::severity_weight(dsl_sev::advice), 1);
+  EXPECT_EQ(eco::reports::parse_format("xlsx"), eco::reports::Format::xlsx);
+  EXPECT_FALSE(eco::reports::parse_format("pdf"));
+  EXPECT_STREQ(eco::reports::extension(eco::reports::Format::text), "txt");
+  EXPECT_THROW(eco::reports::embedded_file("no-such.mustache"), std::out_of_range);
+  EXPECT_FALSE(eco::reports::embedded_file("style.css").empty());
+}
+
+}  // namespace
