@@ -2,7 +2,8 @@
 # The README's demo command: installs what is missing, builds ecoaudit and runs the main job
 # on the Jinzhong ruleset and its bundled demo data: check the ruleset, write the data
 # dictionary, create a store, import the demo CSVs, run the rule tests and sweep as of the date
-# the demo data assumes. Output goes to demo-out/.
+# the demo data assumes, then write the reports for people (the sweep dashboard and one
+# enterprise's audit as HTML, CSV and XLSX; docs/reports.md). Output goes to demo-out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh ecoaudit
@@ -27,3 +28,8 @@ echo "== ecoaudit sweep --as-of $AS_OF (findings: $OUT/sweep.json, summary: $OUT
 "$ECO" sweep --db "$OUT/demo.db" --ruleset "$RS" --as-of "$AS_OF" --out "$OUT/sweep.txt" --stats
 head -8 "$OUT/sweep.txt"
 echo "... (full list in $OUT/sweep.txt)"
+echo "== reports: $OUT/reports/sweep.{html,csv,xlsx} and the audit of one enterprise"
+"$ECO" sweep --db "$OUT/demo.db" --ruleset "$RS" --as-of "$AS_OF" --format html,csv,xlsx --out "$OUT/reports"
+"$ECO" audit --db "$OUT/demo.db" --ruleset "$RS" --as-of "$AS_OF" --enterprise 91140781MA0011XR6C \
+  --format html,csv,xlsx --out "$OUT/reports"
+ls "$OUT/reports"

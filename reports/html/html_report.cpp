@@ -604,7 +604,9 @@ data sweep_data(const ReportData& d) {
   x.set("changes", ch);
   x.set("recorded", d.run.sweep_id.has_value());
   // The list of new findings only when they are not all new (the first sweep lists nothing).
-  x.set("new_findings", d.run.previous_sweep_id ? new_list : list());
+  const bool show_new = d.run.previous_sweep_id.has_value() && new_list.is_non_empty_list();
+  x.set("new_findings", show_new ? new_list : list());
+  x.set("has_new", show_new);
   data resolved = list();
   for (const auto& r : d.resolved) {
     data y;

@@ -83,6 +83,16 @@ TEST(HtmlReport, SweepDashboardEscapesAndHasItsSections) {
   // The enterprise's key is data: the section is linked by rank, not by the key.
   EXPECT_NE(html.find("href=\"#e1\""), std::string::npos);
   EXPECT_NE(html.find("air.test-gone"), std::string::npos);  // resolved since the last sweep
+  // New and repeated findings since the last sweep, in a table (persisting ones are not listed).
+  EXPECT_NE(html.find("<table class=\"new\">"), std::string::npos);
+  EXPECT_EQ(count(html, "<td>新增</td>"), 2u);
+  EXPECT_EQ(count(html, "<td>复现</td>"), 1u);
+  // A run that is not recorded says so instead of comparing.
+  fx.data.run.sweep_id.reset();
+  fx.data.run.previous_sweep_id.reset();
+  const std::string unrecorded = eco::reports::html_report(fx.data);
+  EXPECT_NE(unrecorded.find("不与上次巡查比较"), std::string::npos);
+  EXPECT_EQ(unrecorded.find("<table class=\"new\">"), std::string::npos);
 }
 
 TEST(HtmlReport, ScreeningDecisionBannersReasonsDocumentsConditions) {
