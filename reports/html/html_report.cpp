@@ -244,7 +244,7 @@ data timeline(const ReportData& d, const EnterpriseIndex& index, bool with_enter
   data x;
   x.set("any", !fs.empty());
   if (fs.empty()) return x;
-  constexpr double width = 720, left = 20, right = 20, row_h = 20, top = 36;
+  constexpr double width = 720, left = 20, right = 20, row_h = 20, top = 50;
   std::int32_t lo = d.run.as_of.days, hi = d.run.as_of.days;
   for (const auto* f : fs) {
     lo = std::min(lo, f->deadline->days);
@@ -256,12 +256,16 @@ data timeline(const ReportData& d, const EnterpriseIndex& index, bool with_enter
   x.set("width", num(width));
   x.set("height", num(height));
   x.set("axis_y", num(top - 12));
+  x.set("today_label_y", num(top - 18));
   x.set("axis_x1", num(left));
   x.set("axis_x2", num(width - right));
-  x.set("today_x", num(pos(d.run.as_of.days)));
+  const double today_x = pos(d.run.as_of.days);
+  x.set("today_x", num(today_x));
+  // The as-of label sits under the range's ends, turned towards the middle at either edge.
+  x.set("today_anchor", today_x > width * 0.75 ? "end" : today_x < width * 0.25 ? "start" : "middle");
   x.set("today_label", label(d.lang, "today") + " " + dsl::format_date(d.run.as_of));
-  x.set("first_label", dsl::format_date(dsl::Date{lo}));
-  x.set("last_label", dsl::format_date(dsl::Date{hi}));
+  x.set("first_label", str_or_false(lo == d.run.as_of.days ? "" : dsl::format_date(dsl::Date{lo})));
+  x.set("last_label", str_or_false(hi == d.run.as_of.days ? "" : dsl::format_date(dsl::Date{hi})));
   x.set("last_x", num(width - right));
   data items = list();
   double y = top;
