@@ -93,6 +93,7 @@ struct CompiledRuleset::RuleProgram {
   std::vector<std::uint32_t> binding_slots;
   std::vector<std::unique_ptr<cel::Program>> binding_sources;  // null for the first binding
   std::vector<std::uint32_t> param_slots;                      // per Ruleset::params index
+  std::optional<std::uint32_t> as_of_slot;                     // the evaluation date, unless a param shadows it
   std::unique_ptr<cel::Program> when, deadline, require, met_on;
   struct Part {
     std::string text;
@@ -150,6 +151,8 @@ CompiledRuleset::CompiledRuleset(const model::Ruleset& ruleset) : ruleset_(&rule
     rp->rule = &rule;
     for (const auto& b : rule.bindings) rp->binding_slots.push_back(rp->env.declare_record(b.var, b.record));
     for (const auto& p : ruleset.params) rp->param_slots.push_back(rp->env.declare(p.name));
+    if (!ruleset.find_param(std::string(model::kEvaluationDateName)))
+      rp->as_of_slot = rp->env.declare(model::kEvaluationDateName);
     for (const auto& b : rule.bindings)
       rp->binding_sources.push_back(b.source ? cel::compile(*b.source, rp->env) : nullptr);
     if (rule.when) rp->when = cel::compile(*rule.when, rp->env);
@@ -451,6 +454,7 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       act.slots.resize(std::max<std::size_t>(rp.slots, rp.env.size()));
       act.records = &snap;
       for (std::size_t i = 0; i < rp.param_slots.size(); ++i) act.slots[rp.param_slots[i]] = param_values[i];
+      if (rp.as_of_slot) act.slots[*rp.as_of_slot] = cel::Value::date(opt.as_of);
       std::function<void(std::size_t, std::uint32_t)> level = [&](std::size_t b, std::uint32_t row) {
         const auto& binding = rule.bindings[b];
         act.slots[rp.binding_slots[b]] = cel::Value::record(binding.record, row);
