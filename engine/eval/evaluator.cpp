@@ -258,7 +258,34 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
   }
 
   const model::RecordType* owner = schema.find_record(opt.owner_record);
+  const model::RecordType* application = schema.find_record(opt.application_record);
   const model::RecordType* waiver = schema.find_record("waiver");
+
+  // The chain of references from a subject record to `target` (empty: it is the target).
+  auto path_to = [&](std::uint32_t from, const model::RecordType* target) -> std::optional<std::vector<std::uint32_t>> {
+    if (!target) return std::nullopt;
+    if (target->index == from) return std::vector<std::uint32_t>{};
+    return owner_path(schema, from, target->index);
+  };
+  // Follows a chain from a row: the row of the record it leads to, or -1 (a missing reference).
+  auto follow = [&](std::uint32_t rec, std::int64_t row, const std::vector<std::uint32_t>& path) {
+    for (std::uint32_t field : path) {
+      const auto& nav = snap.table(rec).nav[field];
+      row = nav.empty() ? -1 : nav[static_cast<std::size_t>(row)];
+      if (row < 0) return row;
+      rec = schema.records[rec].fields[field].ref->target;
+    }
+    return row;
+  };
+  // The rows of the scope record the evaluation is limited to.
+  const model::RecordType* scope = opt.scope ? schema.find_record(opt.scope->record) : nullptr;
+  std::vector<bool> in_scope;
+  if (opt.scope) {
+    if (!scope) return {};
+    in_scope.assign(snap.rows(scope->index), false);
+    for (const auto& k : opt.scope->keys)
+      if (auto row = snap.find(scope->index, k)) in_scope[*row] = true;
+  }
 
   // Waivers by subject key, built once: a finding looks only at the waivers of its subject.
   // The waiver record's field indices are looked up once too (-1 when a field is absent).
@@ -283,8 +310,10 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
     if (!opt.rules.empty() && std::find(opt.rules.begin(), opt.rules.end(), rule.id) == opt.rules.end()) continue;
     if (rule.bindings.empty()) continue;
     const std::uint32_t subject_record = rule.bindings.back().record;
-    std::optional<std::vector<std::uint32_t>> to_owner;
-    if (owner && owner->index != subject_record) to_owner = owner_path(schema, subject_record, owner->index);
+    const auto to_owner = path_to(subject_record, owner);
+    const auto to_application = path_to(subject_record, application);
+    const auto to_scope = path_to(subject_record, scope);
+    if (opt.scope && !to_scope) continue;
 
     auto decide = [&](cel::Activation& act, std::uint32_t subject_row, bool record_evidence,
                       std::vector<Finding>& out) {
@@ -366,19 +395,12 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       f.severity = rule.severity;
       f.subject_record = schema.records[subject_record].name;
       f.subject_key = snap.key_of(subject_record, subject_row);
-      if (owner && owner->index == subject_record) {
-        f.enterprise_id = f.subject_key;
-      } else if (to_owner) {
-        std::uint32_t rec = subject_record;
-        std::int64_t row = subject_row;
-        for (std::uint32_t field : *to_owner) {
-          const auto& nav = snap.table(rec).nav[field];
-          row = nav.empty() ? -1 : nav[static_cast<std::size_t>(row)];
-          if (row < 0) break;
-          rec = schema.records[rec].fields[field].ref->target;
-        }
-        if (row >= 0) f.enterprise_id = snap.key_of(owner->index, static_cast<std::uint32_t>(row));
-      }
+      if (to_owner)
+        if (auto row = follow(subject_record, subject_row, *to_owner); row >= 0)
+          f.enterprise_id = snap.key_of(owner->index, static_cast<std::uint32_t>(row));
+      if (to_application)
+        if (auto row = follow(subject_record, subject_row, *to_application); row >= 0)
+          f.application_id = snap.key_of(application->index, static_cast<std::uint32_t>(row));
       std::sort(why.missing.begin(), why.missing.end());
       why.missing.erase(std::unique(why.missing.begin(), why.missing.end()), why.missing.end());
       f.missing = std::move(why.missing);
@@ -459,6 +481,10 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
         const auto& binding = rule.bindings[b];
         act.slots[rp.binding_slots[b]] = cel::Value::record(binding.record, row);
         if (b + 1 == rule.bindings.size()) {
+          if (to_scope && opt.scope) {
+            const std::int64_t s_row = follow(binding.record, row, *to_scope);
+            if (s_row < 0 || !in_scope[static_cast<std::size_t>(s_row)]) return;
+          }
           Verdict v = decide(act, row, false, out);
           if (opt.verdict_counts) {
             ++counts[static_cast<std::size_t>(v)];
