@@ -446,7 +446,7 @@ void Batch::check_references() {
   for (const auto& r : s.records) {
     for (std::size_t fi = 0; fi < r.fields.size(); ++fi) {
       const auto& f = r.fields[fi];
-      if (!f.ref || f.ref->target >= s.records.size()) continue;
+      if (!f.ref || f.ref->unchecked || f.ref->target >= s.records.size()) continue;
       const RecordType& target = s.records[f.ref->target];
       if (target.key_fields.size() != 1) continue;
       const auto& key = target.fields[target.key_fields[0]];

@@ -22,11 +22,13 @@ run 0 "rule tests of the fixture" "$eco" test "$rs"
 run 0 init "$eco" init --db "$db" --ruleset "$rs"
 run 0 "import the store" "$eco" import --db "$db" --ruleset "$rs" "$here/store"
 
-# Four applications: a prohibition (reject), a missing value (conditional, a document to
-# request), a compliant one (approve), and one whose replacement exceeds the applicant's
-# capacity held in the store (reject: the rule follows the reference into the store).
+# Five applications: a prohibition (reject), a missing value (conditional, a document to
+# request), a compliant one (approve), one whose replacement exceeds its source's capacity
+# held in the store (reject: the rule follows the reference into the store), and one whose
+# source the store does not hold (an unchecked reference: imported, read as missing, so
+# conditional with the source as the document to request).
 run 1 "screen mixed.json" screen "$apps/mixed.json"
-grep -qx 'screening of 4 applications (screenfix) as of 2024-06-01: reject=2 conditional=1 approve=1' <<<"$out" || fail "summary: $out"
+grep -qx 'screening of 5 applications (screenfix) as of 2024-06-01: reject=2 conditional=2 approve=1' <<<"$out" || fail "summary: $out"
 grep -qx 'A-REJECT 保护区炼钢项目: 不予批准 (reject)' <<<"$out" || fail "A-REJECT decision"
 grep -qx '    critical scr.zone-ban 保护区炼钢项目 位于保护区内, 禁止建设' <<<"$out" || fail "A-REJECT reason"
 grep -qx '             规划 三(一)1 “禁止新建、改建、扩建焦化、钢铁项目”' <<<"$out" || fail "A-REJECT citation"
@@ -34,6 +36,8 @@ grep -qx 'A-DOCS 置换待补材料项目: 有条件 / 待补充 (conditional)' 
 grep -qx '    application.replaced_capacity_t 产能置换退出产能 (t/a) (用于 scr.replacement)' <<<"$out" || fail "A-DOCS document"
 grep -qx 'A-OK 合规置换项目: 可予批准 (approve)' <<<"$out" || fail "A-OK decision"
 grep -qx 'A-SMALL 超出产能的置换: 不予批准 (reject)' <<<"$out" || fail "A-SMALL decision (store capacity)"
+grep -A2 -x 'A-ELSEWHERE 来源不在库中: 有条件 / 待补充 (conditional)' <<<"$out" | grep -qx '    application.source_id 置换产能来源企业 (可不在库中) (用于 scr.replacement)' \
+  || fail "A-ELSEWHERE: an unresolved unchecked reference must ask for the source"
 [[ $(count application) == 0 && $(count application_zone) == 0 ]] || fail "screening without --record stored applications"
 [[ $(count _batch) == 1 ]] || fail "screening without --record recorded a batch"
 
@@ -50,11 +54,11 @@ d, s = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 assert list(d) == s["required"], list(d)
 assert d["run"]["command"] == "screen"
 dec = {x["application_id"]: x for x in d["decisions"]}
-assert [x["application_id"] for x in d["decisions"]] == ["A-REJECT", "A-DOCS", "A-OK", "A-SMALL"]
+assert [x["application_id"] for x in d["decisions"]] == ["A-REJECT", "A-DOCS", "A-OK", "A-SMALL", "A-ELSEWHERE"]
 want = s["properties"]["decisions"]["items"]["required"]
 for x in d["decisions"]:
     assert list(x) == want, list(x)
-assert {k: v["decision"] for k, v in dec.items()} == {"A-REJECT": "reject", "A-DOCS": "conditional", "A-OK": "approve", "A-SMALL": "reject"}
+assert {k: v["decision"] for k, v in dec.items()} == {"A-REJECT": "reject", "A-DOCS": "conditional", "A-OK": "approve", "A-SMALL": "reject", "A-ELSEWHERE": "conditional"}
 f = d["findings"]
 assert [f[i]["rule"] for i in dec["A-REJECT"]["reasons"]] == ["scr.zone-ban"]
 assert [f[i]["rule"] for i in dec["A-SMALL"]["reasons"]] == ["scr.replacement"]
