@@ -50,6 +50,7 @@ std::string reference(const dsl::model::Schema& s, const dsl::model::Field& f) {
   std::string out = fmt::format("→ {}.{}", target.name, key);
   if (!f.ref->nav.empty()) out += fmt::format(" (as `{}`)", f.ref->nav);
   if (!f.ref->reverse.empty()) out += fmt::format(" (reverse `{}.{}`)", target.name, f.ref->reverse);
+  if (f.ref->unchecked) out += " (不要求存在 / need not exist)";
   return out;
 }
 
@@ -130,6 +131,7 @@ std::string json(const dsl::model::Ruleset& rs) {
         jf["ref"] = s.records[f.ref->target].name;
         if (!f.ref->nav.empty()) jf["as"] = f.ref->nav;
         if (!f.ref->reverse.empty()) jf["reverse"] = f.ref->reverse;
+        if (f.ref->unchecked) jf["unchecked"] = true;
       }
       jr["fields"].push_back(std::move(jf));
     }

@@ -159,11 +159,9 @@ int run_sweep(const SweepCmd& o) {
     eo.as_of = as_of;
     eo.keep_all = o.verdicts == "all";
     eo.rules = rules;
+    // An audit evaluates only what belongs to the enterprise: subjects whose references lead to it.
+    if (!o.enterprise.empty()) eo.scope = engine::EvalOptions::Scope{eo.owner_record, {o.enterprise}};
     findings = compiled.evaluate(loaded.snapshot, eo);
-    // An audit keeps everything that belongs to the enterprise: findings whose owner is it.
-    // (The whole store is evaluated first; evaluating only its subjects is future work.)
-    if (!o.enterprise.empty())
-      std::erase_if(findings, [&](const engine::Finding& f) { return f.enterprise_id != o.enterprise; });
     eval_s = seconds_since(t1);
     if (record) {
       progress("recording the sweep...");

@@ -63,6 +63,7 @@ struct RefSpec {
   Name target;                   // referenced record type
   std::optional<Name> nav;       // navigation name on this record (`f.enterprise`)
   std::optional<Name> reverse;   // list on the target (`e.facilities`)
+  bool unchecked = false;        // `unchecked`: the key need not name a stored record
   SourceRange range{};
 };
 

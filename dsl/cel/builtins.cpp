@@ -337,6 +337,41 @@ Value accessor(const Value* a, std::size_t n, const Activation&) {
   return no_overload("timestamp accessor");
 }
 
+// ---- aggregates over lists (EcoAudit extension) ----
+
+// The sum of a list of numbers; an empty list sums to int 0 (fn_sum_double: 0.0, chosen by
+// the compiler when the checker typed the list as list(double)).
+Value sum_list(const Value* a, Value empty) {
+  if (!is(a[0], ValueKind::list)) return no_overload("sum");
+  const std::size_t n = a[0].list_size();
+  if (n == 0) return empty;
+  Value acc = a[0].list_at(0);
+  if (!is(acc, ValueKind::int_) && !is(acc, ValueKind::uint_) && !is(acc, ValueKind::double_))
+    return acc.is_error_or_unknown() ? acc : no_overload("sum");
+  for (std::size_t i = 1; i < n && !acc.is_error_or_unknown(); ++i) acc = add(acc, a[0].list_at(i));
+  return acc;
+}
+Value fn_sum(const Value* a, std::size_t, const Activation&) { return sum_list(a, Value::integer(0)); }
+Value fn_sum_double(const Value* a, std::size_t, const Activation&) { return sum_list(a, Value::dbl(0.0)); }
+
+// The least (op 0 <) or greatest (op 2 >) element; an empty list has none (an error).
+template <int Op>
+Value fn_extreme(const Value* a, std::size_t, const Activation&) {
+  constexpr std::string_view name = Op == 0 ? "min" : "max";
+  if (!is(a[0], ValueKind::list)) return no_overload(name);
+  const std::size_t n = a[0].list_size();
+  if (n == 0) return Value::error(ErrorCode::invalid_argument, fmt::format("{}() of an empty list", name));
+  Value best = a[0].list_at(0);
+  if (best.is_error_or_unknown()) return best;
+  for (std::size_t i = 1; i < n; ++i) {
+    Value x = a[0].list_at(i);
+    Value r = relation(Op, x, best);
+    if (r.is_error_or_unknown()) return r;
+    if (r.as_bool()) best = std::move(x);
+  }
+  return best;
+}
+
 struct Entry {
   std::string_view name;
   std::size_t min_args;
@@ -363,6 +398,9 @@ constexpr Entry kBuiltins[] = {
     {"date", 1, 2, fn_date},
     {"days", 1, 1, fn_days},
     {"days_between", 2, 2, fn_days_between},
+    {"sum", 1, 1, fn_sum},
+    {"min", 1, 1, fn_extreme<0>},
+    {"max", 1, 1, fn_extreme<2>},
     {"getFullYear", 1, 2, accessor<Field::full_year>},
     {"getMonth", 1, 2, accessor<Field::month>},
     {"getDate", 1, 2, accessor<Field::date>},
@@ -382,6 +420,8 @@ Builtin find_builtin(std::string_view name, std::size_t n) {
     if (e.name == name && n >= e.min_args && n <= e.max_args) return e.fn;
   return nullptr;
 }
+
+Builtin sum_of_doubles() { return fn_sum_double; }
 
 Value no_overload(std::string_view function) {
   return Value::error(ErrorCode::no_matching_overload, fmt::format("no matching overload for '{}'", function));

@@ -16,6 +16,9 @@ using Builtin = Value (*)(const Value* args, std::size_t n, const Activation& a)
 // The implementation of `name` called with `n` arguments (receiver included), or nullptr.
 Builtin find_builtin(std::string_view name, std::size_t n);
 
+// `sum` for a list the checker typed list(double): an empty list sums to 0.0, not 0.
+Builtin sum_of_doubles();
+
 Value no_overload(std::string_view function);
 
 // Operators.

@@ -862,7 +862,6 @@ class Compiler {
       if (args.size() == 3 && f == "_?_:_") return plain(std::make_unique<CondNode>(arg(0), arg(1), arg(2)));
     }
     if (auto m = macro_call(c)) return std::move(*m);
-    (void)e;
 
     std::vector<NodePtr> nodes;
     if (c.target) nodes.push_back(expr(*c.target).node);
@@ -880,6 +879,10 @@ class Compiler {
       }
     }
     detail::Builtin fn = detail::find_builtin(f, nodes.size());
+    if (f == "sum" && opt_.refs) {
+      auto it = opt_.refs->find(e.id);
+      if (it != opt_.refs->end() && it->second.name.find("double") != std::string::npos) fn = detail::sum_of_doubles();
+    }
     if (!fn) {
       return plain(std::make_unique<ErrorNode>(
           ErrorCode::unbound, fmt::format("unbound function '{}' with {} argument(s)", f, nodes.size())));

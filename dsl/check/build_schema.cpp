@@ -175,6 +175,7 @@ struct SchemaBuilder {
         }
         model::Reference ref;
         ref.target = target->index;
+        ref.unchecked = spec.unchecked;
         if (target->key_fields.empty()) {
           auto& d = ctx.diags.error(code::kBadReference, spec.target.range,
                                     fmt::format("'{}' has no key field, so nothing can reference it", target->name));

@@ -41,9 +41,9 @@ Pat parse_pat(std::string_view s) {
   if (s == "A" || s == "B") {
     p.form = Pat::Form::var;
     p.var = s == "A" ? 0 : 1;
-  } else if (s == "list(A)") {
+  } else if (s.starts_with("list(") && s.ends_with(")")) {  // list(A), list(int), ...
     p.form = Pat::Form::list;
-    p.sub = {parse_pat("A")};
+    p.sub = {parse_pat(s.substr(5, s.size() - 6))};
   } else if (s == "map(A,B)") {
     p.form = Pat::Form::map;
     p.sub = {parse_pat("A"), parse_pat("B")};
@@ -126,6 +126,16 @@ std::vector<Overload> build_table() {
     add(fmt::format("size_{}", s), "size", false, k, "int");
     add(fmt::format("{}_size", s), "size", true, k, "int");
   }
+  // EcoAudit: aggregates over lists (sum of numbers; least and greatest of ordered values).
+  for (auto k : {"int", "uint", "double"}) {
+    add(fmt::format("sum_list_{}", suffix(k)), "sum", false, fmt::format("list({})", k), k);
+    add(fmt::format("list_{}_sum", suffix(k)), "sum", true, fmt::format("list({})", k), k);
+  }
+  for (auto k : {"int", "uint", "double", "string", "date", "timestamp", "duration"})
+    for (auto fn : {"min", "max"}) {
+      add(fmt::format("{}_list_{}", fn, suffix(k)), fn, false, fmt::format("list({})", k), k);
+      add(fmt::format("list_{}_{}", suffix(k), fn), fn, true, fmt::format("list({})", k), k);
+    }
   add("contains_string", "contains", true, "string string", "bool");
   add("starts_with_string", "startsWith", true, "string string", "bool");
   add("ends_with_string", "endsWith", true, "string string", "bool");

@@ -247,6 +247,9 @@ class Visitor {
         out_.refs[e.id] = {Ref::Kind::param, 0, static_cast<std::uint32_t>(i), id.name};
         return set(e, params[i].type);
       }
+    // The evaluation date (`--as-of`, a test's `as_of`): rolling deadlines such as
+    // `p.valid_until < as_of` need it. A parameter or variable of that name shadows it.
+    if (id.name == model::kEvaluationDateName) return set(e, Type::of(Kind::date));
     if (ctx_.rs.schema.find_record(id.name)) {
       auto& d = ctx_.diags.error(code::kUnknownName, e.range,
                                  fmt::format("'{}' is a record type, not a value", id.name));

@@ -26,6 +26,10 @@ std::optional<Severity> parse_severity(std::string_view);
 std::optional<Confidence> parse_confidence(std::string_view);
 std::optional<Verdict> parse_verdict(std::string_view);
 
+// The name under which rule expressions read the evaluation date (`--as-of`, a test's
+// `as_of`), of type date. The evaluator binds it; a parameter of that name shadows it.
+inline constexpr std::string_view kEvaluationDateName = "as_of";
+
 // What a name or a selection in a checked expression refers to.
 struct Ref {
   enum class Kind : std::uint8_t {

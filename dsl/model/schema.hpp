@@ -36,6 +36,9 @@ struct Reference {
   std::uint32_t target = 0;       // record index of the referenced type
   std::string nav;                // navigation name on the referring record ("" = none)
   std::string reverse;            // list name on the target ("" = none)
+  // Not checked on import: the key may name no record (an application naming a capacity
+  // source the store may not hold). Evaluation reads an unresolved one as a missing field.
+  bool unchecked = false;
 };
 
 struct Field {

@@ -162,7 +162,7 @@ inline auto const enum_decl_def = k_enum >> expect("enum name")[dname] >> -str >
 inline auto const ref_spec_def =
     k_ref >> expect("referenced record name")[dname] >>
     -(kw("as") >> expect("navigation name after 'as'")[dname]) >>
-    -(kw("reverse") >> expect("list name after 'reverse'")[dname]);
+    -(kw("reverse") >> expect("list name after 'reverse'")[dname]) >> x3::matches[kw("unchecked")];
 inline auto const field_type_def = ref_spec | type_ref;
 inline auto const field_def = dname >> x3::matches['?'] >> expect("':' after field name")[':'] >>
                               expect("field type")[field_type] >>

@@ -790,6 +790,7 @@ void Lowerer::declaration(const tree::DeclT& d, ast::File& file) {
         rs.target = name(ref->target);
         if (ref->nav) rs.nav = name(*ref->nav);
         if (ref->reverse) rs.reverse = name(*ref->reverse);
+        rs.unchecked = ref->unchecked;
         rs.range = range(*ref);
         fd.ref = std::move(rs);
       } else {

@@ -162,6 +162,7 @@ struct RefT : Span {
   Name target;
   boost::optional<Name> nav;
   boost::optional<Name> reverse;
+  bool unchecked = false;
 };
 struct FieldTypeT : x3::variant<RefT, TypeT> {
   using base_type::base_type;

@@ -93,6 +93,7 @@ struct CompiledRuleset::RuleProgram {
   std::vector<std::uint32_t> binding_slots;
   std::vector<std::unique_ptr<cel::Program>> binding_sources;  // null for the first binding
   std::vector<std::uint32_t> param_slots;                      // per Ruleset::params index
+  std::optional<std::uint32_t> as_of_slot;                     // the evaluation date, unless a param shadows it
   std::unique_ptr<cel::Program> when, deadline, require, met_on;
   struct Part {
     std::string text;
@@ -150,6 +151,8 @@ CompiledRuleset::CompiledRuleset(const model::Ruleset& ruleset) : ruleset_(&rule
     rp->rule = &rule;
     for (const auto& b : rule.bindings) rp->binding_slots.push_back(rp->env.declare_record(b.var, b.record));
     for (const auto& p : ruleset.params) rp->param_slots.push_back(rp->env.declare(p.name));
+    if (!ruleset.find_param(std::string(model::kEvaluationDateName)))
+      rp->as_of_slot = rp->env.declare(model::kEvaluationDateName);
     for (const auto& b : rule.bindings)
       rp->binding_sources.push_back(b.source ? cel::compile(*b.source, rp->env) : nullptr);
     if (rule.when) rp->when = cel::compile(*rule.when, rp->env);
@@ -255,7 +258,34 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
   }
 
   const model::RecordType* owner = schema.find_record(opt.owner_record);
+  const model::RecordType* application = schema.find_record(opt.application_record);
   const model::RecordType* waiver = schema.find_record("waiver");
+
+  // The chain of references from a subject record to `target` (empty: it is the target).
+  auto path_to = [&](std::uint32_t from, const model::RecordType* target) -> std::optional<std::vector<std::uint32_t>> {
+    if (!target) return std::nullopt;
+    if (target->index == from) return std::vector<std::uint32_t>{};
+    return owner_path(schema, from, target->index);
+  };
+  // Follows a chain from a row: the row of the record it leads to, or -1 (a missing reference).
+  auto follow = [&](std::uint32_t rec, std::int64_t row, const std::vector<std::uint32_t>& path) {
+    for (std::uint32_t field : path) {
+      const auto& nav = snap.table(rec).nav[field];
+      row = nav.empty() ? -1 : nav[static_cast<std::size_t>(row)];
+      if (row < 0) return row;
+      rec = schema.records[rec].fields[field].ref->target;
+    }
+    return row;
+  };
+  // The rows of the scope record the evaluation is limited to.
+  const model::RecordType* scope = opt.scope ? schema.find_record(opt.scope->record) : nullptr;
+  std::vector<bool> in_scope;
+  if (opt.scope) {
+    if (!scope) return {};
+    in_scope.assign(snap.rows(scope->index), false);
+    for (const auto& k : opt.scope->keys)
+      if (auto row = snap.find(scope->index, k)) in_scope[*row] = true;
+  }
 
   // Waivers by subject key, built once: a finding looks only at the waivers of its subject.
   // The waiver record's field indices are looked up once too (-1 when a field is absent).
@@ -280,8 +310,10 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
     if (!opt.rules.empty() && std::find(opt.rules.begin(), opt.rules.end(), rule.id) == opt.rules.end()) continue;
     if (rule.bindings.empty()) continue;
     const std::uint32_t subject_record = rule.bindings.back().record;
-    std::optional<std::vector<std::uint32_t>> to_owner;
-    if (owner && owner->index != subject_record) to_owner = owner_path(schema, subject_record, owner->index);
+    const auto to_owner = path_to(subject_record, owner);
+    const auto to_application = path_to(subject_record, application);
+    const auto to_scope = path_to(subject_record, scope);
+    if (opt.scope && !to_scope) continue;
 
     auto decide = [&](cel::Activation& act, std::uint32_t subject_row, bool record_evidence,
                       std::vector<Finding>& out) {
@@ -363,19 +395,12 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       f.severity = rule.severity;
       f.subject_record = schema.records[subject_record].name;
       f.subject_key = snap.key_of(subject_record, subject_row);
-      if (owner && owner->index == subject_record) {
-        f.enterprise_id = f.subject_key;
-      } else if (to_owner) {
-        std::uint32_t rec = subject_record;
-        std::int64_t row = subject_row;
-        for (std::uint32_t field : *to_owner) {
-          const auto& nav = snap.table(rec).nav[field];
-          row = nav.empty() ? -1 : nav[static_cast<std::size_t>(row)];
-          if (row < 0) break;
-          rec = schema.records[rec].fields[field].ref->target;
-        }
-        if (row >= 0) f.enterprise_id = snap.key_of(owner->index, static_cast<std::uint32_t>(row));
-      }
+      if (to_owner)
+        if (auto row = follow(subject_record, subject_row, *to_owner); row >= 0)
+          f.enterprise_id = snap.key_of(owner->index, static_cast<std::uint32_t>(row));
+      if (to_application)
+        if (auto row = follow(subject_record, subject_row, *to_application); row >= 0)
+          f.application_id = snap.key_of(application->index, static_cast<std::uint32_t>(row));
       std::sort(why.missing.begin(), why.missing.end());
       why.missing.erase(std::unique(why.missing.begin(), why.missing.end()), why.missing.end());
       f.missing = std::move(why.missing);
@@ -451,10 +476,15 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       act.slots.resize(std::max<std::size_t>(rp.slots, rp.env.size()));
       act.records = &snap;
       for (std::size_t i = 0; i < rp.param_slots.size(); ++i) act.slots[rp.param_slots[i]] = param_values[i];
+      if (rp.as_of_slot) act.slots[*rp.as_of_slot] = cel::Value::date(opt.as_of);
       std::function<void(std::size_t, std::uint32_t)> level = [&](std::size_t b, std::uint32_t row) {
         const auto& binding = rule.bindings[b];
         act.slots[rp.binding_slots[b]] = cel::Value::record(binding.record, row);
         if (b + 1 == rule.bindings.size()) {
+          if (to_scope && opt.scope) {
+            const std::int64_t s_row = follow(binding.record, row, *to_scope);
+            if (s_row < 0 || !in_scope[static_cast<std::size_t>(s_row)]) return;
+          }
           Verdict v = decide(act, row, false, out);
           if (opt.verdict_counts) {
             ++counts[static_cast<std::size_t>(v)];

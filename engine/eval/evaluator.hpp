@@ -31,6 +31,17 @@ struct EvalOptions {
   std::vector<std::string> rules;
   // Record type whose key identifies "the enterprise a subject belongs to".
   std::string owner_record = "enterprise";
+  // Record type whose key identifies "the application a subject belongs to" (screening).
+  std::string application_record = "application";
+  // When set, only the subjects that belong to these records are evaluated: the subject is
+  // one of them, or its chain of references leads to one (a facility to its enterprise). Rules
+  // whose subject has no such chain are skipped. An audit scopes to one enterprise, a
+  // screening to the applications it was given.
+  struct Scope {
+    std::string record;
+    std::vector<std::string> keys;
+  };
+  std::optional<Scope> scope;
   // Use both cores (or `threads`, 0 = hardware concurrency).
   unsigned threads = 0;
   // When set, no findings are built: the verdicts are only counted, per rule (index in

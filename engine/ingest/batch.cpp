@@ -81,6 +81,9 @@ struct Batch::RecordStatements {
 Batch::Batch(store::Store& store, const ImportOptions& options, ImportResult& result)
     : store_(store), db_(store.db()), options_(options), result_(result) {
   const auto& s = store.schema();
+  list_keys_.assign(s.records.size(), false);
+  for (const auto& name : options.list_keys_of)
+    if (const auto* r = s.find_record(name)) list_keys_[r->index] = true;
   checks_.resize(s.records.size());
   stmts_.resize(s.records.size());
   for (const auto& r : s.records) {
@@ -158,6 +161,15 @@ void Batch::begin() {
     tx_.reset();
     store::throw_store_error(store_.path(), ex, "starting the import");
   }
+}
+
+void Batch::note_key(std::uint32_t rec, const std::vector<Value>& vals) {
+  if (!list_keys_[rec]) return;
+  const RecordType& r = schema().records[rec];
+  std::string key;
+  for (std::size_t i = 0; i < r.key_fields.size(); ++i) key += (i ? "|" : "") + value_text(vals[r.key_fields[i]]);
+  std::lock_guard lock(error_mutex_);
+  result_.keys[r.name].push_back(std::move(key));
 }
 
 FileState& Batch::add_file(FileResult r) {
@@ -434,7 +446,7 @@ void Batch::check_references() {
   for (const auto& r : s.records) {
     for (std::size_t fi = 0; fi < r.fields.size(); ++fi) {
       const auto& f = r.fields[fi];
-      if (!f.ref || f.ref->target >= s.records.size()) continue;
+      if (!f.ref || f.ref->unchecked || f.ref->target >= s.records.size()) continue;
       const RecordType& target = s.records[f.ref->target];
       if (target.key_fields.size() != 1) continue;
       const auto& key = target.fields[target.key_fields[0]];
@@ -490,8 +502,13 @@ void Batch::finish() {
   stmts_.clear();
   touch_.reset();
   touched_.reset();
-  if (!result_.ok || result_.rows_new + result_.rows_updated == 0) {
-    tx_.reset();  // rolls back: a rejected import, or one that would change nothing
+  if (!result_.ok) {
+    tx_.reset();  // rolls back: a rejected import
+    return;
+  }
+  if (options_.before_commit) options_.before_commit(store_, result_);
+  if (!options_.commit || result_.rows_new + result_.rows_updated == 0) {
+    tx_.reset();  // rolls back: a dry run, or an import that would change nothing
     return;
   }
   try {
@@ -553,9 +570,9 @@ bool check_required(Batch& b, FileState& f, const RecordType& r, const std::vect
 void stage(Batch& b, FileState& f, std::uint32_t rec, const std::vector<Value>& vals, const ImportError& where) {
   FirstSeen first;
   switch (b.write(f, rec, vals, where.line, where.location, &first)) {
-    case Outcome::inserted: ++f.result.rows_new; break;
-    case Outcome::updated: ++f.result.rows_updated; break;
-    case Outcome::unchanged: ++f.result.rows_unchanged; break;
+    case Outcome::inserted: ++f.result.rows_new; b.note_key(rec, vals); break;
+    case Outcome::updated: ++f.result.rows_updated; b.note_key(rec, vals); break;
+    case Outcome::unchanged: ++f.result.rows_unchanged; b.note_key(rec, vals); break;
     case Outcome::duplicate: {
       const RecordType& r = b.schema().records[rec];
       std::string key;

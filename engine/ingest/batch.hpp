@@ -59,6 +59,8 @@ class Batch {
   // Stages one validated record; `vals` has one value per field of the record type.
   Outcome write(FileState& f, std::uint32_t rec, const std::vector<Value>& vals, std::uint32_t line,
                 std::string_view loc, FirstSeen* first);
+  // Lists the key of a staged record when its type is one of options().list_keys_of. Thread-safe.
+  void note_key(std::uint32_t rec, const std::vector<Value>& vals);
   // Path of a file of this batch by its id.
   const std::string& file_path(std::int64_t id) const;
   // Ends staging: builds the indexes of tables loaded from empty, reporting duplicate keys.
@@ -84,6 +86,7 @@ class Batch {
   std::unique_ptr<SQLite::Statement> touch_, touched_;
   std::vector<std::string> deferred_indexes_;
   std::mutex error_mutex_;
+  std::vector<bool> list_keys_;  // per record type: in options().list_keys_of
   std::vector<bool> bulk_;  // per record type: the table was empty when the batch began  // reference indexes to rebuild before commit
 };
 

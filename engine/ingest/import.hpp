@@ -9,6 +9,8 @@
 // identical record is left alone, so importing the same files twice changes nothing.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +34,8 @@ inline constexpr const char* kReference = "I009";     // reference to a record t
 inline constexpr const char* kStructure = "I010";     // XML/JSON element or member that is no field or record
 }  // namespace code
 
+struct ImportResult;
+
 struct ImportOptions {
   // Forced input encoding; nullopt: UTF-8, or GB18030 when a file is not valid UTF-8.
   std::optional<Encoding> encoding;
@@ -43,6 +47,15 @@ struct ImportOptions {
   std::size_t max_errors_per_file = 50;
   // Recorded with the batch.
   std::string ruleset_name, ruleset_sha256;
+  // Record types whose staged records' keys the result lists (ImportResult::keys).
+  std::vector<std::string> list_keys_of;
+  // Called inside the import's transaction once every record is validated and staged without
+  // error: the store then reads as it will after the commit (screening evaluates applications
+  // against the store this way). Called even when the batch changes nothing.
+  // The result passed is complete apart from the batch id (0 until committed).
+  std::function<void(store::Store&, const ImportResult&)> before_commit;
+  // False: roll the transaction back after `before_commit`; nothing is written (a dry run).
+  bool commit = true;
 };
 
 // One problem in the input. Rendered as "file:line:column: error[CODE]: record.field: message".
@@ -73,6 +86,9 @@ struct ImportResult {
   std::vector<ImportError> errors; // at most max_errors_per_file per file, in file order
   std::size_t error_count = 0;     // all errors
   std::uint64_t rows_read = 0, rows_new = 0, rows_updated = 0, rows_unchanged = 0;
+  // Per record type of ImportOptions::list_keys_of: the keys of its records in this batch,
+  // in input order (a composite key's values joined with '|', as findings show them).
+  std::map<std::string, std::vector<std::string>> keys;
 };
 
 // Imports PATHS (files, or folders whose *.csv, *.xml and *.json files are taken in name

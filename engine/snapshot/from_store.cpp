@@ -1,10 +1,12 @@
 #include "engine/snapshot/from_store.hpp"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 #include <fmt/format.h>
 
 #include "dsl/cel/value.hpp"
@@ -37,8 +39,11 @@ LoadedSnapshot load_snapshot(store::Store& st, std::optional<std::int64_t> as_of
   const model::Schema& schema = st.schema();
   SQLite::Database& db = st.db();
   try {
-    // One read transaction: every table is read from the same database state.
-    SQLite::Transaction txn(db);
+    // One read transaction: every table is read from the same database state. Inside a
+    // transaction that is already open (screening reads the store with its applications
+    // staged, before the import's transaction ends) that one is the read transaction.
+    std::optional<SQLite::Transaction> txn;
+    if (sqlite3_get_autocommit(db.getHandle())) txn.emplace(db);
     if (as_of_batch) {
       SQLite::Statement q(db, "SELECT count(*) FROM _batch WHERE id = ?");
       q.bind(1, *as_of_batch);

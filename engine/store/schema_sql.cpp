@@ -58,11 +58,10 @@ std::string target_name(const Schema& s, const Field& f) {
 }
 
 json describe_field(const Schema& s, const Field& f) {
-  return json{{"name", f.name},
-              {"type", type_name(f)},
-              {"optional", f.optional},
-              {"key", f.key},
-              {"ref", target_name(s, f)}};
+  json d{{"name", f.name}, {"type", type_name(f)}, {"optional", f.optional}, {"key", f.key}, {"ref", target_name(s, f)}};
+  // Only when set: the schema versions of stores without unchecked references stay the same.
+  if (f.ref && f.ref->unchecked) d["unchecked"] = true;
+  return d;
 }
 
 json describe(const Schema& s) {
@@ -91,7 +90,7 @@ const Field* single_key(const RecordType& r) {
 std::string column_def(const Schema& s, const Field& f, bool for_history) {
   std::string def = fmt::format("{} {}", quote_ident(f.name), column_type(f));
   if (!for_history && !f.optional) def += " NOT NULL";
-  if (!for_history && f.ref && f.ref->target < s.records.size()) {
+  if (!for_history && f.ref && !f.ref->unchecked && f.ref->target < s.records.size()) {
     const auto& target = s.records[f.ref->target];
     if (const Field* k = single_key(target))
       def += fmt::format(" REFERENCES {}({}) DEFERRABLE INITIALLY DEFERRED", quote_ident(target.name),
@@ -214,7 +213,7 @@ SchemaDiff diff_schema(std::string_view stored_description, const Schema& schema
   };
   auto field_text = [](const json& f) {
     std::string t = f.value("type", "");
-    if (!f.value("ref", "").empty()) t = "ref " + f.value("ref", "");
+    if (!f.value("ref", "").empty()) t = "ref " + f.value("ref", "") + (f.value("unchecked", false) ? " unchecked" : "");
     return fmt::format("{}{}{}", t, f.value("optional", false) ? " (optional)" : "",
                        f.value("key", false) ? " key" : "");
   };

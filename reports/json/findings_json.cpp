@@ -88,7 +88,8 @@ ordered_json finding_json(const engine::Finding& f) {
 }  // namespace
 
 void write_findings_json(std::ostream& os, const engine::RunInfo& run, const std::vector<engine::Finding>& findings,
-                         const std::vector<engine::ResolvedFinding>& resolved) {
+                         const std::vector<engine::ResolvedFinding>& resolved,
+                         const std::vector<engine::ApplicationDecision>& decisions) {
   ordered_json doc;
   doc["version"] = kFindingsJsonVersion;
   ordered_json r;
@@ -112,7 +113,19 @@ void write_findings_json(std::ostream& os, const engine::RunInfo& run, const std
                    {"first_seen", x.first_seen}});
   doc["findings"] = ordered_json::array();
   doc["resolved"] = std::move(res);
-  doc["decisions"] = ordered_json::array();
+  ordered_json dec = ordered_json::array();
+  for (const auto& d : decisions) {
+    ordered_json docs = ordered_json::array();
+    for (const auto& r : d.documents) docs.push_back({{"field", r.field}, {"description", r.description}, {"rules", r.rules}});
+    dec.push_back({{"application_id", d.application_id},
+                   {"project_name", d.project_name},
+                   {"decision", engine::to_string(d.decision)},
+                   {"reasons", d.reasons},
+                   {"conditions", d.conditions},
+                   {"unknowns", d.unknowns},
+                   {"documents", std::move(docs)}});
+  }
+  doc["decisions"] = std::move(dec);
   // The findings are written one at a time into the document's text, so that a sweep of a
   // million findings never holds them all as a JSON tree (that tree was most of a 10 GB peak).
   // The bytes are those of doc.dump(2) with the findings in place.
@@ -144,9 +157,10 @@ void write_findings_json(std::ostream& os, const engine::RunInfo& run, const std
 }
 
 std::string findings_json(const engine::RunInfo& run, const std::vector<engine::Finding>& findings,
-                          const std::vector<engine::ResolvedFinding>& resolved) {
+                          const std::vector<engine::ResolvedFinding>& resolved,
+                          const std::vector<engine::ApplicationDecision>& decisions) {
   std::ostringstream os;
-  write_findings_json(os, run, findings, resolved);
+  write_findings_json(os, run, findings, resolved, decisions);
   return std::move(os).str();
 }
 

@@ -15,11 +15,14 @@ inline constexpr int kFindingsJsonVersion = 1;
 
 // Writes the whole document to `out`, pretty-printed with two-space indentation and a final
 // newline, one finding at a time (memory does not grow with the number of findings).
+// `decisions` (screening) refer to findings by their index in `findings`.
 void write_findings_json(std::ostream& out, const engine::RunInfo& run, const std::vector<engine::Finding>& findings,
-                         const std::vector<engine::ResolvedFinding>& resolved = {});
+                         const std::vector<engine::ResolvedFinding>& resolved = {},
+                         const std::vector<engine::ApplicationDecision>& decisions = {});
 
 // The same document as a string.
 std::string findings_json(const engine::RunInfo& run, const std::vector<engine::Finding>& findings,
-                          const std::vector<engine::ResolvedFinding>& resolved = {});
+                          const std::vector<engine::ResolvedFinding>& resolved = {},
+                          const std::vector<engine::ApplicationDecision>& decisions = {});
 
 }  // namespace eco::reports
