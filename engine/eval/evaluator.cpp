@@ -372,7 +372,7 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
           f.verdict = Verdict::upcoming;
           f.days_left = deadline->days - opt.as_of.days;
         } else {
-          f.verdict = Verdict::violation;
+          f.verdict = rule.severity == model::Severity::advice ? Verdict::advice : Verdict::violation;
           if (deadline) f.days_overdue = opt.as_of.days - deadline->days;
         }
       }
@@ -447,7 +447,8 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       // an expired one leaves the verdict and says until when it was waived.
       auto candidates = waivers_by_subject.find(f.subject_key);
       if (candidates != waivers_by_subject.end() &&
-          (f.verdict == Verdict::violation || f.verdict == Verdict::unknown || f.verdict == Verdict::late)) {
+          (f.verdict == Verdict::violation || f.verdict == Verdict::unknown || f.verdict == Verdict::late ||
+           f.verdict == Verdict::advice)) {
         std::optional<WaiverInfo> best;
         for (std::uint32_t w : candidates->second) {
           auto get = [&](int field) { return field < 0 ? std::string() : snap.display(waiver->index, w, static_cast<std::uint32_t>(field)); };
@@ -471,7 +472,7 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
 
     // Enumerates the subjects of bindings [level, n) under the current activation.
     auto run_range = [&](std::uint32_t begin, std::uint32_t end, std::vector<Finding>& out,
-                         std::array<std::uint64_t, 7>& counts) {
+                         std::array<std::uint64_t, model::kVerdictCount>& counts) {
       cel::Activation act;
       act.slots.resize(std::max<std::size_t>(rp.slots, rp.env.size()));
       act.records = &snap;
@@ -513,7 +514,7 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
     unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
     if (n < 4096) threads = 1;
     std::vector<std::vector<Finding>> parts(threads);
-    std::vector<std::array<std::uint64_t, 7>> counts(threads, std::array<std::uint64_t, 7>{});
+    std::vector<std::array<std::uint64_t, model::kVerdictCount>> counts(threads, std::array<std::uint64_t, model::kVerdictCount>{});
     if (threads == 1) {
       run_range(0, n, parts[0], counts[0]);
     } else {

@@ -328,13 +328,13 @@ TEST_F(EvalTest, VerdictCountsMatchTheFindings) {
   opt.as_of = d("2023-01-01");
   opt.keep_all = true;
   auto fs = c.evaluate(snap, opt);
-  std::vector<std::array<std::uint64_t, 7>> want(fx.rs->rules.size(), std::array<std::uint64_t, 7>{});
+  std::vector<std::array<std::uint64_t, dsl::model::kVerdictCount>> want(fx.rs->rules.size(), std::array<std::uint64_t, dsl::model::kVerdictCount>{});
   for (const auto& f : fs) {
     const auto* rule = fx.rs->find_rule(f.rule);
     ASSERT_TRUE(rule);
     ++want[static_cast<std::size_t>(rule - fx.rs->rules.data())][static_cast<std::size_t>(f.verdict)];
   }
-  std::vector<std::array<std::uint64_t, 7>> counts;
+  std::vector<std::array<std::uint64_t, dsl::model::kVerdictCount>> counts;
   opt.verdict_counts = &counts;
   EXPECT_TRUE(c.evaluate(snap, opt).empty());
   EXPECT_EQ(counts, want);
