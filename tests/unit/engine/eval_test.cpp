@@ -166,6 +166,9 @@ TEST_F(EvalTest, OneVerdictPerSubjectAfterTheDeadline) {
   EXPECT_EQ(m["F-open"]->days_overdue, 62);
   EXPECT_EQ(m["F-unknown"]->verdict, Verdict::unknown);
   EXPECT_EQ(m["F-unknown"]->missing, std::vector<std::string>{"facility.done"});
+  // An unknown says what could not be decided and what is missing, not the breach message.
+  EXPECT_EQ(m["F-unknown"]->message_zh, "无法判定“改造”: 缺少 完成 (facility.done)");
+  EXPECT_EQ(m["F-unknown"]->message_en, "Cannot decide \"retrofit\": missing facility.done");
   EXPECT_EQ(m["F-steel"]->verdict, Verdict::not_applicable);
   EXPECT_EQ(m["F-open"]->enterprise_id, "E1");
   EXPECT_EQ(m["F-open"]->message_zh, "设施 F-open 未完成");
