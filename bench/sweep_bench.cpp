@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
     eo.as_of = dsl::today();    // the bench rules carry their own as-of day (param asof)
     eo.evidence = false;
     eo.threads = threads;
-    std::vector<std::array<std::uint64_t, 7>> verdicts;
+    std::vector<std::array<std::uint64_t, dsl::model::kVerdictCount>> verdicts;
     eo.verdict_counts = &verdicts;
     const auto t2 = std::chrono::steady_clock::now();
     compiled.evaluate(loaded.snapshot, eo);
@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
 
     std::map<std::string, std::size_t> counts, errors;
     for (std::size_t i = 0; i < rs->rules.size(); ++i) {
-      const auto& v = i < verdicts.size() ? verdicts[i] : std::array<std::uint64_t, 7>{};
+      const auto& v = i < verdicts.size() ? verdicts[i] : std::array<std::uint64_t, dsl::model::kVerdictCount>{};
       counts[rs->rules[i].id] = v[static_cast<std::size_t>(dsl::model::Verdict::violation)];
       errors[rs->rules[i].id] = v[static_cast<std::size_t>(dsl::model::Verdict::unknown)];
     }

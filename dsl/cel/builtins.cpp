@@ -247,6 +247,15 @@ Value fn_type(const Value* a, std::size_t, const Activation& act) { return Value
 
 Value fn_date(const Value* a, std::size_t n, const Activation&) {
   const Value& v = a[0];
+  if (n == 3) {  // date(year, month, day): calendar arithmetic such as "31 March of the next year"
+    if (!is(a[0], ValueKind::int_) || !is(a[1], ValueKind::int_) || !is(a[2], ValueKind::int_)) return no_overload("date");
+    const std::int64_t y = a[0].as_int(), m = a[1].as_int(), d = a[2].as_int();
+    std::optional<Date> day;
+    if (y >= -100000 && y <= 100000 && m >= 1 && m <= 12 && d >= 1 && d <= 31)
+      day = make_date(static_cast<int>(y), static_cast<unsigned>(m), static_cast<unsigned>(d));
+    if (!day) return Value::error(ErrorCode::conversion, fmt::format("{}-{}-{} is not a day of the calendar", y, m, d));
+    return Value::date(*day);
+  }
   switch (v.kind()) {
     case ValueKind::date: return v;
     case ValueKind::string: {
@@ -337,6 +346,35 @@ Value accessor(const Value* a, std::size_t n, const Activation&) {
   return no_overload("timestamp accessor");
 }
 
+// ---- abs, label (EcoAudit extensions) ----
+
+Value fn_abs(const Value* a, std::size_t, const Activation&) {
+  switch (a[0].kind()) {
+    case ValueKind::int_:
+      if (a[0].as_int() == std::numeric_limits<std::int64_t>::min()) return overflow();
+      return Value::integer(a[0].as_int() < 0 ? -a[0].as_int() : a[0].as_int());
+    case ValueKind::uint_: return a[0];
+    case ValueKind::double_: return Value::dbl(std::fabs(a[0].as_double()));
+    default: return no_overload("abs");
+  }
+}
+
+// The label an enum value has in the schema ("coking" -> "焦化"), for messages read aloud;
+// the name when the value has no label. Other values: their text, as string() gives it.
+Value fn_label(const Value* a, std::size_t n, const Activation& act) {
+  if (is(a[0], ValueKind::enum_) && act.records) {
+    const auto& schema = act.records->schema();
+    if (a[0].enum_index() < schema.enums.size()) {
+      const auto& e = schema.enums[a[0].enum_index()];
+      if (int i = e.find(a[0].text()); i >= 0 && !e.values[static_cast<std::size_t>(i)].label.empty())
+        return Value::string(e.values[static_cast<std::size_t>(i)].label);
+    }
+    return Value::string(std::string(a[0].text()));
+  }
+  if (is(a[0], ValueKind::string)) return a[0];
+  return fn_string(a, n, act);
+}
+
 // ---- aggregates over lists (EcoAudit extension) ----
 
 // The sum of a list of numbers; an empty list sums to int 0 (fn_sum_double: 0.0, chosen by
@@ -395,7 +433,9 @@ constexpr Entry kBuiltins[] = {
     {"duration", 1, 1, fn_duration},
     {"dyn", 1, 1, fn_dyn},
     {"type", 1, 1, fn_type},
-    {"date", 1, 2, fn_date},
+    {"date", 1, 3, fn_date},
+    {"abs", 1, 1, fn_abs},
+    {"label", 1, 1, fn_label},
     {"days", 1, 1, fn_days},
     {"days_between", 2, 2, fn_days_between},
     {"sum", 1, 1, fn_sum},

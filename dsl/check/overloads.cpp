@@ -179,6 +179,11 @@ std::vector<Overload> build_table() {
 
   // EcoAudit's date extension.
   add("string_to_date", "date", false, "string", "date");
+  add("int64_int64_int64_to_date", "date", false, "int int int", "date");
+  add("abs_int64", "abs", false, "int", "int");
+  add("abs_uint64", "abs", false, "uint", "uint");
+  add("abs_double", "abs", false, "double", "double");
+  add("label", "label", false, "A", "string");
   add("date_to_date", "date", false, "date", "date");
   add("timestamp_to_date", "date", false, "timestamp", "date");
   add("timestamp_to_date_with_tz", "date", false, "timestamp string", "date");

@@ -8,8 +8,8 @@ namespace {
 // The spellings rule files use; the enum order is the index into each table.
 constexpr std::array<std::string_view, 5> kSeverity = {"advice", "low", "medium", "high", "critical"};
 constexpr std::array<std::string_view, 3> kConfidence = {"high", "medium", "unverified"};
-constexpr std::array<std::string_view, 7> kVerdict = {"violation", "late",           "unknown", "upcoming",
-                                                      "pass",      "not_applicable", "waived"};
+constexpr std::array<std::string_view, kVerdictCount> kVerdict = {
+    "violation", "late", "unknown", "upcoming", "pass", "not_applicable", "waived", "advice"};
 
 template <class E, std::size_t N>
 std::optional<E> parse_in(const std::array<std::string_view, N>& names, std::string_view s) {

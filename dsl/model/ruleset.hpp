@@ -17,7 +17,10 @@ namespace eco::dsl::model {
 
 enum class Severity : std::uint8_t { advice, low, medium, high, critical };
 enum class Confidence : std::uint8_t { high, medium, unverified };
-enum class Verdict : std::uint8_t { violation, late, unknown, upcoming, pass, not_applicable, waived };
+// `advice`: the requirement of an advice-severity rule is false. The plan encourages it and
+// does not require it, so it is reported as a recommendation, never as a violation.
+enum class Verdict : std::uint8_t { violation, late, unknown, upcoming, pass, not_applicable, waived, advice };
+inline constexpr std::size_t kVerdictCount = 8;
 
 std::string_view to_string(Severity);
 std::string_view to_string(Confidence);

@@ -52,7 +52,8 @@ std::string render(const cel::Value& v, const Snapshot* snap) {
     case cel::ValueKind::bool_: return v.as_bool() ? "true" : "false";
     case cel::ValueKind::int_: return fmt::format("{}", v.as_int());
     case cel::ValueKind::uint_: return fmt::format("{}", v.as_uint());
-    case cel::ValueKind::double_: return fmt::format("{}", v.as_double());
+    // 15 significant digits: a sum of decimals shows as 247.28, not 247.28000000000003.
+    case cel::ValueKind::double_: return fmt::format("{:.15g}", v.as_double());
     case cel::ValueKind::string:
     case cel::ValueKind::enum_:
     case cel::ValueKind::type: return std::string(v.text());
@@ -71,6 +72,16 @@ std::string render(const cel::Value& v, const Snapshot* snap) {
     case cel::ValueKind::unknown: return "?";
     default: return cel::debug_string(v);
   }
+}
+
+// The schema's description of "record.field" (a finding's missing entry), or "".
+std::string field_description(const model::Schema& s, std::string_view path) {
+  const auto dot = path.find('.');
+  if (dot == std::string_view::npos) return "";
+  const auto* r = s.find_record(std::string(path.substr(0, dot)));
+  if (!r) return "";
+  const int f = r->find_field(std::string(path.substr(dot + 1)));
+  return f < 0 ? "" : r->fields[static_cast<std::size_t>(f)].description;
 }
 
 std::string field_name(const model::Schema& s, std::uint32_t record, std::uint32_t field) {
@@ -340,14 +351,16 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
           decided = true;
         }
       }
+      // A deadline that cannot be computed (a missing date) leaves the verdict unknown only
+      // when the requirement is not met: a met one passes, as lateness cannot be shown.
       std::optional<dsl::Date> deadline;
+      bool deadline_unknown = false;
       if (!decided && rp.deadline) {
         cel::Value d = rp.deadline->evaluate(act);
         if (d.is(cel::ValueKind::date)) deadline = d.as_date();
         else {
           collect(d, schema, why);
-          f.verdict = Verdict::unknown;
-          decided = true;
+          deadline_unknown = true;
         }
       }
       if (!decided) {
@@ -356,7 +369,10 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
           collect(r, schema, why);
           if (!r.is_error_or_unknown()) why.error = "requirement is not a bool";
           f.verdict = Verdict::unknown;
+        } else if (!r.as_bool() && deadline_unknown) {
+          f.verdict = Verdict::unknown;
         } else if (r.as_bool()) {
+          why = {};
           f.verdict = Verdict::pass;
           if (rp.met_on) {
             cel::Value m = rp.met_on->evaluate(act);
@@ -372,7 +388,7 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
           f.verdict = Verdict::upcoming;
           f.days_left = deadline->days - opt.as_of.days;
         } else {
-          f.verdict = Verdict::violation;
+          f.verdict = rule.severity == model::Severity::advice ? Verdict::advice : Verdict::violation;
           if (deadline) f.days_overdue = opt.as_of.days - deadline->days;
         }
       }
@@ -410,8 +426,24 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
         for (const auto& part : parts) s += part.expr ? render(part.expr->evaluate(act), &snap) : part.text;
         return s;
       };
-      f.message_zh = render_message(rp.message_zh);
-      f.message_en = render_message(rp.message_en);
+      if (f.verdict == Verdict::unknown) {
+        // The rule's message describes a breach, which an unknown is not: say what could not
+        // be decided and what is missing (the on-site checklist item, the document to request).
+        std::string zh, en;
+        for (const auto& m : f.missing) {
+          const std::string d = field_description(schema, m);
+          zh += (zh.empty() ? "" : "、") + (d.empty() ? m : fmt::format("{} ({})", d, m));
+          en += (en.empty() ? "" : ", ") + m;
+        }
+        const std::string title_en = rule.title_en.empty() ? rule.title_zh : rule.title_en;
+        f.message_zh = zh.empty() ? fmt::format("无法判定“{}”: 计算出错 ({})", rule.title_zh, f.error)
+                                  : fmt::format("无法判定“{}”: 缺少 {}", rule.title_zh, zh);
+        f.message_en = en.empty() ? fmt::format("Cannot decide \"{}\": evaluation error ({})", title_en, f.error)
+                                  : fmt::format("Cannot decide \"{}\": missing {}", title_en, en);
+      } else {
+        f.message_zh = render_message(rp.message_zh);
+        f.message_en = render_message(rp.message_en);
+      }
       for (std::uint32_t pi : rule.params_used) {
         if (pi >= param_uses.size()) continue;
         f.params.push_back(param_uses[pi]);
@@ -447,7 +479,8 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       // an expired one leaves the verdict and says until when it was waived.
       auto candidates = waivers_by_subject.find(f.subject_key);
       if (candidates != waivers_by_subject.end() &&
-          (f.verdict == Verdict::violation || f.verdict == Verdict::unknown || f.verdict == Verdict::late)) {
+          (f.verdict == Verdict::violation || f.verdict == Verdict::unknown || f.verdict == Verdict::late ||
+           f.verdict == Verdict::advice)) {
         std::optional<WaiverInfo> best;
         for (std::uint32_t w : candidates->second) {
           auto get = [&](int field) { return field < 0 ? std::string() : snap.display(waiver->index, w, static_cast<std::uint32_t>(field)); };
@@ -471,7 +504,7 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
 
     // Enumerates the subjects of bindings [level, n) under the current activation.
     auto run_range = [&](std::uint32_t begin, std::uint32_t end, std::vector<Finding>& out,
-                         std::array<std::uint64_t, 7>& counts) {
+                         std::array<std::uint64_t, model::kVerdictCount>& counts) {
       cel::Activation act;
       act.slots.resize(std::max<std::size_t>(rp.slots, rp.env.size()));
       act.records = &snap;
@@ -513,7 +546,7 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
     unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
     if (n < 4096) threads = 1;
     std::vector<std::vector<Finding>> parts(threads);
-    std::vector<std::array<std::uint64_t, 7>> counts(threads, std::array<std::uint64_t, 7>{});
+    std::vector<std::array<std::uint64_t, model::kVerdictCount>> counts(threads, std::array<std::uint64_t, model::kVerdictCount>{});
     if (threads == 1) {
       run_range(0, n, parts[0], counts[0]);
     } else {

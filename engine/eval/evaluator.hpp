@@ -5,7 +5,8 @@
 // Verdicts (DESIGN.md): `when` false -> not_applicable; `when` or `require` undecidable
 // (missing data, runtime error) -> unknown, naming what is missing; `require` true -> pass,
 // or late when `met_on` is after the deadline; `require` false -> upcoming while the
-// evaluation date is on or before the deadline, violation after it (or with no deadline);
+// evaluation date is on or before the deadline, violation after it (or with no deadline) —
+// advice instead of violation for a rule of severity advice;
 // a matching waiver valid on the evaluation date turns a violation or unknown into waived.
 #include <array>
 #include <cstdint>
@@ -46,7 +47,7 @@ struct EvalOptions {
   unsigned threads = 0;
   // When set, no findings are built: the verdicts are only counted, per rule (index in
   // Ruleset::rules) and verdict, before waivers. For the benchmark harness and summaries.
-  std::vector<std::array<std::uint64_t, 7>>* verdict_counts = nullptr;
+  std::vector<std::array<std::uint64_t, dsl::model::kVerdictCount>>* verdict_counts = nullptr;
 };
 
 class CompiledRuleset {

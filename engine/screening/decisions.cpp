@@ -44,6 +44,7 @@ std::vector<ApplicationDecision> decide(const dsl::model::Schema& schema, const 
         // condition of the approval, never a rejection.
         (f.severity == Severity::advice ? d.conditions : d.reasons).push_back(i);
         break;
+      case Verdict::advice: d.conditions.push_back(i); break;
       case Verdict::unknown:
         d.unknowns.push_back(i);
         for (const auto& m : f.missing) {

@@ -166,6 +166,9 @@ TEST_F(EvalTest, OneVerdictPerSubjectAfterTheDeadline) {
   EXPECT_EQ(m["F-open"]->days_overdue, 62);
   EXPECT_EQ(m["F-unknown"]->verdict, Verdict::unknown);
   EXPECT_EQ(m["F-unknown"]->missing, std::vector<std::string>{"facility.done"});
+  // An unknown says what could not be decided and what is missing, not the breach message.
+  EXPECT_EQ(m["F-unknown"]->message_zh, "无法判定“改造”: 缺少 完成 (facility.done)");
+  EXPECT_EQ(m["F-unknown"]->message_en, "Cannot decide \"retrofit\": missing facility.done");
   EXPECT_EQ(m["F-steel"]->verdict, Verdict::not_applicable);
   EXPECT_EQ(m["F-open"]->enterprise_id, "E1");
   EXPECT_EQ(m["F-open"]->message_zh, "设施 F-open 未完成");
@@ -328,13 +331,13 @@ TEST_F(EvalTest, VerdictCountsMatchTheFindings) {
   opt.as_of = d("2023-01-01");
   opt.keep_all = true;
   auto fs = c.evaluate(snap, opt);
-  std::vector<std::array<std::uint64_t, 7>> want(fx.rs->rules.size(), std::array<std::uint64_t, 7>{});
+  std::vector<std::array<std::uint64_t, dsl::model::kVerdictCount>> want(fx.rs->rules.size(), std::array<std::uint64_t, dsl::model::kVerdictCount>{});
   for (const auto& f : fs) {
     const auto* rule = fx.rs->find_rule(f.rule);
     ASSERT_TRUE(rule);
     ++want[static_cast<std::size_t>(rule - fx.rs->rules.data())][static_cast<std::size_t>(f.verdict)];
   }
-  std::vector<std::array<std::uint64_t, 7>> counts;
+  std::vector<std::array<std::uint64_t, dsl::model::kVerdictCount>> counts;
   opt.verdict_counts = &counts;
   EXPECT_TRUE(c.evaluate(snap, opt).empty());
   EXPECT_EQ(counts, want);
