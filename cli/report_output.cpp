@@ -157,7 +157,9 @@ bool write_one(const std::string& command, const reports::ReportData& data, repo
     if (!to_stdout) file.open(path, std::ios::binary);
     std::ostream& os = to_stdout ? std::cout : file;
     switch (f) {
-      case reports::Format::json: reports::write_findings_json(os, data.run, *data.findings, data.resolved); break;
+      case reports::Format::json:
+        reports::write_findings_json(os, data.run, *data.findings, data.resolved, data.decisions);
+        break;
       case reports::Format::html: os << reports::html_report(data); break;
       case reports::Format::csv: os << reports::csv_report(data); break;
       case reports::Format::text: {

