@@ -299,8 +299,12 @@ data trend_chart(const ReportData& d) {
   constexpr double width = 640, height = 240, left = 48, right = 48, top = 40, bottom = 40;
   std::size_t max = 1;
   for (const auto& s : h) max = std::max({max, s.violations, s.unknown});
-  const double step = h.size() > 1 ? (width - left - right) / static_cast<double>(h.size() - 1) : 0;
-  auto px = [&](std::size_t i) { return h.size() > 1 ? left + step * static_cast<double>(i) : (left + width - right) / 2; };
+  // The points keep clear of the axis labels: inset from both ends of the axis.
+  constexpr double inset = 28;
+  const double step = h.size() > 1 ? (width - left - right - 2 * inset) / static_cast<double>(h.size() - 1) : 0;
+  auto px = [&](std::size_t i) {
+    return h.size() > 1 ? left + inset + step * static_cast<double>(i) : (left + width - right) / 2;
+  };
   auto py = [&](std::size_t v) { return top + (height - top - bottom) * (1.0 - static_cast<double>(v) / static_cast<double>(max)); };
   x.set("width", num(width));
   x.set("height", num(height));
@@ -555,13 +559,16 @@ data sweep_data(const ReportData& d) {
   for (const auto& dim : d.dimensions) {
     std::map<std::string, Counts> by;
     for (const auto& f : *d.findings) {
+      // Findings of no enterprise (an application, a zone) get a bucket of their own.
       const auto* e = index.find(f.enterprise_id);
-      std::string v = "—";
+      std::string v = f.enterprise_id.empty() ? label(L, "no_enterprise") : "—";
       if (e)
         if (auto it = e->dimensions.find(dim.field); it != e->dimensions.end() && !it->second.empty()) v = it->second;
       count(by[v], f);
     }
-    std::vector<std::pair<std::string, Counts>> rows(by.begin(), by.end());
+    std::vector<std::pair<std::string, Counts>> rows;
+    for (auto& [k, c] : by)
+      if (c.total()) rows.emplace_back(k, c);
     std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.total() > b.second.total(); });
     charts.push_back(bar_chart("chart" + std::to_string(++chart_no),
                                label(L, "by") + " " + (dim.description.empty() ? dim.field : dim.description), rows, L));
@@ -574,14 +581,17 @@ data sweep_data(const ReportData& d) {
       if (areas.empty()) areas.insert("—");
       for (const auto& a : areas) count(by[a], f);
     }
-    std::vector<std::pair<std::string, Counts>> rows(by.begin(), by.end());
+    std::vector<std::pair<std::string, Counts>> rows;
+    for (auto& [k, c] : by)
+      if (c.total()) rows.emplace_back(k, c);
     charts.push_back(bar_chart("chart" + std::to_string(++chart_no), label(L, "by") + " " + label(L, "requirement_area"), rows, L));
   }
   {
     std::map<Severity, Counts> by;
     for (const auto& f : *d.findings) count(by[f.severity], f);
     std::vector<std::pair<std::string, Counts>> rows;
-    for (auto it = by.rbegin(); it != by.rend(); ++it) rows.emplace_back(severity_label(L, it->first), it->second);
+    for (auto it = by.rbegin(); it != by.rend(); ++it)
+      if (it->second.total()) rows.emplace_back(severity_label(L, it->first), it->second);
     charts.push_back(bar_chart("chart" + std::to_string(++chart_no), label(L, "by") + " " + label(L, "severity"), rows, L));
   }
   x.set("charts", charts);
@@ -659,6 +669,13 @@ data sweep_data(const ReportData& d) {
   }
   x.set("ranking", ranked);
   x.set("sections", sections);
+  // Findings of no enterprise (applications, zones, ...) close the list.
+  data others = list();
+  for (const auto* f : by_enterprise[""]) others.push_back(finding_data(*f, L, index));
+  data others_obj;
+  others_obj.set("findings", others);
+  x.set("has_others", others.is_non_empty_list());
+  x.set("others", others_obj);
   return x;
 }
 

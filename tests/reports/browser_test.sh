@@ -94,7 +94,7 @@ PY
 }
 
 declare -A sections=(
-  [sweep]="headline charts chart1 trend changes ranking enterprises e1 .enterprise"
+  [sweep]="headline charts chart1 trend changes ranking enterprises e1 .enterprise others"
   [sweep-en]="headline charts trend changes ranking enterprises e1"
   [audit]="card records findings severity-high checklist deadlines parameters .finding .timeline"
   [audit-en]="card records findings checklist deadlines parameters"

@@ -99,6 +99,11 @@ inline void build(Fixture& fx, reports::ReportKind kind, const std::string& lang
   d.field_descriptions = {{"enterprise.annual_freight_t", "年货运量 <t/a>"}, {"enterprise.rail_spur", "铁路专用线"}};
   d.history = {{1, "2026-10-28T00:00:00Z", "2026-10-28", 5, 3, 2, 0, 1}, {2, "2026-11-28T00:00:00Z", "2026-11-28", 4, 2, 1, 1, 1}};
   if (kind == reports::ReportKind::sweep) {
+    // A finding that belongs to no enterprise (a stored application).
+    auto app = make_finding("scr.test-app", Verdict::violation, Severity::high, "");
+    app.subject_record = "application";
+    app.subject_key = "APP-9";
+    fs.push_back(app);
     d.run.sweep_id = 2;
     d.run.previous_sweep_id = 1;
     d.resolved = {{"air.test-gone", "enterprise", kHostileKey, kHostileKey, "violation", "2026-10-28"}};

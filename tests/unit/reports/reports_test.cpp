@@ -83,6 +83,10 @@ TEST(HtmlReport, SweepDashboardEscapesAndHasItsSections) {
   // The enterprise's key is data: the section is linked by rank, not by the key.
   EXPECT_NE(html.find("href=\"#e1\""), std::string::npos);
   EXPECT_NE(html.find("air.test-gone"), std::string::npos);  // resolved since the last sweep
+  // The finding of no enterprise: its own bar in the group-by charts and its own section.
+  EXPECT_EQ(count(html, ">(不属于企业)</text>"), 2u);
+  EXPECT_NE(html.find("<section class=\"enterprise\" id=\"others\">"), std::string::npos);
+  EXPECT_NE(html.find("<code>application:APP-9</code>"), std::string::npos);
   // New and repeated findings since the last sweep, in a table (persisting ones are not listed).
   EXPECT_NE(html.find("<table class=\"new\">"), std::string::npos);
   EXPECT_EQ(count(html, "<td>新增</td>"), 2u);
