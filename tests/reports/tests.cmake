@@ -17,5 +17,5 @@ if(TARGET ecoaudit AND TARGET report_fixture)
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/browser_test.sh $<TARGET_FILE:ecoaudit> $<TARGET_FILE:report_fixture>
             ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/reports-browser)
   # Exit 77: chromium is not installed (ECOAUDIT_WITH_BROWSER=0); reported as skipped.
-  set_tests_properties(reports.browser PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)
+  set_tests_properties(reports.browser PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 900)
 endif()
