@@ -237,6 +237,42 @@ void collect(const cel::Value& v, const model::Schema& s, Collected& out) {
   }
 }
 
+// The value of an expression as a trace shows it: missing fields and errors say why.
+std::string trace_value(const cel::Value& v, const model::Schema& s, const Snapshot& snap) {
+  if (!v.is_error_or_unknown()) return render(v, &snap);
+  Collected why;
+  collect(v, s, why);
+  if (!why.missing.empty()) {
+    std::string out = "? (missing";
+    for (const auto& m : why.missing) out += " " + m;
+    return out + ")";
+  }
+  return "? (error: " + why.error + ")";
+}
+
+// Appends the trace of `e` and its sub-expressions: operators and calls show their operands,
+// selections their operand unless it is a plain variable, macros the list they range over
+// (their bodies bind variables that exist only inside the macro). Constants are not shown.
+void trace_expr(const dsl::ast::Expr& e, const model::CheckedExpr& checked, const cel::Env& env, cel::Activation& act,
+                const model::Schema& s, const Snapshot& snap, const char* clause, std::uint32_t depth,
+                std::vector<TraceStep>& out) {
+  namespace ast = dsl::ast;
+  if (out.size() >= 200 || (depth > 0 && e.as<ast::Constant>())) return;
+  cel::CompileOptions o;
+  o.refs = &checked.refs;
+  auto program = cel::compile(e, env, o);
+  out.push_back({clause, depth, ast::to_cel(e), trace_value(program->evaluate(act), s, snap)});
+  if (const auto* c = e.as<ast::Call>()) {
+    if (c->target) trace_expr(*c->target, checked, env, act, s, snap, clause, depth + 1, out);
+    for (const auto& a : c->args) trace_expr(a, checked, env, act, s, snap, clause, depth + 1, out);
+  } else if (const auto* sel = e.as<ast::Select>()) {
+    if (sel->operand && !sel->operand->as<ast::Ident>())
+      trace_expr(*sel->operand, checked, env, act, s, snap, clause, depth + 1, out);
+  } else if (const auto* m = e.as<ast::Comprehension>()) {
+    if (m->iter_range) trace_expr(*m->iter_range, checked, env, act, s, snap, clause, depth + 1, out);
+  }
+}
+
 }  // namespace
 
 std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt) const {
@@ -394,6 +430,16 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       }
       f.deadline = deadline;
       act.records = saved;
+      if (record_evidence && !opt.trace_subject.empty() &&
+          snap.key_of(subject_record, subject_row) == opt.trace_subject) {
+        const std::pair<const char*, const model::CheckedExpr*> clauses[] = {
+            {"when", rule.when ? &*rule.when : nullptr},
+            {"deadline", rule.deadline ? &*rule.deadline : nullptr},
+            {"require", &rule.require},
+            {"met_on", rule.met_on ? &*rule.met_on : nullptr}};
+        for (const auto& [name, ce] : clauses)
+          if (ce) trace_expr(ce->expr, *ce, rp.env, act, schema, snap, name, 0, f.trace);
+      }
       const bool passing = f.verdict == Verdict::pass || f.verdict == Verdict::not_applicable;
       if (opt.verdict_counts) return f.verdict;  // counting only: nothing more to build
       if (!record_evidence) {
