@@ -472,7 +472,14 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
         for (const auto& part : parts) s += part.expr ? render(part.expr->evaluate(act), &snap) : part.text;
         return s;
       };
-      if (f.verdict == Verdict::unknown) {
+      const std::string& title_en = rule.title_en.empty() ? rule.title_zh : rule.title_en;
+      if (f.verdict == Verdict::pass || f.verdict == Verdict::not_applicable) {
+        // The rule's message describes a breach; a pass or a subject the rule does not apply
+        // to (shown with --verdicts all) says so instead.
+        const bool pass = f.verdict == Verdict::pass;
+        f.message_zh = fmt::format("{}“{}”", pass ? "符合" : "不适用", rule.title_zh);
+        f.message_en = fmt::format("{} \"{}\"", pass ? "Complies with" : "Not applicable:", title_en);
+      } else if (f.verdict == Verdict::unknown) {
         // The rule's message describes a breach, which an unknown is not: say what could not
         // be decided and what is missing (the on-site checklist item, the document to request).
         std::string zh, en;
@@ -481,7 +488,6 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
           zh += (zh.empty() ? "" : "、") + (d.empty() ? m : fmt::format("{} ({})", d, m));
           en += (en.empty() ? "" : ", ") + m;
         }
-        const std::string title_en = rule.title_en.empty() ? rule.title_zh : rule.title_en;
         f.message_zh = zh.empty() ? fmt::format("无法判定“{}”: 计算出错 ({})", rule.title_zh, f.error)
                                   : fmt::format("无法判定“{}”: 缺少 {}", rule.title_zh, zh);
         f.message_en = en.empty() ? fmt::format("Cannot decide \"{}\": evaluation error ({})", title_en, f.error)
