@@ -45,17 +45,24 @@ class RecordingAccessor final : public cel::RecordAccessor {
   const Snapshot& s_;
 };
 
-// Renders a value the way messages and evidence show it to people.
-std::string render(const cel::Value& v, const Snapshot* snap) {
+// Renders a value the way messages and evidence show it to people. `zh`: as a Chinese message
+// reads it aloud: an enum value by its schema label (焦化, not coking), booleans 是 / 否.
+std::string render(const cel::Value& v, const Snapshot* snap, bool zh = false) {
   switch (v.kind()) {
     case cel::ValueKind::null_: return "";
-    case cel::ValueKind::bool_: return v.as_bool() ? "true" : "false";
+    case cel::ValueKind::bool_: return zh ? (v.as_bool() ? "是" : "否") : (v.as_bool() ? "true" : "false");
     case cel::ValueKind::int_: return fmt::format("{}", v.as_int());
     case cel::ValueKind::uint_: return fmt::format("{}", v.as_uint());
     // 15 significant digits: a sum of decimals shows as 247.28, not 247.28000000000003.
     case cel::ValueKind::double_: return fmt::format("{:.15g}", v.as_double());
-    case cel::ValueKind::string:
     case cel::ValueKind::enum_:
+      if (zh && snap && v.enum_index() < snap->schema().enums.size()) {
+        const auto& e = snap->schema().enums[v.enum_index()];
+        if (int i = e.find(v.text()); i >= 0 && !e.values[static_cast<std::size_t>(i)].label.empty())
+          return e.values[static_cast<std::size_t>(i)].label;
+      }
+      return std::string(v.text());
+    case cel::ValueKind::string:
     case cel::ValueKind::type: return std::string(v.text());
     case cel::ValueKind::date: return dsl::format_date(v.as_date());
     case cel::ValueKind::record:
@@ -64,7 +71,7 @@ std::string render(const cel::Value& v, const Snapshot* snap) {
       std::string out;
       for (std::size_t i = 0; i < v.list_size(); ++i) {
         if (i) out += ", ";
-        out += render(v.list_at(i), snap);
+        out += render(v.list_at(i), snap, zh);
       }
       return out;
     }
@@ -467,9 +474,9 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       why.missing.erase(std::unique(why.missing.begin(), why.missing.end()), why.missing.end());
       f.missing = std::move(why.missing);
       f.error = std::move(why.error);
-      auto render_message = [&](const std::vector<RuleProgram::Part>& parts) {
+      auto render_message = [&](const std::vector<RuleProgram::Part>& parts, bool zh) {
         std::string s;
-        for (const auto& part : parts) s += part.expr ? render(part.expr->evaluate(act), &snap) : part.text;
+        for (const auto& part : parts) s += part.expr ? render(part.expr->evaluate(act), &snap, zh) : part.text;
         return s;
       };
       const std::string& title_en = rule.title_en.empty() ? rule.title_zh : rule.title_en;
@@ -493,8 +500,8 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
         f.message_en = en.empty() ? fmt::format("Cannot decide \"{}\": evaluation error ({})", title_en, f.error)
                                   : fmt::format("Cannot decide \"{}\": missing {}", title_en, en);
       } else {
-        f.message_zh = render_message(rp.message_zh);
-        f.message_en = render_message(rp.message_en);
+        f.message_zh = render_message(rp.message_zh, true);
+        f.message_en = render_message(rp.message_en, false);
       }
       for (std::uint32_t pi : rule.params_used) {
         if (pi >= param_uses.size()) continue;
