@@ -144,7 +144,9 @@ int run_screen(const ScreenCmd& o) {
     // everything the store holds, and vanish again on the rollback unless --record.
     io.before_commit = [&](engine::store::Store& st, const ingest::ImportResult& staged) {
       auto loaded = engine::load_snapshot(st);
+      // The applications' own batch is listed only when it is kept (--record).
       run.batches = loaded.batches;
+      if (!o.record) std::erase(run.batches, staged.staged_batch);
       std::vector<std::string> keys;
       if (auto it = staged.keys.find(o.record_type); it != staged.keys.end()) keys = it->second;
       engine::CompiledRuleset compiled(*rs);
@@ -153,6 +155,12 @@ int run_screen(const ScreenCmd& o) {
       eo.application_record = o.record_type;
       eo.scope = engine::EvalOptions::Scope{o.record_type, keys};
       findings = compiled.evaluate(loaded.snapshot, eo);
+      // Values read from the documents are not in the store unless recorded: their evidence
+      // names the file and line, with no batch.
+      if (!o.record)
+        for (auto& f : findings)
+          for (auto& e : f.evidence)
+            if (e.batch == staged.staged_batch) e.batch = 0;
       std::vector<engine::screening::DecisionInput> inputs;
       for (const auto& k : keys) {
         engine::screening::DecisionInput in{k, ""};
@@ -178,7 +186,6 @@ int run_screen(const ScreenCmd& o) {
     std::fprintf(stderr, "ecoaudit screen: the documents hold no '%s' record to screen\n", o.record_type.c_str());
     return kExitUsage;
   }
-  if (o.record) run.batches.push_back(r.batch);
 
   {
     std::ofstream file;

@@ -159,6 +159,7 @@ int run_sweep(const SweepCmd& o) {
     eo.as_of = as_of;
     eo.keep_all = o.verdicts == "all";
     eo.rules = rules;
+    eo.trace_subject = explain_key;
     // An audit evaluates only what belongs to the enterprise: subjects whose references lead to it.
     if (!o.enterprise.empty()) eo.scope = engine::EvalOptions::Scope{eo.owner_record, {o.enterprise}};
     findings = compiled.evaluate(loaded.snapshot, eo);

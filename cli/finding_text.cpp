@@ -38,6 +38,10 @@ std::string finding_details(const engine::Finding& f, const std::string& in, boo
   if (f.waiver)
     out += fmt::format("{}waiver: {} {} {} until {} ({})\n", in, f.waiver->id, f.waiver->expired ? "expired," : "valid,",
                        f.waiver->legal_basis, dsl::format_date(f.waiver->valid_until), f.waiver->approver);
+  if (!f.trace.empty()) out += in + "trace:\n";
+  for (const auto& t : f.trace)
+    out += fmt::format("{}  {}{}{} = {}\n", in, std::string(2 * t.depth, ' '), t.depth == 0 ? t.clause + ": " : "", t.expr,
+                       t.value);
   return out;
 }
 

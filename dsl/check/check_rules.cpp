@@ -122,9 +122,11 @@ struct RuleChecker {
     }
   }
 
-  model::CheckedExpr expr(const ast::Expr& e, const char* what, bool warn_optional) {
+  model::CheckedExpr expr(const ast::Expr& e, const char* what, bool warn_optional,
+                         std::vector<std::string> guards = {}) {
     ExprOptions opts;
     opts.warn_optional = warn_optional;
+    opts.guards = std::move(guards);
     opts.what = what;
     ExprChecker checker(ctx, vars, opts);
     return checker.check(e);
@@ -139,7 +141,7 @@ struct RuleChecker {
                         fmt::format("the `when` condition must be bool, not {}", model::to_string(t)));
     }
     if (rd.deadline) {
-      rule.deadline = expr(*rd.deadline, "`deadline`", true);
+      rule.deadline = expr(*rd.deadline, "`deadline`", true, rd.when ? proven_present(*rd.when) : std::vector<std::string>{});
       Type t = root_type(*rule.deadline);
       if (!t.is(Kind::date) && !t.is(Kind::dyn) && !t.is(Kind::error)) {
         auto& d = ctx.diags.error(code::kDeadlineNotDate, rd.deadline->range,
@@ -160,7 +162,8 @@ struct RuleChecker {
                                 fmt::format("rule '{}' has no `require` clause", rd.id.text));
       add_note(d, "state the requirement: `require <bool expression that holds when the subject complies>`");
     } else {
-      rule.require = expr(*rd.require, "`require`", true);
+      // `require` is evaluated only where `when` holds: what `when` tests with has() is present.
+      rule.require = expr(*rd.require, "`require`", true, rd.when ? proven_present(*rd.when) : std::vector<std::string>{});
       Type t = root_type(rule.require);
       if (!t.is(Kind::bool_) && !t.is(Kind::dyn) && !t.is(Kind::error))
         ctx.diags.error(code::kNotBool, rd.require->range,

@@ -36,7 +36,8 @@ Pat parse_pat(std::string_view s) {
   static const std::map<std::string_view, Kind> kinds = {
       {"dyn", Kind::dyn},       {"null", Kind::null_type}, {"bool", Kind::bool_},   {"int", Kind::int_},
       {"uint", Kind::uint_},    {"double", Kind::double_}, {"string", Kind::string}, {"bytes", Kind::bytes},
-      {"date", Kind::date},     {"timestamp", Kind::timestamp}, {"duration", Kind::duration}, {"type", Kind::type}};
+      {"date", Kind::date},     {"timestamp", Kind::timestamp}, {"duration", Kind::duration}, {"type", Kind::type},
+      {"enum", Kind::enum_}};
   Pat p;
   if (s == "A" || s == "B") {
     p.form = Pat::Form::var;
@@ -180,6 +181,7 @@ std::vector<Overload> build_table() {
   // EcoAudit's date extension.
   add("string_to_date", "date", false, "string", "date");
   add("int64_int64_int64_to_date", "date", false, "int int int", "date");
+  add("enum_to_string", "string", false, "enum", "string");  // an enum value's name
   add("abs_int64", "abs", false, "int", "int");
   add("abs_uint64", "abs", false, "uint", "uint");
   add("abs_double", "abs", false, "double", "double");

@@ -79,10 +79,33 @@ std::string type_list(const std::vector<Type>& ts, std::size_t from = 0) {
   return out;
 }
 
+// A path for has() guards: `f.enterprise.park`; an expression that is not a path gets a
+// name no guard can match.
+std::string path_of(const ast::Expr& e) {
+  if (const auto* i = e.as<ast::Ident>()) return i->name;
+  if (const auto* s = e.as<ast::Select>(); s && !s->test_only) return path_of(*s->operand) + "." + s->field;
+  return fmt::format("#{}", e.id);
+}
+
+// Paths that `e` proves present when it evaluates to `positive`.
+void collect_has(const ast::Expr& e, bool positive, std::vector<std::string>& out) {
+  if (const auto* s = e.as<ast::Select>()) {
+    if (s->test_only && positive) out.push_back(path_of(*s->operand) + "." + s->field);
+    return;
+  }
+  const auto* c = e.as<ast::Call>();
+  if (!c) return;
+  if (c->function == "_&&_" && positive)
+    for (const auto& a : c->args) collect_has(a, true, out);
+  if (c->function == "_||_" && !positive)
+    for (const auto& a : c->args) collect_has(a, false, out);
+  if (c->function == "!_" && c->args.size() == 1) collect_has(c->args[0], !positive, out);
+}
+
 class Visitor {
  public:
   Visitor(Context& ctx, const std::vector<Variable>& vars, const ExprOptions& opts, model::CheckedExpr& out)
-      : ctx_(ctx), opts_(opts), out_(out), base_slot_(static_cast<std::uint32_t>(vars.size())) {
+      : ctx_(ctx), opts_(opts), out_(out), base_slot_(static_cast<std::uint32_t>(vars.size())), guards_(opts.guards) {
     for (const auto& v : vars) locals_.push_back({v.name, v.type, v.slot});
   }
 
@@ -269,29 +292,6 @@ class Visitor {
     auto& d = ctx_.diags.error(code::kUnknownName, e.range, fmt::format("unknown name '{}'", id.name));
     if (auto s = closest(id.name, names)) add_note(d, fmt::format("did you mean '{}'?", *s));
     return set(e, Type::of(Kind::error));
-  }
-
-  // A path for has() guards: `f.enterprise.park`; an expression that is not a path gets a
-  // name no guard can match.
-  std::string path_of(const Expr& e) const {
-    if (const auto* i = e.as<ast::Ident>()) return i->name;
-    if (const auto* s = e.as<ast::Select>(); s && !s->test_only) return path_of(*s->operand) + "." + s->field;
-    return fmt::format("#{}", e.id);
-  }
-
-  // Paths that `e` proves present when it evaluates to `positive`.
-  void collect_has(const Expr& e, bool positive, std::vector<std::string>& out) const {
-    if (const auto* s = e.as<ast::Select>()) {
-      if (s->test_only && positive) out.push_back(path_of(*s->operand) + "." + s->field);
-      return;
-    }
-    const auto* c = e.as<ast::Call>();
-    if (!c) return;
-    if (c->function == "_&&_" && positive)
-      for (const auto& a : c->args) collect_has(a, true, out);
-    if (c->function == "_||_" && !positive)
-      for (const auto& a : c->args) collect_has(a, false, out);
-    if (c->function == "!_" && c->args.size() == 1) collect_has(c->args[0], !positive, out);
   }
 
   Type visit_guarded(Expr& e, const std::vector<std::string>& extra) {
@@ -646,6 +646,12 @@ class Visitor {
 
 ExprChecker::ExprChecker(Context& ctx, std::vector<Variable> vars, ExprOptions options)
     : ctx_(ctx), vars_(std::move(vars)), options_(std::move(options)) {}
+
+std::vector<std::string> proven_present(const ast::Expr& condition) {
+  std::vector<std::string> out;
+  collect_has(condition, true, out);
+  return out;
+}
 
 model::CheckedExpr ExprChecker::check(const ast::Expr& e, const model::Type* expected) {
   model::CheckedExpr out;

@@ -28,6 +28,9 @@ struct ExprOptions {
   std::string what = "an expression";
   // The code of "value of the wrong type" against an expected type.
   const char* mismatch_code = "T001";
+  // Paths the context already proves present: a rule's `when` that holds with
+  // `has(e.park) && ...` guards `e.park` in its `deadline` and `require` (no W001 there).
+  std::vector<std::string> guards;
 };
 
 // Types expressions in one scope (the variables given, plus every parameter unless
@@ -47,6 +50,10 @@ class ExprChecker {
   std::vector<Variable> vars_;
   ExprOptions options_;
 };
+
+// The paths (`e.park`, `f.enterprise.lon`) a condition proves present when it is true: the
+// has() tests of its top-level conjunction.
+std::vector<std::string> proven_present(const ast::Expr& condition);
 
 // The type the checker gave the root of a checked expression (dyn when it has none).
 model::Type root_type(const model::CheckedExpr& c);

@@ -45,17 +45,24 @@ class RecordingAccessor final : public cel::RecordAccessor {
   const Snapshot& s_;
 };
 
-// Renders a value the way messages and evidence show it to people.
-std::string render(const cel::Value& v, const Snapshot* snap) {
+// Renders a value the way messages and evidence show it to people. `zh`: as a Chinese message
+// reads it aloud: an enum value by its schema label (焦化, not coking), booleans 是 / 否.
+std::string render(const cel::Value& v, const Snapshot* snap, bool zh = false) {
   switch (v.kind()) {
     case cel::ValueKind::null_: return "";
-    case cel::ValueKind::bool_: return v.as_bool() ? "true" : "false";
+    case cel::ValueKind::bool_: return zh ? (v.as_bool() ? "是" : "否") : (v.as_bool() ? "true" : "false");
     case cel::ValueKind::int_: return fmt::format("{}", v.as_int());
     case cel::ValueKind::uint_: return fmt::format("{}", v.as_uint());
     // 15 significant digits: a sum of decimals shows as 247.28, not 247.28000000000003.
     case cel::ValueKind::double_: return fmt::format("{:.15g}", v.as_double());
-    case cel::ValueKind::string:
     case cel::ValueKind::enum_:
+      if (zh && snap && v.enum_index() < snap->schema().enums.size()) {
+        const auto& e = snap->schema().enums[v.enum_index()];
+        if (int i = e.find(v.text()); i >= 0 && !e.values[static_cast<std::size_t>(i)].label.empty())
+          return e.values[static_cast<std::size_t>(i)].label;
+      }
+      return std::string(v.text());
+    case cel::ValueKind::string:
     case cel::ValueKind::type: return std::string(v.text());
     case cel::ValueKind::date: return dsl::format_date(v.as_date());
     case cel::ValueKind::record:
@@ -64,7 +71,7 @@ std::string render(const cel::Value& v, const Snapshot* snap) {
       std::string out;
       for (std::size_t i = 0; i < v.list_size(); ++i) {
         if (i) out += ", ";
-        out += render(v.list_at(i), snap);
+        out += render(v.list_at(i), snap, zh);
       }
       return out;
     }
@@ -237,6 +244,42 @@ void collect(const cel::Value& v, const model::Schema& s, Collected& out) {
   }
 }
 
+// The value of an expression as a trace shows it: missing fields and errors say why.
+std::string trace_value(const cel::Value& v, const model::Schema& s, const Snapshot& snap) {
+  if (!v.is_error_or_unknown()) return render(v, &snap);
+  Collected why;
+  collect(v, s, why);
+  if (!why.missing.empty()) {
+    std::string out = "? (missing";
+    for (const auto& m : why.missing) out += " " + m;
+    return out + ")";
+  }
+  return "? (error: " + why.error + ")";
+}
+
+// Appends the trace of `e` and its sub-expressions: operators and calls show their operands,
+// selections their operand unless it is a plain variable, macros the list they range over
+// (their bodies bind variables that exist only inside the macro). Constants are not shown.
+void trace_expr(const dsl::ast::Expr& e, const model::CheckedExpr& checked, const cel::Env& env, cel::Activation& act,
+                const model::Schema& s, const Snapshot& snap, const char* clause, std::uint32_t depth,
+                std::vector<TraceStep>& out) {
+  namespace ast = dsl::ast;
+  if (out.size() >= 200 || (depth > 0 && e.as<ast::Constant>())) return;
+  cel::CompileOptions o;
+  o.refs = &checked.refs;
+  auto program = cel::compile(e, env, o);
+  out.push_back({clause, depth, ast::to_cel(e), trace_value(program->evaluate(act), s, snap)});
+  if (const auto* c = e.as<ast::Call>()) {
+    if (c->target) trace_expr(*c->target, checked, env, act, s, snap, clause, depth + 1, out);
+    for (const auto& a : c->args) trace_expr(a, checked, env, act, s, snap, clause, depth + 1, out);
+  } else if (const auto* sel = e.as<ast::Select>()) {
+    if (sel->operand && !sel->operand->as<ast::Ident>())
+      trace_expr(*sel->operand, checked, env, act, s, snap, clause, depth + 1, out);
+  } else if (const auto* m = e.as<ast::Comprehension>()) {
+    if (m->iter_range) trace_expr(*m->iter_range, checked, env, act, s, snap, clause, depth + 1, out);
+  }
+}
+
 }  // namespace
 
 std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt) const {
@@ -394,6 +437,16 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       }
       f.deadline = deadline;
       act.records = saved;
+      if (record_evidence && !opt.trace_subject.empty() &&
+          snap.key_of(subject_record, subject_row) == opt.trace_subject) {
+        const std::pair<const char*, const model::CheckedExpr*> clauses[] = {
+            {"when", rule.when ? &*rule.when : nullptr},
+            {"deadline", rule.deadline ? &*rule.deadline : nullptr},
+            {"require", &rule.require},
+            {"met_on", rule.met_on ? &*rule.met_on : nullptr}};
+        for (const auto& [name, ce] : clauses)
+          if (ce) trace_expr(ce->expr, *ce, rp.env, act, schema, snap, name, 0, f.trace);
+      }
       const bool passing = f.verdict == Verdict::pass || f.verdict == Verdict::not_applicable;
       if (opt.verdict_counts) return f.verdict;  // counting only: nothing more to build
       if (!record_evidence) {
@@ -421,12 +474,19 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       why.missing.erase(std::unique(why.missing.begin(), why.missing.end()), why.missing.end());
       f.missing = std::move(why.missing);
       f.error = std::move(why.error);
-      auto render_message = [&](const std::vector<RuleProgram::Part>& parts) {
+      auto render_message = [&](const std::vector<RuleProgram::Part>& parts, bool zh) {
         std::string s;
-        for (const auto& part : parts) s += part.expr ? render(part.expr->evaluate(act), &snap) : part.text;
+        for (const auto& part : parts) s += part.expr ? render(part.expr->evaluate(act), &snap, zh) : part.text;
         return s;
       };
-      if (f.verdict == Verdict::unknown) {
+      const std::string& title_en = rule.title_en.empty() ? rule.title_zh : rule.title_en;
+      if (f.verdict == Verdict::pass || f.verdict == Verdict::not_applicable) {
+        // The rule's message describes a breach; a pass or a subject the rule does not apply
+        // to (shown with --verdicts all) says so instead.
+        const bool pass = f.verdict == Verdict::pass;
+        f.message_zh = fmt::format("{}“{}”", pass ? "符合" : "不适用", rule.title_zh);
+        f.message_en = fmt::format("{} \"{}\"", pass ? "Complies with" : "Not applicable:", title_en);
+      } else if (f.verdict == Verdict::unknown) {
         // The rule's message describes a breach, which an unknown is not: say what could not
         // be decided and what is missing (the on-site checklist item, the document to request).
         std::string zh, en;
@@ -435,14 +495,13 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
           zh += (zh.empty() ? "" : "、") + (d.empty() ? m : fmt::format("{} ({})", d, m));
           en += (en.empty() ? "" : ", ") + m;
         }
-        const std::string title_en = rule.title_en.empty() ? rule.title_zh : rule.title_en;
         f.message_zh = zh.empty() ? fmt::format("无法判定“{}”: 计算出错 ({})", rule.title_zh, f.error)
                                   : fmt::format("无法判定“{}”: 缺少 {}", rule.title_zh, zh);
         f.message_en = en.empty() ? fmt::format("Cannot decide \"{}\": evaluation error ({})", title_en, f.error)
                                   : fmt::format("Cannot decide \"{}\": missing {}", title_en, en);
       } else {
-        f.message_zh = render_message(rp.message_zh);
-        f.message_en = render_message(rp.message_en);
+        f.message_zh = render_message(rp.message_zh, true);
+        f.message_en = render_message(rp.message_en, false);
       }
       for (std::uint32_t pi : rule.params_used) {
         if (pi >= param_uses.size()) continue;

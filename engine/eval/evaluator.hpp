@@ -43,6 +43,9 @@ struct EvalOptions {
     std::vector<std::string> keys;
   };
   std::optional<Scope> scope;
+  // The subject key whose findings carry an evaluation trace (Finding::trace): every
+  // sub-expression of the rule's clauses with its value. Empty: no trace.
+  std::string trace_subject;
   // Use both cores (or `threads`, 0 = hardware concurrency).
   unsigned threads = 0;
   // When set, no findings are built: the verdicts are only counted, per rule (index in

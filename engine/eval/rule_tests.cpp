@@ -53,6 +53,16 @@ std::vector<RuleTestResult> run_rule_tests(const dsl::model::Ruleset& ruleset, d
         }
       r.expectations.push_back(std::move(er));
     }
+    // A failed expectation is shown with its evaluation trace: evaluate its subject again.
+    for (const auto& er : r.expectations) {
+      if (er.ok()) continue;
+      EvalOptions traced = opt;
+      traced.trace_subject = er.subject_key;
+      for (auto& t : compiled.evaluate(snap, traced))
+        if (t.subject_key == er.subject_key)
+          for (auto& f : r.findings)
+            if (f.subject_key == er.subject_key && f.rule == t.rule) f.trace = std::move(t.trace);
+    }
     // Pointers into findings are set last: the vector no longer moves.
     for (auto& er : r.expectations)
       for (const auto& f : r.findings)

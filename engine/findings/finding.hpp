@@ -51,6 +51,16 @@ struct ConditionCheck {
   std::optional<bool> holds;            // nullopt when it could not be decided
 };
 
+// One step of an evaluation trace (`--explain`): an expression of one of the rule's clauses
+// and the value it had for the subject. Steps are in evaluation order, children after their
+// parent and one level deeper.
+struct TraceStep {
+  std::string clause;                   // when | deadline | require | met_on
+  std::uint32_t depth = 0;              // 0: the clause's whole expression
+  std::string expr;                     // CEL text
+  std::string value;                    // rendered value; "? (missing record.field)" or "? (error: ...)"
+};
+
 struct Finding {
   std::string rule;
   std::string title_zh, title_en;
@@ -77,6 +87,7 @@ struct Finding {
   std::optional<WaiverInfo> waiver;
   std::string change;                   // new | persisting | repeat (sweeps)
   std::optional<dsl::Date> first_seen;  // sweeps: as-of date of the sweep that first had it (this run)
+  std::vector<TraceStep> trace;         // only for the subject EvalOptions::trace_subject names
 };
 
 // A finding of the previous sweep that a new sweep no longer has.

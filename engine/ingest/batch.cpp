@@ -154,6 +154,7 @@ void Batch::begin() {
     ins.bind(3, options_.ruleset_sha256);
     ins.exec();
     batch_ = db_.getLastInsertRowid();
+    result_.staged_batch = batch_;
     touch_ = std::make_unique<SQLite::Statement>(
         db_, "INSERT INTO temp._touched(rec, k, file, line, loc) VALUES(?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     touched_ = std::make_unique<SQLite::Statement>(db_, "SELECT file, line, loc FROM temp._touched WHERE rec = ? AND k = ?");

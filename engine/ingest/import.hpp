@@ -89,6 +89,9 @@ struct ImportResult {
   // Per record type of ImportOptions::list_keys_of: the keys of its records in this batch,
   // in input order (a composite key's values joined with '|', as findings show them).
   std::map<std::string, std::vector<std::string>> keys;
+  // The batch id the staged rows carry inside the transaction (equals `batch` once committed;
+  // after a rollback the id is free again and names nothing).
+  std::int64_t staged_batch = 0;
 };
 
 // Imports PATHS (files, or folders whose *.csv, *.xml and *.json files are taken in name

@@ -70,6 +70,18 @@ assert dec["A-OK"]["reasons"] == dec["A-OK"]["unknowns"] == dec["A-OK"]["conditi
 assert all(x["application_id"] in dec for x in f), [x["application_id"] for x in f]
 PY
 
+# Golden outputs (tests/screen/golden; regenerate with tests/screen/update_goldens.sh): the
+# JSON document minus its timestamp, and the text in both languages. File paths are made
+# relative to the source folder.
+golden() {  # name command...
+  local name=$1; shift
+  "$@" 2>/dev/null | grep -v '"generated_at"' | sed "s|$src/||g" > "$work/$name"
+  diff -u "$here/golden/$name" "$work/$name" > "$work/$name.diff" || { fail "golden $name differs:"; head -40 "$work/$name.diff"; }
+}
+golden mixed.json screen "$apps/mixed.json" --format json
+golden mixed.zh.txt screen "$apps/mixed.json"
+golden mixed.en.txt screen "$apps/mixed.json" --lang en
+
 # An XML document whose application is compliant: approve, exit 0.
 run 0 "screen approve.xml" screen "$apps/approve.xml"
 grep -qx 'A-CHIP 电子元件项目: 可予批准 (approve)' <<<"$out" || fail "A-CHIP decision: $out"

@@ -112,6 +112,11 @@ for want in 'violation trn.rail-spur enterprise:91140781MA0011XR6C (medium)' \
   grep -qxF "$want" <<<"$out" || fail "--explain lacks: $want"
 done
 grep -q '^  parameter: rail_spur_freight_threshold_t = 1500000 (.*; confidence high)$' <<<"$out" || fail "--explain parameter line"
+# ... and its evaluation trace: each clause, then its sub-expressions with their values.
+for want in '  trace:' '    require: e.rail_spur == "built" = false' '      e.rail_spur = none' \
+            '          e.annual_freight_t = 1500000' '          rail_spur_freight_threshold_t = 1500000'; do
+  grep -qxF "$want" <<<"$out" || fail "--explain trace lacks: $want"
+done
 run 2 "--explain of no finding" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --explain trn.rail-spur:nobody
 grep -q "no finding of rule 'trn.rail-spur' on 'nobody'" "$work/stderr" || fail "--explain error message"
 

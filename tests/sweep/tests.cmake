@@ -10,3 +10,8 @@ if(TARGET ecoaudit)
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/kill_test.sh $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR}
             ${CMAKE_CURRENT_BINARY_DIR}/sweep-kill)
 endif()
+if(TARGET ecoaudit)
+  add_test(NAME sweep.fixture
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/fixture_test.sh $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR}
+            ${CMAKE_CURRENT_BINARY_DIR}/sweep-fixture)
+endif()

@@ -434,5 +434,36 @@ TEST_F(Import, LockedStore) {
   EXPECT_EQ(st->count("enterprise"), 0);
 }
 
+// Screening's dry run: the hook sees the staged rows inside the transaction, with the keys of
+// the listed record types; nothing is written afterwards. A rejected import never calls it.
+TEST_F(Import, DryRunShowsStagedRowsToTheHookAndWritesNothing) {
+  ASSERT_TRUE(run({dir_.write("base/enterprise.csv", good_enterprises())}).ok);
+  const std::string before = dump(store_->db());
+  ImportOptions o;
+  o.commit = false;
+  o.list_keys_of = {"facility"};
+  std::int64_t seen = -1;
+  std::vector<std::string> keys;
+  std::int64_t staged = 0;
+  o.before_commit = [&](store::Store& st, const ImportResult& r) {
+    seen = st.count("facility");
+    keys = r.keys.count("facility") ? r.keys.at("facility") : std::vector<std::string>{};
+    staged = r.staged_batch;
+  };
+  auto r = run({dir_.write("d/facility.csv", "id,enterprise_id,kind\nCO-2," + E1 + ",coke_oven\nCO-1," + E1 + ",coke_oven\n")}, o);
+  ASSERT_TRUE(r.ok) << first(r);
+  EXPECT_EQ(seen, 2);
+  EXPECT_EQ(keys, (std::vector<std::string>{"CO-2", "CO-1"}));
+  EXPECT_EQ(staged, 2);
+  EXPECT_EQ(r.batch, 0);
+  EXPECT_EQ(dump(store_->db()), before) << "a dry run changed the store";
+
+  bool called = false;
+  o.before_commit = [&](store::Store&, const ImportResult&) { called = true; };
+  auto bad = run({dir_.write("e/facility.csv", "id,enterprise_id,kind\nCO-3,nobody,coke_oven\n")}, o);
+  EXPECT_FALSE(bad.ok);
+  EXPECT_FALSE(called);
+}
+
 }  // namespace
 }  // namespace eco::engine::testing
