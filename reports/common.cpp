@@ -132,6 +132,10 @@ std::vector<ChecklistItem> checklist(const ReportData& d) {
       }
     }
   }
+  // One visit per enterprise, one stop per subject: grouped so, in finding order within.
+  std::stable_sort(out.begin(), out.end(), [](const ChecklistItem& a, const ChecklistItem& b) {
+    return std::tie(a.enterprise_id, a.subject_record, a.subject_key) < std::tie(b.enterprise_id, b.subject_record, b.subject_key);
+  });
   return out;
 }
 

@@ -40,7 +40,8 @@ struct ChecklistItem {
   std::vector<std::string> rules;
   std::vector<std::string> what;  // the rules' titles in the report's language
 };
-// From the unknown findings, one item per (subject, missing field), in finding order.
+// From the unknown findings, one item per (subject, missing field), by enterprise and subject
+// (finding order within a subject).
 std::vector<ChecklistItem> checklist(const ReportData& d);
 
 // Findings with a deadline, by deadline (then rule and subject).

@@ -226,3 +226,31 @@ TEST(Labels, EveryModelValueHasBothLanguages) {
 }
 
 }  // namespace
+
+namespace {
+
+// The checklist groups by enterprise and subject, whatever the order of the findings.
+TEST(Checklist, GroupedByEnterpriseAndSubject) {
+  Fixture fx;
+  eco::test_fixture::build(fx, ReportKind::sweep);
+  auto u = fx.findings[1];  // unknown: annual_freight_t and rail_spur missing
+  auto other = u;
+  other.enterprise_id = other.subject_key = "000-first";
+  other.missing = {"enterprise.rail_spur"};
+  fx.findings = {u, other, u};  // the same subject twice: its items once
+  fx.data.lang = "en";
+  const std::string html = [&] {
+    fx.data.kind = ReportKind::audit;
+    return eco::reports::html_report(fx.data);
+  }();
+  const std::string list = html.substr(html.find("<section id=\"checklist\">"));
+  const auto first = list.find("<code>enterprise:000-first</code>");
+  const auto hostile = list.find("<code>enterprise:911401&quot;&gt;&lt;b&gt;X&lt;/b&gt;</code>");
+  ASSERT_NE(first, std::string::npos);
+  ASSERT_NE(hostile, std::string::npos);
+  EXPECT_LT(first, hostile);
+  EXPECT_EQ(count(list, "<td><code>enterprise.annual_freight_t</code></td>"), 1u);
+  EXPECT_EQ(count(list, "<td><code>enterprise.rail_spur</code></td>"), 2u);
+}
+
+}  // namespace
