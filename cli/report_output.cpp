@@ -1,13 +1,13 @@
 #include "cli/report_output.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <unistd.h>
 
 #include "reports/json/findings_json.hpp"
 
@@ -16,15 +16,18 @@ namespace eco::cli {
 namespace fs = std::filesystem;
 namespace model = dsl::model;
 
-std::optional<std::vector<reports::Format>> parse_formats(const std::string& command, const std::string& list) {
+std::optional<std::vector<reports::Format>> parse_formats(const std::string& command,
+                                                          const std::string& list) {
   std::vector<reports::Format> out;
   std::stringstream ss(list);
   std::string item;
   while (std::getline(ss, item, ',')) {
     auto f = reports::parse_format(item);
     if (!f) {
-      std::fprintf(stderr, "ecoaudit %s: --format wants html, json, csv, xlsx or text (comma-separated), got '%s'\n",
-                   command.c_str(), item.c_str());
+      std::fprintf(
+          stderr,
+          "ecoaudit %s: --format wants html, json, csv, xlsx or text (comma-separated), got '%s'\n",
+          command.c_str(), item.c_str());
       return std::nullopt;
     }
     if (std::find(out.begin(), out.end(), *f) == out.end()) out.push_back(*f);
@@ -46,8 +49,8 @@ std::map<std::string, std::string> field_descriptions(const model::Schema& schem
 namespace {
 
 // A field's value as a reader sees it: enum values with their label, booleans as words.
-std::string shown(const engine::Snapshot& snap, const model::RecordType& rt, std::uint32_t row, std::uint32_t field,
-                  const std::string& lang) {
+std::string shown(const engine::Snapshot& snap, const model::RecordType& rt, std::uint32_t row,
+                  std::uint32_t field, const std::string& lang) {
   std::string v = snap.display(rt.index, row, field);
   if (v.empty()) return v;
   const auto& ft = rt.fields[field].type;
@@ -63,17 +66,21 @@ std::string shown(const engine::Snapshot& snap, const model::RecordType& rt, std
 
 }  // namespace
 
-reports::EnterpriseInfo enterprise_info(const engine::Snapshot& snap, const model::RecordType& owner, std::uint32_t row,
-                                        const std::vector<reports::Dimension>& dimensions, const std::string& lang,
-                                        bool related, std::size_t max_rows) {
+reports::EnterpriseInfo enterprise_info(const engine::Snapshot& snap,
+                                        const model::RecordType& owner, std::uint32_t row,
+                                        const std::vector<reports::Dimension>& dimensions,
+                                        const std::string& lang, bool related,
+                                        std::size_t max_rows) {
   reports::EnterpriseInfo e;
   e.key = snap.key_of(owner.index, row);
   const int name_field = owner.find_field("name");
-  e.name = name_field >= 0 ? snap.display(owner.index, row, static_cast<std::uint32_t>(name_field)) : "";
+  e.name =
+      name_field >= 0 ? snap.display(owner.index, row, static_cast<std::uint32_t>(name_field)) : "";
   if (e.name.empty()) e.name = e.key;
   for (std::uint32_t f = 0; f < owner.fields.size(); ++f) {
     std::string v = shown(snap, owner, row, f, lang);
-    if (!v.empty()) e.fields.push_back({owner.fields[f].name, owner.fields[f].description, std::move(v)});
+    if (!v.empty())
+      e.fields.push_back({owner.fields[f].name, owner.fields[f].description, std::move(v)});
   }
   for (const auto& dim : dimensions) {
     const int f = owner.find_field(dim.field);
@@ -110,7 +117,8 @@ reports::EnterpriseInfo enterprise_info(const engine::Snapshot& snap, const mode
           break;
         }
     }
-    for (auto f : cols) r.columns.push_back({child.fields[f].name, child.fields[f].description, ""});
+    for (auto f : cols)
+      r.columns.push_back({child.fields[f].name, child.fields[f].description, ""});
     for (std::size_t i = 0; i < n; ++i) {
       std::vector<std::string> cells;
       for (auto f : cols) cells.push_back(shown(snap, child, rows[i], f, lang));
@@ -121,18 +129,21 @@ reports::EnterpriseInfo enterprise_info(const engine::Snapshot& snap, const mode
   return e;
 }
 
-std::optional<std::vector<reports::Dimension>> dimensions(const std::string& command, const model::RecordType& owner,
+std::optional<std::vector<reports::Dimension>> dimensions(const std::string& command,
+                                                          const model::RecordType& owner,
                                                           const std::vector<std::string>& names) {
   std::vector<reports::Dimension> out;
   if (names.empty()) {
     for (const auto& f : owner.fields)
-      if (f.type.kind == model::Kind::enum_ && !f.optional && !f.key) out.push_back({f.name, f.description});
+      if (f.type.kind == model::Kind::enum_ && !f.optional && !f.key)
+        out.push_back({f.name, f.description});
     return out;
   }
   for (const auto& n : names) {
     const int f = owner.find_field(n);
     if (f < 0) {
-      std::fprintf(stderr, "ecoaudit %s: --group-by: %s has no field '%s'\n", command.c_str(), owner.name.c_str(), n.c_str());
+      std::fprintf(stderr, "ecoaudit %s: --group-by: %s has no field '%s'\n", command.c_str(),
+                   owner.name.c_str(), n.c_str());
       return std::nullopt;
     }
     out.push_back({n, owner.fields[static_cast<std::size_t>(f)].description});
@@ -142,12 +153,15 @@ std::optional<std::vector<reports::Dimension>> dimensions(const std::string& com
 
 namespace {
 
-bool write_one(const std::string& command, const reports::ReportData& data, reports::Format f, const std::string& path) {
+bool write_one(const std::string& command, const reports::ReportData& data, reports::Format f,
+               const std::string& path) {
   const bool to_stdout = path.empty() || path == "-";
   try {
     if (f == reports::Format::xlsx) {
       if (to_stdout) {
-        std::fprintf(stderr, "ecoaudit %s: xlsx is written to a file: give --out FILE or --out DIR\n", command.c_str());
+        std::fprintf(stderr,
+                     "ecoaudit %s: xlsx is written to a file: give --out FILE or --out DIR\n",
+                     command.c_str());
         return false;
       }
       reports::write_xlsx_report(data, path);
@@ -160,23 +174,30 @@ bool write_one(const std::string& command, const reports::ReportData& data, repo
       case reports::Format::json:
         reports::write_findings_json(os, data.run, *data.findings, data.resolved, data.decisions);
         break;
-      case reports::Format::html: os << reports::html_report(data); break;
-      case reports::Format::csv: os << reports::csv_report(data); break;
+      case reports::Format::html:
+        os << reports::html_report(data);
+        break;
+      case reports::Format::csv:
+        os << reports::csv_report(data);
+        break;
       case reports::Format::text: {
         reports::ReportData d = data;
         d.color = to_stdout && ::isatty(STDOUT_FILENO) != 0;  // colour only on a terminal
         os << reports::text_report(d);
         break;
       }
-      case reports::Format::xlsx: break;
+      case reports::Format::xlsx:
+        break;
     }
     os.flush();
     if (!os) {
-      std::fprintf(stderr, "ecoaudit %s: cannot write %s\n", command.c_str(), to_stdout ? "standard output" : path.c_str());
+      std::fprintf(stderr, "ecoaudit %s: cannot write %s\n", command.c_str(),
+                   to_stdout ? "standard output" : path.c_str());
       return false;
     }
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "ecoaudit %s: writing the %s report: %s\n", command.c_str(), reports::to_string(f), e.what());
+    std::fprintf(stderr, "ecoaudit %s: writing the %s report: %s\n", command.c_str(),
+                 reports::to_string(f), e.what());
     return false;
   }
   return true;
@@ -185,21 +206,28 @@ bool write_one(const std::string& command, const reports::ReportData& data, repo
 }  // namespace
 
 bool write_reports(const std::string& command, const reports::ReportData& data,
-                   const std::vector<reports::Format>& formats, const std::string& out, const std::string& base) {
+                   const std::vector<reports::Format>& formats, const std::string& out,
+                   const std::string& base) {
   std::error_code ec;
-  const bool into_dir = formats.size() > 1 || (!out.empty() && out != "-" && fs::is_directory(out, ec));
+  const bool into_dir =
+      formats.size() > 1 || (!out.empty() && out != "-" && fs::is_directory(out, ec));
   if (!into_dir) return write_one(command, data, formats.front(), out);
   if (out.empty() || out == "-") {
-    std::fprintf(stderr, "ecoaudit %s: several formats need --out DIR (a folder for the files)\n", command.c_str());
+    std::fprintf(stderr, "ecoaudit %s: several formats need --out DIR (a folder for the files)\n",
+                 command.c_str());
     return false;
   }
   fs::create_directories(out, ec);
   if (ec) {
-    std::fprintf(stderr, "ecoaudit %s: cannot create %s: %s\n", command.c_str(), out.c_str(), ec.message().c_str());
+    std::fprintf(stderr, "ecoaudit %s: cannot create %s: %s\n", command.c_str(), out.c_str(),
+                 ec.message().c_str());
     return false;
   }
   bool ok = true;
-  for (auto f : formats) ok = write_one(command, data, f, (fs::path(out) / (base + "." + reports::extension(f))).string()) && ok;
+  for (auto f : formats)
+    ok = write_one(command, data, f,
+                   (fs::path(out) / (base + "." + reports::extension(f))).string()) &&
+         ok;
   return ok;
 }
 

@@ -26,33 +26,45 @@ std::optional<Format> parse_format(std::string_view s) {
 
 const char* to_string(Format f) {
   switch (f) {
-    case Format::html: return "html";
-    case Format::json: return "json";
-    case Format::csv: return "csv";
-    case Format::xlsx: return "xlsx";
-    case Format::text: return "text";
+    case Format::html:
+      return "html";
+    case Format::json:
+      return "json";
+    case Format::csv:
+      return "csv";
+    case Format::xlsx:
+      return "xlsx";
+    case Format::text:
+      return "text";
   }
   return "text";
 }
 
-const char* extension(Format f) { return f == Format::text ? "txt" : to_string(f); }
+const char* extension(Format f) {
+  return f == Format::text ? "txt" : to_string(f);
+}
 
 int severity_weight(dsl::model::Severity s) {
   using dsl::model::Severity;
   switch (s) {
-    case Severity::critical: return 16;
-    case Severity::high: return 8;
-    case Severity::medium: return 4;
-    case Severity::low: return 2;
-    case Severity::advice: return 1;
+    case Severity::critical:
+      return 16;
+    case Severity::high:
+      return 8;
+    case Severity::medium:
+      return 4;
+    case Severity::low:
+      return 2;
+    case Severity::advice:
+      return 1;
   }
   return 0;
 }
 
 std::string neutralise_formula(const std::string& cell) {
   // OWASP's CSV-injection advice: a leading apostrophe makes spreadsheets read the cell as text.
-  if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@' || cell[0] == '\t' ||
-                        cell[0] == '\r'))
+  if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@' ||
+                        cell[0] == '\t' || cell[0] == '\r'))
     return "'" + cell;
   return cell;
 }
@@ -85,7 +97,9 @@ std::string verdict_label(const std::string& lang, dsl::model::Verdict v) {
 std::string confidence_label(const std::string& lang, dsl::model::Confidence c) {
   return value_label(lang, "conf_", dsl::model::to_string(c));
 }
-std::string decision_label(const std::string& lang, engine::Decision d) { return label(lang, engine::to_string(d)); }
+std::string decision_label(const std::string& lang, engine::Decision d) {
+  return label(lang, engine::to_string(d));
+}
 
 std::string requirement_area(const std::string& id) {
   const auto dash = id.find('-');
@@ -122,7 +136,8 @@ std::vector<ChecklistItem> checklist(const ReportData& d) {
         item.subject_record = f.subject_record;
         item.subject_key = f.subject_key;
         item.field = m;
-        if (auto dsc = d.field_descriptions.find(m); dsc != d.field_descriptions.end()) item.description = dsc->second;
+        if (auto dsc = d.field_descriptions.find(m); dsc != d.field_descriptions.end())
+          item.description = dsc->second;
         out.push_back(std::move(item));
       }
       auto& item = out[it->second];
@@ -134,7 +149,8 @@ std::vector<ChecklistItem> checklist(const ReportData& d) {
   }
   // One visit per enterprise, one stop per subject: grouped so, in finding order within.
   std::stable_sort(out.begin(), out.end(), [](const ChecklistItem& a, const ChecklistItem& b) {
-    return std::tie(a.enterprise_id, a.subject_record, a.subject_key) < std::tie(b.enterprise_id, b.subject_record, b.subject_key);
+    return std::tie(a.enterprise_id, a.subject_record, a.subject_key) <
+           std::tie(b.enterprise_id, b.subject_record, b.subject_key);
   });
   return out;
 }
@@ -144,7 +160,8 @@ std::vector<const engine::Finding*> with_deadlines(const ReportData& d) {
   for (const auto& f : *d.findings)
     if (f.deadline) out.push_back(&f);
   std::stable_sort(out.begin(), out.end(), [](const engine::Finding* a, const engine::Finding* b) {
-    return std::tie(*a->deadline, a->rule, a->subject_key) < std::tie(*b->deadline, b->rule, b->subject_key);
+    return std::tie(*a->deadline, a->rule, a->subject_key) <
+           std::tie(*b->deadline, b->rule, b->subject_key);
   });
   return out;
 }
@@ -192,13 +209,16 @@ std::vector<RankedEnterprise> ranking(const ReportData& d) {
     r.name = index.name(k);
     out.push_back(std::move(r));
   }
-  std::stable_sort(out.begin(), out.end(), [](const RankedEnterprise& a, const RankedEnterprise& b) {
-    return std::tie(b.score, b.violations, a.key) < std::tie(a.score, a.violations, b.key);
-  });
+  std::stable_sort(
+      out.begin(), out.end(), [](const RankedEnterprise& a, const RankedEnterprise& b) {
+        return std::tie(b.score, b.violations, a.key) < std::tie(a.score, a.violations, b.key);
+      });
   return out;
 }
 
-std::string date_or_empty(const std::optional<dsl::Date>& d) { return d ? dsl::format_date(*d) : std::string(); }
+std::string date_or_empty(const std::optional<dsl::Date>& d) {
+  return d ? dsl::format_date(*d) : std::string();
+}
 
 }  // namespace detail
 }  // namespace eco::reports

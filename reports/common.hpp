@@ -3,11 +3,10 @@
 // findings grouped the way readers look at them, and the derived lists (checklist, deadlines,
 // parameters, ranking). Internal to reports/.
 #include <map>
-#include <unordered_map>
-#include <string>
-#include <vector>
-
 #include <nlohmann/json.hpp>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "reports/report.hpp"
 
@@ -29,14 +28,14 @@ std::string requirement_area(const std::string& requirement_id);
 std::string clauses(const engine::Finding& f);
 const std::string& title(const engine::Finding& f, const std::string& lang);
 const std::string& message(const engine::Finding& f, const std::string& lang);
-bool is_violation(const engine::Finding& f);   // violation or late
+bool is_violation(const engine::Finding& f);  // violation or late
 
 // One item of the on-site checklist: a missing value of one subject, and the rules needing it.
 struct ChecklistItem {
   std::string enterprise_id;
   std::string subject_record, subject_key;
-  std::string field;          // "facility.ule_status"
-  std::string description;    // the field's description in the schema
+  std::string field;        // "facility.ule_status"
+  std::string description;  // the field's description in the schema
   std::vector<std::string> rules;
   std::vector<std::string> what;  // the rules' titles in the report's language
 };

@@ -7,7 +7,7 @@
 namespace eco::reports {
 
 struct EmbeddedFile {
-  std::string_view name;     // path relative to reports/templates/, e.g. "audit.mustache"
+  std::string_view name;  // path relative to reports/templates/, e.g. "audit.mustache"
   std::string_view content;
 };
 

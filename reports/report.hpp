@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <ostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -37,49 +38,49 @@ const char* extension(Format);
 
 // One field of a record as shown to a reader.
 struct FieldValue {
-  std::string name;          // "county"
-  std::string description;   // the schema's description ("所在区县"); may be empty
-  std::string value;         // rendered; an enum value as "label (name)" when it has a label
+  std::string name;         // "county"
+  std::string description;  // the schema's description ("所在区县"); may be empty
+  std::string value;        // rendered; an enum value as "label (name)" when it has a label
 };
 
 // Rows of a record type that belong to an enterprise (its permits, facilities, ...).
 struct RelatedRecords {
-  std::string record;        // "permit"
-  std::string title;         // the record type's title ("排污许可证 / 排污登记")
-  std::vector<FieldValue> columns;               // name and description of each shown field
-  std::vector<std::vector<std::string>> rows;    // at most the first few rows
-  std::size_t total = 0;     // rows the enterprise has in all
+  std::string record;               // "permit"
+  std::string title;                // the record type's title ("排污许可证 / 排污登记")
+  std::vector<FieldValue> columns;  // name and description of each shown field
+  std::vector<std::vector<std::string>> rows;  // at most the first few rows
+  std::size_t total = 0;                       // rows the enterprise has in all
 };
 
 // An enterprise (the schema's owner record) as the reports show it.
 struct EnterpriseInfo {
   std::string key;
-  std::string name;                              // its name field, or the key
-  std::vector<FieldValue> fields;                // the owner record's fields that have a value
-  std::vector<RelatedRecords> related;           // audit only (empty in a sweep)
-  std::map<std::string, std::string> dimensions; // group-by field -> the value's label
+  std::string name;                               // its name field, or the key
+  std::vector<FieldValue> fields;                 // the owner record's fields that have a value
+  std::vector<RelatedRecords> related;            // audit only (empty in a sweep)
+  std::map<std::string, std::string> dimensions;  // group-by field -> the value's label
 };
 
 // A field of the owner record that the dashboard groups by (an enum field).
 struct Dimension {
-  std::string field;         // "county"
-  std::string description;   // "所在区县"
+  std::string field;        // "county"
+  std::string description;  // "所在区县"
 };
 
 struct ReportData {
   ReportKind kind = ReportKind::sweep;
-  std::string lang = "zh";                       // zh | en
+  std::string lang = "zh";  // zh | en
   engine::RunInfo run;
   const std::vector<engine::Finding>* findings = nullptr;
   std::vector<engine::ResolvedFinding> resolved;
-  std::vector<engine::ApplicationDecision> decisions;   // screening
-  std::string enterprise;                        // audit: the enterprise's key
-  std::vector<EnterpriseInfo> enterprises;       // audit: that one; sweep: those with findings
-  std::size_t enterprises_checked = 0;           // sweep: every enterprise evaluated
-  std::vector<Dimension> dimensions;             // sweep
+  std::vector<engine::ApplicationDecision> decisions;  // screening
+  std::string enterprise;                              // audit: the enterprise's key
+  std::vector<EnterpriseInfo> enterprises;  // audit: that one; sweep: those with findings
+  std::size_t enterprises_checked = 0;      // sweep: every enterprise evaluated
+  std::vector<Dimension> dimensions;        // sweep
   std::map<std::string, std::string> field_descriptions;  // "facility.ule_status" -> description
-  std::vector<engine::SweepSummary> history;     // earlier sweeps, oldest first, and this one
-  bool color = false;                            // text: ANSI colours (a terminal)
+  std::vector<engine::SweepSummary> history;  // earlier sweeps, oldest first, and this one
+  bool color = false;                         // text: ANSI colours (a terminal)
 };
 
 // Thrown when a report cannot be written (an XLSX file that cannot be created, ...).

@@ -37,11 +37,14 @@ std::string csv_report(const ReportData& d) {
   using namespace detail;
   const auto& L = d.lang;
   std::string out = "\xEF\xBB\xBF";
-  std::vector<std::string> header = {label(L, "col_enterprise_id"), label(L, "col_enterprise_name")};
-  for (const auto& dim : d.dimensions) header.push_back(dim.description.empty() ? dim.field : dim.description);
-  for (const char* k : {"col_rule", "col_title", "col_requirements", "col_severity", "col_verdict", "col_subject_record",
-                        "col_subject_key", "col_message", "col_clause", "col_deadline", "col_days_overdue",
-                        "col_days_left", "col_met_on", "col_missing", "col_waiver", "col_change", "col_first_seen"})
+  std::vector<std::string> header = {label(L, "col_enterprise_id"),
+                                     label(L, "col_enterprise_name")};
+  for (const auto& dim : d.dimensions)
+    header.push_back(dim.description.empty() ? dim.field : dim.description);
+  for (const char* k : {"col_rule", "col_title", "col_requirements", "col_severity", "col_verdict",
+                        "col_subject_record", "col_subject_key", "col_message", "col_clause",
+                        "col_deadline", "col_days_overdue", "col_days_left", "col_met_on",
+                        "col_missing", "col_waiver", "col_change", "col_first_seen"})
     header.push_back(label(L, k));
   row(out, header);
   const EnterpriseIndex index(d);
@@ -49,7 +52,8 @@ std::string csv_report(const ReportData& d) {
     const auto* e = index.find(f.enterprise_id);
     std::vector<std::string> cells = {f.enterprise_id, e ? e->name : std::string()};
     for (const auto& dim : d.dimensions) {
-      auto it = e ? e->dimensions.find(dim.field) : std::map<std::string, std::string>::const_iterator{};
+      auto it =
+          e ? e->dimensions.find(dim.field) : std::map<std::string, std::string>::const_iterator{};
       cells.push_back(e && it != e->dimensions.end() ? it->second : std::string());
     }
     std::string reqs, missing;
@@ -58,11 +62,14 @@ std::string csv_report(const ReportData& d) {
     std::string waiver;
     if (f.waiver)
       waiver = f.waiver->id + " " + dsl::format_date(f.waiver->valid_from) + ".." +
-               dsl::format_date(f.waiver->valid_until) + (f.waiver->expired ? " (" + label(L, "waiver_expired") + ")" : "");
-    cells.insert(cells.end(), {f.rule, title(f, L), reqs, severity_label(L, f.severity), verdict_label(L, f.verdict),
-                               f.subject_record, f.subject_key, message(f, L), clauses(f), date_or_empty(f.deadline),
-                               opt(f.days_overdue), opt(f.days_left), date_or_empty(f.met_on), missing, waiver,
-                               f.change.empty() ? "" : label(L, f.change), date_or_empty(f.first_seen)});
+               dsl::format_date(f.waiver->valid_until) +
+               (f.waiver->expired ? " (" + label(L, "waiver_expired") + ")" : "");
+    cells.insert(
+        cells.end(),
+        {f.rule, title(f, L), reqs, severity_label(L, f.severity), verdict_label(L, f.verdict),
+         f.subject_record, f.subject_key, message(f, L), clauses(f), date_or_empty(f.deadline),
+         opt(f.days_overdue), opt(f.days_left), date_or_empty(f.met_on), missing, waiver,
+         f.change.empty() ? "" : label(L, f.change), date_or_empty(f.first_seen)});
     row(out, cells);
   }
   return out;

@@ -3,16 +3,16 @@
 // escapes & < > " ' (text and double-quoted attributes alike); the one value placed inside
 // the stylesheet (the printed page header) is escaped for a CSS string instead, see
 // css_string. The SVG charts are drawn here as geometry (numbers) that the templates lay out.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <mustache.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
-#include <mustache.hpp>
 
 #include "reports/common.hpp"
 #include "reports/embedded.hpp"
@@ -22,18 +22,24 @@ namespace eco::reports {
 
 namespace {
 
+using dsl::model::Severity;
+using dsl::model::Verdict;
 using kainjow::mustache::data;
 using kainjow::mustache::mustache;
 using kainjow::mustache::partial;
-using dsl::model::Severity;
-using dsl::model::Verdict;
 using namespace detail;
 
-data list() { return data(data::type::list); }
+data list() {
+  return data(data::type::list);
+}
 // A string for a {{#section}}: mustache treats every string, even "", as true, so an empty
 // value becomes false (and is still set, so that the name never resolves in an outer context).
-data str_or_false(const std::string& s) { return s.empty() ? data(false) : data(s); }
-std::string num(double v) { return fmt::format("{:.1f}", v); }
+data str_or_false(const std::string& s) {
+  return s.empty() ? data(false) : data(s);
+}
+std::string num(double v) {
+  return fmt::format("{:.1f}", v);
+}
 
 // A CSS string literal's content: ASCII punctuation and controls as hex escapes (so that
 // neither `"` nor `</style>` can end it early), letters, digits and UTF-8 text as they are.
@@ -112,7 +118,9 @@ data finding_data(const engine::Finding& f, const std::string& L, const Enterpri
     y.set("right", c.right);
     y.set("right_value", c.right_value);
     y.set("holds_class", !c.holds ? "undecided" : *c.holds ? "holds" : "fails");
-    y.set("holds_label", label(L, !c.holds ? "holds_unknown" : *c.holds ? "holds_yes" : "holds_no"));
+    y.set("holds_label", label(L, !c.holds   ? "holds_unknown"
+                                  : *c.holds ? "holds_yes"
+                                             : "holds_no"));
     conds.push_back(y);
   }
   x.set("conditions", conds);
@@ -196,8 +204,8 @@ data base_data(const ReportData& d, const std::string& report_key) {
   x.set("sweep_id", false);
   x.set("page_subject", false);
   x.set("page_header_css",
-        css_string(fmt::format("{} · {} {} · {} {}", label(L, report_key), label(L, "generated"), generated,
-                               label(L, "as_of"), dsl::format_date(d.run.as_of))));
+        css_string(fmt::format("{} · {} {} · {} {}", label(L, report_key), label(L, "generated"),
+                               generated, label(L, "as_of"), dsl::format_date(d.run.as_of))));
   return x;
 }
 
@@ -207,8 +215,8 @@ struct Counts {
   std::size_t total() const { return violations + unknown + upcoming; }
 };
 
-data bar_chart(const std::string& id, const std::string& chart_title, const std::vector<std::pair<std::string, Counts>>& rows,
-               const std::string& L) {
+data bar_chart(const std::string& id, const std::string& chart_title,
+               const std::vector<std::pair<std::string, Counts>>& rows, const std::string& L) {
   constexpr double width = 640, label_w = 170, plot_w = 400, row_h = 24, top = 28;
   std::size_t max = 1;
   for (const auto& [_, c] : rows) max = std::max(max, c.total());
@@ -227,7 +235,8 @@ data bar_chart(const std::string& id, const std::string& chart_title, const std:
     r.set("text_y", num(y + row_h / 2 + 4));
     data segs = list();
     double at = label_w;
-    const std::pair<const char*, std::size_t> parts[] = {{"violation", c.violations}, {"unknown", c.unknown}, {"upcoming", c.upcoming}};
+    const std::pair<const char*, std::size_t> parts[] = {
+        {"violation", c.violations}, {"unknown", c.unknown}, {"upcoming", c.upcoming}};
     for (const auto& [cls, n] : parts) {
       if (!n) continue;
       const double w = plot_w * static_cast<double>(n) / static_cast<double>(max);
@@ -250,7 +259,9 @@ data bar_chart(const std::string& id, const std::string& chart_title, const std:
   x.set("rows", rl);
   data legend = list();
   double lx = label_w;
-  for (const auto& [cls, key] : {std::pair{"violation", "ver_violation"}, {"unknown", "ver_unknown"}, {"upcoming", "ver_upcoming"}}) {
+  for (const auto& [cls, key] : {std::pair{"violation", "ver_violation"},
+                                 {"unknown", "ver_unknown"},
+                                 {"upcoming", "ver_upcoming"}}) {
     data l;
     l.set("cls", cls);
     l.set("x", num(lx));
@@ -264,9 +275,12 @@ data bar_chart(const std::string& id, const std::string& chart_title, const std:
 }
 
 void count(Counts& c, const engine::Finding& f) {
-  if (is_violation(f)) ++c.violations;
-  else if (f.verdict == Verdict::unknown) ++c.unknown;
-  else if (f.verdict == Verdict::upcoming) ++c.upcoming;
+  if (is_violation(f))
+    ++c.violations;
+  else if (f.verdict == Verdict::unknown)
+    ++c.unknown;
+  else if (f.verdict == Verdict::upcoming)
+    ++c.upcoming;
 }
 
 // The deadlines of findings on a time axis, the as-of date marked.
@@ -293,7 +307,9 @@ data timeline(const ReportData& d, const EnterpriseIndex& index, bool with_enter
   const double today_x = pos(d.run.as_of.days);
   x.set("today_x", num(today_x));
   // The as-of label sits under the range's ends, turned towards the middle at either edge.
-  x.set("today_anchor", today_x > width * 0.75 ? "end" : today_x < width * 0.25 ? "start" : "middle");
+  x.set("today_anchor", today_x > width * 0.75   ? "end"
+                        : today_x < width * 0.25 ? "start"
+                                                 : "middle");
   x.set("today_label", label(d.lang, "today") + " " + dsl::format_date(d.run.as_of));
   x.set("first_label", str_or_false(lo == d.run.as_of.days ? "" : dsl::format_date(dsl::Date{lo})));
   x.set("last_label", str_or_false(hi == d.run.as_of.days ? "" : dsl::format_date(dsl::Date{hi})));
@@ -310,8 +326,11 @@ data timeline(const ReportData& d, const EnterpriseIndex& index, bool with_enter
     const bool left_side = px > width / 2;
     it.set("text_x", num(left_side ? px - 8 : px + 8));
     it.set("anchor", left_side ? "end" : "start");
-    it.set("cls", f->verdict == Verdict::upcoming ? "upcoming" : f->deadline->days < d.run.as_of.days ? "violation" : "upcoming");
-    std::string text = dsl::format_date(*f->deadline) + " " + title(*f, d.lang) + " " + f->subject_key;
+    it.set("cls", f->verdict == Verdict::upcoming        ? "upcoming"
+                  : f->deadline->days < d.run.as_of.days ? "violation"
+                                                         : "upcoming");
+    std::string text =
+        dsl::format_date(*f->deadline) + " " + title(*f, d.lang) + " " + f->subject_key;
     if (with_enterprise) text += " " + index.name(f->enterprise_id);
     it.set("label", text);
     items.push_back(it);
@@ -332,11 +351,15 @@ data trend_chart(const ReportData& d) {
   for (const auto& s : h) max = std::max({max, s.violations, s.unknown});
   // The points keep clear of the axis labels: inset from both ends of the axis.
   constexpr double inset = 28;
-  const double step = h.size() > 1 ? (width - left - right - 2 * inset) / static_cast<double>(h.size() - 1) : 0;
+  const double step =
+      h.size() > 1 ? (width - left - right - 2 * inset) / static_cast<double>(h.size() - 1) : 0;
   auto px = [&](std::size_t i) {
     return h.size() > 1 ? left + inset + step * static_cast<double>(i) : (left + width - right) / 2;
   };
-  auto py = [&](std::size_t v) { return top + (height - top - bottom) * (1.0 - static_cast<double>(v) / static_cast<double>(max)); };
+  auto py = [&](std::size_t v) {
+    return top +
+           (height - top - bottom) * (1.0 - static_cast<double>(v) / static_cast<double>(max));
+  };
   x.set("width", num(width));
   x.set("height", num(height));
   x.set("x0", num(left));
@@ -348,7 +371,8 @@ data trend_chart(const ReportData& d) {
   x.set("zero_y", num(height - bottom + 4));
   x.set("label_x", num(left - 6));
   data series = list();
-  for (const auto& [cls, key] : {std::pair{"violation", "ver_violation"}, {"unknown", "ver_unknown"}}) {
+  for (const auto& [cls, key] :
+       {std::pair{"violation", "ver_violation"}, {"unknown", "ver_unknown"}}) {
     data s;
     s.set("cls", cls);
     s.set("label", label(d.lang, key));
@@ -383,7 +407,8 @@ data trend_chart(const ReportData& d) {
   x.set("ticks", ticks);
   data legend = list();
   double lx = left;
-  for (const auto& [cls, key] : {std::pair{"violation", "ver_violation"}, {"unknown", "ver_unknown"}}) {
+  for (const auto& [cls, key] :
+       {std::pair{"violation", "ver_violation"}, {"unknown", "ver_unknown"}}) {
     data l;
     l.set("cls", cls);
     l.set("x", num(lx));
@@ -401,9 +426,12 @@ std::string render(const std::string& name, data& ctx) {
   // the prefix keeps data members from shadowing them.
   for (const auto& f : embedded_files()) {
     std::string n(f.name);
-    if (n.ends_with(".mustache")) n.resize(n.size() - 9);
-    else if (n.ends_with(".css")) n = "style";
-    else continue;
+    if (n.ends_with(".mustache"))
+      n.resize(n.size() - 9);
+    else if (n.ends_with(".css"))
+      n = "style";
+    else
+      continue;
     const std::string content(f.content);
     ctx.set("partial_" + n, data(partial([content] { return content; })));
   }
@@ -411,7 +439,8 @@ std::string render(const std::string& name, data& ctx) {
   mustache tmpl(text);
   if (!tmpl.is_valid()) throw ReportError("template " + name + ": " + tmpl.error_message());
   std::string out = tmpl.render(ctx);
-  if (!tmpl.error_message().empty()) throw ReportError("template " + name + ": " + tmpl.error_message());
+  if (!tmpl.error_message().empty())
+    throw ReportError("template " + name + ": " + tmpl.error_message());
   return out;
 }
 
@@ -562,21 +591,27 @@ data sweep_data(const ReportData& d) {
   data x = base_data(d, "report_sweep");
   if (d.run.sweep_id) {
     x.set("sweep_id", std::to_string(*d.run.sweep_id));
-    x.set("previous_sweep_id", d.run.previous_sweep_id ? "#" + std::to_string(*d.run.previous_sweep_id) : label(L, "first_sweep"));
+    x.set("previous_sweep_id", d.run.previous_sweep_id
+                                   ? "#" + std::to_string(*d.run.previous_sweep_id)
+                                   : label(L, "first_sweep"));
   }
   // Headline figures: distinct enterprises by what they have.
   std::set<std::string> viol, unk, upc;
   for (const auto& f : *d.findings) {
     if (f.enterprise_id.empty()) continue;
-    if (is_violation(f)) viol.insert(f.enterprise_id);
-    else if (f.verdict == Verdict::unknown) unk.insert(f.enterprise_id);
-    else if (f.verdict == Verdict::upcoming) upc.insert(f.enterprise_id);
+    if (is_violation(f))
+      viol.insert(f.enterprise_id);
+    else if (f.verdict == Verdict::unknown)
+      unk.insert(f.enterprise_id);
+    else if (f.verdict == Verdict::upcoming)
+      upc.insert(f.enterprise_id);
   }
   data head = list();
-  for (const auto& [key, n, cls] : {std::tuple{"enterprises_checked", d.enterprises_checked, "checked"},
-                                    {"enterprises_with_violations", viol.size(), "violation"},
-                                    {"enterprises_unknown", unk.size(), "unknown"},
-                                    {"enterprises_upcoming", upc.size(), "upcoming"}}) {
+  for (const auto& [key, n, cls] :
+       {std::tuple{"enterprises_checked", d.enterprises_checked, "checked"},
+        {"enterprises_with_violations", viol.size(), "violation"},
+        {"enterprises_unknown", unk.size(), "unknown"},
+        {"enterprises_upcoming", upc.size(), "upcoming"}}) {
     data y;
     y.set("label", label(L, key));
     y.set("n", std::to_string(n));
@@ -594,15 +629,20 @@ data sweep_data(const ReportData& d) {
       const auto* e = index.find(f.enterprise_id);
       std::string v = f.enterprise_id.empty() ? label(L, "no_enterprise") : "—";
       if (e)
-        if (auto it = e->dimensions.find(dim.field); it != e->dimensions.end() && !it->second.empty()) v = it->second;
+        if (auto it = e->dimensions.find(dim.field);
+            it != e->dimensions.end() && !it->second.empty())
+          v = it->second;
       count(by[v], f);
     }
     std::vector<std::pair<std::string, Counts>> rows;
     for (auto& [k, c] : by)
       if (c.total()) rows.emplace_back(k, c);
-    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.second.total() > b.second.total(); });
-    charts.push_back(bar_chart("chart" + std::to_string(++chart_no),
-                               label(L, "by") + " " + (dim.description.empty() ? dim.field : dim.description), rows, L));
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      return a.second.total() > b.second.total();
+    });
+    charts.push_back(bar_chart(
+        "chart" + std::to_string(++chart_no),
+        label(L, "by") + " " + (dim.description.empty() ? dim.field : dim.description), rows, L));
   }
   {
     std::map<std::string, Counts> by;
@@ -615,7 +655,8 @@ data sweep_data(const ReportData& d) {
     std::vector<std::pair<std::string, Counts>> rows;
     for (auto& [k, c] : by)
       if (c.total()) rows.emplace_back(k, c);
-    charts.push_back(bar_chart("chart" + std::to_string(++chart_no), label(L, "by") + " " + label(L, "requirement_area"), rows, L));
+    charts.push_back(bar_chart("chart" + std::to_string(++chart_no),
+                               label(L, "by") + " " + label(L, "requirement_area"), rows, L));
   }
   {
     std::map<Severity, Counts> by;
@@ -623,7 +664,8 @@ data sweep_data(const ReportData& d) {
     std::vector<std::pair<std::string, Counts>> rows;
     for (auto it = by.rbegin(); it != by.rend(); ++it)
       if (it->second.total()) rows.emplace_back(severity_label(L, it->first), it->second);
-    charts.push_back(bar_chart("chart" + std::to_string(++chart_no), label(L, "by") + " " + label(L, "severity"), rows, L));
+    charts.push_back(bar_chart("chart" + std::to_string(++chart_no),
+                               label(L, "by") + " " + label(L, "severity"), rows, L));
   }
   x.set("charts", charts);
   x.set("trend", trend_chart(d));
@@ -635,8 +677,10 @@ data sweep_data(const ReportData& d) {
     if (f.change == "new" || f.change == "repeat") new_list.push_back(finding_row(f, L, index));
   }
   data ch = list();
-  for (const auto& [key, n] : {std::pair{"new", changes["new"]}, {"repeat", changes["repeat"]},
-                              {"persisting", changes["persisting"]}, {"resolved", d.resolved.size()}}) {
+  for (const auto& [key, n] : {std::pair{"new", changes["new"]},
+                               {"repeat", changes["repeat"]},
+                               {"persisting", changes["persisting"]},
+                               {"resolved", d.resolved.size()}}) {
     data y;
     y.set("key", key);
     y.set("label", label(L, key));
@@ -670,14 +714,16 @@ data sweep_data(const ReportData& d) {
   for (const auto& f : *d.findings) by_enterprise[f.enterprise_id].push_back(&f);
   const std::string section_text(embedded_file("enterprise_section.mustache"));
   mustache section_tmpl(section_text);
-  if (!section_tmpl.is_valid()) throw ReportError("template enterprise_section: " + section_tmpl.error_message());
+  if (!section_tmpl.is_valid())
+    throw ReportError("template enterprise_section: " + section_tmpl.error_message());
   kainjow::mustache::context<std::string> ctx(&x);
   std::ostringstream sections;
   auto render_section = [&](data& s) {
     ctx.push(&s);
     section_tmpl.render(ctx, sections);
     ctx.pop();
-    if (!section_tmpl.error_message().empty()) throw ReportError("template enterprise_section: " + section_tmpl.error_message());
+    if (!section_tmpl.error_message().empty())
+      throw ReportError("template enterprise_section: " + section_tmpl.error_message());
   };
   for (const auto& r : ranking(d)) {
     ++rank;
@@ -738,9 +784,18 @@ std::string html_report(const ReportData& d) {
   data ctx;
   std::string name;
   switch (d.kind) {
-    case ReportKind::audit: ctx = audit_data(d); name = "audit"; break;
-    case ReportKind::screening: ctx = screening_data(d); name = "screening"; break;
-    case ReportKind::sweep: ctx = sweep_data(d); name = "sweep"; break;
+    case ReportKind::audit:
+      ctx = audit_data(d);
+      name = "audit";
+      break;
+    case ReportKind::screening:
+      ctx = screening_data(d);
+      name = "screening";
+      break;
+    case ReportKind::sweep:
+      ctx = sweep_data(d);
+      name = "sweep";
+      break;
   }
   return render(name, ctx);
 }

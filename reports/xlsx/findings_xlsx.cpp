@@ -2,13 +2,13 @@
 // a frozen, bold header row and an autofilter; dates are real dates (a serial number with a
 // date format), day counts are numbers, and text is neutralised against formula injection
 // (libxlsxwriter never turns a string into a formula, but a reader's export to CSV would).
+#include <xlsxwriter.h>
+
 #include <memory>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <xlsxwriter.h>
 
 #include "reports/common.hpp"
 #include "reports/report.hpp"
@@ -37,7 +37,9 @@ void check(lxw_error e, const std::string& what) {
 
 void write_cell(Book& b, lxw_worksheet* ws, lxw_row_t r, lxw_col_t c, const Cell& cell) {
   if (const auto* s = std::get_if<std::string>(&cell)) {
-    if (!s->empty()) check(worksheet_write_string(ws, r, c, neutralise_formula(*s).c_str(), nullptr), "writing a cell");
+    if (!s->empty())
+      check(worksheet_write_string(ws, r, c, neutralise_formula(*s).c_str(), nullptr),
+            "writing a cell");
   } else if (const auto* n = std::get_if<double>(&cell)) {
     check(worksheet_write_number(ws, r, c, *n, nullptr), "writing a number");
   } else if (const auto* d = std::get_if<dsl::Date>(&cell)) {
@@ -57,13 +59,17 @@ void table_sheet(Book& b, const std::string& name, const std::vector<Column>& co
     check(worksheet_write_string(ws, 0, c, cols[c].header.c_str(), b.header), "writing a header");
   }
   for (lxw_row_t r = 0; r < rows.size(); ++r)
-    for (lxw_col_t c = 0; c < rows[r].size() && c < cols.size(); ++c) write_cell(b, ws, r + 1, c, rows[r][c]);
+    for (lxw_col_t c = 0; c < rows[r].size() && c < cols.size(); ++c)
+      write_cell(b, ws, r + 1, c, rows[r][c]);
   worksheet_freeze_panes(ws, 1, 0);
-  check(worksheet_autofilter(ws, 0, 0, static_cast<lxw_row_t>(rows.size()), static_cast<lxw_col_t>(cols.size() - 1)),
+  check(worksheet_autofilter(ws, 0, 0, static_cast<lxw_row_t>(rows.size()),
+                             static_cast<lxw_col_t>(cols.size() - 1)),
         "setting the autofilter");
 }
 
-Cell date_cell(const std::optional<dsl::Date>& d) { return d ? Cell(*d) : Cell(); }
+Cell date_cell(const std::optional<dsl::Date>& d) {
+  return d ? Cell(*d) : Cell();
+}
 template <typename T>
 Cell num_cell(const std::optional<T>& v) {
   return v ? Cell(static_cast<double>(*v)) : Cell();
@@ -101,11 +107,13 @@ void write_xlsx_report(const ReportData& d, const std::string& path) {
                              : d.kind == ReportKind::screening ? "report_screening"
                                                                : "report_sweep";
     rows.push_back({label(L, "title"), label(L, kind)});
-    if (!d.enterprise.empty()) rows.push_back({label(L, "enterprise"), d.enterprise + " " + index.name(d.enterprise)});
+    if (!d.enterprise.empty())
+      rows.push_back({label(L, "enterprise"), d.enterprise + " " + index.name(d.enterprise)});
     rows.push_back({label(L, "ruleset"), d.run.ruleset + " " + d.run.ruleset_title});
     rows.push_back({label(L, "as_of"), d.run.as_of});
     rows.push_back({label(L, "generated"), d.run.generated_at});
-    if (d.kind == ReportKind::sweep) rows.push_back({label(L, "enterprises_checked"), double(d.enterprises_checked)});
+    if (d.kind == ReportKind::sweep)
+      rows.push_back({label(L, "enterprises_checked"), double(d.enterprises_checked)});
     rows.push_back({label(L, "total_findings"), double(d.findings->size())});
     std::map<dsl::model::Verdict, std::size_t> by_verdict;
     std::map<dsl::model::Severity, std::size_t> by_severity;
@@ -113,19 +121,24 @@ void write_xlsx_report(const ReportData& d, const std::string& path) {
       ++by_verdict[f.verdict];
       ++by_severity[f.severity];
     }
-    for (const auto& [v, n] : by_verdict) rows.push_back({label(L, "verdict") + ": " + verdict_label(L, v), double(n)});
+    for (const auto& [v, n] : by_verdict)
+      rows.push_back({label(L, "verdict") + ": " + verdict_label(L, v), double(n)});
     for (auto it = by_severity.rbegin(); it != by_severity.rend(); ++it)
-      rows.push_back({label(L, "severity") + ": " + severity_label(L, it->first), double(it->second)});
+      rows.push_back(
+          {label(L, "severity") + ": " + severity_label(L, it->first), double(it->second)});
     for (const auto& dec : d.decisions)
       rows.push_back({label(L, "decision") + ": " + dec.application_id + " " + dec.project_name,
                       decision_label(L, dec.decision)});
-    table_sheet(b, label(L, "sheet_summary"), {{label(L, "item"), 34}, {label(L, "value"), 48}}, rows);
+    table_sheet(b, label(L, "sheet_summary"), {{label(L, "item"), 34}, {label(L, "value"), 48}},
+                rows);
   }
 
   // Findings: one row per finding, the CSV's columns with typed cells.
   {
-    std::vector<Column> cols = {{label(L, "col_enterprise_id"), 22}, {label(L, "col_enterprise_name"), 30}};
-    for (const auto& dim : d.dimensions) cols.push_back({dim.description.empty() ? dim.field : dim.description, 14});
+    std::vector<Column> cols = {{label(L, "col_enterprise_id"), 22},
+                                {label(L, "col_enterprise_name"), 30}};
+    for (const auto& dim : d.dimensions)
+      cols.push_back({dim.description.empty() ? dim.field : dim.description, 14});
     cols.insert(cols.end(), {{label(L, "col_rule"), 30},
                              {label(L, "col_title"), 30},
                              {label(L, "col_requirements"), 12},
@@ -156,11 +169,12 @@ void write_xlsx_report(const ReportData& d, const std::string& path) {
       std::string reqs, missing;
       for (const auto& q : f.requirements) reqs += (reqs.empty() ? "" : " ") + q;
       for (const auto& m : f.missing) missing += (missing.empty() ? "" : " ") + m;
-      r.insert(r.end(), {f.rule, title(f, L), reqs, severity_label(L, f.severity), verdict_label(L, f.verdict),
-                         f.subject_record, f.subject_key, message(f, L), clauses(f), date_cell(f.deadline),
-                         num_cell(f.days_overdue), num_cell(f.days_left), date_cell(f.met_on), missing,
-                         f.waiver ? Cell(f.waiver->id) : Cell(), f.change.empty() ? Cell() : Cell(label(L, f.change)),
-                         date_cell(f.first_seen)});
+      r.insert(r.end(),
+               {f.rule, title(f, L), reqs, severity_label(L, f.severity),
+                verdict_label(L, f.verdict), f.subject_record, f.subject_key, message(f, L),
+                clauses(f), date_cell(f.deadline), num_cell(f.days_overdue), num_cell(f.days_left),
+                date_cell(f.met_on), missing, f.waiver ? Cell(f.waiver->id) : Cell(),
+                f.change.empty() ? Cell() : Cell(label(L, f.change)), date_cell(f.first_seen)});
       rows.push_back(std::move(r));
     }
     table_sheet(b, label(L, "sheet_findings"), cols, rows);
@@ -173,8 +187,9 @@ void write_xlsx_report(const ReportData& d, const std::string& path) {
       std::string rules, what;
       for (const auto& r : item.rules) rules += (rules.empty() ? "" : " ") + r;
       for (const auto& w : item.what) what += (what.empty() ? "" : "; ") + w;
-      rows.push_back({item.enterprise_id, index.name(item.enterprise_id), item.subject_record + ":" + item.subject_key,
-                      item.field, item.description, what, rules, std::string()});
+      rows.push_back({item.enterprise_id, index.name(item.enterprise_id),
+                      item.subject_record + ":" + item.subject_key, item.field, item.description,
+                      what, rules, std::string()});
     }
     table_sheet(b, label(L, "sheet_checklist"),
                 {{label(L, "col_enterprise_id"), 22},
@@ -193,8 +208,9 @@ void write_xlsx_report(const ReportData& d, const std::string& path) {
     std::vector<std::vector<Cell>> rows;
     for (const auto* f : with_deadlines(d))
       rows.push_back({f->enterprise_id, index.name(f->enterprise_id), f->rule, title(*f, L),
-                      f->subject_record + ":" + f->subject_key, verdict_label(L, f->verdict), date_cell(f->deadline),
-                      num_cell(f->days_left), num_cell(f->days_overdue), date_cell(f->met_on)});
+                      f->subject_record + ":" + f->subject_key, verdict_label(L, f->verdict),
+                      date_cell(f->deadline), num_cell(f->days_left), num_cell(f->days_overdue),
+                      date_cell(f->met_on)});
     table_sheet(b, label(L, "sheet_deadlines"),
                 {{label(L, "col_enterprise_id"), 22},
                  {label(L, "col_enterprise_name"), 30},

@@ -10,15 +10,17 @@
 
 namespace eco::test_fixture {
 
-inline const std::string kHostileName = "<script>alert(1)</script>\"><img src=x onerror=alert(2)> =HYPERLINK(\"http://evil.example/\",\"x\")";
+inline const std::string kHostileName =
+    "<script>alert(1)</script>\"><img src=x onerror=alert(2)> "
+    "=HYPERLINK(\"http://evil.example/\",\"x\")";
 inline const std::string kHostileKey = "911401\"><b>X</b>";
 inline const std::string kFormula = "=1+2";
 inline const std::string kPlus = "+SUM(A1)";
 inline const std::string kAt = "@cmd";
 inline const std::string kMinus = "-2+3";
 
-inline engine::Finding make_finding(const std::string& rule, dsl::model::Verdict v, dsl::model::Severity s,
-                                    const std::string& enterprise) {
+inline engine::Finding make_finding(const std::string& rule, dsl::model::Verdict v,
+                                    dsl::model::Severity s, const std::string& enterprise) {
   engine::Finding f;
   f.rule = rule;
   f.title_zh = "测试规则 " + rule;
@@ -50,14 +52,20 @@ inline void build(Fixture& fx, reports::ReportKind kind, const std::string& lang
   auto v = make_finding("air.test-violation", Verdict::violation, Severity::high, kHostileKey);
   v.deadline = dsl::parse_date("2022-10-31");
   v.days_overdue = 1489;
-  v.evidence = {{"enterprise", kHostileKey, "name", kHostileName, false, 1, "/data/\"evil\".csv", 7},
-                {"enterprise", kHostileKey, "county", kFormula, false, 1, "/data/e.csv", 7},
-                {"enterprise", kHostileKey, "rail_spur", "", true, 1, "/data/e.csv", 7}};
-  v.conditions = {{"e.rail_spur == \"built\"", "e.rail_spur", "==", "\"built\"", "<none>", "built", false}};
+  v.evidence = {
+      {"enterprise", kHostileKey, "name", kHostileName, false, 1, "/data/\"evil\".csv", 7},
+      {"enterprise", kHostileKey, "county", kFormula, false, 1, "/data/e.csv", 7},
+      {"enterprise", kHostileKey, "rail_spur", "", true, 1, "/data/e.csv", 7}};
+  v.conditions = {
+      {"e.rail_spur == \"built\"", "e.rail_spur", "==", "\"built\"", "<none>", "built", false}};
   v.params = {{"threshold_t", "1500000", "规划 <表1>", dsl::model::Confidence::unverified}};
   v.rests_on_unverified = true;
-  v.waiver = engine::WaiverInfo{"W-1", "环评批复 \"<i>\"", kAt, *dsl::parse_date("2020-01-01"),
-                                *dsl::parse_date("2022-01-01"), true};
+  v.waiver = engine::WaiverInfo{"W-1",
+                                "环评批复 \"<i>\"",
+                                kAt,
+                                *dsl::parse_date("2020-01-01"),
+                                *dsl::parse_date("2022-01-01"),
+                                true};
   v.change = "new";
   v.first_seen = dsl::parse_date("2026-11-28");
   fs.push_back(v);
@@ -78,7 +86,9 @@ inline void build(Fixture& fx, reports::ReportKind kind, const std::string& lang
   d.kind = kind;
   d.lang = lang;
   d.findings = &fs;
-  d.run.command = kind == reports::ReportKind::audit ? "audit" : kind == reports::ReportKind::sweep ? "sweep" : "screen";
+  d.run.command = kind == reports::ReportKind::audit   ? "audit"
+                  : kind == reports::ReportKind::sweep ? "sweep"
+                                                       : "screen";
   d.run.generated_at = "2026-11-29T00:00:00Z";
   d.run.as_of = *dsl::parse_date("2026-11-28");
   d.run.ruleset = "fixture";
@@ -87,17 +97,24 @@ inline void build(Fixture& fx, reports::ReportKind kind, const std::string& lang
   reports::EnterpriseInfo e;
   e.key = kHostileKey;
   e.name = kHostileName;
-  e.fields = {{"id", "统一社会信用代码", kHostileKey}, {"name", "企业名称", kHostileName}, {"county", "所在区县", kFormula}};
+  e.fields = {{"id", "统一社会信用代码", kHostileKey},
+              {"name", "企业名称", kHostileName},
+              {"county", "所在区县", kFormula}};
   e.dimensions = {{"county", kFormula}, {"industry", kPlus}};
   if (kind == reports::ReportKind::audit)
-    e.related = {{"permit", "排污许可证", {{"permit_no", "许可证编号", ""}, {"category", "管理类别", ""}},
-                  {{kMinus, "重点管理 (key)"}}, 3}};
+    e.related = {{"permit",
+                  "排污许可证",
+                  {{"permit_no", "许可证编号", ""}, {"category", "管理类别", ""}},
+                  {{kMinus, "重点管理 (key)"}},
+                  3}};
   d.enterprises = {e};
   d.enterprise = kind == reports::ReportKind::audit ? kHostileKey : "";
   d.enterprises_checked = 5;
   d.dimensions = {{"county", "所在区县"}, {"industry", "行业"}};
-  d.field_descriptions = {{"enterprise.annual_freight_t", "年货运量 <t/a>"}, {"enterprise.rail_spur", "铁路专用线"}};
-  d.history = {{1, "2026-10-28T00:00:00Z", "2026-10-28", 5, 3, 2, 0, 1}, {2, "2026-11-28T00:00:00Z", "2026-11-28", 4, 2, 1, 1, 1}};
+  d.field_descriptions = {{"enterprise.annual_freight_t", "年货运量 <t/a>"},
+                          {"enterprise.rail_spur", "铁路专用线"}};
+  d.history = {{1, "2026-10-28T00:00:00Z", "2026-10-28", 5, 3, 2, 0, 1},
+               {2, "2026-11-28T00:00:00Z", "2026-11-28", 4, 2, 1, 1, 1}};
   if (kind == reports::ReportKind::sweep) {
     // A finding that belongs to no enterprise (a stored application).
     auto app = make_finding("scr.test-app", Verdict::violation, Severity::high, "");
@@ -106,7 +123,8 @@ inline void build(Fixture& fx, reports::ReportKind kind, const std::string& lang
     fs.push_back(app);
     d.run.sweep_id = 2;
     d.run.previous_sweep_id = 1;
-    d.resolved = {{"air.test-gone", "enterprise", kHostileKey, kHostileKey, "violation", "2026-10-28"}};
+    d.resolved = {
+        {"air.test-gone", "enterprise", kHostileKey, kHostileKey, "violation", "2026-10-28"}};
   }
   if (kind == reports::ReportKind::screening) {
     for (auto& f : fs) {
@@ -119,7 +137,8 @@ inline void build(Fixture& fx, reports::ReportKind kind, const std::string& lang
     reject.decision = engine::Decision::reject;
     reject.reasons = {0};
     reject.unknowns = {1};
-    reject.documents = {{"application.replaced_capacity_t", "等量或减量置换的产能 <t>", {"air.test-unknown"}}};
+    reject.documents = {
+        {"application.replaced_capacity_t", "等量或减量置换的产能 <t>", {"air.test-unknown"}}};
     engine::ApplicationDecision conditional;
     conditional.application_id = "APP-2";
     conditional.project_name = "焦化项目";

@@ -28,7 +28,10 @@ void expect_escaped(const std::string& html) {
   EXPECT_EQ(html.find("<b>"), std::string::npos);
   EXPECT_EQ(html.find("<i>"), std::string::npos);
   EXPECT_EQ(html.find("</style><"), std::string::npos);
-  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"), std::string::npos);
+  EXPECT_NE(
+      html.find(
+          "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"),
+      std::string::npos);
   // Attributes: the hostile evidence file name sits in a title="..." escaped, quotes and all.
   // No attribute value contains a raw quote or angle bracket: every tag parses as written.
   EXPECT_EQ(html.find("onerror=alert(2)>"), std::string::npos);
@@ -45,8 +48,8 @@ TEST(HtmlReport, AuditEscapesHostileTextAndAttributes) {
   EXPECT_NE(html.find("测试规则集 &lt;/style&gt;"), std::string::npos);
   EXPECT_EQ(count(html, "</style>"), 1u);
   // The sections an inspector needs.
-  for (const char* id : {"id=\"card\"", "id=\"records\"", "id=\"findings\"", "id=\"checklist\"", "id=\"deadlines\"",
-                         "id=\"parameters\""})
+  for (const char* id : {"id=\"card\"", "id=\"records\"", "id=\"findings\"", "id=\"checklist\"",
+                         "id=\"deadlines\"", "id=\"parameters\""})
     EXPECT_NE(html.find(id), std::string::npos) << id;
   // Checklist: one row per missing field, with the field's description (escaped).
   EXPECT_NE(html.find("<code>enterprise.annual_freight_t</code>"), std::string::npos);
@@ -70,8 +73,8 @@ TEST(HtmlReport, SweepDashboardEscapesAndHasItsSections) {
   eco::test_fixture::build(fx, ReportKind::sweep);
   const std::string html = eco::reports::html_report(fx.data);
   expect_escaped(html);
-  for (const char* id : {"id=\"headline\"", "id=\"charts\"", "id=\"trend\"", "id=\"changes\"", "id=\"ranking\"",
-                         "id=\"enterprises\"", "class=\"enterprise\" id=\"e1\""})
+  for (const char* id : {"id=\"headline\"", "id=\"charts\"", "id=\"trend\"", "id=\"changes\"",
+                         "id=\"ranking\"", "id=\"enterprises\"", "class=\"enterprise\" id=\"e1\""})
     EXPECT_NE(html.find(id), std::string::npos) << id;
   // Bar charts by the two dimensions, requirement area and severity; the trend's two lines.
   EXPECT_EQ(count(html, "<figure class=\"chart\" id=\"chart"), 4u);
@@ -128,26 +131,32 @@ TEST(CsvReport, BomHeaderAndFormulaNeutralised) {
   const std::string csv = eco::reports::csv_report(fx.data);
   ASSERT_GE(csv.size(), 3u);
   EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
-  EXPECT_EQ(count(csv, "\r\n"), 1u + fx.findings.size());  // header + one row per finding (no newline in cells)
+  EXPECT_EQ(count(csv, "\r\n"),
+            1u + fx.findings.size());  // header + one row per finding (no newline in cells)
   EXPECT_NE(csv.find("企业代码,企业名称,所在区县,行业,规则"), std::string::npos);
   // The county (=1+2) and industry (+SUM(A1)) cells start with an apostrophe; the hostile
   // name is quoted (it has quotes and a comma) and its inner quotes doubled.
   EXPECT_NE(csv.find(",'=1+2,'+SUM(A1),"), std::string::npos);
-  EXPECT_NE(csv.find("\"<script>alert(1)</script>\"\"><img src=x onerror=alert(2)> =HYPERLINK(\"\"http://evil.example/\"\",\"\"x\"\")\""),
+  EXPECT_NE(csv.find("\"<script>alert(1)</script>\"\"><img src=x onerror=alert(2)> "
+                     "=HYPERLINK(\"\"http://evil.example/\"\",\"\"x\"\")\""),
             std::string::npos);
   // No cell of any row starts with a formula character.
   std::string body = csv.substr(3);
   std::regex bad("(^|,)[=+@-]");
   std::size_t start = 0;
-  for (auto end = body.find("\r\n"); end != std::string::npos; start = end + 2, end = body.find("\r\n", start))
-    EXPECT_FALSE(std::regex_search(body.substr(start, end - start), bad)) << body.substr(start, end - start);
+  for (auto end = body.find("\r\n"); end != std::string::npos;
+       start = end + 2, end = body.find("\r\n", start))
+    EXPECT_FALSE(std::regex_search(body.substr(start, end - start), bad))
+        << body.substr(start, end - start);
 }
 
 TEST(CsvReport, EnglishHeaders) {
   Fixture fx;
   eco::test_fixture::build(fx, ReportKind::sweep, "en");
   const std::string csv = eco::reports::csv_report(fx.data);
-  EXPECT_EQ(csv.find("\xEF\xBB\xBF" "Enterprise ID,Enterprise,"), 0u);
+  EXPECT_EQ(csv.find("\xEF\xBB\xBF"
+                     "Enterprise ID,Enterprise,"),
+            0u);
   EXPECT_NE(csv.find(",violation,"), std::string::npos);
 }
 
@@ -169,7 +178,8 @@ TEST(TextReport, ColourOnlyWhenAsked) {
   eco::test_fixture::build(fx, ReportKind::sweep);
   std::string plain = eco::reports::text_report(fx.data);
   EXPECT_EQ(plain.find('\033'), std::string::npos);
-  EXPECT_NE(plain.find("high     violation      air.test-violation enterprise:"), std::string::npos);
+  EXPECT_NE(plain.find("high     violation      air.test-violation enterprise:"),
+            std::string::npos);
   fx.data.color = true;
   std::string coloured = eco::reports::text_report(fx.data);
   EXPECT_NE(coloured.find("\033[31mviolation\033[0m      air.test-violation"), std::string::npos);
@@ -181,10 +191,13 @@ TEST(TextReport, ScreeningDecisions) {
   Fixture fx;
   eco::test_fixture::build(fx, ReportKind::screening);
   const std::string text = eco::reports::text_report(fx.data);
-  EXPECT_NE(text.find("decision APP-1 " + kHostileName + ": reject\n  reason: air.test-violation (三(三)1)\n"), std::string::npos);
-  EXPECT_NE(text.find("decision APP-2 焦化项目: conditional\n  condition: air.test-advice (三(三)1)\n"
-                      "  document: application.rail_spur_plan\n"),
+  EXPECT_NE(text.find("decision APP-1 " + kHostileName +
+                      ": reject\n  reason: air.test-violation (三(三)1)\n"),
             std::string::npos);
+  EXPECT_NE(
+      text.find("decision APP-2 焦化项目: conditional\n  condition: air.test-advice (三(三)1)\n"
+                "  document: application.rail_spur_plan\n"),
+      std::string::npos);
   EXPECT_NE(text.find("decision APP-3 光伏项目: approve\n"), std::string::npos);
 }
 
