@@ -1041,13 +1041,16 @@ Ent Gen::random_enterprise(Ind ind) {
     }
     receivers_.push_back(std::move(r));
   }
-  random_facilities(e);
+  // The licensed operators are written before the scenario enterprises: they get no serially
+  // keyed site records (facilities, wells), so that the scenarios' keys (F0000001.., WL0000001..)
+  // do not move when the random draws change.
+  if (ind != Ind::hw_operator) random_facilities(e);
   random_permit(e);
   random_vehicles(e);
   random_entries(e);
   random_voc(e);
   random_hw(e);
-  random_site(e);
+  if (ind != Ind::hw_operator) random_site(e);
   random_zones(e, e.urban);
   return e;
 }

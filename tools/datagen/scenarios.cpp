@@ -21,7 +21,8 @@ Ent Gen::scenario_enterprise(Ind ind, std::string_view county, std::string_view 
   // A clean baseline for the duties every enterprise has, so that a scenario enterprise shows
   // only the cases written for it (the random draws of begin_enterprise may break them): an
   // emergency plan filed 400 days ago where one is required, this year's disclosure for a key
-  // discharge unit, a 'good' credit rating, no wastewater to the municipal sewer.
+  // discharge unit, a 'good' credit rating, an annual freight figure for industry, no wastewater
+  // to the municipal sewer.
   if (enterprise[col(k_enterprise, "emergency_plan_required")].empty()) SETB(enterprise, "emergency_plan_required", false);
   if (enterprise[col(k_enterprise, "emergency_plan_required")] == "true") {
     SETD(enterprise, "emergency_plan_filed_on", ref_ - 400);
@@ -29,6 +30,7 @@ Ent Gen::scenario_enterprise(Ind ind, std::string_view county, std::string_view 
   }
   if (enterprise[col(k_enterprise, "key_discharge_unit")] == "true") SETD(enterprise, "info_disclosed_on", day(2026, 2, 10));
   SET(enterprise, "credit_rating", "good");
+  if (is_industrial(ind) && enterprise[col(k_enterprise, "annual_freight_t")].empty()) SETN(enterprise, "annual_freight_t", 20000.0, 0);
   CLR(enterprise, "discharges_to_sewer");
   CLR(enterprise, "sewer_treatable");
   CLR(enterprise, "sewer_exit_deadline");
