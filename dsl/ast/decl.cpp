@@ -77,6 +77,7 @@ struct Dumper {
     for (const auto& c : d.citations) out += "  cite " + q(c.section.value) + " " + q(c.quote.value) + "\n";
     if (d.severity) out += "  severity " + d.severity->text + "\n";
     for (const auto& b : d.bindings) out += "  for " + b.var.text + " in " + dump(b.source) + "\n";
+    for (const auto& l : d.lets) out += "  let " + l.var.text + " = " + dump(l.value) + "\n";
     if (d.when) out += "  when " + dump(*d.when) + "\n";
     if (d.deadline) out += "  deadline " + dump(*d.deadline) + "\n";
     if (d.require) out += "  require " + dump(*d.require) + "\n";

@@ -124,6 +124,13 @@ struct Binding {
   SourceRange range{};
 };
 
+// let total = e.manifests.map(m, m.tonnes).sum()
+struct Let {
+  Name var;
+  Expr value;
+  SourceRange range{};
+};
+
 struct Citation {
   Text section;   // e.g. 三(三)1
   Text quote;     // the plan's own words
@@ -138,6 +145,7 @@ struct RuleDecl {
   std::vector<Citation> citations;
   std::optional<Name> severity;        // critical high medium low advice
   std::vector<Binding> bindings;
+  std::vector<Let> lets;               // named values over the bindings, in order
   std::optional<Expr> when;            // applicability
   std::optional<Expr> deadline;        // a date or a date parameter
   std::optional<Expr> require;         // the requirement itself

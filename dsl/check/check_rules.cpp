@@ -31,14 +31,14 @@ bool names_variable_or_param(const Context& ctx, const std::vector<Variable>& va
   return ctx.rs.find_param(n) != nullptr;
 }
 
+// GCC 12 at -O2 reports a string member of the rule being built as maybe-uninitialized
+// where run() copies the titles into it (a false positive: every member is constructed).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 struct RuleChecker {
-  RuleChecker(Context& c, const ast::RuleDecl& r) : ctx(c), rd(r) {
-    rule.id = rd.id.text;
-    rule.title_zh = rd.title.value;
-    if (rd.title_en) rule.title_en = rd.title_en->value;
-    if (rd.remedy) rule.remedy = rd.remedy->value;
-    rule.range = rd.range;
-  }
+  RuleChecker(Context& c, const ast::RuleDecl& r) : ctx(c), rd(r) {}
 
   Context& ctx;
   const ast::RuleDecl& rd;
@@ -195,6 +195,7 @@ struct RuleChecker {
     };
     for (const auto& b : rule.bindings)
       if (b.source) scan(*b.source);
+    for (const auto& l : rule.lets) scan(l.value);
     if (rule.when) scan(*rule.when);
     if (rule.deadline) scan(*rule.deadline);
     if (rule.met_on) scan(*rule.met_on);
@@ -205,13 +206,39 @@ struct RuleChecker {
     rule.params_used.assign(used.begin(), used.end());
   }
 
+  // `let NAME = EXPR`: a named value over the bindings (and earlier lets), usable in every
+  // later clause and message. Its name may not repeat a binding, a let or a parameter.
+  void lets() {
+    for (const auto& l : rd.lets) {
+      const std::string& n = l.var.text;
+      auto clash = std::find_if(vars.begin(), vars.end(), [&](const Variable& v) { return v.name == n; });
+      if (clash != vars.end() || ctx.rs.find_param(n)) {
+        ctx.diags.error(code::kDuplicate, l.var.range,
+                        clash != vars.end() ? fmt::format("'{}' already names a variable of this rule", n)
+                                            : fmt::format("'{}' already names a parameter; a let may not shadow it", n));
+        continue;
+      }
+      // Reads of optional fields are warned about where the let is used, not here.
+      model::CheckedExpr value = expr(l.value, "a `let` value", false);
+      Type t = root_type(value);
+      vars.push_back({n, t, static_cast<std::uint32_t>(vars.size())});
+      rule.lets.push_back({n, std::move(value), l.range});
+    }
+  }
+
   model::Rule run() {
+    rule.id = rd.id.text;
+    rule.title_zh = rd.title.value;
+    if (rd.title_en) rule.title_en = rd.title_en->value;
+    if (rd.remedy) rule.remedy = rd.remedy->value;
+    rule.range = rd.range;
     for (const auto& c : rd.citations) rule.citations.push_back({c.section.value, c.quote.value});
     requirements();
     severity();
     bindings();
     // With a binding unresolved every expression would only repeat that error.
     if (bindings_ok) {
+      lets();
       conditions();
       messages();
       params_used();
@@ -221,6 +248,9 @@ struct RuleChecker {
     return std::move(rule);
   }
 };
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 }  // namespace
 

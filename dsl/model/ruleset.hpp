@@ -99,6 +99,13 @@ struct Citation {
   std::string quote;
 };
 
+// `let NAME = EXPR` in a rule: a value over the bindings and the earlier lets.
+struct RuleLet {
+  std::string name;
+  CheckedExpr value;
+  SourceRange range{};
+};
+
 struct Rule {
   std::string id;
   std::string title_zh;
@@ -107,6 +114,7 @@ struct Rule {
   std::vector<Citation> citations;
   Severity severity = Severity::medium;
   std::vector<Binding> bindings;           // the last one is the subject
+  std::vector<RuleLet> lets;               // evaluated per subject, before `when`
   std::optional<CheckedExpr> when;
   std::optional<CheckedExpr> deadline;     // of type date
   CheckedExpr require;

@@ -36,6 +36,7 @@ struct requirement_class : annotate {};
 struct cite_class : annotate {};
 struct severity_class : annotate {};
 struct for_class : annotate {};
+struct let_class : annotate {};
 struct expr_clause_class : annotate {};
 struct message_class : annotate {};
 struct lang_class : annotate {};
@@ -82,6 +83,7 @@ inline kw_rule<18> const k_message = "message";
 inline kw_rule<19> const k_as_of = "as_of";
 inline kw_rule<20> const k_given = "given";
 inline kw_rule<21> const k_expect = "expect";
+inline kw_rule<22> const k_let = "let";
 
 inline x3::rule<type_class, tree::TypeT> const type_ref = "type";
 inline x3::rule<ruleset_class, tree::RulesetT> const ruleset_decl = "ruleset";
@@ -106,6 +108,7 @@ inline x3::rule<requirement_class, tree::RequirementC> const requirement_clause 
 inline x3::rule<cite_class, tree::CiteC> const cite_clause = "cite";
 inline x3::rule<severity_class, tree::SeverityC> const severity_clause = "severity";
 inline x3::rule<for_class, tree::ForC> const for_clause = "for";
+inline x3::rule<let_class, tree::LetC> const let_clause = "let";
 inline x3::rule<expr_clause_class, tree::ExprC> const expr_clause = "expression clause";
 inline x3::rule<lang_class, tree::Name> const lang = "language";
 inline x3::rule<message_class, tree::MessageC> const message_clause = "message";
@@ -148,6 +151,7 @@ inline auto const k_message_def = x3::omit[kw("message")];
 inline auto const k_as_of_def = x3::omit[kw("as_of")];
 inline auto const k_given_def = x3::omit[kw("given")];
 inline auto const k_expect_def = x3::omit[kw("expect")];
+inline auto const k_let_def = x3::omit[kw("let")];
 
 inline auto const type_ref_def =
     dname >> -('<' >> nested[expect("type")[type_ref % ',']] >> expect("'>' or ','")['>']);
@@ -192,11 +196,14 @@ inline auto const severity_clause_def = k_severity >> expect("severity level")[d
 inline auto const for_clause_def = k_for >> expect("variable name")[dname] >>
                                    expect("'in'")[kw("in")] >> expect("expression")[expr];
 inline auto const expr_clause_def = k_expr >> expect("expression")[expr];
+inline auto const let_clause_def = k_let >> expect("variable name")[dname] >>
+                                   expect("'=' after the variable name")[x3::lit('=') >> !x3::lit('=')] >>
+                                   expect("expression")[expr];
 inline auto const lang_def = x3::omit[kw("zh") | kw("en")];
 inline auto const message_clause_def =
     k_message >> -lang >> expect("message template string")[str];
 inline auto const rule_clause_def = text_clause | requirement_clause | cite_clause |
-                                    severity_clause | for_clause | expr_clause | message_clause;
+                                    severity_clause | for_clause | let_clause | expr_clause | message_clause;
 inline auto const rule_decl_def = k_rule >> expect("rule id")[word] >>
                                   expect("rule title string")[str] >> expect("'{'")['{'] >>
                                   *rule_clause >> expect("rule clause or '}'")['}'];
@@ -219,12 +226,12 @@ inline auto const declaration_def = ruleset_decl | include_decl | enum_decl | re
 BOOST_SPIRIT_DEFINE(str, word, dname, k_ruleset, k_include, k_enum, k_record, k_param, k_rule,
                     k_test, k_ref, k_source, k_confidence, k_eq, k_by_date, k_text,
                     k_requirement, k_cite, k_severity, k_for, k_expr, k_message, k_as_of,
-                    k_given, k_expect)
+                    k_given, k_expect, k_let)
 BOOST_SPIRIT_DEFINE(type_ref, ruleset_decl, include_decl, enum_value_name, enum_value,
                     enum_decl, ref_spec, field_type, field, record_decl, source_clause,
                     confidence_clause, value_clause, plain_value, dated_entry, dated_values,
                     param_body, param_decl, text_clause, requirement_clause, cite_clause,
-                    severity_clause, for_clause, expr_clause, lang, message_clause, rule_clause,
+                    severity_clause, for_clause, let_clause, expr_clause, lang, message_clause, rule_clause,
                     rule_decl, as_of_clause, field_value, given_clause, subject, expect_clause,
                     test_clause, test_decl, declaration)
 

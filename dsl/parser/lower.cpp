@@ -865,6 +865,8 @@ void Lowerer::declaration(const tree::DeclT& d, ast::File& file) {
         else out.severity = name(sv->level);
       } else if (const auto* fc = boost::get<tree::ForC>(&cv)) {
         out.bindings.push_back(ast::Binding{name(fc->var), expr(fc->source), range(*fc)});
+      } else if (const auto* lc = boost::get<tree::LetC>(&cv)) {
+        out.lets.push_back(ast::Let{name(lc->var), expr(lc->value), range(*lc)});
       } else if (const auto* ec = boost::get<tree::ExprC>(&cv)) {
         std::string_view kw = slice(ec->kw);
         auto& slot = kw == "when"       ? out.when

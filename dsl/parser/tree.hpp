@@ -244,6 +244,12 @@ struct ForC : Span {
   Name var;
   Ternary source;
 };
+// let NAME = EXPR
+struct LetC : Span {
+  Kw kw;
+  Name var;
+  Ternary value;
+};
 // when / deadline / require / met_on / as_of EXPR
 struct ExprC : Span {
   Kw kw;
@@ -254,7 +260,7 @@ struct MessageC : Span {
   boost::optional<Name> lang;
   Str text;
 };
-struct RuleClause : x3::variant<TextC, RequirementC, CiteC, SeverityC, ForC, ExprC, MessageC> {
+struct RuleClause : x3::variant<TextC, RequirementC, CiteC, SeverityC, ForC, LetC, ExprC, MessageC> {
   using base_type::base_type;
   using base_type::operator=;
 };

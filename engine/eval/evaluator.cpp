@@ -113,6 +113,7 @@ struct CompiledRuleset::RuleProgram {
   std::vector<std::uint32_t> param_slots;                      // per Ruleset::params index
   std::optional<std::uint32_t> as_of_slot;                     // the evaluation date, unless a param shadows it
   std::unique_ptr<cel::Program> when, deadline, require, met_on;
+  std::vector<std::pair<std::uint32_t, std::unique_ptr<cel::Program>>> lets;  // (slot, value), in order
   struct Part {
     std::string text;
     std::unique_ptr<cel::Program> expr;
@@ -171,6 +172,8 @@ CompiledRuleset::CompiledRuleset(const model::Ruleset& ruleset) : ruleset_(&rule
     for (const auto& p : ruleset.params) rp->param_slots.push_back(rp->env.declare(p.name));
     if (!ruleset.find_param(std::string(model::kEvaluationDateName)))
       rp->as_of_slot = rp->env.declare(model::kEvaluationDateName);
+    for (const auto& l : rule.lets) rp->lets.emplace_back(rp->env.declare(l.name), nullptr);
+    for (std::size_t i = 0; i < rule.lets.size(); ++i) rp->lets[i].second = cel::compile(rule.lets[i].value, rp->env);
     for (const auto& b : rule.bindings)
       rp->binding_sources.push_back(b.source ? cel::compile(*b.source, rp->env) : nullptr);
     if (rule.when) rp->when = cel::compile(*rule.when, rp->env);
@@ -187,6 +190,7 @@ CompiledRuleset::CompiledRuleset(const model::Ruleset& ruleset) : ruleset_(&rule
     std::size_t slots = rp->require->slot_count();
     for (auto* p : {rp->when.get(), rp->deadline.get(), rp->met_on.get()})
       if (p) slots = std::max(slots, p->slot_count());
+    for (const auto& [slot, p] : rp->lets) slots = std::max({slots, p->slot_count(), std::size_t{slot} + 1});
     for (const auto& p : rp->binding_sources)
       if (p) slots = std::max(slots, p->slot_count());
     for (const auto& c : rp->comparisons)
@@ -382,6 +386,8 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       Finding f;
       Collected why;
       bool decided = false;
+      // Lets first: an error or missing value is kept in the slot and surfaces where it is used.
+      for (const auto& [slot, p] : rp.lets) act.slots[slot] = p->evaluate(act);
       if (rp.when) {
         cel::Value w = rp.when->evaluate(act);
         if (w.is_error_or_unknown() || !w.is(cel::ValueKind::bool_)) {
@@ -439,6 +445,10 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       act.records = saved;
       if (record_evidence && !opt.trace_subject.empty() &&
           snap.key_of(subject_record, subject_row) == opt.trace_subject) {
+        for (const auto& l : rule.lets) {
+          const std::string clause = "let " + l.name;
+          trace_expr(l.value.expr, l.value, rp.env, act, schema, snap, clause.c_str(), 0, f.trace);
+        }
         const std::pair<const char*, const model::CheckedExpr*> clauses[] = {
             {"when", rule.when ? &*rule.when : nullptr},
             {"deadline", rule.deadline ? &*rule.deadline : nullptr},

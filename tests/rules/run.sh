@@ -16,8 +16,8 @@ done
 expect_rc 0 "test rulesets/jinzhong" "$eco" test "$src/rulesets/jinzhong"
 if ! grep -Eq '^[1-9][0-9]* passed, 0 failed$' <<<"$out"; then echo "FAIL: jinzhong summary: $(tail -1 <<<"$out")"; fail=1; fi
 
-expect_rc 0 "test of the language extensions (as_of, sum, min, max, label, abs, date(y,m,d))" "$eco" test "$src/tests/rules/extensions"
-grep -qxF '7 passed, 0 failed' <<<"$out" || { echo "FAIL: extensions: $out"; fail=1; }
+expect_rc 0 "test of the language extensions (as_of, sum, min, max, label, abs, date(y,m,d), let)" "$eco" test "$src/tests/rules/extensions"
+grep -qxF '8 passed, 0 failed' <<<"$out" || { echo "FAIL: extensions: $out"; fail=1; }
 
 expect_rc 1 "test of a wrong expectation" "$eco" test "$src/tests/rules/failing"
 for want in 'FAIL r.done' 'S-2: expected pass, got violation' '0 passed, 1 failed'; do

@@ -22,7 +22,8 @@ inline constexpr std::string_view k_application[] = {
     "heavy_metal_offset_source", "groundwater_withdrawal_m3", "wastewater_zero_discharge",
     "centralised_wastewater_treatment", "solid_waste_t", "solid_waste_disposal_t",
     "annual_freight_t", "rail_spur_planned", "land_use_change", "soil_survey_done",
-    "soil_risk_target_met", "large_scale_industrial", "submitted_on",
+    "soil_risk_target_met", "large_scale_industrial", "culture_tourism_ecology",
+    "low_voc_materials_declared", "submitted_on",
 };
 inline constexpr std::string_view k_application_zone[] = {
     "application_id", "zone",
@@ -68,7 +69,7 @@ inline constexpr std::string_view k_tailings_pond[] = {
 };
 inline constexpr std::string_view k_well[] = {
     "id", "enterprise_id", "in_overdraft_zone", "in_public_supply_coverage", "status",
-    "close_deadline", "karst",
+    "close_deadline", "karst", "sealed_on", "abandoned", "high_risk",
 };
 inline constexpr std::string_view k_outfall[] = {
     "id", "enterprise_id", "river", "registered", "monitored", "exceeding_since",

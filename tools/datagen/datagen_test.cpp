@@ -2,10 +2,14 @@
 // reproducibility of the random stream and of whole datasets.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "tools/datagen/generate.hpp"
 #include "tools/datagen/rng.hpp"
@@ -102,5 +106,109 @@ TEST(Generate, DeterministicAndValidIds) {
   // Hazardous waste codes stay within HW01..HW40 and HW45..HW50.
   const auto manifests = slurp(base / "a" / "hw_manifest.csv");
   for (int c = 41; c <= 44; ++c) EXPECT_EQ(manifests.find("HW" + std::to_string(c)), std::string::npos);
+  std::filesystem::remove_all(base);
+}
+
+// The rows of a generated CSV as maps from column name to cell. The files tested here have no
+// quoted cells (no commas in their values), so a plain split is exact.
+static std::vector<std::map<std::string, std::string>> rows_of(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::string line;
+  auto split = [](const std::string& l) {
+    std::vector<std::string> cells;
+    std::string cell;
+    std::istringstream ss(l);
+    while (std::getline(ss, cell, ',')) cells.push_back(cell);
+    if (!l.empty() && l.back() == ',') cells.emplace_back();
+    return cells;
+  };
+  std::getline(in, line);
+  const auto header = split(line);
+  std::vector<std::map<std::string, std::string>> rows;
+  while (std::getline(in, line)) {
+    const auto cells = split(line);
+    std::map<std::string, std::string> r;
+    for (std::size_t i = 0; i < header.size(); ++i) r[header[i]] = i < cells.size() ? cells[i] : "";
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+// The background population is drawn against the schedules the Jinzhong rules check on the
+// reference date (2026-11-28), so that it is mostly compliant: a few per cent break a rule or
+// lack a value, never a large share.
+TEST(Generate, BackgroundRecordsFollowTheSchedules) {
+  const auto base = std::filesystem::temp_directory_path() / "datagen_schedules";
+  std::filesystem::remove_all(base);
+  Options o;
+  o.enterprises = 3000;
+  o.scenarios = false;
+  o.out = base;
+  generate(o);
+  const std::string ref = date_str(reference_day());
+
+  // HW-05: the manifests of a year add up to the declared transfer of each waste code.
+  std::map<std::string, double> shipped;
+  for (const auto& m : rows_of(base / "hw_manifest.csv"))
+    shipped[m.at("generator_id") + "/" + m.at("shipped_on").substr(0, 4) + "/" + m.at("waste_code")] += std::stod(m.at("shipped_t"));
+  int declarations = 0;
+  for (const auto& d : rows_of(base / "hw_declaration.csv")) {
+    const double t = std::stod(d.at("transferred_t"));
+    const double s = shipped[d.at("enterprise_id") + "/" + d.at("year") + "/" + d.at("waste_code")];
+    EXPECT_LE(std::abs(s - t), 0.01 * t + 1e-9) << d.at("enterprise_id") << " " << d.at("year") << " " << d.at("waste_code");
+    ++declarations;
+  }
+  EXPECT_GT(declarations, 100);
+
+  // PMT-02 / PMT-04: no renewal applied after the reference date; key permits issued before the
+  // third quarter's reporting window report in it (>= 2026-10-01), bar a few.
+  int key = 0, key_reported = 0;
+  for (const auto& p : rows_of(base / "permit.csv")) {
+    if (!p.at("renewal_applied_on").empty()) {
+      EXPECT_LE(p.at("renewal_applied_on"), ref) << p.at("permit_no");
+    }
+    if (p.at("category") == "key" && p.at("issued_on") < "2026-10-01") {
+      ++key;
+      if (p.at("last_execution_report_on") >= "2026-10-01") ++key_reported;
+    }
+  }
+  EXPECT_GT(key, 50);
+  EXPECT_GE(key_reported, key * 90 / 100);
+
+  // RSK-01 and PMT-05: plans reviewed within three years (1,095 days before 2026-11-28 is
+  // 2023-11-29), key discharge units disclosed in 2026, bar a few.
+  int plans = 0, plans_current = 0, key_units = 0, disclosed = 0;
+  for (const auto& e : rows_of(base / "enterprise.csv")) {
+    const auto& filed = e.at("emergency_plan_filed_on");
+    if (!filed.empty()) {
+      ++plans;
+      const auto latest = std::max(filed, e.at("emergency_plan_revised_on"));
+      if (latest >= "2023-11-29") ++plans_current;
+      EXPECT_LE(latest, ref);
+    }
+    if (e.at("key_discharge_unit") == "true" && e.at("status") != "closed") {
+      ++key_units;
+      if (e.at("info_disclosed_on") >= "2026-01-01") ++disclosed;
+    }
+  }
+  EXPECT_GT(plans, 100);
+  EXPECT_GE(plans_current, plans * 95 / 100);
+  EXPECT_GT(key_units, 30);
+  EXPECT_GE(disclosed, key_units * 90 / 100);
+
+  // WAT-01: wells past their closing deadline are sealed, on or before it (sealed_on), bar a few.
+  int overdue = 0, sealed = 0;
+  for (const auto& w : rows_of(base / "well.csv")) {
+    if (!w.at("sealed_on").empty()) {
+      EXPECT_EQ(w.at("status"), "sealed") << w.at("id");
+      EXPECT_LE(w.at("sealed_on"), ref) << w.at("id");
+    }
+    if (!w.at("close_deadline").empty() && w.at("close_deadline") < ref) {
+      ++overdue;
+      if (w.at("status") == "sealed") ++sealed;
+    }
+  }
+  EXPECT_GT(overdue, 20);
+  EXPECT_GE(sealed, overdue * 90 / 100);
   std::filesystem::remove_all(base);
 }

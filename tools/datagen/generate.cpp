@@ -205,6 +205,8 @@ Ent Gen::begin_enterprise(Ind ind, int county, std::string_view status) {
   Ent e;
   e.ind = ind;
   e.county = county;
+  e.status = std::string(status);
+  cems_year_t_ = {};
   e.id = next_uscc(county, ind);
   e.name = std::string(kCounties[county].short_name) +
            kTradeNames[rng_.range(0, std::size(kTradeNames) - 1)] +
@@ -221,7 +223,7 @@ Ent Gen::begin_enterprise(Ind ind, int county, std::string_view status) {
     t.set_double(col(k_enterprise, "lat"), kCounties[county].lat + rng_.uniform(-0.12, 0.12), 5);
   }
   const bool industrial = is_industrial(ind);
-  const double park_p = ind == Ind::chemical || ind == Ind::coal_chemical ? 0.85
+  const double park_p = ind == Ind::chemical || ind == Ind::coal_chemical ? 0.96
                         : ind == Ind::electroplating                      ? 0.9
                         : is_heavy(ind)                                   ? 0.6
                         : industrial                                      ? 0.35
@@ -235,21 +237,27 @@ Ent Gen::begin_enterprise(Ind ind, int county, std::string_view status) {
     e.urban = rng_.chance(industrial ? 0.12 : 0.6);
     t.set_bool(col(k_enterprise, "in_urban_planning_area"), e.urban);
   }
-  if (is_freight_heavy(ind) && rng_.chance(0.93)) {
+  if (is_freight_heavy(ind) && rng_.chance(0.98)) {
     e.freight = ind == Ind::chemical ? rng_.triangular(2e4, 2e5, 2e6)
                                      : rng_.triangular(5e4, 6e5, 5.5e6);
     e.freight = static_cast<double>(static_cast<long long>(e.freight / 1000.0)) * 1000.0;
     t.set_double(col(k_enterprise, "annual_freight_t"), e.freight, 0);
     if (e.freight >= 1.5e6) {
-      const auto s = rng_.weighted(std::array<unsigned, 3>{25, 20, 55});
+      // Most large shippers have their spur by now (the plan's 2021-2025 push); a few are
+      // still building or have none.
+      const auto s = rng_.weighted(std::array<unsigned, 3>{3, 5, 92});
       e.spur = s == 0 ? "none" : s == 1 ? "under_construction" : "built";
     } else {
       e.spur = rng_.chance(0.1) ? "built" : "none";
     }
-    if (rng_.chance(0.97)) t.set(col(k_enterprise, "rail_spur"), e.spur);
+    if (rng_.chance(0.99)) t.set(col(k_enterprise, "rail_spur"), e.spur);
     if (e.spur == "built")
       t.set_date(col(k_enterprise, "rail_spur_completed_on"),
                  static_cast<int>(rng_.range(day(2012, 1, 1), day(2025, 12, 31))));
+  } else if (industrial && rng_.chance(0.97)) {
+    // Other industry ships far below the rail-spur threshold; the figure is still reported.
+    const double f = rng_.triangular(200, 8000, 150000);
+    t.set_double(col(k_enterprise, "annual_freight_t"), static_cast<double>(static_cast<long long>(f / 100.0)) * 100.0, 0);
   }
   if (is_heavy(ind) || ind == Ind::coal_power) {
     static constexpr const char* grades[] = {"leading", "A", "B", "B-", "C", "D"};
@@ -257,37 +265,52 @@ Ent Gen::begin_enterprise(Ind ind, int county, std::string_view status) {
     if (rng_.chance(0.95)) t.set(col(k_enterprise, "performance_grade"), grades[rng_.weighted(gw)]);
     if (rng_.chance(0.97)) t.set_bool(col(k_enterprise, "emergency_measures_filed"), rng_.chance(0.95));
   }
-  const bool key_unit = is_heavy(ind) || ind == Ind::coal_power || ind == Ind::sewage_plant
-                            ? rng_.chance(0.7) : rng_.chance(0.04);
+  const bool hm = ind == Ind::nonferrous || ind == Ind::electroplating ||
+                  (ind == Ind::steel && rng_.chance(0.2)) || (ind == Ind::chemical && rng_.chance(0.1));
+  const bool near_farmland = hm && rng_.chance(0.4);
+  // Heavy-metal enterprises near farmland are on the key discharge unit list (SOI-01).
+  const bool key_unit = near_farmland ? rng_.chance(0.97)
+                        : is_heavy(ind) || ind == Ind::coal_power || ind == Ind::sewage_plant ? rng_.chance(0.7)
+                                                                                             : rng_.chance(0.04);
   t.set_bool(col(k_enterprise, "key_discharge_unit"), key_unit);
   const bool soil_key = (ind == Ind::coking || ind == Ind::steel || ind == Ind::chemical ||
                          ind == Ind::coal_chemical || ind == Ind::nonferrous ||
                          ind == Ind::electroplating || ind == Ind::pharmaceutical ||
                          ind == Ind::hw_operator) && rng_.chance(0.6);
   if (industrial) t.set_bool(col(k_enterprise, "soil_key_unit"), soil_key);
-  const bool hm = ind == Ind::nonferrous || ind == Ind::electroplating ||
-                  (ind == Ind::steel && rng_.chance(0.2)) || (ind == Ind::chemical && rng_.chance(0.1));
-  if (industrial) t.set_bool(col(k_enterprise, "heavy_metal_key"), hm);
+  if (industrial && rng_.chance(0.98)) t.set_bool(col(k_enterprise, "heavy_metal_key"), hm && rng_.chance(0.98));
   const bool voc_key = (ind == Ind::chemical || ind == Ind::coal_chemical || ind == Ind::coking ||
                         ind == Ind::pharmaceutical || ind == Ind::coating || ind == Ind::printing) &&
                        rng_.chance(0.7);
   if (industrial) t.set_bool(col(k_enterprise, "voc_key"), voc_key);
   e.voc_key = voc_key;
   const bool plan_req = key_unit || is_heavy(ind) || is_hw_generator(ind) || ind == Ind::hw_operator;
-  t.set_bool(col(k_enterprise, "emergency_plan_required"), plan_req);
-  if (plan_req && rng_.chance(0.93)) {
+  if (rng_.chance(0.995)) t.set_bool(col(k_enterprise, "emergency_plan_required"), plan_req);
+  if (plan_req && rng_.chance(0.99)) {
+    // Plans are reviewed every three years (RSK-01): one filed longer ago carries a revision
+    // within the last three years, bar a few overdue.
     const int filed = static_cast<int>(rng_.range(day(2018, 1, 1), ref_ - 30));
     t.set_date(col(k_enterprise, "emergency_plan_filed_on"), filed);
-    if (rng_.chance(0.6))
+    if (ref_ - filed > 1000) {
+      const int lo = std::max(filed + 200, ref_ - 1000);
       t.set_date(col(k_enterprise, "emergency_plan_revised_on"),
-                 std::min<int>(ref_ - 1, filed + static_cast<int>(rng_.range(200, 1400))));
+                 rng_.chance(0.985) ? static_cast<int>(rng_.range(lo, ref_ - 10))
+                                   : static_cast<int>(rng_.range(filed + 200, std::max(filed + 200, ref_ - 1100))));
+    } else if (ref_ - filed > 400 && rng_.chance(0.3)) {
+      t.set_date(col(k_enterprise, "emergency_plan_revised_on"), static_cast<int>(rng_.range(filed + 200, ref_ - 10)));
+    }
   }
-  if (key_unit || rng_.chance(0.3))
-    t.set_date(col(k_enterprise, "info_disclosed_on"),
-               static_cast<int>(rng_.range(day(2024, 6, 1), ref_ - 1)));
+  if (key_unit || rng_.chance(0.3)) {
+    // The yearly disclosure (of the year before) is due 15 March (PMT-05): most disclose in
+    // January..March 2026, a few later in the year, a few are a year behind, a few not recorded.
+    const auto w = rng_.weighted(std::array<unsigned, 4>{94, 2, 2, 2});
+    if (w == 0) t.set_date(col(k_enterprise, "info_disclosed_on"), static_cast<int>(rng_.range(day(2026, 1, 5), day(2026, 3, 15))));
+    if (w == 1) t.set_date(col(k_enterprise, "info_disclosed_on"), static_cast<int>(rng_.range(day(2026, 3, 16), ref_ - 1)));
+    if (w == 2) t.set_date(col(k_enterprise, "info_disclosed_on"), static_cast<int>(rng_.range(day(2025, 1, 5), day(2025, 3, 15))));
+  }
   if (rng_.chance(0.6)) {
     static constexpr const char* cr[] = {"excellent", "good", "warning", "poor"};
-    static constexpr unsigned cw[] = {20, 65, 12, 3};
+    static constexpr unsigned cw[] = {25, 67, 6, 2};
     t.set(col(k_enterprise, "credit_rating"), cr[rng_.weighted(cw)]);
   }
   if (ind == Ind::construction) {
@@ -296,34 +319,41 @@ Ent Gen::begin_enterprise(Ind ind, int county, std::string_view status) {
   }
   if (industrial && rng_.chance(0.2)) {
     t.set_bool(col(k_enterprise, "discharges_to_sewer"), true);
-    const bool treatable = rng_.chance(0.92);
+    const bool treatable = rng_.chance(0.95);
     t.set_bool(col(k_enterprise, "sewer_treatable"), treatable);
-    if (!treatable)
+    if (!treatable)   // still in the sewer: its exit deadline lies ahead
       t.set_date(col(k_enterprise, "sewer_exit_deadline"),
-                 static_cast<int>(rng_.range(day(2023, 6, 30), day(2027, 12, 31))));
+                 static_cast<int>(rng_.range(ref_ + 30, day(2027, 12, 31))));
   }
-  if (ind == Ind::medical) t.set_bool(col(k_enterprise, "wastewater_treatment_working"), rng_.chance(0.96));
+  if (ind == Ind::medical && rng_.chance(0.97))
+    t.set_bool(col(k_enterprise, "wastewater_treatment_working"), rng_.chance(0.97));
   if (ind == Ind::coking || ind == Ind::steel || ind == Ind::coal_power || ind == Ind::chemical ||
       ind == Ind::coal_chemical)
     t.set_bool(col(k_enterprise, "high_water_consumption"), rng_.chance(0.5));
-  if (hm) t.set_bool(col(k_enterprise, "near_farmland"), rng_.chance(0.4));
+  if (hm && rng_.chance(0.97)) t.set_bool(col(k_enterprise, "near_farmland"), near_farmland);
   if (soil_key) {
-    if (rng_.chance(0.9))
+    // Self-monitoring is yearly and the hidden-danger check every three years (SOI-02):
+    // most are within their interval, a few overdue or not recorded.
+    if (rng_.chance(0.97))
       t.set_date(col(k_enterprise, "soil_self_monitoring_on"),
-                 static_cast<int>(rng_.range(day(2024, 9, 1), ref_ - 1)));
-    if (rng_.chance(0.85))
+                 rng_.chance(0.96) ? static_cast<int>(rng_.range(ref_ - 360, ref_ - 1))
+                                   : static_cast<int>(rng_.range(ref_ - 500, ref_ - 366)));
+    if (rng_.chance(0.97))
       t.set_date(col(k_enterprise, "soil_hidden_danger_check_on"),
-                 static_cast<int>(rng_.range(day(2022, 1, 1), ref_ - 1)));
+                 rng_.chance(0.98) ? static_cast<int>(rng_.range(ref_ - 1080, ref_ - 1))
+                                   : static_cast<int>(rng_.range(ref_ - 1400, ref_ - 1096)));
   }
-  if ((ind == Ind::chemical || ind == Ind::coal_chemical) && !e.park.empty() && rng_.chance(0.9))
+  if ((ind == Ind::chemical || ind == Ind::coal_chemical) && !e.park.empty() && rng_.chance(0.97))
     t.set_date(col(k_enterprise, "groundwater_survey_done_on"),
                static_cast<int>(rng_.range(day(2021, 3, 1), day(2022, 12, 31))));
   if (is_hw_generator(ind) || ind == Ind::hw_operator) {
-    t.set_bool(col(k_enterprise, "hw_supervision_listed"), rng_.chance(0.95));
-    if (rng_.chance(0.85))
+    if (rng_.chance(0.985)) t.set_bool(col(k_enterprise, "hw_supervision_listed"), rng_.chance(0.985));
+    // Assessed yearly (HW-07: this year or last); a few are older or not recorded.
+    if (rng_.chance(0.97))
       t.set_date(col(k_enterprise, "hw_standardised_assessed_on"),
-                 static_cast<int>(rng_.range(day(2025, 1, 1), ref_ - 1)));
-    if (rng_.chance(0.8)) t.set_bool(col(k_enterprise, "pollution_insurance"), rng_.chance(0.45));
+                 rng_.chance(0.98) ? static_cast<int>(rng_.range(day(2025, 3, 1), ref_ - 1))
+                                   : static_cast<int>(rng_.range(day(2024, 3, 1), day(2024, 12, 20))));
+    if (rng_.chance(0.98)) t.set_bool(col(k_enterprise, "pollution_insurance"), rng_.chance(0.85));
   }
   if (ind == Ind::fuel_station) t.set_int(col(k_enterprise, "fuel_standard_sold"), rng_.chance(0.98) ? 6 : 5);
   return e;
@@ -396,15 +426,20 @@ void Gen::random_facilities(Ent& e) {
     case Ind::coking: {
       const int n = static_cast<int>(rng_.range(1, 4));
       for (int i = 0; i < n; ++i) {
-        const auto id = add_facility(e, "coke_oven", rng_.chance(0.9) ? op : "idle");
         static constexpr double heights[] = {4.3, 5.5, 6.0, 6.25, 6.78, 7.0};
         static constexpr unsigned hw[] = {6, 30, 25, 15, 12, 12};
-        if (rng_.chance(0.95)) facility.set_double(col(k_facility, "chamber_height_m"), heights[rng_.weighted(hw)], 2);
+        // 4.3 m ovens were to close by the end of 2023 (AIR-09): nearly all are eliminated.
+        const bool has_height = rng_.chance(0.98);
+        const double height = heights[rng_.weighted(hw)];
+        const bool small = has_height && height <= 4.3;
+        const char* st = small ? (rng_.chance(0.97) ? "eliminated" : op) : rng_.chance(0.9) ? op : "idle";
+        const auto id = add_facility(e, "coke_oven", st);
+        if (has_height) facility.set_double(col(k_facility, "chamber_height_m"), height, 2);
         facility.set_double(col(k_facility, "capacity_t"), rng_.range(40, 200) * 10000.0, 0);
         facility.set(col(k_facility, "fuel"), "gas");
         ule("coking", day(2022, 10, 31));
         facility.end();
-        cems(id, "coke_oven");
+        if (std::string_view(st) != "eliminated") cems(id, "coke_oven");
       }
       break;
     }
@@ -486,16 +521,19 @@ static double ule_limit(std::string_view kind, std::string_view pol) {
   return kind == "coke_oven" ? 150 : sinter || kind == "cement_kiln" || kind == "coal_power_unit" ? 50 : kind == "glass_furnace" || kind == "lime_kiln" ? 300 : 200;
 }
 
-void Gen::cems_rows(const std::string& fid, std::string_view kind, bool over) {
-  // The last six months before the reference date, three pollutants.
+void Gen::cems_rows(const std::string& fid, std::string_view kind, bool over, std::string_view no_quantity) {
+  // The last six months before the reference date, three pollutants. The monthly quantity
+  // (annual_t) is concentration x flue-gas flow x valid hours; the flow is the facility's.
   int y;
   unsigned m, d;
   civil_from_days(ref_, y, m, d);
+  const double flow_m3_h = rng_.uniform(1.0e5, 6.0e5);
   for (int back = 6; back >= 1; --back) {
     int yy = y;
     int mm = static_cast<int>(m) - back;
     while (mm <= 0) { mm += 12; --yy; }
-    for (const char* pol : {"pm", "so2", "nox"}) {
+    for (int pi = 0; pi < 3; ++pi) {
+      const char* pol = pi == 0 ? "pm" : pi == 1 ? "so2" : "nox";
       const double lim = ule_limit(kind, pol);
       auto& t = emission_monthly;
       t.begin();
@@ -511,7 +549,11 @@ void Gen::cems_rows(const std::string& fid, std::string_view kind, bool over) {
       const int over_ule = bad ? static_cast<int>(rng_.range(hours / 10, hours / 3)) : static_cast<int>(rng_.range(0, 8));
       t.set_int(col(k_emission_monthly, "hours_over_ule"), over_ule);
       t.set_int(col(k_emission_monthly, "hours_over_permit"), bad ? over_ule / 2 : 0);
-      if (rng_.chance(0.7)) t.set_double(col(k_emission_monthly, "annual_t"), avg * rng_.uniform(2.0, 20.0), 2);
+      const double tonnes = static_cast<double>(static_cast<long long>(avg * flow_m3_h * hours / 1e7 + 0.5)) / 100.0;
+      if (rng_.chance(0.995) && !(back == 1 && no_quantity == pol)) {
+        t.set_double(col(k_emission_monthly, "annual_t"), tonnes, 2);
+        if (yy == y) cems_year_t_[static_cast<std::size_t>(pi)] += tonnes;
+      }
       t.end();
     }
   }
@@ -534,35 +576,72 @@ std::string Gen::add_permit(const Ent& e, std::string_view category, int issued,
   return no;
 }
 
+void Gen::add_limit(const std::string& permit_no, std::string_view outlet, std::string_view pol, double mg_m3,
+                    double annual_t) {
+  permit_limit.begin();
+  permit_limit.set(col(k_permit_limit, "permit_no"), permit_no);
+  permit_limit.set(col(k_permit_limit, "outlet_id"), outlet);
+  permit_limit.set(col(k_permit_limit, "pollutant"), pol);
+  if (mg_m3 > 0) permit_limit.set_double(col(k_permit_limit, "limit_mg_m3"), mg_m3, 0);
+  if (annual_t > 0) permit_limit.set_double(col(k_permit_limit, "annual_limit_t"), annual_t, 1);
+  permit_limit.end();
+}
+
 void Gen::random_permit(const Ent& e) {
   if (e.ind == Ind::construction || e.ind == Ind::transport) return;
   const bool key = is_heavy(e.ind) || e.ind == Ind::coal_power || e.ind == Ind::sewage_plant ||
                    e.ind == Ind::electroplating || e.ind == Ind::hw_operator;
   const bool simple = !key && (is_industrial(e.ind) || e.ind == Ind::medical);
   const char* cat = key ? "key" : simple ? "simplified" : "registration";
-  if (!rng_.chance(0.97)) return;   // a few fixed sources without any permit (PMT-01)
+  if (!rng_.chance(0.985)) return;   // a few fixed sources without any permit (PMT-01)
   const int issued = static_cast<int>(rng_.range(day(2021, 12, 1), day(2026, 10, 31)));
   const auto no = add_permit(e, cat, issued, "valid");
-  const int until = day(0, 1, 1);
-  (void)until;
-  if (rng_.chance(0.05)) permit.set_date(col(k_permit, "renewal_applied_on"), issued + 1700);
-  if (!std::string_view(cat).starts_with("reg") && rng_.chance(0.92))
-    permit.set_date(col(k_permit, "last_execution_report_on"),
-                    static_cast<int>(rng_.range(day(2026, 1, 1), ref_ - 1)));
+  // Renewal (PMT-02) is applied for 60 days or more before expiry: a permit in its renewal
+  // window mostly carries an application, never one dated after the reference date.
+  int y;
+  unsigned m, d;
+  civil_from_days(issued, y, m, d);
+  if (m == 2 && d == 29) d = 28;
+  const int valid_until = day(y + 5, m, d) - 1;
+  if (valid_until - 150 <= ref_ && rng_.chance(0.9)) {
+    const int applied = valid_until - static_cast<int>(rng_.range(61, 150));
+    if (applied < ref_) permit.set_date(col(k_permit, "renewal_applied_on"), applied);
+  }
+  // Execution reports (PMT-04): key permits quarterly (the third quarter's due by 15
+  // October), simplified ones yearly (due 15 January). A permit issued after the period began
+  // owes none yet.
+  const bool quarterly = std::string_view(cat) == "key";
+  const int period = quarterly ? day(2026, 10, 1) : day(2026, 1, 1);
+  if (std::string_view(cat) != "registration" && issued < period) {
+    const auto w = rng_.weighted(std::array<unsigned, 4>{95, 2, 2, 1});
+    if (w == 0) permit.set_date(col(k_permit, "last_execution_report_on"), period + static_cast<int>(rng_.range(2, 14)));
+    if (w == 1) permit.set_date(col(k_permit, "last_execution_report_on"), static_cast<int>(rng_.range(period + 15, ref_ - 1)));
+    if (w == 2)   // a period behind
+      permit.set_date(col(k_permit, "last_execution_report_on"),
+                      std::max(issued + 1, (quarterly ? day(2026, 7, 1) : day(2025, 1, 1)) + static_cast<int>(rng_.range(2, 14))));
+  } else if (std::string_view(cat) != "registration" && rng_.chance(0.3)) {
+    permit.set_date(col(k_permit, "last_execution_report_on"), static_cast<int>(rng_.range(issued + 1, std::max(issued + 1, ref_ - 1))));
+  }
   permit.end();
   if (key || simple) {
+    // Concentration limits per outlet at or above what the plant's CEMS shows; key permits
+    // also carry annual quantities, sized on this year's monitored tonnage (extrapolated to
+    // the year) with a margin, a few of them tight enough to be exceeded.
     const int outlets = key ? static_cast<int>(rng_.range(1, 3)) : 1;
-    for (int o = 1; o <= outlets; ++o) {
-      for (const char* pol : {"pm", "so2", "nox"}) {
-        permit_limit.begin();
-        permit_limit.set(col(k_permit_limit, "permit_no"), no);
-        permit_limit.set(col(k_permit_limit, "outlet_id"), "DA00" + std::to_string(o));
-        permit_limit.set(col(k_permit_limit, "pollutant"), pol);
-        const double lim = std::string_view(pol) == "pm" ? 20 : std::string_view(pol) == "so2" ? 100 : 200;
-        permit_limit.set_double(col(k_permit_limit, "limit_mg_m3"), lim, 0);
-        if (key) permit_limit.set_double(col(k_permit_limit, "annual_limit_t"), rng_.range(5, 900) * 1.0, 1);
-        permit_limit.end();
+    const bool furnace = e.ind == Ind::glass || e.ind == Ind::lime;
+    for (int pi = 0; pi < 3; ++pi) {
+      const char* pol = pi == 0 ? "pm" : pi == 1 ? "so2" : "nox";
+      const double lim = pi == 0 ? 20 : pi == 1 ? 100 : furnace ? 400 : 200;
+      double total = 0;
+      if (key) {
+        const double so_far = cems_year_t_[static_cast<std::size_t>(pi)];
+        total = so_far <= 0 ? static_cast<double>(rng_.range(5, 900))
+                : rng_.chance(0.98) ? so_far * 2.0 * rng_.uniform(1.1, 1.8)
+                                    : so_far * rng_.uniform(0.7, 0.95);
+        total = std::max(1.0, static_cast<double>(static_cast<long long>(total * 10)) / 10.0);
       }
+      for (int o = 1; o <= outlets; ++o)
+        add_limit(no, "DA00" + std::to_string(o), pol, lim, key ? std::max(0.1, total / outlets) : 0);
     }
   }
 }
@@ -589,7 +668,9 @@ void Gen::random_vehicles(Ent& e) {
     int std_ = 0;
     if (f <= 1) {
       static constexpr unsigned sw[] = {1, 3, 10, 30, 56};   // China II..VI
-      std_ = 2 + static_cast<int>(rng_.weighted(sw));
+      // A large shipper without its rail spur hauls with China VI trucks (TRN-02), bar a few.
+      static constexpr unsigned sw_no_spur[] = {0, 0, 1, 2, 97};
+      std_ = 2 + static_cast<int>(e.freight >= 1.5e6 && e.spur != "built" ? rng_.weighted(sw_no_spur) : rng_.weighted(sw));
     }
     const std::string plate = add_vehicle(e, rng_.chance(0.85) ? "heavy_truck" : "light_truck", fuels[f], std_);
     vehicle.set_date(col(k_vehicle, "first_registered_on"),
@@ -736,16 +817,19 @@ void Gen::random_hw(const Ent& e) {
       hw_declaration.set_double(col(k_hw_declaration, "stored_t"), stored, 1);
       hw_declaration.set_double(col(k_hw_declaration, "transferred_t"), transferred, 1);
       hw_declaration.set_double(col(k_hw_declaration, "self_disposed_t"), self, 1);
-      if (rng_.chance(0.95)) hw_declaration.set_date(col(k_hw_declaration, "declared_on"), day(year + 1, 1, 1) + static_cast<int>(rng_.range(5, 85)));
+      if (rng_.chance(0.99)) hw_declaration.set_date(col(k_hw_declaration, "declared_on"), day(year + 1, 1, 1) + static_cast<int>(rng_.range(5, 85)));
       hw_declaration.end();
-      // Manifests of the year's transfers: one or two shipments per code.
+      // Manifests of the year's transfers: one or two shipments per code, the last one
+      // carrying the remainder so that the manifests add up to the declared transfer (HW-05).
       if (transferred > 0 && !receivers_.empty()) {
-        const int ships = static_cast<int>(rng_.range(1, 2));
+        const int ships = transferred >= 0.2 ? static_cast<int>(rng_.range(1, 2)) : 1;
+        double left = transferred;
         for (int s = 0; s < ships; ++s) {
           const Receiver& r = receivers_[static_cast<std::size_t>(rng_.range(0, static_cast<std::int64_t>(receivers_.size()) - 1))];
           const int shipped = static_cast<int>(rng_.range(day(year, 1, 5), day(year, 12, 20)));
-          add_manifest(e.id, r.id, codes[c], shipped, static_cast<double>(static_cast<long long>(transferred / ships * 10)) / 10.0,
-                       rng_.chance(0.98), 0.0);
+          const double part = s + 1 == ships ? left : static_cast<double>(static_cast<long long>(transferred / ships * 10)) / 10.0;
+          left = static_cast<double>(static_cast<long long>((left - part) * 10 + 0.5)) / 10.0;
+          add_manifest(e.id, r.id, codes[c], shipped, part, rng_.chance(0.995), 0.0);
         }
       }
     }
@@ -754,7 +838,7 @@ void Gen::random_hw(const Ent& e) {
     hw_plan.begin();
     hw_plan.set(col(k_hw_plan, "enterprise_id"), e.id);
     hw_plan.set_int(col(k_hw_plan, "year"), year);
-    if (rng_.chance(0.96)) hw_plan.set_date(col(k_hw_plan, "filed_on"), day(year, 1, 5) + static_cast<int>(rng_.range(0, 80)));
+    if (rng_.chance(0.99)) hw_plan.set_date(col(k_hw_plan, "filed_on"), day(year, 1, 5) + static_cast<int>(rng_.range(0, 80)));
     hw_plan.end();
   }
   if (rng_.chance(0.5)) {
@@ -812,9 +896,9 @@ void Gen::random_site(const Ent& e) {
       storage_yard.set(col(k_storage_yard, "id"), serial_id("YD", ++yard_serial_));
       storage_yard.set(col(k_storage_yard, "enterprise_id"), e.id);
       storage_yard.set(col(k_storage_yard, "material"), mats[rng_.range(0, 6)]);
-      storage_yard.set_bool(col(k_storage_yard, "enclosed"), rng_.chance(0.9));
-      if (rng_.chance(0.9)) storage_yard.set_bool(col(k_storage_yard, "anti_seepage"), rng_.chance(0.9));
-      if (rng_.chance(0.85)) storage_yard.set_bool(col(k_storage_yard, "rectified"), rng_.chance(0.9));
+      storage_yard.set_bool(col(k_storage_yard, "enclosed"), rng_.chance(0.98));
+      if (rng_.chance(0.985)) storage_yard.set_bool(col(k_storage_yard, "anti_seepage"), rng_.chance(0.98));
+      if (rng_.chance(0.985)) storage_yard.set_bool(col(k_storage_yard, "rectified"), rng_.chance(0.98));
       storage_yard.end();
     }
   }
@@ -822,11 +906,11 @@ void Gen::random_site(const Ent& e) {
     tailings_pond.begin();
     tailings_pond.set(col(k_tailings_pond, "id"), serial_id("TP", ++pond_serial_));
     tailings_pond.set(col(k_tailings_pond, "enterprise_id"), e.id);
-    tailings_pond.set_bool(col(k_tailings_pond, "on_supervision_list"), rng_.chance(0.95));
-    if (rng_.chance(0.9)) tailings_pond.set_date(col(k_tailings_pond, "risk_assessed_on"), static_cast<int>(rng_.range(day(2021, 1, 1), ref_ - 1)));
-    if (rng_.chance(0.9)) tailings_pond.set_date(col(k_tailings_pond, "emergency_plan_filed_on"), static_cast<int>(rng_.range(day(2020, 1, 1), ref_ - 1)));
-    if (rng_.chance(0.85)) tailings_pond.set_date(col(k_tailings_pond, "last_drill_on"), static_cast<int>(rng_.range(ref_ - 500, ref_ - 1)));
-    if (rng_.chance(0.9)) tailings_pond.set_bool(col(k_tailings_pond, "archive_complete"), rng_.chance(0.9));
+    tailings_pond.set_bool(col(k_tailings_pond, "on_supervision_list"), rng_.chance(0.98));
+    if (rng_.chance(0.97)) tailings_pond.set_date(col(k_tailings_pond, "risk_assessed_on"), static_cast<int>(rng_.range(day(2021, 1, 1), ref_ - 1)));
+    if (rng_.chance(0.97)) tailings_pond.set_date(col(k_tailings_pond, "emergency_plan_filed_on"), static_cast<int>(rng_.range(day(2020, 1, 1), ref_ - 1)));
+    if (rng_.chance(0.97)) tailings_pond.set_date(col(k_tailings_pond, "last_drill_on"), static_cast<int>(rng_.range(ref_ - 360, ref_ - 1)));
+    if (rng_.chance(0.97)) tailings_pond.set_bool(col(k_tailings_pond, "archive_complete"), rng_.chance(0.97));
     tailings_pond.end();
   }
   if (is_industrial(e.ind) && rng_.chance(0.12)) {
@@ -837,10 +921,24 @@ void Gen::random_site(const Ent& e) {
     const bool covered = rng_.chance(0.4);
     well.set_bool(col(k_well, "in_overdraft_zone"), overdraft);
     well.set_bool(col(k_well, "in_public_supply_coverage"), covered);
-    const bool sealed = overdraft && covered && rng_.chance(0.7);
-    well.set(col(k_well, "status"), sealed ? "sealed" : "active");
-    if (overdraft && covered) well.set_date(col(k_well, "close_deadline"), static_cast<int>(rng_.range(day(2022, 6, 30), day(2027, 6, 30))));
+    // WAT-01: a well with a closing deadline already passed is sealed (on or before it, bar a
+    // few), one whose deadline lies ahead is sealed early or still in use. SOI-04: a closed
+    // enterprise's wells are abandoned; high-risk abandoned wells are sealed.
+    int sealed_on = 0;
+    if (overdraft && covered) {
+      const int deadline = static_cast<int>(rng_.range(day(2022, 6, 30), day(2027, 6, 30)));
+      well.set_date(col(k_well, "close_deadline"), deadline);
+      if (deadline < ref_ ? rng_.chance(0.98) : rng_.chance(0.4))
+        sealed_on = std::min(ref_ - 1, deadline - static_cast<int>(rng_.range(0, 240)));
+    }
+    const bool abandoned = e.status == "closed" ? rng_.chance(0.9) : rng_.chance(0.01);
+    const bool high_risk = abandoned && rng_.chance(0.4);
+    if (high_risk && !sealed_on && rng_.chance(0.9)) sealed_on = static_cast<int>(rng_.range(ref_ - 700, ref_ - 1));
+    well.set(col(k_well, "status"), sealed_on ? "sealed" : "active");
     if (rng_.chance(0.8)) well.set_bool(col(k_well, "karst"), rng_.chance(0.2));
+    if (sealed_on && rng_.chance(0.95)) well.set_date(col(k_well, "sealed_on"), sealed_on);
+    if (rng_.chance(0.95)) well.set_bool(col(k_well, "abandoned"), abandoned);
+    if (abandoned && rng_.chance(0.9)) well.set_bool(col(k_well, "high_risk"), high_risk);
     well.end();
   }
   if (e.ind == Ind::sewage_plant || ((e.ind == Ind::chemical || e.ind == Ind::coking || e.ind == Ind::coal_mining) && rng_.chance(0.3))) {
@@ -849,24 +947,35 @@ void Gen::random_site(const Ent& e) {
     outfall.set(col(k_outfall, "id"), serial_id("OF", ++outfall_serial_));
     outfall.set(col(k_outfall, "enterprise_id"), e.id);
     outfall.set(col(k_outfall, "river"), rivers[rng_.range(0, 8)]);
-    outfall.set_bool(col(k_outfall, "registered"), rng_.chance(0.95));
-    if (rng_.chance(0.9)) outfall.set_bool(col(k_outfall, "monitored"), rng_.chance(0.9));
-    if (rng_.chance(0.06)) {
-      const int since = static_cast<int>(rng_.range(ref_ - 700, ref_ - 30));
+    outfall.set_bool(col(k_outfall, "registered"), rng_.chance(0.97));
+    if (rng_.chance(0.97)) outfall.set_bool(col(k_outfall, "monitored"), rng_.chance(0.97));
+    if (rng_.chance(0.04)) {   // exceeding recently, within its 180-day rectification period
+      const int since = static_cast<int>(rng_.range(ref_ - 170, ref_ - 30));
       outfall.set_date(col(k_outfall, "exceeding_since"), since);
       outfall.set_date(col(k_outfall, "rectify_deadline"), since + 180);
     }
     outfall.end();
   }
   if (rng_.chance(e.ind == Ind::chemical ? 0.05 : 0.003)) {
-    static constexpr const char* subs[] = {"hbcd", "decabde", "pfos", "pfosf", "sccp", "pfoa"};
+    // Survey lines of controlled POPs: last seen before the substance's ban (RSK-05,
+    // pops_banned_from), or, for PFOS, PFOSF and PFOA (exemptions still open), later under a
+    // recorded exemption.
+    struct S { const char* sub; int banned; bool exempt_open; };
+    const S subs[] = {{"hbcd", day(2016, 12, 26), false}, {"decabde", day(2023, 3, 1), false},
+                      {"pfos", day(2019, 3, 26), true},   {"pfosf", day(2019, 3, 26), true},
+                      {"sccp", day(2023, 3, 1), false},   {"pfoa", day(2023, 3, 1), true}};
+    const S& sub = subs[rng_.range(0, 5)];
     chemical_use.begin();
     chemical_use.set(col(k_chemical_use, "enterprise_id"), e.id);
-    chemical_use.set(col(k_chemical_use, "substance"), subs[rng_.range(0, 5)]);
+    chemical_use.set(col(k_chemical_use, "substance"), sub.sub);
     chemical_use.set(col(k_chemical_use, "activity"), "use");
     chemical_use.set_double(col(k_chemical_use, "annual_t"), rng_.uniform(0.01, 5), 2);
-    if (rng_.chance(0.5)) chemical_use.set(col(k_chemical_use, "exemption"), "特定豁免用途 (履约豁免登记)");
-    chemical_use.set_date(col(k_chemical_use, "last_seen_on"), static_cast<int>(rng_.range(day(2018, 1, 1), day(2020, 12, 31))));
+    if (sub.exempt_open && rng_.chance(0.5)) {
+      chemical_use.set(col(k_chemical_use, "exemption"), "特定豁免用途 (履约豁免登记)");
+      chemical_use.set_date(col(k_chemical_use, "last_seen_on"), static_cast<int>(rng_.range(sub.banned, ref_ - 30)));
+    } else {
+      chemical_use.set_date(col(k_chemical_use, "last_seen_on"), static_cast<int>(rng_.range(sub.banned - 900, sub.banned - 30)));
+    }
     chemical_use.end();
   }
   const double rs_p = e.ind == Ind::medical ? 0.15 : (e.ind == Ind::steel || e.ind == Ind::cement || e.ind == Ind::coking) ? 0.3
@@ -878,8 +987,8 @@ void Gen::random_site(const Ent& e) {
     radioactive_source.set(col(k_radioactive_source, "enterprise_id"), e.id);
     radioactive_source.set_int(col(k_radioactive_source, "category"), mobile ? 2 : e.ind == Ind::medical ? rng_.range(3, 5) : 5);
     radioactive_source.set_bool(col(k_radioactive_source, "mobile"), mobile);
-    if (mobile || rng_.chance(0.3)) radioactive_source.set_bool(col(k_radioactive_source, "realtime_monitoring"), rng_.chance(0.9));
-    if (rng_.chance(0.95)) radioactive_source.set_date(col(k_radioactive_source, "licence_valid_until"), static_cast<int>(rng_.range(ref_ - 60, ref_ + 1800)));
+    if (mobile || rng_.chance(0.3)) radioactive_source.set_bool(col(k_radioactive_source, "realtime_monitoring"), rng_.chance(0.97));
+    if (rng_.chance(0.97)) radioactive_source.set_date(col(k_radioactive_source, "licence_valid_until"), static_cast<int>(rng_.range(ref_ + 20, ref_ + 1800)));
     radioactive_source.set(col(k_radioactive_source, "status"), rng_.chance(0.9) ? "in_use" : "idle");
     radioactive_source.end();
   }
@@ -912,15 +1021,36 @@ Ent Gen::random_enterprise(Ind ind) {
     r.codes = {"HW01", "HW02", "HW03", "HW06", "HW08", "HW11", "HW12", "HW13", "HW17",
                "HW21", "HW22", "HW23", "HW31", "HW48", "HW49", "HW50"};
     add_license(e.id, r.license, day(2022, 3, 1), day(2027, 2, 28), r.codes);
+    // Batches received and not yet disposed of (HW-06: at most a year), and the operator's
+    // own yearly management plans (HW-02).
+    const int batches = static_cast<int>(rng_.range(1, 3));
+    for (int b = 0; b < batches; ++b) {
+      hw_storage.begin();
+      hw_storage.set(col(k_hw_storage, "enterprise_id"), e.id);
+      hw_storage.set(col(k_hw_storage, "waste_code"), r.codes[static_cast<std::size_t>(b * 5 + rng_.range(0, 4))]);
+      hw_storage.set_date(col(k_hw_storage, "stored_since"), static_cast<int>(rng_.range(ref_ - 330, ref_ - 5)));
+      hw_storage.set_double(col(k_hw_storage, "quantity_t"), rng_.uniform(5, 200), 2);
+      hw_storage.end();
+    }
+    for (int year : {2024, 2025, 2026}) {
+      hw_plan.begin();
+      hw_plan.set(col(k_hw_plan, "enterprise_id"), e.id);
+      hw_plan.set_int(col(k_hw_plan, "year"), year);
+      hw_plan.set_date(col(k_hw_plan, "filed_on"), day(year, 1, 5) + static_cast<int>(rng_.range(0, 60)));
+      hw_plan.end();
+    }
     receivers_.push_back(std::move(r));
   }
-  random_facilities(e);
+  // The licensed operators are written before the scenario enterprises: they get no serially
+  // keyed site records (facilities, wells), so that the scenarios' keys (F0000001.., WL0000001..)
+  // do not move when the random draws change.
+  if (ind != Ind::hw_operator) random_facilities(e);
   random_permit(e);
   random_vehicles(e);
   random_entries(e);
   random_voc(e);
   random_hw(e);
-  random_site(e);
+  if (ind != Ind::hw_operator) random_site(e);
   random_zones(e, e.urban);
   return e;
 }
@@ -944,11 +1074,13 @@ void Gen::random_application(std::uint64_t i) {
   if (rng_.chance(0.7)) {
     t.set(col(k_application, "in_park"), std::string(kCounties[county].short_name) + "经济技术开发区");
     t.set(col(k_application, "park_level"), rng_.chance(0.3) ? "national" : "provincial");
+    // Provincial and national parks have their centralised treatment plant (WAT-05).
+    if (rng_.chance(0.97)) t.set_bool(col(k_application, "centralised_wastewater_treatment"), rng_.chance(0.97));
   } else {
     t.set(col(k_application, "park_level"), "none");
   }
   t.set_double(col(k_application, "added_capacity_t"), rng_.range(1, 50) * 1000.0, 0);
-  if (rng_.chance(0.5)) {
+  if (ind == Ind::coal_chemical || rng_.chance(0.5)) {   // coal chemistry always declares its coal
     const double coal = rng_.range(1, 30) * 1000.0;
     t.set_double(col(k_application, "added_coal_t"), coal, 0);
     t.set_double(col(k_application, "coal_substitution_t"), coal * rng_.uniform(1.0, 1.5), 0);
@@ -956,16 +1088,19 @@ void Gen::random_application(std::uint64_t i) {
   }
   const double bench = rng_.uniform(80, 400);
   t.set_double(col(k_application, "energy_benchmark"), bench, 1);
-  if (rng_.chance(0.9)) t.set_double(col(k_application, "energy_per_unit"), bench * rng_.uniform(0.85, 1.0), 1);
+  if (rng_.chance(0.97)) t.set_double(col(k_application, "energy_per_unit"), bench * rng_.uniform(0.85, 1.0), 1);
   if (rng_.chance(0.3)) t.set_double(col(k_application, "groundwater_withdrawal_m3"), 0, 0);
   t.set_bool(col(k_application, "wastewater_zero_discharge"), rng_.chance(0.4));
   const double sw = rng_.range(1, 200) * 100.0;
   t.set_double(col(k_application, "solid_waste_t"), sw, 0);
-  if (rng_.chance(0.9)) t.set_double(col(k_application, "solid_waste_disposal_t"), sw * rng_.uniform(1.0, 1.3), 0);
+  if (rng_.chance(0.97)) t.set_double(col(k_application, "solid_waste_disposal_t"), sw * rng_.uniform(1.0, 1.3), 0);
   t.set_double(col(k_application, "annual_freight_t"), rng_.range(1, 100) * 1000.0, 0);
   t.set_bool(col(k_application, "rail_spur_planned"), false);
   t.set_bool(col(k_application, "land_use_change"), false);
   t.set_bool(col(k_application, "large_scale_industrial"), false);
+  if (ind == Ind::other && rng_.chance(0.95)) t.set_bool(col(k_application, "culture_tourism_ecology"), rng_.chance(0.3));
+  else if (ind != Ind::other) t.set_bool(col(k_application, "culture_tourism_ecology"), false);
+  if (is_voc(ind) && rng_.chance(0.97)) t.set_bool(col(k_application, "low_voc_materials_declared"), rng_.chance(0.97));
   t.set_date(col(k_application, "submitted_on"), static_cast<int>(rng_.range(ref_ - 120, ref_ - 1)));
   t.end();
 }

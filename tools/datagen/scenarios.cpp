@@ -14,22 +14,40 @@ namespace eco::datagen {
 #define SETI(tbl, f, v) tbl.set_int(col(k_##tbl, f), v)
 #define CLR(tbl, f) tbl[col(k_##tbl, f)].clear()
 
+Ent Gen::scenario_enterprise(Ind ind, std::string_view county, std::string_view name) {
+  Ent e = begin_enterprise(ind, county_index(county), "operating");
+  e.name = std::string(name);
+  SET(enterprise, "name", e.name);
+  // A clean baseline for the duties every enterprise has, so that a scenario enterprise shows
+  // only the cases written for it (the random draws of begin_enterprise may break them): an
+  // emergency plan filed 400 days ago where one is required, this year's disclosure for a key
+  // discharge unit, a 'good' credit rating, an annual freight figure for industry, no wastewater
+  // to the municipal sewer.
+  if (enterprise[col(k_enterprise, "emergency_plan_required")].empty()) SETB(enterprise, "emergency_plan_required", false);
+  if (enterprise[col(k_enterprise, "emergency_plan_required")] == "true") {
+    SETD(enterprise, "emergency_plan_filed_on", ref_ - 400);
+    CLR(enterprise, "emergency_plan_revised_on");
+  }
+  if (enterprise[col(k_enterprise, "key_discharge_unit")] == "true") SETD(enterprise, "info_disclosed_on", day(2026, 2, 10));
+  SET(enterprise, "credit_rating", "good");
+  if (is_industrial(ind) && enterprise[col(k_enterprise, "annual_freight_t")].empty()) SETN(enterprise, "annual_freight_t", 20000.0, 0);
+  CLR(enterprise, "discharges_to_sewer");
+  CLR(enterprise, "sewer_treatable");
+  CLR(enterprise, "sewer_exit_deadline");
+  return e;
+}
+
+void Gen::valid_permit(const Ent& e, std::string_view category) {
+  add_permit(e, category, day(2024, 3, 1), "valid");
+  if (category != "registration") SETD(permit, "last_execution_report_on", ref_ - 40);
+  permit.end();
+}
+
 void Gen::scenarios() {
   const int R = ref_;
   auto d = [](int y, unsigned m, unsigned dd) { return day(y, m, dd); };
-  auto ent = [&](Ind ind, std::string_view county, std::string_view name) {
-    Ent e = begin_enterprise(ind, county_index(county), "operating");
-    e.name = std::string(name);
-    SET(enterprise, "name", e.name);
-    return e;
-  };
+  auto ent = [&](Ind ind, std::string_view county, std::string_view name) { return scenario_enterprise(ind, county, name); };
   std::string open_yard_id;   // the open coal yard, referred to by an expired waiver
-  auto who = [](const Ent& e) { return "enterprise " + e.id + " " + e.name; };
-  auto valid_permit = [&](const Ent& e, std::string_view cat) {
-    add_permit(e, cat, d(2024, 3, 1), "valid");
-    if (cat != "registration") SETD(permit, "last_execution_report_on", R - 40);
-    permit.end();
-  };
   auto oven = [&](const Ent& e, std::string_view status, double height) {
     const auto id = add_facility(e, "coke_oven", status);
     SETN(facility, "chamber_height_m", height, 2);
@@ -118,9 +136,14 @@ void Gen::scenarios() {
     SETD(facility, "ule_completed_on", d(2022, 5, 1));
     facility.end();
     cems_rows(f, "coke_oven", true);
-    note("AIR-03", "facility " + f, "ULE completed 2022-05-01 but evaluation monitoring never done (率先完成…尽快开展评估监测)");
+    note("AIR-03", "facility " + f, "ULE completed 2022-05-01 but evaluation monitoring never done (率先完成…尽快开展评估监测): pass (completion is what air.coking-ule-deadline checks)");
     note("AIR-05", "facility " + f, "ULE completed, but last month's NOx CEMS average above the coke-oven ULE limit: violation");
-    note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary: violation");
+    // The permit's limits: the ULE concentrations, annual quantities with room to spare.
+    const std::string pno = e.id + "001P";
+    add_limit(pno, "DA001", "pm", 10, std::max(1.0, cems_year_t_[0] * 3));
+    add_limit(pno, "DA001", "so2", 30, std::max(1.0, cems_year_t_[1] * 3));
+    add_limit(pno, "DA001", "nox", 150, std::max(1.0, cems_year_t_[2] * 3));
+    note("PMT-03", "facility " + f, "last month's NOx average above the permit's 150 mg/m³ limit, hours_over_permit > 0 (pmt.permit-concentration): violation");
   }
   {
     Ent e = ent(Ind::coking, "榆次区", "榆次区焦化有限公司");
@@ -204,14 +227,17 @@ void Gen::scenarios() {
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2019, 12, 1));
     facility.end();
-    cems_rows(f, "coal_power_unit", true);
+    cems_rows(f, "coal_power_unit", true, "pm");
     note("AIR-05", "facility " + f, "300 MW unit with completed ULE, NOx above 50 mg/m³ last month: violation");
+    note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary (pmt.permit-concentration): violation");
+    note("PMT-03", "facility " + f, "last month's PM quantity (annual_t) missing: the enterprise's PM annual quantity is unknown");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "biomass");
     SET(facility, "denitration", "none");
     facility.end();
     cems_rows(f, "boiler", true);
     note("AIR-06", "facility " + f, "biomass boiler, NOx over the limit, no denitration: violation");
+    note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary (pmt.permit-concentration): violation");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "biomass");
     SET(facility, "denitration", "scr");
@@ -228,6 +254,15 @@ void Gen::scenarios() {
     SET(facility, "denitration", "sncr");
     facility.end();
     note("AIR-08", "facility " + f, "SNCR boiler, screening result missing: unknown");
+    // Annual quantities of its permit (no concentration limits): NOx below what this year's
+    // CEMS already adds up to, SO2 with room, PM with a month's quantity missing.
+    const std::string pno = e.id + "001P";
+    add_limit(pno, "DA001", "nox", 0, static_cast<double>(static_cast<long long>(cems_year_t_[2] * 0.8)));
+    add_limit(pno, "DA001", "so2", 0, static_cast<double>(static_cast<long long>(cems_year_t_[1] * 2.5 + 1)));
+    add_limit(pno, "DA001", "pm", 0, static_cast<double>(static_cast<long long>(cems_year_t_[0] * 3 + 1)));
+    note("PMT-03", "permit_limit " + pno + "/DA001/nox", "annual NOx limit 80 % of the tonnage its CEMS reported for 2026 so far (pmt.permit-annual-quantity): violation");
+    note("PMT-03", "permit_limit " + pno + "/DA001/so2", "annual SO2 limit 2.5 times this year's tonnage: pass");
+    note("PMT-03", "permit_limit " + pno + "/DA001/pm", "annual PM limit, one month's PM quantity missing: unknown");
   }
   {
     Ent e = ent(Ind::glass, "祁县", "祁县示范玻璃有限公司");
@@ -455,7 +490,23 @@ void Gen::scenarios() {
     storage_yard.end();
     open_yard_id = id;
     note("DST-01", "storage_yard " + id, "open coal yard (not enclosed): violation");
-    note("SW-01", "storage_yard " + id, "no anti-seepage and not rectified: violation");
+    note("SW-01", "storage_yard " + id, "raw coal is a raw material, not industrial solid waste: sw.yard-three-preventions not applicable (DST-01 is its rule)");
+    const struct { const char* mat; bool enc; int seep; int rect; const char* what; } yards[] = {
+        {"煤矸石", true, 0, 0, "coal gangue yard, enclosed but without anti-seepage and not rectified: violation"},
+        {"粉煤灰", true, -1, 1, "fly ash yard, enclosed and rectified, anti-seepage not recorded: unknown"},
+        {"炉渣", true, 1, 1, "slag yard enclosed, anti-seepage, rectified: pass"}};
+    for (const auto& y : yards) {
+      const auto yid = serial_id("YD", ++yard_serial_);
+      storage_yard.begin();
+      SET(storage_yard, "id", yid);
+      SET(storage_yard, "enterprise_id", e.id);
+      SET(storage_yard, "material", y.mat);
+      SETB(storage_yard, "enclosed", y.enc);
+      if (y.seep >= 0) SETB(storage_yard, "anti_seepage", y.seep == 1);
+      SETB(storage_yard, "rectified", y.rect == 1);
+      storage_yard.end();
+      note("SW-01", "storage_yard " + yid, y.what);
+    }
   }
   {
     Ent e = ent(Ind::chemical, "祁县", "祁县零散化工有限公司");
@@ -500,7 +551,23 @@ void Gen::scenarios() {
     SETD(tailings_pond, "last_drill_on", R - 800);
     SETB(tailings_pond, "archive_complete", false);
     tailings_pond.end();
-    note("SW-02", "tailings_pond " + id, "not on the supervision list, no risk assessment, last drill 800 days ago, archive incomplete: violation");
+    note("SW-02", "tailings_pond " + id, "not on the supervision list, no risk assessment, last drill 800 days ago, archive incomplete: violation (management and drill)");
+    const struct { int drill; int archive; const char* what; } ponds[] = {
+        {0, -1, "on the list, assessed and plan filed, archive completeness and last drill not recorded: unknown (management and drill)"},
+        {R - 365, 1, "everything in order, last drill exactly 365 days ago: pass (boundary)"}};
+    for (const auto& p : ponds) {
+      const auto pid = serial_id("TP", ++pond_serial_);
+      tailings_pond.begin();
+      SET(tailings_pond, "id", pid);
+      SET(tailings_pond, "enterprise_id", e.id);
+      SETB(tailings_pond, "on_supervision_list", true);
+      SETD(tailings_pond, "risk_assessed_on", d(2023, 5, 10));
+      SETD(tailings_pond, "emergency_plan_filed_on", d(2023, 8, 1));
+      if (p.drill) SETD(tailings_pond, "last_drill_on", p.drill);
+      if (p.archive >= 0) SETB(tailings_pond, "archive_complete", p.archive == 1);
+      tailings_pond.end();
+      note("SW-02", "tailings_pond " + pid, p.what);
+    }
   }
   // ---- WAT-01/02/03 wells and outfalls ------------------------------------------------------
   {
@@ -510,11 +577,15 @@ void Gen::scenarios() {
     valid_permit(e, "key");
     enterprise_zone_row(e.id, "karst_spring");
     note("WAT-02", who(e), "high-water-consumption enterprise in the karst spring protection zone: violation (exit)");
-    const struct { bool od; bool cov; const char* st; int deadline; int karst; const char* req; const char* what; } ws[] = {
-        {true, true, "active", R - 1, 0, "WAT-01", "well in an overdraft zone inside public supply, close deadline the day before: violation"},
-        {true, true, "active", R, 0, "WAT-01", "close deadline on the reference date: upcoming (boundary)"},
-        {true, true, "sealed", d(2023, 6, 30), 0, "WAT-01", "sealed by its deadline: pass"},
-        {false, false, "active", 0, 1, "WAT-02", "active karst-water well: violation (karst withdrawal controlled)"}};
+    const struct { bool od; bool cov; const char* st; int deadline; int karst; int sealed; const char* req; const char* what; } ws[] = {
+        {true, true, "active", R - 1, 0, 0, "WAT-01", "well in an overdraft zone inside public supply, close deadline the day before: violation"},
+        {true, true, "active", R, 0, 0, "WAT-01", "close deadline on the reference date: upcoming (boundary)"},
+        {true, true, "sealed", d(2023, 6, 30), 0, d(2023, 5, 20), "WAT-01", "sealed 2023-05-20, before its deadline 2023-06-30: pass"},
+        {false, false, "active", 0, 1, 0, "WAT-02", "active karst-water well: violation (karst withdrawal controlled)"},
+        {true, true, "sealed", d(2023, 6, 30), 0, d(2023, 9, 15), "WAT-01", "sealed 2023-09-15, after its deadline 2023-06-30: late"},
+        {false, false, "active", 0, -1, 0, "WAT-02", "well in the karst zone, whether it draws karst water not recorded: unknown"},
+        {false, false, "sealed", 0, 1, d(2024, 4, 1), "WAT-02", "karst-water well sealed: pass"},
+        {true, true, "active", 0, 0, 0, "WAT-01", "active well in an overdraft zone inside public supply, no closing deadline set: unknown"}};
     for (const auto& w : ws) {
       const auto id = serial_id("WL", ++well_serial_);
       well.begin();
@@ -524,7 +595,9 @@ void Gen::scenarios() {
       SETB(well, "in_public_supply_coverage", w.cov);
       SET(well, "status", w.st);
       if (w.deadline) SETD(well, "close_deadline", w.deadline);
-      SETB(well, "karst", w.karst == 1);
+      if (w.karst >= 0) SETB(well, "karst", w.karst == 1);
+      if (w.sealed) SETD(well, "sealed_on", w.sealed);
+      SETB(well, "abandoned", false);
       well.end();
       note(w.req, "well " + id, w.what);
     }
@@ -532,7 +605,9 @@ void Gen::scenarios() {
         {1, false, 1, 0, 0, "outfall not registered: violation"},
         {1, true, 1, R - 200, R - 20, "exceeding since 200 days, rectification deadline passed 20 days ago: violation"},
         {1, true, -1, 0, 0, "monitoring status missing: unknown"},
-        {0, true, 0, 0, 0, "municipal outfall with no responsible enterprise, not monitored: violation"}};
+        {0, true, 0, 0, 0, "municipal outfall with no responsible enterprise, not monitored: violation"},
+        {1, true, 1, R - 60, R + 120, "exceeding since 60 days, rectification deadline 120 days ahead: upcoming"},
+        {1, true, 1, R - 30, 0, "exceeding since 30 days, no rectification deadline set: unknown"}};
     for (const auto& o : ofs) {
       const auto id = serial_id("OF", ++outfall_serial_);
       outfall.begin();
@@ -555,7 +630,26 @@ void Gen::scenarios() {
     valid_permit(op1, "key");
     const std::string lic1 = "晋危废140727S01";
     add_license(op1.id, lic1, d(2020, 6, 1), d(2025, 5, 31), {"HW08", "HW11", "HW49"});
-    note("HW-04", "hw_license " + lic1, "licence valid 2020-06-01..2025-05-31 covering HW08, HW11, HW49");
+    note("HW-04", "hw_license " + lic1, "licence valid 2020-06-01..2025-05-31 covering HW08, HW11, HW49 (no finding of its own: the HW-04 manifests below are judged against it)");
+    // The operator's own storage: a licensed operator may store a batch for one year.
+    for (const int age : {366, 365}) {
+      hw_storage.begin();
+      SET(hw_storage, "enterprise_id", op1.id);
+      SET(hw_storage, "waste_code", "HW08");
+      SETD(hw_storage, "stored_since", R - age);
+      SETN(hw_storage, "quantity_t", 36.0, 2);
+      hw_storage.end();
+      note("HW-06", "hw_storage " + op1.id + "/HW08/" + date_str(R - age),
+           age == 366 ? "operator's batch stored 366 days (hw.storage-period-operator): violation"
+                      : "operator's batch stored exactly 365 days: pass (boundary)");
+    }
+    for (int year : {2024, 2025, 2026}) {
+      hw_plan.begin();
+      SET(hw_plan, "enterprise_id", op1.id);
+      SETI(hw_plan, "year", year);
+      SETD(hw_plan, "filed_on", d(year, 2, 1));
+      hw_plan.end();
+    }
     Ent gen = ent(Ind::coking, "灵石县", "灵石县示范产废焦化有限公司");
     SETB(enterprise, "hw_supervision_listed", false);
     CLR(enterprise, "hw_standardised_assessed_on");
@@ -574,7 +668,7 @@ void Gen::scenarios() {
         {d(2025, 6, 1), "HW11", true, 0, 2, "HW-04", "shipped the day after the licence expired: violation"},
         {d(2025, 3, 3), "HW17", true, 0, 2, "HW-04", "HW17 shipped to a licence that does not cover it: violation"},
         {d(2022, 3, 15), "HW08", false, 0, 2, "HW-03", "paper manifest in 2022 (electronic required from 2022-01-01): violation"},
-        {d(2025, 3, 3), "HW08", true, 0, 12, "HW-03", "receipt confirmed 12 days after shipping (limit 5 working days): violation"},
+        {d(2025, 3, 3), "HW08", true, 0, 12, "HW-03", "receipt confirmed 12 days after shipping (limit 7 days): violation"},
         {d(2025, 4, 7), "HW08", true, 0.3, 2, "HW-03", "10 t shipped, 10.3 t received (3 % > 1 % tolerance): violation"},
         {d(2025, 4, 8), "HW08", true, 0.1, 2, "HW-03", "10 t shipped, 10.1 t received (exactly 1 %): pass (boundary)"},
         {R - 3, "HW49", true, 0, -1, "HW-03", "shipped 3 days before the reference date, not yet received: upcoming"}};
@@ -586,7 +680,9 @@ void Gen::scenarios() {
       hw_manifest.begin();
       SET(hw_manifest, "manifest_no", no);
       SET(hw_manifest, "generator_id", gen.id);
-      SET(hw_manifest, "receiver_id", op1.id);
+      // The shipment still under way goes to a random operator whose licence covers HW49 until
+      // 2027-02-28 (op1's expired in 2025).
+      SET(hw_manifest, "receiver_id", m.shipped == R - 3 && !receivers_.empty() ? receivers_[0].id : op1.id);
       SET(hw_manifest, "waste_code", m.code);
       SETD(hw_manifest, "shipped_on", m.shipped);
       SETN(hw_manifest, "shipped_t", 10.0, 2);
@@ -597,11 +693,19 @@ void Gen::scenarios() {
       SETB(hw_manifest, "electronic", m.el);
       hw_manifest.end();
       note(m.req, "hw_manifest " + no, m.what);
+      if (y == 2022) note("HW-01", "hw_manifest " + no, "shipped in 2022, no 2022 declaration line for HW08 (hw.manifest-declared): violation");
+      if (std::string_view(m.code) == "HW17") note("HW-01", "hw_manifest " + no, "HW17 shipped in 2025, no 2025 HW17 declaration line (hw.manifest-declared): violation");
+      if (m.shipped == R - 3) {
+        note("HW-01", "hw_manifest " + no, "HW49 shipped in 2026, to be declared by 2027-03-31 (hw.manifest-declared): upcoming");
+        note("HW-04", "hw_manifest " + no, "received by an operator licensed for HW49 until 2027-02-28: pass");
+      }
     }
     const struct { int year; const char* code; double g, s, t, sd; int decl; const char* req; const char* what; } decls[] = {
-        {2025, "HW11", 100, 10, 60, 30, d(2026, 3, 20), "HW-05", "generated = stored + transferred + self-disposed exactly: pass"},
-        {2025, "HW08", 100, 10, 70, 10, d(2026, 3, 20), "HW-05", "mass balance off by 10 t (10 %): violation"},
-        {2025, "HW49", 20, 2, 18, 0, 0, "HW-01", "2025 declaration with no declaration date: violation (not declared online)"}};
+        {2025, "HW11", 100, 10, 20, 70, d(2026, 3, 20), "HW-05", "generated = stored + transferred + self-disposed exactly, 20 t transferred = its two 2025 HW11 manifests: pass (balance and transfers)"},
+        {2025, "HW08", 100, 10, 30, 50, d(2026, 3, 20), "HW-05", "mass balance off by 10 t (10 %; transfers 30 t = its three 2025 HW08 manifests): violation (hw.declaration-balance), pass (hw.declared-transfers-manifests)"},
+        {2025, "HW49", 20, 20, 0, 0, 0, "HW-01", "2025 declaration with no declaration date: violation (not declared online)"},
+        {2024, "HW11", 50, 0, 0, 50, d(2025, 4, 1), "HW-01", "2024 declaration made 2025-04-01, the day after the deadline: late"},
+        {2026, "HW08", 12, 12, 0, 0, 0, "HW-01", "2026 line (year in progress), not yet declared, due 2027-03-31: upcoming"}};
     for (const auto& x : decls) {
       hw_declaration.begin();
       SET(hw_declaration, "enterprise_id", gen.id);
@@ -618,7 +722,8 @@ void Gen::scenarios() {
     const struct { int year; int filed; const char* what; } plans[] = {
         {2024, d(2024, 3, 31), "2024 plan filed 2024-03-31, the deadline day: pass (boundary)"},
         {2025, d(2025, 4, 1), "2025 plan filed 2025-04-01, a day late: late"},
-        {2026, 0, "2026 plan never filed: violation"}};
+        {2026, 0, "2026 plan never filed: violation"},
+        {2027, 0, "2027 plan drafted, not yet filed, due 2027-03-31: upcoming"}};
     for (const auto& p : plans) {
       hw_plan.begin();
       SET(hw_plan, "enterprise_id", gen.id);
@@ -637,7 +742,7 @@ void Gen::scenarios() {
       SETD(hw_storage, "stored_since", R - s.age);
       SETN(hw_storage, "quantity_t", 4.5, 2);
       hw_storage.end();
-      note("HW-06", "hw_storage " + gen.id + "/" + date_str(R - s.age), s.what);
+      note("HW-06", "hw_storage " + gen.id + "/" + (s.age == 366 ? "HW11" : s.age == 365 ? "HW08" : "HW49") + "/" + date_str(R - s.age), s.what);
     }
   }
   // ---- RSK-01/05/06/07 ------------------------------------------------------------------------
@@ -751,6 +856,33 @@ void Gen::scenarios() {
     SETB(application, "land_use_change", false);
     SETB(application, "large_scale_industrial", false);
     SETD(application, "submitted_on", R - 10);
+    // The documents every application carries, in order, so that each case shows only its own
+    // finding: energy at 92 % of the benchmark, solid waste with its disposal secured, freight
+    // well below the rail-spur threshold, coal fully substituted where the industry burns it,
+    // capacity replaced at the industry's ratio, heavy metals offset one to one, low-VOC
+    // materials declared.
+    SETN(application, "energy_benchmark", 100.0, 1);
+    SETN(application, "energy_per_unit", 92.0, 1);
+    SETN(application, "solid_waste_t", 5000.0, 0);
+    SETN(application, "solid_waste_disposal_t", 6000.0, 0);
+    SETN(application, "annual_freight_t", 200000.0, 0);
+    SETB(application, "rail_spur_planned", false);
+    SETB(application, "culture_tourism_ecology", false);
+    if (ind == Ind::coking || ind == Ind::steel || ind == Ind::cement || ind == Ind::coal_power || ind == Ind::coal_chemical) {
+      SETN(application, "added_coal_t", 20000.0, 0);
+      SETN(application, "coal_substitution_t", 25000.0, 0);
+      SET(application, "coal_substitution_source", "关停燃煤锅炉替代量");
+    }
+    if (ind == Ind::coking || ind == Ind::steel || ind == Ind::cement) {
+      SETN(application, "replaced_capacity_t", ind == Ind::coking ? 125000.0 : ind == Ind::steel ? 150000.0 : 200000.0, 0);
+      SET(application, "replacement_source", "已关停产能 (置换方案备案)");
+    }
+    if (ind == Ind::electroplating || ind == Ind::nonferrous) {
+      SETN(application, "heavy_metal_added_kg", 20.0, 1);
+      SETN(application, "heavy_metal_offset_kg", 20.0, 1);
+      SET(application, "heavy_metal_offset_source", "区域内关停涉重企业");
+    }
+    if (is_voc(ind)) SETB(application, "low_voc_materials_declared", true);
   };
   auto zone_of = [&](std::string_view app_id, std::string_view z) {
     application_zone.begin();
@@ -760,40 +892,48 @@ void Gen::scenarios() {
   };
   struct A { const char* id; Ind ind; const char* county; const char* type; const char* zone; const char* req; const char* what; };
   const A apps[] = {
-      {"DEMO-LAY01-1", Ind::coking, "榆次区", "new", "yunzhu_lake", "LAY-01", "new coking project in the 云竹湖 area: reject"},
-      {"DEMO-LAY01-2", Ind::other, "榆次区", "new", "yunzhu_lake", "LAY-01", "non-industrial-pollution project in the 云竹湖 area: approve"},
-      {"DEMO-LAY02-1", Ind::chemical, "介休市", "expand", "fen_river_bank", "LAY-02", "chemical expansion on the 汾河 bank: reject"},
-      {"DEMO-LAY03-1", Ind::casting, "灵石县", "new", "yellow_river_main", "LAY-03", "casting project along the Yellow River main stem: flag for review"},
-      {"DEMO-LAY04-1", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "new steel project in the urban planning area: reject"},
-      {"DEMO-LAY04-2", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "short-process EAF steel in the urban planning area: exception, approve"},
-      {"DEMO-LAY04-3", Ind::casting, "太谷区", "rebuild", "urban_planning", "LAY-04", "high-end casting in the urban planning area: exception, approve"},
-      {"DEMO-LAY05-1", Ind::chemical, "榆次区", "new", "park_adjacent_urban", "LAY-05", "chemical project in a park adjacent to the city: reject"},
-      {"DEMO-LAY06-1", Ind::coking, "介休市", "new", "", "LAY-06", "new coking capacity without replacement: reject"},
-      {"DEMO-LAY06-2", Ind::cement, "寿阳县", "rebuild", "", "LAY-06", "cement capacity replacement, replaced capacity missing: conditional (request documents)"},
-      {"DEMO-LAY07-1", Ind::chemical, "祁县", "expand", "", "LAY-07", "adds 10,000 t coal, substitution exactly 10,000 t (reduction substitution needs more): reject (boundary)"},
-      {"DEMO-LAY07-2", Ind::chemical, "祁县", "new", "", "LAY-07", "adds coal, substitution source missing: conditional"},
-      {"DEMO-LAY08-1", Ind::glass, "祁县", "new", "", "LAY-08", "energy per unit above the advanced benchmark: reject"},
-      {"DEMO-LAY08-2", Ind::glass, "祁县", "new", "", "LAY-08", "energy per unit exactly the benchmark: approve (boundary)"},
-      {"DEMO-LAY09-1", Ind::coal_power, "寿阳县", "new", "", "LAY-09", "new coal-power project: flag for review"},
-      {"DEMO-LAY11-1", Ind::coal_chemical, "左权县", "new", "eco_red_line", "LAY-11", "large-scale industrial project in the ecological red line: reject"},
-      {"DEMO-WAT01-1", Ind::pharmaceutical, "太谷区", "new", "groundwater_overdraft", "WAT-01", "new groundwater withdrawal in an overdraft zone: reject"},
-      {"DEMO-WAT05-1", Ind::chemical, "榆社县", "new", "", "WAT-05", "provincial chemical park without centralised treatment or zero discharge: reject"},
-      {"DEMO-SOI03-1", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change without a soil survey: reject"},
-      {"DEMO-SW03-1", Ind::coal_chemical, "介休市", "expand", "", "SW-03", "20,000 t/a solid waste, 15,000 t/a disposal secured: reject"},
-      {"DEMO-RSK02-1", Ind::electroplating, "平遥县", "new", "", "RSK-02", "heavy metal 50 kg/a added, 40 kg/a offset: reject"},
-      {"DEMO-RSK04-1", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project outside any park: reject"},
-      {"DEMO-TRN01-1", Ind::coking, "灵石县", "expand", "", "TRN-01", "planned freight 1,500,000 t, no rail spur planned: reject (boundary)"},
-      {"DEMO-VOC01-1", Ind::printing, "榆次区", "new", "", "VOC-01", "printing project (materials to be declared): conditional"},
+      {"DEMO-LAY01-1", Ind::coking, "榆次区", "new", "yunzhu_lake", "LAY-01", "new coking project in the 云竹湖 area: violation (reject)"},
+      {"DEMO-LAY01-2", Ind::other, "榆次区", "new", "yunzhu_lake", "LAY-01", "non-industrial-pollution project in the 云竹湖 area: pass (approve)"},
+      {"DEMO-LAY02-1", Ind::chemical, "介休市", "expand", "fen_river_bank", "LAY-02", "chemical expansion on the 汾河 bank: violation (reject)"},
+      {"DEMO-LAY03-1", Ind::casting, "灵石县", "new", "yellow_river_main", "LAY-03", "casting project along the Yellow River main stem: advice (flag for review)"},
+      {"DEMO-LAY04-1", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "new steel project in the urban planning area: violation (reject)"},
+      {"DEMO-LAY04-2", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "short-process EAF steel in the urban planning area: pass (the exception; approve)"},
+      {"DEMO-LAY04-3", Ind::casting, "太谷区", "rebuild", "urban_planning", "LAY-04", "high-end casting in the urban planning area: pass (the exception; approve)"},
+      {"DEMO-LAY05-1", Ind::chemical, "榆次区", "new", "park_adjacent_urban", "LAY-05", "chemical project in a park adjacent to the city: violation (reject)"},
+      {"DEMO-LAY06-1", Ind::coking, "介休市", "new", "", "LAY-06", "new coking capacity without replacement: violation (reject)"},
+      {"DEMO-LAY06-2", Ind::cement, "寿阳县", "rebuild", "", "LAY-06", "cement capacity replacement, replaced capacity missing: unknown (conditional: request documents)"},
+      {"DEMO-LAY07-1", Ind::chemical, "祁县", "expand", "", "LAY-07", "adds 10,000 t coal, substitution exactly 10,000 t (reduction substitution needs more): violation (reject; boundary)"},
+      {"DEMO-LAY07-2", Ind::chemical, "祁县", "new", "", "LAY-07", "adds coal, substitution source missing: unknown (conditional: request documents)"},
+      {"DEMO-LAY08-1", Ind::glass, "祁县", "new", "", "LAY-08", "energy per unit above the advanced benchmark: violation (reject)"},
+      {"DEMO-LAY08-2", Ind::glass, "祁县", "new", "", "LAY-08", "energy per unit exactly the benchmark: pass (approve; boundary)"},
+      {"DEMO-LAY09-1", Ind::coal_power, "寿阳县", "new", "", "LAY-09", "new coal-power project: advice (flag for review)"},
+      {"DEMO-LAY11-1", Ind::coal_chemical, "左权县", "new", "eco_red_line", "LAY-11", "large-scale industrial project in the ecological red line: violation (reject)"},
+      {"DEMO-WAT01-1", Ind::pharmaceutical, "太谷区", "new", "groundwater_overdraft", "WAT-01", "new groundwater withdrawal in an overdraft zone: violation (reject)"},
+      {"DEMO-WAT05-1", Ind::chemical, "榆社县", "new", "", "WAT-05", "provincial chemical park without centralised treatment or zero discharge: violation (reject)"},
+      {"DEMO-SOI03-1", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change without a soil survey: violation (reject)"},
+      {"DEMO-SW03-1", Ind::coal_chemical, "介休市", "expand", "", "SW-03", "20,000 t/a solid waste, 15,000 t/a disposal secured: violation (reject)"},
+      {"DEMO-RSK02-1", Ind::electroplating, "平遥县", "new", "", "RSK-02", "heavy metal 50 kg/a added, 40 kg/a offset: violation (reject)"},
+      {"DEMO-RSK04-1", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project outside any park: violation (reject)"},
+      {"DEMO-TRN01-1", Ind::coking, "灵石县", "expand", "", "TRN-01", "planned freight 1,500,000 t, no rail spur planned: violation (reject; boundary)"},
+      {"DEMO-VOC01-1", Ind::printing, "榆次区", "new", "", "VOC-01", "printing project (materials to be declared): unknown (conditional: request documents)"},
   };
   for (const auto& a : apps) {
     app(a.id, a.ind, a.county, a.type);
     const std::string_view id = a.id;
-    if (id == "DEMO-LAY04-2") SET(application, "process", "eaf_short_process");
+    if (id == "DEMO-LAY04-2") {   // EAF: equal replacement, no coal
+      SET(application, "process", "eaf_short_process");
+      SETN(application, "replaced_capacity_t", 100000.0, 0);
+      SET(application, "replacement_source", "F0000012");
+      CLR(application, "added_coal_t");
+      CLR(application, "coal_substitution_t");
+      CLR(application, "coal_substitution_source");
+    }
     if (id == "DEMO-LAY04-3") SET(application, "process", "high_end_casting");
-    if (id == "DEMO-LAY05-1") { SET(application, "in_park", "晋中开发区"); SET(application, "park_level", "national"); }
+    if (id == "DEMO-LAY05-1") { SET(application, "in_park", "晋中开发区"); SET(application, "park_level", "national"); SETB(application, "centralised_wastewater_treatment", true); }
+    if (id == "DEMO-LAY06-2") { CLR(application, "replaced_capacity_t"); CLR(application, "replacement_source"); }
     if (id == "DEMO-LAY06-1") SETN(application, "replaced_capacity_t", 0.0, 0);
     if (id == "DEMO-LAY07-1") { SETN(application, "added_coal_t", 10000.0, 0); SETN(application, "coal_substitution_t", 10000.0, 0); SET(application, "coal_substitution_source", "关停10蒸吨燃煤锅炉"); }
-    if (id == "DEMO-LAY07-2") { SETN(application, "added_coal_t", 5000.0, 0); SETN(application, "coal_substitution_t", 6000.0, 0); }
+    if (id == "DEMO-LAY07-2") { SETN(application, "added_coal_t", 5000.0, 0); SETN(application, "coal_substitution_t", 6000.0, 0); CLR(application, "coal_substitution_source"); }
     if (id == "DEMO-LAY08-1") { SETN(application, "energy_per_unit", 12.5, 1); SETN(application, "energy_benchmark", 12.0, 1); }
     if (id == "DEMO-LAY08-2") { SETN(application, "energy_per_unit", 12.0, 1); SETN(application, "energy_benchmark", 12.0, 1); }
     if (id == "DEMO-LAY11-1") SETB(application, "large_scale_industrial", true);
@@ -801,13 +941,363 @@ void Gen::scenarios() {
     if (id == "DEMO-WAT05-1") { SET(application, "in_park", "榆社化工园区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", false); }
     if (id == "DEMO-SOI03-1") { SETB(application, "land_use_change", true); SETB(application, "soil_survey_done", false); }
     if (id == "DEMO-SW03-1") { SETN(application, "solid_waste_t", 20000.0, 0); SETN(application, "solid_waste_disposal_t", 15000.0, 0); }
-    if (id == "DEMO-RSK02-1") { SETN(application, "heavy_metal_added_kg", 50.0, 1); SETN(application, "heavy_metal_offset_kg", 40.0, 1); SET(application, "heavy_metal_offset_source", "平遥县某电镀厂关停"); }
+    if (id == "DEMO-RSK02-1") { SET(application, "in_park", "平遥经济技术开发区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", true); SETN(application, "heavy_metal_added_kg", 50.0, 1); SETN(application, "heavy_metal_offset_kg", 40.0, 1); SET(application, "heavy_metal_offset_source", "平遥县某电镀厂关停"); }
     if (id == "DEMO-TRN01-1") { SETN(application, "annual_freight_t", 1500000.0, 0); SETB(application, "rail_spur_planned", false); }
+    if (id == "DEMO-VOC01-1") CLR(application, "low_voc_materials_declared");
     application.end();
     if (*a.zone) zone_of(a.id, a.zone);
     note(a.req, std::string("application ") + a.id, a.what);
   }
   note("WAT-07", "-", "out of reach of enterprise records (farmland irrigation return water): no data");
+  scenarios_water_soil();
+  scenarios_waste();
+  scenarios_risk_permit();
+  scenarios_screening();
+}
+
+// ---- Water and soil: SOI-01/02/04, LAY-04 standing capacity, WAT-04/06 ----------------------
+void Gen::scenarios_water_soil() {
+  const int R = ref_;
+  auto d = [](int y, unsigned m, unsigned dd) { return day(y, m, dd); };
+  {
+    // SOI-04 abandoned wells of a coal mine: high-risk ones must be sealed and backfilled.
+    Ent e = scenario_enterprise(Ind::coal_mining, "灵石县", "灵石县示范煤业二矿有限公司");
+    SETN(enterprise, "annual_freight_t", 400000.0, 0);
+    SET(enterprise, "rail_spur", "none");
+    CLR(enterprise, "rail_spur_completed_on");
+    end_enterprise(e);
+    valid_permit(e, "simplified");
+    const struct { const char* st; int sealed; int risk; const char* what; } ws[] = {
+        {"active", 0, 1, "abandoned shaft well assessed high-risk, not sealed: violation"},
+        {"sealed", R - 200, 1, "abandoned high-risk well sealed and backfilled: pass"},
+        {"active", 0, -1, "abandoned well whose risk was never assessed: unknown"}};
+    for (const auto& w : ws) {
+      const auto id = serial_id("WL", ++well_serial_);
+      well.begin();
+      SET(well, "id", id);
+      SET(well, "enterprise_id", e.id);
+      SETB(well, "in_overdraft_zone", false);
+      SETB(well, "in_public_supply_coverage", false);
+      SET(well, "status", w.st);
+      SETB(well, "karst", false);
+      if (w.sealed) SETD(well, "sealed_on", w.sealed);
+      SETB(well, "abandoned", true);
+      if (w.risk >= 0) SETB(well, "high_risk", w.risk == 1);
+      well.end();
+      note("SOI-04", "well " + id, w.what);
+    }
+  }
+  {
+    // SOI-04 chemical parks' groundwater survey: one still planned, one with no date.
+    Ent e = scenario_enterprise(Ind::chemical, "介休市", "介休市示范焦化副产品化工有限公司");
+    SET(enterprise, "park", "介休化工园区");
+    SETD(enterprise, "groundwater_survey_done_on", d(2027, 3, 31));
+    end_enterprise(e);
+    valid_permit(e, "key");
+    note("SOI-04", who(e), "chemical-park groundwater survey scheduled for 2027-03-31, not done by the 2022-12-31 deadline: violation");
+    Ent e2 = scenario_enterprise(Ind::chemical, "介休市", "介休市示范精细化学品有限公司");
+    SET(enterprise, "park", "介休化工园区");
+    CLR(enterprise, "groundwater_survey_done_on");
+    SETB(enterprise, "soil_key_unit", true);
+    CLR(enterprise, "soil_self_monitoring_on");
+    SETD(enterprise, "soil_hidden_danger_check_on", R - 1096);
+    end_enterprise(e2);
+    valid_permit(e2, "key");
+    note("SOI-04", who(e2), "chemical-park groundwater survey date not recorded: unknown");
+    note("SOI-02", who(e2), "soil key unit: hidden-danger check 1,096 days ago (interval 1,095): violation; self-monitoring date missing: unknown");
+  }
+  {
+    // LAY-04 standing records: steel, casting, cement, nonferrous capacity under construction
+    // inside the urban planning area.
+    Ent e = scenario_enterprise(Ind::casting, "昔阳县", "昔阳天宇铸造有限公司");
+    SETB(enterprise, "in_urban_planning_area", true);
+    SETB(enterprise, "discharges_to_sewer", true);
+    SETB(enterprise, "sewer_treatable", false);
+    CLR(enterprise, "sewer_exit_deadline");
+    end_enterprise(e);
+    valid_permit(e, "simplified");
+    enterprise_zone_row(e.id, "urban_planning");
+    auto f = add_facility(e, "casting_furnace", "under_construction");
+    SETN(facility, "capacity_t", 200000.0, 0);
+    SET(facility, "fuel", "electric");
+    facility.end();
+    note("LAY-04", "facility " + f, "casting furnace of 200,000 t/a under construction in the urban planning area, no high-end casting application: violation");
+    note("WAT-04", who(e), "wastewater the municipal plant cannot treat still goes to the sewer, no exit deadline set: unknown");
+    Ent s = scenario_enterprise(Ind::steel, "榆次区", "榆次区示范短流程钢铁有限公司");
+    SETB(enterprise, "in_urban_planning_area", true);
+    end_enterprise(s);
+    valid_permit(s, "key");
+    enterprise_zone_row(s.id, "urban_planning");
+    f = add_facility(s, "eaf", "under_construction");
+    SETN(facility, "capacity_t", 100000.0, 0);
+    SET(facility, "fuel", "electric");
+    facility.end();
+    note("LAY-04", "facility " + f, "electric arc furnace under construction in the urban planning area (short-process steel, the exception): pass");
+    Ent c = scenario_enterprise(Ind::casting, "太谷区", "太谷区示范精密铸造有限公司");
+    SETB(enterprise, "in_urban_planning_area", true);
+    end_enterprise(c);
+    valid_permit(c, "simplified");
+    f = add_facility(c, "casting_furnace", "under_construction");
+    SETN(facility, "capacity_t", 30000.0, 0);
+    SET(facility, "fuel", "electric");
+    facility.end();
+    note("LAY-04", "facility " + f, "casting furnace under construction in the urban planning area, its enterprise applied for a high-end casting project (DEMO-LAY04-5): pass");
+    application.begin();
+    SET(application, "id", "DEMO-LAY04-5");
+    SET(application, "applicant_id", c.id);
+    SET(application, "project_name", "太谷区高端精密铸件技改项目");
+    SET(application, "project_type", "rebuild");
+    SET(application, "industry", "casting");
+    SET(application, "process", "high_end_casting");
+    SET(application, "county", "太谷区");
+    SET(application, "park_level", "none");
+    SETN(application, "added_capacity_t", 0.0, 0);
+    SETN(application, "energy_benchmark", 100.0, 1);
+    SETN(application, "energy_per_unit", 90.0, 1);
+    SETN(application, "solid_waste_t", 800.0, 0);
+    SETN(application, "solid_waste_disposal_t", 1000.0, 0);
+    SETN(application, "annual_freight_t", 40000.0, 0);
+    SETB(application, "rail_spur_planned", false);
+    SETB(application, "wastewater_zero_discharge", false);
+    SETB(application, "land_use_change", false);
+    SETB(application, "large_scale_industrial", false);
+    SETB(application, "culture_tourism_ecology", false);
+    SETD(application, "submitted_on", R - 40);
+    application.end();
+    application_zone.begin();
+    SET(application_zone, "application_id", "DEMO-LAY04-5");
+    SET(application_zone, "zone", "urban_planning");
+    application_zone.end();
+    note("LAY-04", "application DEMO-LAY04-5", "high-end casting upgrade in the urban planning area with no added capacity: not applicable (scr.urban-planning-area)");
+    Ent u = begin_enterprise(Ind::nonferrous, county_index("平遥县"), "under_construction");
+    u.name = "平遥县示范再生有色金属有限公司";
+    SET(enterprise, "name", u.name);
+    CLR(enterprise, "in_urban_planning_area");
+    SETB(enterprise, "near_farmland", false);
+    end_enterprise(u);
+    f = add_facility(u, "other", "under_construction");
+    SETN(facility, "capacity_t", 50000.0, 0);
+    facility.end();
+    note("LAY-04", "facility " + f, "nonferrous plant under construction, whether it lies in the urban planning area not recorded: unknown");
+  }
+  {
+    Ent e = scenario_enterprise(Ind::medical, "平遥县", "平遥县示范人民医院");
+    CLR(enterprise, "wastewater_treatment_working");
+    end_enterprise(e);
+    valid_permit(e, "simplified");
+    note("WAT-06", who(e), "whether its wastewater treatment works is not recorded: unknown");
+  }
+}
+
+// ---- Hazardous waste: HW-02 missing plan, HW-07 assessment --------------------------------------
+void Gen::scenarios_waste() {
+  auto d = [](int y, unsigned m, unsigned dd) { return day(y, m, dd); };
+  Ent e = scenario_enterprise(Ind::pharmaceutical, "榆次区", "榆次区示范制药有限公司");
+  CLR(enterprise, "hw_supervision_listed");
+  SETD(enterprise, "hw_standardised_assessed_on", d(2024, 6, 1));
+  SETB(enterprise, "pollution_insurance", true);
+  end_enterprise(e);
+  valid_permit(e, "simplified");
+  note("HW-07", who(e), "supervision-list flag missing: unknown; last standardised assessment 2024-06-01 (must be 2025 or later): violation");
+  note("HW-02", who(e), "declared and shipped hazardous waste in 2025, no management plan for 2026 (hw.management-plan-missing): violation");
+  hw_declaration.begin();
+  SET(hw_declaration, "enterprise_id", e.id);
+  SETI(hw_declaration, "year", 2025);
+  SET(hw_declaration, "waste_code", "HW02");
+  SETN(hw_declaration, "generated_t", 6.0, 1);
+  SETN(hw_declaration, "stored_t", 1.0, 1);
+  SETN(hw_declaration, "transferred_t", 5.0, 1);
+  SETN(hw_declaration, "self_disposed_t", 0.0, 1);
+  SETD(hw_declaration, "declared_on", d(2026, 2, 10));
+  hw_declaration.end();
+  add_manifest(e.id, receivers_.empty() ? e.id : receivers_[0].id, "HW02", d(2025, 9, 16), 4.0, true, 0.0, 1);
+  note("HW-05", "hw_declaration " + e.id + "/2025/HW02", "declares 5 t transferred, its 2025 HW02 manifests carry 4 t (hw.declared-transfers-manifests): violation");
+  // A receipt recorded without its quantity.
+  const std::string no = manifest_no(2026);
+  hw_manifest.begin();
+  SET(hw_manifest, "manifest_no", no);
+  SET(hw_manifest, "generator_id", e.id);
+  SET(hw_manifest, "receiver_id", receivers_.empty() ? e.id : receivers_[0].id);
+  SET(hw_manifest, "waste_code", "HW49");
+  SETD(hw_manifest, "shipped_on", ref_ - 40);
+  SETN(hw_manifest, "shipped_t", 2.5, 2);
+  SETD(hw_manifest, "received_on", ref_ - 38);
+  SETB(hw_manifest, "electronic", true);
+  hw_manifest.end();
+  note("HW-03", "hw_manifest " + no, "received 2 days after shipping, received quantity not recorded (hw.manifest-quantity): unknown");
+  note("HW-01", "hw_manifest " + no, "HW49 shipped in 2026, to be declared by 2027-03-31 (hw.manifest-declared): upcoming");
+}
+
+// ---- Risk and permits: PMT-02 late, PMT-04/05 and RSK-01/03/06/07 cases -------------------------
+void Gen::scenarios_risk_permit() {
+  const int R = ref_;
+  auto d = [](int y, unsigned m, unsigned dd) { return day(y, m, dd); };
+  {
+    Ent e = scenario_enterprise(Ind::casting, "平遥县", "平遥县示范续证铸造有限公司");
+    SETB(enterprise, "key_discharge_unit", true);
+    CLR(enterprise, "info_disclosed_on");
+    CLR(enterprise, "emergency_plan_required");
+    SETD(enterprise, "emergency_plan_filed_on", d(2024, 5, 20));
+    CLR(enterprise, "emergency_plan_revised_on");
+    end_enterprise(e);
+    add_permit(e, "key", d(2021, 12, 1), "valid");   // valid until 2026-11-30 by the five-year rule
+    permit.set_date(col(k_permit, "valid_until"), R + 40);
+    SETD(permit, "renewal_applied_on", R - 5);
+    permit.end();
+    note("PMT-02", "permit " + e.id + "001P", "renewal applied 5 days ago, 45 days before expiry (due 60 days before): late");
+    note("PMT-04", "permit " + e.id + "001P", "key permit issued 2021, no execution report recorded: unknown");
+    note("PMT-05", who(e), "key discharge unit, no disclosure date recorded: unknown");
+    note("RSK-01", who(e), "whether it must file an emergency plan is not recorded: unknown (filing and revision)");
+    Ent u = scenario_enterprise(Ind::glass, "祁县", "祁县示范待续证玻璃有限公司");
+    end_enterprise(u);
+    add_permit(u, "key", d(2021, 12, 1), "valid");
+    permit.set_date(col(k_permit, "valid_until"), R + 75);
+    SETD(permit, "last_execution_report_on", d(2026, 10, 12));
+    permit.end();
+    note("PMT-02", "permit " + u.id + "001P", "valid until 75 days after the reference date, renewal not yet applied, due in 15 days: upcoming");
+  }
+  {
+    Ent e = scenario_enterprise(Ind::electroplating, "平遥县", "平遥县示范园区电镀有限公司");
+    SET(enterprise, "park", "平遥经济技术开发区");
+    SETB(enterprise, "heavy_metal_key", false);
+    SETB(enterprise, "near_farmland", false);
+    end_enterprise(e);
+    valid_permit(e, "key");
+    note("RSK-03", who(e), "electroplating enterprise not on the heavy-metal key enterprise list: violation (permit held: pass)");
+    Ent n = scenario_enterprise(Ind::nonferrous, "左权县", "左权县示范冶炼有限公司");
+    CLR(enterprise, "heavy_metal_key");
+    CLR(enterprise, "near_farmland");
+    end_enterprise(n);
+    valid_permit(n, "key");
+    note("RSK-03", who(n), "nonferrous enterprise, heavy-metal list flag missing: unknown");
+    note("SOI-01", who(n), "nonferrous enterprise, whether it lies near farmland not recorded: unknown");
+  }
+  {
+    Ent e = scenario_enterprise(Ind::other, "榆次区", "榆次区示范检测仪器有限公司");
+    end_enterprise(e);
+    valid_permit(e, "simplified");
+    chemical_use.begin();
+    SET(chemical_use, "enterprise_id", e.id);
+    SET(chemical_use, "substance", "mercury_thermometer");
+    SET(chemical_use, "activity", "production");
+    SETN(chemical_use, "annual_t", 0.3, 2);
+    SETD(chemical_use, "last_seen_on", d(2025, 12, 31));
+    chemical_use.end();
+    note("RSK-06", "chemical_use " + e.id + "/mercury_thermometer/production", "mercury thermometer production last seen 2025-12-31, the day before the ban: pass (boundary)");
+    const struct { bool mobile; int cat; int rt; int until; const char* st; const char* req; const char* what; } rs[] = {
+        {true, 2, -1, R + 500, "in_use", "RSK-07", "mobile category II source in use, real-time monitoring not recorded: unknown"},
+        {false, 4, 0, 0, "in_use", "RSK-07", "source in use, licence expiry not recorded (rsk.radiation-licence): unknown"},
+        {false, 5, 0, R - 400, "stored", "RSK-07", "disused source sent for storage: pass (rsk.disused-source-storage); no licence needed once stored"}};
+    for (const auto& r : rs) {
+      const auto id = serial_id("RS14", ++source_serial_);
+      radioactive_source.begin();
+      SET(radioactive_source, "id", id);
+      SET(radioactive_source, "enterprise_id", e.id);
+      SETI(radioactive_source, "category", r.cat);
+      SETB(radioactive_source, "mobile", r.mobile);
+      if (r.rt >= 0) SETB(radioactive_source, "realtime_monitoring", r.rt == 1);
+      if (r.until) SETD(radioactive_source, "licence_valid_until", r.until);
+      SET(radioactive_source, "status", r.st);
+      radioactive_source.end();
+      note(r.req, "radioactive_source " + id, r.what);
+    }
+  }
+}
+
+// ---- Screening: the cases the first application set lacks (pass and unknown sides) ----------------
+void Gen::scenarios_screening() {
+  const int R = ref_;
+  struct A { const char* id; Ind ind; const char* county; const char* type; const char* zone; const char* req; const char* what; };
+  const A apps[] = {
+      {"DEMO-LAY03-2", Ind::other, "灵石县", "new", "yellow_river_main", "LAY-03", "culture, tourism and ecology project along the Yellow River main stem: pass"},
+      {"DEMO-LAY03-3", Ind::other, "灵石县", "new", "yellow_river_main", "LAY-03", "project along the Yellow River, whether it is a culture/tourism/ecology project not stated: unknown"},
+      {"DEMO-LAY04-4", Ind::casting, "榆次区", "rebuild", "urban_planning", "LAY-04", "casting rebuild in the urban planning area, added capacity not stated: unknown"},
+      {"DEMO-LAY08-3", Ind::glass, "祁县", "new", "", "LAY-08", "new glass project, energy per unit not stated: unknown"},
+      {"DEMO-LAY11-2", Ind::coal_chemical, "榆社县", "new", "drinking_water_source", "LAY-11", "project in a drinking-water source protection zone, scale not stated: unknown"},
+      {"DEMO-WAT01-2", Ind::other, "太谷区", "new", "groundwater_overdraft", "WAT-01", "project in an overdraft zone, groundwater withdrawal not stated: unknown"},
+      {"DEMO-WAT01-3", Ind::other, "太谷区", "new", "groundwater_overdraft", "WAT-01", "project in an overdraft zone on mains water, withdrawal 0: pass"},
+      {"DEMO-WAT05-2", Ind::chemical, "介休市", "new", "", "WAT-05", "project in a provincial chemical park, zero discharge and the park's treatment not stated: unknown (both WAT-05 rules)"},
+      {"DEMO-SOI03-2", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change, soil survey done, risk-control target not met, unrelated project: violation (scr.soil-risk-plot)"},
+      {"DEMO-SOI03-3", Ind::other, "榆次区", "new", "", "SOI-03", "remediation project on a plot not yet at its target (the exception): pass"},
+      {"DEMO-SOI03-4", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change, whether the soil survey was done not stated: unknown (both SOI-03 rules)"},
+      {"DEMO-SW03-2", Ind::coal_chemical, "介休市", "expand", "", "SW-03", "30,000 t/a solid waste, disposal capacity not stated: unknown"},
+      {"DEMO-RSK02-2", Ind::electroplating, "平遥县", "new", "", "RSK-02", "electroplating project in a park, heavy-metal emissions not stated: unknown"},
+      {"DEMO-RSK04-2", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project stating a provincial park without naming it: unknown"},
+      {"DEMO-VOC01-2", Ind::printing, "榆次区", "new", "", "VOC-01", "printing project declaring it will not use low-VOC materials: violation"},
+      {"DEMO-VOC01-3", Ind::coating, "榆次区", "new", "", "VOC-01", "coating project declaring low-VOC materials: pass"},
+      {"DEMO-TRN01-2", Ind::coking, "灵石县", "expand", "", "TRN-01", "coking expansion, planned freight not stated: unknown"},
+  };
+  for (const auto& a : apps) {
+    const std::string_view id = a.id;
+    const std::string county = a.county;
+    application.begin();
+    SET(application, "id", id);
+    SET(application, "project_name", county + industry_label(a.ind) + "建设项目");
+    SET(application, "project_type", a.type);
+    SET(application, "industry", industry_name(a.ind));
+    SET(application, "county", county);
+    SET(application, "park_level", "none");
+    SETN(application, "added_capacity_t", 50000.0, 0);
+    SETN(application, "energy_benchmark", 100.0, 1);
+    SETN(application, "energy_per_unit", 92.0, 1);
+    SETN(application, "solid_waste_t", 3000.0, 0);
+    SETN(application, "solid_waste_disposal_t", 3500.0, 0);
+    SETN(application, "annual_freight_t", 150000.0, 0);
+    SETB(application, "rail_spur_planned", false);
+    SETB(application, "wastewater_zero_discharge", false);
+    SETB(application, "land_use_change", false);
+    SETB(application, "large_scale_industrial", false);
+    SETB(application, "culture_tourism_ecology", false);
+    if (a.ind == Ind::coking || a.ind == Ind::coal_chemical) {
+      SETN(application, "added_coal_t", 20000.0, 0);
+      SETN(application, "coal_substitution_t", 25000.0, 0);
+      SET(application, "coal_substitution_source", "关停燃煤锅炉替代量");
+    }
+    if (a.ind == Ind::coking) {
+      SETN(application, "replaced_capacity_t", 62500.0, 0);
+      SET(application, "replacement_source", "已关停产能 (置换方案备案)");
+    }
+    if (a.ind == Ind::electroplating) {
+      SET(application, "in_park", "平遥经济技术开发区");
+      SET(application, "park_level", "provincial");
+      SETB(application, "centralised_wastewater_treatment", true);
+      SETN(application, "heavy_metal_added_kg", 15.0, 1);
+      SETN(application, "heavy_metal_offset_kg", 15.0, 1);
+      SET(application, "heavy_metal_offset_source", "区域内关停电镀企业");
+    }
+    if (is_voc(a.ind)) SETB(application, "low_voc_materials_declared", true);
+    SETD(application, "submitted_on", R - 7);
+    if (id == "DEMO-LAY03-2") SETB(application, "culture_tourism_ecology", true);
+    if (id == "DEMO-LAY03-3") CLR(application, "culture_tourism_ecology");
+    if (id == "DEMO-LAY04-4") CLR(application, "added_capacity_t");
+    if (id == "DEMO-LAY08-3") CLR(application, "energy_per_unit");
+    if (id == "DEMO-LAY11-2") CLR(application, "large_scale_industrial");
+    if (id == "DEMO-WAT01-3") SETN(application, "groundwater_withdrawal_m3", 0.0, 0);
+    if (id == "DEMO-WAT05-2") {
+      SET(application, "in_park", "介休化工园区");
+      SET(application, "park_level", "provincial");
+      CLR(application, "wastewater_zero_discharge");
+    }
+    if (id.starts_with("DEMO-SOI03")) SETB(application, "land_use_change", true);
+    if (id == "DEMO-SOI03-2" || id == "DEMO-SOI03-3") {
+      SETB(application, "soil_survey_done", true);
+      SETB(application, "soil_risk_target_met", false);
+    }
+    if (id == "DEMO-SOI03-3") SET(application, "process", "soil_remediation");
+    if (id == "DEMO-SW03-2") { SETN(application, "solid_waste_t", 30000.0, 0); CLR(application, "solid_waste_disposal_t"); }
+    if (id == "DEMO-RSK02-2") { CLR(application, "heavy_metal_added_kg"); CLR(application, "heavy_metal_offset_kg"); CLR(application, "heavy_metal_offset_source"); }
+    if (id == "DEMO-RSK04-2") CLR(application, "in_park");
+    if (id == "DEMO-VOC01-2") SETB(application, "low_voc_materials_declared", false);
+    if (id == "DEMO-TRN01-2") CLR(application, "annual_freight_t");
+    application.end();
+    if (*a.zone) {
+      application_zone.begin();
+      SET(application_zone, "application_id", id);
+      SET(application_zone, "zone", a.zone);
+      application_zone.end();
+    }
+    note(a.req, std::string("application ") + a.id, a.what);
+  }
 }
 
 }  // namespace eco::datagen
