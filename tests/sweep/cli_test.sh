@@ -114,10 +114,15 @@ for want in 'violation trn.rail-spur enterprise:91140781MA0011XR6C (medium)' \
 done
 grep -q '^  parameter: rail_spur_freight_threshold_t = 1500000 (.*; confidence high)$' <<<"$out" || fail "--explain parameter line"
 # ... and its evaluation trace: each clause, then its sub-expressions with their values.
-for want in '  trace:' '    require: e.rail_spur == "built" = false' '      e.rail_spur = none' \
-            '          e.annual_freight_t = 1500000' '          rail_spur_freight_threshold_t = 1500000'; do
+for want in '  trace:' '    require: e.rail_spur == "built" = false' '      e.rail_spur = none'; do
   grep -qxF "$want" <<<"$out" || fail "--explain trace lacks: $want"
 done
+for want in 'e.annual_freight_t = 1500000' 'rail_spur_freight_threshold_t = 1500000'; do
+  grep -qxE " +$want" <<<"$out" || fail "--explain trace lacks: $want"
+done
+# A conditional shows the branch it took, not the other one: one freight comparison, not two.
+[[ $(grep -cE '^ +e.annual_freight_t >= rail_spur_freight_threshold_t = true$' <<<"$out") == 1 ]] \
+  || fail "--explain traced the branch not taken"
 run 2 "--explain of no finding" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --explain trn.rail-spur:nobody
 grep -q "no finding of rule 'trn.rail-spur' on 'nobody'" "$work/stderr" || fail "--explain error message"
 
