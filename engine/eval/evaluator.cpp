@@ -273,7 +273,13 @@ void trace_expr(const dsl::ast::Expr& e, const model::CheckedExpr& checked, cons
   o.refs = &checked.refs;
   auto program = cel::compile(e, env, o);
   out.push_back({clause, depth, ast::to_cel(e), trace_value(program->evaluate(act), s, snap)});
-  if (const auto* c = e.as<ast::Call>()) {
+  if (const auto* c = e.as<ast::Call>(); c && c->function == "_?_:_" && c->args.size() == 3) {
+    // Only the branch the condition takes was evaluated.
+    trace_expr(c->args[0], checked, env, act, s, snap, clause, depth + 1, out);
+    cel::Value cond = cel::compile(c->args[0], env, o)->evaluate(act);
+    if (cond.is(cel::ValueKind::bool_))
+      trace_expr(c->args[cond.as_bool() ? 1 : 2], checked, env, act, s, snap, clause, depth + 1, out);
+  } else if (c) {
     if (c->target) trace_expr(*c->target, checked, env, act, s, snap, clause, depth + 1, out);
     for (const auto& a : c->args) trace_expr(a, checked, env, act, s, snap, clause, depth + 1, out);
   } else if (const auto* sel = e.as<ast::Select>()) {

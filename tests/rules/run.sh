@@ -15,6 +15,10 @@ for rs in jinzhong bench; do
 done
 expect_rc 0 "test rulesets/jinzhong" "$eco" test "$src/rulesets/jinzhong"
 if ! grep -Eq '^[1-9][0-9]* passed, 0 failed$' <<<"$out"; then echo "FAIL: jinzhong summary: $(tail -1 <<<"$out")"; fail=1; fi
+# Every S/A requirement of the plan has a rule and every rule a test (issue 6).
+expect_rc 0 "coverage rulesets/jinzhong" "$eco" coverage "$src/rulesets/jinzhong"
+grep -Eq '^([0-9]+) of \1 S/A requirements have a rule \(0 without\); [0-9]+ rules, 0 without a test$' <<<"$out" \
+  || { echo "FAIL: jinzhong coverage: $(tail -1 <<<"$out")"; fail=1; }
 
 expect_rc 0 "test of the language extensions (as_of, sum, min, max, label, abs, date(y,m,d), let)" "$eco" test "$src/tests/rules/extensions"
 grep -qxF '8 passed, 0 failed' <<<"$out" || { echo "FAIL: extensions: $out"; fail=1; }
