@@ -1,4 +1,4 @@
-// `ecoaudit screen --db FILE --ruleset DIR FILE... [--as-of DATE] [--format text|json]
+// `ecoaudit screen --db FILE --ruleset DIR FILE... [--as-of DATE] [--format text,json,csv,xlsx,html]
 //  [--out PATH] [--lang zh|en] [--record]`: the permit officer's check of project applications
 // before approval. The documents are validated exactly like an import, staged in the store's
 // transaction so that rules can follow references into what the store already knows (the
@@ -24,7 +24,8 @@
 #include "engine/screening/decisions.hpp"
 #include "engine/snapshot/from_store.hpp"
 #include "engine/store/store.hpp"
-#include "reports/json/findings_json.hpp"
+#include "cli/report_output.hpp"
+#include "reports/report.hpp"
 
 namespace eco::cli {
 namespace {
@@ -35,60 +36,6 @@ struct ScreenCmd {
   std::vector<std::string> paths;
   bool record = false;
 };
-
-const char* decision_label(engine::Decision d, bool en) {
-  switch (d) {
-    case engine::Decision::reject: return en ? "REJECT" : "不予批准 (reject)";
-    case engine::Decision::conditional: return en ? "CONDITIONAL" : "有条件 / 待补充 (conditional)";
-    case engine::Decision::approve: return en ? "APPROVE" : "可予批准 (approve)";
-  }
-  return "";
-}
-
-std::string citation_text(const engine::Finding& f) {
-  std::string out;
-  for (const auto& c : f.citations) out += fmt::format("{}{} “{}”", out.empty() ? "" : "; ", c.section, c.quote);
-  return out;
-}
-
-std::string text_report(const engine::RunInfo& run, const std::vector<engine::Finding>& findings,
-                        const std::vector<engine::ApplicationDecision>& decisions, bool en) {
-  std::size_t n[3] = {0, 0, 0};
-  for (const auto& d : decisions) ++n[static_cast<int>(d.decision)];
-  std::string out = fmt::format("screening of {} application{} ({}) as of {}: reject={} conditional={} approve={}\n",
-                                decisions.size(), decisions.size() == 1 ? "" : "s", run.ruleset,
-                                dsl::format_date(run.as_of), n[2], n[1], n[0]);
-  auto line = [&](std::size_t i) {
-    const engine::Finding& f = findings[i];
-    const std::string& msg = en ? f.message_en : f.message_zh;
-    std::string s = fmt::format("    {:<8} {} {}", dsl::model::to_string(f.severity), f.rule, msg);
-    if (const std::string c = citation_text(f); !c.empty()) s += fmt::format("\n             {} {}", en ? "plan" : "规划", c);
-    return s + "\n";
-  };
-  for (const auto& d : decisions) {
-    out += fmt::format("\n{} {}: {}\n", d.application_id, d.project_name, decision_label(d.decision, en));
-    if (!d.reasons.empty()) {
-      out += en ? "  reasons:\n" : "  不予批准的理由:\n";
-      for (auto i : d.reasons) out += line(i);
-    }
-    if (!d.documents.empty()) {
-      out += en ? "  documents to request:\n" : "  需补充的材料:\n";
-      for (const auto& doc : d.documents) {
-        std::string rules;
-        for (const auto& r : doc.rules) rules += (rules.empty() ? "" : ", ") + r;
-        out += fmt::format("    {} {} ({} {})\n", doc.field, doc.description, en ? "for" : "用于", rules);
-      }
-    }
-    for (auto i : d.unknowns)
-      if (findings[i].missing.empty() && !findings[i].error.empty())
-        out += fmt::format("  {} {}: {}\n", en ? "could not evaluate" : "无法判定", findings[i].rule, findings[i].error);
-    if (!d.conditions.empty()) {
-      out += en ? "  conditions (review):\n" : "  审查条件 (需复核):\n";
-      for (auto i : d.conditions) out += line(i);
-    }
-  }
-  return out;
-}
 
 int run_screen(const ScreenCmd& o) {
   namespace ingest = engine::ingest;
@@ -105,6 +52,8 @@ int run_screen(const ScreenCmd& o) {
     std::fprintf(stderr, "ecoaudit screen: no store at %s (create it with `ecoaudit init`)\n", o.db.c_str());
     return kExitUsage;
   }
+  const auto formats = parse_formats("screen", o.format);
+  if (!formats) return kExitUsage;
   dsl::SourceManager sm;
   auto rs = load_checked_ruleset(o.ruleset, sm, "nothing was screened");
   if (!rs) return kExitUsage;
@@ -187,19 +136,14 @@ int run_screen(const ScreenCmd& o) {
     return kExitUsage;
   }
 
-  {
-    std::ofstream file;
-    const bool to_stdout = o.out.empty() || o.out == "-";
-    if (!to_stdout) file.open(o.out, std::ios::binary);
-    std::ostream& os = to_stdout ? std::cout : file;
-    if (o.format == "json") reports::write_findings_json(os, run, findings, {}, decisions);
-    else os << text_report(run, findings, decisions, o.lang == "en");
-    os.flush();
-    if (!os) {
-      std::fprintf(stderr, "ecoaudit screen: cannot write %s\n", to_stdout ? "standard output" : o.out.c_str());
-      return kExitUsage;
-    }
-  }
+  reports::ReportData report;
+  report.kind = reports::ReportKind::screening;
+  report.lang = o.lang;
+  report.run = run;
+  report.findings = &findings;
+  report.decisions = decisions;
+  report.field_descriptions = field_descriptions(rs->schema);
+  if (!write_reports("screen", report, *formats, o.out, "screen")) return kExitUsage;
   if (o.record && r.batch) std::fprintf(stderr, "recorded as batch %lld\n", static_cast<long long>(r.batch));
   if (o.record && !r.batch) std::fputs("already in the store: nothing recorded\n", stderr);
   for (const auto& d : decisions)
@@ -214,8 +158,8 @@ ECOAUDIT_COMMAND("screen", "Screen project applications (XML/JSON) against the r
                    sub.add_option("--ruleset", o->ruleset, "Ruleset folder")->required();
                    sub.add_option("paths", o->paths, "Application documents (XML or JSON), or folders of them")->required();
                    sub.add_option("--as-of", o->as_of, "Legal date for deadlines and dated parameters (default: today)");
-                   sub.add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}));
-                   sub.add_option("--out", o->out, "Write the decisions to this file (default: standard output)");
+                   sub.add_option("--format", o->format, "text, json, csv, xlsx, html, or several comma-separated");
+                   sub.add_option("--out", o->out, "A file for one format (default: standard output), a folder for several");
                    sub.add_option("--lang", o->lang, "Language of text output: zh or en")->check(CLI::IsMember({"zh", "en"}));
                    sub.add_option("--encoding", o->encoding, "Input encoding: utf-8 or gb18030");
                    sub.add_option("--record-type", o->record_type, "The record type screened")->capture_default_str();

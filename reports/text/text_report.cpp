@@ -39,7 +39,62 @@ std::string cell(const std::string& text, std::size_t width, const char* colour)
 
 }  // namespace
 
+// The screening decisions: a summary line, then per application its decision (coloured on a
+// terminal), the reasons with their clauses, the documents to request, what could not be
+// evaluated and the conditions for review.
+static std::string screening_text(const ReportData& d) {
+  const auto& fs = *d.findings;
+  const bool en = d.lang == "en";
+  std::size_t n[3] = {0, 0, 0};
+  for (const auto& dec : d.decisions) ++n[static_cast<int>(dec.decision)];
+  std::string out = fmt::format("screening of {} application{} ({}) as of {}: reject={} conditional={} approve={}\n",
+                                d.decisions.size(), d.decisions.size() == 1 ? "" : "s", d.run.ruleset,
+                                dsl::format_date(d.run.as_of), n[2], n[1], n[0]);
+  auto label = [&](engine::Decision v) -> std::string {
+    const char* word = v == engine::Decision::reject        ? (en ? "REJECT" : "不予批准 (reject)")
+                       : v == engine::Decision::conditional ? (en ? "CONDITIONAL" : "有条件 / 待补充 (conditional)")
+                                                            : (en ? "APPROVE" : "可予批准 (approve)");
+    if (!d.color) return word;
+    const char* colour = v == engine::Decision::reject ? "\033[31m" : v == engine::Decision::conditional ? "\033[33m" : "\033[32m";
+    return std::string(colour) + word + "\033[0m";
+  };
+  auto line = [&](std::size_t i) {
+    const engine::Finding& f = fs[i];
+    std::string s = fmt::format("    {:<8} {} {}", dsl::model::to_string(f.severity), f.rule, en ? f.message_en : f.message_zh);
+    std::string cites;
+    for (const auto& c : f.citations) cites += fmt::format("{}{} “{}”", cites.empty() ? "" : "; ", c.section, c.quote);
+    if (!cites.empty()) s += fmt::format("\n             {} {}", en ? "plan" : "规划", cites);
+    return s + "\n";
+  };
+  for (const auto& dec : d.decisions) {
+    out += fmt::format("\n{} {}: {}\n", dec.application_id, dec.project_name, label(dec.decision));
+    if (!dec.reasons.empty()) {
+      out += en ? "  reasons:\n" : "  不予批准的理由:\n";
+      for (auto i : dec.reasons)
+        if (i < fs.size()) out += line(i);
+    }
+    if (!dec.documents.empty()) {
+      out += en ? "  documents to request:\n" : "  需补充的材料:\n";
+      for (const auto& doc : dec.documents) {
+        std::string rules;
+        for (const auto& r : doc.rules) rules += (rules.empty() ? "" : ", ") + r;
+        out += fmt::format("    {} {} ({} {})\n", doc.field, doc.description, en ? "for" : "用于", rules);
+      }
+    }
+    for (auto i : dec.unknowns)
+      if (i < fs.size() && fs[i].missing.empty() && !fs[i].error.empty())
+        out += fmt::format("  {} {}: {}\n", en ? "could not evaluate" : "无法判定", fs[i].rule, fs[i].error);
+    if (!dec.conditions.empty()) {
+      out += en ? "  conditions (review):\n" : "  审查条件 (需复核):\n";
+      for (auto i : dec.conditions)
+        if (i < fs.size()) out += line(i);
+    }
+  }
+  return out;
+}
+
 std::string text_report(const ReportData& d) {
+  if (d.kind == ReportKind::screening) return screening_text(d);
   const auto& run = d.run;
   const auto& fs = *d.findings;
   const bool en = d.lang == "en";
@@ -103,25 +158,6 @@ std::string text_report(const ReportData& d) {
   for (const auto& r : d.resolved)
     out += fmt::format("resolved {} {}:{} (was {} since {})\n", r.rule, r.subject_record,
                        r.subject_key, r.verdict, r.first_seen);
-  // Screening: one line per application with its decision, then what it rests on.
-  for (const auto& dec : d.decisions) {
-    const char* colour = !d.color                                        ? nullptr
-                         : dec.decision == engine::Decision::reject      ? "\033[31m"
-                         : dec.decision == engine::Decision::conditional ? "\033[33m"
-                                                                         : "\033[32m";
-    std::string word = engine::to_string(dec.decision);
-    out += fmt::format("decision {} {}: {}\n", dec.application_id, dec.project_name,
-                       colour ? std::string(colour) + word + "\033[0m" : word);
-    for (auto i : dec.reasons)
-      if (i < fs.size())
-        out += fmt::format("  reason: {} ({})\n", fs[i].rule, detail::clauses(fs[i]));
-    for (auto i : dec.conditions)
-      if (i < fs.size())
-        out += fmt::format("  condition: {} ({})\n", fs[i].rule, detail::clauses(fs[i]));
-    for (const auto& doc : dec.documents)
-      out += fmt::format("  document: {}{}\n", doc.field,
-                         doc.description.empty() ? "" : " (" + doc.description + ")");
-  }
   return out;
 }
 

@@ -82,6 +82,14 @@ golden mixed.json screen "$apps/mixed.json" --format json
 golden mixed.zh.txt screen "$apps/mixed.json"
 golden mixed.en.txt screen "$apps/mixed.json" --lang en
 
+# Several formats into a folder: the decision report in HTML (one banner per application),
+# CSV, XLSX, JSON and text.
+run 1 "screen, every format" screen "$apps/mixed.json" --format html,csv,xlsx,json,text --out "$work/all"
+for f in screen.html screen.csv screen.xlsx screen.json screen.txt; do [[ -s $work/all/$f ]] || fail "no $f"; done
+[[ $(grep -o 'class="banner [a-z]*"' "$work/all/screen.html" | sort | uniq -c | awk '{print $1, $3}' | tr '\n' ' ') \
+   == '1 approve" 2 conditional" 2 reject" ' ]] || fail "HTML decision banners: $(grep -o 'class="banner [a-z]*"' "$work/all/screen.html" | sort | uniq -c)"
+cmp -s "$work/all/screen.txt" <(screen "$apps/mixed.json") || fail "text in a folder differs from text on stdout"
+
 # An XML document whose application is compliant: approve, exit 0.
 run 0 "screen approve.xml" screen "$apps/approve.xml"
 grep -qx 'A-CHIP 电子元件项目: 可予批准 (approve)' <<<"$out" || fail "A-CHIP decision: $out"
