@@ -78,7 +78,8 @@ static std::string screening_text(const ReportData& d) {
       for (const auto& doc : dec.documents) {
         std::string rules;
         for (const auto& r : doc.rules) rules += (rules.empty() ? "" : ", ") + r;
-        out += fmt::format("    {} {} ({} {})\n", doc.field, doc.description, en ? "for" : "用于", rules);
+        out += fmt::format("    {}{} ({} {})\n", doc.field, doc.description.empty() ? "" : " " + doc.description,
+                           en ? "for" : "用于", rules);
       }
     }
     for (auto i : dec.unknowns)

@@ -191,14 +191,16 @@ TEST(TextReport, ScreeningDecisions) {
   Fixture fx;
   eco::test_fixture::build(fx, ReportKind::screening);
   const std::string text = eco::reports::text_report(fx.data);
-  EXPECT_NE(text.find("decision APP-1 " + kHostileName +
-                      ": reject\n  reason: air.test-violation (三(三)1)\n"),
-            std::string::npos);
-  EXPECT_NE(
-      text.find("decision APP-2 焦化项目: conditional\n  condition: air.test-advice (三(三)1)\n"
-                "  document: application.rail_spur_plan\n"),
-      std::string::npos);
-  EXPECT_NE(text.find("decision APP-3 光伏项目: approve\n"), std::string::npos);
+  EXPECT_NE(text.find("screening of 3 applications (fixture) as of 2026-11-28: reject=1 conditional=1 approve=1\n"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("\nAPP-1 " + kHostileName + ": 不予批准 (reject)\n  不予批准的理由:\n    high     air.test-violation "),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("\nAPP-2 焦化项目: 有条件 / 待补充 (conditional)\n  需补充的材料:\n"
+                      "    application.rail_spur_plan (用于 air.test-unknown)\n  审查条件 (需复核):\n    advice   air.test-advice "),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("\nAPP-3 光伏项目: 可予批准 (approve)\n"), std::string::npos) << text;
+  fx.data.lang = "en";
+  EXPECT_NE(eco::reports::text_report(fx.data).find("\nAPP-3 光伏项目: APPROVE\n"), std::string::npos);
 }
 
 TEST(Reports, WeightsAndFormats) {
