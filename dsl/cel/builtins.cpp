@@ -346,7 +346,23 @@ Value accessor(const Value* a, std::size_t n, const Activation&) {
   return no_overload("timestamp accessor");
 }
 
-// ---- abs, label (EcoAudit extensions) ----
+// ---- add_months, abs, label (EcoAudit extensions) ----
+
+// d plus n calendar months; a day past the end of the target month becomes its last day
+// (2024-01-31 + 1 month = 2024-02-29), as reporting calendars count.
+Value fn_add_months(const Value* a, std::size_t, const Activation&) {
+  if (!is(a[0], ValueKind::date) || !is(a[1], ValueKind::int_)) return no_overload("add_months");
+  const Ymd ymd = to_ymd(a[0].as_date());
+  const std::int64_t n = a[1].as_int();
+  if (n < -1200000 || n > 1200000) return range_error("date out of range");
+  const std::int64_t months = static_cast<std::int64_t>(ymd.year) * 12 + (ymd.month - 1) + n;
+  const auto year = static_cast<int>(months >= 0 ? months / 12 : -((-months + 11) / 12));
+  const auto month = static_cast<unsigned>(months - static_cast<std::int64_t>(year) * 12 + 1);
+  for (unsigned day = ymd.day; day >= 28; --day)
+    if (auto d = make_date(year, month, day)) return Value::date(*d);
+  if (auto d = make_date(year, month, ymd.day)) return Value::date(*d);
+  return range_error("date out of range");
+}
 
 Value fn_abs(const Value* a, std::size_t, const Activation&) {
   switch (a[0].kind()) {
@@ -435,6 +451,7 @@ constexpr Entry kBuiltins[] = {
     {"type", 1, 1, fn_type},
     {"date", 1, 3, fn_date},
     {"abs", 1, 1, fn_abs},
+    {"add_months", 2, 2, fn_add_months},
     {"label", 1, 1, fn_label},
     {"days", 1, 1, fn_days},
     {"days_between", 2, 2, fn_days_between},

@@ -182,6 +182,8 @@ std::vector<Overload> build_table() {
   add("string_to_date", "date", false, "string", "date");
   add("int64_int64_int64_to_date", "date", false, "int int int", "date");
   add("enum_to_string", "string", false, "enum", "string");  // an enum value's name
+  add("add_months_date_int64", "add_months", false, "date int", "date");
+  add("date_add_months_int64", "add_months", true, "date int", "date");
   add("abs_int64", "abs", false, "int", "int");
   add("abs_uint64", "abs", false, "uint", "uint");
   add("abs_double", "abs", false, "double", "double");
