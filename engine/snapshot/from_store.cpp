@@ -1,5 +1,6 @@
 #include "engine/snapshot/from_store.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -74,6 +75,16 @@ LoadedSnapshot load_snapshot(store::Store& st, std::optional<std::int64_t> as_of
       if (as_of_batch) sqlite3_bind_int64(st, 1, *as_of_batch);
       const int nf = static_cast<int>(r.fields.size());
       cells.assign(r.fields.size(), Cell{});
+      {
+        // Row ids are dense (imports only append and never delete): the largest is the row
+        // count, read from the end of the table's b-tree without a scan. Only a hint, capped so
+        // that a store edited by hand with a huge row id cannot make it allocate for nothing.
+        SQLite::Statement n(db, "SELECT max(_row) FROM " + store::quote_ident(r.name));
+        if (n.executeStep() && !n.getColumn(0).isNull()) {
+          const std::int64_t max_row = n.getColumn(0).getInt64();
+          if (max_row > 0) builder.reserve(r.index, static_cast<std::size_t>(std::min<std::int64_t>(max_row, 1 << 25)));
+        }
+      }
       std::int64_t last_batch = -1;
       for (;;) {
         const int rc = sqlite3_step(st);

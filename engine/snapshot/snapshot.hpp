@@ -122,6 +122,9 @@ class SnapshotBuilder {
     double d = 0;
     std::string_view s;
   };
+  // Room for `rows` more rows of `record` (a hint: a loader that knows its row count avoids
+  // regrowing every column, which briefly holds each column twice).
+  void reserve(std::uint32_t record, std::size_t rows);
   // Appends a row of `record` from one cell per schema field, with the conversions of
   // add_row (an integer in a double field is converted, and a double in an integer field).
   std::uint32_t add_cells(std::uint32_t record, std::span<const Cell> cells, Provenance provenance = {});
@@ -144,6 +147,14 @@ class SnapshotBuilder {
   // past kInternLimit the column's text is copied without the lookup.
   static constexpr std::uint32_t kInternLimit = 1 << 16;
   std::vector<std::vector<std::uint32_t>> interned_count_;
+  // Per record type and field: the last reference text resolved and its target row (child
+  // rows usually come grouped by parent, so most lookups are this one).
+  struct LastRef {
+    std::string_view text;
+    std::int32_t row = -1;
+  };
+  std::vector<std::vector<LastRef>> last_ref_;
+  std::vector<bool> duplicate_keys_;  // per record type: a key was added twice
   std::unordered_map<std::string, std::uint32_t> file_ids_;
 };
 
