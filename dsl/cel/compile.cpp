@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
 
@@ -326,12 +327,22 @@ struct RecordFieldNode final : Node {
   std::uint32_t record, field;
   std::string name;
   bool test_only;
+  // The operand is a variable (`e.industry`, the common case): its slot is read in place,
+  // without a virtual call and a copy of the record value.
+  std::optional<std::uint32_t> slot;
   Value eval(Activation& a) const override {
+    if (slot) {
+      const Value& r = a.slots[*slot];
+      if (r.is(ValueKind::record) && r.record_type() == record && a.records) return read(a, r.row());
+    }
     Value r = operand->eval(a);
     if (!r.is(ValueKind::record) || r.record_type() != record || !a.records)
       return select_value(r, name, test_only, a);
+    return read(a, r.row());
+  }
+  Value read(Activation& a, std::uint64_t row) const {
     Value out;
-    bool present = a.records->field(record, r.row(), field, out);
+    bool present = a.records->field(record, row, field, out);
     if (test_only) return Value::boolean(present);
     if (!present) return Value::missing_field({record, field}, fmt::format("no such field '{}'", name));
     return out;
@@ -588,6 +599,7 @@ class Compiler {
         const auto& rt = schema->records[rec];
         if (*kind == model::Ref::Kind::field && idx < rt.fields.size()) {
           auto n = std::make_unique<RecordFieldNode>();
+          if (const auto* sn = dynamic_cast<const SlotNode*>(op.node.get())) n->slot = sn->slot;
           n->operand = std::move(op.node);
           n->record = rec;
           n->field = idx;

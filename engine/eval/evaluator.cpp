@@ -460,6 +460,8 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
         if (param_uses[pi].confidence == model::Confidence::unverified) f.rests_on_unverified = true;
       }
       if (recorder) {
+        // Exact sizes: a sweep holds every finding, and doubling growth left a third unused.
+        f.conditions.reserve(rp.comparisons.size());
         for (const auto& c : rp.comparisons) {
           ConditionCheck cc{c.text, c.left_text, c.op, c.right_text, "", "", std::nullopt};
           cel::Value l = c.left->evaluate(act), r = c.right->evaluate(act), w = c.whole->evaluate(act);
@@ -471,6 +473,7 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
         auto reads = recorder->reads;
         std::sort(reads.begin(), reads.end());
         reads.erase(std::unique(reads.begin(), reads.end()), reads.end());
+        f.evidence.reserve(reads.size());
         for (const auto& r : reads) {
           EvidenceItem ev;
           ev.record = schema.records[r.record].name;
@@ -520,23 +523,34 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       act.records = &snap;
       for (std::size_t i = 0; i < rp.param_slots.size(); ++i) act.slots[rp.param_slots[i]] = param_values[i];
       if (rp.as_of_slot) act.slots[*rp.as_of_slot] = cel::Value::date(opt.as_of);
+      // The subject (last binding) of row `row`, its variable already bound.
+      auto leaf = [&](const model::Binding& binding, std::uint32_t row) {
+        if (to_scope && opt.scope) {
+          const std::int64_t s_row = follow(binding.record, row, *to_scope);
+          if (s_row < 0 || !in_scope[static_cast<std::size_t>(s_row)]) return;
+        }
+        Verdict v = decide(act, row, false, out);
+        if (opt.verdict_counts) {
+          ++counts[static_cast<std::size_t>(v)];
+          return;
+        }
+        bool passing = v == Verdict::pass || v == Verdict::not_applicable;
+        if (opt.evidence && (!passing || opt.keep_all)) decide(act, row, true, out);
+      };
+      if (rule.bindings.size() == 1) {
+        // One binding (most rules): a plain loop, no recursion through std::function.
+        const auto& binding = rule.bindings[0];
+        const std::uint32_t slot = rp.binding_slots[0];
+        for (std::uint32_t r = begin; r < end; ++r) {
+          act.slots[slot] = cel::Value::record(binding.record, r);
+          leaf(binding, r);
+        }
+        return;
+      }
       std::function<void(std::size_t, std::uint32_t)> level = [&](std::size_t b, std::uint32_t row) {
         const auto& binding = rule.bindings[b];
         act.slots[rp.binding_slots[b]] = cel::Value::record(binding.record, row);
-        if (b + 1 == rule.bindings.size()) {
-          if (to_scope && opt.scope) {
-            const std::int64_t s_row = follow(binding.record, row, *to_scope);
-            if (s_row < 0 || !in_scope[static_cast<std::size_t>(s_row)]) return;
-          }
-          Verdict v = decide(act, row, false, out);
-          if (opt.verdict_counts) {
-            ++counts[static_cast<std::size_t>(v)];
-            return;
-          }
-          bool passing = v == Verdict::pass || v == Verdict::not_applicable;
-          if (opt.evidence && (!passing || opt.keep_all)) decide(act, row, true, out);
-          return;
-        }
+        if (b + 1 == rule.bindings.size()) return leaf(binding, row);
         const auto& src = rp.binding_sources[b + 1];
         if (!src) {
           for (std::uint32_t r = 0; r < snap.rows(rule.bindings[b + 1].record); ++r) level(b + 1, r);
