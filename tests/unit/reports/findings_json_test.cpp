@@ -113,5 +113,20 @@ TEST(FindingsJson, InvalidUtf8IsRefused) {
   EXPECT_THROW(findings_json(run(), {finding("F-\xff", "")}), nlohmann::json::type_error);
 }
 
+// Thousands of findings (several MiB, written out in pieces): still the tree's bytes, in the
+// given order, and text that is not UTF-8 far into the list still reaches the caller.
+TEST(FindingsJson, ManyFindingsInOrderAcrossBlocks) {
+  std::vector<engine::Finding> fs;
+  for (std::size_t i = 0; i < 4100; ++i) fs.push_back(finding("F-" + std::to_string(i), "焦炉 " + std::to_string(i)));
+  const std::string text = findings_json(run(), fs);
+  const auto doc = nlohmann::ordered_json::parse(text);
+  EXPECT_EQ(text, doc.dump(2) + "\n");
+  ASSERT_EQ(doc["findings"].size(), fs.size());
+  for (std::size_t i = 0; i < fs.size(); ++i)
+    ASSERT_EQ(doc["findings"][i]["subject"]["key"], "F-" + std::to_string(i)) << i;
+  fs[3000].message_en = "\xc3";  // truncated UTF-8
+  EXPECT_THROW(findings_json(run(), fs), nlohmann::json::type_error);
+}
+
 }  // namespace
 }  // namespace eco::reports
