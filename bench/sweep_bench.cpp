@@ -4,7 +4,8 @@
 // evaluates the 16 rules (both cores, no evidence: the contract counts violations) and prints
 // one JSON line:
 //   {"engine":"ecoaudit","n":N,"load_s":…,"eval_s":…,"counts":{…},"errors":{…},
-//    "import_s":…,"snapshot_s":…,"write_s":…,"findings":…,"peak_rss_mb":…}
+//    "import_s":…,"snapshot_s":…,"findings_s":…,"write_s":…,"findings":…,"json_bytes":…,
+//    "rss_after_snapshot_mb":…,"rss_with_findings_mb":…,"peak_rss_mb":…}
 // load_s = import + snapshot load (what the harness excludes from eval_s); write_s = time to
 // evaluate again with evidence and write the sweep's JSON document to a file, as `ecoaudit sweep` does.
 // Usage: sweep_bench DATA_DIR [--ruleset DIR] [--keep-db PATH [--reuse-db]] [--threads N]
@@ -37,6 +38,16 @@ namespace fs = std::filesystem;
 using namespace eco;
 
 namespace {
+
+// Resident memory now (MB), from /proc/self/statm.
+double rss_mb() {
+  long pages_total = 0, pages_resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages_total, &pages_resident) != 2) pages_resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<double>(pages_resident) * static_cast<double>(::sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
 
 double since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -94,6 +105,7 @@ int main(int argc, char** argv) {
     auto loaded = engine::load_snapshot(*store);
     engine::CompiledRuleset compiled(*rs);
     const double snapshot_s = since(t1);
+    const double snapshot_rss = rss_mb();
 
     // eval_s: every rule over every subject, verdicts counted (the harness's contract: the
     // baseline counts too). Building the findings is timed apart: findings_s, then write_s.
@@ -133,6 +145,7 @@ int main(int argc, char** argv) {
     const auto t3 = std::chrono::steady_clock::now();
     eo.evidence = true;
     auto full = compiled.evaluate(loaded.snapshot, eo);
+    const double findings_rss = rss_mb();
     engine::RunInfo run;
     run.command = "sweep";
     run.ruleset = rs->id;
@@ -161,8 +174,8 @@ int main(int argc, char** argv) {
     first = true;
     for (const auto& [k, v] : errors) line += fmt::format(R"({}"{}": {})", first ? "" : ", ", k, v), first = false;
     line += fmt::format(R"(}}, "import_s": {:.4f}, "snapshot_s": {:.4f}, "findings_s": {:.4f}, "write_s": {:.4f}, "findings": {}, )"
-                        R"("json_bytes": {}, "peak_rss_mb": {:.0f}, "version": "ecoaudit sweep, 2 threads"}})",
-                        import_s, snapshot_s, findings_s, write_s, full.size(), json_bytes, static_cast<double>(u.ru_maxrss) / 1024.0);
+                        R"("json_bytes": {}, "rss_after_snapshot_mb": {:.0f}, "rss_with_findings_mb": {:.0f}, "peak_rss_mb": {:.0f}, "version": "ecoaudit sweep, 2 threads"}})",
+                        import_s, snapshot_s, findings_s, write_s, full.size(), json_bytes, snapshot_rss, findings_rss, static_cast<double>(u.ru_maxrss) / 1024.0);
     std::puts(line.c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sweep_bench: %s\n", e.what());
