@@ -4,10 +4,13 @@
 // evaluates the 16 rules (both cores, no evidence: the contract counts violations) and prints
 // one JSON line:
 //   {"engine":"ecoaudit","n":N,"load_s":…,"eval_s":…,"counts":{…},"errors":{…},
-//    "import_s":…,"snapshot_s":…,"write_s":…,"findings":…,"peak_rss_mb":…}
+//    "import_s":…,"snapshot_s":…,"findings_s":…,"write_s":…,"findings":…,"json_bytes":…,
+//    "rss_after_snapshot_mb":…,"rss_with_findings_mb":…,"peak_rss_mb":…}
 // load_s = import + snapshot load (what the harness excludes from eval_s); write_s = time to
 // evaluate again with evidence and write the sweep's JSON document to a file, as `ecoaudit sweep` does.
-// Usage: sweep_bench DATA_DIR [--ruleset DIR] [--keep-db PATH] [--threads N]
+// Usage: sweep_bench DATA_DIR [--ruleset DIR] [--keep-db PATH [--reuse-db]] [--threads N]
+// --reuse-db skips the import when the store kept by an earlier --keep-db run exists
+// (import_s is then 0): for measuring the sweep phases alone.
 // Plug into the harness: bench/ecoaudit.sh (copy to the harness's engines/ folder).
 #include <array>
 #include <chrono>
@@ -36,6 +39,16 @@ using namespace eco;
 
 namespace {
 
+// Resident memory now (MB), from /proc/self/statm.
+double rss_mb() {
+  long pages_total = 0, pages_resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages_total, &pages_resident) != 2) pages_resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<double>(pages_resident) * static_cast<double>(::sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
 double since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
@@ -45,11 +58,13 @@ double since(std::chrono::steady_clock::time_point t) {
 int main(int argc, char** argv) {
   std::string data_arg, ruleset_arg = ECOAUDIT_SOURCE_DIR "/rulesets/bench", keep_db;
   unsigned threads = 0;
+  bool reuse = false;
   CLI::App app{"EcoAudit as an engine of the shared sweep harness"};
   app.add_option("DATA_DIR", data_arg, "gen.py's data folder")->required()->check(CLI::ExistingDirectory);
   app.add_option("--ruleset", ruleset_arg, "Ruleset folder (default: rulesets/bench)");
   app.add_option("--keep-db", keep_db, "Keep the store at this path (default: a temporary file, removed)");
   app.add_option("--threads", threads, "Evaluation threads (0 = every core)");
+  app.add_flag("--reuse-db", reuse, "With --keep-db: use the kept store as it is, without importing");
   CLI11_PARSE(app, argc, argv);
   const fs::path data = data_arg, ruleset_dir = ruleset_arg;
   const bool keep = !keep_db.empty();
@@ -62,30 +77,35 @@ int main(int argc, char** argv) {
     std::fputs(dsl::render_text(sm, diags).c_str(), stderr);
     return 2;
   }
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
+  reuse = reuse && keep && fs::exists(db);
+  if (!reuse)
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
 
   try {
     const auto t0 = std::chrono::steady_clock::now();
     engine::store::OpenOptions oo;
     oo.create = true;
     auto store = engine::store::Store::open(db, rs->schema, oo);
-    engine::ingest::ImportOptions io;
-    io.uscc_records = {};       // gen.py's ids are not GB 32100 codes
-    io.waste_code_fields = {};
-    io.ruleset_name = rs->id;
-    io.ruleset_sha256 = rs->sha256;
-    auto r = engine::ingest::import_paths(
-        *store, {data / "enterprises.csv", data / "vehicles.csv", data / "manifests.csv"}, io);
-    if (!r.ok) {
-      for (const auto& e : r.errors) std::fprintf(stderr, "%s\n", engine::ingest::render(e).c_str());
-      return 2;
+    if (!reuse) {
+      engine::ingest::ImportOptions io;
+      io.uscc_records = {};       // gen.py's ids are not GB 32100 codes
+      io.waste_code_fields = {};
+      io.ruleset_name = rs->id;
+      io.ruleset_sha256 = rs->sha256;
+      auto r = engine::ingest::import_paths(
+          *store, {data / "enterprises.csv", data / "vehicles.csv", data / "manifests.csv"}, io);
+      if (!r.ok) {
+        for (const auto& e : r.errors) std::fprintf(stderr, "%s\n", engine::ingest::render(e).c_str());
+        return 2;
+      }
     }
-    const double import_s = since(t0);
+    const double import_s = reuse ? 0.0 : since(t0);
 
     const auto t1 = std::chrono::steady_clock::now();
     auto loaded = engine::load_snapshot(*store);
     engine::CompiledRuleset compiled(*rs);
     const double snapshot_s = since(t1);
+    const double snapshot_rss = rss_mb();
 
     // eval_s: every rule over every subject, verdicts counted (the harness's contract: the
     // baseline counts too). Building the findings is timed apart: findings_s, then write_s.
@@ -118,11 +138,14 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "sweep_bench: counted verdicts and built findings disagree\n");
       return 1;
     }
+    const std::size_t findings_built = findings.size();
+    std::vector<engine::Finding>().swap(findings);  // a sweep holds one set of findings, not two
 
     // Findings as the sweep writes them: evidence included, JSON document.
     const auto t3 = std::chrono::steady_clock::now();
     eo.evidence = true;
     auto full = compiled.evaluate(loaded.snapshot, eo);
+    const double findings_rss = rss_mb();
     engine::RunInfo run;
     run.command = "sweep";
     run.ruleset = rs->id;
@@ -136,6 +159,10 @@ int main(int argc, char** argv) {
     fs::remove(json_path);
     const double write_s = since(t3);
 
+    if (full.size() != findings_built) {
+      std::fprintf(stderr, "sweep_bench: findings with and without evidence differ in number\n");
+      return 1;
+    }
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
     std::string line = fmt::format(R"({{"engine": "ecoaudit", "n": {}, "load_s": {:.4f}, "eval_s": {:.4f}, "counts": {{)",
@@ -147,8 +174,8 @@ int main(int argc, char** argv) {
     first = true;
     for (const auto& [k, v] : errors) line += fmt::format(R"({}"{}": {})", first ? "" : ", ", k, v), first = false;
     line += fmt::format(R"(}}, "import_s": {:.4f}, "snapshot_s": {:.4f}, "findings_s": {:.4f}, "write_s": {:.4f}, "findings": {}, )"
-                        R"("json_bytes": {}, "peak_rss_mb": {:.0f}, "version": "ecoaudit sweep, 2 threads"}})",
-                        import_s, snapshot_s, findings_s, write_s, full.size(), json_bytes, static_cast<double>(u.ru_maxrss) / 1024.0);
+                        R"("json_bytes": {}, "rss_after_snapshot_mb": {:.0f}, "rss_with_findings_mb": {:.0f}, "peak_rss_mb": {:.0f}, "version": "ecoaudit sweep, 2 threads"}})",
+                        import_s, snapshot_s, findings_s, write_s, full.size(), json_bytes, snapshot_rss, findings_rss, static_cast<double>(u.ru_maxrss) / 1024.0);
     std::puts(line.c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sweep_bench: %s\n", e.what());

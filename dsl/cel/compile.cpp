@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_set>
 
@@ -167,6 +168,35 @@ struct EqNode final : Node {
   }
 };
 
+// `x == "text"` / `x != "text"` (either side constant): the same result as EqNode (CEL
+// equality of a string with a string or an enum value of that name; other kinds are unequal;
+// errors and unknowns propagate) without evaluating the constant or dispatching on its kind.
+struct EqConstTextNode final : Node {
+  NodePtr x, constant;  // constant: the ConstNode owning `text`
+  std::string_view text;
+  bool negate;
+  EqConstTextNode(NodePtr a, NodePtr c, std::string_view t, bool n)
+      : x(std::move(a)), constant(std::move(c)), text(t), negate(n) {}
+  Value eval(Activation& a) const override {
+    Value v = x->eval(a);
+    if (v.is_error_or_unknown()) return v;
+    const bool eq = (v.is(ValueKind::string) || v.is(ValueKind::enum_)) && v.text() == text;
+    return Value::boolean(eq != negate);
+  }
+};
+
+NodePtr make_eq(NodePtr l, NodePtr r, bool negate) {
+  for (int side = 0; side < 2; ++side) {
+    const auto* c = dynamic_cast<const ConstNode*>((side ? l : r).get());
+    if (c && c->v.is(ValueKind::string)) {
+      const std::string_view text = c->v.text();
+      return side ? std::make_unique<EqConstTextNode>(std::move(r), std::move(l), text, negate)
+                  : std::make_unique<EqConstTextNode>(std::move(l), std::move(r), text, negate);
+    }
+  }
+  return std::make_unique<EqNode>(std::move(l), std::move(r), negate);
+}
+
 struct RelNode final : Node {
   NodePtr l, r;
   int op;
@@ -326,12 +356,22 @@ struct RecordFieldNode final : Node {
   std::uint32_t record, field;
   std::string name;
   bool test_only;
+  // The operand is a variable (`e.industry`, the common case): its slot is read in place,
+  // without a virtual call and a copy of the record value.
+  std::optional<std::uint32_t> slot;
   Value eval(Activation& a) const override {
+    if (slot) {
+      const Value& r = a.slots[*slot];
+      if (r.is(ValueKind::record) && r.record_type() == record && a.records) return read(a, r.row());
+    }
     Value r = operand->eval(a);
     if (!r.is(ValueKind::record) || r.record_type() != record || !a.records)
       return select_value(r, name, test_only, a);
+    return read(a, r.row());
+  }
+  Value read(Activation& a, std::uint64_t row) const {
     Value out;
-    bool present = a.records->field(record, r.row(), field, out);
+    bool present = a.records->field(record, row, field, out);
     if (test_only) return Value::boolean(present);
     if (!present) return Value::missing_field({record, field}, fmt::format("no such field '{}'", name));
     return out;
@@ -401,6 +441,33 @@ struct ComprehensionNode final : Node {
     Value out = result->eval(a);
     a.slots[accu] = Value();
     return out;
+  }
+};
+
+// `all` and `exists` over a list, as the parser expands them (accu = true / false; go on
+// while @not_strictly_false(accu) / @not_strictly_false(!accu); accu = accu && p / accu || p;
+// result accu): the same steps, values, errors and unknowns as ComprehensionNode running
+// that expansion, without a virtual call per node of the loop condition and step. Other
+// ranges (maps, errors) go to the general node.
+struct QuantifierNode final : Node {
+  NodePtr range, pred;
+  std::unique_ptr<ComprehensionNode> general;
+  std::uint32_t iter = 0;
+  bool all = false;
+  Value eval(Activation& a) const override {
+    Value r = range->eval(a);
+    if (!r.is(ValueKind::list)) return general->eval(a);
+    Value acc = Value::boolean(all);
+    const std::size_t n = r.list_size();
+    for (std::size_t i = 0; i < n; ++i) {
+      a.slots[iter] = r.list_at(i);
+      if (acc.is(ValueKind::bool_) && acc.as_bool() != all) break;  // the loop condition
+      // The step: AndNode / OrNode with accu on the left (whose short cut the condition took).
+      Value y = pred->eval(a);
+      if (y.is(ValueKind::bool_) && (y.as_bool() != all || acc.is(ValueKind::bool_))) acc = std::move(y);
+      else acc = logic_rest(acc, y, all ? "_&&_" : "_||_");
+    }
+    return acc;
   }
 };
 
@@ -588,6 +655,7 @@ class Compiler {
         const auto& rt = schema->records[rec];
         if (*kind == model::Ref::Kind::field && idx < rt.fields.size()) {
           auto n = std::make_unique<RecordFieldNode>();
+          if (const auto* sn = dynamic_cast<const SlotNode*>(op.node.get())) n->slot = sn->slot;
           n->operand = std::move(op.node);
           n->record = rec;
           n->field = idx;
@@ -677,6 +745,28 @@ class Compiler {
   Compiled compile(const ast::Expr&, const ast::Comprehension& c) {
     if (!c.iter_range || !c.accu_init || !c.loop_step || !c.result)
       return plain(std::make_unique<ErrorNode>(ErrorCode::generic, "malformed comprehension"));
+    if (c.macro == "all" || c.macro == "exists") {
+      // The parser's expansion (dsl/parser/lower.cpp): the step is `accu op predicate`.
+      const auto* step_call = c.loop_step->as<ast::Call>();
+      if (step_call && step_call->args.size() == 2 && (step_call->function == (c.macro == "all" ? "_&&_" : "_||_"))) {
+        auto q = std::make_unique<QuantifierNode>();
+        q->all = c.macro == "all";
+        q->general = general_comprehension(c);
+        q->iter = q->general->iter1;
+        // The predicate, compiled again in the scope of the iteration variable (its slot).
+        Compiled range = expr(*c.iter_range);
+        const Static elem = range.st.kind == Static::record_list ? Static{Static::record, range.st.rec} : Static{};
+        q->range = std::move(range.node);
+        scope_.push_back({c.iter_var, q->iter, elem});
+        q->pred = expr(step_call->args[1]).node;
+        scope_.pop_back();
+        return plain(std::move(q));
+      }
+    }
+    return plain(general_comprehension(c));
+  }
+
+  std::unique_ptr<ComprehensionNode> general_comprehension(const ast::Comprehension& c) {
     auto n = std::make_unique<ComprehensionNode>();
     Compiled range = expr(*c.iter_range);
     n->range = std::move(range.node);
@@ -691,7 +781,7 @@ class Compiler {
     scope_.pop_back();
     n->result = expr(*c.result).node;
     scope_.pop_back();
-    return plain(std::move(n));
+    return n;
   }
 
   // A comprehension step; `accu + [x]` at its top (or as a branch of a top-level `?:`)
@@ -820,8 +910,8 @@ class Compiler {
       if (args.size() == 2) {
         if (f == "_&&_") return plain(std::make_unique<AndNode>(arg(0), arg(1)));
         if (f == "_||_") return plain(std::make_unique<OrNode>(arg(0), arg(1)));
-        if (f == "_==_") return plain(std::make_unique<EqNode>(arg(0), arg(1), false));
-        if (f == "_!=_") return plain(std::make_unique<EqNode>(arg(0), arg(1), true));
+        if (f == "_==_") return plain(make_eq(arg(0), arg(1), false));
+        if (f == "_!=_") return plain(make_eq(arg(0), arg(1), true));
         if (f == "_<_") return plain(std::make_unique<RelNode>(arg(0), arg(1), 0));
         if (f == "_<=_") return plain(std::make_unique<RelNode>(arg(0), arg(1), 1));
         if (f == "_>_") return plain(std::make_unique<RelNode>(arg(0), arg(1), 2));

@@ -1,6 +1,8 @@
 #include "engine/snapshot/from_store.hpp"
 
+#include <algorithm>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -59,43 +61,80 @@ LoadedSnapshot load_snapshot(store::Store& st, std::optional<std::int64_t> as_of
     }
     std::uint64_t rows = 0;
     std::set<std::int64_t> batches;
-    std::vector<std::optional<cel::Value>> values;
+    std::vector<SnapshotBuilder::Cell> cells;
+    using Cell = SnapshotBuilder::Cell;
     for (const auto& r : schema.records) {
-      SQLite::Statement q(db, select_sql(r, as_of_batch.has_value()));
-      if (as_of_batch) q.bind(1, *as_of_batch);
+      // Cells are read through the C API by the field's type: SQLite::Column objects (a shared
+      // pointer each) and a cel::Value per cell were most of the load time of a large store.
+      sqlite3_stmt* raw = nullptr;
+      const std::string sql = select_sql(r, as_of_batch.has_value());
+      if (int rc = sqlite3_prepare_v2(db.getHandle(), sql.c_str(), -1, &raw, nullptr); rc != SQLITE_OK)
+        throw SQLite::Exception(db.getHandle(), rc);
+      std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> q(raw, &sqlite3_finalize);
+      sqlite3_stmt* st = q.get();
+      if (as_of_batch) sqlite3_bind_int64(st, 1, *as_of_batch);
       const int nf = static_cast<int>(r.fields.size());
-      while (q.executeStep()) {
-        values.assign(r.fields.size(), std::nullopt);
+      cells.assign(r.fields.size(), Cell{});
+      {
+        // Row ids are dense (imports only append and never delete): the largest is the row
+        // count, read from the end of the table's b-tree without a scan. Only a hint, capped so
+        // that a store edited by hand with a huge row id cannot make it allocate for nothing.
+        SQLite::Statement n(db, "SELECT max(_row) FROM " + store::quote_ident(r.name));
+        if (n.executeStep() && !n.getColumn(0).isNull()) {
+          const std::int64_t max_row = n.getColumn(0).getInt64();
+          if (max_row > 0) builder.reserve(r.index, static_cast<std::size_t>(std::min<std::int64_t>(max_row, 1 << 25)));
+        }
+      }
+      std::int64_t last_batch = -1;
+      for (;;) {
+        const int rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) break;
+        if (rc != SQLITE_ROW) throw SQLite::Exception(db.getHandle(), rc);
         for (int i = 0; i < nf; ++i) {
-          SQLite::Column c = q.getColumn(i);
-          if (c.isNull()) continue;
+          Cell& cell = cells[static_cast<std::size_t>(i)];
+          const int type = sqlite3_column_type(st, i);
+          if (type == SQLITE_NULL) {
+            cell.kind = Cell::Kind::missing;
+            continue;
+          }
           const model::Field& f = r.fields[static_cast<std::size_t>(i)];
           switch (f.type.kind) {
-            case model::Kind::bool_: values[i] = cel::Value::boolean(c.getInt64() != 0); break;
+            case model::Kind::bool_:
             case model::Kind::int_:
-            case model::Kind::uint_: values[i] = cel::Value::integer(c.getInt64()); break;
-            case model::Kind::double_: values[i] = cel::Value::dbl(c.getDouble()); break;
+            case model::Kind::uint_:
+              cell.kind = Cell::Kind::integer;
+              cell.i = sqlite3_column_int64(st, i);
+              break;
+            case model::Kind::double_:
+              cell.kind = Cell::Kind::real;
+              cell.d = sqlite3_column_double(st, i);
+              break;
             case model::Kind::date: {
-              auto d = dsl::parse_date(c.getText());
+              const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+              const std::string_view text(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, i)));
+              auto d = dsl::parse_date(text);
               if (!d)
-                throw store::StoreError(fmt::format("store holds '{}' in {}.{}, which is not a date", c.getText(),
-                                                    r.name, f.name));
-              values[i] = cel::Value::date(*d);
+                throw store::StoreError(fmt::format("store holds '{}' in {}.{}, which is not a date", text, r.name, f.name));
+              cell.kind = Cell::Kind::integer;
+              cell.i = d->days;
               break;
             }
-            default:
+            default: {
               // The builder copies the text into its own storage before the next step.
-              values[i] = cel::Value::string_view(std::string_view(c.getText(), static_cast<std::size_t>(c.getBytes())));
+              const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+              cell.kind = Cell::Kind::text;
+              cell.s = std::string_view(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, i)));
               break;
+            }
           }
         }
         Provenance p;
-        p.batch = q.getColumn(nf).getInt64();
-        auto fi = files.find(q.getColumn(nf + 1).getInt64());
+        p.batch = sqlite3_column_int64(st, nf);
+        auto fi = files.find(sqlite3_column_int64(st, nf + 1));
         if (fi != files.end()) p.file = fi->second;
-        p.line = static_cast<std::uint32_t>(q.getColumn(nf + 2).getInt64());
-        batches.insert(p.batch);
-        builder.add_row(r.index, values, p);
+        p.line = static_cast<std::uint32_t>(sqlite3_column_int64(st, nf + 2));
+        if (p.batch != last_batch) batches.insert(last_batch = p.batch);
+        builder.add_cells(r.index, cells, p);
         ++rows;
       }
     }

@@ -113,7 +113,39 @@ std::optional<std::uint32_t> Snapshot::find(std::uint32_t record, std::string_vi
   return std::nullopt;
 }
 
-SnapshotBuilder::SnapshotBuilder(const model::Schema& schema) : snap_(schema) {}
+SnapshotBuilder::SnapshotBuilder(const model::Schema& schema) : snap_(schema) {
+  interned_count_.resize(schema.records.size());
+  last_ref_.resize(schema.records.size());
+  duplicate_keys_.assign(schema.records.size(), false);
+  for (const auto& rt : schema.records) {
+    interned_count_[rt.index].assign(rt.fields.size(), 0);
+    last_ref_[rt.index].resize(rt.fields.size());
+  }
+}
+
+void SnapshotBuilder::reserve(std::uint32_t record, std::size_t rows) {
+  Table& t = snap_.tables_[record];
+  const auto& rt = snap_.schema_->records[record];
+  const std::size_t n = t.rows + rows;
+  for (std::size_t f = 0; f < t.columns.size(); ++f) {
+    Column& c = t.columns[f];
+    c.present.reserve(n);
+    switch (c.kind) {
+      case model::Kind::double_: c.doubles.reserve(n); break;
+      case model::Kind::bool_:
+      case model::Kind::int_:
+      case model::Kind::uint_:
+      case model::Kind::date:
+      case model::Kind::enum_: c.ints.reserve(n); break;
+      default:
+        c.strings.reserve(n);
+        if (rt.fields[f].ref) t.nav[f].reserve(n);
+        break;
+    }
+  }
+  t.provenance.reserve(n);
+  if (!rt.key_fields.empty()) t.by_key.reserve(n);
+}
 
 std::uint32_t SnapshotBuilder::file_index(const std::string& path) {
   auto [it, inserted] = file_ids_.emplace(path, static_cast<std::uint32_t>(snap_.files_.size()));
@@ -147,35 +179,101 @@ std::string_view SnapshotBuilder::intern(std::string_view s, bool unique) {
   return stored;
 }
 
+std::string_view SnapshotBuilder::store_text(const model::RecordType& rt, std::uint32_t field, std::string_view s,
+                                             std::int32_t& nav_row) {
+  const model::Field& fd = rt.fields[field];
+  if (fd.key && rt.key_fields.size() == 1) return snap_.arena_.add(s);
+  if (fd.ref) {
+    // Parents are usually loaded before their children: the reference resolves now, and its
+    // text is the parent's key already in the arena.
+    LastRef& last = last_ref_[rt.index][field];
+    if (last.row >= 0 && last.text == s) {
+      nav_row = last.row;
+      return last.text;
+    }
+    const Table& target = snap_.tables_[fd.ref->target];
+    const auto& tr = snap_.schema_->records[fd.ref->target];
+    // Exports list children in their parents' order: the next parent row is the likely one,
+    // one comparison instead of a hash lookup (a random memory access on a million keys).
+    // (Only while the target's keys are unique: with a duplicate, by_key names the first row.)
+    if (last.row >= 0 && !duplicate_keys_[fd.ref->target] && tr.key_fields.size() == 1 &&
+        static_cast<std::size_t>(last.row) + 1 < target.rows) {
+      const Column& kc = target.columns[tr.key_fields[0]];
+      const auto next = static_cast<std::size_t>(last.row) + 1;
+      if (kc.kind == model::Kind::string && kc.present[next] && kc.strings[next] == s) {
+        nav_row = static_cast<std::int32_t>(next);
+        last = {kc.strings[next], nav_row};
+        return last.text;
+      }
+    }
+    if (auto it = target.by_key.find(s); it != target.by_key.end()) {
+      nav_row = static_cast<std::int32_t>(it->second);
+      last = {it->first, nav_row};
+      return it->first;
+    }
+  }
+  auto& count = interned_count_[rt.index][field];
+  if (count >= kInternLimit) return snap_.arena_.add(s);
+  if (auto it = interned_.find(s); it != interned_.end()) return it->second;
+  std::string_view stored = snap_.arena_.add(s);
+  interned_.emplace(stored, stored);
+  ++count;
+  return stored;
+}
+
 std::uint32_t SnapshotBuilder::add_row(std::uint32_t record, std::span<const std::optional<cel::Value>> values,
                                        Provenance provenance) {
+  const Table& t = snap_.tables_[record];
+  std::vector<Cell> cells(t.columns.size());
+  for (std::size_t f = 0; f < t.columns.size() && f < values.size(); ++f) {
+    const std::optional<cel::Value>& v = values[f];
+    if (!v || v->is(cel::ValueKind::null_)) continue;
+    const cel::Value& x = *v;
+    Cell& c = cells[f];
+    switch (t.columns[f].kind) {
+      case model::Kind::bool_: c = {Cell::Kind::integer, x.as_bool() ? 1 : 0, 0, {}}; break;
+      case model::Kind::int_:
+      case model::Kind::uint_:
+        if (x.is(cel::ValueKind::double_)) c = {Cell::Kind::real, 0, x.as_double(), {}};
+        else c = {Cell::Kind::integer, x.as_int(), 0, {}};
+        break;
+      case model::Kind::double_:
+        if (x.is(cel::ValueKind::int_)) c = {Cell::Kind::integer, x.as_int(), 0, {}};
+        else c = {Cell::Kind::real, 0, x.as_double(), {}};
+        break;
+      case model::Kind::date: c = {Cell::Kind::integer, x.as_date().days, 0, {}}; break;
+      default: c = {Cell::Kind::text, 0, 0, x.text()}; break;
+    }
+  }
+  return add_cells(record, cells, provenance);
+}
+
+std::uint32_t SnapshotBuilder::add_cells(std::uint32_t record, std::span<const Cell> cells, Provenance provenance) {
   Table& t = snap_.tables_[record];
   const auto& rt = snap_.schema_->records[record];
   auto row = static_cast<std::uint32_t>(t.rows++);
   for (std::size_t f = 0; f < t.columns.size(); ++f) {
     Column& c = t.columns[f];
-    const std::optional<cel::Value>* v = f < values.size() ? &values[f] : nullptr;
-    bool present = v && v->has_value() && !(*v)->is(cel::ValueKind::null_);
+    const Cell* v = f < cells.size() ? &cells[f] : nullptr;
+    const bool present = v && v->kind != Cell::Kind::missing;
     c.present.push_back(present ? 1 : 0);
     std::int64_t iv = 0;
     double dv = 0;
     std::string_view sv;
+    std::int32_t nav_row = -2;  // -2: resolved in finish()
     if (present) {
-      const cel::Value& x = **v;
       switch (c.kind) {
-        case model::Kind::bool_: iv = x.as_bool(); break;
+        case model::Kind::bool_: iv = v->kind == Cell::Kind::real ? v->d != 0 : v->i != 0; break;
         case model::Kind::int_:
-        case model::Kind::uint_: iv = x.is(cel::ValueKind::double_) ? static_cast<std::int64_t>(x.as_double()) : x.as_int(); break;
-        case model::Kind::double_:
-          dv = x.is(cel::ValueKind::int_) ? static_cast<double>(x.as_int()) : x.as_double();
-          break;
-        case model::Kind::date: iv = x.as_date().days; break;
+        case model::Kind::uint_:
+        case model::Kind::date: iv = v->kind == Cell::Kind::real ? static_cast<std::int64_t>(v->d) : v->i; break;
+        case model::Kind::double_: dv = v->kind == Cell::Kind::integer ? static_cast<double>(v->i) : v->d; break;
         case model::Kind::enum_: {
-          int idx = rt.fields[f].type.enum_type->find(x.text());
+          int idx = rt.fields[f].type.enum_type->find(v->s);
           iv = idx < 0 ? 0 : idx;
           break;
         }
-        default: sv = intern(x.text(), rt.fields[f].key && rt.key_fields.size() == 1); break;
+        default: sv = store_text(rt, static_cast<std::uint32_t>(f), v->s, nav_row); break;
       }
     }
     switch (c.kind) {
@@ -185,15 +283,19 @@ std::uint32_t SnapshotBuilder::add_row(std::uint32_t record, std::span<const std
       case model::Kind::uint_:
       case model::Kind::date:
       case model::Kind::enum_: c.ints.push_back(iv); break;
-      default: c.strings.push_back(sv); break;
+      default:
+        c.strings.push_back(sv);
+        if (rt.fields[f].ref) t.nav[f].push_back(present ? nav_row : -1);
+        break;
     }
   }
   t.provenance.push_back(provenance);
   if (rt.key_fields.size() == 1 && t.columns[rt.key_fields[0]].kind == model::Kind::string &&
       t.columns[rt.key_fields[0]].present[row]) {
-    t.by_key.emplace(t.columns[rt.key_fields[0]].strings[row], row);  // already in the arena
+    if (!t.by_key.emplace(t.columns[rt.key_fields[0]].strings[row], row).second)  // already in the arena
+      duplicate_keys_[record] = true;
   } else if (!rt.key_fields.empty()) {
-    t.by_key.emplace(snap_.arena_.add(snap_.key_of(record, row)), row);
+    if (!t.by_key.emplace(snap_.arena_.add(snap_.key_of(record, row)), row).second) duplicate_keys_[record] = true;
   }
   return row;
 }
@@ -207,8 +309,11 @@ Snapshot SnapshotBuilder::finish() {
       if (!ref) continue;
       const Table& target = snap_.tables_[ref->target];
       auto& nav = t.nav[f];
-      nav.assign(t.rows, -1);
+      // String references were resolved as they came (-2: not yet, the target came later).
+      if (nav.size() != t.rows) nav.assign(t.rows, -2);
       for (std::size_t r = 0; r < t.rows; ++r) {
+        if (nav[r] != -2) continue;
+        nav[r] = -1;
         if (!t.columns[f].present[r]) continue;
         const Column& c = t.columns[f];
         auto it = c.kind == model::Kind::string

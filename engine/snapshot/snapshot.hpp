@@ -112,6 +112,23 @@ class SnapshotBuilder {
   std::uint32_t add_row(std::uint32_t record, std::span<const std::optional<cel::Value>> values,
                         Provenance provenance = {});
 
+  // One value of a row as a bulk loader reads it (no cel::Value per cell): missing, an
+  // integer (int, uint, bool as 0/1, date as days since 1970-01-01), a double, or text (string
+  // and duration fields, enum value names) that needs to stay valid only during add_cells.
+  struct Cell {
+    enum class Kind : std::uint8_t { missing, integer, real, text };
+    Kind kind = Kind::missing;
+    std::int64_t i = 0;
+    double d = 0;
+    std::string_view s;
+  };
+  // Room for `rows` more rows of `record` (a hint: a loader that knows its row count avoids
+  // regrowing every column, which briefly holds each column twice).
+  void reserve(std::uint32_t record, std::size_t rows);
+  // Appends a row of `record` from one cell per schema field, with the conversions of
+  // add_row (an integer in a double field is converted, and a double in an integer field).
+  std::uint32_t add_cells(std::uint32_t record, std::span<const Cell> cells, Provenance provenance = {});
+
   // Links references (key lookup) and builds the reverse lists; the builder is spent.
   Snapshot finish();
 
@@ -119,8 +136,25 @@ class SnapshotBuilder {
   // A copy of `s` in the arena, shared with identical strings (enum-like text, repeated
   // references); `unique` text (key fields) is copied without the lookup.
   std::string_view intern(std::string_view s, bool unique = false);
+  // The text of string field `field` of `record` in the arena: a reference resolved at once
+  // shares its target's key (and notes the target row), a column of few distinct values is
+  // interned, a column of mostly distinct values (plates, names) is copied.
+  std::string_view store_text(const model::RecordType& rt, std::uint32_t field, std::string_view s,
+                              std::int32_t& nav_row);
   Snapshot snap_;
   std::unordered_map<std::string_view, std::string_view> interned_;
+  // Per record type and field: how many distinct strings the column added to interned_;
+  // past kInternLimit the column's text is copied without the lookup.
+  static constexpr std::uint32_t kInternLimit = 1 << 16;
+  std::vector<std::vector<std::uint32_t>> interned_count_;
+  // Per record type and field: the last reference text resolved and its target row (child
+  // rows usually come grouped by parent, so most lookups are this one).
+  struct LastRef {
+    std::string_view text;
+    std::int32_t row = -1;
+  };
+  std::vector<std::vector<LastRef>> last_ref_;
+  std::vector<bool> duplicate_keys_;  // per record type: a key was added twice
   std::unordered_map<std::string, std::uint32_t> file_ids_;
 };
 

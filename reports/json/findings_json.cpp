@@ -1,6 +1,10 @@
 #include "reports/json/findings_json.hpp"
 
+#include <iterator>
 #include <sstream>
+#include <string_view>
+
+#include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
@@ -10,80 +14,185 @@ namespace {
 
 using nlohmann::ordered_json;  // keys in the documented order, not alphabetical
 
-ordered_json date_or_null(const std::optional<dsl::Date>& d) {
-  return d ? ordered_json(dsl::format_date(*d)) : ordered_json(nullptr);
-}
-
 template <typename T>
 ordered_json or_null(const std::optional<T>& v) {
   return v ? ordered_json(*v) : ordered_json(nullptr);
 }
 
-ordered_json finding_json(const engine::Finding& f) {
-  ordered_json j;
-  j["rule"] = f.rule;
-  j["title"] = {{"zh", f.title_zh}, {"en", f.title_en}};
-  j["requirements"] = f.requirements;
-  j["severity"] = std::string(dsl::model::to_string(f.severity));
-  j["verdict"] = std::string(dsl::model::to_string(f.verdict));
-  j["subject"] = {{"record", f.subject_record}, {"key", f.subject_key}};
-  j["enterprise_id"] = f.enterprise_id.empty() ? ordered_json(nullptr) : ordered_json(f.enterprise_id);
-  j["application_id"] = f.application_id.empty() ? ordered_json(nullptr) : ordered_json(f.application_id);
-  j["message"] = {{"zh", f.message_zh}, {"en", f.message_en}};
-  ordered_json cites = ordered_json::array();
-  for (const auto& c : f.citations) cites.push_back({{"section", c.section}, {"quote", c.quote}});
-  j["citation"] = std::move(cites);
-  j["deadline"] = date_or_null(f.deadline);
-  j["days_overdue"] = or_null(f.days_overdue);
-  j["days_left"] = or_null(f.days_left);
-  j["met_on"] = date_or_null(f.met_on);
-  j["missing"] = f.missing;
-  j["error"] = f.error.empty() ? ordered_json(nullptr) : ordered_json(f.error);
-  ordered_json ev = ordered_json::array();
-  for (const auto& e : f.evidence) {
-    ordered_json item;
-    item["record"] = e.record;
-    item["key"] = e.key;
-    item["field"] = e.field;
-    item["value"] = e.missing ? ordered_json(nullptr) : ordered_json(e.value);
-    item["source"] = {{"batch", e.batch}, {"file", e.file}, {"line", e.line}};
-    ev.push_back(std::move(item));
+// The findings are written as text directly, in exactly the layout of nlohmann's dump(2)
+// (the unit test FindingsJson.* compares the bytes with the parsed and re-dumped tree):
+// building an ordered_json per finding and re-indenting its dump was most of a million-finding
+// sweep's write time. Strings go through nlohmann whenever they need escaping or hold
+// non-ASCII bytes, so escapes and the rejection of invalid UTF-8 are the library's.
+class FindingWriter {
+ public:
+  explicit FindingWriter(std::string& out) : o_(out) {}
+
+  // One finding as a member of the document's findings array (indentation 4).
+  void finding(const engine::Finding& f) {
+    open('{');
+    key("rule"), str(f.rule);
+    key("title"), open('{'), key("zh"), str(f.title_zh), key("en"), str(f.title_en), close('}');
+    key("requirements"), strings(f.requirements);
+    key("severity"), str(dsl::model::to_string(f.severity));
+    key("verdict"), str(dsl::model::to_string(f.verdict));
+    key("subject"), open('{'), key("record"), str(f.subject_record), key("key"), str(f.subject_key), close('}');
+    key("enterprise_id"), str_or_null(f.enterprise_id);
+    key("application_id"), str_or_null(f.application_id);
+    key("message"), open('{'), key("zh"), str(f.message_zh), key("en"), str(f.message_en), close('}');
+    key("citation");
+    if (f.citations.empty()) o_ += "[]";
+    else {
+      open('[');
+      for (const auto& c : f.citations)
+        item(), open('{'), key("section"), str(c.section), key("quote"), str(c.quote), close('}');
+      close(']');
+    }
+    key("deadline"), date(f.deadline);
+    key("days_overdue"), num(f.days_overdue);
+    key("days_left"), num(f.days_left);
+    key("met_on"), date(f.met_on);
+    key("missing"), strings(f.missing);
+    key("error"), str_or_null(f.error);
+    key("evidence");
+    if (f.evidence.empty()) o_ += "[]";
+    else {
+      open('[');
+      for (const auto& e : f.evidence) {
+        item(), open('{');
+        key("record"), str(e.record);
+        key("key"), str(e.key);
+        key("field"), str(e.field);
+        key("value");
+        if (e.missing) o_ += "null";
+        else str(e.value);
+        key("source"), open('{'), key("batch"), num(e.batch), key("file"), str(e.file), key("line"), num(e.line);
+        close('}');
+        close('}');
+      }
+      close(']');
+    }
+    key("conditions");
+    if (f.conditions.empty()) o_ += "[]";
+    else {
+      open('[');
+      for (const auto& c : f.conditions) {
+        item(), open('{');
+        key("expr"), str(c.expr);
+        key("left"), open('{'), key("expr"), str(c.left), key("value"), str(c.left_value), close('}');
+        key("op"), str(c.op);
+        key("right"), open('{'), key("expr"), str(c.right), key("value"), str(c.right_value), close('}');
+        key("holds");
+        if (c.holds) boolean(*c.holds);
+        else o_ += "null";
+        close('}');
+      }
+      close(']');
+    }
+    key("params");
+    if (f.params.empty()) o_ += "[]";
+    else {
+      open('[');
+      for (const auto& p : f.params) {
+        item(), open('{');
+        key("name"), str(p.name), key("value"), str(p.value), key("source"), str(p.source);
+        key("confidence"), str(dsl::model::to_string(p.confidence));
+        close('}');
+      }
+      close(']');
+    }
+    key("rests_on_unverified"), boolean(f.rests_on_unverified);
+    key("waiver");
+    if (f.waiver) {
+      const auto& w = *f.waiver;
+      open('{');
+      key("id"), str(w.id), key("legal_basis"), str(w.legal_basis), key("approver"), str(w.approver);
+      key("valid_from"), str(dsl::format_date(w.valid_from)), key("valid_until"), str(dsl::format_date(w.valid_until));
+      key("expired"), boolean(w.expired);
+      close('}');
+    } else {
+      o_ += "null";
+    }
+    key("change"), str_or_null(f.change);
+    key("first_seen"), date(f.first_seen);
+    close('}');
   }
-  j["evidence"] = std::move(ev);
-  ordered_json conds = ordered_json::array();
-  for (const auto& c : f.conditions) {
-    ordered_json item;
-    item["expr"] = c.expr;
-    item["left"] = {{"expr", c.left}, {"value", c.left_value}};
-    item["op"] = c.op;
-    item["right"] = {{"expr", c.right}, {"value", c.right_value}};
-    item["holds"] = or_null(c.holds);
-    conds.push_back(std::move(item));
+
+ private:
+  // Containers open on the current line; their first member or item starts a new line.
+  void open(char c) {
+    o_ += c;
+    first_.push_back(true);
+    indent_ += 2;
   }
-  j["conditions"] = std::move(conds);
-  ordered_json params = ordered_json::array();
-  for (const auto& p : f.params)
-    params.push_back({{"name", p.name},
-                      {"value", p.value},
-                      {"source", p.source},
-                      {"confidence", std::string(dsl::model::to_string(p.confidence))}});
-  j["params"] = std::move(params);
-  j["rests_on_unverified"] = f.rests_on_unverified;
-  if (f.waiver) {
-    const auto& w = *f.waiver;
-    j["waiver"] = {{"id", w.id},
-                   {"legal_basis", w.legal_basis},
-                   {"approver", w.approver},
-                   {"valid_from", dsl::format_date(w.valid_from)},
-                   {"valid_until", dsl::format_date(w.valid_until)},
-                   {"expired", w.expired}};
-  } else {
-    j["waiver"] = nullptr;
+  void close(char c) {
+    indent_ -= 2;
+    first_.pop_back();
+    newline();
+    o_ += c;
   }
-  j["change"] = f.change.empty() ? ordered_json(nullptr) : ordered_json(f.change);
-  j["first_seen"] = date_or_null(f.first_seen);
-  return j;
-}
+  void newline() {
+    o_ += '\n';
+    o_.append(static_cast<std::size_t>(indent_), ' ');
+  }
+  void item() {
+    if (!first_.back()) o_ += ',';
+    first_.back() = false;
+    newline();
+  }
+  void key(std::string_view k) {
+    item();
+    o_ += '"';
+    o_ += k;
+    o_ += "\": ";
+  }
+  void str(std::string_view s) {
+    bool plain = true;
+    for (unsigned char c : s)
+      if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') {
+        plain = false;
+        break;
+      }
+    if (plain) {
+      o_ += '"';
+      o_ += s;
+      o_ += '"';
+    } else {
+      o_ += ordered_json(s).dump();
+    }
+  }
+  void str_or_null(const std::string& s) {
+    if (s.empty()) o_ += "null";
+    else str(s);
+  }
+  void strings(const std::vector<std::string>& v) {
+    if (v.empty()) {
+      o_ += "[]";
+      return;
+    }
+    open('[');
+    for (const auto& s : v) item(), str(s);
+    close(']');
+  }
+  void date(const std::optional<dsl::Date>& d) {
+    if (d) str(dsl::format_date(*d));
+    else o_ += "null";
+  }
+  template <typename T>
+  void num(T v) {
+    fmt::format_to(std::back_inserter(o_), "{}", v);
+  }
+  template <typename T>
+  void num(const std::optional<T>& v) {
+    if (v) num(*v);
+    else o_ += "null";
+  }
+  void boolean(bool b) { o_ += b ? "true" : "false"; }
+
+  std::string& o_;
+  int indent_ = 4;
+  std::vector<bool> first_;
+};
 
 }  // namespace
 
@@ -138,19 +247,19 @@ void write_findings_json(std::ostream& os, const engine::RunInfo& run, const std
   }
   os.write(text.data(), static_cast<std::streamsize>(at));
   os << "\"findings\": [";
+  std::string buf;
+  FindingWriter w(buf);
   bool first = true;
-  std::string indented;
   for (const auto& f : findings) {
-    os << (first ? "\n    " : ",\n    ");
+    buf += first ? "\n    " : ",\n    ";
     first = false;
-    const std::string one = finding_json(f).dump(2);
-    indented.clear();
-    for (char c : one) {
-      indented += c;
-      if (c == '\n') indented += "    ";
+    w.finding(f);
+    if (buf.size() >= (1u << 20)) {
+      os.write(buf.data(), static_cast<std::streamsize>(buf.size()));
+      buf.clear();
     }
-    os << indented;
   }
+  os.write(buf.data(), static_cast<std::streamsize>(buf.size()));
   os << "\n  ]";
   os.write(text.data() + at + marker.size(), static_cast<std::streamsize>(text.size() - at - marker.size()));
   os << '\n';

@@ -1,6 +1,7 @@
 // CEL semantics on hand-built ASTs: arithmetic errors, heterogeneous numbers, error
 // absorption by && and ||, lazy ?:, strings, conversions, macros, timestamps and time zones.
 #include <cmath>
+#include <functional>
 
 #include <gtest/gtest.h>
 
@@ -156,6 +157,63 @@ TEST(CelEval, ComprehensionNode) {
   c.result = std::make_unique<ast::Expr>(id("__result__"));
   c.macro = "exists";
   EXPECT_TRUE(B(eval(make(std::move(c)))));
+}
+
+// all() and exists() as the parser expands them run on a dedicated node; written out with no
+// macro name they run on the general comprehension. Both give the same value, error or
+// unknown for every range: deciding elements, errors absorbed or not, unknowns, a map, a
+// range that is no list.
+TEST(CelEval, QuantifierNodeMatchesGeneralComprehension) {
+  auto quantifier = [](bool all, ast::Expr range, ast::Expr pred, std::string macro) {
+    ast::Comprehension c;
+    c.iter_var = "x";
+    c.iter_range = std::make_unique<ast::Expr>(std::move(range));
+    c.accu_var = "__result__";
+    c.accu_init = std::make_unique<ast::Expr>(lit(all));
+    c.loop_condition = std::make_unique<ast::Expr>(
+        all ? call("@not_strictly_false", id("__result__")) : call("@not_strictly_false", call("!_", id("__result__"))));
+    c.loop_step = std::make_unique<ast::Expr>(call(all ? "_&&_" : "_||_", id("__result__"), std::move(pred)));
+    c.result = std::make_unique<ast::Expr>(id("__result__"));
+    c.macro = std::move(macro);
+    return make(std::move(c));
+  };
+  using L = std::int64_t;
+  // x == 5 ? u : 6 / (2 - x) == 3: true for x = 0, an error (division by zero) for x = 2,
+  // unknown for x = 5, false otherwise.
+  auto pred = [] {
+    return call("_?_:_", call("_==_", id("x"), lit<L>(5)), id("u"),
+                call("_==_", call("_/_", lit<L>(6), call("_-_", lit<L>(2), id("x"))), lit<L>(3)));
+  };
+  std::vector<std::function<ast::Expr()>> ranges = {
+      [] { return list(); },
+      [] { return list(lit<L>(0)); },
+      [] { return list(lit<L>(1), lit<L>(3)); },
+      [] { return list(lit<L>(2)); },
+      [] { return list(lit<L>(2), lit<L>(0)); },
+      [] { return list(lit<L>(0), lit<L>(2)); },
+      [] { return list(lit<L>(1), lit<L>(2), lit<L>(3)); },
+      [] { return list(lit<L>(5), lit<L>(1)); },
+      [] { return list(lit<L>(5), lit<L>(0)); },
+      [] { return list(lit<L>(2), lit<L>(5)); },
+      [] { return list(lit<L>(5), lit<L>(5)); },
+      [] { return make(ast::CreateMap{}); },
+      [] { return lit<L>(7); },
+  };
+  const std::vector<std::pair<std::string, Value>> vars{{"u", Value::unknown({{0, 1}})}};
+  int n = 0;
+  for (bool all : {false, true})
+    for (const auto& range : ranges) {
+      Value fast = eval(quantifier(all, range(), pred(), all ? "all" : "exists"), vars);
+      Value general = eval(quantifier(all, range(), pred(), ""), vars);
+      EXPECT_EQ(cel::debug_string(fast), cel::debug_string(general)) << (all ? "all" : "exists") << " #" << n;
+      ++n;
+    }
+  // The cases differ: the quantifier sees deciding elements, errors and unknowns.
+  EXPECT_TRUE(B(eval(quantifier(false, list(lit<L>(2), lit<L>(0)), pred(), "exists"), vars)));
+  EXPECT_TRUE(eval(quantifier(false, list(lit<L>(1), lit<L>(2)), pred(), "exists"), vars).is_error());
+  EXPECT_TRUE(eval(quantifier(true, list(lit<L>(5), lit<L>(0)), pred(), "all"), vars).is_unknown());
+  EXPECT_FALSE(B(eval(quantifier(true, list(lit<L>(5), lit<L>(1)), pred(), "all"), vars)));
+  EXPECT_TRUE(eval(quantifier(false, list(lit<L>(2), lit<L>(5)), pred(), "exists"), vars).is_unknown());
 }
 
 TEST(CelTime, TimestampsDurationsAndZones) {

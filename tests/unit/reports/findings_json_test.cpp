@@ -53,5 +53,80 @@ TEST(FindingsJson, SameBytesAsThePrettyPrintedTree) {
   }
 }
 
+
+// Every member filled in (citations, conditions, params, waiver, missing, error, sweep change),
+// strings that need escaping, non-ASCII text and control characters: still the tree's bytes,
+// members in the documented order.
+TEST(FindingsJson, EveryMemberFilledSameBytesAsTheTree) {
+  engine::Finding f = finding("F-\\1\t", "超标 \x01 \"x\"");
+  f.title_zh = "标题";
+  f.title_en = "Title \"q\"";
+  f.citations = {{"三、(一)", "“引号”"}, {"s2", ""}};
+  f.requirements = {"REQ-1", "REQ-2"};
+  f.enterprise_id = "91140700MA0000001X";
+  f.application_id = "APP-1";
+  f.message_en = "line1\r\nline2\b\f";
+  f.days_left = -2;
+  f.met_on = dsl::parse_date("2023-01-02");
+  f.missing = {"facility.status", "facility.ule_completed_on"};
+  f.error = "division by zero";
+  f.evidence.push_back({"facility", "F-1", "capacity_t", "", true, 0, "", 0});
+  f.conditions.push_back({"f.capacity_t >= 100.0", "f.capacity_t", ">=", "100.0", "?", "100", std::nullopt});
+  f.conditions.push_back({"f.x == 1", "f.x", "==", "1", "1", "1", true});
+  f.params.push_back({"limit", "100", "PARAMETERS.md §3", dsl::model::Confidence::unverified});
+  f.rests_on_unverified = true;
+  f.waiver = engine::WaiverInfo{"W-1", "晋环函〔2023〕1号", "张三", *dsl::parse_date("2023-01-01"),
+                                *dsl::parse_date("2023-12-31"), true};
+  f.change = "persisting";
+  f.first_seen = dsl::parse_date("2022-10-01");
+  const std::string text = findings_json(run(), {f, finding("F-2", "")});
+  const auto doc = nlohmann::ordered_json::parse(text);
+  EXPECT_EQ(text, doc.dump(2) + "\n");
+  const auto& j = doc["findings"][0];
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : j.items()) keys.push_back(k);
+  const std::vector<std::string> documented{
+      "rule",    "title",       "requirements", "severity", "verdict",  "subject",    "enterprise_id",
+      "application_id", "message", "citation", "deadline", "days_overdue", "days_left", "met_on",
+      "missing", "error",       "evidence",     "conditions", "params", "rests_on_unverified", "waiver",
+      "change",  "first_seen"};
+  EXPECT_EQ(keys, documented);
+  EXPECT_EQ(j["subject"]["key"], "F-\\1\t");
+  EXPECT_EQ(j["message"]["zh"], "超标 \x01 \"x\"");
+  EXPECT_EQ(j["message"]["en"], "line1\r\nline2\b\f");
+  EXPECT_EQ(j["citation"][0]["quote"], "“引号”");
+  EXPECT_EQ(j["days_left"], -2);
+  EXPECT_TRUE(j["evidence"][1]["value"].is_null());
+  EXPECT_TRUE(j["conditions"][0]["holds"].is_null());
+  EXPECT_EQ(j["conditions"][1]["holds"], true);
+  EXPECT_EQ(j["params"][0]["confidence"], "unverified");
+  EXPECT_EQ(j["waiver"]["approver"], "张三");
+  EXPECT_EQ(j["waiver"]["expired"], true);
+  EXPECT_EQ(j["change"], "persisting");
+  EXPECT_EQ(j["first_seen"], "2022-10-01");
+  EXPECT_TRUE(doc["findings"][1]["waiver"].is_null());
+  EXPECT_EQ(doc["findings"][1]["citation"], nlohmann::ordered_json::array());
+}
+
+// Text that is not UTF-8 is refused as nlohmann refuses it, never written half-escaped.
+TEST(FindingsJson, InvalidUtf8IsRefused) {
+  EXPECT_THROW(findings_json(run(), {finding("F-\xff", "")}), nlohmann::json::type_error);
+}
+
+// Thousands of findings (several MiB, written out in pieces): still the tree's bytes, in the
+// given order, and text that is not UTF-8 far into the list still reaches the caller.
+TEST(FindingsJson, ManyFindingsInOrderAcrossBlocks) {
+  std::vector<engine::Finding> fs;
+  for (std::size_t i = 0; i < 4100; ++i) fs.push_back(finding("F-" + std::to_string(i), "焦炉 " + std::to_string(i)));
+  const std::string text = findings_json(run(), fs);
+  const auto doc = nlohmann::ordered_json::parse(text);
+  EXPECT_EQ(text, doc.dump(2) + "\n");
+  ASSERT_EQ(doc["findings"].size(), fs.size());
+  for (std::size_t i = 0; i < fs.size(); ++i)
+    ASSERT_EQ(doc["findings"][i]["subject"]["key"], "F-" + std::to_string(i)) << i;
+  fs[3000].message_en = "\xc3";  // truncated UTF-8
+  EXPECT_THROW(findings_json(run(), fs), nlohmann::json::type_error);
+}
+
 }  // namespace
 }  // namespace eco::reports
