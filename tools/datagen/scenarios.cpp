@@ -1383,6 +1383,43 @@ void Gen::scenarios_air_voc_transport() {
     note("AIR-05", month(f, oct, "nox", 200.01, 700, 0), "converter NOx 200.01 mg/m³ (limit 200): violation (just above)");
     note("AIR-05", month(f, oct, "so2", 50.0, 700, 0), "converter SO2 exactly 50 mg/m³: pass (boundary)");
     note("AIR-05", month(f, d(2021, 3, 1), "nox", 260.0, 700, 300), "converter NOx 260 mg/m³ in 2021-03, before its retrofit was completed: not applicable");
+    f = add_facility(e, "blast_furnace", "operating");
+    SET(facility, "ule_status", "completed");
+    SETD(facility, "ule_completed_on", d(2026, 1, 1));
+    facility.end();
+    note("AIR-01", "facility " + f, "steel blast furnace ULE completed 2026-01-01, the day after the 2025-12-31 deadline: late");
+  }
+  {
+    Ent e = ent(Ind::building_materials, "灵石县", "灵石县示范矿棉有限公司");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    const struct { const char* kind; const char* status; int restart; const char* ule; int done; const char* what; } fs[] = {
+        {"sinter", "operating", d(2024, 3, 1), "completed", d(2024, 5, 1), "sintering restarted 2024-03-01, retrofit completed 2024-05-01 after the restart: late"},
+        {"blast_furnace", "idle", R + 60, "in_progress", 0, "blast furnace to restart 60 days after the reference date, retrofit in progress: upcoming"},
+        {"sinter", "operating", d(2023, 6, 1), "", 0, "sintering restarted 2023-06-01, retrofit status not reported: unknown"}};
+    for (const auto& x : fs) {
+      const auto f = add_facility(e, x.kind, x.status);
+      SETD(facility, "restarted_on", x.restart);
+      if (*x.ule) SET(facility, "ule_status", x.ule);
+      if (x.done) SETD(facility, "ule_completed_on", x.done);
+      facility.end();
+      note("AIR-02", "facility " + f, x.what);
+    }
+  }
+  {
+    Ent e = ent(Ind::coking, "太谷区", "太谷区示范焦化有限公司");
+    SETB(enterprise, "voc_key", false);
+    graded();
+    end_enterprise(e);
+    valid_permit(e, "key");
+    const auto f = add_facility(e, "coke_oven", "operating");
+    SETN(facility, "chamber_height_m", 6.0, 2);
+    SETN(facility, "capacity_t", 1000000.0, 0);
+    SET(facility, "ule_status", "evaluated");
+    SETD(facility, "ule_completed_on", d(2022, 5, 1));
+    SETD(facility, "ule_evaluated_on", d(2022, 12, 1));
+    facility.end();
+    note("AIR-03", "facility " + f, "ULE completed 2022-05-01 (on time), evaluation monitoring done 2022-12-01, after the 180 days: late (air.coking-ule-evaluation)");
   }
   {
     Ent e = ent(Ind::cement, "介休市", "介休市示范水泥有限公司");
@@ -1416,6 +1453,11 @@ void Gen::scenarios_air_voc_transport() {
     SETB(facility, "denitration_rectified", true);
     facility.end();
     note("AIR-08", "facility " + f, "SNCR boiler, screening and rectification done: pass");
+    f = add_facility(e, "boiler", "operating");
+    SET(facility, "fuel", "biomass");
+    SET(facility, "denitration", "none");
+    facility.end();
+    note("AIR-06", "facility " + f, "biomass boiler without denitration and without NOx monitoring months (stability cannot be shown): unknown");
   }
   {
     Ent e = ent(Ind::coating, "榆次区", "榆次区示范涂装有限公司");
@@ -1428,13 +1470,15 @@ void Gen::scenarios_air_voc_transport() {
         {"adhesive", "solvent_chloroprene_adhesive", 600.0, false, -1, "VOC-01", "solvent chloroprene adhesive exactly 600 g/L: pass (boundary)"},
         {"coating", "solvent_industrial_coating", 550.1, false, -1, "VOC-01", "solvent industrial coating 550.1 g/L (provisional limit 550): violation (just above)"},
         {"coating", "water_based_industrial_coating", 200.0, true, 0, "VOC-02", "outdoor water-based coating exactly 200 g/L (low-VOC limit), no special function: pass (boundary)"},
-        {"coating", "solvent_road_marking_coating", 440.0, true, 1, "VOC-02", "outdoor solvent road-marking coating 440 g/L, special function required (特殊功能要求): not applicable (exception)"}};
+        {"coating", "solvent_road_marking_coating", 440.0, true, 1, "VOC-02", "outdoor solvent road-marking coating 440 g/L, special function required (特殊功能要求): not applicable (exception)"},
+        {"coating", "water_based_road_marking_coating", -1, true, -1, "VOC-02", "outdoor water-based road-marking coating, VOC content not recorded: unknown (VOC-01 unknown too)"},
+        {"ink", "offset_ink_sheetfed", -1, false, -1, "VOC-01", "sheet-fed offset ink, VOC content (%) not recorded: unknown"}};
     for (const auto& m : mats) {
       voc_material.begin();
       SET(voc_material, "enterprise_id", e.id);
       SET(voc_material, "kind", m.kind);
       SET(voc_material, "product_type", m.type);
-      SETN(voc_material, "voc_content_g_l", m.v, 1);
+      if (m.v >= 0) SETN(voc_material, "voc_content_g_l", m.v, 1);
       SETN(voc_material, "annual_use_t", 8.0, 1);
       SETB(voc_material, "outdoor_use", m.outdoor);
       if (m.special >= 0) SETB(voc_material, "special_function", m.special == 1);
@@ -1475,16 +1519,17 @@ void Gen::scenarios_air_voc_transport() {
     SETB(enterprise, "dust_video_linked", true);
     end_enterprise(e);
     note("DST-02", who(e), "construction site with online dust monitoring linked to video: pass");
-    const struct { const char* fuel; int st; int sealed; int reg; const char* req; const char* what; } ms[] = {
-        {"diesel", 6, 1, d(2021, 12, 31), "TRN-07", "diesel muck truck first registered 2021-12-31, before new ones had to be new-energy: not applicable (boundary)"},
-        {"diesel", 6, 1, d(2022, 1, 1), "TRN-07", "diesel muck truck first registered 2022-01-01: violation (new muck trucks must be new-energy; boundary)"},
-        {"diesel", 6, 1, 0, "TRN-07", "diesel muck truck, first registration date missing: unknown (new-energy duty)"},
-        {"electric", 0, -1, d(2023, 5, 1), "TRN-07", "electric muck truck, sealing not recorded: unknown (sealed/monitored)"}};
+    const struct { const char* fuel; int st; int sealed; int reg; bool permit; const char* req; const char* what; } ms[] = {
+        {"electric", 0, 1, d(2024, 2, 1), false, "TRN-07", "electric muck truck, transport permit not recorded: unknown (permit)"},
+        {"diesel", 6, 1, d(2021, 12, 31), true, "TRN-07", "diesel muck truck first registered 2021-12-31, before new ones had to be new-energy: not applicable (boundary)"},
+        {"diesel", 6, 1, d(2022, 1, 1), true, "TRN-07", "diesel muck truck first registered 2022-01-01: violation (new muck trucks must be new-energy; boundary)"},
+        {"diesel", 6, 1, 0, true, "TRN-07", "diesel muck truck, first registration date missing: unknown (new-energy duty)"},
+        {"electric", 0, -1, d(2023, 5, 1), true, "TRN-07", "electric muck truck, sealing not recorded: unknown (sealed/monitored)"}};
     for (const auto& m : ms) {
       const auto p = add_vehicle(e, "muck_truck", m.fuel, m.st);
       if (m.sealed >= 0) SETB(vehicle, "sealed", m.sealed == 1);
       SETB(vehicle, "gps", true);
-      SETD(vehicle, "muck_permit_until", R + 300);
+      if (m.permit) SETD(vehicle, "muck_permit_until", R + 300);
       if (m.reg) SETD(vehicle, "first_registered_on", m.reg);
       vehicle.end();
       note(m.req, "vehicle " + p, m.what);
