@@ -1503,6 +1503,29 @@ void Gen::scenarios_air_voc_transport() {
       voc_treatment.end();
       note("VOC-06", "voc_treatment " + id, v.what);
     }
+    ldar_round.begin();
+    SET(ldar_round, "enterprise_id", e.id);
+    SETD(ldar_round, "inspected_on", R - 300);
+    SETI(ldar_round, "components", 1999);
+    SETI(ldar_round, "leaks_found", 3);
+    SETI(ldar_round, "leaks_repaired_in_time", 1);
+    ldar_round.end();
+    note("VOC-03", "ldar_round " + e.id + "/" + date_str(R - 300), "voluntary round on 1,999 sealing points, just under the 2,000 threshold (2 leaks unrepaired, 300 days old): not applicable (repair and interval)");
+  }
+  {
+    Ent e = ent(Ind::wood_panel, "榆次区", "榆次区示范人造板有限公司");
+    SET(enterprise, "status", "closed");
+    end_enterprise(e);
+    const auto id = serial_id("VT", ++voc_serial_);
+    voc_treatment.begin();
+    SET(voc_treatment, "id", id);
+    SET(voc_treatment, "enterprise_id", e.id);
+    SET(voc_treatment, "technology", "rco");
+    SETI(voc_treatment, "stages", 1);
+    SETB(voc_treatment, "bypass", true);
+    SETB(voc_treatment, "ledger_complete", false);
+    voc_treatment.end();
+    note("VOC-05", "voc_treatment " + id, "RCO with a bypass and an incomplete ledger at a closed plant: not applicable (VOC-05 and VOC-07)");
   }
   {
     Ent e = ent(Ind::coal_chemical, "榆社县", "榆社县示范煤化工有限公司");
