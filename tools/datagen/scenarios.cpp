@@ -1528,6 +1528,19 @@ void Gen::scenarios_air_voc_transport() {
     note("VOC-05", "voc_treatment " + id, "RCO with a bypass and an incomplete ledger at a closed plant: not applicable (VOC-05 and VOC-07)");
   }
   {
+    // HW-08's unknown side (the background draws leave the flag blank only by chance).
+    Ent e = ent(Ind::electronics, "祁县", "祁县示范电子有限公司");
+    CLR(enterprise, "pollution_insurance");
+    end_enterprise(e);
+    valid_permit(e, "simplified");
+    hw_plan.begin();
+    SET(hw_plan, "enterprise_id", e.id);
+    SETI(hw_plan, "year", 2026);
+    SETD(hw_plan, "filed_on", d(2026, 3, 1));
+    hw_plan.end();
+    note("HW-08", who(e), "hazardous-waste generator (2026 plan filed 2026-03-01), pollution insurance not recorded: unknown (advice rule)");
+  }
+  {
     Ent e = ent(Ind::coal_chemical, "榆社县", "榆社县示范煤化工有限公司");
     SETB(enterprise, "voc_key", true);
     graded();
