@@ -84,11 +84,11 @@ inline constexpr std::string_view k_transport_entry[] = {
 };
 inline constexpr std::string_view k_voc_material[] = {
     "enterprise_id", "kind", "product_type", "voc_content_g_l", "voc_content_pct",
-    "annual_use_t", "outdoor_use",
+    "annual_use_t", "outdoor_use", "special_function",
 };
 inline constexpr std::string_view k_voc_treatment[] = {
     "id", "enterprise_id", "technology", "stages", "bypass", "exceedances_12m",
-    "carbon_replaced_on", "ledger_complete",
+    "carbon_replaced_on", "ledger_complete", "water_soluble_voc",
 };
 inline constexpr std::string_view k_ldar_round[] = {
     "enterprise_id", "inspected_on", "components", "leaks_found", "leaks_repaired_in_time",

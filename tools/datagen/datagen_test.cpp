@@ -208,7 +208,91 @@ TEST(Generate, BackgroundRecordsFollowTheSchedules) {
       if (w.at("status") == "sealed") ++sealed;
     }
   }
-  EXPECT_GT(overdue, 20);
+  EXPECT_GT(overdue, 10);
   EXPECT_GE(sealed, overdue * 90 / 100);
+
+  // AIR-08 / AIR-10: suspect (SNCR, other) denitration has its screening result and coal units
+  // say whether they are on the elimination list, bar a few; listed units are nearly all shut.
+  int suspect = 0, screened = 0, units = 0, listed_known = 0, listed = 0, listed_shut = 0;
+  for (const auto& f : rows_of(base / "facility.csv")) {
+    if ((f.at("denitration") == "sncr" || f.at("denitration") == "other") && f.at("status") == "operating") {
+      ++suspect;
+      if (!f.at("denitration_rectified").empty()) ++screened;
+    }
+    if (f.at("kind") == "coal_power_unit") {
+      ++units;
+      if (!f.at("on_elimination_list").empty()) ++listed_known;
+      if (f.at("on_elimination_list") == "true") {
+        ++listed;
+        if (f.at("status") == "eliminated") ++listed_shut;
+      }
+    }
+  }
+  EXPECT_GT(suspect, 50);
+  EXPECT_GE(screened, suspect * 90 / 100);
+  EXPECT_GT(units, 20);
+  EXPECT_GE(listed_known, units * 95 / 100);
+  EXPECT_GE(listed_shut, listed * 80 / 100);
+
+  // TRN-05 / TRN-07: machines carry their registration code and muck trucks first registered
+  // from 2022-01-01 are new-energy, bar a few.
+  int nrmm = 0, coded = 0, new_muck = 0, new_muck_ne = 0;
+  for (const auto& v : rows_of(base / "vehicle.csv")) {
+    if (v.at("kind") == "nrmm") {
+      ++nrmm;
+      if (!v.at("registered_code").empty()) ++coded;
+    }
+    if (v.at("kind") == "muck_truck" && v.at("first_registered_on") >= "2022-01-01") {
+      ++new_muck;
+      if (v.at("fuel") == "electric" || v.at("fuel") == "hydrogen") ++new_muck_ne;
+    }
+  }
+  EXPECT_GT(nrmm, 100);
+  EXPECT_GE(coded, nrmm * 95 / 100);
+  EXPECT_GT(new_muck, 50);
+  EXPECT_GE(new_muck_ne, new_muck * 90 / 100);
+
+  // VOC-05/06: bypass recorded, and spray absorption says whether the VOCs are water-soluble,
+  // bar a few.
+  int treatments = 0, bypass_known = 0, sprays = 0, solubility_known = 0;
+  for (const auto& t : rows_of(base / "voc_treatment.csv")) {
+    ++treatments;
+    if (!t.at("bypass").empty()) ++bypass_known;
+    if (t.at("technology") == "spray_absorption") {
+      ++sprays;
+      if (!t.at("water_soluble_voc").empty()) ++solubility_known;
+    }
+  }
+  EXPECT_GT(treatments, 200);
+  EXPECT_GE(bypass_known, treatments * 95 / 100);
+  EXPECT_GT(sprays, 5);
+  EXPECT_GE(solubility_known, sprays * 80 / 100);
+  std::filesystem::remove_all(base);
+}
+
+// VOC-03: in the scenario set, every operating VOC key enterprise of an LDAR industry has an
+// LDAR round, except the one deliberate unknown case; the background draws do the same.
+TEST(Generate, LdarRoundsForVocKeyEnterprises) {
+  const auto base = std::filesystem::temp_directory_path() / "datagen_ldar";
+  std::filesystem::remove_all(base);
+  Options o;
+  o.enterprises = 300;
+  o.out = base;
+  generate(o);
+  std::set<std::string> with_rounds;
+  for (const auto& r : rows_of(base / "ldar_round.csv")) with_rounds.insert(r.at("enterprise_id"));
+  std::vector<std::string> missing;
+  int due = 0;
+  for (const auto& e : rows_of(base / "enterprise.csv")) {
+    const auto& ind = e.at("industry");
+    if (e.at("voc_key") == "true" && e.at("status") == "operating" &&
+        (ind == "chemical" || ind == "coal_chemical" || ind == "coking" || ind == "pharmaceutical")) {
+      ++due;
+      if (!with_rounds.count(e.at("id"))) missing.push_back(e.at("name"));
+    }
+  }
+  EXPECT_GT(due, 10);
+  ASSERT_EQ(missing.size(), 1u);
+  EXPECT_EQ(missing[0], "榆社县示范煤化工有限公司");
   std::filesystem::remove_all(base);
 }

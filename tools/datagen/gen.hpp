@@ -124,6 +124,7 @@ class Gen {
   void scenarios_waste();
   void scenarios_risk_permit();
   void scenarios_screening();
+  void scenarios_air_voc_transport();
   // Scenario helpers: an operating enterprise of the given name (row open: the caller may
   // override cells, then calls end_enterprise); "enterprise <id> <name>"; a valid permit
   // issued 2024-03-01 with a recent execution report.
@@ -133,6 +134,13 @@ class Gen {
   void note(std::string req, std::string subject, std::string what) {
     notes_.push_back({std::move(req), std::move(subject), std::move(what)});
   }
+
+  // Scenario enterprises that LDAR applies to (VOC key enterprises of the LDAR industries),
+  // noted by end_enterprise while the scenarios run, and those a scenario gave LDAR rounds:
+  // scenarios_air_voc_transport gives the others a compliant round.
+  bool in_scenarios_ = false;
+  std::vector<std::string> ldar_due_;
+  std::vector<std::string> ldar_done_;
 
   Options opt_;
   Rng rng_;

@@ -245,7 +245,7 @@ Ent Gen::begin_enterprise(Ind ind, int county, std::string_view status) {
     if (e.freight >= 1.5e6) {
       // Most large shippers have their spur by now (the plan's 2021-2025 push); a few are
       // still building or have none.
-      const auto s = rng_.weighted(std::array<unsigned, 3>{3, 5, 92});
+      const auto s = rng_.weighted(std::array<unsigned, 3>{1, 2, 97});
       e.spur = s == 0 ? "none" : s == 1 ? "under_construction" : "built";
     } else {
       e.spur = rng_.chance(0.1) ? "built" : "none";
@@ -314,8 +314,8 @@ Ent Gen::begin_enterprise(Ind ind, int county, std::string_view status) {
     t.set(col(k_enterprise, "credit_rating"), cr[rng_.weighted(cw)]);
   }
   if (ind == Ind::construction) {
-    t.set_bool(col(k_enterprise, "dust_online_monitoring"), rng_.chance(0.92));
-    if (rng_.chance(0.95)) t.set_bool(col(k_enterprise, "dust_video_linked"), rng_.chance(0.9));
+    t.set_bool(col(k_enterprise, "dust_online_monitoring"), rng_.chance(0.97));
+    if (rng_.chance(0.97)) t.set_bool(col(k_enterprise, "dust_video_linked"), rng_.chance(0.97));
   }
   if (industrial && rng_.chance(0.2)) {
     t.set_bool(col(k_enterprise, "discharges_to_sewer"), true);
@@ -359,7 +359,14 @@ Ent Gen::begin_enterprise(Ind ind, int county, std::string_view status) {
   return e;
 }
 
-void Gen::end_enterprise(Ent&) { enterprise.end(); }
+void Gen::end_enterprise(Ent&) {
+  if (in_scenarios_ && enterprise[col(k_enterprise, "voc_key")] == "true" && enterprise[col(k_enterprise, "status")] == "operating") {
+    const std::string& ind = enterprise[col(k_enterprise, "industry")];
+    if (ind == "chemical" || ind == "coal_chemical" || ind == "coking" || ind == "pharmaceutical")
+      ldar_due_.push_back(enterprise[col(k_enterprise, "id")]);
+  }
+  enterprise.end();
+}
 
 void Gen::enterprise_zone_row(const std::string& ent, std::string_view zone) {
   enterprise_zone.begin();
@@ -409,15 +416,18 @@ std::string Gen::add_facility(const Ent& e, std::string_view kind, std::string_v
 
 void Gen::random_facilities(Ent& e) {
   auto ule = [&](std::string_view kind_deadline_tag, int deadline) {
-    // ULE progress: most done before the plan deadline, some late, some missing data.
+    // ULE progress, years after every deadline: nearly all done and evaluated on time (within
+    // the 180 days of ule_evaluation_within_days), a few per cent not done, late, unevaluated or
+    // missing data.
     (void)kind_deadline_tag;
-    const auto s = rng_.weighted(std::array<unsigned, 5>{4, 6, 50, 35, 5});
+    const auto s = rng_.weighted(std::array<unsigned, 5>{1, 2, 6, 89, 2});
     static constexpr const char* st[] = {"not_started", "in_progress", "completed", "evaluated", ""};
     if (*st[s]) facility.set(col(k_facility, "ule_status"), st[s]);
     if (s == 2 || s == 3) {
-      const int done = static_cast<int>(rng_.range(deadline - 700, deadline + 60));
-      if (rng_.chance(0.96)) facility.set_date(col(k_facility, "ule_completed_on"), done);
-      if (s == 3) facility.set_date(col(k_facility, "ule_evaluated_on"), done + static_cast<int>(rng_.range(30, 300)));
+      const int done = rng_.chance(0.97) ? static_cast<int>(rng_.range(deadline - 700, deadline))
+                                         : static_cast<int>(rng_.range(deadline + 1, deadline + 60));
+      if (rng_.chance(0.98)) facility.set_date(col(k_facility, "ule_completed_on"), done);
+      if (s == 3) facility.set_date(col(k_facility, "ule_evaluated_on"), done + static_cast<int>(rng_.range(30, rng_.chance(0.97) ? 180 : 300)));
     }
   };
   auto cems = [&](const std::string& fid, std::string_view kind) { cems_rows(fid, kind, false); };
@@ -459,6 +469,8 @@ void Gen::random_facilities(Ent& e) {
       facility.set(col(k_facility, "fuel"), "coal");
       ule("cement", day(2022, 12, 31));
       if (rng_.chance(0.9)) facility.set(col(k_facility, "denitration"), rng_.chance(0.6) ? "scr" : "sncr");
+      if (facility[col(k_facility, "denitration")] == "sncr" && rng_.chance(0.97))
+        facility.set_bool(col(k_facility, "denitration_rectified"), rng_.chance(0.97));
       facility.end();
       cems(id, "cement_kiln");
       break;
@@ -468,11 +480,12 @@ void Gen::random_facilities(Ent& e) {
       for (int i = 0; i < n; ++i) {
         const double mw = rng_.chance(0.15) ? static_cast<double>(rng_.range(6, 50)) : static_cast<double>(rng_.range(135, 660));
         const bool small = mw <= 50;
-        const auto id = add_facility(e, "coal_power_unit", small && rng_.chance(0.5) ? "eliminated" : op);
+        // Small units were to be shut by the end of 2025 (AIR-10): nearly all are.
+        const auto id = add_facility(e, "coal_power_unit", small && rng_.chance(0.9) ? "eliminated" : op);
         facility.set_double(col(k_facility, "capacity_mw"), mw, 0);
         facility.set(col(k_facility, "fuel"), "coal");
         facility.set(col(k_facility, "denitration"), "scr");
-        if (small) facility.set_bool(col(k_facility, "on_elimination_list"), true);
+        if (small || rng_.chance(0.98)) facility.set_bool(col(k_facility, "on_elimination_list"), small);
         ule("power", day(2020, 12, 31));
         facility.end();
         cems(id, "coal_power_unit");
@@ -484,8 +497,10 @@ void Gen::random_facilities(Ent& e) {
       const auto id = add_facility(e, k, op);
       facility.set_double(col(k_facility, "capacity_t"), rng_.range(1, 60) * 10000.0, 0);
       facility.set(col(k_facility, "fuel"), rng_.chance(0.5) ? "gas" : e.ind == Ind::casting ? "electric" : "coal");
-      if (rng_.chance(0.9)) facility.set_bool(col(k_facility, "tightened_upgrade_done"), rng_.chance(0.85));
+      if (rng_.chance(0.97)) facility.set_bool(col(k_facility, "tightened_upgrade_done"), rng_.chance(0.96));
       if (rng_.chance(0.7)) facility.set(col(k_facility, "denitration"), rng_.chance(0.5) ? "sncr" : "none");
+      if (facility[col(k_facility, "denitration")] == "sncr" && rng_.chance(0.97))
+        facility.set_bool(col(k_facility, "denitration_rectified"), rng_.chance(0.97));
       facility.end();
       if (e.ind != Ind::casting) cems(id, k);
       break;
@@ -497,7 +512,7 @@ void Gen::random_facilities(Ent& e) {
                           : e.ind == Ind::building_materials || e.ind == Ind::coking || e.ind == Ind::wood_panel ? 0.5
                           : is_industrial(e.ind) ? 0.15 : e.ind == Ind::medical ? 0.3 : 0.0;
   if (rng_.chance(boiler_p)) {
-    add_facility(e, "boiler", rng_.chance(0.92) ? op : "idle");
+    const auto id = add_facility(e, "boiler", rng_.chance(0.92) ? op : "idle");
     const auto f = rng_.weighted(std::array<unsigned, 4>{25, 55, 12, 8});
     static constexpr const char* fuels[] = {"coal", "gas", "biomass", "electric"};
     facility.set(col(k_facility, "fuel"), fuels[f]);
@@ -505,10 +520,14 @@ void Gen::random_facilities(Ent& e) {
     if (f == 2 || rng_.chance(0.5)) {
       static constexpr const char* dn[] = {"none", "scr", "sncr", "scr_sncr", "other"};
       static constexpr unsigned dw[] = {30, 20, 35, 5, 10};
-      facility.set(col(k_facility, "denitration"), dn[rng_.weighted(dw)]);
-      if (rng_.chance(0.3)) facility.set_bool(col(k_facility, "denitration_rectified"), rng_.chance(0.8));
+      const auto k = rng_.weighted(dw);
+      facility.set(col(k_facility, "denitration"), dn[k]);
+      // Screening of suspect (SNCR, other) denitration was due by the end of 2025 (AIR-08).
+      if ((k == 2 || k == 4) && rng_.chance(0.97)) facility.set_bool(col(k_facility, "denitration_rectified"), rng_.chance(0.97));
     }
     facility.end();
+    // Biomass boilers monitor their NOx (AIR-06 judges its stability from these months), bar a few.
+    if (f == 2 && rng_.chance(0.9)) cems(id, "boiler");
   }
 }
 
@@ -667,7 +686,7 @@ void Gen::random_vehicles(Ent& e) {
     static constexpr const char* fuels[] = {"diesel", "natural_gas", "electric", "methanol", "hydrogen"};
     int std_ = 0;
     if (f <= 1) {
-      static constexpr unsigned sw[] = {1, 3, 10, 30, 56};   // China II..VI
+      static constexpr unsigned sw[] = {0, 1, 10, 30, 59};   // China II..VI: III and older nearly all scrapped (TRN-03)
       // A large shipper without its rail spur hauls with China VI trucks (TRN-02), bar a few.
       static constexpr unsigned sw_no_spur[] = {0, 0, 1, 2, 97};
       std_ = 2 + static_cast<int>(e.freight >= 1.5e6 && e.spur != "built" ? rng_.weighted(sw_no_spur) : rng_.weighted(sw));
@@ -677,7 +696,7 @@ void Gen::random_vehicles(Ent& e) {
                      static_cast<int>(rng_.range(day(2008 + std::max(0, std_ * 2 - 2), 1, 1), day(2026, 6, 30))));
     if (std_ > 0 || f == 3) {
       vehicle.set_date(col(k_vehicle, "last_im_test_on"), static_cast<int>(rng_.range(ref_ - 400, ref_ - 1)));
-      if (rng_.chance(0.97)) vehicle.set_bool(col(k_vehicle, "last_im_passed"), rng_.chance(0.95));
+      if (rng_.chance(0.99)) vehicle.set_bool(col(k_vehicle, "last_im_passed"), rng_.chance(0.97));
     }
     vehicle.end();
     if (e.freight > 0) e.plates.push_back(plate);
@@ -685,22 +704,25 @@ void Gen::random_vehicles(Ent& e) {
   if (e.ind == Ind::construction) {
     const int muck = static_cast<int>(rng_.range(0, 4));
     for (int i = 0; i < muck; ++i) {
-      const bool ne = rng_.chance(0.35);
+      // Muck trucks added since 2022 are new-energy vehicles (TRN-07), bar a few per cent;
+      // older ones keep the earlier mix. The registration date is drawn first for that.
+      const int reg = static_cast<int>(rng_.range(day(2019, 1, 1), day(2026, 6, 30)));
+      const bool ne = rng_.chance(reg >= day(2022, 1, 1) ? 0.97 : 0.35);
       add_vehicle(e, "muck_truck", ne ? "electric" : "diesel", ne ? 0 : (rng_.chance(0.8) ? 6 : 5));
-      vehicle.set_bool(col(k_vehicle, "sealed"), rng_.chance(0.94));
-      vehicle.set_bool(col(k_vehicle, "gps"), rng_.chance(0.93));
-      if (rng_.chance(0.95))
-        vehicle.set_date(col(k_vehicle, "muck_permit_until"), static_cast<int>(rng_.range(ref_ - 60, ref_ + 700)));
-      vehicle.set_date(col(k_vehicle, "first_registered_on"), static_cast<int>(rng_.range(day(2019, 1, 1), day(2026, 6, 30))));
+      vehicle.set_bool(col(k_vehicle, "sealed"), rng_.chance(0.98));
+      vehicle.set_bool(col(k_vehicle, "gps"), rng_.chance(0.98));
+      if (rng_.chance(0.98))
+        vehicle.set_date(col(k_vehicle, "muck_permit_until"), static_cast<int>(rng_.range(ref_ - 20, ref_ + 700)));
+      vehicle.set_date(col(k_vehicle, "first_registered_on"), reg);
       vehicle.end();
     }
   }
   if (e.ind == Ind::construction || e.ind == Ind::coal_mining || e.ind == Ind::cement || e.ind == Ind::steel) {
     const int nrmm = static_cast<int>(rng_.range(0, 3));
     for (int i = 0; i < nrmm; ++i) {
-      static constexpr unsigned sw[] = {2, 8, 40, 50};   // stage I..IV
+      static constexpr unsigned sw[] = {1, 2, 45, 52};   // stage I..IV
       add_vehicle(e, "nrmm", "diesel", 1 + static_cast<int>(rng_.weighted(sw)));
-      if (rng_.chance(0.9)) vehicle.set(col(k_vehicle, "registered_code"), "晋K-NR-" + std::to_string(nrmm_serial_));
+      if (rng_.chance(0.98)) vehicle.set(col(k_vehicle, "registered_code"), "晋K-NR-" + std::to_string(nrmm_serial_));
       vehicle.end();
     }
   }
@@ -754,14 +776,18 @@ void Gen::random_voc(const Ent& e) {
       static constexpr const char* tech[] = {"rto", "rco", "catalytic_combustion", "adsorption_concentration_combustion",
                                              "activated_carbon", "activated_carbon_regenerative", "photo_oxidation",
                                              "photocatalysis", "low_temp_plasma", "spray_absorption", "condensation", "biological"};
-      static constexpr unsigned tw[] = {18, 14, 10, 16, 10, 12, 4, 3, 3, 4, 3, 3};
+      // Simple technologies (single activated carbon, photo-oxidation, plasma) are mostly
+      // combined with a second stage by now (VOC-06): a few per cent stay single.
+      static constexpr unsigned tw[] = {22, 16, 12, 18, 6, 14, 1, 1, 1, 4, 3, 2};
       const auto t = rng_.weighted(tw);
       voc_treatment.set(col(k_voc_treatment, "technology"), tech[t]);
-      voc_treatment.set_int(col(k_voc_treatment, "stages"), t >= 4 && rng_.chance(0.4) ? 2 : 1);
-      if (rng_.chance(0.9)) voc_treatment.set_bool(col(k_voc_treatment, "bypass"), rng_.chance(0.04));
-      if (rng_.chance(0.8)) voc_treatment.set_int(col(k_voc_treatment, "exceedances_12m"), rng_.chance(0.85) ? 0 : rng_.range(1, 6));
+      voc_treatment.set_int(col(k_voc_treatment, "stages"), t >= 4 && rng_.chance(0.7) ? 2 : 1);
+      if (rng_.chance(0.98)) voc_treatment.set_bool(col(k_voc_treatment, "bypass"), rng_.chance(0.03));
+      if (rng_.chance(0.97)) voc_treatment.set_int(col(k_voc_treatment, "exceedances_12m"), rng_.chance(0.96) ? 0 : rng_.range(1, 6));
       if (t == 4 || t == 5) voc_treatment.set_date(col(k_voc_treatment, "carbon_replaced_on"), static_cast<int>(rng_.range(ref_ - 200, ref_ - 1)));
-      if (rng_.chance(0.9)) voc_treatment.set_bool(col(k_voc_treatment, "ledger_complete"), rng_.chance(0.9));
+      if (rng_.chance(0.97)) voc_treatment.set_bool(col(k_voc_treatment, "ledger_complete"), rng_.chance(0.97));
+      // Spray absorption is usually fitted where the VOCs dissolve in water (VOC-06).
+      if (t == 9 && rng_.chance(0.97)) voc_treatment.set_bool(col(k_voc_treatment, "water_soluble_voc"), rng_.chance(0.9));
       voc_treatment.end();
     }
   }
@@ -774,7 +800,7 @@ void Gen::random_voc(const Ent& e) {
       ldar_round.set_int(col(k_ldar_round, "components"), comps);
       const int leaks = static_cast<int>(rng_.range(0, comps / 200));
       ldar_round.set_int(col(k_ldar_round, "leaks_found"), leaks);
-      ldar_round.set_int(col(k_ldar_round, "leaks_repaired_in_time"), rng_.chance(0.9) ? leaks : leaks - leaks / 3);
+      ldar_round.set_int(col(k_ldar_round, "leaks_repaired_in_time"), rng_.chance(0.97) ? leaks : leaks - leaks / 3);
       ldar_round.end();
     }
   }
@@ -1111,7 +1137,9 @@ Summary Gen::run() {
   const std::uint64_t n = opt_.enterprises;
   const std::uint64_t operators = std::max<std::uint64_t>(n ? 3 : 0, n / 200);
   for (std::uint64_t i = 0; i < std::min(operators, n); ++i) random_enterprise(Ind::hw_operator);
+  in_scenarios_ = true;
   if (opt_.scenarios) scenarios();
+  in_scenarios_ = false;
   for (std::uint64_t i = operators; i < n; ++i) random_enterprise(pick_industry());
   const std::uint64_t apps = n ? std::max<std::uint64_t>(20, n / 10) : 0;
   for (std::uint64_t i = 1; i <= apps; ++i) random_application(i);

@@ -3,6 +3,8 @@
 // recorded with note(), which becomes the table in rulesets/jinzhong/demo/README.md.
 // Dates are relative either to the plan's fixed deadlines or to the data's reference date
 // (reference_day(), 2026-11-28), so the boundaries fall where a sweep on that date sees them.
+#include <algorithm>
+
 #include "tools/datagen/gen.hpp"
 
 namespace eco::datagen {
@@ -48,6 +50,14 @@ void Gen::scenarios() {
   auto d = [](int y, unsigned m, unsigned dd) { return day(y, m, dd); };
   auto ent = [&](Ind ind, std::string_view county, std::string_view name) { return scenario_enterprise(ind, county, name); };
   std::string open_yard_id;   // the open coal yard, referred to by an expired waiver
+  // The CEMS month cems_rows(..., over = true) puts above the limit: the last one before the
+  // reference date (AIR-05 judges each monthly summary).
+  const std::string last_month = [&] {
+    int y;
+    unsigned m, dd;
+    civil_from_days(R, y, m, dd);
+    return m == 1 ? date_str(day(y - 1, 12, 1)) : date_str(day(y, m - 1, 1));
+  }();
   auto oven = [&](const Ent& e, std::string_view status, double height) {
     const auto id = add_facility(e, "coke_oven", status);
     SETN(facility, "chamber_height_m", height, 2);
@@ -137,7 +147,7 @@ void Gen::scenarios() {
     facility.end();
     cems_rows(f, "coke_oven", true);
     note("AIR-03", "facility " + f, "ULE completed 2022-05-01 but evaluation monitoring never done (率先完成…尽快开展评估监测): pass (completion is what air.coking-ule-deadline checks)");
-    note("AIR-05", "facility " + f, "ULE completed, but last month's NOx CEMS average above the coke-oven ULE limit: violation");
+    note("AIR-05", "emission_monthly " + f + "/" + last_month + "/nox", "ULE completed, but last month's NOx CEMS average above the coke-oven ULE limit: violation");
     // The permit's limits: the ULE concentrations, annual quantities with room to spare.
     const std::string pno = e.id + "001P";
     add_limit(pno, "DA001", "pm", 10, std::max(1.0, cems_year_t_[0] * 3));
@@ -224,11 +234,13 @@ void Gen::scenarios() {
     note("AIR-10", "facility " + f, "12 MW unit on the list, eliminated: pass");
     f = add_facility(e, "coal_power_unit", "operating");
     SETN(facility, "capacity_mw", 300.0, 0);
+    SETB(facility, "on_elimination_list", false);
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2019, 12, 1));
     facility.end();
     cems_rows(f, "coal_power_unit", true, "pm");
-    note("AIR-05", "facility " + f, "300 MW unit with completed ULE, NOx above 50 mg/m³ last month: violation");
+    note("AIR-05", "emission_monthly " + f + "/" + last_month + "/nox", "300 MW unit with completed ULE, NOx above 50 mg/m³ last month: violation");
+    note("AIR-10", "facility " + f, "300 MW unit not on the elimination list: not applicable");
     note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary (pmt.permit-concentration): violation");
     note("PMT-03", "facility " + f, "last month's PM quantity (annual_t) missing: the enterprise's PM annual quantity is unknown");
     f = add_facility(e, "boiler", "operating");
@@ -334,6 +346,7 @@ void Gen::scenarios() {
     const struct { int on; int comps; int leaks; int fixed; const char* what; } rounds[] = {
         {R - 400, 2000, 12, 12, "last LDAR round 400 days before the reference date, 2,000 sealing points (threshold, inclusive): violation (interval > 6 months)"},
         {R - 590, 2000, 20, 14, "earlier round: 6 of 20 leaks not repaired in time: violation"}};
+    ldar_done_.push_back(e.id);
     for (const auto& r : rounds) {
       ldar_round.begin();
       SET(ldar_round, "enterprise_id", e.id);
@@ -342,7 +355,10 @@ void Gen::scenarios() {
       SETI(ldar_round, "leaks_found", r.leaks);
       SETI(ldar_round, "leaks_repaired_in_time", r.fixed);
       ldar_round.end();
-      note("VOC-03", "ldar_round " + e.id + "/" + date_str(r.on), r.what);
+      // voc.ldar-interval judges the enterprise (one with no round at all is a subject too),
+      // voc.ldar-repair the round.
+      if (r.on == R - 400) note("VOC-03", "enterprise " + e.id + " (last round " + date_str(r.on) + ")", r.what);
+      else note("VOC-03", "ldar_round " + e.id + "/" + date_str(r.on), r.what);
     }
     const struct { const char* liquid; double vol; double tvp; const char* roof; int vr; const char* what; } tanks[] = {
         {"苯", 5000, 10.0, "fixed", 0, "benzene 5,000 m³ fixed-roof tank, 10 kPa, no vapour recovery: violation"},
@@ -953,6 +969,7 @@ void Gen::scenarios() {
   scenarios_waste();
   scenarios_risk_permit();
   scenarios_screening();
+  scenarios_air_voc_transport();
 }
 
 // ---- Water and soil: SOI-01/02/04, LAY-04 standing capacity, WAT-04/06 ----------------------
@@ -1297,6 +1314,273 @@ void Gen::scenarios_screening() {
       application_zone.end();
     }
     note(a.req, std::string("application ") + a.id, a.what);
+  }
+}
+
+// ---- AIR-05/10, VOC-01/02/03/06, TRN-05/07: the cases the first set lacks ---------------------------
+// Steel and cement CEMS months over the ULE limits, an unreported elimination-list entry, content
+// limits of cleaners, adhesives and coatings, the VOC-02 special-function exception, spray
+// absorption of water-soluble VOCs, LDAR rounds of the scenario enterprises above, and the
+// registration-date boundaries of new muck trucks and non-road machinery.
+void Gen::scenarios_air_voc_transport() {
+  const int R = ref_;
+  auto d = [](int y, unsigned m, unsigned dd) { return day(y, m, dd); };
+  auto ent = [&](Ind ind, std::string_view county, std::string_view name) { return scenario_enterprise(ind, county, name); };
+  // The scenario enterprises above that LDAR applies to get one complete, recent round, so that
+  // only the cases written for VOC-03 stand out (the unknown side is the enterprise below).
+  for (const auto& id : ldar_due_) {
+    if (std::find(ldar_done_.begin(), ldar_done_.end(), id) != ldar_done_.end()) continue;
+    ldar_round.begin();
+    SET(ldar_round, "enterprise_id", id);
+    SETD(ldar_round, "inspected_on", R - 60);
+    SETI(ldar_round, "components", 2500);
+    SETI(ldar_round, "leaks_found", 8);
+    SETI(ldar_round, "leaks_repaired_in_time", 8);
+    ldar_round.end();
+    note("VOC-03", "enterprise " + id, "VOC key enterprise of an LDAR industry (scenario of another requirement), round 60 days ago, 8 of 8 leaks repaired: pass");
+  }
+  ldar_due_.clear();
+  // One CEMS monthly summary with the figures given (no permit-limit hours, a plausible tonnage).
+  auto month = [&](const std::string& fid, int m, const char* pol, double avg, int hours, int over) {
+    emission_monthly.begin();
+    SET(emission_monthly, "facility_id", fid);
+    SETD(emission_monthly, "month", m);
+    SET(emission_monthly, "pollutant", pol);
+    SETN(emission_monthly, "avg_mg_m3", avg, 2);
+    SETN(emission_monthly, "max_hourly_mg_m3", avg * 1.4, 2);
+    SETI(emission_monthly, "hours_valid", hours);
+    SETI(emission_monthly, "hours_over_ule", over);
+    SETI(emission_monthly, "hours_over_permit", 0);
+    SETN(emission_monthly, "annual_t", avg * 3.0e5 * hours / 1e9, 2);
+    emission_monthly.end();
+    return "emission_monthly " + fid + "/" + date_str(m) + "/" + pol;
+  };
+  // Heavy industry has a performance grade and filed measures (HPW-01) on the clean baseline.
+  auto graded = [&]() {
+    SET(enterprise, "performance_grade", "B");
+    SETB(enterprise, "emergency_measures_filed", true);
+  };
+  const int oct = d(2026, 10, 1), sep = d(2026, 9, 1);
+  {
+    Ent e = ent(Ind::steel, "祁县", "祁县示范钢铁有限公司");
+    graded();
+    end_enterprise(e);
+    valid_permit(e, "key");
+    auto f = add_facility(e, "sinter", "operating");
+    SET(facility, "ule_status", "evaluated");
+    SETD(facility, "ule_completed_on", d(2021, 6, 30));
+    SETD(facility, "ule_evaluated_on", d(2021, 11, 30));
+    facility.end();
+    note("AIR-01", "facility " + f, "steel sinter machine, ULE completed 2021-06-30 and evaluated: pass");
+    note("AIR-05", month(f, sep, "nox", 49.99, 700, 0), "sinter head NOx 49.99 mg/m³ (limit 50): pass (just below)");
+    note("AIR-05", month(f, oct, "nox", 50.01, 700, 0), "sinter head NOx 50.01 mg/m³ (limit 50): violation (just above)");
+    note("AIR-05", month(f, oct, "pm", 5.0, 700, 36), "sinter head PM within the limit, but 36 of 700 valid hours above it (94.9 % < 95 %): violation");
+    note("AIR-05", month(f, oct, "so2", 20.0, 700, 35), "sinter head SO2, 35 of 700 hours above the limit (exactly 95 % within): pass (boundary)");
+    f = add_facility(e, "converter", "operating");
+    SET(facility, "ule_status", "completed");
+    SETD(facility, "ule_completed_on", d(2021, 4, 28));
+    facility.end();
+    note("AIR-05", month(f, oct, "nox", 200.01, 700, 0), "converter NOx 200.01 mg/m³ (limit 200): violation (just above)");
+    note("AIR-05", month(f, oct, "so2", 50.0, 700, 0), "converter SO2 exactly 50 mg/m³: pass (boundary)");
+    note("AIR-05", month(f, d(2021, 3, 1), "nox", 260.0, 700, 300), "converter NOx 260 mg/m³ in 2021-03, before its retrofit was completed: not applicable");
+    f = add_facility(e, "blast_furnace", "operating");
+    SET(facility, "ule_status", "completed");
+    SETD(facility, "ule_completed_on", d(2026, 1, 1));
+    facility.end();
+    note("AIR-01", "facility " + f, "steel blast furnace ULE completed 2026-01-01, the day after the 2025-12-31 deadline: late");
+  }
+  {
+    Ent e = ent(Ind::building_materials, "灵石县", "灵石县示范矿棉有限公司");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    const struct { const char* kind; const char* status; int restart; const char* ule; int done; const char* what; } fs[] = {
+        {"sinter", "operating", d(2024, 3, 1), "completed", d(2024, 5, 1), "sintering restarted 2024-03-01, retrofit completed 2024-05-01 after the restart: late"},
+        {"blast_furnace", "idle", R + 60, "in_progress", 0, "blast furnace to restart 60 days after the reference date, retrofit in progress: upcoming"},
+        {"sinter", "operating", d(2023, 6, 1), "", 0, "sintering restarted 2023-06-01, retrofit status not reported: unknown"}};
+    for (const auto& x : fs) {
+      const auto f = add_facility(e, x.kind, x.status);
+      SETD(facility, "restarted_on", x.restart);
+      if (*x.ule) SET(facility, "ule_status", x.ule);
+      if (x.done) SETD(facility, "ule_completed_on", x.done);
+      facility.end();
+      note("AIR-02", "facility " + f, x.what);
+    }
+  }
+  {
+    Ent e = ent(Ind::coking, "太谷区", "太谷区示范焦化有限公司");
+    SETB(enterprise, "voc_key", false);
+    graded();
+    end_enterprise(e);
+    valid_permit(e, "key");
+    const auto f = add_facility(e, "coke_oven", "operating");
+    SETN(facility, "chamber_height_m", 6.0, 2);
+    SETN(facility, "capacity_t", 1000000.0, 0);
+    SET(facility, "ule_status", "evaluated");
+    SETD(facility, "ule_completed_on", d(2022, 5, 1));
+    SETD(facility, "ule_evaluated_on", d(2022, 12, 1));
+    facility.end();
+    note("AIR-03", "facility " + f, "ULE completed 2022-05-01 (on time), evaluation monitoring done 2022-12-01, after the 180 days: late (air.coking-ule-evaluation)");
+  }
+  {
+    Ent e = ent(Ind::cement, "介休市", "介休市示范水泥有限公司");
+    graded();
+    end_enterprise(e);
+    valid_permit(e, "key");
+    auto f = add_facility(e, "cement_kiln", "operating");
+    SET(facility, "fuel", "coal");
+    SET(facility, "denitration", "scr");
+    SET(facility, "ule_status", "completed");
+    SETD(facility, "ule_completed_on", d(2022, 6, 1));
+    facility.end();
+    note("AIR-04", "facility " + f, "cement kiln ULE completed 2022-06-01: pass");
+    note("AIR-05", month(f, oct, "so2", 35.01, 700, 40), "cement kiln tail SO2 35.01 mg/m³ (limit 35, unverified): violation (just above)");
+    note("AIR-05", month(f, oct, "nox", 50.0, 700, 0), "cement kiln tail NOx exactly 50 mg/m³: pass (boundary)");
+  }
+  {
+    Ent e = ent(Ind::coal_power, "寿阳县", "寿阳县示范发电有限公司");
+    graded();
+    end_enterprise(e);
+    valid_permit(e, "key");
+    auto f = add_facility(e, "coal_power_unit", "operating");
+    SETN(facility, "capacity_mw", 200.0, 0);
+    SET(facility, "fuel", "coal");
+    SET(facility, "denitration", "scr");
+    facility.end();
+    note("AIR-10", "facility " + f, "200 MW unit, whether it is on the elimination list not reported: unknown");
+    f = add_facility(e, "boiler", "operating");
+    SET(facility, "fuel", "gas");
+    SET(facility, "denitration", "sncr");
+    SETB(facility, "denitration_rectified", true);
+    facility.end();
+    note("AIR-08", "facility " + f, "SNCR boiler, screening and rectification done: pass");
+    f = add_facility(e, "boiler", "operating");
+    SET(facility, "fuel", "biomass");
+    SET(facility, "denitration", "none");
+    facility.end();
+    note("AIR-06", "facility " + f, "biomass boiler without denitration and without NOx monitoring months (stability cannot be shown): unknown");
+  }
+  {
+    Ent e = ent(Ind::coating, "榆次区", "榆次区示范涂装有限公司");
+    end_enterprise(e);
+    valid_permit(e, "simplified");
+    const struct { const char* kind; const char* type; double v; bool outdoor; int special; const char* req; const char* what; } mats[] = {
+        {"cleaner", "water_based_cleaner", 50.1, false, -1, "VOC-01", "water-based cleaner 50.1 g/L (limit 50): violation (just above)"},
+        {"cleaner", "semi_aqueous_cleaner", 300.0, false, -1, "VOC-01", "semi-aqueous cleaner exactly 300 g/L: pass (boundary)"},
+        {"adhesive", "water_based_adhesive", 100.1, false, -1, "VOC-01", "water-based adhesive 100.1 g/L (limit 100): violation (just above)"},
+        {"adhesive", "solvent_chloroprene_adhesive", 600.0, false, -1, "VOC-01", "solvent chloroprene adhesive exactly 600 g/L: pass (boundary)"},
+        {"coating", "solvent_industrial_coating", 550.1, false, -1, "VOC-01", "solvent industrial coating 550.1 g/L (provisional limit 550): violation (just above)"},
+        {"coating", "water_based_industrial_coating", 200.0, true, 0, "VOC-02", "outdoor water-based coating exactly 200 g/L (low-VOC limit), no special function: pass (boundary)"},
+        {"coating", "solvent_road_marking_coating", 440.0, true, 1, "VOC-02", "outdoor solvent road-marking coating 440 g/L, special function required (特殊功能要求): not applicable (exception)"},
+        {"coating", "water_based_road_marking_coating", -1, true, -1, "VOC-02", "outdoor water-based road-marking coating, VOC content not recorded: unknown (VOC-01 unknown too)"},
+        {"ink", "offset_ink_sheetfed", -1, false, -1, "VOC-01", "sheet-fed offset ink, VOC content (%) not recorded: unknown"}};
+    for (const auto& m : mats) {
+      voc_material.begin();
+      SET(voc_material, "enterprise_id", e.id);
+      SET(voc_material, "kind", m.kind);
+      SET(voc_material, "product_type", m.type);
+      if (m.v >= 0) SETN(voc_material, "voc_content_g_l", m.v, 1);
+      SETN(voc_material, "annual_use_t", 8.0, 1);
+      SETB(voc_material, "outdoor_use", m.outdoor);
+      if (m.special >= 0) SETB(voc_material, "special_function", m.special == 1);
+      voc_material.end();
+      note(m.req, std::string("voc_material ") + e.id + "/" + m.kind + "/" + m.type, m.what);
+    }
+    const struct { int soluble; const char* what; } vts[] = {
+        {1, "single spray absorption of water-soluble VOCs: pass"},
+        {0, "single spray absorption of insoluble VOCs (简易低效): violation"},
+        {-1, "single spray absorption, solubility of the VOCs not recorded: unknown"}};
+    for (const auto& v : vts) {
+      const auto id = serial_id("VT", ++voc_serial_);
+      voc_treatment.begin();
+      SET(voc_treatment, "id", id);
+      SET(voc_treatment, "enterprise_id", e.id);
+      SET(voc_treatment, "technology", "spray_absorption");
+      SETI(voc_treatment, "stages", 1);
+      SETB(voc_treatment, "bypass", false);
+      SETI(voc_treatment, "exceedances_12m", 0);
+      SETB(voc_treatment, "ledger_complete", true);
+      if (v.soluble >= 0) SETB(voc_treatment, "water_soluble_voc", v.soluble == 1);
+      voc_treatment.end();
+      note("VOC-06", "voc_treatment " + id, v.what);
+    }
+    ldar_round.begin();
+    SET(ldar_round, "enterprise_id", e.id);
+    SETD(ldar_round, "inspected_on", R - 300);
+    SETI(ldar_round, "components", 1999);
+    SETI(ldar_round, "leaks_found", 3);
+    SETI(ldar_round, "leaks_repaired_in_time", 1);
+    ldar_round.end();
+    note("VOC-03", "ldar_round " + e.id + "/" + date_str(R - 300), "voluntary round on 1,999 sealing points, just under the 2,000 threshold (2 leaks unrepaired, 300 days old): not applicable (repair and interval)");
+  }
+  {
+    Ent e = ent(Ind::wood_panel, "榆次区", "榆次区示范人造板有限公司");
+    SET(enterprise, "status", "closed");
+    end_enterprise(e);
+    const auto id = serial_id("VT", ++voc_serial_);
+    voc_treatment.begin();
+    SET(voc_treatment, "id", id);
+    SET(voc_treatment, "enterprise_id", e.id);
+    SET(voc_treatment, "technology", "rco");
+    SETI(voc_treatment, "stages", 1);
+    SETB(voc_treatment, "bypass", true);
+    SETB(voc_treatment, "ledger_complete", false);
+    voc_treatment.end();
+    note("VOC-05", "voc_treatment " + id, "RCO with a bypass and an incomplete ledger at a closed plant: not applicable (VOC-05 and VOC-07)");
+  }
+  {
+    // HW-08's unknown side (the background draws leave the flag blank only by chance).
+    Ent e = ent(Ind::electronics, "祁县", "祁县示范电子有限公司");
+    CLR(enterprise, "pollution_insurance");
+    end_enterprise(e);
+    valid_permit(e, "simplified");
+    hw_plan.begin();
+    SET(hw_plan, "enterprise_id", e.id);
+    SETI(hw_plan, "year", 2026);
+    SETD(hw_plan, "filed_on", d(2026, 3, 1));
+    hw_plan.end();
+    note("HW-08", who(e), "hazardous-waste generator (2026 plan filed 2026-03-01), pollution insurance not recorded: unknown (advice rule)");
+  }
+  {
+    Ent e = ent(Ind::coal_chemical, "榆社县", "榆社县示范煤化工有限公司");
+    SETB(enterprise, "voc_key", true);
+    graded();
+    end_enterprise(e);
+    valid_permit(e, "key");
+    note("VOC-03", who(e), "VOC key coal-chemical enterprise with no LDAR round recorded (sealing points unknown): unknown");
+  }
+  ldar_due_.clear();
+  {
+    Ent e = ent(Ind::construction, "榆次区", "榆次区示范市政工程有限公司");
+    SETB(enterprise, "dust_online_monitoring", true);
+    SETB(enterprise, "dust_video_linked", true);
+    end_enterprise(e);
+    note("DST-02", who(e), "construction site with online dust monitoring linked to video: pass");
+    const struct { const char* fuel; int st; int sealed; int reg; bool permit; const char* req; const char* what; } ms[] = {
+        {"electric", 0, 1, d(2024, 2, 1), false, "TRN-07", "electric muck truck, transport permit not recorded: unknown (permit)"},
+        {"diesel", 6, 1, d(2021, 12, 31), true, "TRN-07", "diesel muck truck first registered 2021-12-31, before new ones had to be new-energy: not applicable (boundary)"},
+        {"diesel", 6, 1, d(2022, 1, 1), true, "TRN-07", "diesel muck truck first registered 2022-01-01: violation (new muck trucks must be new-energy; boundary)"},
+        {"diesel", 6, 1, 0, true, "TRN-07", "diesel muck truck, first registration date missing: unknown (new-energy duty)"},
+        {"electric", 0, -1, d(2023, 5, 1), true, "TRN-07", "electric muck truck, sealing not recorded: unknown (sealed/monitored)"}};
+    for (const auto& m : ms) {
+      const auto p = add_vehicle(e, "muck_truck", m.fuel, m.st);
+      if (m.sealed >= 0) SETB(vehicle, "sealed", m.sealed == 1);
+      SETB(vehicle, "gps", true);
+      if (m.permit) SETD(vehicle, "muck_permit_until", R + 300);
+      if (m.reg) SETD(vehicle, "first_registered_on", m.reg);
+      vehicle.end();
+      note(m.req, "vehicle " + p, m.what);
+    }
+    const struct { int st; int reg; const char* what; } nr[] = {
+        {3, d(2022, 11, 30), "stage III machine first registered 2022-11-30 (before China IV sales): pass (boundary)"},
+        {3, d(2022, 12, 1), "stage III machine first registered 2022-12-01, when only China IV could be sold: violation (boundary)"},
+        {0, 0, "machine with its emission stage not recorded: unknown"}};
+    for (const auto& n : nr) {
+      const auto p = add_vehicle(e, "nrmm", "diesel", n.st);
+      SET(vehicle, "registered_code", "晋K-NR-" + std::to_string(nrmm_serial_));
+      if (n.reg) SETD(vehicle, "first_registered_on", n.reg);
+      vehicle.end();
+      note("TRN-05", "vehicle " + p, n.what);
+    }
   }
 }
 
