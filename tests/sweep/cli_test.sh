@@ -23,8 +23,8 @@ run 0 "import demo" "$eco" import --db "$db" --ruleset "$rs" "$demo"
 # Text summary: the demo's verdicts as of the date its README assumes.
 run 0 "sweep text" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28
 [[ ! -s $work/stderr ]] || fail "stderr not empty when it is not a terminal: $(cat "$work/stderr")"
-grep -qx 'verdicts: violation=27 late=1 unknown=113' <<<"$out" || fail "text verdict counts: $(grep '^verdicts' <<<"$out")"
-grep -qx 'sweep 1 (compared with nothing: first sweep): new=141 persisting=0 repeat=0 resolved=0' <<<"$out" \
+grep -qx 'verdicts: violation=193 late=12 unknown=123 upcoming=14 waived=1 advice=34' <<<"$out" || fail "text verdict counts: $(grep '^verdicts' <<<"$out")"
+grep -qx 'sweep 1 (compared with nothing: first sweep): new=377 persisting=0 repeat=0 resolved=0' <<<"$out" \
   || fail "first sweep line: $(grep '^sweep 1' <<<"$out")"
 grep -q '^high     late           air.coking-ule-deadline facility:F0000002 (enterprise 91140781MA0011XR6C)' <<<"$out" \
   || fail "late coke oven line missing"
@@ -36,7 +36,7 @@ grep -qxF '    fails: e.rail_spur = none, required == "built"' <<<"$out" || fail
 
 # JSON: the document, one late finding with its deadline, met_on, evidence and provenance.
 run 0 "sweep json" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --no-record --format json --out "$work/a.json"
-[[ $(field "$work/a.json" 'd["version"], len(d["findings"]), d["run"]["as_of"], d["run"]["batches"]') == "(1, 141, '2026-11-28', [1])" ]] \
+[[ $(field "$work/a.json" 'd["version"], len(d["findings"]), d["run"]["as_of"], d["run"]["batches"]') == "(1, 377, '2026-11-28', [1])" ]] \
   || fail "json header: $(field "$work/a.json" 'd["version"], len(d["findings"]), d["run"]["as_of"], d["run"]["batches"]')"
 late='[f for f in d["findings"] if f["subject"]["key"]=="F0000002"][0]'
 [[ $(field "$work/a.json" "($late)['verdict'], ($late)['deadline'], ($late)['met_on'], ($late)['days_overdue']") == "('late', '2022-10-31', '2022-11-01', 1)" ]] \
@@ -100,7 +100,7 @@ diff <(grep -v -e generated_at -e data_as_of_batch "$work/a.json") <(grep -v -e 
 # audit: the enterprise and everything that belongs to it (facilities, vehicles).
 run 0 "audit" "$eco" audit --db "$db" --ruleset "$rs" --as-of 2026-11-28 --data-as-of 1 --enterprise 91140781MA0011XR6C --format json --out "$work/e.json"
 [[ $(field "$work/e.json" 'len(d["findings"]), sorted({f["subject"]["record"] for f in d["findings"]}), {f["enterprise_id"] for f in d["findings"]}, d["run"]["command"]') \
-   == "(8, ['enterprise', 'facility', 'vehicle'], {'91140781MA0011XR6C'}, 'audit')" ]] \
+   == "(12, ['enterprise', 'facility', 'vehicle'], {'91140781MA0011XR6C'}, 'audit')" ]] \
   || fail "audit: $(field "$work/e.json" 'len(d["findings"]), sorted({f["subject"]["record"] for f in d["findings"]})')"
 run 2 "audit of an unknown enterprise" "$eco" audit --db "$db" --ruleset "$rs" --enterprise 91140781MA00NOPE00
 grep -q "no enterprise with id '91140781MA00NOPE00'" "$work/stderr" || fail "unknown enterprise message"

@@ -17,7 +17,7 @@ inline constexpr std::string_view k_emission_monthly[] = {
 inline constexpr std::string_view k_application[] = {
     "id", "applicant_id", "project_name", "project_type", "industry", "process", "county",
     "lon", "lat", "in_park", "park_level", "added_capacity_t", "replaced_capacity_t",
-    "replacement_source", "added_coal_t", "coal_substitution_t", "coal_substitution_source",
+    "replacement_source", "replacement_facility_id", "added_coal_t", "coal_substitution_t", "coal_substitution_source",
     "energy_per_unit", "energy_benchmark", "heavy_metal_added_kg", "heavy_metal_offset_kg",
     "heavy_metal_offset_source", "groundwater_withdrawal_m3", "wastewater_zero_discharge",
     "centralised_wastewater_treatment", "solid_waste_t", "solid_waste_disposal_t",

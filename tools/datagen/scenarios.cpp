@@ -918,6 +918,9 @@ void Gen::scenarios() {
       {"DEMO-LAY05-1", Ind::chemical, "榆次区", "new", "park_adjacent_urban", "LAY-05", "chemical project in a park adjacent to the city: violation (reject)"},
       {"DEMO-LAY06-1", Ind::coking, "介休市", "new", "", "LAY-06", "new coking capacity without replacement: violation (reject)"},
       {"DEMO-LAY06-2", Ind::cement, "寿阳县", "rebuild", "", "LAY-06", "cement capacity replacement, replaced capacity missing: unknown (conditional: request documents)"},
+      {"DEMO-LAY06-3", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000006 is a coke oven already eliminated (its capacity was retired before): scr.replacement-source-verified violation (reject)"},
+      {"DEMO-LAY06-4", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0099999 is not in the store: scr.replacement-source-verified unknown (conditional: request its capacity proof)"},
+      {"DEMO-LAY06-5", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000007, an idle coke oven of 1,000,000 t/a, covers the 125,000 t/a retired: pass (approve)"},
       {"DEMO-LAY07-1", Ind::chemical, "祁县", "expand", "", "LAY-07", "adds 10,000 t coal, substitution exactly 10,000 t (reduction substitution needs more): violation (reject; boundary)"},
       {"DEMO-LAY07-2", Ind::chemical, "祁县", "new", "", "LAY-07", "adds coal, substitution source missing: unknown (conditional: request documents)"},
       {"DEMO-LAY08-1", Ind::glass, "祁县", "new", "", "LAY-08", "energy per unit above the advanced benchmark: violation (reject)"},
@@ -948,6 +951,9 @@ void Gen::scenarios() {
     if (id == "DEMO-LAY05-1") { SET(application, "in_park", "晋中开发区"); SET(application, "park_level", "national"); SETB(application, "centralised_wastewater_treatment", true); }
     if (id == "DEMO-LAY06-2") { CLR(application, "replaced_capacity_t"); CLR(application, "replacement_source"); }
     if (id == "DEMO-LAY06-1") SETN(application, "replaced_capacity_t", 0.0, 0);
+    if (id == "DEMO-LAY06-3") { SET(application, "replacement_source", "F0000006"); SET(application, "replacement_facility_id", "F0000006"); }
+    if (id == "DEMO-LAY06-4") { SET(application, "replacement_source", "F0099999"); SET(application, "replacement_facility_id", "F0099999"); }
+    if (id == "DEMO-LAY06-5") { SET(application, "replacement_source", "F0000007"); SET(application, "replacement_facility_id", "F0000007"); }
     if (id == "DEMO-LAY07-1") { SETN(application, "added_coal_t", 10000.0, 0); SETN(application, "coal_substitution_t", 10000.0, 0); SET(application, "coal_substitution_source", "关停10蒸吨燃煤锅炉"); }
     if (id == "DEMO-LAY07-2") { SETN(application, "added_coal_t", 5000.0, 0); SETN(application, "coal_substitution_t", 6000.0, 0); CLR(application, "coal_substitution_source"); }
     if (id == "DEMO-LAY08-1") { SETN(application, "energy_per_unit", 12.5, 1); SETN(application, "energy_benchmark", 12.0, 1); }
