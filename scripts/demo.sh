@@ -3,7 +3,8 @@
 # on the Jinzhong ruleset and its bundled demo data: check the ruleset, write the data
 # dictionary, create a store, import the demo CSVs, run the rule tests and sweep as of the date
 # the demo data assumes, then write the reports for people (the sweep dashboard and one
-# enterprise's audit as HTML, CSV and XLSX; docs/reports.md). Output goes to demo-out/.
+# enterprise's audit as HTML, CSV and XLSX; docs/reports.md) and screen three example project
+# applications (rulesets/jinzhong/examples). Output goes to demo-out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh ecoaudit
@@ -33,3 +34,10 @@ echo "== reports: $OUT/reports/sweep.{html,csv,xlsx} and the audit of one enterp
 "$ECO" audit --db "$OUT/demo.db" --ruleset "$RS" --as-of "$AS_OF" --enterprise 91140781MA0011XR6C \
   --format html,csv,xlsx --out "$OUT/reports"
 ls "$OUT/reports"
+echo "== ecoaudit screen of three example applications (permit officer; nothing is stored)"
+# Exit 1 means "not every application is approved": the expected outcome of these examples.
+rc=0
+"$ECO" screen --db "$OUT/demo.db" --ruleset "$RS" --as-of "$AS_OF" "$RS/examples/applications.json" \
+  --format text,html,json --out "$OUT/screening" || rc=$?
+[[ $rc -le 1 ]] || exit "$rc"
+cat "$OUT/screening/screen.txt"

@@ -248,6 +248,24 @@ void collect(const cel::Value& v, const model::Schema& s, Collected& out) {
   }
 }
 
+// A parameter of an enum type (or a list of one) holds enum values, not plain strings, so that
+// a Chinese message shows their labels: `{coking_industries}` reads 焦化, 钢铁.
+cel::Value as_enum_values(const cel::Value& v, const model::Type& t, const model::Schema& s) {
+  if (t.is(model::Kind::enum_) && t.enum_type && v.is(cel::ValueKind::string)) {
+    // The name views the schema's own spelling, which outlives every evaluation.
+    const int i = t.enum_type->find(v.text());
+    if (i < 0) return v;
+    return cel::Value::enumeration(static_cast<std::uint16_t>(t.enum_type - s.enums.data()),
+                                   t.enum_type->values[static_cast<std::size_t>(i)].name);
+  }
+  if (t.is(model::Kind::list) && !t.params.empty() && t.params[0].is(model::Kind::enum_) && v.is(cel::ValueKind::list)) {
+    std::vector<cel::Value> items;
+    for (std::size_t i = 0; i < v.list_size(); ++i) items.push_back(as_enum_values(v.list_at(i), t.params[0], s));
+    return cel::Value::list(std::move(items));
+  }
+  return v;
+}
+
 // The value of an expression as a trace shows it: missing fields and errors say why.
 std::string trace_value(const cel::Value& v, const model::Schema& s, const Snapshot& snap) {
   if (!v.is_error_or_unknown()) return render(v, &snap);
@@ -316,6 +334,7 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       use.source = p.entries[0].source;
       use.confidence = p.entries[0].confidence;
     }
+    v = as_enum_values(v, p.type, schema);
     use.value = render(v, nullptr);
     param_values.push_back(std::move(v));
     param_uses.push_back(std::move(use));
