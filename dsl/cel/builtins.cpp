@@ -414,7 +414,7 @@ Value fn_extreme(const Value* a, std::size_t, const Activation&) {
   constexpr std::string_view name = Op == 0 ? "min" : "max";
   if (!is(a[0], ValueKind::list)) return no_overload(name);
   const std::size_t n = a[0].list_size();
-  if (n == 0) return Value::error(ErrorCode::invalid_argument, fmt::format("{}() of an empty list", name));
+  if (n == 0) return Value::error(ErrorCode::no_data, fmt::format("{}() of an empty list", name));
   Value best = a[0].list_at(0);
   if (best.is_error_or_unknown()) return best;
   for (std::size_t i = 1; i < n; ++i) {

@@ -56,6 +56,7 @@ enum class ErrorCode : std::uint8_t {
   invalid_argument,
   unbound,           // unknown variable or function
   conversion,
+  no_data,           // EcoAudit: an aggregate over no elements (min/max of an empty list)
 };
 
 class Value;

@@ -235,6 +235,7 @@ std::optional<std::vector<std::uint32_t>> owner_path(const model::Schema& s, std
 struct Collected {
   std::vector<std::string> missing;
   std::string error;
+  bool no_data = false;  // the error is an aggregate over no records (nothing to decide on)
 };
 
 void collect(const cel::Value& v, const model::Schema& s, Collected& out) {
@@ -244,7 +245,10 @@ void collect(const cel::Value& v, const model::Schema& s, Collected& out) {
   } else if (v.is_error()) {
     const auto& e = v.error_info();
     if (e.has_field) out.missing.push_back(field_name(s, e.field.record, e.field.field));
-    else if (out.error.empty()) out.error = e.message;
+    else if (out.error.empty()) {
+      out.error = e.message;
+      out.no_data = e.code == cel::ErrorCode::no_data;
+    }
   }
 }
 
@@ -540,9 +544,13 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
           zh += (zh.empty() ? "" : "、") + (d.empty() ? m : fmt::format("{} ({})", d, m));
           en += (en.empty() ? "" : ", ") + m;
         }
-        f.message_zh = zh.empty() ? fmt::format("无法判定“{}”: 计算出错 ({})", rule.title_zh, f.error)
+        // An aggregate over no records (min/max of an empty list) is not an engine fault: the
+        // records the rule judges by are absent, which the inspector has to find out on site.
+        const char* zh_error = why.no_data ? "没有可供判定的记录" : "计算出错";
+        const char* en_error = why.no_data ? "no records to decide on" : "evaluation error";
+        f.message_zh = zh.empty() ? fmt::format("无法判定“{}”: {} ({})", rule.title_zh, zh_error, f.error)
                                   : fmt::format("无法判定“{}”: 缺少 {}", rule.title_zh, zh);
-        f.message_en = en.empty() ? fmt::format("Cannot decide \"{}\": evaluation error ({})", title_en, f.error)
+        f.message_en = en.empty() ? fmt::format("Cannot decide \"{}\": {} ({})", title_en, en_error, f.error)
                                   : fmt::format("Cannot decide \"{}\": missing {}", title_en, en);
       } else {
         f.message_zh = render_message(rp.message_zh, true);

@@ -383,5 +383,34 @@ TEST_F(EvalTest, SnapshotKeepsLargeAndSmallTextIntact) {
   EXPECT_EQ(snap.table(fx.rec("facility")).nav[1][0], 0);  // F1 -> E1
 }
 
+
+// An aggregate over no records is an unknown whose message says there was nothing to decide on,
+// not an engine fault.
+TEST(EvalMessages, EmptyAggregateIsUnknownWithNothingToDecideOn) {
+  Fixture fx{std::string(kSchema) + R"(
+rule latest "最近完成日期" {
+  en "Latest completion"
+  severity low
+  for e in enterprise
+  require e.facilities.map(f, f.done_on).max() >= 2020-01-01
+  message "{e.id}"
+  message en "{e.id}"
+}
+)"};
+  ASSERT_TRUE(fx.rs);
+  const auto& s = fx.rs->schema;
+  SnapshotBuilder b(s);
+  b.add_row(fx.rec("enterprise"), row(s, "enterprise", {{"id", V::string("E-none")}, {"industry", V::string("coking")}}));
+  Snapshot snap = b.finish();
+  CompiledRuleset compiled(*fx.rs);
+  EvalOptions o;
+  o.as_of = d("2024-01-01");
+  o.rules = {"latest"};
+  auto fs = compiled.evaluate(snap, o);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].verdict, Verdict::unknown);
+  EXPECT_EQ(fs[0].message_zh, "无法判定“最近完成日期”: 没有可供判定的记录 (max() of an empty list)");
+  EXPECT_EQ(fs[0].message_en, "Cannot decide \"Latest completion\": no records to decide on (max() of an empty list)");
+}
 }  // namespace
 }  // namespace eco::engine
