@@ -401,6 +401,17 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
     const auto to_application = path_to(subject_record, application);
     const auto to_scope = path_to(subject_record, scope);
     if (opt.scope && !to_scope) continue;
+    // What every finding of the rule shares, built once per rule (SharedList).
+    const SharedList<model::Citation> rule_citations(rule.citations);
+    const SharedList<std::string> rule_requirements(rule.requirements);
+    bool rule_unverified = false;
+    std::vector<ParamUse> used;
+    for (std::uint32_t pi : rule.params_used) {
+      if (pi >= param_uses.size()) continue;
+      used.push_back(param_uses[pi]);
+      if (param_uses[pi].confidence == model::Confidence::unverified) rule_unverified = true;
+    }
+    const SharedList<ParamUse> rule_params(std::move(used));
 
     auto decide = [&](cel::Activation& act, std::uint32_t subject_row, bool record_evidence,
                       std::vector<Finding>& out) {
@@ -508,8 +519,8 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
       f.rule = rule.id;
       f.title_zh = rule.title_zh;
       f.title_en = rule.title_en;
-      f.citations = rule.citations;
-      f.requirements = rule.requirements;
+      f.citations = rule_citations;
+      f.requirements = rule_requirements;
       f.severity = rule.severity;
       f.subject_record = schema.records[subject_record].name;
       f.subject_key = snap.key_of(subject_record, subject_row);
@@ -556,11 +567,8 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
         f.message_zh = render_message(rp.message_zh, true);
         f.message_en = render_message(rp.message_en, false);
       }
-      for (std::uint32_t pi : rule.params_used) {
-        if (pi >= param_uses.size()) continue;
-        f.params.push_back(param_uses[pi]);
-        if (param_uses[pi].confidence == model::Confidence::unverified) f.rests_on_unverified = true;
-      }
+      f.params = rule_params;
+      f.rests_on_unverified = rule_unverified;
       if (recorder) {
         // Exact sizes: a sweep holds every finding, and doubling growth left a third unused.
         f.conditions.reserve(rp.comparisons.size());

@@ -3,6 +3,8 @@
 // independent of how the findings were computed (reports/ includes only this folder).
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +13,37 @@
 #include "dsl/model/ruleset.hpp"
 
 namespace eco::engine {
+
+// An immutable list that the findings of one rule share (its citations, requirement ids,
+// parameters): a sweep has hundreds of thousands of findings and a few hundred rules, so each
+// finding holds a pointer, not a copy. Reads like a const std::vector; push_back copies first.
+template <class T>
+class SharedList {
+ public:
+  SharedList() = default;
+  SharedList(std::vector<T> items) : p_(std::make_shared<const std::vector<T>>(std::move(items))) {}
+  SharedList(std::initializer_list<T> items) : SharedList(std::vector<T>(items)) {}
+
+  const std::vector<T>& items() const {
+    static const std::vector<T> kEmpty;
+    return p_ ? *p_ : kEmpty;
+  }
+  operator const std::vector<T>&() const { return items(); }
+  auto begin() const { return items().begin(); }
+  auto end() const { return items().end(); }
+  std::size_t size() const { return items().size(); }
+  bool empty() const { return items().empty(); }
+  const T& operator[](std::size_t i) const { return items()[i]; }
+  void push_back(T x) {
+    std::vector<T> v = items();
+    v.push_back(std::move(x));
+    p_ = std::make_shared<const std::vector<T>>(std::move(v));
+  }
+  friend bool operator==(const SharedList& a, const SharedList& b) { return a.items() == b.items(); }
+
+ private:
+  std::shared_ptr<const std::vector<T>> p_;
+};
 
 // One value the decision read, and where it came from.
 struct EvidenceItem {
@@ -64,8 +97,8 @@ struct TraceStep {
 struct Finding {
   std::string rule;
   std::string title_zh, title_en;
-  std::vector<dsl::model::Citation> citations;  // plan section and its quoted words
-  std::vector<std::string> requirements;
+  SharedList<dsl::model::Citation> citations;  // plan section and its quoted words
+  SharedList<std::string> requirements;
   dsl::model::Severity severity = dsl::model::Severity::medium;
   dsl::model::Verdict verdict = dsl::model::Verdict::pass;
   std::string subject_record;
@@ -82,7 +115,7 @@ struct Finding {
   std::string error;                    // a runtime error that made the verdict unknown
   std::vector<EvidenceItem> evidence;
   std::vector<ConditionCheck> conditions;  // the requirement's comparisons (not inside macros)
-  std::vector<ParamUse> params;
+  SharedList<ParamUse> params;          // the rule's parameters, shared by its findings
   bool rests_on_unverified = false;     // a parameter it used is `unverified`
   std::optional<WaiverInfo> waiver;
   std::string change;                   // new | persisting | repeat (sweeps)
