@@ -26,9 +26,9 @@ std::string finding_details(const engine::Finding& f, const std::string& in, boo
     out += fmt::format("{}condition: {} = {} {} {} = {}: {}\n", in, c.left, c.left_value, c.op, c.right, c.right_value,
                        !c.holds ? "undecided" : *c.holds ? "holds" : "fails");
   for (const auto& e : f.evidence) {
-    out += fmt::format("{}evidence: {} {} {} = {}", in, e.record, e.key, e.field, e.missing ? "(missing)" : e.value);
+    out += fmt::format("{}evidence: {} {} {} = {}", in, e.record.str(), e.key, e.field.str(), e.missing ? "(missing)" : e.value);
     if (!e.file.empty())
-      out += e.batch ? fmt::format("  [{}:{}, batch {}]", e.file, e.line, e.batch) : fmt::format("  [{}, record {}]", e.file, e.line);
+      out += e.batch ? fmt::format("  [{}:{}, batch {}]", e.file.str(), e.line, e.batch) : fmt::format("  [{}, record {}]", e.file.str(), e.line);
     out += "\n";
   }
   for (const auto& p : f.params)

@@ -390,6 +390,16 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
         waivers_by_subject[snap.display(waiver->index, w, static_cast<std::uint32_t>(wf.subject))].push_back(w);
   }
 
+  // Names and paths evidence repeats, allocated once and shared by every finding.
+  std::vector<SharedText> record_names, file_names;
+  std::vector<std::vector<SharedText>> field_names;
+  for (const auto& r : schema.records) {
+    record_names.emplace_back(r.name);
+    field_names.emplace_back();
+    for (const auto& fd : r.fields) field_names.back().emplace_back(fd.name);
+  }
+  for (const auto& path : snap.files()) file_names.emplace_back(path);
+
   std::vector<Finding> all;
   for (const auto& rp_ptr : rules_) {
     const RuleProgram& rp = *rp_ptr;
@@ -586,14 +596,14 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
         f.evidence.reserve(reads.size());
         for (const auto& r : reads) {
           EvidenceItem ev;
-          ev.record = schema.records[r.record].name;
+          ev.record = record_names[r.record];
           ev.key = snap.key_of(r.record, r.row);
-          ev.field = schema.records[r.record].fields[r.field].name;
+          ev.field = field_names[r.record][r.field];
           ev.value = snap.display(r.record, r.row, r.field);
           ev.missing = !snap.table(r.record).columns[r.field].present[r.row];
           const Provenance& p = snap.provenance(r.record, r.row);
           ev.batch = p.batch;
-          if (p.file < snap.files().size()) ev.file = snap.files()[p.file];
+          if (p.file < file_names.size()) ev.file = file_names[p.file];
           ev.line = p.line;
           f.evidence.push_back(std::move(ev));
         }

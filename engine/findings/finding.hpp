@@ -45,15 +45,36 @@ class SharedList {
   std::shared_ptr<const std::vector<T>> p_;
 };
 
+// An immutable text that many findings share (a record or field name, a file path): one
+// allocation for all of them instead of one per evidence item.
+class SharedText {
+ public:
+  SharedText() = default;
+  SharedText(std::string s) : p_(std::make_shared<const std::string>(std::move(s))) {}
+  SharedText(const char* s) : SharedText(std::string(s)) {}
+  const std::string& str() const {
+    static const std::string kEmpty;
+    return p_ ? *p_ : kEmpty;
+  }
+  operator const std::string&() const { return str(); }
+  bool empty() const { return str().empty(); }
+  friend bool operator==(const SharedText& a, const SharedText& b) { return a.str() == b.str(); }
+  friend bool operator==(const SharedText& a, const std::string& b) { return a.str() == b; }
+  friend bool operator==(const SharedText& a, const char* b) { return a.str() == b; }
+
+ private:
+  std::shared_ptr<const std::string> p_;
+};
+
 // One value the decision read, and where it came from.
 struct EvidenceItem {
-  std::string record;        // record type
+  SharedText record;         // record type
   std::string key;           // the record's key
-  std::string field;
+  SharedText field;
   std::string value;         // rendered value; empty when missing
   bool missing = false;
   std::int64_t batch = 0;    // provenance (0 = not from the store, e.g. a rule test)
-  std::string file;
+  SharedText file;
   std::uint32_t line = 0;
 };
 

@@ -96,12 +96,12 @@ data finding_data(const engine::Finding& f, const std::string& L, const Enterpri
   data ev = list();
   for (const auto& e : f.evidence) {
     data y;
-    y.set("record", e.record);
+    y.set("record", e.record.str());
     y.set("key", e.key);
-    y.set("field", e.field);
+    y.set("field", e.field.str());
     y.set("value", e.value);
     y.set("missing", e.missing);
-    y.set("file", e.file);
+    y.set("file", e.file.str());
     y.set("file_base", base_name(e.file));
     y.set("line", str_or_false(e.line ? std::to_string(e.line) : ""));
     y.set("batch", str_or_false(e.batch ? std::to_string(e.batch) : ""));

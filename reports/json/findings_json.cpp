@@ -60,13 +60,13 @@ class FindingWriter {
       open('[');
       for (const auto& e : f.evidence) {
         item(), open('{');
-        key("record"), str(e.record);
+        key("record"), str(e.record.str());
         key("key"), str(e.key);
-        key("field"), str(e.field);
+        key("field"), str(e.field.str());
         key("value");
         if (e.missing) o_ += "null";
         else str(e.value);
-        key("source"), open('{'), key("batch"), num(e.batch), key("file"), str(e.file), key("line"), num(e.line);
+        key("source"), open('{'), key("batch"), num(e.batch), key("file"), str(e.file.str()), key("line"), num(e.line);
         close('}');
         close('}');
       }
