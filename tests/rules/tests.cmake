@@ -4,3 +4,7 @@ if(TARGET ecoaudit)
   add_test(NAME rules.tests
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run.sh $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR})
 endif()
+# Every citation of the Jinzhong ruleset quotes words that are in the plan (rulesets/jinzhong/plan).
+add_test(NAME rules.citations
+  COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/citations_test.py ${PROJECT_SOURCE_DIR}/rulesets/jinzhong
+          ${PROJECT_SOURCE_DIR}/rulesets/jinzhong/plan/plan.txt)
