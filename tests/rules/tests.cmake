@@ -8,3 +8,6 @@ endif()
 add_test(NAME rules.citations
   COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/citations_test.py ${PROJECT_SOURCE_DIR}/rulesets/jinzhong
           ${PROJECT_SOURCE_DIR}/rulesets/jinzhong/plan/plan.txt)
+# Nothing numeric is written inside a Jinzhong rule: numbers and dates are named parameters.
+add_test(NAME rules.constants
+  COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/constants_test.py ${PROJECT_SOURCE_DIR}/rulesets/jinzhong)
