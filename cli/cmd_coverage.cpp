@@ -1,11 +1,13 @@
 // `ecoaudit coverage PATH [--format text|json]`: the table requirement → rules → tests of a
 // ruleset, from its catalogue (requirements.txt). Exit 1 when a requirement of mode S or A has
-// no rule, or a rule has no test; 0 when everything is covered; 2 when the ruleset does not
-// check. Rows of mode I (plan-level indicators) and - (out of reach of record data) are listed
+// no rule, a rule has no test, or a rule's tests miss a side (no expected violation or advice,
+// no expected pass or not_applicable, no expected unknown although the rule reads an optional
+// field unguarded); 0 when everything is covered; 2 when the ruleset does not check. Rows of mode I (plan-level indicators) and - (out of reach of record data) are listed
 // but need no rule.
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,8 +30,35 @@ int run_coverage(const std::string& path, const std::string& format) {
   if (!rs) return kExitUsage;
 
   std::vector<std::size_t> tests_of(rs->rules.size(), 0);
+  // Which verdicts each rule's tests expect: a rule needs a test on each side of its
+  // requirement (a violation, or advice for an advice rule; a pass or not applicable), and an
+  // unknown when it reads an optional field unguarded (its absence must give unknown).
+  using dsl::model::Verdict;
+  std::vector<std::set<Verdict>> expected(rs->rules.size());
   for (const auto& t : rs->tests)
-    if (t.rule < tests_of.size()) ++tests_of[t.rule];
+    if (t.rule < tests_of.size()) {
+      ++tests_of[t.rule];
+      for (const auto& e : t.expectations) expected[t.rule].insert(e.verdict);
+    }
+  auto reads_optional = [](const dsl::model::Rule& r) {
+    bool any = !r.require.optional_reads.empty();
+    for (const auto* c : {r.when ? &*r.when : nullptr, r.deadline ? &*r.deadline : nullptr})
+      if (c && !c->optional_reads.empty()) any = true;
+    return any;
+  };
+  std::vector<std::string> shape_gaps;  // "rule: what its tests never expect"
+  for (std::size_t i = 0; i < rs->rules.size(); ++i) {
+    if (tests_of[i] == 0) continue;  // reported as a rule without a test
+    const auto& ex = expected[i];
+    std::vector<std::string> lacks;
+    if (!ex.count(Verdict::violation) && !ex.count(Verdict::advice)) lacks.push_back("a violation");
+    if (!ex.count(Verdict::pass) && !ex.count(Verdict::not_applicable)) lacks.push_back("a pass");
+    if (reads_optional(rs->rules[i]) && !ex.count(Verdict::unknown)) lacks.push_back("an unknown (it reads an optional field)");
+    if (lacks.empty()) continue;
+    std::string what;
+    for (const auto& l : lacks) what += (what.empty() ? "" : ", ") + l;
+    shape_gaps.push_back(fmt::format("{}: no test expects {}", rs->rules[i].id, what));
+  }
   std::map<std::string, std::vector<std::size_t>> rules_of;  // requirement id -> rule indices
   for (std::size_t i = 0; i < rs->rules.size(); ++i)
     for (const auto& req : rs->rules[i].requirements) rules_of[req].push_back(i);
@@ -70,8 +99,10 @@ int run_coverage(const std::string& path, const std::string& format) {
       untested.push_back(rs->rules[i].id);
       text += fmt::format("rule without a test: {}\n", rs->rules[i].id);
     }
+  for (const auto& g : shape_gaps) text += "rule tests incomplete: " + g + "\n";
   text += fmt::format("{} of {} S/A requirements have a rule ({} without); {} rules, {} without a test\n", encoded, need,
                       missing_rules, rs->rules.size(), untested_rules);
+  text += fmt::format("{} rules whose tests miss a violation, a pass or a needed unknown\n", shape_gaps.size());
   if (format == "json") {
     nlohmann::ordered_json doc{{"ruleset", rs->id},
                                {"requirements", std::move(rows)},
@@ -81,16 +112,18 @@ int run_coverage(const std::string& path, const std::string& format) {
                                  {"encoded", encoded},
                                  {"without_rule", missing_rules},
                                  {"rules", rs->rules.size()},
-                                 {"rules_without_tests", untested_rules}}}};
+                                 {"rules_without_tests", untested_rules},
+                                 {"rules_with_incomplete_tests", shape_gaps.size()}}},
+                               {"incomplete_tests", shape_gaps}};
     text = doc.dump(2) + "\n";
   }
   std::fputs(text.c_str(), stdout);
-  return missing_rules || untested_rules ? kExitFindings : kExitOk;
+  return missing_rules || untested_rules || !shape_gaps.empty() ? kExitFindings : kExitOk;
 }
 
 }  // namespace
 
-ECOAUDIT_COMMAND("coverage", "Requirement -> rules -> tests table; exit 1 when an S/A requirement has no rule or a rule no test",
+ECOAUDIT_COMMAND("coverage", "Requirement -> rules -> tests table; exit 1 when an S/A requirement has no rule or a rule is not tested on each side",
                  [](CLI::App& sub) {
                    auto path = std::make_shared<std::string>();
                    auto format = std::make_shared<std::string>("text");

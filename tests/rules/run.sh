@@ -18,7 +18,9 @@ if ! grep -Eq '^[1-9][0-9]* passed, 0 failed$' <<<"$out"; then echo "FAIL: jinzh
 # Every S/A requirement of the plan has a rule and every rule a test (issue 6).
 expect_rc 0 "coverage rulesets/jinzhong" "$eco" coverage "$src/rulesets/jinzhong"
 grep -Eq '^([0-9]+) of \1 S/A requirements have a rule \(0 without\); [0-9]+ rules, 0 without a test$' <<<"$out" \
-  || { echo "FAIL: jinzhong coverage: $(tail -1 <<<"$out")"; fail=1; }
+  || { echo "FAIL: jinzhong coverage: $(tail -2 <<<"$out")"; fail=1; }
+grep -qxF '0 rules whose tests miss a violation, a pass or a needed unknown' <<<"$out" \
+  || { echo "FAIL: jinzhong rule tests incomplete: $(grep 'incomplete' <<<"$out")"; fail=1; }
 
 expect_rc 0 "test of the language extensions (as_of, sum, min, max, label, abs, date(y,m,d), let, add_months)" "$eco" test "$src/tests/rules/extensions"
 grep -qxF '9 passed, 0 failed' <<<"$out" || { echo "FAIL: extensions: $out"; fail=1; }
@@ -36,8 +38,15 @@ for want in 'REQ-A      A     0      -                                          
             '1 of 2 S/A requirements have a rule (1 without); 2 rules, 1 without a test'; do
   grep -qxF "$want" <<<"$out" || { echo "FAIL: coverage output lacks '$want':"; echo "$out"; fail=1; }
 done
-expect_rc 0 "coverage of a ruleset whose rules are all tested and which has no catalogue" "$eco" coverage "$src/tests/rules/failing"
+expect_rc 0 "coverage of a ruleset whose rules are all fully tested and which has no catalogue" "$eco" coverage "$src/tests/rules/coverage-complete"
 grep -qxF '0 of 0 S/A requirements have a rule (0 without); 1 rules, 0 without a test' <<<"$out" || { echo "FAIL: $out"; fail=1; }
+grep -qxF '0 rules whose tests miss a violation, a pass or a needed unknown' <<<"$out" || { echo "FAIL: $out"; fail=1; }
+# A rule whose tests never expect a violation (the failing fixture expects pass and unknown only).
+expect_rc 1 "coverage of a rule tested on one side only" "$eco" coverage "$src/tests/rules/failing"
+for want in 'rule tests incomplete: r.done: no test expects a violation' \
+            '1 rules whose tests miss a violation, a pass or a needed unknown'; do
+  grep -qxF "$want" <<<"$out" || { echo "FAIL: coverage output lacks '$want':"; echo "$out"; fail=1; }
+done
 expect_rc 1 "coverage --format json" "$eco" coverage "$src/tests/rules/coverage" --format json
 python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["summary"]["without_rule"]==1 and d["rules_without_tests"]==["r.untested"], d' "$out" \
   || { echo "FAIL: coverage json"; fail=1; }
