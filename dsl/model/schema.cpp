@@ -58,6 +58,15 @@ const RecordType* Schema::find_record(std::string_view n) const {
   return nullptr;
 }
 
+const Field* Schema::find_field_path(std::string_view path) const {
+  const auto dot = path.find('.');
+  if (dot == std::string_view::npos) return nullptr;
+  const RecordType* r = find_record(path.substr(0, dot));
+  if (!r) return nullptr;
+  const int f = r->find_field(path.substr(dot + 1));
+  return f < 0 ? nullptr : &r->fields[static_cast<std::size_t>(f)];
+}
+
 const EnumType* Schema::find_enum(std::string_view n) const {
   for (const auto& e : enums)
     if (e.name == n) return &e;

@@ -79,6 +79,8 @@ struct Schema {
 
   const RecordType* find_record(std::string_view name) const;
   const EnumType* find_enum(std::string_view name) const;
+  // The field a path "record.field" names (a finding's `missing` entry), or nullptr.
+  const Field* find_field_path(std::string_view path) const;
 };
 
 }  // namespace eco::dsl::model

@@ -81,16 +81,6 @@ std::string render(const cel::Value& v, const Snapshot* snap, bool zh = false) {
   }
 }
 
-// The schema's description of "record.field" (a finding's missing entry), or "".
-std::string field_description(const model::Schema& s, std::string_view path) {
-  const auto dot = path.find('.');
-  if (dot == std::string_view::npos) return "";
-  const auto* r = s.find_record(std::string(path.substr(0, dot)));
-  if (!r) return "";
-  const int f = r->find_field(std::string(path.substr(dot + 1)));
-  return f < 0 ? "" : r->fields[static_cast<std::size_t>(f)].description;
-}
-
 std::string field_name(const model::Schema& s, std::uint32_t record, std::uint32_t field) {
   if (record >= s.records.size() || field >= s.records[record].fields.size()) return "?";
   return s.records[record].name + "." + s.records[record].fields[field].name;
@@ -561,7 +551,8 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
         // be decided and what is missing (the on-site checklist item, the document to request).
         std::string zh, en;
         for (const auto& m : f.missing) {
-          const std::string d = field_description(schema, m);
+          const auto* fd = schema.find_field_path(m);
+          const std::string d = fd ? fd->description : "";
           zh += (zh.empty() ? "" : "、") + (d.empty() ? m : fmt::format("{} ({})", d, m));
           en += (en.empty() ? "" : ", ") + m;
         }

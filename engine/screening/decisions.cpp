@@ -11,12 +11,8 @@ using dsl::model::Severity;
 using dsl::model::Verdict;
 
 std::string describe(const dsl::model::Schema& schema, const std::string& missing) {
-  const auto dot = missing.find('.');
-  if (dot == std::string::npos) return "";
-  const auto* r = schema.find_record(missing.substr(0, dot));
-  if (!r) return "";
-  const int f = r->find_field(missing.substr(dot + 1));
-  return f < 0 ? "" : r->fields[static_cast<std::size_t>(f)].description;
+  const auto* f = schema.find_field_path(missing);
+  return f ? f->description : "";
 }
 
 }  // namespace

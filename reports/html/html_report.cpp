@@ -71,7 +71,8 @@ data field_list(const std::vector<FieldValue>& fields) {
   return l;
 }
 
-data finding_data(const engine::Finding& f, const std::string& L, const EnterpriseIndex& index) {
+// What every rendering of a finding shows: rule, title, severity, verdict, subject, message.
+data finding_head(const engine::Finding& f, const std::string& L, const EnterpriseIndex& index) {
   data x;
   x.set("rule", f.rule);
   x.set("title", title(f, L));
@@ -82,6 +83,11 @@ data finding_data(const engine::Finding& f, const std::string& L, const Enterpri
   x.set("subject", f.subject_record + ":" + f.subject_key);
   x.set("enterprise_name", index.name(f.enterprise_id));
   x.set("message", str_or_false(message(f, L)));
+  return x;
+}
+
+data finding_data(const engine::Finding& f, const std::string& L, const EnterpriseIndex& index) {
+  data x = finding_head(f, L, index);
   std::string reqs;
   for (const auto& r : f.requirements) reqs += (reqs.empty() ? "" : " ") + r;
   x.set("requirements", str_or_false(reqs));
@@ -156,16 +162,7 @@ data finding_data(const engine::Finding& f, const std::string& L, const Enterpri
 // A finding as one row of a table (the dashboard's lists): no evidence, comparisons or
 // parameters, which only the audit report shows.
 data finding_row(const engine::Finding& f, const std::string& L, const EnterpriseIndex& index) {
-  data x;
-  x.set("rule", f.rule);
-  x.set("title", title(f, L));
-  x.set("severity", std::string(dsl::model::to_string(f.severity)));
-  x.set("severity_label", severity_label(L, f.severity));
-  x.set("verdict", std::string(dsl::model::to_string(f.verdict)));
-  x.set("verdict_label", verdict_label(L, f.verdict));
-  x.set("subject", f.subject_record + ":" + f.subject_key);
-  x.set("enterprise_name", index.name(f.enterprise_id));
-  x.set("message", str_or_false(message(f, L)));
+  data x = finding_head(f, L, index);
   data cites = list();
   for (const auto& c : f.citations) {
     data y;

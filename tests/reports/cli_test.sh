@@ -7,15 +7,8 @@
 set -uo pipefail
 eco=$1 fixture=$2 src=$3 work=$4
 rs=$src/rulesets/jinzhong
-rm -rf "$work" && mkdir -p "$work"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli_checks.sh"
 db=$work/store.db
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-run() {  # want-rc description command...
-  local want=$1 what=$2; shift 2
-  out=$("$@" 2>"$work/stderr"); rc=$?
-  [[ $rc -eq $want ]] || { fail "$what: exit $rc, want $want"; cat "$work/stderr"; }
-}
 ent=91140781MA0011XR6C
 run 0 init "$eco" init --db "$db" --ruleset "$rs"
 run 0 "import demo" "$eco" import --db "$db" --ruleset "$rs" "$rs/demo"

@@ -6,15 +6,8 @@
 set -uo pipefail
 eco=$1 src=$2 work=$3
 here=$src/tests/screen rs=$here/ruleset apps=$here/apps
-rm -rf "$work" && mkdir -p "$work"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli_checks.sh"
 db=$work/store.db
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-run() {  # want-rc description command...
-  local want=$1 what=$2; shift 2
-  out=$("$@" 2>"$work/stderr"); rc=$?
-  [[ $rc -eq $want ]] || { fail "$what: exit $rc, want $want"; echo "$out"; cat "$work/stderr"; }
-}
 count() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM ' + sys.argv[2]).fetchone()[0])" "$db" "$1"; }
 screen() { "$eco" screen --db "$db" --ruleset "$rs" --as-of 2024-06-01 "$@"; }
 

@@ -6,15 +6,8 @@
 set -uo pipefail
 eco=$1 src=$2 work=$3
 rs=$src/rulesets/jinzhong demo=$rs/demo
-rm -rf "$work" && mkdir -p "$work"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli_checks.sh"
 db=$work/store.db
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-run() {  # want-rc description command...
-  local want=$1 what=$2; shift 2
-  out=$("$@" 2>"$work/stderr"); rc=$?
-  [[ $rc -eq $want ]] || { fail "$what: exit $rc, want $want"; cat "$work/stderr"; }
-}
 field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 
 run 0 init "$eco" init --db "$db" --ruleset "$rs"
