@@ -305,6 +305,15 @@ void trace_expr(const dsl::ast::Expr& e, const model::CheckedExpr& checked, cons
 }  // namespace
 
 std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt) const {
+  std::vector<Finding> all;
+  evaluate(snap, opt, [&](std::vector<Finding>& piece) {
+    if (all.empty()) all = std::move(piece);
+    else all.insert(all.end(), std::make_move_iterator(piece.begin()), std::make_move_iterator(piece.end()));
+  });
+  return all;
+}
+
+void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, const FindingSink& sink) const {
   const model::Ruleset& rs = *ruleset_;
   const model::Schema& schema = rs.schema;
 
@@ -358,7 +367,7 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
   const model::RecordType* scope = opt.scope ? schema.find_record(opt.scope->record) : nullptr;
   std::vector<bool> in_scope;
   if (opt.scope) {
-    if (!scope) return {};
+    if (!scope) return;
     in_scope.assign(snap.rows(scope->index), false);
     for (const auto& k : opt.scope->keys)
       if (auto row = snap.find(scope->index, k)) in_scope[*row] = true;
@@ -390,7 +399,6 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
   }
   for (const auto& path : snap.files()) file_names.emplace_back(path);
 
-  std::vector<Finding> all;
   for (const auto& rp_ptr : rules_) {
     const RuleProgram& rp = *rp_ptr;
     const model::Rule& rule = *rp.rule;
@@ -680,21 +688,32 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
     const auto n = static_cast<std::uint32_t>(snap.rows(rule.bindings[0].record));
     unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
     if (n < 4096) threads = 1;
-    std::vector<std::vector<Finding>> parts(threads);
     std::vector<std::array<std::uint64_t, model::kVerdictCount>> counts(threads, std::array<std::uint64_t, model::kVerdictCount>{});
-    if (threads == 1) {
-      run_range(0, n, parts[0], counts[0]);
-    } else {
-      std::vector<std::thread> pool;
-      for (unsigned t = 0; t < threads; ++t) {
-        std::uint32_t b = static_cast<std::uint32_t>(std::uint64_t(n) * t / threads);
-        std::uint32_t e = static_cast<std::uint32_t>(std::uint64_t(n) * (t + 1) / threads);
-        pool.emplace_back([&, b, e, t] { run_range(b, e, parts[t], counts[t]); });
+    // Counting builds no findings: one piece, so that threads start once per rule.
+    const std::uint32_t piece_rows = opt.verdict_counts ? std::max<std::uint32_t>(n, 1) : kSinkPieceRows;
+    std::vector<std::vector<Finding>> parts(threads);
+    std::vector<Finding> piece;
+    for (std::uint32_t pb = 0; pb < n; pb += std::min(piece_rows, n - pb)) {
+      const std::uint32_t pe = pb + std::min(piece_rows, n - pb);
+      if (threads == 1) {
+        run_range(pb, pe, parts[0], counts[0]);
+      } else {
+        std::vector<std::thread> pool;
+        for (unsigned t = 0; t < threads; ++t) {
+          std::uint32_t b = pb + static_cast<std::uint32_t>(std::uint64_t(pe - pb) * t / threads);
+          std::uint32_t e = pb + static_cast<std::uint32_t>(std::uint64_t(pe - pb) * (t + 1) / threads);
+          pool.emplace_back([&, b, e, t] { run_range(b, e, parts[t], counts[t]); });
+        }
+        for (auto& th : pool) th.join();
       }
-      for (auto& th : pool) th.join();
+      piece.clear();
+      for (auto& p : parts) {
+        if (piece.empty()) std::swap(piece, p);
+        else piece.insert(piece.end(), std::make_move_iterator(p.begin()), std::make_move_iterator(p.end()));
+        p.clear();
+      }
+      if (!piece.empty()) sink(piece);
     }
-    for (auto& p : parts)
-      for (auto& f : p) all.push_back(std::move(f));
     if (opt.verdict_counts) {
       const auto rule_index = static_cast<std::size_t>(&rule - rs.rules.data());
       if (opt.verdict_counts->size() < rs.rules.size()) opt.verdict_counts->resize(rs.rules.size());
@@ -702,7 +721,6 @@ std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalO
         for (std::size_t v = 0; v < c.size(); ++v) (*opt.verdict_counts)[rule_index][v] += c[v];
     }
   }
-  return all;
 }
 
 }  // namespace eco::engine

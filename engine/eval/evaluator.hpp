@@ -10,6 +10,7 @@
 // a matching waiver valid on the evaluation date turns a violation or unknown into waived.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +67,14 @@ class CompiledRuleset {
   // Evaluates over `snapshot`; findings are ordered by rule (declaration order) then subject
   // row, so the same inputs give the same output.
   std::vector<Finding> evaluate(const Snapshot& snapshot, const EvalOptions& options) const;
+
+  // The same findings in the same order, handed to `sink` piece by piece (one rule's subjects
+  // at a time, at most kSinkPieceRows subject rows per piece) instead of held: a sweep that
+  // records and writes each piece and drops it needs memory for one piece, not for all.
+  // The sink may move the findings away; it is called on the calling thread.
+  using FindingSink = std::function<void(std::vector<Finding>& piece)>;
+  static constexpr std::uint32_t kSinkPieceRows = 1u << 16;
+  void evaluate(const Snapshot& snapshot, const EvalOptions& options, const FindingSink& sink) const;
 
   struct RuleProgram;
 
