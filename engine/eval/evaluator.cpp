@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "dsl/cel/program.hpp"
+#include "engine/eval/columnar.hpp"
 
 namespace eco::engine {
 
@@ -634,9 +635,24 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
       return out.back().verdict;
     };
 
+    // The column-at-a-time plan for the rule's `when` and `require` (engine/eval/columnar.hpp):
+    // rows it decides are not evaluated one by one unless a finding is to be built for them.
+    // Scoped evaluations (an audit, a screening) have few subjects: the tree alone is faster.
+    std::unique_ptr<columnar::ColumnarPlan> plan;
+    if (!opt.scope && opt.columnar) {
+      cel::Activation constants;
+      constants.slots.resize(std::max<std::size_t>(rp.slots, rp.env.size()));
+      constants.records = &snap;
+      for (std::size_t i = 0; i < rp.param_slots.size(); ++i) constants.slots[rp.param_slots[i]] = param_values[i];
+      if (rp.as_of_slot) constants.slots[*rp.as_of_slot] = cel::Value::date(opt.as_of);
+      plan = columnar::ColumnarPlan::compile(rule, rp.env, constants, snap);
+    }
+    const Verdict breach = rule.severity == model::Severity::advice ? Verdict::advice : Verdict::violation;
+
     // Enumerates the subjects of bindings [level, n) under the current activation.
     auto run_range = [&](std::uint32_t begin, std::uint32_t end, std::vector<Finding>& out,
-                         std::array<std::uint64_t, model::kVerdictCount>& counts) {
+                         std::array<std::uint64_t, model::kVerdictCount>& counts,
+                         std::array<std::uint64_t, 2>& plan_rows) {
       cel::Activation act;
       act.slots.resize(std::max<std::size_t>(rp.slots, rp.env.size()));
       act.records = &snap;
@@ -660,6 +676,42 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
         // One binding (most rules): a plain loop, no recursion through std::function.
         const auto& binding = rule.bindings[0];
         const std::uint32_t slot = rp.binding_slots[0];
+        if (plan) {
+          auto ws = plan->workspace();
+          std::array<columnar::RowOutcome, columnar::kBlockRows> outcome;
+          for (std::uint32_t b = begin; b < end; b += columnar::kBlockRows) {
+            const std::uint32_t e = std::min(end, b + columnar::kBlockRows);
+            plan->decide(b, e, *ws, outcome.data());
+            const auto left = std::count(outcome.data(), outcome.data() + (e - b), columnar::RowOutcome::undecided);
+            plan_rows[0] += static_cast<std::uint64_t>((e - b) - left);
+            plan_rows[1] += static_cast<std::uint64_t>(left);
+            if (opt.verdict_counts) {
+              // Counted with one vectorisable pass per outcome (a histogram's increments of one
+              // counter depend on each other and cost more than the evaluation).
+              const auto* o = outcome.data();
+              const auto undecided = left;
+              const auto pass = std::count(o, o + (e - b), columnar::RowOutcome::pass);
+              const auto na = std::count(o, o + (e - b), columnar::RowOutcome::not_applicable);
+              counts[static_cast<std::size_t>(Verdict::pass)] += static_cast<std::uint64_t>(pass);
+              counts[static_cast<std::size_t>(Verdict::not_applicable)] += static_cast<std::uint64_t>(na);
+              counts[static_cast<std::size_t>(breach)] += static_cast<std::uint64_t>((e - b) - undecided - pass - na);
+              if (undecided == 0) continue;
+            }
+            for (std::uint32_t r = b; r < e; ++r) {
+              const columnar::RowOutcome o = outcome[r - b];
+              if (o != columnar::RowOutcome::undecided) {
+                const Verdict v = o == columnar::RowOutcome::pass             ? Verdict::pass
+                                  : o == columnar::RowOutcome::not_applicable ? Verdict::not_applicable
+                                                                              : breach;
+                if (opt.verdict_counts) continue;  // counted above
+                if ((v == Verdict::pass || v == Verdict::not_applicable) && !opt.keep_all) continue;
+              }
+              act.slots[slot] = cel::Value::record(binding.record, r);
+              leaf(binding, r);
+            }
+          }
+          return;
+        }
         for (std::uint32_t r = begin; r < end; ++r) {
           act.slots[slot] = cel::Value::record(binding.record, r);
           leaf(binding, r);
@@ -689,6 +741,7 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
     unsigned threads = opt.threads ? opt.threads : std::max(1u, std::thread::hardware_concurrency());
     if (n < 4096) threads = 1;
     std::vector<std::array<std::uint64_t, model::kVerdictCount>> counts(threads, std::array<std::uint64_t, model::kVerdictCount>{});
+    std::vector<std::array<std::uint64_t, 2>> plan_rows(threads, std::array<std::uint64_t, 2>{});
     // Counting builds no findings: one piece, so that threads start once per rule.
     const std::uint32_t piece_rows = opt.verdict_counts ? std::max<std::uint32_t>(n, 1) : kSinkPieceRows;
     std::vector<std::vector<Finding>> parts(threads);
@@ -696,13 +749,13 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
     for (std::uint32_t pb = 0; pb < n; pb += std::min(piece_rows, n - pb)) {
       const std::uint32_t pe = pb + std::min(piece_rows, n - pb);
       if (threads == 1) {
-        run_range(pb, pe, parts[0], counts[0]);
+        run_range(pb, pe, parts[0], counts[0], plan_rows[0]);
       } else {
         std::vector<std::thread> pool;
         for (unsigned t = 0; t < threads; ++t) {
           std::uint32_t b = pb + static_cast<std::uint32_t>(std::uint64_t(pe - pb) * t / threads);
           std::uint32_t e = pb + static_cast<std::uint32_t>(std::uint64_t(pe - pb) * (t + 1) / threads);
-          pool.emplace_back([&, b, e, t] { run_range(b, e, parts[t], counts[t]); });
+          pool.emplace_back([&, b, e, t] { run_range(b, e, parts[t], counts[t], plan_rows[t]); });
         }
         for (auto& th : pool) th.join();
       }
@@ -713,6 +766,14 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
         p.clear();
       }
       if (!piece.empty()) sink(piece);
+    }
+    if (opt.columnar_rows) {
+      const auto rule_index = static_cast<std::size_t>(&rule - rs.rules.data());
+      if (opt.columnar_rows->size() < rs.rules.size()) opt.columnar_rows->resize(rs.rules.size());
+      for (const auto& p : plan_rows) {
+        (*opt.columnar_rows)[rule_index][0] += p[0];
+        (*opt.columnar_rows)[rule_index][1] += p[1];
+      }
     }
     if (opt.verdict_counts) {
       const auto rule_index = static_cast<std::size_t>(&rule - rs.rules.data());

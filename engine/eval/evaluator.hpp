@@ -47,6 +47,13 @@ struct EvalOptions {
   // The subject key whose findings carry an evaluation trace (Finding::trace): every
   // sub-expression of the rule's clauses with its value. Empty: no trace.
   std::string trace_subject;
+  // Decide what can be decided column-wise (engine/eval/columnar.hpp) before the per-subject
+  // evaluation; false evaluates every subject with the tree evaluator (same verdicts: tests
+  // compare the two).
+  bool columnar = true;
+  // When set: per rule (index in Ruleset::rules), how many subject rows its columnar plan
+  // decided and how many it left to the tree evaluator ({0, 0}: the rule has no plan).
+  std::vector<std::array<std::uint64_t, 2>>* columnar_rows = nullptr;
   // Use both cores (or `threads`, 0 = hardware concurrency).
   unsigned threads = 0;
   // When set, no findings are built: the verdicts are only counted, per rule (index in

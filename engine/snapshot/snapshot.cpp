@@ -1,5 +1,6 @@
 #include "engine/snapshot/snapshot.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -31,6 +32,7 @@ Snapshot::Snapshot(const model::Schema& schema) : schema_(&schema) {
     t.nav.resize(rt.fields.size());
     t.reverse_offsets.resize(rt.reverse_lists.size());
     t.reverse_rows.resize(rt.reverse_lists.size());
+    t.reverse_in_order.assign(rt.reverse_lists.size(), false);
   }
 }
 
@@ -117,9 +119,13 @@ SnapshotBuilder::SnapshotBuilder(const model::Schema& schema) : snap_(schema) {
   interned_count_.resize(schema.records.size());
   last_ref_.resize(schema.records.size());
   duplicate_keys_.assign(schema.records.size(), false);
+  codes_.resize(schema.records.size());
+  coded_.resize(schema.records.size());
   for (const auto& rt : schema.records) {
     interned_count_[rt.index].assign(rt.fields.size(), 0);
     last_ref_[rt.index].resize(rt.fields.size());
+    codes_[rt.index].resize(rt.fields.size());
+    coded_[rt.index].assign(rt.fields.size(), true);
   }
 }
 
@@ -173,14 +179,16 @@ std::string_view TextArena::add(std::string_view s) {
 
 std::string_view SnapshotBuilder::intern(std::string_view s, bool unique) {
   if (unique) return snap_.arena_.add(s);
-  if (auto it = interned_.find(s); it != interned_.end()) return it->second;
+  if (auto it = interned_.find(s); it != interned_.end()) return interned_texts_[it->second];
   std::string_view stored = snap_.arena_.add(s);
-  interned_.emplace(stored, stored);
+  interned_.emplace(stored, static_cast<std::uint32_t>(interned_texts_.size()));
+  interned_texts_.push_back(stored);
   return stored;
 }
 
 std::string_view SnapshotBuilder::store_text(const model::RecordType& rt, std::uint32_t field, std::string_view s,
-                                             std::int32_t& nav_row) {
+                                             std::int32_t& nav_row, std::uint32_t& code) {
+  code = kNoCode;
   const model::Field& fd = rt.fields[field];
   if (fd.key && rt.key_fields.size() == 1) return snap_.arena_.add(s);
   if (fd.ref) {
@@ -214,9 +222,14 @@ std::string_view SnapshotBuilder::store_text(const model::RecordType& rt, std::u
   }
   auto& count = interned_count_[rt.index][field];
   if (count >= kInternLimit) return snap_.arena_.add(s);
-  if (auto it = interned_.find(s); it != interned_.end()) return it->second;
+  if (auto it = interned_.find(s); it != interned_.end()) {
+    code = it->second;
+    return interned_texts_[code];
+  }
   std::string_view stored = snap_.arena_.add(s);
-  interned_.emplace(stored, stored);
+  code = static_cast<std::uint32_t>(interned_texts_.size());
+  interned_.emplace(stored, code);
+  interned_texts_.push_back(stored);
   ++count;
   return stored;
 }
@@ -261,6 +274,7 @@ std::uint32_t SnapshotBuilder::add_cells(std::uint32_t record, std::span<const C
     double dv = 0;
     std::string_view sv;
     std::int32_t nav_row = -2;  // -2: resolved in finish()
+    std::uint32_t code = kNoCode;
     if (present) {
       switch (c.kind) {
         case model::Kind::bool_: iv = v->kind == Cell::Kind::real ? v->d != 0 : v->i != 0; break;
@@ -273,7 +287,16 @@ std::uint32_t SnapshotBuilder::add_cells(std::uint32_t record, std::span<const C
           iv = idx < 0 ? 0 : idx;
           break;
         }
-        default: sv = store_text(rt, static_cast<std::uint32_t>(f), v->s, nav_row); break;
+        default: sv = store_text(rt, static_cast<std::uint32_t>(f), v->s, nav_row, code); break;
+      }
+    }
+    if (c.kind == model::Kind::string && coded_[record][f]) {
+      auto& codes = codes_[record][f];
+      if (present && code == kNoCode) {
+        coded_[record][f] = false;
+        std::vector<std::uint32_t>().swap(codes);
+      } else {
+        codes.push_back(present ? code : 0);
       }
     }
     switch (c.kind) {
@@ -323,6 +346,35 @@ Snapshot SnapshotBuilder::finish() {
       }
     }
   }
+  // Dictionaries of the columns whose every text was interned: the interned indices become
+  // dense per-column codes (`remap` is reset after each column, so it is allocated once).
+  std::vector<std::uint32_t> remap(interned_texts_.size(), kNoCode);
+  for (const auto& rt : schema.records) {
+    Table& t = snap_.tables_[rt.index];
+    for (std::size_t f = 0; f < rt.fields.size(); ++f) {
+      Column& c = t.columns[f];
+      c.all_present = std::all_of(c.present.begin(), c.present.end(), [](std::uint8_t p) { return p != 0; });
+      auto& global = codes_[rt.index][f];
+      if (c.kind != model::Kind::string || !coded_[rt.index][f] || global.size() != t.rows) continue;
+      c.codes.resize(t.rows);
+      std::vector<std::uint32_t> used;  // the interned indices of this column, to reset remap
+      for (std::size_t r = 0; r < t.rows; ++r) {
+        if (!c.present[r]) {
+          c.codes[r] = 0;
+          continue;
+        }
+        std::uint32_t& local = remap[global[r]];
+        if (local == kNoCode) {
+          local = static_cast<std::uint32_t>(c.dictionary.size());
+          c.dictionary.push_back(interned_texts_[global[r]]);
+          used.push_back(global[r]);
+        }
+        c.codes[r] = local;
+      }
+      for (std::uint32_t g : used) remap[g] = kNoCode;
+      std::vector<std::uint32_t>().swap(global);
+    }
+  }
   // Reverse lists: counting sort of the children by parent row keeps each list in row order.
   for (const auto& parent : schema.records) {
     Table& pt = snap_.tables_[parent.index];
@@ -340,6 +392,9 @@ Snapshot SnapshotBuilder::finish() {
       std::vector<std::uint32_t> fill(off.begin(), off.end() - 1);
       for (std::size_t r = 0; r < ct.rows; ++r)
         if (!nav.empty() && nav[r] >= 0) rows[fill[static_cast<std::size_t>(nav[r])]++] = static_cast<std::uint32_t>(r);
+      bool in_order = true;
+      for (std::size_t i = 0; i < rows.size() && in_order; ++i) in_order = rows[i] == i;
+      pt.reverse_in_order[l] = in_order;
     }
   }
   return std::move(snap_);

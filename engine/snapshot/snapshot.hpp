@@ -39,6 +39,13 @@ struct Column {
   std::vector<double> doubles;             // double
   std::vector<std::string_view> strings;   // string, duration text (views into the arena)
   std::vector<std::uint8_t> present;       // 1 when the row has a value
+  // Set by SnapshotBuilder::finish, for column-at-a-time evaluation (engine/eval/columnar):
+  bool all_present = false;                // every row has a value
+  // A string column of few distinct values (fewer than 65,536; not a key or reference):
+  // each row's index into `dictionary` (0 where the row has no value). Equal texts have equal
+  // codes, so a comparison with a constant compares integers. Empty for other columns.
+  std::vector<std::uint32_t> codes;
+  std::vector<std::string_view> dictionary;
 };
 
 struct Table {
@@ -52,6 +59,10 @@ struct Table {
   // For each reverse list of this type: CSR offsets (rows + 1) and the child rows.
   std::vector<std::vector<std::uint32_t>> reverse_offsets;
   std::vector<std::vector<std::uint32_t>> reverse_rows;
+  // Per reverse list: true when reverse_rows[i] == i for every i (each child row has a parent,
+  // and the children are stored in their parents' order, as exports list them): the children
+  // of consecutive parents are then consecutive rows of the child table.
+  std::vector<bool> reverse_in_order;
 };
 
 // Owns the text of a snapshot in large blocks: views stay valid for the snapshot's life (also
@@ -139,10 +150,17 @@ class SnapshotBuilder {
   // The text of string field `field` of `record` in the arena: a reference resolved at once
   // shares its target's key (and notes the target row), a column of few distinct values is
   // interned, a column of mostly distinct values (plates, names) is copied.
+  // `code` receives the text's index in interned_texts_ when it was interned, else kNoCode.
   std::string_view store_text(const model::RecordType& rt, std::uint32_t field, std::string_view s,
-                              std::int32_t& nav_row);
+                              std::int32_t& nav_row, std::uint32_t& code);
+  static constexpr std::uint32_t kNoCode = ~std::uint32_t{0};
   Snapshot snap_;
-  std::unordered_map<std::string_view, std::string_view> interned_;
+  std::unordered_map<std::string_view, std::uint32_t> interned_;  // text -> index in interned_texts_
+  std::vector<std::string_view> interned_texts_;
+  // Per record type and string field: each row's interned text index, while every value of
+  // the column has been interned (cleared, and `coded_` false, once one is not).
+  std::vector<std::vector<std::vector<std::uint32_t>>> codes_;
+  std::vector<std::vector<bool>> coded_;
   // Per record type and field: how many distinct strings the column added to interned_;
   // past kInternLimit the column's text is copied without the lookup.
   static constexpr std::uint32_t kInternLimit = 1 << 16;
