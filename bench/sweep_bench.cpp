@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   unsigned threads = 0;
   bool reuse = false, eval_only = false, tree = false, by_rule = false;
   unsigned repeat = 1;
+  std::vector<std::string> only_rules;
   CLI::App app{"EcoAudit as an engine of the shared sweep harness"};
   app.add_option("DATA_DIR", data_arg, "gen.py's data folder")->required()->check(CLI::ExistingDirectory);
   app.add_option("--ruleset", ruleset_arg, "Ruleset folder (default: rulesets/bench)");
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "Evaluation threads (0 = every core)");
   app.add_flag("--eval-only", eval_only, "Stop after eval_s (no findings built, no JSON written)");
   app.add_option("--repeat", repeat, "Evaluate N times; eval_s is the fastest, eval_runs_s lists all")->check(CLI::Range(1u, 100u));
+  app.add_option("--rule", only_rules, "With --eval-only: evaluate only these rules (for profiling one)");
   app.add_flag("--by-rule", by_rule, "Also time each rule alone (eval_by_rule_s, fastest of --repeat runs)");
   app.add_flag("--tree", tree, "Evaluate every subject with the tree evaluator (no columnar plans), to compare");
   app.add_flag("--reuse-db", reuse, "With --keep-db: use the kept store as it is, without importing");
@@ -131,6 +133,7 @@ int main(int argc, char** argv) {
     std::vector<std::array<std::uint64_t, dsl::model::kVerdictCount>> verdicts;
     eo.verdict_counts = &verdicts;
     eo.columnar = !tree;
+    if (eval_only) eo.rules = only_rules;
     double eval_s = 0;
     std::string eval_runs;
     double eval_cpu_s = 0;  // CPU time of all threads: the work done, whatever else runs

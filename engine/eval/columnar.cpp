@@ -143,6 +143,19 @@ struct FieldNode final : Node {
       else out.i = column->ints.data() + vr.first;
       return out;
     }
+    if (hops.empty() && !vr.rows && !test_only && column && column->kind == model::Kind::bool_) {
+      // Consecutive rows of a bool column: true / false, undecided where missing.
+      std::uint8_t* t = sized(sc.tri, n);
+      const std::int64_t* v = column->ints.data() + vr.first;
+      if (column->all_present)
+        for (std::uint32_t k = 0; k < n; ++k) t[k] = static_cast<std::uint8_t>(kF - (v[k] != 0));
+      else {
+        const std::uint8_t* p = column->present.data() + vr.first;
+        for (std::uint32_t k = 0; k < n; ++k) t[k] = static_cast<std::uint8_t>((kF - (v[k] != 0)) * p[k]);
+      }
+      out.tri = t;
+      return out;
+    }
     // Rows of the record read, -1 where a reference on the way is missing.
     std::int64_t* target = sized(sc.i, n);
     if (hops.empty() && vr.rows)
@@ -641,17 +654,35 @@ struct ChildrenNode final : Node {
       }
       vars[child_var] = in_place ? VarRows{nullptr, static_cast<std::uint32_t>(base[0])} : VarRows{rows, 0};
       const Vec b = body->eval(Frame{static_cast<std::uint32_t>(total), vars}, ws);
-      c = 0;
+      // Per row, whether any of its children (a run of positions) is true, false or undecided:
+      // one pass notes, at each position, the last position so far holding each value; a row's
+      // run holds one if that last position is within the run. No inner loop per row, whose
+      // short and varying trip counts the branch predictor cannot learn.
+      const std::uint32_t m = static_cast<std::uint32_t>(total);
+      std::int32_t* last = reinterpret_cast<std::int32_t*>(sized(sc.u, std::size_t{m} * 3));
+      std::int32_t lt = -1, lf = -1, lu = -1;
+      for (std::uint32_t x = 0; x < m; ++x) {
+        const std::uint8_t v = b.scalar ? b.tri[0] : b.tri[x];
+        const auto pos = static_cast<std::int32_t>(x);
+        lt = v == kT ? pos : lt;
+        lf = v == kF ? pos : lf;
+        lu = v == kU ? pos : lu;
+        last[3 * x] = lt;
+        last[3 * x + 1] = lf;
+        last[3 * x + 2] = lu;
+      }
+      std::int32_t start = 0;
       for (std::uint32_t k = 0; k < n; ++k) {
-        bool any_t = false, any_f = false, any_u = false;
-        for (std::uint32_t j = 0; j < count[k]; ++j, ++c) {
-          const std::uint8_t x = tri_at(b, static_cast<std::uint32_t>(c));
-          any_t |= x == kT;
-          any_f |= x == kF;
-          any_u |= x == kU;
+        const std::int32_t end = start + static_cast<std::int32_t>(count[k]);  // the run [start, end)
+        if (end == start) {
+          t[k] = kind == exists ? kF : kT;
+          continue;
         }
+        const std::int32_t* at = last + 3 * (end - 1);
+        const bool any_t = at[0] >= start, any_f = at[1] >= start, any_u = at[2] >= start;
         if (kind == exists) t[k] = any_t ? kT : any_u ? kU : kF;
         else t[k] = any_f ? kF : any_u ? kU : kT;
+        start = end;
       }
     } else {
       for (std::uint32_t k = 0; k < n; ++k) t[k] = kind == exists ? kF : kT;
@@ -1186,7 +1217,10 @@ std::unique_ptr<ColumnarPlan> ColumnarPlan::compile(const model::Rule& rule, con
   auto impl = std::make_unique<Impl>();
   if (rule.when) impl->when = c.boolean(rule.when->expr, *rule.when);
   impl->require = c.boolean(rule.require.expr, rule.require);
-  if (Compiler::undecided(impl->require) && (!rule.when || Compiler::undecided(impl->when))) return nullptr;
+  // Nothing to decide: a `when` the plan cannot compute leaves every row to the tree, and so
+  // does a `require` it cannot compute without a `when` that might rule rows out.
+  if (rule.when && Compiler::undecided(impl->when)) return nullptr;
+  if (Compiler::undecided(impl->require) && !rule.when) return nullptr;
   impl->lets = std::move(c.lets());
   impl->late_possible = rule.met_on && rule.deadline;
   impl->has_deadline = rule.deadline.has_value();

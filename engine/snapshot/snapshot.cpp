@@ -120,11 +120,15 @@ SnapshotBuilder::SnapshotBuilder(const model::Schema& schema) : snap_(schema) {
   last_ref_.resize(schema.records.size());
   duplicate_keys_.assign(schema.records.size(), false);
   codes_.resize(schema.records.size());
+  seen_.resize(schema.records.size());
+  seen_misses_.resize(schema.records.size());
   coded_.resize(schema.records.size());
   for (const auto& rt : schema.records) {
     interned_count_[rt.index].assign(rt.fields.size(), 0);
     last_ref_[rt.index].resize(rt.fields.size());
     codes_[rt.index].resize(rt.fields.size());
+    seen_[rt.index].resize(rt.fields.size());
+    seen_misses_[rt.index].assign(rt.fields.size(), 0);
     coded_[rt.index].assign(rt.fields.size(), true);
   }
 }
@@ -222,14 +226,26 @@ std::string_view SnapshotBuilder::store_text(const model::RecordType& rt, std::u
   }
   auto& count = interned_count_[rt.index][field];
   if (count >= kInternLimit) return snap_.arena_.add(s);
+  auto& seen = seen_[rt.index][field];
+  auto& misses = seen_misses_[rt.index][field];
+  if (misses < kSeenMissLimit) {
+    for (const Seen& x : seen)
+      if (x.text.size() == s.size() && std::memcmp(x.text.data(), s.data(), s.size()) == 0) {
+        code = x.code;
+        return x.text;
+      }
+    if (seen.size() == kSeenLimit) ++misses;  // a column of many values: stop scanning soon
+  }
   if (auto it = interned_.find(s); it != interned_.end()) {
     code = it->second;
+    if (seen.size() < kSeenLimit) seen.push_back({interned_texts_[code], code});
     return interned_texts_[code];
   }
   std::string_view stored = snap_.arena_.add(s);
   code = static_cast<std::uint32_t>(interned_texts_.size());
   interned_.emplace(stored, code);
   interned_texts_.push_back(stored);
+  if (seen.size() < kSeenLimit) seen.push_back({stored, code});
   ++count;
   return stored;
 }

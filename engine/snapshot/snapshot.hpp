@@ -161,6 +161,17 @@ class SnapshotBuilder {
   // the column has been interned (cleared, and `coded_` false, once one is not).
   std::vector<std::vector<std::vector<std::uint32_t>>> codes_;
   std::vector<std::vector<bool>> coded_;
+  // Per record type and field: the column's first few distinct interned texts, scanned before
+  // the hash map (a county or a status column has a dozen values: comparing them is cheaper
+  // than hashing every cell).
+  struct Seen {
+    std::string_view text;
+    std::uint32_t code;
+  };
+  static constexpr std::size_t kSeenLimit = 24;
+  std::vector<std::vector<std::vector<Seen>>> seen_;
+  std::vector<std::vector<std::uint32_t>> seen_misses_;  // past kSeenMissLimit, not scanned
+  static constexpr std::uint32_t kSeenMissLimit = 256;
   // Per record type and field: how many distinct strings the column added to interned_;
   // past kInternLimit the column's text is copied without the lookup.
   static constexpr std::uint32_t kInternLimit = 1 << 16;
