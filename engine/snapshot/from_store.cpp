@@ -1,7 +1,12 @@
 #include "engine/snapshot/from_store.hpp"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
 #include <map>
+#include <mutex>
+#include <thread>
+#include <utility>
 #include <memory>
 #include <optional>
 #include <set>
@@ -35,6 +40,115 @@ std::string select_sql(const model::RecordType& r, bool as_of) {
       cols, table, store::quote_ident(store::history_table(r.name)));
 }
 
+// Rows read from the store, on their way to the SnapshotBuilder on another thread. Texts are
+// copied into `text` (SQLite's buffers last only until the next step): a text cell holds its
+// offset in `i` until the batch is complete, then views `text`.
+struct RowBatch {
+  std::uint32_t record = 0;
+  std::size_t reserve = 0;  // a row count hint for the record type, before its first rows
+  std::size_t rows = 0;
+  std::vector<SnapshotBuilder::Cell> cells;  // rows x fields
+  std::vector<Provenance> provenance;
+  std::string text;
+};
+
+// Points a complete batch's text cells at its text.
+void seal(RowBatch& b) {
+  for (auto& c : b.cells)
+    if (c.kind == SnapshotBuilder::Cell::Kind::text)
+      c.s = std::string_view(b.text.data() + c.i, static_cast<std::size_t>(c.d));
+}
+
+// Reading the store (SQLite's stepping and decoding) and building the snapshot (interning,
+// indexing, appending to columns) take about as long as each other: the builder runs on a
+// second thread, fed batches of rows through this queue, so that both cores work. Memory is
+// bounded: at most kBatches batches exist at a time.
+class BuildPipeline {
+ public:
+  static constexpr std::size_t kRows = 4096, kBatches = 4;
+
+  explicit BuildPipeline(SnapshotBuilder& b) : builder_(b), worker_([this] { run(); }) {
+    for (std::size_t i = 0; i < kBatches; ++i) free_.push_back(std::make_unique<RowBatch>());
+  }
+  ~BuildPipeline() {
+    try {
+      stop();
+    } catch (...) {  // unwinding already: the first error is the one reported
+    }
+  }
+
+  // A batch to fill (waits while the builder holds all of them).
+  std::unique_ptr<RowBatch> take() {
+    std::unique_lock lock(m_);
+    cv_.wait(lock, [&] { return !free_.empty(); });
+    auto b = std::move(free_.back());
+    free_.pop_back();
+    b->rows = 0;
+    b->reserve = 0;
+    b->cells.clear();
+    b->provenance.clear();
+    b->text.clear();
+    return b;
+  }
+  void give(std::unique_ptr<RowBatch> b) {
+    {
+      std::lock_guard lock(m_);
+      full_.push_back(std::move(b));
+    }
+    cv_.notify_all();
+  }
+  // Waits until every batch given is in the snapshot; the builder is then free to finish().
+  // Rethrows what the builder threw (out of memory), once.
+  void stop() {
+    {
+      std::lock_guard lock(m_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    worker_.join();
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+  }
+
+ private:
+  void run() {
+    for (;;) {
+      std::unique_ptr<RowBatch> b;
+      {
+        std::unique_lock lock(m_);
+        cv_.wait(lock, [&] { return !full_.empty() || stopping_; });
+        if (full_.empty()) return;  // stopping, and nothing left
+        b = std::move(full_.front());
+        full_.pop_front();
+      }
+      try {
+        if (!error_) {
+          if (b->reserve) builder_.reserve(b->record, b->reserve);
+          const std::size_t nf = b->rows ? b->cells.size() / b->rows : 0;
+          for (std::size_t r = 0; r < b->rows; ++r)
+            builder_.add_cells(b->record, std::span(b->cells.data() + r * nf, nf), b->provenance[r]);
+        }
+      } catch (...) {
+        error_ = std::current_exception();  // the rest is drained unread; stop() rethrows
+      }
+      {
+        std::lock_guard lock(m_);
+        free_.push_back(std::move(b));
+      }
+      cv_.notify_all();
+    }
+  }
+
+  SnapshotBuilder& builder_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<RowBatch>> free_;
+  std::deque<std::unique_ptr<RowBatch>> full_;
+  bool stopping_ = false;
+  std::exception_ptr error_;  // written by the worker, read after join
+  std::thread worker_;  // last: started once the rest exists
+};
+
 }  // namespace
 
 LoadedSnapshot load_snapshot(store::Store& st, std::optional<std::int64_t> as_of_batch) {
@@ -61,8 +175,8 @@ LoadedSnapshot load_snapshot(store::Store& st, std::optional<std::int64_t> as_of
     }
     std::uint64_t rows = 0;
     std::set<std::int64_t> batches;
-    std::vector<SnapshotBuilder::Cell> cells;
     using Cell = SnapshotBuilder::Cell;
+    BuildPipeline pipeline(builder);  // stopped (joined) before `builder` is used again or dies
     for (const auto& r : schema.records) {
       // Cells are read through the C API by the field's type: SQLite::Column objects (a shared
       // pointer each) and a cel::Value per cell were most of the load time of a large store.
@@ -74,7 +188,8 @@ LoadedSnapshot load_snapshot(store::Store& st, std::optional<std::int64_t> as_of
       sqlite3_stmt* st = q.get();
       if (as_of_batch) sqlite3_bind_int64(st, 1, *as_of_batch);
       const int nf = static_cast<int>(r.fields.size());
-      cells.assign(r.fields.size(), Cell{});
+      auto batch = pipeline.take();
+      batch->record = r.index;
       {
         // Row ids are dense (imports only append and never delete): the largest is the row
         // count, read from the end of the table's b-tree without a scan. Only a hint, capped so
@@ -82,7 +197,7 @@ LoadedSnapshot load_snapshot(store::Store& st, std::optional<std::int64_t> as_of
         SQLite::Statement n(db, "SELECT max(_row) FROM " + store::quote_ident(r.name));
         if (n.executeStep() && !n.getColumn(0).isNull()) {
           const std::int64_t max_row = n.getColumn(0).getInt64();
-          if (max_row > 0) builder.reserve(r.index, static_cast<std::size_t>(std::min<std::int64_t>(max_row, 1 << 25)));
+          if (max_row > 0) batch->reserve = static_cast<std::size_t>(std::min<std::int64_t>(max_row, 1 << 25));
         }
       }
       std::int64_t last_batch = -1;
@@ -90,8 +205,10 @@ LoadedSnapshot load_snapshot(store::Store& st, std::optional<std::int64_t> as_of
         const int rc = sqlite3_step(st);
         if (rc == SQLITE_DONE) break;
         if (rc != SQLITE_ROW) throw SQLite::Exception(db.getHandle(), rc);
+        const std::size_t first = batch->cells.size();
+        batch->cells.resize(first + static_cast<std::size_t>(nf));
         for (int i = 0; i < nf; ++i) {
-          Cell& cell = cells[static_cast<std::size_t>(i)];
+          Cell& cell = batch->cells[first + static_cast<std::size_t>(i)];
           const int type = sqlite3_column_type(st, i);
           if (type == SQLITE_NULL) {
             cell.kind = Cell::Kind::missing;
@@ -120,10 +237,15 @@ LoadedSnapshot load_snapshot(store::Store& st, std::optional<std::int64_t> as_of
               break;
             }
             default: {
-              // The builder copies the text into its own storage before the next step.
+              // Copied: SQLite's buffer lasts until the next step. The view is set once the
+              // batch's text no longer grows.
               const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+              const auto len = static_cast<std::size_t>(sqlite3_column_bytes(st, i));
               cell.kind = Cell::Kind::text;
-              cell.s = std::string_view(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, i)));
+              cell.i = static_cast<std::int64_t>(batch->text.size());
+              cell.s = std::string_view(nullptr, 0);
+              cell.d = static_cast<double>(len);
+              batch->text.append(p ? p : "", len);
               break;
             }
           }
@@ -134,10 +256,20 @@ LoadedSnapshot load_snapshot(store::Store& st, std::optional<std::int64_t> as_of
         if (fi != files.end()) p.file = fi->second;
         p.line = static_cast<std::uint32_t>(sqlite3_column_int64(st, nf + 2));
         if (p.batch != last_batch) batches.insert(last_batch = p.batch);
-        builder.add_cells(r.index, cells, p);
+        batch->provenance.push_back(p);
+        ++batch->rows;
         ++rows;
+        if (batch->rows == BuildPipeline::kRows) {
+          seal(*batch);
+          pipeline.give(std::move(batch));
+          batch = pipeline.take();
+          batch->record = r.index;
+        }
       }
+      seal(*batch);
+      pipeline.give(std::move(batch));
     }
+    pipeline.stop();
     return LoadedSnapshot{builder.finish(), std::vector<std::int64_t>(batches.begin(), batches.end()), rows};
   } catch (const SQLite::Exception& e) {
     throw store::StoreError(fmt::format("reading the store {}: {}", st.path().string(), e.what()));
