@@ -705,6 +705,12 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
                                                                               : breach;
                 if (opt.verdict_counts) continue;  // counted above
                 if ((v == Verdict::pass || v == Verdict::not_applicable) && !opt.keep_all) continue;
+                if (o == columnar::RowOutcome::violated && opt.evidence) {
+                  // Known to be reported: straight to the evaluation that records evidence.
+                  act.slots[slot] = cel::Value::record(binding.record, r);
+                  decide(act, r, true, out);
+                  continue;
+                }
               }
               act.slots[slot] = cel::Value::record(binding.record, r);
               leaf(binding, r);
