@@ -27,6 +27,7 @@
 
 #include "cli/command.hpp"
 #include "cli/finding_text.hpp"
+#include "cli/piece_pipeline.hpp"
 #include "cli/report_output.hpp"
 #include "cli/ruleset_loading.hpp"
 #include "engine/eval/evaluator.hpp"
@@ -233,11 +234,18 @@ int run_sweep(const SweepCmd& o) {
         out = StreamedReports::open(o.command, report, *formats, o.out, base, enterprise);
         if (!out) return kExitUsage;
       }
-      compiled.evaluate(snapshot, eo, [&](std::vector<engine::Finding>& piece) {
-        const auto tp = std::chrono::steady_clock::now();
-        if (recorder) recorder->add(piece);
+      // Each piece is recorded, then written, then dropped; both on threads of their own, so
+      // that the evaluation goes on meanwhile. Two pieces at most are held at once (one being
+      // recorded, one being written) besides the one being evaluated.
+      std::vector<PiecePipeline::Stage> stages;
+      if (recorder)
+        stages.push_back([&](std::vector<engine::Finding>& piece) {
+          const auto tr = std::chrono::steady_clock::now();
+          recorder->add(piece);
+          record_s += seconds_since(tr);
+        });
+      stages.push_back([&](std::vector<engine::Finding>& piece) {
         const auto tw = std::chrono::steady_clock::now();
-        record_s += std::chrono::duration<double>(tw - tp).count();
         tally(piece);
         if (!o.explain.empty()) {
           if (!explained)
@@ -250,14 +258,19 @@ int run_sweep(const SweepCmd& o) {
           out->add(piece);
         }
         write_s += seconds_since(tw);
-        piece.clear();  // dropped before the next piece is evaluated
       });
-      eval_s = seconds_since(t1) - record_s - write_s;
+      PiecePipeline pipeline(std::move(stages), 2);
+      compiled.evaluate(snapshot, eo, [&](std::vector<engine::Finding>& piece) { pipeline.push(piece); });
+      pipeline.finish();
+      eval_s = seconds_since(t1);
       if (recorder) {
         const auto tr = std::chrono::steady_clock::now();
         resolved = recorder->finish().resolved;
         record_s += seconds_since(tr);
       }
+      // The reports are written out before the sweep is committed, and put in place after: a
+      // sweep whose report could not be written is not history (returning rolls it back), and
+      // a sweep that could not be recorded leaves the previous reports where they were.
       if (out) {
         const auto tw = std::chrono::steady_clock::now();
         progress("");
@@ -265,6 +278,12 @@ int run_sweep(const SweepCmd& o) {
         write_s += seconds_since(tw);
         if (!ok) return kExitUsage;
       }
+      if (recorder) {
+        const auto tr = std::chrono::steady_clock::now();
+        recorder->commit();
+        record_s += seconds_since(tr);
+      }
+      if (out && !out->publish()) return kExitUsage;
     } else {
       findings = compiled.evaluate(snapshot, eo);
       eval_s = seconds_since(t1) - record_s;
@@ -274,6 +293,7 @@ int run_sweep(const SweepCmd& o) {
         const auto tr = std::chrono::steady_clock::now();
         recorder->add(findings);
         resolved = recorder->finish().resolved;
+        recorder->commit();
         record_s += seconds_since(tr);
       }
       report.findings = &findings;
@@ -287,6 +307,7 @@ int run_sweep(const SweepCmd& o) {
         if (wants(reports::Format::html)) report.history = engine::sweeps::read_history(*store, run.ruleset);
       }
     }
+    keep_until_exit(std::move(loaded));
   } catch (const engine::store::StoreError& ex) {
     progress("");
     std::fprintf(stderr, "ecoaudit %s: %s\n", o.command.c_str(), ex.what());
@@ -327,6 +348,8 @@ int run_sweep(const SweepCmd& o) {
                  static_cast<unsigned long long>(subjects), static_cast<unsigned long long>(rows),
                  rules.empty() ? rs->rules.size() : rules.size(), count, load_s, eval_s, record_s, write_s,
                  peak_rss_mb());
+  keep_until_exit(std::move(findings));
+  keep_until_exit(std::move(report));
   return fails ? kExitFindings : kExitOk;
 }
 

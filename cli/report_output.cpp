@@ -345,10 +345,6 @@ bool StreamedReports::finish(const std::vector<engine::ResolvedFinding>& resolve
       if (!o->partial.empty()) {
         o->file.close();
         if (!o->file) throw reports::ReportError(fmt::format("cannot write {}", o->name()));
-        std::error_code ec;
-        fs::rename(o->partial, o->path, ec);
-        if (ec) throw reports::ReportError(fmt::format("cannot write {}: {}", o->name(), ec.message()));
-        o->partial.clear();
       }
     } catch (const reports::ReportError& e) {
       std::fprintf(stderr, "ecoaudit %s: %s\n", command_.c_str(), e.what());
@@ -358,6 +354,23 @@ bool StreamedReports::finish(const std::vector<engine::ResolvedFinding>& resolve
                    reports::to_string(o->format), e.what());
       ok = false;
     }
+  }
+  return ok;
+}
+
+bool StreamedReports::publish() {
+  bool ok = true;
+  for (auto& o : outputs_) {
+    if (o->partial.empty()) continue;
+    std::error_code ec;
+    fs::rename(o->partial, o->path, ec);
+    if (ec) {
+      std::fprintf(stderr, "ecoaudit %s: cannot write %s: %s\n", command_.c_str(), o->path.c_str(),
+                   ec.message().c_str());
+      ok = false;
+      continue;
+    }
+    o->partial.clear();
   }
   return ok;
 }

@@ -57,8 +57,8 @@ bool write_reports(const std::string& command, const reports::ReportData& data,
 
 // The reports of a run written while its findings arrive piece by piece (json, text and csv:
 // reports::report_writer), to the same places and with the same bytes as write_reports: a
-// sweep hands each piece over and drops it. A file is written beside its place and moved there
-// by finish(): destroyed before, it leaves the place as it was.
+// sweep hands each piece over and drops it. A file is written beside its place (<path>.partial)
+// and moved there by publish(): destroyed before, it leaves the place as it was.
 class StreamedReports {
  public:
   // Opens every output and starts its report from `head` (the ReportData without findings;
@@ -76,9 +76,11 @@ class StreamedReports {
   // Hands `piece` to every report. Throws reports::ReportError ("cannot write PATH", "writing
   // the json report: ...") when one cannot be written: the caller stops the run.
   void add(const std::vector<engine::Finding>& piece);
-  // Ends every report and moves each file to its place. Returns false (after a message on
-  // stderr) when one could not be written. Call once.
+  // Ends every report and flushes it. Returns false (after a message on stderr) when one
+  // could not be written. Call once.
   bool finish(const std::vector<engine::ResolvedFinding>& resolved);
+  // Moves each finished file to its place. Returns false (after a message) when one cannot be.
+  bool publish();
 
  private:
   struct Output;

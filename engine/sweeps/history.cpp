@@ -271,7 +271,6 @@ Recorded SweepRecorder::finish() {
     out.resolved = m.previous.unmatched();
     m.seen_before.reset();
     m.insert.reset();
-    m.txn.commit();
     m.finished = true;
   } catch (const SQLite::Exception& e) {
     throw recording_error(m.st, e);
@@ -279,10 +278,22 @@ Recorded SweepRecorder::finish() {
   return out;
 }
 
+void SweepRecorder::commit() {
+  Impl& m = *impl_;
+  if (!m.finished) throw std::logic_error("SweepRecorder::commit before finish");
+  try {
+    m.txn.commit();
+  } catch (const SQLite::Exception& e) {
+    throw recording_error(m.st, e);
+  }
+}
+
 Recorded record_sweep(store::Store& st, const RunInfo& run, std::vector<Finding>& findings) {
   SweepRecorder rec(st, run);
   rec.add(findings);
-  return rec.finish();
+  Recorded out = rec.finish();
+  rec.commit();
+  return out;
 }
 
 std::vector<SweepSummary> read_history(store::Store& st, const std::string& ruleset, std::size_t limit) {

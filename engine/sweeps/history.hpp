@@ -25,13 +25,15 @@ struct Recorded {
 // all of them at once:
 //   SweepRecorder rec(store, run);   // opens the write transaction, inserts the sweep's row
 //   rec.add(piece); ...              // sets change/first_seen, inserts the piece's findings
-//   auto recorded = rec.finish();    // the resolved findings; updates the count; commits
+//   auto recorded = rec.finish();    // the resolved findings; the sweep's count of findings
+//   rec.commit();                    // the sweep is in the store
 // Pieces must come in the sweep's finding order (the result does not depend on how the
-// findings are split). A recorder destroyed before finish() rolls back: the store is as it
-// was, as it is after a sweep killed at any point. The previous sweep's findings are held as
-// compact identities (about 80 bytes each), not as findings. Every member throws
-// store::StoreError on a database failure (the transaction is then rolled back when the
-// recorder is destroyed). The store must outlive the recorder.
+// findings are split). A recorder destroyed before commit() rolls back: the store is as it
+// was, as after a sweep killed at any point (a caller writes its report between finish() and
+// commit(), so that a sweep whose report failed is not history). The previous sweep's
+// findings are held as compact identities (about 80 bytes each), not as findings. Every
+// member throws store::StoreError on a database failure (the transaction is then rolled back
+// when the recorder is destroyed). The store must outlive the recorder.
 class SweepRecorder {
  public:
   SweepRecorder(store::Store& store, const RunInfo& run);
@@ -46,8 +48,11 @@ class SweepRecorder {
   // pass and not_applicable findings are left as they are and not recorded.
   void add(std::vector<Finding>& piece);
 
-  // The previous sweep's findings that no piece had; records the count and commits. Call once.
+  // The previous sweep's findings that no piece had; records the count. Call once, after the
+  // last piece.
   Recorded finish();
+  // Commits the sweep. Call once, after finish().
+  void commit();
 
  private:
   struct Impl;

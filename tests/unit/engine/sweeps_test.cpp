@@ -126,6 +126,7 @@ TEST(SweepHistory, PiecesRecordWhatOneCallRecords) {
         done.insert(done.end(), piece.begin(), piece.end());
       }
       const Recorded r = rec.finish();
+      rec.commit();
       EXPECT_EQ(changes(done), changes(whole[i])) << "pieces of " << piece_size << ", sweep " << i + 1;
       EXPECT_EQ(resolved(r), resolved(whole_rec[i])) << "pieces of " << piece_size << ", sweep " << i + 1;
       EXPECT_EQ(r.sweep_id, whole_rec[i].sweep_id);
@@ -137,8 +138,8 @@ TEST(SweepHistory, PiecesRecordWhatOneCallRecords) {
   }
 }
 
-// A recorder destroyed before finish() (the sweep stopped: an error, an exception from a
-// report) leaves the store exactly as it was: no sweep row, no findings, not even the
+// A recorder destroyed before commit() (the sweep stopped: an error, a report that could not
+// be written) leaves the store exactly as it was: no sweep row, no findings, not even the
 // history tables on a store that never had a sweep. The next sweep is numbered and compared
 // as if the stopped one never ran.
 TEST(SweepHistory, NoFinishRecordsNothing) {
@@ -162,6 +163,13 @@ TEST(SweepHistory, NoFinishRecordsNothing) {
     EXPECT_EQ(st->db().execAndGet("SELECT count(*) FROM _sweep_finding").getInt64(), 6);  // inside the transaction
   }
   EXPECT_EQ(dump(st->db()), one);
+  {
+    // Finished (its report being written) but not committed: still nothing.
+    SweepRecorder rec(*st, run(kDates[1]));
+    rec.add(fs[1]);
+    EXPECT_EQ(resolved(rec.finish()), "a:facility:F-2:E-F-2:violation:2026-01-31 ");
+  }
+  EXPECT_EQ(dump(st->db()), one);
   auto again = sweeps_findings();
   const Recorded r = sweeps::record_sweep(*st, run(kDates[1]), again[1]);
   EXPECT_EQ(r.sweep_id, 2);
@@ -169,7 +177,7 @@ TEST(SweepHistory, NoFinishRecordsNothing) {
   EXPECT_EQ(resolved(r), "a:facility:F-2:E-F-2:violation:2026-01-31 ");
 }
 
-// Another connection sees nothing of a sweep being recorded until it finishes.
+// Another connection sees nothing of a sweep being recorded until it is committed.
 TEST(SweepHistory, UnfinishedSweepIsInvisibleToReaders) {
   TempDir dir;
   auto schema = make_schema();
@@ -181,6 +189,8 @@ TEST(SweepHistory, UnfinishedSweepIsInvisibleToReaders) {
   rec.add(fs[1]);
   EXPECT_EQ(sweeps::read_history(*reader, "rs").size(), 1u);
   rec.finish();
+  EXPECT_EQ(sweeps::read_history(*reader, "rs").size(), 1u);
+  rec.commit();
   EXPECT_EQ(sweeps::read_history(*reader, "rs").size(), 2u);
 }
 
