@@ -89,17 +89,35 @@ class PreviousFindings {
   // The first_seen text of the identity's entry when it is there and not matched yet (and
   // marks it matched); nullptr otherwise.
   const std::string* match(const std::string& rule, const std::string& record, const std::string& key) {
-    auto r = rule_ids_.find(rule);
-    auto c = record_ids_.find(record);
-    if (r == rule_ids_.end() || c == record_ids_.end()) return nullptr;
-    const std::tuple<std::uint32_t, std::uint32_t, std::string_view> probe{r->second, c->second, key};
-    auto it = std::lower_bound(entries_.begin(), entries_.end(), probe, [&](const Entry& e, const auto& p) {
-      return std::tuple<std::uint32_t, std::uint32_t, std::string_view>{e.rule, e.record, key_of(e)} < p;
-    });
-    if (it == entries_.end() || it->rule != r->second || it->record != c->second || key_of(*it) != key || it->matched)
-      return nullptr;
-    it->matched = true;
-    return &date_names_[it->first_seen];
+    // A piece is one rule's findings: the rule's and record's ids are those of the last call.
+    if (!last_rule_ || rule != *last_rule_) {
+      last_rule_ = rule;
+      auto it = rule_ids_.find(rule);
+      rule_id_ = it == rule_ids_.end() ? kNone : it->second;
+    }
+    if (!last_record_ || record != *last_record_) {
+      last_record_ = record;
+      auto it = record_ids_.find(record);
+      record_id_ = it == record_ids_.end() ? kNone : it->second;
+    }
+    if (rule_id_ == kNone || record_id_ == kNone) return nullptr;
+    const auto is = [&](const Entry& e) { return e.rule == rule_id_ && e.record == record_id_ && key_of(e) == key; };
+    // The findings mostly come in the previous sweep's order: the entry after the last match is
+    // tried before a binary search.
+    Entry* e = nullptr;
+    if (next_ < entries_.size() && is(entries_[next_])) {
+      e = &entries_[next_];
+    } else {
+      const std::tuple<std::uint32_t, std::uint32_t, std::string_view> probe{rule_id_, record_id_, key};
+      auto it = std::lower_bound(entries_.begin(), entries_.end(), probe, [&](const Entry& x, const auto& p) {
+        return std::tuple<std::uint32_t, std::uint32_t, std::string_view>{x.rule, x.record, key_of(x)} < p;
+      });
+      if (it != entries_.end() && is(*it)) e = &*it;
+    }
+    if (!e || e->matched) return nullptr;
+    e->matched = true;
+    next_ = static_cast<std::size_t>(e - entries_.data()) + 1;
+    return &date_names_[e->first_seen];
   }
 
   // The entries no finding matched, in identity order.
@@ -128,8 +146,12 @@ class PreviousFindings {
     return key_of(a) < key_of(b);
   }
 
+  static constexpr std::uint32_t kNone = ~std::uint32_t{0};
   std::vector<Entry> entries_;
   std::string arena_;
+  std::optional<std::string> last_rule_, last_record_;  // match(): the last call's, and their ids
+  std::uint32_t rule_id_ = kNone, record_id_ = kNone;
+  std::size_t next_ = 0;                 // the entry after the last match
   std::map<std::string, std::uint32_t, std::less<>> rule_ids_, record_ids_;  // name -> rank
   std::vector<std::string> rule_names_, record_names_, verdict_names_, date_names_;
 };

@@ -1,5 +1,6 @@
 #include "reports/json/findings_json.hpp"
 
+#include <array>
 #include <iterator>
 #include <sstream>
 #include <string_view>
@@ -122,12 +123,12 @@ class FindingWriter {
   // Containers open on the current line; their first member or item starts a new line.
   void open(char c) {
     o_ += c;
-    first_.push_back(true);
+    first_[++depth_] = true;
     indent_ += 2;
   }
   void close(char c) {
     indent_ -= 2;
-    first_.pop_back();
+    --depth_;
     newline();
     o_ += c;
   }
@@ -136,8 +137,8 @@ class FindingWriter {
     o_.append(static_cast<std::size_t>(indent_), ' ');
   }
   void item() {
-    if (!first_.back()) o_ += ',';
-    first_.back() = false;
+    if (!first_[depth_]) o_ += ',';
+    first_[depth_] = false;
     newline();
   }
   void key(std::string_view k) {
@@ -191,7 +192,10 @@ class FindingWriter {
 
   std::string& o_;
   int indent_ = 4;
-  std::vector<bool> first_;
+  // Per open container, whether its next member is its first (a finding nests 4 deep; no
+  // allocation per finding).
+  std::array<bool, 8> first_{};
+  std::size_t depth_ = 0;
 };
 
 }  // namespace
