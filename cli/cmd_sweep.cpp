@@ -5,7 +5,9 @@
 //  [--format text|json|html|csv|xlsx[,...]] [--out PATH] [--lang zh|en] [--group-by FIELD]...
 //  [--verdicts all] [--fail-on SEVERITY] [--rule ID]... [--stats]`:
 // evaluates every rule over every subject of the store and reports the findings (reports/:
-// the sweep dashboard, or for audit the enterprise's audit report).
+// the sweep dashboard, or for audit the enterprise's audit report). json, text and csv are
+// streamed: each evaluated piece of findings is recorded and written, then dropped (the run
+// never holds every finding); html and xlsx take the whole set (docs/sweeps.md).
 // Exit: 0, or 1 when --fail-on is given and a violation or late finding is at or above that
 // severity; 2 on any error (ruleset does not check, store missing, bad option).
 #include <algorithm>
