@@ -133,6 +133,17 @@ for f in sweep.json sweep.txt sweep.csv audit-91140781MA0011XR6C.json audit-9114
 done
 [[ $(grep -c $'\r$' "$work/streamed/sweep.csv") -gt 300 ]] || fail "streamed csv rows"
 [[ -z $(find "$work" -name '*.partial') ]] || fail "partial files left: $(find "$work" -name '*.partial')"
+# --stats counts every finding it handed over: with --verdicts all, one per (rule, subject).
+run 0 "--stats --verdicts all" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --no-record --rule trn.rail-spur --verdicts all --format json --out "$work/all.json" --stats
+stats=$(grep '^stats: ' <<<"$out")
+if [[ $stats =~ ^stats:\ subjects=([0-9]+)\ rows=[0-9]+\ rules=1\ findings=([0-9]+)\ load_s=[0-9.]+\ eval_s=[0-9.]+\ record_s=[0-9.]+\ write_s=[0-9.]+\ peak_rss_mb=[0-9]+$ ]]; then
+  subjects=${BASH_REMATCH[1]} counted=${BASH_REMATCH[2]}
+  [[ $subjects -gt 300 && $counted == "$subjects" ]] || fail "--stats with --verdicts all: $stats"
+  [[ $(field "$work/all.json" 'len(d["findings"]), "pass" in {f["verdict"] for f in d["findings"]}') == "($counted, True)" ]] \
+    || fail "--verdicts all document: $(field "$work/all.json" 'len(d["findings"])') findings, stats say $counted"
+else
+  fail "--stats line: $stats"
+fi
 # A sweep whose report cannot be written is not history: the store has no more sweeps after it.
 if [[ -w /dev/full ]]; then
   sweeps() { python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from _sweep').fetchone()[0])" "$db"; }
