@@ -203,8 +203,9 @@ int run_sweep(const SweepCmd& o) {
     // An audit evaluates only what belongs to the enterprise: subjects whose references lead to it.
     if (!o.enterprise.empty()) eo.scope = engine::EvalOptions::Scope{eo.owner_record, {o.enterprise}};
 
-    // The sweep's history is written in one transaction that ends after the last finding: a
-    // sweep that stops before (killed, an error) is not recorded at all.
+    // The sweep's history is written in one transaction, committed once the reports are
+    // written: a sweep that stops before (killed, an error, a report that cannot be written)
+    // is not recorded at all.
     std::optional<engine::sweeps::SweepRecorder> recorder;
     if (record) {
       const auto tr = std::chrono::steady_clock::now();
