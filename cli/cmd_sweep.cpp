@@ -5,7 +5,9 @@
 //  [--format text|json|html|csv|xlsx[,...]] [--out PATH] [--lang zh|en] [--group-by FIELD]...
 //  [--verdicts all] [--fail-on SEVERITY] [--rule ID]... [--stats]`:
 // evaluates every rule over every subject of the store and reports the findings (reports/:
-// the sweep dashboard, or for audit the enterprise's audit report).
+// the sweep dashboard, or for audit the enterprise's audit report). json, text and csv are
+// streamed: each evaluated piece of findings is recorded and written, then dropped (the run
+// never holds every finding); html and xlsx take the whole set (docs/sweeps.md).
 // Exit: 0, or 1 when --fail-on is given and a violation or late finding is at or above that
 // severity; 2 on any error (ruleset does not check, store missing, bad option).
 #include <algorithm>
@@ -15,6 +17,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -26,6 +29,7 @@
 
 #include "cli/command.hpp"
 #include "cli/finding_text.hpp"
+#include "cli/piece_pipeline.hpp"
 #include "cli/report_output.hpp"
 #include "cli/ruleset_loading.hpp"
 #include "engine/eval/evaluator.hpp"
@@ -120,38 +124,74 @@ int run_sweep(const SweepCmd& o) {
   run.ruleset_sha256 = rs->sha256;
   if (o.data_as_of > 0) run.data_as_of_batch = o.data_as_of;
 
-  std::vector<engine::Finding> findings;
   reports::ReportData report;
   report.kind = o.command == "audit" ? reports::ReportKind::audit : reports::ReportKind::sweep;
   report.lang = o.lang;
   report.enterprise = o.enterprise;
-  report.findings = &findings;
   auto& resolved = report.resolved;
+  std::string base = o.command;
+  if (!o.enterprise.empty()) {
+    // The file name carries the enterprise's id, with anything unusual in it replaced.
+    base += "-";
+    for (char c : o.enterprise) base += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
+  }
   // Only a full sweep of the current data is history: audits, replays (--data-as-of) and
   // partial sweeps (--rule) are not recorded.
   const bool record = o.command == "sweep" && !o.no_record && o.data_as_of == 0 && o.rules.empty() && o.explain.empty();
-  double load_s = 0, eval_s = 0, write_s = 0;
+  // html and xlsx need every finding before their first byte: they get the whole set. The
+  // other formats (and --explain, which writes no report) take the findings piece by piece
+  // as the evaluation hands them over, so that a sweep holds one piece, never all of them.
+  const bool streamed = !o.explain.empty() || std::none_of(formats->begin(), formats->end(), [](reports::Format f) {
+                          return f == reports::Format::html || f == reports::Format::xlsx;
+                        });
+  std::vector<engine::Finding> findings;  // the whole set (html, xlsx)
+  std::size_t count = 0;                  // findings evaluated
+  bool fails = false;                     // a violation or late finding at or above --fail-on
+  std::optional<engine::Finding> explained;
+  double load_s = 0, eval_s = 0, record_s = 0, write_s = 0;
   std::uint64_t rows = 0, subjects = 0;
+  // What --stats and --fail-on need, counted as the findings go by.
+  const auto tally = [&](const std::vector<engine::Finding>& piece) {
+    count += piece.size();
+    if (fail_on && !fails)
+      for (const auto& f : piece)
+        if ((f.verdict == Verdict::violation || f.verdict == Verdict::late) && f.severity >= *fail_on) fails = true;
+  };
   try {
     engine::store::OpenOptions oo;
     oo.read_only = !record;
     auto store = engine::store::Store::open(o.db, rs->schema, oo);
     progress("loading the store...");
     auto loaded = engine::load_snapshot(*store, run.data_as_of_batch);
+    const auto& snapshot = loaded.snapshot;
     run.batches = loaded.batches;
     rows = loaded.rows;
     // (rule, subject) pairs: the rows of each evaluated rule's subject record type.
     for (const auto& r : rs->rules)
       if (!r.bindings.empty() && (rules.empty() || std::find(rules.begin(), rules.end(), r.id) != rules.end()))
-        subjects += loaded.snapshot.rows(r.bindings.back().record);
+        subjects += snapshot.rows(r.bindings.back().record);
     load_s = seconds_since(t0);
 
     const auto t1 = std::chrono::steady_clock::now();
     const auto* owner = rs->schema.find_record(engine::EvalOptions{}.owner_record);
-    if (!o.enterprise.empty() && (!owner || !loaded.snapshot.find(owner->index, o.enterprise))) {
+    if (!o.enterprise.empty() && (!owner || !snapshot.find(owner->index, o.enterprise))) {
       progress("");
       std::fprintf(stderr, "ecoaudit %s: no enterprise with id '%s' in the store\n", o.command.c_str(), o.enterprise.c_str());
       return kExitUsage;
+    }
+    // The record-shaped parts of the human-readable reports that do not depend on the
+    // findings, read before evaluating: a bad --group-by stops the run before anything is
+    // evaluated or recorded.
+    if (human && owner) {
+      report.field_descriptions = field_descriptions(rs->schema);
+      if (report.kind == reports::ReportKind::sweep) {
+        auto dims = dimensions(o.command, *owner, o.group_by);
+        if (!dims) return kExitUsage;
+        report.dimensions = std::move(*dims);
+        report.enterprises_checked = snapshot.rows(owner->index);
+      } else if (auto row = snapshot.find(owner->index, o.enterprise)) {
+        report.enterprises.push_back(enterprise_info(snapshot, *owner, *row, {}, o.lang, true));
+      }
     }
     progress(fmt::format("evaluating {} rules over {} rows...", rules.empty() ? rs->rules.size() : rules.size(), rows));
     engine::CompiledRuleset compiled(*rs);
@@ -162,35 +202,120 @@ int run_sweep(const SweepCmd& o) {
     eo.trace_subject = explain_key;
     // An audit evaluates only what belongs to the enterprise: subjects whose references lead to it.
     if (!o.enterprise.empty()) eo.scope = engine::EvalOptions::Scope{eo.owner_record, {o.enterprise}};
-    findings = compiled.evaluate(loaded.snapshot, eo);
-    eval_s = seconds_since(t1);
+
+    // The sweep's history is written in one transaction, committed once the reports are
+    // written: a sweep that stops before (killed, an error, a report that cannot be written)
+    // is not recorded at all.
+    std::optional<engine::sweeps::SweepRecorder> recorder;
     if (record) {
-      progress("recording the sweep...");
-      auto rec = engine::sweeps::record_sweep(*store, run, findings);
-      run.sweep_id = rec.sweep_id;
-      if (rec.previous_sweep_id) run.previous_sweep_id = rec.previous_sweep_id;
-      resolved = std::move(rec.resolved);
+      const auto tr = std::chrono::steady_clock::now();
+      recorder.emplace(*store, run);
+      run.sweep_id = recorder->sweep_id();
+      if (recorder->previous_sweep_id()) run.previous_sweep_id = recorder->previous_sweep_id();
+      record_s += seconds_since(tr);
     }
-    // The record-shaped parts of the human-readable reports, read while the snapshot lives.
-    if (human && owner) {
-      report.field_descriptions = field_descriptions(rs->schema);
-      if (report.kind == reports::ReportKind::sweep) {
-        auto dims = dimensions(o.command, *owner, o.group_by);
-        if (!dims) return kExitUsage;
-        report.dimensions = std::move(*dims);
-        report.enterprises_checked = loaded.snapshot.rows(owner->index);
+    report.run = run;
+
+    if (streamed) {
+      std::unique_ptr<StreamedReports> out;
+      if (o.explain.empty()) {
+        // csv: a finding's enterprise, read from the snapshot when asked (the last one kept:
+        // findings come subject by subject, mostly enterprise by enterprise); an audit knows
+        // only its own enterprise, as the whole-set report does.
+        auto last = std::make_shared<reports::EnterpriseInfo>();
+        reports::EnterpriseLookup enterprise = [&, last](const std::string& key) -> const reports::EnterpriseInfo* {
+          if (!owner) return nullptr;
+          if (report.kind == reports::ReportKind::audit)
+            return !report.enterprises.empty() && report.enterprises.front().key == key ? &report.enterprises.front()
+                                                                                     : nullptr;
+          if (!last->key.empty() && last->key == key) return last.get();
+          const auto row = snapshot.find(owner->index, key);
+          if (!row) return nullptr;
+          *last = enterprise_label(snapshot, *owner, *row, report.dimensions);
+          return last.get();
+        };
+        out = StreamedReports::open(o.command, report, *formats, o.out, base, enterprise);
+        if (!out) return kExitUsage;
+      }
+      // Each piece is recorded, then written, then dropped; both on threads of their own, so
+      // that the evaluation goes on meanwhile. Two pieces at most are held at once (one being
+      // recorded, one being written) besides the one being evaluated.
+      std::vector<PiecePipeline::Stage> stages;
+      if (recorder)
+        stages.push_back([&](std::vector<engine::Finding>& piece) {
+          const auto tr = std::chrono::steady_clock::now();
+          recorder->add(piece);
+          record_s += seconds_since(tr);
+        });
+      stages.push_back([&](std::vector<engine::Finding>& piece) {
+        const auto tw = std::chrono::steady_clock::now();
+        tally(piece);
+        if (!o.explain.empty()) {
+          if (!explained)
+            for (auto& f : piece)
+              if (f.subject_key == explain_key) {
+                explained = std::move(f);
+                break;
+              }
+        } else {
+          out->add(piece);
+        }
+        write_s += seconds_since(tw);
+      });
+      PiecePipeline pipeline(std::move(stages), 2);
+      compiled.evaluate(snapshot, eo, [&](std::vector<engine::Finding>& piece) { pipeline.push(piece); });
+      pipeline.finish();
+      eval_s = seconds_since(t1);
+      if (recorder) {
+        const auto tr = std::chrono::steady_clock::now();
+        resolved = recorder->finish().resolved;
+        record_s += seconds_since(tr);
+      }
+      // The reports are written out before the sweep is committed, and put in place after: a
+      // sweep whose report could not be written is not history (returning rolls it back), and
+      // a sweep that could not be recorded leaves the previous reports where they were.
+      if (out) {
+        const auto tw = std::chrono::steady_clock::now();
+        progress("");
+        const bool ok = out->finish(resolved);
+        write_s += seconds_since(tw);
+        if (!ok) return kExitUsage;
+      }
+      if (recorder) {
+        const auto tr = std::chrono::steady_clock::now();
+        recorder->commit();
+        record_s += seconds_since(tr);
+      }
+      if (out && !out->publish()) return kExitUsage;
+    } else {
+      findings = compiled.evaluate(snapshot, eo);
+      eval_s = seconds_since(t1) - record_s;
+      tally(findings);
+      if (recorder) {
+        progress("recording the sweep...");
+        const auto tr = std::chrono::steady_clock::now();
+        recorder->add(findings);
+        resolved = recorder->finish().resolved;
+        recorder->commit();
+        record_s += seconds_since(tr);
+      }
+      report.findings = &findings;
+      // The enterprises with findings, read while the snapshot lives.
+      if (human && owner && report.kind == reports::ReportKind::sweep) {
         std::set<std::string> keys;
         for (const auto& f : findings) keys.insert(f.enterprise_id);
         for (const auto& k : keys)
-          if (auto row = loaded.snapshot.find(owner->index, k))
-            report.enterprises.push_back(
-                enterprise_info(loaded.snapshot, *owner, *row, report.dimensions, o.lang, false));
+          if (auto row = snapshot.find(owner->index, k))
+            report.enterprises.push_back(enterprise_info(snapshot, *owner, *row, report.dimensions, o.lang, false));
         if (wants(reports::Format::html)) report.history = engine::sweeps::read_history(*store, run.ruleset);
-      } else if (auto row = loaded.snapshot.find(owner->index, o.enterprise)) {
-        report.enterprises.push_back(enterprise_info(loaded.snapshot, *owner, *row, {}, o.lang, true));
       }
     }
+    keep_until_exit(std::move(loaded));
   } catch (const engine::store::StoreError& ex) {
+    progress("");
+    std::fprintf(stderr, "ecoaudit %s: %s\n", o.command.c_str(), ex.what());
+    return kExitUsage;
+  } catch (const reports::ReportError& ex) {
     progress("");
     std::fprintf(stderr, "ecoaudit %s: %s\n", o.command.c_str(), ex.what());
     return kExitUsage;
@@ -199,41 +324,36 @@ int run_sweep(const SweepCmd& o) {
   progress("");
   if (!o.explain.empty()) {
     // --explain RULE:KEY prints one finding with everything the decision rests on.
-    for (const auto& f : findings)
-      if (f.subject_key == explain_key) {
-        std::string text = fmt::format("{} {} {}:{} ({})\n", dsl::model::to_string(f.verdict), f.rule, f.subject_record,
-                                       f.subject_key, dsl::model::to_string(f.severity));
-        if (!f.enterprise_id.empty()) text += fmt::format("  enterprise: {}\n", f.enterprise_id);
-        text += finding_details(f, "  ", o.lang == "en");
-        std::fputs(text.c_str(), stdout);
-        return kExitOk;
-      }
+    if (explained) {
+      const auto& f = *explained;
+      std::string text = fmt::format("{} {} {}:{} ({})\n", dsl::model::to_string(f.verdict), f.rule, f.subject_record,
+                                     f.subject_key, dsl::model::to_string(f.severity));
+      if (!f.enterprise_id.empty()) text += fmt::format("  enterprise: {}\n", f.enterprise_id);
+      text += finding_details(f, "  ", o.lang == "en");
+      std::fputs(text.c_str(), stdout);
+      return kExitOk;
+    }
     std::fprintf(stderr, "ecoaudit %s: --explain %s: no finding of rule '%s' on '%s' (passes are not findings; add --verdicts all)\n",
                  o.command.c_str(), o.explain.c_str(), explain_rule.c_str(), explain_key.c_str());
     return kExitUsage;
   }
 
-  const auto t2 = std::chrono::steady_clock::now();
-  report.run = run;
-  std::string base = o.command;
-  if (!o.enterprise.empty()) {
-    // The file name carries the enterprise's id, with anything unusual in it replaced.
-    base += "-";
-    for (char c : o.enterprise) base += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
+  if (!streamed) {
+    const auto t2 = std::chrono::steady_clock::now();
+    report.run = run;
+    if (!write_reports(o.command, report, *formats, o.out, base)) return kExitUsage;
+    write_s = seconds_since(t2);
   }
-  if (!write_reports(o.command, report, *formats, o.out, base)) return kExitUsage;
-  write_s = seconds_since(t2);
   if (o.stats)
     std::fprintf(o.out.empty() || o.out == "-" ? stderr : stdout,
-                 "stats: subjects=%llu rows=%llu rules=%zu findings=%zu load_s=%.3f eval_s=%.3f write_s=%.3f "
-                 "peak_rss_mb=%.0f\n",
-                 static_cast<unsigned long long>(subjects), static_cast<unsigned long long>(rows), rules.empty() ? rs->rules.size() : rules.size(),
-                 findings.size(), load_s, eval_s, write_s, peak_rss_mb());
-
-  if (fail_on)
-    for (const auto& f : findings)
-      if ((f.verdict == Verdict::violation || f.verdict == Verdict::late) && f.severity >= *fail_on) return kExitFindings;
-  return kExitOk;
+                 "stats: subjects=%llu rows=%llu rules=%zu findings=%zu load_s=%.3f eval_s=%.3f record_s=%.3f "
+                 "write_s=%.3f peak_rss_mb=%.0f\n",
+                 static_cast<unsigned long long>(subjects), static_cast<unsigned long long>(rows),
+                 rules.empty() ? rs->rules.size() : rules.size(), count, load_s, eval_s, record_s, write_s,
+                 peak_rss_mb());
+  keep_until_exit(std::move(findings));
+  keep_until_exit(std::move(report));
+  return fails ? kExitFindings : kExitOk;
 }
 
 // The options sweep and audit share.

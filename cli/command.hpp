@@ -6,7 +6,11 @@
 // (errors in the checked ruleset, findings at or above --fail-on, a failed rule test, a
 // rejected import), 2 usage errors and failures to run at all.
 #include <functional>
+#include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -21,6 +25,18 @@ using CommandSetup = std::function<std::function<int()>(CLI::App& sub)>;
 
 // Registers a subcommand; returns true so it can initialise a static.
 bool register_command(std::string name, std::string description, CommandSetup setup);
+
+// Keeps `object` until the process exits instead of destroying it: for a command's big
+// structures (the store's snapshot, a sweep's findings) when the command is about to return
+// to main(). Freeing millions of allocations one by one takes measurable time (0.2 s for the
+// snapshot of a million enterprises, seconds for a million findings) that the kernel, taking
+// back the whole address space at exit, does not need. The object stays reachable (a leak
+// checker does not report it) and its destructor never runs: it must own only memory.
+template <class T>
+void keep_until_exit(T&& object) {
+  static auto* kept = new std::vector<std::shared_ptr<void>>();  // deliberately never destroyed
+  kept->push_back(std::make_shared<std::decay_t<T>>(std::forward<T>(object)));
+}
 
 }  // namespace eco::cli
 

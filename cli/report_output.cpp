@@ -9,6 +9,8 @@
 #include <iostream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "reports/json/findings_json.hpp"
 
 namespace eco::cli {
@@ -66,22 +68,15 @@ std::string shown(const engine::Snapshot& snap, const model::RecordType& rt, std
 
 }  // namespace
 
-reports::EnterpriseInfo enterprise_info(const engine::Snapshot& snap,
-                                        const model::RecordType& owner, std::uint32_t row,
-                                        const std::vector<reports::Dimension>& dimensions,
-                                        const std::string& lang, bool related,
-                                        std::size_t max_rows) {
+reports::EnterpriseInfo enterprise_label(const engine::Snapshot& snap,
+                                         const model::RecordType& owner, std::uint32_t row,
+                                         const std::vector<reports::Dimension>& dimensions) {
   reports::EnterpriseInfo e;
   e.key = snap.key_of(owner.index, row);
   const int name_field = owner.find_field("name");
   e.name =
       name_field >= 0 ? snap.display(owner.index, row, static_cast<std::uint32_t>(name_field)) : "";
   if (e.name.empty()) e.name = e.key;
-  for (std::uint32_t f = 0; f < owner.fields.size(); ++f) {
-    std::string v = shown(snap, owner, row, f, lang);
-    if (!v.empty())
-      e.fields.push_back({owner.fields[f].name, owner.fields[f].description, std::move(v)});
-  }
   for (const auto& dim : dimensions) {
     const int f = owner.find_field(dim.field);
     if (f < 0) continue;
@@ -94,6 +89,20 @@ reports::EnterpriseInfo enterprise_info(const engine::Snapshot& snap,
         v = ft.enum_type->values[static_cast<std::size_t>(i)].label;
     }
     e.dimensions.emplace(dim.field, std::move(v));
+  }
+  return e;
+}
+
+reports::EnterpriseInfo enterprise_info(const engine::Snapshot& snap,
+                                        const model::RecordType& owner, std::uint32_t row,
+                                        const std::vector<reports::Dimension>& dimensions,
+                                        const std::string& lang, bool related,
+                                        std::size_t max_rows) {
+  reports::EnterpriseInfo e = enterprise_label(snap, owner, row, dimensions);
+  for (std::uint32_t f = 0; f < owner.fields.size(); ++f) {
+    std::string v = shown(snap, owner, row, f, lang);
+    if (!v.empty())
+      e.fields.push_back({owner.fields[f].name, owner.fields[f].description, std::move(v)});
   }
   if (!related) return e;
   const auto& schema = snap.schema();
@@ -205,29 +214,164 @@ bool write_one(const std::string& command, const reports::ReportData& data, repo
 
 }  // namespace
 
-bool write_reports(const std::string& command, const reports::ReportData& data,
-                   const std::vector<reports::Format>& formats, const std::string& out,
-                   const std::string& base) {
+std::optional<std::vector<std::string>> report_paths(const std::string& command,
+                                                     const std::vector<reports::Format>& formats,
+                                                     const std::string& out, const std::string& base) {
   std::error_code ec;
   const bool into_dir =
       formats.size() > 1 || (!out.empty() && out != "-" && fs::is_directory(out, ec));
-  if (!into_dir) return write_one(command, data, formats.front(), out);
+  if (!into_dir) return std::vector<std::string>{out == "-" ? std::string() : out};
   if (out.empty() || out == "-") {
     std::fprintf(stderr, "ecoaudit %s: several formats need --out DIR (a folder for the files)\n",
                  command.c_str());
-    return false;
+    return std::nullopt;
   }
   fs::create_directories(out, ec);
   if (ec) {
     std::fprintf(stderr, "ecoaudit %s: cannot create %s: %s\n", command.c_str(), out.c_str(),
                  ec.message().c_str());
-    return false;
+    return std::nullopt;
   }
+  std::vector<std::string> paths;
+  for (auto f : formats) paths.push_back((fs::path(out) / (base + "." + reports::extension(f))).string());
+  return paths;
+}
+
+bool write_reports(const std::string& command, const reports::ReportData& data,
+                   const std::vector<reports::Format>& formats, const std::string& out,
+                   const std::string& base) {
+  const auto paths = report_paths(command, formats, out, base);
+  if (!paths) return false;
   bool ok = true;
-  for (auto f : formats)
-    ok = write_one(command, data, f,
-                   (fs::path(out) / (base + "." + reports::extension(f))).string()) &&
-         ok;
+  for (std::size_t i = 0; i < formats.size(); ++i)
+    ok = write_one(command, data, formats[i], (*paths)[i]) && ok;
+  return ok;
+}
+
+// One streamed report's output: standard output, or a file. A regular file (or a new one) is
+// written as <path>.partial and renamed over <path> when the report is complete, so that a
+// sweep that fails half-way (a store error, text that is not UTF-8) leaves the previous
+// report in place, as the whole-set path does by writing nothing before the findings are all
+// there. Anything else (a device, a pipe, a symbolic link) is written in place.
+struct StreamedReports::Output {
+  reports::Format format;
+  std::string path;     // "" = standard output
+  std::string partial;  // the file being written, when it is renamed at the end
+  std::ofstream file;
+  std::ostream* os = nullptr;
+  std::unique_ptr<reports::ReportWriter> writer;
+
+  std::string name() const { return path.empty() ? "standard output" : path; }
+  ~Output() {
+    writer.reset();
+    if (!partial.empty()) {
+      file.close();
+      std::error_code ec;
+      fs::remove(partial, ec);
+    }
+  }
+};
+
+std::unique_ptr<StreamedReports> StreamedReports::open(const std::string& command, const reports::ReportData& head,
+                                                       const std::vector<reports::Format>& formats,
+                                                       const std::string& out, const std::string& base,
+                                                       const reports::EnterpriseLookup& enterprise) {
+  const auto paths = report_paths(command, formats, out, base);
+  if (!paths) return nullptr;
+  std::unique_ptr<StreamedReports> r(new StreamedReports(command));
+  for (std::size_t i = 0; i < formats.size(); ++i) {
+    auto o = std::make_unique<Output>();
+    o->format = formats[i];
+    o->path = (*paths)[i];
+    if (o->path.empty()) {
+      o->os = &std::cout;
+    } else {
+      std::error_code ec;
+      const auto st = fs::symlink_status(o->path, ec);
+      const bool replace = !fs::exists(st) || fs::is_regular_file(st);
+      if (replace) o->partial = o->path + ".partial";
+      o->file.open(replace ? o->partial : o->path, std::ios::binary | std::ios::trunc);
+      if (!o->file) {
+        std::fprintf(stderr, "ecoaudit %s: cannot write %s\n", command.c_str(), o->path.c_str());
+        return nullptr;
+      }
+      o->os = &o->file;
+    }
+    reports::ReportData h = head;
+    if (o->format == reports::Format::text)
+      h.color = o->path.empty() && ::isatty(STDOUT_FILENO) != 0;  // colour only on a terminal
+    try {
+      o->writer = reports::report_writer(o->format, *o->os, h, enterprise);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "ecoaudit %s: writing the %s report: %s\n", command.c_str(),
+                   reports::to_string(o->format), e.what());
+      return nullptr;
+    }
+    if (!o->writer) {
+      std::fprintf(stderr, "ecoaudit %s: the %s report needs every finding at once\n", command.c_str(),
+                   reports::to_string(o->format));
+      return nullptr;
+    }
+    r->outputs_.push_back(std::move(o));
+  }
+  return r;
+}
+
+StreamedReports::StreamedReports(std::string command) : command_(std::move(command)) {}
+StreamedReports::~StreamedReports() = default;
+
+void StreamedReports::check(const Output& o) const {
+  if (!*o.os) throw reports::ReportError(fmt::format("cannot write {}", o.name()));
+}
+
+void StreamedReports::add(const std::vector<engine::Finding>& piece) {
+  for (auto& o : outputs_) {
+    try {
+      o->writer->add(piece);
+    } catch (const std::exception& e) {
+      throw reports::ReportError(fmt::format("writing the {} report: {}", reports::to_string(o->format), e.what()));
+    }
+    check(*o);
+  }
+}
+
+bool StreamedReports::finish(const std::vector<engine::ResolvedFinding>& resolved) {
+  bool ok = true;
+  for (auto& o : outputs_) {
+    try {
+      o->writer->finish(resolved);
+      o->os->flush();
+      check(*o);
+      if (!o->partial.empty()) {
+        o->file.close();
+        if (!o->file) throw reports::ReportError(fmt::format("cannot write {}", o->name()));
+      }
+    } catch (const reports::ReportError& e) {
+      std::fprintf(stderr, "ecoaudit %s: %s\n", command_.c_str(), e.what());
+      ok = false;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "ecoaudit %s: writing the %s report: %s\n", command_.c_str(),
+                   reports::to_string(o->format), e.what());
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+bool StreamedReports::publish() {
+  bool ok = true;
+  for (auto& o : outputs_) {
+    if (o->partial.empty()) continue;
+    std::error_code ec;
+    fs::rename(o->partial, o->path, ec);
+    if (ec) {
+      std::fprintf(stderr, "ecoaudit %s: cannot write %s: %s\n", command_.c_str(), o->path.c_str(),
+                   ec.message().c_str());
+      ok = false;
+      continue;
+    }
+    o->partial.clear();
+  }
   return ok;
 }
 

@@ -3,6 +3,7 @@
 // options turned into files, and the record-shaped parts of a report (enterprise cards, the
 // group-by dimensions, field descriptions) read from the snapshot and the schema, so that
 // reports/ never reads a store.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,18 +30,64 @@ reports::EnterpriseInfo enterprise_info(const engine::Snapshot& snap,
                                         const std::string& lang, bool related,
                                         std::size_t max_rows = 12);
 
+// The part of enterprise_info a csv row shows: key, name and the dimensions' values.
+reports::EnterpriseInfo enterprise_label(const engine::Snapshot& snap,
+                                         const dsl::model::RecordType& owner, std::uint32_t row,
+                                         const std::vector<reports::Dimension>& dimensions);
+
 // The dashboard's group-by dimensions: the named fields of the owner record (each must be a
 // field of it), or by default its required enum fields. nullopt (and a message) on a bad name.
 std::optional<std::vector<reports::Dimension>> dimensions(const std::string& command,
                                                           const dsl::model::RecordType& owner,
                                                           const std::vector<std::string>& names);
 
-// Writes the report in each format. One format goes to `out` (a file; "" or "-" = standard
-// output), several go into the folder `out` (created) as <base>.<extension>; one format into
-// an existing folder likewise. The JSON document is streamed from the findings. Returns false
-// (after a message on stderr) when something cannot be written.
+// Where the report of each format goes ("" = standard output): one format to `out` (a file;
+// "" or "-" = standard output), several into the folder `out` (created) as
+// <base>.<extension>; one format into an existing folder likewise. nullopt (after a message on
+// stderr) when `out` cannot hold them.
+std::optional<std::vector<std::string>> report_paths(const std::string& command,
+                                                     const std::vector<reports::Format>& formats,
+                                                     const std::string& out, const std::string& base);
+
+// Writes the report in each format where report_paths puts it. The JSON document is streamed
+// from the findings. Returns false (after a message on stderr) when something cannot be written.
 bool write_reports(const std::string& command, const reports::ReportData& data,
                    const std::vector<reports::Format>& formats, const std::string& out,
                    const std::string& base);
+
+// The reports of a run written while its findings arrive piece by piece (json, text and csv:
+// reports::report_writer), to the same places and with the same bytes as write_reports: a
+// sweep hands each piece over and drops it. A file is written beside its place (<path>.partial)
+// and moved there by publish(): destroyed before, it leaves the place as it was.
+class StreamedReports {
+ public:
+  // Opens every output and starts its report from `head` (the ReportData without findings;
+  // the csv report asks `enterprise` for a finding's enterprise). nullptr (after a message on
+  // stderr) when an output cannot be opened or a format cannot be streamed (html, xlsx).
+  static std::unique_ptr<StreamedReports> open(const std::string& command,
+                                               const reports::ReportData& head,
+                                               const std::vector<reports::Format>& formats,
+                                               const std::string& out, const std::string& base,
+                                               const reports::EnterpriseLookup& enterprise);
+  ~StreamedReports();
+  StreamedReports(const StreamedReports&) = delete;
+  StreamedReports& operator=(const StreamedReports&) = delete;
+
+  // Hands `piece` to every report. Throws reports::ReportError ("cannot write PATH", "writing
+  // the json report: ...") when one cannot be written: the caller stops the run.
+  void add(const std::vector<engine::Finding>& piece);
+  // Ends every report and flushes it. Returns false (after a message on stderr) when one
+  // could not be written. Call once.
+  bool finish(const std::vector<engine::ResolvedFinding>& resolved);
+  // Moves each finished file to its place. Returns false (after a message) when one cannot be.
+  bool publish();
+
+ private:
+  struct Output;
+  explicit StreamedReports(std::string command);
+  void check(const Output& o) const;
+  std::string command_;
+  std::vector<std::unique_ptr<Output>> outputs_;
+};
 
 }  // namespace eco::cli

@@ -4,8 +4,10 @@
 #include <set>
 #include <stdexcept>
 #include <tuple>
+#include <utility>
 
 #include "reports/embedded.hpp"
+#include "reports/json/findings_json.hpp"
 
 namespace eco::reports {
 
@@ -42,6 +44,38 @@ const char* to_string(Format f) {
 
 const char* extension(Format f) {
   return f == Format::text ? "txt" : to_string(f);
+}
+
+namespace {
+
+// The findings JSON document as a ReportWriter: its run from the head, its decisions at the end.
+class JsonWriter final : public ReportWriter {
+ public:
+  JsonWriter(std::ostream& out, const ReportData& head) : w_(out, head.run), decisions_(head.decisions) {}
+  void add(const std::vector<engine::Finding>& piece) override { w_.add(piece); }
+  void finish(const std::vector<engine::ResolvedFinding>& resolved) override { w_.finish(resolved, decisions_); }
+
+ private:
+  FindingsJsonWriter w_;
+  std::vector<engine::ApplicationDecision> decisions_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReportWriter> report_writer(Format format, std::ostream& out, const ReportData& head,
+                                            EnterpriseLookup enterprise) {
+  switch (format) {
+    case Format::json:
+      return std::make_unique<JsonWriter>(out, head);
+    case Format::text:
+      return text_report_writer(out, head);
+    case Format::csv:
+      return csv_report_writer(out, head, std::move(enterprise));
+    case Format::html:
+    case Format::xlsx:
+      break;
+  }
+  return nullptr;
 }
 
 int severity_weight(dsl::model::Severity s) {

@@ -16,7 +16,9 @@
 // The caller (cli/) extracts everything record-shaped (the enterprises' fields with their
 // schema descriptions, the group-by values) from its snapshot: reports/ never reads a store.
 #include <cstddef>
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -99,6 +101,35 @@ std::string html_report(const ReportData& d);
 std::string csv_report(const ReportData& d);
 // Writes the workbook to `path` (libxlsxwriter writes files only). Throws ReportError.
 void write_xlsx_report(const ReportData& d, const std::string& path);
+
+// A report written while its findings arrive, piece by piece in the report's order, so that a
+// sweep can hand each piece over and drop it instead of holding every finding. The bytes are
+// those of the whole-set function (text_report, csv_report, write_findings_json) for the
+// concatenated pieces, however they are split. Writing may throw what the whole-set function
+// throws (ReportError, nlohmann's type_error on text that is not UTF-8).
+class ReportWriter {
+ public:
+  virtual ~ReportWriter() = default;
+  virtual void add(const std::vector<engine::Finding>& piece) = 0;
+  // Ends the report with what follows the findings. Call once, after the last piece.
+  virtual void finish(const std::vector<engine::ResolvedFinding>& resolved) = 0;
+};
+
+// The enterprise a finding belongs to, by its enterprise_id; nullptr when unknown.
+using EnterpriseLookup = std::function<const EnterpriseInfo*(const std::string& key)>;
+
+// A writer of `format` into `out` (which must outlive it) for the report `head` describes
+// without its findings and resolved findings: kind (sweep or audit), lang, run, enterprise,
+// color (text), dimensions (csv) and decisions (json). The csv writer asks `enterprise` for a
+// finding's enterprise (its name and dimension values) instead of reading head.enterprises.
+// nullptr for html and xlsx (they need every finding before their first byte) and for a
+// screening's text report.
+std::unique_ptr<ReportWriter> report_writer(Format format, std::ostream& out, const ReportData& head,
+                                            EnterpriseLookup enterprise);
+// The text and csv writers (report_writer's for those formats).
+std::unique_ptr<ReportWriter> text_report_writer(std::ostream& out, const ReportData& head);
+std::unique_ptr<ReportWriter> csv_report_writer(std::ostream& out, const ReportData& head,
+                                                EnterpriseLookup enterprise);
 
 // A cell that a spreadsheet would take for a formula (starts with = + - @, a tab or a CR) gets
 // a leading apostrophe; anything else is returned unchanged.

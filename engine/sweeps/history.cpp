@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
+#include <optional>
+#include <stdexcept>
+#include <string_view>
 #include <tuple>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -11,8 +13,6 @@
 namespace eco::engine::sweeps {
 
 namespace {
-
-using Identity = std::tuple<std::string, std::string, std::string>;  // rule, record, key
 
 const char* const kCreate[] = {
     "CREATE TABLE IF NOT EXISTS _sweep (id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, as_of TEXT NOT NULL, "
@@ -24,94 +24,297 @@ const char* const kCreate[] = {
     "CREATE INDEX IF NOT EXISTS _sweep_finding__identity ON _sweep_finding(rule, subject_record, subject_key)",
 };
 
+// The previous sweep's findings as compact identities: rule, subject record, verdict and
+// first_seen interned (a sweep has a few hundred rules and dates), subject and enterprise keys
+// in one text arena. Sorted by (rule, record, key) text, which is also the order in which the
+// resolved findings are reported. A million findings take ~80 MB instead of the ~400 MB a
+// map of strings would.
+class PreviousFindings {
+ public:
+  void load(SQLite::Database& db, std::int64_t sweep) {
+    std::map<std::string, std::uint32_t, std::less<>> rules, records;
+    std::map<std::string, std::uint32_t, std::less<>> verdicts, dates;
+    auto intern = [](std::map<std::string, std::uint32_t, std::less<>>& m, std::string_view s) {
+      auto it = m.find(s);
+      if (it == m.end()) it = m.emplace(std::string(s), static_cast<std::uint32_t>(m.size())).first;
+      return it->second;
+    };
+    auto text = [](const SQLite::Column& c) {
+      return std::string_view(c.getText(), static_cast<std::size_t>(c.getBytes()));
+    };
+    SQLite::Statement q(db,
+                        "SELECT rule, subject_record, subject_key, coalesce(enterprise_id, ''), verdict, first_seen "
+                        "FROM _sweep_finding WHERE sweep = ?");
+    q.bind(1, sweep);
+    while (q.executeStep()) {
+      Entry e;
+      e.rule = intern(rules, text(q.getColumn(0)));
+      e.record = intern(records, text(q.getColumn(1)));
+      e.verdict = intern(verdicts, text(q.getColumn(4)));
+      e.first_seen = intern(dates, text(q.getColumn(5)));
+      const auto key = text(q.getColumn(2)), enterprise = text(q.getColumn(3));
+      e.at = arena_.size();
+      e.key_len = static_cast<std::uint32_t>(key.size());
+      e.enterprise_len = static_cast<std::uint32_t>(enterprise.size());
+      arena_.append(key).append(enterprise);
+      entries_.push_back(e);
+    }
+    // Ids by first appearance -> ranks in text order, so that entries sort by integers.
+    auto ranked = [](std::map<std::string, std::uint32_t, std::less<>>& m, std::vector<std::string>& names) {
+      std::vector<std::uint32_t> rank(m.size());
+      names.clear();
+      for (auto& [name, id] : m) {
+        rank[id] = static_cast<std::uint32_t>(names.size());
+        id = rank[id];
+        names.push_back(name);
+      }
+      return rank;
+    };
+    const auto rule_rank = ranked(rules, rule_names_), record_rank = ranked(records, record_names_);
+    rule_ids_ = std::move(rules);
+    record_ids_ = std::move(records);
+    verdict_names_.resize(verdicts.size());
+    for (auto& [name, id] : verdicts) verdict_names_[id] = name;
+    date_names_.resize(dates.size());
+    for (auto& [name, id] : dates) date_names_[id] = name;
+    for (auto& e : entries_) e.rule = rule_rank[e.rule], e.record = record_rank[e.record];
+    // Stable, then the first of equal identities kept: as a map filled in read order would.
+    std::stable_sort(entries_.begin(), entries_.end(), [&](const Entry& a, const Entry& b) { return less(a, b); });
+    entries_.erase(std::unique(entries_.begin(), entries_.end(),
+                               [&](const Entry& a, const Entry& b) { return !less(a, b) && !less(b, a); }),
+                   entries_.end());
+    entries_.shrink_to_fit();
+  }
+
+  // The first_seen text of the identity's entry when it is there and not matched yet (and
+  // marks it matched); nullptr otherwise.
+  const std::string* match(const std::string& rule, const std::string& record, const std::string& key) {
+    // A piece is one rule's findings: the rule's and record's ids are those of the last call.
+    if (!last_rule_ || rule != *last_rule_) {
+      last_rule_ = rule;
+      auto it = rule_ids_.find(rule);
+      rule_id_ = it == rule_ids_.end() ? kNone : it->second;
+    }
+    if (!last_record_ || record != *last_record_) {
+      last_record_ = record;
+      auto it = record_ids_.find(record);
+      record_id_ = it == record_ids_.end() ? kNone : it->second;
+    }
+    if (rule_id_ == kNone || record_id_ == kNone) return nullptr;
+    const auto is = [&](const Entry& e) { return e.rule == rule_id_ && e.record == record_id_ && key_of(e) == key; };
+    // The findings mostly come in the previous sweep's order: the entry after the last match is
+    // tried before a binary search.
+    Entry* e = nullptr;
+    if (next_ < entries_.size() && is(entries_[next_])) {
+      e = &entries_[next_];
+    } else {
+      const std::tuple<std::uint32_t, std::uint32_t, std::string_view> probe{rule_id_, record_id_, key};
+      auto it = std::lower_bound(entries_.begin(), entries_.end(), probe, [&](const Entry& x, const auto& p) {
+        return std::tuple<std::uint32_t, std::uint32_t, std::string_view>{x.rule, x.record, key_of(x)} < p;
+      });
+      if (it != entries_.end() && is(*it)) e = &*it;
+    }
+    if (!e || e->matched) return nullptr;
+    e->matched = true;
+    next_ = static_cast<std::size_t>(e - entries_.data()) + 1;
+    return &date_names_[e->first_seen];
+  }
+
+  // The entries no finding matched, in identity order.
+  std::vector<ResolvedFinding> unmatched() const {
+    std::vector<ResolvedFinding> out;
+    for (const auto& e : entries_)
+      if (!e.matched)
+        out.push_back({rule_names_[e.rule], record_names_[e.record], std::string(key_of(e)),
+                       std::string(arena_.substr(e.at + e.key_len, e.enterprise_len)), verdict_names_[e.verdict],
+                       date_names_[e.first_seen]});
+    return out;
+  }
+
+ private:
+  struct Entry {
+    std::uint32_t rule, record;      // ranks in rule_names_ / record_names_
+    std::uint32_t verdict, first_seen;
+    std::size_t at;                  // the key, then the enterprise id, in arena_
+    std::uint32_t key_len, enterprise_len;
+    bool matched;
+  };
+  std::string_view key_of(const Entry& e) const { return std::string_view(arena_).substr(e.at, e.key_len); }
+  bool less(const Entry& a, const Entry& b) const {
+    if (a.rule != b.rule) return a.rule < b.rule;
+    if (a.record != b.record) return a.record < b.record;
+    return key_of(a) < key_of(b);
+  }
+
+  static constexpr std::uint32_t kNone = ~std::uint32_t{0};
+  std::vector<Entry> entries_;
+  std::string arena_;
+  std::optional<std::string> last_rule_, last_record_;  // match(): the last call's, and their ids
+  std::uint32_t rule_id_ = kNone, record_id_ = kNone;
+  std::size_t next_ = 0;                 // the entry after the last match
+  std::map<std::string, std::uint32_t, std::less<>> rule_ids_, record_ids_;  // name -> rank
+  std::vector<std::string> rule_names_, record_names_, verdict_names_, date_names_;
+};
+
+bool recorded(const Finding& f) {
+  return f.verdict != dsl::model::Verdict::pass && f.verdict != dsl::model::Verdict::not_applicable;
+}
+
 }  // namespace
 
-Recorded record_sweep(store::Store& st, const RunInfo& run, std::vector<Finding>& findings) {
+struct SweepRecorder::Impl {
+  Impl(store::Store& s, const RunInfo& r) : st(s), txn(s.db()), ruleset(r.ruleset), as_of(r.as_of) {}
+
+  store::Store& st;
+  // Declared before the statements: they are finalised first, then an unfinished sweep rolls back.
+  SQLite::Transaction txn;
+  std::string ruleset;
+  dsl::Date as_of;
+  std::int64_t sweep_id = 0, previous_sweep_id = 0;
+  std::int64_t count = 0;
+  bool finished = false;
+  PreviousFindings previous;
+  std::optional<SQLite::Statement> seen_before, insert;
+};
+
+namespace {
+
+store::StoreError recording_error(const store::Store& st, const SQLite::Exception& e) {
+  return store::StoreError(fmt::format("recording the sweep in {}: {}", st.path().string(), e.what()));
+}
+
+}  // namespace
+
+SweepRecorder::SweepRecorder(store::Store& st, const RunInfo& run) {
   SQLite::Database& db = st.db();
-  Recorded out;
   try {
-    SQLite::Transaction txn(db);
+    impl_ = std::make_unique<Impl>(st, run);
     for (const char* sql : kCreate) db.exec(sql);
 
     // The previous sweep of this ruleset, and what it found.
     {
       SQLite::Statement q(db, "SELECT max(id) FROM _sweep WHERE ruleset = ?");
       q.bind(1, run.ruleset);
-      if (q.executeStep() && !q.getColumn(0).isNull()) out.previous_sweep_id = q.getColumn(0).getInt64();
+      if (q.executeStep() && !q.getColumn(0).isNull()) impl_->previous_sweep_id = q.getColumn(0).getInt64();
     }
-    std::map<Identity, ResolvedFinding> previous;
-    if (out.previous_sweep_id) {
-      SQLite::Statement q(db,
-                          "SELECT rule, subject_record, subject_key, coalesce(enterprise_id, ''), verdict, first_seen "
-                          "FROM _sweep_finding WHERE sweep = ?");
-      q.bind(1, out.previous_sweep_id);
-      while (q.executeStep()) {
-        ResolvedFinding r{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                   q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString()};
-        previous.emplace(Identity{r.rule, r.subject_record, r.subject_key}, std::move(r));
-      }
-    }
+    if (impl_->previous_sweep_id) impl_->previous.load(db, impl_->previous_sweep_id);
     // Identities seen in any earlier sweep of this ruleset (for `repeat`).
-    SQLite::Statement seen_before(db,
-                                  "SELECT 1 FROM _sweep_finding f JOIN _sweep s ON s.id = f.sweep "
-                                  "WHERE s.ruleset = ? AND f.rule = ? AND f.subject_record = ? AND f.subject_key = ? "
-                                  "LIMIT 1");
-
+    impl_->seen_before.emplace(db,
+                               "SELECT 1 FROM _sweep_finding f JOIN _sweep s ON s.id = f.sweep "
+                               "WHERE s.ruleset = ? AND f.rule = ? AND f.subject_record = ? AND f.subject_key = ? "
+                               "LIMIT 1");
     std::string batches;
     for (auto b : run.batches) batches += (batches.empty() ? "" : ",") + std::to_string(b);
-    std::size_t recorded = 0;
-    for (const auto& f : findings)
-      if (f.verdict != dsl::model::Verdict::pass && f.verdict != dsl::model::Verdict::not_applicable) ++recorded;
     {
+      // The count of findings is known at finish(); the row exists now so that the sweep has its id.
       SQLite::Statement ins(db,
                             "INSERT INTO _sweep (started_at, as_of, ruleset, ruleset_sha256, batches, findings) "
-                            "VALUES (?, ?, ?, ?, ?, ?)");
+                            "VALUES (?, ?, ?, ?, ?, 0)");
       ins.bind(1, run.generated_at);
       ins.bind(2, dsl::format_date(run.as_of));
       ins.bind(3, run.ruleset);
       ins.bind(4, run.ruleset_sha256);
       ins.bind(5, batches);
-      ins.bind(6, static_cast<std::int64_t>(recorded));
       ins.exec();
-      out.sweep_id = db.getLastInsertRowid();
+      impl_->sweep_id = db.getLastInsertRowid();
     }
-
-    SQLite::Statement ins(db,
+    impl_->insert.emplace(db,
                           "INSERT INTO _sweep_finding (sweep, rule, subject_record, subject_key, enterprise_id, "
                           "verdict, severity, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    for (auto& f : findings) {
-      if (f.verdict == dsl::model::Verdict::pass || f.verdict == dsl::model::Verdict::not_applicable) continue;
-      Identity id{f.rule, f.subject_record, f.subject_key};
-      if (auto it = previous.find(id); it != previous.end()) {
+  } catch (const SQLite::Exception& e) {
+    impl_.reset();  // rolls back
+    throw recording_error(st, e);
+  }
+}
+
+SweepRecorder::~SweepRecorder() = default;
+
+std::int64_t SweepRecorder::sweep_id() const { return impl_->sweep_id; }
+std::int64_t SweepRecorder::previous_sweep_id() const { return impl_->previous_sweep_id; }
+
+void SweepRecorder::add(std::vector<Finding>& piece) {
+  Impl& m = *impl_;
+  if (m.finished) throw std::logic_error("SweepRecorder::add after finish");
+  try {
+    auto& seen_before = *m.seen_before;
+    auto& ins = *m.insert;
+    for (auto& f : piece) {
+      if (!recorded(f)) continue;
+      if (const std::string* first_seen = m.previous.match(f.rule, f.subject_record, f.subject_key)) {
         f.change = "persisting";
-        f.first_seen = dsl::parse_date(it->second.first_seen);
-        previous.erase(it);
+        f.first_seen = dsl::parse_date(*first_seen);
+      } else if (!m.previous_sweep_id) {
+        // No earlier sweep of this ruleset at all (and a sweep has one finding per identity):
+        // nothing to look up.
+        f.change = "new";
+        f.first_seen = m.as_of;
       } else {
         seen_before.reset();
-        seen_before.bind(1, run.ruleset);
+        seen_before.bind(1, m.ruleset);
         seen_before.bind(2, f.rule);
         seen_before.bind(3, f.subject_record);
         seen_before.bind(4, f.subject_key);
         f.change = seen_before.executeStep() ? "repeat" : "new";
-        f.first_seen = run.as_of;
+        f.first_seen = m.as_of;
       }
+      const std::string verdict(dsl::model::to_string(f.verdict)), severity(dsl::model::to_string(f.severity));
+      const std::string first_seen = dsl::format_date(f.first_seen.value_or(m.as_of));
       ins.reset();
-      ins.bind(1, out.sweep_id);
-      ins.bind(2, f.rule);
-      ins.bind(3, f.subject_record);
-      ins.bind(4, f.subject_key);
+      ins.bind(1, m.sweep_id);
+      ins.bindNoCopy(2, f.rule);
+      ins.bindNoCopy(3, f.subject_record);
+      ins.bindNoCopy(4, f.subject_key);
       if (f.enterprise_id.empty()) ins.bind(5);
-      else ins.bind(5, f.enterprise_id);
-      ins.bind(6, std::string(dsl::model::to_string(f.verdict)));
-      ins.bind(7, std::string(dsl::model::to_string(f.severity)));
-      ins.bind(8, dsl::format_date(f.first_seen.value_or(run.as_of)));
+      else ins.bindNoCopy(5, f.enterprise_id);
+      ins.bindNoCopy(6, verdict);
+      ins.bindNoCopy(7, severity);
+      ins.bindNoCopy(8, first_seen);
       ins.exec();
+      ++m.count;
     }
-    for (auto& [id, r] : previous) out.resolved.push_back(std::move(r));
-    txn.commit();
+    // The bound texts belong to the piece, which the caller drops next.
+    ins.clearBindings();
   } catch (const SQLite::Exception& e) {
-    throw store::StoreError(fmt::format("recording the sweep in {}: {}", st.path().string(), e.what()));
+    throw recording_error(m.st, e);
   }
+}
+
+Recorded SweepRecorder::finish() {
+  Impl& m = *impl_;
+  if (m.finished) throw std::logic_error("SweepRecorder::finish called twice");
+  Recorded out;
+  try {
+    SQLite::Statement q(m.st.db(), "UPDATE _sweep SET findings = ? WHERE id = ?");
+    q.bind(1, m.count);
+    q.bind(2, m.sweep_id);
+    q.exec();
+    out.sweep_id = m.sweep_id;
+    out.previous_sweep_id = m.previous_sweep_id;
+    out.resolved = m.previous.unmatched();
+    m.seen_before.reset();
+    m.insert.reset();
+    m.finished = true;
+  } catch (const SQLite::Exception& e) {
+    throw recording_error(m.st, e);
+  }
+  return out;
+}
+
+void SweepRecorder::commit() {
+  Impl& m = *impl_;
+  if (!m.finished) throw std::logic_error("SweepRecorder::commit before finish");
+  try {
+    m.txn.commit();
+  } catch (const SQLite::Exception& e) {
+    throw recording_error(m.st, e);
+  }
+}
+
+Recorded record_sweep(store::Store& st, const RunInfo& run, std::vector<Finding>& findings) {
+  SweepRecorder rec(st, run);
+  rec.add(findings);
+  Recorded out = rec.finish();
+  rec.commit();
   return out;
 }
 

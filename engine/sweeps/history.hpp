@@ -6,6 +6,7 @@
 // A finding's identity is (rule, subject record, subject key); pass and not_applicable are
 // never recorded. Comparison is with the latest earlier sweep of the same ruleset id.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,12 +18,51 @@ namespace eco::engine::sweeps {
 struct Recorded {
   std::int64_t sweep_id = 0;
   std::int64_t previous_sweep_id = 0;   // 0: the first sweep of this ruleset
-  std::vector<ResolvedFinding> resolved;
+  std::vector<ResolvedFinding> resolved;  // by rule, subject record, subject key
+};
+
+// Records one sweep while its findings arrive piece by piece, so that a sweep never needs
+// all of them at once:
+//   SweepRecorder rec(store, run);   // opens the write transaction, inserts the sweep's row
+//   rec.add(piece); ...              // sets change/first_seen, inserts the piece's findings
+//   auto recorded = rec.finish();    // the resolved findings; the sweep's count of findings
+//   rec.commit();                    // the sweep is in the store
+// Pieces must come in the sweep's finding order (the result does not depend on how the
+// findings are split). A recorder destroyed before commit() rolls back: the store is as it
+// was, as after a sweep killed at any point (a caller writes its report between finish() and
+// commit(), so that a sweep whose report failed is not history). The previous sweep's
+// findings are held as compact identities (about 80 bytes each), not as findings. Every
+// member throws store::StoreError on a database failure (the transaction is then rolled back
+// when the recorder is destroyed). The store must outlive the recorder.
+class SweepRecorder {
+ public:
+  SweepRecorder(store::Store& store, const RunInfo& run);
+  ~SweepRecorder();
+  SweepRecorder(const SweepRecorder&) = delete;
+  SweepRecorder& operator=(const SweepRecorder&) = delete;
+
+  std::int64_t sweep_id() const;
+  std::int64_t previous_sweep_id() const;  // 0: the first sweep of this ruleset
+
+  // Sets each finding's `change` (new | persisting | repeat) and `first_seen` and records it;
+  // pass and not_applicable findings are left as they are and not recorded.
+  void add(std::vector<Finding>& piece);
+
+  // The previous sweep's findings that no piece had; records the count. Call once, after the
+  // last piece.
+  Recorded finish();
+  // Commits the sweep. Call once, after finish().
+  void commit();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 // Sets each finding's `change` (new | persisting | repeat) and `first_seen`, and records the
 // sweep and its findings, all in one write transaction: a sweep killed before the commit
 // leaves the store as it was. Throws store::StoreError on failure (nothing is recorded).
+// (A SweepRecorder given `findings` as one piece.)
 Recorded record_sweep(store::Store& store, const RunInfo& run, std::vector<Finding>& findings);
 
 // The recorded sweeps of `ruleset`, oldest first, at most the last `limit`; empty when the

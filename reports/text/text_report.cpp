@@ -2,7 +2,14 @@
 // tests/sweep/cli_test.sh and the golden files of tests/reports).
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <map>
+#include <sstream>
+
+#include <unistd.h>
 
 #include "reports/common.hpp"
 #include "reports/report.hpp"
@@ -94,50 +101,125 @@ static std::string screening_text(const ReportData& d) {
   return out;
 }
 
-std::string text_report(const ReportData& d) {
-  if (d.kind == ReportKind::screening) return screening_text(d);
-  const auto& run = d.run;
-  const auto& fs = *d.findings;
-  const bool en = d.lang == "en";
-  std::string out = d.enterprise.empty()
-                        ? fmt::format("{} of {} as of {}: {} findings\n",
-                                      run.command == "screen" ? "screen" : "sweep", run.ruleset,
-                                      dsl::format_date(run.as_of), fs.size())
-                        : fmt::format("audit of {} ({}) as of {}: {} findings\n", d.enterprise,
-                                      run.ruleset, dsl::format_date(run.as_of), fs.size());
-  std::map<Verdict, std::size_t> by_verdict;
-  std::map<std::string, std::map<Verdict, std::size_t>> by_rule;
-  for (const auto& f : fs) {
-    ++by_verdict[f.verdict];
-    ++by_rule[f.rule][f.verdict];
+namespace {
+
+// Text held until what precedes it can be written: in memory up to kSpoolMemory bytes, beyond
+// that in an unnamed temporary file (removed when closed, or when the process dies). When no
+// temporary file can be made, it stays in memory.
+class Spool {
+ public:
+  static constexpr std::size_t kSpoolMemory = 8u << 20;
+  Spool() = default;
+  Spool(const Spool&) = delete;
+  Spool& operator=(const Spool&) = delete;
+  ~Spool() {
+    if (file_) std::fclose(file_);
   }
-  if (run.sweep_id) {
-    std::map<std::string, std::size_t> changes;
-    for (const auto& f : fs) ++changes[f.change];
-    out += fmt::format("sweep {} (compared with {}): new={} persisting={} repeat={} resolved={}\n",
-                       *run.sweep_id,
-                       run.previous_sweep_id ? fmt::format("sweep {}", *run.previous_sweep_id)
-                                             : "nothing: first sweep",
-                       changes["new"], changes["persisting"], changes["repeat"], d.resolved.size());
+  std::string& text() { return buf_; }
+  // Moves the text held in memory to the file once there is enough of it.
+  void spill() {
+    if (buf_.size() < kSpoolMemory) return;
+    if (!file_ && !no_file_) {
+      file_ = temporary_file();
+      no_file_ = !file_;
+    }
+    if (!file_) return;
+    if (std::fwrite(buf_.data(), 1, buf_.size(), file_) != buf_.size())
+      throw ReportError(fmt::format("writing the text report's temporary file: {}", std::strerror(errno)));
+    buf_.clear();
   }
-  out += "verdicts:";
-  for (const auto& [v, n] : by_verdict) out += fmt::format(" {}={}", dsl::model::to_string(v), n);
-  out += "\n";
-  for (const auto& [rule, counts] : by_rule) {
-    out += fmt::format("  {:<40}", rule);
-    for (const auto& [v, n] : counts) out += fmt::format(" {}={}", dsl::model::to_string(v), n);
+  // Writes everything spooled to `out`.
+  void copy_to(std::ostream& out) {
+    if (file_) {
+      std::rewind(file_);
+      std::string chunk(1u << 20, '\0');
+      while (std::size_t n = std::fread(chunk.data(), 1, chunk.size(), file_))
+        out.write(chunk.data(), static_cast<std::streamsize>(n));
+      if (std::ferror(file_))
+        throw ReportError(fmt::format("reading the text report's temporary file: {}", std::strerror(errno)));
+    }
+    out.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+  }
+
+ private:
+  // In the temporary directory (TMPDIR), unlinked at once.
+  static std::FILE* temporary_file() {
+    std::error_code ec;
+    auto dir = std::filesystem::temp_directory_path(ec);
+    if (ec) return nullptr;
+    std::string name = (dir / "ecoaudit-text-XXXXXX").string();
+    const int fd = ::mkstemp(name.data());
+    if (fd < 0) return nullptr;
+    ::unlink(name.c_str());
+    std::FILE* f = ::fdopen(fd, "w+b");
+    if (!f) ::close(fd);
+    return f;
+  }
+
+  std::string buf_;
+  std::FILE* file_ = nullptr;
+  bool no_file_ = false;
+};
+
+// The summary's lines come before the findings' and count all of them: the findings' lines
+// are spooled while the counts grow, and written after the summary at finish().
+class TextWriter final : public ReportWriter {
+ public:
+  TextWriter(std::ostream& out, const ReportData& head)
+      : out_(out), run_(head.run), enterprise_(head.enterprise), en_(head.lang == "en"), color_(head.color) {}
+
+  void add(const std::vector<engine::Finding>& piece) override {
+    for (const auto& f : piece) line(f);
+    spool_.spill();
+  }
+
+  void finish(const std::vector<engine::ResolvedFinding>& resolved) override {
+    std::string out = enterprise_.empty()
+                          ? fmt::format("{} of {} as of {}: {} findings\n",
+                                        run_.command == "screen" ? "screen" : "sweep", run_.ruleset,
+                                        dsl::format_date(run_.as_of), count_)
+                          : fmt::format("audit of {} ({}) as of {}: {} findings\n", enterprise_,
+                                        run_.ruleset, dsl::format_date(run_.as_of), count_);
+    if (run_.sweep_id) {
+      out += fmt::format("sweep {} (compared with {}): new={} persisting={} repeat={} resolved={}\n",
+                         *run_.sweep_id,
+                         run_.previous_sweep_id ? fmt::format("sweep {}", *run_.previous_sweep_id)
+                                                : "nothing: first sweep",
+                         changes_["new"], changes_["persisting"], changes_["repeat"], resolved.size());
+    }
+    out += "verdicts:";
+    for (const auto& [v, n] : by_verdict_) out += fmt::format(" {}={}", dsl::model::to_string(v), n);
     out += "\n";
+    for (const auto& [rule, counts] : by_rule_) {
+      out += fmt::format("  {:<40}", rule);
+      for (const auto& [v, n] : counts) out += fmt::format(" {}={}", dsl::model::to_string(v), n);
+      out += "\n";
+    }
+    out_ << out;
+    spool_.copy_to(out_);
+    out.clear();
+    for (const auto& r : resolved)
+      out += fmt::format("resolved {} {}:{} (was {} since {})\n", r.rule, r.subject_record,
+                         r.subject_key, r.verdict, r.first_seen);
+    out_ << out;
   }
-  for (const auto& f : fs) {
-    const bool bold = d.color && f.severity >= Severity::high;
+
+ private:
+  void line(const engine::Finding& f) {
+    ++count_;
+    ++by_verdict_[f.verdict];
+    ++by_rule_[f.rule][f.verdict];
+    if (run_.sweep_id) ++changes_[f.change];
+    std::string& out = spool_.text();
+    const bool bold = color_ && f.severity >= Severity::high;
     out += cell(std::string(dsl::model::to_string(f.severity)), 8, bold ? "\033[1m" : nullptr) +
            " " +
            cell(std::string(dsl::model::to_string(f.verdict)), 14,
-                d.color ? verdict_colour(f.verdict) : nullptr) +
+                color_ ? verdict_colour(f.verdict) : nullptr) +
            fmt::format(" {} {}:{}", f.rule, f.subject_record, f.subject_key);
     if (!f.enterprise_id.empty() && f.enterprise_id != f.subject_key)
       out += fmt::format(" (enterprise {})", f.enterprise_id);
-    const std::string& msg = en ? f.message_en : f.message_zh;
+    const std::string& msg = en_ ? f.message_en : f.message_zh;
     if (!msg.empty()) out += "  " + msg;
     if (!f.missing.empty()) {
       out += "  missing:";
@@ -151,15 +233,37 @@ std::string text_report(const ReportData& d) {
       if (!c.holds || *c.holds) continue;
       const bool constant_right =
           c.right == c.right_value || c.right == "\"" + c.right_value + "\"";
-      out += fmt::format("    {} {} = {}, {} {} {}{}\n", en ? "fails:" : "不满足:", c.left,
-                         c.left_value, en ? "required" : "要求", c.op, c.right,
+      out += fmt::format("    {} {} = {}, {} {} {}{}\n", en_ ? "fails:" : "不满足:", c.left,
+                         c.left_value, en_ ? "required" : "要求", c.op, c.right,
                          constant_right ? "" : fmt::format(" = {}", c.right_value));
     }
   }
-  for (const auto& r : d.resolved)
-    out += fmt::format("resolved {} {}:{} (was {} since {})\n", r.rule, r.subject_record,
-                       r.subject_key, r.verdict, r.first_seen);
-  return out;
+
+  std::ostream& out_;
+  engine::RunInfo run_;
+  std::string enterprise_;
+  bool en_, color_;
+  std::size_t count_ = 0;
+  std::map<Verdict, std::size_t> by_verdict_;
+  std::map<std::string, std::map<Verdict, std::size_t>> by_rule_;
+  std::map<std::string, std::size_t> changes_;
+  Spool spool_;
+};
+
+}  // namespace
+
+std::unique_ptr<ReportWriter> text_report_writer(std::ostream& out, const ReportData& head) {
+  if (head.kind == ReportKind::screening) return nullptr;
+  return std::make_unique<TextWriter>(out, head);
+}
+
+std::string text_report(const ReportData& d) {
+  if (d.kind == ReportKind::screening) return screening_text(d);
+  std::ostringstream out;
+  TextWriter w(out, d);
+  w.add(*d.findings);
+  w.finish(d.resolved);
+  return std::move(out).str();
 }
 
 }  // namespace eco::reports

@@ -119,6 +119,40 @@ done
 run 2 "--explain of no finding" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --explain trn.rail-spur:nobody
 grep -q "no finding of rule 'trn.rail-spur' on 'nobody'" "$work/stderr" || fail "--explain error message"
 
+# Streamed reports: json, text and csv take the findings piece by piece as they are evaluated;
+# asked together with html, they are written from the whole set instead. Same bytes either way
+# (json apart from its timestamp), for a sweep and for an audit; no partial file is left.
+run 0 "streamed json,text,csv" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --no-record --format json,text,csv --out "$work/streamed"
+run 0 "whole-set json,text,csv,html" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --no-record --format json,text,csv,html --out "$work/whole"
+run 0 "streamed audit" "$eco" audit --db "$db" --ruleset "$rs" --as-of 2026-11-28 --enterprise 91140781MA0011XR6C --format json,text,csv --out "$work/streamed"
+run 0 "whole-set audit" "$eco" audit --db "$db" --ruleset "$rs" --as-of 2026-11-28 --enterprise 91140781MA0011XR6C --format json,text,csv,html --out "$work/whole"
+for f in sweep.json sweep.txt sweep.csv audit-91140781MA0011XR6C.json audit-91140781MA0011XR6C.txt audit-91140781MA0011XR6C.csv; do
+  [[ -s $work/streamed/$f ]] || fail "streamed $f missing or empty"
+  cmp -s <(grep -v '"generated_at"' "$work/streamed/$f") <(grep -v '"generated_at"' "$work/whole/$f") \
+    || fail "streamed $f differs from the whole-set one"
+done
+[[ $(grep -c $'\r$' "$work/streamed/sweep.csv") -gt 300 ]] || fail "streamed csv rows"
+[[ -z $(find "$work" -name '*.partial') ]] || fail "partial files left: $(find "$work" -name '*.partial')"
+# --stats counts every finding it handed over: with --verdicts all, one per (rule, subject).
+run 0 "--stats --verdicts all" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --no-record --rule trn.rail-spur --verdicts all --format json --out "$work/all.json" --stats
+stats=$(grep '^stats: ' <<<"$out")
+if [[ $stats =~ ^stats:\ subjects=([0-9]+)\ rows=[0-9]+\ rules=1\ findings=([0-9]+)\ load_s=[0-9.]+\ eval_s=[0-9.]+\ record_s=[0-9.]+\ write_s=[0-9.]+\ peak_rss_mb=[0-9]+$ ]]; then
+  subjects=${BASH_REMATCH[1]} counted=${BASH_REMATCH[2]}
+  [[ $subjects -gt 300 && $counted == "$subjects" ]] || fail "--stats with --verdicts all: $stats"
+  [[ $(field "$work/all.json" 'len(d["findings"]), "pass" in {f["verdict"] for f in d["findings"]}') == "($counted, True)" ]] \
+    || fail "--verdicts all document: $(field "$work/all.json" 'len(d["findings"])') findings, stats say $counted"
+else
+  fail "--stats line: $stats"
+fi
+# A sweep whose report cannot be written is not history: the store has no more sweeps after it.
+if [[ -w /dev/full ]]; then
+  sweeps() { python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from _sweep').fetchone()[0])" "$db"; }
+  before=$(sweeps)
+  run 2 "sweep to a full disk" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --format json --out /dev/full
+  grep -q 'cannot write /dev/full' "$work/stderr" || fail "full disk message: $(cat "$work/stderr")"
+  [[ $(sweeps) == "$before" ]] || fail "a sweep whose report failed was recorded: $before -> $(sweeps)"
+fi
+
 # Errors: exit 2 with a message.
 run 2 "missing store" "$eco" sweep --db "$work/none.db" --ruleset "$rs"
 grep -q 'no store at' "$work/stderr" || fail "missing store message"

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sstream>
+
 #include "reports/json/findings_json.hpp"
 
 namespace eco::reports {
@@ -126,6 +128,58 @@ TEST(FindingsJson, ManyFindingsInOrderAcrossBlocks) {
     ASSERT_EQ(doc["findings"][i]["subject"]["key"], "F-" + std::to_string(i)) << i;
   fs[3000].message_en = "\xc3";  // truncated UTF-8
   EXPECT_THROW(findings_json(run(), fs), nlohmann::json::type_error);
+}
+
+// The document written piece by piece (as a streamed sweep writes it) has the bytes of the
+// whole-set document, however the findings are split: no findings, empty pieces, one piece,
+// one finding per piece, pieces crossing the writer's 1 MiB blocks; with sweep ids, resolved
+// findings and screening decisions after them.
+TEST(FindingsJson, PiecesGiveTheSameBytesAsTheWholeSet) {
+  engine::RunInfo r = run();
+  r.sweep_id = 7;
+  r.previous_sweep_id = 5;
+  r.batches = {1, 2};
+  const std::vector<engine::ResolvedFinding> resolved{{"air.rule", "facility", "F-9", "E-1", "violation", "2022-10-01"},
+                                                      {"air.rule", "facility", "F-\"8", "", "unknown", "2022-09-01"}};
+  engine::ApplicationDecision d;
+  d.application_id = "A-1";
+  d.decision = engine::Decision::reject;
+  d.reasons = {0};
+  d.documents.push_back({"application.x", "说明", {"air.rule"}});
+  const std::vector<engine::ApplicationDecision> decisions{d};
+  std::vector<engine::Finding> all;
+  for (std::size_t i = 0; i < 5000; ++i) all.push_back(finding("F-" + std::to_string(i), "焦炉 \"" + std::to_string(i)));
+  // Each split: the sizes of consecutive pieces (0 = an empty piece).
+  const std::vector<std::vector<std::size_t>> splits{
+      {}, {0}, {0, 0}, {1}, {0, 1, 0}, {3, 0, 2}, {5000}, {0, 2500, 0, 2500, 0}, {1, 1, 1, 4997}, {4999, 1}};
+  for (const auto& split : splits) {
+    std::size_t n = 0;
+    for (auto k : split) n += k;
+    const std::vector<engine::Finding> fs(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n));
+    const std::string whole = findings_json(r, fs, resolved, decisions);
+    std::ostringstream os;
+    FindingsJsonWriter w(os, r);
+    std::size_t at = 0;
+    for (auto k : split) {
+      w.add(std::vector<engine::Finding>(fs.begin() + static_cast<std::ptrdiff_t>(at),
+                                         fs.begin() + static_cast<std::ptrdiff_t>(at + k)));
+      at += k;
+    }
+    EXPECT_EQ(w.count(), n);
+    w.finish(resolved, decisions);
+    ASSERT_EQ(os.str(), whole) << "split of " << split.size() << " pieces, " << n << " findings";
+    const auto doc = nlohmann::ordered_json::parse(whole);
+    EXPECT_EQ(doc["findings"].size(), n);
+    EXPECT_EQ(doc["run"]["sweep_id"], 7);
+    EXPECT_EQ(doc["resolved"][1]["subject"]["key"], "F-\"8");
+    EXPECT_EQ(doc["decisions"][0]["application_id"], "A-1");
+  }
+  // Nothing else in the document: the empty findings array as the tree writes it.
+  std::ostringstream os;
+  FindingsJsonWriter w(os, r);
+  w.finish();
+  EXPECT_EQ(os.str(), nlohmann::ordered_json::parse(os.str()).dump(2) + "\n");
+  EXPECT_NE(os.str().find("\"findings\": [],"), std::string::npos);
 }
 
 }  // namespace

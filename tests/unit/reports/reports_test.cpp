@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <sstream>
 #include <string>
 
 #include "reports/embedded.hpp"
+#include "reports/json/findings_json.hpp"
 #include "reports/report.hpp"
 #include "tests/reports/fixture.hpp"
 
@@ -201,6 +203,86 @@ TEST(TextReport, ScreeningDecisions) {
   EXPECT_NE(text.find("\nAPP-3 光伏项目: 可予批准 (approve)\n"), std::string::npos) << text;
   fx.data.lang = "en";
   EXPECT_NE(eco::reports::text_report(fx.data).find("\nAPP-3 光伏项目: APPROVE\n"), std::string::npos);
+}
+
+// The writers a streamed sweep uses give the bytes of the whole-set reports, however the
+// findings are split into pieces (empty ones included): text (whose lines pass 8 MiB and
+// spill from memory into its temporary file), csv (asking the lookup for enterprises) and
+// json, for a sweep and an audit in both languages.
+TEST(ReportWriters, PiecesGiveTheBytesOfTheWholeReport) {
+  using eco::reports::Format;
+  for (auto kind : {ReportKind::sweep, ReportKind::audit})
+    for (const char* lang : {"zh", "en"}) {
+      Fixture fx;
+      eco::test_fixture::build(fx, kind, lang);
+      // Enough findings for the text to spill in one case; a few in the others.
+      const bool big = kind == ReportKind::sweep && std::string(lang) == "zh";
+      const std::size_t copies = big ? 9000 : 40;
+      std::vector<eco::engine::Finding> all;
+      for (std::size_t i = 0; i < copies; ++i)
+        for (auto f : fx.findings) {
+          f.subject_key = "K" + std::to_string(i) + "-" + f.rule;
+          all.push_back(std::move(f));
+        }
+      fx.data.findings = &all;
+      eco::reports::ReportData head = fx.data;
+      head.findings = nullptr;
+      std::size_t lookups = 0;
+      const eco::reports::EnterpriseLookup lookup = [&](const std::string& key) -> const eco::reports::EnterpriseInfo* {
+        ++lookups;
+        for (const auto& e : fx.data.enterprises)
+          if (e.key == key) return &e;
+        return nullptr;
+      };
+      for (auto format : {Format::text, Format::csv, Format::json}) {
+        const std::string whole = format == Format::text  ? eco::reports::text_report(fx.data)
+                                  : format == Format::csv ? eco::reports::csv_report(fx.data)
+                                                          : eco::reports::findings_json(fx.data.run, all, fx.data.resolved);
+        std::ostringstream os;
+        auto w = eco::reports::report_writer(format, os, head, lookup);
+        ASSERT_TRUE(w);
+        std::size_t at = 0;
+        const std::size_t third = all.size() / 3;
+        for (std::size_t k : {std::size_t{0}, std::size_t{1}, std::size_t{0}, third, all.size() - third - 1}) {
+          w->add(std::vector<eco::engine::Finding>(all.begin() + static_cast<std::ptrdiff_t>(at),
+                                                   all.begin() + static_cast<std::ptrdiff_t>(at + k)));
+          at += k;
+        }
+        w->add({});
+        w->finish(fx.data.resolved);
+        EXPECT_EQ(os.str(), whole) << eco::reports::to_string(format) << " " << lang;
+      }
+      EXPECT_GT(lookups, 0u);
+      if (!big) continue;
+      // The text report: the summary counts every finding; the lines come in order, once each,
+      // then the resolved findings.
+      const std::string text = eco::reports::text_report(fx.data);
+      EXPECT_GT(text.size(), std::size_t{8} << 20);
+      EXPECT_NE(text.find(": " + std::to_string(all.size()) + " findings\n"), std::string::npos);
+      std::size_t last = 0;
+      for (std::size_t i = 0; i < all.size(); i += 997) {
+        const auto p = text.find(" " + all[i].subject_record + ":" + all[i].subject_key + " ");
+        ASSERT_NE(p, std::string::npos) << i;
+        EXPECT_GT(p, last) << i;
+        EXPECT_EQ(text.find(" " + all[i].subject_record + ":" + all[i].subject_key + " ", p + 1), std::string::npos);
+        last = p;
+      }
+      EXPECT_EQ(count(text, " air.test-violation enterprise:"), copies);
+      EXPECT_NE(text.find("resolved air.test-gone "), std::string::npos);
+      EXPECT_GT(text.find("resolved air.test-gone "), last);
+    }
+}
+
+// html and xlsx need every finding first; a screening's text is per application.
+TEST(ReportWriters, OnlyStreamableFormats) {
+  Fixture fx;
+  eco::test_fixture::build(fx, ReportKind::sweep);
+  std::ostringstream os;
+  EXPECT_FALSE(eco::reports::report_writer(eco::reports::Format::html, os, fx.data, nullptr));
+  EXPECT_FALSE(eco::reports::report_writer(eco::reports::Format::xlsx, os, fx.data, nullptr));
+  eco::test_fixture::build(fx, ReportKind::screening);
+  EXPECT_FALSE(eco::reports::report_writer(eco::reports::Format::text, os, fx.data, nullptr));
+  EXPECT_EQ(os.str(), "");
 }
 
 TEST(Reports, WeightsAndFormats) {

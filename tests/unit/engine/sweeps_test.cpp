@@ -1,0 +1,198 @@
+// Sweep history (engine/sweeps): what a recorded sweep says about each finding compared with
+// the earlier sweeps, the same whether its findings are recorded in one call or piece by
+// piece, and nothing recorded by a sweep that does not finish.
+#include <gtest/gtest.h>
+
+#include "engine/sweeps/history.hpp"
+#include "tests/unit/engine/store_fixture.hpp"
+
+namespace eco::engine::testing {
+namespace {
+
+using dsl::model::Severity;
+using dsl::model::Verdict;
+using store::OpenOptions;
+using store::Store;
+using sweeps::Recorded;
+using sweeps::SweepRecorder;
+
+Finding finding(const std::string& rule, const std::string& key, Verdict v = Verdict::violation) {
+  Finding f;
+  f.rule = rule;
+  f.subject_record = "facility";
+  f.subject_key = key;
+  f.enterprise_id = key == "F-3" ? "" : "E-" + key;
+  f.verdict = v;
+  f.severity = Severity::high;
+  return f;
+}
+
+RunInfo run(const std::string& as_of) {
+  RunInfo r;
+  r.command = "sweep";
+  r.generated_at = as_of + "T00:00:00Z";
+  r.as_of = *dsl::parse_date(as_of);
+  r.ruleset = "rs";
+  r.ruleset_sha256 = "abc";
+  r.batches = {1, 2};
+  return r;
+}
+
+// Three sweeps: the second drops F-2 (resolved) and finds F-4; the third finds F-2 again
+// (repeat), keeps F-1 and F-4 (persisting since their first sweep), drops F-3 and finds F-5.
+// Pass and not_applicable findings are never recorded.
+std::vector<std::vector<Finding>> sweeps_findings() {
+  return {
+      {finding("a", "F-1"), finding("a", "F-2"), finding("b", "F-3", Verdict::unknown), finding("b", "F-9", Verdict::pass)},
+      {finding("a", "F-1"), finding("b", "F-3", Verdict::unknown), finding("b", "F-4", Verdict::upcoming),
+       finding("b", "F-8", Verdict::not_applicable)},
+      {finding("a", "F-1"), finding("a", "F-2"), finding("a", "F-5"), finding("b", "F-4", Verdict::late)},
+  };
+}
+const char* const kDates[] = {"2026-01-31", "2026-02-28", "2026-03-31"};
+
+std::string changes(const std::vector<Finding>& fs) {
+  std::string out;
+  for (const auto& f : fs)
+    out += f.rule + ":" + f.subject_key + "=" + f.change + "@" + (f.first_seen ? dsl::format_date(*f.first_seen) : "-") + " ";
+  return out;
+}
+
+std::string resolved(const Recorded& r) {
+  std::string out;
+  for (const auto& x : r.resolved)
+    out += x.rule + ":" + x.subject_record + ":" + x.subject_key + ":" + x.enterprise_id + ":" + x.verdict + ":" +
+           x.first_seen + " ";
+  return out;
+}
+
+TEST(SweepHistory, ChangesFirstSeenAndResolved) {
+  TempDir dir;
+  auto schema = make_schema();
+  auto st = Store::open(dir.path() / "s.db", *schema, OpenOptions{.create = true});
+  auto fs = sweeps_findings();
+  std::vector<Recorded> rec;
+  for (std::size_t i = 0; i < fs.size(); ++i) rec.push_back(sweeps::record_sweep(*st, run(kDates[i]), fs[i]));
+  EXPECT_EQ(rec[0].sweep_id, 1);
+  EXPECT_EQ(rec[0].previous_sweep_id, 0);
+  EXPECT_EQ(rec[2].sweep_id, 3);
+  EXPECT_EQ(rec[2].previous_sweep_id, 2);
+  EXPECT_EQ(changes(fs[0]), "a:F-1=new@2026-01-31 a:F-2=new@2026-01-31 b:F-3=new@2026-01-31 b:F-9=@- ");
+  EXPECT_EQ(changes(fs[1]), "a:F-1=persisting@2026-01-31 b:F-3=persisting@2026-01-31 b:F-4=new@2026-02-28 b:F-8=@- ");
+  EXPECT_EQ(changes(fs[2]),
+            "a:F-1=persisting@2026-01-31 a:F-2=repeat@2026-03-31 a:F-5=new@2026-03-31 b:F-4=persisting@2026-02-28 ");
+  EXPECT_EQ(resolved(rec[0]), "");
+  EXPECT_EQ(resolved(rec[1]), "a:facility:F-2:E-F-2:violation:2026-01-31 ");
+  EXPECT_EQ(resolved(rec[2]), "b:facility:F-3::unknown:2026-01-31 ");
+  const auto counted = [&](std::int64_t id) {
+    return st->db().execAndGet("SELECT findings FROM _sweep WHERE id = " + std::to_string(id)).getInt64();
+  };
+  EXPECT_EQ(counted(1), 3);
+  EXPECT_EQ(counted(2), 3);
+  EXPECT_EQ(counted(3), 4);
+  EXPECT_EQ(st->db().execAndGet("SELECT count(*) FROM _sweep_finding").getInt64(), 10);
+  const auto history = sweeps::read_history(*st, "rs");
+  ASSERT_EQ(history.size(), 3u);
+  EXPECT_EQ(history[2].violations, 4u);  // F-1, F-2 and F-5 violated, F-4 late
+}
+
+// The same sweeps recorded piece by piece (empty pieces, one finding per piece, all in one)
+// give the same findings, resolved findings and store rows as one call each.
+TEST(SweepHistory, PiecesRecordWhatOneCallRecords) {
+  TempDir dir;
+  auto schema = make_schema();
+  auto whole_store = Store::open(dir.path() / "whole.db", *schema, OpenOptions{.create = true});
+  auto whole = sweeps_findings();
+  std::vector<Recorded> whole_rec;
+  for (std::size_t i = 0; i < whole.size(); ++i)
+    whole_rec.push_back(sweeps::record_sweep(*whole_store, run(kDates[i]), whole[i]));
+
+  for (std::size_t piece_size : {1u, 2u, 3u, 100u}) {
+    auto st = Store::open(dir.path() / ("pieces-" + std::to_string(piece_size) + ".db"), *schema,
+                          OpenOptions{.create = true});
+    auto fs = sweeps_findings();
+    for (std::size_t i = 0; i < fs.size(); ++i) {
+      SweepRecorder rec(*st, run(kDates[i]));
+      EXPECT_EQ(rec.sweep_id(), static_cast<std::int64_t>(i + 1));
+      EXPECT_EQ(rec.previous_sweep_id(), static_cast<std::int64_t>(i));
+      std::vector<Finding> done;
+      std::vector<Finding> empty;
+      rec.add(empty);
+      for (std::size_t at = 0; at < fs[i].size(); at += piece_size) {
+        std::vector<Finding> piece(fs[i].begin() + static_cast<std::ptrdiff_t>(at),
+                                   fs[i].begin() + static_cast<std::ptrdiff_t>(std::min(at + piece_size, fs[i].size())));
+        rec.add(piece);
+        rec.add(empty);
+        done.insert(done.end(), piece.begin(), piece.end());
+      }
+      const Recorded r = rec.finish();
+      rec.commit();
+      EXPECT_EQ(changes(done), changes(whole[i])) << "pieces of " << piece_size << ", sweep " << i + 1;
+      EXPECT_EQ(resolved(r), resolved(whole_rec[i])) << "pieces of " << piece_size << ", sweep " << i + 1;
+      EXPECT_EQ(r.sweep_id, whole_rec[i].sweep_id);
+      EXPECT_EQ(r.previous_sweep_id, whole_rec[i].previous_sweep_id);
+    }
+    EXPECT_EQ(dump(st->db()).substr(dump(st->db()).find("## _sweep")),
+              dump(whole_store->db()).substr(dump(whole_store->db()).find("## _sweep")))
+        << "pieces of " << piece_size;
+  }
+}
+
+// A recorder destroyed before commit() (the sweep stopped: an error, a report that could not
+// be written) leaves the store exactly as it was: no sweep row, no findings, not even the
+// history tables on a store that never had a sweep. The next sweep is numbered and compared
+// as if the stopped one never ran.
+TEST(SweepHistory, NoFinishRecordsNothing) {
+  TempDir dir;
+  auto schema = make_schema();
+  auto st = Store::open(dir.path() / "s.db", *schema, OpenOptions{.create = true});
+  const std::string empty = dump(st->db());
+  auto fs = sweeps_findings();
+  {
+    SweepRecorder rec(*st, run(kDates[0]));
+    rec.add(fs[0]);
+  }
+  EXPECT_EQ(dump(st->db()), empty);
+  EXPECT_FALSE(st->db().tableExists("_sweep"));
+  sweeps::record_sweep(*st, run(kDates[0]), fs[0]);
+  const std::string one = dump(st->db());
+  {
+    SweepRecorder rec(*st, run(kDates[1]));
+    EXPECT_EQ(rec.sweep_id(), 2);
+    rec.add(fs[1]);
+    EXPECT_EQ(st->db().execAndGet("SELECT count(*) FROM _sweep_finding").getInt64(), 6);  // inside the transaction
+  }
+  EXPECT_EQ(dump(st->db()), one);
+  {
+    // Finished (its report being written) but not committed: still nothing.
+    SweepRecorder rec(*st, run(kDates[1]));
+    rec.add(fs[1]);
+    EXPECT_EQ(resolved(rec.finish()), "a:facility:F-2:E-F-2:violation:2026-01-31 ");
+  }
+  EXPECT_EQ(dump(st->db()), one);
+  auto again = sweeps_findings();
+  const Recorded r = sweeps::record_sweep(*st, run(kDates[1]), again[1]);
+  EXPECT_EQ(r.sweep_id, 2);
+  EXPECT_EQ(r.previous_sweep_id, 1);
+  EXPECT_EQ(resolved(r), "a:facility:F-2:E-F-2:violation:2026-01-31 ");
+}
+
+// Another connection sees nothing of a sweep being recorded until it is committed.
+TEST(SweepHistory, UnfinishedSweepIsInvisibleToReaders) {
+  TempDir dir;
+  auto schema = make_schema();
+  auto st = Store::open(dir.path() / "s.db", *schema, OpenOptions{.create = true});
+  auto fs = sweeps_findings();
+  sweeps::record_sweep(*st, run(kDates[0]), fs[0]);
+  auto reader = Store::open(dir.path() / "s.db", *schema, OpenOptions{.read_only = true});
+  SweepRecorder rec(*st, run(kDates[1]));
+  rec.add(fs[1]);
+  EXPECT_EQ(sweeps::read_history(*reader, "rs").size(), 1u);
+  rec.finish();
+  EXPECT_EQ(sweeps::read_history(*reader, "rs").size(), 1u);
+  rec.commit();
+  EXPECT_EQ(sweeps::read_history(*reader, "rs").size(), 2u);
+}
+
+}  // namespace
+}  // namespace eco::engine::testing
