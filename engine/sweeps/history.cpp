@@ -21,7 +21,10 @@ const char* const kCreate[] = {
     "subject_record TEXT NOT NULL, subject_key TEXT NOT NULL, enterprise_id TEXT, verdict TEXT NOT NULL, "
     "severity TEXT NOT NULL, first_seen TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS _sweep_finding__sweep ON _sweep_finding(sweep)",
-    "CREATE INDEX IF NOT EXISTS _sweep_finding__identity ON _sweep_finding(rule, subject_record, subject_key)",
+    // Findings are only ever read by sweep. Stores made before 2026-11-29 also indexed them by
+    // (rule, subject record, subject key), which nothing queried and which made recording a
+    // million-finding sweep seek through an index of every earlier sweep's findings.
+    "DROP INDEX IF EXISTS _sweep_finding__identity",
 };
 
 // The previous sweep's findings as compact identities: rule, subject record, verdict and
