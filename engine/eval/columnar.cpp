@@ -1137,6 +1137,15 @@ class Compiler {
         return finish(std::move(n), d);
       }
     }
+    if (!c.target && fn == "days_between" && c.args.size() == 2) {
+      // days_between(a, b) = b - a in days (dates are day numbers: no overflow).
+      auto n = std::make_unique<ArithNode>();
+      n->op = Arith::sub;
+      n->l = compile(c.args[1], ck);
+      n->r = compile(c.args[0], ck);
+      if (!n->l || !n->r || n->l->dom != Dom::date || n->r->dom != Dom::date) return nullptr;
+      return finish(std::move(n), Dom::integer);
+    }
     if (fn == "size" && ((c.target && c.args.empty()) || (!c.target && c.args.size() == 1))) {
       auto n = children(c.target ? *c.target : c.args[0], ck);
       if (!n) return nullptr;
@@ -1150,7 +1159,13 @@ class Compiler {
     cel::Activation act;
     std::unique_ptr<cel::Program> keep;
     auto list = fold_value(c.args[1], ck, act, keep);
-    if (!list || !list->is(cel::ValueKind::list)) return nullptr;
+    if (!list || (!list->is(cel::ValueKind::list) && !list->is(cel::ValueKind::map))) return nullptr;
+    // `in` a map tests its keys.
+    std::vector<cel::Value> items;
+    if (list->is(cel::ValueKind::map))
+      for (const auto& [k, v] : list->map_entries()) items.push_back(k);
+    else
+      for (std::size_t i = 0; i < list->list_size(); ++i) items.push_back(list->list_at(i));
     auto n = std::make_unique<InNode>();
     n->x = compile(c.args[0], ck);
     if (!n->x) return nullptr;
@@ -1161,8 +1176,7 @@ class Compiler {
     }
     const Dom d = n->x->dom;
     if (d == Dom::enumeration) n->members.assign(schema_.enums[n->x->enum_type].values.size(), 0);
-    for (std::size_t i = 0; i < list->list_size(); ++i) {
-      const cel::Value item = list->list_at(i);
+    for (const cel::Value& item : items) {
       if (d == Dom::integer && item.is(cel::ValueKind::int_)) n->ints.push_back(item.as_int());
       else if (d == Dom::date && item.is(cel::ValueKind::date)) n->ints.push_back(item.as_date().days);
       else if (d == Dom::text && (item.is(cel::ValueKind::string) || item.is(cel::ValueKind::enum_)))
