@@ -2,11 +2,14 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <ctime>
+#include <thread>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 
 #include "engine/store/schema_sql.hpp"
 #include "engine/store/sqlite_error.hpp"
@@ -44,6 +47,34 @@ std::string utc_now() {
   }
   throw StoreError(fmt::format("{}: {} failed: {}", path.string(), doing, ex.what()));
 }
+
+// SQLite's busy handler: waits in short sleeps up to the timeout, and tells the log once that
+// it is waiting and for what (a silent wait of minutes looks like a hang).
+struct Store::BusyWait {
+  std::string path;
+  int limit_ms = 0;
+  std::chrono::steady_clock::time_point since{};
+  bool told = false;
+
+  static int on_busy(void* self, int attempt) {
+    auto* w = static_cast<BusyWait*>(self);
+    const auto now = std::chrono::steady_clock::now();
+    if (attempt == 0) {
+      w->since = now;
+      w->told = false;
+    }
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - w->since).count();
+    if (waited >= w->limit_ms) return 0;  // give up: the statement fails with SQLITE_BUSY
+    if (!w->told && waited >= 200) {
+      spdlog::warn("{}: another process is writing to the store (an import or a recorded sweep); waiting for it, "
+                   "up to {} s",
+                   w->path, w->limit_ms / 1000);
+      w->told = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 10 ? 5 : 50));
+    return 1;
+  }
+};
 
 Store::Store(fs::path path, const dsl::model::Schema& schema, std::unique_ptr<SQLite::Database> db)
     : path_(std::move(path)), schema_(schema), db_(std::move(db)) {}
@@ -110,6 +141,10 @@ std::unique_ptr<Store> Store::open(const fs::path& path, const dsl::model::Schem
     throw StoreError(fmt::format("the ruleset's schema cannot be stored:\n  {}", fmt::join(problems, "\n  ")));
   auto db = connect(path, options.create, options.read_only, options.busy_timeout_ms);
   std::unique_ptr<Store> store(new Store(path, schema, std::move(db)));
+  store->busy_ = std::make_unique<BusyWait>();
+  store->busy_->path = path.string();
+  store->busy_->limit_ms = options.busy_timeout_ms;
+  sqlite3_busy_handler(store->db_->getHandle(), &BusyWait::on_busy, store->busy_.get());
   store->initialise_or_migrate(options.read_only);
   return store;
 }

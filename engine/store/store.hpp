@@ -48,7 +48,11 @@ struct BatchInfo {
 struct OpenOptions {
   bool create = false;         // create the file when it does not exist (ecoaudit init)
   bool read_only = false;      // never write (no migration either)
-  int busy_timeout_ms = 5000;  // how long to wait for another writer before giving up
+  // How long to wait for another writer (an import, a recorded sweep) before giving up. A
+  // recorded sweep of a million enterprises holds the write lock ~10 s and an import of as
+  // many ~45 s: a scheduled import that meets a sweep waits for it (saying so on the log,
+  // once) instead of failing.
+  int busy_timeout_ms = 300000;
 };
 
 class Store {
@@ -88,6 +92,8 @@ class Store {
   std::filesystem::path path_;
   const dsl::model::Schema& schema_;
   std::unique_ptr<SQLite::Database> db_;
+  struct BusyWait;                    // the busy handler's state (store.cpp)
+  std::unique_ptr<BusyWait> busy_;
   bool created_ = false;
   std::vector<std::string> migrations_;
 };

@@ -4,6 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "engine/ingest/import.hpp"
 #include "engine/ingest/text.hpp"
 #include "engine/store/schema_sql.hpp"
@@ -432,6 +435,27 @@ TEST_F(Import, LockedStore) {
   }
   locker.exec("ROLLBACK");
   EXPECT_EQ(st->count("enterprise"), 0);
+}
+
+// A writer that meets another one waits for it (up to busy_timeout_ms) instead of failing.
+TEST_F(Import, WaitsForAnotherWriter) {
+  auto f = dir_.write("enterprise.csv", good_enterprises());
+  auto other = make_schema();
+  store::OpenOptions oo;
+  oo.busy_timeout_ms = 20000;
+  auto st = store::Store::open(dir_.path() / "s.db", *other, oo);
+  SQLite::Database locker((dir_.path() / "s.db").string(), SQLite::OPEN_READWRITE);
+  locker.exec("BEGIN IMMEDIATE");
+  std::thread release([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    locker.exec("ROLLBACK");
+  });
+  const auto t0 = std::chrono::steady_clock::now();
+  auto r = ingest::import_paths(*st, {f});
+  release.join();
+  EXPECT_TRUE(r.ok);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(500)) << "it did wait for the lock";
+  EXPECT_EQ(st->count("enterprise"), 2);
 }
 
 // Screening's dry run: the hook sees the staged rows inside the transaction, with the keys of
