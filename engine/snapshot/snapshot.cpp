@@ -103,7 +103,24 @@ std::string Snapshot::key_of(std::uint32_t record, std::uint32_t row) const {
 
 std::optional<std::uint32_t> Snapshot::find(std::uint32_t record, std::string_view key) const {
   const Table& t = tables_[record];
-  if (auto it = t.by_key.find(key); it != t.by_key.end()) return it->second;
+  {
+    std::lock_guard lock(*find_mutex_);
+    if (!t.key_index) {
+      // First lookup in a record type no reference points to: index it now (the first row of
+      // a repeated key wins, as when the index is built while loading).
+      const auto& rt = schema_->records[record];
+      if (!rt.key_fields.empty()) {
+        t.by_key.reserve(t.rows);
+        const bool one_text = rt.key_fields.size() == 1 && t.columns[rt.key_fields[0]].kind == model::Kind::string;
+        for (std::uint32_t r = 0; r < t.rows; ++r) {
+          if (one_text && t.columns[rt.key_fields[0]].present[r]) t.by_key.emplace(t.columns[rt.key_fields[0]].strings[r], r);
+          else if (!one_text) t.by_key.emplace(arena_.add(key_of(record, r)), r);
+        }
+      }
+      t.key_index = true;
+    }
+    if (auto it = t.by_key.find(key); it != t.by_key.end()) return it->second;
+  }
   if (schema_->records[record].key_fields.empty() && key.size() > 1 && key[0] == '#') {
     std::size_t n = 0;
     for (char c : key.substr(1)) {
@@ -131,6 +148,11 @@ SnapshotBuilder::SnapshotBuilder(const model::Schema& schema) : snap_(schema) {
     seen_misses_[rt.index].assign(rt.fields.size(), 0);
     coded_[rt.index].assign(rt.fields.size(), true);
   }
+  // The record types references point to are indexed by key while loading (references resolve
+  // through the index); the others only if Snapshot::find asks.
+  for (const auto& rt : schema.records)
+    for (const auto& f : rt.fields)
+      if (f.ref && f.ref->target < snap_.tables_.size()) snap_.tables_[f.ref->target].key_index = true;
 }
 
 void SnapshotBuilder::reserve(std::uint32_t record, std::size_t rows) {
@@ -154,7 +176,7 @@ void SnapshotBuilder::reserve(std::uint32_t record, std::size_t rows) {
     }
   }
   t.provenance.reserve(n);
-  if (!rt.key_fields.empty()) t.by_key.reserve(n);
+  if (!rt.key_fields.empty() && t.key_index) t.by_key.reserve(n);
 }
 
 std::uint32_t SnapshotBuilder::file_index(const std::string& path) {
@@ -329,8 +351,10 @@ std::uint32_t SnapshotBuilder::add_cells(std::uint32_t record, std::span<const C
     }
   }
   t.provenance.push_back(provenance);
-  if (rt.key_fields.size() == 1 && t.columns[rt.key_fields[0]].kind == model::Kind::string &&
-      t.columns[rt.key_fields[0]].present[row]) {
+  if (!t.key_index) {
+    // Not a reference target: indexed on first find(), if ever.
+  } else if (rt.key_fields.size() == 1 && t.columns[rt.key_fields[0]].kind == model::Kind::string &&
+             t.columns[rt.key_fields[0]].present[row]) {
     if (!t.by_key.emplace(t.columns[rt.key_fields[0]].strings[row], row).second)  // already in the arena
       duplicate_keys_[record] = true;
   } else if (!rt.key_fields.empty()) {

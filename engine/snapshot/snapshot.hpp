@@ -11,6 +11,7 @@
 // `given` records, from a store read transaction, or from a benchmark's data.
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -53,7 +54,11 @@ struct Table {
   std::size_t rows = 0;
   std::vector<Column> columns;                          // one per schema field
   std::vector<Provenance> provenance;                   // one per row
-  std::unordered_map<std::string_view, std::uint32_t> by_key;  // key text (in the arena) -> row
+  // Key text (in the arena) -> row (the first, should a key repeat). Built while loading for
+  // the record types that references point to; for the others (monthly figures, limits, ...:
+  // most rows of a large store) only when Snapshot::find first needs it.
+  mutable std::unordered_map<std::string_view, std::uint32_t> by_key;
+  mutable bool key_index = false;  // by_key holds every row
   // For each field: the target row of a reference (-1 when empty or dangling).
   std::vector<std::vector<std::int32_t>> nav;
   // For each reverse list of this type: CSR offsets (rows + 1) and the child rows.
@@ -92,7 +97,7 @@ class Snapshot final : public cel::RecordAccessor {
   std::size_t rows(std::uint32_t record) const { return tables_[record].rows; }
   // The key of a row as text: key fields joined with '|', or "#<row+1>" for keyless types.
   std::string key_of(std::uint32_t record, std::uint32_t row) const;
-  // The row with this key, if any.
+  // The row with this key, if any. Safe to call from several threads.
   std::optional<std::uint32_t> find(std::uint32_t record, std::string_view key) const;
   const std::vector<std::string>& files() const { return files_; }
   const Provenance& provenance(std::uint32_t record, std::uint32_t row) const {
@@ -105,7 +110,8 @@ class Snapshot final : public cel::RecordAccessor {
   friend class SnapshotBuilder;
   const model::Schema* schema_;
   std::vector<Table> tables_;
-  TextArena arena_;                 // owns every string the columns and keys view
+  mutable TextArena arena_;         // owns every string the columns and keys view (find() adds keys)
+  std::unique_ptr<std::mutex> find_mutex_ = std::make_unique<std::mutex>();  // guards lazy key indexes
   std::vector<std::string> files_;
 };
 

@@ -6,12 +6,14 @@
 // that the plans did decide rows, so that it cannot pass by leaving everything to the tree.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
 #include <memory>
 #include <random>
+#include <thread>
 
 #include "dsl/check/check.hpp"
 #include "engine/eval/evaluator.hpp"
@@ -422,6 +424,34 @@ TEST(Columnar, SnapshotDictionariesAndPresence) {
   const auto* veh = s.find_record("vehicle");
   EXPECT_TRUE(snap.table(veh->index).columns[static_cast<std::size_t>(veh->find_field("enterprise_id"))].codes.empty())
       << "a reference has no dictionary";
+}
+
+// Key lookups: a record type that references point to is indexed while loading; one that
+// nothing references (here `vehicle` is referenced by nothing, `enterprise` by vehicles) is
+// indexed on its first find(), from several threads at once, with the same answers.
+TEST(Columnar, SnapshotFindsKeysOfReferencedAndUnreferencedTypes) {
+  auto d = load();
+  ASSERT_TRUE(d->rs);
+  const auto& s = d->rs->schema;
+  Snapshot snap = random_snapshot(s, 300, true, 5);
+  const auto ent = s.find_record("enterprise")->index, veh = s.find_record("vehicle")->index;
+  EXPECT_TRUE(snap.table(ent).key_index);
+  EXPECT_FALSE(snap.table(veh).key_index) << "nothing references vehicles: no index built while loading";
+  ASSERT_GT(snap.rows(veh), 100u);
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (std::uint32_t r = static_cast<std::uint32_t>(t); r < snap.rows(veh); r += 4) {
+        auto found = snap.find(veh, snap.key_of(veh, r));
+        if (!found || *found != r) ++wrong;
+      }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_TRUE(snap.table(veh).key_index);
+  EXPECT_FALSE(snap.find(veh, "no such plate"));
+  EXPECT_EQ(snap.find(ent, "E7"), std::optional<std::uint32_t>(7));
 }
 
 }  // namespace
