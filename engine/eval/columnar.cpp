@@ -1214,6 +1214,7 @@ struct ColumnarPlan::Impl {
   NodePtr when, require;
   bool late_possible = false;   // a met requirement may still be late: the tree decides passes
   bool has_deadline = false;    // an unmet requirement may be upcoming: the tree decides
+  std::optional<std::pair<std::uint32_t, std::uint32_t>> nested;  // second binding's reverse list
   std::uint32_t vars = 0, nodes = 0;
   // The outcome of a row by (when << 2 | require), both three-valued.
   std::array<RowOutcome, 16> outcome{};
@@ -1222,11 +1223,36 @@ struct ColumnarPlan::Impl {
 ColumnarPlan::ColumnarPlan(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ColumnarPlan::~ColumnarPlan() = default;
 
+namespace {
+
+// `for y in x.children` right after `for x in T`: the reverse list, as (record of x, index).
+std::optional<std::pair<std::uint32_t, std::uint32_t>> reverse_binding(const model::Rule& rule,
+                                                                      const model::Schema& schema) {
+  if (rule.bindings.size() != 2 || rule.bindings[0].source || !rule.bindings[1].source) return std::nullopt;
+  const model::CheckedExpr& src = *rule.bindings[1].source;
+  const auto* sel = src.expr.as<ast::Select>();
+  if (!sel || sel->test_only || !sel->operand) return std::nullopt;
+  const auto* id = sel->operand->as<ast::Ident>();
+  if (!id || id->name != rule.bindings[0].var) return std::nullopt;
+  auto it = src.refs.find(src.expr.id);
+  if (it == src.refs.end() || it->second.kind != model::Ref::Kind::reverse ||
+      it->second.record != rule.bindings[0].record)
+    return std::nullopt;
+  const auto& rt = schema.records[rule.bindings[0].record];
+  if (it->second.index >= rt.reverse_lists.size() || rt.reverse_lists[it->second.index].child != rule.bindings[1].record)
+    return std::nullopt;
+  return std::pair{rule.bindings[0].record, it->second.index};
+}
+
+}  // namespace
+
 std::unique_ptr<ColumnarPlan> ColumnarPlan::compile(const model::Rule& rule, const cel::Env& env,
                                                     cel::Activation& constants, const Snapshot& snapshot) {
-  if (rule.bindings.size() != 1 || rule.bindings[0].source) return nullptr;
+  const auto nested = reverse_binding(rule, snapshot.schema());
+  if (rule.bindings.empty() || rule.bindings[0].source || (rule.bindings.size() > 1 && !nested)) return nullptr;
   Compiler c(env, constants, snapshot);
   c.bind(rule.bindings[0].var, c.new_var(), rule.bindings[0].record);
+  if (nested) c.bind(rule.bindings[1].var, c.new_var(), rule.bindings[1].record);
   for (const auto& l : rule.lets) c.add_let(l.name, l.value);
   auto impl = std::make_unique<Impl>();
   if (rule.when) impl->when = c.boolean(rule.when->expr, *rule.when);
@@ -1236,6 +1262,7 @@ std::unique_ptr<ColumnarPlan> ColumnarPlan::compile(const model::Rule& rule, con
   if (rule.when && Compiler::undecided(impl->when)) return nullptr;
   if (Compiler::undecided(impl->require) && !rule.when) return nullptr;
   impl->lets = std::move(c.lets());
+  impl->nested = nested;
   impl->late_possible = rule.met_on && rule.deadline;
   impl->has_deadline = rule.deadline.has_value();
   for (std::uint8_t w = 0; w < 4; ++w)
@@ -1258,11 +1285,13 @@ std::shared_ptr<Workspace> ColumnarPlan::workspace() const {
   return ws;
 }
 
-void ColumnarPlan::decide(std::uint32_t begin, std::uint32_t end, Workspace& ws, RowOutcome* out) const {
-  const Impl& p = *impl_;
-  const std::uint32_t n = end - begin;
+std::optional<std::pair<std::uint32_t, std::uint32_t>> ColumnarPlan::nested() const { return impl_->nested; }
+
+namespace {
+
+// Evaluates `when` and `require` over the frame of ws.top and sorts each row.
+void decide_frame(const ColumnarPlan::Impl& p, std::uint32_t n, Workspace& ws, RowOutcome* out) {
   ++ws.block;
-  ws.top[0] = VarRows{nullptr, begin};
   const Frame f{n, ws.top.data()};
   Vec w;
   if (p.when) w = p.when->eval(f, ws);
@@ -1277,6 +1306,20 @@ void ColumnarPlan::decide(std::uint32_t begin, std::uint32_t end, Workspace& ws,
     for (std::uint32_t k = 0; k < n; ++k) out[k] = table[(kT << 2) | r.tri[k]];
   else
     for (std::uint32_t k = 0; k < n; ++k) out[k] = table[((p.when ? tri_at(w, k) : kT) << 2) | tri_at(r, k)];
+}
+
+}  // namespace
+
+void ColumnarPlan::decide(std::uint32_t begin, std::uint32_t end, Workspace& ws, RowOutcome* out) const {
+  ws.top[0] = VarRows{nullptr, begin};
+  decide_frame(*impl_, end - begin, ws, out);
+}
+
+void ColumnarPlan::decide(const std::uint32_t* parents, const std::uint32_t* children, std::uint32_t n, Workspace& ws,
+                          RowOutcome* out) const {
+  ws.top[0] = VarRows{parents, 0};
+  ws.top[1] = VarRows{children, 0};
+  decide_frame(*impl_, n, ws, out);
 }
 
 }  // namespace eco::engine::columnar

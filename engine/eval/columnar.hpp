@@ -23,6 +23,8 @@
 // the children of the block's subjects in one frame).
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "dsl/cel/program.hpp"
@@ -51,8 +53,9 @@ class ColumnarPlan {
   ColumnarPlan(const ColumnarPlan&) = delete;
   ColumnarPlan& operator=(const ColumnarPlan&) = delete;
 
-  // A plan for `rule` over `snapshot`, or null when the rule cannot benefit (more than one
-  // binding, or a `require` of which nothing can be evaluated column-wise). `env` is the
+  // A plan for `rule` over `snapshot`, or null when the rule cannot benefit (bindings other
+  // than `for x in T` optionally followed by `for y in x.children`, or a `when` / `require` of
+  // which nothing can be evaluated column-wise). `env` is the
   // rule's compile environment and `constants` an activation with its parameters and the
   // evaluation date bound (as the tree evaluator binds them): expressions reading only those
   // are computed once here. The plan is immutable; each thread uses its own Workspace.
@@ -63,7 +66,16 @@ class ColumnarPlan {
   std::shared_ptr<Workspace> workspace() const;
 
   // Decides subject rows [begin, end), at most kBlockRows of them: out[i] for row begin + i.
+  // One-binding rules.
   void decide(std::uint32_t begin, std::uint32_t end, Workspace& ws, RowOutcome* out) const;
+
+  // Two-binding rules (`for x in T  for y in x.children`): the reverse list the second binding
+  // ranges over, as (record type of x, index in its RecordType::reverse_lists).
+  std::optional<std::pair<std::uint32_t, std::uint32_t>> nested() const;
+  // Decides `n` (at most kBlockRows) pairs: parents[i] the row of x, children[i] the row of y
+  // (the subject); out[i] for pair i.
+  void decide(const std::uint32_t* parents, const std::uint32_t* children, std::uint32_t n, Workspace& ws,
+              RowOutcome* out) const;
 
   struct Impl;
 

@@ -672,49 +672,79 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
         bool passing = v == Verdict::pass || v == Verdict::not_applicable;
         if (opt.evidence && (!passing || opt.keep_all)) decide(act, row, true, out);
       };
+      // Rows a plan decided are counted or skipped; the others, and those to be reported, go
+      // to the tree evaluator. bind(k) binds the variables of the block's row k and returns
+      // its subject row.
+      std::shared_ptr<columnar::Workspace> ws = plan ? plan->workspace() : nullptr;
+      std::array<columnar::RowOutcome, columnar::kBlockRows> outcome;
+      auto settle = [&](std::uint32_t n, auto&& bind) {
+        const auto* o = outcome.data();
+        const auto left = std::count(o, o + n, columnar::RowOutcome::undecided);
+        plan_rows[0] += static_cast<std::uint64_t>(n - left);
+        plan_rows[1] += static_cast<std::uint64_t>(left);
+        if (opt.verdict_counts) {
+          // Counted with one vectorisable pass per outcome (a histogram's increments of one
+          // counter depend on each other and cost more than the evaluation).
+          const auto pass = std::count(o, o + n, columnar::RowOutcome::pass);
+          const auto na = std::count(o, o + n, columnar::RowOutcome::not_applicable);
+          counts[static_cast<std::size_t>(Verdict::pass)] += static_cast<std::uint64_t>(pass);
+          counts[static_cast<std::size_t>(Verdict::not_applicable)] += static_cast<std::uint64_t>(na);
+          counts[static_cast<std::size_t>(breach)] += static_cast<std::uint64_t>(n - left - pass - na);
+          if (left == 0) return;
+        }
+        const auto& subject = rule.bindings.back();
+        for (std::uint32_t k = 0; k < n; ++k) {
+          if (o[k] != columnar::RowOutcome::undecided) {
+            if (opt.verdict_counts) continue;  // counted above
+            if (o[k] != columnar::RowOutcome::violated && !opt.keep_all) continue;  // a pass, or n/a
+            if (o[k] == columnar::RowOutcome::violated && opt.evidence) {
+              // Known to be reported: straight to the evaluation that records evidence.
+              decide(act, bind(k), true, out);
+              continue;
+            }
+          }
+          leaf(subject, bind(k));
+        }
+      };
+      if (plan && plan->nested()) {
+        // for x in T  for y in x.children: the (x, y) pairs of x in [begin, end), in the order
+        // the tree evaluator enumerates them (x by row, then its children as listed), in blocks.
+        const auto [parent_record, list] = *plan->nested();
+        const Table& pt = snap.table(parent_record);
+        const auto& off = pt.reverse_offsets[list];
+        const auto& kids = pt.reverse_rows[list];
+        if (off.empty()) return;
+        std::array<std::uint32_t, columnar::kBlockRows> parents, children;
+        std::uint32_t parent = begin;
+        for (std::uint32_t p = off[begin]; p < off[end];) {
+          const std::uint32_t n = std::min<std::uint32_t>(columnar::kBlockRows, off[end] - p);
+          for (std::uint32_t k = 0; k < n; ++k) {
+            while (off[parent + 1] <= p + k) ++parent;
+            parents[k] = parent;
+            children[k] = kids[p + k];
+          }
+          plan->decide(parents.data(), children.data(), n, *ws, outcome.data());
+          settle(n, [&](std::uint32_t k) {
+            act.slots[rp.binding_slots[0]] = cel::Value::record(rule.bindings[0].record, parents[k]);
+            act.slots[rp.binding_slots[1]] = cel::Value::record(rule.bindings[1].record, children[k]);
+            return children[k];
+          });
+          p += n;
+        }
+        return;
+      }
       if (rule.bindings.size() == 1) {
         // One binding (most rules): a plain loop, no recursion through std::function.
         const auto& binding = rule.bindings[0];
         const std::uint32_t slot = rp.binding_slots[0];
         if (plan) {
-          auto ws = plan->workspace();
-          std::array<columnar::RowOutcome, columnar::kBlockRows> outcome;
           for (std::uint32_t b = begin; b < end; b += columnar::kBlockRows) {
             const std::uint32_t e = std::min(end, b + columnar::kBlockRows);
             plan->decide(b, e, *ws, outcome.data());
-            const auto left = std::count(outcome.data(), outcome.data() + (e - b), columnar::RowOutcome::undecided);
-            plan_rows[0] += static_cast<std::uint64_t>((e - b) - left);
-            plan_rows[1] += static_cast<std::uint64_t>(left);
-            if (opt.verdict_counts) {
-              // Counted with one vectorisable pass per outcome (a histogram's increments of one
-              // counter depend on each other and cost more than the evaluation).
-              const auto* o = outcome.data();
-              const auto undecided = left;
-              const auto pass = std::count(o, o + (e - b), columnar::RowOutcome::pass);
-              const auto na = std::count(o, o + (e - b), columnar::RowOutcome::not_applicable);
-              counts[static_cast<std::size_t>(Verdict::pass)] += static_cast<std::uint64_t>(pass);
-              counts[static_cast<std::size_t>(Verdict::not_applicable)] += static_cast<std::uint64_t>(na);
-              counts[static_cast<std::size_t>(breach)] += static_cast<std::uint64_t>((e - b) - undecided - pass - na);
-              if (undecided == 0) continue;
-            }
-            for (std::uint32_t r = b; r < e; ++r) {
-              const columnar::RowOutcome o = outcome[r - b];
-              if (o != columnar::RowOutcome::undecided) {
-                const Verdict v = o == columnar::RowOutcome::pass             ? Verdict::pass
-                                  : o == columnar::RowOutcome::not_applicable ? Verdict::not_applicable
-                                                                              : breach;
-                if (opt.verdict_counts) continue;  // counted above
-                if ((v == Verdict::pass || v == Verdict::not_applicable) && !opt.keep_all) continue;
-                if (o == columnar::RowOutcome::violated && opt.evidence) {
-                  // Known to be reported: straight to the evaluation that records evidence.
-                  act.slots[slot] = cel::Value::record(binding.record, r);
-                  decide(act, r, true, out);
-                  continue;
-                }
-              }
-              act.slots[slot] = cel::Value::record(binding.record, r);
-              leaf(binding, r);
-            }
+            settle(e - b, [&](std::uint32_t k) {
+              act.slots[slot] = cel::Value::record(binding.record, b + k);
+              return b + k;
+            });
           }
           return;
         }
