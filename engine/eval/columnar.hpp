@@ -18,9 +18,11 @@
 // dangling = undecided), has(), constants and anything computed from parameters and the
 // evaluation date only (folded once per evaluation by the tree evaluator), lets, == != < <= >
 // >= on ints, doubles, dates, bools, strings and enums (enum against a constant by value
-// index), `in` a constant list, int arithmetic with overflow checks, double arithmetic,
-// size() of a reverse list, and all()/exists() over a reverse list (the body evaluated over
-// the children of the block's subjects in one frame).
+// index), `in` a constant list or map, int arithmetic with overflow checks, double
+// arithmetic, days_between(), size() of a reverse list, and all()/exists() over a reverse
+// list (the body evaluated over the children of the block's subjects in one frame). Rules with
+// one `for` binding, or two where the second ranges over the first's children.
+// docs/evaluation.md has the whole argument and how it is tested.
 #include <cstdint>
 #include <memory>
 #include <optional>
