@@ -96,6 +96,22 @@ T* sized(std::vector<T>& v, std::size_t n) {
   return v.data();
 }
 
+// A derived frame's variables: each of `vars` taken from `f` at positions pos[0..n) (the open
+// rows of a compacted frame, or each child's parent in a child frame). Returns the frame's
+// variable array, with room for at least `slots` variables.
+VarRows* repeat_vars(Scratch& sc, const Frame& f, const std::vector<std::uint32_t>& vars, const std::uint32_t* pos,
+                     std::size_t n, std::size_t slots) {
+  VarRows* out = sized(sc.vars, std::max(slots, sc.vars.size()));
+  if (sc.expanded.size() < vars.size()) sc.expanded.resize(vars.size());
+  for (std::size_t v = 0; v < vars.size(); ++v) {
+    const VarRows& from = f.vars[vars[v]];
+    std::uint32_t* rows = sized(sc.expanded[v], n);
+    for (std::size_t j = 0; j < n; ++j) rows[j] = from.at(pos[j]);
+    out[vars[v]] = VarRows{rows, 0};
+  }
+  return out;
+}
+
 // ---- leaves ----
 
 struct ConstNode final : Node {
@@ -266,14 +282,7 @@ struct LogicNode final : Node {
     }
     std::uint8_t* t = sized(sc.tri, n);
     if (sel && compactable && open * 4 <= n) {
-      VarRows* vars = sized(sc.vars, right_vars.empty() ? 1 : right_vars.back() + 1);
-      if (sc.expanded.size() < right_vars.size()) sc.expanded.resize(right_vars.size());
-      for (std::size_t v = 0; v < right_vars.size(); ++v) {
-        const VarRows& from = f.vars[right_vars[v]];
-        std::uint32_t* rows = sized(sc.expanded[v], open);
-        for (std::uint32_t j = 0; j < open; ++j) rows[j] = from.at(sel[j]);
-        vars[right_vars[v]] = VarRows{rows, 0};
-      }
+      VarRows* vars = repeat_vars(sc, f, right_vars, sel, open, right_vars.empty() ? 1 : right_vars.back() + 1);
       const Vec b = r->eval(Frame{open, vars}, ws);
       std::copy(a.tri, a.tri + n, t);
       for (std::uint32_t j = 0; j < open; ++j)
@@ -644,14 +653,7 @@ struct ChildrenNode final : Node {
       }
     std::uint8_t* t = sized(sc.tri, n);
     if (total > 0) {
-      VarRows* vars = sized(sc.vars, std::max<std::size_t>(sc.vars.size(), child_var + 1));
-      if (sc.expanded.size() < outer_vars.size()) sc.expanded.resize(outer_vars.size());
-      for (std::size_t o = 0; o < outer_vars.size(); ++o) {
-        const VarRows& outer = f.vars[outer_vars[o]];
-        std::uint32_t* e = sized(sc.expanded[o], total);
-        for (std::size_t x = 0; x < total; ++x) e[x] = outer.at(parent[x]);
-        vars[outer_vars[o]] = VarRows{e, 0};
-      }
+      VarRows* vars = repeat_vars(sc, f, outer_vars, parent, total, child_var + 1);
       vars[child_var] = in_place ? VarRows{nullptr, static_cast<std::uint32_t>(base[0])} : VarRows{rows, 0};
       const Vec b = body->eval(Frame{static_cast<std::uint32_t>(total), vars}, ws);
       // Per row, whether any of its children (a run of positions) is true, false or undecided:
