@@ -11,6 +11,7 @@
 // Exit: 0, or 1 when --fail-on is given and a violation or late finding is at or above that
 // severity; 2 on any error (ruleset does not check, store missing, bad option).
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -148,6 +149,7 @@ int run_sweep(const SweepCmd& o) {
   std::size_t count = 0;                  // findings evaluated
   bool fails = false;                     // a violation or late finding at or above --fail-on
   std::optional<engine::Finding> explained;
+  std::vector<std::array<std::uint64_t, 2>> plan_rows;  // per rule: decided by its columnar plan, left to the tree
   double load_s = 0, eval_s = 0, record_s = 0, write_s = 0;
   std::uint64_t rows = 0, subjects = 0;
   // What --stats and --fail-on need, counted as the findings go by.
@@ -202,6 +204,7 @@ int run_sweep(const SweepCmd& o) {
     eo.trace_subject = explain_key;
     // An audit evaluates only what belongs to the enterprise: subjects whose references lead to it.
     if (!o.enterprise.empty()) eo.scope = engine::EvalOptions::Scope{eo.owner_record, {o.enterprise}};
+    eo.columnar_rows = &plan_rows;  // for --stats: how many pairs the columnar plans decided
 
     // The sweep's history is written in one transaction, committed once the reports are
     // written: a sweep that stops before (killed, an error, a report that cannot be written)
@@ -344,13 +347,15 @@ int run_sweep(const SweepCmd& o) {
     if (!write_reports(o.command, report, *formats, o.out, base)) return kExitUsage;
     write_s = seconds_since(t2);
   }
+  std::uint64_t planned = 0;
+  for (const auto& r : plan_rows) planned += r[0];
   if (o.stats)
     std::fprintf(o.out.empty() || o.out == "-" ? stderr : stdout,
-                 "stats: subjects=%llu rows=%llu rules=%zu findings=%zu load_s=%.3f eval_s=%.3f record_s=%.3f "
-                 "write_s=%.3f peak_rss_mb=%.0f\n",
+                 "stats: subjects=%llu rows=%llu rules=%zu findings=%zu planned=%llu load_s=%.3f eval_s=%.3f "
+                 "record_s=%.3f write_s=%.3f peak_rss_mb=%.0f\n",
                  static_cast<unsigned long long>(subjects), static_cast<unsigned long long>(rows),
-                 rules.empty() ? rs->rules.size() : rules.size(), count, load_s, eval_s, record_s, write_s,
-                 peak_rss_mb());
+                 rules.empty() ? rs->rules.size() : rules.size(), count, static_cast<unsigned long long>(planned),
+                 load_s, eval_s, record_s, write_s, peak_rss_mb());
   keep_until_exit(std::move(findings));
   keep_until_exit(std::move(report));
   return fails ? kExitFindings : kExitOk;
