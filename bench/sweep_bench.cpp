@@ -87,6 +87,16 @@ int main(int argc, char** argv) {
   const bool keep = !keep_db.empty();
   const fs::path db = keep ? fs::path(keep_db)
                            : fs::temp_directory_path() / fmt::format("ecoaudit-sweep-bench-{}.db", ::getpid());
+  // A temporary store goes however the run ends (after the Store inside the try block closed it).
+  struct RemoveStore {
+    fs::path db;
+    bool keep;
+    ~RemoveStore() {
+      std::error_code ec;
+      if (!keep)
+        for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix, ec);
+    }
+  } const remove_store{db, keep};
   dsl::SourceManager sm;
   dsl::Diagnostics diags;
   auto rs = dsl::load_ruleset(ruleset_dir, sm, diags);
@@ -188,8 +198,6 @@ int main(int argc, char** argv) {
     };
     if (eval_only) {
       std::puts((contract_line() + "}").c_str());
-      if (!keep)
-        for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
       return 0;
     }
     const auto t2b = std::chrono::steady_clock::now();
@@ -240,7 +248,5 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "sweep_bench: %s\n", e.what());
     return 2;
   }
-  if (!keep)
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
   return 0;
 }

@@ -822,57 +822,50 @@ class Compiler {
   // An expression of constants, parameters and the evaluation date: computed once, by the
   // tree evaluator, so that it means exactly what it means there.
   NodePtr fold(const ast::Expr& e, const model::CheckedExpr& ck) {
-    cel::CompileOptions o;
-    o.refs = &ck.refs;
-    auto program = cel::compile(e, env_, o);
-    cel::Activation act = constants_;
-    if (act.slots.size() < program->slot_count()) act.slots.resize(program->slot_count());
-    const cel::Value v = program->evaluate(act);
+    const auto v = fold_value(e, ck);
+    if (!v) return nullptr;
     auto n = std::make_unique<ConstNode>();
-    switch (v.kind()) {
+    switch (v->kind()) {
       case cel::ValueKind::bool_:
-        n->tri = tri_of(v.as_bool());
+        n->tri = tri_of(v->as_bool());
         return finish(std::move(n), Dom::boolean);
       case cel::ValueKind::int_:
-        n->i = v.as_int();
+        n->i = v->as_int();
         return finish(std::move(n), Dom::integer);
       case cel::ValueKind::double_:
-        n->d = v.as_double();
+        n->d = v->as_double();
         return finish(std::move(n), Dom::real);
       case cel::ValueKind::date:
-        n->i = v.as_date().days;
+        n->i = v->as_date().days;
         return finish(std::move(n), Dom::date);
       case cel::ValueKind::string: {
-        n->text = std::string(v.text());
+        n->text = std::string(v->text());
         auto* raw = n.get();
         auto out = finish(std::move(n), Dom::text);
         raw->view = raw->text;
         return out;
       }
       case cel::ValueKind::enum_: {
-        if (v.enum_index() >= schema_.enums.size()) return nullptr;
-        const int i = schema_.enums[v.enum_index()].find(v.text());
+        if (v->enum_index() >= schema_.enums.size()) return nullptr;
+        const int i = schema_.enums[v->enum_index()].find(v->text());
         if (i < 0) return nullptr;
         n->i = i;
-        return finish(std::move(n), Dom::enumeration, v.enum_index());
+        return finish(std::move(n), Dom::enumeration, v->enum_index());
       }
-      case cel::ValueKind::list: {
-        // Only `in` takes lists; it folds its own right side (fold_list).
-        return nullptr;
-      }
-      default: return nullptr;
+      default: return nullptr;  // lists and maps: only `in` takes them, through fold_value
     }
   }
 
-  std::optional<cel::Value> fold_value(const ast::Expr& e, const model::CheckedExpr& ck, cel::Activation& act,
-                                       std::unique_ptr<cel::Program>& keep) {
+  // The value of an expression of constants, parameters and the evaluation date, owning its
+  // text; none when it reads a variable or evaluates to an error or unknown.
+  std::optional<cel::Value> fold_value(const ast::Expr& e, const model::CheckedExpr& ck) {
     if (uses_variables(e, {})) return std::nullopt;
     cel::CompileOptions o;
     o.refs = &ck.refs;
-    keep = cel::compile(e, env_, o);
-    act = constants_;
-    if (act.slots.size() < keep->slot_count()) act.slots.resize(keep->slot_count());
-    cel::Value v = keep->evaluate(act);
+    const auto program = cel::compile(e, env_, o);
+    cel::Activation act = constants_;
+    if (act.slots.size() < program->slot_count()) act.slots.resize(program->slot_count());
+    cel::Value v = cel::to_owned(program->evaluate(act));  // the program dies here
     if (v.is_error_or_unknown()) return std::nullopt;
     return v;
   }
@@ -1158,9 +1151,7 @@ class Compiler {
   }
 
   NodePtr in(const ast::Call& c, const model::CheckedExpr& ck) {
-    cel::Activation act;
-    std::unique_ptr<cel::Program> keep;
-    auto list = fold_value(c.args[1], ck, act, keep);
+    auto list = fold_value(c.args[1], ck);
     if (!list || (!list->is(cel::ValueKind::list) && !list->is(cel::ValueKind::map))) return nullptr;
     // `in` a map tests its keys.
     std::vector<cel::Value> items;

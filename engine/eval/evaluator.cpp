@@ -803,8 +803,8 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
       }
       if (!piece.empty()) sink(piece);
     }
+    const auto rule_index = static_cast<std::size_t>(&rule - rs.rules.data());
     if (opt.columnar_rows) {
-      const auto rule_index = static_cast<std::size_t>(&rule - rs.rules.data());
       if (opt.columnar_rows->size() < rs.rules.size()) opt.columnar_rows->resize(rs.rules.size());
       for (const auto& p : plan_rows) {
         (*opt.columnar_rows)[rule_index][0] += p[0];
@@ -812,7 +812,6 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
       }
     }
     if (opt.verdict_counts) {
-      const auto rule_index = static_cast<std::size_t>(&rule - rs.rules.data());
       if (opt.verdict_counts->size() < rs.rules.size()) opt.verdict_counts->resize(rs.rules.size());
       for (const auto& c : counts)
         for (std::size_t v = 0; v < c.size(); ++v) (*opt.verdict_counts)[rule_index][v] += c[v];
