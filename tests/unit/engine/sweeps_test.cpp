@@ -194,5 +194,29 @@ TEST(SweepHistory, UnfinishedSweepIsInvisibleToReaders) {
   EXPECT_EQ(sweeps::read_history(*reader, "rs").size(), 2u);
 }
 
+// Findings are only ever read by sweep: a store made before 2026-11-29 loses its index of
+// findings by identity, which every recorded finding had to be inserted into, and the sweep
+// still compares with the previous one.
+TEST(SweepHistory, RecordingDropsTheUnusedIdentityIndexOfOlderStores) {
+  TempDir dir;
+  auto schema = make_schema();
+  auto st = Store::open(dir.path() / "s.db", *schema, OpenOptions{.create = true});
+  auto fs = sweeps_findings();
+  sweeps::record_sweep(*st, run(kDates[0]), fs[0]);
+  st->db().exec("CREATE INDEX _sweep_finding__identity ON _sweep_finding(rule, subject_record, subject_key)");
+  const auto indexes = [&] {
+    SQLite::Statement q(st->db(), "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '_sweep_finding' "
+                                  "ORDER BY name");
+    std::string out;
+    while (q.executeStep()) out += q.getColumn(0).getString() + " ";
+    return out;
+  };
+  ASSERT_EQ(indexes(), "_sweep_finding__identity _sweep_finding__sweep ");
+  const Recorded r = sweeps::record_sweep(*st, run(kDates[1]), fs[1]);
+  EXPECT_EQ(indexes(), "_sweep_finding__sweep ");
+  EXPECT_EQ(r.previous_sweep_id, 1);
+  EXPECT_EQ(resolved(r), "a:facility:F-2:E-F-2:violation:2026-01-31 ");
+}
+
 }  // namespace
 }  // namespace eco::engine::testing
