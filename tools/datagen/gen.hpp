@@ -44,7 +44,7 @@ class Gen {
   explicit Gen(const Options& opt);
   Summary run();
 
-  Table enterprise{"enterprise", k_enterprise}, park{"park", k_park}, zone{"zone", k_zone},
+  Table enterprise{"enterprise", k_enterprise}, zone{"zone", k_zone},
       enterprise_zone{"enterprise_zone", k_enterprise_zone}, permit{"permit", k_permit},
       permit_limit{"permit_limit", k_permit_limit}, facility{"facility", k_facility},
       emission_monthly{"emission_monthly", k_emission_monthly}, vehicle{"vehicle", k_vehicle},
@@ -57,7 +57,8 @@ class Gen {
       storage_yard{"storage_yard", k_storage_yard}, tailings_pond{"tailings_pond", k_tailings_pond},
       well{"well", k_well}, outfall{"outfall", k_outfall}, chemical_use{"chemical_use", k_chemical_use},
       radioactive_source{"radioactive_source", k_radioactive_source},
-      application{"application", k_application}, application_zone{"application_zone", k_application_zone},
+      park{"park", k_park}, application{"application", k_application},
+      application_zone{"application_zone", k_application_zone},
       waiver{"waiver", k_waiver};
 
  private:
@@ -86,10 +87,11 @@ class Gen {
   void end_enterprise(Ent& e);
   void enterprise_zone_row(const std::string& ent, std::string_view zone);
   void write_zones();
-  // The park register (park.csv): each county's 化工园区 and 经济技术开发区, named as
-  // begin_enterprise names them; 和顺化工园区 is not an accredited chemical park and
-  // 左权化工园区 is left out of the register (SOI-04, LAY-10).
+  // The park register (park.csv): each county's 经济技术开发区 and 化工园区, named as
+  // begin_enterprise names them, and the parks the screening cases name; 和顺化工园区 is not an
+  // accredited chemical park and 左权化工园区 is left out of the register (SOI-04, LAY-10).
   void write_parks();
+  static const char* park_level_of(int county);
   // Begins a facility row (id, enterprise, kind, status set); the caller ends it.
   std::string add_facility(const Ent& e, std::string_view kind, std::string_view status);
   // Six monthly CEMS summaries per pollutant (pm, so2, nox) for the months before the
