@@ -2,10 +2,15 @@
 // importer: encoding detection, the DTD/entity/character-reference pre-scan, pugixml and the
 // record reader with mixed content and limits). See document_harness.hpp for what each input
 // must satisfy.
+#include <pugixml.hpp>
+
 #include "fuzz/document_harness.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static eco::fuzz::DocumentHarness harness("xml");
+  static eco::fuzz::DocumentHarness harness("xml", [](const std::string& text) {
+    pugi::xml_document doc;
+    return static_cast<bool>(doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8));
+  });
   harness.run(data, size);
   return 0;
 }

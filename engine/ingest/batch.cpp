@@ -198,18 +198,19 @@ const std::string& Batch::file_path(std::int64_t id) const {
 }
 
 void Batch::refuse_file(FileState& f, ImportError e) {
-  {
-    std::lock_guard lk(error_mutex_);
-    if (f.refused) return;
-    const std::string& path = f.result.path;
-    std::erase_if(result_.errors, [&](const ImportError& x) { return x.file == path; });
-    result_.error_count -= f.result.error_count;
-    f.result.error_count = 0;
-    f.kept = 0;
-  }
-  error(f, std::move(e));
+  // One lock throughout: an error the other thread reports meanwhile is either dropped with the
+  // file's others or comes after the refusal and is not kept.
   std::lock_guard lk(error_mutex_);
+  if (f.refused) return;
+  const std::string& path = f.result.path;
+  std::erase_if(result_.errors, [&](const ImportError& x) { return x.file == path; });
+  result_.error_count -= f.result.error_count;
+  f.result.error_count = 1;
+  ++result_.error_count;
+  f.kept = 1;
   f.refused = true;
+  if (e.file.empty()) e.file = path;
+  result_.errors.push_back(std::move(e));
 }
 
 void Batch::file_read(FileState& f) {

@@ -2,6 +2,7 @@
 // XML attributes / child elements or JSON members, child records nested inside their parent
 // with the key back to the parent implied.
 #include <algorithm>
+#include <cmath>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -125,9 +126,9 @@ class XmlReader {
       if (c.type() != pugi::node_pcdata && c.type() != pugi::node_cdata) continue;
       std::string_view t = trim(c.value());
       if (t.empty()) continue;
-      std::string shown(t.substr(0, 40));
-      while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
-      if (!shown.empty() && static_cast<unsigned char>(shown.back()) >= 0xC0) shown.pop_back();
+      std::size_t cut = std::min<std::size_t>(t.size(), 40);  // not inside a multi-byte character
+      while (cut > 0 && cut < t.size() && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) --cut;
+      std::string shown(t.substr(0, cut));
       structure_error(c, path, fmt::format("text '{}{}' directly inside <{}> belongs to no field", shown,
                                            shown.size() < t.size() ? "…" : "", el.name()));
       return true;
@@ -508,12 +509,15 @@ class JsonReader {
         if (x.is_number_integer()) {
           if (x.is_number_unsigned() && x.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
             return fmt::format("{} is out of the integer range", x.dump());
+          if (f.type.kind == Kind::uint_ && x.get<std::int64_t>() < 0) return fmt::format("{} is negative", x.dump());
           out.set_int(x.get<std::int64_t>());
           return {};
         }
         return fmt::format("{} is not an integer", x.dump());
       case Kind::double_:
         if (x.is_number()) {
+          // 1e999 parses to infinity; CSV refuses it as "not a number", and so does JSON.
+          if (!std::isfinite(x.get<double>())) return "a number beyond the range of a double (it overflows to infinity)";
           out.set_real(x.get<double>());
           return {};
         }

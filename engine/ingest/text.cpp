@@ -218,10 +218,13 @@ struct GbScan {
   int state = 0;
   unsigned char lead = 0;
   bool invalid = false;
+  std::uint64_t off = 0, bad_off = 0;  // bytes scanned; where it first went wrong
   std::uint64_t two = 0, gb2312 = 0, four = 0;
   void scan(std::string_view s) {
     for (char ch : s) {
       auto b = static_cast<unsigned char>(ch);
+      if (!invalid) bad_off = off;
+      ++off;
       switch (state) {
         case 0:
           if (b < 0x80) break;
@@ -328,6 +331,7 @@ struct TextDecoder::State {
   GbScan g;
   Place out_place;          // of the text handed out
   std::uint64_t out_raw = 0;  // raw bytes handed out (as text) so far
+  std::string first2;       // the file's first two bytes (a UTF-16 byte-order mark?)
   std::string pending;      // raw bytes held back while undecided
   std::uint64_t pending_at = 0;  // raw offset of pending's first byte
   std::unique_ptr<Iconv> iconv;
@@ -376,7 +380,11 @@ struct TextDecoder::State {
                             u.bad_byte, u.bad_off, out_place.line, out_place.col + 1));
   }
 
+  bool utf16() const { return u.bad_off == 0 && (first2 == "\xFF\xFE" || first2 == "\xFE\xFF"); }
+
   std::string utf8_problem() const {
+    if (utf16())
+      return "UTF-16 text (its byte-order mark is at the start): only UTF-8 and GB18030 are read; save it as UTF-8";
     return fmt::format("not valid UTF-8 (byte 0x{:02X} at byte offset {})", u.bad_byte, u.bad_off);
   }
 
@@ -386,13 +394,16 @@ struct TextDecoder::State {
                                  "another encoding; repair it, or name its encoding with --encoding");
   }
 
-  // Ends the undecided phase with what the scans say so far. A chunk may hold both the
-  // evidence for UTF-8 and a bad byte after it: then UTF-8 was certain first.
+  // Ends the undecided phase with what the scans say so far. The outcome must not depend on
+  // how the bytes were chunked, so a chunk that holds both a reason to take UTF-8 (evidence,
+  // the cap, GB18030 ruled out) and a bad UTF-8 byte after it is judged by what came first.
   bool decide(std::string& out, bool at_end) {
     if (u.invalid) {
-      if (u.multibyte_before_bad >= kUtf8Evidence || u.bad_off - pending_at >= kMaxUndecided) return damaged_utf8();
-      if (g.invalid)
-        return fail(u.bad_line, u.bad_col, utf8_problem() + " and not GB18030 either");
+      if (utf16()) return fail(u.bad_line, u.bad_col, utf8_problem());
+      if (u.multibyte_before_bad >= kUtf8Evidence || u.bad_off - pending_at >= kMaxUndecided ||
+          (g.invalid && g.bad_off < u.bad_off))
+        return damaged_utf8();
+      // GB18030 from here on; where it fails too, gb() says "neither".
       mode = Mode::gb18030;
       std::string raw = std::move(pending);
       pending.clear();
@@ -409,6 +420,7 @@ struct TextDecoder::State {
 
   bool feed(std::string_view raw, std::string& out) {
     if (failed) return false;
+    if (first2.size() < 2) first2.append(raw.substr(0, 2 - first2.size()));
     if (forced == Encoding::gb18030) return gb(raw, out, false);
     u.scan(raw);
     if (forced == Encoding::utf8 || mode == Mode::utf8) {

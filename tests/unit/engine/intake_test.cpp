@@ -135,7 +135,24 @@ TEST(TextDecoder, NeitherUtf8NorGb18030) {
   ASSERT_FALSE(d.ok);
   EXPECT_EQ(d.error.line, 2u);
   EXPECT_EQ(d.error.column, 2u);
-  EXPECT_THAT(d.error.message, HasSubstr("not GB18030 either"));
+  EXPECT_THAT(d.error.message, HasSubstr("neither UTF-8 (byte 0xFF at byte offset 3) nor GB18030 (line 2 column 2)"));
+}
+
+TEST(TextDecoder, OutcomeDoesNotDependOnChunking) {
+  // Found by the fuzzers: read whole, a file whose GB18030 breaks after its UTF-8 did was
+  // refused with one message; read in pieces, with another (or for a later NUL).
+  for (std::string raw : {std::string("x\xFAJ*\xEF\xFF\x7F"), std::string("a\n\xFAJ*\xEF\xFF\x7F\0\0al", 12),
+                          std::string("ab\xB0" "A\0c", 6)}) {
+    auto whole = decode(raw);
+    for (std::size_t piece = 1; piece < 8; ++piece) {
+      auto d = decode(raw, std::nullopt, piece);
+      EXPECT_EQ(d.ok, whole.ok) << piece;
+      EXPECT_EQ(d.enc, whole.enc) << piece;
+      EXPECT_EQ(d.error.line, whole.error.line) << piece;
+      EXPECT_EQ(d.error.column, whole.error.column) << piece;
+      EXPECT_EQ(d.error.message, whole.error.message) << piece;
+    }
+  }
 }
 
 TEST(TextDecoder, ForcedEncodingsReportLineAndColumn) {
@@ -160,6 +177,14 @@ TEST(TextDecoder, NulIsBinaryInEveryEncoding) {
     EXPECT_EQ(d.error.column, 3u);
     EXPECT_THAT(d.error.message, HasSubstr("binary data"));
   }
+}
+
+TEST(TextDecoder, Utf16IsNamed) {
+  auto d = decode(std::string("\xFF\xFEi\0d\0\n\0", 8));
+  ASSERT_FALSE(d.ok);
+  EXPECT_EQ(d.error.line, 1u);
+  EXPECT_EQ(d.error.column, 1u);
+  EXPECT_THAT(d.error.message, HasSubstr("UTF-16 text"));
 }
 
 TEST(TextDecoder, TruncatedUtf8AtTheEnd) {
@@ -463,6 +488,13 @@ TEST_F(Intake, XmlFieldWithElementsIsReportedAsSuch) {
                                        "<name>甲<!-- x -->焦化</name></enterprise>")});
   ASSERT_TRUE(ok.ok) << first(ok);
   EXPECT_EQ(store_->db().execAndGet("SELECT name FROM enterprise").getString(), "甲焦化");
+}
+
+TEST_F(Intake, JsonNumbersOutOfRangeAreRefusedLikeCsv) {
+  auto r = refused({dir_.write("a.json", R"({"enterprise": {"id": ")" + E1 +
+                                             R"(", "name": "甲", "county": "介休市", "industry": "coking", "lon": 1e999}})")});
+  EXPECT_THAT(first(r), HasSubstr("a.json:1:108: error[I003]: malformed JSON: [json.exception.out_of_range.406] number "
+                                  "overflow parsing '1e999'"));
 }
 
 TEST(UsccMessage, CountsCharactersNotBytes) {
