@@ -346,7 +346,11 @@ class StrictSax {
   bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception& ex) {
     problem_code_ = code::kSyntax;
     problem_at_ = pos > 0 ? pos - 1 : 0;
-    problem_ = "malformed JSON: " + std::string(ex.what());
+    // nlohmann quotes the bytes last read, which can end inside a multi-byte character: keep
+    // the message valid UTF-8 (a bad byte becomes U+FFFD).
+    std::string_view what = ex.what();
+    problem_ = "malformed JSON: ";
+    for (std::size_t i = 0; i < what.size();) dsl::utf8::append(problem_, dsl::utf8::decode(what, i));
     return false;
   }
 

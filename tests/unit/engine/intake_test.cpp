@@ -13,6 +13,7 @@
 
 #include <fstream>
 
+#include "dsl/common/utf8.hpp"
 #include "engine/ingest/import.hpp"
 #include "engine/ingest/text.hpp"
 #include "engine/ingest/values.hpp"
@@ -313,6 +314,13 @@ TEST_F(Intake, JsonTrailingContentIsAnError) {
   EXPECT_THAT(first(r), HasSubstr("error[I003]"));
   // Trailing white space is fine.
   EXPECT_TRUE(run({dir_.write("c.json", one + " \n\t\n")}).ok);
+}
+
+TEST_F(Intake, JsonSyntaxMessagesStayValidUtf8) {
+  // Found by the JSON fuzzer: the parser's message quoted the first byte of a character.
+  auto r = refused({dir_.write("a.json", "{\"enterprise\": 1, 甲}")});
+  EXPECT_THAT(first(r), HasSubstr("error[I003]: malformed JSON"));
+  EXPECT_FALSE(dsl::utf8::find_invalid(first(r)).has_value()) << first(r);
 }
 
 TEST_F(Intake, FileChangedDuringTheImportIsRefused) {
