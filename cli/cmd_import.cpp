@@ -37,6 +37,31 @@ int run_import(const ImportCmd& o) {
   if (!rs) return kExitUsage;
   io.ruleset_name = rs->id;
   io.ruleset_sha256 = rs->sha256;
+  // The format options name record types and fields of the schema: a name that is not there
+  // would check nothing, silently.
+  for (const auto& name : o.uscc_records) {
+    const auto* r = rs->schema.find_record(name);
+    if (!r) {
+      std::fprintf(stderr, "ecoaudit import: --uscc-record: the schema has no record type '%s'\n", name.c_str());
+      return kExitUsage;
+    }
+    const bool string_key = r->key_fields.size() == 1 && r->fields[r->key_fields[0]].type.kind == dsl::model::Kind::string;
+    if (!string_key) {
+      std::fprintf(stderr, "ecoaudit import: --uscc-record: %s has no single string key to check as a 统一社会信用代码\n",
+                   name.c_str());
+      return kExitUsage;
+    }
+  }
+  for (const auto& name : o.waste_code_fields) {
+    bool found = false;
+    for (const auto& r : rs->schema.records)
+      for (const auto& f : r.fields) found = found || (f.name == name && f.type.kind == dsl::model::Kind::string);
+    if (!found) {
+      std::fprintf(stderr, "ecoaudit import: --waste-code-field: no record type of the schema has a string field '%s'\n",
+                   name.c_str());
+      return kExitUsage;
+    }
+  }
   try {
     auto store = engine::store::Store::open(o.db, rs->schema);
     for (const auto& m : store->migrations()) std::fprintf(stderr, "migrated: %s\n", m.c_str());
@@ -87,6 +112,7 @@ ECOAUDIT_COMMAND("import", "Validate CSV/XML/JSON files and import them into the
                                   "Fields holding a hazardous-waste category (HW01-HW40, HW45-HW50)")
                        ->capture_default_str();
                    sub.add_option("--max-errors", o->max_errors, "Errors shown per file (all are counted)")
+                       ->check(CLI::NonNegativeNumber)
                        ->capture_default_str();
                    return [o] { return run_import(*o); };
                  });

@@ -32,9 +32,11 @@ inline constexpr const char* kRequired = "I007";      // required field missing
 inline constexpr const char* kDuplicateKey = "I008";  // two records with the same key in one batch
 inline constexpr const char* kReference = "I009";     // reference to a record that does not exist
 inline constexpr const char* kStructure = "I010";     // XML/JSON element or member that is no field or record
+inline constexpr const char* kExists = "I011";        // record in the store that may not be replaced (screen --record)
 }  // namespace code
 
 struct ImportResult;
+struct ImportError;
 
 struct ImportOptions {
   // Forced input encoding; nullopt: UTF-8, or GB18030 when a file is not valid UTF-8.
@@ -49,6 +51,14 @@ struct ImportOptions {
   std::string ruleset_name, ruleset_sha256;
   // Record types whose staged records' keys the result lists (ImportResult::keys).
   std::vector<std::string> list_keys_of;
+  // Why records of a record type may not be imported here ("" = they may), asked once per
+  // record type: a record of a refused type is an error (I010) where it is, with that reason.
+  // Screening keeps a document to its application this way (engine/screening/staging.hpp).
+  std::function<std::string(const dsl::model::RecordType&)> refuse_record;
+  // Called inside the import's transaction once every record is validated and staged without
+  // error, before `before_commit`: errors it returns reject the batch as errors in the data do
+  // (rolled back, nothing written; the result is not ok and lists them).
+  std::function<std::vector<ImportError>(store::Store&, const ImportResult&)> vet;
   // Called inside the import's transaction once every record is validated and staged without
   // error: the store then reads as it will after the commit (screening evaluates applications
   // against the store this way). Called even when the batch changes nothing.
