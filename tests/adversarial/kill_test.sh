@@ -134,7 +134,7 @@ trial() {
 
   # Kills after fixed delays over the run.
   local delay
-  for delay in 0.02 0.05 0.1 0.15 0.2 0.3 0.45; do
+  for delay in 0.03 0.1 0.2 0.35; do
     rm -f t.db* report.* && cp base.db t.db && { [[ -z $out ]] || echo previous >"$out"; }
     "$eco" "${args[@]}" >/dev/null 2>/dev/null &
     local pid=$!
