@@ -391,9 +391,10 @@ Culprit locate_error(const dsl::ast::Expr& e, const model::CheckedExpr& ck, cons
   return self;
 }
 
-// The fields and record lists an expression reads, as "description (record.field)".
+// The fields an expression reads (`out`) and the lists of records it ranges over (`lists`), as
+// "description (record.field)".
 void fields_read(const dsl::ast::Expr& e, const model::CheckedExpr& ck, const model::Schema& s,
-                 std::vector<std::string>& out) {
+                 std::vector<std::string>& out, std::vector<std::string>& lists) {
   namespace ast = dsl::ast;
   if (auto it = ck.refs.find(e.id); it != ck.refs.end()) {
     const model::Ref& r = it->second;
@@ -410,19 +411,20 @@ void fields_read(const dsl::ast::Expr& e, const model::CheckedExpr& ck, const mo
       const std::string path = s.records[r.record].name + "." + rl.name;
       item = child.title.empty() ? path : fmt::format("{}记录 ({})", child.title, path);
     }
-    if (!item.empty() && std::find(out.begin(), out.end(), item) == out.end()) out.push_back(std::move(item));
+    auto& to = r.kind == model::Ref::Kind::reverse ? lists : out;
+    if (!item.empty() && std::find(to.begin(), to.end(), item) == to.end()) to.push_back(std::move(item));
   }
   if (const auto* c = e.as<ast::Call>()) {
-    if (c->target) fields_read(*c->target, ck, s, out);
-    for (const auto& a : c->args) fields_read(a, ck, s, out);
+    if (c->target) fields_read(*c->target, ck, s, out, lists);
+    for (const auto& a : c->args) fields_read(a, ck, s, out, lists);
   } else if (const auto* sel = e.as<ast::Select>()) {
-    if (sel->operand) fields_read(*sel->operand, ck, s, out);
+    if (sel->operand) fields_read(*sel->operand, ck, s, out, lists);
   } else if (const auto* m = e.as<ast::Comprehension>()) {
     for (const auto* x : {m->iter_range.get(), m->accu_init.get(), m->loop_condition.get(), m->loop_step.get(),
                           m->result.get()})
-      if (x) fields_read(*x, ck, s, out);
+      if (x) fields_read(*x, ck, s, out, lists);
   } else if (const auto* l = e.as<ast::CreateList>()) {
-    for (const auto& x : l->elements) fields_read(x, ck, s, out);
+    for (const auto& x : l->elements) fields_read(x, ck, s, out, lists);
   }
 }
 
@@ -434,10 +436,12 @@ std::pair<std::string, std::string> failure_words(const Collected& why, const mo
                                                   const std::string& title_zh, const std::string& title_en) {
   Culprit at;
   if (why.clause_expr) at = locate_error(why.clause_expr->expr, *why.clause_expr, rule, env, act, 0);
-  std::vector<std::string> fields;
+  std::vector<std::string> fields, lists;
   std::string expr_text;
   if (at.e) {
-    fields_read(*at.e, *at.ck, s, fields);
+    fields_read(*at.e, *at.ck, s, fields, lists);
+    // Nothing to decide on: what is absent are the records of the lists, not their fields.
+    if (why.code == cel::ErrorCode::no_data && !lists.empty()) fields = lists;
     expr_text = dsl::ast::to_cel(*at.e);
     if (expr_text.size() > 120) expr_text = expr_text.substr(0, 117) + "...";
   }
@@ -464,7 +468,7 @@ std::pair<std::string, std::string> failure_words(const Collected& why, const mo
   std::string todo_zh, todo_en;
   if (why.code == cel::ErrorCode::no_data) {
     todo_zh = field_list.empty() ? "请现场核实是否确无相关记录，如有请补录后重新判定"
-                                 : fmt::format("请现场核实{}是否确无记录，如有请补录后重新判定", field_list);
+                                 : fmt::format("请现场核实是否确无符合条件的{}，如有请补录后重新判定", field_list);
     todo_en = "verify on site whether such records exist; record them and run again";
   } else if (data_problem) {
     todo_zh = field_list.empty() ? "请核对相关记录的取值" : fmt::format("请核对{}的取值", field_list);

@@ -414,7 +414,7 @@ rule latest "最近完成日期" {
   EXPECT_EQ(fs[0].error, "max() of an empty list");
   EXPECT_EQ(fs[0].message_zh,
             "无法判定“最近完成日期”: 没有可供判定的记录（require 中的 e.facilities.map(f, ...).max()），"
-            "请现场核实设施记录 (enterprise.facilities)、完成日期 (facility.done_on)是否确无记录，如有请补录后重新判定 "
+            "请现场核实是否确无符合条件的设施记录 (enterprise.facilities)，如有请补录后重新判定 "
             "(max() of an empty list)");
   EXPECT_EQ(fs[0].message_en,
             "Cannot decide \"Latest completion\": no records to decide on (e.facilities.map(f, ...).max() in `require`); "
