@@ -12,7 +12,7 @@ inline constexpr std::string_view k_facility[] = {
 };
 inline constexpr std::string_view k_emission_monthly[] = {
     "facility_id", "month", "pollutant", "avg_mg_m3", "max_hourly_mg_m3", "hours_valid",
-    "hours_over_ule", "hours_over_permit", "annual_t",
+    "hours_over_ule", "hours_over_permit", "annual_t", "outlet_id",
 };
 inline constexpr std::string_view k_application[] = {
     "id", "applicant_id", "project_name", "project_type", "industry", "process", "county",
@@ -28,7 +28,7 @@ inline constexpr std::string_view k_application[] = {
 };
 inline constexpr std::string_view k_park[] = {
     "name", "level", "chemical_park", "established_on", "centralised_wastewater_treatment",
-    "wastewater_zero_discharge",
+    "wastewater_zero_discharge", "county", "groundwater_survey_done_on",
 };
 inline constexpr std::string_view k_application_zone[] = {
     "application_id", "zone",
@@ -36,14 +36,14 @@ inline constexpr std::string_view k_application_zone[] = {
 inline constexpr std::string_view k_enterprise[] = {
     "id", "name", "county", "industry", "status", "lon", "lat", "park",
     "in_urban_planning_area", "annual_freight_t", "rail_spur", "rail_spur_completed_on",
-    "performance_grade", "emergency_measures_filed", "key_discharge_unit", "soil_key_unit",
+    "performance_grade", "performance_grade_since", "emergency_measures_filed", "key_discharge_unit", "soil_key_unit",
     "heavy_metal_key", "voc_key", "emergency_plan_required", "emergency_plan_filed_on",
-    "emergency_plan_revised_on", "info_disclosed_on", "credit_rating",
+    "emergency_plan_revised_on", "emergency_plan_reviewed_on", "info_disclosed_on", "credit_rating",
     "dust_online_monitoring", "dust_video_linked", "discharges_to_sewer", "sewer_treatable",
     "sewer_exit_deadline", "wastewater_treatment_working", "high_water_consumption",
     "near_farmland", "soil_self_monitoring_on", "soil_hidden_danger_check_on",
     "groundwater_survey_done_on", "hw_supervision_listed", "hw_standardised_assessed_on",
-    "pollution_insurance", "fuel_standard_sold",
+    "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous",
 };
 inline constexpr std::string_view k_zone[] = {
     "id", "name", "kind", "geometry",
@@ -63,10 +63,11 @@ inline constexpr std::string_view k_chemical_use[] = {
 };
 inline constexpr std::string_view k_radioactive_source[] = {
     "id", "enterprise_id", "category", "mobile", "realtime_monitoring", "licence_valid_until",
-    "status",
+    "status", "idle_since",
 };
 inline constexpr std::string_view k_storage_yard[] = {
     "id", "enterprise_id", "material", "enclosed", "anti_seepage", "rectified",
+    "dust_controlled", "runoff_controlled",
 };
 inline constexpr std::string_view k_tailings_pond[] = {
     "id", "enterprise_id", "on_supervision_list", "risk_assessed_on",
@@ -74,7 +75,7 @@ inline constexpr std::string_view k_tailings_pond[] = {
 };
 inline constexpr std::string_view k_well[] = {
     "id", "enterprise_id", "in_overdraft_zone", "in_public_supply_coverage", "status",
-    "close_deadline", "karst", "sealed_on", "abandoned", "high_risk",
+    "close_deadline", "karst", "sealed_on", "abandoned", "high_risk", "kind",
 };
 inline constexpr std::string_view k_outfall[] = {
     "id", "enterprise_id", "river", "registered", "monitored", "exceeding_since",
@@ -83,6 +84,7 @@ inline constexpr std::string_view k_outfall[] = {
 inline constexpr std::string_view k_vehicle[] = {
     "plate", "enterprise_id", "kind", "fuel", "emission_standard", "registered_code", "sealed",
     "gps", "muck_permit_until", "first_registered_on", "last_im_test_on", "last_im_passed",
+    "used_in_low_emission_zone", "smoke_test_on", "smoke_test_passed",
 };
 inline constexpr std::string_view k_transport_entry[] = {
     "enterprise_id", "plate", "entered_on", "cargo", "tonnes",
@@ -108,20 +110,32 @@ inline constexpr std::string_view k_waiver[] = {
 };
 inline constexpr std::string_view k_hw_declaration[] = {
     "enterprise_id", "year", "waste_code", "generated_t", "stored_t", "transferred_t",
-    "self_disposed_t", "declared_on",
+    "self_disposed_t", "declared_on", "opening_stored_t",
+};
+inline constexpr std::string_view k_hw_periodic_declaration[] = {
+    "enterprise_id", "period_start", "period", "declared_on",
 };
 inline constexpr std::string_view k_hw_plan[] = {
     "enterprise_id", "year", "filed_on",
 };
 inline constexpr std::string_view k_hw_manifest[] = {
     "manifest_no", "generator_id", "receiver_id", "waste_code", "shipped_on", "shipped_t",
-    "received_on", "received_t", "electronic",
+    "received_on", "received_t", "electronic", "confirmed_on",
 };
 inline constexpr std::string_view k_hw_license[] = {
     "license_no", "holder_id", "valid_from", "valid_until",
 };
 inline constexpr std::string_view k_hw_license_code[] = {
     "license_no", "waste_code",
+};
+inline constexpr std::string_view k_pollution_alert[] = {
+    "id", "level", "start_on", "end_on",
+};
+inline constexpr std::string_view k_pollution_alert_county[] = {
+    "alert_id", "county",
+};
+inline constexpr std::string_view k_alert_check[] = {
+    "enterprise_id", "alert_id", "checked_on", "producing", "measures_applied",
 };
 inline constexpr std::string_view k_hw_storage[] = {
     "enterprise_id", "waste_code", "stored_since", "quantity_t",
