@@ -23,10 +23,10 @@ struct ImportCmd {
 int run_import(const ImportCmd& o) {
   namespace ingest = engine::ingest;
   ingest::ImportOptions io;
-  if (!o.encoding.empty()) {
+  if (!o.encoding.empty() && o.encoding != "auto") {
     io.encoding = ingest::parse_encoding(o.encoding);
     if (!io.encoding) {
-      std::fprintf(stderr, "ecoaudit: error: unknown encoding '%s' (utf-8 or gb18030)\n", o.encoding.c_str());
+      std::fprintf(stderr, "ecoaudit: error: unknown encoding '%s' (utf-8, gb18030 or auto)\n", o.encoding.c_str());
       return kExitUsage;
     }
   }
@@ -76,7 +76,8 @@ int run_import(const ImportCmd& o) {
     if (!r.ok) {
       std::fprintf(stderr, "import rejected: %zu error%s in %zu file%s; nothing was written\n", r.error_count,
                    r.error_count == 1 ? "" : "s", r.files.size(), r.files.size() == 1 ? "" : "s");
-      return kExitFindings;
+      // Naming something that is not a file to read is a usage error, not a data error.
+      return r.inputs_invalid ? kExitUsage : kExitFindings;
     }
     for (const auto& f : r.files)
       std::printf("  %-40s %-4s %-7s %8llu rows: %llu new, %llu updated, %llu unchanged\n", f.path.c_str(),
@@ -105,8 +106,9 @@ ECOAUDIT_COMMAND("import", "Validate CSV/XML/JSON files and import them into the
                    sub.add_option("--ruleset", o->ruleset, "Ruleset whose schema the data follows")->required();
                    sub.add_option("paths", o->paths, "CSV, XML or JSON files, or folders of them")->required();
                    sub.add_option("--encoding", o->encoding,
-                                  "Input encoding: utf-8 or gb18030 (default: UTF-8, GB18030 when a file is not "
-                                  "valid UTF-8)");
+                                  "Input encoding: utf-8, gb18030 or auto (default: auto takes UTF-8, or GB18030 "
+                                  "when a whole file is GB18030 and not UTF-8; a file whose encoding is not certain "
+                                  "is refused)");
                    sub.add_option("--uscc-record", o->uscc_records,
                                   "Record types whose key is a 统一社会信用代码 (checked per GB 32100-2015)")
                        ->capture_default_str()

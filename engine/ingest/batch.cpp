@@ -201,8 +201,33 @@ const std::string& Batch::file_path(std::int64_t id) const {
   return unknown;
 }
 
+void Batch::refuse_file(FileState& f, ImportError e) {
+  {
+    std::lock_guard lk(error_mutex_);
+    if (f.refused) return;
+    const std::string& path = f.result.path;
+    std::erase_if(result_.errors, [&](const ImportError& x) { return x.file == path; });
+    result_.error_count -= f.result.error_count;
+    f.result.error_count = 0;
+    f.kept = 0;
+  }
+  error(f, std::move(e));
+  std::lock_guard lk(error_mutex_);
+  f.refused = true;
+}
+
+void Batch::file_read(FileState& f) {
+  SQLite::Statement upd(db_, "UPDATE _batch_file SET encoding = ?, sha256 = ?, bytes = ? WHERE id = ?");
+  upd.bind(1, f.result.encoding);
+  upd.bind(2, f.result.sha256);
+  upd.bind(3, static_cast<int64_t>(f.result.bytes));
+  upd.bind(4, static_cast<int64_t>(f.id));
+  upd.exec();
+}
+
 void Batch::error(FileState& f, ImportError e) {
   std::lock_guard lk(error_mutex_);  // the CSV reader thread and the writer both report
+  if (f.refused) return;
   ++f.result.error_count;
   ++result_.error_count;
   if (f.kept >= options_.max_errors_per_file) return;
