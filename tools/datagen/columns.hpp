@@ -22,7 +22,7 @@ inline constexpr std::string_view k_application[] = {
     "heavy_metal_offset_source", "groundwater_withdrawal_m3", "wastewater_zero_discharge",
     "centralised_wastewater_treatment", "solid_waste_t", "solid_waste_disposal_t",
     "annual_freight_t", "rail_spur_planned", "land_use_change", "land_use_after",
-    "former_land_user_id", "soil_risk_indicated", "soil_survey_done",
+    "former_land_user_id", "former_land_key_unit", "soil_risk_indicated", "soil_survey_done",
     "soil_risk_target_met", "large_scale_industrial", "culture_tourism_ecology",
     "low_voc_materials_declared", "submitted_on",
 };
