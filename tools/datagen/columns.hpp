@@ -138,7 +138,7 @@ inline constexpr std::string_view k_alert_check[] = {
     "enterprise_id", "alert_id", "checked_on", "producing", "measures_applied",
 };
 inline constexpr std::string_view k_hw_storage[] = {
-    "enterprise_id", "waste_code", "stored_since", "quantity_t",
+    "enterprise_id", "waste_code", "stored_since", "quantity_t", "extension_until",
 };
 
 }  // namespace eco::datagen

@@ -443,7 +443,7 @@ void Gen::scenarios() {
     }
     const struct { int st; bool code; const char* what; } nr[] = {
         {4, false, "NRMM in use without its registration code: violation"},
-        {2, true, "stage II NRMM used in the high-emission machinery ban zone: pass (only stage I is high-emission under every city's notice; unknown once unknown_when lands)"},
+        {2, true, "stage II NRMM used in the high-emission machinery ban zone: unknown (stage II is high-emission under some cities' notices: Jinzhong's to be confirmed)"},
         {4, true, "stage IV NRMM registered: pass"}};
     for (const auto& n : nr) {
       const auto p = add_vehicle(e, "nrmm", "diesel", n.st);
@@ -1746,7 +1746,7 @@ void Gen::scenarios_trn_waste_review() {
     SETD(vehicle, "last_im_test_on", R - 20);
     SETB(vehicle, "last_im_passed", false);
     vehicle.end();
-    note("TRN-04", "vehicle " + tf, "failed its I/M inspection 20 days ago, no gate entry since: not applicable (no recorded use; unknown once unknown_when lands)");
+    note("TRN-04", "vehicle " + tf, "failed its I/M inspection 20 days ago, no gate entry since: unknown (verify it was not used before re-inspection)");
   }
   {
     // A spur finished 2023-05-01: entries before it are judged, entries after are not.
@@ -1862,7 +1862,7 @@ void Gen::scenarios_trn_waste_review() {
     note("HW-01", "hw_periodic_declaration " + e.id + "/2026-11-01", "November 2026 line not yet declared, due 2026-12-15: upcoming");
     if (!receivers_.empty()) {
       const auto no = add_manifest(e.id, receivers_[0].id, "HW49", R - 40, 1.5, true, 0.0, -1);
-      note("HW-03", "hw_manifest " + no, "shipped 40 days ago, no receipt recorded: not applicable (hw.manifest-receipt-confirmation; unknown, verify delivery, once unknown_when lands)");
+      note("HW-03", "hw_manifest " + no, "shipped 40 days ago, no receipt recorded: unknown (verify delivery; hw.manifest-receipt-confirmation)");
     }
   }
   {
