@@ -23,12 +23,17 @@ inline constexpr std::string_view k_application[] = {
     "id", "applicant_id", "project_name", "project_type", "industry", "process", "county",
     "lon", "lat", "in_park", "park_level", "added_capacity_t", "replaced_capacity_t",
     "replacement_source", "replacement_facility_id", "added_coal_t", "coal_substitution_t", "coal_substitution_source",
-    "energy_per_unit", "energy_benchmark", "heavy_metal_added_kg", "heavy_metal_offset_kg",
+    "energy_product", "energy_per_unit", "energy_benchmark", "heavy_metal_added_kg", "heavy_metal_offset_kg",
     "heavy_metal_offset_source", "groundwater_withdrawal_m3", "wastewater_zero_discharge",
     "centralised_wastewater_treatment", "solid_waste_t", "solid_waste_disposal_t",
-    "annual_freight_t", "rail_spur_planned", "land_use_change", "soil_survey_done",
+    "annual_freight_t", "rail_spur_planned", "land_use_change", "land_use_after",
+    "former_land_user_id", "soil_risk_indicated", "soil_survey_done",
     "soil_risk_target_met", "large_scale_industrial", "culture_tourism_ecology",
     "low_voc_materials_declared", "submitted_on",
+};
+inline constexpr std::string_view k_park[] = {
+    "name", "level", "chemical_park", "established_on", "centralised_wastewater_treatment",
+    "wastewater_zero_discharge",
 };
 inline constexpr std::string_view k_application_zone[] = {
     "application_id", "zone",

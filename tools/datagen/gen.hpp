@@ -59,7 +59,8 @@ class Gen {
       storage_yard{"storage_yard", k_storage_yard}, tailings_pond{"tailings_pond", k_tailings_pond},
       well{"well", k_well}, outfall{"outfall", k_outfall}, chemical_use{"chemical_use", k_chemical_use},
       radioactive_source{"radioactive_source", k_radioactive_source},
-      application{"application", k_application}, application_zone{"application_zone", k_application_zone},
+      park{"park", k_park}, application{"application", k_application},
+      application_zone{"application_zone", k_application_zone},
       waiver{"waiver", k_waiver};
 
  private:
@@ -88,6 +89,8 @@ class Gen {
   void end_enterprise(Ent& e);
   void enterprise_zone_row(const std::string& ent, std::string_view zone);
   void write_zones();
+  void write_parks();
+  static const char* park_level_of(int county);
   // Begins a facility row (id, enterprise, kind, status set); the caller ends it.
   std::string add_facility(const Ent& e, std::string_view kind, std::string_view status);
   // Six monthly CEMS summaries per pollutant (pm, so2, nox) for the months before the

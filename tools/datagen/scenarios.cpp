@@ -897,6 +897,21 @@ void Gen::scenarios() {
     // materials declared.
     SETN(application, "energy_benchmark", 100.0, 1);
     SETN(application, "energy_per_unit", 92.0, 1);
+    // energy-intensive industries name their product: 92 % of its advanced benchmark
+    // (scr_energy_advanced_benchmark), lime has no benchmark in the table (unknown)
+    {
+      const struct { Ind ind; const char* product; double bench; } products[] = {
+          {Ind::coking, "焦炭(顶装焦炉)", 110.0}, {Ind::steel, "高炉炼铁", 361.0},
+          {Ind::cement, "水泥熟料", 100.0}, {Ind::glass, "平板玻璃(日熔化量>800t)", 8.0},
+          {Ind::coal_power, "燃煤发电(供电煤耗)", 270.0}, {Ind::coal_chemical, "甲醇(煤)", 1400.0},
+          {Ind::chemical, "电石", 805.0}, {Ind::nonferrous, "电解铝(铝液交流电耗)", 13000.0},
+          {Ind::building_materials, "水泥熟料", 100.0}};
+      for (const auto& p : products)
+        if (p.ind == ind) {
+          SET(application, "energy_product", p.product);
+          SETN(application, "energy_per_unit", p.bench * 0.92, 1);
+        }
+    }
     SETN(application, "solid_waste_t", 5000.0, 0);
     SETN(application, "solid_waste_disposal_t", 6000.0, 0);
     SETN(application, "annual_freight_t", 200000.0, 0);
@@ -939,19 +954,19 @@ void Gen::scenarios() {
       {"DEMO-LAY06-3", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000006 is a coke oven already eliminated (its capacity was retired before): scr.replacement-source-verified violation (reject)"},
       {"DEMO-LAY06-4", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0099999 is not in the store: scr.replacement-source-verified unknown (conditional: request its capacity proof)"},
       {"DEMO-LAY06-5", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000007, an idle coke oven of 1,000,000 t/a, covers the 125,000 t/a retired: pass (approve)"},
-      {"DEMO-LAY07-1", Ind::chemical, "祁县", "expand", "", "LAY-07", "adds 10,000 t coal, substitution exactly 10,000 t (reduction substitution needs more): violation (reject; boundary)"},
+      {"DEMO-LAY07-1", Ind::chemical, "祁县", "expand", "", "LAY-07", "adds 10,000 t coal, substitution exactly 10,000 t: the legal minimum (equal substitution) is met, scr.coal-substitution pass; the plan's reduction substitution is not, scr.coal-reduction-substitution advice (conditional; boundary)"},
       {"DEMO-LAY07-2", Ind::chemical, "祁县", "new", "", "LAY-07", "adds coal, substitution source missing: unknown (conditional: request documents)"},
-      {"DEMO-LAY08-1", Ind::glass, "祁县", "new", "", "LAY-08", "energy per unit above the advanced benchmark: violation (reject)"},
-      {"DEMO-LAY08-2", Ind::glass, "祁县", "new", "", "LAY-08", "energy per unit exactly the benchmark: pass (approve; boundary)"},
+      {"DEMO-LAY08-1", Ind::glass, "祁县", "new", "", "LAY-08", "flat glass at 8.5 kgce per weight case, above the table's benchmark 8.0, which is unverified: advice (conditional: verify the benchmark), never a rejection"},
+      {"DEMO-LAY08-2", Ind::glass, "祁县", "new", "", "LAY-08", "flat glass exactly at the table's benchmark 8.0 (the applicant's own figure is not used): pass (approve; boundary)"},
       {"DEMO-LAY09-1", Ind::coal_power, "寿阳县", "new", "", "LAY-09", "new coal-power project: advice (flag for review)"},
-      {"DEMO-LAY11-1", Ind::coal_chemical, "左权县", "new", "eco_red_line", "LAY-11", "large-scale industrial project in the ecological red line: violation (reject)"},
+      {"DEMO-LAY11-1", Ind::coal_chemical, "左权县", "new", "eco_red_line", "LAY-11", "coal-chemical project in the ecological red line (declares itself not large-scale; the industry decides): violation (reject)"},
       {"DEMO-WAT01-1", Ind::pharmaceutical, "太谷区", "new", "groundwater_overdraft", "WAT-01", "new groundwater withdrawal in an overdraft zone: violation (reject)"},
-      {"DEMO-WAT05-1", Ind::chemical, "榆社县", "new", "", "WAT-05", "provincial chemical park without centralised treatment or zero discharge: violation (reject)"},
-      {"DEMO-SOI03-1", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change without a soil survey: violation (reject)"},
+      {"DEMO-WAT05-1", Ind::chemical, "榆社县", "new", "", "WAT-05", "榆社化工园区, recognised 2022-06-30 (新增), discharges its wastewater; the project does not recycle all: scr.chemical-park-zero-discharge violation (reject)"},
+      {"DEMO-SOI03-1", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to residential land (土壤污染防治法 Art. 59) without a soil survey: violation (reject)"},
       {"DEMO-SW03-1", Ind::coal_chemical, "介休市", "expand", "", "SW-03", "20,000 t/a solid waste, 15,000 t/a disposal secured: violation (reject)"},
       {"DEMO-RSK02-1", Ind::electroplating, "平遥县", "new", "", "RSK-02", "heavy metal 50 kg/a added, 40 kg/a offset: violation (reject)"},
-      {"DEMO-RSK04-1", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project outside any park: violation (reject)"},
-      {"DEMO-TRN01-1", Ind::coking, "灵石县", "expand", "", "TRN-01", "planned freight 1,500,000 t, no rail spur planned: violation (reject; boundary)"},
+      {"DEMO-RSK04-1", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project outside any park: advice (加快推进; conditional)"},
+      {"DEMO-TRN01-1", Ind::coking, "灵石县", "expand", "", "TRN-01", "planned freight 1,500,000 t, no rail spur planned: advice (原则上; conditional; boundary)"},
       {"DEMO-VOC01-1", Ind::printing, "榆次区", "new", "", "VOC-01", "printing project (materials to be declared): unknown (conditional: request documents)"},
   };
   for (const auto& a : apps) {
@@ -974,12 +989,11 @@ void Gen::scenarios() {
     if (id == "DEMO-LAY06-5") { SET(application, "replacement_source", "F0000007"); SET(application, "replacement_facility_id", "F0000007"); }
     if (id == "DEMO-LAY07-1") { SETN(application, "added_coal_t", 10000.0, 0); SETN(application, "coal_substitution_t", 10000.0, 0); SET(application, "coal_substitution_source", "关停10蒸吨燃煤锅炉"); }
     if (id == "DEMO-LAY07-2") { SETN(application, "added_coal_t", 5000.0, 0); SETN(application, "coal_substitution_t", 6000.0, 0); CLR(application, "coal_substitution_source"); }
-    if (id == "DEMO-LAY08-1") { SETN(application, "energy_per_unit", 12.5, 1); SETN(application, "energy_benchmark", 12.0, 1); }
-    if (id == "DEMO-LAY08-2") { SETN(application, "energy_per_unit", 12.0, 1); SETN(application, "energy_benchmark", 12.0, 1); }
-    if (id == "DEMO-LAY11-1") SETB(application, "large_scale_industrial", true);
+    if (id == "DEMO-LAY08-1") { SETN(application, "energy_per_unit", 8.5, 1); SETN(application, "energy_benchmark", 9.0, 1); }
+    if (id == "DEMO-LAY08-2") { SETN(application, "energy_per_unit", 8.0, 1); SETN(application, "energy_benchmark", 7.0, 1); }
     if (id == "DEMO-WAT01-1") SETN(application, "groundwater_withdrawal_m3", 50000.0, 0);
-    if (id == "DEMO-WAT05-1") { SET(application, "in_park", "榆社化工园区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", false); }
-    if (id == "DEMO-SOI03-1") { SETB(application, "land_use_change", true); SETB(application, "soil_survey_done", false); }
+    if (id == "DEMO-WAT05-1") { SET(application, "in_park", "榆社化工园区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", true); }
+    if (id == "DEMO-SOI03-1") { SETB(application, "land_use_change", true); SET(application, "land_use_after", "residential"); SETB(application, "soil_survey_done", false); }
     if (id == "DEMO-SW03-1") { SETN(application, "solid_waste_t", 20000.0, 0); SETN(application, "solid_waste_disposal_t", 15000.0, 0); }
     if (id == "DEMO-RSK02-1") { SET(application, "in_park", "平遥经济技术开发区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", true); SETN(application, "heavy_metal_added_kg", 50.0, 1); SETN(application, "heavy_metal_offset_kg", 40.0, 1); SET(application, "heavy_metal_offset_source", "平遥县某电镀厂关停"); }
     if (id == "DEMO-TRN01-1") { SETN(application, "annual_freight_t", 1500000.0, 0); SETB(application, "rail_spur_planned", false); }
@@ -1255,13 +1269,16 @@ void Gen::scenarios_screening() {
       {"DEMO-LAY03-3", Ind::other, "灵石县", "new", "yellow_river_main", "LAY-03", "project along the Yellow River, whether it is a culture/tourism/ecology project not stated: unknown"},
       {"DEMO-LAY04-4", Ind::casting, "榆次区", "rebuild", "urban_planning", "LAY-04", "casting rebuild in the urban planning area, added capacity not stated: unknown"},
       {"DEMO-LAY08-3", Ind::glass, "祁县", "new", "", "LAY-08", "new glass project, energy per unit not stated: unknown"},
-      {"DEMO-LAY11-2", Ind::coal_chemical, "榆社县", "new", "drinking_water_source", "LAY-11", "project in a drinking-water source protection zone, scale not stated: unknown"},
+      {"DEMO-LAY11-2", Ind::coal_chemical, "榆社县", "new", "drinking_water_source", "LAY-11", "coal-chemical project in a drinking-water source protection zone, whose grade the zone register does not give: scr.water-protection-zone advice (conditional: verify the grade and the discharges)"},
       {"DEMO-WAT01-2", Ind::other, "太谷区", "new", "groundwater_overdraft", "WAT-01", "project in an overdraft zone, groundwater withdrawal not stated: unknown"},
       {"DEMO-WAT01-3", Ind::other, "太谷区", "new", "groundwater_overdraft", "WAT-01", "project in an overdraft zone on mains water, withdrawal 0: pass"},
-      {"DEMO-WAT05-2", Ind::chemical, "介休市", "new", "", "WAT-05", "project in a provincial chemical park, zero discharge and the park's treatment not stated: unknown (both WAT-05 rules)"},
+      {"DEMO-WAT05-2", Ind::chemical, "介休市", "new", "", "WAT-05", "chemical project in 介休市化工集中区, a park the park register does not hold: unknown (both WAT-05 rules: verify whether it is a 新增 park)"},
+      {"DEMO-WAT05-3", Ind::coating, "昔阳县", "new", "", "WAT-05", "coating project in 昔阳新材料产业园, a provincial park set up 2023-03-01 (新增) without centralised treatment, not recycling its wastewater: scr.park-wastewater-treatment violation (reject)"},
+      {"DEMO-WAT05-4", Ind::chemical, "祁县", "new", "", "WAT-05", "chemical project in 祁县化工园区, recognised 2019-12-01 (an existing park, not 新增): both WAT-05 rules not applicable (approve)"},
       {"DEMO-SOI03-2", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change, soil survey done, risk-control target not met, unrelated project: violation (scr.soil-risk-plot)"},
       {"DEMO-SOI03-3", Ind::other, "榆次区", "new", "", "SOI-03", "remediation project on a plot not yet at its target (the exception): pass"},
-      {"DEMO-SOI03-4", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change, whether the soil survey was done not stated: unknown (both SOI-03 rules)"},
+      {"DEMO-SOI03-4", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to public-service land, whether the soil survey was done not stated: unknown (both SOI-03 rules)"},
+      {"DEMO-SOI03-5", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to commercial land, no soil risk found, former land user not stated: scr.land-use-change-survey unknown (verify whether it was a soil key unit's production land, Art. 67)"},
       {"DEMO-SW03-2", Ind::coal_chemical, "介休市", "expand", "", "SW-03", "30,000 t/a solid waste, disposal capacity not stated: unknown"},
       {"DEMO-RSK02-2", Ind::electroplating, "平遥县", "new", "", "RSK-02", "electroplating project in a park, heavy-metal emissions not stated: unknown"},
       {"DEMO-RSK04-2", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project stating a provincial park without naming it: unknown"},
@@ -1282,6 +1299,10 @@ void Gen::scenarios_screening() {
     SETN(application, "added_capacity_t", 50000.0, 0);
     SETN(application, "energy_benchmark", 100.0, 1);
     SETN(application, "energy_per_unit", 92.0, 1);
+    if (a.ind == Ind::coking) { SET(application, "energy_product", "焦炭(顶装焦炉)"); SETN(application, "energy_per_unit", 101.2, 1); }
+    if (a.ind == Ind::glass) { SET(application, "energy_product", "平板玻璃(日熔化量>800t)"); SETN(application, "energy_per_unit", 7.4, 1); }
+    if (a.ind == Ind::coal_chemical) { SET(application, "energy_product", "甲醇(煤)"); SETN(application, "energy_per_unit", 1288.0, 1); }
+    if (a.ind == Ind::chemical) { SET(application, "energy_product", "电石"); SETN(application, "energy_per_unit", 740.6, 1); }
     SETN(application, "solid_waste_t", 3000.0, 0);
     SETN(application, "solid_waste_disposal_t", 3500.0, 0);
     SETN(application, "annual_freight_t", 150000.0, 0);
@@ -1316,11 +1337,16 @@ void Gen::scenarios_screening() {
     if (id == "DEMO-LAY11-2") CLR(application, "large_scale_industrial");
     if (id == "DEMO-WAT01-3") SETN(application, "groundwater_withdrawal_m3", 0.0, 0);
     if (id == "DEMO-WAT05-2") {
-      SET(application, "in_park", "介休化工园区");
+      SET(application, "in_park", "介休市化工集中区");
       SET(application, "park_level", "provincial");
       CLR(application, "wastewater_zero_discharge");
     }
+    if (id == "DEMO-WAT05-3") { SET(application, "in_park", "昔阳新材料产业园"); SET(application, "park_level", "provincial"); }
+    if (id == "DEMO-WAT05-4") { SET(application, "in_park", "祁县化工园区"); SET(application, "park_level", "provincial"); }
     if (id.starts_with("DEMO-SOI03")) SETB(application, "land_use_change", true);
+    if (id == "DEMO-SOI03-2" || id == "DEMO-SOI03-3") SET(application, "land_use_after", "residential");
+    if (id == "DEMO-SOI03-4") SET(application, "land_use_after", "public_service");
+    if (id == "DEMO-SOI03-5") { SET(application, "land_use_after", "commercial"); SETB(application, "soil_risk_indicated", false); SETB(application, "soil_survey_done", false); }
     if (id == "DEMO-SOI03-2" || id == "DEMO-SOI03-3") {
       SETB(application, "soil_survey_done", true);
       SETB(application, "soil_risk_target_met", false);
