@@ -17,7 +17,7 @@ inline constexpr std::string_view k_bulk_freight_year[] = {
 };
 inline constexpr std::string_view k_emission_monthly[] = {
     "facility_id", "month", "pollutant", "avg_mg_m3", "max_hourly_mg_m3", "hours_valid",
-    "hours_over_ule", "hours_over_permit", "annual_t",
+    "hours_over_ule", "hours_over_permit", "annual_t", "outlet_id",
 };
 inline constexpr std::string_view k_application[] = {
     "id", "applicant_id", "project_name", "project_type", "industry", "process", "county",
@@ -33,7 +33,7 @@ inline constexpr std::string_view k_application[] = {
 };
 inline constexpr std::string_view k_park[] = {
     "name", "level", "chemical_park", "established_on", "centralised_wastewater_treatment",
-    "wastewater_zero_discharge",
+    "wastewater_zero_discharge", "county", "groundwater_survey_done_on",
 };
 inline constexpr std::string_view k_application_zone[] = {
     "application_id", "zone",
@@ -43,12 +43,12 @@ inline constexpr std::string_view k_enterprise[] = {
     "in_urban_planning_area", "annual_freight_t", "rail_spur", "rail_spur_completed_on",
     "performance_grade", "emergency_measures_filed", "key_discharge_unit", "soil_key_unit",
     "heavy_metal_key", "voc_key", "emergency_plan_required", "emergency_plan_filed_on",
-    "emergency_plan_revised_on", "info_disclosed_on", "credit_rating",
+    "emergency_plan_revised_on", "emergency_plan_reviewed_on", "info_disclosed_on", "credit_rating",
     "dust_online_monitoring", "dust_video_linked", "discharges_to_sewer", "sewer_treatable",
     "sewer_exit_deadline", "wastewater_treatment_working", "high_water_consumption",
     "near_farmland", "soil_self_monitoring_on", "soil_hidden_danger_check_on",
     "groundwater_survey_done_on", "hw_supervision_listed", "hw_standardised_assessed_on",
-    "pollution_insurance", "fuel_standard_sold",
+    "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous",
 };
 inline constexpr std::string_view k_zone[] = {
     "id", "name", "kind", "geometry",
@@ -68,7 +68,7 @@ inline constexpr std::string_view k_chemical_use[] = {
 };
 inline constexpr std::string_view k_radioactive_source[] = {
     "id", "enterprise_id", "category", "mobile", "realtime_monitoring", "licence_valid_until",
-    "status",
+    "status", "idle_since",
 };
 inline constexpr std::string_view k_storage_yard[] = {
     "id", "enterprise_id", "material", "enclosed", "anti_seepage", "rectified",
@@ -79,7 +79,7 @@ inline constexpr std::string_view k_tailings_pond[] = {
 };
 inline constexpr std::string_view k_well[] = {
     "id", "enterprise_id", "in_overdraft_zone", "in_public_supply_coverage", "status",
-    "close_deadline", "karst", "sealed_on", "abandoned", "high_risk",
+    "close_deadline", "karst", "sealed_on", "abandoned", "high_risk", "kind",
 };
 inline constexpr std::string_view k_outfall[] = {
     "id", "enterprise_id", "river", "registered", "monitored", "exceeding_since",

@@ -356,10 +356,9 @@ void Gen::scenarios() {
     review_keys_["chemical"] = e.id;
     SET(enterprise, "park", "榆社化工园区");
     SETB(enterprise, "voc_key", true);
-    SETD(enterprise, "groundwater_survey_done_on", d(2022, 12, 31));
     end_enterprise(e);
     valid_permit(e, "key");
-    note("SOI-04", who(e), "chemical-park groundwater survey done exactly 2022-12-31: pass (boundary)");
+    note("SOI-04", "park 榆社化工园区", "chemical park's groundwater survey done exactly 2022-12-31: pass (boundary)");
     const struct { int on; int comps; int leaks; int fixed; const char* what; } rounds[] = {
         {R - 400, 2000, 12, 12, "last LDAR round 400 days before the reference date, 2,000 sealing points (threshold, inclusive): violation (interval > 6 months)"},
         {R - 590, 2000, 20, 14, "earlier round: 6 of 20 leaks not repaired in time: violation"}};
@@ -547,7 +546,7 @@ void Gen::scenarios() {
     CLR(enterprise, "park");
     end_enterprise(e);
     valid_permit(e, "key");
-    note("LAY-10", who(e), "chemical enterprise outside any park: violation");
+    note("LAY-10", who(e), "chemical enterprise outside any park: advice (加快…搬迁入园, no date)");
   }
   {
     Ent e = ent(Ind::electroplating, "太谷区", "太谷区示范电镀有限公司");
@@ -556,8 +555,8 @@ void Gen::scenarios() {
     SETB(enterprise, "near_farmland", true);
     SETB(enterprise, "key_discharge_unit", false);
     end_enterprise(e);
-    note("RSK-04", who(e), "electroplating enterprise outside a park: violation");
-    note("SOI-01", who(e), "heavy-metal enterprise near farmland not on the key discharge unit list: violation");
+    note("RSK-04", who(e), "electroplating enterprise outside a park: advice (加快推进…入园, no date)");
+    note("SOI-01", who(e), "heavy-metal enterprise near farmland not on the key discharge unit list: advice (the list is the bureau's)");
     note("RSK-03", who(e), "heavy-metal key enterprise without a discharge permit: violation");
     note("PMT-01", who(e), "no permit at all: violation");
   }
@@ -610,12 +609,12 @@ void Gen::scenarios() {
     end_enterprise(e);
     valid_permit(e, "key");
     enterprise_zone_row(e.id, "karst_spring");
-    note("WAT-02", who(e), "high-water-consumption enterprise in the karst spring protection zone: violation (exit)");
+    note("WAT-02", who(e), "high-water-consumption enterprise in the karst spring protection zone: advice (分步推进…退出, no date)");
     const struct { bool od; bool cov; const char* st; int deadline; int karst; int sealed; const char* req; const char* what; } ws[] = {
         {true, true, "active", R - 1, 0, 0, "WAT-01", "well in an overdraft zone inside public supply, close deadline the day before: violation"},
         {true, true, "active", R, 0, 0, "WAT-01", "close deadline on the reference date: upcoming (boundary)"},
         {true, true, "sealed", d(2023, 6, 30), 0, d(2023, 5, 20), "WAT-01", "sealed 2023-05-20, before its deadline 2023-06-30: pass"},
-        {false, false, "active", 0, 1, 0, "WAT-02", "active karst-water well: violation (karst withdrawal controlled)"},
+        {false, false, "active", 0, 1, 0, "WAT-02", "active karst-water well: advice (严格控制…减少, no sealing duty)"},
         {true, true, "sealed", d(2023, 6, 30), 0, d(2023, 9, 15), "WAT-01", "sealed 2023-09-15, after its deadline 2023-06-30: late"},
         {false, false, "active", 0, -1, 0, "WAT-02", "well in the karst zone, whether it draws karst water not recorded: unknown"},
         {false, false, "sealed", 0, 1, d(2024, 4, 1), "WAT-02", "karst-water well sealed: pass"},
@@ -636,10 +635,10 @@ void Gen::scenarios() {
       note(w.req, "well " + id, w.what);
     }
     const struct { int ent; bool reg; int mon; int since; int deadline; const char* what; } ofs[] = {
-        {1, false, 1, 0, 0, "outfall not registered: violation"},
+        {1, false, 1, 0, 0, "outfall not registered after the plan period's end (2025-12-31): violation"},
         {1, true, 1, R - 200, R - 20, "exceeding since 200 days, rectification deadline passed 20 days ago: violation"},
         {1, true, -1, 0, 0, "monitoring status missing: unknown"},
-        {0, true, 0, 0, 0, "municipal outfall with no responsible enterprise, not monitored: violation"},
+        {0, true, 0, 0, 0, "municipal outfall with no responsible enterprise, not monitored: advice (加强…监测)"},
         {1, true, 1, R - 60, R + 120, "exceeding since 60 days, rectification deadline 120 days ahead: upcoming"},
         {1, true, 1, R - 30, 0, "exceeding since 30 days, no rectification deadline set: unknown"}};
     for (const auto& o : ofs) {
@@ -785,14 +784,20 @@ void Gen::scenarios() {
     SET(enterprise, "park", "寿阳化工园区");
     SETB(enterprise, "emergency_plan_required", true);
     SETD(enterprise, "emergency_plan_filed_on", d(2020, 5, 1));
-    SETD(enterprise, "emergency_plan_revised_on", R - 3 * 365 - 1);
-    SETD(enterprise, "groundwater_survey_done_on", d(2023, 1, 5));
+    {
+      // Revised and reviewed three calendar years and a day before the reference date.
+      int y;
+      unsigned m, dd;
+      civil_from_days(R, y, m, dd);
+      SETD(enterprise, "emergency_plan_revised_on", day(y - 3, m, dd) - 1);
+      SETD(enterprise, "emergency_plan_reviewed_on", day(y - 3, m, dd) - 1);
+    }
     SETB(enterprise, "key_discharge_unit", true);
     SETD(enterprise, "info_disclosed_on", d(2024, 3, 1));
     SET(enterprise, "credit_rating", "poor");
     end_enterprise(e);
-    note("RSK-01", who(e), "emergency plan last revised 3 years + 1 day before the reference date: violation (boundary)");
-    note("SOI-04", who(e), "chemical-park groundwater survey done 2023-01-05, after 2022-12-31: late");
+    note("RSK-01", who(e), "emergency plan last revised and reviewed 2023-11-27, 36 months and a day before the reference date: violation (boundary)");
+    note("SOI-04", "park 寿阳化工园区", "chemical park's groundwater survey done 2023-01-05, after 2022-12-31: late");
     note("PMT-05", who(e), "key discharge unit, information last disclosed 2024-03-01: violation");
     note("PMT-06", who(e), "credit rating 'poor' reported with its findings (advice)");
     const struct { const char* sub; const char* act; int seen; const char* ex; const char* req; const char* what; } cs[] = {
@@ -826,8 +831,16 @@ void Gen::scenarios() {
     SETB(radioactive_source, "mobile", false);
     SETD(radioactive_source, "licence_valid_until", R - 1);
     SET(radioactive_source, "status", "disused");
+    {
+      // Disused since the day before the 3-month return window began: its window ended yesterday.
+      int y;
+      unsigned m, dd;
+      civil_from_days(R, y, m, dd);
+      const int back = m > 3 ? day(y, m - 3, dd) : day(y - 1, m + 9, dd);
+      SETD(radioactive_source, "idle_since", back - 1);
+    }
     radioactive_source.end();
-    note("RSK-07", "radioactive_source " + rs, "disused source not sent for storage, licence expired the day before: violation");
+    note("RSK-07", "radioactive_source " + rs, "disused 3 months and a day ago, not returned or sent for storage: violation; licence expired the day before: violation");
   }
   {
     // Permit boundaries: expired yesterday but still marked valid; renewal exactly 60 days ahead.
@@ -1008,13 +1021,13 @@ void Gen::scenarios() {
   scenarios_risk_permit();
   scenarios_screening();
   scenarios_air_voc_transport();
+  scenarios_wsr_review();
   scenarios_air_voc_review();
 }
 
 // ---- Water and soil: SOI-01/02/04, LAY-04 standing capacity, WAT-04/06 ----------------------
 void Gen::scenarios_water_soil() {
   const int R = ref_;
-  auto d = [](int y, unsigned m, unsigned dd) { return day(y, m, dd); };
   {
     // SOI-04 abandoned wells of a coal mine: high-risk ones must be sealed and backfilled.
     Ent e = scenario_enterprise(Ind::coal_mining, "灵石县", "灵石县示范煤业二矿有限公司");
@@ -1023,10 +1036,10 @@ void Gen::scenarios_water_soil() {
     CLR(enterprise, "rail_spur_completed_on");
     end_enterprise(e);
     valid_permit(e, "simplified");
-    const struct { const char* st; int sealed; int risk; const char* what; } ws[] = {
-        {"active", 0, 1, "abandoned shaft well assessed high-risk, not sealed: violation"},
-        {"sealed", R - 200, 1, "abandoned high-risk well sealed and backfilled: pass"},
-        {"active", 0, -1, "abandoned well whose risk was never assessed: unknown"}};
+    const struct { const char* st; int sealed; int risk; const char* kind; const char* what; } ws[] = {
+        {"active", 0, 1, "mine_shaft", "abandoned mine shaft assessed high-risk, not sealed after the plan period's end (2025-12-31): violation"},
+        {"sealed", R - 200, 1, "borehole", "abandoned high-risk borehole sealed and backfilled in 2026, after the plan period's end: late"},
+        {"active", 0, -1, "mine_shaft", "abandoned mine shaft whose risk was never assessed: unknown"}};
     for (const auto& w : ws) {
       const auto id = serial_id("WL", ++well_serial_);
       well.begin();
@@ -1039,28 +1052,29 @@ void Gen::scenarios_water_soil() {
       if (w.sealed) SETD(well, "sealed_on", w.sealed);
       SETB(well, "abandoned", true);
       if (w.risk >= 0) SETB(well, "high_risk", w.risk == 1);
+      SET(well, "kind", w.kind);
       well.end();
       note("SOI-04", "well " + id, w.what);
     }
   }
   {
-    // SOI-04 chemical parks' groundwater survey: one still planned, one with no date.
+    // SOI-04 chemical parks' groundwater survey (the park register, write_parks): 介休 only
+    // scheduled, 灵石 not recorded, 和顺 not accredited.
     Ent e = scenario_enterprise(Ind::chemical, "介休市", "介休市示范焦化副产品化工有限公司");
     SET(enterprise, "park", "介休化工园区");
-    SETD(enterprise, "groundwater_survey_done_on", d(2027, 3, 31));
     end_enterprise(e);
     valid_permit(e, "key");
-    note("SOI-04", who(e), "chemical-park groundwater survey scheduled for 2027-03-31, not done by the 2022-12-31 deadline: violation");
+    note("SOI-04", "park 介休化工园区", "chemical park's groundwater survey scheduled for 2027-03-31, not done by the 2022-12-31 deadline: violation");
+    note("SOI-04", "park 灵石化工园区", "chemical park's groundwater survey date not recorded: unknown");
+    note("SOI-04", "park 和顺化工园区", "named 化工园区 but not an accredited chemical park: not applicable");
     Ent e2 = scenario_enterprise(Ind::chemical, "介休市", "介休市示范精细化学品有限公司");
     SET(enterprise, "park", "介休化工园区");
-    CLR(enterprise, "groundwater_survey_done_on");
     SETB(enterprise, "soil_key_unit", true);
     CLR(enterprise, "soil_self_monitoring_on");
     SETD(enterprise, "soil_hidden_danger_check_on", R - 1096);
     end_enterprise(e2);
     valid_permit(e2, "key");
-    note("SOI-04", who(e2), "chemical-park groundwater survey date not recorded: unknown");
-    note("SOI-02", who(e2), "soil key unit: hidden-danger check 1,096 days ago (interval 1,095): violation; self-monitoring date missing: unknown");
+    note("SOI-02", who(e2), "soil key unit: hidden-danger check 1,096 days ago (guideline 2-3 years, 1,095 days): advice; self-monitoring date missing: unknown");
   }
   {
     // LAY-04 standing records: steel, casting, cement, nonferrous capacity under construction
@@ -1219,13 +1233,13 @@ void Gen::scenarios_risk_permit() {
     SETB(enterprise, "near_farmland", false);
     end_enterprise(e);
     valid_permit(e, "key");
-    note("RSK-03", who(e), "electroplating enterprise not on the heavy-metal key enterprise list: violation (permit held: pass)");
+    note("RSK-03", who(e), "electroplating enterprise not on the heavy-metal key enterprise list: advice (the list is the bureau's; permit held: pass)");
     Ent n = scenario_enterprise(Ind::nonferrous, "左权县", "左权县示范冶炼有限公司");
     CLR(enterprise, "heavy_metal_key");
     CLR(enterprise, "near_farmland");
     end_enterprise(n);
     valid_permit(n, "key");
-    note("RSK-03", who(n), "nonferrous enterprise, heavy-metal list flag missing: unknown");
+    note("RSK-03", who(n), "nonferrous enterprise, whether it mines or smelts heavy nonferrous metals not recorded: unknown");
     note("SOI-01", who(n), "nonferrous enterprise, whether it lies near farmland not recorded: unknown");
   }
   {
@@ -1243,7 +1257,7 @@ void Gen::scenarios_risk_permit() {
     const struct { bool mobile; int cat; int rt; int until; const char* st; const char* req; const char* what; } rs[] = {
         {true, 2, -1, R + 500, "in_use", "RSK-07", "mobile category II source in use, real-time monitoring not recorded: unknown"},
         {false, 4, 0, 0, "in_use", "RSK-07", "source in use, licence expiry not recorded (rsk.radiation-licence): unknown"},
-        {false, 5, 0, R - 400, "stored", "RSK-07", "disused source sent for storage: pass (rsk.disused-source-storage); no licence needed once stored"}};
+        {false, 5, 0, R - 400, "stored", "RSK-07", "disused source sent for storage: not applicable (rsk.disused-source-storage); no licence needed once stored"}};
     for (const auto& r : rs) {
       const auto id = serial_id("RS14", ++source_serial_);
       radioactive_source.begin();
@@ -1763,6 +1777,47 @@ void Gen::scenarios_air_voc_review() {
       voc_treatment.end();
       note(v.req, "voc_treatment " + id, v.what);
     }
+  }
+}
+
+// ---- Parks and heavy metals after the legal review (issue 12): LAY-10 in a park named 化工 that
+// the register does not accredit (和顺) or does not hold (左权); SOI-01/RSK-03 light and heavy
+// nonferrous. Called last, so that the keys of the earlier cases stay put.
+void Gen::scenarios_wsr_review() {
+  {
+    Ent e = scenario_enterprise(Ind::chemical, "和顺县", "和顺县示范化工有限公司");
+    SET(enterprise, "park", "和顺化工园区");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    note("LAY-10", who(e), "chemical enterprise in 和顺化工园区, which the register does not accredit as a chemical park: advice");
+  }
+  {
+    Ent e = scenario_enterprise(Ind::coal_chemical, "左权县", "左权县示范煤化工有限公司");
+    SET(enterprise, "park", "左权化工园区");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    note("LAY-10", who(e), "coal-chemical enterprise in 左权化工园区, a park the register does not hold: unknown (核实园区认定)");
+  }
+  {
+    Ent e = scenario_enterprise(Ind::nonferrous, "左权县", "左权县示范电解铝有限公司");
+    SETB(enterprise, "heavy_nonferrous", false);
+    SETB(enterprise, "heavy_metal_key", false);
+    SETB(enterprise, "near_farmland", true);
+    SETB(enterprise, "key_discharge_unit", false);
+    end_enterprise(e);
+    note("SOI-01", who(e), "aluminium smelter (light nonferrous) near farmland, not on the key list: not applicable (not a heavy-metal industry)");
+    note("RSK-03", who(e), "aluminium smelter without a discharge permit: not applicable to RSK-03 (PMT-01 applies)");
+  }
+  {
+    Ent e = scenario_enterprise(Ind::nonferrous, "灵石县", "灵石县示范铅锌冶炼有限公司");
+    SETB(enterprise, "heavy_nonferrous", true);
+    SETB(enterprise, "heavy_metal_key", false);
+    SETB(enterprise, "near_farmland", true);
+    SETB(enterprise, "key_discharge_unit", false);
+    end_enterprise(e);
+    valid_permit(e, "key");
+    note("SOI-01", who(e), "lead-zinc smelter near farmland, not on the key discharge unit list: advice");
+    note("RSK-03", who(e), "lead-zinc smelter not on the heavy-metal enterprise list: advice");
   }
 }
 
