@@ -1711,7 +1711,7 @@ void Gen::scenarios_air_voc_review() {
     SETN(bulk_freight_year, "total_t", 2400000.0, 0);
     SETN(bulk_freight_year, "clean_t", 1488000.0, 0);
     bulk_freight_year.end();
-    note("AIR-01", "enterprise " + steel, "steel plant, 2025 clean-transport share 62 % (< 80 %), no gate records of China VI / new-energy trucks: violation after the plan period's end (air.steel-ule-clean-transport)");
+    note("AIR-01", "enterprise " + steel, "steel plant, 2025 clean-transport share 62 % (< 80 %) and no truck gate records: unknown (verify that its trucks were all new energy or China VI; air.steel-ule-clean-transport)");
   }
   {
     auto month = [&](int m, const char* pol, double avg) {
