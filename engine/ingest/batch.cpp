@@ -9,6 +9,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
+#include "engine/store/pause.hpp"
 #include "engine/store/schema_sql.hpp"
 #include "engine/store/sqlite_error.hpp"
 
@@ -84,6 +85,9 @@ Batch::Batch(store::Store& store, const ImportOptions& options, ImportResult& re
   list_keys_.assign(s.records.size(), false);
   for (const auto& name : options.list_keys_of)
     if (const auto* r = s.find_record(name)) list_keys_[r->index] = true;
+  refused_.assign(s.records.size(), std::string());
+  if (options.refuse_record)
+    for (const auto& r : s.records) refused_[r.index] = options.refuse_record(r);
   checks_.resize(s.records.size());
   stmts_.resize(s.records.size());
   for (const auto& r : s.records) {
@@ -533,6 +537,16 @@ void Batch::finish() {
     tx_.reset();  // rolls back: a rejected import
     return;
   }
+  if (options_.vet) {
+    auto errors = options_.vet(store_, result_);
+    if (!errors.empty()) {
+      result_.error_count += errors.size();
+      for (auto& e : errors) result_.errors.push_back(std::move(e));
+      result_.ok = false;
+      tx_.reset();  // rolls back: a rejected import
+      return;
+    }
+  }
   if (options_.before_commit) options_.before_commit(store_, result_);
   if (!options_.commit || result_.rows_new + result_.rows_updated == 0) {
     tx_.reset();  // rolls back: a dry run, or an import that would change nothing
@@ -558,6 +572,7 @@ void Batch::finish() {
     u.bind(5, static_cast<int64_t>(result_.rows_unchanged));
     u.bind(6, static_cast<int64_t>(batch_));
     u.exec();
+    store::pause_point("import-commit");
     tx_->commit();
     result_.batch = batch_;
   } catch (const std::exception& ex) {
@@ -595,6 +610,14 @@ bool check_required(Batch& b, FileState& f, const RecordType& r, const std::vect
 }
 
 void stage(Batch& b, FileState& f, std::uint32_t rec, const std::vector<Value>& vals, const ImportError& where) {
+  if (const std::string& why = b.refused(rec); !why.empty()) {
+    ImportError e = where;
+    e.code = code::kStructure;
+    e.record = b.schema().records[rec].name;
+    e.message = why;
+    b.error(f, std::move(e));
+    return;
+  }
   FirstSeen first;
   switch (b.write(f, rec, vals, where.line, where.location, &first)) {
     case Outcome::inserted: ++f.result.rows_new; b.note_key(rec, vals); break;

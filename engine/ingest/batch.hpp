@@ -68,6 +68,8 @@ class Batch {
   // Stages one validated record; `vals` has one value per field of the record type.
   Outcome write(FileState& f, std::uint32_t rec, const std::vector<Value>& vals, std::uint32_t line,
                 std::string_view loc, FirstSeen* first);
+  // Why records of type `rec` may not be imported here ("" = they may): ImportOptions::refuse_record.
+  const std::string& refused(std::uint32_t rec) const { return refused_[rec]; }
   // Lists the key of a staged record when its type is one of options().list_keys_of. Thread-safe.
   void note_key(std::uint32_t rec, const std::vector<Value>& vals);
   // Path of a file of this batch by its id.
@@ -96,6 +98,7 @@ class Batch {
   std::vector<std::string> deferred_indexes_;
   std::mutex error_mutex_;
   std::vector<bool> list_keys_;  // per record type: in options().list_keys_of
+  std::vector<std::string> refused_;  // per record type: why it may not be imported ("" = it may)
   std::vector<bool> bulk_;  // per record type: the table was empty when the batch began  // reference indexes to rebuild before commit
 };
 

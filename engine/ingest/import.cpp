@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
+#include "engine/log/log.hpp"
 
 #include "engine/ingest/batch.hpp"
 #include "engine/ingest/csv.hpp"
@@ -504,7 +504,7 @@ ImportResult import_paths(store::Store& store, const std::vector<fs::path>& path
   batch.finish();
   auto t3 = std::chrono::steady_clock::now();
   auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-  spdlog::info("import: rows {:.0f} ms, indexes {:.0f} ms, reference check {:.0f} ms, commit {:.0f} ms", ms(t0, tl),
+  logger().info("import: rows {:.0f} ms, indexes {:.0f} ms, reference check {:.0f} ms, commit {:.0f} ms", ms(t0, tl),
                ms(tl, t1), ms(t1, t2), ms(t2, t3));
   return result;
 }

@@ -37,6 +37,7 @@ inline constexpr const char* kNotRegular = "I012";    // FIFO, device, socket, d
 inline constexpr const char* kForbiddenChar = "I013"; // NUL written as an escape (JSON \u0000, XML &#0;), XML char XML forbids
 inline constexpr const char* kLimit = "I014";         // field over 1 MiB, nesting too deep, document too large
 inline constexpr const char* kDtd = "I015";           // XML DTD, entity declaration or undefined entity reference
+inline constexpr const char* kExists = "I016";        // record in the store that may not be replaced (screen --record)
 }  // namespace code
 
 // Limits every format shares (CSV, XML, JSON).
@@ -45,6 +46,7 @@ inline constexpr std::size_t kMaxJsonDepth = 100;               // nested JSON a
 inline constexpr std::uint64_t kMaxDocumentBytes = 16ull << 20; // an XML or JSON document (read whole)
 
 struct ImportResult;
+struct ImportError;
 
 struct ImportOptions {
   // Forced input encoding; nullopt: decided per file when certain (TextDecoder), else refused.
@@ -61,6 +63,14 @@ struct ImportOptions {
   std::string ruleset_name, ruleset_sha256;
   // Record types whose staged records' keys the result lists (ImportResult::keys).
   std::vector<std::string> list_keys_of;
+  // Why records of a record type may not be imported here ("" = they may), asked once per
+  // record type: a record of a refused type is an error (I010) where it is, with that reason.
+  // Screening keeps a document to its application this way (engine/screening/staging.hpp).
+  std::function<std::string(const dsl::model::RecordType&)> refuse_record;
+  // Called inside the import's transaction once every record is validated and staged without
+  // error, before `before_commit`: errors it returns reject the batch as errors in the data do
+  // (rolled back, nothing written; the result is not ok and lists them).
+  std::function<std::vector<ImportError>(store::Store&, const ImportResult&)> vet;
   // Called inside the import's transaction once every record is validated and staged without
   // error: the store then reads as it will after the commit (screening evaluates applications
   // against the store this way). Called even when the batch changes nothing.
