@@ -17,5 +17,5 @@ if(TARGET ecoaudit)
   # The kill loop (kill_test.sh): kill -9 inside and around every kind of write.
   add_test(NAME adversarial.kill
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/kill_test.sh $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR} ${_adv_work}/kill)
-  set_tests_properties(adversarial.kill PROPERTIES TIMEOUT 300)
+  set_tests_properties(adversarial.kill PROPERTIES TIMEOUT 900)
 endif()

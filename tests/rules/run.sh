@@ -15,9 +15,9 @@ for rs in jinzhong bench; do
 done
 expect_rc 0 "test rulesets/jinzhong" "$eco" test "$src/rulesets/jinzhong"
 if ! grep -Eq '^[1-9][0-9]* passed, 0 failed$' <<<"$out"; then echo "FAIL: jinzhong summary: $(tail -1 <<<"$out")"; fail=1; fi
-# Every S/A requirement of the plan has a rule and every rule a test (issue 6).
-# --allow-undeclared-basis until every Jinzhong rule declares its deadline basis (issue 12).
-expect_rc 0 "coverage rulesets/jinzhong" "$eco" coverage "$src/rulesets/jinzhong" --allow-undeclared-basis
+# Every S/A requirement of the plan has a rule, every rule a test (issue 6) and a declared
+# deadline basis (issue 12): coverage exits 1 on a rule without one.
+expect_rc 0 "coverage rulesets/jinzhong" "$eco" coverage "$src/rulesets/jinzhong"
 grep -Eq '^([0-9]+) of \1 S/A requirements have a rule \(0 without\); [0-9]+ rules, 0 without a test$' <<<"$out" \
   || { echo "FAIL: jinzhong coverage: $(tail -2 <<<"$out")"; fail=1; }
 grep -qxF '0 rules whose tests miss a violation, a pass or a needed unknown' <<<"$out" \
