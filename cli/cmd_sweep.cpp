@@ -9,7 +9,8 @@
 // streamed: each evaluated piece of findings is recorded and written, then dropped (the run
 // never holds every finding); html and xlsx take the whole set (docs/sweeps.md).
 // Exit: 0, or 1 when --fail-on is given and a violation or late finding is at or above that
-// severity; 2 on any error (ruleset does not check, store missing, bad option).
+// severity or any finding is `error` (an evaluation limit exceeded); 2 on any error (ruleset
+// does not check, store missing, bad option).
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -175,7 +176,11 @@ int run_sweep(const SweepCmd& o) {
     count += piece.size();
     if (fail_on && !fails)
       for (const auto& f : piece)
-        if ((f.verdict == Verdict::violation || f.verdict == Verdict::late) && f.severity >= *fail_on) fails = true;
+        // An error finding is a rule that could not be evaluated: whatever its severity, the
+        // run did not check what it was asked to.
+        if (((f.verdict == Verdict::violation || f.verdict == Verdict::late) && f.severity >= *fail_on) ||
+            f.verdict == Verdict::error)
+          fails = true;
   };
   try {
     engine::store::OpenOptions oo;
@@ -413,7 +418,8 @@ std::shared_ptr<SweepCmd> add_run_options(CLI::App& sub, const std::string& comm
   sub.add_option("--out", o->out, "Write the report to this file, or the reports into this folder (default: standard output)");
   sub.add_option("--verdicts", o->verdicts, "findings (default) or all (adds pass and not_applicable)")
       ->check(CLI::IsMember({"findings", "all"}));
-  sub.add_option("--fail-on", o->fail_on, "Exit 1 when a violation or late finding has at least this severity");
+  sub.add_option("--fail-on", o->fail_on,
+                 "Exit 1 when a violation or late finding has at least this severity, or any finding is an error");
   sub.add_option("--lang", o->lang, "Language of the human-readable reports: zh (default) or en")->check(CLI::IsMember({"zh", "en"}));
   sub.add_option("--explain", o->explain, "Print one finding in full: RULE:SUBJECT_KEY");
   return o;

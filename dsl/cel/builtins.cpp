@@ -505,6 +505,7 @@ Value add(const Value& a, const Value& b) {
       break;
     case ValueKind::string:
       if (is(b, ValueKind::string)) {
+        if (a.text().size() + b.text().size() > kMaxStringBytes) return Value::error(ErrorCode::limit, kLimitString);
         std::string s;
         s.reserve(a.text().size() + b.text().size());
         s.append(a.text()).append(b.text());
@@ -512,12 +513,16 @@ Value add(const Value& a, const Value& b) {
       }
       break;
     case ValueKind::bytes:
-      if (is(b, ValueKind::bytes)) return Value::bytes(std::string(a.text()) + std::string(b.text()));
+      if (is(b, ValueKind::bytes)) {
+        if (a.text().size() + b.text().size() > kMaxStringBytes) return Value::error(ErrorCode::limit, kLimitString);
+        return Value::bytes(std::string(a.text()) + std::string(b.text()));
+      }
       break;
     case ValueKind::list:
       if (is(b, ValueKind::list)) {
         if (b.list_size() == 0) return a;
         if (a.list_size() == 0) return b;
+        if (a.list_size() + b.list_size() > kMaxListItems) return Value::error(ErrorCode::limit, kLimitList);
         std::vector<Value> items;
         items.reserve(a.list_size() + b.list_size());
         for (std::size_t i = 0; i < a.list_size(); ++i) items.push_back(a.list_at(i));

@@ -233,6 +233,19 @@ struct RelNode final : Node {
 
 using BinaryFn = Value (*)(const Value&, const Value&);
 
+// Which limit a `limit` error names (its message is one of the kLimit* texts).
+inline const char* limit_text(const Value& v) {
+  for (const char* k : {kLimitString, kLimitList, kLimitSteps})
+    if (v.error_info().message == k) return k;
+  return kLimitString;
+}
+
+// A limit error is also noted in the activation: && and || may absorb the value, never the fact.
+inline Value noted(Activation& a, Value v) {
+  if (v.is_error() && v.error_info().code == ErrorCode::limit && !a.exceeded) a.exceeded = limit_text(v);
+  return v;
+}
+
 struct BinaryNode final : Node {
   NodePtr l, r;
   BinaryFn fn;
@@ -242,7 +255,7 @@ struct BinaryNode final : Node {
     Value y = r->eval(a);
     Value out;
     if (propagate2(x, y, out)) return out;
-    return fn(x, y);
+    return noted(a, fn(x, y));
   }
 };
 
@@ -291,7 +304,7 @@ struct CallNode final : Node {
     for (std::size_t i = 0; i < args.size(); ++i) vals[i] = args[i]->eval(a);
     Value out;
     if (propagate(vals, args.size(), out)) return out;
-    return fn(vals, args.size(), a);
+    return noted(a, fn(vals, args.size(), a));
   }
 };
 
@@ -410,6 +423,12 @@ struct RecordReverseNode final : Node {
   }
 };
 
+// The step limit: noted, and the comprehension's value is the limit error.
+inline Value step_limit(Activation& a) {
+  if (!a.exceeded) a.exceeded = kLimitSteps;
+  return Value::error(ErrorCode::limit, kLimitSteps);
+}
+
 struct ComprehensionNode final : Node {
   NodePtr range, init, cond, step, result;
   std::uint32_t iter1 = 0, iter2 = 0, accu = 0;
@@ -422,6 +441,7 @@ struct ComprehensionNode final : Node {
     a.slots[accu] = init->eval(a);
     std::size_t n = is_map ? r.map_size() : r.list_size();
     for (std::size_t i = 0; i < n; ++i) {
+      if (++a.steps > kMaxSteps) return step_limit(a);
       if (is_map) {
         const auto& e = r.map_entries()[i];
         a.slots[iter1] = e.first;
@@ -462,6 +482,7 @@ struct QuantifierNode final : Node {
     for (std::size_t i = 0; i < n; ++i) {
       a.slots[iter] = r.list_at(i);
       if (acc.is(ValueKind::bool_) && acc.as_bool() != all) break;  // the loop condition
+      if (++a.steps > kMaxSteps) return step_limit(a);
       // The step: AndNode / OrNode with accu on the left (whose short cut the condition took).
       Value y = pred->eval(a);
       if (y.is(ValueKind::bool_) && (y.as_bool() != all || acc.is(ValueKind::bool_))) acc = std::move(y);
@@ -490,6 +511,7 @@ struct AppendNode final : Node {
     Value acc = std::move(a.slots[accu]);
     if (acc.is_error_or_unknown()) return acc;
     if (!acc.is(ValueKind::list)) return detail::no_overload("_+_");
+    if (acc.list_size() + elems.size() > kMaxListItems) return noted(a, Value::error(ErrorCode::limit, kLimitList));
     for (std::size_t i = 0; i < elems.size(); ++i) ListBuilder::append(acc, std::move(v[i]));
     return acc;
   }
@@ -506,6 +528,7 @@ struct MapInsertNode final : Node {
     if (propagate2(k, v, out)) return out;
     const Value& acc = a.slots[accu];
     if (acc.is_error_or_unknown()) return acc;
+    if (acc.map_size() + 1 > kMaxListItems) return noted(a, Value::error(ErrorCode::limit, kLimitList));
     std::vector<std::pair<Value, Value>> entries(acc.map_entries().begin(), acc.map_entries().end());
     entries.emplace_back(std::move(k), std::move(v));
     return Value::map(std::move(entries));

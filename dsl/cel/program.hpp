@@ -65,6 +65,11 @@ class Env {
 struct Activation {
   std::vector<Value> slots;
   const RecordAccessor* records = nullptr;
+  // Comprehension steps taken since the caller last reset it (the evaluator: per subject), and
+  // the first limit an evaluation exceeded (null: none; one of kLimit*). The flag survives an
+  // error absorbed by && or ||, so a limit always reaches the verdict.
+  std::uint64_t steps = 0;
+  const char* exceeded = nullptr;
 
   void bind(std::uint32_t slot, Value v) { slots[slot] = std::move(v); }
 };

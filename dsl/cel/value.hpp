@@ -57,7 +57,18 @@ enum class ErrorCode : std::uint8_t {
   unbound,           // unknown variable or function
   conversion,
   no_data,           // EcoAudit: an aggregate over no elements (min/max of an empty list)
+  limit,             // EcoAudit: an evaluation limit exceeded (the verdict `error`, naming it)
 };
+
+// Evaluation limits (issue 17; docs/rule-language.md "Limits"): a value built beyond them, or an
+// evaluation taking more comprehension steps, stops with a `limit` error that names the limit
+// (one of the texts below), never by exhausting memory.
+inline constexpr std::size_t kMaxStringBytes = std::size_t{1} << 20;  // a string or bytes value built
+inline constexpr std::size_t kMaxListItems = 1'000'000;              // a list or map built
+inline constexpr std::uint64_t kMaxSteps = 10'000'000;               // comprehension steps per evaluation
+inline constexpr const char* kLimitString = "a string longer than 1 MiB";
+inline constexpr const char* kLimitList = "a list or map of more than 1,000,000 elements";
+inline constexpr const char* kLimitSteps = "more than 10,000,000 comprehension steps for one subject";
 
 class Value;
 

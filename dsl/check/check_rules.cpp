@@ -227,9 +227,11 @@ struct RuleChecker {
       model::Message mm = template_of(m, "a message hole");
       if (m.verdict) {
         auto v = model::parse_verdict(m.verdict->text);
-        if (!v || *v == model::Verdict::waived) {
+        if (!v || *v == model::Verdict::waived || *v == model::Verdict::error) {
           auto& d = ctx.diags.error(code::kBadMessageVerdict, m.verdict->range,
-                                    v ? std::string("a waived finding keeps the words of the verdict it waives")
+                                    v ? std::string(*v == model::Verdict::waived
+                                                        ? "a waived finding keeps the words of the verdict it waives"
+                                                        : "an error finding's words name the evaluation limit it exceeded")
                                       : fmt::format("unknown verdict '{}' in a message", m.verdict->text));
           const std::vector<std::string> all = {"violation", "late", "upcoming", "unknown", "pass", "not_applicable", "advice"};
           auto s = v ? std::nullopt : closest(m.verdict->text, all);

@@ -136,11 +136,11 @@ struct TestChecker {
         auto& d = ctx.diags.error(code::kBadVerdict, ex.verdict.range,
                                   fmt::format("unknown verdict '{}'", ex.verdict.text));
         std::vector<std::string> names = {"violation", "late", "unknown", "upcoming",
-                                          "pass", "not_applicable", "waived"};
+                                          "pass", "not_applicable", "waived", "advice", "error"};
         if (auto s = closest(ex.verdict.text, names))
           add_note(d, fmt::format("did you mean '{}'?", *s));
         else
-          add_note(d, "verdicts are " + list_names(names));
+          add_note(d, "verdicts are " + list_names(names, names.size()));
       }
       // A rule whose subject did not resolve has been reported already (and has no records).
       if (rule && !rule->bindings.empty() && rule->bindings.back().record < ctx.rs.schema.records.size()) {

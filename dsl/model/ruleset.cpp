@@ -9,7 +9,7 @@ namespace {
 constexpr std::array<std::string_view, 5> kSeverity = {"advice", "low", "medium", "high", "critical"};
 constexpr std::array<std::string_view, 3> kConfidence = {"high", "medium", "unverified"};
 constexpr std::array<std::string_view, kVerdictCount> kVerdict = {
-    "violation", "late", "unknown", "upcoming", "pass", "not_applicable", "waived", "advice"};
+    "violation", "late", "unknown", "upcoming", "pass", "not_applicable", "waived", "advice", "error"};
 constexpr std::array<std::string_view, kBasisCount> kBasis = {"plan_date", "regulation", "plan_period_end",
                                                               "grace_period", "advice"};
 

@@ -19,8 +19,11 @@ enum class Severity : std::uint8_t { advice, low, medium, high, critical };
 enum class Confidence : std::uint8_t { high, medium, unverified };
 // `advice`: the requirement of an advice-severity rule is false. The plan encourages it and
 // does not require it, so it is reported as a recommendation, never as a violation.
-enum class Verdict : std::uint8_t { violation, late, unknown, upcoming, pass, not_applicable, waived, advice };
-inline constexpr std::size_t kVerdictCount = 8;
+// `error`: the evaluation of the rule for this subject exceeded an evaluation limit (a string,
+// list or message too large, too many comprehension steps: docs/rule-language.md "Limits");
+// Finding::error names the limit. Nothing is decided; `--fail-on` fails on it.
+enum class Verdict : std::uint8_t { violation, late, unknown, upcoming, pass, not_applicable, waived, advice, error };
+inline constexpr std::size_t kVerdictCount = 9;
 // The legal basis of a rule's deadline (docs/rule-language.md, "Deadline basis"): a date the
 // plan states, a date or duty from a named regulation, the plan period's end (a "complete X"
 // without a date), a grace period the law grants (repair within N days), or none: the plan

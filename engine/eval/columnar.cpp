@@ -1248,12 +1248,47 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> reverse_binding(const mod
   return std::pair{rule.bindings[0].record, it->second.index};
 }
 
+// Whether `e` concatenates strings, bytes or lists (or its type is unknown there): what can
+// exceed an evaluation limit (cel::kMaxStringBytes, kMaxListItems) where a plan would decide
+// the row without evaluating it (`x || true`). Such rules are left to the tree, which gives
+// them the verdict `error`.
+bool builds_values(const ast::Expr& e, const model::CheckedExpr& ck) {
+  if (const auto* c = e.as<ast::Call>()) {
+    if (c->function == "_+_") {
+      auto t = ck.types.find(e.id);
+      if (t == ck.types.end() || !(t->second.is(model::Kind::int_) || t->second.is(model::Kind::uint_) ||
+                                   t->second.is(model::Kind::double_) || t->second.is(model::Kind::date) ||
+                                   t->second.is(model::Kind::duration) || t->second.is(model::Kind::timestamp)))
+        return true;
+    }
+    if (c->target && builds_values(*c->target, ck)) return true;
+    for (const auto& a : c->args)
+      if (builds_values(a, ck)) return true;
+  } else if (const auto* s = e.as<ast::Select>()) {
+    return s->operand && builds_values(*s->operand, ck);
+  } else if (const auto* m = e.as<ast::Comprehension>()) {
+    for (const auto* x : {m->iter_range.get(), m->accu_init.get(), m->loop_condition.get(), m->loop_step.get(),
+                          m->result.get()})
+      if (x && builds_values(*x, ck)) return true;
+  } else if (const auto* l = e.as<ast::CreateList>()) {
+    for (const auto& x : l->elements)
+      if (builds_values(x, ck)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::unique_ptr<ColumnarPlan> ColumnarPlan::compile(const model::Rule& rule, const cel::Env& env,
                                                     cel::Activation& constants, const Snapshot& snapshot) {
   const auto nested = reverse_binding(rule, snapshot.schema());
   if (rule.bindings.empty() || rule.bindings[0].source || (rule.bindings.size() > 1 && !nested)) return nullptr;
+  for (const auto& l : rule.lets)
+    if (builds_values(l.value.expr, l.value)) return nullptr;
+  for (const auto* c : {rule.when ? &*rule.when : nullptr, &rule.require})
+    if (c && builds_values(c->expr, *c)) return nullptr;
+  for (const auto& u : rule.unknown_when)
+    if (builds_values(u.cond.expr, u.cond)) return nullptr;
   Compiler c(env, constants, snapshot);
   c.bind(rule.bindings[0].var, c.new_var(), rule.bindings[0].record);
   if (nested) c.bind(rule.bindings[1].var, c.new_var(), rule.bindings[1].record);

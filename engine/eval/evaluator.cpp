@@ -48,6 +48,10 @@ class RecordingAccessor final : public cel::RecordAccessor {
 
 // Renders a value the way messages and evidence show it to people. `zh`: as a Chinese message
 // reads it aloud: an enum value by its schema label (焦化, not coking), booleans 是 / 否.
+// The most bytes of one rendered message (or evidence value): beyond, the finding is `error`.
+constexpr std::size_t kMaxMessageBytes = 64u << 10;
+constexpr const char* kLimitMessage = "a message longer than 64 KiB";
+
 std::string render(const cel::Value& v, const Snapshot* snap, bool zh = false) {
   switch (v.kind()) {
     case cel::ValueKind::null_: return "";
@@ -73,6 +77,7 @@ std::string render(const cel::Value& v, const Snapshot* snap, bool zh = false) {
       for (std::size_t i = 0; i < v.list_size(); ++i) {
         if (i) out += ", ";
         out += render(v.list_at(i), snap, zh);
+        if (out.size() > kMaxMessageBytes) break;  // too long to show anyway: stop building it
       }
       return out;
     }
@@ -633,6 +638,8 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
         if (!why.error.empty() && !why.clause) why.clause = clause, why.clause_expr = ce;
       };
       // Lets first: an error or missing value is kept in the slot and surfaces where it is used.
+      act.steps = 0;  // the comprehension step limit is per subject
+      act.exceeded = nullptr;
       for (const auto& [slot, p] : rp.lets) act.slots[slot] = p->evaluate(act);
       if (rp.when) {
         cel::Value w = rp.when->evaluate(act);
@@ -702,6 +709,17 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
           if (deadline) days_overdue = opt.as_of.days - deadline->days;
         }
       }
+      if (act.exceeded) {
+        // An evaluation limit was exceeded somewhere (even where && or || absorbed the error):
+        // nothing is decided for this subject, and the finding names the limit.
+        verdict = Verdict::error;
+        why = {};
+        why.error = fmt::format("evaluation limit exceeded: {}", act.exceeded);
+        reason = -1;
+        met_on.reset();
+        days_overdue.reset();
+        days_left.reset();
+      }
       act.records = saved;
       const bool passing = verdict == Verdict::pass || verdict == Verdict::not_applicable;
       if (opt.verdict_counts) return verdict;  // counting only: nothing more to build
@@ -758,7 +776,18 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
       };
       const std::string& title_en = rule.title_en.empty() ? rule.title_zh : rule.title_en;
       const auto& own = rp.by_verdict[static_cast<std::size_t>(f.verdict)];
-      if (reason >= 0) {
+      auto limit_words = [&] {
+        const std::string& e = f.error;
+        const char* zh = e.find(cel::kLimitString) != std::string::npos  ? "生成的字符串超过 1 MiB"
+                         : e.find(cel::kLimitList) != std::string::npos  ? "生成的列表超过 100 万个元素"
+                         : e.find(cel::kLimitSteps) != std::string::npos ? "单个对象的计算步骤超过 1000 万步"
+                                                                         : "消息超过 64 KiB";
+        f.message_zh = fmt::format("无法判定“{}”: 评估超出限制（{}），请规则维护人员检查此规则", rule.title_zh, zh);
+        f.message_en = fmt::format("Cannot decide \"{}\": {}; have the rule's maintainers check the rule", title_en, e);
+      };
+      if (f.verdict == Verdict::error) {
+        limit_words();
+      } else if (reason >= 0) {
         // unknown_when: the rule's own reason is what the inspector is to verify.
         const auto& uw = rp.unknown_when[static_cast<std::size_t>(reason)];
         f.message_zh = render_message(uw.zh, true);
@@ -795,9 +824,19 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
       }
       // `message VERDICT`: the rule's own words for this verdict replace the default ones
       // (not the reason of an unknown_when, which is more specific).
-      if (reason < 0) {
+      if (reason < 0 && f.verdict != Verdict::error) {
         if (own.has_zh) f.message_zh = render_message(own.zh, true);
         if (own.has_en) f.message_en = render_message(own.en, false);
+      }
+      if (f.message_zh.size() > kMaxMessageBytes || f.message_en.size() > kMaxMessageBytes || act.exceeded) {
+        // The message limit, or a limit met while rendering the message.
+        f.verdict = Verdict::error;
+        f.error = fmt::format("evaluation limit exceeded: {}", act.exceeded ? act.exceeded : kLimitMessage);
+        f.deadline.reset();
+        f.met_on.reset();
+        f.days_overdue.reset();
+        f.days_left.reset();
+        limit_words();
       }
       f.params = rule_params;
       f.rests_on_unverified = rule_unverified;
@@ -809,6 +848,13 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
           cel::Value l = c.left->evaluate(act), r = c.right->evaluate(act), w = c.whole->evaluate(act);
           cc.left_value = render(l, &snap);
           cc.right_value = render(r, &snap);
+          for (auto* s : {&cc.left_value, &cc.right_value})
+            if (s->size() > 1024) {
+              // Cut at a character boundary (a value is UTF-8; reports refuse broken text).
+              std::size_t cut = 1000;
+              while (cut > 0 && (static_cast<unsigned char>((*s)[cut]) & 0xc0) == 0x80) --cut;
+              *s = s->substr(0, cut) + fmt::format("... ({} bytes)", s->size());
+            }
           if (w.is(cel::ValueKind::bool_)) cc.holds = w.as_bool();
           f.conditions.push_back(std::move(cc));
         }

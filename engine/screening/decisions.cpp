@@ -41,6 +41,9 @@ std::vector<ApplicationDecision> decide(const dsl::model::Schema& schema, const 
         (f.severity == Severity::advice ? d.conditions : d.reasons).push_back(i);
         break;
       case Verdict::advice: d.conditions.push_back(i); break;
+      case Verdict::error:  // not evaluated to the end: as undecided as an unknown
+        d.unknowns.push_back(i);
+        break;
       case Verdict::unknown:
         d.unknowns.push_back(i);
         for (const auto& m : f.missing) {

@@ -31,6 +31,8 @@ const char* verdict_colour(Verdict v) {
       return "\033[33m";
     case Verdict::upcoming:
       return "\033[36m";
+    case Verdict::error:
+      return "\033[35m";
     default:
       return "\033[32m";
   }

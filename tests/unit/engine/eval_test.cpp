@@ -528,5 +528,175 @@ rule wrong "规则错误" {
   EXPECT_EQ(fs[1].verdict, Verdict::unknown);
   EXPECT_NE(fs[1].message_zh.find("这不是数据问题，请规则维护人员检查此规则"), std::string::npos) << fs[1].message_zh;
 }
+
+// Evaluation limits (issue 17, item 9): a rule that doubles a string 40 times, one that doubles a
+// list past a million elements, one that takes more than 10 million comprehension steps, and one
+// whose message would exceed 64 KiB each give the verdict `error` naming the limit, for that rule
+// and subject only: the evaluation goes on (the other rules and subjects are decided), nothing
+// ends in std::bad_alloc. An error absorbed by || still counts.
+TEST(EvalLimits, ExceedingALimitIsAnErrorNamingIt) {
+  Fixture fx{std::string(kSchema) + R"(
+rule strings "字符串" {
+  for e in enterprise
+  let s0 = e.id
+  let s1 = s0 + s0
+  let s2 = s1 + s1
+  let s3 = s2 + s2
+  let s4 = s3 + s3
+  let s5 = s4 + s4
+  let s6 = s5 + s5
+  let s7 = s6 + s6
+  let s8 = s7 + s7
+  let s9 = s8 + s8
+  let s10 = s9 + s9
+  let s11 = s10 + s10
+  let s12 = s11 + s11
+  let s13 = s12 + s12
+  let s14 = s13 + s13
+  let s15 = s14 + s14
+  let s16 = s15 + s15
+  let s17 = s16 + s16
+  let s18 = s17 + s17
+  let s19 = s18 + s18
+  let s20 = s19 + s19
+  let s21 = s20 + s20
+  let s22 = s21 + s21
+  let s23 = s22 + s22
+  let s24 = s23 + s23
+  let s25 = s24 + s24
+  let s26 = s25 + s25
+  let s27 = s26 + s26
+  let s28 = s27 + s27
+  let s29 = s28 + s28
+  let s30 = s29 + s29
+  let s31 = s30 + s30
+  let s32 = s31 + s31
+  let s33 = s32 + s32
+  let s34 = s33 + s33
+  let s35 = s34 + s34
+  let s36 = s35 + s35
+  let s37 = s36 + s36
+  let s38 = s37 + s37
+  let s39 = s38 + s38
+  let s40 = s39 + s39
+  require size(s40) == 0 || true
+  message "{e.id}"
+}
+rule lists "列表" {
+  for e in enterprise
+  let l0 = [e.id]
+  let l1 = l0 + l0
+  let l2 = l1 + l1
+  let l3 = l2 + l2
+  let l4 = l3 + l3
+  let l5 = l4 + l4
+  let l6 = l5 + l5
+  let l7 = l6 + l6
+  let l8 = l7 + l7
+  let l9 = l8 + l8
+  let l10 = l9 + l9
+  let l11 = l10 + l10
+  let l12 = l11 + l11
+  let l13 = l12 + l12
+  let l14 = l13 + l13
+  let l15 = l14 + l14
+  let l16 = l15 + l15
+  let l17 = l16 + l16
+  let l18 = l17 + l17
+  let l19 = l18 + l18
+  let l20 = l19 + l19
+  let l21 = l20 + l20
+  require size(l21) > 0
+  message "{e.id}"
+}
+rule steps "步骤" {
+  for e in enterprise
+  let l0 = [e.id]
+  let l1 = l0 + l0
+  let l2 = l1 + l1
+  let l3 = l2 + l2
+  let l4 = l3 + l3
+  let l5 = l4 + l4
+  let l6 = l5 + l5
+  let l7 = l6 + l6
+  let l8 = l7 + l7
+  let l9 = l8 + l8
+  let l10 = l9 + l9
+  let l11 = l10 + l10
+  let l12 = l11 + l11
+  require l12.all(x, l12.all(y, l12.all(z, x == y)))
+  message "{e.id}"
+}
+rule message "消息" {
+  for e in enterprise
+  let s0 = e.id
+  let s1 = s0 + s0
+  let s2 = s1 + s1
+  let s3 = s2 + s2
+  let s4 = s3 + s3
+  let s5 = s4 + s4
+  let s6 = s5 + s5
+  let s7 = s6 + s6
+  let s8 = s7 + s7
+  let s9 = s8 + s8
+  let s10 = s9 + s9
+  let s11 = s10 + s10
+  let s12 = s11 + s11
+  let s13 = s12 + s12
+  let s14 = s13 + s13
+  let s15 = s14 + s14
+  let s16 = s15 + s15
+  require false
+  message "{s16}"
+}
+rule fine "正常" {
+  for e in enterprise
+  require false
+  message "企业 {e.id}"
+}
+)"};
+  ASSERT_TRUE(fx.rs) << "ruleset does not check";
+  const auto& s = fx.rs->schema;
+  SnapshotBuilder b(s);
+  b.add_row(fx.rec("enterprise"), row(s, "enterprise", {{"id", V::string("E1")}, {"industry", V::string("coking")}}));
+  b.add_row(fx.rec("enterprise"), row(s, "enterprise", {{"id", V::string("E2")}, {"industry", V::string("steel")}}));
+  Snapshot snap = b.finish();
+  CompiledRuleset compiled(*fx.rs);
+  EvalOptions o;
+  o.as_of = d("2024-01-01");
+  o.rules = {"strings", "lists", "steps", "message", "fine"};
+  std::map<std::string, std::vector<const Finding*>> by_rule;
+  auto fs = compiled.evaluate(snap, o);
+  for (const auto& f : fs) by_rule[f.rule].push_back(&f);
+  const std::pair<const char*, const char*> want[] = {{"strings", "a string longer than 1 MiB"},
+                                                      {"lists", "a list or map of more than 1,000,000 elements"},
+                                                      {"steps", "more than 10,000,000 comprehension steps for one subject"},
+                                                      {"message", "a message longer than 64 KiB"}};
+  for (const auto& [rule, limit] : want) {
+    ASSERT_EQ(by_rule[rule].size(), 2u) << rule;
+    for (const Finding* f : by_rule[rule]) {
+      EXPECT_EQ(f->verdict, Verdict::error) << rule << " " << f->subject_key;
+      EXPECT_EQ(f->error, std::string("evaluation limit exceeded: ") + limit) << rule;
+      EXPECT_NE(f->message_zh.find("评估超出限制"), std::string::npos) << f->message_zh;
+      EXPECT_NE(f->message_en.find(limit), std::string::npos) << f->message_en;
+      EXPECT_LT(f->message_zh.size(), 1024u);
+    }
+  }
+  ASSERT_EQ(by_rule["fine"].size(), 2u);
+  EXPECT_EQ(by_rule["fine"][0]->verdict, Verdict::violation);
+  EXPECT_EQ(by_rule["fine"][0]->message_zh, "企业 E1");
+  // Counting verdicts (no findings built) agrees, but for the message limit, which only a
+  // rendered message can meet.
+  std::vector<std::array<std::uint64_t, dsl::model::kVerdictCount>> counts;
+  o.verdict_counts = &counts;
+  compiled.evaluate(snap, o);
+  const auto err = static_cast<std::size_t>(Verdict::error);
+  for (std::size_t r = 0; r < fx.rs->rules.size(); ++r) {
+    const std::string& id = fx.rs->rules[r].id;
+    if (id == "strings" || id == "lists" || id == "steps") {
+      EXPECT_EQ(counts[r][err], 2u) << id;
+    }
+  }
+}
 }  // namespace
 }  // namespace eco::engine
