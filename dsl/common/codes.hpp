@@ -36,6 +36,7 @@ inline constexpr const char* kNotBool = "T002";           // condition is not bo
 inline constexpr const char* kDeadlineNotDate = "T003";
 inline constexpr const char* kNoOverload = "T004";
 inline constexpr const char* kParamValueType = "T005";
+inline constexpr const char* kParamAtNotDated = "T010";   // param_at() of something not a dated parameter
 
 // Declarations (owned by dsl/check).
 inline constexpr const char* kParamNoSource = "D001";
@@ -48,8 +49,16 @@ inline constexpr const char* kRepeatedClause = "D007";
 inline constexpr const char* kBadVerdict = "D008";
 inline constexpr const char* kBadKey = "D009";            // optional key field, or a type no key can have
 inline constexpr const char* kNotConstant = "D010";       // a parameter value / test date that is not a constant
+inline constexpr const char* kCalendarDay = "D020";       // a calendar day that is no date, outside its year, a reversed range
+inline constexpr const char* kCalendarClash = "D021";     // a day listed twice or both holiday and workday; a year twice
+inline constexpr const char* kCalendarNoSource = "D022";  // a calendar year without source
+inline constexpr const char* kNoCalendar = "D023";        // working-day functions without a calendar; a second calendar
+inline constexpr const char* kBadComplete = "D024";       // `complete` naming no reverse list, or one declared twice
+inline constexpr const char* kBadValid = "D025";          // `valid` naming no field, a key, a field twice, or read by its condition
+inline constexpr const char* kGuardNoReason = "D026";     // `complete` / `valid` without a reason
 
 // Warnings (owned by dsl/check).
 inline constexpr const char* kUnguardedOptional = "W001"; // optional field read without has()/default
+inline constexpr const char* kWorkdayNotWeekend = "W002"; // an adjusted working day that is not a Saturday or Sunday
 
 }  // namespace eco::dsl::code

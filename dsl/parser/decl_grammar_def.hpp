@@ -49,6 +49,13 @@ struct subject_class : annotate {};
 struct expect_class : annotate {};
 struct test_clause_class : annotate {};
 struct test_class : annotate {};
+struct field_attr_class : annotate {};
+struct cal_day_class : annotate {};
+struct cal_year_class : annotate {};
+struct cal_clause_class : annotate {};
+struct calendar_class : annotate {};
+struct reason_class : annotate {};
+struct guard_class : annotate {};
 // Keyword rules need distinct ids (one BOOST_SPIRIT_DEFINE each).
 template <int N>
 struct kw_id : annotate {};
@@ -84,6 +91,15 @@ inline kw_rule<19> const k_as_of = "as_of";
 inline kw_rule<20> const k_given = "given";
 inline kw_rule<21> const k_expect = "expect";
 inline kw_rule<22> const k_let = "let";
+// Calendars, completeness and validity declarations, field attributes (ids from 40 on).
+inline kw_rule<40> const k_calendar = "calendar";
+inline kw_rule<41> const k_cal_year = "year";
+inline kw_rule<42> const k_cal_list = "holidays/workdays";
+inline kw_rule<43> const k_guard = "complete/valid";
+inline kw_rule<44> const k_guard_what = "list/fields";
+inline kw_rule<45> const k_guard_when = "when";
+inline kw_rule<46> const k_reason = "reason";
+inline kw_rule<47> const k_field_attr = "verify/origin";
 
 inline x3::rule<type_class, tree::TypeT> const type_ref = "type";
 inline x3::rule<ruleset_class, tree::RulesetT> const ruleset_decl = "ruleset";
@@ -121,6 +137,13 @@ inline x3::rule<subject_class, tree::SubjectKey> const subject = "subject key";
 inline x3::rule<expect_class, tree::ExpectC> const expect_clause = "expect";
 inline x3::rule<test_clause_class, tree::TestClause> const test_clause = "test clause";
 inline x3::rule<test_class, tree::TestT> const test_decl = "test";
+inline x3::rule<field_attr_class, tree::FieldAttrC> const field_attr = "field attribute";
+inline x3::rule<cal_day_class, tree::CalDay> const cal_day = "calendar day";
+inline x3::rule<cal_year_class, tree::CalYear> const cal_year = "year";
+inline x3::rule<cal_clause_class, tree::CalClause> const cal_clause = "calendar clause";
+inline x3::rule<calendar_class, tree::CalendarT> const calendar_decl = "calendar";
+inline x3::rule<reason_class, tree::ReasonC> const reason_clause = "reason";
+inline x3::rule<guard_class, tree::GuardT> const guard_decl = "complete/valid declaration";
 inline declaration_type const declaration = "declaration";
 
 inline auto const sep = x3::lit(',') | ';';
@@ -152,6 +175,14 @@ inline auto const k_as_of_def = x3::omit[kw("as_of")];
 inline auto const k_given_def = x3::omit[kw("given")];
 inline auto const k_expect_def = x3::omit[kw("expect")];
 inline auto const k_let_def = x3::omit[kw("let")];
+inline auto const k_calendar_def = x3::omit[kw("calendar")];
+inline auto const k_cal_year_def = x3::omit[kw("year")];
+inline auto const k_cal_list_def = x3::omit[kw("holidays") | kw("workdays")];
+inline auto const k_guard_def = x3::omit[kw("complete") | kw("valid")];
+inline auto const k_guard_what_def = x3::omit[kw("list") | kw("fields")];
+inline auto const k_guard_when_def = x3::omit[kw("when")];
+inline auto const k_reason_def = x3::omit[kw("reason")];
+inline auto const k_field_attr_def = x3::omit[kw("verify") | kw("origin")];
 
 inline auto const type_ref_def =
     dname >> -('<' >> nested[expect("type")[type_ref % ',']] >> expect("'>' or ','")['>']);
@@ -168,9 +199,11 @@ inline auto const ref_spec_def =
     -(kw("as") >> expect("navigation name after 'as'")[dname]) >>
     -(kw("reverse") >> expect("list name after 'reverse'")[dname]) >> x3::matches[kw("unchecked")];
 inline auto const field_type_def = ref_spec | type_ref;
+// No expect[] after verify/origin: a following field may be named `verify` or `origin`.
+inline auto const field_attr_def = k_field_attr >> str;
 inline auto const field_def = dname >> x3::matches['?'] >> expect("':' after field name")[':'] >>
                               expect("field type")[field_type] >>
-                              x3::matches[kw("key") >> !(-x3::lit('?') >> ':')] >> -str;
+                              x3::matches[kw("key") >> !(-x3::lit('?') >> ':')] >> -str >> *field_attr;
 inline auto const record_decl_def = k_record >> expect("record name")[dname] >> -str >>
                                     expect("'{'")['{'] >> *(field >> -sep) >>
                                     expect("field or '}'")['}'];
@@ -220,8 +253,19 @@ inline auto const test_clause_def = as_of_clause | given_clause | expect_clause;
 inline auto const test_decl_def = k_test >> expect("rule id")[word] >>
                                   expect("test name string")[str] >> expect("'{'")['{'] >>
                                   *test_clause >> expect("test clause or '}'")['}'];
+inline auto const cal_day_def = &x3::digit >> word >> -str >> -sep;
+inline auto const cal_year_def = k_cal_year >> expect("year")[word];
+inline auto const cal_clause_def = cal_year | source_clause | confidence_clause | k_cal_list | cal_day;
+inline auto const calendar_decl_def = k_calendar >> expect("calendar name")[dname] >> -str >>
+                                      expect("'{'")['{'] >> *cal_clause >>
+                                      expect("year, source, confidence, holidays, workdays or '}'")['}'];
+inline auto const reason_clause_def = k_reason >> -lang >> expect("reason string")[str];
+inline auto const guard_decl_def =
+    k_guard >> expect("variable name")[dname] >> expect("'in'")[kw("in")] >> expect("record name")[dname] >>
+    expect("'list' or 'fields'")[k_guard_what] >> expect("name")[(!kw("when") >> dname) % ','] >>
+    expect("'when'")[k_guard_when] >> expect("expression")[expr] >> *reason_clause;
 inline auto const declaration_def = ruleset_decl | include_decl | enum_decl | record_decl |
-                                    param_decl | rule_decl | test_decl;
+                                    param_decl | rule_decl | test_decl | calendar_decl | guard_decl;
 
 BOOST_SPIRIT_DEFINE(str, word, dname, k_ruleset, k_include, k_enum, k_record, k_param, k_rule,
                     k_test, k_ref, k_source, k_confidence, k_eq, k_by_date, k_text,
@@ -234,5 +278,8 @@ BOOST_SPIRIT_DEFINE(type_ref, ruleset_decl, include_decl, enum_value_name, enum_
                     severity_clause, for_clause, let_clause, expr_clause, lang, message_clause, rule_clause,
                     rule_decl, as_of_clause, field_value, given_clause, subject, expect_clause,
                     test_clause, test_decl, declaration)
+BOOST_SPIRIT_DEFINE(k_calendar, k_cal_year, k_cal_list, k_guard, k_guard_what, k_guard_when, k_reason,
+                    k_field_attr, field_attr, cal_day, cal_year, cal_clause, calendar_decl,
+                    reason_clause, guard_decl)
 
 }  // namespace eco::dsl::parser::grammar

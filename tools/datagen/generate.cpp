@@ -573,6 +573,10 @@ void Gen::cems_rows(const std::string& fid, std::string_view kind, bool over, st
         t.set_double(col(k_emission_monthly, "annual_t"), tonnes, 2);
         if (yy == y) cems_year_t_[static_cast<std::size_t>(pi)] += tonnes;
       }
+      // The platform's validity flag (HJ 75-2017): a month of an earlier quarter with few valid
+      // hours was partly under maintenance. Drawn from the hours, not the random stream, so
+      // that every other value stays as it was; the deliberate cases' months stay valid.
+      t.set(col(k_emission_monthly, "validity"), !bad && back >= 3 && hours < 606 ? "maintenance" : "valid");
       t.end();
     }
   }
