@@ -12,18 +12,23 @@ inline constexpr std::string_view k_facility[] = {
 };
 inline constexpr std::string_view k_emission_monthly[] = {
     "facility_id", "month", "pollutant", "avg_mg_m3", "max_hourly_mg_m3", "hours_valid",
-    "hours_over_ule", "hours_over_permit", "annual_t", "validity",
+    "hours_over_ule", "hours_over_permit", "annual_t", "outlet_id", "validity",
 };
 inline constexpr std::string_view k_application[] = {
     "id", "applicant_id", "project_name", "project_type", "industry", "process", "county",
     "lon", "lat", "in_park", "park_level", "added_capacity_t", "replaced_capacity_t",
     "replacement_source", "replacement_facility_id", "added_coal_t", "coal_substitution_t", "coal_substitution_source",
-    "energy_per_unit", "energy_benchmark", "heavy_metal_added_kg", "heavy_metal_offset_kg",
+    "energy_product", "energy_per_unit", "energy_benchmark", "heavy_metal_added_kg", "heavy_metal_offset_kg",
     "heavy_metal_offset_source", "groundwater_withdrawal_m3", "wastewater_zero_discharge",
     "centralised_wastewater_treatment", "solid_waste_t", "solid_waste_disposal_t",
-    "annual_freight_t", "rail_spur_planned", "land_use_change", "soil_survey_done",
+    "annual_freight_t", "rail_spur_planned", "land_use_change", "land_use_after",
+    "former_land_user_id", "soil_risk_indicated", "soil_survey_done",
     "soil_risk_target_met", "large_scale_industrial", "culture_tourism_ecology",
     "low_voc_materials_declared", "submitted_on",
+};
+inline constexpr std::string_view k_park[] = {
+    "name", "level", "chemical_park", "established_on", "centralised_wastewater_treatment",
+    "wastewater_zero_discharge", "county", "groundwater_survey_done_on",
 };
 inline constexpr std::string_view k_application_zone[] = {
     "application_id", "zone",
@@ -33,12 +38,12 @@ inline constexpr std::string_view k_enterprise[] = {
     "in_urban_planning_area", "annual_freight_t", "rail_spur", "rail_spur_completed_on",
     "performance_grade", "emergency_measures_filed", "key_discharge_unit", "soil_key_unit",
     "heavy_metal_key", "voc_key", "emergency_plan_required", "emergency_plan_filed_on",
-    "emergency_plan_revised_on", "info_disclosed_on", "credit_rating",
+    "emergency_plan_revised_on", "emergency_plan_reviewed_on", "info_disclosed_on", "credit_rating",
     "dust_online_monitoring", "dust_video_linked", "discharges_to_sewer", "sewer_treatable",
     "sewer_exit_deadline", "wastewater_treatment_working", "high_water_consumption",
     "near_farmland", "soil_self_monitoring_on", "soil_hidden_danger_check_on",
     "groundwater_survey_done_on", "hw_supervision_listed", "hw_standardised_assessed_on",
-    "pollution_insurance", "fuel_standard_sold", "outside_jurisdiction",
+    "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous", "outside_jurisdiction",
 };
 inline constexpr std::string_view k_zone[] = {
     "id", "name", "kind", "geometry",
@@ -58,7 +63,7 @@ inline constexpr std::string_view k_chemical_use[] = {
 };
 inline constexpr std::string_view k_radioactive_source[] = {
     "id", "enterprise_id", "category", "mobile", "realtime_monitoring", "licence_valid_until",
-    "status",
+    "status", "idle_since",
 };
 inline constexpr std::string_view k_storage_yard[] = {
     "id", "enterprise_id", "material", "enclosed", "anti_seepage", "rectified",
@@ -69,7 +74,7 @@ inline constexpr std::string_view k_tailings_pond[] = {
 };
 inline constexpr std::string_view k_well[] = {
     "id", "enterprise_id", "in_overdraft_zone", "in_public_supply_coverage", "status",
-    "close_deadline", "karst", "sealed_on", "abandoned", "high_risk",
+    "close_deadline", "karst", "sealed_on", "abandoned", "high_risk", "kind",
 };
 inline constexpr std::string_view k_outfall[] = {
     "id", "enterprise_id", "river", "registered", "monitored", "exceeding_since",

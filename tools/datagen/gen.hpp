@@ -57,7 +57,8 @@ class Gen {
       storage_yard{"storage_yard", k_storage_yard}, tailings_pond{"tailings_pond", k_tailings_pond},
       well{"well", k_well}, outfall{"outfall", k_outfall}, chemical_use{"chemical_use", k_chemical_use},
       radioactive_source{"radioactive_source", k_radioactive_source},
-      application{"application", k_application}, application_zone{"application_zone", k_application_zone},
+      park{"park", k_park}, application{"application", k_application},
+      application_zone{"application_zone", k_application_zone},
       waiver{"waiver", k_waiver};
 
  private:
@@ -86,12 +87,18 @@ class Gen {
   void end_enterprise(Ent& e);
   void enterprise_zone_row(const std::string& ent, std::string_view zone);
   void write_zones();
+  // The park register (park.csv): each county's 经济技术开发区 and 化工园区, named as
+  // begin_enterprise names them, and the parks the screening cases name; 和顺化工园区 is not an
+  // accredited chemical park and 左权化工园区 is left out of the register (SOI-04, LAY-10).
+  void write_parks();
+  static const char* park_level_of(int county);
   // Begins a facility row (id, enterprise, kind, status set); the caller ends it.
   std::string add_facility(const Ent& e, std::string_view kind, std::string_view status);
   // Six monthly CEMS summaries per pollutant (pm, so2, nox) for the months before the
   // reference date; `over` puts last month's NOx above the ULE limit; `no_quantity` (a
-  // pollutant) leaves that pollutant's last monthly quantity empty. The monthly quantities of
-  // the reference year are added to cems_year_t_ of the current enterprise.
+  // pollutant) leaves that pollutant's last monthly quantity empty. annual_t is the
+  // year-to-date total; the facility's latest one written for the reference year is added to
+  // cems_year_t_ of the current enterprise.
   void cems_rows(const std::string& fid, std::string_view kind, bool over, std::string_view no_quantity = {});
   // Writes one permit_limit row.
   void add_limit(const std::string& permit_no, std::string_view outlet, std::string_view pol, double mg_m3,
@@ -125,6 +132,7 @@ class Gen {
   void scenarios_risk_permit();
   void scenarios_screening();
   void scenarios_air_voc_transport();
+  void scenarios_wsr_review();
   // Scenario helpers: an operating enterprise of the given name (row open: the caller may
   // override cells, then calls end_enterprise); "enterprise <id> <name>"; a valid permit
   // issued 2024-03-01 with a recent execution report.

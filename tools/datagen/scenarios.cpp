@@ -339,10 +339,9 @@ void Gen::scenarios() {
     Ent e = ent(Ind::chemical, "榆社县", "榆社县示范化工有限公司");
     SET(enterprise, "park", "榆社化工园区");
     SETB(enterprise, "voc_key", true);
-    SETD(enterprise, "groundwater_survey_done_on", d(2022, 12, 31));
     end_enterprise(e);
     valid_permit(e, "key");
-    note("SOI-04", who(e), "chemical-park groundwater survey done exactly 2022-12-31: pass (boundary)");
+    note("SOI-04", "park 榆社化工园区", "chemical park's groundwater survey done exactly 2022-12-31: pass (boundary)");
     const struct { int on; int comps; int leaks; int fixed; const char* what; } rounds[] = {
         {R - 400, 2000, 12, 12, "last LDAR round 400 days before the reference date, 2,000 sealing points (threshold, inclusive): violation (interval > 6 months)"},
         {R - 590, 2000, 20, 14, "earlier round: 6 of 20 leaks not repaired in time: violation"}};
@@ -529,7 +528,7 @@ void Gen::scenarios() {
     CLR(enterprise, "park");
     end_enterprise(e);
     valid_permit(e, "key");
-    note("LAY-10", who(e), "chemical enterprise outside any park: violation");
+    note("LAY-10", who(e), "chemical enterprise outside any park: advice (加快…搬迁入园, no date)");
   }
   {
     Ent e = ent(Ind::electroplating, "太谷区", "太谷区示范电镀有限公司");
@@ -538,8 +537,8 @@ void Gen::scenarios() {
     SETB(enterprise, "near_farmland", true);
     SETB(enterprise, "key_discharge_unit", false);
     end_enterprise(e);
-    note("RSK-04", who(e), "electroplating enterprise outside a park: violation");
-    note("SOI-01", who(e), "heavy-metal enterprise near farmland not on the key discharge unit list: violation");
+    note("RSK-04", who(e), "electroplating enterprise outside a park: advice (加快推进…入园, no date)");
+    note("SOI-01", who(e), "heavy-metal enterprise near farmland not on the key discharge unit list: advice (the list is the bureau's)");
     note("RSK-03", who(e), "heavy-metal key enterprise without a discharge permit: violation");
     note("PMT-01", who(e), "no permit at all: violation");
   }
@@ -592,12 +591,12 @@ void Gen::scenarios() {
     end_enterprise(e);
     valid_permit(e, "key");
     enterprise_zone_row(e.id, "karst_spring");
-    note("WAT-02", who(e), "high-water-consumption enterprise in the karst spring protection zone: violation (exit)");
+    note("WAT-02", who(e), "high-water-consumption enterprise in the karst spring protection zone: advice (分步推进…退出, no date)");
     const struct { bool od; bool cov; const char* st; int deadline; int karst; int sealed; const char* req; const char* what; } ws[] = {
         {true, true, "active", R - 1, 0, 0, "WAT-01", "well in an overdraft zone inside public supply, close deadline the day before: violation"},
         {true, true, "active", R, 0, 0, "WAT-01", "close deadline on the reference date: upcoming (boundary)"},
         {true, true, "sealed", d(2023, 6, 30), 0, d(2023, 5, 20), "WAT-01", "sealed 2023-05-20, before its deadline 2023-06-30: pass"},
-        {false, false, "active", 0, 1, 0, "WAT-02", "active karst-water well: violation (karst withdrawal controlled)"},
+        {false, false, "active", 0, 1, 0, "WAT-02", "active karst-water well: advice (严格控制…减少, no sealing duty)"},
         {true, true, "sealed", d(2023, 6, 30), 0, d(2023, 9, 15), "WAT-01", "sealed 2023-09-15, after its deadline 2023-06-30: late"},
         {false, false, "active", 0, -1, 0, "WAT-02", "well in the karst zone, whether it draws karst water not recorded: unknown"},
         {false, false, "sealed", 0, 1, d(2024, 4, 1), "WAT-02", "karst-water well sealed: pass"},
@@ -618,10 +617,10 @@ void Gen::scenarios() {
       note(w.req, "well " + id, w.what);
     }
     const struct { int ent; bool reg; int mon; int since; int deadline; const char* what; } ofs[] = {
-        {1, false, 1, 0, 0, "outfall not registered: violation"},
+        {1, false, 1, 0, 0, "outfall not registered after the plan period's end (2025-12-31): violation"},
         {1, true, 1, R - 200, R - 20, "exceeding since 200 days, rectification deadline passed 20 days ago: violation"},
         {1, true, -1, 0, 0, "monitoring status missing: unknown"},
-        {0, true, 0, 0, 0, "municipal outfall with no responsible enterprise, not monitored: violation"},
+        {0, true, 0, 0, 0, "municipal outfall with no responsible enterprise, not monitored: advice (加强…监测)"},
         {1, true, 1, R - 60, R + 120, "exceeding since 60 days, rectification deadline 120 days ahead: upcoming"},
         {1, true, 1, R - 30, 0, "exceeding since 30 days, no rectification deadline set: unknown"}};
     for (const auto& o : ofs) {
@@ -767,14 +766,20 @@ void Gen::scenarios() {
     SET(enterprise, "park", "寿阳化工园区");
     SETB(enterprise, "emergency_plan_required", true);
     SETD(enterprise, "emergency_plan_filed_on", d(2020, 5, 1));
-    SETD(enterprise, "emergency_plan_revised_on", R - 3 * 365 - 1);
-    SETD(enterprise, "groundwater_survey_done_on", d(2023, 1, 5));
+    {
+      // Revised and reviewed three calendar years and a day before the reference date.
+      int y;
+      unsigned m, dd;
+      civil_from_days(R, y, m, dd);
+      SETD(enterprise, "emergency_plan_revised_on", day(y - 3, m, dd) - 1);
+      SETD(enterprise, "emergency_plan_reviewed_on", day(y - 3, m, dd) - 1);
+    }
     SETB(enterprise, "key_discharge_unit", true);
     SETD(enterprise, "info_disclosed_on", d(2024, 3, 1));
     SET(enterprise, "credit_rating", "poor");
     end_enterprise(e);
-    note("RSK-01", who(e), "emergency plan last revised 3 years + 1 day before the reference date: violation (boundary)");
-    note("SOI-04", who(e), "chemical-park groundwater survey done 2023-01-05, after 2022-12-31: late");
+    note("RSK-01", who(e), "emergency plan last revised and reviewed 2023-11-27, 36 months and a day before the reference date: violation (boundary)");
+    note("SOI-04", "park 寿阳化工园区", "chemical park's groundwater survey done 2023-01-05, after 2022-12-31: late");
     note("PMT-05", who(e), "key discharge unit, information last disclosed 2024-03-01: violation");
     note("PMT-06", who(e), "credit rating 'poor' reported with its findings (advice)");
     const struct { const char* sub; const char* act; int seen; const char* ex; const char* req; const char* what; } cs[] = {
@@ -808,8 +813,16 @@ void Gen::scenarios() {
     SETB(radioactive_source, "mobile", false);
     SETD(radioactive_source, "licence_valid_until", R - 1);
     SET(radioactive_source, "status", "disused");
+    {
+      // Disused since the day before the 3-month return window began: its window ended yesterday.
+      int y;
+      unsigned m, dd;
+      civil_from_days(R, y, m, dd);
+      const int back = m > 3 ? day(y, m - 3, dd) : day(y - 1, m + 9, dd);
+      SETD(radioactive_source, "idle_since", back - 1);
+    }
     radioactive_source.end();
-    note("RSK-07", "radioactive_source " + rs, "disused source not sent for storage, licence expired the day before: violation");
+    note("RSK-07", "radioactive_source " + rs, "disused 3 months and a day ago, not returned or sent for storage: violation; licence expired the day before: violation");
   }
   {
     // Permit boundaries: expired yesterday but still marked valid; renewal exactly 60 days ahead.
@@ -879,6 +892,21 @@ void Gen::scenarios() {
     // materials declared.
     SETN(application, "energy_benchmark", 100.0, 1);
     SETN(application, "energy_per_unit", 92.0, 1);
+    // energy-intensive industries name their product: 92 % of its advanced benchmark
+    // (scr_energy_advanced_benchmark), lime has no benchmark in the table (unknown)
+    {
+      const struct { Ind ind; const char* product; double bench; } products[] = {
+          {Ind::coking, "焦炭(顶装焦炉)", 110.0}, {Ind::steel, "高炉炼铁", 361.0},
+          {Ind::cement, "水泥熟料", 100.0}, {Ind::glass, "平板玻璃(日熔化量>800t)", 8.0},
+          {Ind::coal_power, "燃煤发电(供电煤耗)", 270.0}, {Ind::coal_chemical, "甲醇(煤)", 1400.0},
+          {Ind::chemical, "电石", 805.0}, {Ind::nonferrous, "电解铝(铝液交流电耗)", 13000.0},
+          {Ind::building_materials, "水泥熟料", 100.0}};
+      for (const auto& p : products)
+        if (p.ind == ind) {
+          SET(application, "energy_product", p.product);
+          SETN(application, "energy_per_unit", p.bench * 0.92, 1);
+        }
+    }
     SETN(application, "solid_waste_t", 5000.0, 0);
     SETN(application, "solid_waste_disposal_t", 6000.0, 0);
     SETN(application, "annual_freight_t", 200000.0, 0);
@@ -921,19 +949,19 @@ void Gen::scenarios() {
       {"DEMO-LAY06-3", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000006 is a coke oven already eliminated (its capacity was retired before): scr.replacement-source-verified violation (reject)"},
       {"DEMO-LAY06-4", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0099999 is not in the store: scr.replacement-source-verified unknown (conditional: request its capacity proof)"},
       {"DEMO-LAY06-5", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000007, an idle coke oven of 1,000,000 t/a, covers the 125,000 t/a retired: pass (approve)"},
-      {"DEMO-LAY07-1", Ind::chemical, "祁县", "expand", "", "LAY-07", "adds 10,000 t coal, substitution exactly 10,000 t (reduction substitution needs more): violation (reject; boundary)"},
+      {"DEMO-LAY07-1", Ind::chemical, "祁县", "expand", "", "LAY-07", "adds 10,000 t coal, substitution exactly 10,000 t: the legal minimum (equal substitution) is met, scr.coal-substitution pass; the plan's reduction substitution is not, scr.coal-reduction-substitution advice (conditional; boundary)"},
       {"DEMO-LAY07-2", Ind::chemical, "祁县", "new", "", "LAY-07", "adds coal, substitution source missing: unknown (conditional: request documents)"},
-      {"DEMO-LAY08-1", Ind::glass, "祁县", "new", "", "LAY-08", "energy per unit above the advanced benchmark: violation (reject)"},
-      {"DEMO-LAY08-2", Ind::glass, "祁县", "new", "", "LAY-08", "energy per unit exactly the benchmark: pass (approve; boundary)"},
+      {"DEMO-LAY08-1", Ind::glass, "祁县", "new", "", "LAY-08", "flat glass at 8.5 kgce per weight case, above the table's benchmark 8.0, which is unverified: advice (conditional: verify the benchmark), never a rejection"},
+      {"DEMO-LAY08-2", Ind::glass, "祁县", "new", "", "LAY-08", "flat glass exactly at the table's benchmark 8.0 (the applicant's own figure is not used): pass (approve; boundary)"},
       {"DEMO-LAY09-1", Ind::coal_power, "寿阳县", "new", "", "LAY-09", "new coal-power project: advice (flag for review)"},
-      {"DEMO-LAY11-1", Ind::coal_chemical, "左权县", "new", "eco_red_line", "LAY-11", "large-scale industrial project in the ecological red line: violation (reject)"},
+      {"DEMO-LAY11-1", Ind::coal_chemical, "左权县", "new", "eco_red_line", "LAY-11", "coal-chemical project in the ecological red line (declares itself not large-scale; the industry decides): violation (reject)"},
       {"DEMO-WAT01-1", Ind::pharmaceutical, "太谷区", "new", "groundwater_overdraft", "WAT-01", "new groundwater withdrawal in an overdraft zone: violation (reject)"},
-      {"DEMO-WAT05-1", Ind::chemical, "榆社县", "new", "", "WAT-05", "provincial chemical park without centralised treatment or zero discharge: violation (reject)"},
-      {"DEMO-SOI03-1", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change without a soil survey: violation (reject)"},
+      {"DEMO-WAT05-1", Ind::chemical, "榆社县", "new", "", "WAT-05", "榆社化工园区, recognised 2022-06-30 (新增), discharges its wastewater; the project does not recycle all: scr.chemical-park-zero-discharge violation (reject)"},
+      {"DEMO-SOI03-1", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to residential land (土壤污染防治法 Art. 59) without a soil survey: violation (reject)"},
       {"DEMO-SW03-1", Ind::coal_chemical, "介休市", "expand", "", "SW-03", "20,000 t/a solid waste, 15,000 t/a disposal secured: violation (reject)"},
       {"DEMO-RSK02-1", Ind::electroplating, "平遥县", "new", "", "RSK-02", "heavy metal 50 kg/a added, 40 kg/a offset: violation (reject)"},
-      {"DEMO-RSK04-1", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project outside any park: violation (reject)"},
-      {"DEMO-TRN01-1", Ind::coking, "灵石县", "expand", "", "TRN-01", "planned freight 1,500,000 t, no rail spur planned: violation (reject; boundary)"},
+      {"DEMO-RSK04-1", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project outside any park: advice (加快推进; conditional)"},
+      {"DEMO-TRN01-1", Ind::coking, "灵石县", "expand", "", "TRN-01", "planned freight 1,500,000 t, no rail spur planned: advice (原则上; conditional; boundary)"},
       {"DEMO-VOC01-1", Ind::printing, "榆次区", "new", "", "VOC-01", "printing project (materials to be declared): unknown (conditional: request documents)"},
   };
   for (const auto& a : apps) {
@@ -956,12 +984,11 @@ void Gen::scenarios() {
     if (id == "DEMO-LAY06-5") { SET(application, "replacement_source", "F0000007"); SET(application, "replacement_facility_id", "F0000007"); }
     if (id == "DEMO-LAY07-1") { SETN(application, "added_coal_t", 10000.0, 0); SETN(application, "coal_substitution_t", 10000.0, 0); SET(application, "coal_substitution_source", "关停10蒸吨燃煤锅炉"); }
     if (id == "DEMO-LAY07-2") { SETN(application, "added_coal_t", 5000.0, 0); SETN(application, "coal_substitution_t", 6000.0, 0); CLR(application, "coal_substitution_source"); }
-    if (id == "DEMO-LAY08-1") { SETN(application, "energy_per_unit", 12.5, 1); SETN(application, "energy_benchmark", 12.0, 1); }
-    if (id == "DEMO-LAY08-2") { SETN(application, "energy_per_unit", 12.0, 1); SETN(application, "energy_benchmark", 12.0, 1); }
-    if (id == "DEMO-LAY11-1") SETB(application, "large_scale_industrial", true);
+    if (id == "DEMO-LAY08-1") { SETN(application, "energy_per_unit", 8.5, 1); SETN(application, "energy_benchmark", 9.0, 1); }
+    if (id == "DEMO-LAY08-2") { SETN(application, "energy_per_unit", 8.0, 1); SETN(application, "energy_benchmark", 7.0, 1); }
     if (id == "DEMO-WAT01-1") SETN(application, "groundwater_withdrawal_m3", 50000.0, 0);
-    if (id == "DEMO-WAT05-1") { SET(application, "in_park", "榆社化工园区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", false); }
-    if (id == "DEMO-SOI03-1") { SETB(application, "land_use_change", true); SETB(application, "soil_survey_done", false); }
+    if (id == "DEMO-WAT05-1") { SET(application, "in_park", "榆社化工园区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", true); }
+    if (id == "DEMO-SOI03-1") { SETB(application, "land_use_change", true); SET(application, "land_use_after", "residential"); SETB(application, "soil_survey_done", false); }
     if (id == "DEMO-SW03-1") { SETN(application, "solid_waste_t", 20000.0, 0); SETN(application, "solid_waste_disposal_t", 15000.0, 0); }
     if (id == "DEMO-RSK02-1") { SET(application, "in_park", "平遥经济技术开发区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", true); SETN(application, "heavy_metal_added_kg", 50.0, 1); SETN(application, "heavy_metal_offset_kg", 40.0, 1); SET(application, "heavy_metal_offset_source", "平遥县某电镀厂关停"); }
     if (id == "DEMO-TRN01-1") { SETN(application, "annual_freight_t", 1500000.0, 0); SETB(application, "rail_spur_planned", false); }
@@ -976,12 +1003,12 @@ void Gen::scenarios() {
   scenarios_risk_permit();
   scenarios_screening();
   scenarios_air_voc_transport();
+  scenarios_wsr_review();
 }
 
 // ---- Water and soil: SOI-01/02/04, LAY-04 standing capacity, WAT-04/06 ----------------------
 void Gen::scenarios_water_soil() {
   const int R = ref_;
-  auto d = [](int y, unsigned m, unsigned dd) { return day(y, m, dd); };
   {
     // SOI-04 abandoned wells of a coal mine: high-risk ones must be sealed and backfilled.
     Ent e = scenario_enterprise(Ind::coal_mining, "灵石县", "灵石县示范煤业二矿有限公司");
@@ -990,10 +1017,10 @@ void Gen::scenarios_water_soil() {
     CLR(enterprise, "rail_spur_completed_on");
     end_enterprise(e);
     valid_permit(e, "simplified");
-    const struct { const char* st; int sealed; int risk; const char* what; } ws[] = {
-        {"active", 0, 1, "abandoned shaft well assessed high-risk, not sealed: violation"},
-        {"sealed", R - 200, 1, "abandoned high-risk well sealed and backfilled: pass"},
-        {"active", 0, -1, "abandoned well whose risk was never assessed: unknown"}};
+    const struct { const char* st; int sealed; int risk; const char* kind; const char* what; } ws[] = {
+        {"active", 0, 1, "mine_shaft", "abandoned mine shaft assessed high-risk, not sealed after the plan period's end (2025-12-31): violation"},
+        {"sealed", R - 200, 1, "borehole", "abandoned high-risk borehole sealed and backfilled in 2026, after the plan period's end: late"},
+        {"active", 0, -1, "mine_shaft", "abandoned mine shaft whose risk was never assessed: unknown"}};
     for (const auto& w : ws) {
       const auto id = serial_id("WL", ++well_serial_);
       well.begin();
@@ -1006,28 +1033,29 @@ void Gen::scenarios_water_soil() {
       if (w.sealed) SETD(well, "sealed_on", w.sealed);
       SETB(well, "abandoned", true);
       if (w.risk >= 0) SETB(well, "high_risk", w.risk == 1);
+      SET(well, "kind", w.kind);
       well.end();
       note("SOI-04", "well " + id, w.what);
     }
   }
   {
-    // SOI-04 chemical parks' groundwater survey: one still planned, one with no date.
+    // SOI-04 chemical parks' groundwater survey (the park register, write_parks): 介休 only
+    // scheduled, 灵石 not recorded, 和顺 not accredited.
     Ent e = scenario_enterprise(Ind::chemical, "介休市", "介休市示范焦化副产品化工有限公司");
     SET(enterprise, "park", "介休化工园区");
-    SETD(enterprise, "groundwater_survey_done_on", d(2027, 3, 31));
     end_enterprise(e);
     valid_permit(e, "key");
-    note("SOI-04", who(e), "chemical-park groundwater survey scheduled for 2027-03-31, not done by the 2022-12-31 deadline: violation");
+    note("SOI-04", "park 介休化工园区", "chemical park's groundwater survey scheduled for 2027-03-31, not done by the 2022-12-31 deadline: violation");
+    note("SOI-04", "park 灵石化工园区", "chemical park's groundwater survey date not recorded: unknown");
+    note("SOI-04", "park 和顺化工园区", "named 化工园区 but not an accredited chemical park: not applicable");
     Ent e2 = scenario_enterprise(Ind::chemical, "介休市", "介休市示范精细化学品有限公司");
     SET(enterprise, "park", "介休化工园区");
-    CLR(enterprise, "groundwater_survey_done_on");
     SETB(enterprise, "soil_key_unit", true);
     CLR(enterprise, "soil_self_monitoring_on");
     SETD(enterprise, "soil_hidden_danger_check_on", R - 1096);
     end_enterprise(e2);
     valid_permit(e2, "key");
-    note("SOI-04", who(e2), "chemical-park groundwater survey date not recorded: unknown");
-    note("SOI-02", who(e2), "soil key unit: hidden-danger check 1,096 days ago (interval 1,095): violation; self-monitoring date missing: unknown");
+    note("SOI-02", who(e2), "soil key unit: hidden-danger check 1,096 days ago (guideline 2-3 years, 1,095 days): advice; self-monitoring date missing: unknown");
   }
   {
     // LAY-04 standing records: steel, casting, cement, nonferrous capacity under construction
@@ -1186,13 +1214,13 @@ void Gen::scenarios_risk_permit() {
     SETB(enterprise, "near_farmland", false);
     end_enterprise(e);
     valid_permit(e, "key");
-    note("RSK-03", who(e), "electroplating enterprise not on the heavy-metal key enterprise list: violation (permit held: pass)");
+    note("RSK-03", who(e), "electroplating enterprise not on the heavy-metal key enterprise list: advice (the list is the bureau's; permit held: pass)");
     Ent n = scenario_enterprise(Ind::nonferrous, "左权县", "左权县示范冶炼有限公司");
     CLR(enterprise, "heavy_metal_key");
     CLR(enterprise, "near_farmland");
     end_enterprise(n);
     valid_permit(n, "key");
-    note("RSK-03", who(n), "nonferrous enterprise, heavy-metal list flag missing: unknown");
+    note("RSK-03", who(n), "nonferrous enterprise, whether it mines or smelts heavy nonferrous metals not recorded: unknown");
     note("SOI-01", who(n), "nonferrous enterprise, whether it lies near farmland not recorded: unknown");
   }
   {
@@ -1210,7 +1238,7 @@ void Gen::scenarios_risk_permit() {
     const struct { bool mobile; int cat; int rt; int until; const char* st; const char* req; const char* what; } rs[] = {
         {true, 2, -1, R + 500, "in_use", "RSK-07", "mobile category II source in use, real-time monitoring not recorded: unknown"},
         {false, 4, 0, 0, "in_use", "RSK-07", "source in use, licence expiry not recorded (rsk.radiation-licence): unknown"},
-        {false, 5, 0, R - 400, "stored", "RSK-07", "disused source sent for storage: pass (rsk.disused-source-storage); no licence needed once stored"}};
+        {false, 5, 0, R - 400, "stored", "RSK-07", "disused source sent for storage: not applicable (rsk.disused-source-storage); no licence needed once stored"}};
     for (const auto& r : rs) {
       const auto id = serial_id("RS14", ++source_serial_);
       radioactive_source.begin();
@@ -1236,13 +1264,16 @@ void Gen::scenarios_screening() {
       {"DEMO-LAY03-3", Ind::other, "灵石县", "new", "yellow_river_main", "LAY-03", "project along the Yellow River, whether it is a culture/tourism/ecology project not stated: unknown"},
       {"DEMO-LAY04-4", Ind::casting, "榆次区", "rebuild", "urban_planning", "LAY-04", "casting rebuild in the urban planning area, added capacity not stated: unknown"},
       {"DEMO-LAY08-3", Ind::glass, "祁县", "new", "", "LAY-08", "new glass project, energy per unit not stated: unknown"},
-      {"DEMO-LAY11-2", Ind::coal_chemical, "榆社县", "new", "drinking_water_source", "LAY-11", "project in a drinking-water source protection zone, scale not stated: unknown"},
+      {"DEMO-LAY11-2", Ind::coal_chemical, "榆社县", "new", "drinking_water_source", "LAY-11", "coal-chemical project in a drinking-water source protection zone, whose grade the zone register does not give: scr.water-protection-zone advice (conditional: verify the grade and the discharges)"},
       {"DEMO-WAT01-2", Ind::other, "太谷区", "new", "groundwater_overdraft", "WAT-01", "project in an overdraft zone, groundwater withdrawal not stated: unknown"},
       {"DEMO-WAT01-3", Ind::other, "太谷区", "new", "groundwater_overdraft", "WAT-01", "project in an overdraft zone on mains water, withdrawal 0: pass"},
-      {"DEMO-WAT05-2", Ind::chemical, "介休市", "new", "", "WAT-05", "project in a provincial chemical park, zero discharge and the park's treatment not stated: unknown (both WAT-05 rules)"},
+      {"DEMO-WAT05-2", Ind::chemical, "介休市", "new", "", "WAT-05", "chemical project in 介休市化工集中区, a park the park register does not hold: unknown (both WAT-05 rules: verify whether it is a 新增 park)"},
+      {"DEMO-WAT05-3", Ind::coating, "昔阳县", "new", "", "WAT-05", "coating project in 昔阳新材料产业园, a provincial park set up 2023-03-01 (新增) without centralised treatment, not recycling its wastewater: scr.park-wastewater-treatment violation (reject)"},
+      {"DEMO-WAT05-4", Ind::chemical, "祁县", "new", "", "WAT-05", "chemical project in 祁县化工园区, recognised 2019-12-01 (an existing park, not 新增): both WAT-05 rules not applicable (approve)"},
       {"DEMO-SOI03-2", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change, soil survey done, risk-control target not met, unrelated project: violation (scr.soil-risk-plot)"},
       {"DEMO-SOI03-3", Ind::other, "榆次区", "new", "", "SOI-03", "remediation project on a plot not yet at its target (the exception): pass"},
-      {"DEMO-SOI03-4", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change, whether the soil survey was done not stated: unknown (both SOI-03 rules)"},
+      {"DEMO-SOI03-4", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to public-service land, whether the soil survey was done not stated: unknown (both SOI-03 rules)"},
+      {"DEMO-SOI03-5", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to commercial land, no soil risk found, former land user not stated: scr.land-use-change-survey unknown (verify whether it was a soil key unit's production land, Art. 67)"},
       {"DEMO-SW03-2", Ind::coal_chemical, "介休市", "expand", "", "SW-03", "30,000 t/a solid waste, disposal capacity not stated: unknown"},
       {"DEMO-RSK02-2", Ind::electroplating, "平遥县", "new", "", "RSK-02", "electroplating project in a park, heavy-metal emissions not stated: unknown"},
       {"DEMO-RSK04-2", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project stating a provincial park without naming it: unknown"},
@@ -1263,6 +1294,10 @@ void Gen::scenarios_screening() {
     SETN(application, "added_capacity_t", 50000.0, 0);
     SETN(application, "energy_benchmark", 100.0, 1);
     SETN(application, "energy_per_unit", 92.0, 1);
+    if (a.ind == Ind::coking) { SET(application, "energy_product", "焦炭(顶装焦炉)"); SETN(application, "energy_per_unit", 101.2, 1); }
+    if (a.ind == Ind::glass) { SET(application, "energy_product", "平板玻璃(日熔化量>800t)"); SETN(application, "energy_per_unit", 7.4, 1); }
+    if (a.ind == Ind::coal_chemical) { SET(application, "energy_product", "甲醇(煤)"); SETN(application, "energy_per_unit", 1288.0, 1); }
+    if (a.ind == Ind::chemical) { SET(application, "energy_product", "电石"); SETN(application, "energy_per_unit", 740.6, 1); }
     SETN(application, "solid_waste_t", 3000.0, 0);
     SETN(application, "solid_waste_disposal_t", 3500.0, 0);
     SETN(application, "annual_freight_t", 150000.0, 0);
@@ -1297,11 +1332,16 @@ void Gen::scenarios_screening() {
     if (id == "DEMO-LAY11-2") CLR(application, "large_scale_industrial");
     if (id == "DEMO-WAT01-3") SETN(application, "groundwater_withdrawal_m3", 0.0, 0);
     if (id == "DEMO-WAT05-2") {
-      SET(application, "in_park", "介休化工园区");
+      SET(application, "in_park", "介休市化工集中区");
       SET(application, "park_level", "provincial");
       CLR(application, "wastewater_zero_discharge");
     }
+    if (id == "DEMO-WAT05-3") { SET(application, "in_park", "昔阳新材料产业园"); SET(application, "park_level", "provincial"); }
+    if (id == "DEMO-WAT05-4") { SET(application, "in_park", "祁县化工园区"); SET(application, "park_level", "provincial"); }
     if (id.starts_with("DEMO-SOI03")) SETB(application, "land_use_change", true);
+    if (id == "DEMO-SOI03-2" || id == "DEMO-SOI03-3") SET(application, "land_use_after", "residential");
+    if (id == "DEMO-SOI03-4") SET(application, "land_use_after", "public_service");
+    if (id == "DEMO-SOI03-5") { SET(application, "land_use_after", "commercial"); SETB(application, "soil_risk_indicated", false); SETB(application, "soil_survey_done", false); }
     if (id == "DEMO-SOI03-2" || id == "DEMO-SOI03-3") {
       SETB(application, "soil_survey_done", true);
       SETB(application, "soil_risk_target_met", false);
@@ -1587,6 +1627,47 @@ void Gen::scenarios_air_voc_transport() {
       vehicle.end();
       note("TRN-05", "vehicle " + p, n.what);
     }
+  }
+}
+
+// ---- Parks and heavy metals after the legal review (issue 12): LAY-10 in a park named 化工 that
+// the register does not accredit (和顺) or does not hold (左权); SOI-01/RSK-03 light and heavy
+// nonferrous. Called last, so that the keys of the earlier cases stay put.
+void Gen::scenarios_wsr_review() {
+  {
+    Ent e = scenario_enterprise(Ind::chemical, "和顺县", "和顺县示范化工有限公司");
+    SET(enterprise, "park", "和顺化工园区");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    note("LAY-10", who(e), "chemical enterprise in 和顺化工园区, which the register does not accredit as a chemical park: advice");
+  }
+  {
+    Ent e = scenario_enterprise(Ind::coal_chemical, "左权县", "左权县示范煤化工有限公司");
+    SET(enterprise, "park", "左权化工园区");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    note("LAY-10", who(e), "coal-chemical enterprise in 左权化工园区, a park the register does not hold: unknown (核实园区认定)");
+  }
+  {
+    Ent e = scenario_enterprise(Ind::nonferrous, "左权县", "左权县示范电解铝有限公司");
+    SETB(enterprise, "heavy_nonferrous", false);
+    SETB(enterprise, "heavy_metal_key", false);
+    SETB(enterprise, "near_farmland", true);
+    SETB(enterprise, "key_discharge_unit", false);
+    end_enterprise(e);
+    note("SOI-01", who(e), "aluminium smelter (light nonferrous) near farmland, not on the key list: not applicable (not a heavy-metal industry)");
+    note("RSK-03", who(e), "aluminium smelter without a discharge permit: not applicable to RSK-03 (PMT-01 applies)");
+  }
+  {
+    Ent e = scenario_enterprise(Ind::nonferrous, "灵石县", "灵石县示范铅锌冶炼有限公司");
+    SETB(enterprise, "heavy_nonferrous", true);
+    SETB(enterprise, "heavy_metal_key", false);
+    SETB(enterprise, "near_farmland", true);
+    SETB(enterprise, "key_discharge_unit", false);
+    end_enterprise(e);
+    valid_permit(e, "key");
+    note("SOI-01", who(e), "lead-zinc smelter near farmland, not on the key discharge unit list: advice");
+    note("RSK-03", who(e), "lead-zinc smelter not on the heavy-metal enterprise list: advice");
   }
 }
 
