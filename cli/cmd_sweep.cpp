@@ -329,9 +329,10 @@ int run_sweep(const SweepCmd& o) {
     // --explain RULE:KEY prints one finding with everything the decision rests on.
     if (explained) {
       const auto& f = *explained;
-      std::string text = fmt::format("{} {} {}:{} ({})\n", dsl::model::to_string(f.verdict), f.rule, f.subject_record,
-                                     f.subject_key, dsl::model::to_string(f.severity));
-      if (!f.enterprise_id.empty()) text += fmt::format("  enterprise: {}\n", f.enterprise_id);
+      std::string text = reports::printable(fmt::format("{} {} {}:{} ({})", dsl::model::to_string(f.verdict), f.rule,
+                                                        f.subject_record, f.subject_key, dsl::model::to_string(f.severity))) +
+                         "\n";
+      if (!f.enterprise_id.empty()) text += "  enterprise: " + reports::printable(f.enterprise_id) + "\n";
       text += finding_details(f, "  ", o.lang == "en");
       std::fputs(text.c_str(), stdout);
       return kExitOk;

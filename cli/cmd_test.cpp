@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/report.hpp"
 #include "cli/command.hpp"
 #include "cli/finding_text.hpp"
 #include "dsl/check/check.hpp"
@@ -54,20 +55,20 @@ int run_tests(const std::string& path, const std::string& rule, const std::strin
     const auto& rl = rs->rules[t.rule];
     if (r.passed()) {
       ++passed;
-      if (show_pass) out += fmt::format("PASS {} \"{}\"\n", rl.id, t.name);
+      if (show_pass) out += fmt::format("PASS {} \"{}\"\n", rl.id, reports::printable(t.name));
       continue;
     }
     ++failed;
-    out += fmt::format("FAIL {} \"{}\" ({})\n", rl.id, t.name, where(sm, t.range));
+    out += fmt::format("FAIL {} \"{}\" ({})\n", rl.id, reports::printable(t.name), where(sm, t.range));
     if (r.expectations.empty()) out += "    the test expects nothing\n";
     for (const auto& e : r.expectations) {
       if (e.ok()) continue;
       if (!e.actual) {
-        out += fmt::format("    {}: expected {}, but no subject with that key was evaluated\n", e.subject_key,
+        out += fmt::format("    {}: expected {}, but no subject with that key was evaluated\n", reports::printable(e.subject_key),
                            to_string(e.expected));
         continue;
       }
-      out += fmt::format("    {}: expected {}, got {}\n", e.subject_key, to_string(e.expected), to_string(*e.actual));
+      out += fmt::format("    {}: expected {}, got {}\n", reports::printable(e.subject_key), to_string(e.expected), to_string(*e.actual));
       if (e.finding) out += finding_details(*e.finding, "      ");
     }
   }

@@ -2,9 +2,13 @@
 
 #include <fmt/format.h>
 
+#include "reports/report.hpp"
+
 namespace eco::cli {
 
-std::string finding_details(const engine::Finding& f, const std::string& in, bool en) {
+namespace {
+// The details without escapes; finding_details passes each line through reports::printable.
+std::string raw_details(const engine::Finding& f, const std::string& in, bool en) {
   std::string out;
   const std::string& msg = en ? f.message_en : f.message_zh;
   if (!msg.empty()) out += fmt::format("{}message: {}\n", in, msg);
@@ -43,6 +47,23 @@ std::string finding_details(const engine::Finding& f, const std::string& in, boo
   for (const auto& t : f.trace)
     out += fmt::format("{}  {}{}{} = {}\n", in, std::string(2 * t.depth, ' '), t.depth == 0 ? t.clause + ": " : "", t.expr,
                        t.value);
+  return out;
+}
+}  // namespace
+
+std::string finding_details(const engine::Finding& f, const std::string& in, bool en) {
+  // Every line is data but for its final newline: a value cannot act on the terminal.
+  const std::string raw = raw_details(f, in, en);
+  std::string out;
+  out.reserve(raw.size());
+  std::size_t b = 0;
+  while (b < raw.size()) {
+    std::size_t e = raw.find('\n', b);
+    if (e == std::string::npos) e = raw.size();
+    out += reports::printable(std::string_view(raw).substr(b, e - b));
+    out += '\n';
+    b = e + 1;
+  }
   return out;
 }
 

@@ -1,6 +1,9 @@
 #include "reports/common.hpp"
 
 #include <algorithm>
+#include <cstdint>
+
+#include <fmt/format.h>
 #include <set>
 #include <stdexcept>
 #include <tuple>
@@ -93,6 +96,62 @@ int severity_weight(dsl::model::Severity s) {
       return 1;
   }
   return 0;
+}
+
+std::string printable(std::string_view text) {
+  // Fast path: nothing to escape (almost every value).
+  bool plain = true;
+  for (unsigned char c : text)
+    if (c < 0x20 || c == 0x7f || c >= 0x80) {
+      plain = false;
+      break;
+    }
+  if (plain) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + 8);
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n;) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      switch (c) {
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case 0x1b: out += "\\e"; break;
+        default: out += fmt::format("\\x{:02x}", c); break;
+      }
+      ++i;
+      continue;
+    }
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    // A UTF-8 sequence: its length from the lead byte, its continuation bytes checked.
+    const std::size_t len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+    bool valid = len > 0 && i + len <= n && c < 0xf5;
+    std::uint32_t cp = len == 2 ? c & 0x1f : len == 3 ? c & 0x0f : c & 0x07;
+    for (std::size_t k = 1; valid && k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xc0) != 0x80) valid = false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    if (valid && ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+                  (cp >= 0xd800 && cp <= 0xdfff)))
+      valid = false;  // overlong, surrogate or beyond Unicode
+    if (!valid) {
+      out += fmt::format("\\x{:02x}", c);
+      ++i;
+      continue;
+    }
+    if ((cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+      out += fmt::format("\\u{{{:04x}}}", cp);
+    else
+      out.append(text.substr(i, len));
+    i += len;
+  }
+  return out;
 }
 
 std::string neutralise_formula(const std::string& cell) {

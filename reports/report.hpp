@@ -23,6 +23,7 @@
 #include <ostream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/findings/finding.hpp"
@@ -134,5 +135,14 @@ std::unique_ptr<ReportWriter> csv_report_writer(std::ostream& out, const ReportD
 // A cell that a spreadsheet would take for a formula (starts with = + - @, a tab or a CR) gets
 // a leading apostrophe; anything else is returned unchanged.
 std::string neutralise_formula(const std::string& cell);
+
+// Text for a terminal: control characters that a terminal would act on are shown as visible
+// escapes instead (issue 17): C0 controls and DEL as \n \r \t \e or \xHH, C1 controls
+// (U+0080-U+009F, e.g. the one-byte CSI) and the bidirectional overrides and isolates
+// (U+202A-U+202E, U+2066-U+2069) as \u{HHHH}; invalid UTF-8 bytes as \xHH. Everything else
+// (Chinese, punctuation, backslashes) is unchanged. Every text renderer and the CLI's finding
+// text pass data through it, so a value cannot clear the screen, set a title (OSC), ring the
+// bell or forge a line of the report.
+std::string printable(std::string_view text);
 
 }  // namespace eco::reports

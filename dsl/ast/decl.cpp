@@ -69,6 +69,7 @@ struct Dumper {
       out += dump(v.value);
       if (v.source) out += " source " + q(v.source->value);
       if (v.confidence) out += " confidence " + v.confidence->text;
+      if (v.basis) out += " basis " + v.basis->text;
       out += "\n";
     }
   }
@@ -78,18 +79,31 @@ struct Dumper {
     for (const auto& r : d.requirements) out += "  requirement " + r.text + "\n";
     for (const auto& c : d.citations) out += "  cite " + q(c.section.value) + " " + q(c.quote.value) + "\n";
     if (d.severity) out += "  severity " + d.severity->text + "\n";
+    if (d.basis) out += "  basis " + d.basis->text + "\n";
     for (const auto& b : d.bindings) out += "  for " + b.var.text + " in " + dump(b.source) + "\n";
     for (const auto& l : d.lets) out += "  let " + l.var.text + " = " + dump(l.value) + "\n";
     if (d.when) out += "  when " + dump(*d.when) + "\n";
     if (d.deadline) out += "  deadline " + dump(*d.deadline) + "\n";
     if (d.require) out += "  require " + dump(*d.require) + "\n";
     if (d.met_on) out += "  met_on " + dump(*d.met_on) + "\n";
-    for (const auto& m : d.messages) {
-      out += "  message " + m.lang.text;
+    auto parts = [&](const MessageTemplate& m) {
       for (const auto& p : m.parts) {
         if (const auto* s = std::get_if<std::string>(&p.part)) out += " " + q(*s);
         else out += " {" + dump(std::get<Expr>(p.part)) + "}";
       }
+    };
+    for (const auto& u : d.unknown_when) {
+      out += "  unknown_when " + dump(u.cond) + " zh";
+      parts(u.zh);
+      if (u.en) {
+        out += " en";
+        parts(*u.en);
+      }
+      out += "\n";
+    }
+    for (const auto& m : d.messages) {
+      out += "  message " + (m.verdict ? m.verdict->text + " " : std::string()) + m.lang.text;
+      parts(m);
       out += "\n";
     }
     if (d.remedy) out += "  remedy " + q(d.remedy->value) + "\n";

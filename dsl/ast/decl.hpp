@@ -94,6 +94,7 @@ struct ParamValue {
   Expr value;
   std::optional<Text> source;
   std::optional<Name> confidence;      // high | medium | unverified
+  std::optional<Name> basis;           // plan_date | regulation | plan_period_end | grace_period | advice
   SourceRange range{};
 };
 
@@ -113,6 +114,7 @@ struct TemplatePart {
   std::variant<std::string, Expr> part;
 };
 struct MessageTemplate {
+  std::optional<Name> verdict;         // `message late "..."`: the wording of that verdict
   Name lang;                           // zh | en
   Text text;                           // the literal as written
   std::vector<TemplatePart> parts;     // parsed holes
@@ -133,6 +135,15 @@ struct Let {
   SourceRange range{};
 };
 
+// unknown_when COND "reason zh" ["reason en"]: where COND holds the verdict is unknown,
+// with the reason (a template, like a message) as the finding's words.
+struct UnknownWhen {
+  Expr cond;
+  MessageTemplate zh;
+  std::optional<MessageTemplate> en;
+  SourceRange range{};
+};
+
 struct Citation {
   Text section;   // e.g. 三(三)1
   Text quote;     // the plan's own words
@@ -146,12 +157,14 @@ struct RuleDecl {
   std::vector<Name> requirements;      // catalogue ids, e.g. AIR-03
   std::vector<Citation> citations;
   std::optional<Name> severity;        // critical high medium low advice
+  std::optional<Name> basis;           // the deadline's legal basis (see ParamValue::basis)
   std::vector<Binding> bindings;
   std::vector<Let> lets;               // named values over the bindings, in order
   std::optional<Expr> when;            // applicability
   std::optional<Expr> deadline;        // a date or a date parameter
   std::optional<Expr> require;         // the requirement itself
   std::optional<Expr> met_on;          // the day the requirement was met (late vs pass)
+  std::vector<UnknownWhen> unknown_when;  // in order: the first that holds decides
   std::vector<MessageTemplate> messages;
   std::optional<Text> remedy;          // what compliance looks like (optional free text)
   SourceRange range{};

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "dsl/check/context.hpp"
+#include "dsl/check/suggest.hpp"
 #include "dsl/common/codes.hpp"
 
 namespace eco::dsl {
@@ -23,6 +24,16 @@ void add_note(Diagnostic& d, std::string message, SourceRange where) {
 }
 
 void add_note(Diagnostic& d, std::string message) { d.notes.push_back(Note{std::move(message), false, {}}); }
+
+std::optional<model::Basis> parse_basis_name(Context& ctx, const ast::Name& n) {
+  if (auto b = model::parse_basis(n.text)) return b;
+  auto& d = ctx.diags.error(code::kBadBasis, n.range, fmt::format("unknown deadline basis '{}'", n.text));
+  const std::vector<std::string> all = {"plan_date", "regulation", "plan_period_end", "grace_period", "advice"};
+  auto s = closest(n.text, all);
+  add_note(d, s ? fmt::format("did you mean '{}'? (plan_date, regulation, plan_period_end, grace_period or advice)", *s)
+                : std::string("write plan_date, regulation, plan_period_end, grace_period or advice"));
+  return std::nullopt;
+}
 
 }  // namespace check
 

@@ -44,6 +44,11 @@ void check_confidence(Context& ctx, const ast::ParamValue& v, model::ParamEntry&
   add_note(d, "write high, medium or unverified");
 }
 
+void check_basis(Context& ctx, const ast::ParamValue& v, model::ParamEntry& entry) {
+  if (!v.basis) return;
+  entry.basis = parse_basis_name(ctx, *v.basis);
+}
+
 }  // namespace
 
 void check_params(Context& ctx) {
@@ -106,6 +111,7 @@ void check_params(Context& ctx) {
           entry.source = v.source->value;
         }
         check_confidence(ctx, v, entry);
+        check_basis(ctx, v, entry);
         p.entries.push_back(std::move(entry));
       }
       if (pd->values.empty())

@@ -171,19 +171,140 @@ struct RuleChecker {
     }
   }
 
+  // A message or reason template: its holes typed in the rule's scope. More holes than the
+  // evaluator renders (kMaxTemplateHoles) is D013: such a message could only end in an error.
+  model::Message template_of(const ast::MessageTemplate& m, const char* what) {
+    model::Message mm;
+    mm.lang = m.lang.text.empty() ? "zh" : m.lang.text;
+    std::size_t holes = 0;
+    for (const auto& part : m.parts) {
+      model::MessagePart mp;
+      if (const auto* text = std::get_if<std::string>(&part.part)) {
+        mp.text = *text;
+      } else {
+        ++holes;
+        mp.expr = expr(std::get<ast::Expr>(part.part), what, false);
+      }
+      mm.parts.push_back(std::move(mp));
+    }
+    if (holes > model::kMaxTemplateHoles) {
+      auto& d = ctx.diags.error(code::kTemplateTooLarge, m.range,
+                                fmt::format("this template has {} holes; at most {} are rendered", holes,
+                                            model::kMaxTemplateHoles));
+      add_note(d, "a finding's message is read by a person: name the few values that decide it");
+    }
+    return mm;
+  }
+
+  // Whether the rule can ever give `v` (W008 for a message nobody would read).
+  std::optional<std::string> never_given(model::Verdict v) const {
+    using model::Verdict;
+    const bool advice = rule.severity == model::Severity::advice;
+    switch (v) {
+      case Verdict::late:
+        if (!rd.deadline || !rd.met_on) return "a rule gives `late` only with both `deadline` and `met_on`";
+        break;
+      case Verdict::upcoming:
+        if (!rd.deadline) return "a rule gives `upcoming` only with a `deadline`";
+        break;
+      case Verdict::advice:
+        if (!advice) return "only a rule of severity advice gives `advice`";
+        break;
+      case Verdict::violation:
+        if (advice) return "a rule of severity advice gives `advice`, never `violation`";
+        break;
+      case Verdict::not_applicable:
+        if (!rd.when) return "a rule without `when` applies to every subject";
+        break;
+      default: break;
+    }
+    return std::nullopt;
+  }
+
   void messages() {
+    std::map<std::pair<std::string, std::string>, SourceRange> seen;  // (verdict, lang)
     for (const auto& m : rd.messages) {
-      model::Message mm;
-      mm.lang = m.lang.text.empty() ? "zh" : m.lang.text;
-      for (const auto& part : m.parts) {
-        model::MessagePart mp;
-        if (const auto* text = std::get_if<std::string>(&part.part))
-          mp.text = *text;
-        else
-          mp.expr = expr(std::get<ast::Expr>(part.part), "a message hole", false);
-        mm.parts.push_back(std::move(mp));
+      model::Message mm = template_of(m, "a message hole");
+      if (m.verdict) {
+        auto v = model::parse_verdict(m.verdict->text);
+        if (!v || *v == model::Verdict::waived) {
+          auto& d = ctx.diags.error(code::kBadMessageVerdict, m.verdict->range,
+                                    v ? std::string("a waived finding keeps the words of the verdict it waives")
+                                      : fmt::format("unknown verdict '{}' in a message", m.verdict->text));
+          const std::vector<std::string> all = {"violation", "late", "upcoming", "unknown", "pass", "not_applicable", "advice"};
+          auto s = v ? std::nullopt : closest(m.verdict->text, all);
+          add_note(d, s ? fmt::format("did you mean '{}'?", *s)
+                        : std::string("write violation, late, upcoming, unknown, pass, not_applicable or advice, or "
+                                      "no verdict for the rule's default wording"));
+          continue;
+        }
+        mm.verdict = v;
+        if (auto why = never_given(*v)) {
+          auto& d = ctx.diags.warning(code::kMessageNeverUsed, m.verdict->range,
+                                      fmt::format("the rule never gives '{}': this message is never used", m.verdict->text));
+          add_note(d, *why);
+        }
+      }
+      auto key = std::pair{m.verdict ? m.verdict->text : std::string(), mm.lang};
+      auto [it, fresh] = seen.emplace(key, m.range);
+      if (!fresh) {
+        auto& d = ctx.diags.error(code::kRepeatedClause, m.range,
+                                  fmt::format("'message{}{}' is given more than once", m.verdict ? " " + m.verdict->text : "",
+                                              " " + mm.lang));
+        add_note(d, "first given here", it->second);
+        continue;
       }
       rule.messages.push_back(std::move(mm));
+    }
+  }
+
+  // unknown_when COND "reason": a bool condition over the rule's scope (evaluated only where
+  // `when` holds, so what `when` tests with has() is present) and its reason templates.
+  void unknown_whens() {
+    for (const auto& u : rd.unknown_when) {
+      model::UnknownWhen mu;
+      mu.range = u.range;
+      mu.cond = expr(u.cond, "`unknown_when`", true, rd.when ? proven_present(*rd.when) : std::vector<std::string>{});
+      Type t = root_type(mu.cond);
+      if (!t.is(Kind::bool_) && !t.is(Kind::dyn) && !t.is(Kind::error))
+        ctx.diags.error(code::kNotBool, u.cond.range,
+                        fmt::format("the `unknown_when` condition must be bool, not {}", model::to_string(t)));
+      mu.zh = template_of(u.zh, "an `unknown_when` reason");
+      if (u.en) mu.en = template_of(*u.en, "an `unknown_when` reason");
+      rule.unknown_when.push_back(std::move(mu));
+    }
+  }
+
+  // `basis`: the legal basis of the rule's deadline, and what it implies about the rule.
+  void basis() {
+    if (!rd.basis) return;
+    rule.basis = parse_basis_name(ctx, *rd.basis);
+    if (!rule.basis) return;
+    using model::Basis;
+    const Basis b = *rule.basis;
+    if (b == Basis::advice && rule.severity != model::Severity::advice) {
+      auto& d = ctx.diags.warning(code::kAdviceBasisBreach, rd.basis->range,
+                                  fmt::format("basis advice, but severity {} gives `violation` where the requirement fails",
+                                              model::to_string(rule.severity)));
+      add_note(d, "what the plan only encourages is `severity advice`: reported as a recommendation, never a violation");
+    }
+    if ((b == Basis::plan_date || b == Basis::plan_period_end || b == Basis::grace_period) && !rd.deadline) {
+      auto& d = ctx.diags.warning(code::kBasisNeedsDeadline, rd.basis->range,
+                                  fmt::format("basis {} names a deadline, but the rule has no `deadline` clause",
+                                              model::to_string(b)));
+      add_note(d, b == Basis::grace_period
+                      ? "a grace period is part of the deadline (e.g. `deadline m.found_on + days(15)`): without it the "
+                        "requirement is breached at once"
+                      : "write the date as `deadline <date parameter>`, so that an unmet requirement is upcoming until then");
+    }
+    if (rule.deadline) {
+      auto from_param = model::deadline_param_basis(ctx.rs, *rule.deadline);
+      if (from_param.basis && *from_param.basis != b) {
+        auto& d = ctx.diags.warning(code::kBasisDisagrees, rd.basis->range,
+                                    fmt::format("basis {} differs from the basis {} declared by {}", model::to_string(b),
+                                                model::to_string(*from_param.basis), from_param.from));
+        add_note(d, "the rule and the parameter it reads its deadline from should say the same");
+      }
     }
   }
 
@@ -200,9 +321,16 @@ struct RuleChecker {
     if (rule.deadline) scan(*rule.deadline);
     if (rule.met_on) scan(*rule.met_on);
     scan(rule.require);
-    for (const auto& m : rule.messages)
+    auto scan_message = [&](const model::Message& m) {
       for (const auto& p : m.parts)
         if (p.expr) scan(*p.expr);
+    };
+    for (const auto& m : rule.messages) scan_message(m);
+    for (const auto& u : rule.unknown_when) {
+      scan(u.cond);
+      scan_message(u.zh);
+      if (u.en) scan_message(*u.en);
+    }
     rule.params_used.assign(used.begin(), used.end());
   }
 
@@ -240,7 +368,9 @@ struct RuleChecker {
     if (bindings_ok) {
       lets();
       conditions();
+      unknown_whens();
       messages();
+      basis();
       params_used();
     } else if (!rd.require) {
       conditions();

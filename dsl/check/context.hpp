@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ struct Context {
 void add_note(Diagnostic& d, std::string message, SourceRange where);
 // Adds a note without a location.
 void add_note(Diagnostic& d, std::string message);
+
+// A `basis` clause's value; D011 (with a suggestion) and nullopt when it names no basis.
+std::optional<model::Basis> parse_basis_name(Context& ctx, const ast::Name& n);
 
 // The type a declaration wrote (`int`, `county`, `list<string>`), reporting N007 for an
 // unknown name; the error type when it cannot be resolved. Needs the schema's enums.

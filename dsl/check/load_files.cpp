@@ -27,8 +27,34 @@ constexpr std::size_t kMaxIncludeDepth = 64;
 // A range no file owns: render_text prints such a diagnostic without a location.
 constexpr SourceRange kNowhere{UINT32_MAX, 0, 0};
 
+// The folder includes must stay in (issue 17: an include read /etc/shadow and printed its first
+// line): the nearest folder, from the entry's own upwards, that holds a ruleset.rules (a file
+// checked alone belongs to the ruleset around it), else the entry's folder; symlinks resolved.
+fs::path include_root(const fs::path& entry) {
+  std::error_code ec;
+  fs::path dir = fs::weakly_canonical(fs::absolute(entry, ec), ec).parent_path();
+  for (fs::path d = dir; !d.empty(); d = d.parent_path()) {
+    if (fs::is_regular_file(d / "ruleset.rules", ec)) return d;
+    if (d == d.parent_path()) break;
+  }
+  return dir;
+}
+
+// Whether canonical path `p` lies inside canonical folder `root`.
+bool inside(const fs::path& p, const fs::path& root) {
+  auto r = root.begin(), q = p.begin();
+  for (; r != root.end(); ++r, ++q)
+    if (q == p.end() || *q != *r) {
+      // A trailing empty element ("dir/") matches anything.
+      if (r->empty()) return true;
+      return false;
+    }
+  return true;
+}
+
 struct Loader {
   Context& ctx;
+  fs::path root;                          // canonical: includes may not leave it
   std::set<std::string> seen;             // canonical paths read (or tried) so far
   std::vector<std::string> stack;         // canonical paths of the include chain
   std::vector<std::string> stack_display; // the same, as shown to the user
@@ -86,8 +112,18 @@ struct Loader {
     stack.push_back(key);
     stack_display.push_back(shown);
     for (const ast::Include& inc : file.includes) {
-      fs::path target = display.parent_path() / fs::path(inc.path.value);
-      load(target.lexically_normal(), inc.range);
+      fs::path target = (display.parent_path() / fs::path(inc.path.value)).lexically_normal();
+      // Resolved through every symlink, so that a link inside the folder cannot lead out of it;
+      // a path that does not exist is refused the same way, so that an include cannot probe
+      // which files exist outside. Nothing outside is opened.
+      fs::path real = fs::weakly_canonical(fs::absolute(target, ec), ec);
+      if (ec || !inside(real, root)) {
+        auto& d = ctx.diags.error(code::kIncludeOutside, inc.range,
+                                  fmt::format("include '{}' leaves the ruleset's folder", inc.path.value));
+        add_note(d, "includes stay inside the ruleset's folder (the nearest one holding ruleset.rules), symlinks resolved");
+        continue;
+      }
+      load(target, inc.range);
     }
     stack.pop_back();
     stack_display.pop_back();
@@ -101,7 +137,7 @@ struct Loader {
 }  // namespace
 
 bool load_files(const fs::path& entry, Context& ctx) {
-  Loader loader{ctx, {}, {}, {}, EVP_MD_CTX_new()};
+  Loader loader{ctx, include_root(entry), {}, {}, {}, EVP_MD_CTX_new()};
   EVP_DigestInit_ex(loader.md, EVP_sha256(), nullptr);
   bool ok = loader.load(entry, kNowhere);
   unsigned char digest[EVP_MAX_MD_SIZE];

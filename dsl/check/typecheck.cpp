@@ -9,6 +9,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include "dsl/check/overloads.hpp"
 #include "dsl/check/suggest.hpp"
@@ -499,6 +500,36 @@ class Visitor {
     return set(e, Type::of(Kind::error));
   }
 
+  // A constant regular expression is compiled now (RE2, as the evaluator does): an invalid one
+  // is T006 at the pattern, or at the offending part of it when the literal has no escapes.
+  void check_pattern(const Expr& pattern) {
+    const auto* k = pattern.as<ast::Constant>();
+    const auto* text = k ? std::get_if<std::string>(&k->value) : nullptr;
+    if (!text) return;
+    RE2 re(re2::StringPiece(text->data(), text->size()), RE2::Quiet);
+    if (re.ok()) return;
+    SourceRange where = pattern.range;
+    const std::string arg = re.error_arg();
+    if (pattern.range.source < ctx_.sm.size() && !arg.empty()) {
+      const std::string& src = ctx_.sm.file(pattern.range.source).text();
+      const std::string_view lit = std::string_view(src).substr(pattern.range.begin, pattern.range.end - pattern.range.begin);
+      // `r"..."`, `"..."`, `'...'`: the body as written; when it equals the value, offsets match.
+      const std::size_t open = lit.find_first_of("\"'");
+      const bool triple = open != std::string_view::npos && lit.size() >= open + 6 && lit[open + 1] == lit[open] && lit[open + 2] == lit[open];
+      const std::size_t q = triple ? 3 : 1;
+      if (open != std::string_view::npos && lit.size() >= open + 2 * q &&
+          lit.substr(open + q, lit.size() - open - 2 * q) == *text) {
+        const std::size_t at = text->find(arg);
+        if (at != std::string::npos) {
+          where.begin = pattern.range.begin + static_cast<std::uint32_t>(open + q + at);
+          where.end = where.begin + static_cast<std::uint32_t>(arg.size());
+        }
+      }
+    }
+    auto& d = ctx_.diags.error(code::kBadRegex, where, fmt::format("invalid regular expression: {}", re.error()));
+    add_note(d, "matches() takes an RE2 pattern (https://github.com/google/re2/wiki/Syntax)");
+  }
+
   Type call(Expr& e, ast::Call& c) {
     const std::string& fn = c.function;
     if (!c.target) {
@@ -520,6 +551,8 @@ class Visitor {
           ctx_.diags.error(code::kBadDate, c.args[0].range,
                            fmt::format("'{}' is not a date: write YYYY-MM-DD naming a real day", *s));
     }
+
+    if (fn == "matches" && c.args.size() == (c.target ? 1u : 2u)) check_pattern(c.args.back());
 
     CallResolution r = resolve_call(fn, c.target != nullptr, ts);
     using S = CallResolution::Status;

@@ -17,6 +17,7 @@ inline constexpr const char* kReservedWord = "P008";      // CEL reserved word u
 inline constexpr const char* kBadTemplate = "P009";       // malformed {..} hole in a message
 inline constexpr const char* kInclude = "P010";           // include not found, unreadable, cyclic
 inline constexpr const char* kFileTooLarge = "P011";      // input larger than the reader accepts
+inline constexpr const char* kIncludeOutside = "P012";    // include leaves the ruleset's folder
 
 // Names (owned by dsl/check).
 inline constexpr const char* kUnknownRecord = "N001";
@@ -36,6 +37,7 @@ inline constexpr const char* kNotBool = "T002";           // condition is not bo
 inline constexpr const char* kDeadlineNotDate = "T003";
 inline constexpr const char* kNoOverload = "T004";
 inline constexpr const char* kParamValueType = "T005";
+inline constexpr const char* kBadRegex = "T006";          // invalid constant regular expression
 inline constexpr const char* kParamAtNotDated = "T010";   // param_at() of something not a dated parameter
 
 // Declarations (owned by dsl/check).
@@ -49,6 +51,10 @@ inline constexpr const char* kRepeatedClause = "D007";
 inline constexpr const char* kBadVerdict = "D008";
 inline constexpr const char* kBadKey = "D009";            // optional key field, or a type no key can have
 inline constexpr const char* kNotConstant = "D010";       // a parameter value / test date that is not a constant
+inline constexpr const char* kBadBasis = "D011";          // unknown deadline basis
+inline constexpr const char* kBadMessageVerdict = "D012"; // unknown verdict in `message VERDICT`
+inline constexpr const char* kTemplateTooLarge = "D013";  // a message or reason over the evaluation limits
+
 inline constexpr const char* kCalendarDay = "D020";       // a calendar day that is no date, outside its year, a reversed range
 inline constexpr const char* kCalendarClash = "D021";     // a day listed twice or both holiday and workday; a year twice
 inline constexpr const char* kCalendarNoSource = "D022";  // a calendar year without source
@@ -60,5 +66,9 @@ inline constexpr const char* kGuardNoReason = "D026";     // `complete` / `valid
 // Warnings (owned by dsl/check).
 inline constexpr const char* kUnguardedOptional = "W001"; // optional field read without has()/default
 inline constexpr const char* kWorkdayNotWeekend = "W002"; // an adjusted working day that is not a Saturday or Sunday
+inline constexpr const char* kAdviceBasisBreach = "W005"; // basis advice, but the rule can give violation
+inline constexpr const char* kBasisNeedsDeadline = "W006"; // a dated basis without a deadline clause
+inline constexpr const char* kBasisDisagrees = "W007";    // rule basis differs from its deadline parameter's
+inline constexpr const char* kMessageNeverUsed = "W008";  // message for a verdict the rule cannot give
 
 }  // namespace eco::dsl::code

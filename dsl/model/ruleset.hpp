@@ -21,7 +21,15 @@ enum class Confidence : std::uint8_t { high, medium, unverified };
 // does not require it, so it is reported as a recommendation, never as a violation.
 enum class Verdict : std::uint8_t { violation, late, unknown, upcoming, pass, not_applicable, waived, advice };
 inline constexpr std::size_t kVerdictCount = 8;
+// The legal basis of a rule's deadline (docs/rule-language.md, "Deadline basis"): a date the
+// plan states, a date or duty from a named regulation, the plan period's end (a "complete X"
+// without a date), a grace period the law grants (repair within N days), or none: the plan
+// only encourages (advice).
+enum class Basis : std::uint8_t { plan_date, regulation, plan_period_end, grace_period, advice };
+inline constexpr std::size_t kBasisCount = 5;
 
+std::string_view to_string(Basis);
+std::optional<Basis> parse_basis(std::string_view);
 std::string_view to_string(Severity);
 std::string_view to_string(Confidence);
 std::string_view to_string(Verdict);
@@ -66,6 +74,7 @@ struct ParamEntry {
   CheckedExpr value;            // a constant expression of the parameter's type
   std::string source;
   Confidence confidence = Confidence::high;
+  std::optional<Basis> basis;   // `basis ...` on the value: the legal basis of this date
   SourceRange range{};
 };
 
@@ -89,9 +98,23 @@ struct MessagePart {
   std::string text;                        // literal text, or empty when `expr` is set
   std::optional<CheckedExpr> expr;
 };
+// The most holes a message or reason template may have (D013 beyond; the evaluator's limit).
+inline constexpr std::size_t kMaxTemplateHoles = 256;
+
 struct Message {
   std::string lang;                        // "zh" | "en"
+  std::optional<Verdict> verdict;          // `message late ...`: only for findings of that verdict
   std::vector<MessagePart> parts;
+};
+
+// unknown_when COND "reason zh" ["reason en"]: checked after `when` holds, before the deadline
+// and the requirement; where COND is true the verdict is unknown and the reason is the
+// finding's message.
+struct UnknownWhen {
+  CheckedExpr cond;
+  Message zh;
+  std::optional<Message> en;
+  SourceRange range{};
 };
 
 struct Citation {
@@ -113,13 +136,15 @@ struct Rule {
   std::vector<std::string> requirements;
   std::vector<Citation> citations;
   Severity severity = Severity::medium;
+  std::optional<Basis> basis;              // declared with `basis`; else see declared_basis()
   std::vector<Binding> bindings;           // the last one is the subject
   std::vector<RuleLet> lets;               // evaluated per subject, before `when`
   std::optional<CheckedExpr> when;
   std::optional<CheckedExpr> deadline;     // of type date
   CheckedExpr require;
   std::optional<CheckedExpr> met_on;      // of type date: when the requirement was met
-  std::vector<Message> messages;
+  std::vector<UnknownWhen> unknown_when;   // in declaration order
+  std::vector<Message> messages;           // default (no verdict) and per-verdict wordings
   std::string remedy;
   std::vector<std::uint32_t> params_used;  // indices into Ruleset::params
   SourceRange range{};
@@ -219,5 +244,16 @@ struct Ruleset {
   const Rule* find_rule(std::string_view id) const;
   const Param* find_param(std::string_view name) const;
 };
+
+// A rule's deadline basis and where it was declared: the rule's own `basis` clause, else the
+// basis every value of its deadline parameter declares (when the deadline is that parameter
+// alone). `from` is "rule", "param NAME" or "" when the basis is undeclared.
+struct DeclaredBasis {
+  std::optional<Basis> basis;
+  std::string from;
+};
+DeclaredBasis declared_basis(const Ruleset& rs, const Rule& rule);
+// The basis every value of the parameter `deadline` consists of declares ({} otherwise).
+DeclaredBasis deadline_param_basis(const Ruleset& rs, const CheckedExpr& deadline);
 
 }  // namespace eco::dsl::model

@@ -49,6 +49,8 @@ struct subject_class : annotate {};
 struct expect_class : annotate {};
 struct test_clause_class : annotate {};
 struct test_class : annotate {};
+struct basis_class : annotate {};
+struct unknown_when_class : annotate {};
 struct field_attr_class : annotate {};
 struct cal_day_class : annotate {};
 struct cal_year_class : annotate {};
@@ -91,6 +93,8 @@ inline kw_rule<19> const k_as_of = "as_of";
 inline kw_rule<20> const k_given = "given";
 inline kw_rule<21> const k_expect = "expect";
 inline kw_rule<22> const k_let = "let";
+inline kw_rule<23> const k_basis = "basis";
+inline kw_rule<24> const k_unknown_when = "unknown_when";
 // Calendars, completeness and validity declarations, field attributes (ids from 40 on).
 inline kw_rule<40> const k_calendar = "calendar";
 inline kw_rule<41> const k_cal_year = "year";
@@ -137,6 +141,8 @@ inline x3::rule<subject_class, tree::SubjectKey> const subject = "subject key";
 inline x3::rule<expect_class, tree::ExpectC> const expect_clause = "expect";
 inline x3::rule<test_clause_class, tree::TestClause> const test_clause = "test clause";
 inline x3::rule<test_class, tree::TestT> const test_decl = "test";
+inline x3::rule<basis_class, tree::BasisC> const basis_clause = "basis";
+inline x3::rule<unknown_when_class, tree::UnknownWhenC> const unknown_when_clause = "unknown_when";
 inline x3::rule<field_attr_class, tree::FieldAttrC> const field_attr = "field attribute";
 inline x3::rule<cal_day_class, tree::CalDay> const cal_day = "calendar day";
 inline x3::rule<cal_year_class, tree::CalYear> const cal_year = "year";
@@ -175,6 +181,8 @@ inline auto const k_as_of_def = x3::omit[kw("as_of")];
 inline auto const k_given_def = x3::omit[kw("given")];
 inline auto const k_expect_def = x3::omit[kw("expect")];
 inline auto const k_let_def = x3::omit[kw("let")];
+inline auto const k_basis_def = x3::omit[kw("basis")];
+inline auto const k_unknown_when_def = x3::omit[kw("unknown_when")];
 inline auto const k_calendar_def = x3::omit[kw("calendar")];
 inline auto const k_cal_year_def = x3::omit[kw("year")];
 inline auto const k_cal_list_def = x3::omit[kw("holidays") | kw("workdays")];
@@ -210,7 +218,9 @@ inline auto const record_decl_def = k_record >> expect("record name")[dname] >> 
 inline auto const source_clause_def = k_source >> expect("source text string")[str];
 inline auto const confidence_clause_def =
     k_confidence >> expect("confidence level (high, medium, unverified)")[dname];
-inline auto const value_clause_def = source_clause | confidence_clause;
+inline auto const basis_clause_def =
+    k_basis >> expect("deadline basis (plan_date, regulation, plan_period_end, grace_period, advice)")[dname];
+inline auto const value_clause_def = source_clause | confidence_clause | basis_clause;
 inline auto const plain_value_def = k_eq >> expect("expression")[expr] >> *value_clause;
 inline auto const dated_entry_def = expr >> expect("':' after date")[':'] >>
                                     expect("expression")[expr] >> *value_clause >> -sep;
@@ -234,9 +244,12 @@ inline auto const let_clause_def = k_let >> expect("variable name")[dname] >>
                                    expect("expression")[expr];
 inline auto const lang_def = x3::omit[kw("zh") | kw("en")];
 inline auto const message_clause_def =
-    k_message >> -lang >> expect("message template string")[str];
+    k_message >> -(!lang >> dname) >> -lang >> expect("message template string")[str];
+inline auto const unknown_when_clause_def = k_unknown_when >> expect("condition")[expr] >>
+                                            expect("reason string")[str] >> -str;
 inline auto const rule_clause_def = text_clause | requirement_clause | cite_clause |
-                                    severity_clause | for_clause | let_clause | expr_clause | message_clause;
+                                    severity_clause | for_clause | let_clause | expr_clause | message_clause |
+                                    basis_clause | unknown_when_clause;
 inline auto const rule_decl_def = k_rule >> expect("rule id")[word] >>
                                   expect("rule title string")[str] >> expect("'{'")['{'] >>
                                   *rule_clause >> expect("rule clause or '}'")['}'];
@@ -270,14 +283,14 @@ inline auto const declaration_def = ruleset_decl | include_decl | enum_decl | re
 BOOST_SPIRIT_DEFINE(str, word, dname, k_ruleset, k_include, k_enum, k_record, k_param, k_rule,
                     k_test, k_ref, k_source, k_confidence, k_eq, k_by_date, k_text,
                     k_requirement, k_cite, k_severity, k_for, k_expr, k_message, k_as_of,
-                    k_given, k_expect, k_let)
+                    k_given, k_expect, k_let, k_basis, k_unknown_when)
 BOOST_SPIRIT_DEFINE(type_ref, ruleset_decl, include_decl, enum_value_name, enum_value,
                     enum_decl, ref_spec, field_type, field, record_decl, source_clause,
                     confidence_clause, value_clause, plain_value, dated_entry, dated_values,
                     param_body, param_decl, text_clause, requirement_clause, cite_clause,
                     severity_clause, for_clause, let_clause, expr_clause, lang, message_clause, rule_clause,
                     rule_decl, as_of_clause, field_value, given_clause, subject, expect_clause,
-                    test_clause, test_decl, declaration)
+                    test_clause, test_decl, declaration, basis_clause, unknown_when_clause)
 BOOST_SPIRIT_DEFINE(k_calendar, k_cal_year, k_cal_list, k_guard, k_guard_what, k_guard_when, k_reason,
                     k_field_attr, field_attr, cal_day, cal_year, cal_clause, calendar_decl,
                     reason_clause, guard_decl)

@@ -661,21 +661,27 @@ ast::TypeRef Lowerer::type(const tree::TypeT& t) {
 ast::MessageTemplate Lowerer::message(const tree::MessageC& m) {
   ast::MessageTemplate out;
   out.range = range(m);
+  if (m.verdict) out.verdict = name(*m.verdict);
   if (m.lang) {
     out.lang = name(*m.lang);
   } else {
     out.lang = {"zh", {source_, m.kw.b, m.kw.e}};
   }
-  out.text = text_of(m.text);
+  template_parts(m.text, out);
+  return out;
+}
+
+void Lowerer::template_parts(const tree::Str& text, ast::MessageTemplate& out) {
+  out.text = text_of(text);
   // Split the literal as written, so that each hole is parsed at its own bytes and its
   // diagnostics point inside the string.
-  std::uint32_t p = m.text.b;
+  std::uint32_t p = text.b;
   bool raw = false;
   if (text_[p] == 'r' || text_[p] == 'R') raw = true, ++p;
   char q = text_[p];
-  bool triple = m.text.e - p >= 6 && text_[p + 1] == q && text_[p + 2] == q;
+  bool triple = text.e - p >= 6 && text_[p + 1] == q && text_[p + 2] == q;
   std::uint32_t open = triple ? 3 : 1;
-  std::uint32_t b = p + open, e = m.text.e - open;
+  std::uint32_t b = p + open, e = text.e - open;
   std::string lit;
   auto flush = [&] {
     if (!lit.empty()) out.parts.push_back({std::move(lit)});
@@ -745,7 +751,6 @@ ast::MessageTemplate Lowerer::message(const tree::MessageC& m) {
     }
   }
   flush();
-  return out;
 }
 
 void Lowerer::declaration(const tree::DeclT& d, ast::File& file) {
@@ -821,22 +826,25 @@ void Lowerer::declaration(const tree::DeclT& d, ast::File& file) {
         if (const auto* s = boost::get<tree::SourceC>(&cv)) {
           if (pv.source) repeated("source", range(*s));
           else pv.source = text_of(s->text);
+        } else if (const auto* cf = boost::get<tree::ConfidenceC>(&cv)) {
+          if (pv.confidence) repeated("confidence", range(*cf));
+          else pv.confidence = name(cf->level);
         } else {
-          const auto& cf = boost::get<tree::ConfidenceC>(cv);
-          if (pv.confidence) repeated("confidence", range(cf));
-          else pv.confidence = name(cf.level);
+          const auto& bc = boost::get<tree::BasisC>(cv);
+          if (pv.basis) repeated("basis", range(bc));
+          else pv.basis = name(bc.basis);
         }
       }
     };
     const tree::ParamBody::variant_type& body = par->body.get();
     if (const auto* pl = boost::get<tree::PlainValue>(&body)) {
-      ast::ParamValue pv{std::nullopt, expr(pl->value), {}, {}, range(*pl)};
+      ast::ParamValue pv{std::nullopt, expr(pl->value), {}, {}, {}, range(*pl)};
       clauses(pl->clauses, pv);
       out.values.push_back(std::move(pv));
     } else {
       out.dated = true;
       for (const auto& de : boost::get<tree::DatedValues>(body).entries) {
-        ast::ParamValue pv{expr(de.date), expr(de.value), {}, {}, range(de)};
+        ast::ParamValue pv{expr(de.date), expr(de.value), {}, {}, {}, range(de)};
         clauses(de.clauses, pv);
         out.values.push_back(std::move(pv));
       }
@@ -881,6 +889,24 @@ void Lowerer::declaration(const tree::DeclT& d, ast::File& file) {
                                         : out.require;
         if (slot) repeated(std::string(kw).c_str(), range(*ec));
         else slot = expr(ec->expr);
+      } else if (const auto* bc = boost::get<tree::BasisC>(&cv)) {
+        if (out.basis) repeated("basis", range(*bc));
+        else out.basis = name(bc->basis);
+      } else if (const auto* uw = boost::get<tree::UnknownWhenC>(&cv)) {
+        ast::UnknownWhen u;
+        u.cond = expr(uw->cond);
+        u.range = range(*uw);
+        u.zh.lang = {"zh", range(uw->zh)};
+        u.zh.range = range(uw->zh);
+        template_parts(uw->zh, u.zh);
+        if (uw->en) {
+          ast::MessageTemplate en;
+          en.lang = {"en", range(*uw->en)};
+          en.range = range(*uw->en);
+          template_parts(*uw->en, en);
+          u.en = std::move(en);
+        }
+        out.unknown_when.push_back(std::move(u));
       } else {
         out.messages.push_back(message(boost::get<tree::MessageC>(cv)));
       }

@@ -77,6 +77,8 @@ class Lowerer {
   ast::Expr expr(const tree::Ternary& t) { return ternary(t).e; }
   ast::TypeRef type(const tree::TypeT& t);
   ast::MessageTemplate message(const tree::MessageC& m);
+  // The literal text and {holes} of a template string (a message or an unknown_when reason).
+  void template_parts(const tree::Str& text, ast::MessageTemplate& out);
   void repeated(const char* what, SourceRange r);
 
   std::uint32_t source_;

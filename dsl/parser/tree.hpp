@@ -197,7 +197,12 @@ struct ConfidenceC : Span {
   Kw kw;
   Name level;
 };
-struct ValueClause : x3::variant<SourceC, ConfidenceC> {
+// basis plan_date|regulation|plan_period_end|grace_period|advice (a rule's or a value's deadline basis)
+struct BasisC : Span {
+  Kw kw;
+  Name basis;
+};
+struct ValueClause : x3::variant<SourceC, ConfidenceC, BasisC> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -261,12 +266,22 @@ struct ExprC : Span {
   Kw kw;
   Ternary expr;
 };
+// message [VERDICT] [zh|en] "..."
 struct MessageC : Span {
   Kw kw;
+  boost::optional<Name> verdict;
   boost::optional<Name> lang;
   Str text;
 };
-struct RuleClause : x3::variant<TextC, RequirementC, CiteC, SeverityC, ForC, LetC, ExprC, MessageC> {
+// unknown_when COND "reason zh" ["reason en"]
+struct UnknownWhenC : Span {
+  Kw kw;
+  Ternary cond;
+  Str zh;
+  boost::optional<Str> en;
+};
+struct RuleClause
+    : x3::variant<TextC, RequirementC, CiteC, SeverityC, ForC, LetC, ExprC, MessageC, BasisC, UnknownWhenC> {
   using base_type::base_type;
   using base_type::operator=;
 };

@@ -759,6 +759,17 @@ class Compiler {
 
   static bool undecided(const NodePtr& n) { return !n || dynamic_cast<const UndecidedNode*>(n.get()); }
 
+  // `unknown_when u` in front of a requirement: `rest` where u is clearly false, undecided
+  // where it holds (the verdict is unknown, which the tree builds) or cannot be decided.
+  NodePtr unless(NodePtr u, NodePtr rest) {
+    if (undecided(u) || undecided(rest)) return finish(std::make_unique<UndecidedNode>(), Dom::boolean);
+    auto n = std::make_unique<CondNode>();
+    n->c = std::move(u);
+    n->a = finish(std::make_unique<UndecidedNode>(), Dom::boolean);
+    n->b = std::move(rest);
+    return finish(std::move(n), Dom::boolean);
+  }
+
  private:
   struct Local {
     std::string name;
@@ -1261,6 +1272,8 @@ std::unique_ptr<ColumnarPlan> ColumnarPlan::compile(const model::Rule& rule, con
   auto impl = std::make_unique<Impl>();
   if (rule.when) impl->when = c.boolean(rule.when->expr, *rule.when);
   impl->require = c.boolean(rule.require.expr, rule.require);
+  for (auto u = rule.unknown_when.rbegin(); u != rule.unknown_when.rend(); ++u)
+    impl->require = c.unless(c.boolean(u->cond.expr, u->cond), std::move(impl->require));
   // Nothing to decide: a `when` the plan cannot compute leaves every row to the tree, and so
   // does a `require` it cannot compute without a `when` that might rule rows out.
   if (rule.when && Compiler::undecided(impl->when)) return nullptr;

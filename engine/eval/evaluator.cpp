@@ -110,6 +110,19 @@ struct CompiledRuleset::RuleProgram {
     std::unique_ptr<cel::Program> expr;
   };
   std::vector<Part> message_zh, message_en;
+  // `message VERDICT [zh|en]`: that verdict's own wording, per language (unset: the default).
+  struct Wording {
+    std::vector<Part> zh, en;
+    bool has_zh = false, has_en = false;
+  };
+  std::array<Wording, model::kVerdictCount> by_verdict;
+  // unknown_when COND "reason": in order.
+  struct UnknownWhen {
+    std::unique_ptr<cel::Program> cond;
+    std::vector<Part> zh, en;
+    bool has_en = false;
+  };
+  std::vector<UnknownWhen> unknown_when;
   // The requirement's comparisons outside macros, compiled on their own for explanations.
   struct Comparison {
     std::string text, left_text, op, right_text;
@@ -189,11 +202,27 @@ CompiledRuleset::CompiledRuleset(const model::Ruleset& ruleset)
     if (rule.deadline) rp->deadline = cel::compile(*rule.deadline, rp->env);
     rp->require = cel::compile(rule.require, rp->env);
     if (rule.met_on) rp->met_on = cel::compile(*rule.met_on, rp->env);
-    for (const auto& m : rule.messages) {
-      auto& parts = m.lang == "en" ? rp->message_en : rp->message_zh;
+    auto compile_parts = [&](const model::Message& m, std::vector<RuleProgram::Part>& parts) {
       parts.clear();
       for (const auto& part : m.parts)
         parts.push_back({part.text, part.expr ? cel::compile(*part.expr, rp->env) : nullptr});
+    };
+    for (const auto& m : rule.messages) {
+      if (m.verdict) {
+        auto& w = rp->by_verdict[static_cast<std::size_t>(*m.verdict)];
+        const bool en = m.lang == "en";
+        compile_parts(m, en ? w.en : w.zh);
+        (en ? w.has_en : w.has_zh) = true;
+      } else {
+        compile_parts(m, m.lang == "en" ? rp->message_en : rp->message_zh);
+      }
+    }
+    for (const auto& u : rule.unknown_when) {
+      RuleProgram::UnknownWhen uw;
+      uw.cond = cel::compile(u.cond, rp->env);
+      compile_parts(u.zh, uw.zh);
+      if (u.en) compile_parts(*u.en, uw.en), uw.has_en = true;
+      rp->unknown_when.push_back(std::move(uw));
     }
     collect_comparisons(rule.require.expr, rule.require, rp->env, rp->comparisons);
     std::size_t slots = rp->require->slot_count();
@@ -204,7 +233,13 @@ CompiledRuleset::CompiledRuleset(const model::Ruleset& ruleset)
       if (p) slots = std::max(slots, p->slot_count());
     for (const auto& c : rp->comparisons)
       for (auto* p : {c.whole.get(), c.left.get(), c.right.get()}) slots = std::max(slots, p->slot_count());
-    for (auto* parts : {&rp->message_zh, &rp->message_en})
+    std::vector<const std::vector<RuleProgram::Part>*> all_parts{&rp->message_zh, &rp->message_en};
+    for (const auto& w : rp->by_verdict) all_parts.insert(all_parts.end(), {&w.zh, &w.en});
+    for (const auto& u : rp->unknown_when) {
+      slots = std::max(slots, u.cond->slot_count());
+      all_parts.insert(all_parts.end(), {&u.zh, &u.en});
+    }
+    for (const auto* parts : all_parts)
       for (const auto& part : *parts)
         if (part.expr) slots = std::max(slots, part.expr->slot_count());
     rp->slots = slots;
@@ -246,6 +281,10 @@ struct Collected {
   std::vector<Reason> reasons;
   std::string error;
   bool no_data = false;  // the error is an aggregate over no records (nothing to decide on)
+  cel::ErrorCode code = cel::ErrorCode::generic;
+  // The clause whose evaluation failed with `error` (to locate the failing expression).
+  const char* clause = nullptr;
+  const model::CheckedExpr* clause_expr = nullptr;
 };
 
 // A missing field, and the reason its `verify` text gives (what to verify on site).
@@ -272,6 +311,7 @@ void collect(const cel::Value& v, const model::Schema& s, Collected& out) {
     else if (out.error.empty()) {
       out.error = e.message;
       out.no_data = e.code == cel::ErrorCode::no_data;
+      out.code = e.code;
     }
   }
 }
@@ -336,6 +376,152 @@ void trace_expr(const dsl::ast::Expr& e, const model::CheckedExpr& checked, cons
   } else if (const auto* m = e.as<ast::Comprehension>()) {
     if (m->iter_range) trace_expr(*m->iter_range, checked, env, act, s, snap, clause, depth + 1, out);
   }
+}
+
+// The innermost sub-expression of `e` whose value is an error, with the checked expression it
+// belongs to: operands before their operation, under ?: only the branch taken, a let followed
+// into its value. Comprehension bodies are not entered (their variables exist only inside).
+struct Culprit {
+  const dsl::ast::Expr* e = nullptr;
+  const model::CheckedExpr* ck = nullptr;
+};
+
+Culprit locate_error(const dsl::ast::Expr& e, const model::CheckedExpr& ck, const model::Rule& rule, const cel::Env& env,
+                     cel::Activation& act, int depth) {
+  namespace ast = dsl::ast;
+  if (depth > 64) return {};
+  cel::CompileOptions o;
+  o.refs = &ck.refs;
+  if (!cel::compile(e, env, o)->evaluate(act).is_error()) return {};
+  auto child = [&](const ast::Expr& c) { return locate_error(c, ck, rule, env, act, depth + 1); };
+  const Culprit self{&e, &ck};
+  if (const auto* c = e.as<ast::Call>()) {
+    if (c->function == "_?_:_" && c->args.size() == 3) {
+      if (auto r = child(c->args[0]); r.e) return r;
+      cel::Value cond = cel::compile(c->args[0], env, o)->evaluate(act);
+      if (cond.is(cel::ValueKind::bool_))
+        if (auto r = child(c->args[cond.as_bool() ? 1 : 2]); r.e) return r;
+      return self;
+    }
+    if (c->target)
+      if (auto r = child(*c->target); r.e) return r;
+    for (const auto& a : c->args)
+      if (auto r = child(a); r.e) return r;
+  } else if (const auto* sel = e.as<ast::Select>()) {
+    if (sel->operand)
+      if (auto r = child(*sel->operand); r.e) return r;
+  } else if (const auto* m = e.as<ast::Comprehension>()) {
+    if (m->iter_range)
+      if (auto r = child(*m->iter_range); r.e) return r;
+  } else if (const auto* l = e.as<ast::CreateList>()) {
+    for (const auto& x : l->elements)
+      if (auto r = child(x); r.e) return r;
+  } else if (const auto* id = e.as<ast::Ident>()) {
+    for (const auto& let : rule.lets)
+      if (let.name == id->name) {
+        auto r = locate_error(let.value.expr, let.value, rule, env, act, depth + 1);
+        return r.e ? r : self;
+      }
+  }
+  return self;
+}
+
+// The fields an expression reads (`out`) and the lists of records it ranges over (`lists`), as
+// "description (record.field)".
+void fields_read(const dsl::ast::Expr& e, const model::CheckedExpr& ck, const model::Schema& s,
+                 std::vector<std::string>& out, std::vector<std::string>& lists) {
+  namespace ast = dsl::ast;
+  if (auto it = ck.refs.find(e.id); it != ck.refs.end()) {
+    const model::Ref& r = it->second;
+    std::string item;
+    if ((r.kind == model::Ref::Kind::field || r.kind == model::Ref::Kind::nav) && r.record < s.records.size() &&
+        r.index < s.records[r.record].fields.size()) {
+      const auto& fd = s.records[r.record].fields[r.index];
+      const std::string path = s.records[r.record].name + "." + fd.name;
+      item = fd.description.empty() ? path : fmt::format("{} ({})", fd.description, path);
+    } else if (r.kind == model::Ref::Kind::reverse && r.record < s.records.size() &&
+               r.index < s.records[r.record].reverse_lists.size()) {
+      const auto& rl = s.records[r.record].reverse_lists[r.index];
+      const auto& child = s.records[rl.child];
+      const std::string path = s.records[r.record].name + "." + rl.name;
+      item = child.title.empty() ? path : fmt::format("{}记录 ({})", child.title, path);
+    }
+    auto& to = r.kind == model::Ref::Kind::reverse ? lists : out;
+    if (!item.empty() && std::find(to.begin(), to.end(), item) == to.end()) to.push_back(std::move(item));
+  }
+  if (const auto* c = e.as<ast::Call>()) {
+    if (c->target) fields_read(*c->target, ck, s, out, lists);
+    for (const auto& a : c->args) fields_read(a, ck, s, out, lists);
+  } else if (const auto* sel = e.as<ast::Select>()) {
+    if (sel->operand) fields_read(*sel->operand, ck, s, out, lists);
+  } else if (const auto* m = e.as<ast::Comprehension>()) {
+    for (const auto* x : {m->iter_range.get(), m->accu_init.get(), m->loop_condition.get(), m->loop_step.get(),
+                          m->result.get()})
+      if (x) fields_read(*x, ck, s, out, lists);
+  } else if (const auto* l = e.as<ast::CreateList>()) {
+    for (const auto& x : l->elements) fields_read(x, ck, s, out, lists);
+  }
+}
+
+// The words of an unknown finding that an evaluation failure (not a missing field) decided: what
+// could not be computed, why in plain words, and what to do about it, so that an inspector is
+// never left with an engine message alone. The engine's own message stays in Finding::error.
+std::pair<std::string, std::string> failure_words(const Collected& why, const model::Rule& rule, const cel::Env& env,
+                                                  cel::Activation& act, const model::Schema& s, const Snapshot&,
+                                                  const std::string& title_zh, const std::string& title_en) {
+  Culprit at;
+  if (why.clause_expr) at = locate_error(why.clause_expr->expr, *why.clause_expr, rule, env, act, 0);
+  std::vector<std::string> fields, lists;
+  std::string expr_text;
+  if (at.e) {
+    fields_read(*at.e, *at.ck, s, fields, lists);
+    // Nothing to decide on: what is absent are the records of the lists, not their fields.
+    if (why.code == cel::ErrorCode::no_data && !lists.empty()) fields = lists;
+    expr_text = dsl::ast::to_cel(*at.e);
+    if (expr_text.size() > 120) expr_text = expr_text.substr(0, 117) + "...";
+  }
+  std::string field_list;
+  for (const auto& f : fields) field_list += (field_list.empty() ? "" : "、") + f;
+  const std::string where_zh = expr_text.empty() ? std::string() : fmt::format("（{} 中的 {}）", why.clause ? why.clause : "规则", expr_text);
+  const std::string where_en = expr_text.empty() ? std::string() : fmt::format(" ({} in `{}`)", expr_text, why.clause ? why.clause : "the rule");
+  // What a person does next depends on the kind of failure: absent records are verified on
+  // site; an impossible value (a zero divisor, a number out of range) is a data question; a
+  // failure no data can cause is the rule's, for its maintainers.
+  const char* zh_why = "计算出错";
+  const char* en_why = "evaluation error";
+  bool data_problem = true;
+  switch (why.code) {
+    case cel::ErrorCode::no_data: zh_why = "没有可供判定的记录"; en_why = "no records to decide on"; break;
+    case cel::ErrorCode::division_by_zero:
+    case cel::ErrorCode::modulus_by_zero: zh_why = "除数为零"; en_why = "a divisor is zero"; break;
+    case cel::ErrorCode::overflow: zh_why = "数值超出可计算范围"; en_why = "a number is out of range"; break;
+    case cel::ErrorCode::range: zh_why = "取值超出范围"; en_why = "a value is out of range"; break;
+    case cel::ErrorCode::no_such_key: zh_why = "查找的键不存在"; en_why = "a key is not in the table"; break;
+    case cel::ErrorCode::conversion: zh_why = "取值无法转换"; en_why = "a value cannot be converted"; break;
+    default: data_problem = false; break;
+  }
+  std::string todo_zh, todo_en;
+  if (why.code == cel::ErrorCode::no_data) {
+    todo_zh = field_list.empty() ? "请现场核实是否确无相关记录，如有请补录后重新判定"
+                                 : fmt::format("请现场核实是否确无符合条件的{}，如有请补录后重新判定", field_list);
+    todo_en = "verify on site whether such records exist; record them and run again";
+  } else if (data_problem) {
+    todo_zh = field_list.empty() ? "请核对相关记录的取值" : fmt::format("请核对{}的取值", field_list);
+    todo_en = "check the recorded values";
+    if (!fields.empty()) {
+      std::string en_fields;
+      for (const auto& f : fields) {
+        auto open = f.rfind(" (");
+        en_fields += (en_fields.empty() ? "" : ", ") + (open == std::string::npos ? f : f.substr(open + 2, f.size() - open - 3));
+      }
+      todo_en += " of " + en_fields;
+    }
+  } else {
+    todo_zh = "这不是数据问题，请规则维护人员检查此规则";
+    todo_en = "this is not a data problem: have the rule's maintainers check the rule";
+  }
+  return {fmt::format("无法判定“{}”: {}{}，{} ({})", title_zh, zh_why, where_zh, todo_zh, why.error),
+          fmt::format("Cannot decide \"{}\": {}{}; {} ({})", title_en, en_why, where_en, todo_en, why.error)};
 }
 
 }  // namespace
@@ -475,17 +661,38 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
       std::optional<std::int32_t> days_overdue, days_left;
       Collected why;
       bool decided = false;
+      int reason = -1;  // the unknown_when that held
+      // Keeps what failed, for an unknown finding's words (the clause, then the expression).
+      auto gather = [&](const cel::Value& v, const char* clause, const model::CheckedExpr* ce) {
+        collect(v, schema, why);
+        if (!why.error.empty() && !why.clause) why.clause = clause, why.clause_expr = ce;
+      };
       // Lets first: an error or missing value is kept in the slot and surfaces where it is used.
       for (const auto& [slot, p] : rp.lets) act.slots[slot] = p->evaluate(act);
       if (rp.when) {
         cel::Value w = rp.when->evaluate(act);
         if (w.is_error_or_unknown() || !w.is(cel::ValueKind::bool_)) {
-          collect(w, schema, why);
+          gather(w, "when", &*rule.when);
           if (!w.is_error_or_unknown()) why.error = "applicability condition is not a bool";
           verdict = Verdict::unknown;
           decided = true;
         } else if (!w.as_bool()) {
           verdict = Verdict::not_applicable;
+          decided = true;
+        }
+      }
+      // unknown_when, in order, where the rule applies: the first that holds (or cannot be
+      // decided) makes the verdict unknown.
+      for (std::size_t i = 0; !decided && i < rp.unknown_when.size(); ++i) {
+        cel::Value u = rp.unknown_when[i].cond->evaluate(act);
+        if (u.is_error_or_unknown() || !u.is(cel::ValueKind::bool_)) {
+          gather(u, "unknown_when", &rule.unknown_when[i].cond);
+          if (!u.is_error_or_unknown()) why.error = "unknown_when condition is not a bool";
+          verdict = Verdict::unknown;
+          decided = true;
+        } else if (u.as_bool()) {
+          verdict = Verdict::unknown;
+          reason = static_cast<int>(i);
           decided = true;
         }
       }
@@ -497,14 +704,14 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
         cel::Value d = rp.deadline->evaluate(act);
         if (d.is(cel::ValueKind::date)) deadline = d.as_date();
         else {
-          collect(d, schema, why);
+          gather(d, "deadline", &*rule.deadline);
           deadline_unknown = true;
         }
       }
       if (!decided) {
         cel::Value r = rp.require->evaluate(act);
         if (r.is_error_or_unknown() || !r.is(cel::ValueKind::bool_)) {
-          collect(r, schema, why);
+          gather(r, "require", &rule.require);
           if (!r.is_error_or_unknown()) why.error = "requirement is not a bool";
           verdict = Verdict::unknown;
         } else if (!r.as_bool() && deadline_unknown) {
@@ -551,8 +758,9 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
           const std::string clause = "let " + l.name;
           trace_expr(l.value.expr, l.value, rp.env, act, schema, snap, clause.c_str(), 0, f.trace);
         }
+        if (rule.when) trace_expr(rule.when->expr, *rule.when, rp.env, act, schema, snap, "when", 0, f.trace);
+        for (const auto& u : rule.unknown_when) trace_expr(u.cond.expr, u.cond, rp.env, act, schema, snap, "unknown_when", 0, f.trace);
         const std::pair<const char*, const model::CheckedExpr*> clauses[] = {
-            {"when", rule.when ? &*rule.when : nullptr},
             {"deadline", rule.deadline ? &*rule.deadline : nullptr},
             {"require", &rule.require},
             {"met_on", rule.met_on ? &*rule.met_on : nullptr}};
@@ -585,7 +793,14 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
         return s;
       };
       const std::string& title_en = rule.title_en.empty() ? rule.title_zh : rule.title_en;
-      if (f.verdict == Verdict::pass || f.verdict == Verdict::not_applicable) {
+      const auto& own = rp.by_verdict[static_cast<std::size_t>(f.verdict)];
+      if (reason >= 0) {
+        // unknown_when: the rule's own reason is what the inspector is to verify.
+        const auto& uw = rp.unknown_when[static_cast<std::size_t>(reason)];
+        f.message_zh = render_message(uw.zh, true);
+        f.message_en = uw.has_en ? render_message(uw.en, false)
+                                 : fmt::format("Cannot decide \"{}\": {}", title_en, f.message_zh);
+      } else if (f.verdict == Verdict::pass || f.verdict == Verdict::not_applicable) {
         // The rule's message describes a breach; a pass or a subject the rule does not apply
         // to (shown with --verdicts all) says so instead.
         const bool pass = f.verdict == Verdict::pass;
@@ -611,23 +826,26 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
         if (!why_zh.empty()) {
           if (!zh.empty()) why_zh += "；缺少 " + zh;
           if (!en.empty()) why_en += "; missing " + en;
-          zh = why_zh;
-          en = why_en;
-        } else if (!zh.empty()) {
-          zh = "缺少 " + zh;
-          en = "missing " + en;
+          f.message_zh = fmt::format("无法判定“{}”: {}", rule.title_zh, why_zh);
+          f.message_en = fmt::format("Cannot decide \"{}\": {}", title_en, why_en);
+        } else if (zh.empty()) {
+          why.error = f.error;  // moved into the finding above
+          auto words = failure_words(why, rule, rp.env, act, schema, snap, rule.title_zh, title_en);
+          f.message_zh = std::move(words.first);
+          f.message_en = std::move(words.second);
+        } else {
+          f.message_zh = fmt::format("无法判定“{}”: 缺少 {}", rule.title_zh, zh);
+          f.message_en = fmt::format("Cannot decide \"{}\": missing {}", title_en, en);
         }
-        // An aggregate over no records (min/max of an empty list) is not an engine fault: the
-        // records the rule judges by are absent, which the inspector has to find out on site.
-        const char* zh_error = why.no_data ? "没有可供判定的记录" : "计算出错";
-        const char* en_error = why.no_data ? "no records to decide on" : "evaluation error";
-        f.message_zh = zh.empty() ? fmt::format("无法判定“{}”: {} ({})", rule.title_zh, zh_error, f.error)
-                                  : fmt::format("无法判定“{}”: {}", rule.title_zh, zh);
-        f.message_en = en.empty() ? fmt::format("Cannot decide \"{}\": {} ({})", title_en, en_error, f.error)
-                                  : fmt::format("Cannot decide \"{}\": {}", title_en, en);
       } else {
         f.message_zh = render_message(rp.message_zh, true);
         f.message_en = render_message(rp.message_en, false);
+      }
+      // `message VERDICT`: the rule's own words for this verdict replace the default ones
+      // (not the reason of an unknown_when, which is more specific).
+      if (reason < 0) {
+        if (own.has_zh) f.message_zh = render_message(own.zh, true);
+        if (own.has_en) f.message_en = render_message(own.en, false);
       }
       f.params = rule_params;
       f.rests_on_unverified = rule_unverified;

@@ -55,7 +55,7 @@ static std::string screening_text(const ReportData& d) {
   std::size_t n[3] = {0, 0, 0};
   for (const auto& dec : d.decisions) ++n[static_cast<int>(dec.decision)];
   std::string out = fmt::format("screening of {} application{} ({}) as of {}: reject={} conditional={} approve={}\n",
-                                d.decisions.size(), d.decisions.size() == 1 ? "" : "s", d.run.ruleset,
+                                d.decisions.size(), d.decisions.size() == 1 ? "" : "s", printable(d.run.ruleset),
                                 dsl::format_date(d.run.as_of), n[2], n[1], n[0]);
   auto label = [&](engine::Decision v) -> std::string {
     const char* word = v == engine::Decision::reject        ? (en ? "REJECT" : "不予批准 (reject)")
@@ -65,16 +65,18 @@ static std::string screening_text(const ReportData& d) {
     const char* colour = v == engine::Decision::reject ? "\033[31m" : v == engine::Decision::conditional ? "\033[33m" : "\033[32m";
     return std::string(colour) + word + "\033[0m";
   };
+  // Data reach the terminal only through printable(): no value can act on it (issue 17).
   auto line = [&](std::size_t i) {
     const engine::Finding& f = fs[i];
-    std::string s = fmt::format("    {:<8} {} {}", dsl::model::to_string(f.severity), f.rule, en ? f.message_en : f.message_zh);
+    std::string s = fmt::format("    {:<8} {} {}", dsl::model::to_string(f.severity), printable(f.rule),
+                                printable(en ? f.message_en : f.message_zh));
     std::string cites;
     for (const auto& c : f.citations) cites += fmt::format("{}{} “{}”", cites.empty() ? "" : "; ", c.section, c.quote);
-    if (!cites.empty()) s += fmt::format("\n             {} {}", en ? "plan" : "规划", cites);
+    if (!cites.empty()) s += fmt::format("\n             {} {}", en ? "plan" : "规划", printable(cites));
     return s + "\n";
   };
   for (const auto& dec : d.decisions) {
-    out += fmt::format("\n{} {}: {}\n", dec.application_id, dec.project_name, label(dec.decision));
+    out += fmt::format("\n{} {}: {}\n", printable(dec.application_id), printable(dec.project_name), label(dec.decision));
     if (!dec.reasons.empty()) {
       out += en ? "  reasons:\n" : "  不予批准的理由:\n";
       for (auto i : dec.reasons)
@@ -85,13 +87,21 @@ static std::string screening_text(const ReportData& d) {
       for (const auto& doc : dec.documents) {
         std::string rules;
         for (const auto& r : doc.rules) rules += (rules.empty() ? "" : ", ") + r;
-        out += fmt::format("    {}{} ({} {})\n", doc.field, doc.description.empty() ? "" : " " + doc.description,
-                           en ? "for" : "用于", rules);
+        out += fmt::format("    {}{} ({} {})\n", printable(doc.field), printable(doc.description.empty() ? "" : " " + doc.description),
+                           en ? "for" : "用于", printable(rules));
       }
     }
+    // Unknowns that no missing document explains: an evaluation failure, or what a rule's
+    // unknown_when says to verify (its message).
     for (auto i : dec.unknowns)
-      if (i < fs.size() && fs[i].missing.empty() && !fs[i].error.empty())
-        out += fmt::format("  {} {}: {}\n", en ? "could not evaluate" : "无法判定", fs[i].rule, fs[i].error);
+      if (i < fs.size() && fs[i].missing.empty()) {
+        if (!fs[i].error.empty())
+          out += fmt::format("  {} {}: {}\n", en ? "could not evaluate" : "无法判定", printable(fs[i].rule),
+                             printable(fs[i].error));
+        else
+          out += fmt::format("  {} {}: {}\n", en ? "to verify" : "待核实", printable(fs[i].rule),
+                             printable(en ? fs[i].message_en : fs[i].message_zh));
+      }
     if (!dec.conditions.empty()) {
       out += en ? "  conditions (review):\n" : "  审查条件 (需复核):\n";
       for (auto i : dec.conditions)
@@ -176,10 +186,10 @@ class TextWriter final : public ReportWriter {
   void finish(const std::vector<engine::ResolvedFinding>& resolved) override {
     std::string out = enterprise_.empty()
                           ? fmt::format("{} of {} as of {}: {} findings\n",
-                                        run_.command == "screen" ? "screen" : "sweep", run_.ruleset,
+                                        run_.command == "screen" ? "screen" : "sweep", printable(run_.ruleset),
                                         dsl::format_date(run_.as_of), count_)
-                          : fmt::format("audit of {} ({}) as of {}: {} findings\n", enterprise_,
-                                        run_.ruleset, dsl::format_date(run_.as_of), count_);
+                          : fmt::format("audit of {} ({}) as of {}: {} findings\n", printable(enterprise_),
+                                        printable(run_.ruleset), dsl::format_date(run_.as_of), count_);
     if (run_.sweep_id) {
       out += fmt::format("sweep {} (compared with {}): new={} persisting={} repeat={} resolved={}\n",
                          *run_.sweep_id,
@@ -191,7 +201,7 @@ class TextWriter final : public ReportWriter {
     for (const auto& [v, n] : by_verdict_) out += fmt::format(" {}={}", dsl::model::to_string(v), n);
     out += "\n";
     for (const auto& [rule, counts] : by_rule_) {
-      out += fmt::format("  {:<40}", rule);
+      out += fmt::format("  {:<40}", printable(rule));
       for (const auto& [v, n] : counts) out += fmt::format(" {}={}", dsl::model::to_string(v), n);
       out += "\n";
     }
@@ -199,8 +209,9 @@ class TextWriter final : public ReportWriter {
     spool_.copy_to(out_);
     out.clear();
     for (const auto& r : resolved)
-      out += fmt::format("resolved {} {}:{} (was {} since {})\n", r.rule, r.subject_record,
-                         r.subject_key, r.verdict, r.first_seen);
+      out += printable(fmt::format("resolved {} {}:{} (was {} since {})", r.rule, r.subject_record, r.subject_key,
+                                   r.verdict, r.first_seen)) +
+             "\n";
     out_ << out;
   }
 
@@ -216,26 +227,30 @@ class TextWriter final : public ReportWriter {
            " " +
            cell(std::string(dsl::model::to_string(f.verdict)), 14,
                 color_ ? verdict_colour(f.verdict) : nullptr) +
-           fmt::format(" {} {}:{}", f.rule, f.subject_record, f.subject_key);
+           printable(fmt::format(" {} {}:{}", f.rule, f.subject_record, f.subject_key));
+    // Everything after the coloured cells is data: it reaches the terminal through printable().
+    std::string rest;
     if (!f.enterprise_id.empty() && f.enterprise_id != f.subject_key)
-      out += fmt::format(" (enterprise {})", f.enterprise_id);
+      rest += fmt::format(" (enterprise {})", f.enterprise_id);
     const std::string& msg = en_ ? f.message_en : f.message_zh;
-    if (!msg.empty()) out += "  " + msg;
+    if (!msg.empty()) rest += "  " + msg;
     if (!f.missing.empty()) {
-      out += "  missing:";
-      for (const auto& m : f.missing) out += " " + m;
+      rest += "  missing:";
+      for (const auto& m : f.missing) rest += " " + m;
     }
-    if (!f.error.empty()) out += "  error: " + f.error;
-    if (!f.change.empty()) out += "  [" + f.change + "]";
-    out += "\n";
+    if (!f.error.empty()) rest += "  error: " + f.error;
+    if (!f.change.empty()) rest += "  [" + f.change + "]";
+    out += printable(rest) + "\n";
     // The comparisons that failed, with the value found and the value required.
     for (const auto& c : f.conditions) {
       if (!c.holds || *c.holds) continue;
       const bool constant_right =
           c.right == c.right_value || c.right == "\"" + c.right_value + "\"";
-      out += fmt::format("    {} {} = {}, {} {} {}{}\n", en_ ? "fails:" : "不满足:", c.left,
-                         c.left_value, en_ ? "required" : "要求", c.op, c.right,
-                         constant_right ? "" : fmt::format(" = {}", c.right_value));
+      out += "    " +
+             printable(fmt::format("{} {} = {}, {} {} {}{}", en_ ? "fails:" : "不满足:", c.left, c.left_value,
+                                   en_ ? "required" : "要求", c.op, c.right,
+                                   constant_right ? "" : fmt::format(" = {}", c.right_value))) +
+             "\n";
     }
   }
 

@@ -11,3 +11,9 @@ add_test(NAME rules.citations
 # Nothing numeric is written inside a Jinzhong rule: numbers and dates are named parameters.
 add_test(NAME rules.constants
   COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/constants_test.py ${PROJECT_SOURCE_DIR}/rulesets/jinzhong)
+# The lists of rules per deadline basis in the ruleset README are generated (scripts/basis_lists.py)
+# and current.
+if(TARGET ecoaudit)
+  add_test(NAME rules.basis_lists
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/basis_lists_test.sh $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR})
+endif()

@@ -36,7 +36,7 @@ inline constexpr std::string_view k_application_zone[] = {
 inline constexpr std::string_view k_enterprise[] = {
     "id", "name", "county", "industry", "status", "lon", "lat", "park",
     "in_urban_planning_area", "annual_freight_t", "rail_spur", "rail_spur_completed_on",
-    "performance_grade", "emergency_measures_filed", "key_discharge_unit", "soil_key_unit",
+    "performance_grade", "performance_grade_since", "emergency_measures_filed", "key_discharge_unit", "soil_key_unit",
     "heavy_metal_key", "voc_key", "emergency_plan_required", "emergency_plan_filed_on",
     "emergency_plan_revised_on", "emergency_plan_reviewed_on", "info_disclosed_on", "credit_rating",
     "dust_online_monitoring", "dust_video_linked", "discharges_to_sewer", "sewer_treatable",
@@ -67,6 +67,7 @@ inline constexpr std::string_view k_radioactive_source[] = {
 };
 inline constexpr std::string_view k_storage_yard[] = {
     "id", "enterprise_id", "material", "enclosed", "anti_seepage", "rectified",
+    "dust_controlled", "runoff_controlled",
 };
 inline constexpr std::string_view k_tailings_pond[] = {
     "id", "enterprise_id", "on_supervision_list", "risk_assessed_on",
@@ -83,6 +84,7 @@ inline constexpr std::string_view k_outfall[] = {
 inline constexpr std::string_view k_vehicle[] = {
     "plate", "enterprise_id", "kind", "fuel", "emission_standard", "registered_code", "sealed",
     "gps", "muck_permit_until", "first_registered_on", "last_im_test_on", "last_im_passed",
+    "used_in_low_emission_zone", "smoke_test_on", "smoke_test_passed",
 };
 inline constexpr std::string_view k_transport_entry[] = {
     "enterprise_id", "plate", "entered_on", "cargo", "tonnes",
@@ -108,20 +110,32 @@ inline constexpr std::string_view k_waiver[] = {
 };
 inline constexpr std::string_view k_hw_declaration[] = {
     "enterprise_id", "year", "waste_code", "generated_t", "stored_t", "transferred_t",
-    "self_disposed_t", "declared_on",
+    "self_disposed_t", "declared_on", "opening_stored_t",
+};
+inline constexpr std::string_view k_hw_periodic_declaration[] = {
+    "enterprise_id", "period_start", "period", "declared_on",
 };
 inline constexpr std::string_view k_hw_plan[] = {
     "enterprise_id", "year", "filed_on",
 };
 inline constexpr std::string_view k_hw_manifest[] = {
     "manifest_no", "generator_id", "receiver_id", "waste_code", "shipped_on", "shipped_t",
-    "received_on", "received_t", "electronic",
+    "received_on", "received_t", "electronic", "confirmed_on",
 };
 inline constexpr std::string_view k_hw_license[] = {
     "license_no", "holder_id", "valid_from", "valid_until",
 };
 inline constexpr std::string_view k_hw_license_code[] = {
     "license_no", "waste_code",
+};
+inline constexpr std::string_view k_pollution_alert[] = {
+    "id", "level", "start_on", "end_on",
+};
+inline constexpr std::string_view k_pollution_alert_county[] = {
+    "alert_id", "county",
+};
+inline constexpr std::string_view k_alert_check[] = {
+    "enterprise_id", "alert_id", "checked_on", "producing", "measures_applied",
 };
 inline constexpr std::string_view k_hw_storage[] = {
     "enterprise_id", "waste_code", "stored_since", "quantity_t",

@@ -3,6 +3,7 @@
 // scenarios.cpp (deliberate cases): the random stream, key counters and output tables.
 #include <array>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,7 +60,10 @@ class Gen {
       radioactive_source{"radioactive_source", k_radioactive_source},
       park{"park", k_park}, application{"application", k_application},
       application_zone{"application_zone", k_application_zone},
-      waiver{"waiver", k_waiver};
+      waiver{"waiver", k_waiver}, pollution_alert{"pollution_alert", k_pollution_alert},
+      pollution_alert_county{"pollution_alert_county", k_pollution_alert_county},
+      alert_check{"alert_check", k_alert_check},
+      hw_periodic_declaration{"hw_periodic_declaration", k_hw_periodic_declaration};
 
  private:
   static int day(int y, unsigned m, unsigned d);
@@ -107,8 +111,10 @@ class Gen {
   std::string add_permit(const Ent& e, std::string_view category, int issued, std::string_view status);
   // Begins a vehicle row; the caller ends it.
   std::string add_vehicle(const Ent& e, std::string_view kind, std::string_view fuel, int standard);
-  void add_manifest(const std::string& gen_id, const std::string& recv_id, std::string_view code, int shipped,
-                    double tonnes, bool electronic, double received_delta, int receive_days = 0);
+  // Writes one manifest (received `receive_days` after shipping, random 0..3 when 0, never when
+  // negative; confirmed in the system on the day of receipt); returns its number.
+  std::string add_manifest(const std::string& gen_id, const std::string& recv_id, std::string_view code, int shipped,
+                           double tonnes, bool electronic, double received_delta, int receive_days = 0);
   void add_license(const std::string& holder, std::string_view no, int from, int until,
                    const std::vector<std::string>& codes);
 
@@ -133,6 +139,22 @@ class Gen {
   void scenarios_screening();
   void scenarios_air_voc_transport();
   void scenarios_wsr_review();
+  void scenarios_trn_waste_review();
+  // HW-01 by generator category (HJ 1259-2022): remembers each enterprise's declarations of the
+  // year before the reference year (total generated, own disposal) and licence holders, so
+  // that periodic_declarations() can give every key (monthly) or simplified (quarterly) unit its
+  // lines of the reference year up to the last period due, declared on time. Scenario cases
+  // that need another line list it in periodic_override_ (enterprise -> period start -> declared
+  // day, 0 = line present but not declared, -1 = no line).
+  void note_declaration(const std::string& ent, int year, double generated, double self_disposed);
+  void periodic_declarations();
+  struct HwTotals {
+    double generated = 0;
+    bool self_disposed = false;
+  };
+  std::map<std::string, HwTotals> hw_prev_year_;
+  std::set<std::string> hw_licence_holders_;
+  std::map<std::string, std::map<int, int>> periodic_override_;
   // Scenario helpers: an operating enterprise of the given name (row open: the caller may
   // override cells, then calls end_enterprise); "enterprise <id> <name>"; a valid permit
   // issued 2024-03-01 with a recent execution report.

@@ -68,7 +68,8 @@ Gen::Gen(const Options& opt)
              &ldar_round, &storage_tank, &hw_declaration, &hw_plan, &hw_manifest,
              &hw_license, &hw_license_code, &hw_storage, &storage_yard, &tailings_pond,
              &well, &outfall, &chemical_use, &radioactive_source, &park, &application,
-             &application_zone, &waiver};
+             &application_zone, &waiver, &pollution_alert, &pollution_alert_county, &alert_check,
+             &hw_periodic_declaration};
   for (auto* t : tables_) t->open(opt.out);
 }
 
@@ -899,12 +900,18 @@ void Gen::random_hw(const Ent& e) {
   const auto codes = waste_codes_for(e.ind);
   const int ncodes = std::min<int>(static_cast<int>(codes.size()), static_cast<int>(rng_.range(1, 3)));
   const double scale = e.ind == Ind::medical ? 0.3 : is_heavy(e.ind) ? 8.0 : 1.0;
+  // Closing stock of each code, carried into the next year's balance as its opening stock
+  // (HW-05: opening + generated = closing + transferred + self-disposed).
+  std::vector<double> opening(static_cast<std::size_t>(ncodes), 0.0);
   for (int year : {2024, 2025}) {
     for (int c = 0; c < ncodes; ++c) {
       const double gen = static_cast<double>(static_cast<long long>(rng_.triangular(0.5, 8, 400) * scale * 10)) / 10.0;
       const double stored = static_cast<double>(static_cast<long long>(gen * rng_.uniform(0, 0.2) * 10)) / 10.0;
       const double self = e.ind == Ind::coking && c == 0 ? static_cast<double>(static_cast<long long>(gen * 0.5 * 10)) / 10.0 : 0.0;
-      const double transferred = std::max(0.0, static_cast<double>(static_cast<long long>((gen - stored - self) * 10 + 0.5)) / 10.0);
+      const double open = opening[static_cast<std::size_t>(c)];
+      const double transferred = std::max(0.0, static_cast<double>(static_cast<long long>((open + gen - stored - self) * 10 + 0.5)) / 10.0);
+      opening[static_cast<std::size_t>(c)] = stored;
+      note_declaration(e.id, year, gen, self);
       hw_declaration.begin();
       hw_declaration.set(col(k_hw_declaration, "enterprise_id"), e.id);
       hw_declaration.set_int(col(k_hw_declaration, "year"), year);
@@ -947,27 +954,33 @@ void Gen::random_hw(const Ent& e) {
   }
 }
 
-void Gen::add_manifest(const std::string& gen_id, const std::string& recv_id, std::string_view code, int shipped,
-                       double tonnes, bool electronic, double received_delta, int receive_days) {
+std::string Gen::add_manifest(const std::string& gen_id, const std::string& recv_id, std::string_view code, int shipped,
+                              double tonnes, bool electronic, double received_delta, int receive_days) {
   int y;
   unsigned m, d;
   civil_from_days(shipped, y, m, d);
+  const std::string no = manifest_no(y);
   hw_manifest.begin();
-  hw_manifest.set(col(k_hw_manifest, "manifest_no"), manifest_no(y));
+  hw_manifest.set(col(k_hw_manifest, "manifest_no"), no);
   hw_manifest.set(col(k_hw_manifest, "generator_id"), gen_id);
   hw_manifest.set(col(k_hw_manifest, "receiver_id"), recv_id);
   hw_manifest.set(col(k_hw_manifest, "waste_code"), code);
   hw_manifest.set_date(col(k_hw_manifest, "shipped_on"), shipped);
   hw_manifest.set_double(col(k_hw_manifest, "shipped_t"), std::max(0.1, tonnes), 2);
   if (receive_days >= 0 && shipped + receive_days < ref_) {
-    hw_manifest.set_date(col(k_hw_manifest, "received_on"), shipped + (receive_days ? receive_days : static_cast<int>(rng_.range(0, 3))));
+    const int received = shipped + (receive_days ? receive_days : static_cast<int>(rng_.range(0, 3)));
+    hw_manifest.set_date(col(k_hw_manifest, "received_on"), received);
     hw_manifest.set_double(col(k_hw_manifest, "received_t"), std::max(0.1, tonnes) + received_delta, 2);
+    // The receiver confirms in the system on the day of receipt (HW-03: within 5 working days).
+    hw_manifest.set_date(col(k_hw_manifest, "confirmed_on"), received);
   }
   hw_manifest.set_bool(col(k_hw_manifest, "electronic"), electronic);
   hw_manifest.end();
+  return no;
 }
 
 void Gen::add_license(const std::string& holder, std::string_view no, int from, int until, const std::vector<std::string>& codes) {
+  hw_licence_holders_.insert(holder);
   hw_license.begin();
   hw_license.set(col(k_hw_license, "license_no"), no);
   hw_license.set(col(k_hw_license, "holder_id"), holder);
@@ -992,9 +1005,15 @@ void Gen::random_site(const Ent& e) {
       storage_yard.set(col(k_storage_yard, "id"), serial_id("YD", ++yard_serial_));
       storage_yard.set(col(k_storage_yard, "enterprise_id"), e.id);
       storage_yard.set(col(k_storage_yard, "material"), mats[rng_.range(0, 6)]);
-      storage_yard.set_bool(col(k_storage_yard, "enclosed"), rng_.chance(0.98));
+      const bool enclosed = rng_.chance(0.98);
+      storage_yard.set_bool(col(k_storage_yard, "enclosed"), enclosed);
       if (rng_.chance(0.985)) storage_yard.set_bool(col(k_storage_yard, "anti_seepage"), rng_.chance(0.98));
       if (rng_.chance(0.985)) storage_yard.set_bool(col(k_storage_yard, "rectified"), rng_.chance(0.98));
+      if (!enclosed) {
+        // An open yard keeps its own measures against scattering and run-off (SW-01).
+        storage_yard.set_bool(col(k_storage_yard, "dust_controlled"), true);
+        storage_yard.set_bool(col(k_storage_yard, "runoff_controlled"), true);
+      }
       storage_yard.end();
     }
   }
@@ -1224,6 +1243,7 @@ Summary Gen::run() {
   for (std::uint64_t i = operators; i < n; ++i) random_enterprise(pick_industry());
   const std::uint64_t apps = n ? std::max<std::uint64_t>(20, n / 10) : 0;
   for (std::uint64_t i = 1; i <= apps; ++i) random_application(i);
+  periodic_declarations();
   Summary s;
   for (auto* t : tables_) {
     t->close();
@@ -1231,6 +1251,52 @@ Summary Gen::run() {
   }
   s.notes = std::move(notes_);
   return s;
+}
+
+void Gen::note_declaration(const std::string& ent, int year, double generated, double self_disposed) {
+  int y;
+  unsigned m, d;
+  civil_from_days(ref_, y, m, d);
+  if (year != y - 1) return;
+  auto& t = hw_prev_year_[ent];
+  t.generated += generated;
+  t.self_disposed = t.self_disposed || self_disposed > 0;
+}
+
+void Gen::periodic_declarations() {
+  int ry;
+  unsigned rm, rd;
+  civil_from_days(ref_, ry, rm, rd);
+  for (const auto& [ent, t] : hw_prev_year_) {
+    const bool key = t.generated >= 100 || t.self_disposed ||
+                     hw_licence_holders_.count(ent) > 0;
+    if (!key && t.generated < 10) continue;   // registration management: yearly only
+    const auto ov = periodic_override_.find(ent);
+    const int step = key ? 1 : 3;
+    // Every period of the reference year whose due day (the 15th of the next month, or of the
+    // first month of the next quarter) is on or before the reference date.
+    for (int m = 1; m + step - 1 <= 12; m += step) {
+      const int next_m = m + step;
+      const int due = next_m > 12 ? days_from_civil(ry + 1, static_cast<unsigned>(next_m - 12), 15)
+                                  : days_from_civil(ry, static_cast<unsigned>(next_m), 15);
+      const int start = days_from_civil(ry, static_cast<unsigned>(m), 1);
+      int declared = due - 5;
+      if (ov != periodic_override_.end()) {
+        const auto it = ov->second.find(start);
+        if (it != ov->second.end()) declared = it->second;
+        else if (due > ref_) continue;
+      } else if (due > ref_) {
+        continue;
+      }
+      if (declared < 0) continue;
+      hw_periodic_declaration.begin();
+      hw_periodic_declaration.set(col(k_hw_periodic_declaration, "enterprise_id"), ent);
+      hw_periodic_declaration.set_date(col(k_hw_periodic_declaration, "period_start"), start);
+      hw_periodic_declaration.set(col(k_hw_periodic_declaration, "period"), key ? "month" : "quarter");
+      if (declared > 0) hw_periodic_declaration.set_date(col(k_hw_periodic_declaration, "declared_on"), declared);
+      hw_periodic_declaration.end();
+    }
+  }
 }
 
 Summary generate(const Options& options) {

@@ -107,7 +107,7 @@ void Gen::scenarios() {
     f = add_facility(e, "coke_oven", "operating");
     facility.end();
     note("AIR-09", "facility " + f, "chamber height missing: unknown (AIR-03 also unknown: no ULE status)");
-    note("TRN-01", who(e), "annual freight exactly 1,500,000 t, rail_spur none: violation (threshold inclusive)");
+    note("TRN-01", who(e), "annual freight exactly 1,500,000 t, rail_spur none: advice (in principle, no date; threshold inclusive)");
     const std::string truck5 = add_vehicle(e, "heavy_truck", "diesel", 5);
     vehicle.end();
     const std::string truck6 = add_vehicle(e, "heavy_truck", "diesel", 6);
@@ -125,10 +125,7 @@ void Gen::scenarios() {
       SETN(transport_entry, "tonnes", 32.5, 1);
       transport_entry.end();
     }
-    note("TRN-02", "vehicle " + truck5, "China V diesel truck hauling for it from 2022-01-01 (first day of China VI): violation");
-    note("TRN-02", "vehicle " + truck6, "China VI diesel truck: pass");
-    note("TRN-02", "vehicle " + truckm, "methanol truck (new energy, no stage): pass");
-    note("TRN-02", "vehicle " + truckx, "emission standard missing: unknown");
+    note("TRN-02", who(e), "no rail spur; China V diesel truck " + truck5 + " entered 2022-01-01, the first day China VI is required: violation (its China VI, methanol and stage-unknown trucks alone would pass / be unknown)");
   }
   {
     Ent e = ent(Ind::coking, "太谷区", "太谷区示范焦化有限公司");
@@ -383,7 +380,7 @@ void Gen::scenarios() {
     const struct { double freight; const char* spur; const char* county; const char* what; } firms[] = {
         {1499999, "none", "灵石县", "annual freight 1,499,999 t, no spur: not applicable (just below)"},
         {1500001, "built", "介休市", "annual freight 1,500,001 t, spur built: pass"},
-        {3200000, "under_construction", "灵石县", "annual freight 3.2 Mt, spur under construction: violation"},
+        {3200000, "under_construction", "灵石县", "annual freight 3.2 Mt, spur under construction: pass (interim regime; TRN-02 judges its trucks)"},
         {-1, "none", "左权县", "annual freight missing: unknown"}};
     for (const auto& f : firms) {
       Ent e = ent(Ind::coal_mining, f.county, std::string(f.county) + "示范煤业有限公司");
@@ -404,7 +401,7 @@ void Gen::scenarios() {
         {"heavy_truck", "diesel", 3, 1, "TRN-03", "China III diesel heavy truck still registered: violation"},
         {"heavy_truck", "diesel", 4, 1, "TRN-03", "China IV diesel heavy truck: pass (just above)"},
         {"heavy_truck", "natural_gas", 3, 1, "TRN-03", "China III natural-gas truck: not applicable (not diesel)"},
-        {"light_truck", "diesel", 5, 0, "TRN-04", "failed its last I/M inspection and not re-inspected: violation"},
+        {"light_truck", "diesel", 5, 0, "TRN-04", "failed its last I/M inspection 100 days ago, not re-inspected, entered a plant 50 days ago: violation (used before re-inspection)"},
         {"light_truck", "diesel", 5, -1, "TRN-04", "I/M result missing: unknown"}};
     for (const auto& v : vs) {
       const auto p = add_vehicle(e, v.kind, v.fuel, v.st);
@@ -412,6 +409,14 @@ void Gen::scenarios() {
       if (v.im >= 0) SETB(vehicle, "last_im_passed", v.im == 1);
       vehicle.end();
       note(v.req, "vehicle " + p, v.what);
+      if (v.im == 0) {
+        // Used after the failed inspection: a gate entry at its own yard 50 days ago.
+        transport_entry.begin();
+        SET(transport_entry, "enterprise_id", e.id);
+        SET(transport_entry, "plate", p);
+        SETD(transport_entry, "entered_on", R - 50);
+        transport_entry.end();
+      }
     }
   }
   {
@@ -438,11 +443,12 @@ void Gen::scenarios() {
     }
     const struct { int st; bool code; const char* what; } nr[] = {
         {4, false, "NRMM in use without its registration code: violation"},
-        {2, true, "stage II NRMM in use: violation (below the required stage)"},
+        {2, true, "stage II NRMM used in the high-emission machinery ban zone: pass (only stage I is high-emission under every city's notice; unknown once unknown_when lands)"},
         {4, true, "stage IV NRMM registered: pass"}};
     for (const auto& n : nr) {
       const auto p = add_vehicle(e, "nrmm", "diesel", n.st);
       if (n.code) SET(vehicle, "registered_code", "晋K-NR-" + std::to_string(nrmm_serial_));
+      if (n.st == 2) SETB(vehicle, "used_in_low_emission_zone", true);
       vehicle.end();
       note("TRN-05", "vehicle " + p, n.what);
     }
@@ -486,13 +492,39 @@ void Gen::scenarios() {
   {
     Ent e = ent(Ind::coking, "灵石县", "灵石县D级焦化有限公司");
     SET(enterprise, "performance_grade", "D");
+    SETD(enterprise, "performance_grade_since", d(2025, 9, 1));
     SETB(enterprise, "emergency_measures_filed", true);
     SETB(enterprise, "discharges_to_sewer", true);
     SETB(enterprise, "sewer_treatable", false);
     SETD(enterprise, "sewer_exit_deadline", R + 30);
     end_enterprise(e);
     valid_permit(e, "key");
-    note("HPW-02", who(e), "grade D coking enterprise: must halt during alerts (flag for the alert period)");
+    // An orange alert over 灵石县 and 介休市, 2026-01-10..2026-01-14, and two checks of this
+    // grade-D plant: producing on the second day, halted on the third.
+    pollution_alert.begin();
+    SET(pollution_alert, "id", "YJ-2026-01");
+    SET(pollution_alert, "level", "orange");
+    SETD(pollution_alert, "start_on", d(2026, 1, 10));
+    SETD(pollution_alert, "end_on", d(2026, 1, 14));
+    pollution_alert.end();
+    for (const char* c : {"灵石县", "介休市"}) {
+      pollution_alert_county.begin();
+      SET(pollution_alert_county, "alert_id", "YJ-2026-01");
+      SET(pollution_alert_county, "county", c);
+      pollution_alert_county.end();
+    }
+    for (const auto& [day_, producing] : {std::pair{d(2026, 1, 11), true}, std::pair{d(2026, 1, 12), false}}) {
+      alert_check.begin();
+      SET(alert_check, "enterprise_id", e.id);
+      SET(alert_check, "alert_id", "YJ-2026-01");
+      SETD(alert_check, "checked_on", day_);
+      SETB(alert_check, "producing", producing);
+      SETB(alert_check, "measures_applied", !producing);
+      alert_check.end();
+      note("HPW-02", "alert_check " + e.id + "/YJ-2026-01/" + date_str(day_),
+           producing ? "grade D (since 2025-09-01) and producing during the orange alert: violation"
+                     : "grade D and halted during the alert: pass");
+    }
     note("WAT-04", who(e), "sewer exit deadline 30 days after the reference date: upcoming");
     const auto id = serial_id("YD", ++yard_serial_);
     storage_yard.begin();
@@ -505,10 +537,10 @@ void Gen::scenarios() {
     storage_yard.end();
     open_yard_id = id;
     note("DST-01", "storage_yard " + id, "open coal yard (not enclosed): violation");
-    note("SW-01", "storage_yard " + id, "raw coal is a raw material, not industrial solid waste: sw.yard-three-preventions not applicable (DST-01 is its rule)");
+    note("SW-01", "storage_yard " + id, "raw coal is a raw material, not industrial solid waste: the SW-01 rules are not applicable (DST-01 is its rule)");
     const struct { const char* mat; bool enc; int seep; int rect; const char* what; } yards[] = {
-        {"煤矸石", true, 0, 0, "coal gangue yard, enclosed but without anti-seepage and not rectified: violation"},
-        {"粉煤灰", true, -1, 1, "fly ash yard, enclosed and rectified, anti-seepage not recorded: unknown"},
+        {"煤矸石", true, 0, 0, "coal gangue yard, enclosed but without anti-seepage and not rectified by 2025-12-31: violation (three preventions and rectification; DST-01 not applicable)"},
+        {"粉煤灰", true, -1, 1, "fly ash yard, enclosed and rectified, anti-seepage not recorded: unknown (three preventions), pass (rectification)"},
         {"炉渣", true, 1, 1, "slag yard enclosed, anti-seepage, rectified: pass"}};
     for (const auto& y : yards) {
       const auto yid = serial_id("YD", ++yard_serial_);
@@ -566,10 +598,10 @@ void Gen::scenarios() {
     SETD(tailings_pond, "last_drill_on", R - 800);
     SETB(tailings_pond, "archive_complete", false);
     tailings_pond.end();
-    note("SW-02", "tailings_pond " + id, "not on the supervision list, no risk assessment, last drill 800 days ago, archive incomplete: violation (management and drill)");
+    note("SW-02", "tailings_pond " + id, "not on the supervision list (advice: the list is the bureau's), no risk assessment and archive incomplete after 2025-12-31 (violation), last drill 800 days ago (drill held: pass; interval: advice)");
     const struct { int drill; int archive; const char* what; } ponds[] = {
         {0, -1, "on the list, assessed and plan filed, archive completeness and last drill not recorded: unknown (management and drill)"},
-        {R - 365, 1, "everything in order, last drill exactly 365 days ago: pass (boundary)"}};
+        {R - 365, 1, "everything in order, last drill exactly 365 days ago: pass (interval boundary)"}};
     for (const auto& p : ponds) {
       const auto pid = serial_id("TP", ++pond_serial_);
       tailings_pond.begin();
@@ -674,7 +706,7 @@ void Gen::scenarios() {
     CLR(enterprise, "emergency_plan_revised_on");
     end_enterprise(gen);
     valid_permit(gen, "key");
-    note("HW-07", who(gen), "hazardous waste generator not on the supervision list, assessment missing: violation + unknown");
+    note("HW-07", who(gen), "hazardous waste generator not on the supervision list, no standardised assessment on record: advice (both are the bureau's tasks)");
     note("HW-08", who(gen), "no environmental pollution liability insurance: advice only");
     note("RSK-01", who(gen), "emergency plan required but never filed: violation");
     struct M { int shipped; const char* code; bool el; double delta; int recv; const char* req; const char* what; };
@@ -683,10 +715,10 @@ void Gen::scenarios() {
         {d(2025, 6, 1), "HW11", true, 0, 2, "HW-04", "shipped the day after the licence expired: violation"},
         {d(2025, 3, 3), "HW17", true, 0, 2, "HW-04", "HW17 shipped to a licence that does not cover it: violation"},
         {d(2022, 3, 15), "HW08", false, 0, 2, "HW-03", "paper manifest in 2022 (electronic required from 2022-01-01): violation"},
-        {d(2025, 3, 3), "HW08", true, 0, 12, "HW-03", "receipt confirmed 12 days after shipping (limit 7 days): violation"},
+        {d(2025, 3, 3), "HW08", true, 0, 2, "HW-03", "received Wed 2025-03-05, confirmed in the system Thu 2025-03-13, 6 working days after receipt (limit 5): late"},
         {d(2025, 4, 7), "HW08", true, 0.3, 2, "HW-03", "10 t shipped, 10.3 t received (3 % > 1 % tolerance): violation"},
         {d(2025, 4, 8), "HW08", true, 0.1, 2, "HW-03", "10 t shipped, 10.1 t received (exactly 1 %): pass (boundary)"},
-        {R - 3, "HW49", true, 0, -1, "HW-03", "shipped 3 days before the reference date, not yet received: upcoming"}};
+        {R - 3, "HW49", true, 0, 2, "HW-03", "shipped Wed 2026-11-25, received Fri 2026-11-27, not yet confirmed (due 2026-12-04, 5 working days): upcoming"}};
     for (const auto& m : ms) {
       int y;
       unsigned mo, dd;
@@ -706,6 +738,8 @@ void Gen::scenarios() {
         SETN(hw_manifest, "received_t", 10.0 + m.delta, 2);
       }
       SETB(hw_manifest, "electronic", m.el);
+      if (m.shipped == d(2025, 3, 3) && std::string_view(m.code) == "HW08") SETD(hw_manifest, "confirmed_on", d(2025, 3, 13));
+      else if (m.recv >= 0 && m.shipped != R - 3) SETD(hw_manifest, "confirmed_on", m.shipped + m.recv);
       hw_manifest.end();
       note(m.req, "hw_manifest " + no, m.what);
       if (y == 2022) note("HW-01", "hw_manifest " + no, "shipped in 2022, no 2022 declaration line for HW08 (hw.manifest-declared): violation");
@@ -717,7 +751,7 @@ void Gen::scenarios() {
     }
     const struct { int year; const char* code; double g, s, t, sd; int decl; const char* req; const char* what; } decls[] = {
         {2025, "HW11", 100, 10, 20, 70, d(2026, 3, 20), "HW-05", "generated = stored + transferred + self-disposed exactly, 20 t transferred = its two 2025 HW11 manifests: pass (balance and transfers)"},
-        {2025, "HW08", 100, 10, 30, 50, d(2026, 3, 20), "HW-05", "mass balance off by 10 t (10 %; transfers 30 t = its three 2025 HW08 manifests): violation (hw.declaration-balance), pass (hw.declared-transfers-manifests)"},
+        {2025, "HW08", 100, 10, 30, 50, d(2026, 3, 20), "HW-05", "opening stock 0 declared, mass balance off by 10 t (10 %; transfers 30 t = its three 2025 HW08 manifests): violation (hw.declaration-balance), pass (hw.declared-transfers-manifests)"},
         {2025, "HW49", 20, 20, 0, 0, 0, "HW-01", "2025 declaration with no declaration date: violation (not declared online)"},
         {2024, "HW11", 50, 0, 0, 50, d(2025, 4, 1), "HW-01", "2024 declaration made 2025-04-01, the day after the deadline: late"},
         {2026, "HW08", 12, 12, 0, 0, 0, "HW-01", "2026 line (year in progress), not yet declared, due 2027-03-31: upcoming"}};
@@ -731,7 +765,9 @@ void Gen::scenarios() {
       SETN(hw_declaration, "transferred_t", x.t, 1);
       SETN(hw_declaration, "self_disposed_t", x.sd, 1);
       if (x.decl) SETD(hw_declaration, "declared_on", x.decl);
+      if (x.year == 2025 && std::string_view(x.code) == "HW08") SETN(hw_declaration, "opening_stored_t", 0.0, 1);
       hw_declaration.end();
+      note_declaration(gen.id, x.year, x.g, x.sd);
       note(x.req, "hw_declaration " + gen.id + "/" + std::to_string(x.year) + "/" + x.code, x.what);
     }
     const struct { int year; int filed; const char* what; } plans[] = {
@@ -747,7 +783,7 @@ void Gen::scenarios() {
       hw_plan.end();
       note("HW-02", "hw_plan " + gen.id + "/" + std::to_string(p.year), p.what);
     }
-    const struct { int age; const char* what; } st[] = {{366, "stored 366 days: violation (limit 1 year)"},
+    const struct { int age; const char* what; } st[] = {{366, "generator's batch stored 366 days: advice (the one-year limit binds operators; for generators it is to be confirmed)"},
                                                         {365, "stored exactly 365 days: pass (boundary)"},
                                                         {364, "stored 364 days: pass"}};
     for (const auto& s : st) {
@@ -1004,6 +1040,7 @@ void Gen::scenarios() {
   scenarios_screening();
   scenarios_air_voc_transport();
   scenarios_wsr_review();
+  scenarios_trn_waste_review();
 }
 
 // ---- Water and soil: SOI-01/02/04, LAY-04 standing capacity, WAT-04/06 ----------------------
@@ -1149,7 +1186,7 @@ void Gen::scenarios_waste() {
   SETB(enterprise, "pollution_insurance", true);
   end_enterprise(e);
   valid_permit(e, "simplified");
-  note("HW-07", who(e), "supervision-list flag missing: unknown; last standardised assessment 2024-06-01 (must be 2025 or later): violation");
+  note("HW-07", who(e), "supervision-list flag missing: unknown; last standardised assessment 2024-06-01 (before 2025): advice (include in the next draw)");
   note("HW-02", who(e), "declared and shipped hazardous waste in 2025, no management plan for 2026 (hw.management-plan-missing): violation");
   hw_declaration.begin();
   SET(hw_declaration, "enterprise_id", e.id);
@@ -1161,6 +1198,7 @@ void Gen::scenarios_waste() {
   SETN(hw_declaration, "self_disposed_t", 0.0, 1);
   SETD(hw_declaration, "declared_on", d(2026, 2, 10));
   hw_declaration.end();
+  note_declaration(e.id, 2025, 6.0, 0.0);
   add_manifest(e.id, receivers_.empty() ? e.id : receivers_[0].id, "HW02", d(2025, 9, 16), 4.0, true, 0.0, 1);
   note("HW-05", "hw_declaration " + e.id + "/2025/HW02", "declares 5 t transferred, its 2025 HW02 manifests carry 4 t (hw.declared-transfers-manifests): violation");
   // A receipt recorded without its quantity.
@@ -1175,7 +1213,7 @@ void Gen::scenarios_waste() {
   SETD(hw_manifest, "received_on", ref_ - 38);
   SETB(hw_manifest, "electronic", true);
   hw_manifest.end();
-  note("HW-03", "hw_manifest " + no, "received 2 days after shipping, received quantity not recorded (hw.manifest-quantity): unknown");
+  note("HW-03", "hw_manifest " + no, "received 2 days after shipping, received quantity not recorded (hw.manifest-quantity): unknown; not confirmed in the system although the receiver's other manifests carry confirmations, 5 working days after receipt long past (hw.manifest-receipt-confirmation): violation");
   note("HW-01", "hw_manifest " + no, "HW49 shipped in 2026, to be declared by 2027-03-31 (hw.manifest-declared): upcoming");
 }
 
@@ -1617,13 +1655,14 @@ void Gen::scenarios_air_voc_transport() {
       note(m.req, "vehicle " + p, m.what);
     }
     const struct { int st; int reg; const char* what; } nr[] = {
-        {3, d(2022, 11, 30), "stage III machine first registered 2022-11-30 (before China IV sales): pass (boundary)"},
-        {3, d(2022, 12, 1), "stage III machine first registered 2022-12-01, when only China IV could be sold: violation (boundary)"},
-        {0, 0, "machine with its emission stage not recorded: unknown"}};
+        {3, d(2022, 11, 30), "stage III machine first registered 2022-11-30 (before China IV sales): not applicable (trn.nrmm-sold-stage boundary)"},
+        {3, d(2022, 12, 1), "stage III machine first registered 2022-12-01, when only China IV could be sold: advice (check the seller; boundary)"},
+        {0, 0, "machine used in the ban zone with its emission stage not recorded: unknown (trn.nrmm-emission-stage)"}};
     for (const auto& n : nr) {
       const auto p = add_vehicle(e, "nrmm", "diesel", n.st);
       SET(vehicle, "registered_code", "晋K-NR-" + std::to_string(nrmm_serial_));
       if (n.reg) SETD(vehicle, "first_registered_on", n.reg);
+      if (!n.st) SETB(vehicle, "used_in_low_emission_zone", true);
       vehicle.end();
       note("TRN-05", "vehicle " + p, n.what);
     }
@@ -1669,6 +1708,198 @@ void Gen::scenarios_wsr_review() {
     note("SOI-01", who(e), "lead-zinc smelter near farmland, not on the key discharge unit list: advice");
     note("RSK-03", who(e), "lead-zinc smelter not on the heavy-metal enterprise list: advice");
   }
+}
+
+// ---- Transport, heavy-pollution weather and waste after the legal review (issue 12) ---------
+// TRN-02 judged per gate entry at the entry's date, TRN-04 use after a failed test, TRN-05 ban
+// zones and smoke tests, HPW-02 alert checks, HW-01 periodic declarations by generator
+// category, HW-03 confirmation in working days from receipt, HW-05 opening stock, SW-01 open
+// yards with their own measures.
+void Gen::scenarios_trn_waste_review() {
+  const int R = ref_;
+  auto d = [](int y, unsigned m, unsigned dd) { return day(y, m, dd); };
+  auto entry = [&](const std::string& ent, const std::string& plate, int on) {
+    transport_entry.begin();
+    SET(transport_entry, "enterprise_id", ent);
+    SET(transport_entry, "plate", plate);
+    SETD(transport_entry, "entered_on", on);
+    transport_entry.end();
+  };
+  {
+    // A bulk-freight coking plant without a spur whose only non-VI truck came in 2021.
+    Ent e = scenario_enterprise(Ind::coking, "介休市", "介休市示范公路运输焦化有限公司");
+    SETN(enterprise, "annual_freight_t", 1800000.0, 0);
+    SET(enterprise, "rail_spur", "none");
+    CLR(enterprise, "rail_spur_completed_on");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    note("TRN-01", who(e), "1.8 Mt a year, no rail spur: advice");
+    const auto t5 = add_vehicle(e, "heavy_truck", "diesel", 5);
+    vehicle.end();
+    const auto t6 = add_vehicle(e, "heavy_truck", "diesel", 6);
+    vehicle.end();
+    entry(e.id, t5, d(2021, 12, 31));
+    entry(e.id, t6, d(2024, 5, 6));
+    note("TRN-02", who(e), "China V truck " + t5 + " entered 2021-12-31 (China V sufficed then), China VI truck since: pass (judged at the entry's date)");
+    // A failed I/M vehicle of this plant with no use recorded since.
+    const auto tf = add_vehicle(e, "light_truck", "diesel", 6);
+    SETD(vehicle, "last_im_test_on", R - 20);
+    SETB(vehicle, "last_im_passed", false);
+    vehicle.end();
+    note("TRN-04", "vehicle " + tf, "failed its I/M inspection 20 days ago, no gate entry since: not applicable (no recorded use; unknown once unknown_when lands)");
+  }
+  {
+    // A spur finished 2023-05-01: entries before it are judged, entries after are not.
+    Ent e = scenario_enterprise(Ind::steel, "介休市", "介休市示范专用线钢铁有限公司");
+    SETN(enterprise, "annual_freight_t", 2600000.0, 0);
+    SET(enterprise, "rail_spur", "built");
+    SETD(enterprise, "rail_spur_completed_on", d(2023, 5, 1));
+    end_enterprise(e);
+    valid_permit(e, "key");
+    const auto t5 = add_vehicle(e, "heavy_truck", "diesel", 5);
+    vehicle.end();
+    entry(e.id, t5, d(2023, 4, 30));
+    entry(e.id, t5, d(2023, 5, 1));
+    note("TRN-02", who(e), "spur built 2023-05-01; China V truck " + t5 + " entered 2023-04-30 (before the spur, China VI required): violation; its entry on 2023-05-01 is not judged");
+  }
+  {
+    Ent e = scenario_enterprise(Ind::coal_mining, "和顺县", "和顺县示范公路运输煤业有限公司");
+    SETN(enterprise, "annual_freight_t", 1600000.0, 0);
+    SET(enterprise, "rail_spur", "under_construction");
+    CLR(enterprise, "rail_spur_completed_on");
+    end_enterprise(e);
+    valid_permit(e, "simplified");
+    const auto tx = add_vehicle(e, "heavy_truck", "diesel", 0);
+    vehicle.end();
+    entry(e.id, tx, R - 30);
+    note("TRN-01", who(e), "1.6 Mt a year, spur under construction: pass (interim regime)");
+    note("TRN-02", who(e), "its only truck " + tx + " (entered 30 days ago) has no emission stage recorded: unknown");
+  }
+  {
+    Ent e = scenario_enterprise(Ind::construction, "榆次区", "榆次区示范土石方工程有限公司");
+    SETB(enterprise, "dust_online_monitoring", true);
+    SETB(enterprise, "dust_video_linked", true);
+    end_enterprise(e);
+    const struct { int st; int zone; int smoke; const char* req; const char* what; } nr[] = {
+        {1, 1, -1, "TRN-05", "stage I machine used in the high-emission machinery ban zone: violation"},
+        {3, 1, -1, "TRN-05", "stage III machine in the ban zone: pass"},
+        {3, -1, 0, "TRN-05", "failed its exhaust smoke test (GB 36886-2018): violation (超标排放)"},
+        {4, -1, 1, "TRN-05", "passed its exhaust smoke test: pass"},
+        {4, -1, 2, "TRN-05", "smoke test dated, result not recorded: unknown"}};
+    for (const auto& n : nr) {
+      const auto p = add_vehicle(e, "nrmm", "diesel", n.st);
+      SET(vehicle, "registered_code", "晋K-NR-" + std::to_string(nrmm_serial_));
+      if (n.zone >= 0) SETB(vehicle, "used_in_low_emission_zone", n.zone == 1);
+      if (n.smoke >= 0) {
+        SETD(vehicle, "smoke_test_on", R - 60);
+        if (n.smoke < 2) SETB(vehicle, "smoke_test_passed", n.smoke == 1);
+      }
+      vehicle.end();
+      note(n.req, "vehicle " + p, n.what);
+    }
+  }
+  {
+    // HPW-02 beyond grade D: a grade-C plant that did not carry out its measures during the
+    // alert, a grade-B plant whose measures were not recorded.
+    const struct { const char* grade; int measures; const char* what; } hs[] = {
+        {"C", 0, "grade C, producing during the orange alert without carrying out its 一企一策 measures: violation"},
+        {"B", -1, "grade B, producing during the alert, measures not recorded: unknown"}};
+    for (const auto& h : hs) {
+      Ent e = scenario_enterprise(Ind::casting, "灵石县", std::string("灵石县示范") + h.grade + "级铸造有限公司");
+      SET(enterprise, "performance_grade", h.grade);
+      SETD(enterprise, "performance_grade_since", d(2024, 10, 1));
+      SETB(enterprise, "emergency_measures_filed", true);
+      end_enterprise(e);
+      valid_permit(e, "simplified");
+      alert_check.begin();
+      SET(alert_check, "enterprise_id", e.id);
+      SET(alert_check, "alert_id", "YJ-2026-01");
+      SETD(alert_check, "checked_on", d(2026, 1, 13));
+      SETB(alert_check, "producing", true);
+      if (h.measures >= 0) SETB(alert_check, "measures_applied", h.measures == 1);
+      alert_check.end();
+      note("HPW-02", "alert_check " + e.id + "/YJ-2026-01/2026-01-13", h.what);
+    }
+  }
+  {
+    // HW-01 periodic declarations: a key unit (150 t in 2025) with its September line late, its
+    // October line missing and its November line not yet due; HW-05 a line whose difference may
+    // be stock carried over; HW-03 a manifest shipped 40 days ago and never received.
+    Ent e = scenario_enterprise(Ind::chemical, "榆次区", "榆次区示范月报化工有限公司");
+    SETB(enterprise, "hw_supervision_listed", true);
+    SETD(enterprise, "hw_standardised_assessed_on", d(2026, 4, 20));
+    SETB(enterprise, "pollution_insurance", true);
+    end_enterprise(e);
+    valid_permit(e, "key");
+    const struct { const char* code; double g, s, t; const char* what; } ds[] = {
+        {"HW06", 150, 0, 150, "150 t generated, all transferred: pass (balance)"},
+        {"HW13", 20, 0, 26, "20 t generated, 26 t transferred, no 2024 line and no opening stock recorded: unknown (verify the stock carried over)"}};
+    for (const auto& x : ds) {
+      hw_declaration.begin();
+      SET(hw_declaration, "enterprise_id", e.id);
+      SETI(hw_declaration, "year", 2025);
+      SET(hw_declaration, "waste_code", x.code);
+      SETN(hw_declaration, "generated_t", x.g, 1);
+      SETN(hw_declaration, "stored_t", x.s, 1);
+      SETN(hw_declaration, "transferred_t", x.t, 1);
+      SETN(hw_declaration, "self_disposed_t", 0.0, 1);
+      SETD(hw_declaration, "declared_on", d(2026, 3, 2));
+      hw_declaration.end();
+      note_declaration(e.id, 2025, x.g, 0.0);
+      note("HW-05", "hw_declaration " + e.id + "/2025/" + x.code, x.what);
+      if (!receivers_.empty()) add_manifest(e.id, receivers_[0].id, x.code, d(2025, 6, 10), x.t, true, 0.0, 1);
+    }
+    for (int year : {2025, 2026}) {
+      hw_plan.begin();
+      SET(hw_plan, "enterprise_id", e.id);
+      SETI(hw_plan, "year", year);
+      SETD(hw_plan, "filed_on", d(year, 2, 20));
+      hw_plan.end();
+    }
+    periodic_override_[e.id] = {{d(2026, 9, 1), d(2026, 10, 16)}, {d(2026, 10, 1), -1}, {d(2026, 11, 1), 0}};
+    note("HW-01", who(e), "key unit (150 t in 2025), no October 2026 monthly declaration (due 2026-11-15): violation (hw.periodic-declaration-missing)");
+    note("HW-01", "hw_periodic_declaration " + e.id + "/2026-09-01", "September 2026 declared 2026-10-16, a day after the due day: late");
+    note("HW-01", "hw_periodic_declaration " + e.id + "/2026-11-01", "November 2026 line not yet declared, due 2026-12-15: upcoming");
+    if (!receivers_.empty()) {
+      const auto no = add_manifest(e.id, receivers_[0].id, "HW49", R - 40, 1.5, true, 0.0, -1);
+      note("HW-03", "hw_manifest " + no, "shipped 40 days ago, no receipt recorded: not applicable (hw.manifest-receipt-confirmation; unknown, verify delivery, once unknown_when lands)");
+    }
+  }
+  {
+    Ent e = scenario_enterprise(Ind::coal_power, "寿阳县", "寿阳县示范灰场电力有限公司");
+    end_enterprise(e);
+    valid_permit(e, "key");
+    const struct { int dust; int run; const char* what; } ys[] = {
+        {1, 1, "open fly ash yard with covering and retaining walls, anti-seepage: pass (three preventions need no full enclosure)"},
+        {1, 0, "open fly ash yard without run-off measures: violation"},
+        {-1, -1, "open fly ash yard, measures against scattering and run-off not recorded: unknown"}};
+    for (const auto& y : ys) {
+      const auto yid = serial_id("YD", ++yard_serial_);
+      storage_yard.begin();
+      SET(storage_yard, "id", yid);
+      SET(storage_yard, "enterprise_id", e.id);
+      SET(storage_yard, "material", "粉煤灰");
+      SETB(storage_yard, "enclosed", false);
+      SETB(storage_yard, "anti_seepage", true);
+      SETB(storage_yard, "rectified", true);
+      if (y.dust >= 0) SETB(storage_yard, "dust_controlled", y.dust == 1);
+      if (y.run >= 0) SETB(storage_yard, "runoff_controlled", y.run == 1);
+      storage_yard.end();
+      note("SW-01", "storage_yard " + yid, y.what);
+    }
+  }
+  // LDAR (VOC-03) is not this function's subject: its VOC key enterprises of an LDAR industry
+  // get one complete, recent round, as in scenarios_air_voc_transport.
+  for (const auto& id : ldar_due_) {
+    ldar_round.begin();
+    SET(ldar_round, "enterprise_id", id);
+    SETD(ldar_round, "inspected_on", R - 60);
+    SETI(ldar_round, "components", 2500);
+    SETI(ldar_round, "leaks_found", 8);
+    SETI(ldar_round, "leaks_repaired_in_time", 8);
+    ldar_round.end();
+  }
+  ldar_due_.clear();
 }
 
 }  // namespace eco::datagen

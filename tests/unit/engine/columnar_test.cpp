@@ -145,6 +145,17 @@ rule r_deadline_unmet "期限" { for e in enterprise
 rule r_advice "建议" { severity advice for e in enterprise
   require e.freight < threshold
   message "x" }
+rule r_unknown_when "待核实" { for e in enterprise
+  when e.industry != "other"
+  unknown_when !has(e.freight) "货运量待核实 {e.id}" "freight to verify"
+  unknown_when e.days > 100 && e.rail "天数待核实"
+  require e.freight < threshold || e.rail
+  message "x"
+  message unknown "未知 {e.id}" }
+rule r_unknown_when_two "两层待核实" { for e in enterprise for v in e.vehicles
+  unknown_when v.fuel == "methanol" "甲醇车辆待核实"
+  require v.standard >= 4
+  message "x" }
 rule r_tree_only "树" { for e in enterprise
   require e.note.startsWith("a") || e.county.contains("县")
   message "x" }

@@ -408,8 +408,124 @@ rule latest "最近完成日期" {
   auto fs = compiled.evaluate(snap, o);
   ASSERT_EQ(fs.size(), 1u);
   EXPECT_EQ(fs[0].verdict, Verdict::unknown);
-  EXPECT_EQ(fs[0].message_zh, "无法判定“最近完成日期”: 没有可供判定的记录 (max() of an empty list)");
-  EXPECT_EQ(fs[0].message_en, "Cannot decide \"Latest completion\": no records to decide on (max() of an empty list)");
+  // What failed, why in plain words, and what to verify on site (issue 12: never the engine's
+  // message alone); the engine's message stays in `error`.
+  EXPECT_EQ(fs[0].error, "max() of an empty list");
+  EXPECT_EQ(fs[0].message_zh,
+            "无法判定“最近完成日期”: 没有可供判定的记录（require 中的 e.facilities.map(f, ...).max()），"
+            "请现场核实是否确无符合条件的设施记录 (enterprise.facilities)，如有请补录后重新判定 "
+            "(max() of an empty list)");
+  EXPECT_EQ(fs[0].message_en,
+            "Cannot decide \"Latest completion\": no records to decide on (e.facilities.map(f, ...).max() in `require`); "
+            "verify on site whether such records exist; record them and run again (max() of an empty list)");
+}
+
+// unknown_when: where `when` holds, the first condition that holds makes the verdict unknown and
+// its reason the message (English given or derived); a condition that cannot be evaluated is
+// unknown naming the field; where none holds the requirement decides. `message VERDICT` words
+// each verdict; the reason of an unknown_when outranks `message unknown`. Columnar plans on and
+// off give the same findings.
+TEST(EvalUnknownWhen, ReasonsAndPerVerdictMessages) {
+  Fixture fx{std::string(kSchema) + R"(
+rule freight "货运量" {
+  en "Freight"
+  for e in enterprise
+  when e.industry == "coking"
+  unknown_when e.id.startsWith("X") "企业 {e.id} 待现场核实" "Enterprise {e.id}: verify on site"
+  unknown_when e.freight_t > 1000.0 "货运量 {e.freight_t} 吨需核对"
+  require size(e.facilities) > 0
+  message "企业 {e.id} 没有设施"
+  message pass "企业 {e.id} 有设施"
+  message pass en "Enterprise {e.id} has facilities"
+  message unknown "企业 {e.id} 的货运量未登记"
+  message not_applicable en "{e.id} is not a coking plant"
+}
+)"};
+  ASSERT_TRUE(fx.rs) << fx.diags.items().size();
+  const auto& s = fx.rs->schema;
+  SnapshotBuilder b(s);
+  auto ent = [&](const char* id, const char* industry, std::optional<double> freight) {
+    auto r = row(s, "enterprise", {{"id", V::string(id)}, {"industry", V::string(industry)}});
+    if (freight) r[2] = V::dbl(*freight);
+    b.add_row(fx.rec("enterprise"), r);
+  };
+  ent("X1", "coking", 10.0);      // first unknown_when holds
+  ent("E-big", "coking", 5000.0); // second holds
+  ent("E-none", "coking", std::nullopt);  // second cannot be evaluated: unknown, missing freight
+  ent("E-ok", "coking", 10.0);    // none holds, has a facility: pass
+  ent("E-bad", "coking", 10.0);   // none holds, no facility: violation
+  ent("E-steel", "steel", 5000.0);  // `when` false: not applicable, unknown_when never asked
+  b.add_row(fx.rec("facility"), row(s, "facility", {{"id", V::string("F1")}, {"enterprise_id", V::string("E-ok")}}));
+  Snapshot snap = b.finish();
+  CompiledRuleset compiled(*fx.rs);
+  for (bool columnar : {true, false}) {
+    EvalOptions o;
+    o.as_of = d("2024-01-01");
+    o.rules = {"freight"};
+    o.keep_all = true;
+    o.columnar = columnar;
+    std::map<std::string, Finding> by;
+    for (auto& f : compiled.evaluate(snap, o)) by[f.subject_key] = f;
+    ASSERT_EQ(by.size(), 6u);
+    EXPECT_EQ(by["X1"].verdict, Verdict::unknown);
+    EXPECT_EQ(by["X1"].message_zh, "企业 X1 待现场核实");
+    EXPECT_EQ(by["X1"].message_en, "Enterprise X1: verify on site");
+    EXPECT_TRUE(by["X1"].missing.empty());
+    EXPECT_EQ(by["E-big"].verdict, Verdict::unknown);
+    EXPECT_EQ(by["E-big"].message_zh, "货运量 5000 吨需核对");
+    EXPECT_EQ(by["E-big"].message_en, "Cannot decide \"Freight\": 货运量 5000 吨需核对");
+    EXPECT_EQ(by["E-none"].verdict, Verdict::unknown);
+    EXPECT_EQ(by["E-none"].missing, std::vector<std::string>{"enterprise.freight_t"});
+    EXPECT_EQ(by["E-none"].message_zh, "企业 E-none 的货运量未登记");
+    EXPECT_EQ(by["E-none"].message_en, "Cannot decide \"Freight\": missing enterprise.freight_t");
+    EXPECT_EQ(by["E-ok"].verdict, Verdict::pass);
+    EXPECT_EQ(by["E-ok"].message_zh, "企业 E-ok 有设施");
+    EXPECT_EQ(by["E-ok"].message_en, "Enterprise E-ok has facilities");
+    EXPECT_EQ(by["E-bad"].verdict, Verdict::violation);
+    EXPECT_EQ(by["E-bad"].message_zh, "企业 E-bad 没有设施");
+    EXPECT_EQ(by["E-steel"].verdict, Verdict::not_applicable);
+    EXPECT_EQ(by["E-steel"].message_zh, "不适用“货运量”");
+    EXPECT_EQ(by["E-steel"].message_en, "E-steel is not a coking plant");
+  }
+}
+
+// An unknown decided by an evaluation failure says what failed, why in plain words and what to
+// do, naming the fields read (issue 12): never the engine's message alone.
+TEST(EvalMessages, EvaluationFailureNamesTheExpressionAndWhatToCheck) {
+  Fixture fx{std::string(kSchema) + R"(
+rule ratio "比例" {
+  en "Ratio"
+  for f in facility
+  when has(f.done_on)
+  let share = 100 / (f.done_on.getFullYear() - 2022)
+  require share < 50
+  message "{f.id}"
+}
+rule wrong "规则错误" {
+  for e in enterprise
+  require e.id.matches(e.id + "[")
+  message "{e.id}"
+}
+)"};
+  ASSERT_TRUE(fx.rs);
+  const auto& s = fx.rs->schema;
+  SnapshotBuilder b(s);
+  b.add_row(fx.rec("enterprise"), row(s, "enterprise", {{"id", V::string("E1")}, {"industry", V::string("coking")}}));
+  b.add_row(fx.rec("facility"), row(s, "facility", {{"id", V::string("F1")}, {"enterprise_id", V::string("E1")},
+                                                    {"done_on", V::date(d("2022-03-01"))}}));
+  Snapshot snap = b.finish();
+  CompiledRuleset compiled(*fx.rs);
+  EvalOptions o;
+  o.as_of = d("2024-01-01");
+  o.rules = {"ratio", "wrong"};
+  auto fs = compiled.evaluate(snap, o);
+  ASSERT_EQ(fs.size(), 2u);
+  EXPECT_EQ(fs[0].verdict, Verdict::unknown);
+  EXPECT_EQ(fs[0].error, "divide by zero");
+  EXPECT_EQ(fs[0].message_zh, "无法判定“比例”: 除数为零（require 中的 100 / (f.done_on.getFullYear() - 2022)），请核对完成日期 (facility.done_on)的取值 (divide by zero)");
+  EXPECT_EQ(fs[0].message_en, "Cannot decide \"Ratio\": a divisor is zero (100 / (f.done_on.getFullYear() - 2022) in `require`); check the recorded values of facility.done_on (divide by zero)");
+  EXPECT_EQ(fs[1].verdict, Verdict::unknown);
+  EXPECT_NE(fs[1].message_zh.find("这不是数据问题，请规则维护人员检查此规则"), std::string::npos) << fs[1].message_zh;
 }
 
 // Unknown findings say why, in words an inspector can act on: a field's `verify` text, a
