@@ -800,6 +800,7 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
         f.message_zh = render_message(uw.zh, true);
         f.message_en = uw.has_en ? render_message(uw.en, false)
                                  : fmt::format("Cannot decide \"{}\": {}", title_en, f.message_zh);
+        f.reasons.push_back(Reason{f.message_zh, uw.has_en ? f.message_en : f.message_zh});
       } else if (f.verdict == Verdict::pass || f.verdict == Verdict::not_applicable) {
         // The rule's message describes a breach; a pass or a subject the rule does not apply
         // to (shown with --verdicts all) says so instead.
