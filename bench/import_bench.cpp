@@ -14,13 +14,12 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
-
-#include <spdlog/spdlog.h>
 #include <string>
 
 #include "dsl/model/schema.hpp"
 #include "engine/ingest/import.hpp"
 #include "engine/ingest/values.hpp"
+#include "engine/log/log.hpp"
 #include "engine/store/store.hpp"
 
 namespace {
@@ -139,7 +138,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  spdlog::set_level(spdlog::level::info);
+  eco::engine::logger().set_level(spdlog::level::info);  // on standard error
   auto data = dir / ("data-" + std::to_string(n));
   if (!std::filesystem::exists(data / "transport_entry.csv")) generate(data, n);
   std::uintmax_t bytes = 0;

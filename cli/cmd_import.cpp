@@ -17,15 +17,16 @@ struct ImportCmd {
   std::vector<std::string> uscc_records{"enterprise"};
   std::vector<std::string> waste_code_fields{"waste_code"};
   std::size_t max_errors = 50;
+  bool uscc_given = false, waste_given = false;  // the options were given (defaults are not checked)
 };
 
 int run_import(const ImportCmd& o) {
   namespace ingest = engine::ingest;
   ingest::ImportOptions io;
-  if (!o.encoding.empty()) {
+  if (!o.encoding.empty() && o.encoding != "auto") {
     io.encoding = ingest::parse_encoding(o.encoding);
     if (!io.encoding) {
-      std::fprintf(stderr, "ecoaudit: error: unknown encoding '%s' (utf-8 or gb18030)\n", o.encoding.c_str());
+      std::fprintf(stderr, "ecoaudit: error: unknown encoding '%s' (utf-8, gb18030 or auto)\n", o.encoding.c_str());
       return kExitUsage;
     }
   }
@@ -37,6 +38,32 @@ int run_import(const ImportCmd& o) {
   if (!rs) return kExitUsage;
   io.ruleset_name = rs->id;
   io.ruleset_sha256 = rs->sha256;
+  // The format options name record types and fields of the schema: a name that is not there
+  // would check nothing, silently. (The defaults fit the Jinzhong data contract; a schema
+  // without an enterprise or a waste_code field simply has nothing for them to check.)
+  for (const auto& name : o.uscc_given ? o.uscc_records : std::vector<std::string>{}) {
+    const auto* r = rs->schema.find_record(name);
+    if (!r) {
+      std::fprintf(stderr, "ecoaudit import: --uscc-record: the schema has no record type '%s'\n", name.c_str());
+      return kExitUsage;
+    }
+    const bool string_key = r->key_fields.size() == 1 && r->fields[r->key_fields[0]].type.kind == dsl::model::Kind::string;
+    if (!string_key) {
+      std::fprintf(stderr, "ecoaudit import: --uscc-record: %s has no single string key to check as a 统一社会信用代码\n",
+                   name.c_str());
+      return kExitUsage;
+    }
+  }
+  for (const auto& name : o.waste_given ? o.waste_code_fields : std::vector<std::string>{}) {
+    bool found = false;
+    for (const auto& r : rs->schema.records)
+      for (const auto& f : r.fields) found = found || (f.name == name && f.type.kind == dsl::model::Kind::string);
+    if (!found) {
+      std::fprintf(stderr, "ecoaudit import: --waste-code-field: no record type of the schema has a string field '%s'\n",
+                   name.c_str());
+      return kExitUsage;
+    }
+  }
   try {
     auto store = engine::store::Store::open(o.db, rs->schema);
     for (const auto& m : store->migrations()) std::fprintf(stderr, "migrated: %s\n", m.c_str());
@@ -49,7 +76,8 @@ int run_import(const ImportCmd& o) {
     if (!r.ok) {
       std::fprintf(stderr, "import rejected: %zu error%s in %zu file%s; nothing was written\n", r.error_count,
                    r.error_count == 1 ? "" : "s", r.files.size(), r.files.size() == 1 ? "" : "s");
-      return kExitFindings;
+      // Naming something that is not a file to read is a usage error, not a data error.
+      return r.inputs_invalid ? kExitUsage : kExitFindings;
     }
     for (const auto& f : r.files)
       std::printf("  %-40s %-4s %-7s %8llu rows: %llu new, %llu updated, %llu unchanged\n", f.path.c_str(),
@@ -78,15 +106,19 @@ ECOAUDIT_COMMAND("import", "Validate CSV/XML/JSON files and import them into the
                    sub.add_option("--ruleset", o->ruleset, "Ruleset whose schema the data follows")->required();
                    sub.add_option("paths", o->paths, "CSV, XML or JSON files, or folders of them")->required();
                    sub.add_option("--encoding", o->encoding,
-                                  "Input encoding: utf-8 or gb18030 (default: UTF-8, GB18030 when a file is not "
-                                  "valid UTF-8)");
+                                  "Input encoding: utf-8, gb18030 or auto (default: auto takes UTF-8, or GB18030 "
+                                  "when a whole file is GB18030 and not UTF-8; a file whose encoding is not certain "
+                                  "is refused)");
                    sub.add_option("--uscc-record", o->uscc_records,
                                   "Record types whose key is a 统一社会信用代码 (checked per GB 32100-2015)")
-                       ->capture_default_str();
+                       ->capture_default_str()
+                       ->each([o](const std::string&) { o->uscc_given = true; });
                    sub.add_option("--waste-code-field", o->waste_code_fields,
                                   "Fields holding a hazardous-waste category (HW01-HW40, HW45-HW50)")
-                       ->capture_default_str();
+                       ->capture_default_str()
+                       ->each([o](const std::string&) { o->waste_given = true; });
                    sub.add_option("--max-errors", o->max_errors, "Errors shown per file (all are counted)")
+                       ->check(CLI::NonNegativeNumber)
                        ->capture_default_str();
                    return [o] { return run_import(*o); };
                  });

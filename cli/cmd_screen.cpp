@@ -1,8 +1,10 @@
 // `ecoaudit screen --db FILE --ruleset DIR FILE... [--as-of DATE] [--format text,json,csv,xlsx,html]
-//  [--out PATH] [--lang zh|en] [--record]`: the permit officer's check of project applications
-// before approval. The documents are validated exactly like an import, staged in the store's
-// transaction so that rules can follow references into what the store already knows (the
-// applicant, a replacement source), evaluated, and rolled back unless --record is given.
+//  [--out PATH] [--lang zh|en] [--record [--replace]]`: the permit officer's check of project
+// applications before approval. The documents are validated exactly like an import, staged in
+// the store's transaction so that rules can follow references into what the store already
+// knows (the applicant, a replacement source), evaluated, and rolled back unless --record is
+// given. A document holds only applications and their children (engine/screening/staging.hpp);
+// --record refuses an application already stored with other values unless --replace.
 // One decision per application: reject, conditional (documents to request, conditions) or
 // approve. Exit: 0 when every application is approved, 1 otherwise, 2 on any error (the
 // documents do not validate, the store or ruleset cannot be used).
@@ -22,6 +24,7 @@
 #include "engine/eval/evaluator.hpp"
 #include "engine/ingest/import.hpp"
 #include "engine/screening/decisions.hpp"
+#include "engine/screening/staging.hpp"
 #include "engine/snapshot/from_store.hpp"
 #include "engine/store/store.hpp"
 #include "cli/report_output.hpp"
@@ -35,10 +38,16 @@ struct ScreenCmd {
   std::string record_type = "application";
   std::vector<std::string> paths;
   bool record = false;
+  bool replace = false;
 };
 
 int run_screen(const ScreenCmd& o) {
   namespace ingest = engine::ingest;
+  if (o.replace && !o.record) {
+    std::fputs("ecoaudit screen: --replace replaces stored applications when recording them: give it with --record\n",
+               stderr);
+    return kExitUsage;
+  }
   dsl::Date as_of = dsl::today();
   if (!o.as_of.empty()) {
     auto d = dsl::parse_date(o.as_of);
@@ -84,11 +93,30 @@ int run_screen(const ScreenCmd& o) {
   io.ruleset_sha256 = rs->sha256;
   io.list_keys_of = {o.record_type};
   io.commit = o.record;
+  engine::screening::StagingRules staging;
+  staging.screened = app->index;
+  staging.replace = !o.record || o.replace;  // a dry run replaces nothing for good
+  staging.replace_hint = "give --replace to replace it (the old version is kept in the store's history)";
+  engine::screening::restrict_import(io, rs->schema, staging);
   std::vector<engine::Finding> findings;
   std::vector<engine::ApplicationDecision> decisions;
   ingest::ImportResult r;
+  reports::ReportData report;
+  report.kind = reports::ReportKind::screening;
+  report.lang = o.lang;
+  report.findings = &findings;
+  report.field_descriptions = field_descriptions(rs->schema);
+  // The reports are written (beside their places) inside the import's transaction, before the
+  // applications are committed, and put in place after: a screening whose report cannot be
+  // written records nothing and leaves the previous reports as they were.
+  std::unique_ptr<PendingReports> pending;
+  struct Stop {};  // thrown out of the transaction to roll it back (the reason is on stderr)
   try {
-    auto store = engine::store::Store::open(o.db, rs->schema);
+    // Without --record the store is only read: the documents are staged in a private copy
+    // (so a read-only store can be screened, and a dry run never waits for an import).
+    engine::store::OpenOptions oo;
+    oo.scratch = !o.record;
+    auto store = engine::store::Store::open(o.db, rs->schema, oo);
     // Evaluated inside the import's transaction: the applications are visible together with
     // everything the store holds, and vanish again on the rollback unless --record.
     io.before_commit = [&](engine::store::Store& st, const ingest::ImportResult& staged) {
@@ -118,11 +146,19 @@ int run_screen(const ScreenCmd& o) {
         inputs.push_back(std::move(in));
       }
       decisions = engine::screening::decide(rs->schema, findings, inputs);
+      if (decisions.empty()) return;  // nothing to screen (nothing staged either): said below
+      report.run = run;
+      report.decisions = decisions;
+      pending = PendingReports::write("screen", report, *formats, o.out, "screen");
+      if (!pending) throw Stop{};
     };
     std::vector<std::filesystem::path> paths(o.paths.begin(), o.paths.end());
     r = ingest::import_paths(*store, paths, io);
   } catch (const engine::store::StoreError& ex) {
     std::fprintf(stderr, "ecoaudit screen: %s\n", ex.what());
+    return kExitUsage;
+  } catch (const Stop&) {
+    std::fputs("screening stopped: the report could not be written; nothing was stored\n", stderr);
     return kExitUsage;
   }
   for (const auto& e : r.errors) std::fprintf(stderr, "%s\n", ingest::render(e).c_str());
@@ -136,14 +172,7 @@ int run_screen(const ScreenCmd& o) {
     return kExitUsage;
   }
 
-  reports::ReportData report;
-  report.kind = reports::ReportKind::screening;
-  report.lang = o.lang;
-  report.run = run;
-  report.findings = &findings;
-  report.decisions = decisions;
-  report.field_descriptions = field_descriptions(rs->schema);
-  if (!write_reports("screen", report, *formats, o.out, "screen")) return kExitUsage;
+  if (!pending || !pending->publish()) return kExitUsage;
   if (o.record && r.batch) std::fprintf(stderr, "recorded as batch %lld\n", static_cast<long long>(r.batch));
   if (o.record && !r.batch) std::fputs("already in the store: nothing recorded\n", stderr);
   for (const auto& d : decisions)
@@ -164,6 +193,9 @@ ECOAUDIT_COMMAND("screen", "Screen project applications (XML/JSON) against the r
                    sub.add_option("--encoding", o->encoding, "Input encoding: utf-8 or gb18030");
                    sub.add_option("--record-type", o->record_type, "The record type screened")->capture_default_str();
                    sub.add_flag("--record", o->record, "Also store the applications (as an import batch)");
+                   sub.add_flag("--replace", o->replace,
+                                "With --record: replace applications already in the store (the old versions are kept "
+                                "in its history); without it they are refused");
                    return [o] { return run_screen(*o); };
                  });
 

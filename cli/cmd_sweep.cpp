@@ -12,6 +12,7 @@
 // severity; 2 on any error (ruleset does not check, store missing, bad option).
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -35,6 +36,7 @@
 #include "cli/ruleset_loading.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/snapshot/from_store.hpp"
+#include "engine/store/pause.hpp"
 #include "engine/store/store.hpp"
 #include "engine/sweeps/history.hpp"
 #include "reports/report.hpp"
@@ -106,6 +108,11 @@ int run_sweep(const SweepCmd& o) {
   if (!rs) return kExitUsage;
   // --explain RULE:KEY evaluates only that rule.
   const auto colon = o.explain.find(':');
+  if (!o.explain.empty() && (colon == std::string::npos || colon == 0 || colon + 1 == o.explain.size())) {
+    std::fprintf(stderr, "ecoaudit %s: --explain wants RULE:SUBJECT_KEY (a rule id and the key of the subject), got '%s'\n",
+                 o.command.c_str(), o.explain.c_str());
+    return kExitUsage;
+  }
   const std::string explain_rule = o.explain.substr(0, colon);
   const std::string explain_key = colon == std::string::npos ? "" : o.explain.substr(colon + 1);
   std::vector<std::string> rules = o.rules;
@@ -116,6 +123,17 @@ int run_sweep(const SweepCmd& o) {
       return kExitUsage;
     }
 
+  const auto* group_owner = rs->schema.find_record(engine::EvalOptions{}.owner_record);
+  if (!o.group_by.empty()) {
+    // Named fields are checked whatever the formats (a text report has no charts, but a
+    // misspelt name is still a mistake to say, not to ignore).
+    if (!group_owner) {
+      std::fprintf(stderr, "ecoaudit %s: --group-by: the ruleset has no '%s' record to group by\n", o.command.c_str(),
+                   engine::EvalOptions{}.owner_record.c_str());
+      return kExitUsage;
+    }
+    if (!dimensions(o.command, *group_owner, o.group_by)) return kExitUsage;
+  }
   engine::RunInfo run;
   run.command = o.command;
   run.generated_at = engine::store::utc_now();
@@ -289,6 +307,7 @@ int run_sweep(const SweepCmd& o) {
         recorder->commit();
         record_s += seconds_since(tr);
       }
+      if (recorder) engine::store::pause_point("report-publish");
       if (out && !out->publish()) return kExitUsage;
     } else {
       findings = compiled.evaluate(snapshot, eo);
@@ -299,7 +318,6 @@ int run_sweep(const SweepCmd& o) {
         const auto tr = std::chrono::steady_clock::now();
         recorder->add(findings);
         resolved = recorder->finish().resolved;
-        recorder->commit();
         record_s += seconds_since(tr);
       }
       report.findings = &findings;
@@ -310,8 +328,26 @@ int run_sweep(const SweepCmd& o) {
         for (const auto& k : keys)
           if (auto row = snapshot.find(owner->index, k))
             report.enterprises.push_back(enterprise_info(snapshot, *owner, *row, report.dimensions, o.lang, false));
+        // Read inside the recording transaction: it includes this sweep.
         if (wants(reports::Format::html)) report.history = engine::sweeps::read_history(*store, run.ruleset);
       }
+      // As in the streamed path: the reports are written (beside their places) before the
+      // sweep is committed and put in place after, so that a sweep whose report cannot be
+      // written is not history (returning rolls it back) and leaves the previous reports as
+      // they were.
+      progress("");
+      const auto tw = std::chrono::steady_clock::now();
+      report.run = run;
+      auto pending = PendingReports::write(o.command, report, *formats, o.out, base);
+      write_s = seconds_since(tw);
+      if (!pending) return kExitUsage;
+      if (recorder) {
+        const auto tr = std::chrono::steady_clock::now();
+        recorder->commit();
+        record_s += seconds_since(tr);
+      }
+      if (recorder) engine::store::pause_point("report-publish");
+      if (!pending->publish()) return kExitUsage;
     }
     keep_until_exit(std::move(loaded));
   } catch (const engine::store::StoreError& ex) {
@@ -342,12 +378,6 @@ int run_sweep(const SweepCmd& o) {
     return kExitUsage;
   }
 
-  if (!streamed) {
-    const auto t2 = std::chrono::steady_clock::now();
-    report.run = run;
-    if (!write_reports(o.command, report, *formats, o.out, base)) return kExitUsage;
-    write_s = seconds_since(t2);
-  }
   std::uint64_t planned = 0;
   for (const auto& r : plan_rows) planned += r[0];
   if (o.stats)
@@ -369,7 +399,15 @@ std::shared_ptr<SweepCmd> add_run_options(CLI::App& sub, const std::string& comm
   sub.add_option("--db", o->db, "Store file")->required();
   sub.add_option("--ruleset", o->ruleset, "Ruleset folder")->required();
   sub.add_option("--as-of", o->as_of, "Legal date for deadlines and dated parameters (default: today)");
-  sub.add_option("--data-as-of", o->data_as_of, "Evaluate the store as it stood after this import batch");
+  sub.add_option("--data-as-of", o->data_as_of, "Evaluate the store as it stood after this import batch")
+      ->check(CLI::Validator(
+          [](std::string& v) -> std::string {
+            std::int64_t id = 0;
+            const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), id);
+            if (ec == std::errc() && end == v.data() + v.size() && id > 0) return "";
+            return "wants the id of an import batch (a positive number; `ecoaudit batches` lists them), got '" + v + "'";
+          },
+          "BATCH_ID"));
   sub.add_option("--format", o->format,
                  "text (default), json, html, csv or xlsx; several comma-separated ones go into the folder --out");
   sub.add_option("--out", o->out, "Write the report to this file, or the reports into this folder (default: standard output)");

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -19,6 +20,19 @@ namespace eco::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFindings = 1;
 inline constexpr int kExitUsage = 2;
+
+// A CLI11 check refusing an empty value or one of spaces only (ASCII or U+3000): main() puts
+// it on every option of every command that takes a value.
+inline CLI::Validator non_blank() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        std::string_view s = v;
+        while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.substr(0, 3) == "\xE3\x80\x80"))
+          s.remove_prefix(s.front() == ' ' || s.front() == '\t' ? 1 : 3);
+        return s.empty() ? std::string("the value is empty: give one (see --help)") : std::string();
+      },
+      "", "NON_BLANK");
+}
 
 // Adds the command's options to `sub` and returns the action that runs it (after parsing).
 using CommandSetup = std::function<std::function<int()>(CLI::App& sub)>;

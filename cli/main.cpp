@@ -5,9 +5,8 @@
 #include <memory>
 #include <vector>
 
-#include <spdlog/spdlog.h>
-
 #include "cli/command.hpp"
+#include "engine/log/log.hpp"
 
 namespace eco::cli {
 namespace {
@@ -44,6 +43,11 @@ int main(int argc, char** argv) {
   for (auto& e : entries) {
     CLI::App* sub = app.add_subcommand(e.name, e.description);
     auto run = e.setup(*sub);
+    // Every option that takes a value names something (a file, an id, a date, a format): an
+    // empty or blank value is a usage error, never "the default" or "everything" (an audit of
+    // --enterprise "" once reported every finding).
+    for (CLI::Option* opt : sub->get_options())
+      if (opt->get_type_size() != 0) opt->check(non_blank());
     sub->callback([&action, run] { action = run; });
   }
   try {
@@ -52,8 +56,8 @@ int main(int argc, char** argv) {
     int rc = app.exit(err);
     return rc == 0 ? kExitOk : kExitUsage;
   }
-  spdlog::set_level(verbose ? spdlog::level::info : spdlog::level::warn);
-  spdlog::set_pattern("%^%l%$: %v");
+  // Log lines go to standard error (engine/log): standard output is the command's own.
+  eco::engine::logger().set_level(verbose ? spdlog::level::info : spdlog::level::warn);
   try {
     return action ? action() : kExitUsage;
   } catch (const std::exception& ex) {

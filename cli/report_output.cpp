@@ -21,9 +21,15 @@ namespace model = dsl::model;
 std::optional<std::vector<reports::Format>> parse_formats(const std::string& command,
                                                           const std::string& list) {
   std::vector<reports::Format> out;
-  std::stringstream ss(list);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
+  // Split by hand: getline would drop a trailing empty item ("json,"), which is as much a
+  // mistake as an empty one in the middle.
+  std::vector<std::string> items{""};
+  for (char c : list) {
+    if (c == ',') items.emplace_back();
+    else items.back().push_back(c);
+  }
+  if (list.empty()) items.clear();
+  for (const auto& item : items) {
     auto f = reports::parse_format(item);
     if (!f) {
       std::fprintf(
@@ -160,11 +166,37 @@ std::optional<std::vector<reports::Dimension>> dimensions(const std::string& com
   return out;
 }
 
+ReportFile::ReportFile(std::string path) : path_(path == "-" ? std::string() : std::move(path)) {
+  if (path_.empty()) return;
+  std::error_code ec;
+  const auto st = fs::symlink_status(path_, ec);
+  if (!fs::exists(st) || fs::is_regular_file(st)) partial_ = path_ + ".partial";
+}
+
+ReportFile::~ReportFile() {
+  if (partial_.empty()) return;
+  std::error_code ec;
+  fs::remove(partial_, ec);
+}
+
+bool ReportFile::publish(const std::string& command) {
+  if (partial_.empty()) return true;
+  std::error_code ec;
+  fs::rename(partial_, path_, ec);
+  if (ec) {
+    std::fprintf(stderr, "ecoaudit %s: cannot write %s: %s\n", command.c_str(), path_.c_str(), ec.message().c_str());
+    return false;
+  }
+  partial_.clear();
+  return true;
+}
+
 namespace {
 
 bool write_one(const std::string& command, const reports::ReportData& data, reports::Format f,
-               const std::string& path) {
-  const bool to_stdout = path.empty() || path == "-";
+               const ReportFile& file) {
+  const std::string& target = file.target();
+  const bool to_stdout = target.empty();
   try {
     if (f == reports::Format::xlsx) {
       if (to_stdout) {
@@ -173,12 +205,18 @@ bool write_one(const std::string& command, const reports::ReportData& data, repo
                      command.c_str());
         return false;
       }
-      reports::write_xlsx_report(data, path);
+      reports::write_xlsx_report(data, target);
       return true;
     }
-    std::ofstream file;
-    if (!to_stdout) file.open(path, std::ios::binary);
-    std::ostream& os = to_stdout ? std::cout : file;
+    std::ofstream out;
+    if (!to_stdout) {
+      out.open(target, std::ios::binary | std::ios::trunc);
+      if (!out) {
+        std::fprintf(stderr, "ecoaudit %s: cannot write %s\n", command.c_str(), file.name().c_str());
+        return false;
+      }
+    }
+    std::ostream& os = to_stdout ? std::cout : out;
     switch (f) {
       case reports::Format::json:
         reports::write_findings_json(os, data.run, *data.findings, data.resolved, data.decisions);
@@ -199,9 +237,10 @@ bool write_one(const std::string& command, const reports::ReportData& data, repo
         break;
     }
     os.flush();
+    // A file's last bytes reach the disk at close: a full disk may say so only then.
+    if (!to_stdout) out.close();
     if (!os) {
-      std::fprintf(stderr, "ecoaudit %s: cannot write %s\n", command.c_str(),
-                   to_stdout ? "standard output" : path.c_str());
+      std::fprintf(stderr, "ecoaudit %s: cannot write %s\n", command.c_str(), file.name().c_str());
       return false;
     }
   } catch (const std::exception& e) {
@@ -237,38 +276,47 @@ std::optional<std::vector<std::string>> report_paths(const std::string& command,
   return paths;
 }
 
-bool write_reports(const std::string& command, const reports::ReportData& data,
-                   const std::vector<reports::Format>& formats, const std::string& out,
-                   const std::string& base) {
+std::unique_ptr<PendingReports> PendingReports::write(const std::string& command, const reports::ReportData& data,
+                                                      const std::vector<reports::Format>& formats,
+                                                      const std::string& out, const std::string& base) {
   const auto paths = report_paths(command, formats, out, base);
-  if (!paths) return false;
+  if (!paths) return nullptr;
+  auto r = std::make_unique<PendingReports>();
+  r->command_ = command;
+  for (std::size_t i = 0; i < formats.size(); ++i) {
+    r->files_.push_back(std::make_unique<ReportFile>((*paths)[i]));
+    if (!write_one(command, data, formats[i], *r->files_.back())) return nullptr;  // removes the partial files
+  }
+  return r;
+}
+
+bool PendingReports::publish() {
   bool ok = true;
-  for (std::size_t i = 0; i < formats.size(); ++i)
-    ok = write_one(command, data, formats[i], (*paths)[i]) && ok;
+  for (auto& f : files_) ok = f->publish(command_) && ok;
   return ok;
 }
 
-// One streamed report's output: standard output, or a file. A regular file (or a new one) is
-// written as <path>.partial and renamed over <path> when the report is complete, so that a
-// sweep that fails half-way (a store error, text that is not UTF-8) leaves the previous
-// report in place, as the whole-set path does by writing nothing before the findings are all
-// there. Anything else (a device, a pipe, a symbolic link) is written in place.
+bool write_reports(const std::string& command, const reports::ReportData& data,
+                   const std::vector<reports::Format>& formats, const std::string& out,
+                   const std::string& base) {
+  auto pending = PendingReports::write(command, data, formats, out, base);
+  return pending && pending->publish();
+}
+
+// One streamed report's output: standard output, or a ReportFile (written as <path>.partial
+// and renamed over <path> when the report is complete, so that a sweep that fails half-way,
+// a store error or text that is not UTF-8, leaves the previous report in place).
 struct StreamedReports::Output {
   reports::Format format;
-  std::string path;     // "" = standard output
-  std::string partial;  // the file being written, when it is renamed at the end
+  std::unique_ptr<ReportFile> place;
   std::ofstream file;
   std::ostream* os = nullptr;
   std::unique_ptr<reports::ReportWriter> writer;
 
-  std::string name() const { return path.empty() ? "standard output" : path; }
+  std::string name() const { return place->name(); }
   ~Output() {
     writer.reset();
-    if (!partial.empty()) {
-      file.close();
-      std::error_code ec;
-      fs::remove(partial, ec);
-    }
+    file.close();  // before the ReportFile removes what it wrote
   }
 };
 
@@ -282,24 +330,20 @@ std::unique_ptr<StreamedReports> StreamedReports::open(const std::string& comman
   for (std::size_t i = 0; i < formats.size(); ++i) {
     auto o = std::make_unique<Output>();
     o->format = formats[i];
-    o->path = (*paths)[i];
-    if (o->path.empty()) {
+    o->place = std::make_unique<ReportFile>((*paths)[i]);
+    if (o->place->target().empty()) {
       o->os = &std::cout;
     } else {
-      std::error_code ec;
-      const auto st = fs::symlink_status(o->path, ec);
-      const bool replace = !fs::exists(st) || fs::is_regular_file(st);
-      if (replace) o->partial = o->path + ".partial";
-      o->file.open(replace ? o->partial : o->path, std::ios::binary | std::ios::trunc);
+      o->file.open(o->place->target(), std::ios::binary | std::ios::trunc);
       if (!o->file) {
-        std::fprintf(stderr, "ecoaudit %s: cannot write %s\n", command.c_str(), o->path.c_str());
+        std::fprintf(stderr, "ecoaudit %s: cannot write %s\n", command.c_str(), o->name().c_str());
         return nullptr;
       }
       o->os = &o->file;
     }
     reports::ReportData h = head;
     if (o->format == reports::Format::text)
-      h.color = o->path.empty() && ::isatty(STDOUT_FILENO) != 0;  // colour only on a terminal
+      h.color = o->place->path().empty() && ::isatty(STDOUT_FILENO) != 0;  // colour only on a terminal
     try {
       o->writer = reports::report_writer(o->format, *o->os, h, enterprise);
     } catch (const std::exception& e) {
@@ -342,7 +386,8 @@ bool StreamedReports::finish(const std::vector<engine::ResolvedFinding>& resolve
       o->writer->finish(resolved);
       o->os->flush();
       check(*o);
-      if (!o->partial.empty()) {
+      if (o->file.is_open()) {
+        // A file's last bytes reach the disk at close: a full disk may say so only then.
         o->file.close();
         if (!o->file) throw reports::ReportError(fmt::format("cannot write {}", o->name()));
       }
@@ -360,18 +405,7 @@ bool StreamedReports::finish(const std::vector<engine::ResolvedFinding>& resolve
 
 bool StreamedReports::publish() {
   bool ok = true;
-  for (auto& o : outputs_) {
-    if (o->partial.empty()) continue;
-    std::error_code ec;
-    fs::rename(o->partial, o->path, ec);
-    if (ec) {
-      std::fprintf(stderr, "ecoaudit %s: cannot write %s: %s\n", command_.c_str(), o->path.c_str(),
-                   ec.message().c_str());
-      ok = false;
-      continue;
-    }
-    o->partial.clear();
-  }
+  for (auto& o : outputs_) ok = o->place->publish(command_) && ok;
   return ok;
 }
 

@@ -49,16 +49,57 @@ std::optional<std::vector<std::string>> report_paths(const std::string& command,
                                                      const std::vector<reports::Format>& formats,
                                                      const std::string& out, const std::string& base);
 
-// Writes the report in each format where report_paths puts it. The JSON document is streamed
-// from the findings. Returns false (after a message on stderr) when something cannot be written.
+// One report file being written: a regular file (or a new one) is written as <path>.partial
+// and moved over <path> by publish(), so that a run that fails or is killed before leaves the
+// previous report as it was; anything else (a device such as /dev/full, a pipe, a symbolic
+// link) is written in place, and "" is standard output. Destroyed unpublished, it removes its
+// partial file.
+class ReportFile {
+ public:
+  explicit ReportFile(std::string path);  // "" or "-" = standard output
+  ~ReportFile();
+  ReportFile(const ReportFile&) = delete;
+  ReportFile& operator=(const ReportFile&) = delete;
+
+  const std::string& path() const { return path_; }  // "" = standard output
+  std::string name() const { return path_.empty() ? "standard output" : path_; }
+  // The file to write now: <path>.partial, the path itself, or "" (standard output).
+  const std::string& target() const { return partial_.empty() ? path_ : partial_; }
+  // Moves the written file to its place. False (after a message naming `command`) when it cannot.
+  bool publish(const std::string& command);
+
+ private:
+  std::string path_, partial_;
+};
+
+// The reports of a run in every format, written where report_paths puts them but not yet in
+// place (ReportFile): publish() moves them there. A sweep writes its reports, commits its
+// record, then publishes, so that a report that cannot be written leaves neither a recorded
+// sweep nor a changed report behind.
+class PendingReports {
+ public:
+  // Writes every report. nullptr (after a message on stderr; every partial file removed) when
+  // one cannot be written.
+  static std::unique_ptr<PendingReports> write(const std::string& command, const reports::ReportData& data,
+                                               const std::vector<reports::Format>& formats,
+                                               const std::string& out, const std::string& base);
+  // Moves each report to its place. False (after a message) when one cannot be.
+  bool publish();
+
+ private:
+  std::string command_;
+  std::vector<std::unique_ptr<ReportFile>> files_;
+};
+
+// PendingReports::write, then publish(): for a run that records nothing.
 bool write_reports(const std::string& command, const reports::ReportData& data,
                    const std::vector<reports::Format>& formats, const std::string& out,
                    const std::string& base);
 
 // The reports of a run written while its findings arrive piece by piece (json, text and csv:
 // reports::report_writer), to the same places and with the same bytes as write_reports: a
-// sweep hands each piece over and drops it. A file is written beside its place (<path>.partial)
-// and moved there by publish(): destroyed before, it leaves the place as it was.
+// sweep hands each piece over and drops it. Each file is a ReportFile: moved to its place by
+// publish(); destroyed before, it leaves the place as it was.
 class StreamedReports {
  public:
   // Opens every output and starts its report from `head` (the ReportData without findings;

@@ -25,6 +25,11 @@ if [[ $TARGET == parse_fuzzer && -z $(ls -A "$CORPUS") ]]; then
   find tests/parser rulesets -name '*.rules' -size -64k -exec cp {} "$CORPUS"/ \; 2>/dev/null || true
   grep -h '^> ' tests/parser/expressions.txt | sed 's/^> //' | split -l 1 - "$CORPUS/expr-" || true
 fi
+if [[ $TARGET == json_fuzzer || $TARGET == xml_fuzzer ]] && [[ -z $(ls -A "$CORPUS") ]]; then
+  # Seed with the documents the tests use and the adversarial suite's inputs.
+  ext=${TARGET%_fuzzer}
+  find tests fuzz/seeds/"$TARGET" -name "*.$ext" -size -64k -exec cp {} "$CORPUS"/ \; 2>/dev/null || true
+fi
 SEEDS=()
 [[ -d fuzz/regressions/$TARGET ]] && SEEDS+=("fuzz/regressions/$TARGET")
 # Regressions first: each must pass before new fuzzing starts.

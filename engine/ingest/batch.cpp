@@ -9,6 +9,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
+#include "engine/store/pause.hpp"
 #include "engine/store/schema_sql.hpp"
 #include "engine/store/sqlite_error.hpp"
 
@@ -84,6 +85,9 @@ Batch::Batch(store::Store& store, const ImportOptions& options, ImportResult& re
   list_keys_.assign(s.records.size(), false);
   for (const auto& name : options.list_keys_of)
     if (const auto* r = s.find_record(name)) list_keys_[r->index] = true;
+  refused_.assign(s.records.size(), std::string());
+  if (options.refuse_record)
+    for (const auto& r : s.records) refused_[r.index] = options.refuse_record(r);
   checks_.resize(s.records.size());
   stmts_.resize(s.records.size());
   for (const auto& r : s.records) {
@@ -197,8 +201,33 @@ const std::string& Batch::file_path(std::int64_t id) const {
   return unknown;
 }
 
+void Batch::refuse_file(FileState& f, ImportError e) {
+  {
+    std::lock_guard lk(error_mutex_);
+    if (f.refused) return;
+    const std::string& path = f.result.path;
+    std::erase_if(result_.errors, [&](const ImportError& x) { return x.file == path; });
+    result_.error_count -= f.result.error_count;
+    f.result.error_count = 0;
+    f.kept = 0;
+  }
+  error(f, std::move(e));
+  std::lock_guard lk(error_mutex_);
+  f.refused = true;
+}
+
+void Batch::file_read(FileState& f) {
+  SQLite::Statement upd(db_, "UPDATE _batch_file SET encoding = ?, sha256 = ?, bytes = ? WHERE id = ?");
+  upd.bind(1, f.result.encoding);
+  upd.bind(2, f.result.sha256);
+  upd.bind(3, static_cast<int64_t>(f.result.bytes));
+  upd.bind(4, static_cast<int64_t>(f.id));
+  upd.exec();
+}
+
 void Batch::error(FileState& f, ImportError e) {
   std::lock_guard lk(error_mutex_);  // the CSV reader thread and the writer both report
+  if (f.refused) return;
   ++f.result.error_count;
   ++result_.error_count;
   if (f.kept >= options_.max_errors_per_file) return;
@@ -507,6 +536,16 @@ void Batch::finish() {
     tx_.reset();  // rolls back: a rejected import
     return;
   }
+  if (options_.vet) {
+    auto errors = options_.vet(store_, result_);
+    if (!errors.empty()) {
+      result_.error_count += errors.size();
+      for (auto& e : errors) result_.errors.push_back(std::move(e));
+      result_.ok = false;
+      tx_.reset();  // rolls back: a rejected import
+      return;
+    }
+  }
   if (options_.before_commit) options_.before_commit(store_, result_);
   if (!options_.commit || result_.rows_new + result_.rows_updated == 0) {
     tx_.reset();  // rolls back: a dry run, or an import that would change nothing
@@ -532,6 +571,7 @@ void Batch::finish() {
     u.bind(5, static_cast<int64_t>(result_.rows_unchanged));
     u.bind(6, static_cast<int64_t>(batch_));
     u.exec();
+    store::pause_point("import-commit");
     tx_->commit();
     result_.batch = batch_;
   } catch (const std::exception& ex) {
@@ -569,6 +609,14 @@ bool check_required(Batch& b, FileState& f, const RecordType& r, const std::vect
 }
 
 void stage(Batch& b, FileState& f, std::uint32_t rec, const std::vector<Value>& vals, const ImportError& where) {
+  if (const std::string& why = b.refused(rec); !why.empty()) {
+    ImportError e = where;
+    e.code = code::kStructure;
+    e.record = b.schema().records[rec].name;
+    e.message = why;
+    b.error(f, std::move(e));
+    return;
+  }
   FirstSeen first;
   switch (b.write(f, rec, vals, where.line, where.location, &first)) {
     case Outcome::inserted: ++f.result.rows_new; b.note_key(rec, vals); break;

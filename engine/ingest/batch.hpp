@@ -29,6 +29,9 @@ struct FileState {
   // CSV only: record type of the file and, per field, its 1-based column (0 = absent).
   int record = -1;
   std::vector<std::uint32_t> columns;
+  // Set once the file itself is refused (its encoding, or it changed while read): its other
+  // errors would be about bytes misread, so they are dropped and no more are kept.
+  bool refused = false;
 };
 
 enum class Outcome : std::uint8_t { inserted, updated, unchanged, duplicate };
@@ -54,11 +57,19 @@ class Batch {
   FileState& add_file(FileResult r);
   // Records an error of `f` (kept up to the cap, always counted). Thread-safe.
   void error(FileState& f, ImportError e);
+  // Refuses the file as a whole: `e` replaces the errors `f` had, and later ones are dropped.
+  // Thread-safe.
+  void refuse_file(FileState& f, ImportError e);
+  // Records what reading the file found (sha256, bytes, encoding of f.result) in its
+  // _batch_file row.
+  void file_read(FileState& f);
   // The extra check field `field` of record type `rec` gets.
   Check check_for(std::uint32_t rec, std::uint32_t field) const { return checks_[rec][field]; }
   // Stages one validated record; `vals` has one value per field of the record type.
   Outcome write(FileState& f, std::uint32_t rec, const std::vector<Value>& vals, std::uint32_t line,
                 std::string_view loc, FirstSeen* first);
+  // Why records of type `rec` may not be imported here ("" = they may): ImportOptions::refuse_record.
+  const std::string& refused(std::uint32_t rec) const { return refused_[rec]; }
   // Lists the key of a staged record when its type is one of options().list_keys_of. Thread-safe.
   void note_key(std::uint32_t rec, const std::vector<Value>& vals);
   // Path of a file of this batch by its id.
@@ -87,11 +98,14 @@ class Batch {
   std::vector<std::string> deferred_indexes_;
   std::mutex error_mutex_;
   std::vector<bool> list_keys_;  // per record type: in options().list_keys_of
+  std::vector<std::string> refused_;  // per record type: why it may not be imported ("" = it may)
   std::vector<bool> bulk_;  // per record type: the table was empty when the batch began  // reference indexes to rebuild before commit
 };
 
-// Readers of each format: read `path` (already registered as `f`) and stage its records.
-void read_csv(Batch& b, FileState& f, const std::filesystem::path& path, Encoding enc);
+// Readers of each format: read the file (already registered as `f`) and stage its records.
+// read_csv reads `in` through `dec` to its end, reporting decoding errors and a change of the
+// file while it was read.
+void read_csv(Batch& b, FileState& f, InputFile& in, TextDecoder& dec);
 void read_xml(Batch& b, FileState& f, const std::string& utf8_text);
 void read_json(Batch& b, FileState& f, const std::string& utf8_text);
 

@@ -32,6 +32,11 @@ CsvParser::~CsvParser() {
 
 void CsvParser::on_field(void* data, std::size_t len, void* self_ptr) {
   auto* self = static_cast<CsvParser*>(self_ptr);
+  // A field that ends on the line it started on never shows in the per-line check of
+  // feed_line(): check each one whole too.
+  if (len > kMaxFieldBytes)
+    self->fail(fmt::format("a field longer than {} bytes (field {} of the row)", kMaxFieldBytes, self->n_ + 1),
+               self->row_line_, static_cast<std::uint32_t>(self->n_ + 1));
   if (self->n_ >= kMaxFields) {
     ++self->n_;  // counted, not stored: the row is reported as too wide
     return;

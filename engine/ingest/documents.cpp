@@ -2,7 +2,9 @@
 // XML attributes / child elements or JSON members, child records nested inside their parent
 // with the key back to the parent implied.
 #include <algorithm>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -106,8 +108,9 @@ class XmlReader {
   ImportError where(pugi::xml_node n, const std::string& path) {
     ImportError e;
     if (n) {
-      // offset_debug() points at the element's name; the element starts at its '<'.
-      auto [line, col] = lines_.at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, n.offset_debug() - 1)));
+      // offset_debug() points at an element's name; the element starts at its '<'.
+      std::ptrdiff_t at = n.offset_debug() - (n.type() == pugi::node_element ? 1 : 0);
+      auto [line, col] = lines_.at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, at)));
       e.line = line;
       e.column = col;
     }
@@ -115,7 +118,25 @@ class XmlReader {
     return e;
   }
 
+  // Text directly inside a record (or the wrapper) element belongs to no field: say so rather
+  // than drop it.
+  bool stray_text(pugi::xml_node el, const std::string& path) {
+    for (pugi::xml_node c : el.children()) {
+      if (c.type() != pugi::node_pcdata && c.type() != pugi::node_cdata) continue;
+      std::string_view t = trim(c.value());
+      if (t.empty()) continue;
+      std::string shown(t.substr(0, 40));
+      while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
+      if (!shown.empty() && static_cast<unsigned char>(shown.back()) >= 0xC0) shown.pop_back();
+      structure_error(c, path, fmt::format("text '{}{}' directly inside <{}> belongs to no field", shown,
+                                           shown.size() < t.size() ? "…" : "", el.name()));
+      return true;
+    }
+    return false;
+  }
+
   void visit_children_as_records(pugi::xml_node parent, const std::string& path, const Parent* p, int depth) {
+    stray_text(parent, path);
     std::map<std::string, int> seen;
     for (pugi::xml_node c : parent.children()) {
       if (c.type() != pugi::node_element) continue;
@@ -136,6 +157,7 @@ class XmlReader {
     std::vector<Value> vals(r.fields.size());
     std::vector<bool> given(r.fields.size(), false);
     bool ok = true;
+    if (stray_text(el, path)) ok = false;
     auto set = [&](std::string_view name, std::string_view text, pugi::xml_node at, const std::string& fpath) {
       int fi = r.find_field(name);
       if (fi < 0) {
@@ -149,6 +171,18 @@ class XmlReader {
         return;
       }
       given[static_cast<std::size_t>(fi)] = true;
+      if (text.size() > kMaxFieldBytes) {
+        ImportError e = where(at, fpath);
+        e.code = code::kLimit;
+        e.record = r.name;
+        e.field = std::string(name);
+        e.message = fmt::format("a value of {} bytes is longer than the {} bytes a field may hold", text.size(),
+                                kMaxFieldBytes);
+        b_.error(f_, std::move(e));
+        ok = false;
+        vals[static_cast<std::size_t>(fi)].set_text("");
+        return;
+      }
       std::string msg = convert_text(r.fields[static_cast<std::size_t>(fi)],
                                      b_.check_for(r.index, static_cast<std::uint32_t>(fi)), text,
                                      vals[static_cast<std::size_t>(fi)]);
@@ -174,12 +208,30 @@ class XmlReader {
       if (c.type() != pugi::node_element) continue;
       std::string name = c.name();
       std::string cpath = fmt::format("{}/{}[{}]", path, name, ++seen[name]);
-      if (r.find_field(name) >= 0 && !c.find_child([](pugi::xml_node n) { return n.type() == pugi::node_element; }))
-        set(name, trim(c.text().get()), c, cpath);
-      else if (b_.schema().find_record(name))
+      pugi::xml_node inner = c.find_child([](pugi::xml_node n) { return n.type() == pugi::node_element; });
+      int fi = r.find_field(name);
+      bool has_text = !trim(text_of(c)).empty();
+      if (fi >= 0 && !inner) {
+        set(name, trim(text_of(c)), c, cpath);
+      } else if (b_.schema().find_record(name) && !(fi >= 0 && has_text)) {
         children.emplace_back(c, cpath);
-      else
+      } else if (fi >= 0) {
+        // A field holds text only; <name>a<b/>c</name> is neither a value nor missing.
+        ImportError e = where(inner, cpath + "/" + inner.name());
+        e.code = code::kStructure;
+        e.record = r.name;
+        e.field = name;
+        e.message = !has_text
+                        ? fmt::format("holds the element <{}>, not text: a field holds text only", inner.name())
+                        : fmt::format("has mixed content (text and the element <{}>): a field holds text only",
+                                      inner.name());
+        b_.error(f_, std::move(e));
+        given[static_cast<std::size_t>(fi)] = true;
+        vals[static_cast<std::size_t>(fi)].set_text("");  // present, and already reported
+        ok = false;
+      } else {
         set(name, "", c, cpath);  // reports the unknown field
+      }
     }
     ImportError w = where(el, path);
     if (parent && !nested_link(b_, f_, r.index, *parent, vals, w)) ok = false;
@@ -187,6 +239,14 @@ class XmlReader {
     if (ok) stage(b_, f_, r.index, vals, w);
     Parent me{r.index, key_of(r, vals)};
     for (auto& [c, cpath] : children) record(*b_.schema().find_record(c.name()), c, cpath, &me, depth + 1);
+  }
+
+  // All the text of an element: its text and CDATA children joined (a comment may split it).
+  static std::string text_of(pugi::xml_node n) {
+    std::string out;
+    for (pugi::xml_node c : n.children())
+      if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
+    return out;
   }
 
   static std::string_view trim(std::string_view s) {
@@ -212,33 +272,61 @@ std::string pointer_escape(std::string_view key) {
   return out;
 }
 
-// Builds the DOM like nlohmann's own SAX DOM builder, but rejects an object member name that
-// appears twice (which json::parse would silently resolve to the last one).
+// A const char* that records how far the JSON lexer has read (nlohmann's SAX interface gives
+// values no position), so that a refused value can be placed.
+struct TrackedChars {
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+  const char* p = nullptr;
+  const char** cursor = nullptr;
+  reference operator*() const { return *p; }
+  TrackedChars& operator++() {
+    *cursor = ++p;
+    return *this;
+  }
+  TrackedChars operator++(int) {
+    TrackedChars old = *this;
+    ++*this;
+    return old;
+  }
+  bool operator==(const TrackedChars& o) const { return p == o.p; }
+};
+
+// Builds the DOM like nlohmann's own SAX DOM builder, but while parsing refuses what the data
+// contract does not allow: an object member name that appears twice (which json::parse would
+// silently resolve to the last one), a NUL character ("\u0000") or a string over the field
+// limit, and nesting deeper than kMaxJsonDepth (refused at that depth, before memory grows).
 class StrictSax {
  public:
-  explicit StrictSax(json& root) : dom_(root, false) {}
+  StrictSax(json& root, std::string_view text, const char** cursor)
+      : dom_(root, false), text_(text), cursor_(cursor) {}
 
   bool null() { return value() && dom_.null(); }
   bool boolean(bool v) { return value() && dom_.boolean(v); }
   bool number_integer(json::number_integer_t v) { return value() && dom_.number_integer(v); }
   bool number_unsigned(json::number_unsigned_t v) { return value() && dom_.number_unsigned(v); }
   bool number_float(json::number_float_t v, const json::string_t& s) { return value() && dom_.number_float(v, s); }
-  bool string(json::string_t& v) { return value() && dom_.string(v); }
+  bool string(json::string_t& v) { return value() && text_ok(v, false) && dom_.string(v); }
   bool binary(json::binary_t& v) { return value() && dom_.binary(v); }
   bool start_object(std::size_t n) {
-    if (!value()) return false;
+    if (!value() || !depth_ok()) return false;
     frames_.push_back(Frame{true, {}, {}, -1});
     return dom_.start_object(n);
   }
   bool key(json::string_t& k) {
     Frame& fr = frames_.back();
+    fr.key = k;
+    if (!text_ok(k, true)) return false;
     if (std::find(fr.keys.begin(), fr.keys.end(), k) != fr.keys.end()) {
-      fr.key = k;
-      duplicate_ = pointer();
+      problem_code_ = code::kSyntax;
+      problem_pointer_ = pointer();
+      problem_ = "duplicate member name (each field may appear once per object)";
       return false;
     }
     fr.keys.push_back(k);
-    fr.key = k;
     return dom_.key(k);
   }
   bool end_object() {
@@ -246,7 +334,7 @@ class StrictSax {
     return dom_.end_object();
   }
   bool start_array(std::size_t n) {
-    if (!value()) return false;
+    if (!value() || !depth_ok()) return false;
     frames_.push_back(Frame{false, {}, {}, -1});
     return dom_.start_array(n);
   }
@@ -255,14 +343,18 @@ class StrictSax {
     return dom_.end_array();
   }
   bool parse_error(std::size_t pos, const std::string&, const nlohmann::detail::exception& ex) {
-    error_pos_ = pos;
-    error_ = ex.what();
+    problem_code_ = code::kSyntax;
+    problem_at_ = pos > 0 ? pos - 1 : 0;
+    problem_ = "malformed JSON: " + std::string(ex.what());
     return false;
   }
 
-  std::string duplicate_;     // JSON pointer of a duplicate member
-  std::size_t error_pos_ = 0; // byte position of a syntax error
-  std::string error_;
+  // The refusal, when the parse returned false: its code, message, byte offset (or npos) and
+  // JSON pointer (or "").
+  const char* problem_code_ = nullptr;
+  std::string problem_;
+  std::size_t problem_at_ = std::string::npos;
+  std::string problem_pointer_;
 
  private:
   struct Frame {
@@ -275,6 +367,44 @@ class StrictSax {
     if (!frames_.empty() && !frames_.back().object) ++frames_.back().index;
     return true;
   }
+  std::size_t consumed() const { return static_cast<std::size_t>(*cursor_ - text_.data()); }
+  bool depth_ok() {
+    if (frames_.size() < kMaxJsonDepth) return true;
+    problem_code_ = code::kLimit;
+    problem_at_ = consumed() > 0 ? consumed() - 1 : 0;  // the '[' or '{' just read
+    problem_ = fmt::format("arrays and objects nested deeper than {} levels", kMaxJsonDepth);
+    return false;
+  }
+  // Called right after the lexer read the closing quote: the string starts at the last quote
+  // before it that no backslash escapes.
+  std::size_t string_start() const {
+    std::size_t end = consumed();
+    if (end < 2) return 0;
+    for (std::size_t i = end - 1; i-- > 0;) {
+      if (text_[i] != '"') continue;
+      std::size_t bs = 0;
+      while (i > bs && text_[i - bs - 1] == '\\') ++bs;
+      if (bs % 2 == 0) return i;
+    }
+    return 0;
+  }
+  bool text_ok(const std::string& v, bool is_key) {
+    const char* what = is_key ? "member name" : "string";
+    if (v.size() > kMaxFieldBytes) {
+      problem_code_ = code::kLimit;
+      problem_ = fmt::format("a {} of {} bytes is longer than the {} bytes a field may hold", what, v.size(),
+                             kMaxFieldBytes);
+    } else if (v.find('\0') != std::string::npos) {
+      problem_code_ = code::kForbiddenChar;
+      problem_ = fmt::format("a {} holds a NUL character (\\u0000), which no value may hold", what);
+    } else {
+      return true;
+    }
+    problem_at_ = string_start();
+    problem_pointer_.clear();
+    for (char c : pointer()) problem_pointer_ += c == '\0' ? std::string("\\u0000") : std::string(1, c);
+    return false;
+  }
   std::string pointer() const {
     std::string p;
     for (const auto& fr : frames_) p += "/" + (fr.object ? pointer_escape(fr.key) : std::to_string(fr.index));
@@ -282,6 +412,8 @@ class StrictSax {
   }
   nlohmann::detail::json_sax_dom_parser<json> dom_;
   std::vector<Frame> frames_;
+  std::string_view text_;
+  const char** cursor_;
 };
 
 class JsonReader {
@@ -400,9 +532,103 @@ class JsonReader {
   FileState& f_;
 };
 
+// What pugixml would accept but the data contract does not: a DTD (entity declarations can
+// expand a document a billion-fold or name files to fetch; pugixml ignores them, so entities
+// used in the text would silently stay as written), references to undefined entities, a bare
+// '&', and character references to NUL or other characters XML does not allow (pugixml
+// would put a NUL into the value, cutting it short). Comments, CDATA sections and processing
+// instructions are skipped as XML does.
+struct XmlProblem {
+  std::size_t offset = 0;
+  const char* code = nullptr;
+  std::string message;
+};
+
+bool xml_char(std::uint32_t c) {
+  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) ||
+         (c >= 0x10000 && c <= 0x10FFFF);
+}
+
+std::optional<XmlProblem> xml_prescan(std::string_view t) {
+  auto skip_to = [&](std::size_t from, std::string_view end) {
+    std::size_t e = t.find(end, from);
+    return e == std::string_view::npos ? t.size() : e + end.size();
+  };
+  std::size_t i = 0;
+  while (i < t.size()) {
+    std::size_t next = t.find_first_of("<&", i);
+    if (next == std::string_view::npos) break;
+    i = next;
+    std::string_view rest = t.substr(i);
+    if (rest.starts_with("<!--")) {
+      i = skip_to(i + 4, "-->");
+    } else if (rest.starts_with("<![CDATA[")) {
+      i = skip_to(i + 9, "]]>");
+    } else if (rest.starts_with("<?")) {
+      i = skip_to(i + 2, "?>");
+    } else if (rest.starts_with("<!")) {
+      return XmlProblem{i, code::kDtd,
+                        "a document type declaration (<!DOCTYPE ...>, <!ENTITY ...>) is not accepted: a data "
+                        "document carries no DTD (its entities could expand without bound or fetch files)"};
+    } else if (rest.starts_with("&#")) {
+      bool hex = rest.size() > 2 && (rest[2] == 'x' || rest[2] == 'X');
+      std::size_t j = hex ? 3 : 2;
+      std::uint64_t v = 0;
+      std::size_t digits = 0;
+      for (; j < rest.size() && digits < 16; ++j, ++digits) {
+        char c = rest[j];
+        int d = c >= '0' && c <= '9' ? c - '0'
+                : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                               : -1;
+        if (d < 0) break;
+        v = v * (hex ? 16 : 10) + static_cast<std::uint64_t>(d);
+      }
+      if (digits == 0 || j >= rest.size() || rest[j] != ';')
+        return XmlProblem{i, code::kSyntax, "malformed character reference (write &#NNN; or &#xHHHH;, or &amp; for '&')"};
+      if (v == 0)
+        return XmlProblem{i, code::kForbiddenChar,
+                          fmt::format("the character reference {} is a NUL character, which no value may hold",
+                                      rest.substr(0, j + 1))};
+      if (v > 0x10FFFF || !xml_char(static_cast<std::uint32_t>(v)))
+        return XmlProblem{i, code::kForbiddenChar,
+                          fmt::format("the character reference {} names a character XML does not allow",
+                                      rest.substr(0, j + 1))};
+      i += j + 1;
+    } else if (rest.starts_with("&")) {
+      std::size_t j = 1;
+      while (j < rest.size() && j < 64 && rest[j] != ';' && rest[j] != '&' && rest[j] != '<' &&
+             static_cast<unsigned char>(rest[j]) > ' ')
+        ++j;
+      if (j >= rest.size() || rest[j] != ';' || j == 1)
+        return XmlProblem{i, code::kSyntax, "a bare '&' (write it as &amp;)"};
+      std::string_view name = rest.substr(1, j - 1);
+      if (name != "amp" && name != "lt" && name != "gt" && name != "quot" && name != "apos")
+        return XmlProblem{i, code::kDtd,
+                          fmt::format("the entity &{}; is not defined (only &amp; &lt; &gt; &quot; &apos; and "
+                                      "character references are)",
+                                      name)};
+      i += j + 1;
+    } else {
+      ++i;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void read_xml(Batch& b, FileState& f, const std::string& text) {
+  if (auto problem = xml_prescan(text)) {
+    auto [line, col] = Lines(text).at(problem->offset);
+    ImportError e;
+    e.code = problem->code;
+    e.line = line;
+    e.column = col;
+    e.message = std::move(problem->message);
+    b.error(f, std::move(e));
+    return;
+  }
   pugi::xml_document doc;
   pugi::xml_parse_result res =
       doc.load_buffer(text.data(), text.size(), pugi::parse_default | pugi::parse_declaration, pugi::encoding_utf8);
@@ -424,20 +650,21 @@ void read_xml(Batch& b, FileState& f, const std::string& text) {
 
 void read_json(Batch& b, FileState& f, const std::string& text) {
   json doc;
-  StrictSax sax(doc);
-  bool ok = json::sax_parse(text, &sax, json::input_format_t::json, false);
+  const char* cursor = text.data();
+  StrictSax sax(doc, text, &cursor);
+  // strict: content after the document ({...}{...}, {...} garbage) is an error, not dropped.
+  bool ok = json::sax_parse(TrackedChars{text.data(), &cursor}, TrackedChars{text.data() + text.size(), &cursor}, &sax,
+                            json::input_format_t::json, true);
   if (!ok) {
     ImportError e;
-    e.code = code::kSyntax;
-    if (!sax.duplicate_.empty()) {
-      e.location = sax.duplicate_;
-      e.message = "duplicate member name (each field may appear once per object)";
-    } else {
-      auto [line, col] = Lines(text).at(sax.error_pos_ > 0 ? sax.error_pos_ - 1 : 0);
+    e.code = sax.problem_code_ ? sax.problem_code_ : code::kSyntax;
+    e.location = sax.problem_pointer_;
+    if (sax.problem_at_ != std::string::npos) {
+      auto [line, col] = Lines(text).at(sax.problem_at_);
       e.line = line;
       e.column = col;
-      e.message = "malformed JSON: " + sax.error_;
     }
+    e.message = sax.problem_.empty() ? "malformed JSON" : sax.problem_;
     b.error(f, std::move(e));
     return;
   }

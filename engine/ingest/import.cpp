@@ -8,15 +8,18 @@
 #include <thread>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <iterator>
-#include <sstream>
+#include <optional>
+#include <string_view>
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
+#include "engine/log/log.hpp"
 
 #include "engine/ingest/batch.hpp"
 #include "engine/ingest/csv.hpp"
+
+static_assert(eco::engine::ingest::CsvParser::kMaxFieldBytes == eco::engine::ingest::kMaxFieldBytes,
+              "one field limit for every format");
 
 namespace eco::engine::ingest {
 
@@ -225,52 +228,43 @@ class ChunkQueue {
 struct Aborted {};
 
 // Reads, decodes, parses and validates the file, handing valid rows to `file`'s sink.
-void parse_csv_file(Batch& b, FileState& f, const fs::path& path, Encoding enc, CsvFile& file) {
+void parse_csv_file(Batch& b, FileState& f, InputFile& in, TextDecoder& dec, CsvFile& file) {
   CsvParser parser([&file](std::uint32_t line, std::span<const std::string_view> cells) { file.row(line, cells); });
-  std::unique_ptr<FILE, int (*)(FILE*)> in(std::fopen(path.c_str(), "rb"), &std::fclose);
-  auto fail = [&](std::string code, std::uint32_t line, std::uint32_t col, std::string msg) {
+  auto error = [&](std::string code, std::uint32_t line, std::uint32_t col, std::string msg) {
     ImportError e;
     e.code = std::move(code);
     e.line = line;
     e.column = col;
     e.message = std::move(msg);
-    b.error(f, std::move(e));
+    return e;
   };
-  if (!in) return fail(code::kFile, 0, 0, "cannot be read");
   std::vector<char> buf(1 << 20);
-  std::string decoded;
-  std::unique_ptr<Gb18030Decoder> dec;
-  if (enc == Encoding::gb18030) dec = std::make_unique<Gb18030Decoder>();
-  std::uint32_t decoded_lines = 1;
-  bool ok = true;
+  std::string text;
   for (;;) {
-    std::size_t n = std::fread(buf.data(), 1, buf.size(), in.get());
-    bool last = n < buf.size();
-    std::string_view text(buf.data(), n);
-    if (dec) {
-      decoded.clear();
-      if (!dec->decode(text, decoded, last)) {
-        fail(code::kEncoding, decoded_lines + static_cast<std::uint32_t>(std::count(decoded.begin(), decoded.end(), '\n')),
-             0, fmt::format("not valid GB18030 (byte offset {})", dec->error_offset()));
-        return;
-      }
-      decoded_lines += static_cast<std::uint32_t>(std::count(decoded.begin(), decoded.end(), '\n'));
-      text = decoded;
+    std::size_t n = in.read(buf.data(), buf.size());
+    text.clear();
+    bool decoded = n > 0 ? dec.feed(std::string_view(buf.data(), n), text) : dec.finish(text);
+    if (!decoded) {
+      const DecodeError& d = dec.error();
+      return b.refuse_file(f, error(code::kEncoding, d.line, d.column, d.message));
     }
     if (!parser.feed(text)) {
-      ok = false;
-      break;
+      // A malformed file is not read further; what it would have said is moot.
+      return b.error(f, error(code::kSyntax, parser.error_line(), parser.error_column(), parser.error()));
     }
-    if (last) break;
+    if (n == 0) break;
   }
-  if (ok) ok = parser.finish();
-  if (!ok) fail(code::kSyntax, parser.error_line(), parser.error_column(), parser.error());
-  if (parser.rows() == 0 && ok) fail(code::kHeader, 1, 0, "empty file: no header row");
+  if (std::string changed = in.changes(); !changed.empty())
+    return b.refuse_file(f, error(code::kChanged, 0, 0,
+                                  "changed while it was being imported (" + changed +
+                                      "); import it again once it is complete"));
+  if (!parser.finish()) return b.error(f, error(code::kSyntax, parser.error_line(), parser.error_column(), parser.error()));
+  if (parser.rows() == 0) b.error(f, error(code::kHeader, 1, 0, "empty file: no header row"));
 }
 
 }  // namespace
 
-void read_csv(Batch& b, FileState& f, const fs::path& path, Encoding enc) {
+void read_csv(Batch& b, FileState& f, InputFile& in, TextDecoder& dec) {
   // Two stages on the two cores: this thread writes to SQLite (the connection stays on it)
   // while a reader thread parses and validates the next rows.
   const auto& r = b.schema().records[static_cast<std::size_t>(f.record)];
@@ -294,7 +288,7 @@ void read_csv(Batch& b, FileState& f, const fs::path& path, Encoding enc) {
   std::exception_ptr reader_error;
   std::thread reader([&] {
     try {
-      parse_csv_file(b, f, path, enc, file);
+      parse_csv_file(b, f, in, dec, file);
       if (cur) queue.push_full(cur);
     } catch (const Aborted&) {
     } catch (...) {
@@ -325,30 +319,59 @@ void read_csv(Batch& b, FileState& f, const fs::path& path, Encoding enc) {
 namespace {
 
 // The files an import reads: named files as given, folders expanded to their CSV, XML and
-// JSON files in name order.
-std::vector<fs::path> collect(const std::vector<fs::path>& paths, std::vector<ImportError>& missing) {
+// JSON files in name order. Anything that is not a regular file (after following symbolic
+// links) is an error, never skipped: named, or found in a folder under any name.
+std::vector<fs::path> collect(const std::vector<fs::path>& paths, std::vector<ImportError>& errors,
+                              bool& inputs_invalid) {
+  auto error = [&](const fs::path& p, const char* code, std::string msg) {
+    ImportError e;
+    e.file = p.string();
+    e.code = code;
+    e.message = std::move(msg);
+    errors.push_back(std::move(e));
+    if (std::string_view(code) == code::kNotRegular) inputs_invalid = true;
+  };
   std::vector<fs::path> out;
   for (const auto& p : paths) {
-    std::error_code ec;
-    if (fs::is_directory(p, ec)) {
-      std::vector<fs::path> found;
-      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::recursive_directory_iterator();
-           it.increment(ec)) {
-        if (!it->is_regular_file(ec)) continue;
-        std::string ext = detail::lower(it->path().extension().string());
-        if (ext == ".csv" || ext == ".xml" || ext == ".json") found.push_back(it->path());
-      }
-      std::sort(found.begin(), found.end());
-      out.insert(out.end(), found.begin(), found.end());
-    } else if (fs::exists(p, ec)) {
-      out.push_back(p);
-    } else {
-      ImportError e;
-      e.file = p.string();
-      e.code = code::kFile;
-      e.message = "no such file or folder";
-      missing.push_back(std::move(e));
+    std::optional<std::string> why = not_regular_reason(p);
+    if (!why) {
+      error(p, code::kFile, "no such file or folder");
+      continue;
     }
+    if (why->empty()) {
+      out.push_back(p);
+      continue;
+    }
+    std::error_code ec;
+    if (!fs::is_directory(p, ec)) {
+      error(p, code::kNotRegular, "not a regular file: " + *why);
+      continue;
+    }
+    std::vector<fs::path> found;
+    fs::recursive_directory_iterator it(p, ec), end;
+    if (ec) error(p, code::kFile, fmt::format("cannot read the folder: {}", ec.message()));
+    for (; !ec && it != end; it.increment(ec)) {
+      const fs::path& q = it->path();
+      std::optional<std::string> qwhy = not_regular_reason(q);
+      if (qwhy && qwhy->empty()) {
+        std::string ext = detail::lower(q.extension().string());
+        if (ext == ".csv" || ext == ".xml" || ext == ".json") found.push_back(q);
+        continue;
+      }
+      std::error_code sec;
+      auto st = it->symlink_status(sec);
+      if (!sec && st.type() == fs::file_type::directory) continue;  // a real folder: the walk enters it
+      if (!qwhy) {
+        // Gone since the folder was listed.
+        error(q, code::kFile, "no such file (removed while the folder was read)");
+        continue;
+      }
+      // Symbolic links to folders are not followed (a loop could never end).
+      error(q, code::kNotRegular, "not a regular file: " + (*qwhy == "a folder" ? "a symbolic link to a folder (not followed; name the folder itself)" : *qwhy));
+    }
+    if (ec) error(p, code::kFile, fmt::format("cannot read the folder: {}", ec.message()));
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
   }
   // A file named twice (itself and through its folder) is read once.
   std::vector<fs::path> unique;
@@ -364,11 +387,39 @@ std::vector<fs::path> collect(const std::vector<fs::path>& paths, std::vector<Im
   return unique;
 }
 
-std::string read_all(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return std::move(ss).str();
+// Reads a whole XML/JSON document through the decoder; false (error reported) when it
+// cannot be, or changed while it was read.
+bool read_document(Batch& b, FileState& f, InputFile& in, TextDecoder& dec, std::string& text) {
+  auto refuse = [&](const char* code, std::uint32_t line, std::uint32_t col, std::string msg) {
+    ImportError e;
+    e.code = code;
+    e.line = line;
+    e.column = col;
+    e.message = std::move(msg);
+    b.refuse_file(f, std::move(e));
+    return false;
+  };
+  auto too_large = [&](std::uint64_t bytes) {
+    return refuse(code::kLimit, 0, 0,
+                  fmt::format("{:.1f} MiB is too large for an XML/JSON document (at most {} MiB); export large "
+                              "tables as CSV",
+                              static_cast<double>(bytes) / (1 << 20), kMaxDocumentBytes >> 20));
+  };
+  // Documents are parsed whole (permit and application documents are small): keep that bounded.
+  if (in.size_at_open() > kMaxDocumentBytes) return too_large(in.size_at_open());
+  std::vector<char> buf(1 << 16);
+  for (;;) {
+    std::size_t n = in.read(buf.data(), buf.size());
+    if (in.bytes_read() > kMaxDocumentBytes) return too_large(in.bytes_read());
+    bool decoded = n > 0 ? dec.feed(std::string_view(buf.data(), n), text) : dec.finish(text);
+    if (!decoded) return refuse(code::kEncoding, dec.error().line, dec.error().column, dec.error().message);
+    if (n == 0) break;
+  }
+  if (std::string changed = in.changes(); !changed.empty())
+    return refuse(code::kChanged, 0, 0,
+                  "changed while it was being imported (" + changed + "); import it again once it is complete");
+  if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
+  return true;
 }
 
 }  // namespace
@@ -381,7 +432,7 @@ ImportResult import_paths(store::Store& store, const std::vector<fs::path>& path
   auto t0 = std::chrono::steady_clock::now();
   ImportResult result;
   std::vector<ImportError> missing;
-  std::vector<fs::path> files = collect(paths, missing);
+  std::vector<fs::path> files = collect(paths, missing, result.inputs_invalid);
   Batch batch(store, options, result);
   batch.begin();
   for (auto& e : missing) {
@@ -393,81 +444,57 @@ ImportResult import_paths(store::Store& store, const std::vector<fs::path>& path
     fr.path = path.string();
     std::string ext = detail::lower_ext(path);
     fr.format = ext.empty() ? "" : ext.substr(1);
-    FileScan scan;
-    std::string scan_error;
-    try {
-      scan = scan_file(path);
-    } catch (const std::exception& ex) {
-      scan_error = ex.what();
-    }
-    fr.sha256 = scan.sha256;
-    fr.bytes = scan.bytes;
-    Encoding enc = options.encoding.value_or(scan.invalid_utf8_at ? Encoding::gb18030 : Encoding::utf8);
-    fr.encoding = std::string(to_string(enc));
+    fr.encoding = options.encoding ? std::string(to_string(*options.encoding)) : "";
     FileState& f = batch.add_file(std::move(fr));
-    auto fail = [&](const char* c, std::uint32_t line, std::string msg) {
+    auto fail = [&](const char* c, std::string msg) {
       ImportError e;
       e.code = c;
-      e.line = line;
       e.message = std::move(msg);
       batch.error(f, std::move(e));
     };
-    if (!scan_error.empty()) {
-      fail(code::kFile, 0, scan_error);
-      continue;
-    }
+    const dsl::model::RecordType* record = nullptr;
     if (f.result.format != "csv" && f.result.format != "xml" && f.result.format != "json") {
-      fail(code::kFile, 0, "unknown format (expected .csv, .xml or .json)");
-      continue;
-    }
-    if (scan.nul_at) {
-      fail(code::kEncoding, 0,
-           fmt::format("binary data, not text (NUL byte at offset {}); expected UTF-8 or GB18030 text", *scan.nul_at));
-      continue;
-    }
-    if (scan.invalid_utf8_at && enc == Encoding::utf8) {
-      fail(code::kEncoding, scan.invalid_utf8_line,
-           fmt::format("not valid UTF-8 (byte offset {}); if the file is GB18030 use --encoding gb18030",
-                       *scan.invalid_utf8_at));
+      fail(code::kFile, "unknown format (expected .csv, .xml or .json)");
       continue;
     }
     if (f.result.format == "csv") {
-      const auto* r = store.schema().find_record(path.stem().string());
-      if (!r) {
-        fail(code::kFile, 0,
-             fmt::format("no record type '{}' in the schema (a CSV file is named after its record type: "
-                         "<record>.csv)",
-                         path.stem().string()));
+      record = store.schema().find_record(path.stem().string());
+      if (!record) {
+        fail(code::kFile, fmt::format("no record type '{}' in the schema (a CSV file is named after its record type: "
+                                      "<record>.csv)",
+                                      path.stem().string()));
         continue;
       }
-      f.record = static_cast<int>(r->index);
-      detail::read_csv(batch, f, path, enc);
+    }
+    std::unique_ptr<InputFile> in;
+    try {
+      in = std::make_unique<InputFile>(path, options.before_read);
+    } catch (const InputFile::Error& ex) {
+      if (ex.code == code::kNotRegular) result.inputs_invalid = true;
+      fail(ex.code == code::kNotRegular ? code::kNotRegular : code::kFile, ex.what());
       continue;
     }
-    // XML and JSON documents are parsed whole; keep that bounded.
-    constexpr std::uint64_t kMaxDocumentBytes = 256ull << 20;
-    if (scan.bytes > kMaxDocumentBytes) {
-      fail(code::kFile, 0,
-           fmt::format("{} MiB is too large for an XML/JSON document (at most {} MiB); export large tables as CSV",
-                       scan.bytes >> 20, kMaxDocumentBytes >> 20));
-      continue;
-    }
-    std::string text = read_all(path);
-    if (enc == Encoding::gb18030) {
-      std::uint64_t at = 0;
-      auto utf8 = gb18030_to_utf8(text, &at);
-      if (!utf8) {
-        fail(code::kEncoding, 1 + static_cast<std::uint32_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(at, text.size())), '\n')),
-             fmt::format("neither UTF-8 nor GB18030 (byte offset {})", at));
-        continue;
+    TextDecoder dec(options.encoding);
+    try {
+      if (record) {
+        f.record = static_cast<int>(record->index);
+        detail::read_csv(batch, f, *in, dec);
+      } else {
+        std::string text;
+        if (read_document(batch, f, *in, dec, text)) {
+          if (f.result.format == "xml")
+            detail::read_xml(batch, f, text);
+          else
+            detail::read_json(batch, f, text);
+        }
       }
-      text = std::move(*utf8);
+    } catch (const InputFile::Error& ex) {
+      fail(code::kFile, ex.what());
     }
-    if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
-    if (f.result.format == "xml")
-      detail::read_xml(batch, f, text);
-    else
-      detail::read_json(batch, f, text);
+    f.result.encoding = std::string(to_string(dec.encoding()));
+    f.result.sha256 = in->sha256();
+    f.result.bytes = in->bytes_read();
+    batch.file_read(f);
   }
   auto tl = std::chrono::steady_clock::now();
   batch.finish_loading();
@@ -477,7 +504,7 @@ ImportResult import_paths(store::Store& store, const std::vector<fs::path>& path
   batch.finish();
   auto t3 = std::chrono::steady_clock::now();
   auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
-  spdlog::info("import: rows {:.0f} ms, indexes {:.0f} ms, reference check {:.0f} ms, commit {:.0f} ms", ms(t0, tl),
+  logger().info("import: rows {:.0f} ms, indexes {:.0f} ms, reference check {:.0f} ms, commit {:.0f} ms", ms(t0, tl),
                ms(tl, t1), ms(t1, t2), ms(t2, t3));
   return result;
 }

@@ -32,13 +32,27 @@ inline constexpr const char* kRequired = "I007";      // required field missing
 inline constexpr const char* kDuplicateKey = "I008";  // two records with the same key in one batch
 inline constexpr const char* kReference = "I009";     // reference to a record that does not exist
 inline constexpr const char* kStructure = "I010";     // XML/JSON element or member that is no field or record
+inline constexpr const char* kChanged = "I011";       // file changed, truncated or replaced while it was read
+inline constexpr const char* kNotRegular = "I012";    // FIFO, device, socket, dangling or looping symbolic link
+inline constexpr const char* kForbiddenChar = "I013"; // NUL written as an escape (JSON \u0000, XML &#0;), XML char XML forbids
+inline constexpr const char* kLimit = "I014";         // field over 1 MiB, nesting too deep, document too large
+inline constexpr const char* kDtd = "I015";           // XML DTD, entity declaration or undefined entity reference
+inline constexpr const char* kExists = "I016";        // record in the store that may not be replaced (screen --record)
 }  // namespace code
 
+// Limits every format shares (CSV, XML, JSON).
+inline constexpr std::size_t kMaxFieldBytes = 1 << 20;          // one value
+inline constexpr std::size_t kMaxJsonDepth = 100;               // nested JSON arrays and objects
+inline constexpr std::uint64_t kMaxDocumentBytes = 16ull << 20; // an XML or JSON document (read whole)
+
 struct ImportResult;
+struct ImportError;
 
 struct ImportOptions {
-  // Forced input encoding; nullopt: UTF-8, or GB18030 when a file is not valid UTF-8.
+  // Forced input encoding; nullopt: decided per file when certain (TextDecoder), else refused.
   std::optional<Encoding> encoding;
+  // Test seam: called before each read of an input file (from the thread reading it).
+  ReadHook before_read;
   // Record types whose (string) key is a 统一社会信用代码 and gets the GB 32100-2015 check.
   std::vector<std::string> uscc_records{"enterprise"};
   // Field names (in any record type) holding a hazardous-waste category (HW01-HW40, HW45-HW50).
@@ -49,6 +63,14 @@ struct ImportOptions {
   std::string ruleset_name, ruleset_sha256;
   // Record types whose staged records' keys the result lists (ImportResult::keys).
   std::vector<std::string> list_keys_of;
+  // Why records of a record type may not be imported here ("" = they may), asked once per
+  // record type: a record of a refused type is an error (I010) where it is, with that reason.
+  // Screening keeps a document to its application this way (engine/screening/staging.hpp).
+  std::function<std::string(const dsl::model::RecordType&)> refuse_record;
+  // Called inside the import's transaction once every record is validated and staged without
+  // error, before `before_commit`: errors it returns reject the batch as errors in the data do
+  // (rolled back, nothing written; the result is not ok and lists them).
+  std::function<std::vector<ImportError>(store::Store&, const ImportResult&)> vet;
   // Called inside the import's transaction once every record is validated and staged without
   // error: the store then reads as it will after the commit (screening evaluates applications
   // against the store this way). Called even when the batch changes nothing.
@@ -81,6 +103,9 @@ struct FileResult {
 
 struct ImportResult {
   bool ok = false;                 // no errors: the batch was committed (or nothing changed)
+  // An input path named or found is no regular file (device, FIFO, socket, dangling or looping
+  // symbolic link): the command was given something it must not read (a usage error).
+  bool inputs_invalid = false;
   std::int64_t batch = 0;          // the committed batch; 0 when nothing was written
   std::vector<FileResult> files;
   std::vector<ImportError> errors; // at most max_errors_per_file per file, in file order
@@ -95,7 +120,10 @@ struct ImportResult {
 };
 
 // Imports PATHS (files, or folders whose *.csv, *.xml and *.json files are taken in name
-// order) into `store` as one batch. Errors in the data are returned in the result; failures of
+// order) into `store` as one batch. Only regular files are read (symbolic links to them are
+// followed); anything else named, or found in a folder whatever its name, is an error (I012).
+// Each file is read once: its SHA-256 and size are of the bytes read, and a file that changed
+// while it was read is refused (I011). Errors in the data are returned in the result; failures of
 // the store itself (locked, read-only, disk full) throw store::StoreError. Either way nothing is
 // written unless the result is ok.
 ImportResult import_paths(store::Store& store, const std::vector<std::filesystem::path>& paths,

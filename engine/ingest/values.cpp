@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "dsl/common/date.hpp"
+#include "dsl/common/utf8.hpp"
 
 namespace eco::engine::ingest {
 
@@ -40,7 +41,11 @@ bool iequals(std::string_view a, std::string_view b) {
 // Values are quoted in messages; very long cells are shortened so one bad cell cannot make a
 // message unreadable.
 std::string show(std::string_view text) {
-  if (text.size() > 80) return fmt::format("'{}…'", text.substr(0, 77));
+  if (text.size() > 80) {
+    std::size_t cut = 77;  // not inside a multi-byte character
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return fmt::format("'{}…'", text.substr(0, cut));
+  }
   return fmt::format("'{}'", text);
 }
 
@@ -94,8 +99,19 @@ std::string convert_text(const Field& f, Check check, std::string_view text, Val
   switch (f.type.kind) {
     case Kind::string:
       if (check == Check::uscc && !valid_uscc(text)) {
-        if (text.size() != 18)
-          return fmt::format("{} is not a 统一社会信用代码 (needs 18 characters, has {})", show(text), text.size());
+        // Counted in characters: a full-width digit is one character of the 18, not three.
+        std::size_t chars = dsl::utf8::count_chars(text);
+        if (chars != 18)
+          return fmt::format("{} is not a 统一社会信用代码 (needs 18 characters, has {})", show(text), chars);
+        if (text.size() != 18) {
+          std::size_t pos = 0, n = 0;
+          while (pos < text.size() && static_cast<unsigned char>(text[pos]) < 0x80) ++pos, ++n;
+          std::size_t start = pos;
+          dsl::utf8::decode(text, pos);
+          return fmt::format("{} is not a 统一社会信用代码: character {} '{}' is not one of 0-9 and A-Y without "
+                             "I O S V Z (a full-width or other non-ASCII character)",
+                             show(text), n + 1, text.substr(start, pos - start));
+        }
         char want = uscc_check_char(text.substr(0, 17));
         if (want == 0)
           return fmt::format("{} is not a 统一社会信用代码 (only 0-9 and A-Y without I O S V Z are allowed)",

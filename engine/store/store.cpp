@@ -9,7 +9,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <spdlog/spdlog.h>
+
+#include "engine/log/log.hpp"
 
 #include "engine/store/schema_sql.hpp"
 #include "engine/store/sqlite_error.hpp"
@@ -66,7 +67,7 @@ struct Store::BusyWait {
     const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - w->since).count();
     if (waited >= w->limit_ms) return 0;  // give up: the statement fails with SQLITE_BUSY
     if (!w->told && waited >= 200) {
-      spdlog::warn("{}: another process is writing to the store (an import or a recorded sweep); waiting for it, "
+      logger().warn("{}: another process is writing to the store (an import or a recorded sweep); waiting for it, "
                    "up to {} s",
                    w->path, w->limit_ms / 1000);
       w->told = true;
@@ -83,27 +84,105 @@ Store::~Store() = default;
 
 namespace {
 
-std::unique_ptr<SQLite::Database> connect(const fs::path& path, bool create, bool read_only, int busy_ms) {
+// "file:" URI of a path, for URI parameters (immutable=1): the characters a URI gives a
+// meaning to are escaped.
+std::string file_uri(const fs::path& path) {
+  std::string out = "file:";
+  for (char c : fs::absolute(path).string()) {
+    if (c == '%' || c == '?' || c == '#') out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    else out += c;
+  }
+  return out;
+}
+
+int primary_code(const std::exception& ex) {
+  const auto* se = dynamic_cast<const SQLite::Exception*>(&ex);
+  return se ? (se->getErrorCode() & 0xff) : 0;
+}
+
+// Opens `path` SQLITE_OPEN_READONLY and reads its schema (the first read is where a WAL
+// store that cannot be read fails).
+std::unique_ptr<SQLite::Database> open_read_only(const fs::path& path, bool uri, int busy_ms) {
+  const int flags = SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX | (uri ? SQLite::OPEN_URI : 0);
+  try {
+    auto db = std::make_unique<SQLite::Database>(path.string(), flags, busy_ms);
+    (void)db->execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+    return db;
+  } catch (const std::exception& ex) {
+    const int code = primary_code(ex);
+    if (uri || (code != SQLITE_CANTOPEN && code != SQLITE_READONLY)) throw_store_error(path, ex, "opening");
+  }
+  // A store in WAL mode is read through its write-ahead log and the log's index (PATH-wal,
+  // PATH-shm), which SQLite creates beside it: in a folder the user cannot write, it cannot.
+  // A store at rest has no log (the last connection to close folds it into the file), or an
+  // empty one: the file alone is then the whole store, and reading it as immutable is exact.
+  // (A writer that starts meanwhile must be able to write the folder: not this user.)
+  const fs::path wal = path.string() + "-wal";
+  std::error_code ec;
+  if (fs::exists(wal, ec) && fs::file_size(wal, ec) > 0)
+    throw StoreError(fmt::format(
+        "{}: cannot read the store: its write-ahead log {} holds changes not yet in the store file, and reading it "
+        "needs write permission on the folder {} (for {}-shm). Give that permission, or have the store's owner fold "
+        "the log into the file first (any ecoaudit command that writes, or `sqlite3 {} 'PRAGMA "
+        "wal_checkpoint(TRUNCATE)'`)",
+        path.string(), wal.string(), fs::absolute(path).parent_path().string(), path.string(), path.string()));
+  try {
+    auto db = std::make_unique<SQLite::Database>(file_uri(path) + "?immutable=1", flags | SQLite::OPEN_URI, busy_ms);
+    (void)db->execAndGet("SELECT count(*) FROM sqlite_master").getInt();
+    logger().info("{}: read as an immutable file (its folder is not writable and it has no write-ahead log)",
+                  path.string());
+    return db;
+  } catch (const std::exception& ex) {
+    throw_store_error(path, ex, "opening");
+  }
+}
+
+std::unique_ptr<SQLite::Database> connect(const fs::path& path, bool create, bool read_only, int busy_ms,
+                                          bool scratch = false) {
   bool uri = path.string().rfind("file:", 0) == 0;
   if (!uri && !create && !fs::exists(path))
     throw StoreError(fmt::format("{}: no such store; create it with `ecoaudit init --db {} --ruleset DIR`",
                                  path.string(), path.string()));
-  // One connection per Store, used by one thread at a time: no per-call mutex needed.
-  int flags = (read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE) | SQLite::OPEN_NOMUTEX;
-  if (create && !read_only) flags |= SQLite::OPEN_CREATE;
-  if (uri) flags |= SQLite::OPEN_URI;
   std::unique_ptr<SQLite::Database> db;
-  try {
-    db = std::make_unique<SQLite::Database>(path.string(), flags, busy_ms);
-  } catch (const std::exception& ex) {
-    throw_store_error(path, ex, "opening");
+  if (read_only || scratch) {
+    db = open_read_only(path, uri, busy_ms);
+    if (scratch) {
+      // The copy: SQLite's online backup of the file into an in-memory database, whose page
+      // size must be the file's for the backup to proceed.
+      try {
+        auto mem = std::make_unique<SQLite::Database>(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
+                                                                       SQLite::OPEN_NOMUTEX);
+        mem->exec(fmt::format("PRAGMA page_size = {}", db->execAndGet("PRAGMA page_size").getInt()));
+        sqlite3_backup* b = sqlite3_backup_init(mem->getHandle(), "main", db->getHandle(), "main");
+        if (!b) throw StoreError(fmt::format("{}: cannot copy the store: {}", path.string(), sqlite3_errmsg(mem->getHandle())));
+        const int rc = sqlite3_backup_step(b, -1);
+        sqlite3_backup_finish(b);
+        if (rc != SQLITE_DONE)
+          throw StoreError(fmt::format("{}: cannot copy the store: {}", path.string(), sqlite3_errstr(rc)));
+        db = std::move(mem);
+      } catch (const StoreError&) {
+        throw;
+      } catch (const std::exception& ex) {
+        throw_store_error(path, ex, "copying");
+      }
+    }
+  } else {
+    // One connection per Store, used by one thread at a time: no per-call mutex needed.
+    int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX;
+    if (create) flags |= SQLite::OPEN_CREATE;
+    if (uri) flags |= SQLite::OPEN_URI;
+    try {
+      db = std::make_unique<SQLite::Database>(path.string(), flags, busy_ms);
+    } catch (const std::exception& ex) {
+      throw_store_error(path, ex, "opening");
+    }
+    // SQLite silently falls back to read-only when the file is not writable; say so up front
+    // rather than failing on the first write.
+    if (sqlite3_db_readonly(db->getHandle(), "main") == 1)
+      throw StoreError(fmt::format("{}: the store is read-only (no write permission on the file or its folder); "
+                                   "nothing was written",
+                                   path.string()));
   }
-  // SQLite silently falls back to read-only when the file is not writable; say so up front
-  // rather than failing on the first write.
-  if (!read_only && sqlite3_db_readonly(db->getHandle(), "main") == 1)
-    throw StoreError(fmt::format("{}: the store is read-only (no write permission on the file or its folder); "
-                                 "nothing was written",
-                                 path.string()));
   try {
     db->exec("PRAGMA foreign_keys = ON");
     (void)db->execAndGet("SELECT count(*) FROM sqlite_master").getInt();
@@ -139,13 +218,14 @@ std::unique_ptr<Store> Store::open(const fs::path& path, const dsl::model::Schem
                                    const OpenOptions& options) {
   if (auto problems = storability_problems(schema); !problems.empty())
     throw StoreError(fmt::format("the ruleset's schema cannot be stored:\n  {}", fmt::join(problems, "\n  ")));
-  auto db = connect(path, options.create, options.read_only, options.busy_timeout_ms);
+  auto db = connect(path, options.create, options.read_only, options.busy_timeout_ms, options.scratch);
   std::unique_ptr<Store> store(new Store(path, schema, std::move(db)));
   store->busy_ = std::make_unique<BusyWait>();
   store->busy_->path = path.string();
   store->busy_->limit_ms = options.busy_timeout_ms;
   sqlite3_busy_handler(store->db_->getHandle(), &BusyWait::on_busy, store->busy_.get());
-  store->initialise_or_migrate(options.read_only);
+  // A scratch copy may be migrated: the migration goes to the copy.
+  store->initialise_or_migrate(options.read_only && !options.scratch);
   return store;
 }
 

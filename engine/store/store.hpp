@@ -47,7 +47,16 @@ struct BatchInfo {
 // Options for opening a store.
 struct OpenOptions {
   bool create = false;         // create the file when it does not exist (ecoaudit init)
-  bool read_only = false;      // never write (no migration either)
+  // Never write (no migration either): the file is opened SQLITE_OPEN_READONLY, so a store
+  // the user may only read (a read-only file or folder) can be swept, audited and listed. A
+  // store at rest in a folder the user cannot write has no write-ahead log for SQLite to
+  // share and cannot get one: it is then read as an immutable file; a store whose log holds
+  // data in such a folder is refused, saying why and what to do.
+  bool read_only = false;
+  // Read-only access to the file, with a private in-memory copy of the store to write to:
+  // every write (a dry-run screening's staged applications, a migration) goes to the copy
+  // and vanishes with the Store. Costs memory the size of the store.
+  bool scratch = false;
   // How long to wait for another writer (an import, a recorded sweep) before giving up. A
   // recorded sweep of a million enterprises holds the write lock ~10 s and an import of as
   // many ~45 s: a scheduled import that meets a sweep waits for it (saying so on the log,

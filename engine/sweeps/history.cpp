@@ -10,6 +10,8 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
+#include "engine/store/pause.hpp"
+
 namespace eco::engine::sweeps {
 
 namespace {
@@ -166,7 +168,12 @@ bool recorded(const Finding& f) {
 }  // namespace
 
 struct SweepRecorder::Impl {
-  Impl(store::Store& s, const RunInfo& r) : st(s), txn(s.db()), ruleset(r.ruleset), as_of(r.as_of) {}
+  // BEGIN IMMEDIATE: the write lock is taken up front, waiting (the store's busy handler) for
+  // an import that holds it. A deferred transaction would read first and then fail at its
+  // first write with "database is locked" when an import wrote meanwhile (WAL cannot upgrade
+  // a read snapshot that another writer has moved past).
+  Impl(store::Store& s, const RunInfo& r)
+      : st(s), txn(s.db(), SQLite::TransactionBehavior::IMMEDIATE), ruleset(r.ruleset), as_of(r.as_of) {}
 
   store::Store& st;
   // Declared before the statements: they are finalised first, then an unfinished sweep rolls back.
@@ -307,6 +314,7 @@ void SweepRecorder::commit() {
   Impl& m = *impl_;
   if (!m.finished) throw std::logic_error("SweepRecorder::commit before finish");
   try {
+    store::pause_point("sweep-commit");
     m.txn.commit();
   } catch (const SQLite::Exception& e) {
     throw recording_error(m.st, e);

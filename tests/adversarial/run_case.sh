@@ -19,6 +19,7 @@ CASE_DIR=$(cd "$(dirname "$case_file")" && pwd)
 name=$(basename "$case_file" .case)
 group=$(basename "$CASE_DIR")
 WORK=$root/$group/$name
+[[ ! -e $WORK ]] || chmod -R u+w "$WORK"  # a case may leave read-only folders behind
 rm -rf "$WORK" && mkdir -p "$WORK"
 DB=$WORK/store.db
 export CASE_DIR WORK DB
@@ -52,8 +53,40 @@ for (name,) in db.execute("select name from sqlite_master where type='table' ord
 PY
 }
 
+# Helpers a case may use (exported: run() is a child shell).
+# hold_write_lock DB SECONDS: takes DB's write lock (BEGIN IMMEDIATE), writes a row as an import
+# would, creates ./held, sleeps SECONDS and commits: a stand-in for a concurrent writer.
+hold_write_lock() {
+  python3 - "$1" "$2" <<'PY'
+import sqlite3, sys, time
+db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=60)
+db.execute("BEGIN IMMEDIATE")
+db.execute("INSERT INTO _meta(key, value) VALUES('adversarial_lock', 'held')")
+open("held", "w").close()
+time.sleep(float(sys.argv[2]))
+db.execute("COMMIT")
+PY
+}
+# wait_for_file PATH: waits (up to 30 s) until PATH exists.
+wait_for_file() { local i; for ((i = 0; i < 600; i++)); do [[ -e $1 ]] && return 0; sleep 0.05; done; return 1; }
+# sqlite3_count DB SQL: prints the single value SQL selects.
+sqlite3_count() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True).execute(sys.argv[2]).fetchone()[0])' "$1" "$2"; }
+# as_unprivileged CMD...: runs CMD as a user without privileges (nobody, when this runs as
+# root; else the user itself), so that file permissions apply. Exit 77 when that cannot be.
+as_unprivileged() {
+  if [[ $(id -u) != 0 ]]; then "$@"; return; fi
+  command -v setpriv >/dev/null || return 77
+  setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
+}
+export -f hold_write_lock wait_for_file sqlite3_count as_unprivileged
+
 cd "$WORK" || exit 1
-if declare -F setup >/dev/null; then setup || { echo "FAIL: setup of $name failed"; exit 1; }; fi
+if declare -F setup >/dev/null; then
+  setup
+  rc=$?
+  [[ $rc -ne 77 ]] || { echo "skip: $group/$name (its setup says what it lacks)"; exit 77; }
+  [[ $rc -eq 0 ]] || { echo "FAIL: setup of $name failed"; exit 1; }
+fi
 dump >"$WORK/before.dump"
 # The command runs in a subshell under a timeout so that a hang fails the case instead of CTest.
 export -f run
@@ -63,9 +96,9 @@ dump >"$WORK/after.dump"
 
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-if [[ $code -eq 124 || $code -eq 137 ]] && [[ $EXPECT_EXIT != "$code" ]]; then
+if [[ $code -eq 124 || $code -eq 137 ]] && ! [[ $code =~ ^($EXPECT_EXIT)$ ]]; then
   fail "hang: no end within ${TIMEOUT}s"
-elif [[ $code != "$EXPECT_EXIT" ]]; then
+elif ! [[ $code =~ ^($EXPECT_EXIT)$ ]]; then
   fail "exit code $code, expected $EXPECT_EXIT"
 fi
 [[ -z $EXPECT_STDERR ]] || grep -Eq -- "$EXPECT_STDERR" "$WORK/stderr" || fail "standard error does not match /$EXPECT_STDERR/"

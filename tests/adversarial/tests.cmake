@@ -12,6 +12,10 @@ if(TARGET ecoaudit)
     string(REPLACE "/" "." _name ${_rel})
     add_test(NAME adversarial.${_name}
       COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/run_case.sh ${_case} $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR} ${_adv_work})
-    set_tests_properties(adversarial.${_name} PROPERTIES FIXTURES_REQUIRED adversarial_store)
+    set_tests_properties(adversarial.${_name} PROPERTIES FIXTURES_REQUIRED adversarial_store SKIP_RETURN_CODE 77)
   endforeach()
+  # The kill loop (kill_test.sh): kill -9 inside and around every kind of write.
+  add_test(NAME adversarial.kill
+    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/kill_test.sh $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR} ${_adv_work}/kill)
+  set_tests_properties(adversarial.kill PROPERTIES TIMEOUT 300)
 endif()

@@ -5,11 +5,8 @@ if(TARGET ecoaudit)
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli_test.sh $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR}
             ${CMAKE_CURRENT_BINARY_DIR}/sweep-cli)
 endif()
-if(TARGET ecoaudit)
-  add_test(NAME sweep.kill
-    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/kill_test.sh $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR}
-            ${CMAKE_CURRENT_BINARY_DIR}/sweep-kill)
-endif()
+# Killed sweeps: the kill loop of the adversarial suite (tests/adversarial/kill_test.sh,
+# CTest adversarial.kill) kills recorded sweeps in every format, imports and screenings.
 if(TARGET ecoaudit)
   add_test(NAME sweep.fixture
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/fixture_test.sh $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR}

@@ -9,6 +9,11 @@ inline constexpr std::string_view k_facility[] = {
     "id", "enterprise_id", "kind", "capacity_t", "capacity_mw", "chamber_height_m", "fuel",
     "status", "restarted_on", "ule_status", "ule_completed_on", "ule_evaluated_on",
     "denitration", "on_elimination_list", "tightened_upgrade_done", "denitration_rectified",
+    "tightened_upgrade_done_on", "denitration_rectified_on", "elimination_deadline",
+    "named_coking_ule",
+};
+inline constexpr std::string_view k_bulk_freight_year[] = {
+    "enterprise_id", "year", "total_t", "clean_t",
 };
 inline constexpr std::string_view k_emission_monthly[] = {
     "facility_id", "month", "pollutant", "avg_mg_m3", "max_hourly_mg_m3", "hours_valid",
@@ -22,7 +27,7 @@ inline constexpr std::string_view k_application[] = {
     "heavy_metal_offset_source", "groundwater_withdrawal_m3", "wastewater_zero_discharge",
     "centralised_wastewater_treatment", "solid_waste_t", "solid_waste_disposal_t",
     "annual_freight_t", "rail_spur_planned", "land_use_change", "land_use_after",
-    "former_land_user_id", "soil_risk_indicated", "soil_survey_done",
+    "former_land_user_id", "former_land_key_unit", "soil_risk_indicated", "soil_survey_done",
     "soil_risk_target_met", "large_scale_industrial", "culture_tourism_ecology",
     "low_voc_materials_declared", "submitted_on",
 };
@@ -91,18 +96,27 @@ inline constexpr std::string_view k_transport_entry[] = {
 };
 inline constexpr std::string_view k_voc_material[] = {
     "enterprise_id", "kind", "product_type", "voc_content_g_l", "voc_content_pct",
-    "annual_use_t", "outdoor_use", "special_function",
+    "annual_use_t", "outdoor_use", "special_function", "standard_limit_g_l", "low_voc_limit_g_l",
 };
 inline constexpr std::string_view k_voc_treatment[] = {
     "id", "enterprise_id", "technology", "stages", "bypass", "exceedances_12m",
-    "carbon_replaced_on", "ledger_complete", "water_soluble_voc",
+    "carbon_replaced_on", "ledger_complete", "water_soluble_voc", "bypass_sealed",
+    "bypass_monitored", "carbon_replace_interval_days",
 };
 inline constexpr std::string_view k_ldar_round[] = {
     "enterprise_id", "inspected_on", "components", "leaks_found", "leaks_repaired_in_time",
+    "leaks_first_attempt_in_time", "leaks_deferred",
 };
 inline constexpr std::string_view k_storage_tank[] = {
     "id", "enterprise_id", "liquid", "volume_m3", "true_vapor_pressure_kpa", "roof",
     "vapor_recovery",
+};
+inline constexpr std::string_view k_voc_loading[] = {
+    "id", "enterprise_id", "liquid", "true_vapor_pressure_kpa", "annual_loading_m3", "method",
+    "vapor_treated",
+};
+inline constexpr std::string_view k_voc_capture[] = {
+    "id", "enterprise_id", "process", "kind", "control_velocity_m_s", "measured_on",
 };
 inline constexpr std::string_view k_waiver[] = {
     "id", "rule_or_requirement", "subject_record", "subject_key", "legal_basis", "approver",
@@ -138,7 +152,7 @@ inline constexpr std::string_view k_alert_check[] = {
     "enterprise_id", "alert_id", "checked_on", "producing", "measures_applied",
 };
 inline constexpr std::string_view k_hw_storage[] = {
-    "enterprise_id", "waste_code", "stored_since", "quantity_t",
+    "enterprise_id", "waste_code", "stored_since", "quantity_t", "extension_until",
 };
 
 }  // namespace eco::datagen

@@ -52,6 +52,8 @@ class Gen {
       transport_entry{"transport_entry", k_transport_entry},
       voc_material{"voc_material", k_voc_material}, voc_treatment{"voc_treatment", k_voc_treatment},
       ldar_round{"ldar_round", k_ldar_round}, storage_tank{"storage_tank", k_storage_tank},
+      bulk_freight_year{"bulk_freight_year", k_bulk_freight_year},
+      voc_loading{"voc_loading", k_voc_loading}, voc_capture{"voc_capture", k_voc_capture},
       hw_declaration{"hw_declaration", k_hw_declaration}, hw_plan{"hw_plan", k_hw_plan},
       hw_manifest{"hw_manifest", k_hw_manifest}, hw_license{"hw_license", k_hw_license},
       hw_license_code{"hw_license_code", k_hw_license_code}, hw_storage{"hw_storage", k_hw_storage},
@@ -155,6 +157,7 @@ class Gen {
   std::map<std::string, HwTotals> hw_prev_year_;
   std::set<std::string> hw_licence_holders_;
   std::map<std::string, std::map<int, int>> periodic_override_;
+  void scenarios_air_voc_review();
   // Scenario helpers: an operating enterprise of the given name (row open: the caller may
   // override cells, then calls end_enterprise); "enterprise <id> <name>"; a valid permit
   // issued 2024-03-01 with a recent execution report.
@@ -171,6 +174,8 @@ class Gen {
   bool in_scenarios_ = false;
   std::vector<std::string> ldar_due_;
   std::vector<std::string> ldar_done_;
+  // Keys of scenario records that scenarios_air_voc_review (called last) adds cases to.
+  std::map<std::string, std::string> review_keys_;
 
   Options opt_;
   Rng rng_;

@@ -65,7 +65,7 @@ Gen::Gen(const Options& opt)
     : opt_(opt), rng_(opt.seed), ref_(reference_day()) {
   tables_ = {&enterprise, &zone, &enterprise_zone, &permit, &permit_limit, &facility,
              &emission_monthly, &vehicle, &transport_entry, &voc_material, &voc_treatment,
-             &ldar_round, &storage_tank, &hw_declaration, &hw_plan, &hw_manifest,
+             &ldar_round, &storage_tank, &bulk_freight_year, &voc_loading, &voc_capture, &hw_declaration, &hw_plan, &hw_manifest,
              &hw_license, &hw_license_code, &hw_storage, &storage_yard, &tailings_pond,
              &well, &outfall, &chemical_use, &radioactive_source, &park, &application,
              &application_zone, &waiver, &pollution_alert, &pollution_alert_county, &alert_check,
@@ -540,6 +540,8 @@ void Gen::random_facilities(Ent& e) {
         facility.set(col(k_facility, "fuel"), "coal");
         facility.set(col(k_facility, "denitration"), "scr");
         if (small || rng_.chance(0.98)) facility.set_bool(col(k_facility, "on_elimination_list"), small);
+        // The provincial list's own shut-down date (AIR-10): one date for the demo's list.
+        if (small) facility.set_date(col(k_facility, "elimination_deadline"), day(2025, 6, 30));
         ule("power", day(2020, 12, 31));
         facility.end();
         cems(id, "coal_power_unit");
@@ -856,6 +858,8 @@ void Gen::random_voc(const Ent& e) {
       if (rng_.chance(0.98)) voc_treatment.set_bool(col(k_voc_treatment, "bypass"), rng_.chance(0.03));
       if (rng_.chance(0.97)) voc_treatment.set_int(col(k_voc_treatment, "exceedances_12m"), rng_.chance(0.96) ? 0 : rng_.range(1, 6));
       if (t == 4 || t == 5) voc_treatment.set_date(col(k_voc_treatment, "carbon_replaced_on"), static_cast<int>(rng_.range(ref_ - 200, ref_ - 1)));
+      // Single-use carbon: the design replacement interval (VOC-07), longer than any gap drawn.
+      if (t == 4) voc_treatment.set_int(col(k_voc_treatment, "carbon_replace_interval_days"), 240);
       if (rng_.chance(0.97)) voc_treatment.set_bool(col(k_voc_treatment, "ledger_complete"), rng_.chance(0.97));
       // Spray absorption is usually fitted where the VOCs dissolve in water (VOC-06).
       if (t == 9 && rng_.chance(0.97)) voc_treatment.set_bool(col(k_voc_treatment, "water_soluble_voc"), rng_.chance(0.9));
@@ -871,7 +875,10 @@ void Gen::random_voc(const Ent& e) {
       ldar_round.set_int(col(k_ldar_round, "components"), comps);
       const int leaks = static_cast<int>(rng_.range(0, comps / 200));
       ldar_round.set_int(col(k_ldar_round, "leaks_found"), leaks);
-      ldar_round.set_int(col(k_ldar_round, "leaks_repaired_in_time"), rng_.chance(0.97) ? leaks : leaks - leaks / 3);
+      const int fixed = rng_.chance(0.97) ? leaks : leaks - leaks / 3;
+      ldar_round.set_int(col(k_ldar_round, "leaks_repaired_in_time"), fixed);
+      // A first attempt (VOC-03, 5 days) on every leak that was repaired in time.
+      ldar_round.set_int(col(k_ldar_round, "leaks_first_attempt_in_time"), fixed);
       ldar_round.end();
     }
   }

@@ -75,24 +75,29 @@ void Gen::scenarios() {
     SETB(enterprise, "emergency_measures_filed", true);
     end_enterprise(e);
     valid_permit(e, "key");
+    // The bureau marks these ovens as the plan's five-enterprise coking task (AIR-03).
     auto f = oven(e, "operating", 6.0);
+    SETB(facility, "named_coking_ule", true);
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2022, 10, 31));
     facility.end();
-    note("AIR-03", "facility " + f, "ULE completed exactly on the deadline 2022-10-31: pass (boundary)");
+    note("AIR-03", "facility " + f, "oven marked as the five-enterprise task, ULE completed exactly on the deadline 2022-10-31: pass (boundary); not evaluated: advice (air.coking-ule-evaluation)");
     f = oven(e, "operating", 6.0);
+    SETB(facility, "named_coking_ule", true);
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2022, 11, 1));
     facility.end();
-    note("AIR-03", "facility " + f, "ULE completed 2022-11-01, the day after the deadline: late");
+    note("AIR-03", "facility " + f, "marked oven, ULE completed 2022-11-01, the day after the deadline: late");
     f = oven(e, "operating", 5.5);
+    SETB(facility, "named_coking_ule", true);
     SET(facility, "ule_status", "in_progress");
     facility.end();
-    note("AIR-03", "facility " + f, "ULE still in progress after the deadline: violation");
+    note("AIR-03", "facility " + f, "marked oven, ULE still in progress after the deadline: violation");
     f = oven(e, "operating", 5.5);
+    SETB(facility, "named_coking_ule", true);
     SET(facility, "ule_status", "completed");
     facility.end();
-    note("AIR-03", "facility " + f, "ULE completed, completion date missing: pass (lateness cannot be shown: verify the date on site)");
+    note("AIR-03", "facility " + f, "marked oven, ULE completed, completion date missing: pass (lateness cannot be shown: verify the date on site)");
     f = oven(e, "operating", 4.3);
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2022, 6, 30));
@@ -105,8 +110,10 @@ void Gen::scenarios() {
     facility.end();
     note("AIR-09", "facility " + f, "chamber 4.31 m, just above the limit: pass");
     f = add_facility(e, "coke_oven", "operating");
+    SETB(facility, "named_coking_ule", true);
     facility.end();
-    note("AIR-09", "facility " + f, "chamber height missing: unknown (AIR-03 also unknown: no ULE status)");
+    note("AIR-09", "facility " + f, "chamber height missing: unknown");
+    note("AIR-03", "facility " + f, "marked oven, ULE status not reported: unknown (verify on site)");
     note("TRN-01", who(e), "annual freight exactly 1,500,000 t, rail_spur none: advice (in principle, no date; threshold inclusive)");
     const std::string truck5 = add_vehicle(e, "heavy_truck", "diesel", 5);
     vehicle.end();
@@ -137,13 +144,13 @@ void Gen::scenarios() {
     SETD(facility, "ule_evaluated_on", d(2023, 3, 1));
     facility.end();
     cems_rows(f, "coke_oven", false);
-    note("AIR-03", "facility " + f, "ULE completed 2022-10-30 and evaluated: pass");
+    note("AIR-03", "facility " + f, "oven in 太谷 not marked either way: unknown (verify whether it is one of the five enterprises); completed 2022-10-30 and evaluated: pass (air.coking-ule-evaluation)");
     f = oven(e, "operating", 6.25);
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2022, 5, 1));
     facility.end();
     cems_rows(f, "coke_oven", true);
-    note("AIR-03", "facility " + f, "ULE completed 2022-05-01 but evaluation monitoring never done (率先完成…尽快开展评估监测): pass (completion is what air.coking-ule-deadline checks)");
+    note("AIR-03", "facility " + f, "oven not marked as the five-enterprise task: unknown (air.coking-ule-deadline); ULE completed 2022-05-01 (率先完成), evaluation monitoring never done: advice (尽快 sets no period)");
     note("AIR-05", "emission_monthly " + f + "/" + last_month + "/nox", "ULE completed, but last month's NOx CEMS average above the coke-oven ULE limit: violation");
     // The permit's limits: the ULE concentrations, annual quantities with room to spare.
     const std::string pno = e.id + "001P";
@@ -178,6 +185,7 @@ void Gen::scenarios() {
     f = add_facility(e, "converter", "operating");
     facility.end();
     note("AIR-01", "facility " + f, "steel converter, ULE status missing: unknown");
+    review_keys_["steel"] = e.id;
   }
   {
     Ent e = ent(Ind::building_materials, "平遥县", "山西峰岩矿棉有限公司");
@@ -221,14 +229,16 @@ void Gen::scenarios() {
     auto f = add_facility(e, "coal_power_unit", "operating");
     SETN(facility, "capacity_mw", 25.0, 0);
     SETB(facility, "on_elimination_list", true);
+    SETD(facility, "elimination_deadline", d(2025, 6, 30));
     SET(facility, "fuel", "coal");
     facility.end();
-    note("AIR-10", "facility " + f, "25 MW unit on the elimination list still operating: violation");
+    note("AIR-10", "facility " + f, "25 MW unit on the elimination list (list date 2025-06-30) still operating: violation");
     f = add_facility(e, "coal_power_unit", "eliminated");
     SETN(facility, "capacity_mw", 12.0, 0);
     SETB(facility, "on_elimination_list", true);
+    SETD(facility, "elimination_deadline", d(2025, 6, 30));
     facility.end();
-    note("AIR-10", "facility " + f, "12 MW unit on the list, eliminated: pass");
+    note("AIR-10", "facility " + f, "12 MW unit on the list (list date 2025-06-30), eliminated: pass");
     f = add_facility(e, "coal_power_unit", "operating");
     SETN(facility, "capacity_mw", 300.0, 0);
     SETB(facility, "on_elimination_list", false);
@@ -284,10 +294,12 @@ void Gen::scenarios() {
     f = add_facility(e, "lime_kiln", "operating");
     facility.end();
     note("AIR-07", "facility " + f, "lime kiln, upgrade status missing: unknown");
+    review_keys_["lime_kiln"] = f;
     f = add_facility(e, "casting_furnace", "operating");
     SETB(facility, "tightened_upgrade_done", true);
+    SETD(facility, "tightened_upgrade_done_on", d(2025, 12, 31));
     facility.end();
-    note("AIR-07", "facility " + f, "casting furnace upgraded: pass");
+    note("AIR-07", "facility " + f, "casting furnace upgraded on 2025-12-31, the plan period's last day: pass (boundary)");
   }
   // ---- VOC-01..07 -------------------------------------------------------------------------
   {
@@ -299,7 +311,7 @@ void Gen::scenarios() {
         {"ink", "solvent_ink_flexo", 75.0, true, false, "VOC-01", "solvent flexo ink exactly 75 %: pass (boundary)"},
         {"ink", "water_based_ink_gravure", 15.0, true, false, "VOC-01", "water-based gravure ink exactly 15 %: pass (boundary)"},
         {"adhesive", "water_based_adhesive", -1, false, false, "VOC-01", "adhesive with no VOC content recorded: unknown"},
-        {"coating", "solvent_road_marking_coating", 450.0, false, true, "VOC-02", "outdoor road-marking coating 450 g/L, solvent-based: violation"},
+        {"coating", "solvent_road_marking_coating", 450.0, false, true, "VOC-02", "outdoor road-marking coating 450 g/L, solvent-based: unknown (no GB/T 38597 ceiling loaded; VOC-01 coating unknown too)"},
         {"cleaner", "organic_solvent_cleaner", 900.0, false, false, "VOC-01", "organic solvent cleaner exactly 900 g/L: pass (boundary, unverified limit)"}};
     for (const auto& m : mats) {
       voc_material.begin();
@@ -313,9 +325,9 @@ void Gen::scenarios() {
       note(m.req, std::string("voc_material ") + e.id + "/" + m.kind + "/" + m.type, m.what);
     }
     const struct { const char* tech; int stages; int bypass; int exceed; int carbon; int ledger; const char* req; const char* what; } vts[] = {
-        {"rto", 1, 1, 0, 0, 1, "VOC-05", "RTO with a waste-gas bypass: violation"},
+        {"rto", 1, 1, 0, 0, 1, "VOC-05", "RTO with a waste-gas bypass, neither sealed nor monitored: violation"},
         {"photo_oxidation", 1, 0, 0, 0, 1, "VOC-06", "single photo-oxidation (简易低效): violation"},
-        {"activated_carbon", 1, 0, 3, -1, 1, "VOC-06", "single-use activated carbon, 3 exceedances in 12 months: violation; carbon replacement date missing (VOC-07 unknown)"},
+        {"activated_carbon", 1, 0, 3, -1, 1, "VOC-06", "single-use activated carbon used alone: violation; 3 exceedances in 12 months: advice (加快推进); carbon replacement date missing (VOC-07 ledger and replacement unknown)"},
         {"adsorption_concentration_combustion", 2, 0, 0, 0, 0, "VOC-07", "ledger incomplete: violation"},
         {"rco", 1, -1, -1, 0, -1, "VOC-05", "bypass, exceedances and ledger missing: unknown"}};
     for (const auto& v : vts) {
@@ -326,6 +338,10 @@ void Gen::scenarios() {
       SET(voc_treatment, "technology", v.tech);
       SETI(voc_treatment, "stages", v.stages);
       if (v.bypass >= 0) SETB(voc_treatment, "bypass", v.bypass == 1);
+      if (v.bypass == 1) {
+        SETB(voc_treatment, "bypass_sealed", false);
+        SETB(voc_treatment, "bypass_monitored", false);
+      }
       if (v.exceed >= 0) SETI(voc_treatment, "exceedances_12m", v.exceed);
       if (v.ledger >= 0) SETB(voc_treatment, "ledger_complete", v.ledger == 1);
       voc_treatment.end();
@@ -334,6 +350,7 @@ void Gen::scenarios() {
   }
   {
     Ent e = ent(Ind::chemical, "榆社县", "榆社县示范化工有限公司");
+    review_keys_["chemical"] = e.id;
     SET(enterprise, "park", "榆社化工园区");
     SETB(enterprise, "voc_key", true);
     end_enterprise(e);
@@ -350,6 +367,7 @@ void Gen::scenarios() {
       SETI(ldar_round, "components", r.comps);
       SETI(ldar_round, "leaks_found", r.leaks);
       SETI(ldar_round, "leaks_repaired_in_time", r.fixed);
+      SETI(ldar_round, "leaks_first_attempt_in_time", r.fixed);
       ldar_round.end();
       // voc.ldar-interval judges the enterprise (one with no round at all is a subject too),
       // voc.ldar-repair the round.
@@ -443,7 +461,7 @@ void Gen::scenarios() {
     }
     const struct { int st; bool code; const char* what; } nr[] = {
         {4, false, "NRMM in use without its registration code: violation"},
-        {2, true, "stage II NRMM used in the high-emission machinery ban zone: pass (only stage I is high-emission under every city's notice; unknown once unknown_when lands)"},
+        {2, true, "stage II NRMM used in the high-emission machinery ban zone: unknown (stage II is high-emission under some cities' notices: Jinzhong's to be confirmed)"},
         {4, true, "stage IV NRMM registered: pass"}};
     for (const auto& n : nr) {
       const auto p = add_vehicle(e, "nrmm", "diesel", n.st);
@@ -1041,6 +1059,7 @@ void Gen::scenarios() {
   scenarios_air_voc_transport();
   scenarios_wsr_review();
   scenarios_trn_waste_review();
+  scenarios_air_voc_review();
 }
 
 // ---- Water and soil: SOI-01/02/04, LAY-04 standing capacity, WAT-04/06 ----------------------
@@ -1420,6 +1439,7 @@ void Gen::scenarios_air_voc_transport() {
     SETI(ldar_round, "components", 2500);
     SETI(ldar_round, "leaks_found", 8);
     SETI(ldar_round, "leaks_repaired_in_time", 8);
+    SETI(ldar_round, "leaks_first_attempt_in_time", 8);
     ldar_round.end();
     note("VOC-03", "enterprise " + id, "VOC key enterprise of an LDAR industry (scenario of another requirement), round 60 days ago, 8 of 8 leaks repaired: pass");
   }
@@ -1478,9 +1498,9 @@ void Gen::scenarios_air_voc_transport() {
     end_enterprise(e);
     valid_permit(e, "key");
     const struct { const char* kind; const char* status; int restart; const char* ule; int done; const char* what; } fs[] = {
-        {"sinter", "operating", d(2024, 3, 1), "completed", d(2024, 5, 1), "sintering restarted 2024-03-01, retrofit completed 2024-05-01 after the restart: late"},
-        {"blast_furnace", "idle", R + 60, "in_progress", 0, "blast furnace to restart 60 days after the reference date, retrofit in progress: upcoming"},
-        {"sinter", "operating", d(2023, 6, 1), "", 0, "sintering restarted 2023-06-01, retrofit status not reported: unknown"}};
+        {"sinter", "operating", d(2024, 3, 1), "completed", d(2024, 5, 1), "another rock-wool plant (not 峰岩矿棉, the enterprise the clause names): sintering restarted 2024-03-01, retrofit completed after it: not applicable"},
+        {"blast_furnace", "idle", R + 60, "in_progress", 0, "not 峰岩矿棉: blast furnace to restart in 60 days, retrofit in progress: not applicable"},
+        {"sinter", "operating", d(2023, 6, 1), "", 0, "not 峰岩矿棉: sintering restarted 2023-06-01, retrofit status not reported: not applicable"}};
     for (const auto& x : fs) {
       const auto f = add_facility(e, x.kind, x.status);
       SETD(facility, "restarted_on", x.restart);
@@ -1503,7 +1523,7 @@ void Gen::scenarios_air_voc_transport() {
     SETD(facility, "ule_completed_on", d(2022, 5, 1));
     SETD(facility, "ule_evaluated_on", d(2022, 12, 1));
     facility.end();
-    note("AIR-03", "facility " + f, "ULE completed 2022-05-01 (on time), evaluation monitoring done 2022-12-01, after the 180 days: late (air.coking-ule-evaluation)");
+    note("AIR-03", "facility " + f, "ULE completed 2022-05-01 (on time), evaluation monitoring done 2022-12-01: pass (air.coking-ule-evaluation; 尽快 sets no period)");
   }
   {
     Ent e = ent(Ind::cement, "介休市", "介休市示范水泥有限公司");
@@ -1545,6 +1565,7 @@ void Gen::scenarios_air_voc_transport() {
   }
   {
     Ent e = ent(Ind::coating, "榆次区", "榆次区示范涂装有限公司");
+    review_keys_["coating"] = e.id;
     end_enterprise(e);
     valid_permit(e, "simplified");
     const struct { const char* kind; const char* type; double v; bool outdoor; int special; const char* req; const char* what; } mats[] = {
@@ -1552,8 +1573,8 @@ void Gen::scenarios_air_voc_transport() {
         {"cleaner", "semi_aqueous_cleaner", 300.0, false, -1, "VOC-01", "semi-aqueous cleaner exactly 300 g/L: pass (boundary)"},
         {"adhesive", "water_based_adhesive", 100.1, false, -1, "VOC-01", "water-based adhesive 100.1 g/L (limit 100): violation (just above)"},
         {"adhesive", "solvent_chloroprene_adhesive", 600.0, false, -1, "VOC-01", "solvent chloroprene adhesive exactly 600 g/L: pass (boundary)"},
-        {"coating", "solvent_industrial_coating", 550.1, false, -1, "VOC-01", "solvent industrial coating 550.1 g/L (provisional limit 550): violation (just above)"},
-        {"coating", "water_based_industrial_coating", 200.0, true, 0, "VOC-02", "outdoor water-based coating exactly 200 g/L (low-VOC limit), no special function: pass (boundary)"},
+        {"coating", "solvent_industrial_coating", 550.1, false, -1, "VOC-01", "solvent industrial coating 550.1 g/L, its inspection report states a 550 g/L limit: violation (just above; no table loaded, the report's limit)"},
+        {"coating", "water_based_industrial_coating", 200.0, true, 0, "VOC-02", "outdoor water-based coating exactly 200 g/L, the report's low-VOC ceiling 200 g/L, no special function: pass (boundary); VOC-01 unknown (no limit stated)"},
         {"coating", "solvent_road_marking_coating", 440.0, true, 1, "VOC-02", "outdoor solvent road-marking coating 440 g/L, special function required (特殊功能要求): not applicable (exception)"},
         {"coating", "water_based_road_marking_coating", -1, true, -1, "VOC-02", "outdoor water-based road-marking coating, VOC content not recorded: unknown (VOC-01 unknown too)"},
         {"ink", "offset_ink_sheetfed", -1, false, -1, "VOC-01", "sheet-fed offset ink, VOC content (%) not recorded: unknown"}};
@@ -1566,6 +1587,9 @@ void Gen::scenarios_air_voc_transport() {
       SETN(voc_material, "annual_use_t", 8.0, 1);
       SETB(voc_material, "outdoor_use", m.outdoor);
       if (m.special >= 0) SETB(voc_material, "special_function", m.special == 1);
+      // The limits the products' inspection reports state (no verified table is loaded).
+      if (std::string_view(m.type) == "solvent_industrial_coating") SETN(voc_material, "standard_limit_g_l", 550.0, 0);
+      if (std::string_view(m.type) == "water_based_industrial_coating") SETN(voc_material, "low_voc_limit_g_l", 200.0, 0);
       voc_material.end();
       note(m.req, std::string("voc_material ") + e.id + "/" + m.kind + "/" + m.type, m.what);
     }
@@ -1669,6 +1693,132 @@ void Gen::scenarios_air_voc_transport() {
   }
 }
 
+// ---- AIR-01/07, VOC-03/04/05/07: the cases the legal review asked for -----------------------
+// Added to scenario enterprises above (no new enterprise, no random draw, so that the keys and
+// the background data of everything above stay put): the clean-transport share of a steel
+// plant, a lime kiln's CEMS months against the kiln benchmark, the LDAR repair windows and the
+// delayed-repair exception, loading and waste-gas collection, the sealed and monitored
+// emergency bypass, and the carbon replacement interval.
+void Gen::scenarios_air_voc_review() {
+  const int R = ref_;
+  auto d = [](int y, unsigned m, unsigned dd) { return day(y, m, dd); };
+  const std::string steel = review_keys_.at("steel"), kiln = review_keys_.at("lime_kiln"),
+                    chem = review_keys_.at("chemical"), coat = review_keys_.at("coating");
+  {
+    bulk_freight_year.begin();
+    SET(bulk_freight_year, "enterprise_id", steel);
+    SETI(bulk_freight_year, "year", 2025);
+    SETN(bulk_freight_year, "total_t", 2400000.0, 0);
+    SETN(bulk_freight_year, "clean_t", 1488000.0, 0);
+    bulk_freight_year.end();
+    note("AIR-01", "enterprise " + steel, "steel plant, 2025 clean-transport share 62 % (< 80 %) and no truck gate records: unknown (verify that its trucks were all new energy or China VI; air.steel-ule-clean-transport)");
+  }
+  {
+    auto month = [&](int m, const char* pol, double avg) {
+      emission_monthly.begin();
+      SET(emission_monthly, "facility_id", kiln);
+      SETD(emission_monthly, "month", m);
+      SET(emission_monthly, "pollutant", pol);
+      SETN(emission_monthly, "avg_mg_m3", avg, 2);
+      SETN(emission_monthly, "max_hourly_mg_m3", avg * 1.4, 2);
+      SETI(emission_monthly, "hours_valid", 700);
+      SETI(emission_monthly, "hours_over_ule", 0);
+      SETI(emission_monthly, "hours_over_permit", 0);
+      emission_monthly.end();
+      return "emission_monthly " + kiln + "/" + date_str(m) + "/" + pol;
+    };
+    note("AIR-07", month(d(2025, 12, 1), "nox", 350.0), "lime kiln NOx 350 mg/m³ in 2025-12, before the plan period's end: not applicable");
+    note("AIR-07", month(d(2026, 10, 1), "nox", 300.01), "lime kiln NOx 300.01 mg/m³ in 2026-10 (benchmark 300): violation (just above)");
+    note("AIR-07", month(d(2026, 10, 1), "pm", 30.0), "lime kiln PM exactly 30 mg/m³ (benchmark 30): pass (boundary)");
+  }
+  {
+    const struct { int on; int found; int fixed; int first; int deferred; const char* what; } rounds[] = {
+        {R - 10, 5, 3, 5, -1, "LDAR round 10 days ago, 3 of 5 leaks repaired so far, first attempt on all 5: upcoming (15-day repair window open; interval pass)"},
+        {R - 16, 4, 3, 4, -1, "round 16 days ago, 3 of 4 leaks repaired: violation (the 15-day window closed the day before)"},
+        {R - 100, 6, 4, 4, 2, "round 100 days ago, 4 repaired and 2 recorded for delayed repair at the next shutdown (GB 37822 §8.4.2): pass (exception)"},
+        {R - 130, 6, 6, 3, -1, "round 130 days ago, all 6 repaired within 15 days but a first attempt within 5 days on only 3: violation (voc.ldar-first-attempt)"}};
+    for (const auto& r : rounds) {
+      ldar_round.begin();
+      SET(ldar_round, "enterprise_id", coat);
+      SETD(ldar_round, "inspected_on", r.on);
+      SETI(ldar_round, "components", 2500);
+      SETI(ldar_round, "leaks_found", r.found);
+      SETI(ldar_round, "leaks_repaired_in_time", r.fixed);
+      SETI(ldar_round, "leaks_first_attempt_in_time", r.first);
+      if (r.deferred >= 0) SETI(ldar_round, "leaks_deferred", r.deferred);
+      ldar_round.end();
+      note("VOC-03", "ldar_round " + coat + "/" + date_str(r.on), r.what);
+    }
+  }
+  {
+    const struct { const char* liquid; double tvp; double m3; const char* method; int treated; const char* what; } ls[] = {
+        {"石脑油", 30.0, 500.0, "top_splash", 0, "30 kPa liquid, 500 m³ a year (threshold), top splash loading, vapour untreated: violation (boundary)"},
+        {"石脑油", 30.0, 499.0, "top_splash", 0, "499 m³ a year, just under the threshold: not applicable"},
+        {"粗苯", 40.0, 8000.0, "bottom", 1, "bottom loading with vapour to the treatment system: pass"},
+        {"粗苯", 40.0, 8000.0, "top_submerged", -1, "submerged loading, vapour treatment not recorded: unknown"}};
+    int n = 0;
+    for (const auto& l : ls) {
+      const auto id = serial_id("ZC", static_cast<std::uint64_t>(++n));
+      voc_loading.begin();
+      SET(voc_loading, "id", id);
+      SET(voc_loading, "enterprise_id", chem);
+      SET(voc_loading, "liquid", l.liquid);
+      SETN(voc_loading, "true_vapor_pressure_kpa", l.tvp, 1);
+      SETN(voc_loading, "annual_loading_m3", l.m3, 0);
+      SET(voc_loading, "method", l.method);
+      if (l.treated >= 0) SETB(voc_loading, "vapor_treated", l.treated == 1);
+      voc_loading.end();
+      note("VOC-04", "voc_loading " + id, l.what);
+    }
+  }
+  {
+    const struct { const char* process; const char* kind; double v; const char* what; } cs[] = {
+        {"喷涂", "external_hood", 0.29, "external hood, control velocity 0.29 m/s (minimum 0.3): violation (just below)"},
+        {"流平", "external_hood", 0.30, "external hood exactly 0.30 m/s: pass (boundary)"},
+        {"调漆", "external_hood", -1, "external hood, control velocity never measured: unknown"},
+        {"烘干", "enclosed", -1, "enclosed oven: not applicable"}};
+    int n = 0;
+    for (const auto& c : cs) {
+      const auto id = serial_id("JQ", static_cast<std::uint64_t>(++n));
+      voc_capture.begin();
+      SET(voc_capture, "id", id);
+      SET(voc_capture, "enterprise_id", coat);
+      SET(voc_capture, "process", c.process);
+      SET(voc_capture, "kind", c.kind);
+      if (c.v >= 0) {
+        SETN(voc_capture, "control_velocity_m_s", c.v, 2);
+        SETD(voc_capture, "measured_on", R - 45);
+      }
+      voc_capture.end();
+      note("VOC-04", "voc_capture " + id, c.what);
+    }
+  }
+  {
+    const struct { const char* tech; int sealed; int monitored; int replaced; int interval; const char* req; const char* what; } vts[] = {
+        {"rto", 1, 1, 0, 0, "VOC-05", "RTO with an emergency bypass, sealed (铅封) and monitored: pass (exception)"},
+        {"rto", 1, 0, 0, 0, "VOC-05", "RTO with a sealed but unmonitored bypass: violation"},
+        {"activated_carbon", -1, -1, R - 91, 90, "VOC-07", "single-use carbon (second stage) replaced 91 days ago, design interval 90 days: violation"},
+        {"activated_carbon", -1, -1, R - 90, 90, "VOC-07", "single-use carbon (second stage) replaced exactly 90 days ago: pass (boundary)"}};
+    for (const auto& v : vts) {
+      const auto id = serial_id("VT", ++voc_serial_);
+      voc_treatment.begin();
+      SET(voc_treatment, "id", id);
+      SET(voc_treatment, "enterprise_id", coat);
+      SET(voc_treatment, "technology", v.tech);
+      SETI(voc_treatment, "stages", v.sealed >= 0 ? 1 : 2);
+      SETB(voc_treatment, "bypass", v.sealed >= 0);
+      if (v.sealed >= 0) SETB(voc_treatment, "bypass_sealed", v.sealed == 1);
+      if (v.monitored >= 0) SETB(voc_treatment, "bypass_monitored", v.monitored == 1);
+      SETI(voc_treatment, "exceedances_12m", 0);
+      SETB(voc_treatment, "ledger_complete", true);
+      if (v.replaced) SETD(voc_treatment, "carbon_replaced_on", v.replaced);
+      if (v.interval) SETI(voc_treatment, "carbon_replace_interval_days", v.interval);
+      voc_treatment.end();
+      note(v.req, "voc_treatment " + id, v.what);
+    }
+  }
+}
+
 // ---- Parks and heavy metals after the legal review (issue 12): LAY-10 in a park named 化工 that
 // the register does not accredit (和顺) or does not hold (左权); SOI-01/RSK-03 light and heavy
 // nonferrous. Called last, so that the keys of the earlier cases stay put.
@@ -1746,7 +1896,7 @@ void Gen::scenarios_trn_waste_review() {
     SETD(vehicle, "last_im_test_on", R - 20);
     SETB(vehicle, "last_im_passed", false);
     vehicle.end();
-    note("TRN-04", "vehicle " + tf, "failed its I/M inspection 20 days ago, no gate entry since: not applicable (no recorded use; unknown once unknown_when lands)");
+    note("TRN-04", "vehicle " + tf, "failed its I/M inspection 20 days ago, no gate entry since: unknown (verify it was not used before re-inspection)");
   }
   {
     // A spur finished 2023-05-01: entries before it are judged, entries after are not.
@@ -1862,7 +2012,7 @@ void Gen::scenarios_trn_waste_review() {
     note("HW-01", "hw_periodic_declaration " + e.id + "/2026-11-01", "November 2026 line not yet declared, due 2026-12-15: upcoming");
     if (!receivers_.empty()) {
       const auto no = add_manifest(e.id, receivers_[0].id, "HW49", R - 40, 1.5, true, 0.0, -1);
-      note("HW-03", "hw_manifest " + no, "shipped 40 days ago, no receipt recorded: not applicable (hw.manifest-receipt-confirmation; unknown, verify delivery, once unknown_when lands)");
+      note("HW-03", "hw_manifest " + no, "shipped 40 days ago, no receipt recorded: unknown (verify delivery; hw.manifest-receipt-confirmation)");
     }
   }
   {

@@ -255,7 +255,7 @@ TEST_F(Import, BinaryFile) {
   static const char kElf[] = "\x7f" "ELF\x02\x01\x01\0\0\0\0\xff\xfe";
   std::string bin(kElf, sizeof kElf - 1);
   auto r = rejected({dir_.write("enterprise.csv", bin)});
-  EXPECT_THAT(first(r), HasSubstr("enterprise.csv: error[I002]: binary data, not text (NUL byte at offset 7)"));
+  EXPECT_THAT(first(r), HasSubstr("enterprise.csv:1:8: error[I002]: binary data, not text (NUL byte at offset 7)"));
 }
 
 TEST_F(Import, EmptyFile) {
@@ -298,7 +298,7 @@ TEST_F(Import, Gb18030IsDetected) {
   o.encoding = ingest::Encoding::utf8;
   auto bad = ingest::import_paths(*st, {f}, o);
   ASSERT_FALSE(bad.ok);
-  EXPECT_THAT(first(bad), HasSubstr("enterprise.csv:2: error[I002]: not valid UTF-8 (byte offset 43)"));
+  EXPECT_THAT(first(bad), HasSubstr("enterprise.csv:2:20: error[I002]: not valid UTF-8 (byte 0xBC at byte offset 43)"));
 }
 
 TEST_F(Import, LargeFilesCrossEveryChunkBoundary) {

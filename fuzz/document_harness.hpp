@@ -1,0 +1,103 @@
+#pragma once
+// Shared by the JSON and XML document fuzzers: arbitrary bytes written as one input file of the
+// given extension and imported (a dry run, so the store stays empty) into a small schema with
+// every field type, a USCC key, references and nested child records. The import must end in a
+// result, never a crash or sanitizer report, and the result must keep its promises: ok exactly
+// when there are no errors, every error has a code and renders as valid UTF-8 without NUL
+// (messages quote the input), and nothing is ever written.
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "dsl/common/utf8.hpp"
+#include "dsl/model/schema.hpp"
+#include "engine/ingest/import.hpp"
+#include "engine/store/store.hpp"
+
+namespace eco::fuzz {
+
+using dsl::model::EnumType;
+using dsl::model::Field;
+using dsl::model::Kind;
+using dsl::model::RecordType;
+using dsl::model::Schema;
+using dsl::model::Type;
+
+inline Field field(std::string name, Type t, bool optional = false, bool key = false, int ref = -1) {
+  Field f;
+  f.name = std::move(name);
+  f.type = std::move(t);
+  f.optional = optional;
+  f.key = key;
+  if (ref >= 0) f.ref = dsl::model::Reference{static_cast<std::uint32_t>(ref), "", ""};
+  return f;
+}
+
+inline void add_record(Schema& s, std::string name, std::vector<Field> fields) {
+  RecordType r;
+  r.index = static_cast<std::uint32_t>(s.records.size());
+  r.name = std::move(name);
+  r.fields = std::move(fields);
+  for (std::uint32_t i = 0; i < r.fields.size(); ++i)
+    if (r.fields[i].key) r.key_fields.push_back(i);
+  s.records.push_back(std::move(r));
+}
+
+inline std::unique_ptr<Schema> make_schema() {
+  auto s = std::make_unique<Schema>();
+  s->enums.reserve(2);
+  s->enums.push_back(EnumType{"county", "", {{"榆次区", ""}, {"介休市", ""}}, {}});
+  s->enums.push_back(EnumType{"industry", "", {{"coking", ""}, {"steel", ""}}, {}});
+  const Type str = Type::of(Kind::string);
+  add_record(*s, "enterprise",
+             {field("id", str, false, true), field("name", str), field("county", Type::enumeration(&s->enums[0])),
+              field("industry", Type::enumeration(&s->enums[1]), true), field("lon", Type::of(Kind::double_), true),
+              field("n", Type::of(Kind::int_), true), field("u", Type::of(Kind::uint_), true),
+              field("flag", Type::of(Kind::bool_), true), field("on", Type::of(Kind::date), true)});
+  add_record(*s, "facility", {field("id", str, false, true), field("enterprise_id", str, false, false, 0),
+                              field("waste_code", str, true)});
+  add_record(*s, "application", {field("id", str, false, true), field("applicant_id", str, true, false, 0)});
+  add_record(*s, "application_zone", {field("application_id", str, false, false, 2), field("zone", str)});
+  return s;
+}
+
+class DocumentHarness {
+ public:
+  explicit DocumentHarness(const char* ext) {
+    char tmpl[] = "/tmp/ecoaudit-fuzz-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    file_ = dir_ / (std::string("doc.") + ext);
+    schema_ = make_schema();
+    store_ = engine::store::Store::open(dir_ / "s.db", *schema_, engine::store::OpenOptions{.create = true});
+  }
+
+  void run(const std::uint8_t* data, std::size_t size) {
+    std::ofstream(file_, std::ios::binary | std::ios::trunc).write(reinterpret_cast<const char*>(data),
+                                                                   static_cast<std::streamsize>(size));
+    engine::ingest::ImportOptions o;
+    o.commit = false;  // a dry run: the store stays empty for the next input
+    auto r = engine::ingest::import_paths(*store_, {file_}, o);
+    if (r.ok != (r.error_count == 0)) std::abort();
+    if (r.errors.size() > r.error_count) std::abort();
+    if (!r.ok && r.errors.empty()) std::abort();
+    for (const auto& e : r.errors) {
+      if (e.code.empty()) std::abort();
+      std::string msg = engine::ingest::render(e);
+      if (msg.find('\0') != std::string::npos || dsl::utf8::find_invalid(msg)) std::abort();
+    }
+    if (r.batch != 0 || store_->count("enterprise") != 0) std::abort();
+  }
+
+ private:
+  std::filesystem::path dir_, file_;
+  std::unique_ptr<Schema> schema_;
+  std::unique_ptr<engine::store::Store> store_;
+};
+
+}  // namespace eco::fuzz
