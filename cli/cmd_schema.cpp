@@ -127,6 +127,8 @@ std::string json(const dsl::model::Ruleset& rs) {
     for (const auto& f : r.fields) {
       nlohmann::json jf{{"name", f.name},         {"type", field_type(f.type)}, {"optional", f.optional},
                         {"key", f.key},           {"description", f.description}};
+      if (!f.origin.empty()) jf["origin"] = f.origin;
+      if (!f.verify.empty()) jf["verify"] = f.verify;
       if (f.ref) {
         jf["ref"] = s.records[f.ref->target].name;
         if (!f.ref->nav.empty()) jf["as"] = f.ref->nav;

@@ -19,6 +19,7 @@ std::string raw_details(const engine::Finding& f, const std::string& in, bool en
     out += "\n";
   }
   if (!f.error.empty()) out += fmt::format("{}error: {}\n", in, f.error);
+  for (const auto& r : f.reasons) out += fmt::format("{}reason: {}\n", in, en ? r.en : r.zh);
   if (f.deadline) {
     out += fmt::format("{}deadline: {}", in, dsl::format_date(*f.deadline));
     if (f.days_overdue) out += fmt::format(" ({} days {})", *f.days_overdue, f.met_on ? "late" : "overdue");

@@ -54,6 +54,8 @@ struct Dumper {
       }
       if (f.key) out += " key";
       if (f.description) out += " " + q(f.description->value);
+      if (f.verify) out += " verify " + q(f.verify->value);
+      if (f.origin) out += " origin " + q(f.origin->value);
       out += "\n";
     }
   }
@@ -105,6 +107,31 @@ struct Dumper {
       out += "\n";
     }
     if (d.remedy) out += "  remedy " + q(d.remedy->value) + "\n";
+  }
+  void operator()(const CalendarDecl& d) {
+    out += "calendar " + d.name.text;
+    if (d.title) out += " " + q(d.title->value);
+    out += "\n";
+    for (const auto& y : d.years) {
+      out += "  year " + y.year.text;
+      if (y.source) out += " source " + q(y.source->value);
+      if (y.confidence) out += " confidence " + y.confidence->text;
+      out += "\n";
+      for (const auto* days : {&y.holidays, &y.workdays})
+        for (const auto& day : *days) {
+          out += std::string(days == &y.holidays ? "    holiday " : "    workday ") + day.text.text;
+          if (day.label) out += " " + q(day.label->value);
+          out += "\n";
+        }
+    }
+  }
+  void operator()(const GuardDecl& d) {
+    out += d.kind.text + " " + d.var.text + " in " + d.record.text + (d.kind.text == "complete" ? " list" : " fields");
+    for (std::size_t i = 0; i < d.names.size(); ++i) out += (i ? ", " : " ") + d.names[i].text;
+    out += " when " + dump(d.when);
+    if (d.reason_zh) out += " reason " + q(d.reason_zh->value);
+    if (d.reason_en) out += " reason en " + q(d.reason_en->value);
+    out += "\n";
   }
   void operator()(const TestDecl& d) {
     out += "test " + d.rule.text + " " + q(d.name.value) + "\n";

@@ -75,6 +75,8 @@ struct FieldDecl {
   std::optional<RefSpec> ref;
   bool key = false;
   std::optional<Text> description;
+  std::optional<Text> verify;    // `verify "..."`: what to verify on site when the value is absent
+  std::optional<Text> origin;    // `origin "..."`: where the field comes from ("EcoAudit 增补 (AIR-07)")
   SourceRange range{};
 };
 
@@ -197,7 +199,41 @@ struct TestDecl {
   SourceRange range{};
 };
 
-using Decl = std::variant<EnumDecl, RecordDecl, ParamDecl, RuleDecl, TestDecl>;
+// calendar cn_workdays "中国法定节假日" { year 2021 source "..." confidence high
+//   holidays 2021-01-01..2021-01-03 "元旦", ...  workdays 2021-02-07, ... }
+struct CalendarDay {
+  Name text;                           // "2021-02-07" or "2021-02-11..2021-02-17", as written
+  std::optional<Text> label;
+  SourceRange range{};
+};
+struct CalendarYear {
+  Name year;                           // as written
+  std::optional<Text> source;
+  std::optional<Name> confidence;
+  std::vector<CalendarDay> holidays;   // days off (whole published ranges)
+  std::vector<CalendarDay> workdays;   // adjusted working days (weekend days worked)
+  SourceRange range{};
+};
+struct CalendarDecl {
+  Name name;
+  std::optional<Text> title;
+  std::vector<CalendarYear> years;
+  SourceRange range{};
+};
+
+// complete e in enterprise list hw_licenses when COND reason "..." reason en "..."
+// valid m in emission_monthly fields avg_mg_m3, max_hourly_mg_m3 when COND reason "..."
+struct GuardDecl {
+  Name kind;                           // complete | valid
+  Name var;
+  Name record;
+  std::vector<Name> names;             // reverse lists (complete) or fields (valid)
+  Expr when;
+  std::optional<Text> reason_zh, reason_en;
+  SourceRange range{};
+};
+
+using Decl = std::variant<EnumDecl, RecordDecl, ParamDecl, RuleDecl, TestDecl, CalendarDecl, GuardDecl>;
 
 // One parsed rule file.
 struct File {

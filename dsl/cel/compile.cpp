@@ -308,6 +308,19 @@ struct CallNode final : Node {
   }
 };
 
+// param_at(P, DATE): the dated parameter P as it stood on DATE (judgement at an event's date).
+struct ParamAtNode final : Node {
+  const std::vector<DatedEntry>* entries = nullptr;
+  std::string name;
+  NodePtr date;
+  Value eval(Activation& a) const override {
+    Value d = date->eval(a);
+    if (d.is_error_or_unknown()) return d;
+    if (!d.is(ValueKind::date)) return detail::no_overload("param_at");
+    return value_at(*entries, d.as_date(), name);
+  }
+};
+
 struct MatchesConstNode final : Node {
   NodePtr target;
   std::unique_ptr<RE2> re;
@@ -429,6 +442,89 @@ inline Value step_limit(Activation& a) {
   return Value::error(ErrorCode::limit, kLimitSteps);
 }
 
+// A field a `valid` declaration guards: its value is proof only where the declaration's
+// condition holds for its record; elsewhere the read is unknown with the declared reason (a
+// missing value stays missing, and a condition that cannot be evaluated says why).
+struct ValidFieldNode final : Node {
+  NodePtr operand, cond;
+  std::uint32_t record = 0, field = 0, var = 0;  // var: the declaration's variable's slot
+  std::string name;
+  Reason reason;
+  Value eval(Activation& a) const override {
+    Value r = operand->eval(a);
+    if (!r.is(ValueKind::record) || r.record_type() != record || !a.records) return select_value(r, name, false, a);
+    Value out;
+    if (!a.records->field(record, r.row(), field, out))
+      return Value::missing_field({record, field}, fmt::format("no such field '{}'", name));
+    a.slots[var] = r;
+    Value c = cond->eval(a);
+    if (c.is(ValueKind::bool_) && c.as_bool()) return out;
+    if (c.is_error_or_unknown()) return c;
+    return Value::unknown({}, {}, {reason});
+  }
+};
+
+// A reverse list a `complete` declaration covers: complete (all that exists is on file) only
+// for the parents where the declaration's condition holds. Elsewhere the list cannot prove
+// absence: has() is true when it holds records and unknown otherwise, and any other use is
+// unknown with the declared reason, except exists() and all(), which QuantifierNode lets go as
+// far as the records on file prove.
+struct CompleteListNode final : Node {
+  NodePtr operand, cond;
+  std::uint32_t record = 0, reverse = 0, child = 0, var = 0;
+  std::string name;
+  bool test_only = false;
+  Reason reason;
+  // The list on file, and whether it is complete; errors and unknowns are returned as they are.
+  Value parts(Activation& a, bool& complete) const {
+    complete = true;
+    Value r = operand->eval(a);
+    if (!r.is(ValueKind::record) || r.record_type() != record || !a.records) return select_value(r, name, false, a);
+    auto rows = a.records->reverse(record, r.row(), reverse);
+    a.slots[var] = r;
+    Value c = cond->eval(a);
+    complete = c.is(ValueKind::bool_) && c.as_bool();
+    return Value::record_list(child, rows);
+  }
+  Value incomplete() const { return Value::unknown({}, {}, {reason}); }
+  Value eval(Activation& a) const override {
+    bool complete = true;
+    Value l = parts(a, complete);
+    if (!l.is(ValueKind::list)) return test_only && !l.is_error_or_unknown() ? detail::no_overload("has") : l;
+    if (test_only) return l.list_size() > 0 || complete ? Value::boolean(l.list_size() > 0) : incomplete();
+    return complete ? l : incomplete();
+  }
+};
+
+// add_working_days(d, n) and working_days_between(a, b) over the ruleset's calendar; a day in a
+// year the calendar does not hold makes the result unknown, never a guess.
+struct WorkdayNode final : Node {
+  const model::Calendar* cal = nullptr;
+  bool between = false;
+  NodePtr x, y;
+  Value eval(Activation& a) const override {
+    Value p = x->eval(a);
+    Value q = y->eval(a);
+    Value out;
+    if (propagate2(p, q, out)) return out;
+    int year = 0;
+    if (between) {
+      if (!p.is(ValueKind::date) || !q.is(ValueKind::date)) return detail::no_overload("working_days_between");
+      if (auto n = cal->working_days_between(p.as_date(), q.as_date(), &year)) return Value::integer(*n);
+    } else {
+      if (!p.is(ValueKind::date) || !q.is(ValueKind::int_)) return detail::no_overload("add_working_days");
+      if (auto d = cal->add_working_days(p.as_date(), q.as_int(), &year)) return Value::date(*d);
+    }
+    return Value::unknown(
+        {}, {},
+        {Reason{fmt::format("工作日历“{}”未收录 {} 年的节假日安排 (收录 {} 年), 无法推算工作日",
+                            cal->title.empty() ? cal->name : cal->title, year, cal->years_text()),
+                fmt::format("the working-day calendar {} holds no holiday arrangement for {} (it holds {}): "
+                            "working days cannot be counted",
+                            cal->name, year, cal->years_text())}});
+  }
+};
+
 struct ComprehensionNode final : Node {
   NodePtr range, init, cond, step, result;
   std::uint32_t iter1 = 0, iter2 = 0, accu = 0;
@@ -469,14 +565,28 @@ struct ComprehensionNode final : Node {
 // result accu): the same steps, values, errors and unknowns as ComprehensionNode running
 // that expansion, without a virtual call per node of the loop condition and step. Other
 // ranges (maps, errors) go to the general node.
+//
+// Over a list a `complete` declaration covers (CompleteListNode) and that is not complete for
+// its parent, the records on file prove only presence: exists() true and all() false stand;
+// exists() false and all() true would claim that no other record exists, and are unknown with
+// the declaration's reason.
 struct QuantifierNode final : Node {
   NodePtr range, pred;
   std::unique_ptr<ComprehensionNode> general;
+  const CompleteListNode* guarded = nullptr;  // range, when it is a list a declaration covers
   std::uint32_t iter = 0;
   bool all = false;
   Value eval(Activation& a) const override {
-    Value r = range->eval(a);
+    bool complete = true;
+    Value r = guarded ? guarded->parts(a, complete) : range->eval(a);
     if (!r.is(ValueKind::list)) return general->eval(a);
+    Value acc = loop(a, r);
+    if (complete) return acc;
+    if (acc.is(ValueKind::bool_) && acc.as_bool() == all) return guarded->incomplete();
+    if (acc.is_unknown()) return merge_unknowns(acc, guarded->incomplete());
+    return acc;
+  }
+  Value loop(Activation& a, const Value& r) const {
     Value acc = Value::boolean(all);
     const std::size_t n = r.list_size();
     for (std::size_t i = 0; i < n; ++i) {
@@ -676,6 +786,31 @@ class Compiler {
       }
       if (kind && rec < schema->records.size()) {
         const auto& rt = schema->records[rec];
+        if (*kind == model::Ref::Kind::field && idx < rt.fields.size() && !test_only)
+          if (const auto* g = guard(model::Guard::Kind::valid, rec, idx)) {
+            auto n = std::make_unique<ValidFieldNode>();
+            n->operand = std::move(op.node);
+            n->record = rec;
+            n->field = idx;
+            n->name = std::string(field);
+            n->reason = {g->reason_zh, g->reason_en};
+            n->cond = guard_condition(*g, n->var);
+            return plain(std::move(n));
+          }
+        if (*kind == model::Ref::Kind::reverse && idx < rt.reverse_lists.size())
+          if (const auto* g = guard(model::Guard::Kind::complete, rec, idx)) {
+            auto n = std::make_unique<CompleteListNode>();
+            n->operand = std::move(op.node);
+            n->record = rec;
+            n->reverse = idx;
+            n->child = rt.reverse_lists[idx].child;
+            n->name = std::string(field);
+            n->test_only = test_only;
+            n->reason = {g->reason_zh, g->reason_en};
+            n->cond = guard_condition(*g, n->var);
+            Static st{Static::record_list, n->child};
+            return Compiled{std::move(n), test_only ? Static{} : st};
+          }
         if (*kind == model::Ref::Kind::field && idx < rt.fields.size()) {
           auto n = std::make_unique<RecordFieldNode>();
           if (const auto* sn = dynamic_cast<const SlotNode*>(op.node.get())) n->slot = sn->slot;
@@ -780,6 +915,7 @@ class Compiler {
         Compiled range = expr(*c.iter_range);
         const Static elem = range.st.kind == Static::record_list ? Static{Static::record, range.st.rec} : Static{};
         q->range = std::move(range.node);
+        q->guarded = dynamic_cast<const CompleteListNode*>(q->range.get());
         scope_.push_back({c.iter_var, q->iter, elem});
         q->pred = expr(step_call->args[1]).node;
         scope_.pop_back();
@@ -975,6 +1111,9 @@ class Compiler {
       if (args.size() == 3 && f == "_?_:_") return plain(std::make_unique<CondNode>(arg(0), arg(1), arg(2)));
     }
     if (auto m = macro_call(c)) return std::move(*m);
+    if (!c.target && f == "param_at" && args.size() == 2) return param_at(args);
+    if (!c.target && (f == "add_working_days" || f == "working_days_between") && args.size() == 2)
+      return workdays(f, args);
 
     std::vector<NodePtr> nodes;
     if (c.target) nodes.push_back(expr(*c.target).node);
@@ -1006,10 +1145,65 @@ class Compiler {
     return plain(std::move(n));
   }
 
+  // The `complete` / `valid` declaration applying to (record, list or field), unless this
+  // compiler compiles a declaration's own condition.
+  const model::Guard* guard(model::Guard::Kind kind, std::uint32_t record, std::uint32_t target) const {
+    if (no_guards_ || !opt_.guards || !env_.ruleset()) return nullptr;
+    return env_.ruleset()->find_guard(kind, record, target);
+  }
+
+  // A declaration's condition, compiled into this program with its variable in a slot of its
+  // own (returned in `var`). Its names resolve by the declaration's own side tables.
+  NodePtr guard_condition(const model::Guard& g, std::uint32_t& var) {
+    CompileOptions o;
+    o.refs = &g.when.refs;
+    Compiler sub(env_, o);
+    sub.next_slot_ = next_slot_;
+    sub.no_guards_ = true;
+    var = sub.new_slot();
+    sub.scope_.push_back({g.var, var, Static{Static::record, g.record}});
+    NodePtr n = sub.expr(g.when.expr).node;
+    next_slot_ = sub.next_slot_;
+    return n;
+  }
+
+  Compiled workdays(std::string_view f, const std::vector<ast::Expr>& args) {
+    const model::Ruleset* rs = env_.ruleset();
+    if (!rs || rs->calendars.empty())
+      return plain(std::make_unique<ErrorNode>(ErrorCode::unbound, fmt::format("{}() needs a calendar", f)));
+    auto n = std::make_unique<WorkdayNode>();
+    n->cal = &rs->calendars.front();
+    n->between = f == "working_days_between";
+    n->x = expr(args[0]).node;
+    n->y = expr(args[1]).node;
+    return plain(std::move(n));
+  }
+
+  // param_at(P, DATE): P must be a dated parameter (the checker's T010); its history comes
+  // from the Env.
+  Compiled param_at(const std::vector<ast::Expr>& args) {
+    const auto* id = args[0].as<ast::Ident>();
+    const std::vector<DatedEntry>* entries = nullptr;
+    if (id && opt_.refs) {
+      auto it = opt_.refs->find(args[0].id);
+      if (it != opt_.refs->end() && it->second.kind == model::Ref::Kind::param)
+        entries = env_.param_history(it->second.index);
+    }
+    if (!entries)
+      return plain(std::make_unique<ErrorNode>(ErrorCode::invalid_argument,
+                                               "param_at() needs a dated parameter as its first argument"));
+    auto n = std::make_unique<ParamAtNode>();
+    n->entries = entries;
+    n->name = id->name;
+    n->date = expr(args[1]).node;
+    return plain(std::move(n));
+  }
+
   const Env& env_;
   const CompileOptions& opt_;
   std::size_t next_slot_;
   std::vector<Local> scope_;
+  bool no_guards_ = false;
 };
 
 }  // namespace
@@ -1066,9 +1260,10 @@ std::unique_ptr<Program> compile(const ast::Expr& expr, const Env& env, const Co
   return std::make_unique<Program>(std::move(root.node), c.slots());
 }
 
-std::unique_ptr<Program> compile(const model::CheckedExpr& checked, const Env& env) {
+std::unique_ptr<Program> compile(const model::CheckedExpr& checked, const Env& env, bool guards) {
   CompileOptions o;
   o.refs = &checked.refs;
+  o.guards = guards;
   return compile(checked.expr, env, o);
 }
 

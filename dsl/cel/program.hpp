@@ -31,6 +31,12 @@
 
 namespace eco::dsl::cel {
 
+// One entry of a dated parameter: the value in force from `from` on.
+struct DatedEntry {
+  Date from;
+  Value value;
+};
+
 // The names an expression may use and the slots their values occupy in an Activation.
 class Env {
  public:
@@ -51,6 +57,19 @@ class Env {
   const model::Schema* schema() const { return schema_; }
   std::size_t size() const { return vars_.size(); }
 
+  // The entries of every dated parameter, by Ruleset::params index (an undated one has none),
+  // for `param_at(P, DATE)`: the value P had on DATE. Must outlive programs compiled against
+  // this Env; without it param_at compiles to an error value.
+  void set_param_history(const std::vector<std::vector<DatedEntry>>* h) { history_ = h; }
+  const std::vector<DatedEntry>* param_history(std::uint32_t param) const {
+    return history_ && param < history_->size() ? &(*history_)[param] : nullptr;
+  }
+  // The checked ruleset whose `calendar` (add_working_days, working_days_between) and `complete`
+  // / `valid` declarations programs compiled against this Env apply. Must outlive them; without
+  // it the declarations are not applied and the calendar functions are error values.
+  void set_ruleset(const model::Ruleset* rs) { ruleset_ = rs; }
+  const model::Ruleset* ruleset() const { return ruleset_; }
+
  private:
   struct Var {
     std::string name;
@@ -58,6 +77,8 @@ class Env {
   };
   const model::Schema* schema_;
   std::vector<Var> vars_;
+  const std::vector<std::vector<DatedEntry>>* history_ = nullptr;
+  const model::Ruleset* ruleset_ = nullptr;
 };
 
 // The values one evaluation reads. Slots [0, env.size()) are the declared variables; the
@@ -72,12 +93,6 @@ struct Activation {
   const char* exceeded = nullptr;
 
   void bind(std::uint32_t slot, Value v) { slots[slot] = std::move(v); }
-};
-
-// One entry of a dated parameter: the value in force from `from` on.
-struct DatedEntry {
-  Date from;
-  Value value;
 };
 
 // The value of a dated parameter on day `on`: the latest entry whose `from` is on or before
@@ -111,6 +126,10 @@ class Program {
 struct CompileOptions {
   // The checker's resolution of names and selections (CheckedExpr::refs), when available.
   const std::unordered_map<ast::ExprId, model::Ref>* refs = nullptr;
+  // Apply the ruleset's `complete` and `valid` declarations (Env::set_ruleset). A `for`
+  // binding's list is compiled without: it enumerates the records on file, whether or not
+  // they are all that exist.
+  bool guards = true;
 };
 
 // Compiles an expression. Never fails: what cannot be resolved (an undeclared name, an
@@ -119,6 +138,6 @@ struct CompileOptions {
 std::unique_ptr<Program> compile(const ast::Expr& expr, const Env& env, const CompileOptions& options = {});
 
 // Compiles a checked expression using the checker's side tables.
-std::unique_ptr<Program> compile(const model::CheckedExpr& checked, const Env& env);
+std::unique_ptr<Program> compile(const model::CheckedExpr& checked, const Env& env, bool guards = true);
 
 }  // namespace eco::dsl::cel

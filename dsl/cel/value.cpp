@@ -269,10 +269,11 @@ Value Value::missing_field(FieldRef f, std::string message) {
   return owning(ValueKind::error, o);
 }
 
-Value Value::unknown(std::vector<FieldRef> fields, std::vector<std::string> names) {
+Value Value::unknown(std::vector<FieldRef> fields, std::vector<std::string> names, std::vector<Reason> reasons) {
   auto* o = new UnknownObject();
   o->fields = std::move(fields);
   o->names = std::move(names);
+  o->reasons = std::move(reasons);
   return owning(ValueKind::unknown, o);
 }
 
@@ -474,6 +475,10 @@ std::string debug_string(const Value& v) {
         s += (first ? "" : ", ") + n;
         first = false;
       }
+      for (const auto& r : v.unknown_info().reasons) {
+        s += (first ? "reason " : ", reason ") + r.en;
+        first = false;
+      }
       return s + ")";
     }
   }
@@ -489,7 +494,10 @@ Value merge_unknowns(const Value& a, const Value& b) {
   std::vector<std::string> names = x.names;
   for (const auto& n : y.names)
     if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
-  return Value::unknown(std::move(fields), std::move(names));
+  std::vector<Reason> reasons = x.reasons;
+  for (const auto& r : y.reasons)
+    if (std::find(reasons.begin(), reasons.end(), r) == reasons.end()) reasons.push_back(r);
+  return Value::unknown(std::move(fields), std::move(names), std::move(reasons));
 }
 
 }  // namespace eco::dsl::cel

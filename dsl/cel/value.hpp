@@ -97,10 +97,18 @@ struct ErrorObject final : Object {
   FieldRef field{};
 };
 
+// Why a value cannot be known, in words a person can act on (a `complete` or `valid`
+// declaration's reason, a calendar that lacks a year), in Chinese and English.
+struct Reason {
+  std::string zh, en;
+  friend bool operator==(const Reason&, const Reason&) = default;
+};
+
 // CEL's unknown: the result depends on data that is not there. Names what is missing.
 struct UnknownObject final : Object {
   std::vector<FieldRef> fields;
   std::vector<std::string> names;  // other missing inputs (e.g. a dated parameter before its first entry)
+  std::vector<Reason> reasons;     // why, when a declaration or the calendar says so
 };
 
 class Value {
@@ -166,7 +174,8 @@ class Value {
   static Value error(ErrorCode code, std::string message);
   // CEL `no such field` for a missing optional record field.
   static Value missing_field(FieldRef f, std::string message);
-  static Value unknown(std::vector<FieldRef> fields, std::vector<std::string> names = {});
+  static Value unknown(std::vector<FieldRef> fields, std::vector<std::string> names = {},
+                       std::vector<Reason> reasons = {});
 
   // ---- inspection ----
   ValueKind kind() const { return kind_; }

@@ -115,6 +115,8 @@ struct SchemaBuilder {
         f.optional = fd.optional;
         f.key = fd.key;
         f.description = fd.description ? fd.description->value : "";
+        f.verify = fd.verify ? fd.verify->value : "";
+        f.origin = fd.origin ? fd.origin->value : "";
         f.range = fd.range;
         if (fd.type) f.type = resolve(*fd.type);
         // Reference types are filled in by references(), once every key is known.

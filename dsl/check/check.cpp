@@ -64,6 +64,7 @@ std::unique_ptr<model::Ruleset> load_ruleset(const std::filesystem::path& path, 
     }
     check::build_schema(ctx);
     check::check_params(ctx);
+    check::check_calendars_and_guards(ctx);
     check::check_rules(ctx);
     check::check_tests(ctx);
   } catch (const std::exception& ex) {

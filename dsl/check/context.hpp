@@ -60,6 +60,9 @@ void build_schema(Context& ctx);
 // Parameters: types, constant values, dated entries, sources, confidence.
 void check_params(Context& ctx);
 
+// Calendars (`calendar`) and `complete` / `valid` declarations (check_decls.cpp).
+void check_calendars_and_guards(Context& ctx);
+
 // Rules: clauses, bindings, typed expressions, requirements, messages.
 void check_rules(Context& ctx);
 

@@ -198,6 +198,12 @@ std::vector<Overload> build_table() {
     add(fmt::format("date_to_{}", g), g, true, "date", "int");
   add("int64_to_days", "days", false, "int", "duration");
   add("days_between_date_date", "days_between", false, "date date", "int");
+  // param_at(P, DATE) is typed by the checker itself (P names a dated parameter); this entry
+  // gives a call with the wrong number of arguments "no matching overload".
+  add("param_at", "param_at", false, "dyn date", "dyn");
+  // Working days by the ruleset's `calendar` (the checker requires one).
+  add("add_working_days_date_int", "add_working_days", false, "date int", "date");
+  add("working_days_between_date_date", "working_days_between", false, "date date", "int");
   return t;
 }
 

@@ -315,16 +315,19 @@ class Visitor {
     std::pair<std::uint32_t, std::uint32_t> rf{rec, field};
     if (std::find(out_.optional_reads.begin(), out_.optional_reads.end(), rf) == out_.optional_reads.end())
       out_.optional_reads.push_back(rf);
-    if (!opts_.warn_optional || !warned_.insert(p1).second) return;
     const auto& r = ctx_.rs.schema.records[rec];
+    // A field with `verify "..."` says what its absence means (what to verify on site): the
+    // unknown is intended and its reason declared.
+    if (!r.fields[field].verify.empty()) return;
+    if (!opts_.warn_optional || !warned_.insert(p1).second) return;
     std::string text = source_text(ctx_.sm, e.range);
     if (text.empty() || text.find('\n') != std::string::npos) text = p1;
     auto& d = ctx_.diags.warning(
         code::kUnguardedOptional, e.range,
         fmt::format("optional field '{}.{}' is read without a has() guard: when it is missing, the verdict is unknown",
                     r.name, r.fields[field].name));
-    add_note(d, fmt::format("if that is intended, nothing to do; otherwise guard it: `has({0}) && ...` or "
-                            "`has({0}) ? ... : ...`",
+    add_note(d, fmt::format("if that is intended, say what to verify when it is missing (`verify \"...\"` on "
+                            "the field); otherwise guard it: `has({0}) && ...` or `has({0}) ? ... : ...`",
                             text));
   }
 
@@ -536,6 +539,7 @@ class Visitor {
       if (fn == "@in" && c.args.size() == 2) return in(e, c);
       if (fn == "_[_]" && c.args.size() == 2) return index(e, c);
     }
+    if (!c.target && fn == "param_at" && c.args.size() == 2) return param_at(e, c);
     std::vector<Type> ts;
     if (c.target) ts.push_back(visit(*c.target));
     for (auto& a : c.args) ts.push_back(visit(a));
@@ -555,6 +559,13 @@ class Visitor {
     switch (r.status) {
       case S::ok:
         set_fn(e, r.overload);
+        if ((fn == "add_working_days" || fn == "working_days_between") && ctx_.rs.calendars.empty()) {
+          auto& d = ctx_.diags.error(code::kNoCalendar, e.range,
+                                     fmt::format("{}() counts working days by the ruleset's calendar, and it declares none", fn));
+          add_note(d, "declare the official holidays and adjusted working days: calendar NAME \"...\" { year 2021 "
+                      "source \"...\" holidays ... workdays ... }");
+          return set(e, Type::of(Kind::error));
+        }
         return set(e, r.result);
       case S::error_operand: return set(e, Type::of(Kind::error));
       case S::unknown_function: {
@@ -587,6 +598,32 @@ class Visitor {
         add_note(d, "CEL does not mix int, uint and double in arithmetic: convert one side, e.g. double(x)");
     }
     return set(e, Type::of(Kind::error));
+  }
+
+  // param_at(P, DATE): the value the dated parameter P had on DATE. P is written as its name.
+  Type param_at(Expr& e, ast::Call& c) {
+    Type pt = visit(c.args[0]);
+    Type dt = visit(c.args[1]);
+    set_fn(e, "param_at");
+    const auto* id = c.args[0].as<ast::Ident>();
+    auto it = out_.refs.find(c.args[0].id);
+    const bool is_param = id && it != out_.refs.end() && it->second.kind == Ref::Kind::param;
+    if (!is_param || !ctx_.rs.params[it->second.index].dated) {
+      if (pt.is(Kind::error)) return set(e, pt);
+      auto& d = ctx_.diags.error(code::kParamAtNotDated, c.args[0].range,
+                                 is_param ? fmt::format("param_at() reads a dated parameter; '{}' has one value for "
+                                                        "every date", id->name)
+                                          : std::string("the first argument of param_at() must name a dated parameter"));
+      add_note(d, is_param ? fmt::format("read it directly: `{}`", id->name)
+                           : std::string("declare it `param NAME: TYPE by date { ... }` and write param_at(NAME, date)"));
+      return set(e, Type::of(Kind::error));
+    }
+    if (!dt.is(Kind::date) && !loose(dt)) {
+      ctx_.diags.error(code::kNoOverload, c.args[1].range,
+                       fmt::format("the date of param_at() must be a date, not {}", model::to_string(dt)));
+      return set(e, Type::of(Kind::error));
+    }
+    return set(e, pt);
   }
 
   Type create_list(Expr& e, ast::CreateList& l) {

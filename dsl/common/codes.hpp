@@ -38,6 +38,7 @@ inline constexpr const char* kDeadlineNotDate = "T003";
 inline constexpr const char* kNoOverload = "T004";
 inline constexpr const char* kParamValueType = "T005";
 inline constexpr const char* kBadRegex = "T006";          // invalid constant regular expression
+inline constexpr const char* kParamAtNotDated = "T010";   // param_at() of something not a dated parameter
 
 // Declarations (owned by dsl/check).
 inline constexpr const char* kParamNoSource = "D001";
@@ -54,8 +55,17 @@ inline constexpr const char* kBadBasis = "D011";          // unknown deadline ba
 inline constexpr const char* kBadMessageVerdict = "D012"; // unknown verdict in `message VERDICT`
 inline constexpr const char* kTemplateTooLarge = "D013";  // a message or reason over the evaluation limits
 
+inline constexpr const char* kCalendarDay = "D020";       // a calendar day that is no date, outside its year, a reversed range
+inline constexpr const char* kCalendarClash = "D021";     // a day listed twice or both holiday and workday; a year twice
+inline constexpr const char* kCalendarNoSource = "D022";  // a calendar year without source
+inline constexpr const char* kNoCalendar = "D023";        // working-day functions without a calendar; a second calendar
+inline constexpr const char* kBadComplete = "D024";       // `complete` naming no reverse list, or one declared twice
+inline constexpr const char* kBadValid = "D025";          // `valid` naming no field, a key, a field twice, or read by its condition
+inline constexpr const char* kGuardNoReason = "D026";     // `complete` / `valid` without a reason
+
 // Warnings (owned by dsl/check).
 inline constexpr const char* kUnguardedOptional = "W001"; // optional field read without has()/default
+inline constexpr const char* kWorkdayNotWeekend = "W002"; // an adjusted working day that is not a Saturday or Sunday
 inline constexpr const char* kAdviceBasisBreach = "W005"; // basis advice, but the rule can give violation
 inline constexpr const char* kBasisNeedsDeadline = "W006"; // a dated basis without a deadline clause
 inline constexpr const char* kBasisDisagrees = "W007";    // rule basis differs from its deadline parameter's

@@ -1,6 +1,9 @@
 #include "dsl/model/ruleset.hpp"
 
+#include <algorithm>
 #include <array>
+
+#include <fmt/format.h>
 
 namespace eco::dsl::model {
 
@@ -61,6 +64,69 @@ const Param* Ruleset::find_param(std::string_view name) const {
   for (const auto& p : params)
     if (p.name == name) return &p;
   return nullptr;
+}
+
+const Guard* Ruleset::find_guard(Guard::Kind kind, std::uint32_t record, std::uint32_t target) const {
+  for (const auto& g : guards)
+    if (g.kind == kind && g.record == record && std::find(g.targets.begin(), g.targets.end(), target) != g.targets.end())
+      return &g;
+  return nullptr;
+}
+
+std::optional<bool> Calendar::working(Date d) const {
+  const int year = to_ymd(d).year;
+  auto it = std::lower_bound(years.begin(), years.end(), year, [](const CalendarYear& y, int v) { return y.year < v; });
+  if (it == years.end() || it->year != year) return std::nullopt;
+  if (std::find(it->workdays.begin(), it->workdays.end(), d) != it->workdays.end()) return true;
+  for (const auto& h : it->holidays)
+    if (h.first == d) return false;
+  // 1970-01-01 was a Thursday: weekday 0 = Monday.
+  const int weekday = ((d.days % 7) + 7 + 3) % 7;
+  return weekday < 5;
+}
+
+std::optional<Date> Calendar::add_working_days(Date d, std::int64_t n, int* uncovered) const {
+  const int step = n < 0 ? -1 : 1;
+  std::int64_t left = n < 0 ? -n : n;
+  // Years hold at least ~240 working days: a count beyond the calendar's span leaves it anyway.
+  if (left > 400 * static_cast<std::int64_t>(years.size() + 1)) left = 400 * static_cast<std::int64_t>(years.size() + 1);
+  Date cur = d;
+  while (left > 0) {
+    cur.days += step;
+    auto w = working(cur);
+    if (!w) {
+      if (uncovered) *uncovered = to_ymd(cur).year;
+      return std::nullopt;
+    }
+    if (*w) --left;
+  }
+  return cur;
+}
+
+std::optional<std::int64_t> Calendar::working_days_between(Date a, Date b, int* uncovered) const {
+  const bool neg = b < a;
+  Date lo = neg ? b : a, hi = neg ? a : b;
+  std::int64_t count = 0;
+  for (Date cur{lo.days + 1}; cur <= hi; ++cur.days) {
+    auto w = working(cur);
+    if (!w) {
+      if (uncovered) *uncovered = to_ymd(cur).year;
+      return std::nullopt;
+    }
+    count += *w;
+  }
+  return neg ? -count : count;
+}
+
+std::string Calendar::years_text() const {
+  if (years.empty()) return "";
+  bool contiguous = true;
+  for (std::size_t i = 1; i < years.size(); ++i) contiguous = contiguous && years[i].year == years[i - 1].year + 1;
+  if (contiguous) return years.size() == 1 ? fmt::format("{}", years[0].year)
+                                           : fmt::format("{}–{}", years.front().year, years.back().year);
+  std::string out;
+  for (const auto& y : years) out += (out.empty() ? "" : ", ") + fmt::format("{}", y.year);
+  return out;
 }
 
 }  // namespace eco::dsl::model

@@ -174,6 +174,53 @@ struct RuleTest {
   SourceRange range{};
 };
 
+// A working-day calendar declared in the ruleset (`calendar`): per year, the official holidays
+// and the adjusted working days (weekend days worked), each year with its source.
+struct CalendarYear {
+  int year = 0;
+  std::string source;
+  Confidence confidence = Confidence::high;
+  std::vector<std::pair<Date, std::string>> holidays;  // every day off, with the holiday's name
+  std::vector<Date> workdays;                          // weekend days that are working days
+  SourceRange range{};
+};
+
+struct Calendar {
+  std::string name;
+  std::string title;
+  std::vector<CalendarYear> years;         // ascending, no year twice
+  SourceRange range{};
+
+  // Whether day d is a working day (Monday to Friday and no holiday, or an adjusted working
+  // day); nullopt when the calendar does not hold d's year.
+  std::optional<bool> working(Date d) const;
+  // The day n working days after d (n < 0: before it; n == 0: d itself), counting from the day
+  // after d; nullopt when the count reaches a year the calendar does not hold (*uncovered =
+  // that year).
+  std::optional<Date> add_working_days(Date d, std::int64_t n, int* uncovered) const;
+  // The number of working days in (a, b] (negated, in (b, a], when b < a): the inverse of
+  // add_working_days. nullopt when a day of that span lies in a year the calendar lacks.
+  std::optional<std::int64_t> working_days_between(Date a, Date b, int* uncovered) const;
+  // "2021–2026" (or the years listed, when there is a gap).
+  std::string years_text() const;
+};
+
+// `complete` and `valid` declarations of the schema, checked.
+//   complete e in enterprise list hw_licenses when COND: the reverse list is complete (every
+//     record that exists is on file) for the parents where COND holds; elsewhere it cannot
+//     prove absence.
+//   valid m in emission_monthly fields a, b when COND: the fields are proof only where COND
+//     holds; elsewhere reading them gives unknown with the reason.
+struct Guard {
+  enum class Kind : std::uint8_t { complete, valid } kind = Kind::complete;
+  std::string var;
+  std::uint32_t record = 0;
+  std::vector<std::uint32_t> targets;      // reverse-list indices (complete) or field indices (valid)
+  CheckedExpr when;                        // over `var` (the only variable) and parameters
+  std::string reason_zh, reason_en;
+  SourceRange range{};
+};
+
 // One row of the ruleset's requirement catalogue (requirements.txt beside ruleset.rules).
 struct Requirement {
   std::string id;                          // "AIR-03"
@@ -191,6 +238,11 @@ struct Ruleset {
   std::vector<std::string> files;          // paths of the files read, in load order
   std::string sha256;                      // of the files' contents, in load order
   std::vector<Requirement> catalogue;      // empty when the ruleset declares none
+  std::vector<Calendar> calendars;         // at most one (the working-day calendar)
+  std::vector<Guard> guards;               // complete / valid declarations
+
+  // The guard of `kind` on record `record`'s reverse list or field `target`, or nullptr.
+  const Guard* find_guard(Guard::Kind kind, std::uint32_t record, std::uint32_t target) const;
 
   const Rule* find_rule(std::string_view id) const;
   const Param* find_param(std::string_view name) const;

@@ -48,6 +48,8 @@ struct Field {
   bool key = false;               // part of the primary key
   std::optional<Reference> ref;
   std::string description;        // Chinese description for the data dictionary
+  std::string verify;             // what to verify on site when the value is absent ("" = none)
+  std::string origin;             // where the field comes from ("EcoAudit 增补 (AIR-07)"; "" = DATA.md)
   SourceRange range{};
 };
 

@@ -51,6 +51,13 @@ struct test_clause_class : annotate {};
 struct test_class : annotate {};
 struct basis_class : annotate {};
 struct unknown_when_class : annotate {};
+struct field_attr_class : annotate {};
+struct cal_day_class : annotate {};
+struct cal_year_class : annotate {};
+struct cal_clause_class : annotate {};
+struct calendar_class : annotate {};
+struct reason_class : annotate {};
+struct guard_class : annotate {};
 // Keyword rules need distinct ids (one BOOST_SPIRIT_DEFINE each).
 template <int N>
 struct kw_id : annotate {};
@@ -88,6 +95,15 @@ inline kw_rule<21> const k_expect = "expect";
 inline kw_rule<22> const k_let = "let";
 inline kw_rule<23> const k_basis = "basis";
 inline kw_rule<24> const k_unknown_when = "unknown_when";
+// Calendars, completeness and validity declarations, field attributes (ids from 40 on).
+inline kw_rule<40> const k_calendar = "calendar";
+inline kw_rule<41> const k_cal_year = "year";
+inline kw_rule<42> const k_cal_list = "holidays/workdays";
+inline kw_rule<43> const k_guard = "complete/valid";
+inline kw_rule<44> const k_guard_what = "list/fields";
+inline kw_rule<45> const k_guard_when = "when";
+inline kw_rule<46> const k_reason = "reason";
+inline kw_rule<47> const k_field_attr = "verify/origin";
 
 inline x3::rule<type_class, tree::TypeT> const type_ref = "type";
 inline x3::rule<ruleset_class, tree::RulesetT> const ruleset_decl = "ruleset";
@@ -127,6 +143,13 @@ inline x3::rule<test_clause_class, tree::TestClause> const test_clause = "test c
 inline x3::rule<test_class, tree::TestT> const test_decl = "test";
 inline x3::rule<basis_class, tree::BasisC> const basis_clause = "basis";
 inline x3::rule<unknown_when_class, tree::UnknownWhenC> const unknown_when_clause = "unknown_when";
+inline x3::rule<field_attr_class, tree::FieldAttrC> const field_attr = "field attribute";
+inline x3::rule<cal_day_class, tree::CalDay> const cal_day = "calendar day";
+inline x3::rule<cal_year_class, tree::CalYear> const cal_year = "year";
+inline x3::rule<cal_clause_class, tree::CalClause> const cal_clause = "calendar clause";
+inline x3::rule<calendar_class, tree::CalendarT> const calendar_decl = "calendar";
+inline x3::rule<reason_class, tree::ReasonC> const reason_clause = "reason";
+inline x3::rule<guard_class, tree::GuardT> const guard_decl = "complete/valid declaration";
 inline declaration_type const declaration = "declaration";
 
 inline auto const sep = x3::lit(',') | ';';
@@ -160,6 +183,14 @@ inline auto const k_expect_def = x3::omit[kw("expect")];
 inline auto const k_let_def = x3::omit[kw("let")];
 inline auto const k_basis_def = x3::omit[kw("basis")];
 inline auto const k_unknown_when_def = x3::omit[kw("unknown_when")];
+inline auto const k_calendar_def = x3::omit[kw("calendar")];
+inline auto const k_cal_year_def = x3::omit[kw("year")];
+inline auto const k_cal_list_def = x3::omit[kw("holidays") | kw("workdays")];
+inline auto const k_guard_def = x3::omit[kw("complete") | kw("valid")];
+inline auto const k_guard_what_def = x3::omit[kw("list") | kw("fields")];
+inline auto const k_guard_when_def = x3::omit[kw("when")];
+inline auto const k_reason_def = x3::omit[kw("reason")];
+inline auto const k_field_attr_def = x3::omit[kw("verify") | kw("origin")];
 
 inline auto const type_ref_def =
     dname >> -('<' >> nested[expect("type")[type_ref % ',']] >> expect("'>' or ','")['>']);
@@ -176,9 +207,11 @@ inline auto const ref_spec_def =
     -(kw("as") >> expect("navigation name after 'as'")[dname]) >>
     -(kw("reverse") >> expect("list name after 'reverse'")[dname]) >> x3::matches[kw("unchecked")];
 inline auto const field_type_def = ref_spec | type_ref;
+// No expect[] after verify/origin: a following field may be named `verify` or `origin`.
+inline auto const field_attr_def = k_field_attr >> str;
 inline auto const field_def = dname >> x3::matches['?'] >> expect("':' after field name")[':'] >>
                               expect("field type")[field_type] >>
-                              x3::matches[kw("key") >> !(-x3::lit('?') >> ':')] >> -str;
+                              x3::matches[kw("key") >> !(-x3::lit('?') >> ':')] >> -str >> *field_attr;
 inline auto const record_decl_def = k_record >> expect("record name")[dname] >> -str >>
                                     expect("'{'")['{'] >> *(field >> -sep) >>
                                     expect("field or '}'")['}'];
@@ -233,8 +266,19 @@ inline auto const test_clause_def = as_of_clause | given_clause | expect_clause;
 inline auto const test_decl_def = k_test >> expect("rule id")[word] >>
                                   expect("test name string")[str] >> expect("'{'")['{'] >>
                                   *test_clause >> expect("test clause or '}'")['}'];
+inline auto const cal_day_def = &x3::digit >> word >> -str >> -sep;
+inline auto const cal_year_def = k_cal_year >> expect("year")[word];
+inline auto const cal_clause_def = cal_year | source_clause | confidence_clause | k_cal_list | cal_day;
+inline auto const calendar_decl_def = k_calendar >> expect("calendar name")[dname] >> -str >>
+                                      expect("'{'")['{'] >> *cal_clause >>
+                                      expect("year, source, confidence, holidays, workdays or '}'")['}'];
+inline auto const reason_clause_def = k_reason >> -lang >> expect("reason string")[str];
+inline auto const guard_decl_def =
+    k_guard >> expect("variable name")[dname] >> expect("'in'")[kw("in")] >> expect("record name")[dname] >>
+    expect("'list' or 'fields'")[k_guard_what] >> expect("name")[(!kw("when") >> dname) % ','] >>
+    expect("'when'")[k_guard_when] >> expect("expression")[expr] >> *reason_clause;
 inline auto const declaration_def = ruleset_decl | include_decl | enum_decl | record_decl |
-                                    param_decl | rule_decl | test_decl;
+                                    param_decl | rule_decl | test_decl | calendar_decl | guard_decl;
 
 BOOST_SPIRIT_DEFINE(str, word, dname, k_ruleset, k_include, k_enum, k_record, k_param, k_rule,
                     k_test, k_ref, k_source, k_confidence, k_eq, k_by_date, k_text,
@@ -247,5 +291,8 @@ BOOST_SPIRIT_DEFINE(type_ref, ruleset_decl, include_decl, enum_value_name, enum_
                     severity_clause, for_clause, let_clause, expr_clause, lang, message_clause, rule_clause,
                     rule_decl, as_of_clause, field_value, given_clause, subject, expect_clause,
                     test_clause, test_decl, declaration, basis_clause, unknown_when_clause)
+BOOST_SPIRIT_DEFINE(k_calendar, k_cal_year, k_cal_list, k_guard, k_guard_what, k_guard_when, k_reason,
+                    k_field_attr, field_attr, cal_day, cal_year, cal_clause, calendar_decl,
+                    reason_clause, guard_decl)
 
 }  // namespace eco::dsl::parser::grammar

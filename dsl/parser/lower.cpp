@@ -803,6 +803,12 @@ void Lowerer::declaration(const tree::DeclT& d, ast::File& file) {
       }
       fd.key = f.key;
       if (f.description) fd.description = text_of(*f.description);
+      for (const auto& a : f.attrs) {
+        const bool verify = slice(a.kw) == "verify";
+        auto& slot = verify ? fd.verify : fd.origin;
+        if (slot) repeated(verify ? "verify" : "origin", range(a));
+        else slot = text_of(a.text);
+      }
       fd.range = range(f);
       out.fields.push_back(std::move(fd));
     }
@@ -906,6 +912,59 @@ void Lowerer::declaration(const tree::DeclT& d, ast::File& file) {
       }
     }
     out.range = range(*rule);
+    file.decls.push_back(std::move(out));
+    return;
+  }
+  if (const auto* cal = boost::get<tree::CalendarT>(&v)) {
+    ast::CalendarDecl out;
+    out.name = name(cal->name);
+    if (cal->title) out.title = text_of(*cal->title);
+    std::vector<ast::CalendarDay>* days = nullptr;  // the list `holidays` / `workdays` opened
+    for (const auto& c : cal->clauses) {
+      const tree::CalClause::variant_type& cv = c.get();
+      if (const auto* y = boost::get<tree::CalYear>(&cv)) {
+        out.years.push_back(ast::CalendarYear{name(y->year), {}, {}, {}, {}, range(*y)});
+        days = nullptr;
+        continue;
+      }
+      if (out.years.empty()) fail(code::kSyntax, range(*cal), "a calendar's clauses follow a `year NNNN`");
+      ast::CalendarYear& y = out.years.back();
+      if (const auto* s = boost::get<tree::SourceC>(&cv)) {
+        if (y.source) repeated("source", range(*s));
+        else y.source = text_of(s->text);
+        days = nullptr;
+      } else if (const auto* cf = boost::get<tree::ConfidenceC>(&cv)) {
+        if (y.confidence) repeated("confidence", range(*cf));
+        else y.confidence = name(cf->level);
+        days = nullptr;
+      } else if (const auto* k = boost::get<tree::Kw>(&cv)) {
+        days = slice(*k) == "holidays" ? &y.holidays : &y.workdays;
+      } else {
+        const auto& d = boost::get<tree::CalDay>(cv);
+        if (!days) fail(code::kSyntax, range(d), "a day follows `holidays` or `workdays`");
+        ast::CalendarDay day{name(d.day), std::nullopt, range(d)};
+        if (d.label) day.label = text_of(*d.label);
+        days->push_back(std::move(day));
+      }
+    }
+    out.range = range(*cal);
+    file.decls.push_back(std::move(out));
+    return;
+  }
+  if (const auto* g = boost::get<tree::GuardT>(&v)) {
+    ast::GuardDecl out;
+    out.kind = name(g->kw);
+    out.var = name(g->var);
+    out.record = name(g->record);
+    for (const auto& n : g->names) out.names.push_back(name(n));
+    out.when = expr(g->cond);
+    for (const auto& r : g->reasons) {
+      const bool en = r.lang && slice(*r.lang) == "en";
+      auto& slot = en ? out.reason_en : out.reason_zh;
+      if (slot) repeated(en ? "reason en" : "reason", range(r));
+      else slot = text_of(r.text);
+    }
+    out.range = range(*g);
     file.decls.push_back(std::move(out));
     return;
   }

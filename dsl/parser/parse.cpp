@@ -13,8 +13,8 @@ namespace eco::dsl {
 namespace {
 
 bool starts_keyword(std::string_view text, std::size_t pos) {
-  static constexpr std::string_view kKeywords[] = {"ruleset", "include", "enum", "record",
-                                                   "param",   "rule",    "test"};
+  static constexpr std::string_view kKeywords[] = {"ruleset", "include", "enum",     "record", "param",
+                                                   "rule",    "test",    "calendar", "complete", "valid"};
   for (std::string_view k : kKeywords) {
     if (text.substr(pos, k.size()) == k) {
       std::size_t e = pos + k.size();

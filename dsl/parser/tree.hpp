@@ -168,12 +168,18 @@ struct FieldTypeT : x3::variant<RefT, TypeT> {
   using base_type::base_type;
   using base_type::operator=;
 };
+// verify "..." / origin "..." after a field's description.
+struct FieldAttrC : Span {
+  Kw kw;
+  Str text;
+};
 struct FieldT : Span {
   Name name;
   bool optional = false;
   FieldTypeT type;
   bool key = false;
   boost::optional<Str> description;
+  std::vector<FieldAttrC> attrs;
 };
 struct RecordT : Span {
   Kw kw;
@@ -315,7 +321,48 @@ struct TestT : Span {
   std::vector<TestClause> clauses;
 };
 
-struct DeclT : x3::variant<RulesetT, IncludeT, EnumT, RecordT, ParamT, RuleT, TestT> {
+// calendar NAME "title" { year 2021 source "..." confidence high holidays A..B "label", ...
+//                           workdays D, ... year 2022 ... }: a flat list of clauses, grouped by
+// lowering: `year` opens a year, `holidays` / `workdays` (a bare keyword) the list the days
+// after it go to. (Flat: no vector inside the clause variant.)
+struct CalDay : Span {
+  Word day;                      // a date or a range "2021-02-11..2021-02-17", checked later
+  boost::optional<Str> label;
+};
+struct CalYear : Span {
+  Kw kw;
+  Word year;
+};
+struct CalClause : x3::variant<CalYear, SourceC, ConfidenceC, Kw, CalDay> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+struct CalendarT : Span {
+  Kw kw;
+  Name name;
+  boost::optional<Str> title;
+  std::vector<CalClause> clauses;
+};
+
+// complete e in enterprise list hw_licenses when COND reason "..." reason en "..."
+// valid m in emission_monthly fields a, b when COND reason "..."
+struct ReasonC : Span {
+  Kw kw;
+  boost::optional<Name> lang;
+  Str text;
+};
+struct GuardT : Span {
+  Kw kw;                         // complete | valid
+  Name var;
+  Name record;
+  Kw what;                       // list | fields
+  std::vector<Name> names;
+  Kw when;
+  Ternary cond;
+  std::vector<ReasonC> reasons;
+};
+
+struct DeclT : x3::variant<RulesetT, IncludeT, EnumT, RecordT, ParamT, RuleT, TestT, CalendarT, GuardT> {
   using base_type::base_type;
   using base_type::operator=;
 };

@@ -938,6 +938,13 @@ class Compiler {
     return std::nullopt;
   }
 
+  // Whether a `complete` (reverse list) or `valid` (field) declaration applies to `ref`.
+  bool guarded(model::Guard::Kind kind, const model::Ref& ref, std::uint32_t record) const {
+    const bool list = ref.kind == model::Ref::Kind::reverse, field = ref.kind == model::Ref::Kind::field;
+    if (!env_.ruleset() || (kind == model::Guard::Kind::complete ? !list : !field)) return false;
+    return env_.ruleset()->find_guard(kind, record, ref.index) != nullptr;
+  }
+
   NodePtr select(const ast::Expr& e, const ast::Select& s, const model::CheckedExpr& ck) {
     auto ch = chain(e, ck);
     if (!ch) return nullptr;
@@ -948,6 +955,9 @@ class Compiler {
     note_var(n->var);
     n->hops = ch->hops;
     n->test_only = s.test_only;
+    // Values a `valid` declaration governs and lists a `complete` one covers are left to the
+    // tree evaluator (CompleteListNode, ValidFieldNode in dsl/cel/compile.cpp).
+    if (guarded(s.test_only ? model::Guard::Kind::complete : model::Guard::Kind::valid, ref, ch->record)) return nullptr;
     if (ref.kind == model::Ref::Kind::field && ref.index < rt.fields.size()) {
       const Column& col = snap_.table(ch->record).columns[ref.index];
       n->column = &col;
@@ -984,6 +994,7 @@ class Compiler {
     if (!ch || ch->last->kind != model::Ref::Kind::reverse) return nullptr;
     const auto& rt = schema_.records[ch->record];
     if (ch->last->index >= rt.reverse_lists.size()) return nullptr;
+    if (guarded(model::Guard::Kind::complete, *ch->last, ch->record)) return nullptr;
     auto n = std::make_unique<ChildrenNode>();
     n->var = ch->var->var;
     note_var(n->var);

@@ -172,10 +172,28 @@ void collect_comparisons(const dsl::ast::Expr& e, const model::CheckedExpr& chec
 
 }  // namespace
 
-CompiledRuleset::CompiledRuleset(const model::Ruleset& ruleset) : ruleset_(&ruleset) {
+struct CompiledRuleset::ParamHistory {
+  std::vector<std::vector<cel::DatedEntry>> entries;  // by Ruleset::params index
+};
+
+namespace {
+cel::Value as_enum_values(const cel::Value& v, const model::Type& t, const model::Schema& s);
+}  // namespace
+
+CompiledRuleset::CompiledRuleset(const model::Ruleset& ruleset)
+    : ruleset_(&ruleset), history_(std::make_unique<ParamHistory>()) {
   const model::Schema& schema = ruleset.schema;
+  // The entries of dated parameters, evaluated once: param_at(P, DATE) reads them.
+  for (const auto& p : ruleset.params) {
+    auto& h = history_->entries.emplace_back();
+    if (p.dated)
+      for (const auto& e : p.entries)
+        h.push_back({e.from.value_or(dsl::Date{}), as_enum_values(evaluate_constant(e.value), p.type, schema)});
+  }
   for (const model::Rule& rule : ruleset.rules) {
     auto rp = std::make_unique<RuleProgram>(schema);
+    rp->env.set_param_history(&history_->entries);
+    rp->env.set_ruleset(&ruleset);
     rp->rule = &rule;
     for (const auto& b : rule.bindings) rp->binding_slots.push_back(rp->env.declare_record(b.var, b.record));
     for (const auto& p : ruleset.params) rp->param_slots.push_back(rp->env.declare(p.name));
@@ -184,7 +202,7 @@ CompiledRuleset::CompiledRuleset(const model::Ruleset& ruleset) : ruleset_(&rule
     for (const auto& l : rule.lets) rp->lets.emplace_back(rp->env.declare(l.name), nullptr);
     for (std::size_t i = 0; i < rule.lets.size(); ++i) rp->lets[i].second = cel::compile(rule.lets[i].value, rp->env);
     for (const auto& b : rule.bindings)
-      rp->binding_sources.push_back(b.source ? cel::compile(*b.source, rp->env) : nullptr);
+      rp->binding_sources.push_back(b.source ? cel::compile(*b.source, rp->env, /*guards=*/false) : nullptr);
     if (rule.when) rp->when = cel::compile(*rule.when, rp->env);
     if (rule.deadline) rp->deadline = cel::compile(*rule.deadline, rp->env);
     rp->require = cel::compile(rule.require, rp->env);
@@ -265,6 +283,7 @@ std::optional<std::vector<std::uint32_t>> owner_path(const model::Schema& s, std
 
 struct Collected {
   std::vector<std::string> missing;
+  std::vector<Reason> reasons;
   std::string error;
   bool no_data = false;  // the error is an aggregate over no records (nothing to decide on)
   cel::ErrorCode code = cel::ErrorCode::generic;
@@ -273,13 +292,27 @@ struct Collected {
   const model::CheckedExpr* clause_expr = nullptr;
 };
 
+// A missing field, and the reason its `verify` text gives (what to verify on site).
+void missing_field(const model::Schema& s, std::uint32_t record, std::uint32_t field, Collected& out) {
+  out.missing.push_back(field_name(s, record, field));
+  if (record >= s.records.size() || field >= s.records[record].fields.size()) return;
+  const model::Field& f = s.records[record].fields[field];
+  if (f.verify.empty()) return;
+  Reason r{f.verify, fmt::format("verify on site: {}", out.missing.back())};
+  if (std::find(out.reasons.begin(), out.reasons.end(), r) == out.reasons.end()) out.reasons.push_back(std::move(r));
+}
+
 void collect(const cel::Value& v, const model::Schema& s, Collected& out) {
   if (v.is_unknown()) {
-    for (const auto& f : v.unknown_info().fields) out.missing.push_back(field_name(s, f.record, f.field));
+    for (const auto& f : v.unknown_info().fields) missing_field(s, f.record, f.field, out);
     for (const auto& n : v.unknown_info().names) out.missing.push_back(n);
+    for (const auto& r : v.unknown_info().reasons) {
+      Reason reason{r.zh, r.en};
+      if (std::find(out.reasons.begin(), out.reasons.end(), reason) == out.reasons.end()) out.reasons.push_back(reason);
+    }
   } else if (v.is_error()) {
     const auto& e = v.error_info();
-    if (e.has_field) out.missing.push_back(field_name(s, e.field.record, e.field.field));
+    if (e.has_field) missing_field(s, e.field.record, e.field.field, out);
     else if (out.error.empty()) {
       out.error = e.message;
       out.no_data = e.code == cel::ErrorCode::no_data;
@@ -311,9 +344,11 @@ std::string trace_value(const cel::Value& v, const model::Schema& s, const Snaps
   if (!v.is_error_or_unknown()) return render(v, &snap);
   Collected why;
   collect(v, s, why);
-  if (!why.missing.empty()) {
-    std::string out = "? (missing";
+  if (!why.missing.empty() || !why.reasons.empty()) {
+    std::string out = "? (";
+    if (!why.missing.empty()) out += "missing";
     for (const auto& m : why.missing) out += " " + m;
+    for (const auto& r : why.reasons) out += (out.size() > 3 ? "; " : "") + r.en;
     return out + ")";
   }
   return "? (error: " + why.error + ")";
@@ -769,6 +804,7 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
       why.missing.erase(std::unique(why.missing.begin(), why.missing.end()), why.missing.end());
       f.missing = std::move(why.missing);
       f.error = std::move(why.error);
+      f.reasons = std::move(why.reasons);
       auto render_message = [&](const std::vector<RuleProgram::Part>& parts, bool zh) {
         std::string s;
         for (const auto& part : parts) s += part.expr ? render(part.expr->evaluate(act), &snap, zh) : part.text;
@@ -793,6 +829,7 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
         f.message_zh = render_message(uw.zh, true);
         f.message_en = uw.has_en ? render_message(uw.en, false)
                                  : fmt::format("Cannot decide \"{}\": {}", title_en, f.message_zh);
+        f.reasons.push_back(Reason{f.message_zh, uw.has_en ? f.message_en : f.message_zh});
       } else if (f.verdict == Verdict::pass || f.verdict == Verdict::not_applicable) {
         // The rule's message describes a breach; a pass or a subject the rule does not apply
         // to (shown with --verdicts all) says so instead.
@@ -802,14 +839,26 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
       } else if (f.verdict == Verdict::unknown) {
         // The rule's message describes a breach, which an unknown is not: say what could not
         // be decided and what is missing (the on-site checklist item, the document to request).
-        std::string zh, en;
+        // Declared reasons first (a field's `verify` text, a declaration's reason); fields
+        // missing without one are listed after them.
+        std::string zh, en, why_zh, why_en;
+        for (const auto& r : f.reasons) {
+          why_zh += (why_zh.empty() ? "" : "；") + r.zh;
+          why_en += (why_en.empty() ? "" : "; ") + r.en;
+        }
         for (const auto& m : f.missing) {
           const auto* fd = schema.find_field_path(m);
+          if (fd && !fd->verify.empty()) continue;
           const std::string d = fd ? fd->description : "";
           zh += (zh.empty() ? "" : "、") + (d.empty() ? m : fmt::format("{} ({})", d, m));
           en += (en.empty() ? "" : ", ") + m;
         }
-        if (zh.empty()) {
+        if (!why_zh.empty()) {
+          if (!zh.empty()) why_zh += "；缺少 " + zh;
+          if (!en.empty()) why_en += "; missing " + en;
+          f.message_zh = fmt::format("无法判定“{}”: {}", rule.title_zh, why_zh);
+          f.message_en = fmt::format("Cannot decide \"{}\": {}", title_en, why_en);
+        } else if (zh.empty()) {
           why.error = f.error;  // moved into the finding above
           auto words = failure_words(why, rule, rp.env, act, schema, snap, rule.title_zh, title_en);
           f.message_zh = std::move(words.first);

@@ -84,9 +84,11 @@ class CompiledRuleset {
   void evaluate(const Snapshot& snapshot, const EvalOptions& options, const FindingSink& sink) const;
 
   struct RuleProgram;
+  struct ParamHistory;
 
  private:
   const dsl::model::Ruleset* ruleset_;
+  std::unique_ptr<ParamHistory> history_;  // every dated parameter's entries, for param_at()
   std::vector<std::unique_ptr<RuleProgram>> rules_;
 };
 

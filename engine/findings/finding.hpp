@@ -78,6 +78,14 @@ struct EvidenceItem {
   std::uint32_t line = 0;
 };
 
+// Why an unknown finding could not be decided, in words a person can act on: a field's
+// `verify` text (what to verify on site), a `complete` or `valid` declaration's reason, a
+// calendar that lacks a year.
+struct Reason {
+  std::string zh, en;
+  friend bool operator==(const Reason&, const Reason&) = default;
+};
+
 // A parameter a rule used, with the value in force on the evaluation date.
 struct ParamUse {
   std::string name;
@@ -134,6 +142,7 @@ struct Finding {
   std::optional<dsl::Date> met_on;
   std::vector<std::string> missing;     // "facility.ule_completed_on" for unknown verdicts
   std::string error;                    // a runtime error that made the verdict unknown
+  std::vector<Reason> reasons;          // unknown: why, and what to do (in the message too)
   std::vector<EvidenceItem> evidence;
   std::vector<ConditionCheck> conditions;  // the requirement's comparisons (not inside macros)
   SharedList<ParamUse> params;          // the rule's parameters, shared by its findings

@@ -55,6 +55,13 @@ class FindingWriter {
     key("met_on"), date(f.met_on);
     key("missing"), strings(f.missing);
     key("error"), str_or_null(f.error);
+    key("reasons");
+    if (f.reasons.empty()) o_ += "[]";
+    else {
+      open('[');
+      for (const auto& r : f.reasons) item(), open('{'), key("zh"), str(r.zh), key("en"), str(r.en), close('}');
+      close(']');
+    }
     key("evidence");
     if (f.evidence.empty()) o_ += "[]";
     else {

@@ -17,7 +17,7 @@ inline constexpr std::string_view k_bulk_freight_year[] = {
 };
 inline constexpr std::string_view k_emission_monthly[] = {
     "facility_id", "month", "pollutant", "avg_mg_m3", "max_hourly_mg_m3", "hours_valid",
-    "hours_over_ule", "hours_over_permit", "annual_t", "outlet_id",
+    "hours_over_ule", "hours_over_permit", "annual_t", "outlet_id", "validity",
 };
 inline constexpr std::string_view k_application[] = {
     "id", "applicant_id", "project_name", "project_type", "industry", "process", "county",
@@ -48,7 +48,7 @@ inline constexpr std::string_view k_enterprise[] = {
     "sewer_exit_deadline", "wastewater_treatment_working", "high_water_consumption",
     "near_farmland", "soil_self_monitoring_on", "soil_hidden_danger_check_on",
     "groundwater_survey_done_on", "hw_supervision_listed", "hw_standardised_assessed_on",
-    "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous",
+    "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous", "outside_jurisdiction",
 };
 inline constexpr std::string_view k_zone[] = {
     "id", "name", "kind", "geometry",

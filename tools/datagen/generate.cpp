@@ -642,6 +642,10 @@ void Gen::cems_rows(const std::string& fid, std::string_view kind, bool over, st
           seen[static_cast<std::size_t>(pi)] = run;
         }
       }
+      // The platform's validity flag (HJ 75-2017): a month of an earlier quarter with few valid
+      // hours was partly under maintenance. Drawn from the hours, not the random stream, so
+      // that every other value stays as it was; the deliberate cases' months stay valid.
+      t.set(col(k_emission_monthly, "validity"), !bad && back >= 3 && hours < 606 ? "maintenance" : "valid");
       t.end();
     }
   }

@@ -59,6 +59,10 @@ param main_industry: industry = "cement" source "t" confidence high
 param cutoff: date = 2022-12-31 source "t" confidence high
 param limit: int = 90 source "t" confidence high
 param banned_from: map<string, date> = { "太谷区": 2022-12-01, "祁县": 2023-02-01 } source "t" confidence high
+param dated_limit: int by date {
+  2021-01-01: 10 source "t"
+  2022-06-01: 20 source "t"
+}
 
 rule r_and "与" { for e in enterprise
   require !(e.industry == "steel" && e.status == "operating" && (e.days == 0 || e.days > 19357))
@@ -126,6 +130,9 @@ rule r_nested "嵌套" { for e in enterprise
 rule r_days_between "间隔天数" { for e in enterprise
   when e.county in banned_from
   require days_between(e.done_on, as_of) <= limit && e.done_on < banned_from[e.county]
+  message "x" }
+rule r_param_at "事件日期的参数" { for e in enterprise
+  require e.industry == "other" || e.days >= param_at(dated_limit, e.done_on)
   message "x" }
 rule r_two_bindings "两层" { for e in enterprise for v in e.vehicles
   when e.industry in heavy && has(v.fuel)
