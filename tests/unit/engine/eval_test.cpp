@@ -315,6 +315,7 @@ TEST_F(EvalTest, ParallelEvaluationGivesTheSameFindingsInTheSameOrder) {
     EXPECT_EQ(a[i].verdict, bb[i].verdict);
   }
 }
+
 }  // namespace
 }  // namespace eco::engine
 
@@ -528,6 +529,91 @@ rule wrong "规则错误" {
   EXPECT_NE(fs[1].message_zh.find("这不是数据问题，请规则维护人员检查此规则"), std::string::npos) << fs[1].message_zh;
 }
 
+// Unknown findings say why, in words an inspector can act on: a field's `verify` text, a
+// `complete` or `valid` declaration's reason, a calendar that lacks the year. Fields missing
+// without a verify text are still listed by name.
+TEST(EvalMessages, UnknownFindingsCarryTheirReasons) {
+  Fixture fx{R"RS(
+ruleset t "测试"
+enum validity { valid "有效", invalid "无效" }
+record holder "单位" {
+  id: string key "代码"
+  inside: bool "辖区内"
+  checked_on?: date "检查日期" verify "现场核实最近一次检查记录" origin "EcoAudit 增补 (测试)"
+  note?: string "备注"
+}
+record licence "许可证" {
+  no: string key "编号"
+  holder_id: ref holder as holder reverse licences "单位"
+}
+record reading "监测" {
+  id: string key "编号"
+  holder_id: ref holder as holder reverse readings "单位"
+  value: double "浓度"
+  flag?: validity "标记"
+}
+calendar cn "节假日" {
+  year 2021 source "国办发明电〔2020〕27号" holidays 2021-10-01..2021-10-07 "国庆节" workdays 2021-10-09
+}
+complete h in holder list licences when h.inside reason "辖区外: 请索取许可证" reason en "outside: obtain the licence"
+valid m in reading fields value when has(m.flag) && m.flag == "valid" reason "数据无效: 请核查" reason en "invalid data: check it"
+rule checked "检查" { en "checked" for h in holder require h.checked_on >= 2021-01-01 message "x" }
+rule noted "备注" { en "noted" for h in holder require h.note != "" message "x" }
+rule licensed "持证" { en "licensed" for h in holder require h.licences.exists(l, true) message "x" }
+rule reading "监测" { en "reading" for m in reading require m.value < 50.0 message "x" }
+rule due "期限" { en "due" for h in holder require add_working_days(h.checked_on, 4) > 2021-12-29 message "x" }
+)RS"};
+  ASSERT_TRUE(fx.rs) << "ruleset does not check";
+  const auto& s = fx.rs->schema;
+  EXPECT_EQ(s.find_record("holder")->fields[2].verify, "现场核实最近一次检查记录");
+  EXPECT_EQ(s.find_record("holder")->fields[2].origin, "EcoAudit 增补 (测试)");
+  ASSERT_EQ(fx.rs->calendars.size(), 1u);
+  ASSERT_EQ(fx.rs->guards.size(), 2u);
+  SnapshotBuilder b(s);
+  b.add_row(fx.rec("holder"), row(s, "holder", {{"id", V::string("OUT")}, {"inside", V::boolean(false)}}));
+  b.add_row(fx.rec("holder"), row(s, "holder", {{"id", V::string("LATE")}, {"inside", V::boolean(true)},
+                                                {"checked_on", V::date(d("2021-12-28"))}, {"note", V::string("x")}}));
+  b.add_row(fx.rec("reading"), row(s, "reading", {{"id", V::string("R1")}, {"holder_id", V::string("OUT")},
+                                                  {"value", V::dbl(60.0)}, {"flag", V::string("invalid")}}));
+  Snapshot snap = b.finish();
+  CompiledRuleset compiled(*fx.rs);
+  EvalOptions o;
+  o.as_of = d("2024-01-01");
+  auto fs = compiled.evaluate(snap, o);
+  std::map<std::string, const Finding*> f;
+  for (const auto& x : fs) f[x.rule + "/" + x.subject_key] = &x;
+
+  // A field with a verify text: named in `missing`, its text the reason; one without: listed.
+  ASSERT_TRUE(f.count("checked/OUT"));
+  const Finding& c = *f["checked/OUT"];
+  EXPECT_EQ(c.verdict, Verdict::unknown);
+  EXPECT_EQ(c.missing, (std::vector<std::string>{"holder.checked_on"}));
+  ASSERT_EQ(c.reasons.size(), 1u);
+  EXPECT_EQ(c.reasons[0].zh, "现场核实最近一次检查记录");
+  EXPECT_EQ(c.message_zh, "无法判定“检查”: 现场核实最近一次检查记录");
+  EXPECT_EQ(c.message_en, "Cannot decide \"checked\": verify on site: holder.checked_on");
+  ASSERT_TRUE(f.count("noted/OUT"));
+  EXPECT_TRUE(f["noted/OUT"]->reasons.empty());
+  EXPECT_EQ(f["noted/OUT"]->message_zh, "无法判定“备注”: 缺少 备注 (holder.note)");
+
+  ASSERT_TRUE(f.count("licensed/OUT"));
+  EXPECT_EQ(f["licensed/OUT"]->verdict, Verdict::unknown);
+  EXPECT_EQ(f["licensed/OUT"]->message_zh, "无法判定“持证”: 辖区外: 请索取许可证");
+  EXPECT_TRUE(f["licensed/OUT"]->missing.empty());
+  ASSERT_TRUE(f.count("licensed/LATE"));
+  EXPECT_EQ(f["licensed/LATE"]->verdict, Verdict::violation);
+
+  ASSERT_TRUE(f.count("reading/R1"));
+  EXPECT_EQ(f["reading/R1"]->verdict, Verdict::unknown);
+  EXPECT_EQ(f["reading/R1"]->message_en, "Cannot decide \"reading\": invalid data: check it");
+
+  // 2021-12-28 + 4 working days reaches 2022, which the calendar does not hold.
+  ASSERT_TRUE(f.count("due/LATE"));
+  EXPECT_EQ(f["due/LATE"]->verdict, Verdict::unknown);
+  EXPECT_EQ(f["due/LATE"]->message_zh,
+            "无法判定“期限”: 工作日历“节假日”未收录 2022 年的节假日安排 (收录 2021 年), 无法推算工作日");
+}
+
 // Evaluation limits (issue 17, item 9): a rule that doubles a string 40 times, one that doubles a
 // list past a million elements, one that takes more than 10 million comprehension steps, and one
 // whose message would exceed 64 KiB each give the verdict `error` naming the limit, for that rule
@@ -659,53 +745,6 @@ rule fine "正常" {
   SnapshotBuilder b(s);
   b.add_row(fx.rec("enterprise"), row(s, "enterprise", {{"id", V::string("E1")}, {"industry", V::string("coking")}}));
   b.add_row(fx.rec("enterprise"), row(s, "enterprise", {{"id", V::string("E2")}, {"industry", V::string("steel")}}));
-
-// Unknown findings say why, in words an inspector can act on: a field's `verify` text, a
-// `complete` or `valid` declaration's reason, a calendar that lacks the year. Fields missing
-// without a verify text are still listed by name.
-TEST(EvalMessages, UnknownFindingsCarryTheirReasons) {
-  Fixture fx{R"RS(
-ruleset t "测试"
-enum validity { valid "有效", invalid "无效" }
-record holder "单位" {
-  id: string key "代码"
-  inside: bool "辖区内"
-  checked_on?: date "检查日期" verify "现场核实最近一次检查记录" origin "EcoAudit 增补 (测试)"
-  note?: string "备注"
-}
-record licence "许可证" {
-  no: string key "编号"
-  holder_id: ref holder as holder reverse licences "单位"
-}
-record reading "监测" {
-  id: string key "编号"
-  holder_id: ref holder as holder reverse readings "单位"
-  value: double "浓度"
-  flag?: validity "标记"
-}
-calendar cn "节假日" {
-  year 2021 source "国办发明电〔2020〕27号" holidays 2021-10-01..2021-10-07 "国庆节" workdays 2021-10-09
-}
-complete h in holder list licences when h.inside reason "辖区外: 请索取许可证" reason en "outside: obtain the licence"
-valid m in reading fields value when has(m.flag) && m.flag == "valid" reason "数据无效: 请核查" reason en "invalid data: check it"
-rule checked "检查" { en "checked" for h in holder require h.checked_on >= 2021-01-01 message "x" }
-rule noted "备注" { en "noted" for h in holder require h.note != "" message "x" }
-rule licensed "持证" { en "licensed" for h in holder require h.licences.exists(l, true) message "x" }
-rule reading "监测" { en "reading" for m in reading require m.value < 50.0 message "x" }
-rule due "期限" { en "due" for h in holder require add_working_days(h.checked_on, 4) > 2021-12-29 message "x" }
-)RS"};
-  ASSERT_TRUE(fx.rs) << "ruleset does not check";
-  const auto& s = fx.rs->schema;
-  EXPECT_EQ(s.find_record("holder")->fields[2].verify, "现场核实最近一次检查记录");
-  EXPECT_EQ(s.find_record("holder")->fields[2].origin, "EcoAudit 增补 (测试)");
-  ASSERT_EQ(fx.rs->calendars.size(), 1u);
-  ASSERT_EQ(fx.rs->guards.size(), 2u);
-  SnapshotBuilder b(s);
-  b.add_row(fx.rec("holder"), row(s, "holder", {{"id", V::string("OUT")}, {"inside", V::boolean(false)}}));
-  b.add_row(fx.rec("holder"), row(s, "holder", {{"id", V::string("LATE")}, {"inside", V::boolean(true)},
-                                                {"checked_on", V::date(d("2021-12-28"))}, {"note", V::string("x")}}));
-  b.add_row(fx.rec("reading"), row(s, "reading", {{"id", V::string("R1")}, {"holder_id", V::string("OUT")},
-                                                  {"value", V::dbl(60.0)}, {"flag", V::string("invalid")}}));
   Snapshot snap = b.finish();
   CompiledRuleset compiled(*fx.rs);
   EvalOptions o;
@@ -744,41 +783,5 @@ rule due "期限" { en "due" for h in holder require add_working_days(h.checked_
     }
   }
 }
-
-  auto fs = compiled.evaluate(snap, o);
-  std::map<std::string, const Finding*> f;
-  for (const auto& x : fs) f[x.rule + "/" + x.subject_key] = &x;
-
-  // A field with a verify text: named in `missing`, its text the reason; one without: listed.
-  ASSERT_TRUE(f.count("checked/OUT"));
-  const Finding& c = *f["checked/OUT"];
-  EXPECT_EQ(c.verdict, Verdict::unknown);
-  EXPECT_EQ(c.missing, (std::vector<std::string>{"holder.checked_on"}));
-  ASSERT_EQ(c.reasons.size(), 1u);
-  EXPECT_EQ(c.reasons[0].zh, "现场核实最近一次检查记录");
-  EXPECT_EQ(c.message_zh, "无法判定“检查”: 现场核实最近一次检查记录");
-  EXPECT_EQ(c.message_en, "Cannot decide \"checked\": verify on site: holder.checked_on");
-  ASSERT_TRUE(f.count("noted/OUT"));
-  EXPECT_TRUE(f["noted/OUT"]->reasons.empty());
-  EXPECT_EQ(f["noted/OUT"]->message_zh, "无法判定“备注”: 缺少 备注 (holder.note)");
-
-  ASSERT_TRUE(f.count("licensed/OUT"));
-  EXPECT_EQ(f["licensed/OUT"]->verdict, Verdict::unknown);
-  EXPECT_EQ(f["licensed/OUT"]->message_zh, "无法判定“持证”: 辖区外: 请索取许可证");
-  EXPECT_TRUE(f["licensed/OUT"]->missing.empty());
-  ASSERT_TRUE(f.count("licensed/LATE"));
-  EXPECT_EQ(f["licensed/LATE"]->verdict, Verdict::violation);
-
-  ASSERT_TRUE(f.count("reading/R1"));
-  EXPECT_EQ(f["reading/R1"]->verdict, Verdict::unknown);
-  EXPECT_EQ(f["reading/R1"]->message_en, "Cannot decide \"reading\": invalid data: check it");
-
-  // 2021-12-28 + 4 working days reaches 2022, which the calendar does not hold.
-  ASSERT_TRUE(f.count("due/LATE"));
-  EXPECT_EQ(f["due/LATE"]->verdict, Verdict::unknown);
-  EXPECT_EQ(f["due/LATE"]->message_zh,
-            "无法判定“期限”: 工作日历“节假日”未收录 2022 年的节假日安排 (收录 2021 年), 无法推算工作日");
-}
-
 }  // namespace
 }  // namespace eco::engine
