@@ -90,7 +90,7 @@ TEST(FindingsJson, EveryMemberFilledSameBytesAsTheTree) {
   const std::vector<std::string> documented{
       "rule",    "title",       "requirements", "severity", "verdict",  "subject",    "enterprise_id",
       "application_id", "message", "citation", "deadline", "days_overdue", "days_left", "met_on",
-      "missing", "error",       "evidence",     "conditions", "params", "rests_on_unverified", "waiver",
+      "missing", "error",       "reasons",      "evidence",     "conditions", "params", "rests_on_unverified", "waiver",
       "change",  "first_seen"};
   EXPECT_EQ(keys, documented);
   EXPECT_EQ(j["subject"]["key"], "F-\\1\t");
