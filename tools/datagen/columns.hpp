@@ -10,7 +10,8 @@ inline constexpr std::string_view k_facility[] = {
     "status", "restarted_on", "ule_status", "ule_completed_on", "ule_evaluated_on",
     "denitration", "on_elimination_list", "tightened_upgrade_done", "denitration_rectified",
     "tightened_upgrade_done_on", "denitration_rectified_on", "elimination_deadline",
-    "named_coking_ule",
+    "eliminated_on", "named_coking_ule", "named_cement_ule", "coke_oven_conventional",
+    "nox_denitration_due_on", "denitration_found_inefficient", "denitration_rectify_due_on",
 };
 inline constexpr std::string_view k_bulk_freight_year[] = {
     "enterprise_id", "year", "total_t", "clean_t",
