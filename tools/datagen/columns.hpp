@@ -32,6 +32,9 @@ inline constexpr std::string_view k_application[] = {
     "low_voc_materials_declared", "submitted_on", "wastewater_to_park_system", "groundwater_purpose",
     "soil_risk_listed",
 };
+inline constexpr std::string_view k_application_heavy_metal[] = {
+    "application_id", "pollutant", "added_kg", "offset_kg", "offset_source",
+};
 inline constexpr std::string_view k_park[] = {
     "name", "level", "chemical_park", "established_on", "centralised_wastewater_treatment",
     "wastewater_zero_discharge", "county", "groundwater_survey_done_on", "recognised_on",
