@@ -30,11 +30,15 @@ inline constexpr std::string_view k_application[] = {
     "annual_freight_t", "rail_spur_planned", "land_use_change", "land_use_after",
     "former_land_user_id", "former_land_key_unit", "soil_risk_indicated", "soil_survey_done",
     "soil_risk_target_met", "large_scale_industrial", "culture_tourism_ecology",
-    "low_voc_materials_declared", "submitted_on",
+    "low_voc_materials_declared", "submitted_on", "wastewater_to_park_system", "groundwater_purpose",
+    "soil_risk_listed",
+};
+inline constexpr std::string_view k_application_heavy_metal[] = {
+    "application_id", "pollutant", "added_kg", "offset_kg", "offset_source",
 };
 inline constexpr std::string_view k_park[] = {
     "name", "level", "chemical_park", "established_on", "centralised_wastewater_treatment",
-    "wastewater_zero_discharge", "county", "groundwater_survey_done_on",
+    "wastewater_zero_discharge", "county", "groundwater_survey_done_on", "recognised_on",
 };
 inline constexpr std::string_view k_application_zone[] = {
     "application_id", "zone",

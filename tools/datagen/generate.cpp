@@ -68,7 +68,7 @@ Gen::Gen(const Options& opt)
              &ldar_round, &storage_tank, &bulk_freight_year, &voc_loading, &voc_capture, &hw_declaration, &hw_plan, &hw_manifest,
              &hw_license, &hw_license_code, &hw_storage, &storage_yard, &tailings_pond,
              &well, &outfall, &chemical_use, &radioactive_source, &park, &application,
-             &application_zone, &waiver, &pollution_alert, &pollution_alert_county, &alert_check,
+             &application_zone, &application_heavy_metal, &waiver, &pollution_alert, &pollution_alert_county, &alert_check,
              &hw_periodic_declaration};
   for (auto* t : tables_) t->open(opt.out);
 }

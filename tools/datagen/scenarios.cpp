@@ -999,13 +999,13 @@ void Gen::scenarios() {
       {"DEMO-LAY01-2", Ind::other, "榆次区", "new", "yunzhu_lake", "LAY-01", "non-industrial-pollution project in the 云竹湖 area: pass (approve)"},
       {"DEMO-LAY02-1", Ind::chemical, "介休市", "expand", "fen_river_bank", "LAY-02", "chemical expansion on the 汾河 bank: violation (reject)"},
       {"DEMO-LAY03-1", Ind::casting, "灵石县", "new", "yellow_river_main", "LAY-03", "casting project along the Yellow River main stem: advice (flag for review)"},
-      {"DEMO-LAY04-1", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "new steel project in the urban planning area: violation (reject)"},
+      {"DEMO-LAY04-1", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "new blast-furnace/converter steel project in the urban planning area: violation (reject)"},
       {"DEMO-LAY04-2", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "short-process EAF steel in the urban planning area: pass (the exception; approve)"},
-      {"DEMO-LAY04-3", Ind::casting, "太谷区", "rebuild", "urban_planning", "LAY-04", "high-end casting in the urban planning area: pass (the exception; approve)"},
+      {"DEMO-LAY04-3", Ind::casting, "太谷区", "rebuild", "urban_planning", "LAY-04", "high-end casting claimed in the urban planning area: unknown (高端铸件 has no national definition: verify the basis of the claim; conditional)"},
       {"DEMO-LAY05-1", Ind::chemical, "榆次区", "new", "park_adjacent_urban", "LAY-05", "chemical project in a park adjacent to the city: violation (reject)"},
       {"DEMO-LAY06-1", Ind::coking, "介休市", "new", "", "LAY-06", "new coking capacity without replacement: violation (reject)"},
       {"DEMO-LAY06-2", Ind::cement, "寿阳县", "rebuild", "", "LAY-06", "cement capacity replacement, replaced capacity missing: unknown (conditional: request documents)"},
-      {"DEMO-LAY06-3", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000006 is a coke oven already eliminated (its capacity was retired before): scr.replacement-source-verified violation (reject)"},
+      {"DEMO-LAY06-3", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000006 is a coke oven already eliminated: scr.replacement-source-verified unknown (verify when and why it was retired: for this confirmed scheme, or capacity that may not be counted; conditional)"},
       {"DEMO-LAY06-4", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0099999 is not in the store: scr.replacement-source-verified unknown (conditional: request its capacity proof)"},
       {"DEMO-LAY06-5", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000007, an idle coke oven of 1,000,000 t/a, covers the 125,000 t/a retired: pass (approve)"},
       {"DEMO-LAY07-1", Ind::chemical, "祁县", "expand", "", "LAY-07", "adds 10,000 t coal, substitution exactly 10,000 t: the legal minimum (equal substitution) is met, scr.coal-substitution pass; the plan's reduction substitution is not, scr.coal-reduction-substitution advice (conditional; boundary)"},
@@ -1015,10 +1015,10 @@ void Gen::scenarios() {
       {"DEMO-LAY09-1", Ind::coal_power, "寿阳县", "new", "", "LAY-09", "new coal-power project: advice (flag for review)"},
       {"DEMO-LAY11-1", Ind::coal_chemical, "左权县", "new", "eco_red_line", "LAY-11", "coal-chemical project in the ecological red line (declares itself not large-scale; the industry decides): violation (reject)"},
       {"DEMO-WAT01-1", Ind::pharmaceutical, "太谷区", "new", "groundwater_overdraft", "WAT-01", "new groundwater withdrawal in an overdraft zone: violation (reject)"},
-      {"DEMO-WAT05-1", Ind::chemical, "榆社县", "new", "", "WAT-05", "榆社化工园区, recognised 2022-06-30 (新增), discharges its wastewater; the project does not recycle all: scr.chemical-park-zero-discharge violation (reject)"},
+      {"DEMO-WAT05-1", Ind::chemical, "榆社县", "new", "", "WAT-05", "榆社化工园区, set up 2022-06-30 (新增); the project does not recycle its wastewater and discharges it outside the park's system: scr.chemical-park-zero-discharge violation (reject)"},
       {"DEMO-SOI03-1", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to residential land (土壤污染防治法 Art. 59) without a soil survey: violation (reject)"},
       {"DEMO-SW03-1", Ind::coal_chemical, "介休市", "expand", "", "SW-03", "20,000 t/a solid waste, 15,000 t/a disposal secured: violation (reject)"},
-      {"DEMO-RSK02-1", Ind::electroplating, "平遥县", "new", "", "RSK-02", "heavy metal 50 kg/a added, 40 kg/a offset: violation (reject)"},
+      {"DEMO-RSK02-1", Ind::electroplating, "平遥县", "new", "", "RSK-02", "electroplating, chromium 50 kg/a added, 40 kg/a offset (per pollutant; the totals alike): violation (reject)"},
       {"DEMO-RSK04-1", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project outside any park: advice (加快推进; conditional)"},
       {"DEMO-TRN01-1", Ind::coking, "灵石县", "expand", "", "TRN-01", "planned freight 1,500,000 t, no rail spur planned: advice (原则上; conditional; boundary)"},
       {"DEMO-VOC01-1", Ind::printing, "榆次区", "new", "", "VOC-01", "printing project (materials to be declared): unknown (conditional: request documents)"},
@@ -1034,6 +1034,7 @@ void Gen::scenarios() {
       CLR(application, "coal_substitution_t");
       CLR(application, "coal_substitution_source");
     }
+    if (id == "DEMO-LAY04-1") SET(application, "process", "blast_furnace_converter");   // no exception claimed
     if (id == "DEMO-LAY04-3") SET(application, "process", "high_end_casting");
     if (id == "DEMO-LAY05-1") { SET(application, "in_park", "晋中开发区"); SET(application, "park_level", "national"); SETB(application, "centralised_wastewater_treatment", true); }
     if (id == "DEMO-LAY06-2") { CLR(application, "replaced_capacity_t"); CLR(application, "replacement_source"); }
@@ -1046,10 +1047,17 @@ void Gen::scenarios() {
     if (id == "DEMO-LAY08-1") { SETN(application, "energy_per_unit", 8.5, 1); SETN(application, "energy_benchmark", 9.0, 1); }
     if (id == "DEMO-LAY08-2") { SETN(application, "energy_per_unit", 8.0, 1); SETN(application, "energy_benchmark", 7.0, 1); }
     if (id == "DEMO-WAT01-1") SETN(application, "groundwater_withdrawal_m3", 50000.0, 0);
-    if (id == "DEMO-WAT05-1") { SET(application, "in_park", "榆社化工园区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", true); }
+    if (id == "DEMO-WAT05-1") { SET(application, "in_park", "榆社化工园区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", true); SETB(application, "wastewater_to_park_system", false); }
     if (id == "DEMO-SOI03-1") { SETB(application, "land_use_change", true); SET(application, "land_use_after", "residential"); SETB(application, "soil_survey_done", false); }
     if (id == "DEMO-SW03-1") { SETN(application, "solid_waste_t", 20000.0, 0); SETN(application, "solid_waste_disposal_t", 15000.0, 0); }
-    if (id == "DEMO-RSK02-1") { SET(application, "in_park", "平遥经济技术开发区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", true); SETN(application, "heavy_metal_added_kg", 50.0, 1); SETN(application, "heavy_metal_offset_kg", 40.0, 1); SET(application, "heavy_metal_offset_source", "平遥县某电镀厂关停"); }
+    if (id == "DEMO-RSK02-1") { SET(application, "in_park", "平遥经济技术开发区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", true); SETN(application, "heavy_metal_added_kg", 50.0, 1); SETN(application, "heavy_metal_offset_kg", 40.0, 1); SET(application, "heavy_metal_offset_source", "平遥县某电镀厂关停");
+      application_heavy_metal.begin();
+      SET(application_heavy_metal, "application_id", id);
+      SET(application_heavy_metal, "pollutant", "cr");
+      SETN(application_heavy_metal, "added_kg", 50.0, 1);
+      SETN(application_heavy_metal, "offset_kg", 40.0, 1);
+      SET(application_heavy_metal, "offset_source", "平遥县某电镀厂关停");
+      application_heavy_metal.end(); }
     if (id == "DEMO-TRN01-1") { SETN(application, "annual_freight_t", 1500000.0, 0); SETB(application, "rail_spur_planned", false); }
     if (id == "DEMO-VOC01-1") CLR(application, "low_voc_materials_declared");
     application.end();
@@ -1330,9 +1338,9 @@ void Gen::scenarios_screening() {
       {"DEMO-WAT01-2", Ind::other, "太谷区", "new", "groundwater_overdraft", "WAT-01", "project in an overdraft zone, groundwater withdrawal not stated: unknown"},
       {"DEMO-WAT01-3", Ind::other, "太谷区", "new", "groundwater_overdraft", "WAT-01", "project in an overdraft zone on mains water, withdrawal 0: pass"},
       {"DEMO-WAT05-2", Ind::chemical, "介休市", "new", "", "WAT-05", "chemical project in 介休市化工集中区, a park the park register does not hold: unknown (both WAT-05 rules: verify whether it is a 新增 park)"},
-      {"DEMO-WAT05-3", Ind::coating, "昔阳县", "new", "", "WAT-05", "coating project in 昔阳新材料产业园, a provincial park set up 2023-03-01 (新增) without centralised treatment, not recycling its wastewater: scr.park-wastewater-treatment violation (reject)"},
-      {"DEMO-WAT05-4", Ind::chemical, "祁县", "new", "", "WAT-05", "chemical project in 祁县化工园区, recognised 2019-12-01 (an existing park, not 新增): both WAT-05 rules not applicable (approve)"},
-      {"DEMO-SOI03-2", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change, soil survey done, risk-control target not met, unrelated project: violation (scr.soil-risk-plot)"},
+      {"DEMO-WAT05-3", Ind::coating, "昔阳县", "new", "", "WAT-05", "coating project in 昔阳新材料产业园, a provincial park set up 2023-03-01 (新增) without centralised treatment, not recycling its wastewater: scr.park-wastewater-treatment advice (the park's duty: verify its plant; conditional)"},
+      {"DEMO-WAT05-4", Ind::chemical, "祁县", "new", "", "WAT-05", "chemical project in 祁县化工园区, set up 2019-12-01 (an existing park, not 新增): both WAT-05 rules not applicable (approve)"},
+      {"DEMO-SOI03-2", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change on a plot listed for risk control (its risk assessment set targets), target not met, unrelated project: violation (scr.soil-risk-plot)"},
       {"DEMO-SOI03-3", Ind::other, "榆次区", "new", "", "SOI-03", "remediation project on a plot not yet at its target (the exception): pass"},
       {"DEMO-SOI03-4", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to public-service land, whether the soil survey was done not stated: unknown (both SOI-03 rules)"},
       {"DEMO-SOI03-5", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to commercial land, no soil risk found, former land user not stated: scr.land-use-change-survey unknown (verify whether it was a soil key unit's production land, Art. 67)"},
@@ -1407,6 +1415,7 @@ void Gen::scenarios_screening() {
     if (id == "DEMO-SOI03-2" || id == "DEMO-SOI03-3") {
       SETB(application, "soil_survey_done", true);
       SETB(application, "soil_risk_target_met", false);
+      SETB(application, "soil_risk_listed", true);
     }
     if (id == "DEMO-SOI03-3") SET(application, "process", "soil_remediation");
     if (id == "DEMO-SW03-2") { SETN(application, "solid_waste_t", 30000.0, 0); CLR(application, "solid_waste_disposal_t"); }
