@@ -307,9 +307,10 @@ void Gen::scenarios() {
     end_enterprise(e);
     valid_permit(e, "simplified");
     const struct { const char* kind; const char* type; double v; bool pct; bool outdoor; const char* req; const char* what; } mats[] = {
-        {"ink", "solvent_ink_gravure", 76.0, true, false, "VOC-01", "solvent gravure ink 76 % (limit 75 %): violation"},
+        {"ink", "solvent_ink_gravure", 76.0, true, false, "VOC-01", "solvent gravure ink 76 % (limit 75 %) on the product's test report: violation"},
         {"ink", "solvent_ink_flexo", 75.0, true, false, "VOC-01", "solvent flexo ink exactly 75 %: pass (boundary)"},
-        {"ink", "water_based_ink_gravure", 15.0, true, false, "VOC-01", "water-based gravure ink exactly 15 %: pass (boundary)"},
+        {"ink", "water_based_ink_gravure", 15.0, true, false, "VOC-01", "water-based gravure ink, substrate not recorded, exactly 15 % (the absorbent limit): pass (boundary)"},
+        {"ink", "water_based_ink_flexo", 20.0, true, false, "VOC-01", "water-based flexo ink, substrate not recorded, 20 % (over the absorbent 5 %, within the non-absorbent 25 %): unknown (verify the substrate)"},
         {"adhesive", "water_based_adhesive", -1, false, false, "VOC-01", "adhesive with no VOC content recorded: unknown"},
         {"coating", "solvent_road_marking_coating", 450.0, false, true, "VOC-02", "outdoor road-marking coating 450 g/L, solvent-based: unknown (no GB/T 38597 ceiling loaded; VOC-01 coating unknown too)"},
         {"cleaner", "organic_solvent_cleaner", 900.0, false, false, "VOC-01", "organic solvent cleaner exactly 900 g/L: pass (boundary, unverified limit)"}};
@@ -321,13 +322,15 @@ void Gen::scenarios() {
       if (m.v >= 0) voc_material.set_double(m.pct ? col(k_voc_material, "voc_content_pct") : col(k_voc_material, "voc_content_g_l"), m.v, 1);
       SETN(voc_material, "annual_use_t", 12.0, 1);
       SETB(voc_material, "outdoor_use", m.outdoor);
+      if (m.v >= 0) SET(voc_material, "content_source", "inspection_report");
+      if (m.v >= 0) SET(voc_material, "product_name", std::string(m.type) + " 示范批次");
       voc_material.end();
       note(m.req, std::string("voc_material ") + e.id + "/" + m.kind + "/" + m.type, m.what);
     }
     const struct { const char* tech; int stages; int bypass; int exceed; int carbon; int ledger; const char* req; const char* what; } vts[] = {
-        {"rto", 1, 1, 0, 0, 1, "VOC-05", "RTO with a waste-gas bypass, neither sealed nor monitored: violation"},
-        {"photo_oxidation", 1, 0, 0, 0, 1, "VOC-06", "single photo-oxidation (简易低效): violation"},
-        {"activated_carbon", 1, 0, 3, -1, 1, "VOC-06", "single-use activated carbon used alone: violation; 3 exceedances in 12 months: advice (加快推进); carbon replacement date missing (VOC-07 ledger and replacement unknown)"},
+        {"rto", 1, 1, 0, 0, 1, "VOC-05", "RTO with a production (non-emergency) waste-gas bypass: violation (to be removed)"},
+        {"photo_oxidation", 1, 0, 0, 0, 1, "VOC-06", "single photo-oxidation (简易低效): advice (clean-up campaign, no date)"},
+        {"activated_carbon", 1, 0, 3, -1, 1, "VOC-06", "single-use activated carbon used alone: not on the 简易低效 list (pass); 3 exceedances in 12 months: advice (加快推进); carbon replacement date missing (VOC-07 ledger and replacement unknown)"},
         {"adsorption_concentration_combustion", 2, 0, 0, 0, 0, "VOC-07", "ledger incomplete: violation"},
         {"rco", 1, -1, -1, 0, -1, "VOC-05", "bypass, exceedances and ledger missing: unknown"}};
     for (const auto& v : vts) {
@@ -339,6 +342,7 @@ void Gen::scenarios() {
       SETI(voc_treatment, "stages", v.stages);
       if (v.bypass >= 0) SETB(voc_treatment, "bypass", v.bypass == 1);
       if (v.bypass == 1) {
+        SET(voc_treatment, "bypass_kind", "production");
         SETB(voc_treatment, "bypass_sealed", false);
         SETB(voc_treatment, "bypass_monitored", false);
       }
@@ -358,7 +362,7 @@ void Gen::scenarios() {
     note("SOI-04", "park 榆社化工园区", "chemical park's groundwater survey done exactly 2022-12-31: pass (boundary)");
     const struct { int on; int comps; int leaks; int fixed; const char* what; } rounds[] = {
         {R - 400, 2000, 12, 12, "last LDAR round 400 days before the reference date, 2,000 sealing points (threshold, inclusive): violation (interval > 6 months)"},
-        {R - 590, 2000, 20, 14, "earlier round: 6 of 20 leaks not repaired in time: violation"}};
+        {R - 590, 2000, 20, 14, "earlier round: 6 of 20 leaks not repaired in time, none recorded for delayed repair: violation"}};
     ldar_done_.push_back(e.id);
     for (const auto& r : rounds) {
       ldar_round.begin();
@@ -368,6 +372,7 @@ void Gen::scenarios() {
       SETI(ldar_round, "leaks_found", r.leaks);
       SETI(ldar_round, "leaks_repaired_in_time", r.fixed);
       SETI(ldar_round, "leaks_first_attempt_in_time", r.fixed);
+      SETI(ldar_round, "leaks_deferred", 0);
       ldar_round.end();
       // voc.ldar-interval judges the enterprise (one with no round at all is a subject too),
       // voc.ldar-repair the round.
