@@ -1574,10 +1574,10 @@ void Gen::scenarios_air_voc_transport() {
     end_enterprise(e);
     valid_permit(e, "simplified");
     const struct { const char* kind; const char* type; double v; bool outdoor; int special; const char* req; const char* what; } mats[] = {
-        {"cleaner", "water_based_cleaner", 50.1, false, -1, "VOC-01", "water-based cleaner 50.1 g/L (limit 50): violation (just above)"},
+        {"cleaner", "water_based_cleaner", 50.1, false, -1, "VOC-01", "water-based cleaner 50.1 g/L (limit 50) on its test report: violation (just above)"},
         {"cleaner", "semi_aqueous_cleaner", 300.0, false, -1, "VOC-01", "semi-aqueous cleaner exactly 300 g/L: pass (boundary)"},
-        {"adhesive", "water_based_adhesive", 100.1, false, -1, "VOC-01", "water-based adhesive 100.1 g/L (limit 100): violation (just above)"},
-        {"adhesive", "solvent_chloroprene_adhesive", 600.0, false, -1, "VOC-01", "solvent chloroprene adhesive exactly 600 g/L: pass (boundary)"},
+        {"adhesive", "water_based_adhesive", 100.1, false, -1, "VOC-01", "water-based adhesive 100.1 g/L, its inspection report states a 100 g/L limit for its type and field: violation (just above; no table loaded)"},
+        {"adhesive", "solvent_chloroprene_adhesive", 600.0, false, -1, "VOC-01", "solvent chloroprene adhesive exactly 600 g/L, the report's limit 600 g/L: pass (boundary)"},
         {"coating", "solvent_industrial_coating", 550.1, false, -1, "VOC-01", "solvent industrial coating 550.1 g/L, its inspection report states a 550 g/L limit: violation (just above; no table loaded, the report's limit)"},
         {"coating", "water_based_industrial_coating", 200.0, true, 0, "VOC-02", "outdoor water-based coating exactly 200 g/L, the report's low-VOC ceiling 200 g/L, no special function: pass (boundary); VOC-01 unknown (no limit stated)"},
         {"coating", "solvent_road_marking_coating", 440.0, true, 1, "VOC-02", "outdoor solvent road-marking coating 440 g/L, special function required (特殊功能要求): not applicable (exception)"},
@@ -1595,12 +1595,16 @@ void Gen::scenarios_air_voc_transport() {
       // The limits the products' inspection reports state (no verified table is loaded).
       if (std::string_view(m.type) == "solvent_industrial_coating") SETN(voc_material, "standard_limit_g_l", 550.0, 0);
       if (std::string_view(m.type) == "water_based_industrial_coating") SETN(voc_material, "low_voc_limit_g_l", 200.0, 0);
+      if (std::string_view(m.type) == "water_based_adhesive") SETN(voc_material, "standard_limit_g_l", 100.0, 0);
+      if (std::string_view(m.type) == "solvent_chloroprene_adhesive") SETN(voc_material, "standard_limit_g_l", 600.0, 0);
+      // The contents come from the products' test reports (an SDS could not prove an exceedance).
+      if (m.v >= 0) SET(voc_material, "content_source", "inspection_report");
       voc_material.end();
       note(m.req, std::string("voc_material ") + e.id + "/" + m.kind + "/" + m.type, m.what);
     }
     const struct { int soluble; const char* what; } vts[] = {
         {1, "single spray absorption of water-soluble VOCs: pass"},
-        {0, "single spray absorption of insoluble VOCs (简易低效): violation"},
+        {0, "single spray absorption of insoluble VOCs (简易低效): advice (clean-up campaign, no date)"},
         {-1, "single spray absorption, solubility of the VOCs not recorded: unknown"}};
     for (const auto& v : vts) {
       const auto id = serial_id("VT", ++voc_serial_);
@@ -1738,10 +1742,10 @@ void Gen::scenarios_air_voc_review() {
   }
   {
     const struct { int on; int found; int fixed; int first; int deferred; const char* what; } rounds[] = {
-        {R - 10, 5, 3, 5, -1, "LDAR round 10 days ago, 3 of 5 leaks repaired so far, first attempt on all 5: upcoming (15-day repair window open; interval pass)"},
-        {R - 16, 4, 3, 4, -1, "round 16 days ago, 3 of 4 leaks repaired: violation (the 15-day window closed the day before)"},
-        {R - 100, 6, 4, 4, 2, "round 100 days ago, 4 repaired and 2 recorded for delayed repair at the next shutdown (GB 37822 §8.4.2): pass (exception)"},
-        {R - 130, 6, 6, 3, -1, "round 130 days ago, all 6 repaired within 15 days but a first attempt within 5 days on only 3: violation (voc.ldar-first-attempt)"}};
+        {R - 10, 5, 3, 5, -1, "one-day LDAR round 10 days ago, 3 of 5 leaks repaired so far, first attempt on all 5: upcoming (15-day repair window open; interval pass)"},
+        {R - 16, 4, 3, 4, 0, "one-day round 16 days ago, 3 of 4 leaks repaired, none recorded for delayed repair: violation (the 15-day window closed the day before)"},
+        {R - 100, 6, 4, 4, 2, "round 100 days ago, 4 repaired and 2 recorded for delayed repair at the next shutdown (GB 37822 §8.4.2): pass (exception); first attempt on 4, the other 2 delayed: unknown (does delay spare the first attempt?)"},
+        {R - 130, 6, 6, 3, 0, "round 130 days ago, all 6 repaired within 15 days but a first attempt within 5 days on only 3, none delayed: violation (voc.ldar-first-attempt)"}};
     for (const auto& r : rounds) {
       ldar_round.begin();
       SET(ldar_round, "enterprise_id", coat);
@@ -1751,6 +1755,7 @@ void Gen::scenarios_air_voc_review() {
       SETI(ldar_round, "leaks_repaired_in_time", r.fixed);
       SETI(ldar_round, "leaks_first_attempt_in_time", r.first);
       if (r.deferred >= 0) SETI(ldar_round, "leaks_deferred", r.deferred);
+      SETD(ldar_round, "finished_on", r.on);
       ldar_round.end();
       note("VOC-03", "ldar_round " + coat + "/" + date_str(r.on), r.what);
     }
@@ -1801,7 +1806,7 @@ void Gen::scenarios_air_voc_review() {
   {
     const struct { const char* tech; int sealed; int monitored; int replaced; int interval; const char* req; const char* what; } vts[] = {
         {"rto", 1, 1, 0, 0, "VOC-05", "RTO with an emergency bypass, sealed (铅封) and monitored: pass (exception)"},
-        {"rto", 1, 0, 0, 0, "VOC-05", "RTO with a sealed but unmonitored bypass: violation"},
+        {"rto", 1, 0, 0, 0, "VOC-05", "RTO with a sealed but unmonitored emergency bypass: unknown (is a seal alone enough? question to the bureau)"},
         {"activated_carbon", -1, -1, R - 91, 90, "VOC-07", "single-use carbon (second stage) replaced 91 days ago, design interval 90 days: violation"},
         {"activated_carbon", -1, -1, R - 90, 90, "VOC-07", "single-use carbon (second stage) replaced exactly 90 days ago: pass (boundary)"}};
     for (const auto& v : vts) {
@@ -1812,6 +1817,7 @@ void Gen::scenarios_air_voc_review() {
       SET(voc_treatment, "technology", v.tech);
       SETI(voc_treatment, "stages", v.sealed >= 0 ? 1 : 2);
       SETB(voc_treatment, "bypass", v.sealed >= 0);
+      if (v.sealed >= 0) SET(voc_treatment, "bypass_kind", "emergency");
       if (v.sealed >= 0) SETB(voc_treatment, "bypass_sealed", v.sealed == 1);
       if (v.monitored >= 0) SETB(voc_treatment, "bypass_monitored", v.monitored == 1);
       SETI(voc_treatment, "exceedances_12m", 0);
