@@ -102,23 +102,24 @@ inline constexpr std::string_view k_transport_entry[] = {
 inline constexpr std::string_view k_voc_material[] = {
     "enterprise_id", "kind", "product_type", "voc_content_g_l", "voc_content_pct",
     "annual_use_t", "outdoor_use", "special_function", "standard_limit_g_l", "low_voc_limit_g_l",
+    "content_source", "product_name",
 };
 inline constexpr std::string_view k_voc_treatment[] = {
     "id", "enterprise_id", "technology", "stages", "bypass", "exceedances_12m",
-    "carbon_replaced_on", "ledger_complete", "water_soluble_voc", "bypass_sealed",
+    "carbon_replaced_on", "ledger_complete", "water_soluble_voc", "bypass_kind", "bypass_sealed",
     "bypass_monitored", "carbon_replace_interval_days",
 };
 inline constexpr std::string_view k_ldar_round[] = {
     "enterprise_id", "inspected_on", "components", "leaks_found", "leaks_repaired_in_time",
-    "leaks_first_attempt_in_time", "leaks_deferred",
+    "leaks_first_attempt_in_time", "leaks_deferred", "finished_on",
 };
 inline constexpr std::string_view k_storage_tank[] = {
     "id", "enterprise_id", "liquid", "volume_m3", "true_vapor_pressure_kpa", "roof",
-    "vapor_recovery",
+    "vapor_recovery", "pressure_tank",
 };
 inline constexpr std::string_view k_voc_loading[] = {
     "id", "enterprise_id", "liquid", "true_vapor_pressure_kpa", "annual_loading_m3", "method",
-    "vapor_treated",
+    "vapor_treated", "outlet_height_mm",
 };
 inline constexpr std::string_view k_voc_capture[] = {
     "id", "enterprise_id", "process", "kind", "control_velocity_m_s", "measured_on",

@@ -312,9 +312,10 @@ void Gen::scenarios() {
     end_enterprise(e);
     valid_permit(e, "simplified");
     const struct { const char* kind; const char* type; double v; bool pct; bool outdoor; const char* req; const char* what; } mats[] = {
-        {"ink", "solvent_ink_gravure", 76.0, true, false, "VOC-01", "solvent gravure ink 76 % (limit 75 %): violation"},
+        {"ink", "solvent_ink_gravure", 76.0, true, false, "VOC-01", "solvent gravure ink 76 % (limit 75 %) on the product's test report: violation"},
         {"ink", "solvent_ink_flexo", 75.0, true, false, "VOC-01", "solvent flexo ink exactly 75 %: pass (boundary)"},
-        {"ink", "water_based_ink_gravure", 15.0, true, false, "VOC-01", "water-based gravure ink exactly 15 %: pass (boundary)"},
+        {"ink", "water_based_ink_gravure", 15.0, true, false, "VOC-01", "water-based gravure ink, substrate not recorded, exactly 15 % (the absorbent limit): pass (boundary)"},
+        {"ink", "water_based_ink_flexo", 20.0, true, false, "VOC-01", "water-based flexo ink, substrate not recorded, 20 % (over the absorbent 5 %, within the non-absorbent 25 %): unknown (verify the substrate)"},
         {"adhesive", "water_based_adhesive", -1, false, false, "VOC-01", "adhesive with no VOC content recorded: unknown"},
         {"coating", "solvent_road_marking_coating", 450.0, false, true, "VOC-02", "outdoor road-marking coating 450 g/L, solvent-based: unknown (no GB/T 38597 ceiling loaded; VOC-01 coating unknown too)"},
         {"cleaner", "organic_solvent_cleaner", 900.0, false, false, "VOC-01", "organic solvent cleaner exactly 900 g/L: pass (boundary, unverified limit)"}};
@@ -326,13 +327,15 @@ void Gen::scenarios() {
       if (m.v >= 0) voc_material.set_double(m.pct ? col(k_voc_material, "voc_content_pct") : col(k_voc_material, "voc_content_g_l"), m.v, 1);
       SETN(voc_material, "annual_use_t", 12.0, 1);
       SETB(voc_material, "outdoor_use", m.outdoor);
+      if (m.v >= 0) SET(voc_material, "content_source", "inspection_report");
+      if (m.v >= 0) SET(voc_material, "product_name", std::string(m.type) + " 示范批次");
       voc_material.end();
       note(m.req, std::string("voc_material ") + e.id + "/" + m.kind + "/" + m.type, m.what);
     }
     const struct { const char* tech; int stages; int bypass; int exceed; int carbon; int ledger; const char* req; const char* what; } vts[] = {
-        {"rto", 1, 1, 0, 0, 1, "VOC-05", "RTO with a waste-gas bypass, neither sealed nor monitored: violation"},
-        {"photo_oxidation", 1, 0, 0, 0, 1, "VOC-06", "single photo-oxidation (简易低效): violation"},
-        {"activated_carbon", 1, 0, 3, -1, 1, "VOC-06", "single-use activated carbon used alone: violation; 3 exceedances in 12 months: advice (加快推进); carbon replacement date missing (VOC-07 ledger and replacement unknown)"},
+        {"rto", 1, 1, 0, 0, 1, "VOC-05", "RTO with a production (non-emergency) waste-gas bypass: violation (to be removed)"},
+        {"photo_oxidation", 1, 0, 0, 0, 1, "VOC-06", "single photo-oxidation (简易低效): advice (clean-up campaign, no date)"},
+        {"activated_carbon", 1, 0, 3, -1, 1, "VOC-06", "single-use activated carbon used alone: not on the 简易低效 list (pass); 3 exceedances in 12 months: advice (加快推进); carbon replacement date missing (VOC-07 ledger and replacement unknown)"},
         {"adsorption_concentration_combustion", 2, 0, 0, 0, 0, "VOC-07", "ledger incomplete: violation"},
         {"rco", 1, -1, -1, 0, -1, "VOC-05", "bypass, exceedances and ledger missing: unknown"}};
     for (const auto& v : vts) {
@@ -344,6 +347,7 @@ void Gen::scenarios() {
       SETI(voc_treatment, "stages", v.stages);
       if (v.bypass >= 0) SETB(voc_treatment, "bypass", v.bypass == 1);
       if (v.bypass == 1) {
+        SET(voc_treatment, "bypass_kind", "production");
         SETB(voc_treatment, "bypass_sealed", false);
         SETB(voc_treatment, "bypass_monitored", false);
       }
@@ -363,7 +367,7 @@ void Gen::scenarios() {
     note("SOI-04", "park 榆社化工园区", "chemical park's groundwater survey done exactly 2022-12-31: pass (boundary)");
     const struct { int on; int comps; int leaks; int fixed; const char* what; } rounds[] = {
         {R - 400, 2000, 12, 12, "last LDAR round 400 days before the reference date, 2,000 sealing points (threshold, inclusive): violation (interval > 6 months)"},
-        {R - 590, 2000, 20, 14, "earlier round: 6 of 20 leaks not repaired in time: violation"}};
+        {R - 590, 2000, 20, 14, "earlier round: 6 of 20 leaks not repaired in time, none recorded for delayed repair: violation"}};
     ldar_done_.push_back(e.id);
     for (const auto& r : rounds) {
       ldar_round.begin();
@@ -373,6 +377,7 @@ void Gen::scenarios() {
       SETI(ldar_round, "leaks_found", r.leaks);
       SETI(ldar_round, "leaks_repaired_in_time", r.fixed);
       SETI(ldar_round, "leaks_first_attempt_in_time", r.fixed);
+      SETI(ldar_round, "leaks_deferred", 0);
       ldar_round.end();
       // voc.ldar-interval judges the enterprise (one with no round at all is a subject too),
       // voc.ldar-repair the round.
@@ -1585,10 +1590,10 @@ void Gen::scenarios_air_voc_transport() {
     end_enterprise(e);
     valid_permit(e, "simplified");
     const struct { const char* kind; const char* type; double v; bool outdoor; int special; const char* req; const char* what; } mats[] = {
-        {"cleaner", "water_based_cleaner", 50.1, false, -1, "VOC-01", "water-based cleaner 50.1 g/L (limit 50): violation (just above)"},
+        {"cleaner", "water_based_cleaner", 50.1, false, -1, "VOC-01", "water-based cleaner 50.1 g/L (limit 50) on its test report: violation (just above)"},
         {"cleaner", "semi_aqueous_cleaner", 300.0, false, -1, "VOC-01", "semi-aqueous cleaner exactly 300 g/L: pass (boundary)"},
-        {"adhesive", "water_based_adhesive", 100.1, false, -1, "VOC-01", "water-based adhesive 100.1 g/L (limit 100): violation (just above)"},
-        {"adhesive", "solvent_chloroprene_adhesive", 600.0, false, -1, "VOC-01", "solvent chloroprene adhesive exactly 600 g/L: pass (boundary)"},
+        {"adhesive", "water_based_adhesive", 100.1, false, -1, "VOC-01", "water-based adhesive 100.1 g/L, its inspection report states a 100 g/L limit for its type and field: violation (just above; no table loaded)"},
+        {"adhesive", "solvent_chloroprene_adhesive", 600.0, false, -1, "VOC-01", "solvent chloroprene adhesive exactly 600 g/L, the report's limit 600 g/L: pass (boundary)"},
         {"coating", "solvent_industrial_coating", 550.1, false, -1, "VOC-01", "solvent industrial coating 550.1 g/L, its inspection report states a 550 g/L limit: violation (just above; no table loaded, the report's limit)"},
         {"coating", "water_based_industrial_coating", 200.0, true, 0, "VOC-02", "outdoor water-based coating exactly 200 g/L, the report's low-VOC ceiling 200 g/L, no special function: pass (boundary); VOC-01 unknown (no limit stated)"},
         {"coating", "solvent_road_marking_coating", 440.0, true, 1, "VOC-02", "outdoor solvent road-marking coating 440 g/L, special function required (特殊功能要求): not applicable (exception)"},
@@ -1606,12 +1611,16 @@ void Gen::scenarios_air_voc_transport() {
       // The limits the products' inspection reports state (no verified table is loaded).
       if (std::string_view(m.type) == "solvent_industrial_coating") SETN(voc_material, "standard_limit_g_l", 550.0, 0);
       if (std::string_view(m.type) == "water_based_industrial_coating") SETN(voc_material, "low_voc_limit_g_l", 200.0, 0);
+      if (std::string_view(m.type) == "water_based_adhesive") SETN(voc_material, "standard_limit_g_l", 100.0, 0);
+      if (std::string_view(m.type) == "solvent_chloroprene_adhesive") SETN(voc_material, "standard_limit_g_l", 600.0, 0);
+      // The contents come from the products' test reports (an SDS could not prove an exceedance).
+      if (m.v >= 0) SET(voc_material, "content_source", "inspection_report");
       voc_material.end();
       note(m.req, std::string("voc_material ") + e.id + "/" + m.kind + "/" + m.type, m.what);
     }
     const struct { int soluble; const char* what; } vts[] = {
         {1, "single spray absorption of water-soluble VOCs: pass"},
-        {0, "single spray absorption of insoluble VOCs (简易低效): violation"},
+        {0, "single spray absorption of insoluble VOCs (简易低效): advice (clean-up campaign, no date)"},
         {-1, "single spray absorption, solubility of the VOCs not recorded: unknown"}};
     for (const auto& v : vts) {
       const auto id = serial_id("VT", ++voc_serial_);
@@ -1749,10 +1758,10 @@ void Gen::scenarios_air_voc_review() {
   }
   {
     const struct { int on; int found; int fixed; int first; int deferred; const char* what; } rounds[] = {
-        {R - 10, 5, 3, 5, -1, "LDAR round 10 days ago, 3 of 5 leaks repaired so far, first attempt on all 5: upcoming (15-day repair window open; interval pass)"},
-        {R - 16, 4, 3, 4, -1, "round 16 days ago, 3 of 4 leaks repaired: violation (the 15-day window closed the day before)"},
-        {R - 100, 6, 4, 4, 2, "round 100 days ago, 4 repaired and 2 recorded for delayed repair at the next shutdown (GB 37822 §8.4.2): pass (exception)"},
-        {R - 130, 6, 6, 3, -1, "round 130 days ago, all 6 repaired within 15 days but a first attempt within 5 days on only 3: violation (voc.ldar-first-attempt)"}};
+        {R - 10, 5, 3, 5, -1, "one-day LDAR round 10 days ago, 3 of 5 leaks repaired so far, first attempt on all 5: upcoming (15-day repair window open; interval pass)"},
+        {R - 16, 4, 3, 4, 0, "one-day round 16 days ago, 3 of 4 leaks repaired, none recorded for delayed repair: violation (the 15-day window closed the day before)"},
+        {R - 100, 6, 4, 4, 2, "round 100 days ago, 4 repaired and 2 recorded for delayed repair at the next shutdown (GB 37822 §8.4.2): pass (exception); first attempt on 4, the other 2 delayed: unknown (does delay spare the first attempt?)"},
+        {R - 130, 6, 6, 3, 0, "round 130 days ago, all 6 repaired within 15 days but a first attempt within 5 days on only 3, none delayed: violation (voc.ldar-first-attempt)"}};
     for (const auto& r : rounds) {
       ldar_round.begin();
       SET(ldar_round, "enterprise_id", coat);
@@ -1762,6 +1771,7 @@ void Gen::scenarios_air_voc_review() {
       SETI(ldar_round, "leaks_repaired_in_time", r.fixed);
       SETI(ldar_round, "leaks_first_attempt_in_time", r.first);
       if (r.deferred >= 0) SETI(ldar_round, "leaks_deferred", r.deferred);
+      SETD(ldar_round, "finished_on", r.on);
       ldar_round.end();
       note("VOC-03", "ldar_round " + coat + "/" + date_str(r.on), r.what);
     }
@@ -1812,7 +1822,7 @@ void Gen::scenarios_air_voc_review() {
   {
     const struct { const char* tech; int sealed; int monitored; int replaced; int interval; const char* req; const char* what; } vts[] = {
         {"rto", 1, 1, 0, 0, "VOC-05", "RTO with an emergency bypass, sealed (铅封) and monitored: pass (exception)"},
-        {"rto", 1, 0, 0, 0, "VOC-05", "RTO with a sealed but unmonitored bypass: violation"},
+        {"rto", 1, 0, 0, 0, "VOC-05", "RTO with a sealed but unmonitored emergency bypass: unknown (is a seal alone enough? question to the bureau)"},
         {"activated_carbon", -1, -1, R - 91, 90, "VOC-07", "single-use carbon (second stage) replaced 91 days ago, design interval 90 days: violation"},
         {"activated_carbon", -1, -1, R - 90, 90, "VOC-07", "single-use carbon (second stage) replaced exactly 90 days ago: pass (boundary)"}};
     for (const auto& v : vts) {
@@ -1823,6 +1833,7 @@ void Gen::scenarios_air_voc_review() {
       SET(voc_treatment, "technology", v.tech);
       SETI(voc_treatment, "stages", v.sealed >= 0 ? 1 : 2);
       SETB(voc_treatment, "bypass", v.sealed >= 0);
+      if (v.sealed >= 0) SET(voc_treatment, "bypass_kind", "emergency");
       if (v.sealed >= 0) SETB(voc_treatment, "bypass_sealed", v.sealed == 1);
       if (v.monitored >= 0) SETB(voc_treatment, "bypass_monitored", v.monitored == 1);
       SETI(voc_treatment, "exceedances_12m", 0);
