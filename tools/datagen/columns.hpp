@@ -11,7 +11,7 @@ inline constexpr std::string_view k_facility[] = {
     "denitration", "on_elimination_list", "tightened_upgrade_done", "denitration_rectified",
     "tightened_upgrade_done_on", "denitration_rectified_on", "elimination_deadline",
     "eliminated_on", "named_coking_ule", "named_cement_ule", "coke_oven_conventional",
-    "nox_denitration_due_on", "denitration_found_inefficient", "denitration_rectify_due_on",
+    "nox_denitration_due_on", "denitration_found_inefficient", "denitration_rectify_due_on", "approved_on",
 };
 inline constexpr std::string_view k_bulk_freight_year[] = {
     "enterprise_id", "year", "total_t", "clean_t",
@@ -48,10 +48,11 @@ inline constexpr std::string_view k_enterprise[] = {
     "in_urban_planning_area", "annual_freight_t", "rail_spur", "rail_spur_completed_on",
     "performance_grade", "performance_grade_since", "emergency_measures_filed", "key_discharge_unit", "soil_key_unit",
     "heavy_metal_key", "voc_key", "emergency_plan_required", "emergency_plan_filed_on",
-    "emergency_plan_revised_on", "emergency_plan_reviewed_on", "info_disclosed_on", "credit_rating",
+    "emergency_plan_revised_on", "emergency_plan_reviewed_on", "emergency_plan_issued_on",
+    "emergency_plan_filed", "info_disclosed_on", "credit_rating",
     "dust_online_monitoring", "dust_video_linked", "discharges_to_sewer", "sewer_treatable",
     "sewer_exit_deadline", "wastewater_treatment_working", "high_water_consumption",
-    "near_farmland", "soil_self_monitoring_on", "soil_hidden_danger_check_on",
+    "near_farmland", "soil_self_monitoring_on", "soil_key_unit_since", "soil_hidden_danger_check_on",
     "groundwater_survey_done_on", "hw_supervision_listed", "hw_standardised_assessed_on",
     "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous", "outside_jurisdiction",
 };
@@ -73,7 +74,7 @@ inline constexpr std::string_view k_chemical_use[] = {
 };
 inline constexpr std::string_view k_radioactive_source[] = {
     "id", "enterprise_id", "category", "mobile", "realtime_monitoring", "licence_valid_until",
-    "status", "idle_since",
+    "licence_renewal_applied_on", "status", "idle_since", "returned_on",
 };
 inline constexpr std::string_view k_storage_yard[] = {
     "id", "enterprise_id", "material", "enclosed", "anti_seepage", "rectified",

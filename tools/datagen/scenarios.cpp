@@ -490,7 +490,7 @@ void Gen::scenarios() {
     SETD(radioactive_source, "licence_valid_until", R + 400);
     SET(radioactive_source, "status", "in_use");
     radioactive_source.end();
-    note("RSK-07", "radioactive_source " + rs, "mobile category II source without real-time monitoring: violation");
+    note("RSK-07", "radioactive_source " + rs, "mobile category II source without real-time monitoring: advice (the authorities' monitoring system, no dated duty of the holder)");
   }
   {
     const struct { int std_; const char* what; } fs[] = {{5, "fuel station still selling China V fuel: violation"},
@@ -599,7 +599,7 @@ void Gen::scenarios() {
     end_enterprise(e);
     note("RSK-04", who(e), "electroplating enterprise outside a park: advice (加快推进…入园, no date)");
     note("SOI-01", who(e), "heavy-metal enterprise near farmland not on the key discharge unit list: advice (the list is the bureau's)");
-    note("RSK-03", who(e), "heavy-metal key enterprise without a discharge permit: violation");
+    note("RSK-03", who(e), "heavy-metal key enterprise with no permit at all: judged by PMT-01 only (RSK-03's category check not applicable)");
     note("PMT-01", who(e), "no permit at all: violation");
   }
   {
@@ -612,11 +612,12 @@ void Gen::scenarios() {
   {
     Ent e = ent(Ind::nonferrous, "左权县", "左权县示范有色金属有限公司");
     SETB(enterprise, "soil_key_unit", true);
-    SETD(enterprise, "soil_self_monitoring_on", R - 400);
+    SETD(enterprise, "soil_key_unit_since", d(2021, 6, 1));
+    SETD(enterprise, "soil_self_monitoring_on", d(2024, 10, 24));
     CLR(enterprise, "soil_hidden_danger_check_on");
     end_enterprise(e);
     valid_permit(e, "key");
-    note("SOI-02", who(e), "soil self-monitoring 400 days ago (yearly required), hidden-danger check missing: violation + unknown");
+    note("SOI-02", who(e), "soil key unit since 2021, last sampled 2024-10-24, no round in 2025 (yearly, HJ 1209): violation; hidden-danger check missing: unknown");
     const auto id = serial_id("TP", ++pond_serial_);
     tailings_pond.begin();
     SET(tailings_pond, "id", id);
@@ -732,11 +733,12 @@ void Gen::scenarios() {
     SETB(enterprise, "emergency_plan_required", true);
     CLR(enterprise, "emergency_plan_filed_on");
     CLR(enterprise, "emergency_plan_revised_on");
+    SETB(enterprise, "emergency_plan_filed", false);
     end_enterprise(gen);
     valid_permit(gen, "key");
     note("HW-07", who(gen), "hazardous waste generator not on the supervision list, no standardised assessment on record: advice (both are the bureau's tasks)");
     note("HW-08", who(gen), "no environmental pollution liability insurance: advice only");
-    note("RSK-01", who(gen), "emergency plan required but never filed: violation");
+    note("RSK-01", who(gen), "emergency plan required, a site check recorded it not filed: violation (no electronic filing alone is unknown)");
     struct M { int shipped; const char* code; bool el; double delta; int recv; const char* req; const char* what; };
     const M ms[] = {
         {d(2025, 5, 31), "HW11", true, 0, 2, "HW-04", "shipped on the licence's last valid day: pass (boundary)"},
@@ -848,7 +850,7 @@ void Gen::scenarios() {
     note("PMT-06", who(e), "credit rating 'poor' reported with its findings (advice)");
     const struct { const char* sub; const char* act; int seen; const char* ex; const char* req; const char* what; } cs[] = {
         {"hbcd", "use", R - 60, "", "RSK-05", "HBCD still used 60 days ago: violation"},
-        {"pfos", "use", R - 60, "特定豁免用途: 金属电镀铬雾抑制剂 (履约登记 2025-011)", "RSK-05", "PFOS used under a recorded exemption: pass"},
+        {"pfos", "use", d(2023, 11, 1), "特定豁免用途: 用于生产灭火泡沫药剂 (履约登记 2023-011)", "RSK-05", "PFOS used to produce fire-fighting foam on 2023-11-01, within the exemption that ended 2023-12-31: pass"},
         {"pfoa", "production", R - 10, "", "RSK-05", "PFOA produced 10 days ago: violation"},
         {"mercury_thermometer", "production", R - 30, "", "RSK-06", "mercury thermometer production: violation"}};
     for (const auto& c : cs) {
@@ -873,7 +875,7 @@ void Gen::scenarios() {
     radioactive_source.begin();
     SET(radioactive_source, "id", rs);
     SET(radioactive_source, "enterprise_id", e.id);
-    SETI(radioactive_source, "category", 4);
+    SETI(radioactive_source, "category", 3);
     SETB(radioactive_source, "mobile", false);
     SETD(radioactive_source, "licence_valid_until", R - 1);
     SET(radioactive_source, "status", "disused");
@@ -886,7 +888,7 @@ void Gen::scenarios() {
       SETD(radioactive_source, "idle_since", back - 1);
     }
     radioactive_source.end();
-    note("RSK-07", "radioactive_source " + rs, "disused 3 months and a day ago, not returned or sent for storage: violation; licence expired the day before: violation");
+    note("RSK-07", "radioactive_source " + rs, "category III source disused 3 months and a day ago, not returned or sent for storage: violation; licence expired the day before: violation");
   }
   {
     // Permit boundaries: expired yesterday but still marked valid; renewal exactly 60 days ahead.
@@ -1126,10 +1128,16 @@ void Gen::scenarios_water_soil() {
     SET(enterprise, "park", "介休化工园区");
     SETB(enterprise, "soil_key_unit", true);
     CLR(enterprise, "soil_self_monitoring_on");
-    SETD(enterprise, "soil_hidden_danger_check_on", R - 1096);
+    {
+      // 36 calendar months and a day before the reference date.
+      int y;
+      unsigned m, dd;
+      civil_from_days(R, y, m, dd);
+      SETD(enterprise, "soil_hidden_danger_check_on", day(y - 3, m, dd) - 1);
+    }
     end_enterprise(e2);
     valid_permit(e2, "key");
-    note("SOI-02", who(e2), "soil key unit: hidden-danger check 1,096 days ago (guideline 2-3 years, 1,095 days): advice; self-monitoring date missing: unknown");
+    note("SOI-02", who(e2), "soil key unit: hidden-danger check 36 months and a day ago (guideline 原则上每2-3年): advice; self-monitoring date missing: unknown");
   }
   {
     // LAY-04 standing records: steel, casting, cement, nonferrous capacity under construction
@@ -1145,8 +1153,9 @@ void Gen::scenarios_water_soil() {
     auto f = add_facility(e, "casting_furnace", "under_construction");
     SETN(facility, "capacity_t", 200000.0, 0);
     SET(facility, "fuel", "electric");
+    SETD(facility, "approved_on", day(2023, 4, 1));
     facility.end();
-    note("LAY-04", "facility " + f, "casting furnace of 200,000 t/a under construction in the urban planning area, no high-end casting application: violation");
+    note("LAY-04", "facility " + f, "casting furnace of 200,000 t/a approved 2023, under construction in the urban planning area, no project application on file: unknown (核实是否为高端铸件项目; at most a flag for review)");
     note("WAT-04", who(e), "wastewater the municipal plant cannot treat still goes to the sewer, no exit deadline set: unknown");
     Ent s = scenario_enterprise(Ind::steel, "榆次区", "榆次区示范短流程钢铁有限公司");
     SETB(enterprise, "in_urban_planning_area", true);
@@ -1157,7 +1166,7 @@ void Gen::scenarios_water_soil() {
     SETN(facility, "capacity_t", 100000.0, 0);
     SET(facility, "fuel", "electric");
     facility.end();
-    note("LAY-04", "facility " + f, "electric arc furnace under construction in the urban planning area (short-process steel, the exception): pass");
+    note("LAY-04", "facility " + f, "electric arc furnace under construction in the urban planning area (short-process steel, the exception): not applicable");
     Ent c = scenario_enterprise(Ind::casting, "太谷区", "太谷区示范精密铸造有限公司");
     SETB(enterprise, "in_urban_planning_area", true);
     end_enterprise(c);
@@ -1166,7 +1175,7 @@ void Gen::scenarios_water_soil() {
     SETN(facility, "capacity_t", 30000.0, 0);
     SET(facility, "fuel", "electric");
     facility.end();
-    note("LAY-04", "facility " + f, "casting furnace under construction in the urban planning area, its enterprise applied for a high-end casting project (DEMO-LAY04-5): pass");
+    note("LAY-04", "facility " + f, "casting furnace under construction in the urban planning area, its enterprise applied for a high-end casting project (DEMO-LAY04-5): not applicable (the exception)");
     application.begin();
     SET(application, "id", "DEMO-LAY04-5");
     SET(application, "applicant_id", c.id);
@@ -1296,7 +1305,7 @@ void Gen::scenarios_risk_permit() {
     end_enterprise(n);
     valid_permit(n, "key");
     note("RSK-03", who(n), "nonferrous enterprise, whether it mines or smelts heavy nonferrous metals not recorded: unknown");
-    note("SOI-01", who(n), "nonferrous enterprise, whether it lies near farmland not recorded: unknown");
+    note("SOI-01", who(n), "nonferrous enterprise, heavy or light not recorded: decided only if it is on the key discharge unit list (the 纳入 clause is not limited to farmland)");
   }
   {
     Ent e = scenario_enterprise(Ind::other, "榆次区", "榆次区示范检测仪器有限公司");
