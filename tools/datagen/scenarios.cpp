@@ -137,7 +137,7 @@ void Gen::scenarios() {
     transport_entry.begin();
     SET(transport_entry, "enterprise_id", e.id);
     SET(transport_entry, "plate", truck5);
-    SETD(transport_entry, "entered_on", ref_ - 60);
+    SETD(transport_entry, "entered_on", R - 60);
     SET(transport_entry, "cargo", "焦炭");
     SETN(transport_entry, "tonnes", 32.5, 1);
     transport_entry.end();
