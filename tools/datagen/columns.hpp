@@ -46,7 +46,8 @@ inline constexpr std::string_view k_application_zone[] = {
 inline constexpr std::string_view k_enterprise[] = {
     "id", "name", "county", "industry", "status", "lon", "lat", "park",
     "in_urban_planning_area", "annual_freight_t", "rail_spur", "rail_spur_completed_on",
-    "performance_grade", "performance_grade_since", "emergency_measures_filed", "key_discharge_unit", "soil_key_unit",
+    "performance_grade", "performance_grade_since", "hpw_livelihood_guarantee",
+    "emergency_measures_filed", "key_discharge_unit", "soil_key_unit",
     "heavy_metal_key", "voc_key", "emergency_plan_required", "emergency_plan_filed_on",
     "emergency_plan_revised_on", "emergency_plan_reviewed_on", "emergency_plan_issued_on",
     "emergency_plan_filed", "info_disclosed_on", "credit_rating",
@@ -95,7 +96,7 @@ inline constexpr std::string_view k_outfall[] = {
 inline constexpr std::string_view k_vehicle[] = {
     "plate", "enterprise_id", "kind", "fuel", "emission_standard", "registered_code", "sealed",
     "gps", "muck_permit_until", "first_registered_on", "last_im_test_on", "last_im_passed",
-    "used_in_low_emission_zone", "smoke_test_on", "smoke_test_passed",
+    "used_in_low_emission_zone", "emergency_use", "smoke_test_on", "smoke_test_passed",
 };
 inline constexpr std::string_view k_transport_entry[] = {
     "enterprise_id", "plate", "entered_on", "cargo", "tonnes",
@@ -150,7 +151,7 @@ inline constexpr std::string_view k_hw_license_code[] = {
     "license_no", "waste_code",
 };
 inline constexpr std::string_view k_pollution_alert[] = {
-    "id", "level", "start_on", "end_on",
+    "id", "level", "start_on", "end_on", "citywide",
 };
 inline constexpr std::string_view k_pollution_alert_county[] = {
     "alert_id", "county",

@@ -133,7 +133,16 @@ void Gen::scenarios() {
       SETN(transport_entry, "tonnes", 32.5, 1);
       transport_entry.end();
     }
-    note("TRN-02", who(e), "no rail spur; China V diesel truck " + truck5 + " entered 2022-01-01, the first day China VI is required: violation (its China VI, methanol and stage-unknown trucks alone would pass / be unknown)");
+    // The same China V truck hauling coke 60 days before the reference date: after the plan's
+    // publication (2022-07-20), bulk cargo, a year of known volume: the breach is proved.
+    transport_entry.begin();
+    SET(transport_entry, "enterprise_id", e.id);
+    SET(transport_entry, "plate", truck5);
+    SETD(transport_entry, "entered_on", R - 60);
+    SET(transport_entry, "cargo", "焦炭");
+    SETN(transport_entry, "tonnes", 32.5, 1);
+    transport_entry.end();
+    note("TRN-02", who(e), "no rail spur; China V diesel truck " + truck5 + " entered 2022-01-01 with coke (below the China VI of that day, but before the plan's publication 2022-07-20: not proof alone) and again 60 days before the reference date: violation (its China VI, methanol and stage-unknown trucks alone would pass / be unknown)");
   }
   {
     Ent e = ent(Ind::coking, "太谷区", "太谷区示范焦化有限公司");
@@ -426,10 +435,10 @@ void Gen::scenarios() {
     Ent e = ent(Ind::transport, "榆次区", "榆次区示范物流运输有限公司");
     end_enterprise(e);
     const struct { const char* kind; const char* fuel; int st; int im; const char* req; const char* what; } vs[] = {
-        {"heavy_truck", "diesel", 3, 1, "TRN-03", "China III diesel heavy truck still registered: violation"},
+        {"heavy_truck", "diesel", 3, 1, "TRN-03", "China III diesel heavy truck still registered after the Shanxi scrapping date: advice (verify deregistration; elimination is a government task)"},
         {"heavy_truck", "diesel", 4, 1, "TRN-03", "China IV diesel heavy truck: pass (just above)"},
         {"heavy_truck", "natural_gas", 3, 1, "TRN-03", "China III natural-gas truck: not applicable (not diesel)"},
-        {"light_truck", "diesel", 5, 0, "TRN-04", "failed its last I/M inspection 100 days ago, not re-inspected, entered a plant 50 days ago: violation (used before re-inspection)"},
+        {"light_truck", "diesel", 5, 0, "TRN-04", "failed its last I/M inspection 100 days ago, not re-inspected, entered a plant 50 days ago: advice (verify the re-inspection, refer to the traffic police)"},
         {"light_truck", "diesel", 5, -1, "TRN-04", "I/M result missing: unknown"}};
     for (const auto& v : vs) {
       const auto p = add_vehicle(e, v.kind, v.fuel, v.st);
@@ -452,13 +461,13 @@ void Gen::scenarios() {
     SETB(enterprise, "dust_online_monitoring", false);
     CLR(enterprise, "dust_video_linked");
     end_enterprise(e);
-    note("DST-02", who(e), "construction site without online dust monitoring (video link missing): violation");
+    note("DST-02", who(e), "construction site without online dust monitoring (video link missing): advice (refer to housing and construction)");
     const struct { const char* fuel; int st; int sealed; int gps; int permit; int reg; const char* what; } ms[] = {
-        {"diesel", 6, 0, 1, R + 200, d(2021, 5, 1), "muck truck not sealed: violation"},
-        {"diesel", 6, 1, 0, R + 200, d(2021, 5, 1), "muck truck without GPS monitoring: violation"},
-        {"diesel", 6, 1, 1, R - 1, d(2021, 5, 1), "muck transport permit expired the day before the reference date: violation"},
+        {"diesel", 6, 0, 1, R + 200, d(2021, 5, 1), "muck truck not sealed: advice (plan target; the law allows other measures)"},
+        {"diesel", 6, 1, 0, R + 200, d(2021, 5, 1), "muck truck without GPS monitoring: advice (plan target, no legal duty)"},
+        {"diesel", 6, 1, 1, R - 1, d(2021, 5, 1), "muck transport permit expired the day before the reference date: advice (refer to urban management)"},
         {"diesel", 6, 1, 1, R, d(2021, 5, 1), "muck transport permit valid until the reference date itself: pass (boundary)"},
-        {"diesel", 6, 1, 1, R + 300, d(2025, 3, 1), "new muck truck (registered 2025) that is diesel, not new energy: violation"},
+        {"diesel", 6, 1, 1, R + 300, d(2025, 3, 1), "new muck truck (registered 2025, after the plan's publication) that is diesel, not new energy: violation"},
         {"electric", 0, 1, 1, R + 300, d(2025, 3, 1), "new electric sealed muck truck: pass"}};
     for (const auto& m : ms) {
       const auto p = add_vehicle(e, "muck_truck", m.fuel, m.st);
@@ -470,8 +479,8 @@ void Gen::scenarios() {
       note("TRN-07", "vehicle " + p, m.what);
     }
     const struct { int st; bool code; const char* what; } nr[] = {
-        {4, false, "NRMM in use without its registration code: violation"},
-        {2, true, "stage II NRMM used in the high-emission machinery ban zone: unknown (stage II is high-emission under some cities' notices: Jinzhong's to be confirmed)"},
+        {4, false, "NRMM without a registration number on file: advice (look it up in the registration system)"},
+        {2, true, "stage II NRMM used in the high-emission machinery ban zone: advice (check against Jinzhong's zone notice, not at hand)"},
         {4, true, "stage IV NRMM registered: pass"}};
     for (const auto& n : nr) {
       const auto p = add_vehicle(e, "nrmm", "diesel", n.st);
@@ -493,7 +502,7 @@ void Gen::scenarios() {
     note("RSK-07", "radioactive_source " + rs, "mobile category II source without real-time monitoring: advice (the authorities' monitoring system, no dated duty of the holder)");
   }
   {
-    const struct { int std_; const char* what; } fs[] = {{5, "fuel station still selling China V fuel: violation"},
+    const struct { int std_; const char* what; } fs[] = {{5, "fuel station declaring China V fuel: advice (refer to market supervision for sampling)"},
                                                           {-1, "fuel standard sold missing: unknown"}};
     for (const auto& f : fs) {
       Ent e = ent(Ind::fuel_station, "平遥县", "平遥县示范加油站有限公司");
@@ -514,7 +523,7 @@ void Gen::scenarios() {
     SETD(enterprise, "sewer_exit_deadline", R - 1);
     end_enterprise(e);
     valid_permit(e, "key");
-    note("HPW-01", who(e), "casting enterprise with no performance grade and no 一企一策 measures: violation");
+    note("HPW-01", who(e), "casting enterprise with no performance grade and no 一企一策 measures: advice (grading and the list are the authorities' acts)");
     note("WAT-04", who(e), "untreatable wastewater to the municipal sewer, exit deadline was the day before: violation");
   }
   {
@@ -550,7 +559,7 @@ void Gen::scenarios() {
       SETB(alert_check, "measures_applied", !producing);
       alert_check.end();
       note("HPW-02", "alert_check " + e.id + "/YJ-2026-01/" + date_str(day_),
-           producing ? "grade D (since 2025-09-01) and producing during the orange alert: violation"
+           producing ? "grade D (since 2025-09-01), producing during the orange alert without its listed measures: violation"
                      : "grade D and halted during the alert: pass");
     }
     note("WAT-04", who(e), "sewer exit deadline 30 days after the reference date: upcoming");
@@ -562,9 +571,10 @@ void Gen::scenarios() {
     SETB(storage_yard, "enclosed", false);
     SETB(storage_yard, "anti_seepage", false);
     SETB(storage_yard, "rectified", false);
+    SETB(storage_yard, "dust_controlled", false);
     storage_yard.end();
     open_yard_id = id;
-    note("DST-01", "storage_yard " + id, "open coal yard (not enclosed): violation");
+    note("DST-01", "storage_yard " + id, "open coal yard, neither enclosed nor fenced and covered: violation (Air Pollution Law Art. 72); full enclosure: advice (plan target)");
     note("SW-01", "storage_yard " + id, "raw coal is a raw material, not industrial solid waste: the SW-01 rules are not applicable (DST-01 is its rule)");
     const struct { const char* mat; bool enc; int seep; int rect; const char* what; } yards[] = {
         {"煤矸石", true, 0, 0, "coal gangue yard, enclosed but without anti-seepage and not rectified by 2025-12-31: violation (three preventions and rectification; DST-01 not applicable)"},
@@ -1699,8 +1709,8 @@ void Gen::scenarios_air_voc_transport() {
     note("DST-02", who(e), "construction site with online dust monitoring linked to video: pass");
     const struct { const char* fuel; int st; int sealed; int reg; bool permit; const char* req; const char* what; } ms[] = {
         {"electric", 0, 1, d(2024, 2, 1), false, "TRN-07", "electric muck truck, transport permit not recorded: unknown (permit)"},
-        {"diesel", 6, 1, d(2021, 12, 31), true, "TRN-07", "diesel muck truck first registered 2021-12-31, before new ones had to be new-energy: not applicable (boundary)"},
-        {"diesel", 6, 1, d(2022, 1, 1), true, "TRN-07", "diesel muck truck first registered 2022-01-01: violation (new muck trucks must be new-energy; boundary)"},
+        {"diesel", 6, 1, d(2022, 7, 19), true, "TRN-07", "diesel muck truck first registered 2022-07-19, the day before the plan's publication: not applicable (boundary)"},
+        {"diesel", 6, 1, d(2022, 7, 20), true, "TRN-07", "diesel muck truck first registered 2022-07-20, the plan's publication: violation (new muck trucks must be new-energy; boundary)"},
         {"diesel", 6, 1, 0, true, "TRN-07", "diesel muck truck, first registration date missing: unknown (new-energy duty)"},
         {"electric", 0, -1, d(2023, 5, 1), true, "TRN-07", "electric muck truck, sealing not recorded: unknown (sealed/monitored)"}};
     for (const auto& m : ms) {
@@ -1946,7 +1956,7 @@ void Gen::scenarios_trn_waste_review() {
     vehicle.end();
     entry(e.id, t5, d(2023, 4, 30));
     entry(e.id, t5, d(2023, 5, 1));
-    note("TRN-02", who(e), "spur built 2023-05-01; China V truck " + t5 + " entered 2023-04-30 (before the spur, China VI required): violation; its entry on 2023-05-01 is not judged");
+    note("TRN-02", who(e), "spur built 2023-05-01; China V truck " + t5 + " entered 2023-04-30 (before the spur, China VI required) with no cargo recorded and no 2023 volume on file: unknown (verify); its entry on 2023-05-01 is not judged");
   }
   {
     Ent e = scenario_enterprise(Ind::coal_mining, "和顺县", "和顺县示范公路运输煤业有限公司");
@@ -1967,7 +1977,7 @@ void Gen::scenarios_trn_waste_review() {
     SETB(enterprise, "dust_video_linked", true);
     end_enterprise(e);
     const struct { int st; int zone; int smoke; const char* req; const char* what; } nr[] = {
-        {1, 1, -1, "TRN-05", "stage I machine used in the high-emission machinery ban zone: violation"},
+        {1, 1, -1, "TRN-05", "stage I machine used in the high-emission machinery ban zone: advice (check against Jinzhong's zone notice)"},
         {3, 1, -1, "TRN-05", "stage III machine in the ban zone: pass"},
         {3, -1, 0, "TRN-05", "failed its exhaust smoke test (GB 36886-2018): violation (超标排放)"},
         {4, -1, 1, "TRN-05", "passed its exhaust smoke test: pass"},
