@@ -557,7 +557,7 @@ void Gen::scenarios() {
     note("DST-01", "storage_yard " + id, "open coal yard (not enclosed): violation");
     note("SW-01", "storage_yard " + id, "raw coal is a raw material, not industrial solid waste: the SW-01 rules are not applicable (DST-01 is its rule)");
     const struct { const char* mat; bool enc; int seep; int rect; const char* what; } yards[] = {
-        {"煤矸石", true, 0, 0, "coal gangue yard, enclosed but without anti-seepage and not rectified by 2025-12-31: violation (three preventions and rectification; DST-01 not applicable)"},
+        {"煤矸石", true, 0, 0, "coal gangue yard, enclosed but without anti-seepage (unknown: a Class I site on a natural base? three preventions) and not rectified by 2025-12-31 (violation: rectification; DST-01 not applicable)"},
         {"粉煤灰", true, -1, 1, "fly ash yard, enclosed and rectified, anti-seepage not recorded: unknown (three preventions), pass (rectification)"},
         {"炉渣", true, 1, 1, "slag yard enclosed, anti-seepage, rectified: pass"}};
     for (const auto& y : yards) {
@@ -705,7 +705,7 @@ void Gen::scenarios() {
       SETN(hw_storage, "quantity_t", 36.0, 2);
       hw_storage.end();
       note("HW-06", "hw_storage " + op1.id + "/HW08/" + date_str(R - age),
-           age == 366 ? "operator's batch stored 366 days (hw.storage-period-operator): violation"
+           age == 366 ? "operator's batch stored 366 days, a year and a day (hw.storage-period-operator): violation"
                       : "operator's batch stored exactly 365 days: pass (boundary)");
     }
     for (int year : {2024, 2025, 2026}) {
@@ -769,7 +769,7 @@ void Gen::scenarios() {
     }
     const struct { int year; const char* code; double g, s, t, sd; int decl; const char* req; const char* what; } decls[] = {
         {2025, "HW11", 100, 10, 20, 70, d(2026, 3, 20), "HW-05", "generated = stored + transferred + self-disposed exactly, 20 t transferred = its two 2025 HW11 manifests: pass (balance and transfers)"},
-        {2025, "HW08", 100, 10, 30, 50, d(2026, 3, 20), "HW-05", "opening stock 0 declared, mass balance off by 10 t (10 %; transfers 30 t = its three 2025 HW08 manifests): unknown, verify the gap (hw.declaration-balance), pass (hw.declared-transfers-manifests)"},
+        {2025, "HW08", 100, 10, 30, 50, d(2026, 3, 20), "HW-05", "opening stock 0 declared, mass balance off by 10 t (10 %; transfers 30 t = its three 2025 HW08 manifests): advice, verify the gap (hw.declaration-balance), pass (hw.declared-transfers-manifests)"},
         {2025, "HW49", 20, 20, 0, 0, 0, "HW-01", "2025 declaration with no declaration date: violation (not declared online)"},
         {2024, "HW11", 50, 0, 0, 50, d(2025, 4, 1), "HW-01", "2024 declaration made 2025-04-01, the day after the deadline: late"},
         {2026, "HW08", 12, 12, 0, 0, 0, "HW-01", "2026 line (year in progress), not yet declared, due 2027-03-31: upcoming"}};
@@ -1219,7 +1219,7 @@ void Gen::scenarios_waste() {
   hw_declaration.end();
   note_declaration(e.id, 2025, 6.0, 0.0);
   add_manifest(e.id, receivers_.empty() ? e.id : receivers_[0].id, "HW02", d(2025, 9, 16), 4.0, true, 0.0, 1);
-  note("HW-05", "hw_declaration " + e.id + "/2025/HW02", "declares 5 t transferred, its 2025 HW02 manifests carry 4 t (hw.declared-transfers-manifests): unknown (check its manifests)");
+  note("HW-05", "hw_declaration " + e.id + "/2025/HW02", "declares 5 t transferred, its 2025 HW02 manifests carry 4 t (hw.declared-transfers-manifests): advice (check its manifests)");
   // A receipt recorded without its quantity.
   const std::string no = manifest_no(2026);
   hw_manifest.begin();
