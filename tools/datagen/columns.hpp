@@ -142,7 +142,7 @@ inline constexpr std::string_view k_hw_plan[] = {
 };
 inline constexpr std::string_view k_hw_manifest[] = {
     "manifest_no", "generator_id", "receiver_id", "waste_code", "shipped_on", "shipped_t",
-    "received_on", "received_t", "electronic", "confirmed_on",
+    "received_on", "received_t", "electronic", "confirmed_on", "entered_electronically_on", "mismatch_reported",
 };
 inline constexpr std::string_view k_hw_license[] = {
     "license_no", "holder_id", "valid_from", "valid_until",

@@ -577,7 +577,7 @@ void Gen::scenarios() {
     note("DST-01", "storage_yard " + id, "open coal yard, neither enclosed nor fenced and covered: violation (Air Pollution Law Art. 72); full enclosure: advice (plan target)");
     note("SW-01", "storage_yard " + id, "raw coal is a raw material, not industrial solid waste: the SW-01 rules are not applicable (DST-01 is its rule)");
     const struct { const char* mat; bool enc; int seep; int rect; const char* what; } yards[] = {
-        {"煤矸石", true, 0, 0, "coal gangue yard, enclosed but without anti-seepage and not rectified by 2025-12-31: violation (three preventions and rectification; DST-01 not applicable)"},
+        {"煤矸石", true, 0, 0, "coal gangue yard, enclosed but without anti-seepage (unknown: a Class I site on a natural base? three preventions) and not rectified by 2025-12-31 (violation: rectification; DST-01 not applicable)"},
         {"粉煤灰", true, -1, 1, "fly ash yard, enclosed and rectified, anti-seepage not recorded: unknown (three preventions), pass (rectification)"},
         {"炉渣", true, 1, 1, "slag yard enclosed, anti-seepage, rectified: pass"}};
     for (const auto& y : yards) {
@@ -726,7 +726,7 @@ void Gen::scenarios() {
       SETN(hw_storage, "quantity_t", 36.0, 2);
       hw_storage.end();
       note("HW-06", "hw_storage " + op1.id + "/HW08/" + date_str(R - age),
-           age == 366 ? "operator's batch stored 366 days (hw.storage-period-operator): violation"
+           age == 366 ? "operator's batch stored 366 days, a year and a day (hw.storage-period-operator): violation"
                       : "operator's batch stored exactly 365 days: pass (boundary)");
     }
     for (int year : {2024, 2025, 2026}) {
@@ -754,9 +754,9 @@ void Gen::scenarios() {
         {d(2025, 5, 31), "HW11", true, 0, 2, "HW-04", "shipped on the licence's last valid day: pass (boundary)"},
         {d(2025, 6, 1), "HW11", true, 0, 2, "HW-04", "shipped the day after the licence expired: violation"},
         {d(2025, 3, 3), "HW17", true, 0, 2, "HW-04", "HW17 shipped to a licence that does not cover it: violation"},
-        {d(2022, 3, 15), "HW08", false, 0, 2, "HW-03", "paper manifest in 2022 (electronic required from 2022-01-01): violation"},
+        {d(2022, 3, 15), "HW08", false, 0, 2, "HW-03", "paper manifest in 2022, received 2022-03-17, no electronic entry date on file after the 10-working-day entry window: unknown (verify the reason and the entry; hw.electronic-manifest)"},
         {d(2025, 3, 3), "HW08", true, 0, 2, "HW-03", "received Wed 2025-03-05, confirmed in the system Thu 2025-03-13, 6 working days after receipt (limit 5): late"},
-        {d(2025, 4, 7), "HW08", true, 0.3, 2, "HW-03", "10 t shipped, 10.3 t received (3 % > 1 % tolerance): violation"},
+        {d(2025, 4, 7), "HW08", true, 0.3, 2, "HW-03", "10 t shipped, 10.3 t received (3 % > 1 % tolerance), whether the receiver reported the mismatch not recorded: unknown (hw.manifest-quantity)"},
         {d(2025, 4, 8), "HW08", true, 0.1, 2, "HW-03", "10 t shipped, 10.1 t received (exactly 1 %): pass (boundary)"},
         {R - 3, "HW49", true, 0, 2, "HW-03", "shipped Wed 2026-11-25, received Fri 2026-11-27, not yet confirmed (due 2026-12-04, 5 working days): upcoming"}};
     for (const auto& m : ms) {
@@ -791,7 +791,7 @@ void Gen::scenarios() {
     }
     const struct { int year; const char* code; double g, s, t, sd; int decl; const char* req; const char* what; } decls[] = {
         {2025, "HW11", 100, 10, 20, 70, d(2026, 3, 20), "HW-05", "generated = stored + transferred + self-disposed exactly, 20 t transferred = its two 2025 HW11 manifests: pass (balance and transfers)"},
-        {2025, "HW08", 100, 10, 30, 50, d(2026, 3, 20), "HW-05", "opening stock 0 declared, mass balance off by 10 t (10 %; transfers 30 t = its three 2025 HW08 manifests): violation (hw.declaration-balance), pass (hw.declared-transfers-manifests)"},
+        {2025, "HW08", 100, 10, 30, 50, d(2026, 3, 20), "HW-05", "opening stock 0 declared, mass balance off by 10 t (10 %; transfers 30 t = its three 2025 HW08 manifests): advice, verify the gap (hw.declaration-balance), pass (hw.declared-transfers-manifests)"},
         {2025, "HW49", 20, 20, 0, 0, 0, "HW-01", "2025 declaration with no declaration date: violation (not declared online)"},
         {2024, "HW11", 50, 0, 0, 50, d(2025, 4, 1), "HW-01", "2024 declaration made 2025-04-01, the day after the deadline: late"},
         {2026, "HW08", 12, 12, 0, 0, 0, "HW-01", "2026 line (year in progress), not yet declared, due 2027-03-31: upcoming"}};
@@ -1256,7 +1256,7 @@ void Gen::scenarios_waste() {
   hw_declaration.end();
   note_declaration(e.id, 2025, 6.0, 0.0);
   add_manifest(e.id, receivers_.empty() ? e.id : receivers_[0].id, "HW02", d(2025, 9, 16), 4.0, true, 0.0, 1);
-  note("HW-05", "hw_declaration " + e.id + "/2025/HW02", "declares 5 t transferred, its 2025 HW02 manifests carry 4 t (hw.declared-transfers-manifests): violation");
+  note("HW-05", "hw_declaration " + e.id + "/2025/HW02", "declares 5 t transferred, its 2025 HW02 manifests carry 4 t (hw.declared-transfers-manifests): advice (check its manifests)");
   // A receipt recorded without its quantity.
   const std::string no = manifest_no(2026);
   hw_manifest.begin();
@@ -2053,7 +2053,7 @@ void Gen::scenarios_trn_waste_review() {
       hw_plan.end();
     }
     periodic_override_[e.id] = {{d(2026, 9, 1), d(2026, 10, 16)}, {d(2026, 10, 1), -1}, {d(2026, 11, 1), 0}};
-    note("HW-01", who(e), "key unit (150 t in 2025), no October 2026 monthly declaration (due 2026-11-15): violation (hw.periodic-declaration-missing)");
+    note("HW-01", who(e), "key unit (150 t in 2025), no October 2026 monthly declaration (due Sunday 2026-11-15, moved to Monday 11-16): violation (hw.periodic-declaration-missing)");
     note("HW-01", "hw_periodic_declaration " + e.id + "/2026-09-01", "September 2026 declared 2026-10-16, a day after the due day: late");
     note("HW-01", "hw_periodic_declaration " + e.id + "/2026-11-01", "November 2026 line not yet declared, due 2026-12-15: upcoming");
     if (!receivers_.empty()) {
