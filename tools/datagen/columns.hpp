@@ -43,12 +43,15 @@ inline constexpr std::string_view k_enterprise[] = {
     "in_urban_planning_area", "annual_freight_t", "rail_spur", "rail_spur_completed_on",
     "performance_grade", "performance_grade_since", "emergency_measures_filed", "key_discharge_unit", "soil_key_unit",
     "heavy_metal_key", "voc_key", "emergency_plan_required", "emergency_plan_filed_on",
-    "emergency_plan_revised_on", "emergency_plan_reviewed_on", "info_disclosed_on", "credit_rating",
+    "emergency_plan_revised_on", "emergency_plan_reviewed_on", "info_disclosed_on",
+    "disclosure_listed_since", "credit_rating",
     "dust_online_monitoring", "dust_video_linked", "discharges_to_sewer", "sewer_treatable",
-    "sewer_exit_deadline", "wastewater_treatment_working", "high_water_consumption",
+    "sewer_exit_deadline", "sewer_exit_ordered", "sewer_discharge_observed_on",
+    "has_treatment_facility", "wastewater_treatment_working", "high_water_consumption",
     "near_farmland", "soil_self_monitoring_on", "soil_hidden_danger_check_on",
     "groundwater_survey_done_on", "hw_supervision_listed", "hw_standardised_assessed_on",
-    "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous", "outside_jurisdiction",
+    "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous", "permit_class_required",
+    "outside_jurisdiction",
 };
 inline constexpr std::string_view k_zone[] = {
     "id", "name", "kind", "geometry",
@@ -84,7 +87,7 @@ inline constexpr std::string_view k_well[] = {
 };
 inline constexpr std::string_view k_outfall[] = {
     "id", "enterprise_id", "river", "registered", "monitored", "exceeding_since",
-    "rectify_deadline",
+    "rectify_deadline", "disposition", "last_monitored_on", "last_exceeded_on",
 };
 inline constexpr std::string_view k_vehicle[] = {
     "plate", "enterprise_id", "kind", "fuel", "emission_standard", "registered_code", "sealed",
