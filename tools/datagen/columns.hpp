@@ -10,7 +10,8 @@ inline constexpr std::string_view k_facility[] = {
     "status", "restarted_on", "ule_status", "ule_completed_on", "ule_evaluated_on",
     "denitration", "on_elimination_list", "tightened_upgrade_done", "denitration_rectified",
     "tightened_upgrade_done_on", "denitration_rectified_on", "elimination_deadline",
-    "named_coking_ule",
+    "eliminated_on", "named_coking_ule", "named_cement_ule", "coke_oven_conventional",
+    "nox_denitration_due_on", "denitration_found_inefficient", "denitration_rectify_due_on", "approved_on",
 };
 inline constexpr std::string_view k_bulk_freight_year[] = {
     "enterprise_id", "year", "total_t", "clean_t",
@@ -29,11 +30,15 @@ inline constexpr std::string_view k_application[] = {
     "annual_freight_t", "rail_spur_planned", "land_use_change", "land_use_after",
     "former_land_user_id", "former_land_key_unit", "soil_risk_indicated", "soil_survey_done",
     "soil_risk_target_met", "large_scale_industrial", "culture_tourism_ecology",
-    "low_voc_materials_declared", "submitted_on",
+    "low_voc_materials_declared", "submitted_on", "wastewater_to_park_system", "groundwater_purpose",
+    "soil_risk_listed",
+};
+inline constexpr std::string_view k_application_heavy_metal[] = {
+    "application_id", "pollutant", "added_kg", "offset_kg", "offset_source",
 };
 inline constexpr std::string_view k_park[] = {
     "name", "level", "chemical_park", "established_on", "centralised_wastewater_treatment",
-    "wastewater_zero_discharge", "county", "groundwater_survey_done_on",
+    "wastewater_zero_discharge", "county", "groundwater_survey_done_on", "recognised_on",
 };
 inline constexpr std::string_view k_application_zone[] = {
     "application_id", "zone",
@@ -41,17 +46,17 @@ inline constexpr std::string_view k_application_zone[] = {
 inline constexpr std::string_view k_enterprise[] = {
     "id", "name", "county", "industry", "status", "lon", "lat", "park",
     "in_urban_planning_area", "annual_freight_t", "rail_spur", "rail_spur_completed_on",
-    "performance_grade", "performance_grade_since", "emergency_measures_filed", "key_discharge_unit", "soil_key_unit",
+    "performance_grade", "performance_grade_since", "hpw_livelihood_guarantee",
+    "emergency_measures_filed", "key_discharge_unit", "soil_key_unit",
     "heavy_metal_key", "voc_key", "emergency_plan_required", "emergency_plan_filed_on",
-    "emergency_plan_revised_on", "emergency_plan_reviewed_on", "info_disclosed_on",
-    "disclosure_listed_since", "credit_rating",
+    "emergency_plan_revised_on", "emergency_plan_reviewed_on", "emergency_plan_issued_on",
+    "emergency_plan_filed", "info_disclosed_on", "disclosure_listed_since", "credit_rating",
     "dust_online_monitoring", "dust_video_linked", "discharges_to_sewer", "sewer_treatable",
     "sewer_exit_deadline", "sewer_exit_ordered", "sewer_discharge_observed_on",
     "has_treatment_facility", "wastewater_treatment_working", "high_water_consumption",
-    "near_farmland", "soil_self_monitoring_on", "soil_hidden_danger_check_on",
+    "near_farmland", "soil_self_monitoring_on", "soil_key_unit_since", "soil_hidden_danger_check_on",
     "groundwater_survey_done_on", "hw_supervision_listed", "hw_standardised_assessed_on",
-    "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous", "permit_class_required",
-    "outside_jurisdiction",
+    "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous", "permit_class_required", "outside_jurisdiction",
 };
 inline constexpr std::string_view k_zone[] = {
     "id", "name", "kind", "geometry",
@@ -71,7 +76,7 @@ inline constexpr std::string_view k_chemical_use[] = {
 };
 inline constexpr std::string_view k_radioactive_source[] = {
     "id", "enterprise_id", "category", "mobile", "realtime_monitoring", "licence_valid_until",
-    "status", "idle_since",
+    "licence_renewal_applied_on", "status", "idle_since", "returned_on",
 };
 inline constexpr std::string_view k_storage_yard[] = {
     "id", "enterprise_id", "material", "enclosed", "anti_seepage", "rectified",
@@ -92,7 +97,7 @@ inline constexpr std::string_view k_outfall[] = {
 inline constexpr std::string_view k_vehicle[] = {
     "plate", "enterprise_id", "kind", "fuel", "emission_standard", "registered_code", "sealed",
     "gps", "muck_permit_until", "first_registered_on", "last_im_test_on", "last_im_passed",
-    "used_in_low_emission_zone", "smoke_test_on", "smoke_test_passed",
+    "used_in_low_emission_zone", "emergency_use", "smoke_test_on", "smoke_test_passed",
 };
 inline constexpr std::string_view k_transport_entry[] = {
     "enterprise_id", "plate", "entered_on", "cargo", "tonnes",
@@ -100,23 +105,24 @@ inline constexpr std::string_view k_transport_entry[] = {
 inline constexpr std::string_view k_voc_material[] = {
     "enterprise_id", "kind", "product_type", "voc_content_g_l", "voc_content_pct",
     "annual_use_t", "outdoor_use", "special_function", "standard_limit_g_l", "low_voc_limit_g_l",
+    "content_source", "product_name",
 };
 inline constexpr std::string_view k_voc_treatment[] = {
     "id", "enterprise_id", "technology", "stages", "bypass", "exceedances_12m",
-    "carbon_replaced_on", "ledger_complete", "water_soluble_voc", "bypass_sealed",
+    "carbon_replaced_on", "ledger_complete", "water_soluble_voc", "bypass_kind", "bypass_sealed",
     "bypass_monitored", "carbon_replace_interval_days",
 };
 inline constexpr std::string_view k_ldar_round[] = {
     "enterprise_id", "inspected_on", "components", "leaks_found", "leaks_repaired_in_time",
-    "leaks_first_attempt_in_time", "leaks_deferred",
+    "leaks_first_attempt_in_time", "leaks_deferred", "finished_on",
 };
 inline constexpr std::string_view k_storage_tank[] = {
     "id", "enterprise_id", "liquid", "volume_m3", "true_vapor_pressure_kpa", "roof",
-    "vapor_recovery",
+    "vapor_recovery", "pressure_tank",
 };
 inline constexpr std::string_view k_voc_loading[] = {
     "id", "enterprise_id", "liquid", "true_vapor_pressure_kpa", "annual_loading_m3", "method",
-    "vapor_treated",
+    "vapor_treated", "outlet_height_mm",
 };
 inline constexpr std::string_view k_voc_capture[] = {
     "id", "enterprise_id", "process", "kind", "control_velocity_m_s", "measured_on",
@@ -137,7 +143,7 @@ inline constexpr std::string_view k_hw_plan[] = {
 };
 inline constexpr std::string_view k_hw_manifest[] = {
     "manifest_no", "generator_id", "receiver_id", "waste_code", "shipped_on", "shipped_t",
-    "received_on", "received_t", "electronic", "confirmed_on",
+    "received_on", "received_t", "electronic", "confirmed_on", "entered_electronically_on", "mismatch_reported",
 };
 inline constexpr std::string_view k_hw_license[] = {
     "license_no", "holder_id", "valid_from", "valid_until",
@@ -146,7 +152,7 @@ inline constexpr std::string_view k_hw_license_code[] = {
     "license_no", "waste_code",
 };
 inline constexpr std::string_view k_pollution_alert[] = {
-    "id", "level", "start_on", "end_on",
+    "id", "level", "start_on", "end_on", "citywide",
 };
 inline constexpr std::string_view k_pollution_alert_county[] = {
     "alert_id", "county",

@@ -62,6 +62,7 @@ class Gen {
       radioactive_source{"radioactive_source", k_radioactive_source},
       park{"park", k_park}, application{"application", k_application},
       application_zone{"application_zone", k_application_zone},
+      application_heavy_metal{"application_heavy_metal", k_application_heavy_metal},
       waiver{"waiver", k_waiver}, pollution_alert{"pollution_alert", k_pollution_alert},
       pollution_alert_county{"pollution_alert_county", k_pollution_alert_county},
       alert_check{"alert_check", k_alert_check},

@@ -68,7 +68,7 @@ Gen::Gen(const Options& opt)
              &ldar_round, &storage_tank, &bulk_freight_year, &voc_loading, &voc_capture, &hw_declaration, &hw_plan, &hw_manifest,
              &hw_license, &hw_license_code, &hw_storage, &storage_yard, &tailings_pond,
              &well, &outfall, &chemical_use, &radioactive_source, &park, &application,
-             &application_zone, &waiver, &pollution_alert, &pollution_alert_county, &alert_check,
+             &application_zone, &application_heavy_metal, &waiver, &pollution_alert, &pollution_alert_county, &alert_check,
              &hw_periodic_declaration};
   for (auto* t : tables_) t->open(opt.out);
 }
@@ -501,6 +501,7 @@ void Gen::random_facilities(Ent& e) {
         if (has_height) facility.set_double(col(k_facility, "chamber_height_m"), height, 2);
         facility.set_double(col(k_facility, "capacity_t"), rng_.range(40, 200) * 10000.0, 0);
         facility.set(col(k_facility, "fuel"), "gas");
+        facility.set_bool(col(k_facility, "coke_oven_conventional"), true);   // by-product ovens (AIR-09)
         ule("coking", day(2022, 10, 31));
         facility.end();
         if (std::string_view(st) != "eliminated") cems(id, "coke_oven");
@@ -523,8 +524,11 @@ void Gen::random_facilities(Ent& e) {
       facility.set(col(k_facility, "fuel"), "coal");
       ule("cement", day(2022, 12, 31));
       if (rng_.chance(0.9)) facility.set(col(k_facility, "denitration"), rng_.chance(0.6) ? "scr" : "sncr");
-      if (facility[col(k_facility, "denitration")] == "sncr" && rng_.chance(0.97))
+      if (facility[col(k_facility, "denitration")] == "sncr" && rng_.chance(0.97)) {
+        // Screened and found inefficient: AIR-08 judges the rectification of what screening found.
+        facility.set_bool(col(k_facility, "denitration_found_inefficient"), true);
         facility.set_bool(col(k_facility, "denitration_rectified"), rng_.chance(0.97));
+      }
       facility.end();
       cems(id, "cement_kiln");
       break;
@@ -555,8 +559,11 @@ void Gen::random_facilities(Ent& e) {
       facility.set(col(k_facility, "fuel"), rng_.chance(0.5) ? "gas" : e.ind == Ind::casting ? "electric" : "coal");
       if (rng_.chance(0.97)) facility.set_bool(col(k_facility, "tightened_upgrade_done"), rng_.chance(0.96));
       if (rng_.chance(0.7)) facility.set(col(k_facility, "denitration"), rng_.chance(0.5) ? "sncr" : "none");
-      if (facility[col(k_facility, "denitration")] == "sncr" && rng_.chance(0.97))
+      if (facility[col(k_facility, "denitration")] == "sncr" && rng_.chance(0.97)) {
+        // Screened and found inefficient: AIR-08 judges the rectification of what screening found.
+        facility.set_bool(col(k_facility, "denitration_found_inefficient"), true);
         facility.set_bool(col(k_facility, "denitration_rectified"), rng_.chance(0.97));
+      }
       facility.end();
       if (e.ind != Ind::casting) cems(id, k);
       break;
@@ -579,7 +586,10 @@ void Gen::random_facilities(Ent& e) {
       const auto k = rng_.weighted(dw);
       facility.set(col(k_facility, "denitration"), dn[k]);
       // Screening of suspect (SNCR, other) denitration was due by the end of 2025 (AIR-08).
-      if ((k == 2 || k == 4) && rng_.chance(0.97)) facility.set_bool(col(k_facility, "denitration_rectified"), rng_.chance(0.97));
+      if ((k == 2 || k == 4) && rng_.chance(0.97)) {
+        facility.set_bool(col(k_facility, "denitration_found_inefficient"), true);
+        facility.set_bool(col(k_facility, "denitration_rectified"), rng_.chance(0.97));
+      }
     }
     facility.end();
     // Biomass boilers monitor their NOx (AIR-06 judges its stability from these months), bar a few.

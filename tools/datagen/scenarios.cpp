@@ -99,10 +99,11 @@ void Gen::scenarios() {
     facility.end();
     note("AIR-03", "facility " + f, "marked oven, ULE completed, completion date missing: pass (lateness cannot be shown: verify the date on site)");
     f = oven(e, "operating", 4.3);
+    SETB(facility, "coke_oven_conventional", true);
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2022, 6, 30));
     facility.end();
-    note("AIR-09", "facility " + f, "operating coke oven with a 4.3 m chamber after 2023-12-31: violation (boundary: equal to the limit)");
+    note("AIR-09", "facility " + f, "operating conventional coke oven with a 4.3 m chamber after 2023-12-31: violation (boundary: equal to the limit)");
     f = oven(e, "eliminated", 4.3);
     facility.end();
     note("AIR-09", "facility " + f, "4.3 m oven already eliminated: not applicable");
@@ -132,7 +133,16 @@ void Gen::scenarios() {
       SETN(transport_entry, "tonnes", 32.5, 1);
       transport_entry.end();
     }
-    note("TRN-02", who(e), "no rail spur; China V diesel truck " + truck5 + " entered 2022-01-01, the first day China VI is required: violation (its China VI, methanol and stage-unknown trucks alone would pass / be unknown)");
+    // The same China V truck hauling coke 60 days before the reference date: after the plan's
+    // publication (2022-07-20), bulk cargo, a year of known volume: the breach is proved.
+    transport_entry.begin();
+    SET(transport_entry, "enterprise_id", e.id);
+    SET(transport_entry, "plate", truck5);
+    SETD(transport_entry, "entered_on", R - 60);
+    SET(transport_entry, "cargo", "焦炭");
+    SETN(transport_entry, "tonnes", 32.5, 1);
+    transport_entry.end();
+    note("TRN-02", who(e), "no rail spur; China V diesel truck " + truck5 + " entered 2022-01-01 with coke (below the China VI of that day, but before the plan's publication 2022-07-20: not proof alone) and again 60 days before the reference date: violation (its China VI, methanol and stage-unknown trucks alone would pass / be unknown)");
   }
   {
     Ent e = ent(Ind::coking, "太谷区", "太谷区示范焦化有限公司");
@@ -151,7 +161,7 @@ void Gen::scenarios() {
     facility.end();
     cems_rows(f, "coke_oven", true);
     note("AIR-03", "facility " + f, "oven not marked as the five-enterprise task: unknown (air.coking-ule-deadline); ULE completed 2022-05-01 (率先完成), evaluation monitoring never done: advice (尽快 sets no period)");
-    note("AIR-05", "emission_monthly " + f + "/" + last_month + "/nox", "ULE completed, but last month's NOx CEMS average above the coke-oven ULE limit: violation");
+    note("AIR-05", "emission_monthly " + f + "/" + last_month + "/nox", "ULE completed, but last month fewer than 95 % of valid NOx hours within the coke-oven ULE level: advice (a policy level, not a limit)");
     // The permit's limits: the ULE concentrations, annual quantities with room to spare.
     const std::string pno = e.id + "001P";
     add_limit(pno, "DA001", "pm", 10, std::max(1.0, cems_year_t_[0] * 3));
@@ -209,12 +219,14 @@ void Gen::scenarios() {
     end_enterprise(e);
     valid_permit(e, "key");
     const struct { const char* st; int done; const char* what; } kilns[] = {
-        {"completed", d(2022, 12, 31), "cement kiln ULE completed exactly 2022-12-31: pass (boundary)"},
-        {"completed", d(2023, 1, 1), "cement kiln ULE completed 2023-01-01: late"},
-        {"not_started", 0, "cement kiln ULE not started: violation"},
-        {"", 0, "cement kiln ULE status missing: unknown"}};
+        {"completed", d(2022, 12, 31), "kiln marked as the eleven-enterprise task, ULE completed exactly 2022-12-31: pass (boundary)"},
+        {"completed", d(2023, 1, 1), "marked kiln, ULE completed 2023-01-01: late"},
+        {"not_started", 0, "marked kiln, ULE not started: violation"},
+        {"", 0, "marked kiln, ULE status missing: unknown"}};
     for (const auto& k : kilns) {
       auto f = add_facility(e, "cement_kiln", "operating");
+      // The bureau marks these kilns as the plan's eleven-enterprise cement task (AIR-04).
+      SETB(facility, "named_cement_ule", true);
       if (*k.st) SET(facility, "ule_status", k.st);
       if (k.done) SETD(facility, "ule_completed_on", k.done);
       facility.end();
@@ -246,16 +258,17 @@ void Gen::scenarios() {
     SETD(facility, "ule_completed_on", d(2019, 12, 1));
     facility.end();
     cems_rows(f, "coal_power_unit", true, "pm");
-    note("AIR-05", "emission_monthly " + f + "/" + last_month + "/nox", "300 MW unit with completed ULE, NOx above 50 mg/m³ last month: violation");
+    note("AIR-05", "emission_monthly " + f + "/" + last_month + "/nox", "300 MW unit with completed ULE, fewer than 95 % of last month's valid NOx hours within 50 mg/m³: advice (a policy level, not a limit)");
     note("AIR-10", "facility " + f, "300 MW unit not on the elimination list: not applicable");
     note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary (pmt.permit-concentration): violation");
     note("PMT-03", "facility " + f, "last month's PM quantity (annual_t) missing: the enterprise's PM annual quantity is unknown");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "biomass");
     SET(facility, "denitration", "none");
+    SETD(facility, "nox_denitration_due_on", d(2026, 6, 30));
     facility.end();
     cems_rows(f, "boiler", true);
-    note("AIR-06", "facility " + f, "biomass boiler, NOx over the limit, no denitration: violation");
+    note("AIR-06", "facility " + f, "biomass boiler the bureau determined NOx-unstable, efficient denitration due 2026-06-30, none added: violation");
     note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary (pmt.permit-concentration): violation");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "biomass");
@@ -265,14 +278,15 @@ void Gen::scenarios() {
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "coal");
     SET(facility, "denitration", "other");
+    SETB(facility, "denitration_found_inefficient", true);
     SETB(facility, "denitration_rectified", false);
     facility.end();
-    note("AIR-08", "facility " + f, "inefficient denitration ('other') not rectified: violation");
+    note("AIR-08", "facility " + f, "denitration ('other') the screening found inefficient, not rectified: violation");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "gas");
     SET(facility, "denitration", "sncr");
     facility.end();
-    note("AIR-08", "facility " + f, "SNCR boiler, screening result missing: unknown");
+    note("AIR-08", "facility " + f, "SNCR boiler, screening conclusion missing: unknown");
     // Annual quantities of its permit (no concentration limits): NOx below what this year's
     // CEMS already adds up to, SO2 with room, PM with a month's quantity missing.
     const std::string pno = e.id + "001P";
@@ -307,9 +321,10 @@ void Gen::scenarios() {
     end_enterprise(e);
     valid_permit(e, "simplified");
     const struct { const char* kind; const char* type; double v; bool pct; bool outdoor; const char* req; const char* what; } mats[] = {
-        {"ink", "solvent_ink_gravure", 76.0, true, false, "VOC-01", "solvent gravure ink 76 % (limit 75 %): violation"},
+        {"ink", "solvent_ink_gravure", 76.0, true, false, "VOC-01", "solvent gravure ink 76 % (limit 75 %) on the product's test report: violation"},
         {"ink", "solvent_ink_flexo", 75.0, true, false, "VOC-01", "solvent flexo ink exactly 75 %: pass (boundary)"},
-        {"ink", "water_based_ink_gravure", 15.0, true, false, "VOC-01", "water-based gravure ink exactly 15 %: pass (boundary)"},
+        {"ink", "water_based_ink_gravure", 15.0, true, false, "VOC-01", "water-based gravure ink, substrate not recorded, exactly 15 % (the absorbent limit): pass (boundary)"},
+        {"ink", "water_based_ink_flexo", 20.0, true, false, "VOC-01", "water-based flexo ink, substrate not recorded, 20 % (over the absorbent 5 %, within the non-absorbent 25 %): unknown (verify the substrate)"},
         {"adhesive", "water_based_adhesive", -1, false, false, "VOC-01", "adhesive with no VOC content recorded: unknown"},
         {"coating", "solvent_road_marking_coating", 450.0, false, true, "VOC-02", "outdoor road-marking coating 450 g/L, solvent-based: unknown (no GB/T 38597 ceiling loaded; VOC-01 coating unknown too)"},
         {"cleaner", "organic_solvent_cleaner", 900.0, false, false, "VOC-01", "organic solvent cleaner exactly 900 g/L: pass (boundary, unverified limit)"}};
@@ -321,13 +336,15 @@ void Gen::scenarios() {
       if (m.v >= 0) voc_material.set_double(m.pct ? col(k_voc_material, "voc_content_pct") : col(k_voc_material, "voc_content_g_l"), m.v, 1);
       SETN(voc_material, "annual_use_t", 12.0, 1);
       SETB(voc_material, "outdoor_use", m.outdoor);
+      if (m.v >= 0) SET(voc_material, "content_source", "inspection_report");
+      if (m.v >= 0) SET(voc_material, "product_name", std::string(m.type) + " 示范批次");
       voc_material.end();
       note(m.req, std::string("voc_material ") + e.id + "/" + m.kind + "/" + m.type, m.what);
     }
     const struct { const char* tech; int stages; int bypass; int exceed; int carbon; int ledger; const char* req; const char* what; } vts[] = {
-        {"rto", 1, 1, 0, 0, 1, "VOC-05", "RTO with a waste-gas bypass, neither sealed nor monitored: violation"},
-        {"photo_oxidation", 1, 0, 0, 0, 1, "VOC-06", "single photo-oxidation (简易低效): violation"},
-        {"activated_carbon", 1, 0, 3, -1, 1, "VOC-06", "single-use activated carbon used alone: violation; 3 exceedances in 12 months: advice (加快推进); carbon replacement date missing (VOC-07 ledger and replacement unknown)"},
+        {"rto", 1, 1, 0, 0, 1, "VOC-05", "RTO with a production (non-emergency) waste-gas bypass: violation (to be removed)"},
+        {"photo_oxidation", 1, 0, 0, 0, 1, "VOC-06", "single photo-oxidation (简易低效): advice (clean-up campaign, no date)"},
+        {"activated_carbon", 1, 0, 3, -1, 1, "VOC-06", "single-use activated carbon used alone: not on the 简易低效 list (pass); 3 exceedances in 12 months: advice (加快推进); carbon replacement date missing (VOC-07 ledger and replacement unknown)"},
         {"adsorption_concentration_combustion", 2, 0, 0, 0, 0, "VOC-07", "ledger incomplete: violation"},
         {"rco", 1, -1, -1, 0, -1, "VOC-05", "bypass, exceedances and ledger missing: unknown"}};
     for (const auto& v : vts) {
@@ -339,6 +356,7 @@ void Gen::scenarios() {
       SETI(voc_treatment, "stages", v.stages);
       if (v.bypass >= 0) SETB(voc_treatment, "bypass", v.bypass == 1);
       if (v.bypass == 1) {
+        SET(voc_treatment, "bypass_kind", "production");
         SETB(voc_treatment, "bypass_sealed", false);
         SETB(voc_treatment, "bypass_monitored", false);
       }
@@ -358,7 +376,7 @@ void Gen::scenarios() {
     note("SOI-04", "park 榆社化工园区", "chemical park's groundwater survey done exactly 2022-12-31: pass (boundary)");
     const struct { int on; int comps; int leaks; int fixed; const char* what; } rounds[] = {
         {R - 400, 2000, 12, 12, "last LDAR round 400 days before the reference date, 2,000 sealing points (threshold, inclusive): violation (interval > 6 months)"},
-        {R - 590, 2000, 20, 14, "earlier round: 6 of 20 leaks not repaired in time: violation"}};
+        {R - 590, 2000, 20, 14, "earlier round: 6 of 20 leaks not repaired in time, none recorded for delayed repair: violation"}};
     ldar_done_.push_back(e.id);
     for (const auto& r : rounds) {
       ldar_round.begin();
@@ -368,6 +386,7 @@ void Gen::scenarios() {
       SETI(ldar_round, "leaks_found", r.leaks);
       SETI(ldar_round, "leaks_repaired_in_time", r.fixed);
       SETI(ldar_round, "leaks_first_attempt_in_time", r.fixed);
+      SETI(ldar_round, "leaks_deferred", 0);
       ldar_round.end();
       // voc.ldar-interval judges the enterprise (one with no round at all is a subject too),
       // voc.ldar-repair the round.
@@ -416,10 +435,10 @@ void Gen::scenarios() {
     Ent e = ent(Ind::transport, "榆次区", "榆次区示范物流运输有限公司");
     end_enterprise(e);
     const struct { const char* kind; const char* fuel; int st; int im; const char* req; const char* what; } vs[] = {
-        {"heavy_truck", "diesel", 3, 1, "TRN-03", "China III diesel heavy truck still registered: violation"},
+        {"heavy_truck", "diesel", 3, 1, "TRN-03", "China III diesel heavy truck still registered after the Shanxi scrapping date: advice (verify deregistration; elimination is a government task)"},
         {"heavy_truck", "diesel", 4, 1, "TRN-03", "China IV diesel heavy truck: pass (just above)"},
         {"heavy_truck", "natural_gas", 3, 1, "TRN-03", "China III natural-gas truck: not applicable (not diesel)"},
-        {"light_truck", "diesel", 5, 0, "TRN-04", "failed its last I/M inspection 100 days ago, not re-inspected, entered a plant 50 days ago: violation (used before re-inspection)"},
+        {"light_truck", "diesel", 5, 0, "TRN-04", "failed its last I/M inspection 100 days ago, not re-inspected, entered a plant 50 days ago: advice (verify the re-inspection, refer to the traffic police)"},
         {"light_truck", "diesel", 5, -1, "TRN-04", "I/M result missing: unknown"}};
     for (const auto& v : vs) {
       const auto p = add_vehicle(e, v.kind, v.fuel, v.st);
@@ -442,13 +461,13 @@ void Gen::scenarios() {
     SETB(enterprise, "dust_online_monitoring", false);
     CLR(enterprise, "dust_video_linked");
     end_enterprise(e);
-    note("DST-02", who(e), "construction site without online dust monitoring (video link missing): violation");
+    note("DST-02", who(e), "construction site without online dust monitoring (video link missing): advice (refer to housing and construction)");
     const struct { const char* fuel; int st; int sealed; int gps; int permit; int reg; const char* what; } ms[] = {
-        {"diesel", 6, 0, 1, R + 200, d(2021, 5, 1), "muck truck not sealed: violation"},
-        {"diesel", 6, 1, 0, R + 200, d(2021, 5, 1), "muck truck without GPS monitoring: violation"},
-        {"diesel", 6, 1, 1, R - 1, d(2021, 5, 1), "muck transport permit expired the day before the reference date: violation"},
+        {"diesel", 6, 0, 1, R + 200, d(2021, 5, 1), "muck truck not sealed: advice (plan target; the law allows other measures)"},
+        {"diesel", 6, 1, 0, R + 200, d(2021, 5, 1), "muck truck without GPS monitoring: advice (plan target, no legal duty)"},
+        {"diesel", 6, 1, 1, R - 1, d(2021, 5, 1), "muck transport permit expired the day before the reference date: advice (refer to urban management)"},
         {"diesel", 6, 1, 1, R, d(2021, 5, 1), "muck transport permit valid until the reference date itself: pass (boundary)"},
-        {"diesel", 6, 1, 1, R + 300, d(2025, 3, 1), "new muck truck (registered 2025) that is diesel, not new energy: violation"},
+        {"diesel", 6, 1, 1, R + 300, d(2025, 3, 1), "new muck truck (registered 2025, after the plan's publication) that is diesel, not new energy: violation"},
         {"electric", 0, 1, 1, R + 300, d(2025, 3, 1), "new electric sealed muck truck: pass"}};
     for (const auto& m : ms) {
       const auto p = add_vehicle(e, "muck_truck", m.fuel, m.st);
@@ -460,8 +479,8 @@ void Gen::scenarios() {
       note("TRN-07", "vehicle " + p, m.what);
     }
     const struct { int st; bool code; const char* what; } nr[] = {
-        {4, false, "NRMM in use without its registration code: violation"},
-        {2, true, "stage II NRMM used in the high-emission machinery ban zone: unknown (stage II is high-emission under some cities' notices: Jinzhong's to be confirmed)"},
+        {4, false, "NRMM without a registration number on file: advice (look it up in the registration system)"},
+        {2, true, "stage II NRMM used in the high-emission machinery ban zone: advice (check against Jinzhong's zone notice, not at hand)"},
         {4, true, "stage IV NRMM registered: pass"}};
     for (const auto& n : nr) {
       const auto p = add_vehicle(e, "nrmm", "diesel", n.st);
@@ -480,10 +499,10 @@ void Gen::scenarios() {
     SETD(radioactive_source, "licence_valid_until", R + 400);
     SET(radioactive_source, "status", "in_use");
     radioactive_source.end();
-    note("RSK-07", "radioactive_source " + rs, "mobile category II source without real-time monitoring: violation");
+    note("RSK-07", "radioactive_source " + rs, "mobile category II source without real-time monitoring: advice (the authorities' monitoring system, no dated duty of the holder)");
   }
   {
-    const struct { int std_; const char* what; } fs[] = {{5, "fuel station still selling China V fuel: violation"},
+    const struct { int std_; const char* what; } fs[] = {{5, "fuel station declaring China V fuel: advice (refer to market supervision for sampling)"},
                                                           {-1, "fuel standard sold missing: unknown"}};
     for (const auto& f : fs) {
       Ent e = ent(Ind::fuel_station, "平遥县", "平遥县示范加油站有限公司");
@@ -504,7 +523,7 @@ void Gen::scenarios() {
     SETD(enterprise, "sewer_exit_deadline", R - 1);
     end_enterprise(e);
     valid_permit(e, "key");
-    note("HPW-01", who(e), "casting enterprise with no performance grade and no 一企一策 measures: violation");
+    note("HPW-01", who(e), "casting enterprise with no performance grade and no 一企一策 measures: advice (grading and the list are the authorities' acts)");
     note("WAT-04", who(e), "untreatable wastewater to the municipal sewer, exit deadline was the day before: violation");
   }
   {
@@ -540,7 +559,7 @@ void Gen::scenarios() {
       SETB(alert_check, "measures_applied", !producing);
       alert_check.end();
       note("HPW-02", "alert_check " + e.id + "/YJ-2026-01/" + date_str(day_),
-           producing ? "grade D (since 2025-09-01) and producing during the orange alert: violation"
+           producing ? "grade D (since 2025-09-01), producing during the orange alert without its listed measures: violation"
                      : "grade D and halted during the alert: pass");
     }
     note("WAT-04", who(e), "sewer exit deadline 30 days after the reference date: upcoming");
@@ -552,12 +571,13 @@ void Gen::scenarios() {
     SETB(storage_yard, "enclosed", false);
     SETB(storage_yard, "anti_seepage", false);
     SETB(storage_yard, "rectified", false);
+    SETB(storage_yard, "dust_controlled", false);
     storage_yard.end();
     open_yard_id = id;
-    note("DST-01", "storage_yard " + id, "open coal yard (not enclosed): violation");
+    note("DST-01", "storage_yard " + id, "open coal yard, neither enclosed nor fenced and covered: violation (Air Pollution Law Art. 72); full enclosure: advice (plan target)");
     note("SW-01", "storage_yard " + id, "raw coal is a raw material, not industrial solid waste: the SW-01 rules are not applicable (DST-01 is its rule)");
     const struct { const char* mat; bool enc; int seep; int rect; const char* what; } yards[] = {
-        {"煤矸石", true, 0, 0, "coal gangue yard, enclosed but without anti-seepage and not rectified by 2025-12-31: violation (three preventions and rectification; DST-01 not applicable)"},
+        {"煤矸石", true, 0, 0, "coal gangue yard, enclosed but without anti-seepage (unknown: a Class I site on a natural base? three preventions) and not rectified by 2025-12-31 (violation: rectification; DST-01 not applicable)"},
         {"粉煤灰", true, -1, 1, "fly ash yard, enclosed and rectified, anti-seepage not recorded: unknown (three preventions), pass (rectification)"},
         {"炉渣", true, 1, 1, "slag yard enclosed, anti-seepage, rectified: pass"}};
     for (const auto& y : yards) {
@@ -589,7 +609,7 @@ void Gen::scenarios() {
     end_enterprise(e);
     note("RSK-04", who(e), "electroplating enterprise outside a park: advice (加快推进…入园, no date)");
     note("SOI-01", who(e), "heavy-metal enterprise near farmland not on the key discharge unit list: advice (the list is the bureau's)");
-    note("RSK-03", who(e), "heavy-metal key enterprise without a discharge permit: violation");
+    note("RSK-03", who(e), "heavy-metal key enterprise with no permit at all: judged by PMT-01 only (RSK-03's category check not applicable)");
     note("PMT-01", who(e), "no permit at all: violation");
   }
   {
@@ -602,11 +622,12 @@ void Gen::scenarios() {
   {
     Ent e = ent(Ind::nonferrous, "左权县", "左权县示范有色金属有限公司");
     SETB(enterprise, "soil_key_unit", true);
-    SETD(enterprise, "soil_self_monitoring_on", R - 400);
+    SETD(enterprise, "soil_key_unit_since", d(2021, 6, 1));
+    SETD(enterprise, "soil_self_monitoring_on", d(2024, 10, 24));
     CLR(enterprise, "soil_hidden_danger_check_on");
     end_enterprise(e);
     valid_permit(e, "key");
-    note("SOI-02", who(e), "soil self-monitoring 400 days ago (yearly required), hidden-danger check missing: violation + unknown");
+    note("SOI-02", who(e), "soil key unit since 2021, last sampled 2024-10-24, no round in 2025 (yearly, HJ 1209): violation; hidden-danger check missing: unknown");
     const auto id = serial_id("TP", ++pond_serial_);
     tailings_pond.begin();
     SET(tailings_pond, "id", id);
@@ -705,7 +726,7 @@ void Gen::scenarios() {
       SETN(hw_storage, "quantity_t", 36.0, 2);
       hw_storage.end();
       note("HW-06", "hw_storage " + op1.id + "/HW08/" + date_str(R - age),
-           age == 366 ? "operator's batch stored 366 days (hw.storage-period-operator): violation"
+           age == 366 ? "operator's batch stored 366 days, a year and a day (hw.storage-period-operator): violation"
                       : "operator's batch stored exactly 365 days: pass (boundary)");
     }
     for (int year : {2024, 2025, 2026}) {
@@ -722,19 +743,20 @@ void Gen::scenarios() {
     SETB(enterprise, "emergency_plan_required", true);
     CLR(enterprise, "emergency_plan_filed_on");
     CLR(enterprise, "emergency_plan_revised_on");
+    SETB(enterprise, "emergency_plan_filed", false);
     end_enterprise(gen);
     valid_permit(gen, "key");
     note("HW-07", who(gen), "hazardous waste generator not on the supervision list, no standardised assessment on record: advice (both are the bureau's tasks)");
     note("HW-08", who(gen), "no environmental pollution liability insurance: advice only");
-    note("RSK-01", who(gen), "emergency plan required but never filed: violation");
+    note("RSK-01", who(gen), "emergency plan required, a site check recorded it not filed: violation (no electronic filing alone is unknown)");
     struct M { int shipped; const char* code; bool el; double delta; int recv; const char* req; const char* what; };
     const M ms[] = {
         {d(2025, 5, 31), "HW11", true, 0, 2, "HW-04", "shipped on the licence's last valid day: pass (boundary)"},
         {d(2025, 6, 1), "HW11", true, 0, 2, "HW-04", "shipped the day after the licence expired: violation"},
         {d(2025, 3, 3), "HW17", true, 0, 2, "HW-04", "HW17 shipped to a licence that does not cover it: violation"},
-        {d(2022, 3, 15), "HW08", false, 0, 2, "HW-03", "paper manifest in 2022 (electronic required from 2022-01-01): violation"},
+        {d(2022, 3, 15), "HW08", false, 0, 2, "HW-03", "paper manifest in 2022, received 2022-03-17, no electronic entry date on file after the 10-working-day entry window: unknown (verify the reason and the entry; hw.electronic-manifest)"},
         {d(2025, 3, 3), "HW08", true, 0, 2, "HW-03", "received Wed 2025-03-05, confirmed in the system Thu 2025-03-13, 6 working days after receipt (limit 5): late"},
-        {d(2025, 4, 7), "HW08", true, 0.3, 2, "HW-03", "10 t shipped, 10.3 t received (3 % > 1 % tolerance): violation"},
+        {d(2025, 4, 7), "HW08", true, 0.3, 2, "HW-03", "10 t shipped, 10.3 t received (3 % > 1 % tolerance), whether the receiver reported the mismatch not recorded: unknown (hw.manifest-quantity)"},
         {d(2025, 4, 8), "HW08", true, 0.1, 2, "HW-03", "10 t shipped, 10.1 t received (exactly 1 %): pass (boundary)"},
         {R - 3, "HW49", true, 0, 2, "HW-03", "shipped Wed 2026-11-25, received Fri 2026-11-27, not yet confirmed (due 2026-12-04, 5 working days): upcoming"}};
     for (const auto& m : ms) {
@@ -769,7 +791,7 @@ void Gen::scenarios() {
     }
     const struct { int year; const char* code; double g, s, t, sd; int decl; const char* req; const char* what; } decls[] = {
         {2025, "HW11", 100, 10, 20, 70, d(2026, 3, 20), "HW-05", "generated = stored + transferred + self-disposed exactly, 20 t transferred = its two 2025 HW11 manifests: pass (balance and transfers)"},
-        {2025, "HW08", 100, 10, 30, 50, d(2026, 3, 20), "HW-05", "opening stock 0 declared, mass balance off by 10 t (10 %; transfers 30 t = its three 2025 HW08 manifests): violation (hw.declaration-balance), pass (hw.declared-transfers-manifests)"},
+        {2025, "HW08", 100, 10, 30, 50, d(2026, 3, 20), "HW-05", "opening stock 0 declared, mass balance off by 10 t (10 %; transfers 30 t = its three 2025 HW08 manifests): advice, verify the gap (hw.declaration-balance), pass (hw.declared-transfers-manifests)"},
         {2025, "HW49", 20, 20, 0, 0, 0, "HW-01", "2025 declaration with no declaration date: violation (not declared online)"},
         {2024, "HW11", 50, 0, 0, 50, d(2025, 4, 1), "HW-01", "2024 declaration made 2025-04-01, the day after the deadline: late"},
         {2026, "HW08", 12, 12, 0, 0, 0, "HW-01", "2026 line (year in progress), not yet declared, due 2027-03-31: upcoming"}};
@@ -838,7 +860,7 @@ void Gen::scenarios() {
     note("PMT-06", who(e), "credit rating 'poor' reported with its findings (advice)");
     const struct { const char* sub; const char* act; int seen; const char* ex; const char* req; const char* what; } cs[] = {
         {"hbcd", "use", R - 60, "", "RSK-05", "HBCD still used 60 days ago: violation"},
-        {"pfos", "use", R - 60, "特定豁免用途: 金属电镀铬雾抑制剂 (履约登记 2025-011)", "RSK-05", "PFOS used under a recorded exemption: pass"},
+        {"pfos", "use", d(2023, 11, 1), "特定豁免用途: 用于生产灭火泡沫药剂 (履约登记 2023-011)", "RSK-05", "PFOS used to produce fire-fighting foam on 2023-11-01, within the exemption that ended 2023-12-31: pass"},
         {"pfoa", "production", R - 10, "", "RSK-05", "PFOA produced 10 days ago: violation"},
         {"mercury_thermometer", "production", R - 30, "", "RSK-06", "mercury thermometer production: violation"}};
     for (const auto& c : cs) {
@@ -863,7 +885,7 @@ void Gen::scenarios() {
     radioactive_source.begin();
     SET(radioactive_source, "id", rs);
     SET(radioactive_source, "enterprise_id", e.id);
-    SETI(radioactive_source, "category", 4);
+    SETI(radioactive_source, "category", 3);
     SETB(radioactive_source, "mobile", false);
     SETD(radioactive_source, "licence_valid_until", R - 1);
     SET(radioactive_source, "status", "disused");
@@ -876,7 +898,7 @@ void Gen::scenarios() {
       SETD(radioactive_source, "idle_since", back - 1);
     }
     radioactive_source.end();
-    note("RSK-07", "radioactive_source " + rs, "disused 3 months and a day ago, not returned or sent for storage: violation; licence expired the day before: violation");
+    note("RSK-07", "radioactive_source " + rs, "category III source disused 3 months and a day ago, not returned or sent for storage: violation; licence expired the day before: violation");
   }
   {
     // Permit boundaries: expired yesterday but still marked valid; renewal exactly 60 days ahead.
@@ -994,13 +1016,13 @@ void Gen::scenarios() {
       {"DEMO-LAY01-2", Ind::other, "榆次区", "new", "yunzhu_lake", "LAY-01", "non-industrial-pollution project in the 云竹湖 area: pass (approve)"},
       {"DEMO-LAY02-1", Ind::chemical, "介休市", "expand", "fen_river_bank", "LAY-02", "chemical expansion on the 汾河 bank: violation (reject)"},
       {"DEMO-LAY03-1", Ind::casting, "灵石县", "new", "yellow_river_main", "LAY-03", "casting project along the Yellow River main stem: advice (flag for review)"},
-      {"DEMO-LAY04-1", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "new steel project in the urban planning area: violation (reject)"},
+      {"DEMO-LAY04-1", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "new blast-furnace/converter steel project in the urban planning area: violation (reject)"},
       {"DEMO-LAY04-2", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "short-process EAF steel in the urban planning area: pass (the exception; approve)"},
-      {"DEMO-LAY04-3", Ind::casting, "太谷区", "rebuild", "urban_planning", "LAY-04", "high-end casting in the urban planning area: pass (the exception; approve)"},
+      {"DEMO-LAY04-3", Ind::casting, "太谷区", "rebuild", "urban_planning", "LAY-04", "high-end casting claimed in the urban planning area: unknown (高端铸件 has no national definition: verify the basis of the claim; conditional)"},
       {"DEMO-LAY05-1", Ind::chemical, "榆次区", "new", "park_adjacent_urban", "LAY-05", "chemical project in a park adjacent to the city: violation (reject)"},
       {"DEMO-LAY06-1", Ind::coking, "介休市", "new", "", "LAY-06", "new coking capacity without replacement: violation (reject)"},
       {"DEMO-LAY06-2", Ind::cement, "寿阳县", "rebuild", "", "LAY-06", "cement capacity replacement, replaced capacity missing: unknown (conditional: request documents)"},
-      {"DEMO-LAY06-3", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000006 is a coke oven already eliminated (its capacity was retired before): scr.replacement-source-verified violation (reject)"},
+      {"DEMO-LAY06-3", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000006 is a coke oven already eliminated: scr.replacement-source-verified unknown (verify when and why it was retired: for this confirmed scheme, or capacity that may not be counted; conditional)"},
       {"DEMO-LAY06-4", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0099999 is not in the store: scr.replacement-source-verified unknown (conditional: request its capacity proof)"},
       {"DEMO-LAY06-5", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000007, an idle coke oven of 1,000,000 t/a, covers the 125,000 t/a retired: pass (approve)"},
       {"DEMO-LAY07-1", Ind::chemical, "祁县", "expand", "", "LAY-07", "adds 10,000 t coal, substitution exactly 10,000 t: the legal minimum (equal substitution) is met, scr.coal-substitution pass; the plan's reduction substitution is not, scr.coal-reduction-substitution advice (conditional; boundary)"},
@@ -1010,10 +1032,10 @@ void Gen::scenarios() {
       {"DEMO-LAY09-1", Ind::coal_power, "寿阳县", "new", "", "LAY-09", "new coal-power project: advice (flag for review)"},
       {"DEMO-LAY11-1", Ind::coal_chemical, "左权县", "new", "eco_red_line", "LAY-11", "coal-chemical project in the ecological red line (declares itself not large-scale; the industry decides): violation (reject)"},
       {"DEMO-WAT01-1", Ind::pharmaceutical, "太谷区", "new", "groundwater_overdraft", "WAT-01", "new groundwater withdrawal in an overdraft zone: violation (reject)"},
-      {"DEMO-WAT05-1", Ind::chemical, "榆社县", "new", "", "WAT-05", "榆社化工园区, recognised 2022-06-30 (新增), discharges its wastewater; the project does not recycle all: scr.chemical-park-zero-discharge violation (reject)"},
+      {"DEMO-WAT05-1", Ind::chemical, "榆社县", "new", "", "WAT-05", "榆社化工园区, set up 2022-06-30 (新增); the project does not recycle its wastewater and discharges it outside the park's system: scr.chemical-park-zero-discharge violation (reject)"},
       {"DEMO-SOI03-1", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to residential land (土壤污染防治法 Art. 59) without a soil survey: violation (reject)"},
       {"DEMO-SW03-1", Ind::coal_chemical, "介休市", "expand", "", "SW-03", "20,000 t/a solid waste, 15,000 t/a disposal secured: violation (reject)"},
-      {"DEMO-RSK02-1", Ind::electroplating, "平遥县", "new", "", "RSK-02", "heavy metal 50 kg/a added, 40 kg/a offset: violation (reject)"},
+      {"DEMO-RSK02-1", Ind::electroplating, "平遥县", "new", "", "RSK-02", "electroplating, chromium 50 kg/a added, 40 kg/a offset (per pollutant; the totals alike): violation (reject)"},
       {"DEMO-RSK04-1", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project outside any park: advice (加快推进; conditional)"},
       {"DEMO-TRN01-1", Ind::coking, "灵石县", "expand", "", "TRN-01", "planned freight 1,500,000 t, no rail spur planned: advice (原则上; conditional; boundary)"},
       {"DEMO-VOC01-1", Ind::printing, "榆次区", "new", "", "VOC-01", "printing project (materials to be declared): unknown (conditional: request documents)"},
@@ -1029,6 +1051,7 @@ void Gen::scenarios() {
       CLR(application, "coal_substitution_t");
       CLR(application, "coal_substitution_source");
     }
+    if (id == "DEMO-LAY04-1") SET(application, "process", "blast_furnace_converter");   // no exception claimed
     if (id == "DEMO-LAY04-3") SET(application, "process", "high_end_casting");
     if (id == "DEMO-LAY05-1") { SET(application, "in_park", "晋中开发区"); SET(application, "park_level", "national"); SETB(application, "centralised_wastewater_treatment", true); }
     if (id == "DEMO-LAY06-2") { CLR(application, "replaced_capacity_t"); CLR(application, "replacement_source"); }
@@ -1041,10 +1064,17 @@ void Gen::scenarios() {
     if (id == "DEMO-LAY08-1") { SETN(application, "energy_per_unit", 8.5, 1); SETN(application, "energy_benchmark", 9.0, 1); }
     if (id == "DEMO-LAY08-2") { SETN(application, "energy_per_unit", 8.0, 1); SETN(application, "energy_benchmark", 7.0, 1); }
     if (id == "DEMO-WAT01-1") SETN(application, "groundwater_withdrawal_m3", 50000.0, 0);
-    if (id == "DEMO-WAT05-1") { SET(application, "in_park", "榆社化工园区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", true); }
+    if (id == "DEMO-WAT05-1") { SET(application, "in_park", "榆社化工园区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", true); SETB(application, "wastewater_to_park_system", false); }
     if (id == "DEMO-SOI03-1") { SETB(application, "land_use_change", true); SET(application, "land_use_after", "residential"); SETB(application, "soil_survey_done", false); }
     if (id == "DEMO-SW03-1") { SETN(application, "solid_waste_t", 20000.0, 0); SETN(application, "solid_waste_disposal_t", 15000.0, 0); }
-    if (id == "DEMO-RSK02-1") { SET(application, "in_park", "平遥经济技术开发区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", true); SETN(application, "heavy_metal_added_kg", 50.0, 1); SETN(application, "heavy_metal_offset_kg", 40.0, 1); SET(application, "heavy_metal_offset_source", "平遥县某电镀厂关停"); }
+    if (id == "DEMO-RSK02-1") { SET(application, "in_park", "平遥经济技术开发区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", true); SETN(application, "heavy_metal_added_kg", 50.0, 1); SETN(application, "heavy_metal_offset_kg", 40.0, 1); SET(application, "heavy_metal_offset_source", "平遥县某电镀厂关停");
+      application_heavy_metal.begin();
+      SET(application_heavy_metal, "application_id", id);
+      SET(application_heavy_metal, "pollutant", "cr");
+      SETN(application_heavy_metal, "added_kg", 50.0, 1);
+      SETN(application_heavy_metal, "offset_kg", 40.0, 1);
+      SET(application_heavy_metal, "offset_source", "平遥县某电镀厂关停");
+      application_heavy_metal.end(); }
     if (id == "DEMO-TRN01-1") { SETN(application, "annual_freight_t", 1500000.0, 0); SETB(application, "rail_spur_planned", false); }
     if (id == "DEMO-VOC01-1") CLR(application, "low_voc_materials_declared");
     application.end();
@@ -1108,10 +1138,16 @@ void Gen::scenarios_water_soil() {
     SET(enterprise, "park", "介休化工园区");
     SETB(enterprise, "soil_key_unit", true);
     CLR(enterprise, "soil_self_monitoring_on");
-    SETD(enterprise, "soil_hidden_danger_check_on", R - 1096);
+    {
+      // 36 calendar months and a day before the reference date.
+      int y;
+      unsigned m, dd;
+      civil_from_days(R, y, m, dd);
+      SETD(enterprise, "soil_hidden_danger_check_on", day(y - 3, m, dd) - 1);
+    }
     end_enterprise(e2);
     valid_permit(e2, "key");
-    note("SOI-02", who(e2), "soil key unit: hidden-danger check 1,096 days ago (guideline 2-3 years, 1,095 days): advice; self-monitoring date missing: unknown");
+    note("SOI-02", who(e2), "soil key unit: hidden-danger check 36 months and a day ago (guideline 原则上每2-3年): advice; self-monitoring date missing: unknown");
   }
   {
     // LAY-04 standing records: steel, casting, cement, nonferrous capacity under construction
@@ -1127,8 +1163,9 @@ void Gen::scenarios_water_soil() {
     auto f = add_facility(e, "casting_furnace", "under_construction");
     SETN(facility, "capacity_t", 200000.0, 0);
     SET(facility, "fuel", "electric");
+    SETD(facility, "approved_on", day(2023, 4, 1));
     facility.end();
-    note("LAY-04", "facility " + f, "casting furnace of 200,000 t/a under construction in the urban planning area, no high-end casting application: violation");
+    note("LAY-04", "facility " + f, "casting furnace of 200,000 t/a approved 2023, under construction in the urban planning area, no project application on file: unknown (核实是否为高端铸件项目; at most a flag for review)");
     note("WAT-04", who(e), "wastewater the municipal plant cannot treat still goes to the sewer, no exit deadline set: unknown");
     Ent s = scenario_enterprise(Ind::steel, "榆次区", "榆次区示范短流程钢铁有限公司");
     SETB(enterprise, "in_urban_planning_area", true);
@@ -1139,7 +1176,7 @@ void Gen::scenarios_water_soil() {
     SETN(facility, "capacity_t", 100000.0, 0);
     SET(facility, "fuel", "electric");
     facility.end();
-    note("LAY-04", "facility " + f, "electric arc furnace under construction in the urban planning area (short-process steel, the exception): pass");
+    note("LAY-04", "facility " + f, "electric arc furnace under construction in the urban planning area (short-process steel, the exception): not applicable");
     Ent c = scenario_enterprise(Ind::casting, "太谷区", "太谷区示范精密铸造有限公司");
     SETB(enterprise, "in_urban_planning_area", true);
     end_enterprise(c);
@@ -1148,7 +1185,7 @@ void Gen::scenarios_water_soil() {
     SETN(facility, "capacity_t", 30000.0, 0);
     SET(facility, "fuel", "electric");
     facility.end();
-    note("LAY-04", "facility " + f, "casting furnace under construction in the urban planning area, its enterprise applied for a high-end casting project (DEMO-LAY04-5): pass");
+    note("LAY-04", "facility " + f, "casting furnace under construction in the urban planning area, its enterprise applied for a high-end casting project (DEMO-LAY04-5): not applicable (the exception)");
     application.begin();
     SET(application, "id", "DEMO-LAY04-5");
     SET(application, "applicant_id", c.id);
@@ -1219,7 +1256,7 @@ void Gen::scenarios_waste() {
   hw_declaration.end();
   note_declaration(e.id, 2025, 6.0, 0.0);
   add_manifest(e.id, receivers_.empty() ? e.id : receivers_[0].id, "HW02", d(2025, 9, 16), 4.0, true, 0.0, 1);
-  note("HW-05", "hw_declaration " + e.id + "/2025/HW02", "declares 5 t transferred, its 2025 HW02 manifests carry 4 t (hw.declared-transfers-manifests): violation");
+  note("HW-05", "hw_declaration " + e.id + "/2025/HW02", "declares 5 t transferred, its 2025 HW02 manifests carry 4 t (hw.declared-transfers-manifests): advice (check its manifests)");
   // A receipt recorded without its quantity.
   const std::string no = manifest_no(2026);
   hw_manifest.begin();
@@ -1278,7 +1315,7 @@ void Gen::scenarios_risk_permit() {
     end_enterprise(n);
     valid_permit(n, "key");
     note("RSK-03", who(n), "nonferrous enterprise, whether it mines or smelts heavy nonferrous metals not recorded: unknown");
-    note("SOI-01", who(n), "nonferrous enterprise, whether it lies near farmland not recorded: unknown");
+    note("SOI-01", who(n), "nonferrous enterprise, heavy or light not recorded: decided only if it is on the key discharge unit list (the 纳入 clause is not limited to farmland)");
   }
   {
     Ent e = scenario_enterprise(Ind::other, "榆次区", "榆次区示范检测仪器有限公司");
@@ -1325,9 +1362,9 @@ void Gen::scenarios_screening() {
       {"DEMO-WAT01-2", Ind::other, "太谷区", "new", "groundwater_overdraft", "WAT-01", "project in an overdraft zone, groundwater withdrawal not stated: unknown"},
       {"DEMO-WAT01-3", Ind::other, "太谷区", "new", "groundwater_overdraft", "WAT-01", "project in an overdraft zone on mains water, withdrawal 0: pass"},
       {"DEMO-WAT05-2", Ind::chemical, "介休市", "new", "", "WAT-05", "chemical project in 介休市化工集中区, a park the park register does not hold: unknown (both WAT-05 rules: verify whether it is a 新增 park)"},
-      {"DEMO-WAT05-3", Ind::coating, "昔阳县", "new", "", "WAT-05", "coating project in 昔阳新材料产业园, a provincial park set up 2023-03-01 (新增) without centralised treatment, not recycling its wastewater: scr.park-wastewater-treatment violation (reject)"},
-      {"DEMO-WAT05-4", Ind::chemical, "祁县", "new", "", "WAT-05", "chemical project in 祁县化工园区, recognised 2019-12-01 (an existing park, not 新增): both WAT-05 rules not applicable (approve)"},
-      {"DEMO-SOI03-2", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change, soil survey done, risk-control target not met, unrelated project: violation (scr.soil-risk-plot)"},
+      {"DEMO-WAT05-3", Ind::coating, "昔阳县", "new", "", "WAT-05", "coating project in 昔阳新材料产业园, a provincial park set up 2023-03-01 (新增) without centralised treatment, not recycling its wastewater: scr.park-wastewater-treatment advice (the park's duty: verify its plant; conditional)"},
+      {"DEMO-WAT05-4", Ind::chemical, "祁县", "new", "", "WAT-05", "chemical project in 祁县化工园区, set up 2019-12-01 (an existing park, not 新增): both WAT-05 rules not applicable (approve)"},
+      {"DEMO-SOI03-2", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change on a plot listed for risk control (its risk assessment set targets), target not met, unrelated project: violation (scr.soil-risk-plot)"},
       {"DEMO-SOI03-3", Ind::other, "榆次区", "new", "", "SOI-03", "remediation project on a plot not yet at its target (the exception): pass"},
       {"DEMO-SOI03-4", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to public-service land, whether the soil survey was done not stated: unknown (both SOI-03 rules)"},
       {"DEMO-SOI03-5", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to commercial land, no soil risk found, former land user not stated: scr.land-use-change-survey unknown (verify whether it was a soil key unit's production land, Art. 67)"},
@@ -1402,6 +1439,7 @@ void Gen::scenarios_screening() {
     if (id == "DEMO-SOI03-2" || id == "DEMO-SOI03-3") {
       SETB(application, "soil_survey_done", true);
       SETB(application, "soil_risk_target_met", false);
+      SETB(application, "soil_risk_listed", true);
     }
     if (id == "DEMO-SOI03-3") SET(application, "process", "soil_remediation");
     if (id == "DEMO-SW03-2") { SETN(application, "solid_waste_t", 30000.0, 0); CLR(application, "solid_waste_disposal_t"); }
@@ -1476,16 +1514,16 @@ void Gen::scenarios_air_voc_transport() {
     SETD(facility, "ule_evaluated_on", d(2021, 11, 30));
     facility.end();
     note("AIR-01", "facility " + f, "steel sinter machine, ULE completed 2021-06-30 and evaluated: pass");
-    note("AIR-05", month(f, sep, "nox", 49.99, 700, 0), "sinter head NOx 49.99 mg/m³ (limit 50): pass (just below)");
-    note("AIR-05", month(f, oct, "nox", 50.01, 700, 0), "sinter head NOx 50.01 mg/m³ (limit 50): violation (just above)");
-    note("AIR-05", month(f, oct, "pm", 5.0, 700, 36), "sinter head PM within the limit, but 36 of 700 valid hours above it (94.9 % < 95 %): violation");
-    note("AIR-05", month(f, oct, "so2", 20.0, 700, 35), "sinter head SO2, 35 of 700 hours above the limit (exactly 95 % within): pass (boundary)");
+    note("AIR-05", month(f, sep, "nox", 49.99, 700, 0), "sinter head NOx 49.99 mg/m³ (ULE level 50), every valid hour within: pass");
+    note("AIR-05", month(f, oct, "nox", 50.01, 700, 0), "sinter head NOx monthly average 50.01 mg/m³ (ULE level 50) but every valid hour within: pass (the criterion is the share of hourly means, not the average)");
+    note("AIR-05", month(f, oct, "pm", 5.0, 700, 36), "sinter head PM average within the level, but 36 of 700 valid hours above it (94.9 % < 95 %): advice (a policy level, not a limit)");
+    note("AIR-05", month(f, oct, "so2", 20.0, 700, 35), "sinter head SO2, 35 of 700 hours above the level (exactly 95 % within): pass (boundary)");
     f = add_facility(e, "converter", "operating");
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2021, 4, 28));
     facility.end();
-    note("AIR-05", month(f, oct, "nox", 200.01, 700, 0), "converter NOx 200.01 mg/m³ (limit 200): violation (just above)");
-    note("AIR-05", month(f, oct, "so2", 50.0, 700, 0), "converter SO2 exactly 50 mg/m³: pass (boundary)");
+    note("AIR-05", month(f, oct, "nox", 200.01, 700, 0), "converter NOx monthly average 200.01 mg/m³ (ULE level 200), every valid hour within: pass");
+    note("AIR-05", month(f, oct, "so2", 50.0, 700, 0), "converter SO2 exactly 50 mg/m³, every valid hour within: pass");
     note("AIR-05", month(f, d(2021, 3, 1), "nox", 260.0, 700, 300), "converter NOx 260 mg/m³ in 2021-03, before its retrofit was completed: not applicable");
     f = add_facility(e, "blast_furnace", "operating");
     SET(facility, "ule_status", "completed");
@@ -1535,10 +1573,11 @@ void Gen::scenarios_air_voc_transport() {
     SET(facility, "denitration", "scr");
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2022, 6, 1));
+    SETB(facility, "named_cement_ule", true);
     facility.end();
-    note("AIR-04", "facility " + f, "cement kiln ULE completed 2022-06-01: pass");
-    note("AIR-05", month(f, oct, "so2", 35.01, 700, 40), "cement kiln tail SO2 35.01 mg/m³ (limit 35, unverified): violation (just above)");
-    note("AIR-05", month(f, oct, "nox", 50.0, 700, 0), "cement kiln tail NOx exactly 50 mg/m³: pass (boundary)");
+    note("AIR-04", "facility " + f, "marked cement kiln, ULE completed 2022-06-01: pass");
+    note("AIR-05", month(f, oct, "so2", 35.01, 700, 40), "cement kiln tail SO2, 40 of 700 valid hours above the ULE level 35 (94.3 % < 95 %, unverified): advice (a policy level, not a limit)");
+    note("AIR-05", month(f, oct, "nox", 50.0, 700, 0), "cement kiln tail NOx exactly 50 mg/m³, every valid hour within: pass");
   }
   {
     Ent e = ent(Ind::coal_power, "寿阳县", "寿阳县示范发电有限公司");
@@ -1554,9 +1593,10 @@ void Gen::scenarios_air_voc_transport() {
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "gas");
     SET(facility, "denitration", "sncr");
+    SETB(facility, "denitration_found_inefficient", true);
     SETB(facility, "denitration_rectified", true);
     facility.end();
-    note("AIR-08", "facility " + f, "SNCR boiler, screening and rectification done: pass");
+    note("AIR-08", "facility " + f, "SNCR boiler found inefficient, rectification done: pass");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "biomass");
     SET(facility, "denitration", "none");
@@ -1569,10 +1609,10 @@ void Gen::scenarios_air_voc_transport() {
     end_enterprise(e);
     valid_permit(e, "simplified");
     const struct { const char* kind; const char* type; double v; bool outdoor; int special; const char* req; const char* what; } mats[] = {
-        {"cleaner", "water_based_cleaner", 50.1, false, -1, "VOC-01", "water-based cleaner 50.1 g/L (limit 50): violation (just above)"},
+        {"cleaner", "water_based_cleaner", 50.1, false, -1, "VOC-01", "water-based cleaner 50.1 g/L (limit 50) on its test report: violation (just above)"},
         {"cleaner", "semi_aqueous_cleaner", 300.0, false, -1, "VOC-01", "semi-aqueous cleaner exactly 300 g/L: pass (boundary)"},
-        {"adhesive", "water_based_adhesive", 100.1, false, -1, "VOC-01", "water-based adhesive 100.1 g/L (limit 100): violation (just above)"},
-        {"adhesive", "solvent_chloroprene_adhesive", 600.0, false, -1, "VOC-01", "solvent chloroprene adhesive exactly 600 g/L: pass (boundary)"},
+        {"adhesive", "water_based_adhesive", 100.1, false, -1, "VOC-01", "water-based adhesive 100.1 g/L, its inspection report states a 100 g/L limit for its type and field: violation (just above; no table loaded)"},
+        {"adhesive", "solvent_chloroprene_adhesive", 600.0, false, -1, "VOC-01", "solvent chloroprene adhesive exactly 600 g/L, the report's limit 600 g/L: pass (boundary)"},
         {"coating", "solvent_industrial_coating", 550.1, false, -1, "VOC-01", "solvent industrial coating 550.1 g/L, its inspection report states a 550 g/L limit: violation (just above; no table loaded, the report's limit)"},
         {"coating", "water_based_industrial_coating", 200.0, true, 0, "VOC-02", "outdoor water-based coating exactly 200 g/L, the report's low-VOC ceiling 200 g/L, no special function: pass (boundary); VOC-01 unknown (no limit stated)"},
         {"coating", "solvent_road_marking_coating", 440.0, true, 1, "VOC-02", "outdoor solvent road-marking coating 440 g/L, special function required (特殊功能要求): not applicable (exception)"},
@@ -1590,12 +1630,16 @@ void Gen::scenarios_air_voc_transport() {
       // The limits the products' inspection reports state (no verified table is loaded).
       if (std::string_view(m.type) == "solvent_industrial_coating") SETN(voc_material, "standard_limit_g_l", 550.0, 0);
       if (std::string_view(m.type) == "water_based_industrial_coating") SETN(voc_material, "low_voc_limit_g_l", 200.0, 0);
+      if (std::string_view(m.type) == "water_based_adhesive") SETN(voc_material, "standard_limit_g_l", 100.0, 0);
+      if (std::string_view(m.type) == "solvent_chloroprene_adhesive") SETN(voc_material, "standard_limit_g_l", 600.0, 0);
+      // The contents come from the products' test reports (an SDS could not prove an exceedance).
+      if (m.v >= 0) SET(voc_material, "content_source", "inspection_report");
       voc_material.end();
       note(m.req, std::string("voc_material ") + e.id + "/" + m.kind + "/" + m.type, m.what);
     }
     const struct { int soluble; const char* what; } vts[] = {
         {1, "single spray absorption of water-soluble VOCs: pass"},
-        {0, "single spray absorption of insoluble VOCs (简易低效): violation"},
+        {0, "single spray absorption of insoluble VOCs (简易低效): advice (clean-up campaign, no date)"},
         {-1, "single spray absorption, solubility of the VOCs not recorded: unknown"}};
     for (const auto& v : vts) {
       const auto id = serial_id("VT", ++voc_serial_);
@@ -1665,8 +1709,8 @@ void Gen::scenarios_air_voc_transport() {
     note("DST-02", who(e), "construction site with online dust monitoring linked to video: pass");
     const struct { const char* fuel; int st; int sealed; int reg; bool permit; const char* req; const char* what; } ms[] = {
         {"electric", 0, 1, d(2024, 2, 1), false, "TRN-07", "electric muck truck, transport permit not recorded: unknown (permit)"},
-        {"diesel", 6, 1, d(2021, 12, 31), true, "TRN-07", "diesel muck truck first registered 2021-12-31, before new ones had to be new-energy: not applicable (boundary)"},
-        {"diesel", 6, 1, d(2022, 1, 1), true, "TRN-07", "diesel muck truck first registered 2022-01-01: violation (new muck trucks must be new-energy; boundary)"},
+        {"diesel", 6, 1, d(2022, 7, 19), true, "TRN-07", "diesel muck truck first registered 2022-07-19, the day before the plan's publication: not applicable (boundary)"},
+        {"diesel", 6, 1, d(2022, 7, 20), true, "TRN-07", "diesel muck truck first registered 2022-07-20, the plan's publication: violation (new muck trucks must be new-energy; boundary)"},
         {"diesel", 6, 1, 0, true, "TRN-07", "diesel muck truck, first registration date missing: unknown (new-energy duty)"},
         {"electric", 0, -1, d(2023, 5, 1), true, "TRN-07", "electric muck truck, sealing not recorded: unknown (sealed/monitored)"}};
     for (const auto& m : ms) {
@@ -1728,15 +1772,15 @@ void Gen::scenarios_air_voc_review() {
       return "emission_monthly " + kiln + "/" + date_str(m) + "/" + pol;
     };
     note("AIR-07", month(d(2025, 12, 1), "nox", 350.0), "lime kiln NOx 350 mg/m³ in 2025-12, before the plan period's end: not applicable");
-    note("AIR-07", month(d(2026, 10, 1), "nox", 300.01), "lime kiln NOx 300.01 mg/m³ in 2026-10 (benchmark 300): violation (just above)");
+    note("AIR-07", month(d(2026, 10, 1), "nox", 300.01), "lime kiln NOx 300.01 mg/m³ in 2026-10 (benchmark 300, a retrofit target): advice (just above)");
     note("AIR-07", month(d(2026, 10, 1), "pm", 30.0), "lime kiln PM exactly 30 mg/m³ (benchmark 30): pass (boundary)");
   }
   {
     const struct { int on; int found; int fixed; int first; int deferred; const char* what; } rounds[] = {
-        {R - 10, 5, 3, 5, -1, "LDAR round 10 days ago, 3 of 5 leaks repaired so far, first attempt on all 5: upcoming (15-day repair window open; interval pass)"},
-        {R - 16, 4, 3, 4, -1, "round 16 days ago, 3 of 4 leaks repaired: violation (the 15-day window closed the day before)"},
-        {R - 100, 6, 4, 4, 2, "round 100 days ago, 4 repaired and 2 recorded for delayed repair at the next shutdown (GB 37822 §8.4.2): pass (exception)"},
-        {R - 130, 6, 6, 3, -1, "round 130 days ago, all 6 repaired within 15 days but a first attempt within 5 days on only 3: violation (voc.ldar-first-attempt)"}};
+        {R - 10, 5, 3, 5, -1, "one-day LDAR round 10 days ago, 3 of 5 leaks repaired so far, first attempt on all 5: upcoming (15-day repair window open; interval pass)"},
+        {R - 16, 4, 3, 4, 0, "one-day round 16 days ago, 3 of 4 leaks repaired, none recorded for delayed repair: violation (the 15-day window closed the day before)"},
+        {R - 100, 6, 4, 4, 2, "round 100 days ago, 4 repaired and 2 recorded for delayed repair at the next shutdown (GB 37822 §8.4.2): pass (exception); first attempt on 4, the other 2 delayed: unknown (does delay spare the first attempt?)"},
+        {R - 130, 6, 6, 3, 0, "round 130 days ago, all 6 repaired within 15 days but a first attempt within 5 days on only 3, none delayed: violation (voc.ldar-first-attempt)"}};
     for (const auto& r : rounds) {
       ldar_round.begin();
       SET(ldar_round, "enterprise_id", coat);
@@ -1746,6 +1790,7 @@ void Gen::scenarios_air_voc_review() {
       SETI(ldar_round, "leaks_repaired_in_time", r.fixed);
       SETI(ldar_round, "leaks_first_attempt_in_time", r.first);
       if (r.deferred >= 0) SETI(ldar_round, "leaks_deferred", r.deferred);
+      SETD(ldar_round, "finished_on", r.on);
       ldar_round.end();
       note("VOC-03", "ldar_round " + coat + "/" + date_str(r.on), r.what);
     }
@@ -1796,7 +1841,7 @@ void Gen::scenarios_air_voc_review() {
   {
     const struct { const char* tech; int sealed; int monitored; int replaced; int interval; const char* req; const char* what; } vts[] = {
         {"rto", 1, 1, 0, 0, "VOC-05", "RTO with an emergency bypass, sealed (铅封) and monitored: pass (exception)"},
-        {"rto", 1, 0, 0, 0, "VOC-05", "RTO with a sealed but unmonitored bypass: violation"},
+        {"rto", 1, 0, 0, 0, "VOC-05", "RTO with a sealed but unmonitored emergency bypass: unknown (is a seal alone enough? question to the bureau)"},
         {"activated_carbon", -1, -1, R - 91, 90, "VOC-07", "single-use carbon (second stage) replaced 91 days ago, design interval 90 days: violation"},
         {"activated_carbon", -1, -1, R - 90, 90, "VOC-07", "single-use carbon (second stage) replaced exactly 90 days ago: pass (boundary)"}};
     for (const auto& v : vts) {
@@ -1807,6 +1852,7 @@ void Gen::scenarios_air_voc_review() {
       SET(voc_treatment, "technology", v.tech);
       SETI(voc_treatment, "stages", v.sealed >= 0 ? 1 : 2);
       SETB(voc_treatment, "bypass", v.sealed >= 0);
+      if (v.sealed >= 0) SET(voc_treatment, "bypass_kind", "emergency");
       if (v.sealed >= 0) SETB(voc_treatment, "bypass_sealed", v.sealed == 1);
       if (v.monitored >= 0) SETB(voc_treatment, "bypass_monitored", v.monitored == 1);
       SETI(voc_treatment, "exceedances_12m", 0);
@@ -1910,7 +1956,7 @@ void Gen::scenarios_trn_waste_review() {
     vehicle.end();
     entry(e.id, t5, d(2023, 4, 30));
     entry(e.id, t5, d(2023, 5, 1));
-    note("TRN-02", who(e), "spur built 2023-05-01; China V truck " + t5 + " entered 2023-04-30 (before the spur, China VI required): violation; its entry on 2023-05-01 is not judged");
+    note("TRN-02", who(e), "spur built 2023-05-01; China V truck " + t5 + " entered 2023-04-30 (before the spur, China VI required) with no cargo recorded and no 2023 volume on file: unknown (verify); its entry on 2023-05-01 is not judged");
   }
   {
     Ent e = scenario_enterprise(Ind::coal_mining, "和顺县", "和顺县示范公路运输煤业有限公司");
@@ -1931,7 +1977,7 @@ void Gen::scenarios_trn_waste_review() {
     SETB(enterprise, "dust_video_linked", true);
     end_enterprise(e);
     const struct { int st; int zone; int smoke; const char* req; const char* what; } nr[] = {
-        {1, 1, -1, "TRN-05", "stage I machine used in the high-emission machinery ban zone: violation"},
+        {1, 1, -1, "TRN-05", "stage I machine used in the high-emission machinery ban zone: advice (check against Jinzhong's zone notice)"},
         {3, 1, -1, "TRN-05", "stage III machine in the ban zone: pass"},
         {3, -1, 0, "TRN-05", "failed its exhaust smoke test (GB 36886-2018): violation (超标排放)"},
         {4, -1, 1, "TRN-05", "passed its exhaust smoke test: pass"},
@@ -2007,7 +2053,7 @@ void Gen::scenarios_trn_waste_review() {
       hw_plan.end();
     }
     periodic_override_[e.id] = {{d(2026, 9, 1), d(2026, 10, 16)}, {d(2026, 10, 1), -1}, {d(2026, 11, 1), 0}};
-    note("HW-01", who(e), "key unit (150 t in 2025), no October 2026 monthly declaration (due 2026-11-15): violation (hw.periodic-declaration-missing)");
+    note("HW-01", who(e), "key unit (150 t in 2025), no October 2026 monthly declaration (due Sunday 2026-11-15, moved to Monday 11-16): violation (hw.periodic-declaration-missing)");
     note("HW-01", "hw_periodic_declaration " + e.id + "/2026-09-01", "September 2026 declared 2026-10-16, a day after the due day: late");
     note("HW-01", "hw_periodic_declaration " + e.id + "/2026-11-01", "November 2026 line not yet declared, due 2026-12-15: upcoming");
     if (!receivers_.empty()) {
