@@ -24,7 +24,7 @@ TEST(ReportFormats, OneEntryPerFormatInEnumOrder) {
   for (std::size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(static_cast<std::size_t>(all[i].format), i) << all[i].name;
     EXPECT_TRUE(names.insert(all[i].name).second) << "duplicate name " << all[i].name;
-    EXPECT_NE(all[i].write, nullptr) << all[i].name;
+    EXPECT_TRUE(all[i].write != nullptr) << all[i].name;
     EXPECT_EQ(&eco::reports::format_entry(all[i].format), &all[i]);
   }
 }
