@@ -367,8 +367,8 @@ int run_draw(const DrawCmd& o) {
       std::ofstream f(o.out, std::ios::binary);
       f << text;
       if (!f.flush()) {
-        std::fprintf(stderr, "ecoaudit draw: cannot write %s (the draw %lld is recorded; show it again with --show %lld)\n",
-                     o.out.c_str(), static_cast<long long>(id), static_cast<long long>(id));
+        std::fprintf(stderr, "ecoaudit draw: cannot write %s (the draw %lld is recorded)\n",
+                     o.out.c_str(), static_cast<long long>(id));
         return kExitUsage;
       }
     }
