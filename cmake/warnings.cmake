@@ -1,5 +1,6 @@
 # Warnings are on and clean for every target of the project (-Wall -Wextra), and
-# -Wparentheses catches the `>` vs `|` precedence trap of Spirit X3 grammars (STYLE.md).
+# -Wparentheses catches the `>` vs `|` precedence trap of Spirit X3 grammars (../shared/STYLE.md,
+# outside the repository).
 add_compile_options(-Wall -Wextra -Wparentheses -Wno-missing-field-initializers)
 if(ECOAUDIT_WERROR)
   add_compile_options(-Werror)

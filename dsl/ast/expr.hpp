@@ -107,7 +107,7 @@ struct Expr {
 Expr clone(const Expr& e);
 ExprPtr clone(const ExprPtr& e);
 
-// S-expression dump used by parser tests and `ecoaudit check --dump-ast`, e.g.
+// S-expression dump used by the parser tests, e.g.
 //   (call _&&_ (call _==_ (select (ident f) kind) "coke_oven") true)
 // Ranges are not printed; constants print in CEL syntax (1u, 1.0, b"..", (date 2022-10-31));
 // a method call prints as (call f (target X) args...), has(x.f) as (has (ident x) f).
