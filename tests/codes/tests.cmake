@@ -1,6 +1,10 @@
 # Diagnostic codes (tests/codes/codes_test.py): a code is written once, as a named constant in
-# dsl/common/codes.hpp or engine/ingest/codes.hpp, never as a literal in the C++ elsewhere.
+# dsl/common/codes.hpp or engine/ingest/codes.hpp, never as a literal in the C++ elsewhere; the
+# self test checks that both checks below can fail.
 add_test(NAME codes.literals
   COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/codes_test.py literals ${PROJECT_SOURCE_DIR})
 add_test(NAME codes.self_test
   COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/codes_test.py self-test)
+# Every declared code is expected by a golden diagnostics file or an end-to-end case.
+add_test(NAME codes.cases
+  COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/codes_test.py cases ${PROJECT_SOURCE_DIR})
