@@ -1,15 +1,15 @@
 #include "engine/ingest/hj212.hpp"
 
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <unordered_map>
-
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "engine/ingest/batch.hpp"
 #include "engine/ingest/values.hpp"
@@ -34,7 +34,9 @@ struct CrcTable {
 };
 constexpr CrcTable kCrc;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -47,8 +49,10 @@ std::string shown(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size() && i < 40; ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c < 0x7f) out += static_cast<char>(c);
-    else out += fmt::format("\\x{:02x}", c);
+    if (c >= 0x20 && c < 0x7f)
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("\\x{:02x}", c);
   }
   if (s.size() > 40) out += "...";
   return out;
@@ -85,16 +89,20 @@ bool parse_message(std::string_view line, Message& out, ParseError& err) {
   };
   out = Message{};
   if (line.size() > kMaxLine)
-    return fail(code::kFrame, kMaxLine, fmt::format("line of {} bytes: longer than any HJ 212 message ({} bytes)",
-                                                    line.size(), kMaxLine));
+    return fail(code::kFrame, kMaxLine,
+                fmt::format("line of {} bytes: longer than any HJ 212 message ({} bytes)",
+                            line.size(), kMaxLine));
   if (line.size() < 2 || line[0] != '#' || line[1] != '#')
-    return fail(code::kFrame, 0, fmt::format("'{}' does not start with the header \"##\"", shown(line)));
+    return fail(code::kFrame, 0,
+                fmt::format("'{}' does not start with the header \"##\"", shown(line)));
   if (line.size() < 6 || !std::all_of(line.begin() + 2, line.begin() + 6, is_digit))
-    return fail(code::kFrame, 2, fmt::format("'{}' is not a 4-digit data length", shown(line.substr(2, 4))));
-  std::size_t len = static_cast<std::size_t>((line[2] - '0') * 1000 + (line[3] - '0') * 100 + (line[4] - '0') * 10 +
-                                             (line[5] - '0'));
+    return fail(code::kFrame, 2,
+                fmt::format("'{}' is not a 4-digit data length", shown(line.substr(2, 4))));
+  std::size_t len = static_cast<std::size_t>((line[2] - '0') * 1000 + (line[3] - '0') * 100 +
+                                             (line[4] - '0') * 10 + (line[5] - '0'));
   if (line.size() < 10)
-    return fail(code::kFrame, line.size(), "truncated message: no data segment and CRC after the length");
+    return fail(code::kFrame, line.size(),
+                "truncated message: no data segment and CRC after the length");
   std::size_t seg_len = line.size() - 10;
   std::string_view crc_text = line.substr(line.size() - 4);
   int crc_given = 0;
@@ -105,25 +113,31 @@ bool parse_message(std::string_view line, Message& out, ParseError& err) {
       // CRC is not hex: say which from the declared length.
       if (seg_len < len)
         return fail(code::kLength, 2,
-                    fmt::format("truncated message: the length field says {} bytes of data segment, the line has {} "
+                    fmt::format("truncated message: the length field says {} bytes of data "
+                                "segment, the line has {} "
                                 "before a 4-character CRC, and '{}' is no CRC",
                                 len, seg_len, shown(crc_text)));
-      return fail(code::kFrame, line.size() - 4, fmt::format("'{}' is not a 4-digit hexadecimal CRC", shown(crc_text)));
+      return fail(code::kFrame, line.size() - 4,
+                  fmt::format("'{}' is not a 4-digit hexadecimal CRC", shown(crc_text)));
     }
     crc_given = crc_given * 16 + h;
   }
   if (seg_len < len)
     return fail(code::kLength, 2,
-                fmt::format("truncated message: the length field says {} bytes of data segment, the line has only {}",
+                fmt::format("truncated message: the length field says {} bytes of data segment, "
+                            "the line has only {}",
                             len, seg_len));
   if (seg_len != len)
     return fail(code::kLength, 2,
-                fmt::format("the length field says {} bytes of data segment, the message has {}", len, seg_len));
+                fmt::format("the length field says {} bytes of data segment, the message has {}",
+                            len, seg_len));
   std::string_view seg = line.substr(6, len);
   if (std::uint16_t c = crc16(seg); c != crc_given)
-    return fail(code::kCrc, line.size() - 4,
-                fmt::format("CRC {} does not match the data segment's CRC16 {:04X} (HJ 212-2017 Appendix A)",
-                            crc_text, c));
+    return fail(
+        code::kCrc, line.size() - 4,
+        fmt::format(
+            "CRC {} does not match the data segment's CRC16 {:04X} (HJ 212-2017 Appendix A)",
+            crc_text, c));
   // Header fields up to CP.
   std::size_t p = 0;
   const std::size_t base = 6;
@@ -134,13 +148,15 @@ bool parse_message(std::string_view line, Message& out, ParseError& err) {
   while (p < seg.size()) {
     std::size_t eq = seg.find('=', p);
     if (eq == std::string_view::npos)
-      return fail(code::kSyntax, base + p, fmt::format("'{}' is not a field (NAME=value)", shown(seg.substr(p))));
+      return fail(code::kSyntax, base + p,
+                  fmt::format("'{}' is not a field (NAME=value)", shown(seg.substr(p))));
     std::string_view key = seg.substr(p, eq - p);
     if (key == "CP") {
       if (seg.substr(eq + 1, 2) != "&&")
         return fail(code::kSyntax, base + eq + 1, "CP does not start with \"&&\"");
       if (seg.size() < eq + 5 || seg.substr(seg.size() - 2) != "&&")
-        return fail(code::kSyntax, base + seg.size(), "CP does not end with \"&&\" at the end of the data segment");
+        return fail(code::kSyntax, base + seg.size(),
+                    "CP does not end with \"&&\" at the end of the data segment");
       cp_at = eq + 3;
       cp = seg.substr(cp_at, seg.size() - 2 - cp_at);
       seen_cp = true;
@@ -148,13 +164,17 @@ bool parse_message(std::string_view line, Message& out, ParseError& err) {
     }
     std::size_t semi = seg.find(';', eq + 1);
     if (semi == std::string_view::npos)
-      return fail(code::kSyntax, base + p, fmt::format("field '{}' is not followed by ';' and CP", shown(key)));
+      return fail(code::kSyntax, base + p,
+                  fmt::format("field '{}' is not followed by ';' and CP", shown(key)));
     std::string_view val = seg.substr(eq + 1, semi - eq - 1);
     static constexpr std::string_view kKeys[] = {"QN", "ST", "CN", "PW", "MN", "Flag"};
     std::size_t k = 0;
     while (k < 6 && kKeys[k] != key) ++k;
-    if (k == 6) return fail(code::kSyntax, base + p, fmt::format("unknown field '{}' (QN, ST, CN, PW, MN, Flag, CP)", shown(key)));
-    if (seen & (1u << k)) return fail(code::kSyntax, base + p, fmt::format("field {} given twice", key));
+    if (k == 6)
+      return fail(code::kSyntax, base + p,
+                  fmt::format("unknown field '{}' (QN, ST, CN, PW, MN, Flag, CP)", shown(key)));
+    if (seen & (1u << k))
+      return fail(code::kSyntax, base + p, fmt::format("field {} given twice", key));
     seen |= static_cast<std::uint8_t>(1u << k);
     std::string* dst[] = {&out.qn, &out.st, &out.cn, &out.pw, &out.mn, &out.flag};
     dst[k]->assign(val);
@@ -162,10 +182,12 @@ bool parse_message(std::string_view line, Message& out, ParseError& err) {
   }
   if (!seen_cp) return fail(code::kSyntax, base + seg.size(), "no CP=&&...&& in the data segment");
   for (auto [bit, name] : {std::pair{1, "ST"}, {2, "CN"}, {4, "MN"}})
-    if (!(seen & (1u << bit))) return fail(code::kSyntax, base, fmt::format("the data segment has no {}", name));
+    if (!(seen & (1u << bit)))
+      return fail(code::kSyntax, base, fmt::format("the data segment has no {}", name));
   if (out.mn.empty()) return fail(code::kSyntax, base, "MN is empty");
   if (out.cn.size() != 4 || !std::all_of(out.cn.begin(), out.cn.end(), is_digit))
-    return fail(code::kSyntax, base, fmt::format("CN '{}' is not a 4-digit command code", shown(out.cn)));
+    return fail(code::kSyntax, base,
+                fmt::format("CN '{}' is not a 4-digit command code", shown(out.cn)));
   // CP: groups separated by ';', items by ','.
   std::size_t q = 0;
   while (q < cp.size()) {
@@ -182,15 +204,18 @@ bool parse_message(std::string_view line, Message& out, ParseError& err) {
       if (key == "DataTime") {
         if (!out.data_time.empty()) return fail(code::kSyntax, col, "DataTime given twice");
         if (!valid_data_time(val))
-          return fail(code::kSyntax, col + eq + 1,
-                      fmt::format("DataTime '{}' is not a time that exists (YYYYMMDDhhmmss)", shown(val)));
+          return fail(
+              code::kSyntax, col + eq + 1,
+              fmt::format("DataTime '{}' is not a time that exists (YYYYMMDDhhmmss)", shown(val)));
         out.data_time.assign(val);
       } else if (out.cn == "2061" || out.cn == "2031") {
-        return fail(code::kSyntax, col, fmt::format("'{}' is no field of hourly or daily data", shown(key)));
+        return fail(code::kSyntax, col,
+                    fmt::format("'{}' is no field of hourly or daily data", shown(key)));
       }
     } else {
       std::string_view pc = key.substr(0, dash), suffix = key.substr(dash + 1);
-      if (pc.empty()) return fail(code::kSyntax, col, fmt::format("'{}' has no pollutant code", shown(key)));
+      if (pc.empty())
+        return fail(code::kSyntax, col, fmt::format("'{}' has no pollutant code", shown(key)));
       Item* it = nullptr;
       for (auto& x : out.items)
         if (x.code == pc) it = &x;
@@ -200,8 +225,10 @@ bool parse_message(std::string_view line, Message& out, ParseError& err) {
         it->code.assign(pc);
       }
       if (suffix == "Flag") {
-        if (!it->flag.empty()) return fail(code::kSyntax, col, fmt::format("{} given twice", shown(key)));
-        if (val.empty()) return fail(code::kSyntax, col + eq + 1, fmt::format("{} is empty", shown(key)));
+        if (!it->flag.empty())
+          return fail(code::kSyntax, col, fmt::format("{} given twice", shown(key)));
+        if (val.empty())
+          return fail(code::kSyntax, col + eq + 1, fmt::format("{} is empty", shown(key)));
         it->flag.assign(val);
       } else {
         std::optional<double>* slot = suffix == "Rtd"     ? &it->rtd
@@ -215,13 +242,15 @@ bool parse_message(std::string_view line, Message& out, ParseError& err) {
                                                           : nullptr;
         if (!slot)
           return fail(code::kSyntax, col,
-                      fmt::format("'{}': unknown value kind '{}' (Rtd, Avg, Min, Max, Cou, ZsAvg, ZsMin, ZsMax, Flag)",
+                      fmt::format("'{}': unknown value kind '{}' (Rtd, Avg, Min, Max, Cou, ZsAvg, "
+                                  "ZsMin, ZsMax, Flag)",
                                   shown(key), shown(suffix)));
         if (*slot) return fail(code::kSyntax, col, fmt::format("{} given twice", shown(key)));
         double d = 0;
         auto [ptr, ec] = std::from_chars(val.data(), val.data() + val.size(), d);
         if (val.empty() || ec != std::errc() || ptr != val.data() + val.size() || !std::isfinite(d))
-          return fail(code::kSyntax, col + eq + 1, fmt::format("{} = '{}' is not a number", shown(key), shown(val)));
+          return fail(code::kSyntax, col + eq + 1,
+                      fmt::format("{} = '{}' is not a number", shown(key), shown(val)));
         *slot = d;
       }
     }
@@ -235,7 +264,8 @@ bool parse_message(std::string_view line, Message& out, ParseError& err) {
 
 Declaration read_declaration(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("{}: cannot read the HJ 212 declaration", file.string()));
+  if (!in)
+    throw std::runtime_error(fmt::format("{}: cannot read the HJ 212 declaration", file.string()));
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(in);
@@ -245,10 +275,12 @@ Declaration read_declaration(const std::filesystem::path& file) {
   Declaration d;
   auto str = [&](const nlohmann::json& o, const char* key, bool required = true) -> std::string {
     if (!o.contains(key)) {
-      if (required) throw std::runtime_error(fmt::format("{}: '{}' is missing", file.string(), key));
+      if (required)
+        throw std::runtime_error(fmt::format("{}: '{}' is missing", file.string(), key));
       return "";
     }
-    if (!o[key].is_string()) throw std::runtime_error(fmt::format("{}: '{}' is not a string", file.string(), key));
+    if (!o[key].is_string())
+      throw std::runtime_error(fmt::format("{}: '{}' is not a string", file.string(), key));
     return o[key].get<std::string>();
   };
   try {
@@ -271,7 +303,8 @@ Declaration read_declaration(const std::filesystem::path& file) {
     d.summary_outlet = str(s, "outlet", false);
     d.value = str(s, "value");
     if (d.value != "Avg" && d.value != "ZsAvg")
-      throw std::runtime_error(fmt::format("{}: summary.value must be \"Avg\" or \"ZsAvg\"", file.string()));
+      throw std::runtime_error(
+          fmt::format("{}: summary.value must be \"Avg\" or \"ZsAvg\"", file.string()));
     for (const auto& [k, v] : s.at("hours_over").items()) d.hours_over[k] = v.get<std::string>();
     for (const auto& [k, v] : j.at("flags").items()) d.flags[k] = v.get<std::string>();
     d.valid = j.at("valid").get<std::vector<std::string>>();
@@ -288,16 +321,20 @@ using dsl::model::RecordType;
 namespace fs = std::filesystem;
 
 const char* kDataTable =
-    "CREATE TABLE IF NOT EXISTS _hj212_data (mn TEXT NOT NULL, cn TEXT NOT NULL, data_time TEXT NOT NULL, "
-    "code TEXT NOT NULL, rtd REAL, avg REAL, min REAL, max REAL, cou REAL, zs_avg REAL, zs_min REAL, zs_max REAL, "
-    "flag TEXT NOT NULL, qn TEXT, _batch INTEGER NOT NULL, _file INTEGER NOT NULL, _line INTEGER NOT NULL, "
+    "CREATE TABLE IF NOT EXISTS _hj212_data (mn TEXT NOT NULL, cn TEXT NOT NULL, data_time TEXT "
+    "NOT NULL, "
+    "code TEXT NOT NULL, rtd REAL, avg REAL, min REAL, max REAL, cou REAL, zs_avg REAL, zs_min "
+    "REAL, zs_max REAL, "
+    "flag TEXT NOT NULL, qn TEXT, _batch INTEGER NOT NULL, _file INTEGER NOT NULL, _line INTEGER "
+    "NOT NULL, "
     "PRIMARY KEY (mn, cn, data_time, code)) WITHOUT ROWID";
 
 std::uint32_t field_of(const RecordType& r, const std::string& name, const std::string& what) {
   for (std::size_t i = 0; i < r.fields.size(); ++i)
     if (r.fields[i].name == name) return static_cast<std::uint32_t>(i);
-  throw std::runtime_error(
-      fmt::format("the HJ 212 declaration's {} names field '{}', which record type {} does not have", what, name, r.name));
+  throw std::runtime_error(fmt::format(
+      "the HJ 212 declaration's {} names field '{}', which record type {} does not have", what,
+      name, r.name));
 }
 
 struct Point {
@@ -313,10 +350,15 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
   const auto& schema = store.schema();
   // The declaration is checked against the schema before anything is touched.
   const RecordType* pr = schema.find_record(d.point_record);
-  if (!pr) throw std::runtime_error(fmt::format("the HJ 212 declaration names record type '{}', which the schema lacks", d.point_record));
+  if (!pr)
+    throw std::runtime_error(fmt::format(
+        "the HJ 212 declaration names record type '{}', which the schema lacks", d.point_record));
   const RecordType* sr = schema.find_record(d.summary_record);
-  if (!sr) throw std::runtime_error(fmt::format("the HJ 212 declaration names record type '{}', which the schema lacks", d.summary_record));
-  std::vector<std::string> point_cols{d.point_mn, d.point_code, d.point_facility, d.point_pollutant};
+  if (!sr)
+    throw std::runtime_error(fmt::format(
+        "the HJ 212 declaration names record type '{}', which the schema lacks", d.summary_record));
+  std::vector<std::string> point_cols{d.point_mn, d.point_code, d.point_facility,
+                                      d.point_pollutant};
   if (!d.point_outlet.empty()) point_cols.push_back(d.point_outlet);
   for (const auto& c : point_cols) field_of(*pr, c, "point");
   std::vector<std::uint32_t> over_fields;
@@ -333,7 +375,9 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
                       s_max = field_of(*sr, d.summary_max, "summary.max_hourly"),
                       s_hours = field_of(*sr, d.summary_hours_valid, "summary.hours_valid"),
                       s_valid = field_of(*sr, d.summary_validity, "summary.validity");
-  const int s_outlet = d.summary_outlet.empty() ? -1 : static_cast<int>(field_of(*sr, d.summary_outlet, "summary.outlet"));
+  const int s_outlet = d.summary_outlet.empty()
+                           ? -1
+                           : static_cast<int>(field_of(*sr, d.summary_outlet, "summary.outlet"));
 
   MonitoringResult res;
   ImportResult& r = res.import;
@@ -348,7 +392,8 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
     std::string sql = "SELECT ";
     std::vector<std::string> cols = point_cols;
     cols.insert(cols.end(), limit_cols.begin(), limit_cols.end());
-    for (std::size_t i = 0; i < cols.size(); ++i) sql += (i ? ", " : "") + store::quote_ident(cols[i]);
+    for (std::size_t i = 0; i < cols.size(); ++i)
+      sql += (i ? ", " : "") + store::quote_ident(cols[i]);
     sql += " FROM " + store::quote_ident(pr->name);
     SQLite::Statement q(db, sql);
     while (q.executeStep()) {
@@ -368,16 +413,20 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
   std::ofstream quarantine;
   if (options.quarantine) {
     quarantine.open(*options.quarantine, std::ios::binary | std::ios::trunc);
-    if (!quarantine) throw std::runtime_error(fmt::format("{}: cannot write the quarantine file", options.quarantine->string()));
+    if (!quarantine)
+      throw std::runtime_error(
+          fmt::format("{}: cannot write the quarantine file", options.quarantine->string()));
   }
 
-  SQLite::Statement ins(db,
-                        "INSERT INTO _hj212_data(mn, cn, data_time, code, rtd, avg, min, max, cou, zs_avg, zs_min, "
-                        "zs_max, flag, qn, _batch, _file, _line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-                        "ON CONFLICT DO NOTHING");
-  SQLite::Statement old(db,
-                        "SELECT rtd, avg, min, max, cou, zs_avg, zs_min, zs_max, flag, _file, _line FROM _hj212_data "
-                        "WHERE mn = ? AND cn = ? AND data_time = ? AND code = ?");
+  SQLite::Statement ins(
+      db,
+      "INSERT INTO _hj212_data(mn, cn, data_time, code, rtd, avg, min, max, cou, zs_avg, zs_min, "
+      "zs_max, flag, qn, _batch, _file, _line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+      "ON CONFLICT DO NOTHING");
+  SQLite::Statement old(
+      db,
+      "SELECT rtd, avg, min, max, cou, zs_avg, zs_min, zs_max, flag, _file, _line FROM _hj212_data "
+      "WHERE mn = ? AND cn = ? AND data_time = ? AND code = ?");
   // Months touched per MN (YYYYMM), with where they were first seen: their summaries are
   // recomputed from everything the store holds for them.
   struct Touch {
@@ -401,36 +450,14 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
       e.message = std::move(msg);
       b.error(f, std::move(e));
     };
-    std::string text;
     std::unique_ptr<InputFile> in;
-    try {
-      in = std::make_unique<InputFile>(path, options.import.before_read);
-      std::vector<char> buf(1 << 20);
-      while (std::size_t n = in->read(buf.data(), buf.size())) text.append(buf.data(), n);
-    } catch (const InputFile::Error& ex) {
-      if (ex.code == ingest::code::kNotRegular) r.inputs_invalid = true;
-      error(ex.code == ingest::code::kNotRegular ? ingest::code::kNotRegular : ingest::code::kFile, 0, 0, ex.what());
-      continue;
-    }
-    f.result.sha256 = in->sha256();
-    f.result.bytes = in->bytes_read();
-    b.file_read(f);
-    if (std::string changed = in->changes(); !changed.empty()) {
-      error(ingest::code::kChanged, 0, 0, "changed while it was being imported (" + changed + "); import it again once it is complete");
-      continue;
-    }
     Message m;
     ParseError pe;
     std::uint32_t line_no = 0;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-      std::size_t nl = text.find('\n', pos);
-      std::size_t end = nl == std::string::npos ? text.size() : nl;
-      std::string_view line(text.data() + pos, end - pos);
-      pos = nl == std::string::npos ? text.size() : nl + 1;
+    auto handle = [&](std::string_view line) {
       ++line_no;
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.empty()) continue;
+      if (line.empty()) return;
       if (!parse_message(line, m, pe)) {
         if (options.quarantine) {
           quarantine << line << "\r\n";
@@ -444,34 +471,39 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
         } else {
           error(pe.code, line_no, pe.column, pe.message);
         }
-        continue;
+        return;
       }
       ++res.messages;
-      if (m.cn == "2061") ++res.hourly;
-      else if (m.cn == "2031") ++res.daily;
+      if (m.cn == "2061")
+        ++res.hourly;
+      else if (m.cn == "2031")
+        ++res.daily;
       else {
         ++res.other;
-        continue;
+        return;
       }
       auto pit = points.find(m.mn);
       if (pit == points.end()) {
         error(code::kPoint, line_no, 0,
-              fmt::format("MN '{}' is no monitoring point: no {} record has {} = '{}'", shown(m.mn), d.point_record,
-                          d.point_mn, shown(m.mn)));
-        continue;
+              fmt::format("MN '{}' is no monitoring point: no {} record has {} = '{}'", shown(m.mn),
+                          d.point_record, d.point_mn, shown(m.mn)));
+        return;
       }
       bool hourly_point = false;
       for (const auto& it : m.items) {
         bool flag_ok = it.flag.empty() || d.flags.count(it.flag);
         if (!flag_ok) {
           error(code::kFlag, line_no, 0,
-                fmt::format("{}-Flag = '{}' is no data flag of HJ 212-2017 the declaration knows", shown(it.code), shown(it.flag)));
+                fmt::format("{}-Flag = '{}' is no data flag of HJ 212-2017 the declaration knows",
+                            shown(it.code), shown(it.flag)));
           continue;
         }
         ++res.values;
         auto bind_opt = [&](int idx, const std::optional<double>& v) {
-          if (v) ins.bind(idx, *v);
-          else ins.bind(idx);
+          if (v)
+            ins.bind(idx, *v);
+          else
+            ins.bind(idx);
         };
         ins.bind(1, m.mn);
         ins.bind(2, m.cn);
@@ -486,8 +518,10 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
         bind_opt(11, it.zs_min);
         bind_opt(12, it.zs_max);
         ins.bind(13, it.flag);
-        if (m.qn.empty()) ins.bind(14);
-        else ins.bind(14, m.qn);
+        if (m.qn.empty())
+          ins.bind(14);
+        else
+          ins.bind(14, m.qn);
         ins.bind(15, static_cast<int64_t>(batch));
         ins.bind(16, static_cast<int64_t>(f.id));
         ins.bind(17, static_cast<int64_t>(line_no));
@@ -505,14 +539,16 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
           bool same = false;
           std::string where;
           if (old.executeStep()) {
-            const std::optional<double>* vals[] = {&it.rtd, &it.avg, &it.min, &it.max, &it.cou, &it.zs_avg, &it.zs_min, &it.zs_max};
+            const std::optional<double>* vals[] = {&it.rtd, &it.avg,    &it.min,    &it.max,
+                                                   &it.cou, &it.zs_avg, &it.zs_min, &it.zs_max};
             same = true;
             for (int i = 0; i < 8; ++i) {
               auto c = old.getColumn(i);
               same = same && (c.isNull() ? !*vals[i] : (*vals[i] && c.getDouble() == **vals[i]));
             }
             same = same && old.getColumn(8).getString() == it.flag;
-            where = fmt::format("{}:{}", b.file_path(old.getColumn(9).getInt64()), old.getColumn(10).getInt64());
+            where = fmt::format("{}:{}", b.file_path(old.getColumn(9).getInt64()),
+                                old.getColumn(10).getInt64());
           }
           old.reset();
           if (same) {
@@ -520,15 +556,86 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
             ++f.result.rows_unchanged;
           } else {
             error(code::kConflict, line_no, 0,
-                  fmt::format("MN '{}' CN {} DataTime {} {}: other values or flag than {} already gave", shown(m.mn), m.cn,
-                              m.data_time, shown(it.code), where));
+                  fmt::format(
+                      "MN '{}' CN {} DataTime {} {}: other values or flag than {} already gave",
+                      shown(m.mn), m.cn, m.data_time, shown(it.code), where));
           }
         }
-        if (it.flag.empty() ? false : std::find(d.valid.begin(), d.valid.end(), d.flags.at(it.flag)) != d.valid.end())
+        if (it.flag.empty()
+                ? false
+                : std::find(d.valid.begin(), d.valid.end(), d.flags.at(it.flag)) != d.valid.end())
           ++res.values_valid;
         if (m.cn == "2061" && pit->second.count(it.code)) hourly_point = true;
       }
-      if (hourly_point) touched.emplace(std::pair{m.mn, m.data_time.substr(0, 6)}, Touch{&f, line_no});
+      if (hourly_point)
+        touched.emplace(std::pair{m.mn, m.data_time.substr(0, 6)}, Touch{&f, line_no});
+    };
+    try {
+      in = std::make_unique<InputFile>(path, options.import.before_read);
+      // Read in chunks, whole lines at a time: memory is a chunk and a line, whatever the file.
+      // A line longer than any message is reported once and its bytes skipped (or quarantined).
+      std::vector<char> buf(1 << 20);
+      std::string text;
+      bool eof = false, skipping = false;
+      while (!eof) {
+        std::size_t n = in->read(buf.data(), buf.size());
+        eof = n == 0;
+        std::string_view chunk(buf.data(), n);
+        if (skipping) {
+          std::size_t nl = chunk.find('\n');
+          if (quarantine.is_open())
+            quarantine << chunk.substr(0, nl == std::string_view::npos ? chunk.size() : nl);
+          if (nl == std::string_view::npos) continue;
+          if (quarantine.is_open()) quarantine << "\r\n";
+          skipping = false;
+          chunk.remove_prefix(nl + 1);
+        }
+        text.append(chunk);
+        std::size_t limit = eof ? text.size() : text.rfind('\n');
+        limit = limit == std::string::npos ? 0 : (eof ? limit : limit + 1);
+        std::size_t pos = 0;
+        while (pos < limit) {
+          std::size_t nl = text.find('\n', pos);
+          std::size_t end = nl == std::string::npos || nl >= limit ? limit : nl;
+          handle(std::string_view(text.data() + pos, end - pos));
+          pos = end + 1;
+        }
+        text.erase(0, std::min(limit, text.size()));
+        if (!eof && text.size() > kMaxLine + 2) {
+          ++line_no;
+          std::string msg = fmt::format(
+              "line longer than any HJ 212 message ({} bytes): not read further", kMaxLine);
+          if (quarantine.is_open()) {
+            quarantine << text;
+            ImportError e;
+            e.file = f.result.path;
+            e.code = code::kFrame;
+            e.line = line_no;
+            e.column = static_cast<std::uint32_t>(kMaxLine + 1);
+            e.message = msg;
+            res.quarantined.push_back(std::move(e));
+          } else {
+            error(code::kFrame, line_no, static_cast<std::uint32_t>(kMaxLine + 1), msg);
+          }
+          text.clear();
+          skipping = true;
+        }
+      }
+    } catch (const InputFile::Error& ex) {
+      if (ex.code == ingest::code::kNotRegular) r.inputs_invalid = true;
+      error(ex.code == ingest::code::kNotRegular ? ingest::code::kNotRegular : ingest::code::kFile,
+            0, 0, ex.what());
+      continue;
+    }
+    f.result.sha256 = in->sha256();
+    f.result.bytes = in->bytes_read();
+    b.file_read(f);
+    if (std::string changed = in->changes(); !changed.empty()) {
+      ImportError e;
+      e.code = ingest::code::kChanged;
+      e.message = "changed while it was being imported (" + changed +
+                  "); import it again once it is complete";
+      b.refuse_file(f, std::move(e));
     }
   }
 
@@ -546,18 +653,21 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
   std::map<std::tuple<std::string, std::string, std::string>, Acc> acc;
   if (r.error_count == 0) {
     SQLite::Statement q(db, std::string("SELECT code, ") + (d.value == "ZsAvg" ? "zs_avg" : "avg") +
-                                ", flag FROM _hj212_data WHERE mn = ? AND cn = '2061' AND data_time >= ? AND data_time < ?");
+                                ", flag FROM _hj212_data WHERE mn = ? AND cn = '2061' AND "
+                                "data_time >= ? AND data_time < ?");
     for (const auto& [key, touch] : touched) {
       const auto& [mn, ym] = key;
-      std::string next = ym.substr(4) == "12" ? fmt::format("{:04}01", std::stoi(ym.substr(0, 4)) + 1)
-                                              : fmt::format("{}{:02}", ym.substr(0, 4), std::stoi(ym.substr(4)) + 1);
+      std::string next = ym.substr(4) == "12"
+                             ? fmt::format("{:04}01", std::stoi(ym.substr(0, 4)) + 1)
+                             : fmt::format("{}{:02}", ym.substr(0, 4), std::stoi(ym.substr(4)) + 1);
       q.bind(1, mn);
       q.bind(2, ym + "00");
       q.bind(3, next + "00");
       const auto& pts = points[mn];
       while (q.executeStep()) {
         auto pit = pts.find(q.getColumn(0).getString());
-        if (pit == pts.end()) continue;  // a parameter no point declares (O2, flow, ...): kept, not summarised
+        if (pit == pts.end())
+          continue;  // a parameter no point declares (O2, flow, ...): kept, not summarised
         const Point& pt = pit->second;
         std::string month = fmt::format("{}-{}-01", ym.substr(0, 4), ym.substr(4));
         Acc& a = acc[{pt.facility, pt.pollutant, month}];
@@ -569,7 +679,8 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
         }
         std::string flag = q.getColumn(2).getString();
         auto fl = d.flags.find(flag);
-        bool valid = fl != d.flags.end() && std::find(d.valid.begin(), d.valid.end(), fl->second) != d.valid.end() &&
+        bool valid = fl != d.flags.end() &&
+                     std::find(d.valid.begin(), d.valid.end(), fl->second) != d.valid.end() &&
                      !q.getColumn(1).isNull();
         if (!valid) {
           ++a.other_hours;
@@ -597,27 +708,33 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
       auto set = [&](std::uint32_t field, const std::string& text) {
         std::string why = convert_text(sr->fields[field], Check::none, text, vals[field]);
         if (!why.empty())
-          b.error(f, ImportError{f.result.path, a.first.line, 0, "", sr->name, sr->fields[field].name, code::kDeclaration,
-                                 fmt::format("summary of {} {} {}: {}", facility, pollutant, month, why)});
+          b.error(f, ImportError{
+                         f.result.path, a.first.line, 0, "", sr->name, sr->fields[field].name,
+                         code::kDeclaration,
+                         fmt::format("summary of {} {} {}: {}", facility, pollutant, month, why)});
         return why.empty();
       };
       for (auto& v : vals) v.set_null();
       bool ok = set(s_fac, facility) && set(s_month, month) && set(s_pol, pollutant) &&
                 set(s_hours, std::to_string(a.hours));
       if (a.hours > 0) {
-        ok = ok && set(s_avg, fmt::format("{}", a.sum / static_cast<double>(a.hours))) && set(s_max, fmt::format("{}", a.max)) &&
-             set(s_valid, d.valid.front());
+        ok = ok && set(s_avg, fmt::format("{}", a.sum / static_cast<double>(a.hours))) &&
+             set(s_max, fmt::format("{}", a.max)) && set(s_valid, d.valid.front());
       } else {
         // No valid hour: the values are placeholders the validity flag keeps from proving anything.
         ok = ok && set(s_avg, "0") && set(s_max, "0") && set(s_valid, d.no_valid_hours);
       }
-      if (s_outlet >= 0 && !a.outlet.empty()) ok = ok && set(static_cast<std::uint32_t>(s_outlet), a.outlet);
+      if (s_outlet >= 0 && !a.outlet.empty())
+        ok = ok && set(static_cast<std::uint32_t>(s_outlet), a.outlet);
       for (std::size_t i = 0; i < over_fields.size(); ++i) {
         if (a.limit_missing[i]) {
-          b.error(f, ImportError{f.result.path, a.first.line, 0, "", pr->name, limit_cols[i], code::kLimit,
-                                 fmt::format("MN '{}' has no {}: the hours of {} {} {} over it ({}) cannot be counted",
-                                             a.missing_point, limit_cols[i], facility, pollutant, month,
-                                             sr->fields[over_fields[i]].name)});
+          b.error(f,
+                  ImportError{
+                      f.result.path, a.first.line, 0, "", pr->name, limit_cols[i], code::kLimit,
+                      fmt::format(
+                          "MN '{}' has no {}: the hours of {} {} {} over it ({}) cannot be counted",
+                          a.missing_point, limit_cols[i], facility, pollutant, month,
+                          sr->fields[over_fields[i]].name)});
           ok = false;
         } else {
           ok = ok && set(over_fields[i], std::to_string(a.over[i]));

@@ -29,15 +29,22 @@ namespace eco::engine::ingest::hj212 {
 
 // Error codes of the monitoring import (docs/monitoring.md explains each).
 namespace code {
-inline constexpr const char* kFrame = "M001";     // not "##" + length + segment + CRC, or a truncated message
-inline constexpr const char* kLength = "M002";    // the length field differs from the data segment's length
-inline constexpr const char* kCrc = "M003";       // the CRC field differs from the CRC16 of the data segment
-inline constexpr const char* kSyntax = "M004";    // malformed data segment (field, CP group, value, DataTime)
-inline constexpr const char* kFlag = "M005";      // a data flag the declaration does not know
-inline constexpr const char* kPoint = "M006";     // an MN or pollutant code no monitoring point declares
-inline constexpr const char* kConflict = "M007";  // the same point, time and pollutant with other values
-inline constexpr const char* kLimit = "M008";     // a summary needs a limit the monitoring point lacks
-inline constexpr const char* kDeclaration = "M009";  // the declaration names something the schema lacks
+inline constexpr const char* kFrame =
+    "M001";  // not "##" + length + segment + CRC, or a truncated message
+inline constexpr const char* kLength =
+    "M002";  // the length field differs from the data segment's length
+inline constexpr const char* kCrc =
+    "M003";  // the CRC field differs from the CRC16 of the data segment
+inline constexpr const char* kSyntax =
+    "M004";  // malformed data segment (field, CP group, value, DataTime)
+inline constexpr const char* kFlag = "M005";  // a data flag the declaration does not know
+inline constexpr const char* kPoint =
+    "M006";  // an MN or pollutant code no monitoring point declares
+inline constexpr const char* kConflict =
+    "M007";  // the same point, time and pollutant with other values
+inline constexpr const char* kLimit = "M008";  // a summary needs a limit the monitoring point lacks
+inline constexpr const char* kDeclaration =
+    "M009";  // the declaration names something the schema lacks
 }  // namespace code
 
 // The longest message line accepted (HJ 212-2017 limits the data segment to 9999 bytes).
@@ -80,8 +87,8 @@ struct Declaration {
   // Summary field -> the point's field holding the limit its hours are counted over.
   std::map<std::string, std::string> hours_over;
   // The record type of monthly summaries and its fields.
-  std::string summary_record, summary_facility, summary_month, summary_pollutant, summary_avg, summary_max,
-      summary_hours_valid, summary_validity, summary_outlet;
+  std::string summary_record, summary_facility, summary_month, summary_pollutant, summary_avg,
+      summary_max, summary_hours_valid, summary_validity, summary_outlet;
   // Which value of an hourly message is summarised: "Avg" or "ZsAvg" (折算浓度).
   std::string value = "Avg";
   // HJ 212-2017 data flag -> value of the summary's validity field; the flags whose value is in
@@ -113,7 +120,8 @@ struct MonitoringResult {
 
 // Imports the HJ 212 files `paths` into `store` as one batch (see above). Store failures throw
 // store::StoreError; errors in the data are in the result.
-MonitoringResult import_monitoring(store::Store& store, const std::vector<std::filesystem::path>& paths,
+MonitoringResult import_monitoring(store::Store& store,
+                                   const std::vector<std::filesystem::path>& paths,
                                    const MonitoringOptions& options);
 
 }  // namespace eco::engine::ingest::hj212

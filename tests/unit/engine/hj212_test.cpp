@@ -12,9 +12,11 @@ namespace {
 //    libraries' tests, e.g. a C# Hj212Crc16 sample and Java T212Mapper tests);
 //  - "##0178ST=32;CN=2011;...&&a9c1" from a public Java HJ 212 parser's parameterised CRC test.
 constexpr std::string_view kAppendix =
-    "QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&RtdInterval=30&&";
+    "QN=20160801085857223;ST=32;CN=1062;PW=100000;MN=010000A8900016F000169DC0;Flag=5;CP=&&"
+    "RtdInterval=30&&";
 constexpr std::string_view kRealtime =
-    "ST=32;CN=2011;PW=123456;MN=0873HHMZWSLH02;CP=&&DataTime=20160103133030;060-Rtd=3.0943,060-Flag=N;"
+    "ST=32;CN=2011;PW=123456;MN=0873HHMZWSLH02;CP=&&DataTime=20160103133030;060-Rtd=3.0943,060-"
+    "Flag=N;"
     "011-Rtd=18.0412,011-Flag=N;001-Rtd=8.2137,001-Flag=N;B01-Rtd=10.9890,B01-Flag=N&&";
 
 std::string frame(std::string_view seg) {
@@ -51,7 +53,8 @@ TEST(Hj212Parse, AppendixExampleParses) {
 TEST(Hj212Parse, HourlyValuesAndFlags) {
   std::string line = frame(
       "QN=20261001000000001;ST=31;CN=2061;PW=123456;MN=MN1;Flag=4;CP=&&DataTime=20261001010000;"
-      "a21026-Avg=30.5,a21026-ZsAvg=33.1,a21026-Min=20,a21026-Max=40,a21026-Cou=1.5,a21026-Flag=M;a19001-Avg=10,a19001-Flag=N&&");
+      "a21026-Avg=30.5,a21026-ZsAvg=33.1,a21026-Min=20,a21026-Max=40,a21026-Cou=1.5,a21026-Flag=M;"
+      "a19001-Avg=10,a19001-Flag=N&&");
   hj::Message m;
   hj::ParseError e;
   ASSERT_TRUE(hj::parse_message(line, m, e)) << e.message;
@@ -83,14 +86,18 @@ TEST(Hj212Parse, RefusesWithCodeAndColumn) {
       {"##0101" + std::string(kAppendix) + "1C81", hj::code::kCrc, 108, "1C80"},
       {"##0102" + std::string(kAppendix) + "1C80", hj::code::kLength, 3, "says 102"},
       {good.substr(0, 60), hj::code::kLength, 3, "truncated"},
-      {"##0100" + std::string(kAppendix.substr(0, 100)) + "ZZZZ", hj::code::kFrame, 107, "hexadecimal"},
-      {frame("ST=31;CN=2061;MN=A;XX=1;CP=&&DataTime=20260101000000&&"), hj::code::kSyntax, 26, "unknown field 'XX'"},
-      {frame("ST=31;CN=2061;MN=A;CP=&&DataTime=20260230000000&&"), hj::code::kSyntax, 0, "not a time that exists"},
-      {frame("ST=31;CN=2061;MN=A;CP=&&DataTime=20260101000000;a21026-Avg=1x,a21026-Flag=N&&"), hj::code::kSyntax, 0,
-       "not a number"},
-      {frame("ST=31;CN=2061;MN=A;CP=&&DataTime=20260101000000;a21026-Foo=1&&"), hj::code::kSyntax, 0, "unknown value kind"},
-      {frame("ST=31;CN=2061;MN=A;CP=&&DataTime=20260101000000;a21026-Avg=1;a21026-Avg=2&&"), hj::code::kSyntax, 0,
-       "given twice"},
+      {"##0100" + std::string(kAppendix.substr(0, 100)) + "ZZZZ", hj::code::kFrame, 107,
+       "hexadecimal"},
+      {frame("ST=31;CN=2061;MN=A;XX=1;CP=&&DataTime=20260101000000&&"), hj::code::kSyntax, 26,
+       "unknown field 'XX'"},
+      {frame("ST=31;CN=2061;MN=A;CP=&&DataTime=20260230000000&&"), hj::code::kSyntax, 0,
+       "not a time that exists"},
+      {frame("ST=31;CN=2061;MN=A;CP=&&DataTime=20260101000000;a21026-Avg=1x,a21026-Flag=N&&"),
+       hj::code::kSyntax, 0, "not a number"},
+      {frame("ST=31;CN=2061;MN=A;CP=&&DataTime=20260101000000;a21026-Foo=1&&"), hj::code::kSyntax,
+       0, "unknown value kind"},
+      {frame("ST=31;CN=2061;MN=A;CP=&&DataTime=20260101000000;a21026-Avg=1;a21026-Avg=2&&"),
+       hj::code::kSyntax, 0, "given twice"},
       {frame("ST=31;CN=2061;MN=A;CP=&&DataTime=20260101000000"), hj::code::kSyntax, 0, "end with"},
       {frame("ST=31;CN=2061;CP=&&DataTime=20260101000000&&"), hj::code::kSyntax, 0, "no MN"},
       {hourly_no_time, hj::code::kSyntax, 0, "without DataTime"},
