@@ -6,9 +6,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <condition_variable>
+#include <deque>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <thread>
 #include <unordered_map>
 
 #include "engine/ingest/batch.hpp"
@@ -74,6 +78,89 @@ bool valid_data_time(std::string_view t) {
 
 }  // namespace
 
+// Parses CP's content (between "&&" and "&&") into out.data_time and out.items; `cp_col` is
+// the 0-based column of its first byte in the line, for errors.
+bool parse_cp(std::string_view cp, std::size_t cp_col, Message& out, ParseError& err) {
+  auto fail = [&](const char* code, std::size_t col, std::string msg) {
+    err.code = code;
+    err.column = static_cast<std::uint32_t>(col + 1);
+    err.message = std::move(msg);
+    return false;
+  };
+  // CP: groups separated by ';', items by ','.
+  std::size_t q = 0;
+  while (q < cp.size()) {
+    std::size_t end = q;
+    while (end < cp.size() && cp[end] != ';' && cp[end] != ',') ++end;
+    std::string_view item = cp.substr(q, end - q);
+    const std::size_t col = cp_col + q;
+    std::size_t eq = item.find('=');
+    if (eq == std::string_view::npos || eq == 0)
+      return fail(code::kSyntax, col, fmt::format("'{}' in CP is not NAME=value", shown(item)));
+    std::string_view key = item.substr(0, eq), val = item.substr(eq + 1);
+    std::size_t dash = key.rfind('-');
+    if (dash == std::string_view::npos) {
+      if (key == "DataTime") {
+        if (!out.data_time.empty()) return fail(code::kSyntax, col, "DataTime given twice");
+        if (!valid_data_time(val))
+          return fail(
+              code::kSyntax, col + eq + 1,
+              fmt::format("DataTime '{}' is not a time that exists (YYYYMMDDhhmmss)", shown(val)));
+        out.data_time.assign(val);
+      } else if (out.cn == "2061" || out.cn == "2031") {
+        return fail(code::kSyntax, col,
+                    fmt::format("'{}' is no field of hourly or daily data", shown(key)));
+      }
+    } else {
+      std::string_view pc = key.substr(0, dash), suffix = key.substr(dash + 1);
+      if (pc.empty())
+        return fail(code::kSyntax, col, fmt::format("'{}' has no pollutant code", shown(key)));
+      Item* it = nullptr;
+      for (auto& x : out.items)
+        if (x.code == pc) it = &x;
+      if (!it) {
+        out.items.emplace_back();
+        it = &out.items.back();
+        it->code.assign(pc);
+      }
+      if (suffix == "Flag") {
+        if (!it->flag.empty())
+          return fail(code::kSyntax, col, fmt::format("{} given twice", shown(key)));
+        if (val.empty())
+          return fail(code::kSyntax, col + eq + 1, fmt::format("{} is empty", shown(key)));
+        it->flag.assign(val);
+      } else {
+        std::optional<double>* slot = suffix == "Rtd"     ? &it->rtd
+                                      : suffix == "Avg"   ? &it->avg
+                                      : suffix == "Min"   ? &it->min
+                                      : suffix == "Max"   ? &it->max
+                                      : suffix == "Cou"   ? &it->cou
+                                      : suffix == "ZsAvg" ? &it->zs_avg
+                                      : suffix == "ZsMin" ? &it->zs_min
+                                      : suffix == "ZsMax" ? &it->zs_max
+                                                          : nullptr;
+        if (!slot)
+          return fail(code::kSyntax, col,
+                      fmt::format("'{}': unknown value kind '{}' (Rtd, Avg, Min, Max, Cou, ZsAvg, "
+                                  "ZsMin, ZsMax, Flag)",
+                                  shown(key), shown(suffix)));
+        if (*slot) return fail(code::kSyntax, col, fmt::format("{} given twice", shown(key)));
+        double d = 0;
+        auto [ptr, ec] = std::from_chars(val.data(), val.data() + val.size(), d);
+        if (val.empty() || ec != std::errc() || ptr != val.data() + val.size() || !std::isfinite(d))
+          return fail(code::kSyntax, col + eq + 1,
+                      fmt::format("{} = '{}' is not a number", shown(key), shown(val)));
+        *slot = d;
+      }
+    }
+    q = end + 1;
+    if (end == cp.size()) break;
+  }
+  if ((out.cn == "2061" || out.cn == "2031") && out.data_time.empty())
+    return fail(code::kSyntax, cp_col, "hourly or daily data without DataTime");
+  return true;
+}
+
 std::uint16_t crc16(std::string_view data) {
   std::uint16_t r = 0xFFFF;
   for (char c : data) r = kCrc.t[(r >> 8) ^ static_cast<unsigned char>(c)];
@@ -87,7 +174,15 @@ bool parse_message(std::string_view line, Message& out, ParseError& err) {
     err.message = std::move(msg);
     return false;
   };
-  out = Message{};
+  out.qn.clear();
+  out.st.clear();
+  out.cn.clear();
+  out.pw.clear();
+  out.mn.clear();
+  out.flag.clear();
+  out.data_time.clear();
+  out.cp.clear();
+  out.items.clear();
   if (line.size() > kMaxLine)
     return fail(code::kFrame, kMaxLine,
                 fmt::format("line of {} bytes: longer than any HJ 212 message ({} bytes)",
@@ -188,78 +283,8 @@ bool parse_message(std::string_view line, Message& out, ParseError& err) {
   if (out.cn.size() != 4 || !std::all_of(out.cn.begin(), out.cn.end(), is_digit))
     return fail(code::kSyntax, base,
                 fmt::format("CN '{}' is not a 4-digit command code", shown(out.cn)));
-  // CP: groups separated by ';', items by ','.
-  std::size_t q = 0;
-  while (q < cp.size()) {
-    std::size_t end = q;
-    while (end < cp.size() && cp[end] != ';' && cp[end] != ',') ++end;
-    std::string_view item = cp.substr(q, end - q);
-    const std::size_t col = base + cp_at + q;
-    std::size_t eq = item.find('=');
-    if (eq == std::string_view::npos || eq == 0)
-      return fail(code::kSyntax, col, fmt::format("'{}' in CP is not NAME=value", shown(item)));
-    std::string_view key = item.substr(0, eq), val = item.substr(eq + 1);
-    std::size_t dash = key.rfind('-');
-    if (dash == std::string_view::npos) {
-      if (key == "DataTime") {
-        if (!out.data_time.empty()) return fail(code::kSyntax, col, "DataTime given twice");
-        if (!valid_data_time(val))
-          return fail(
-              code::kSyntax, col + eq + 1,
-              fmt::format("DataTime '{}' is not a time that exists (YYYYMMDDhhmmss)", shown(val)));
-        out.data_time.assign(val);
-      } else if (out.cn == "2061" || out.cn == "2031") {
-        return fail(code::kSyntax, col,
-                    fmt::format("'{}' is no field of hourly or daily data", shown(key)));
-      }
-    } else {
-      std::string_view pc = key.substr(0, dash), suffix = key.substr(dash + 1);
-      if (pc.empty())
-        return fail(code::kSyntax, col, fmt::format("'{}' has no pollutant code", shown(key)));
-      Item* it = nullptr;
-      for (auto& x : out.items)
-        if (x.code == pc) it = &x;
-      if (!it) {
-        out.items.emplace_back();
-        it = &out.items.back();
-        it->code.assign(pc);
-      }
-      if (suffix == "Flag") {
-        if (!it->flag.empty())
-          return fail(code::kSyntax, col, fmt::format("{} given twice", shown(key)));
-        if (val.empty())
-          return fail(code::kSyntax, col + eq + 1, fmt::format("{} is empty", shown(key)));
-        it->flag.assign(val);
-      } else {
-        std::optional<double>* slot = suffix == "Rtd"     ? &it->rtd
-                                      : suffix == "Avg"   ? &it->avg
-                                      : suffix == "Min"   ? &it->min
-                                      : suffix == "Max"   ? &it->max
-                                      : suffix == "Cou"   ? &it->cou
-                                      : suffix == "ZsAvg" ? &it->zs_avg
-                                      : suffix == "ZsMin" ? &it->zs_min
-                                      : suffix == "ZsMax" ? &it->zs_max
-                                                          : nullptr;
-        if (!slot)
-          return fail(code::kSyntax, col,
-                      fmt::format("'{}': unknown value kind '{}' (Rtd, Avg, Min, Max, Cou, ZsAvg, "
-                                  "ZsMin, ZsMax, Flag)",
-                                  shown(key), shown(suffix)));
-        if (*slot) return fail(code::kSyntax, col, fmt::format("{} given twice", shown(key)));
-        double d = 0;
-        auto [ptr, ec] = std::from_chars(val.data(), val.data() + val.size(), d);
-        if (val.empty() || ec != std::errc() || ptr != val.data() + val.size() || !std::isfinite(d))
-          return fail(code::kSyntax, col + eq + 1,
-                      fmt::format("{} = '{}' is not a number", shown(key), shown(val)));
-        *slot = d;
-      }
-    }
-    q = end + 1;
-    if (end == cp.size()) break;
-  }
-  if ((out.cn == "2061" || out.cn == "2031") && out.data_time.empty())
-    return fail(code::kSyntax, base + cp_at, "hourly or daily data without DataTime");
-  return true;
+  out.cp.assign(cp);
+  return parse_cp(cp, base + cp_at, out, err);
 }
 
 Declaration read_declaration(const std::filesystem::path& file) {
@@ -320,14 +345,13 @@ namespace {
 using dsl::model::RecordType;
 namespace fs = std::filesystem;
 
+// One row per message: CP as sent (every value and its flag, byte for byte), keyed by point,
+// command and data time. Values are read back through parse_cp.
 const char* kDataTable =
-    "CREATE TABLE IF NOT EXISTS _hj212_data (mn TEXT NOT NULL, cn TEXT NOT NULL, data_time TEXT "
-    "NOT NULL, "
-    "code TEXT NOT NULL, rtd REAL, avg REAL, min REAL, max REAL, cou REAL, zs_avg REAL, zs_min "
-    "REAL, zs_max REAL, "
-    "flag TEXT NOT NULL, qn TEXT, _batch INTEGER NOT NULL, _file INTEGER NOT NULL, _line INTEGER "
-    "NOT NULL, "
-    "PRIMARY KEY (mn, cn, data_time, code)) WITHOUT ROWID";
+    "CREATE TABLE IF NOT EXISTS _hj212_message (mn TEXT NOT NULL, cn INTEGER NOT NULL, "
+    "data_time INTEGER NOT NULL, qn TEXT, cp TEXT NOT NULL, _batch INTEGER NOT NULL, "
+    "_file INTEGER NOT NULL, _line INTEGER NOT NULL, PRIMARY KEY (mn, cn, data_time)) WITHOUT "
+    "ROWID";
 
 std::uint32_t field_of(const RecordType& r, const std::string& name, const std::string& what) {
   for (std::size_t i = 0; i < r.fields.size(); ++i)
@@ -420,21 +444,107 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
 
   SQLite::Statement ins(
       db,
-      "INSERT INTO _hj212_data(mn, cn, data_time, code, rtd, avg, min, max, cou, zs_avg, zs_min, "
-      "zs_max, flag, qn, _batch, _file, _line) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-      "ON CONFLICT DO NOTHING");
-  SQLite::Statement old(
-      db,
-      "SELECT rtd, avg, min, max, cou, zs_avg, zs_min, zs_max, flag, _file, _line FROM _hj212_data "
-      "WHERE mn = ? AND cn = ? AND data_time = ? AND code = ?");
+      "INSERT INTO _hj212_message(mn, cn, data_time, qn, cp, _batch, _file, _line) "
+      "VALUES(?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+  SQLite::Statement old(db,
+                        "SELECT cp, _file, _line FROM _hj212_message WHERE mn = ? AND cn = ? AND "
+                        "data_time = ?");
   // Months touched per MN (YYYYMM), with where they were first seen: their summaries are
   // recomputed from everything the store holds for them.
+  struct Acc {
+    detail::FileState* file = nullptr;
+    std::uint32_t line = 0;
+    std::string outlet;
+    std::uint64_t hours = 0, other_hours = 0;
+    double sum = 0, max = 0;
+    std::vector<std::int64_t> over;
+    std::vector<bool> limit_missing;
+    std::string missing_point;
+  };
   struct Touch {
-    detail::FileState* file;
-    std::uint32_t line;
+    detail::FileState* file = nullptr;
+    std::uint32_t line = 0;
+    // The store held hourly data of this point and month before this batch: its summaries are
+    // recomputed from the store; otherwise from the messages as they are imported.
+    bool earlier = false;
+    std::string month;  // YYYY-MM-01
+    // Per pollutant code seen: its summary (nullptr: a code no point declares). A message has
+    // a handful of codes, so a short list beats hashing.
+    struct Code {
+      std::string code;
+      Acc* acc;
+      const Point* point;
+    };
+    std::vector<Code> accs;
   };
   std::map<std::pair<std::string, std::string>, Touch> touched;
   const std::int64_t batch = r.staged_batch;
+  SQLite::Statement earlier(db,
+                            "SELECT 1 FROM _hj212_message WHERE mn = ? AND cn = 2061 AND "
+                            "data_time >= ? AND data_time < ? AND _batch <> ? LIMIT 1");
+  // [YYYYMM00000000, next month's) as data times.
+  auto month_range = [](const std::string& ym) {
+    int y = std::stoi(ym.substr(0, 4)), mo = std::stoi(ym.substr(4));
+    int ny = mo == 12 ? y + 1 : y, nm = mo == 12 ? 1 : mo + 1;
+    return std::pair<std::int64_t, std::int64_t>((y * 100LL + mo) * 100000000LL,
+                                                 (ny * 100LL + nm) * 100000000LL);
+  };
+  // Monthly summaries from every hourly value the store holds for the months touched: per
+  // facility, pollutant and month (several points of one facility add up).
+  std::map<std::tuple<std::string, std::string, std::string>, Acc> acc;
+  // Adds one hourly value of point `mn` in `month` to its facility's summary: only a value
+  // whose flag the declaration makes valid counts, for the hours and for any exceedance.
+  auto accumulate = [&](const std::string& mn, const std::string& month, Touch& touch,
+                        const Item& it) {
+    Acc* ap = nullptr;
+    const Point* ptp = nullptr;
+    auto cached = std::find_if(touch.accs.begin(), touch.accs.end(),
+                               [&](const auto& e) { return e.code == it.code; });
+    if (cached != touch.accs.end()) {
+      ap = cached->acc;
+      ptp = cached->point;
+    } else {
+      const auto& pts = points[mn];
+      auto pit = pts.find(it.code);
+      if (pit != pts.end()) {
+        const Point& pt = pit->second;
+        ptp = &pt;
+        ap = &acc[{pt.facility, pt.pollutant, month}];
+        if (!ap->file) {
+          ap->file = touch.file;
+          ap->line = touch.line;
+          ap->outlet = pt.outlet;
+          ap->over.assign(limit_cols.size(), 0);
+          ap->limit_missing.assign(limit_cols.size(), false);
+        }
+      }
+      touch.accs.push_back({it.code, ap, ptp});
+    }
+    if (!ap) return;  // a parameter no point declares (O2, flow, ...): kept, not summarised
+    Acc& a = *ap;
+    const Point& pt = *ptp;
+    auto fl = d.flags.find(it.flag);
+    const std::optional<double>& value = d.value == "ZsAvg" ? it.zs_avg : it.avg;
+    bool valid = fl != d.flags.end() &&
+                 std::find(d.valid.begin(), d.valid.end(), fl->second) != d.valid.end() &&
+                 value.has_value();
+    if (!valid) {
+      ++a.other_hours;
+      return;
+    }
+    double v = *value;
+    a.max = a.hours ? std::max(a.max, v) : v;
+    ++a.hours;
+    a.sum += v;
+    for (std::size_t i = 0; i < limit_cols.size(); ++i) {
+      if (!pt.limits[i]) {
+        a.limit_missing[i] = true;
+        a.missing_point = mn;
+      } else if (v > *pt.limits[i]) {
+        ++a.over[i];
+      }
+    }
+  };
 
   for (const auto& path : paths) {
     FileResult fr;
@@ -451,14 +561,43 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
       b.error(f, std::move(e));
     };
     std::unique_ptr<InputFile> in;
-    Message m;
     ParseError pe;
     std::uint32_t line_no = 0;
+    // Two stages on the two cores: a reader thread reads, frames, checks and parses the lines
+    // (reporting what fails, or quarantining it) into blocks of messages; this thread writes
+    // them to SQLite (the connection stays on it) and sums up the months.
+    struct Block {
+      std::vector<std::uint32_t> lines;
+      std::vector<Message> msgs;
+      std::size_t n = 0;
+    };
+    constexpr std::size_t kBlock = 1024;
+    std::vector<Block> pool(4);
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<Block*> full, spare;
+    bool done = false, aborted = false;
+    for (auto& blk : pool) {
+      blk.lines.resize(kBlock);
+      blk.msgs.resize(kBlock);
+      spare.push_back(&blk);
+    }
+    Block* cur = nullptr;
+    struct Aborted {};
     auto handle = [&](std::string_view line) {
       ++line_no;
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (line.empty()) return;
-      if (!parse_message(line, m, pe)) {
+      if (!cur) {
+        std::unique_lock lk(mu);
+        cv.wait(lk, [&] { return !spare.empty() || aborted; });
+        if (aborted) throw Aborted{};
+        cur = spare.front();
+        spare.pop_front();
+        cur->n = 0;
+      }
+      Message& pm = cur->msgs[cur->n];
+      if (!parse_message(line, pm, pe)) {
         if (options.quarantine) {
           quarantine << line << "\r\n";
           ImportError e;
@@ -473,6 +612,15 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
         }
         return;
       }
+      cur->lines[cur->n++] = line_no;
+      if (cur->n == kBlock) {
+        std::lock_guard lk(mu);
+        full.push_back(cur);
+        cur = nullptr;
+        cv.notify_all();
+      }
+    };
+    auto handle_parsed = [&](std::uint32_t line_no, Message& m) {
       ++res.messages;
       if (m.cn == "2061")
         ++res.hourly;
@@ -489,138 +637,178 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
                           d.point_record, d.point_mn, shown(m.mn)));
         return;
       }
-      bool hourly_point = false;
+      bool hourly_point = false, flags_ok = true;
       for (const auto& it : m.items) {
-        bool flag_ok = it.flag.empty() || d.flags.count(it.flag);
-        if (!flag_ok) {
+        if (!it.flag.empty() && !d.flags.count(it.flag)) {
           error(code::kFlag, line_no, 0,
                 fmt::format("{}-Flag = '{}' is no data flag of HJ 212-2017 the declaration knows",
                             shown(it.code), shown(it.flag)));
+          flags_ok = false;
           continue;
         }
-        ++res.values;
-        auto bind_opt = [&](int idx, const std::optional<double>& v) {
-          if (v)
-            ins.bind(idx, *v);
-          else
-            ins.bind(idx);
-        };
-        ins.bind(1, m.mn);
-        ins.bind(2, m.cn);
-        ins.bind(3, m.data_time);
-        ins.bind(4, it.code);
-        bind_opt(5, it.rtd);
-        bind_opt(6, it.avg);
-        bind_opt(7, it.min);
-        bind_opt(8, it.max);
-        bind_opt(9, it.cou);
-        bind_opt(10, it.zs_avg);
-        bind_opt(11, it.zs_min);
-        bind_opt(12, it.zs_max);
-        ins.bind(13, it.flag);
-        if (m.qn.empty())
-          ins.bind(14);
-        else
-          ins.bind(14, m.qn);
-        ins.bind(15, static_cast<int64_t>(batch));
-        ins.bind(16, static_cast<int64_t>(f.id));
-        ins.bind(17, static_cast<int64_t>(line_no));
-        ins.exec();
-        ins.reset();
-        ++f.result.rows_read;
-        if (db.getChanges() == 1) {
-          ++res.values_new;
-          ++f.result.rows_new;
-        } else {
-          old.bind(1, m.mn);
-          old.bind(2, m.cn);
-          old.bind(3, m.data_time);
-          old.bind(4, it.code);
-          bool same = false;
-          std::string where;
-          if (old.executeStep()) {
-            const std::optional<double>* vals[] = {&it.rtd, &it.avg,    &it.min,    &it.max,
-                                                   &it.cou, &it.zs_avg, &it.zs_min, &it.zs_max};
-            same = true;
-            for (int i = 0; i < 8; ++i) {
-              auto c = old.getColumn(i);
-              same = same && (c.isNull() ? !*vals[i] : (*vals[i] && c.getDouble() == **vals[i]));
-            }
-            same = same && old.getColumn(8).getString() == it.flag;
-            where = fmt::format("{}:{}", b.file_path(old.getColumn(9).getInt64()),
-                                old.getColumn(10).getInt64());
-          }
-          old.reset();
-          if (same) {
-            ++res.values_unchanged;
-            ++f.result.rows_unchanged;
-          } else {
-            error(code::kConflict, line_no, 0,
-                  fmt::format(
-                      "MN '{}' CN {} DataTime {} {}: other values or flag than {} already gave",
-                      shown(m.mn), m.cn, m.data_time, shown(it.code), where));
-          }
-        }
-        if (it.flag.empty()
-                ? false
-                : std::find(d.valid.begin(), d.valid.end(), d.flags.at(it.flag)) != d.valid.end())
+        if (!it.flag.empty() &&
+            std::find(d.valid.begin(), d.valid.end(), d.flags.at(it.flag)) != d.valid.end())
           ++res.values_valid;
         if (m.cn == "2061" && pit->second.count(it.code)) hourly_point = true;
       }
-      if (hourly_point)
-        touched.emplace(std::pair{m.mn, m.data_time.substr(0, 6)}, Touch{&f, line_no});
+      if (!flags_ok) return;
+      res.values += m.items.size();
+      const std::int64_t cn = std::stoll(m.cn), when = std::stoll(m.data_time);
+      ins.bind(1, m.mn);
+      ins.bind(2, cn);
+      ins.bind(3, when);
+      if (m.qn.empty())
+        ins.bind(4);
+      else
+        ins.bindNoCopy(4, m.qn);
+      ins.bindNoCopy(5, m.cp);
+      ins.bind(6, static_cast<int64_t>(batch));
+      ins.bind(7, static_cast<int64_t>(f.id));
+      ins.bind(8, static_cast<int64_t>(line_no));
+      ins.exec();
+      ins.reset();
+      ++f.result.rows_read;
+      const bool inserted = db.getChanges() == 1;
+      if (hourly_point) {
+        auto key = std::pair{m.mn, m.data_time.substr(0, 6)};
+        auto [tit, fresh] = touched.try_emplace(key);
+        Touch& t = tit->second;
+        if (fresh) {
+          t.file = &f;
+          t.line = line_no;
+          t.month = fmt::format("{}-{}-01", key.second.substr(0, 4), key.second.substr(4));
+          auto [from, to] = month_range(key.second);
+          earlier.bind(1, m.mn);
+          earlier.bind(2, static_cast<int64_t>(from));
+          earlier.bind(3, static_cast<int64_t>(to));
+          earlier.bind(4, static_cast<int64_t>(batch));
+          t.earlier = earlier.executeStep();
+          earlier.reset();
+        }
+        if (inserted && !t.earlier) {
+          for (const auto& it : m.items) accumulate(m.mn, t.month, t, it);
+        }
+      }
+      if (inserted) {
+        ++res.values_new;
+        ++f.result.rows_new;
+      } else {
+        // The same point, command and time again: the same CP is the same data (unchanged);
+        // another is a conflict the bureau has to resolve.
+        old.bind(1, m.mn);
+        old.bind(2, cn);
+        old.bind(3, when);
+        std::string where;
+        bool same = false;
+        if (old.executeStep()) {
+          same = old.getColumn(0).getString() == m.cp;
+          where = fmt::format("{}:{}", b.file_path(old.getColumn(1).getInt64()),
+                              old.getColumn(2).getInt64());
+        }
+        old.reset();
+        if (same) {
+          ++res.values_unchanged;
+          ++f.result.rows_unchanged;
+        } else {
+          error(code::kConflict, line_no, 0,
+                fmt::format("MN '{}' CN {} DataTime {}: other values or flags than {} already gave",
+                            shown(m.mn), m.cn, m.data_time, where));
+        }
+      }
     };
     try {
       in = std::make_unique<InputFile>(path, options.import.before_read);
-      // Read in chunks, whole lines at a time: memory is a chunk and a line, whatever the file.
-      // A line longer than any message is reported once and its bytes skipped (or quarantined).
-      std::vector<char> buf(1 << 20);
-      std::string text;
-      bool eof = false, skipping = false;
-      while (!eof) {
-        std::size_t n = in->read(buf.data(), buf.size());
-        eof = n == 0;
-        std::string_view chunk(buf.data(), n);
-        if (skipping) {
-          std::size_t nl = chunk.find('\n');
-          if (quarantine.is_open())
-            quarantine << chunk.substr(0, nl == std::string_view::npos ? chunk.size() : nl);
-          if (nl == std::string_view::npos) continue;
-          if (quarantine.is_open()) quarantine << "\r\n";
-          skipping = false;
-          chunk.remove_prefix(nl + 1);
-        }
-        text.append(chunk);
-        std::size_t limit = eof ? text.size() : text.rfind('\n');
-        limit = limit == std::string::npos ? 0 : (eof ? limit : limit + 1);
-        std::size_t pos = 0;
-        while (pos < limit) {
-          std::size_t nl = text.find('\n', pos);
-          std::size_t end = nl == std::string::npos || nl >= limit ? limit : nl;
-          handle(std::string_view(text.data() + pos, end - pos));
-          pos = end + 1;
-        }
-        text.erase(0, std::min(limit, text.size()));
-        if (!eof && text.size() > kMaxLine + 2) {
-          ++line_no;
-          std::string msg = fmt::format(
-              "line longer than any HJ 212 message ({} bytes): not read further", kMaxLine);
-          if (quarantine.is_open()) {
-            quarantine << text;
-            ImportError e;
-            e.file = f.result.path;
-            e.code = code::kFrame;
-            e.line = line_no;
-            e.column = static_cast<std::uint32_t>(kMaxLine + 1);
-            e.message = msg;
-            res.quarantined.push_back(std::move(e));
-          } else {
-            error(code::kFrame, line_no, static_cast<std::uint32_t>(kMaxLine + 1), msg);
+      std::exception_ptr reader_error;
+      std::thread reader([&] {
+        try {
+          // Read in chunks, whole lines at a time: memory is a chunk and a line, whatever the file.
+          // A line longer than any message is reported once and its bytes skipped (or quarantined).
+          std::vector<char> buf(1 << 20);
+          std::string text;
+          bool eof = false, skipping = false;
+          while (!eof) {
+            std::size_t n = in->read(buf.data(), buf.size());
+            eof = n == 0;
+            std::string_view chunk(buf.data(), n);
+            if (skipping) {
+              std::size_t nl = chunk.find('\n');
+              if (quarantine.is_open())
+                quarantine << chunk.substr(0, nl == std::string_view::npos ? chunk.size() : nl);
+              if (nl == std::string_view::npos) continue;
+              if (quarantine.is_open()) quarantine << "\r\n";
+              skipping = false;
+              chunk.remove_prefix(nl + 1);
+            }
+            text.append(chunk);
+            std::size_t limit = eof ? text.size() : text.rfind('\n');
+            limit = limit == std::string::npos ? 0 : (eof ? limit : limit + 1);
+            std::size_t pos = 0;
+            while (pos < limit) {
+              std::size_t nl = text.find('\n', pos);
+              std::size_t end = nl == std::string::npos || nl >= limit ? limit : nl;
+              handle(std::string_view(text.data() + pos, end - pos));
+              pos = end + 1;
+            }
+            text.erase(0, std::min(limit, text.size()));
+            if (!eof && text.size() > kMaxLine + 2) {
+              ++line_no;
+              std::string msg = fmt::format(
+                  "line longer than any HJ 212 message ({} bytes): not read further", kMaxLine);
+              if (quarantine.is_open()) {
+                quarantine << text;
+                ImportError e;
+                e.file = f.result.path;
+                e.code = code::kFrame;
+                e.line = line_no;
+                e.column = static_cast<std::uint32_t>(kMaxLine + 1);
+                e.message = msg;
+                res.quarantined.push_back(std::move(e));
+              } else {
+                error(code::kFrame, line_no, static_cast<std::uint32_t>(kMaxLine + 1), msg);
+              }
+              text.clear();
+              skipping = true;
+            }
           }
-          text.clear();
-          skipping = true;
+          if (cur) {
+            std::lock_guard lk(mu);
+            full.push_back(cur);
+            cur = nullptr;
+          }
+        } catch (const Aborted&) {
+        } catch (...) {
+          reader_error = std::current_exception();
         }
+        std::lock_guard lk(mu);
+        done = true;
+        cv.notify_all();
+      });
+      try {
+        for (;;) {
+          Block* blk = nullptr;
+          {
+            std::unique_lock lk(mu);
+            cv.wait(lk, [&] { return !full.empty() || done; });
+            if (full.empty()) break;
+            blk = full.front();
+            full.pop_front();
+          }
+          for (std::size_t i = 0; i < blk->n; ++i) handle_parsed(blk->lines[i], blk->msgs[i]);
+          std::lock_guard lk(mu);
+          spare.push_back(blk);
+          cv.notify_all();
+        }
+      } catch (...) {
+        {
+          std::lock_guard lk(mu);
+          aborted = true;
+          cv.notify_all();
+        }
+        reader.join();
+        throw;
       }
+      reader.join();
+      if (reader_error) std::rethrow_exception(reader_error);
     } catch (const InputFile::Error& ex) {
       if (ex.code == ingest::code::kNotRegular) r.inputs_invalid = true;
       error(ex.code == ingest::code::kNotRegular ? ingest::code::kNotRegular : ingest::code::kFile,
@@ -639,77 +827,43 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
     }
   }
 
-  // Monthly summaries from every hourly value the store holds for the months touched: per
-  // facility, pollutant and month (several points of one facility add up).
-  struct Acc {
-    Touch first;
-    std::string outlet;
-    std::uint64_t hours = 0, other_hours = 0;
-    double sum = 0, max = 0;
-    std::vector<std::int64_t> over;
-    std::vector<bool> limit_missing;
-    std::string missing_point;
-  };
-  std::map<std::tuple<std::string, std::string, std::string>, Acc> acc;
   if (r.error_count == 0) {
-    SQLite::Statement q(db, std::string("SELECT code, ") + (d.value == "ZsAvg" ? "zs_avg" : "avg") +
-                                ", flag FROM _hj212_data WHERE mn = ? AND cn = '2061' AND "
-                                "data_time >= ? AND data_time < ?");
-    for (const auto& [key, touch] : touched) {
+    SQLite::Statement q(db,
+                        "SELECT cp FROM _hj212_message WHERE mn = ? AND cn = 2061 AND "
+                        "data_time >= ? AND data_time < ?");
+    Message hm;
+    hm.cn = "2061";
+    ParseError hpe;
+    for (auto& [key, touch] : touched) {
+      if (!touch.earlier) continue;  // summed up as the messages were imported
       const auto& [mn, ym] = key;
-      std::string next = ym.substr(4) == "12"
-                             ? fmt::format("{:04}01", std::stoi(ym.substr(0, 4)) + 1)
-                             : fmt::format("{}{:02}", ym.substr(0, 4), std::stoi(ym.substr(4)) + 1);
+      auto [from, to] = month_range(ym);
       q.bind(1, mn);
-      q.bind(2, ym + "00");
-      q.bind(3, next + "00");
-      const auto& pts = points[mn];
+      q.bind(2, static_cast<int64_t>(from));
+      q.bind(3, static_cast<int64_t>(to));
+      const std::string month = fmt::format("{}-{}-01", ym.substr(0, 4), ym.substr(4));
       while (q.executeStep()) {
-        auto pit = pts.find(q.getColumn(0).getString());
-        if (pit == pts.end())
-          continue;  // a parameter no point declares (O2, flow, ...): kept, not summarised
-        const Point& pt = pit->second;
-        std::string month = fmt::format("{}-{}-01", ym.substr(0, 4), ym.substr(4));
-        Acc& a = acc[{pt.facility, pt.pollutant, month}];
-        if (!a.first.file) {
-          a.first = touch;
-          a.outlet = pt.outlet;
-          a.over.assign(limit_cols.size(), 0);
-          a.limit_missing.assign(limit_cols.size(), false);
-        }
-        std::string flag = q.getColumn(2).getString();
-        auto fl = d.flags.find(flag);
-        bool valid = fl != d.flags.end() &&
-                     std::find(d.valid.begin(), d.valid.end(), fl->second) != d.valid.end() &&
-                     !q.getColumn(1).isNull();
-        if (!valid) {
-          ++a.other_hours;
-          continue;
-        }
-        double v = q.getColumn(1).getDouble();
-        a.max = a.hours ? std::max(a.max, v) : v;
-        ++a.hours;
-        a.sum += v;
-        for (std::size_t i = 0; i < limit_cols.size(); ++i) {
-          if (!pt.limits[i]) {
-            a.limit_missing[i] = true;
-            a.missing_point = mn;
-          } else if (v > *pt.limits[i]) {
-            ++a.over[i];
-          }
-        }
+        // Stored CPs passed this parser when they were imported.
+        hm.data_time.clear();
+        hm.items.clear();
+        if (!parse_cp(q.getColumn(0).getString(), 0, hm, hpe)) continue;
+        for (const Item& it : hm.items) accumulate(mn, month, touch, it);
       }
       q.reset();
     }
     std::vector<Value> vals(sr->fields.size());
-    for (auto& [key, a] : acc) {
-      const auto& [facility, pollutant, month] = key;
-      detail::FileState& f = *a.first.file;
+    for (auto& entry : acc) {
+      // Named copies, not structured bindings: lambdas below capture them.
+      Acc& a = entry.second;
+      const std::string& facility = std::get<0>(entry.first);
+      const std::string& pollutant = std::get<1>(entry.first);
+      const std::string& month = std::get<2>(entry.first);
+      detail::FileState& f = *a.file;
       auto set = [&](std::uint32_t field, const std::string& text) {
         std::string why = convert_text(sr->fields[field], Check::none, text, vals[field]);
         if (!why.empty())
           b.error(f, ImportError{
-                         f.result.path, a.first.line, 0, "", sr->name, sr->fields[field].name,
+                         f.result.path, a.line, 0, "", sr->name, sr->fields[field].name,
                          code::kDeclaration,
                          fmt::format("summary of {} {} {}: {}", facility, pollutant, month, why)});
         return why.empty();
@@ -730,7 +884,7 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
         if (a.limit_missing[i]) {
           b.error(f,
                   ImportError{
-                      f.result.path, a.first.line, 0, "", pr->name, limit_cols[i], code::kLimit,
+                      f.result.path, a.line, 0, "", pr->name, limit_cols[i], code::kLimit,
                       fmt::format(
                           "MN '{}' has no {}: the hours of {} {} {} over it ({}) cannot be counted",
                           a.missing_point, limit_cols[i], facility, pollutant, month,
@@ -743,7 +897,7 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
       if (!ok) continue;
       ImportError where;
       where.file = f.result.path;
-      where.line = a.first.line;
+      where.line = a.line;
       where.record = sr->name;
       detail::stage(b, f, sr->index, vals, where);
       ++res.summaries;

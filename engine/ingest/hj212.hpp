@@ -64,6 +64,7 @@ struct Item {
 struct Message {
   std::string qn, st, cn, pw, mn, flag;
   std::string data_time;  // YYYYMMDDhhmmss as sent
+  std::string cp;         // CP's content as sent (between "&&" and "&&")
   std::vector<Item> items;
 };
 
@@ -77,6 +78,10 @@ struct ParseError {
 // Parses one line (without its line end) into `out`. False with `err` set when the frame,
 // length, CRC or data segment is wrong. Never throws on any input.
 bool parse_message(std::string_view line, Message& out, ParseError& err);
+
+// Parses CP's content alone (as Message::cp keeps it) into out.data_time and out.items, for a
+// message of command out.cn; `cp_col` is the 0-based column of its first byte (for errors).
+bool parse_cp(std::string_view cp, std::size_t cp_col, Message& out, ParseError& err);
 
 // How a ruleset maps monitoring data onto its schema (a JSON file of the ruleset,
 // rulesets/<name>/monitoring/hj212.json; docs/monitoring.md). Names only: no record or field

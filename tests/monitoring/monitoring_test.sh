@@ -32,16 +32,30 @@ grep -q "nothing was written" "$work/err" || fail "refusal summary"
 # The valid month.
 "$eco" import-monitoring --db "$db" --ruleset "$rs" "$work/data/hj212_month.txt" >"$work/out" 2>&1 || fail "month: $(cat "$work/out")"
 grep -q "^2325 messages: 2232 hourly, 93 daily" "$work/out" || fail "month summary: $(cat "$work/out")"
-[[ $(q "select count(*) from _hj212_data") == 9207 ]] || fail "stored values: $(q 'select count(*) from _hj212_data')"
+[[ $(q "select count(*) from _hj212_message") == 2325 ]] || fail "stored messages: $(q 'select count(*) from _hj212_message')"
+[[ $(q "select count(*) from _hj212_message where cn = 2061") == 2232 ]] || fail "hourly messages"
+# CP is kept as sent: every value with its flag.
+q "select cp from _hj212_message where mn = '888888800000000000000001' and cn = 2061 and data_time = 20261001000000" >"$work/cp"
+grep -q "^DataTime=20261001000000;a34013-Avg=[0-9.]*,a34013-ZsAvg=[0-9.]*,.*,a34013-Flag=N;.*a19001-Flag=N$" "$work/cp" || fail "stored CP: $(cat "$work/cp")"
 # Provenance: the batch, the file and the line of each value.
-[[ $(q "select count(*) from _hj212_data d join _batch_file f on f.id = d._file and f.batch = d._batch where f.path like '%hj212_month.txt' and d._line between 1 and 2325") == 9207 ]] \
+[[ $(q "select count(distinct d._line) from _hj212_message d join _batch_file f on f.id = d._file and f.batch = d._batch where f.path like '%hj212_month.txt' and d._line between 1 and 2325") == 2325 ]] \
   || fail "provenance"
 # The summary of F0000001 NOx equals a recount of its N-flagged hourly ZsAvg in the store.
-expect=$(q "select count(*), round(avg(zs_avg), 6), max(zs_avg), sum(zs_avg > 50), sum(zs_avg > 100) from _hj212_data where mn = '888888800000000000000001' and cn = '2061' and code = 'a21002' and flag = 'N'")
+expect=$(python3 - "$db" <<'PY'
+import re, sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+vals = []
+for (cp,) in c.execute("select cp from _hj212_message where mn = '888888800000000000000001' and cn = 2061 order by data_time"):
+    f = dict(kv.split('=', 1) for kv in re.split('[;,]', cp))
+    if f['a21002-Flag'] == 'N':
+        vals.append(float(f['a21002-ZsAvg']))
+print('|'.join(str(v) for v in [len(vals), round(sum(vals) / len(vals), 6), max(vals), sum(v > 50 for v in vals), sum(v > 100 for v in vals)]))
+PY
+)
 got=$(q "select hours_valid, round(avg_mg_m3, 6), max_hourly_mg_m3, hours_over_ule, hours_over_permit from emission_monthly where facility_id = 'F0000001' and month = '2026-10-01' and pollutant = 'nox'")
 [[ -n $got && $got == "$expect" ]] || fail "summary F0000001 nox: got '$got', expected '$expect'"
 # Maintenance hours were generated at 3x the ULE limit: none of them is counted.
-hours=$(q "select count(*) from _hj212_data where mn = '888888800000000000000001' and cn = '2061' and code = 'a21002'")
+hours=$(q "select count(*) from _hj212_message where mn = '888888800000000000000001' and cn = 2061")
 [[ ${got%%|*} -lt $hours ]] || fail "invalid hours counted: $got of $hours"
 [[ $(q "select validity, outlet_id from emission_monthly where facility_id = 'F0000001' and month = '2026-10-01' and pollutant = 'nox'") == "valid|DA001" ]] || fail "validity/outlet"
 [[ $(q "select count(*) from emission_monthly where month = '2026-10-01' and facility_id in ('F0000001','F0000002','F0000009')") == 9 ]] || fail "9 summaries"
