@@ -1,9 +1,14 @@
 #include "dsl/cel/builtins.hpp"
 
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -426,59 +431,7 @@ Value fn_extreme(const Value* a, std::size_t, const Activation&) {
   return best;
 }
 
-struct Entry {
-  std::string_view name;
-  std::size_t min_args;
-  std::size_t max_args;
-  Builtin fn;
-};
-
-constexpr Entry kBuiltins[] = {
-    {"size", 1, 1, fn_size},
-    {"contains", 2, 2, fn_contains},
-    {"startsWith", 2, 2, fn_starts_with},
-    {"endsWith", 2, 2, fn_ends_with},
-    {"matches", 2, 2, fn_matches},
-    {"int", 1, 1, fn_int},
-    {"uint", 1, 1, fn_uint},
-    {"double", 1, 1, fn_double},
-    {"string", 1, 1, fn_string},
-    {"bytes", 1, 1, fn_bytes},
-    {"bool", 1, 1, fn_bool},
-    {"timestamp", 1, 1, fn_timestamp},
-    {"duration", 1, 1, fn_duration},
-    {"dyn", 1, 1, fn_dyn},
-    {"type", 1, 1, fn_type},
-    {"date", 1, 3, fn_date},
-    {"abs", 1, 1, fn_abs},
-    {"add_months", 2, 2, fn_add_months},
-    {"label", 1, 1, fn_label},
-    {"days", 1, 1, fn_days},
-    {"days_between", 2, 2, fn_days_between},
-    {"sum", 1, 1, fn_sum},
-    {"min", 1, 1, fn_extreme<0>},
-    {"max", 1, 1, fn_extreme<2>},
-    {"getFullYear", 1, 2, accessor<Field::full_year>},
-    {"getMonth", 1, 2, accessor<Field::month>},
-    {"getDate", 1, 2, accessor<Field::date>},
-    {"getDayOfMonth", 1, 2, accessor<Field::day_of_month>},
-    {"getDayOfWeek", 1, 2, accessor<Field::day_of_week>},
-    {"getDayOfYear", 1, 2, accessor<Field::day_of_year>},
-    {"getHours", 1, 2, accessor<Field::hours>},
-    {"getMinutes", 1, 2, accessor<Field::minutes>},
-    {"getSeconds", 1, 2, accessor<Field::seconds>},
-    {"getMilliseconds", 1, 2, accessor<Field::millis>},
-};
-
 }  // namespace
-
-Builtin find_builtin(std::string_view name, std::size_t n) {
-  for (const auto& e : kBuiltins)
-    if (e.name == name && n >= e.min_args && n <= e.max_args) return e.fn;
-  return nullptr;
-}
-
-Builtin sum_of_doubles() { return fn_sum_double; }
 
 Value no_overload(std::string_view function) {
   return Value::error(ErrorCode::no_matching_overload, fmt::format("no matching overload for '{}'", function));
@@ -761,3 +714,251 @@ Value select_record_field(const Value& rec, std::string_view name, const Activat
 }
 
 }  // namespace eco::dsl::cel::detail
+
+// ---- the function registry (functions.hpp) ----
+
+namespace eco::dsl::cel {
+
+namespace {
+
+using namespace detail;
+
+// Operators as strict implementations: the compiler builds their own nodes (BinaryNode,
+// RelNode, ...) over the same functions; these entries give them to dynamic calls and tests.
+template <Value (*F)(const Value&, const Value&)>
+Value op2(const Value* a, std::size_t, const Activation&) {
+  return F(a[0], a[1]);
+}
+template <int Op>
+Value op_relation(const Value* a, std::size_t, const Activation&) {
+  return relation(Op, a[0], a[1]);
+}
+Value op_negate(const Value* a, std::size_t, const Activation&) { return negate(a[0]); }
+Value op_not(const Value* a, std::size_t, const Activation&) {
+  if (a[0].is(ValueKind::bool_)) return Value::boolean(!a[0].as_bool());
+  return no_overload("!_");
+}
+Value op_in(const Value* a, std::size_t, const Activation&) { return contains_element(a[0], a[1]); }
+
+std::string suffix(std::string_view k) {
+  if (k == "int") return "int64";
+  if (k == "uint") return "uint64";
+  return std::string(k);
+}
+
+// Every overload. Ids are cel-spec's where it has the overload; the order is the checker's
+// order of preference (it never matters for a well-typed call: exactly one entry fits it).
+std::vector<Overload> build_table() {
+  std::vector<Overload> t;
+  using L = Lowering;
+  using C = Columnar;
+  auto add = [&](std::string id, std::string fn, bool member, std::string params, std::string result,
+                 Builtin impl, C columnar = C::none, L lowering = L::call) {
+    t.push_back(Overload{std::move(id), std::move(fn), member, std::move(params), std::move(result), lowering, impl,
+                         columnar});
+  };
+  auto special = [&](std::string id, std::string fn, std::string params, std::string result, C columnar) {
+    add(std::move(id), std::move(fn), false, std::move(params), std::move(result), nullptr, columnar, L::special);
+  };
+  auto op = [&](std::string id, std::string fn, std::string params, std::string result, Builtin impl,
+                C columnar = C::none) {
+    add(std::move(id), std::move(fn), false, std::move(params), std::move(result), impl, columnar, L::operator_);
+  };
+
+  // Forms the checker types by its own rules (typecheck.cpp) and the compiler lowers itself.
+  special("logical_and", "_&&_", "bool bool", "bool", C::any);
+  special("logical_or", "_||_", "bool bool", "bool", C::any);
+  special("conditional", "_?_:_", "bool A A", "A", C::any);
+  special("equals", "_==_", "A A", "bool", C::any);
+  special("not_equals", "_!=_", "A A", "bool", C::any);
+  op("in_list", "@in", "A list(A)", "bool", op_in, C::any);
+  op("in_map", "@in", "A map(A,B)", "bool", op_in, C::any);
+  op("index_list", "_[_]", "list(A) int", "A", op2<index>);
+  op("index_map", "_[_]", "map(A,B) A", "B", op2<index>);
+
+  op("logical_not", "!_", "bool", "bool", op_not, C::any);
+  special("not_strictly_false", "@not_strictly_false", "bool", "bool", C::none);
+  op("negate_int64", "-_", "int", "int", op_negate, C::integers);
+  op("negate_double", "-_", "double", "double", op_negate, C::reals);
+
+  for (auto k : {"int", "uint", "double"}) {
+    const std::string s = suffix(k), ks(k), two = ks + " " + ks;
+    const C col = ks == "int" ? C::integers : ks == "double" ? C::reals : C::none;
+    op("add_" + s, "_+_", two, k, op2<detail::add>, col);
+    op("subtract_" + s, "_-_", two, k, op2<subtract>, col);
+    op("multiply_" + s, "_*_", two, k, op2<multiply>, col);
+    op("divide_" + s, "_/_", two, k, op2<divide>, col);
+  }
+  op("modulo_int64", "_%_", "int int", "int", op2<modulo>, C::integers);
+  op("modulo_uint64", "_%_", "uint uint", "uint", op2<modulo>);
+  op("add_string", "_+_", "string string", "string", op2<detail::add>);
+  op("add_bytes", "_+_", "bytes bytes", "bytes", op2<detail::add>);
+  op("add_list", "_+_", "list(A) list(A)", "list(A)", op2<detail::add>);
+  op("add_timestamp_duration", "_+_", "timestamp duration", "timestamp", op2<detail::add>);
+  op("add_duration_timestamp", "_+_", "duration timestamp", "timestamp", op2<detail::add>);
+  op("add_duration_duration", "_+_", "duration duration", "duration", op2<detail::add>);
+  op("subtract_timestamp_timestamp", "_-_", "timestamp timestamp", "duration", op2<subtract>);
+  op("subtract_timestamp_duration", "_-_", "timestamp duration", "timestamp", op2<subtract>);
+  op("subtract_duration_duration", "_-_", "duration duration", "duration", op2<subtract>);
+  // EcoAudit: a date plus or minus a whole number of days (days(30) is a duration).
+  op("add_date_duration", "_+_", "date duration", "date", op2<detail::add>);
+  op("add_duration_date", "_+_", "duration date", "date", op2<detail::add>);
+  op("subtract_date_duration", "_-_", "date duration", "date", op2<subtract>);
+
+  // Relations. The plans order ints, doubles, dates and texts (not booleans, nor across kinds).
+  static const std::array<std::tuple<const char*, const char*, Builtin>, 4> rel = {
+      {{"_<_", "less", op_relation<0>},
+       {"_<=_", "less_equals", op_relation<1>},
+       {"_>_", "greater", op_relation<2>},
+       {"_>=_", "greater_equals", op_relation<3>}}};
+  for (auto [fn, name, impl] : rel) {
+    for (std::string_view k : {"bool", "int", "uint", "double", "string", "bytes", "timestamp", "duration", "date"}) {
+      const bool planned = k == "int" || k == "double" || k == "string" || k == "date";
+      op(fmt::format("{}_{}", name, suffix(k)), fn, fmt::format("{0} {0}", k), "bool", impl,
+         planned ? C::any : C::none);
+    }
+    // cel-spec's heterogeneous numeric ordering.
+    for (auto a : {"int", "uint", "double"})
+      for (auto b : {"int", "uint", "double"})
+        if (std::string_view(a) != b)
+          op(fmt::format("{}_{}_{}", name, suffix(a), suffix(b)), fn, fmt::format("{} {}", a, b), "bool", impl);
+  }
+
+  // size: the plans count the rows of a reverse list (typed list(record)).
+  for (auto [k, s] : {std::pair{"string", "string"}, {"bytes", "bytes"}, {"list(A)", "list"}, {"map(A,B)", "map"}}) {
+    const C col = std::string_view(s) == "list" ? C::integers : C::none;
+    add(fmt::format("size_{}", s), "size", false, k, "int", fn_size, col);
+    add(fmt::format("{}_size", s), "size", true, k, "int", fn_size, col);
+  }
+  // EcoAudit: aggregates over lists (sum of numbers; least and greatest of ordered values). An
+  // empty list(double) sums to 0.0, other empty lists to 0.
+  for (auto k : {"int", "uint", "double"}) {
+    const Builtin sum = std::string_view(k) == "double" ? fn_sum_double : fn_sum;
+    add(fmt::format("sum_list_{}", suffix(k)), "sum", false, fmt::format("list({})", k), k, sum);
+    add(fmt::format("list_{}_sum", suffix(k)), "sum", true, fmt::format("list({})", k), k, sum);
+  }
+  for (auto k : {"int", "uint", "double", "string", "date", "timestamp", "duration"}) {
+    add(fmt::format("min_list_{}", suffix(k)), "min", false, fmt::format("list({})", k), k, fn_extreme<0>);
+    add(fmt::format("list_{}_min", suffix(k)), "min", true, fmt::format("list({})", k), k, fn_extreme<0>);
+    add(fmt::format("max_list_{}", suffix(k)), "max", false, fmt::format("list({})", k), k, fn_extreme<2>);
+    add(fmt::format("list_{}_max", suffix(k)), "max", true, fmt::format("list({})", k), k, fn_extreme<2>);
+  }
+  add("contains_string", "contains", true, "string string", "bool", fn_contains);
+  add("starts_with_string", "startsWith", true, "string string", "bool", fn_starts_with);
+  add("ends_with_string", "endsWith", true, "string string", "bool", fn_ends_with);
+  add("matches", "matches", false, "string string", "bool", fn_matches);
+  add("matches_string", "matches", true, "string string", "bool", fn_matches);
+
+  add("int64_to_int64", "int", false, "int", "int", fn_int);
+  add("uint64_to_int64", "int", false, "uint", "int", fn_int);
+  add("double_to_int64", "int", false, "double", "int", fn_int);
+  add("string_to_int64", "int", false, "string", "int", fn_int);
+  add("timestamp_to_int64", "int", false, "timestamp", "int", fn_int);
+  add("uint64_to_uint64", "uint", false, "uint", "uint", fn_uint);
+  add("int64_to_uint64", "uint", false, "int", "uint", fn_uint);
+  add("double_to_uint64", "uint", false, "double", "uint", fn_uint);
+  add("string_to_uint64", "uint", false, "string", "uint", fn_uint);
+  add("double_to_double", "double", false, "double", "double", fn_double);
+  add("int64_to_double", "double", false, "int", "double", fn_double);
+  add("uint64_to_double", "double", false, "uint", "double", fn_double);
+  add("string_to_double", "double", false, "string", "double", fn_double);
+  for (auto k : {"string", "int", "uint", "double", "bool", "bytes", "timestamp", "duration", "date"})
+    add(fmt::format("{}_to_string", suffix(k)), "string", false, k, "string", fn_string);
+  add("bytes_to_bytes", "bytes", false, "bytes", "bytes", fn_bytes);
+  add("string_to_bytes", "bytes", false, "string", "bytes", fn_bytes);
+  add("bool_to_bool", "bool", false, "bool", "bool", fn_bool);
+  add("string_to_bool", "bool", false, "string", "bool", fn_bool);
+  add("timestamp_to_timestamp", "timestamp", false, "timestamp", "timestamp", fn_timestamp);
+  add("string_to_timestamp", "timestamp", false, "string", "timestamp", fn_timestamp);
+  add("int64_to_timestamp", "timestamp", false, "int", "timestamp", fn_timestamp);
+  add("duration_to_duration", "duration", false, "duration", "duration", fn_duration);
+  add("string_to_duration", "duration", false, "string", "duration", fn_duration);
+  add("to_dyn", "dyn", false, "A", "dyn", fn_dyn);
+  add("type", "type", false, "A", "type", fn_type);
+
+  static const std::array<std::pair<const char*, Builtin>, 10> getters = {{
+      {"getFullYear", accessor<Field::full_year>},
+      {"getMonth", accessor<Field::month>},
+      {"getDate", accessor<Field::date>},
+      {"getDayOfMonth", accessor<Field::day_of_month>},
+      {"getDayOfWeek", accessor<Field::day_of_week>},
+      {"getDayOfYear", accessor<Field::day_of_year>},
+      {"getHours", accessor<Field::hours>},
+      {"getMinutes", accessor<Field::minutes>},
+      {"getSeconds", accessor<Field::seconds>},
+      {"getMilliseconds", accessor<Field::millis>},
+  }};
+  for (auto [g, impl] : getters) {
+    add(fmt::format("timestamp_to_{}", g), g, true, "timestamp", "int", impl);
+    add(fmt::format("timestamp_to_{}_with_tz", g), g, true, "timestamp string", "int", impl);
+  }
+  for (auto [g, impl] : std::span(getters).subspan(6))
+    add(fmt::format("duration_to_{}", g), g, true, "duration", "int", impl);
+
+  // EcoAudit's date extension.
+  add("string_to_date", "date", false, "string", "date", fn_date);
+  add("int64_int64_int64_to_date", "date", false, "int int int", "date", fn_date);
+  add("enum_to_string", "string", false, "enum", "string", fn_string);  // an enum value's name
+  add("add_months_date_int64", "add_months", false, "date int", "date", fn_add_months);
+  add("date_add_months_int64", "add_months", true, "date int", "date", fn_add_months);
+  add("abs_int64", "abs", false, "int", "int", fn_abs);
+  add("abs_uint64", "abs", false, "uint", "uint", fn_abs);
+  add("abs_double", "abs", false, "double", "double", fn_abs);
+  add("label", "label", false, "A", "string", fn_label);
+  add("date_to_date", "date", false, "date", "date", fn_date);
+  add("timestamp_to_date", "date", false, "timestamp", "date", fn_date);
+  add("timestamp_to_date_with_tz", "date", false, "timestamp string", "date", fn_date);
+  op("subtract_date_date", "_-_", "date date", "duration", op2<subtract>);
+  add("date_to_timestamp", "timestamp", false, "date", "timestamp", fn_timestamp);
+  add("date_to_int64", "int", false, "date", "int", fn_int);
+  for (auto [g, impl] : std::span(getters).first(6))
+    add(fmt::format("date_to_{}", g), g, true, "date", "int", impl);
+  add("int64_to_days", "days", false, "int", "duration", fn_days);
+  // The plans compute days_between(a, b) as b - a over day numbers.
+  add("days_between_date_date", "days_between", false, "date date", "int", fn_days_between, C::integers);
+  // param_at(P, DATE): P names a dated parameter (the checker types the call itself; this
+  // signature gives a call with the wrong number of arguments "no matching overload").
+  special("param_at", "param_at", "dyn date", "dyn", C::none);
+  // Working days by the ruleset's `calendar` (the checker requires one).
+  special("add_working_days_date_int", "add_working_days", "date int", "date", C::none);
+  special("working_days_between_date_date", "working_days_between", "date date", "int", C::none);
+  return t;
+}
+
+const std::vector<Overload>& table() {
+  static const std::vector<Overload> t = build_table();
+  return t;
+}
+
+}  // namespace
+
+std::size_t Overload::arity() const {
+  if (params.empty()) return 0;
+  std::size_t n = 1, depth = 0;
+  for (char c : params) {
+    if (c == '(') ++depth;
+    if (c == ')') --depth;
+    if (c == ' ' && depth == 0) ++n;
+  }
+  return n;
+}
+
+std::span<const Overload> overloads() { return table(); }
+
+const Overload* find_overload(std::string_view id) {
+  static const std::unordered_map<std::string_view, const Overload*> by_id = [] {
+    std::unordered_map<std::string_view, const Overload*> m;
+    for (const Overload& o : table()) m.emplace(o.id, &o);
+    return m;
+  }();
+  auto it = by_id.find(id);
+  return it == by_id.end() ? nullptr : it->second;
+}
+
+Builtin dynamic(std::string_view function, std::size_t n) {
+  for (const Overload& o : table())
+    if (o.lowering == Lowering::call && o.function == function && o.arity() == n) return o.impl;
+  return nullptr;
+}
+
+}  // namespace eco::dsl::cel

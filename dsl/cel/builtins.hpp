@@ -1,23 +1,18 @@
 #pragma once
 // CEL's standard functions and EcoAudit's extensions, as used by the compiler (internal to
-// dsl/cel). Every function takes evaluated arguments that are neither errors nor unknowns
-// (the caller propagates those) and returns a value or an error value.
+// dsl/cel); the function registry (functions.hpp) binds them to overload ids. Every function
+// takes evaluated arguments that are neither errors nor unknowns (the caller propagates
+// those) and returns a value or an error value.
 #include <cstddef>
 #include <string_view>
 
+#include "dsl/cel/functions.hpp"
 #include "dsl/cel/program.hpp"
 #include "dsl/cel/value.hpp"
 
 namespace eco::dsl::cel::detail {
 
-// A function implementation: args[0] is the receiver of a member call.
-using Builtin = Value (*)(const Value* args, std::size_t n, const Activation& a);
-
-// The implementation of `name` called with `n` arguments (receiver included), or nullptr.
-Builtin find_builtin(std::string_view name, std::size_t n);
-
-// `sum` for a list the checker typed list(double): an empty list sums to 0.0, not 0.
-Builtin sum_of_doubles();
+using cel::Builtin;
 
 Value no_overload(std::string_view function);
 

@@ -10,6 +10,7 @@
 #include <re2/re2.h>
 
 #include "dsl/cel/builtins.hpp"
+#include "dsl/cel/functions.hpp"
 #include "dsl/cel/program.hpp"
 
 namespace eco::dsl::cel {
@@ -1130,11 +1131,10 @@ class Compiler {
         return plain(std::move(n));
       }
     }
-    detail::Builtin fn = detail::find_builtin(f, nodes.size());
-    if (f == "sum" && opt_.refs) {
-      auto it = opt_.refs->find(e.id);
-      if (it != opt_.refs->end() && it->second.name.find("double") != std::string::npos) fn = detail::sum_of_doubles();
-    }
+    // The overload the checker chose, else (dyn operands, unchecked expressions) the
+    // function's implementation for any operands.
+    const Overload* ov = overload(e);
+    Builtin fn = ov && ov->lowering == Lowering::call ? ov->impl : dynamic(f, nodes.size());
     if (!fn) {
       return plain(std::make_unique<ErrorNode>(
           ErrorCode::unbound, fmt::format("unbound function '{}' with {} argument(s)", f, nodes.size())));
@@ -1143,6 +1143,14 @@ class Compiler {
     n->fn = fn;
     n->args = std::move(nodes);
     return plain(std::move(n));
+  }
+
+  // The registry's entry for the overload the checker resolved call `e` to, if it resolved one.
+  const Overload* overload(const ast::Expr& e) const {
+    if (!opt_.refs) return nullptr;
+    auto it = opt_.refs->find(e.id);
+    if (it == opt_.refs->end() || it->second.kind != model::Ref::Kind::function) return nullptr;
+    return find_overload(it->second.name);
   }
 
   // The `complete` / `valid` declaration applying to (record, list or field), unless this

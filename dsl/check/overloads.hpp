@@ -1,7 +1,7 @@
 #pragma once
-// Internal to dsl/check: the function and operator overloads the checker knows, after
-// cel-spec's standard definitions (ids as cel-spec names them: add_int64, less_double, ...)
-// plus EcoAudit's date extensions (date(), days(), days_between, date comparison, date ± days).
+// Internal to dsl/check: overload resolution against the signatures of the function registry
+// (dsl/cel/functions.hpp: cel-spec's standard definitions, ids as cel-spec names them, plus
+// EcoAudit's extensions). The checker records the id resolved here; the runtime dispatches on it.
 #include <string>
 #include <string_view>
 #include <vector>

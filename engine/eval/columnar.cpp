@@ -8,6 +8,8 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "dsl/cel/functions.hpp"
+
 namespace eco::engine::columnar {
 
 namespace ast = dsl::ast;
@@ -1075,6 +1077,12 @@ class Compiler {
 
   NodePtr call(const ast::Expr& e, const ast::Call& c, const model::CheckedExpr& ck) {
     const std::string& fn = c.function;
+    // The registry says which overloads the plans compute (and over which domain); a call the
+    // checker left open (dyn operands) is planned by its operands' domains, or not at all.
+    const cel::Overload* ov = nullptr;
+    if (auto it = ck.refs.find(e.id); it != ck.refs.end() && it->second.kind == model::Ref::Kind::function)
+      ov = cel::find_overload(it->second.name);
+    if (ov && ov->columnar == cel::Columnar::none) return nullptr;
     if (!c.target && (fn == "_&&_" || fn == "_||_") && c.args.size() == 2) {
       auto n = std::make_unique<LogicNode>();
       n->is_and = fn == "_&&_";
@@ -1138,11 +1146,9 @@ class Compiler {
                                                                {"_%_", Arith::mod}, {"-_", Arith::neg}};
       for (const auto& [name, op] : ops) {
         if (fn != name || c.args.size() != (op == Arith::neg ? 1u : 2u)) continue;
-        auto it = ck.refs.find(e.id);
-        if (it == ck.refs.end()) return nullptr;
-        const std::string& ov = it->second.name;
-        const bool ints = ov.ends_with("_int64") && ov.find("uint") == std::string::npos;
-        const bool reals = ov.ends_with("_double");
+        if (!ov) return nullptr;
+        const bool ints = ov->columnar == cel::Columnar::integers;
+        const bool reals = ov->columnar == cel::Columnar::reals;
         if (!ints && !reals) return nullptr;
         if (reals && op == Arith::mod) return nullptr;
         auto n = std::make_unique<ArithNode>();

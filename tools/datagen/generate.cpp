@@ -443,7 +443,7 @@ void Gen::write_zones() {
       {"spring_key_protection", "泉域重点保护区", "protection", ""},
       {"drinking_water_source", "饮用水水源保护区", "protection", ""},
       {"groundwater_overdraft", "地下水超采区", "restriction", ""},
-      {"karst_spring", "岩溶泉域重点保护区", "protection", ""},
+      {"karst_spring", "岩溶泉域", "protection", ""},
       {"park_adjacent_urban", "紧邻城区的开发区和园区", "restriction", ""},
   };
   for (const auto& z : zones) {

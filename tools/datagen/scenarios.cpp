@@ -260,7 +260,7 @@ void Gen::scenarios() {
     cems_rows(f, "coal_power_unit", true, "pm");
     note("AIR-05", "emission_monthly " + f + "/" + last_month + "/nox", "300 MW unit with completed ULE, fewer than 95 % of last month's valid NOx hours within 50 mg/m³: advice (a policy level, not a limit)");
     note("AIR-10", "facility " + f, "300 MW unit not on the elimination list: not applicable");
-    note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary (pmt.permit-concentration): violation");
+    note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary, no concentration limit for the mean (pmt.permit-concentration): unknown (were they marked start-up or fault hours?)");
     note("PMT-03", "facility " + f, "last month's PM quantity (annual_t) missing: the enterprise's PM annual quantity is unknown");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "biomass");
@@ -269,7 +269,7 @@ void Gen::scenarios() {
     facility.end();
     cems_rows(f, "boiler", true);
     note("AIR-06", "facility " + f, "biomass boiler the bureau determined NOx-unstable, efficient denitration due 2026-06-30, none added: violation");
-    note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary (pmt.permit-concentration): violation");
+    note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary, no concentration limit for the mean (pmt.permit-concentration): unknown (were they marked start-up or fault hours?)");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "biomass");
     SET(facility, "denitration", "scr");
@@ -293,7 +293,7 @@ void Gen::scenarios() {
     add_limit(pno, "DA001", "nox", 0, static_cast<double>(static_cast<long long>(cems_year_t_[2] * 0.8)));
     add_limit(pno, "DA001", "so2", 0, static_cast<double>(static_cast<long long>(cems_year_t_[1] * 2.5 + 1)));
     add_limit(pno, "DA001", "pm", 0, static_cast<double>(static_cast<long long>(cems_year_t_[0] * 3 + 1)));
-    note("PMT-03", "permit_limit " + pno + "/DA001/nox", "annual NOx limit 80 % of the tonnage its CEMS reported for 2026 so far (pmt.permit-annual-quantity): violation");
+    note("PMT-03", "permit_limit " + pno + "/DA001/nox", "annual NOx limit 80 % of the tonnage its CEMS reported for 2026 so far, the CEMS rows name no outlet (pmt.permit-annual-quantity): unknown (which facilities sit on DA001?)");
     note("PMT-03", "permit_limit " + pno + "/DA001/so2", "annual SO2 limit 2.5 times this year's tonnage: pass");
     note("PMT-03", "permit_limit " + pno + "/DA001/pm", "annual PM limit, one month's PM quantity missing: unknown");
   }
@@ -521,10 +521,12 @@ void Gen::scenarios() {
     SETB(enterprise, "discharges_to_sewer", true);
     SETB(enterprise, "sewer_treatable", false);
     SETD(enterprise, "sewer_exit_deadline", R - 1);
+    SETB(enterprise, "sewer_exit_ordered", true);
+    SETD(enterprise, "sewer_discharge_observed_on", R);
     end_enterprise(e);
     valid_permit(e, "key");
     note("HPW-01", who(e), "casting enterprise with no performance grade and no 一企一策 measures: advice (grading and the list are the authorities' acts)");
-    note("WAT-04", who(e), "untreatable wastewater to the municipal sewer, exit deadline was the day before: violation");
+    note("WAT-04", who(e), "untreatable wastewater to the municipal sewer, exit ordered by the day before, discharge observed on the reference date: violation");
   }
   {
     Ent e = ent(Ind::coking, "灵石县", "灵石县D级焦化有限公司");
@@ -610,14 +612,15 @@ void Gen::scenarios() {
     note("RSK-04", who(e), "electroplating enterprise outside a park: advice (加快推进…入园, no date)");
     note("SOI-01", who(e), "heavy-metal enterprise near farmland not on the key discharge unit list: advice (the list is the bureau's)");
     note("RSK-03", who(e), "heavy-metal key enterprise with no permit at all: judged by PMT-01 only (RSK-03's category check not applicable)");
-    note("PMT-01", who(e), "no permit at all: violation");
+    note("PMT-01", who(e), "no permit or registration on file: unknown (verify on the national permit platform; the import may lack it)");
   }
   {
     Ent e = ent(Ind::medical, "榆次区", "榆次区示范医院");
+    SETB(enterprise, "has_treatment_facility", true);
     SETB(enterprise, "wastewater_treatment_working", false);
     end_enterprise(e);
     valid_permit(e, "simplified");
-    note("WAT-06", who(e), "medical wastewater treatment not working: violation");
+    note("WAT-06", who(e), "medical wastewater treatment facility built but found not working: violation");
   }
   {
     Ent e = ent(Ind::nonferrous, "左权县", "左权县示范有色金属有限公司");
@@ -662,7 +665,8 @@ void Gen::scenarios() {
     end_enterprise(e);
     valid_permit(e, "key");
     enterprise_zone_row(e.id, "karst_spring");
-    note("WAT-02", who(e), "high-water-consumption enterprise in the karst spring protection zone: advice (分步推进…退出, no date)");
+    enterprise_zone_row(e.id, "spring_key_protection");
+    note("WAT-02", who(e), "high-water-consumption enterprise in the spring key protection zone: advice (分步推进…退出, no date)");
     const struct { bool od; bool cov; const char* st; int deadline; int karst; int sealed; const char* req; const char* what; } ws[] = {
         {true, true, "active", R - 1, 0, 0, "WAT-01", "well in an overdraft zone inside public supply, close deadline the day before: violation"},
         {true, true, "active", R, 0, 0, "WAT-01", "close deadline on the reference date: upcoming (boundary)"},
@@ -687,13 +691,13 @@ void Gen::scenarios() {
       well.end();
       note(w.req, "well " + id, w.what);
     }
-    const struct { int ent; bool reg; int mon; int since; int deadline; const char* what; } ofs[] = {
-        {1, false, 1, 0, 0, "outfall not registered after the plan period's end (2025-12-31): violation"},
-        {1, true, 1, R - 200, R - 20, "exceeding since 200 days, rectification deadline passed 20 days ago: violation"},
-        {1, true, -1, 0, 0, "monitoring status missing: unknown"},
-        {0, true, 0, 0, 0, "municipal outfall with no responsible enterprise, not monitored: advice (加强…监测)"},
-        {1, true, 1, R - 60, R + 120, "exceeding since 60 days, rectification deadline 120 days ahead: upcoming"},
-        {1, true, 1, R - 30, 0, "exceeding since 30 days, no rectification deadline set: unknown"}};
+    const struct { int ent; bool reg; int mon; int since; int deadline; int last_mon; int last_ex; const char* what; } ofs[] = {
+        {1, false, 1, 0, 0, 0, 0, "outfall not registered after the plan period's end (2025-12-31): advice (the register is the authority's)"},
+        {1, true, 1, R - 200, R - 20, R - 5, R - 5, "exceeding since 200 days, rectification deadline passed 20 days ago, still exceeding when monitored 5 days ago: violation"},
+        {1, true, -1, 0, 0, 0, 0, "monitoring status missing: unknown"},
+        {0, true, 0, 0, 0, 0, 0, "municipal outfall with no responsible enterprise, not monitored: advice (加强…监测)"},
+        {1, true, 1, R - 60, R + 120, 0, 0, "exceeding since 60 days, rectification deadline 120 days ahead: upcoming"},
+        {1, true, 1, R - 30, 0, 0, 0, "exceeding since 30 days, no rectification deadline set: unknown"}};
     for (const auto& o : ofs) {
       const auto id = serial_id("OF", ++outfall_serial_);
       outfall.begin();
@@ -704,6 +708,8 @@ void Gen::scenarios() {
       if (o.mon >= 0) SETB(outfall, "monitored", o.mon == 1);
       if (o.since) SETD(outfall, "exceeding_since", o.since);
       if (o.deadline) SETD(outfall, "rectify_deadline", o.deadline);
+      if (o.last_mon) SETD(outfall, "last_monitored_on", o.last_mon);
+      if (o.last_ex) SETD(outfall, "last_exceeded_on", o.last_ex);
       outfall.end();
       note("WAT-03", "outfall " + id, o.what);
     }
@@ -852,6 +858,7 @@ void Gen::scenarios() {
     }
     SETB(enterprise, "key_discharge_unit", true);
     SETD(enterprise, "info_disclosed_on", d(2024, 3, 1));
+    SETD(enterprise, "disclosure_listed_since", d(2021, 3, 31));
     SET(enterprise, "credit_rating", "poor");
     end_enterprise(e);
     note("RSK-01", who(e), "emergency plan last revised and reviewed 2023-11-27, 36 months and a day before the reference date: violation (boundary)");
