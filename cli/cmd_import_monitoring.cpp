@@ -64,10 +64,10 @@ int run_import_monitoring(const ImportMonitoringCmd& o) {
                 static_cast<unsigned long long>(r.hourly), static_cast<unsigned long long>(r.daily),
                 static_cast<unsigned long long>(r.other));
     std::printf(
-        "%llu values (%llu with a valid flag): %llu new, %llu unchanged; %llu monthly summaries\n",
+        "%llu values (%llu with a valid flag); messages kept: %llu new, %llu unchanged; %llu monthly summaries\n",
         static_cast<unsigned long long>(r.values), static_cast<unsigned long long>(r.values_valid),
-        static_cast<unsigned long long>(r.values_new),
-        static_cast<unsigned long long>(r.values_unchanged),
+        static_cast<unsigned long long>(r.messages_new),
+        static_cast<unsigned long long>(r.messages_unchanged),
         static_cast<unsigned long long>(r.summaries));
     if (r.import.batch == 0)
       std::printf("nothing changed: no batch recorded\n");

@@ -690,7 +690,7 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
         }
       }
       if (inserted) {
-        ++res.values_new;
+        ++res.messages_new;
         ++f.result.rows_new;
       } else {
         // The same point, command and time again: the same CP is the same data (unchanged);
@@ -707,7 +707,7 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
         }
         old.reset();
         if (same) {
-          ++res.values_unchanged;
+          ++res.messages_unchanged;
           ++f.result.rows_unchanged;
         } else {
           error(code::kConflict, line_no, 0,

@@ -118,7 +118,9 @@ struct MonitoringOptions {
 struct MonitoringResult {
   ImportResult import;
   std::uint64_t messages = 0, hourly = 0, daily = 0, other = 0;  // other: CNs not kept (counted)
-  std::uint64_t values = 0, values_valid = 0, values_new = 0, values_unchanged = 0;
+  // values: pollutant values of the kept messages; messages_new/_unchanged: kept messages
+  // (hourly and daily) stored by this batch / already in the store identically.
+  std::uint64_t values = 0, values_valid = 0, messages_new = 0, messages_unchanged = 0;
   std::uint64_t summaries = 0;
   std::vector<ImportError> quarantined;
 };
