@@ -2,11 +2,9 @@
 // ruleset's schema and imports them as one batch, all or nothing.
 #include <cstdio>
 
+#include "app/store_runs.hpp"
 #include "cli/command.hpp"
 #include "cli/ruleset_loading.hpp"
-#include "dsl/check/check.hpp"
-#include "engine/ingest/import.hpp"
-#include "engine/store/store.hpp"
 
 namespace eco::cli {
 namespace {
@@ -22,81 +20,64 @@ struct ImportCmd {
 
 int run_import(const ImportCmd& o) {
   namespace ingest = engine::ingest;
-  ingest::ImportOptions io;
+  app::ImportRequest request;
   if (!o.encoding.empty() && o.encoding != "auto") {
-    io.encoding = ingest::parse_encoding(o.encoding);
-    if (!io.encoding) {
+    request.encoding = ingest::parse_encoding(o.encoding);
+    if (!request.encoding) {
       std::fprintf(stderr, "ecoaudit: error: unknown encoding '%s' (utf-8, gb18030 or auto)\n", o.encoding.c_str());
       return kExitUsage;
     }
   }
-  io.uscc_records = o.uscc_records;
-  io.waste_code_fields = o.waste_code_fields;
-  io.max_errors_per_file = o.max_errors;
-  dsl::SourceManager sm;
-  auto rs = load_checked_ruleset(o.ruleset, sm, "the store was not touched");
-  if (!rs) return kExitUsage;
-  io.ruleset_name = rs->id;
-  io.ruleset_sha256 = rs->sha256;
-  // The format options name record types and fields of the schema: a name that is not there
-  // would check nothing, silently. (The defaults fit the Jinzhong data contract; a schema
-  // without an enterprise or a waste_code field simply has nothing for them to check.)
-  for (const auto& name : o.uscc_given ? o.uscc_records : std::vector<std::string>{}) {
-    const auto* r = rs->schema.find_record(name);
-    if (!r) {
-      std::fprintf(stderr, "ecoaudit import: --uscc-record: the schema has no record type '%s'\n", name.c_str());
+  request.db = o.db;
+  request.ruleset = o.ruleset;
+  request.paths.assign(o.paths.begin(), o.paths.end());
+  // Names given are checked against the schema; the defaults (the importer's, shown by
+  // --help) are not: a schema without them simply has nothing for them to check.
+  if (o.uscc_given) request.uscc_records = o.uscc_records;
+  if (o.waste_given) request.waste_code_fields = o.waste_code_fields;
+  request.max_errors_per_file = o.max_errors;
+  app::ImportProgress progress;
+  progress.migrated = [](const std::string& m) { std::fprintf(stderr, "migrated: %s\n", m.c_str()); };
+  const app::ImportOutcome outcome = app::run_import(request, progress);
+  switch (outcome.status) {
+    case app::RunStatus::ruleset_errors:
+      print_ruleset_errors(o.ruleset, outcome.errors, "the store was not touched");
       return kExitUsage;
-    }
-    const bool string_key = r->key_fields.size() == 1 && r->fields[r->key_fields[0]].type.kind == dsl::model::Kind::string;
-    if (!string_key) {
-      std::fprintf(stderr, "ecoaudit import: --uscc-record: %s has no single string key to check as a 统一社会信用代码\n",
-                   name.c_str());
+    case app::RunStatus::bad_request:
+      std::fprintf(stderr, "ecoaudit import: %s\n", outcome.errors.c_str());
       return kExitUsage;
-    }
-  }
-  for (const auto& name : o.waste_given ? o.waste_code_fields : std::vector<std::string>{}) {
-    bool found = false;
-    for (const auto& r : rs->schema.records)
-      for (const auto& f : r.fields) found = found || (f.name == name && f.type.kind == dsl::model::Kind::string);
-    if (!found) {
-      std::fprintf(stderr, "ecoaudit import: --waste-code-field: no record type of the schema has a string field '%s'\n",
-                   name.c_str());
+    case app::RunStatus::store_error:
+      std::fprintf(stderr, "ecoaudit: error: %s\n", outcome.errors.c_str());
       return kExitUsage;
-    }
+    case app::RunStatus::rejected:
+    case app::RunStatus::done:
+      break;
   }
-  try {
-    auto store = engine::store::Store::open(o.db, rs->schema);
-    for (const auto& m : store->migrations()) std::fprintf(stderr, "migrated: %s\n", m.c_str());
-    std::vector<std::filesystem::path> paths(o.paths.begin(), o.paths.end());
-    ingest::ImportResult r = ingest::import_paths(*store, paths, io);
-    for (const auto& e : r.errors) std::fprintf(stderr, "%s\n", ingest::render(e).c_str());
-    for (const auto& f : r.files)
-      if (f.error_count > io.max_errors_per_file)
-        std::fprintf(stderr, "%s: %zu more errors not shown\n", f.path.c_str(), f.error_count - io.max_errors_per_file);
-    if (!r.ok) {
-      std::fprintf(stderr, "import rejected: %zu error%s in %zu file%s; nothing was written\n", r.error_count,
-                   r.error_count == 1 ? "" : "s", r.files.size(), r.files.size() == 1 ? "" : "s");
-      // Naming something that is not a file to read is a usage error, not a data error.
-      return r.inputs_invalid ? kExitUsage : kExitFindings;
-    }
-    for (const auto& f : r.files)
-      std::printf("  %-40s %-4s %-7s %8llu rows: %llu new, %llu updated, %llu unchanged\n", f.path.c_str(),
-                  f.format.c_str(), f.encoding.c_str(), static_cast<unsigned long long>(f.rows_read),
-                  static_cast<unsigned long long>(f.rows_new), static_cast<unsigned long long>(f.rows_updated),
-                  static_cast<unsigned long long>(f.rows_unchanged));
-    if (r.batch == 0)
-      std::printf("nothing changed: %llu rows identical to the store; no batch recorded\n",
-                  static_cast<unsigned long long>(r.rows_read));
-    else
-      std::printf("batch %lld: %zu files, %llu rows (%llu new, %llu updated, %llu unchanged)\n",
-                  static_cast<long long>(r.batch), r.files.size(), static_cast<unsigned long long>(r.rows_read),
-                  static_cast<unsigned long long>(r.rows_new), static_cast<unsigned long long>(r.rows_updated),
-                  static_cast<unsigned long long>(r.rows_unchanged));
-    return kExitOk;
-  } catch (const engine::store::StoreError& ex) {
-    std::fprintf(stderr, "ecoaudit: error: %s\n", ex.what());
-    return kExitUsage;
+  const ingest::ImportResult& r = outcome.result;
+  for (const auto& e : r.errors) std::fprintf(stderr, "%s\n", ingest::render(e).c_str());
+  for (const auto& f : r.files)
+    if (f.error_count > o.max_errors)
+      std::fprintf(stderr, "%s: %zu more errors not shown\n", f.path.c_str(), f.error_count - o.max_errors);
+  if (!r.ok) {
+    std::fprintf(stderr, "import rejected: %zu error%s in %zu file%s; nothing was written\n", r.error_count,
+                 r.error_count == 1 ? "" : "s", r.files.size(), r.files.size() == 1 ? "" : "s");
+    // Naming something that is not a file to read is a usage error, not a data error.
+    return r.inputs_invalid ? kExitUsage : kExitFindings;
   }
+  for (const auto& f : r.files)
+    std::printf("  %-40s %-4s %-7s %8llu rows: %llu new, %llu updated, %llu unchanged\n", f.path.c_str(),
+                f.format.c_str(), f.encoding.c_str(), static_cast<unsigned long long>(f.rows_read),
+                static_cast<unsigned long long>(f.rows_new), static_cast<unsigned long long>(f.rows_updated),
+                static_cast<unsigned long long>(f.rows_unchanged));
+  if (r.batch == 0)
+    std::printf("nothing changed: %llu rows identical to the store; no batch recorded\n",
+                static_cast<unsigned long long>(r.rows_read));
+  else
+    std::printf("batch %lld: %zu files, %llu rows (%llu new, %llu updated, %llu unchanged)\n",
+                static_cast<long long>(r.batch), r.files.size(), static_cast<unsigned long long>(r.rows_read),
+                static_cast<unsigned long long>(r.rows_new), static_cast<unsigned long long>(r.rows_updated),
+                static_cast<unsigned long long>(r.rows_unchanged));
+  return kExitOk;
 }
 
 ECOAUDIT_COMMAND("import", "Validate CSV/XML/JSON files and import them into the store as one batch",

@@ -2,10 +2,9 @@
 // migrates an existing one (additive changes only).
 #include <cstdio>
 
+#include "app/store_runs.hpp"
 #include "cli/command.hpp"
 #include "cli/ruleset_loading.hpp"
-#include "dsl/check/check.hpp"
-#include "engine/store/store.hpp"
 
 namespace eco::cli {
 namespace {
@@ -15,27 +14,29 @@ struct InitOptions {
 };
 
 int run_init(const InitOptions& o) {
-  dsl::SourceManager sm;
-  auto rs = load_checked_ruleset(o.ruleset, sm, "the store was not touched");
-  if (!rs) return kExitUsage;
-  try {
-    engine::store::OpenOptions oo;
-    oo.create = true;
-    auto store = engine::store::Store::open(o.db, rs->schema, oo);
-    if (store->created()) {
-      std::printf("created store %s: %zu record types, schema version %.12s\n", o.db.c_str(),
-                  rs->schema.records.size(), store->version().c_str());
-    } else if (!store->migrations().empty()) {
-      std::printf("migrated store %s to schema version %.12s:\n", o.db.c_str(), store->version().c_str());
-      for (const auto& m : store->migrations()) std::printf("  %s\n", m.c_str());
-    } else {
-      std::printf("store %s is up to date (schema version %.12s)\n", o.db.c_str(), store->version().c_str());
-    }
-    return kExitOk;
-  } catch (const engine::store::StoreError& ex) {
-    std::fprintf(stderr, "ecoaudit: error: %s\n", ex.what());
-    return kExitUsage;
+  const app::InitOutcome r = app::run_init({o.db, o.ruleset});
+  switch (r.status) {
+    case app::RunStatus::ruleset_errors:
+      print_ruleset_errors(o.ruleset, r.errors, "the store was not touched");
+      return kExitUsage;
+    case app::RunStatus::store_error:
+    case app::RunStatus::bad_request:
+    case app::RunStatus::rejected:
+      std::fprintf(stderr, "ecoaudit: error: %s\n", r.errors.c_str());
+      return kExitUsage;
+    case app::RunStatus::done:
+      break;
   }
+  if (r.created) {
+    std::printf("created store %s: %zu record types, schema version %.12s\n", o.db.c_str(), r.record_types,
+                r.schema_version.c_str());
+  } else if (!r.migrations.empty()) {
+    std::printf("migrated store %s to schema version %.12s:\n", o.db.c_str(), r.schema_version.c_str());
+    for (const auto& m : r.migrations) std::printf("  %s\n", m.c_str());
+  } else {
+    std::printf("store %s is up to date (schema version %.12s)\n", o.db.c_str(), r.schema_version.c_str());
+  }
+  return kExitOk;
 }
 
 ECOAUDIT_COMMAND("init", "Create (or migrate) the record store for a ruleset's schema", [](CLI::App& sub) {

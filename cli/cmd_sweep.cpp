@@ -158,11 +158,12 @@ int run_sweep(const SweepCmd& o) {
   // Only a full sweep of the current data is history: audits, replays (--data-as-of) and
   // partial sweeps (--rule) are not recorded.
   const bool record = o.command == "sweep" && !o.no_record && o.data_as_of == 0 && o.rules.empty() && o.explain.empty();
-  // html and xlsx need every finding before their first byte: they get the whole set. The
-  // other formats (and --explain, which writes no report) take the findings piece by piece
-  // as the evaluation hands them over, so that a sweep holds one piece, never all of them.
-  const bool streamed = !o.explain.empty() || std::none_of(formats->begin(), formats->end(), [](reports::Format f) {
-                          return f == reports::Format::html || f == reports::Format::xlsx;
+  // Formats that are not streamable (html, xlsx) need every finding before their first byte:
+  // they get the whole set. The others (and --explain, which writes no report) take the
+  // findings piece by piece as the evaluation hands them over, so that a sweep holds one
+  // piece, never all of them.
+  const bool streamed = !o.explain.empty() || std::all_of(formats->begin(), formats->end(), [](reports::Format f) {
+                          return reports::format_entry(f).streamable;
                         });
   std::vector<engine::Finding> findings;  // the whole set (html, xlsx)
   std::size_t count = 0;                  // findings evaluated

@@ -32,10 +32,13 @@ std::optional<std::vector<reports::Format>> parse_formats(const std::string& com
   for (const auto& item : items) {
     auto f = reports::parse_format(item);
     if (!f) {
-      std::fprintf(
-          stderr,
-          "ecoaudit %s: --format wants html, json, csv, xlsx or text (comma-separated), got '%s'\n",
-          command.c_str(), item.c_str());
+      // "html, json, csv, xlsx or text": every format of the registry.
+      std::string names;
+      const auto& all = reports::formats();
+      for (std::size_t i = 0; i < all.size(); ++i)
+        names += (i == 0 ? "" : i + 1 == all.size() ? " or " : ", ") + std::string(all[i].name);
+      std::fprintf(stderr, "ecoaudit %s: --format wants %s (comma-separated), got '%s'\n", command.c_str(),
+                   names.c_str(), item.c_str());
       return std::nullopt;
     }
     if (std::find(out.begin(), out.end(), *f) == out.end()) out.push_back(*f);
@@ -197,15 +200,16 @@ bool write_one(const std::string& command, const reports::ReportData& data, repo
                const ReportFile& file) {
   const std::string& target = file.target();
   const bool to_stdout = target.empty();
+  const reports::FormatEntry& entry = reports::format_entry(f);
   try {
-    if (f == reports::Format::xlsx) {
+    if (entry.file_only) {
       if (to_stdout) {
         std::fprintf(stderr,
-                     "ecoaudit %s: xlsx is written to a file: give --out FILE or --out DIR\n",
-                     command.c_str());
+                     "ecoaudit %s: %s is written to a file: give --out FILE or --out DIR\n",
+                     command.c_str(), entry.name);
         return false;
       }
-      reports::write_xlsx_report(data, target);
+      entry.write(data, std::cout, target);
       return true;
     }
     std::ofstream out;
@@ -217,24 +221,12 @@ bool write_one(const std::string& command, const reports::ReportData& data, repo
       }
     }
     std::ostream& os = to_stdout ? std::cout : out;
-    switch (f) {
-      case reports::Format::json:
-        reports::write_findings_json(os, data.run, *data.findings, data.resolved, data.decisions);
-        break;
-      case reports::Format::html:
-        os << reports::html_report(data);
-        break;
-      case reports::Format::csv:
-        os << reports::csv_report(data);
-        break;
-      case reports::Format::text: {
-        reports::ReportData d = data;
-        d.color = to_stdout && ::isatty(STDOUT_FILENO) != 0;  // colour only on a terminal
-        os << reports::text_report(d);
-        break;
-      }
-      case reports::Format::xlsx:
-        break;
+    if (f == reports::Format::text) {
+      reports::ReportData d = data;
+      d.color = to_stdout && ::isatty(STDOUT_FILENO) != 0;  // colour only on a terminal
+      entry.write(d, os, target);
+    } else {
+      entry.write(data, os, target);
     }
     os.flush();
     // A file's last bytes reach the disk at close: a full disk may say so only then.
@@ -244,8 +236,7 @@ bool write_one(const std::string& command, const reports::ReportData& data, repo
       return false;
     }
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "ecoaudit %s: writing the %s report: %s\n", command.c_str(),
-                 reports::to_string(f), e.what());
+    std::fprintf(stderr, "ecoaudit %s: writing the %s report: %s\n", command.c_str(), entry.name, e.what());
     return false;
   }
   return true;

@@ -4,5 +4,3 @@ add_compile_options(-Wall -Wextra -Wparentheses -Wno-missing-field-initializers)
 if(ECOAUDIT_WERROR)
   add_compile_options(-Werror)
 endif()
-# Includes are rooted at the repository root: #include "dsl/ast/expr.hpp".
-include_directories(${PROJECT_SOURCE_DIR})

@@ -20,34 +20,49 @@ std::string_view embedded_file(std::string_view name) {
   throw std::out_of_range("no embedded report file " + std::string(name));
 }
 
+namespace {
+
+void write_html(const ReportData& d, std::ostream& out, const std::string&) { out << html_report(d); }
+void write_json(const ReportData& d, std::ostream& out, const std::string&) {
+  write_findings_json(out, d.run, *d.findings, d.resolved, d.decisions);
+}
+void write_csv(const ReportData& d, std::ostream& out, const std::string&) { out << csv_report(d); }
+void write_xlsx(const ReportData& d, std::ostream&, const std::string& path) { write_xlsx_report(d, path); }
+void write_text(const ReportData& d, std::ostream& out, const std::string&) { out << text_report(d); }
+
+}  // namespace
+
+const std::vector<FormatEntry>& formats() {
+  static const std::vector<FormatEntry> table{
+      {Format::html, "html", "html", false, false, write_html},
+      {Format::json, "json", "json", true, false, write_json},
+      {Format::csv, "csv", "csv", true, false, write_csv},
+      {Format::xlsx, "xlsx", "xlsx", false, true, write_xlsx},
+      {Format::text, "text", "txt", true, false, write_text},
+  };
+  return table;
+}
+
+const FormatEntry& format_entry(Format f) {
+  for (const auto& e : formats())
+    if (e.format == f) return e;
+  throw std::out_of_range("no report format entry");  // every Format has one (reports unit test)
+}
+
+const FormatEntry* find_format(std::string_view name) {
+  for (const auto& e : formats())
+    if (name == e.name) return &e;
+  return nullptr;
+}
+
 std::optional<Format> parse_format(std::string_view s) {
-  if (s == "html") return Format::html;
-  if (s == "json") return Format::json;
-  if (s == "csv") return Format::csv;
-  if (s == "xlsx") return Format::xlsx;
-  if (s == "text") return Format::text;
-  return std::nullopt;
+  const FormatEntry* e = find_format(s);
+  return e ? std::optional<Format>(e->format) : std::nullopt;
 }
 
-const char* to_string(Format f) {
-  switch (f) {
-    case Format::html:
-      return "html";
-    case Format::json:
-      return "json";
-    case Format::csv:
-      return "csv";
-    case Format::xlsx:
-      return "xlsx";
-    case Format::text:
-      return "text";
-  }
-  return "text";
-}
+const char* to_string(Format f) { return format_entry(f).name; }
 
-const char* extension(Format f) {
-  return f == Format::text ? "txt" : to_string(f);
-}
+const char* extension(Format f) { return format_entry(f).extension; }
 
 namespace {
 
@@ -67,6 +82,7 @@ class JsonWriter final : public ReportWriter {
 
 std::unique_ptr<ReportWriter> report_writer(Format format, std::ostream& out, const ReportData& head,
                                             EnterpriseLookup enterprise) {
+  if (!format_entry(format).streamable) return nullptr;
   switch (format) {
     case Format::json:
       return std::make_unique<JsonWriter>(out, head);

@@ -33,7 +33,7 @@ namespace eco::reports {
 enum class ReportKind { audit, screening, sweep };
 enum class Format { html, json, csv, xlsx, text };
 
-// "html" -> Format::html, ...; nullopt for anything else.
+// "html" -> Format::html, ...; nullopt for anything else. (A lookup in formats().)
 std::optional<Format> parse_format(std::string_view);
 const char* to_string(Format);
 // File extension of a format ("html", "json", "csv", "xlsx", "txt").
@@ -131,6 +131,30 @@ std::unique_ptr<ReportWriter> report_writer(Format format, std::ostream& out, co
 std::unique_ptr<ReportWriter> text_report_writer(std::ostream& out, const ReportData& head);
 std::unique_ptr<ReportWriter> csv_report_writer(std::ostream& out, const ReportData& head,
                                                 EnterpriseLookup enterprise);
+
+// The report formats, in one table (formats()): what a front end needs to offer a format, name
+// its file and write it. A new format is one entry here plus its writer.
+struct FormatEntry {
+  Format format;
+  const char* name;       // as --format and the API name it: "html", "json", "csv", "xlsx", "text"
+  const char* extension;  // of its file: "html", "json", "csv", "xlsx", "txt"
+  // True when report_writer gives a writer for it: the report can be written while the
+  // findings arrive (json, text, csv); false when it needs every finding first (html, xlsx).
+  bool streamable;
+  // True when it is written to a named file only, never to a stream (xlsx: libxlsxwriter).
+  bool file_only;
+  // Writes the whole report of `d`: into `out`, or for a file_only format to the file `path`
+  // (`out` unused). Throws ReportError or what the format's writer throws.
+  void (*write)(const ReportData& d, std::ostream& out, const std::string& path);
+};
+
+// Every format, in the order of the Format enum (html, json, csv, xlsx, text). The table is
+// explicit rather than filled by self-registering objects: in a static library an object file
+// nothing else refers to would be dropped by the linker, and its format with it.
+const std::vector<FormatEntry>& formats();
+// The entry of a format; of a name (nullptr when no format has that name).
+const FormatEntry& format_entry(Format);
+const FormatEntry* find_format(std::string_view name);
 
 // A cell that a spreadsheet would take for a formula (starts with = + - @, a tab or a CR) gets
 // a leading apostrophe; anything else is returned unchanged.

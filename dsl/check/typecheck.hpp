@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dsl/check/context.hpp"
+#include "dsl/common/codes.hpp"
 
 namespace eco::dsl::check {
 
@@ -27,7 +28,7 @@ struct ExprOptions {
   // What the expression is, for messages: "a parameter value", "a test value", ...
   std::string what = "an expression";
   // The code of "value of the wrong type" against an expected type.
-  const char* mismatch_code = "T001";
+  const char* mismatch_code = code::kTypeMismatch;
   // Paths the context already proves present: a rule's `when` that holds with
   // `has(e.park) && ...` guards `e.park` in its `deadline` and `require` (no W001 there).
   std::vector<std::string> guards;

@@ -3,6 +3,8 @@
 // code is never renumbered or reused; wording may change. docs/diagnostics.md explains each.
 //   P  parse and encoding        N  names (resolution)        T  types
 //   D  declarations and rules    W  warnings about rules that are legal but risky
+// The importer's codes (I) are in engine/ingest/codes.hpp. A code is written only in these
+// two headers, as a named constant (CTest codes.literals fails on a literal anywhere else).
 namespace eco::dsl::code {
 
 // Parse (owned by dsl/parser).

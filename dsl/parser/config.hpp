@@ -10,6 +10,7 @@
 
 #include <boost/spirit/home/x3.hpp>
 
+#include "dsl/common/codes.hpp"
 #include "dsl/parser/grammar_api.hpp"
 #include "dsl/parser/tree.hpp"
 
@@ -201,7 +202,7 @@ inline const char* scan_string(const char* it, const char* last) {
     }
     ++it;
   }
-  throw ParseFailure{start, "P004", "unterminated string literal"};
+  throw ParseFailure{start, code::kUnterminatedString, "unterminated string literal"};
 }
 
 // Finds the end of a number or (when enabled) date literal at `it`, or nullptr.
@@ -311,7 +312,7 @@ struct expect_directive : x3::unary_parser<Subject, expect_directive<Subject>> {
     if (this->subject.parse(first, last, ctx, rctx, attr)) return true;
     iterator_type where = first;
     x3::skip_over(where, last, ctx);
-    throw ParseFailure{where, "P001", std::string("expected ") + what_};
+    throw ParseFailure{where, code::kSyntax, std::string("expected ") + what_};
   }
 };
 struct expect_gen {
@@ -339,7 +340,7 @@ struct nested_directive : x3::unary_parser<Subject, nested_directive<Subject>> {
     if (st.depth >= st.max_depth) {
       iterator_type where = first;
       x3::skip_over(where, last, ctx);
-      throw ParseFailure{where, "P003",
+      throw ParseFailure{where, code::kTooDeep,
                          "nesting is deeper than " + std::to_string(st.max_depth) + " levels"};
     }
     ++st.depth;

@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/ingest/codes.hpp"
+
 namespace eco::engine::ingest {
 
 namespace fs = std::filesystem;
@@ -63,15 +65,15 @@ struct InputFile::Digest {
 InputFile::InputFile(fs::path path, ReadHook hook)
     : path_(std::move(path)), hook_(std::move(hook)), digest_(std::make_unique<Digest>()) {
   // Look before opening: opening some devices has effects of its own (a tape rewinds).
-  if (auto why = not_regular_reason(path_); why && !why->empty()) throw Error("I012", "not a regular file: " + *why);
+  if (auto why = not_regular_reason(path_); why && !why->empty()) throw Error(code::kNotRegular, "not a regular file: " + *why);
   fd_ = ::open(path_.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-  if (fd_ < 0) throw Error("I001", fmt::format("cannot be read: {}", std::strerror(errno)));
+  if (fd_ < 0) throw Error(code::kFile, fmt::format("cannot be read: {}", std::strerror(errno)));
   // The path may have been swapped for something else between the look and the open.
   if (::fstat(fd_, &opened_) != 0 || !S_ISREG(opened_.st_mode)) {
     std::string kind = kind_of(opened_.st_mode);
     ::close(fd_);
     fd_ = -1;
-    throw Error("I012", "not a regular file: " + kind);
+    throw Error(code::kNotRegular, "not a regular file: " + kind);
   }
   // A regular file never blocks; clear the flag so reads behave plainly.
   ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
@@ -87,7 +89,7 @@ std::size_t InputFile::read(char* buf, std::size_t n) {
   for (;;) {
     ssize_t got = ::read(fd_, buf, n);
     if (got < 0 && errno == EINTR) continue;
-    if (got < 0) throw Error("I001", fmt::format("read error: {}", std::strerror(errno)));
+    if (got < 0) throw Error(code::kFile, fmt::format("read error: {}", std::strerror(errno)));
     EVP_DigestUpdate(digest_->ctx.get(), buf, static_cast<std::size_t>(got));
     read_ += static_cast<std::uint64_t>(got);
     return static_cast<std::size_t>(got);

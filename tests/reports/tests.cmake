@@ -4,7 +4,7 @@
 if(TARGET reports)
   add_executable(report_fixture ${CMAKE_CURRENT_LIST_DIR}/report_fixture.cpp)
   target_link_libraries(report_fixture PRIVATE reports)
-  target_include_directories(report_fixture PRIVATE ${PROJECT_SOURCE_DIR})
+  eco_expose(report_fixture PRIVATE tests/reports)
 endif()
 if(TARGET ecoaudit AND TARGET report_fixture)
   add_test(NAME reports.golden

@@ -17,3 +17,10 @@ if(TARGET ecoaudit)
   add_test(NAME rules.basis_lists
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/basis_lists_test.sh $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR})
 endif()
+# Every rule whose deadline is a grace period or a plan date has tests tagged `# boundary:` on the
+# day before, on and after it, each claim checked against the dates written in the test (issue 12).
+if(TARGET ecoaudit)
+  add_test(NAME rules.boundary
+    COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/boundary_test.py $<TARGET_FILE:ecoaudit>
+            ${PROJECT_SOURCE_DIR}/rulesets/jinzhong)
+endif()

@@ -2,23 +2,52 @@
 # End-to-end runs of `ecoaudit sweep` and `ecoaudit audit` on the Jinzhong demo data: verdict counts, JSON
 # document, evidence provenance, --fail-on, --data-as-of over the store's history,
 # determinism, and the errors that exit 2.
-# Usage: cli_test.sh ECOAUDIT SOURCE_DIR WORK_DIR
+# The demo sweep's per-rule verdict counts as of 2026-11-28 are the golden
+# tests/sweep/golden/demo_verdicts.tsv (rule, verdict, count); the summary's totals are checked
+# against its sums. After a deliberate change of the ruleset or the demo data, rewrite it with
+# tests/sweep/update_goldens.sh (which runs this script with --update) and review its diff.
+# Usage: cli_test.sh ECOAUDIT SOURCE_DIR WORK_DIR [--update]
 set -uo pipefail
-eco=$1 src=$2 work=$3
-rs=$src/rulesets/jinzhong demo=$rs/demo
+eco=$1 src=$2 work=$3 update=${4:-}
+rs=$src/rulesets/jinzhong demo=$rs/demo here=$src/tests/sweep
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli_checks.sh"
 db=$work/store.db
 field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+counts() { python3 "$here/verdict_counts.py" "$@"; }
+golden=$here/golden/demo_verdicts.tsv
 
 run 0 init "$eco" init --db "$db" --ruleset "$rs"
 run 0 "import demo" "$eco" import --db "$db" --ruleset "$rs" "$demo"
 
+if [[ $update == --update ]]; then
+  run 0 "sweep json for the golden" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --no-record --format json --out "$work/golden.json"
+  [[ $fails -eq 0 ]] && counts json "$work/golden.json" >"$work/golden.tsv" && mv "$work/golden.tsv" "$golden" \
+    || { echo "$golden not updated"; exit 1; }
+  echo "updated $golden"
+  exit 0
+fi
+# The golden's sums: the summary's `verdicts:` line and the number of findings.
+if totals=$(counts totals "$golden"); then
+  want_verdicts=$(sed -n 1p <<<"$totals") want_total=$(sed -n 2p <<<"$totals")
+else
+  fail "cannot read $golden"; want_verdicts='(unreadable golden)' want_total='(unreadable golden)'
+fi
+# Differences from the golden name the rules whose counts moved, golden -> this sweep.
+check_counts() {  # WHAT TSV
+  counts compare "$golden" "$2" >"$work/moved" \
+    || fail "$1: per-rule verdict counts differ from tests/sweep/golden/demo_verdicts.tsv (golden -> now);" \
+            "if the change is right, run tests/sweep/update_goldens.sh and review the diff:"$'\n'"$(cat "$work/moved")"
+}
+
 # Text summary: the demo's verdicts as of the date its README assumes.
 run 0 "sweep text" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28
 [[ ! -s $work/stderr ]] || fail "stderr not empty when it is not a terminal: $(cat "$work/stderr")"
-grep -qx 'verdicts: violation=87 late=11 unknown=268 upcoming=22 waived=1 advice=107' <<<"$out" || fail "text verdict counts: $(grep '^verdicts' <<<"$out")"
-grep -qx 'sweep 1 (compared with nothing: first sweep): new=496 persisting=0 repeat=0 resolved=0' <<<"$out" \
-  || fail "first sweep line: $(grep '^sweep 1' <<<"$out")"
+printf '%s\n' "$out" >"$work/sweep.txt"
+counts text "$work/sweep.txt" >"$work/sweep.txt.tsv" || fail "text summary: per-rule lines unreadable"
+check_counts "text summary" "$work/sweep.txt.tsv"
+grep -qxF "$want_verdicts" <<<"$out" || fail "text verdict counts: $(grep '^verdicts' <<<"$out"), the golden's sums: $want_verdicts"
+grep -qxF "sweep 1 (compared with nothing: first sweep): new=$want_total persisting=0 repeat=0 resolved=0" <<<"$out" \
+  || fail "first sweep line: $(grep '^sweep 1' <<<"$out"), the golden's total: new=$want_total"
 grep -q '^high     late           air.coking-ule-deadline facility:F0000002 (enterprise 91140781MA0011XR6C)' <<<"$out" \
   || fail "late coke oven line missing"
 
@@ -29,8 +58,10 @@ grep -qxF '    fails: e.rail_spur = none, required in rail_spur_building_statuse
 
 # JSON: the document, one late finding with its deadline, met_on, evidence and provenance.
 run 0 "sweep json" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --no-record --format json --out "$work/a.json"
-[[ $(field "$work/a.json" 'd["version"], len(d["findings"]), d["run"]["as_of"], d["run"]["batches"]') == "(1, 496, '2026-11-28', [1])" ]] \
-  || fail "json header: $(field "$work/a.json" 'd["version"], len(d["findings"]), d["run"]["as_of"], d["run"]["batches"]')"
+counts json "$work/a.json" >"$work/a.json.tsv" || fail "json document: findings unreadable"
+check_counts "json document" "$work/a.json.tsv"
+[[ $(field "$work/a.json" 'd["version"], len(d["findings"]), d["run"]["as_of"], d["run"]["batches"]') == "(1, $want_total, '2026-11-28', [1])" ]] \
+  || fail "json header: $(field "$work/a.json" 'd["version"], len(d["findings"]), d["run"]["as_of"], d["run"]["batches"]'), the golden's total: $want_total"
 late='[f for f in d["findings"] if f["subject"]["key"]=="F0000002"][0]'
 [[ $(field "$work/a.json" "($late)['verdict'], ($late)['deadline'], ($late)['met_on'], ($late)['days_overdue']") == "('late', '2022-10-31', '2022-11-01', 1)" ]] \
   || fail "late finding: $(field "$work/a.json" "$late")"

@@ -1,5 +1,6 @@
-# End-to-end runs of `ecoaudit sweep` on the Jinzhong demo data (verdicts, JSON, evidence,
-# history via --data-as-of, exit codes).
+# End-to-end runs of `ecoaudit sweep` on the Jinzhong demo data (per-rule verdict counts against
+# golden/demo_verdicts.tsv, rewritten by update_goldens.sh; JSON, evidence, history via
+# --data-as-of, exit codes).
 if(TARGET ecoaudit)
   add_test(NAME sweep.cli
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli_test.sh $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR}

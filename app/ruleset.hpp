@@ -1,0 +1,24 @@
+#pragma once
+// Loading the checked ruleset a run works with.
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "dsl/common/source.hpp"
+#include "dsl/model/ruleset.hpp"
+
+namespace eco::app {
+
+struct CheckedRuleset {
+  // The checked ruleset; nullptr when it has errors (nothing may run on it).
+  std::unique_ptr<dsl::model::Ruleset> ruleset;
+  // With errors: the diagnostics, sorted and rendered as text ("file:line:col: error[...]").
+  // Warnings are not kept (`ecoaudit check` shows them).
+  std::string errors;
+};
+
+// Loads and checks the ruleset at `dir` (a folder holding ruleset.rules, or one .rules file);
+// its sources are kept in `sm`, which must outlive the ruleset.
+CheckedRuleset load_checked_ruleset(const std::filesystem::path& dir, dsl::SourceManager& sm);
+
+}  // namespace eco::app

@@ -1,0 +1,106 @@
+#include "app/store_runs.hpp"
+
+#include <mutex>
+
+#include "app/ruleset.hpp"
+#include "engine/store/store.hpp"
+
+namespace eco::app {
+
+InitOutcome run_init(const InitRequest& request) {
+  InitOutcome out;
+  dsl::SourceManager sm;
+  auto checked = load_checked_ruleset(request.ruleset, sm);
+  if (!checked.ruleset) {
+    out.status = RunStatus::ruleset_errors;
+    out.errors = std::move(checked.errors);
+    return out;
+  }
+  const auto& rs = *checked.ruleset;
+  out.ruleset_id = rs.id;
+  out.record_types = rs.schema.records.size();
+  try {
+    engine::store::OpenOptions oo;
+    oo.create = true;
+    auto store = engine::store::Store::open(request.db, rs.schema, oo);
+    out.created = store->created();
+    out.schema_version = store->version();
+    out.migrations = store->migrations();
+  } catch (const engine::store::StoreError& ex) {
+    out.status = RunStatus::store_error;
+    out.errors = ex.what();
+  }
+  return out;
+}
+
+namespace {
+
+// The request's identity-check names, each in the schema; "" when they are, else the message.
+std::string check_names(const ImportRequest& r, const dsl::model::Schema& schema) {
+  for (const auto& name : r.uscc_records.value_or(std::vector<std::string>{})) {
+    const auto* rec = schema.find_record(name);
+    if (!rec) return "--uscc-record: the schema has no record type '" + name + "'";
+    const bool string_key =
+        rec->key_fields.size() == 1 && rec->fields[rec->key_fields[0]].type.kind == dsl::model::Kind::string;
+    if (!string_key) return "--uscc-record: " + name + " has no single string key to check as a 统一社会信用代码";
+  }
+  for (const auto& name : r.waste_code_fields.value_or(std::vector<std::string>{})) {
+    bool found = false;
+    for (const auto& rec : schema.records)
+      for (const auto& f : rec.fields) found = found || (f.name == name && f.type.kind == dsl::model::Kind::string);
+    if (!found) return "--waste-code-field: no record type of the schema has a string field '" + name + "'";
+  }
+  return "";
+}
+
+}  // namespace
+
+ImportOutcome run_import(const ImportRequest& request, const ImportProgress& progress) {
+  namespace ingest = engine::ingest;
+  ImportOutcome out;
+  dsl::SourceManager sm;
+  auto checked = load_checked_ruleset(request.ruleset, sm);
+  if (!checked.ruleset) {
+    out.status = RunStatus::ruleset_errors;
+    out.errors = std::move(checked.errors);
+    return out;
+  }
+  const auto& rs = *checked.ruleset;
+  if (progress.ruleset_checked) progress.ruleset_checked(rs.id);
+  // The names of the identity checks are of the schema: a name that is not there would check
+  // nothing, silently. (The importer's defaults are not checked: a schema without them simply
+  // has nothing for them to check.)
+  if (auto message = check_names(request, rs.schema); !message.empty()) {
+    out.status = RunStatus::bad_request;
+    out.errors = std::move(message);
+    return out;
+  }
+  ingest::ImportOptions io;
+  io.encoding = request.encoding;
+  if (request.uscc_records) io.uscc_records = *request.uscc_records;
+  if (request.waste_code_fields) io.waste_code_fields = *request.waste_code_fields;
+  io.max_errors_per_file = request.max_errors_per_file;
+  io.ruleset_name = rs.id;
+  io.ruleset_sha256 = rs.sha256;
+  std::mutex progress_mutex;
+  if (progress.file_started)
+    io.before_read = [&](const std::filesystem::path& file, std::uint64_t offset) {
+      if (offset != 0) return;  // the hook is called before every read; the first one starts the file
+      std::lock_guard lock(progress_mutex);
+      progress.file_started(file);
+    };
+  try {
+    // The import's transaction is inside import_paths: rolled back on any error in the data.
+    auto store = engine::store::Store::open(request.db, rs.schema);
+    if (progress.migrated)
+      for (const auto& m : store->migrations()) progress.migrated(m);
+    out.result = ingest::import_paths(*store, request.paths, io);
+    out.status = out.result.ok ? RunStatus::done : RunStatus::rejected;
+  } catch (const engine::store::StoreError& ex) {
+    out.status = RunStatus::store_error;
+    out.errors = ex.what();
+  }
+  return out;
+}
+
+}  // namespace eco::app

@@ -1,0 +1,78 @@
+#pragma once
+// The runs that write a store: init (create or migrate it for a ruleset's schema) and import
+// (files into it as one batch, all or nothing). Each takes a request, reports progress through
+// callbacks and returns what happened; the store's transaction is handled inside, so a front
+// end only turns its input into a request and the result into its output.
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/ingest/import.hpp"
+#include "engine/ingest/text.hpp"
+
+namespace eco::app {
+
+// How a run ended, in the terms every front end needs (the CLI maps them to its exit codes).
+enum class RunStatus {
+  done,            // the run did its work (an import with nothing to change included)
+  rejected,        // an import refused: errors in its data, nothing written
+  ruleset_errors,  // the ruleset does not check (errors in the outcome): nothing was touched
+  bad_request,     // the request names something that is not there (message in the outcome)
+  store_error,     // the store could not be opened or written (message): nothing was written
+};
+
+struct InitRequest {
+  std::filesystem::path db, ruleset;
+};
+
+struct InitOutcome {
+  RunStatus status = RunStatus::done;
+  std::string errors;  // ruleset_errors: the ruleset's diagnostics; store_error: the store's message
+  std::string ruleset_id;
+  std::size_t record_types = 0;            // of the schema
+  bool created = false;                    // the store file was created
+  std::string schema_version;              // the store's, after the run
+  std::vector<std::string> migrations;     // additive changes applied to an existing store
+};
+
+// Creates the store for the ruleset's schema, or migrates an existing one (additive changes).
+InitOutcome run_init(const InitRequest& request);
+
+struct ImportRequest {
+  std::filesystem::path db, ruleset;
+  std::vector<std::filesystem::path> paths;  // files, or folders of *.csv, *.xml, *.json
+  // Forced encoding; nullopt: decided per file when certain, else the file is refused.
+  std::optional<engine::ingest::Encoding> encoding;
+  // Record types whose key is a 统一社会信用代码, fields holding a hazardous-waste category;
+  // nullopt: the importer's defaults. Given, each name must be in the schema (bad_request).
+  std::optional<std::vector<std::string>> uscc_records, waste_code_fields;
+  std::size_t max_errors_per_file = 50;  // errors kept per file; all are counted
+};
+
+// Progress of an import. Each callback may be empty.
+struct ImportProgress {
+  // The ruleset checked; its id.
+  std::function<void(const std::string& ruleset)> ruleset_checked;
+  // A migration applied to the store as it was opened (before the import).
+  std::function<void(const std::string& migration)> migrated;
+  // An input file about to be read. Called from the threads that read the files, never two at
+  // once; files may start in any order.
+  std::function<void(const std::filesystem::path& file)> file_started;
+};
+
+struct ImportOutcome {
+  RunStatus status = RunStatus::done;
+  // ruleset_errors: the ruleset's diagnostics; bad_request, store_error: the message.
+  std::string errors;
+  // done or rejected: the importer's result (files, rows, batch, the data's errors).
+  engine::ingest::ImportResult result;
+};
+
+// Imports the request's files into its store as one batch, all or nothing: a rejected import,
+// a bad request or a failing store leaves the store as it was.
+ImportOutcome run_import(const ImportRequest& request, const ImportProgress& progress = {});
+
+}  // namespace eco::app
