@@ -94,8 +94,9 @@ TEST(FunctionRegistry, EveryStrictOverloadHasAnImplementationAcceptingItsSignatu
     for (const auto& p : split(o.params)) args.push_back(sample(p).value);
     cel::Value r = o.impl(args.data(), args.size(), act);
     EXPECT_FALSE(refused(r)) << o.id << ": " << (r.is_error() ? r.error_info().message : "");
-    if (o.lowering == cel::Lowering::call)
+    if (o.lowering == cel::Lowering::call) {
       EXPECT_NE(cel::dynamic(o.function, o.arity()), nullptr) << o.function << " has no implementation for dyn operands";
+    }
   }
 }
 
