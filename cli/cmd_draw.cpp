@@ -2,6 +2,7 @@
 // its verification (--verify ID) and published list (一公开). The algorithm is in
 // engine/draw/draw.hpp; this file reads the draw plan and the store's records into its inputs.
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -17,7 +18,9 @@
 
 #include "cli/command.hpp"
 #include "cli/ruleset_loading.hpp"
+#include "dsl/common/date.hpp"
 #include "engine/draw/draw.hpp"
+#include "engine/eval/evaluator.hpp"
 #include "engine/store/schema_sql.hpp"
 #include "engine/store/store.hpp"
 
@@ -29,7 +32,7 @@ namespace dr = engine::draw;
 
 struct DrawCmd {
   std::string ruleset, db, plan, period, seed, as_of, format = "json", out;
-  std::int64_t verify = 0;
+  std::int64_t verify = 0, show = 0;
 };
 
 // A plan that cannot be used; the message names the plan file and the key.
@@ -152,12 +155,37 @@ dr::DrawInputs build_inputs(const json& plan, const std::string& plan_name, cons
     dr::StratumSpec spec;
     spec.name = str(sj, "name", sw);
     spec.label = sj.value("label", spec.name);
-    try {
-      spec.rate_bp = dr::parse_rate(str(sj, "rate", sw));
-    } catch (const dr::DrawError& ex) {
-      throw PlanError(fmt::format("{}: {}", sw, ex.what()));
+    if (sj.contains("rate_param")) {
+      // The rate is a parameter of the ruleset: its value and source are the ones in force on
+      // the as-of day, so a changed parameter shows in --verify like any other input.
+      const std::string name = str(sj, "rate_param", sw);
+      const auto* p = rs.find_param(name);
+      if (!p) throw PlanError(fmt::format("{}: the ruleset has no parameter \"{}\"", sw, name));
+      if (p->type.kind != dsl::model::Kind::double_)
+        throw PlanError(fmt::format("{}: parameter {} must be a double (a proportion such as 0.25)", sw, name));
+      const auto day = dsl::parse_date(as_of);
+      const dsl::model::ParamEntry* entry = nullptr;
+      for (const auto& e : p->entries)
+        if (!e.from || (day && *e.from <= *day)) entry = &e;
+      if (!entry) throw PlanError(fmt::format("{}: parameter {} has no value in force on {}", sw, name, as_of));
+      const auto v = engine::evaluate_constant(entry->value);
+      if (v.kind() != dsl::cel::ValueKind::double_) throw PlanError(fmt::format("{}: parameter {} is not a constant proportion", sw, name));
+      const double bp = v.as_double() * 10000;
+      const double whole = std::round(bp);
+      if (!(bp >= 0 && bp <= 10000) || std::abs(bp - whole) > 1e-6)
+        throw PlanError(fmt::format("{}: parameter {} = {} is not a proportion in [0, 1] with at most 4 decimals", sw, name, v.as_double()));
+      spec.rate_bp = static_cast<std::uint32_t>(whole);
+      spec.rate_source = fmt::format("param {}: {}", name, entry->source);
+      if (entry->source.empty()) throw PlanError(fmt::format("{}: parameter {} has no source", sw, name));
+      if (sj.contains("rate")) throw PlanError(fmt::format("{}: give \"rate\" or \"rate_param\", not both", sw));
+    } else {
+      try {
+        spec.rate_bp = dr::parse_rate(str(sj, "rate", sw));
+      } catch (const dr::DrawError& ex) {
+        throw PlanError(fmt::format("{}: {}", sw, ex.what()));
+      }
+      spec.rate_source = str(sj, "source", sw);  // a rate without its source cannot be published
     }
-    spec.rate_source = str(sj, "source", sw);  // a rate without its source cannot be published
     when.push_back(read_condition(sj.value("when", json()), er, sw + ".when"));
     for (const auto& [f, v] : when.back().any_of) wanted.insert(f);
     in.strata.push_back(std::move(spec));
@@ -298,7 +326,7 @@ int run_draw(const DrawCmd& o) {
   }
   const std::string plan_path = o.plan.empty() ? (std::filesystem::path(o.ruleset) / "draw.json").string() : o.plan;
   json plan;
-  {
+  if (o.show == 0) {  // --show reads only the recorded draw
     std::ifstream f(plan_path, std::ios::binary);
     if (!f) {
       std::fprintf(stderr, "ecoaudit draw: cannot read the draw plan %s\n", plan_path.c_str());
@@ -320,8 +348,22 @@ int run_draw(const DrawCmd& o) {
   if (!rs) return kExitUsage;
   try {
     engine::store::OpenOptions oo;
-    oo.read_only = o.verify != 0;
+    oo.read_only = o.verify != 0 || o.show != 0;
     auto st = engine::store::Store::open(o.db, rs->schema, oo);
+    if (o.show != 0) {
+      // Republishes a recorded draw from its record alone (no store data is read), after
+      // checking that its inputs still produce its result.
+      auto rec = dr::read(*st, o.show);
+      dr::DrawInputs was = dr::inputs_from_json(rec.inputs);
+      auto r = dr::compute(was);
+      if (dr::result_json(r) != rec.result || engine::store::sha256_hex(rec.inputs) != rec.inputs_sha256) {
+        std::fprintf(stderr, "ecoaudit draw: draw %lld does not recompute from its recorded inputs; run --verify %lld\n",
+                     static_cast<long long>(rec.id), static_cast<long long>(rec.id));
+        return kExitFindings;
+      }
+      std::fputs(published(was, r, rec.id, o.format).c_str(), stdout);
+      return kExitOk;
+    }
     if (o.verify != 0) {
       auto rec = dr::read(*st, o.verify);
       dr::DrawInputs was = dr::inputs_from_json(rec.inputs);
@@ -335,6 +377,10 @@ int run_draw(const DrawCmd& o) {
       std::printf("draw %lld does NOT verify:\n", static_cast<long long>(rec.id));
       for (const auto& p : v.problems) std::printf("  %s\n", p.c_str());
       return kExitFindings;
+    }
+    if (!o.as_of.empty() && !dsl::parse_date(o.as_of)) {
+      std::fprintf(stderr, "ecoaudit draw: --as-of wants a day YYYY-MM-DD, got '%s'\n", o.as_of.c_str());
+      return kExitUsage;
     }
     if (o.period.empty()) {
       std::fprintf(stderr, "ecoaudit draw: --period is required (e.g. 2026Q4)\n");
@@ -401,6 +447,8 @@ ECOAUDIT_COMMAND("draw", "Random inspection draw (双随机): draw, record and p
                        ->capture_default_str();
                    sub.add_option("-o,--out", o->out, "Write the published list here instead of standard output");
                    sub.add_option("--verify", o->verify, "Recompute recorded draw ID and compare its inputs with the current ones")
+                       ->check(CLI::PositiveNumber);
+                   sub.add_option("--show", o->show, "Print the published list of recorded draw ID again")
                        ->check(CLI::PositiveNumber);
                    return [o] { return run_draw(*o); };
                  });

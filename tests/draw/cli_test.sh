@@ -70,7 +70,24 @@ echo "$out" | grep -q "does NOT verify" || fail "verify after import: $out"
 echo "$out" | grep -q "latest import batch 1 at the draw, now 2" || fail "batch change not named: $out"
 echo "$out" | grep -q "population: changed since the draw: $K01" || fail "population change not named: $out"
 
+# --show republishes a recorded draw from its record, whatever the store holds now.
+run 0 "show 1" "$eco" draw --db "$db" --ruleset "$rs" --show 1
+same=$(py "import json,sys; a=json.load(open('$work/d1.json')); b=json.loads(sys.argv[1]); print(a == b)" "$out")
+[[ $same == True ]] || fail "show 1 differs from the list published by draw 1"
+grep -q '"rate_source": "param draw_rate_general: fixture' "$work/d1.json" || fail "rate from the parameter: $(grep rate_source "$work/d1.json")"
+# A changed parameter in the ruleset: verify names the ruleset's files and the stratum's rate.
+cp -r "$rs" "$work/rs2"
+sed -i 's/param draw_rate_general: double = 0.25/param draw_rate_general: double = 0.3/' "$work/rs2/ruleset.rules"
+run 1 "verify with a changed rate parameter" "$eco" draw --db "$db" --ruleset "$work/rs2" --verify 1
+echo "$out" | grep -q "ruleset files changed" || fail "changed ruleset not named: $out"
+echo "$out" | grep -q "strata (quotas): changed since the draw: general" || fail "changed rate not named: $out"
+
 # Usage errors exit 2 with a message.
+run 2 "bad as-of" "$eco" draw --db "$db" --ruleset "$rs" --period Q --as-of 2026-02-30
+grep -q -- "--as-of wants a day" "$work/stderr" || fail "bad as-of: $(cat "$work/stderr")"
+py "import json; p=json.load(open('$rs/draw.json')); p['strata'][2]['rate_param']='nope'; json.dump(p, open('$work/bad.json','w'))"
+run 2 "unknown rate param" "$eco" draw --db "$db" --ruleset "$rs" --plan "$work/bad.json" --period Q
+grep -q 'the ruleset has no parameter "nope"' "$work/stderr" || fail "unknown param: $(cat "$work/stderr")"
 run 2 "no period" "$eco" draw --db "$db" --ruleset "$rs"
 grep -q -- "--period is required" "$work/stderr" || fail "no period: $(cat "$work/stderr")"
 run 2 "bad seed" "$eco" draw --db "$db" --ruleset "$rs" --period Q --seed -3

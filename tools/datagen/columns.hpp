@@ -16,6 +16,10 @@ inline constexpr std::string_view k_facility[] = {
 inline constexpr std::string_view k_bulk_freight_year[] = {
     "enterprise_id", "year", "total_t", "clean_t",
 };
+// Filled by the bureau from each station's acquisition unit (import-monitoring); none generated.
+inline constexpr std::string_view k_monitoring_point[] = {
+    "mn", "code", "facility_id", "pollutant", "outlet_id", "ule_limit_mg_m3", "permit_limit_mg_m3",
+};
 inline constexpr std::string_view k_emission_monthly[] = {
     "facility_id", "month", "pollutant", "avg_mg_m3", "max_hourly_mg_m3", "hours_valid",
     "hours_over_ule", "hours_over_permit", "annual_t", "outlet_id", "validity",

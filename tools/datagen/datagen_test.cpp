@@ -90,7 +90,11 @@ TEST(Generate, DeterministicAndValidIds) {
   generate(o);
   for (const auto& [name, rows] : s1.rows) {
     EXPECT_EQ(slurp(base / "a" / (name + ".csv")), slurp(base / "b" / (name + ".csv"))) << name;
-    EXPECT_GT(rows, 0u) << name << " has no rows";
+    // monitoring_point is written header-only: its rows come with the HJ 212 messages
+    // (tools/datagen/hj212_messages.py), which the demo store imports separately.
+    if (name != "monitoring_point") {
+      EXPECT_GT(rows, 0u) << name << " has no rows";
+    }
   }
   // Every enterprise id is a valid credit code; ids are unique.
   std::ifstream in(base / "a" / "enterprise.csv");

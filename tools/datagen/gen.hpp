@@ -66,7 +66,8 @@ class Gen {
       waiver{"waiver", k_waiver}, pollution_alert{"pollution_alert", k_pollution_alert},
       pollution_alert_county{"pollution_alert_county", k_pollution_alert_county},
       alert_check{"alert_check", k_alert_check},
-      hw_periodic_declaration{"hw_periodic_declaration", k_hw_periodic_declaration};
+      hw_periodic_declaration{"hw_periodic_declaration", k_hw_periodic_declaration},
+      monitoring_point{"monitoring_point", k_monitoring_point};
 
  private:
   static int day(int y, unsigned m, unsigned d);

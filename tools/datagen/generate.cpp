@@ -69,7 +69,7 @@ Gen::Gen(const Options& opt)
              &hw_license, &hw_license_code, &hw_storage, &storage_yard, &tailings_pond,
              &well, &outfall, &chemical_use, &radioactive_source, &park, &application,
              &application_zone, &application_heavy_metal, &waiver, &pollution_alert, &pollution_alert_county, &alert_check,
-             &hw_periodic_declaration};
+             &hw_periodic_declaration, &monitoring_point};
   for (auto* t : tables_) t->open(opt.out);
 }
 

@@ -1,0 +1,913 @@
+#include "engine/ingest/hj212.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+#include "engine/ingest/batch.hpp"
+#include "engine/ingest/values.hpp"
+#include "engine/store/schema_sql.hpp"
+#include "engine/store/sqlite_error.hpp"
+
+namespace eco::engine::ingest::hj212 {
+
+namespace {
+
+// The table of the register after 8 shifts of each byte value: the bitwise algorithm of the
+// Appendix, one byte at a time (the import checks a million messages a second).
+struct CrcTable {
+  std::uint16_t t[256];
+  constexpr CrcTable() : t{} {
+    for (unsigned b = 0; b < 256; ++b) {
+      unsigned r = b;
+      for (int j = 0; j < 8; ++j) r = (r & 1) ? (r >> 1) ^ 0xA001u : r >> 1;
+      t[b] = static_cast<std::uint16_t>(r);
+    }
+  }
+};
+constexpr CrcTable kCrc;
+
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// Shows a piece of input in a message: printable ASCII as is, the rest escaped, at most 40 bytes.
+std::string shown(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size() && i < 40; ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f)
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("\\x{:02x}", c);
+  }
+  if (s.size() > 40) out += "...";
+  return out;
+}
+
+bool valid_data_time(std::string_view t) {
+  if (t.size() != 14 || !std::all_of(t.begin(), t.end(), is_digit)) return false;
+  auto num = [&](std::size_t p, std::size_t n) {
+    int v = 0;
+    for (std::size_t i = p; i < p + n; ++i) v = v * 10 + (t[i] - '0');
+    return v;
+  };
+  int y = num(0, 4), mo = num(4, 2), d = num(6, 2), h = num(8, 2), mi = num(10, 2), s = num(12, 2);
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59) return false;
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int dm = days[mo - 1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) ? 1 : 0);
+  return d <= dm;
+}
+
+}  // namespace
+
+// Parses CP's content (between "&&" and "&&") into out.data_time and out.items; `cp_col` is
+// the 0-based column of its first byte in the line, for errors.
+bool parse_cp(std::string_view cp, std::size_t cp_col, Message& out, ParseError& err) {
+  auto fail = [&](const char* code, std::size_t col, std::string msg) {
+    err.code = code;
+    err.column = static_cast<std::uint32_t>(col + 1);
+    err.message = std::move(msg);
+    return false;
+  };
+  // CP: groups separated by ';', items by ','.
+  std::size_t q = 0;
+  while (q < cp.size()) {
+    std::size_t end = q;
+    while (end < cp.size() && cp[end] != ';' && cp[end] != ',') ++end;
+    std::string_view item = cp.substr(q, end - q);
+    const std::size_t col = cp_col + q;
+    std::size_t eq = item.find('=');
+    if (eq == std::string_view::npos || eq == 0)
+      return fail(code::kSyntax, col, fmt::format("'{}' in CP is not NAME=value", shown(item)));
+    std::string_view key = item.substr(0, eq), val = item.substr(eq + 1);
+    std::size_t dash = key.rfind('-');
+    if (dash == std::string_view::npos) {
+      if (key == "DataTime") {
+        if (!out.data_time.empty()) return fail(code::kSyntax, col, "DataTime given twice");
+        if (!valid_data_time(val))
+          return fail(
+              code::kSyntax, col + eq + 1,
+              fmt::format("DataTime '{}' is not a time that exists (YYYYMMDDhhmmss)", shown(val)));
+        out.data_time.assign(val);
+      } else if (out.cn == "2061" || out.cn == "2031") {
+        return fail(code::kSyntax, col,
+                    fmt::format("'{}' is no field of hourly or daily data", shown(key)));
+      }
+    } else {
+      std::string_view pc = key.substr(0, dash), suffix = key.substr(dash + 1);
+      if (pc.empty())
+        return fail(code::kSyntax, col, fmt::format("'{}' has no pollutant code", shown(key)));
+      Item* it = nullptr;
+      for (auto& x : out.items)
+        if (x.code == pc) it = &x;
+      if (!it) {
+        out.items.emplace_back();
+        it = &out.items.back();
+        it->code.assign(pc);
+      }
+      if (suffix == "Flag") {
+        if (!it->flag.empty())
+          return fail(code::kSyntax, col, fmt::format("{} given twice", shown(key)));
+        if (val.empty())
+          return fail(code::kSyntax, col + eq + 1, fmt::format("{} is empty", shown(key)));
+        it->flag.assign(val);
+      } else {
+        std::optional<double>* slot = suffix == "Rtd"     ? &it->rtd
+                                      : suffix == "Avg"   ? &it->avg
+                                      : suffix == "Min"   ? &it->min
+                                      : suffix == "Max"   ? &it->max
+                                      : suffix == "Cou"   ? &it->cou
+                                      : suffix == "ZsAvg" ? &it->zs_avg
+                                      : suffix == "ZsMin" ? &it->zs_min
+                                      : suffix == "ZsMax" ? &it->zs_max
+                                                          : nullptr;
+        if (!slot)
+          return fail(code::kSyntax, col,
+                      fmt::format("'{}': unknown value kind '{}' (Rtd, Avg, Min, Max, Cou, ZsAvg, "
+                                  "ZsMin, ZsMax, Flag)",
+                                  shown(key), shown(suffix)));
+        if (*slot) return fail(code::kSyntax, col, fmt::format("{} given twice", shown(key)));
+        double d = 0;
+        auto [ptr, ec] = std::from_chars(val.data(), val.data() + val.size(), d);
+        if (val.empty() || ec != std::errc() || ptr != val.data() + val.size() || !std::isfinite(d))
+          return fail(code::kSyntax, col + eq + 1,
+                      fmt::format("{} = '{}' is not a number", shown(key), shown(val)));
+        *slot = d;
+      }
+    }
+    q = end + 1;
+    if (end == cp.size()) break;
+  }
+  if ((out.cn == "2061" || out.cn == "2031") && out.data_time.empty())
+    return fail(code::kSyntax, cp_col, "hourly or daily data without DataTime");
+  return true;
+}
+
+std::uint16_t crc16(std::string_view data) {
+  std::uint16_t r = 0xFFFF;
+  for (char c : data) r = kCrc.t[(r >> 8) ^ static_cast<unsigned char>(c)];
+  return r;
+}
+
+bool parse_message(std::string_view line, Message& out, ParseError& err) {
+  auto fail = [&](const char* code, std::size_t col, std::string msg) {
+    err.code = code;
+    err.column = static_cast<std::uint32_t>(col + 1);
+    err.message = std::move(msg);
+    return false;
+  };
+  out.qn.clear();
+  out.st.clear();
+  out.cn.clear();
+  out.pw.clear();
+  out.mn.clear();
+  out.flag.clear();
+  out.data_time.clear();
+  out.cp.clear();
+  out.items.clear();
+  if (line.size() > kMaxLine)
+    return fail(code::kFrame, kMaxLine,
+                fmt::format("line of {} bytes: longer than any HJ 212 message ({} bytes)",
+                            line.size(), kMaxLine));
+  if (line.size() < 2 || line[0] != '#' || line[1] != '#')
+    return fail(code::kFrame, 0,
+                fmt::format("'{}' does not start with the header \"##\"", shown(line)));
+  if (line.size() < 6 || !std::all_of(line.begin() + 2, line.begin() + 6, is_digit))
+    return fail(code::kFrame, 2,
+                fmt::format("'{}' is not a 4-digit data length", shown(line.substr(2, 4))));
+  std::size_t len = static_cast<std::size_t>((line[2] - '0') * 1000 + (line[3] - '0') * 100 +
+                                             (line[4] - '0') * 10 + (line[5] - '0'));
+  if (line.size() < 10)
+    return fail(code::kFrame, line.size(),
+                "truncated message: no data segment and CRC after the length");
+  std::size_t seg_len = line.size() - 10;
+  std::string_view crc_text = line.substr(line.size() - 4);
+  int crc_given = 0;
+  for (char c : crc_text) {
+    int h = hex_digit(c);
+    if (h < 0) {
+      // Either the message was cut (its CRC and the end of the segment are missing) or the
+      // CRC is not hex: say which from the declared length.
+      if (seg_len < len)
+        return fail(code::kLength, 2,
+                    fmt::format("truncated message: the length field says {} bytes of data "
+                                "segment, the line has {} "
+                                "before a 4-character CRC, and '{}' is no CRC",
+                                len, seg_len, shown(crc_text)));
+      return fail(code::kFrame, line.size() - 4,
+                  fmt::format("'{}' is not a 4-digit hexadecimal CRC", shown(crc_text)));
+    }
+    crc_given = crc_given * 16 + h;
+  }
+  if (seg_len < len)
+    return fail(code::kLength, 2,
+                fmt::format("truncated message: the length field says {} bytes of data segment, "
+                            "the line has only {}",
+                            len, seg_len));
+  if (seg_len != len)
+    return fail(code::kLength, 2,
+                fmt::format("the length field says {} bytes of data segment, the message has {}",
+                            len, seg_len));
+  std::string_view seg = line.substr(6, len);
+  if (std::uint16_t c = crc16(seg); c != crc_given)
+    return fail(
+        code::kCrc, line.size() - 4,
+        fmt::format(
+            "CRC {} does not match the data segment's CRC16 {:04X} (HJ 212-2017 Appendix A)",
+            crc_text, c));
+  // Header fields up to CP.
+  std::size_t p = 0;
+  const std::size_t base = 6;
+  bool seen_cp = false;
+  std::string_view cp;
+  std::size_t cp_at = 0;
+  std::uint8_t seen = 0;
+  while (p < seg.size()) {
+    std::size_t eq = seg.find('=', p);
+    if (eq == std::string_view::npos)
+      return fail(code::kSyntax, base + p,
+                  fmt::format("'{}' is not a field (NAME=value)", shown(seg.substr(p))));
+    std::string_view key = seg.substr(p, eq - p);
+    if (key == "CP") {
+      if (seg.substr(eq + 1, 2) != "&&")
+        return fail(code::kSyntax, base + eq + 1, "CP does not start with \"&&\"");
+      if (seg.size() < eq + 5 || seg.substr(seg.size() - 2) != "&&")
+        return fail(code::kSyntax, base + seg.size(),
+                    "CP does not end with \"&&\" at the end of the data segment");
+      cp_at = eq + 3;
+      cp = seg.substr(cp_at, seg.size() - 2 - cp_at);
+      seen_cp = true;
+      break;
+    }
+    std::size_t semi = seg.find(';', eq + 1);
+    if (semi == std::string_view::npos)
+      return fail(code::kSyntax, base + p,
+                  fmt::format("field '{}' is not followed by ';' and CP", shown(key)));
+    std::string_view val = seg.substr(eq + 1, semi - eq - 1);
+    static constexpr std::string_view kKeys[] = {"QN", "ST", "CN", "PW", "MN", "Flag"};
+    std::size_t k = 0;
+    while (k < 6 && kKeys[k] != key) ++k;
+    if (k == 6)
+      return fail(code::kSyntax, base + p,
+                  fmt::format("unknown field '{}' (QN, ST, CN, PW, MN, Flag, CP)", shown(key)));
+    if (seen & (1u << k))
+      return fail(code::kSyntax, base + p, fmt::format("field {} given twice", key));
+    seen |= static_cast<std::uint8_t>(1u << k);
+    std::string* dst[] = {&out.qn, &out.st, &out.cn, &out.pw, &out.mn, &out.flag};
+    dst[k]->assign(val);
+    p = semi + 1;
+  }
+  if (!seen_cp) return fail(code::kSyntax, base + seg.size(), "no CP=&&...&& in the data segment");
+  for (auto [bit, name] : {std::pair{1, "ST"}, {2, "CN"}, {4, "MN"}})
+    if (!(seen & (1u << bit)))
+      return fail(code::kSyntax, base, fmt::format("the data segment has no {}", name));
+  if (out.mn.empty()) return fail(code::kSyntax, base, "MN is empty");
+  if (out.cn.size() != 4 || !std::all_of(out.cn.begin(), out.cn.end(), is_digit))
+    return fail(code::kSyntax, base,
+                fmt::format("CN '{}' is not a 4-digit command code", shown(out.cn)));
+  out.cp.assign(cp);
+  return parse_cp(cp, base + cp_at, out, err);
+}
+
+Declaration read_declaration(const std::filesystem::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in)
+    throw std::runtime_error(fmt::format("{}: cannot read the HJ 212 declaration", file.string()));
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const std::exception& ex) {
+    throw std::runtime_error(fmt::format("{}: not JSON: {}", file.string(), ex.what()));
+  }
+  Declaration d;
+  auto str = [&](const nlohmann::json& o, const char* key, bool required = true) -> std::string {
+    if (!o.contains(key)) {
+      if (required)
+        throw std::runtime_error(fmt::format("{}: '{}' is missing", file.string(), key));
+      return "";
+    }
+    if (!o[key].is_string())
+      throw std::runtime_error(fmt::format("{}: '{}' is not a string", file.string(), key));
+    return o[key].get<std::string>();
+  };
+  try {
+    const auto& p = j.at("point");
+    d.point_record = str(p, "record");
+    d.point_mn = str(p, "mn");
+    d.point_code = str(p, "code");
+    d.point_facility = str(p, "facility");
+    d.point_pollutant = str(p, "pollutant");
+    d.point_outlet = str(p, "outlet", false);
+    const auto& s = j.at("summary");
+    d.summary_record = str(s, "record");
+    d.summary_facility = str(s, "facility");
+    d.summary_month = str(s, "month");
+    d.summary_pollutant = str(s, "pollutant");
+    d.summary_avg = str(s, "avg");
+    d.summary_max = str(s, "max_hourly");
+    d.summary_hours_valid = str(s, "hours_valid");
+    d.summary_validity = str(s, "validity");
+    d.summary_outlet = str(s, "outlet", false);
+    d.value = str(s, "value");
+    if (d.value != "Avg" && d.value != "ZsAvg")
+      throw std::runtime_error(
+          fmt::format("{}: summary.value must be \"Avg\" or \"ZsAvg\"", file.string()));
+    for (const auto& [k, v] : s.at("hours_over").items()) d.hours_over[k] = v.get<std::string>();
+    for (const auto& [k, v] : j.at("flags").items()) d.flags[k] = v.get<std::string>();
+    d.valid = j.at("valid").get<std::vector<std::string>>();
+    d.no_valid_hours = str(j, "no_valid_hours");
+  } catch (const nlohmann::json::exception& ex) {
+    throw std::runtime_error(fmt::format("{}: {}", file.string(), ex.what()));
+  }
+  return d;
+}
+
+namespace {
+
+using dsl::model::RecordType;
+namespace fs = std::filesystem;
+
+// One row per message: CP as sent (every value and its flag, byte for byte), keyed by point,
+// command and data time. Values are read back through parse_cp.
+const char* kDataTable =
+    "CREATE TABLE IF NOT EXISTS _hj212_message (mn TEXT NOT NULL, cn INTEGER NOT NULL, "
+    "data_time INTEGER NOT NULL, qn TEXT, cp TEXT NOT NULL, _batch INTEGER NOT NULL, "
+    "_file INTEGER NOT NULL, _line INTEGER NOT NULL, PRIMARY KEY (mn, cn, data_time)) WITHOUT "
+    "ROWID";
+
+std::uint32_t field_of(const RecordType& r, const std::string& name, const std::string& what) {
+  for (std::size_t i = 0; i < r.fields.size(); ++i)
+    if (r.fields[i].name == name) return static_cast<std::uint32_t>(i);
+  throw std::runtime_error(fmt::format(
+      "the HJ 212 declaration's {} names field '{}', which record type {} does not have", what,
+      name, r.name));
+}
+
+struct Point {
+  std::string facility, pollutant, outlet;
+  std::vector<std::optional<double>> limits;  // per Declaration::hours_over entry
+};
+
+}  // namespace
+
+MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::path>& paths,
+                                   const MonitoringOptions& options) {
+  const Declaration& d = options.declaration;
+  const auto& schema = store.schema();
+  // The declaration is checked against the schema before anything is touched.
+  const RecordType* pr = schema.find_record(d.point_record);
+  if (!pr)
+    throw std::runtime_error(fmt::format(
+        "the HJ 212 declaration names record type '{}', which the schema lacks", d.point_record));
+  const RecordType* sr = schema.find_record(d.summary_record);
+  if (!sr)
+    throw std::runtime_error(fmt::format(
+        "the HJ 212 declaration names record type '{}', which the schema lacks", d.summary_record));
+  std::vector<std::string> point_cols{d.point_mn, d.point_code, d.point_facility,
+                                      d.point_pollutant};
+  if (!d.point_outlet.empty()) point_cols.push_back(d.point_outlet);
+  for (const auto& c : point_cols) field_of(*pr, c, "point");
+  std::vector<std::uint32_t> over_fields;
+  std::vector<std::string> limit_cols;
+  for (const auto& [sum_field, limit] : d.hours_over) {
+    over_fields.push_back(field_of(*sr, sum_field, "summary.hours_over"));
+    field_of(*pr, limit, "summary.hours_over");
+    limit_cols.push_back(limit);
+  }
+  const std::uint32_t s_fac = field_of(*sr, d.summary_facility, "summary.facility"),
+                      s_month = field_of(*sr, d.summary_month, "summary.month"),
+                      s_pol = field_of(*sr, d.summary_pollutant, "summary.pollutant"),
+                      s_avg = field_of(*sr, d.summary_avg, "summary.avg"),
+                      s_max = field_of(*sr, d.summary_max, "summary.max_hourly"),
+                      s_hours = field_of(*sr, d.summary_hours_valid, "summary.hours_valid"),
+                      s_valid = field_of(*sr, d.summary_validity, "summary.validity");
+  const int s_outlet = d.summary_outlet.empty()
+                           ? -1
+                           : static_cast<int>(field_of(*sr, d.summary_outlet, "summary.outlet"));
+
+  MonitoringResult res;
+  ImportResult& r = res.import;
+  detail::Batch b(store, options.import, r);
+  b.begin();
+  auto& db = store.db();
+  db.exec(kDataTable);
+
+  // Monitoring points: (MN, pollutant code) -> facility, pollutant, outlet, limits.
+  std::unordered_map<std::string, std::unordered_map<std::string, Point>> points;
+  {
+    std::string sql = "SELECT ";
+    std::vector<std::string> cols = point_cols;
+    cols.insert(cols.end(), limit_cols.begin(), limit_cols.end());
+    for (std::size_t i = 0; i < cols.size(); ++i)
+      sql += (i ? ", " : "") + store::quote_ident(cols[i]);
+    sql += " FROM " + store::quote_ident(pr->name);
+    SQLite::Statement q(db, sql);
+    while (q.executeStep()) {
+      Point pt;
+      pt.facility = q.getColumn(2).getString();
+      pt.pollutant = q.getColumn(3).getString();
+      std::size_t at = 4;
+      if (!d.point_outlet.empty()) pt.outlet = q.getColumn(static_cast<int>(at++)).getString();
+      for (std::size_t i = 0; i < limit_cols.size(); ++i, ++at) {
+        auto c = q.getColumn(static_cast<int>(at));
+        pt.limits.push_back(c.isNull() ? std::nullopt : std::optional<double>(c.getDouble()));
+      }
+      points[q.getColumn(0).getString()][q.getColumn(1).getString()] = std::move(pt);
+    }
+  }
+
+  std::ofstream quarantine;
+  if (options.quarantine) {
+    quarantine.open(*options.quarantine, std::ios::binary | std::ios::trunc);
+    if (!quarantine)
+      throw std::runtime_error(
+          fmt::format("{}: cannot write the quarantine file", options.quarantine->string()));
+  }
+
+  SQLite::Statement ins(
+      db,
+      "INSERT INTO _hj212_message(mn, cn, data_time, qn, cp, _batch, _file, _line) "
+      "VALUES(?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+  SQLite::Statement old(db,
+                        "SELECT cp, _file, _line FROM _hj212_message WHERE mn = ? AND cn = ? AND "
+                        "data_time = ?");
+  // Months touched per MN (YYYYMM), with where they were first seen: their summaries are
+  // recomputed from everything the store holds for them.
+  struct Acc {
+    detail::FileState* file = nullptr;
+    std::uint32_t line = 0;
+    std::string outlet;
+    std::uint64_t hours = 0, other_hours = 0;
+    double sum = 0, max = 0;
+    std::vector<std::int64_t> over;
+    std::vector<bool> limit_missing;
+    std::string missing_point;
+  };
+  struct Touch {
+    detail::FileState* file = nullptr;
+    std::uint32_t line = 0;
+    // The store held hourly data of this point and month before this batch: its summaries are
+    // recomputed from the store; otherwise from the messages as they are imported.
+    bool earlier = false;
+    std::string month;  // YYYY-MM-01
+    // Per pollutant code seen: its summary (nullptr: a code no point declares). A message has
+    // a handful of codes, so a short list beats hashing.
+    struct Code {
+      std::string code;
+      Acc* acc;
+      const Point* point;
+    };
+    std::vector<Code> accs;
+  };
+  std::map<std::pair<std::string, std::string>, Touch> touched;
+  const std::int64_t batch = r.staged_batch;
+  SQLite::Statement earlier(db,
+                            "SELECT 1 FROM _hj212_message WHERE mn = ? AND cn = 2061 AND "
+                            "data_time >= ? AND data_time < ? AND _batch <> ? LIMIT 1");
+  // [YYYYMM00000000, next month's) as data times.
+  auto month_range = [](const std::string& ym) {
+    int y = std::stoi(ym.substr(0, 4)), mo = std::stoi(ym.substr(4));
+    int ny = mo == 12 ? y + 1 : y, nm = mo == 12 ? 1 : mo + 1;
+    return std::pair<std::int64_t, std::int64_t>((y * 100LL + mo) * 100000000LL,
+                                                 (ny * 100LL + nm) * 100000000LL);
+  };
+  // Monthly summaries from every hourly value the store holds for the months touched: per
+  // facility, pollutant and month (several points of one facility add up).
+  std::map<std::tuple<std::string, std::string, std::string>, Acc> acc;
+  // Adds one hourly value of point `mn` in `month` to its facility's summary: only a value
+  // whose flag the declaration makes valid counts, for the hours and for any exceedance.
+  auto accumulate = [&](const std::string& mn, const std::string& month, Touch& touch,
+                        const Item& it) {
+    Acc* ap = nullptr;
+    const Point* ptp = nullptr;
+    auto cached = std::find_if(touch.accs.begin(), touch.accs.end(),
+                               [&](const auto& e) { return e.code == it.code; });
+    if (cached != touch.accs.end()) {
+      ap = cached->acc;
+      ptp = cached->point;
+    } else {
+      const auto& pts = points[mn];
+      auto pit = pts.find(it.code);
+      if (pit != pts.end()) {
+        const Point& pt = pit->second;
+        ptp = &pt;
+        ap = &acc[{pt.facility, pt.pollutant, month}];
+        if (!ap->file) {
+          ap->file = touch.file;
+          ap->line = touch.line;
+          ap->outlet = pt.outlet;
+          ap->over.assign(limit_cols.size(), 0);
+          ap->limit_missing.assign(limit_cols.size(), false);
+        }
+      }
+      touch.accs.push_back({it.code, ap, ptp});
+    }
+    if (!ap) return;  // a parameter no point declares (O2, flow, ...): kept, not summarised
+    Acc& a = *ap;
+    const Point& pt = *ptp;
+    auto fl = d.flags.find(it.flag);
+    const std::optional<double>& value = d.value == "ZsAvg" ? it.zs_avg : it.avg;
+    bool valid = fl != d.flags.end() &&
+                 std::find(d.valid.begin(), d.valid.end(), fl->second) != d.valid.end() &&
+                 value.has_value();
+    if (!valid) {
+      ++a.other_hours;
+      return;
+    }
+    double v = *value;
+    a.max = a.hours ? std::max(a.max, v) : v;
+    ++a.hours;
+    a.sum += v;
+    for (std::size_t i = 0; i < limit_cols.size(); ++i) {
+      if (!pt.limits[i]) {
+        a.limit_missing[i] = true;
+        a.missing_point = mn;
+      } else if (v > *pt.limits[i]) {
+        ++a.over[i];
+      }
+    }
+  };
+
+  for (const auto& path : paths) {
+    FileResult fr;
+    fr.path = path.string();
+    fr.format = "hj212";
+    fr.encoding = "ascii";
+    detail::FileState& f = b.add_file(std::move(fr));
+    auto error = [&](const char* c, std::uint32_t line, std::uint32_t col, std::string msg) {
+      ImportError e;
+      e.code = c;
+      e.line = line;
+      e.column = col;
+      e.message = std::move(msg);
+      b.error(f, std::move(e));
+    };
+    std::unique_ptr<InputFile> in;
+    ParseError pe;
+    std::uint32_t line_no = 0;
+    // Two stages on the two cores: a reader thread reads, frames, checks and parses the lines
+    // (reporting what fails, or quarantining it) into blocks of messages; this thread writes
+    // them to SQLite (the connection stays on it) and sums up the months.
+    struct Block {
+      std::vector<std::uint32_t> lines;
+      std::vector<Message> msgs;
+      std::size_t n = 0;
+    };
+    constexpr std::size_t kBlock = 1024;
+    std::vector<Block> pool(4);
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<Block*> full, spare;
+    bool done = false, aborted = false;
+    for (auto& blk : pool) {
+      blk.lines.resize(kBlock);
+      blk.msgs.resize(kBlock);
+      spare.push_back(&blk);
+    }
+    Block* cur = nullptr;
+    struct Aborted {};
+    auto handle = [&](std::string_view line) {
+      ++line_no;
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      if (line.empty()) return;
+      if (!cur) {
+        std::unique_lock lk(mu);
+        cv.wait(lk, [&] { return !spare.empty() || aborted; });
+        if (aborted) throw Aborted{};
+        cur = spare.front();
+        spare.pop_front();
+        cur->n = 0;
+      }
+      Message& pm = cur->msgs[cur->n];
+      if (!parse_message(line, pm, pe)) {
+        if (options.quarantine) {
+          quarantine << line << "\r\n";
+          ImportError e;
+          e.file = f.result.path;
+          e.code = pe.code;
+          e.line = line_no;
+          e.column = pe.column;
+          e.message = pe.message;
+          res.quarantined.push_back(std::move(e));
+        } else {
+          error(pe.code, line_no, pe.column, pe.message);
+        }
+        return;
+      }
+      cur->lines[cur->n++] = line_no;
+      if (cur->n == kBlock) {
+        std::lock_guard lk(mu);
+        full.push_back(cur);
+        cur = nullptr;
+        cv.notify_all();
+      }
+    };
+    auto handle_parsed = [&](std::uint32_t line_no, Message& m) {
+      ++res.messages;
+      if (m.cn == "2061")
+        ++res.hourly;
+      else if (m.cn == "2031")
+        ++res.daily;
+      else {
+        ++res.other;
+        return;
+      }
+      auto pit = points.find(m.mn);
+      if (pit == points.end()) {
+        error(code::kPoint, line_no, 0,
+              fmt::format("MN '{}' is no monitoring point: no {} record has {} = '{}'", shown(m.mn),
+                          d.point_record, d.point_mn, shown(m.mn)));
+        return;
+      }
+      bool hourly_point = false, flags_ok = true;
+      for (const auto& it : m.items) {
+        if (!it.flag.empty() && !d.flags.count(it.flag)) {
+          error(code::kFlag, line_no, 0,
+                fmt::format("{}-Flag = '{}' is no data flag of HJ 212-2017 the declaration knows",
+                            shown(it.code), shown(it.flag)));
+          flags_ok = false;
+          continue;
+        }
+        if (!it.flag.empty() &&
+            std::find(d.valid.begin(), d.valid.end(), d.flags.at(it.flag)) != d.valid.end())
+          ++res.values_valid;
+        if (m.cn == "2061" && pit->second.count(it.code)) hourly_point = true;
+      }
+      if (!flags_ok) return;
+      res.values += m.items.size();
+      const std::int64_t cn = std::stoll(m.cn), when = std::stoll(m.data_time);
+      ins.bind(1, m.mn);
+      ins.bind(2, cn);
+      ins.bind(3, when);
+      if (m.qn.empty())
+        ins.bind(4);
+      else
+        ins.bindNoCopy(4, m.qn);
+      ins.bindNoCopy(5, m.cp);
+      ins.bind(6, static_cast<int64_t>(batch));
+      ins.bind(7, static_cast<int64_t>(f.id));
+      ins.bind(8, static_cast<int64_t>(line_no));
+      ins.exec();
+      ins.reset();
+      ++f.result.rows_read;
+      const bool inserted = db.getChanges() == 1;
+      if (hourly_point) {
+        auto key = std::pair{m.mn, m.data_time.substr(0, 6)};
+        auto [tit, fresh] = touched.try_emplace(key);
+        Touch& t = tit->second;
+        if (fresh) {
+          t.file = &f;
+          t.line = line_no;
+          t.month = fmt::format("{}-{}-01", key.second.substr(0, 4), key.second.substr(4));
+          auto [from, to] = month_range(key.second);
+          earlier.bind(1, m.mn);
+          earlier.bind(2, static_cast<int64_t>(from));
+          earlier.bind(3, static_cast<int64_t>(to));
+          earlier.bind(4, static_cast<int64_t>(batch));
+          t.earlier = earlier.executeStep();
+          earlier.reset();
+        }
+        if (inserted && !t.earlier) {
+          for (const auto& it : m.items) accumulate(m.mn, t.month, t, it);
+        }
+      }
+      if (inserted) {
+        ++res.messages_new;
+        ++f.result.rows_new;
+      } else {
+        // The same point, command and time again: the same CP is the same data (unchanged);
+        // another is a conflict the bureau has to resolve.
+        old.bind(1, m.mn);
+        old.bind(2, cn);
+        old.bind(3, when);
+        std::string where;
+        bool same = false;
+        if (old.executeStep()) {
+          same = old.getColumn(0).getString() == m.cp;
+          where = fmt::format("{}:{}", b.file_path(old.getColumn(1).getInt64()),
+                              old.getColumn(2).getInt64());
+        }
+        old.reset();
+        if (same) {
+          ++res.messages_unchanged;
+          ++f.result.rows_unchanged;
+        } else {
+          error(code::kConflict, line_no, 0,
+                fmt::format("MN '{}' CN {} DataTime {}: other values or flags than {} already gave",
+                            shown(m.mn), m.cn, m.data_time, where));
+        }
+      }
+    };
+    try {
+      in = std::make_unique<InputFile>(path, options.import.before_read);
+      std::exception_ptr reader_error;
+      std::thread reader([&] {
+        try {
+          // Read in chunks, whole lines at a time: memory is a chunk and a line, whatever the file.
+          // A line longer than any message is reported once and its bytes skipped (or quarantined).
+          std::vector<char> buf(1 << 20);
+          std::string text;
+          bool eof = false, skipping = false;
+          while (!eof) {
+            std::size_t n = in->read(buf.data(), buf.size());
+            eof = n == 0;
+            std::string_view chunk(buf.data(), n);
+            if (skipping) {
+              std::size_t nl = chunk.find('\n');
+              if (quarantine.is_open())
+                quarantine << chunk.substr(0, nl == std::string_view::npos ? chunk.size() : nl);
+              if (nl == std::string_view::npos) continue;
+              if (quarantine.is_open()) quarantine << "\r\n";
+              skipping = false;
+              chunk.remove_prefix(nl + 1);
+            }
+            text.append(chunk);
+            std::size_t limit = eof ? text.size() : text.rfind('\n');
+            limit = limit == std::string::npos ? 0 : (eof ? limit : limit + 1);
+            std::size_t pos = 0;
+            while (pos < limit) {
+              std::size_t nl = text.find('\n', pos);
+              std::size_t end = nl == std::string::npos || nl >= limit ? limit : nl;
+              handle(std::string_view(text.data() + pos, end - pos));
+              pos = end + 1;
+            }
+            text.erase(0, std::min(limit, text.size()));
+            if (!eof && text.size() > kMaxLine + 2) {
+              ++line_no;
+              std::string msg = fmt::format(
+                  "line longer than any HJ 212 message ({} bytes): not read further", kMaxLine);
+              if (quarantine.is_open()) {
+                quarantine << text;
+                ImportError e;
+                e.file = f.result.path;
+                e.code = code::kFrame;
+                e.line = line_no;
+                e.column = static_cast<std::uint32_t>(kMaxLine + 1);
+                e.message = msg;
+                res.quarantined.push_back(std::move(e));
+              } else {
+                error(code::kFrame, line_no, static_cast<std::uint32_t>(kMaxLine + 1), msg);
+              }
+              text.clear();
+              skipping = true;
+            }
+          }
+          if (cur) {
+            std::lock_guard lk(mu);
+            full.push_back(cur);
+            cur = nullptr;
+          }
+        } catch (const Aborted&) {
+        } catch (...) {
+          reader_error = std::current_exception();
+        }
+        std::lock_guard lk(mu);
+        done = true;
+        cv.notify_all();
+      });
+      try {
+        for (;;) {
+          Block* blk = nullptr;
+          {
+            std::unique_lock lk(mu);
+            cv.wait(lk, [&] { return !full.empty() || done; });
+            if (full.empty()) break;
+            blk = full.front();
+            full.pop_front();
+          }
+          for (std::size_t i = 0; i < blk->n; ++i) handle_parsed(blk->lines[i], blk->msgs[i]);
+          std::lock_guard lk(mu);
+          spare.push_back(blk);
+          cv.notify_all();
+        }
+      } catch (...) {
+        {
+          std::lock_guard lk(mu);
+          aborted = true;
+          cv.notify_all();
+        }
+        reader.join();
+        throw;
+      }
+      reader.join();
+      if (reader_error) std::rethrow_exception(reader_error);
+    } catch (const InputFile::Error& ex) {
+      if (ex.code == ingest::code::kNotRegular) r.inputs_invalid = true;
+      error(ex.code == ingest::code::kNotRegular ? ingest::code::kNotRegular : ingest::code::kFile,
+            0, 0, ex.what());
+      continue;
+    }
+    f.result.sha256 = in->sha256();
+    f.result.bytes = in->bytes_read();
+    b.file_read(f);
+    if (std::string changed = in->changes(); !changed.empty()) {
+      ImportError e;
+      e.code = ingest::code::kChanged;
+      e.message = "changed while it was being imported (" + changed +
+                  "); import it again once it is complete";
+      b.refuse_file(f, std::move(e));
+    }
+  }
+
+  if (r.error_count == 0) {
+    SQLite::Statement q(db,
+                        "SELECT cp FROM _hj212_message WHERE mn = ? AND cn = 2061 AND "
+                        "data_time >= ? AND data_time < ?");
+    Message hm;
+    hm.cn = "2061";
+    ParseError hpe;
+    for (auto& [key, touch] : touched) {
+      if (!touch.earlier) continue;  // summed up as the messages were imported
+      const auto& [mn, ym] = key;
+      auto [from, to] = month_range(ym);
+      q.bind(1, mn);
+      q.bind(2, static_cast<int64_t>(from));
+      q.bind(3, static_cast<int64_t>(to));
+      const std::string month = fmt::format("{}-{}-01", ym.substr(0, 4), ym.substr(4));
+      while (q.executeStep()) {
+        // Stored CPs passed this parser when they were imported.
+        hm.data_time.clear();
+        hm.items.clear();
+        if (!parse_cp(q.getColumn(0).getString(), 0, hm, hpe)) continue;
+        for (const Item& it : hm.items) accumulate(mn, month, touch, it);
+      }
+      q.reset();
+    }
+    std::vector<Value> vals(sr->fields.size());
+    for (auto& entry : acc) {
+      // Named copies, not structured bindings: lambdas below capture them.
+      Acc& a = entry.second;
+      const std::string& facility = std::get<0>(entry.first);
+      const std::string& pollutant = std::get<1>(entry.first);
+      const std::string& month = std::get<2>(entry.first);
+      detail::FileState& f = *a.file;
+      auto set = [&](std::uint32_t field, const std::string& text) {
+        std::string why = convert_text(sr->fields[field], Check::none, text, vals[field]);
+        if (!why.empty())
+          b.error(f, ImportError{
+                         f.result.path, a.line, 0, "", sr->name, sr->fields[field].name,
+                         code::kDeclaration,
+                         fmt::format("summary of {} {} {}: {}", facility, pollutant, month, why)});
+        return why.empty();
+      };
+      for (auto& v : vals) v.set_null();
+      bool ok = set(s_fac, facility) && set(s_month, month) && set(s_pol, pollutant) &&
+                set(s_hours, std::to_string(a.hours));
+      if (a.hours > 0) {
+        ok = ok && set(s_avg, fmt::format("{}", a.sum / static_cast<double>(a.hours))) &&
+             set(s_max, fmt::format("{}", a.max)) && set(s_valid, d.valid.front());
+      } else {
+        // No valid hour: the values are placeholders the validity flag keeps from proving anything.
+        ok = ok && set(s_avg, "0") && set(s_max, "0") && set(s_valid, d.no_valid_hours);
+      }
+      if (s_outlet >= 0 && !a.outlet.empty())
+        ok = ok && set(static_cast<std::uint32_t>(s_outlet), a.outlet);
+      for (std::size_t i = 0; i < over_fields.size(); ++i) {
+        if (a.limit_missing[i]) {
+          b.error(f,
+                  ImportError{
+                      f.result.path, a.line, 0, "", pr->name, limit_cols[i], code::kLimit,
+                      fmt::format(
+                          "MN '{}' has no {}: the hours of {} {} {} over it ({}) cannot be counted",
+                          a.missing_point, limit_cols[i], facility, pollutant, month,
+                          sr->fields[over_fields[i]].name)});
+          ok = false;
+        } else {
+          ok = ok && set(over_fields[i], std::to_string(a.over[i]));
+        }
+      }
+      if (!ok) continue;
+      ImportError where;
+      where.file = f.result.path;
+      where.line = a.line;
+      where.record = sr->name;
+      detail::stage(b, f, sr->index, vals, where);
+      ++res.summaries;
+    }
+  }
+  b.finish_loading();
+  b.check_references();
+  b.finish();
+  if (quarantine.is_open()) quarantine.close();
+  return res;
+}
+
+}  // namespace eco::engine::ingest::hj212
