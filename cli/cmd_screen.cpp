@@ -8,6 +8,7 @@
 // One decision per application: reject, conditional (documents to request, conditions) or
 // approve. Exit: 0 when every application is approved, 1 otherwise, 2 on any error (the
 // documents do not validate, the store or ruleset cannot be used).
+// The run is app::run_screen (app/screen.hpp): this file parses the flags and prints.
 #include <cstdio>
 #include <memory>
 #include <string>

@@ -11,6 +11,8 @@
 // Exit: 0, or 1 when --fail-on is given and a violation or late finding is at or above that
 // severity or any finding is `error` (an evaluation limit exceeded); 2 on any error (ruleset
 // does not check, store missing, bad option).
+// The runs are app::run_sweep and app::run_audit (app/sweep.hpp): this file parses the flags,
+// shows their progress on a terminal and prints their outcome.
 #include <charconv>
 #include <cstdio>
 #include <memory>

@@ -1,6 +1,7 @@
 // `ecoaudit test PATH [--rule ID] [--today DATE] [--verbose-pass]`: runs the rule tests
 // written in a ruleset. Prints each failure with the expected and actual verdict and the
 // evidence, then `N passed, M failed`; exit 1 on any failure, 2 when the ruleset does not check.
+// The run is app::run_rule_tests (app/rule_tests.hpp): this file parses the flags and prints.
 #include <cstdio>
 #include <memory>
 #include <string>
