@@ -47,6 +47,8 @@ int run_import(const ImportCmd& o) {
       std::fprintf(stderr, "ecoaudit import: %s\n", outcome.errors.c_str());
       return kExitUsage;
     case app::RunStatus::store_error:
+    case app::RunStatus::report_error:  // (not outcomes of this run)
+    case app::RunStatus::cancelled:
       std::fprintf(stderr, "ecoaudit: error: %s\n", outcome.errors.c_str());
       return kExitUsage;
     case app::RunStatus::rejected:

@@ -14,7 +14,7 @@
 
 #include "engine/findings/finding.hpp"
 
-namespace eco::cli {
+namespace eco::app {
 
 class PiecePipeline {
  public:
@@ -52,4 +52,4 @@ class PiecePipeline {
   std::vector<std::thread> threads_;
 };
 
-}  // namespace eco::cli
+}  // namespace eco::app

@@ -1,8 +1,8 @@
-#include "cli/piece_pipeline.hpp"
+#include "app/piece_pipeline.hpp"
 
 #include <utility>
 
-namespace eco::cli {
+namespace eco::app {
 
 PiecePipeline::PiecePipeline(std::vector<Stage> stages, std::size_t in_flight)
     : stages_(std::move(stages)),
@@ -89,4 +89,4 @@ void PiecePipeline::run(std::size_t stage) {
   }
 }
 
-}  // namespace eco::cli
+}  // namespace eco::app
