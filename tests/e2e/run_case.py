@@ -33,8 +33,8 @@ DEFAULT_MASKS = [
     (r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?", "<time>"),
     # The HTML reports print the day of generation under the machine-readable time.
     (r'<time datetime="<time>">[^<]*</time>', '<time datetime="<time>"><date></time>'),
-    # ... and in the running header of the printed page (labels.json "generated").
-    (r"(报告日期|Report date) \d{4}-\d{2}-\d{2}", r"\1 <date>"),
+    # ... and in the running header of its printed pages (reports/templates/labels.json "generated").
+    (r"((?:报告日期|Report date)\W{0,3})\d{4}-\d{2}-\d{2}(?!T)", r"\1<date>"),
     (r"\b(\w+_s)=\d+(?:\.\d+)?", r"\1=<s>"),
     (r"\bpeak_rss_mb=\d+", "peak_rss_mb=<mb>"),
     (r"\becoaudit \d+\.\d+\.\d+", "ecoaudit <version>"),
