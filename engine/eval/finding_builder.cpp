@@ -55,9 +55,15 @@ std::string render(const cel::Value& v, const Snapshot* snap, Shown shown) {
 
 namespace {
 
+// A text in both languages.
+struct Both {
+  std::string zh, en;
+  friend bool operator==(const Both&, const Both&) = default;
+};
+
 // A word of the catalog in both languages, with the same arguments.
-Reason both(Id id, std::initializer_list<words::Arg> args) {
-  return Reason{words::say(id, Lang::zh, args), words::say(id, Lang::en, args)};
+Both both(Id id, std::initializer_list<words::Arg> args) {
+  return Both{words::say(id, Lang::zh, args), words::say(id, Lang::en, args)};
 }
 
 std::string field_name(const model::Schema& s, std::uint32_t record, std::uint32_t field) {
@@ -71,7 +77,8 @@ void missing_field(const model::Schema& s, std::uint32_t record, std::uint32_t f
   if (record >= s.records.size() || field >= s.records[record].fields.size()) return;
   const model::Field& f = s.records[record].fields[field];
   if (f.verify.empty()) return;
-  Reason r = both(Id::verify_on_site, {{"verify", f.verify}, {"field", out.missing.back()}});
+  Both w = both(Id::verify_on_site, {{"verify", f.verify}, {"field", out.missing.back()}});
+  Reason r{std::move(w.zh), std::move(w.en)};
   if (std::find(out.reasons.begin(), out.reasons.end(), r) == out.reasons.end()) out.reasons.push_back(std::move(r));
 }
 
@@ -194,23 +201,23 @@ Culprit locate_error(const dsl::ast::Expr& e, const model::CheckedExpr& ck, cons
 // The fields an expression reads (`out`) and the lists of records it ranges over (`lists`), each
 // in both languages as the catalog names them (by the schema's description and the path).
 void fields_read(const dsl::ast::Expr& e, const model::CheckedExpr& ck, const model::Schema& s,
-                 std::vector<Reason>& out, std::vector<Reason>& lists) {
+                 std::vector<Both>& out, std::vector<Both>& lists) {
   namespace ast = dsl::ast;
   if (auto it = ck.refs.find(e.id); it != ck.refs.end()) {
     const model::Ref& r = it->second;
-    Reason item;
+    Both item;
     if ((r.kind == model::Ref::Kind::field || r.kind == model::Ref::Kind::nav) && r.record < s.records.size() &&
         r.index < s.records[r.record].fields.size()) {
       const auto& fd = s.records[r.record].fields[r.index];
       const std::string path = s.records[r.record].name + "." + fd.name;
-      item = fd.description.empty() ? Reason{path, path}
+      item = fd.description.empty() ? Both{path, path}
                                     : both(Id::field_described, {{"description", fd.description}, {"field", path}});
     } else if (r.kind == model::Ref::Kind::reverse && r.record < s.records.size() &&
                r.index < s.records[r.record].reverse_lists.size()) {
       const auto& rl = s.records[r.record].reverse_lists[r.index];
       const auto& child = s.records[rl.child];
       const std::string path = s.records[r.record].name + "." + rl.name;
-      item = child.title.empty() ? Reason{path, path} : both(Id::records_of, {{"title", child.title}, {"list", path}});
+      item = child.title.empty() ? Both{path, path} : both(Id::records_of, {{"title", child.title}, {"list", path}});
     }
     auto& to = r.kind == model::Ref::Kind::reverse ? lists : out;
     if (!item.zh.empty() && std::find(to.begin(), to.end(), item) == to.end()) to.push_back(std::move(item));
@@ -232,11 +239,11 @@ void fields_read(const dsl::ast::Expr& e, const model::CheckedExpr& ck, const mo
 // The words of an unknown finding that an evaluation failure (not a missing field) decided: what
 // could not be computed, why in plain words, and what to do about it, so that an inspector is
 // never left with an engine message alone. The engine's own message stays in Finding::error.
-Reason failure_words(const Collected& why, const model::Rule& rule, const cel::Env& env, cel::Activation& act,
+Both failure_words(const Collected& why, const model::Rule& rule, const cel::Env& env, cel::Activation& act,
                      const model::Schema& s, const std::string& title_en) {
   Culprit at;
   if (why.clause_expr) at = locate_error(why.clause_expr->expr, *why.clause_expr, rule, env, act, 0);
-  std::vector<Reason> fields, lists;
+  std::vector<Both> fields, lists;
   std::string expr_text;
   if (at.e) {
     fields_read(*at.e, *at.ck, s, fields, lists);
@@ -279,7 +286,7 @@ Reason failure_words(const Collected& why, const model::Rule& rule, const cel::E
                        {"todo", words::say(todo, lang, {{"fields", list}})},
                        {"error", why.error}});
   };
-  return Reason{in(Lang::zh), in(Lang::en)};
+  return Both{in(Lang::zh), in(Lang::en)};
 }
 
 
@@ -353,7 +360,7 @@ void unknown_words(Finding& f, const RuleProgram& rp, Collected& why, cel::Activ
     const auto* fd = schema.find_field_path(m);
     if (fd && !fd->verify.empty()) continue;
     const std::string d = fd ? fd->description : "";
-    const Reason item = d.empty() ? Reason{m, m} : both(Id::field_described, {{"description", d}, {"field", m}});
+    const Both item = d.empty() ? Both{m, m} : both(Id::field_described, {{"description", d}, {"field", m}});
     zh += (zh.empty() ? "" : words::word(Id::list_separator, Lang::zh)) + item.zh;
     en += (en.empty() ? "" : words::word(Id::list_separator, Lang::en)) + item.en;
   }
@@ -362,7 +369,7 @@ void unknown_words(Finding& f, const RuleProgram& rp, Collected& why, cel::Activ
     if (!en.empty()) why_en += reason_sep_en + words::say(Id::missing, Lang::en, {{"fields", en}});
   } else if (zh.empty()) {
     why.error = f.error;  // moved into the finding before
-    Reason w = failure_words(why, rule, rp.env, act, schema, title_en);
+    Both w = failure_words(why, rule, rp.env, act, schema, title_en);
     f.message_zh = std::move(w.zh);
     f.message_en = std::move(w.en);
     return;

@@ -1,13 +1,13 @@
 #include "engine/findings/words.hpp"
 
-#include <array>
-#include <stdexcept>
-#include <vector>
-
 #include <fmt/args.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <array>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <vector>
 
 #include "engine/findings/words_embedded.hpp"
 
@@ -59,7 +59,9 @@ const std::vector<Entry>& entries() {
   return kEntries;
 }
 
-std::string_view lang_key(Lang lang) { return lang == Lang::zh ? "zh" : "en"; }
+std::string_view lang_key(Lang lang) {
+  return lang == Lang::zh ? "zh" : "en";
+}
 
 std::string format(std::string_view text, std::initializer_list<Arg> args) {
   fmt::dynamic_format_arg_store<fmt::format_context> store;
@@ -100,21 +102,28 @@ const Catalog& catalog() {
 
 }  // namespace
 
-std::string_view key(Id id) { return entries().at(static_cast<std::size_t>(id)).key; }
+std::string_view key(Id id) {
+  return entries().at(static_cast<std::size_t>(id)).key;
+}
 
-std::span<const char* const> params(Id id) { return entries().at(static_cast<std::size_t>(id)).params; }
+std::span<const char* const> params(Id id) {
+  return entries().at(static_cast<std::size_t>(id)).params;
+}
 
 std::string say(Id id, Lang lang, std::initializer_list<Arg> args) {
-  const std::string& text = catalog().text[static_cast<std::size_t>(lang)].at(static_cast<std::size_t>(id));
+  const std::string& text =
+      catalog().text[static_cast<std::size_t>(lang)].at(static_cast<std::size_t>(id));
   try {
     return format(text, args);
   } catch (const fmt::format_error& e) {
-    throw std::logic_error(fmt::format("the word '{}' ({}): {}", key(id), lang_key(lang), e.what()));
+    throw std::logic_error(
+        fmt::format("the word '{}' ({}): {}", key(id), lang_key(lang), e.what()));
   }
 }
 
 const std::string& word(Id id, Lang lang) {
-  if (!params(id).empty()) throw std::logic_error(fmt::format("the word '{}' has arguments: say() it", key(id)));
+  if (!params(id).empty())
+    throw std::logic_error(fmt::format("the word '{}' has arguments: say() it", key(id)));
   return catalog().fixed[static_cast<std::size_t>(lang)].at(static_cast<std::size_t>(id));
 }
 
@@ -129,8 +138,10 @@ std::vector<std::string> problems(std::string_view catalog_json) {
   const auto& es = entries();
   for (std::size_t i = 0; i < es.size(); ++i)
     if (static_cast<std::size_t>(es[i].id) != i)
-      out.push_back(fmt::format("engine/findings/words.cpp: '{}' is out of the order of Id", es[i].key));
-  if (es.size() != kIdCount) out.push_back("engine/findings/words.cpp: the entries do not match Id");
+      out.push_back(
+          fmt::format("engine/findings/words.cpp: '{}' is out of the order of Id", es[i].key));
+  if (es.size() != kIdCount)
+    out.push_back("engine/findings/words.cpp: the entries do not match Id");
   const nlohmann::json all = nlohmann::json::parse(catalog_json, nullptr, false);
   if (!all.is_object()) return {"the catalog is not a JSON object"};
   for (Lang lang : {Lang::zh, Lang::en}) {
@@ -157,7 +168,8 @@ std::vector<std::string> problems(std::string_view catalog_json) {
       }
     }
     for (const auto& [k, v] : table->items())
-      if (!find_entry(k)) out.push_back(fmt::format("'{}' ({}) names no word of the engine", k, lk));
+      if (!find_entry(k))
+        out.push_back(fmt::format("'{}' ({}) names no word of the engine", k, lk));
   }
   return out;
 }

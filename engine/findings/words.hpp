@@ -27,20 +27,20 @@ enum class Lang : std::uint8_t { zh, en };
 // its templates in both languages of words.json (the catalog refuses to load without them).
 enum class Id : std::uint8_t {
   // Messages of a finding the rule's own words do not cover.
-  complies,               // pass {title}
-  not_applicable,         // not applicable {title}
-  cannot_decide,          // unknown {title}, {why}: what could not be decided and why
-  missing,                // {fields}: the missing fields, joined by list_separator
-  failure,                // unknown because evaluation failed {title} {why} {where} {todo} {error}
-  failure_at,             // {clause} {expr}: where in the rule the evaluation failed
-  limit,                  // error {title} {limit} {error}: an evaluation limit was exceeded
+  complies,        // pass {title}
+  not_applicable,  // not applicable {title}
+  cannot_decide,   // unknown {title}, {why}: what could not be decided and why
+  missing,         // {fields}: the missing fields, joined by list_separator
+  failure,         // unknown because evaluation failed {title} {why} {where} {todo} {error}
+  failure_at,      // {clause} {expr}: where in the rule the evaluation failed
+  limit,           // error {title} {limit} {error}: an evaluation limit was exceeded
   // Parts of those messages.
-  reason_separator,       // between two reasons
-  list_separator,         // between two fields of a list
-  field_described,        // {description} {field}: a field by its schema description and path
-  records_of,             // {title} {list}: the records of a reverse list, by the child's title
-  verify_on_site,         // a reason: {verify} (the field's `verify` text) {field}
-  the_rule,               // the clause name when none is known
+  reason_separator,  // between two reasons
+  list_separator,    // between two fields of a list
+  field_described,   // {description} {field}: a field by its schema description and path
+  records_of,        // {title} {list}: the records of a reverse list, by the child's title
+  verify_on_site,    // a reason: {verify} (the field's `verify` text) {field}
+  the_rule,          // the clause name when none is known
   // What made an evaluation fail (cel::ErrorCode), in plain words.
   error_generic,
   error_no_data,
@@ -50,11 +50,11 @@ enum class Id : std::uint8_t {
   error_no_such_key,
   error_conversion,
   // What to do about a failure.
-  todo_find_records,      // absent records: verify on site
-  todo_find_records_of,   // {fields}
-  todo_check_values,      // an impossible value: a data question
-  todo_check_values_of,   // {fields}
-  todo_check_rule,        // not a data problem: the rule's maintainers
+  todo_find_records,     // absent records: verify on site
+  todo_find_records_of,  // {fields}
+  todo_check_values,     // an impossible value: a data question
+  todo_check_values_of,  // {fields}
+  todo_check_rule,       // not a data problem: the rule's maintainers
   // The evaluation limits (cel::kLimit*, and the message limit).
   limit_string,
   limit_list,

@@ -1,17 +1,16 @@
 // The catalog of the engine's words (engine/findings/words.json): every word has a text in both
 // languages whose holes are its arguments, no entry is stale, a broken catalog is named.
+#include "engine/findings/words.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "engine/findings/words.hpp"
 
 namespace eco::engine::words {
 namespace {
@@ -50,11 +49,20 @@ TEST(Words, EveryIdHasATextInBothLanguagesWithItsArguments) {
         std::vector<Arg> args;
         for (std::size_t i = 0; i < values.size(); ++i) args.push_back({params(id)[i], values[i]});
         switch (args.size()) {  // say() takes an initializer list
-          case 1: text = say(id, lang, {args[0]}); break;
-          case 2: text = say(id, lang, {args[0], args[1]}); break;
-          case 3: text = say(id, lang, {args[0], args[1], args[2]}); break;
-          case 5: text = say(id, lang, {args[0], args[1], args[2], args[3], args[4]}); break;
-          default: FAIL() << key(id) << " has " << args.size() << " arguments: extend this switch";
+          case 1:
+            text = say(id, lang, {args[0]});
+            break;
+          case 2:
+            text = say(id, lang, {args[0], args[1]});
+            break;
+          case 3:
+            text = say(id, lang, {args[0], args[1], args[2]});
+            break;
+          case 5:
+            text = say(id, lang, {args[0], args[1], args[2], args[3], args[4]});
+            break;
+          default:
+            FAIL() << key(id) << " has " << args.size() << " arguments: extend this switch";
         }
       }) << key(id);
       EXPECT_FALSE(text.empty()) << key(id);
@@ -65,8 +73,10 @@ TEST(Words, EveryIdHasATextInBothLanguagesWithItsArguments) {
 TEST(Words, TheWordsOfTheMessagesComposeAsTheyAlwaysHave) {
   EXPECT_EQ(say(Id::complies, Lang::zh, {{"title", "改造"}}), "符合“改造”");
   EXPECT_EQ(say(Id::complies, Lang::en, {{"title", "retrofit"}}), "Complies with \"retrofit\"");
-  EXPECT_EQ(say(Id::not_applicable, Lang::en, {{"title", "retrofit"}}), "Not applicable: \"retrofit\"");
-  EXPECT_EQ(say(Id::cannot_decide, Lang::zh, {{"title", "改造"}, {"why", say(Id::missing, Lang::zh, {{"fields", "完成"}})}}),
+  EXPECT_EQ(say(Id::not_applicable, Lang::en, {{"title", "retrofit"}}),
+            "Not applicable: \"retrofit\"");
+  EXPECT_EQ(say(Id::cannot_decide, Lang::zh,
+                {{"title", "改造"}, {"why", say(Id::missing, Lang::zh, {{"fields", "完成"}})}}),
             "无法判定“改造”: 缺少 完成");
   EXPECT_EQ(word(Id::value_true, Lang::zh), "是");
   EXPECT_EQ(word(Id::value_false, Lang::zh), "否");
@@ -98,7 +108,8 @@ TEST(Words, AMissingIdIsNamed) {
   EXPECT_THAT(p, Contains("'limit_list' has no en text"));
   EXPECT_THAT(problems(edited([](nlohmann::json& j) { j["zh"]["complies"] = ""; })),
               Contains("'complies' has no zh text"));
-  EXPECT_THAT(problems(edited([](nlohmann::json& j) { j.erase("zh"); })), Contains("no \"zh\" object"));
+  EXPECT_THAT(problems(edited([](nlohmann::json& j) { j.erase("zh"); })),
+              Contains("no \"zh\" object"));
 }
 
 TEST(Words, AStaleKeyIsNamed) {
@@ -107,7 +118,8 @@ TEST(Words, AStaleKeyIsNamed) {
 }
 
 TEST(Words, AHoleThatIsNotAnArgumentIsNamed) {
-  const auto p = problems(edited([](nlohmann::json& j) { j["en"]["complies"] = "Complies with {rule}"; }));
+  const auto p =
+      problems(edited([](nlohmann::json& j) { j["en"]["complies"] = "Complies with {rule}"; }));
   ASSERT_EQ(p.size(), 1u) << ::testing::PrintToString(p);
   EXPECT_THAT(p[0], HasSubstr("'complies' (en)"));
   EXPECT_THAT(p[0], HasSubstr("its arguments: title"));
