@@ -55,6 +55,15 @@ std::string kind_name(const Field& f) {
   }
 }
 
+// What a cell for field `f` should be formatted as.
+const char* cell_kind_for(const Field& f) {
+  switch (f.type.kind) {
+    case Kind::int_: case Kind::uint_: case Kind::double_: case Kind::bool_: return "a number";
+    case Kind::date: return "a date";
+    default: return "text";
+  }
+}
+
 std::string number_text(double v) {
   if (v == std::floor(v) && std::fabs(v) < 1e21) return fmt::format("{:.0f}", v);  // all the digits, no exponent
   return fmt::format("{}", v);
@@ -105,7 +114,7 @@ void cell_text(const Field& f, const WorkbookCell& c, bool date1904, std::string
         return;
       }
       problem = fmt::format("a date or time cell ({}) in a {} field: format the cell as {} and enter it again", c.text,
-                            kind_name(f), k == Kind::string || k == Kind::enum_ ? "text" : "a number");
+                            kind_name(f), cell_kind_for(f));
       return;
     }
     case T::number:
@@ -124,8 +133,7 @@ void cell_text(const Field& f, const WorkbookCell& c, bool date1904, std::string
           return;
         }
         problem = fmt::format("a number formatted as a date ({}) in a {} field: format the cell as {} and enter it again",
-                              day.empty() ? number_text(c.number) : day, kind_name(f),
-                              k == Kind::string || k == Kind::enum_ ? "text" : "a number");
+                              day.empty() ? number_text(c.number) : day, kind_name(f), cell_kind_for(f));
         return;
       }
       switch (k) {
