@@ -29,9 +29,16 @@ std::string zip_of(const std::vector<std::pair<const char*, std::string_view>>& 
   zip_source_t* buf = zip_source_buffer_create(nullptr, 0, 0, &err);
   zip_source_keep(buf);
   zip_t* z = zip_open_from_source(buf, ZIP_TRUNCATE, &err);
-  for (const auto& [name, content] : parts)
-    zip_file_add(z, name, zip_source_buffer(z, content.data(), content.size(), 0), 0);
-  zip_close(z);
+  if (!z) {
+    zip_source_free(buf);
+    zip_error_fini(&err);
+    return {};
+  }
+  for (const auto& [name, content] : parts) {
+    zip_source_t* s = zip_source_buffer(z, content.data(), content.size(), 0);
+    if (zip_file_add(z, name, s, 0) < 0) zip_source_free(s);
+  }
+  if (zip_close(z) != 0) zip_discard(z);
   std::string out;
   zip_stat_t st;
   if (zip_source_stat(buf, &st) == 0 && zip_source_open(buf) == 0) {

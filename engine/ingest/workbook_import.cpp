@@ -238,9 +238,10 @@ void read_workbook(Batch& b, FileState& f, InputFile& in) {
     return refuse(ex.code, ex.what());
   }
   const auto& schema = b.schema();
-  try {
-    for (std::size_t si = 0; si < wb->sheets().size(); ++si) {
-      const std::string& name = wb->sheets()[si].name;
+  for (std::size_t si = 0; si < wb->sheets().size(); ++si) {
+    const std::string& name = wb->sheets()[si].name;
+    // A damaged sheet is reported and the others are still read (all errors at once).
+    try {
       if (skipped_sheet(name)) continue;
       const dsl::model::RecordType* r = schema.find_record(name);
       for (const auto& rec : schema.records)
@@ -360,14 +361,15 @@ void read_workbook(Batch& b, FileState& f, InputFile& in) {
         e.message = "empty sheet: no header row (the field names)";
         b.error(f, std::move(e));
       }
+    } catch (const WorkbookError& ex) {
+      ImportError e;
+      e.code = ex.code;
+      e.line = ex.row;
+      e.column = ex.column;
+      e.location = sheet_place(name, ex.row, ex.column);
+      e.message = ex.what();
+      b.error(f, std::move(e));
     }
-  } catch (const WorkbookError& ex) {
-    ImportError e;
-    e.code = ex.code;
-    e.line = ex.row;
-    e.column = ex.column;
-    e.message = ex.what();
-    b.error(f, std::move(e));
   }
 }
 
