@@ -55,6 +55,15 @@ std::string kind_name(const Field& f) {
   }
 }
 
+// What a cell for field `f` should be formatted as.
+const char* cell_kind_for(const Field& f) {
+  switch (f.type.kind) {
+    case Kind::int_: case Kind::uint_: case Kind::double_: case Kind::bool_: return "a number";
+    case Kind::date: return "a date";
+    default: return "text";
+  }
+}
+
 std::string number_text(double v) {
   if (v == std::floor(v) && std::fabs(v) < 1e21) return fmt::format("{:.0f}", v);  // all the digits, no exponent
   return fmt::format("{}", v);
@@ -105,7 +114,7 @@ void cell_text(const Field& f, const WorkbookCell& c, bool date1904, std::string
         return;
       }
       problem = fmt::format("a date or time cell ({}) in a {} field: format the cell as {} and enter it again", c.text,
-                            kind_name(f), k == Kind::string || k == Kind::enum_ ? "text" : "a number");
+                            kind_name(f), cell_kind_for(f));
       return;
     }
     case T::number:
@@ -124,8 +133,7 @@ void cell_text(const Field& f, const WorkbookCell& c, bool date1904, std::string
           return;
         }
         problem = fmt::format("a number formatted as a date ({}) in a {} field: format the cell as {} and enter it again",
-                              day.empty() ? number_text(c.number) : day, kind_name(f),
-                              k == Kind::string || k == Kind::enum_ ? "text" : "a number");
+                              day.empty() ? number_text(c.number) : day, kind_name(f), cell_kind_for(f));
         return;
       }
       switch (k) {
@@ -230,9 +238,10 @@ void read_workbook(Batch& b, FileState& f, InputFile& in) {
     return refuse(ex.code, ex.what());
   }
   const auto& schema = b.schema();
-  try {
-    for (std::size_t si = 0; si < wb->sheets().size(); ++si) {
-      const std::string& name = wb->sheets()[si].name;
+  for (std::size_t si = 0; si < wb->sheets().size(); ++si) {
+    const std::string& name = wb->sheets()[si].name;
+    // A damaged sheet is reported and the others are still read (all errors at once).
+    try {
       if (skipped_sheet(name)) continue;
       const dsl::model::RecordType* r = schema.find_record(name);
       for (const auto& rec : schema.records)
@@ -352,14 +361,15 @@ void read_workbook(Batch& b, FileState& f, InputFile& in) {
         e.message = "empty sheet: no header row (the field names)";
         b.error(f, std::move(e));
       }
+    } catch (const WorkbookError& ex) {
+      ImportError e;
+      e.code = ex.code;
+      e.line = ex.row;
+      e.column = ex.column;
+      e.location = sheet_place(name, ex.row, ex.column);
+      e.message = ex.what();
+      b.error(f, std::move(e));
     }
-  } catch (const WorkbookError& ex) {
-    ImportError e;
-    e.code = ex.code;
-    e.line = ex.row;
-    e.column = ex.column;
-    e.message = ex.what();
-    b.error(f, std::move(e));
   }
 }
 
