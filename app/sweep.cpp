@@ -40,6 +40,193 @@ double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
 }
 
+// One sweep or audit between its evaluation's start and its commit: what evaluating,
+// recording and writing its reports share.
+struct Evaluation {
+  const EvaluationRequest& o;
+  const SweepProgress& progress;
+  const std::stop_token& stop;
+  SweepOutcome& outcome;
+  reports::ReportData& report;
+  const std::string& base;  // of the report files' names
+  engine::store::Store& store;
+  const engine::Snapshot& snapshot;
+  const dsl::model::RecordType* owner;  // the owner record type, if the schema has one
+  const engine::CompiledRuleset& compiled;
+  const engine::EvalOptions& eo;
+  engine::sweeps::SweepRecorder* recorder;  // a recorded sweep
+  Messages& errors;
+  std::atomic<std::size_t>& evaluated;      // findings handed over so far (block progress)
+  std::chrono::steady_clock::time_point t1;  // the evaluation's start
+
+  void stage(SweepStage s) const {
+    if (progress.stage) progress.stage(s, 0, 0);
+  }
+  // What the outcome counts, as the findings go by.
+  void tally(const std::vector<engine::Finding>& piece) {
+    outcome.findings += piece.size();
+    for (const auto& f : piece)
+      ++outcome.counts[static_cast<std::size_t>(f.verdict)][static_cast<std::size_t>(f.severity)];
+  }
+  // The reports are written: commits the recorded sweep, unless the run was cancelled.
+  void commit() {
+    if (stop.stop_requested()) throw Cancelled{};
+    if (!recorder) return;
+    const auto tr = std::chrono::steady_clock::now();
+    recorder->commit();
+    outcome.stats.record_s += seconds_since(tr);
+    engine::store::pause_point("report-publish");
+  }
+};
+
+// The findings handed over piece by piece, recorded and written (json, text, csv) or searched
+// for the explained one, each piece then dropped. False when a report could not be written
+// (the messages in ev.errors).
+bool evaluate_streamed(Evaluation& ev) {
+  auto& stats = ev.outcome.stats;
+  auto& report = ev.report;
+  const bool explain = !ev.o.explain_rule.empty();
+  std::unique_ptr<StreamedReports> out;
+  if (!explain) {
+    // csv: a finding's enterprise, read from the snapshot when asked (the last one kept:
+    // findings come subject by subject, mostly enterprise by enterprise); an audit knows
+    // only its own enterprise, as the whole-set report does.
+    auto last = std::make_shared<reports::EnterpriseInfo>();
+    reports::EnterpriseLookup enterprise = [&ev, last](const std::string& key) -> const reports::EnterpriseInfo* {
+      const auto& report = ev.report;
+      if (!ev.owner) return nullptr;
+      if (report.kind == reports::ReportKind::audit)
+        return !report.enterprises.empty() && report.enterprises.front().key == key ? &report.enterprises.front()
+                                                                                 : nullptr;
+      if (!last->key.empty() && last->key == key) return last.get();
+      const auto row = ev.snapshot.find(ev.owner->index, key);
+      if (!row) return nullptr;
+      *last = enterprise_label(ev.snapshot, *ev.owner, *row, report.dimensions);
+      return last.get();
+    };
+    out = StreamedReports::open(report, ev.o.reports, ev.base, enterprise, ev.errors);
+    if (!out) return false;
+  }
+  // Each piece is recorded, then written, then dropped; both on threads of their own, so
+  // that the evaluation goes on meanwhile. Two pieces at most are held at once (one being
+  // recorded, one being written) besides the one being evaluated.
+  std::vector<PiecePipeline::Stage> stages;
+  if (ev.recorder)
+    stages.push_back([&](std::vector<engine::Finding>& piece) {
+      const auto tr = std::chrono::steady_clock::now();
+      ev.recorder->add(piece);
+      stats.record_s += seconds_since(tr);
+    });
+  stages.push_back([&](std::vector<engine::Finding>& piece) {
+    const auto tw = std::chrono::steady_clock::now();
+    ev.tally(piece);
+    if (explain) {
+      if (!ev.outcome.explained)
+        for (auto& f : piece)
+          if (f.subject_key == ev.o.explain_key) {
+            ev.outcome.explained = std::move(f);
+            break;
+          }
+    } else {
+      out->add(piece);
+    }
+    stats.write_s += seconds_since(tw);
+  });
+  PiecePipeline pipeline(std::move(stages), 2);
+  ev.compiled.evaluate(ev.snapshot, ev.eo, [&](std::vector<engine::Finding>& piece) {
+    ev.evaluated += piece.size();
+    pipeline.push(piece);
+  });
+  pipeline.finish();
+  stats.eval_s = seconds_since(ev.t1);
+  if (ev.recorder) {
+    const auto tr = std::chrono::steady_clock::now();
+    report.resolved = ev.recorder->finish().resolved;
+    stats.record_s += seconds_since(tr);
+  }
+  // The reports are written out before the sweep is committed, and put in place after: a
+  // sweep whose report could not be written is not history (returning rolls it back), and
+  // a sweep that could not be recorded leaves the previous reports where they were.
+  if (out) {
+    const auto tw = std::chrono::steady_clock::now();
+    ev.stage(SweepStage::writing);
+    const bool ok = out->finish(report.resolved, ev.errors);
+    stats.write_s += seconds_since(tw);
+    if (!ok) return false;
+  }
+  ev.commit();
+  return !out || out->publish(ev.errors);
+}
+
+// The whole set of findings held (html, xlsx), recorded, then every report written from it.
+// `human`: a report shows the enterprises (html, csv, xlsx); `history`: the html dashboard's
+// chart of the earlier sweeps. False when a report could not be written (the messages in
+// ev.errors).
+bool evaluate_whole_set(Evaluation& ev, std::vector<engine::Finding>& findings, bool human, bool history) {
+  auto& stats = ev.outcome.stats;
+  auto& report = ev.report;
+  ev.compiled.evaluate(ev.snapshot, ev.eo, [&](std::vector<engine::Finding>& piece) {
+    ev.evaluated += piece.size();
+    if (findings.empty()) findings = std::move(piece);
+    else findings.insert(findings.end(), std::make_move_iterator(piece.begin()), std::make_move_iterator(piece.end()));
+  });
+  stats.eval_s = seconds_since(ev.t1) - stats.record_s;
+  ev.tally(findings);
+  if (ev.recorder) {
+    ev.stage(SweepStage::recording);
+    const auto tr = std::chrono::steady_clock::now();
+    ev.recorder->add(findings);
+    report.resolved = ev.recorder->finish().resolved;
+    stats.record_s += seconds_since(tr);
+  }
+  report.findings = &findings;
+  // The enterprises with findings, read while the snapshot lives (for html, csv and xlsx).
+  if (human && ev.owner && report.kind == reports::ReportKind::sweep) {
+    std::set<std::string> keys;
+    for (const auto& f : findings) keys.insert(f.enterprise_id);
+    for (const auto& k : keys)
+      if (auto row = ev.snapshot.find(ev.owner->index, k))
+        report.enterprises.push_back(enterprise_info(ev.snapshot, *ev.owner, *row, report.dimensions, ev.o.lang, false));
+    // Read inside the recording transaction: it includes this sweep.
+    if (history) report.history = engine::sweeps::read_history(ev.store, report.run.ruleset);
+  }
+  // As in the streamed path: the reports are written (beside their places) before the
+  // sweep is committed and put in place after, so that a sweep whose report cannot be
+  // written is not history (returning rolls it back) and leaves the previous reports as
+  // they were.
+  ev.stage(SweepStage::writing);
+  const auto tw = std::chrono::steady_clock::now();
+  auto pending = PendingReports::write(report, ev.o.reports, ev.base, ev.errors);
+  stats.write_s = seconds_since(tw);
+  if (!pending) return false;
+  ev.commit();
+  return pending->publish(ev.errors);
+}
+
+// The request's rules and group-by fields, each in the ruleset: "" when they are, else the message.
+std::string check_names(const EvaluationRequest& o, const dsl::model::Ruleset& rs, const std::vector<std::string>& rules,
+                        const std::vector<std::string>& group_by) {
+  for (const auto& id : rules)
+    if (!rs.find_rule(id)) return "no rule '" + id + "' in " + o.ruleset.string();
+  if (group_by.empty()) return "";
+  // Named fields are checked whatever the formats (a text report has no charts, but a
+  // misspelt name is still a mistake to say, not to ignore).
+  const auto* owner = rs.schema.find_record(engine::EvalOptions{}.owner_record);
+  if (!owner) return "--group-by: the ruleset has no '" + engine::EvalOptions{}.owner_record + "' record to group by";
+  std::string error;
+  dimensions(*owner, group_by, error);
+  return error;
+}
+
+// The report files' name: the command, and the owner's key with anything unusual in it replaced.
+std::string report_base(const std::string& command, const std::string& owner_key) {
+  std::string base = command;
+  if (owner_key.empty()) return base;
+  base += "-";
+  for (char c : owner_key) base += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
+  return base;
+}
+
 // The sweep and the audit: `sweep` or `owner` says which.
 SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep, const std::string& owner_key,
                           const SweepProgress& progress, std::stop_token stop) {
@@ -66,18 +253,8 @@ SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep,
   // An explain evaluates only its rule.
   std::vector<std::string> rules = o.rules;
   if (explain) rules = {o.explain_rule};
-  for (const auto& id : rules)
-    if (!rs->find_rule(id)) return bad("no rule '" + id + "' in " + o.ruleset.string());
-
-  const auto* group_owner = rs->schema.find_record(engine::EvalOptions{}.owner_record);
-  if (sweep && !sweep->group_by.empty()) {
-    // Named fields are checked whatever the formats (a text report has no charts, but a
-    // misspelt name is still a mistake to say, not to ignore).
-    if (!group_owner)
-      return bad("--group-by: the ruleset has no '" + engine::EvalOptions{}.owner_record + "' record to group by");
-    std::string error;
-    if (!dimensions(*group_owner, sweep->group_by, error)) return bad(error);
-  }
+  if (auto message = check_names(o, *rs, rules, sweep ? sweep->group_by : std::vector<std::string>{}); !message.empty())
+    return bad(message);
   engine::RunInfo run;
   run.command = audit ? "audit" : "sweep";
   run.generated_at = engine::store::utc_now();
@@ -93,12 +270,7 @@ SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep,
   report.lang = o.lang;
   report.enterprise = owner_key;
   auto& resolved = report.resolved;
-  std::string base = run.command;
-  if (!owner_key.empty()) {
-    // The file name carries the owner's key, with anything unusual in it replaced.
-    base += "-";
-    for (char c : owner_key) base += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
-  }
+  const std::string base = report_base(run.command, owner_key);
   // Only a full sweep of the current data is history: audits, replays (data_as_of) and
   // partial sweeps (rules) are not recorded.
   const bool record = sweep && sweep->record && o.data_as_of == 0 && o.rules.empty() && !explain;
@@ -117,12 +289,6 @@ SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep,
   const auto report_failed = [&] {
     for (const auto& e : errors) outcome.fail(RunStatus::report_error, e);
     return std::move(outcome);
-  };
-  // What the outcome counts, as the findings go by.
-  const auto tally = [&](const std::vector<engine::Finding>& piece) {
-    outcome.findings += piece.size();
-    for (const auto& f : piece)
-      ++outcome.counts[static_cast<std::size_t>(f.verdict)][static_cast<std::size_t>(f.severity)];
   };
   try {
     engine::store::OpenOptions oo;
@@ -189,127 +355,10 @@ SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep,
     }
     report.run = run;
 
-    if (streamed) {
-      std::unique_ptr<StreamedReports> out;
-      if (!explain) {
-        // csv: a finding's enterprise, read from the snapshot when asked (the last one kept:
-        // findings come subject by subject, mostly enterprise by enterprise); an audit knows
-        // only its own enterprise, as the whole-set report does.
-        auto last = std::make_shared<reports::EnterpriseInfo>();
-        reports::EnterpriseLookup enterprise = [&, last](const std::string& key) -> const reports::EnterpriseInfo* {
-          if (!owner) return nullptr;
-          if (report.kind == reports::ReportKind::audit)
-            return !report.enterprises.empty() && report.enterprises.front().key == key ? &report.enterprises.front()
-                                                                                     : nullptr;
-          if (!last->key.empty() && last->key == key) return last.get();
-          const auto row = snapshot.find(owner->index, key);
-          if (!row) return nullptr;
-          *last = enterprise_label(snapshot, *owner, *row, report.dimensions);
-          return last.get();
-        };
-        out = StreamedReports::open(report, o.reports, base, enterprise, errors);
-        if (!out) return report_failed();
-      }
-      // Each piece is recorded, then written, then dropped; both on threads of their own, so
-      // that the evaluation goes on meanwhile. Two pieces at most are held at once (one being
-      // recorded, one being written) besides the one being evaluated.
-      std::vector<PiecePipeline::Stage> stages;
-      if (recorder)
-        stages.push_back([&](std::vector<engine::Finding>& piece) {
-          const auto tr = std::chrono::steady_clock::now();
-          recorder->add(piece);
-          stats.record_s += seconds_since(tr);
-        });
-      stages.push_back([&](std::vector<engine::Finding>& piece) {
-        const auto tw = std::chrono::steady_clock::now();
-        tally(piece);
-        if (explain) {
-          if (!outcome.explained)
-            for (auto& f : piece)
-              if (f.subject_key == o.explain_key) {
-                outcome.explained = std::move(f);
-                break;
-              }
-        } else {
-          out->add(piece);
-        }
-        stats.write_s += seconds_since(tw);
-      });
-      PiecePipeline pipeline(std::move(stages), 2);
-      compiled.evaluate(snapshot, eo, [&](std::vector<engine::Finding>& piece) {
-        evaluated += piece.size();
-        pipeline.push(piece);
-      });
-      pipeline.finish();
-      stats.eval_s = seconds_since(t1);
-      if (recorder) {
-        const auto tr = std::chrono::steady_clock::now();
-        resolved = recorder->finish().resolved;
-        stats.record_s += seconds_since(tr);
-      }
-      // The reports are written out before the sweep is committed, and put in place after: a
-      // sweep whose report could not be written is not history (returning rolls it back), and
-      // a sweep that could not be recorded leaves the previous reports where they were.
-      if (out) {
-        const auto tw = std::chrono::steady_clock::now();
-        stage(SweepStage::writing, 0, 0);
-        const bool ok = out->finish(resolved, errors);
-        stats.write_s += seconds_since(tw);
-        if (!ok) return report_failed();
-      }
-      if (stop.stop_requested()) throw Cancelled{};
-      if (recorder) {
-        const auto tr = std::chrono::steady_clock::now();
-        recorder->commit();
-        stats.record_s += seconds_since(tr);
-      }
-      if (recorder) engine::store::pause_point("report-publish");
-      if (out && !out->publish(errors)) return report_failed();
-    } else {
-      compiled.evaluate(snapshot, eo, [&](std::vector<engine::Finding>& piece) {
-        evaluated += piece.size();
-        if (findings.empty()) findings = std::move(piece);
-        else findings.insert(findings.end(), std::make_move_iterator(piece.begin()), std::make_move_iterator(piece.end()));
-      });
-      stats.eval_s = seconds_since(t1) - stats.record_s;
-      tally(findings);
-      if (recorder) {
-        stage(SweepStage::recording, 0, 0);
-        const auto tr = std::chrono::steady_clock::now();
-        recorder->add(findings);
-        resolved = recorder->finish().resolved;
-        stats.record_s += seconds_since(tr);
-      }
-      report.findings = &findings;
-      // The enterprises with findings, read while the snapshot lives.
-      if (human && owner && report.kind == reports::ReportKind::sweep) {
-        std::set<std::string> keys;
-        for (const auto& f : findings) keys.insert(f.enterprise_id);
-        for (const auto& k : keys)
-          if (auto row = snapshot.find(owner->index, k))
-            report.enterprises.push_back(enterprise_info(snapshot, *owner, *row, report.dimensions, o.lang, false));
-        // Read inside the recording transaction: it includes this sweep.
-        if (wants(reports::Format::html)) report.history = engine::sweeps::read_history(*store, run.ruleset);
-      }
-      // As in the streamed path: the reports are written (beside their places) before the
-      // sweep is committed and put in place after, so that a sweep whose report cannot be
-      // written is not history (returning rolls it back) and leaves the previous reports as
-      // they were.
-      stage(SweepStage::writing, 0, 0);
-      const auto tw = std::chrono::steady_clock::now();
-      report.run = run;
-      auto pending = PendingReports::write(report, o.reports, base, errors);
-      stats.write_s = seconds_since(tw);
-      if (!pending) return report_failed();
-      if (stop.stop_requested()) throw Cancelled{};
-      if (recorder) {
-        const auto tr = std::chrono::steady_clock::now();
-        recorder->commit();
-        stats.record_s += seconds_since(tr);
-      }
-      if (recorder) engine::store::pause_point("report-publish");
-      if (!pending->publish(errors)) return report_failed();
-    }
+    Evaluation ev{o, progress, stop, outcome, report, base, *store, snapshot, owner, compiled, eo,
+                  recorder ? &*recorder : nullptr, errors, evaluated, t1};
+    const bool written = streamed ? evaluate_streamed(ev) : evaluate_whole_set(ev, findings, human, wants(reports::Format::html));
+    if (!written) return report_failed();
     outcome.retained.push_back(std::move(loaded));
   } catch (const engine::store::StoreError& ex) {
     outcome.fail(RunStatus::store_error, ex.what());

@@ -2,7 +2,7 @@
 // sweep of the sweep fixture recorded once in the store's history with its progress reported,
 // a cancelled sweep that leaves the store and the report's place as they were, an audit of
 // one owner, a screening of application documents that stores nothing, and a rule-test run
-// that reports the failing expectation.
+// that reports the failing expectation, and the coverage of a ruleset's requirements.
 #include <gtest/gtest.h>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/coverage.hpp"
 #include "app/rule_tests.hpp"
 #include "app/screen.hpp"
 #include "app/store_runs.hpp"
@@ -275,6 +276,34 @@ TEST(RuleTestRun, ReportsTheFailingExpectation) {
   EXPECT_GT(fixture.passed, 0u);
   const auto nope = eco::app::run_rule_tests({kSweepFixture / "ruleset", date("2024-01-01"), "fx.nope"});
   EXPECT_EQ(nope.status, RunStatus::bad_request);
+}
+
+TEST(CoverageRun, FindsEveryGap) {
+  using Status = eco::app::CoverageRequirement::Status;
+  const auto out = eco::app::run_coverage({kSource / "tests/rules/coverage"});
+  ASSERT_EQ(out.status, RunStatus::done) << out.errors;
+  EXPECT_EQ(out.ruleset, "coverage");
+  ASSERT_EQ(out.requirements.size(), 4u);
+  EXPECT_EQ(out.requirements[0].rules, (std::vector<std::string>{"r.tested", "r.untested"}));
+  EXPECT_EQ(out.requirements[0].status, Status::ok);
+  EXPECT_EQ(out.requirements[1].status, Status::no_rule);
+  EXPECT_EQ(out.requirements[2].status, Status::indicator);
+  EXPECT_EQ(out.requirements[3].status, Status::out_of_reach);
+  EXPECT_EQ(out.need, 2u);
+  EXPECT_EQ(out.encoded, 1u);
+  EXPECT_EQ(out.without_rule, 1u);
+  EXPECT_EQ(out.untested, 1u);
+  ASSERT_EQ(out.rules.size(), 2u);
+  EXPECT_TRUE(out.rules[0].lacks_violation);
+  EXPECT_FALSE(out.rules[0].lacks_pass);
+  EXPECT_EQ(out.incomplete, 1u);
+  EXPECT_EQ(out.undeclared, 2u);
+  EXPECT_FALSE(out.covered(true));
+
+  const auto complete = eco::app::run_coverage({kSource / "tests/rules/coverage-complete"});
+  ASSERT_EQ(complete.status, RunStatus::done) << complete.errors;
+  EXPECT_EQ(complete.untested + complete.incomplete + complete.without_rule, 0u);
+  EXPECT_EQ(complete.covered(true), true);
 }
 
 }  // namespace
