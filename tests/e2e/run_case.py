@@ -170,7 +170,7 @@ def run_step(case, index, step, failures):
         argv[0] = case.eco
     env = dict(os.environ)
     env.pop("ECOAUDIT_UPDATE_GOLDENS", None)
-    env.update({"LC_ALL": "C.UTF-8", "TZ": "UTC", "NO_COLOR": "1"})
+    env.update({"LC_ALL": "C.UTF-8", "TZ": "UTC"})
     env.update({k: case.expand(str(v)) for k, v in step.get("env", {}).items()})
     try:
         p = subprocess.run(argv, cwd=case.tmp, env=env, stdin=subprocess.DEVNULL, capture_output=True,
