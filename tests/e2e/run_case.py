@@ -7,7 +7,8 @@ named output files compared, after normalisation, with the golden files in CASE_
 
 With the environment variable ECOAUDIT_UPDATE_GOLDENS=1 the golden files are rewritten from
 this run instead of compared (exit codes and `absent` are still checked). Exit 0 when every
-step holds, 1 when one does not (each failure names its step), 2 when the case is malformed.
+step holds, 1 when one does not (each failure names its step), 2 when the case is malformed,
+77 (CTest: skipped) when the machine lacks a file the case `requires`.
 """
 import argparse
 import difflib
@@ -24,7 +25,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "too
 import xlsx_text  # noqa: E402
 
 STEP_KEYS = {"name", "run", "exit", "stdout", "stderr", "stdout_to", "files", "absent", "env", "timeout", "mask"}
-CASE_KEYS = {"description", "step", "mask"}
+CASE_KEYS = {"description", "step", "mask", "requires"}
 
 # What varies between runs and checkouts and is not behaviour: generation times, durations,
 # resource figures, the program's version. Each (pattern, replacement) applies to every output
@@ -169,7 +170,7 @@ def run_step(case, index, step, failures):
         argv[0] = case.eco
     env = dict(os.environ)
     env.pop("ECOAUDIT_UPDATE_GOLDENS", None)
-    env.update({"LC_ALL": "C.UTF-8", "TZ": "UTC", "NO_COLOR": "1"})
+    env.update({"LC_ALL": "C.UTF-8", "TZ": "UTC"})
     env.update({k: case.expand(str(v)) for k, v in step.get("env", {}).items()})
     try:
         p = subprocess.run(argv, cwd=case.tmp, env=env, stdin=subprocess.DEVNULL, capture_output=True,
@@ -218,6 +219,10 @@ def main():
     args = ap.parse_args()
     try:
         case = Case(args)
+        lacking = [p for p in case.spec.get("requires", []) if not os.path.exists(case.expand(p))]
+        if lacking:
+            print(f"skip: {case.id} needs {', '.join(lacking)}, which this machine lacks")
+            return 77
         case.produced = set()
         if os.path.exists(case.tmp):
             for root, dirs, _ in os.walk(case.tmp):  # a step may leave read-only folders behind

@@ -13,6 +13,7 @@ want = {  # case: (exit code, text the report must contain)
     "wrong-output": (1, "step 1 'says': says.stdout differs from the golden"),
     "missing-file": (1, "step 1 'writes nothing': writes-nothing/report.json: the output file was not written"),
     "leftover": (1, "step 1 'leaves a partial file': files that must not exist: ['x.partial']"),
+    "lacking": (77, "skip: "),
 }
 bad = 0
 env = dict(os.environ)
