@@ -35,7 +35,7 @@ namespace {
 
 struct ScreenCmd {
   std::string db, ruleset, as_of, format = "text", out, lang = "zh", encoding;
-  std::string record_type = "application";
+  std::string record_type;  // "": the ruleset's screened record (`role screened`)
   std::vector<std::string> paths;
   bool record = false;
   bool replace = false;
@@ -66,12 +66,18 @@ int run_screen(const ScreenCmd& o) {
   dsl::SourceManager sm;
   auto rs = load_checked_ruleset(o.ruleset, sm, "nothing was screened");
   if (!rs) return kExitUsage;
-  const auto* app = rs->schema.find_record(o.record_type);
+  const auto* app = o.record_type.empty() ? rs->schema.screened() : rs->schema.find_record(o.record_type);
+  if (!app && o.record_type.empty()) {
+    std::fprintf(stderr,
+                 "ecoaudit screen: the ruleset declares no record to screen (`record NAME \"...\" role screened`)\n");
+    return kExitUsage;
+  }
   if (!app) {
     std::fprintf(stderr, "ecoaudit screen: the ruleset declares no record type '%s' to screen\n", o.record_type.c_str());
     return kExitUsage;
   }
-  const int name_field = app->find_field("project_name");
+  // The field naming the screened record to a reader (`role name`), when it is the schema's.
+  const int name_field = app == rs->schema.screened() ? rs->schema.roles.screened_name : -1;
 
   engine::RunInfo run;
   run.command = "screen";
@@ -91,7 +97,7 @@ int run_screen(const ScreenCmd& o) {
   }
   io.ruleset_name = rs->id;
   io.ruleset_sha256 = rs->sha256;
-  io.list_keys_of = {o.record_type};
+  io.list_keys_of = {app->name};
   io.commit = o.record;
   engine::screening::StagingRules staging;
   staging.screened = app->index;
@@ -125,12 +131,12 @@ int run_screen(const ScreenCmd& o) {
       run.batches = loaded.batches;
       if (!o.record) std::erase(run.batches, staged.staged_batch);
       std::vector<std::string> keys;
-      if (auto it = staged.keys.find(o.record_type); it != staged.keys.end()) keys = it->second;
+      if (auto it = staged.keys.find(app->name); it != staged.keys.end()) keys = it->second;
       engine::CompiledRuleset compiled(*rs);
       engine::EvalOptions eo;
       eo.as_of = as_of;
-      eo.application_record = o.record_type;
-      eo.scope = engine::EvalOptions::Scope{o.record_type, keys};
+      eo.screened_record = app->name;
+      eo.scope = engine::EvalOptions::Scope{app->name, keys};
       findings = compiled.evaluate(loaded.snapshot, eo);
       // Values read from the documents are not in the store unless recorded: their evidence
       // names the file and line, with no batch.
@@ -168,7 +174,7 @@ int run_screen(const ScreenCmd& o) {
     return kExitUsage;
   }
   if (decisions.empty()) {
-    std::fprintf(stderr, "ecoaudit screen: the documents hold no '%s' record to screen\n", o.record_type.c_str());
+    std::fprintf(stderr, "ecoaudit screen: the documents hold no '%s' record to screen\n", app->name.c_str());
     return kExitUsage;
   }
 
@@ -191,7 +197,8 @@ ECOAUDIT_COMMAND("screen", "Screen project applications (XML/JSON) against the r
                    sub.add_option("--out", o->out, "A file for one format (default: standard output), a folder for several");
                    sub.add_option("--lang", o->lang, "Language of text output: zh or en")->check(CLI::IsMember({"zh", "en"}));
                    sub.add_option("--encoding", o->encoding, "Input encoding: utf-8 or gb18030");
-                   sub.add_option("--record-type", o->record_type, "The record type screened")->capture_default_str();
+                   sub.add_option("--record-type", o->record_type,
+                                  "The record type screened (default: the ruleset's `role screened` record)");
                    sub.add_flag("--record", o->record, "Also store the applications (as an import batch)");
                    sub.add_flag("--replace", o->replace,
                                 "With --record: replace applications already in the store (the old versions are kept "

@@ -124,13 +124,13 @@ int run_sweep(const SweepCmd& o) {
       return kExitUsage;
     }
 
-  const auto* group_owner = rs->schema.find_record(engine::EvalOptions{}.owner_record);
+  const auto* group_owner = rs->schema.owner();
   if (!o.group_by.empty()) {
     // Named fields are checked whatever the formats (a text report has no charts, but a
     // misspelt name is still a mistake to say, not to ignore).
     if (!group_owner) {
-      std::fprintf(stderr, "ecoaudit %s: --group-by: the ruleset has no '%s' record to group by\n", o.command.c_str(),
-                   engine::EvalOptions{}.owner_record.c_str());
+      std::fprintf(stderr, "ecoaudit %s: --group-by: the ruleset declares no owner record (`role owner`) to group by\n",
+                   o.command.c_str());
       return kExitUsage;
     }
     if (!dimensions(o.command, *group_owner, o.group_by)) return kExitUsage;
@@ -199,10 +199,16 @@ int run_sweep(const SweepCmd& o) {
     load_s = seconds_since(t0);
 
     const auto t1 = std::chrono::steady_clock::now();
-    const auto* owner = rs->schema.find_record(engine::EvalOptions{}.owner_record);
-    if (!o.enterprise.empty() && (!owner || !snapshot.find(owner->index, o.enterprise))) {
+    const auto* owner = rs->schema.owner();
+    if (!o.enterprise.empty() && !owner) {
       progress("");
-      std::fprintf(stderr, "ecoaudit %s: no enterprise with id '%s' in the store\n", o.command.c_str(), o.enterprise.c_str());
+      std::fprintf(stderr, "ecoaudit %s: the ruleset declares no owner record (`role owner`) to audit\n", o.command.c_str());
+      return kExitUsage;
+    }
+    if (!o.enterprise.empty() && !snapshot.find(owner->index, o.enterprise)) {
+      progress("");
+      std::fprintf(stderr, "ecoaudit %s: no %s with id '%s' in the store\n", o.command.c_str(), owner->name.c_str(),
+                   o.enterprise.c_str());
       return kExitUsage;
     }
     // The record-shaped parts of the human-readable reports that do not depend on the
@@ -227,7 +233,7 @@ int run_sweep(const SweepCmd& o) {
     eo.rules = rules;
     eo.trace_subject = explain_key;
     // An audit evaluates only what belongs to the enterprise: subjects whose references lead to it.
-    if (!o.enterprise.empty()) eo.scope = engine::EvalOptions::Scope{eo.owner_record, {o.enterprise}};
+    if (!o.enterprise.empty()) eo.scope = engine::EvalOptions::Scope{owner->name, {o.enterprise}};
     eo.columnar_rows = &plan_rows;  // for --stats: how many pairs the columnar plans decided
 
     // The sweep's history is written in one transaction, committed once the reports are
@@ -330,7 +336,7 @@ int run_sweep(const SweepCmd& o) {
       // The enterprises with findings, read while the snapshot lives.
       if (human && owner && report.kind == reports::ReportKind::sweep) {
         std::set<std::string> keys;
-        for (const auto& f : findings) keys.insert(f.enterprise_id);
+        for (const auto& f : findings) keys.insert(f.owner.key);
         for (const auto& k : keys)
           if (auto row = snapshot.find(owner->index, k))
             report.enterprises.push_back(enterprise_info(snapshot, *owner, *row, report.dimensions, o.lang, false));
@@ -374,7 +380,7 @@ int run_sweep(const SweepCmd& o) {
       std::string text = reports::printable(fmt::format("{} {} {}:{} ({})", dsl::model::to_string(f.verdict), f.rule,
                                                         f.subject_record, f.subject_key, dsl::model::to_string(f.severity))) +
                          "\n";
-      if (!f.enterprise_id.empty()) text += "  enterprise: " + reports::printable(f.enterprise_id) + "\n";
+      if (!f.owner.empty()) text += "  " + f.owner.record + ": " + reports::printable(f.owner.key) + "\n";
       text += finding_details(f, "  ", o.lang == "en");
       std::fputs(text.c_str(), stdout);
       return kExitOk;

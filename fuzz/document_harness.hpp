@@ -70,6 +70,9 @@ inline std::unique_ptr<Schema> make_schema() {
                               field("waste_code", str, true)});
   add_record(*s, "application", {field("id", str, false, true), field("applicant_id", str, true, false, 0)});
   add_record(*s, "application_zone", {field("application_id", str, false, false, 2), field("zone", str)});
+  // The identity checks the fuzzed imports exercise (`validate uscc`, `validate hw_category`).
+  s->records[0].fields[0].validator = dsl::model::Validator::uscc;
+  s->records[1].fields[2].validator = dsl::model::Validator::hw_category;
   return s;
 }
 
