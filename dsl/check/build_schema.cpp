@@ -233,11 +233,19 @@ struct SchemaBuilder {
       }
   }
 
+  // Whether record `ri` is declared with `role NAME` (whether or not the role was granted).
+  bool declares(std::size_t ri, std::string_view name) const {
+    for (const auto& r : record_decls[ri]->roles)
+      if (r.text == name) return true;
+    return false;
+  }
+
   // `role name` on field `fi` of record `ri`: the field naming an owner or screened record.
   void name_role(std::size_t ri, int fi, const ast::Name& role, std::map<std::string, SourceRange>& mine) {
     const auto& rt = schema.records[ri];
     const auto& f = rt.fields[static_cast<std::size_t>(fi)];
     const bool owner = schema.roles.owner == ri, screened = schema.roles.screened == ri;
+    if (!owner && !screened && (declares(ri, "owner") || declares(ri, "screened"))) return;  // its role was refused
     if (!owner && !screened) {
       auto& d = ctx.diags.error(code::kBadRole, role.range,
                                 fmt::format("the field role 'name' belongs to the owner or screened record, and '{}' is neither",
@@ -360,6 +368,7 @@ struct SchemaBuilder {
             unknown(role, "field", role_names);
             continue;
           }
+          if (!waiver && declares(ri, "waiver")) continue;  // its role was refused (reported)
           if (!waiver) {
             auto& d = ctx.diags.error(code::kBadRole, role.range,
                                       fmt::format("the field role '{}' belongs to the waiver record, and '{}' is not `role waiver`",

@@ -87,8 +87,8 @@ assert {x["application_id"] for x in f} == {"R-SMELT", "R-DOCS"}, [x["applicatio
 PY
 
 # Every report format, for a sweep, an audit and a screening.
-formats=$("$eco" sweep --help | grep -o 'text|json|csv|xlsx|html' | head -1 | tr '|' ,)
-[[ $formats == text,json,csv,xlsx,html ]] || fail "the formats sweep --help lists: '$formats'"
+formats=$("$eco" sweep --help | sed -n 's/.*--format TEXT *\(.*\); several.*/\1/p' | sed 's/ (default)//; s/ or /, /; s/, /,/g')
+[[ $(tr , '\n' <<<"$formats" | sort | tr '\n' ' ') == "csv html json text xlsx " ]] || fail "the formats sweep --help lists: '$formats'"
 run 0 "sweep, every format" sweep --as-of 2025-06-30 --no-record --format "$formats" --out "$work/all-sweep"
 run 0 "audit, every format" "$eco" audit --db "$db" --ruleset "$rs" --as-of 2025-06-30 --enterprise "$F1" --format "$formats" --out "$work/all-audit"
 run 1 "screen, every format" "$eco" screen --db "$db" --ruleset "$rs" --as-of 2025-06-30 "$here/docs/requests.json" --format "$formats" --out "$work/all-screen"
