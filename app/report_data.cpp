@@ -40,7 +40,8 @@ reports::EnterpriseInfo enterprise_label(const engine::Snapshot& snap,
                                          const std::vector<reports::Dimension>& dimensions) {
   reports::EnterpriseInfo e;
   e.key = snap.key_of(owner.index, row);
-  const int name_field = owner.find_field("name");
+  // The field the schema declares `role name` on the owner record; none: the key.
+  const int name_field = snap.schema().owner() == &owner ? snap.schema().roles.owner_name : -1;
   e.name =
       name_field >= 0 ? snap.display(owner.index, row, static_cast<std::uint32_t>(name_field)) : "";
   if (e.name.empty()) e.name = e.key;

@@ -42,12 +42,17 @@ ScreenOutcome run_screen(const ScreenRequest& o, const ScreenProgress& progress,
   dsl::SourceManager sm;
   auto rs = ruleset_for_run(o.ruleset, sm, out);
   if (!rs) return out;
-  const auto* app = rs->schema.find_record(o.record_type);
+  const auto* app = o.record_type.empty() ? rs->schema.screened() : rs->schema.find_record(o.record_type);
+  if (!app && o.record_type.empty()) {
+    out.fail(RunStatus::bad_request, "the ruleset declares no record to screen (`record NAME \"...\" role screened`)");
+    return out;
+  }
   if (!app) {
     out.fail(RunStatus::bad_request, "the ruleset declares no record type '" + o.record_type + "' to screen");
     return out;
   }
-  const int name_field = app->find_field("project_name");
+  // The field naming the screened record to a reader (`role name`), when it is the schema's.
+  const int name_field = app == rs->schema.screened() ? rs->schema.roles.screened_name : -1;
 
   engine::RunInfo run;
   run.command = "screen";
@@ -61,7 +66,7 @@ ScreenOutcome run_screen(const ScreenRequest& o, const ScreenProgress& progress,
   io.encoding = o.encoding;
   io.ruleset_name = rs->id;
   io.ruleset_sha256 = rs->sha256;
-  io.list_keys_of = {o.record_type};
+  io.list_keys_of = {app->name};
   io.commit = o.record;
   std::mutex progress_mutex;
   if (progress.file_started)
@@ -102,12 +107,12 @@ ScreenOutcome run_screen(const ScreenRequest& o, const ScreenProgress& progress,
       run.batches = loaded.batches;
       if (!o.record) std::erase(run.batches, staged.staged_batch);
       std::vector<std::string> keys;
-      if (auto it = staged.keys.find(o.record_type); it != staged.keys.end()) keys = it->second;
+      if (auto it = staged.keys.find(app->name); it != staged.keys.end()) keys = it->second;
       engine::CompiledRuleset compiled(*rs);
       engine::EvalOptions eo;
       eo.as_of = o.as_of;
-      eo.application_record = o.record_type;
-      eo.scope = engine::EvalOptions::Scope{o.record_type, keys};
+      eo.screened_record = app->name;
+      eo.scope = engine::EvalOptions::Scope{app->name, keys};
       findings = compiled.evaluate(loaded.snapshot, eo);
       // Values read from the documents are not in the store unless recorded: their evidence
       // names the file and line, with no batch.
@@ -149,7 +154,7 @@ ScreenOutcome run_screen(const ScreenRequest& o, const ScreenProgress& progress,
     return out;
   }
   if (decisions.empty()) {
-    out.fail(RunStatus::bad_request, "the documents hold no '" + o.record_type + "' record to screen");
+    out.fail(RunStatus::bad_request, "the documents hold no '" + app->name + "' record to screen");
     return out;
   }
   if (!pending->publish(errors))

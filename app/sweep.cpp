@@ -183,7 +183,7 @@ bool evaluate_whole_set(Evaluation& ev, std::vector<engine::Finding>& findings, 
   // The enterprises with findings, read while the snapshot lives (for html, csv and xlsx).
   if (human && ev.owner && report.kind == reports::ReportKind::sweep) {
     std::set<std::string> keys;
-    for (const auto& f : findings) keys.insert(f.enterprise_id);
+    for (const auto& f : findings) keys.insert(f.owner.key);
     for (const auto& k : keys)
       if (auto row = ev.snapshot.find(ev.owner->index, k))
         report.enterprises.push_back(enterprise_info(ev.snapshot, *ev.owner, *row, report.dimensions, ev.o.lang, false));
@@ -211,8 +211,8 @@ std::string check_names(const EvaluationRequest& o, const dsl::model::Ruleset& r
   if (group_by.empty()) return "";
   // Named fields are checked whatever the formats (a text report has no charts, but a
   // misspelt name is still a mistake to say, not to ignore).
-  const auto* owner = rs.schema.find_record(engine::EvalOptions{}.owner_record);
-  if (!owner) return "--group-by: the ruleset has no '" + engine::EvalOptions{}.owner_record + "' record to group by";
+  const auto* owner = rs.schema.owner();
+  if (!owner) return "--group-by: the ruleset declares no owner record (`role owner`) to group by";
   std::string error;
   dimensions(*owner, group_by, error);
   return error;
@@ -308,9 +308,10 @@ SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep,
     if (stop.stop_requested()) throw Cancelled{};
 
     const auto t1 = std::chrono::steady_clock::now();
-    const auto* owner = rs->schema.find_record(engine::EvalOptions{}.owner_record);
-    if (audit && (!owner || !snapshot.find(owner->index, owner_key)))
-      return bad("no enterprise with id '" + owner_key + "' in the store");
+    const auto* owner = rs->schema.owner();
+    if (audit && !owner) return bad("the ruleset declares no owner record (`role owner`) to audit");
+    if (audit && !snapshot.find(owner->index, owner_key))
+      return bad("no " + owner->name + " with id '" + owner_key + "' in the store");
     // The record-shaped parts of the human-readable reports that do not depend on the
     // findings, read before evaluating: a bad group-by stops the run before anything is
     // evaluated or recorded.
@@ -334,7 +335,7 @@ SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep,
     eo.rules = rules;
     eo.trace_subject = o.explain_key;
     // An audit evaluates only what belongs to the owner: subjects whose references lead to it.
-    if (audit) eo.scope = engine::EvalOptions::Scope{eo.owner_record, {owner_key}};
+    if (audit) eo.scope = engine::EvalOptions::Scope{owner->name, {owner_key}};
     eo.columnar_rows = &plan_rows;  // for the stats: how many pairs the columnar plans decided
     // Between blocks: the progress, and the cancellation (which unwinds the evaluation).
     eo.after_piece = [&](std::size_t rule, std::uint32_t done, std::uint32_t rows) {

@@ -70,6 +70,7 @@ void build_schema(dsl::model::Schema& s) {
        field("lon", Type::of(Kind::double_), true), field("lat", Type::of(Kind::double_), true),
        field("key_discharge_unit", Type::of(Kind::bool_), true),
        field("emergency_plan_filed_on", Type::of(Kind::date), true)});
+  s.records[0].fields[0].validator = dsl::model::Validator::uscc;  // the Jinzhong schema's `validate uscc`
   add(s, "facility",
       {field("id", Type::of(Kind::string), false, true), ref("enterprise_id"), field("kind", Type::of(Kind::string)),
        field("capacity_t", Type::of(Kind::double_), true), field("status", Type::of(Kind::string)),

@@ -115,8 +115,7 @@ int main(int argc, char** argv) {
     auto store = engine::store::Store::open(db, rs->schema, oo);
     if (!reuse) {
       engine::ingest::ImportOptions io;
-      io.uscc_records = {};       // gen.py's ids are not GB 32100 codes
-      io.waste_code_fields = {};
+      io.schema_validators = false;  // gen.py's ids are not GB 32100 codes
       io.ruleset_name = rs->id;
       io.ruleset_sha256 = rs->sha256;
       auto r = engine::ingest::import_paths(

@@ -13,8 +13,8 @@ namespace {
 struct ImportCmd {
   std::string db, ruleset, encoding;
   std::vector<std::string> paths;
-  std::vector<std::string> uscc_records{"enterprise"};
-  std::vector<std::string> waste_code_fields{"waste_code"};
+  std::vector<std::string> uscc_records;       // besides the schema's `validate uscc` fields
+  std::vector<std::string> waste_code_fields;  // besides the schema's `validate hw_category` fields
   std::size_t max_errors = 50;
   bool uscc_given = false, waste_given = false;  // the options were given (defaults are not checked)
 };
@@ -32,8 +32,7 @@ int run_import(const ImportCmd& o) {
   request.db = o.db;
   request.ruleset = o.ruleset;
   request.paths.assign(o.paths.begin(), o.paths.end());
-  // Names given are checked against the schema; the defaults (the importer's, shown by
-  // --help) are not: a schema without them simply has nothing for them to check.
+  // Names given are checked against the schema.
   if (o.uscc_given) request.uscc_records = o.uscc_records;
   if (o.waste_given) request.waste_code_fields = o.waste_code_fields;
   request.max_errors_per_file = o.max_errors;
@@ -97,12 +96,12 @@ ECOAUDIT_COMMAND("import", "Validate CSV/XML/JSON files and Excel workbooks and 
                                   "when a whole file is GB18030 and not UTF-8; a file whose encoding is not certain "
                                   "is refused)");
                    sub.add_option("--uscc-record", o->uscc_records,
-                                  "Record types whose key is a 统一社会信用代码 (checked per GB 32100-2015)")
-                       ->capture_default_str()
+                                  "Record types whose key is a 统一社会信用代码 (checked per GB 32100-2015), besides "
+                                  "the fields the schema declares `validate uscc`")
                        ->each([o](const std::string&) { o->uscc_given = true; });
                    sub.add_option("--waste-code-field", o->waste_code_fields,
-                                  "Fields holding a hazardous-waste category (HW01-HW40, HW45-HW50)")
-                       ->capture_default_str()
+                                  "Fields holding a hazardous-waste category (HW01-HW40, HW45-HW50), besides those "
+                                  "the schema declares `validate hw_category`")
                        ->each([o](const std::string&) { o->waste_given = true; });
                    sub.add_option("--max-errors", o->max_errors, "Errors shown per file (all are counted)")
                        ->check(CLI::NonNegativeNumber)

@@ -27,7 +27,7 @@ namespace {
 
 struct ScreenCmd {
   std::string db, ruleset, as_of, format = "text", out, lang = "zh", encoding;
-  std::string record_type = "application";
+  std::string record_type;  // "": the ruleset's screened record (`role screened`)
   std::vector<std::string> paths;
   bool record = false;
   bool replace = false;
@@ -102,7 +102,8 @@ ECOAUDIT_COMMAND("screen", "Screen project applications (XML/JSON) against the r
                    sub.add_option("--out", o->out, "A file for one format (default: standard output), a folder for several");
                    sub.add_option("--lang", o->lang, "Language of text output: zh or en")->check(CLI::IsMember({"zh", "en"}));
                    sub.add_option("--encoding", o->encoding, "Input encoding: utf-8 or gb18030");
-                   sub.add_option("--record-type", o->record_type, "The record type screened")->capture_default_str();
+                   sub.add_option("--record-type", o->record_type,
+                                  "The record type screened (default: the ruleset's `role screened` record)");
                    sub.add_flag("--record", o->record, "Also store the applications (as an import batch)");
                    sub.add_flag("--replace", o->replace,
                                 "With --record: replace applications already in the store (the old versions are kept "

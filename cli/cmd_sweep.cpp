@@ -139,7 +139,7 @@ int run_sweep(const SweepCmd& o) {
       std::string text = reports::printable(fmt::format("{} {} {}:{} ({})", dsl::model::to_string(f.verdict), f.rule,
                                                         f.subject_record, f.subject_key, dsl::model::to_string(f.severity))) +
                          "\n";
-      if (!f.enterprise_id.empty()) text += "  enterprise: " + reports::printable(f.enterprise_id) + "\n";
+      if (!f.owner.empty()) text += "  " + f.owner.record + ": " + reports::printable(f.owner.key) + "\n";
       text += finding_details(f, "  ", o.lang == "en");
       std::fputs(text.c_str(), stdout);
       return kExitOk;

@@ -52,6 +52,9 @@ inline std::unique_ptr<Schema> make_schema() {
                               field("waste_code", str, true)});
   add_record(*s, "application", {field("id", str, false, true), ref("applicant_id", 0, true)});
   add_record(*s, "application_zone", {ref("application_id", 2), field("zone", str)});
+  // The identity checks the fuzzed imports exercise (`validate uscc`, `validate hw_category`).
+  s->records[0].fields[0].validator = dsl::model::Validator::uscc;
+  s->records[1].fields[2].validator = dsl::model::Validator::hw_category;
   return s;
 }
 

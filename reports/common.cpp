@@ -241,7 +241,7 @@ std::vector<ChecklistItem> checklist(const ReportData& d) {
       auto [it, fresh] = index.try_emplace({f.subject_record, f.subject_key, m}, out.size());
       if (fresh) {
         ChecklistItem item;
-        item.enterprise_id = f.enterprise_id;
+        item.owner_key = f.owner.key;
         item.subject_record = f.subject_record;
         item.subject_key = f.subject_key;
         item.field = m;
@@ -258,8 +258,8 @@ std::vector<ChecklistItem> checklist(const ReportData& d) {
   }
   // One visit per enterprise, one stop per subject: grouped so, in finding order within.
   std::stable_sort(out.begin(), out.end(), [](const ChecklistItem& a, const ChecklistItem& b) {
-    return std::tie(a.enterprise_id, a.subject_record, a.subject_key) <
-           std::tie(b.enterprise_id, b.subject_record, b.subject_key);
+    return std::tie(a.owner_key, a.subject_record, a.subject_key) <
+           std::tie(b.owner_key, b.subject_record, b.subject_key);
   });
   return out;
 }
@@ -299,9 +299,9 @@ std::string EnterpriseIndex::name(const std::string& key) const {
 std::vector<RankedEnterprise> ranking(const ReportData& d) {
   std::map<std::string, RankedEnterprise> by_key;
   for (const auto& f : *d.findings) {
-    if (f.enterprise_id.empty()) continue;
-    auto& r = by_key[f.enterprise_id];
-    r.key = f.enterprise_id;
+    if (f.owner.key.empty()) continue;
+    auto& r = by_key[f.owner.key];
+    r.key = f.owner.key;
     ++r.findings;
     if (is_violation(f)) {
       ++r.violations;

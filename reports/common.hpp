@@ -32,7 +32,7 @@ bool is_violation(const engine::Finding& f);  // violation or late
 
 // One item of the on-site checklist: a missing value of one subject, and the rules needing it.
 struct ChecklistItem {
-  std::string enterprise_id;
+  std::string owner_key;    // the owner of the subject ("" = none)
   std::string subject_record, subject_key;
   std::string field;        // "facility.ule_status"
   std::string description;  // the field's description in the schema

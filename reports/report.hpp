@@ -116,7 +116,7 @@ class ReportWriter {
   virtual void finish(const std::vector<engine::ResolvedFinding>& resolved) = 0;
 };
 
-// The enterprise a finding belongs to, by its enterprise_id; nullptr when unknown.
+// The enterprise a finding belongs to, by its owner's key (Finding::owner); nullptr when unknown.
 using EnterpriseLookup = std::function<const EnterpriseInfo*(const std::string& key)>;
 
 // A writer of `format` into `out` (which must outlive it) for the report `head` describes

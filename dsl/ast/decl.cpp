@@ -43,6 +43,7 @@ struct Dumper {
   void operator()(const RecordDecl& d) {
     out += "record " + d.name.text;
     if (d.title) out += " " + q(d.title->value);
+    for (const auto& r : d.roles) out += " role " + r.text;
     out += "\n";
     for (const auto& f : d.fields) {
       out += "  field " + f.name.text + (f.optional ? "?" : "") + " ";
@@ -56,6 +57,8 @@ struct Dumper {
       if (f.description) out += " " + q(f.description->value);
       if (f.verify) out += " verify " + q(f.verify->value);
       if (f.origin) out += " origin " + q(f.origin->value);
+      for (const auto& r : f.roles) out += " role " + r.text;
+      if (f.validator) out += " validate " + f.validator->text;
       out += "\n";
     }
   }

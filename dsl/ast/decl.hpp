@@ -77,6 +77,8 @@ struct FieldDecl {
   std::optional<Text> description;
   std::optional<Text> verify;    // `verify "..."`: what to verify on site when the value is absent
   std::optional<Text> origin;    // `origin "..."`: where the field comes from ("EcoAudit 增补 (AIR-07)")
+  std::vector<Name> roles;       // `role NAME`: what the field means to the engine (a waiver's `from`, ...)
+  std::optional<Name> validator; // `validate NAME`: the import check of its values (uscc, hw_category)
   SourceRange range{};
 };
 
@@ -84,6 +86,7 @@ struct FieldDecl {
 struct RecordDecl {
   Name name;
   std::optional<Text> title;
+  std::vector<Name> roles;       // `role owner | screened | waiver` after the title
   std::vector<FieldDecl> fields;
   SourceRange range{};
 };

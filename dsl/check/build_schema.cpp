@@ -3,6 +3,7 @@
 // resolved (a reference's type is the target's key type, which may itself be a reference).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -231,6 +232,192 @@ struct SchemaBuilder {
         add_note(d, "first declared here", it->second);
       }
   }
+
+  // Whether record `ri` is declared with `role NAME` (whether or not the role was granted).
+  bool declares(std::size_t ri, std::string_view name) const {
+    for (const auto& r : record_decls[ri]->roles)
+      if (r.text == name) return true;
+    return false;
+  }
+
+  // `role name` on field `fi` of record `ri`: the field naming an owner or screened record.
+  void name_role(std::size_t ri, int fi, const ast::Name& role, std::map<std::string, SourceRange>& mine) {
+    const auto& rt = schema.records[ri];
+    const auto& f = rt.fields[static_cast<std::size_t>(fi)];
+    const bool owner = schema.roles.owner == ri, screened = schema.roles.screened == ri;
+    if (!owner && !screened && (declares(ri, "owner") || declares(ri, "screened"))) return;  // its role was refused
+    if (!owner && !screened) {
+      auto& d = ctx.diags.error(code::kBadRole, role.range,
+                                fmt::format("the field role 'name' belongs to the owner or screened record, and '{}' is neither",
+                                            rt.name));
+      add_note(d, fmt::format("declare the record `record {} \"...\" role owner {{ ... }}` (or `role screened`)", rt.name),
+               ctx.record_decl_range[ri]);
+      return;
+    }
+    if (auto [m, fresh] = mine.emplace(role.text, role.range); !fresh) {
+      auto& d = ctx.diags.error(code::kRoleTwice, role.range, fmt::format("field '{}' is given the role 'name' twice", f.name));
+      add_note(d, "first given here", m->second);
+      return;
+    }
+    if (!(f.type.is(Kind::string) || f.type.is(Kind::enum_) || f.type.is(Kind::error))) {
+      ctx.diags.error(code::kBadRole, role.range,
+                      fmt::format("a field `role name` holds text (string or an enum), but {}.{} is {}", rt.name, f.name,
+                                  model::to_string(f.type)));
+      return;
+    }
+    int& slot = owner ? schema.roles.owner_name : schema.roles.screened_name;
+    if (slot >= 0) {
+      auto& d = ctx.diags.error(code::kRoleTwice, role.range, fmt::format("record '{}' has two fields of the role 'name'", rt.name));
+      add_note(d, fmt::format("'{}' has it", rt.fields[static_cast<std::size_t>(slot)].name),
+               ctx.field_name_range[ri][static_cast<std::size_t>(slot)]);
+      return;
+    }
+    if (owner) schema.roles.owner_name = fi;
+    if (screened) schema.roles.screened_name = fi;
+  }
+
+  // Roles and validators (docs/rule-language.md, "Roles and validators"): what the engine
+  // needs to know of the ruleset's own record types. Checked here so that a misspelt role is
+  // an error, not an owner, screening or waiver that silently does not exist.
+  void roles() {
+    static const std::vector<std::string> record_roles = {"owner", "screened", "waiver"};
+    static const std::vector<std::pair<const char*, int model::WaiverFields::*>> field_roles = {
+        {"rule", &model::WaiverFields::rule},   {"subject_type", &model::WaiverFields::subject_type},
+        {"subject", &model::WaiverFields::subject}, {"from", &model::WaiverFields::from},
+        {"until", &model::WaiverFields::until}, {"basis", &model::WaiverFields::basis},
+        {"approver", &model::WaiverFields::approver}};
+    auto unknown = [&](const ast::Name& role, const char* where, std::vector<std::string> names) {
+      auto& d = ctx.diags.error(code::kBadRole, role.range, fmt::format("unknown role '{}' of a {}", role.text, where));
+      auto s = closest(role.text, names);
+      add_note(d, s ? fmt::format("did you mean '{}'? ({})", *s, list_names(names))
+                    : fmt::format("a {} takes the role {}", where, list_names(names)));
+    };
+    std::map<std::string, SourceRange> taken;  // record role -> the record name that has it
+    for (std::size_t ri = 0; ri < schema.records.size(); ++ri) {
+      const auto& rt = schema.records[ri];
+      std::map<std::string, SourceRange> mine;
+      for (const auto& role : record_decls[ri]->roles) {
+        std::optional<std::uint32_t>* slot = role.text == "owner"      ? &schema.roles.owner
+                                             : role.text == "screened" ? &schema.roles.screened
+                                             : role.text == "waiver"   ? &schema.roles.waiver
+                                                                       : nullptr;
+        if (!slot) {
+          unknown(role, "record", record_roles);
+          continue;
+        }
+        if (auto [it, fresh] = mine.emplace(role.text, role.range); !fresh) {
+          auto& d = ctx.diags.error(code::kRoleTwice, role.range,
+                                    fmt::format("record '{}' is given the role '{}' twice", rt.name, role.text));
+          add_note(d, "first given here", it->second);
+          continue;
+        }
+        if (auto [it, fresh] = taken.emplace(role.text, role.range); !fresh) {
+          auto& d = ctx.diags.error(
+              code::kRoleTwice, role.range,
+              fmt::format("record '{}' cannot take the role '{}': record '{}' has it", rt.name, role.text,
+                          schema.records[**slot].name));
+          add_note(d, "declared here", it->second);
+          continue;
+        }
+        if (role.text != "waiver" && rt.key_fields.empty()) {
+          auto& d = ctx.diags.error(code::kBadRole, role.range,
+                                    fmt::format("record '{}' has no key field, so it cannot be `role {}`", rt.name, role.text));
+          add_note(d, role.text == "owner" ? "findings name their owner by its key; mark its identifying field with `key`"
+                                           : "a screening names each decision by its key; mark its identifying field with `key`");
+          continue;
+        }
+        *slot = static_cast<std::uint32_t>(ri);
+      }
+    }
+    std::vector<std::string> role_names = {"name"};
+    for (const auto& [n, slot] : field_roles) role_names.push_back(n);
+    auto& wf = schema.roles.waiver_fields;
+    for (std::size_t ri = 0; ri < schema.records.size(); ++ri) {
+      const auto& rt = schema.records[ri];
+      const bool waiver = schema.roles.waiver == ri;
+      for (const auto& fd : record_decls[ri]->fields) {
+        const int fi = rt.find_field(fd.name.text);
+        // A duplicate field was reported and dropped: its attributes are not checked again.
+        if (fi < 0 || !(ctx.field_name_range[ri][static_cast<std::size_t>(fi)] == fd.name.range)) continue;
+        auto& f = schema.records[ri].fields[static_cast<std::size_t>(fi)];
+        if (fd.validator) {
+          auto v = model::parse_validator(fd.validator->text);
+          if (!v) {
+            auto& d = ctx.diags.error(code::kBadValidator, fd.validator->range,
+                                      fmt::format("unknown validator '{}'", fd.validator->text));
+            const std::vector<std::string> names = {"uscc", "hw_category"};
+            auto s = closest(fd.validator->text, names);
+            add_note(d, s ? fmt::format("did you mean '{}'? (uscc: a 统一社会信用代码, hw_category: a hazardous-waste category)", *s)
+                          : std::string("write uscc (a 统一社会信用代码) or hw_category (a hazardous-waste category)"));
+          } else if (!f.type.is(Kind::string) && !f.type.is(Kind::error)) {
+            ctx.diags.error(code::kBadValidator, fd.validator->range,
+                            fmt::format("validator '{}' checks text, but {}.{} is {}", fd.validator->text, rt.name, f.name,
+                                        model::to_string(f.type)));
+          } else {
+            f.validator = *v;
+          }
+        }
+        std::map<std::string, SourceRange> mine;
+        for (const auto& role : fd.roles) {
+          if (role.text == "name") {
+            name_role(ri, fi, role, mine);
+            continue;
+          }
+          auto it = std::find_if(field_roles.begin(), field_roles.end(), [&](const auto& r) { return role.text == r.first; });
+          if (it == field_roles.end()) {
+            unknown(role, "field", role_names);
+            continue;
+          }
+          if (!waiver && declares(ri, "waiver")) continue;  // its role was refused (reported)
+          if (!waiver) {
+            auto& d = ctx.diags.error(code::kBadRole, role.range,
+                                      fmt::format("the field role '{}' belongs to the waiver record, and '{}' is not `role waiver`",
+                                                  role.text, rt.name));
+            add_note(d, fmt::format("declare the record `record {} \"...\" role waiver {{ ... }}`", rt.name), ctx.record_decl_range[ri]);
+            continue;
+          }
+          if (auto [m, fresh] = mine.emplace(role.text, role.range); !fresh) {
+            auto& d = ctx.diags.error(code::kRoleTwice, role.range,
+                                      fmt::format("field '{}' is given the role '{}' twice", f.name, role.text));
+            add_note(d, "first given here", m->second);
+            continue;
+          }
+          const bool dated = role.text == "from" || role.text == "until";
+          const bool fits = f.type.is(Kind::error) || (dated ? f.type.is(Kind::date) : f.type.is(Kind::string) || f.type.is(Kind::enum_));
+          if (!fits) {
+            ctx.diags.error(code::kBadRole, role.range,
+                            fmt::format("a field `role {}` holds {}, but {}.{} is {}", role.text,
+                                        dated ? "a date" : "text (string or an enum)", rt.name, f.name, model::to_string(f.type)));
+            continue;
+          }
+          int& slot = wf.*(it->second);
+          if (slot >= 0) {
+            auto& d = ctx.diags.error(code::kRoleTwice, role.range,
+                                      fmt::format("record '{}' has two fields of the role '{}'", rt.name, role.text));
+            add_note(d, fmt::format("'{}' has it", rt.fields[static_cast<std::size_t>(slot)].name),
+                     ctx.field_name_range[ri][static_cast<std::size_t>(slot)]);
+            continue;
+          }
+          slot = fi;
+        }
+      }
+    }
+    if (schema.roles.waiver) {
+      const auto ri = *schema.roles.waiver;
+      static const std::vector<std::pair<const char*, const char*>> needed = {
+          {"rule", "the waived rule id or requirement id"},
+          {"subject", "the key of the waived subject"},
+          {"from", "the first day the waiver is valid"},
+          {"until", "the last day the waiver is valid"}};
+      for (const auto& [role, what] : needed) {
+        auto it = std::find_if(field_roles.begin(), field_roles.end(), [&](const auto& r) { return std::string_view(role) == r.first; });
+        if (wf.*(it->second) >= 0) continue;
+        auto& d = ctx.diags.error(code::kRoleMissing, ctx.record_decl_range[ri],
+                                  fmt::format("the waiver record '{}' has no field `role {}` ({})", schema.records[ri].name, role, what));
+        add_note(d, "a waiver is applied by its rule, subject, from and until fields");
+      }
+    }
+  }
 };
 
 }  // namespace
@@ -289,6 +476,7 @@ void build_schema(Context& ctx) {
   b.register_records();
   b.fields();
   b.references();
+  b.roles();
 }
 
 }  // namespace eco::dsl::check

@@ -64,6 +64,10 @@ inline constexpr const char* kNoCalendar = "D023";        // working-day functio
 inline constexpr const char* kBadComplete = "D024";       // `complete` naming no reverse list, or one declared twice
 inline constexpr const char* kBadValid = "D025";          // `valid` naming no field, a key, a field twice, or read by its condition
 inline constexpr const char* kGuardNoReason = "D026";     // `complete` / `valid` without a reason
+inline constexpr const char* kBadRole = "D027";           // unknown role, a role where it cannot be, a role field of the wrong type
+inline constexpr const char* kRoleTwice = "D028";         // a role taken by two records (or two fields of the waiver record)
+inline constexpr const char* kRoleMissing = "D029";       // a waiver record without a field its role needs
+inline constexpr const char* kBadValidator = "D030";      // unknown validator, or one on a field that is not a string
 
 // Warnings (owned by dsl/check).
 inline constexpr const char* kUnguardedOptional = "W001"; // optional field read without has()/default

@@ -74,3 +74,22 @@ const EnumType* Schema::find_enum(std::string_view n) const {
 }
 
 }  // namespace eco::dsl::model
+
+namespace eco::dsl::model {
+
+const char* to_string(Validator v) {
+  switch (v) {
+    case Validator::none: return "";
+    case Validator::uscc: return "uscc";
+    case Validator::hw_category: return "hw_category";
+  }
+  return "";
+}
+
+std::optional<Validator> parse_validator(std::string_view name) {
+  for (Validator v : {Validator::uscc, Validator::hw_category})
+    if (name == to_string(v)) return v;
+  return std::nullopt;
+}
+
+}  // namespace eco::dsl::model

@@ -41,6 +41,15 @@ struct Reference {
   bool unchecked = false;
 };
 
+// The import check a field's values get besides their type (`validate NAME`):
+//   uscc         a 统一社会信用代码 whose 18th character is its GB 32100-2015 check character
+//   hw_category  a category of the national list of hazardous wastes (HW01-HW40, HW45-HW50)
+enum class Validator : std::uint8_t { none, uscc, hw_category };
+// "uscc", "hw_category" ("" for none): the names `validate` takes.
+const char* to_string(Validator v);
+// The validator `validate NAME` names; nullopt when NAME is none of them.
+std::optional<Validator> parse_validator(std::string_view name);
+
 struct Field {
   std::string name;
   Type type;                      // for a reference: the target key's type
@@ -50,6 +59,7 @@ struct Field {
   std::string description;        // Chinese description for the data dictionary
   std::string verify;             // what to verify on site when the value is absent ("" = none)
   std::string origin;             // where the field comes from ("EcoAudit 增补 (AIR-07)"; "" = DATA.md)
+  Validator validator = Validator::none;  // `validate NAME`
   SourceRange range{};
 };
 
@@ -75,9 +85,46 @@ struct RecordType {
   int find_reverse(std::string_view name) const;
 };
 
+// The fields of the waiver record (`role waiver`) by what they mean, as field indexes (-1: the
+// record has no field of that role). rule, subject, from and until are always present in a
+// checked schema; the others are optional.
+struct WaiverFields {
+  int rule = -1;          // `role rule`: the waived rule id or requirement id
+  int subject_type = -1;  // `role subject_type`: the subject's record type ("" or absent: any)
+  int subject = -1;       // `role subject`: the subject's key (a composite key joined with '|')
+  int from = -1;          // `role from`: first day valid
+  int until = -1;         // `role until`: last day valid (inclusive)
+  int basis = -1;         // `role basis`: the legal basis
+  int approver = -1;      // `role approver`: who approved it
+};
+
+// What the engine needs to know about the ruleset's own record types, declared in the rule
+// language (`record NAME "title" role owner { ... }`, docs/rule-language.md "Roles") and checked
+// by the checker. Record indexes; nullopt when the ruleset declares no such record.
+struct Roles {
+  // `role owner`: the record type findings belong to. A finding's owner is the owner record its
+  // subject's references lead to (the shortest chain, engine/eval); without one, the subject.
+  std::optional<std::uint32_t> owner;
+  // `role screened`: the record type a screening decides (one decision per record).
+  std::optional<std::uint32_t> screened;
+  // `role waiver`: the record type of recorded exemptions, and its fields' meanings.
+  std::optional<std::uint32_t> waiver;
+  WaiverFields waiver_fields;
+  // `role name` on a field of the owner or screened record: the field whose value names the
+  // record to a reader (an enterprise's name, a project's), as field indexes; -1: none (the key).
+  int owner_name = -1;
+  int screened_name = -1;
+};
+
 struct Schema {
   std::vector<EnumType> enums;                 // stable addresses: built once, never resized after
   std::vector<RecordType> records;
+  Roles roles;
+
+  // The record type of a role, or nullptr when undeclared.
+  const RecordType* owner() const { return roles.owner ? &records[*roles.owner] : nullptr; }
+  const RecordType* screened() const { return roles.screened ? &records[*roles.screened] : nullptr; }
+  const RecordType* waiver() const { return roles.waiver ? &records[*roles.waiver] : nullptr; }
 
   const RecordType* find_record(std::string_view name) const;
   const EnumType* find_enum(std::string_view name) const;

@@ -103,7 +103,7 @@ inline kw_rule<43> const k_guard = "complete/valid";
 inline kw_rule<44> const k_guard_what = "list/fields";
 inline kw_rule<45> const k_guard_when = "when";
 inline kw_rule<46> const k_reason = "reason";
-inline kw_rule<47> const k_field_attr = "verify/origin";
+inline kw_rule<47> const k_field_attr = "verify/origin/role/validate";
 
 inline x3::rule<type_class, tree::TypeT> const type_ref = "type";
 inline x3::rule<ruleset_class, tree::RulesetT> const ruleset_decl = "ruleset";
@@ -190,7 +190,7 @@ inline auto const k_guard_def = x3::omit[kw("complete") | kw("valid")];
 inline auto const k_guard_what_def = x3::omit[kw("list") | kw("fields")];
 inline auto const k_guard_when_def = x3::omit[kw("when")];
 inline auto const k_reason_def = x3::omit[kw("reason")];
-inline auto const k_field_attr_def = x3::omit[kw("verify") | kw("origin")];
+inline auto const k_field_attr_def = x3::omit[kw("verify") | kw("origin") | kw("role") | kw("validate")];
 
 inline auto const type_ref_def =
     dname >> -('<' >> nested[expect("type")[type_ref % ',']] >> expect("'>' or ','")['>']);
@@ -207,12 +207,13 @@ inline auto const ref_spec_def =
     -(kw("as") >> expect("navigation name after 'as'")[dname]) >>
     -(kw("reverse") >> expect("list name after 'reverse'")[dname]) >> x3::matches[kw("unchecked")];
 inline auto const field_type_def = ref_spec | type_ref;
-// No expect[] after verify/origin: a following field may be named `verify` or `origin`.
-inline auto const field_attr_def = k_field_attr >> str;
+// No expect[] after the keyword: a following field may be named `verify`, `role` ... (a name
+// followed by ':' starts the next field).
+inline auto const field_attr_def = k_field_attr >> (str | (dname >> !(-x3::lit('?') >> ':')));
 inline auto const field_def = dname >> x3::matches['?'] >> expect("':' after field name")[':'] >>
                               expect("field type")[field_type] >>
                               x3::matches[kw("key") >> !(-x3::lit('?') >> ':')] >> -str >> *field_attr;
-inline auto const record_decl_def = k_record >> expect("record name")[dname] >> -str >>
+inline auto const record_decl_def = k_record >> expect("record name")[dname] >> -str >> *field_attr >>
                                     expect("'{'")['{'] >> *(field >> -sep) >>
                                     expect("field or '}'")['}'];
 inline auto const source_clause_def = k_source >> expect("source text string")[str];

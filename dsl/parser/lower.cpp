@@ -785,6 +785,17 @@ void Lowerer::declaration(const tree::DeclT& d, ast::File& file) {
     ast::RecordDecl out;
     out.name = name(rec->name);
     if (rec->title) out.title = text_of(*rec->title);
+    // A record takes `role NAME` only; the other attributes are a field's.
+    for (const auto& a : rec->attrs) {
+      const std::string kw(slice(a.kw));
+      const auto* word = boost::get<tree::Name>(&a.value.get());
+      if (kw != "role")
+        diags_.error(code::kSyntax, range(a), "'" + kw + "' is an attribute of a field; a record takes `role NAME`");
+      else if (!word)
+        diags_.error(code::kSyntax, range(a), "expected a name after 'role', not a string");
+      else
+        out.roles.push_back(name(*word));
+    }
     for (const auto& f : rec->fields) {
       ast::FieldDecl fd;
       fd.name = name(f.name);
@@ -804,10 +815,27 @@ void Lowerer::declaration(const tree::DeclT& d, ast::File& file) {
       fd.key = f.key;
       if (f.description) fd.description = text_of(*f.description);
       for (const auto& a : f.attrs) {
-        const bool verify = slice(a.kw) == "verify";
-        auto& slot = verify ? fd.verify : fd.origin;
-        if (slot) repeated(verify ? "verify" : "origin", range(a));
-        else slot = text_of(a.text);
+        const std::string kw(slice(a.kw));
+        const tree::AttrValue::variant_type& av = a.value.get();
+        const auto* text = boost::get<tree::Str>(&av);
+        const auto* word = boost::get<tree::Name>(&av);
+        if (kw == "verify" || kw == "origin") {
+          if (!text) {
+            diags_.error(code::kSyntax, range(*word), "expected a string after '" + kw + "'");
+            continue;
+          }
+          auto& slot = kw == "verify" ? fd.verify : fd.origin;
+          if (slot) repeated(kw == "verify" ? "verify" : "origin", range(a));
+          else slot = text_of(*text);
+        } else if (!word) {
+          diags_.error(code::kSyntax, range(*text), "expected a name after '" + kw + "', not a string");
+        } else if (kw == "role") {
+          fd.roles.push_back(name(*word));
+        } else if (fd.validator) {
+          repeated("validate", range(a));
+        } else {
+          fd.validator = name(*word);
+        }
       }
       fd.range = range(f);
       out.fields.push_back(std::move(fd));

@@ -168,10 +168,16 @@ struct FieldTypeT : x3::variant<RefT, TypeT> {
   using base_type::base_type;
   using base_type::operator=;
 };
-// verify "..." / origin "..." after a field's description.
+// verify "..." / origin "..." / role NAME / validate NAME after a field's description, and
+// role NAME after a record's title: a string or a name (the lowering checks which one the
+// keyword wants).
+struct AttrValue : x3::variant<Str, Name> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
 struct FieldAttrC : Span {
   Kw kw;
-  Str text;
+  AttrValue value;
 };
 struct FieldT : Span {
   Name name;
@@ -185,6 +191,7 @@ struct RecordT : Span {
   Kw kw;
   Name name;
   boost::optional<Str> title;
+  std::vector<FieldAttrC> attrs;
   std::vector<FieldT> fields;
 };
 

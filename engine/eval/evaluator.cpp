@@ -269,8 +269,8 @@ Run::Run(const model::Ruleset& rs, const Snapshot& s, const EvalOptions& o)
     param_values.push_back(std::move(v));
     param_uses.push_back(std::move(use));
   }
-  owner = schema.find_record(opt.owner_record);
-  application = schema.find_record(opt.application_record);
+  owner = schema.owner();
+  application = opt.screened_record.empty() ? schema.screened() : schema.find_record(opt.screened_record);
   if (opt.scope) {
     scope = schema.find_record(opt.scope->record);
     if (!scope) {
@@ -474,12 +474,17 @@ Finding RuleRun::make_finding(cel::Activation& act, const Outcome& d, build::Col
   f.severity = rule_.severity;
   f.subject_record = run_.schema.records[subject_record_].name;
   f.subject_key = snap.key_of(subject_record_, subject_row);
-  if (to_owner_)
+  // The owner: the schema's owner record the subject leads to, or the subject itself when the
+  // schema declares none (a ruleset without `role owner` still groups findings by something).
+  if (!run_.owner) {
+    f.owner = {f.subject_record, f.subject_key};
+  } else if (to_owner_) {
     if (auto row = run_.follow(subject_record_, subject_row, *to_owner_); row >= 0)
-      f.enterprise_id = snap.key_of(run_.owner->index, static_cast<std::uint32_t>(row));
+      f.owner = {run_.owner->name, snap.key_of(run_.owner->index, static_cast<std::uint32_t>(row))};
+  }
   if (to_application_)
     if (auto row = run_.follow(subject_record_, subject_row, *to_application_); row >= 0)
-      f.application_id = snap.key_of(run_.application->index, static_cast<std::uint32_t>(row));
+      f.screened = {run_.application->name, snap.key_of(run_.application->index, static_cast<std::uint32_t>(row))};
   build::write_messages(f, rp_, why, reason, act, snap);
   f.params = params_;
   f.rests_on_unverified = unverified_;

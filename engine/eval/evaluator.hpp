@@ -31,14 +31,15 @@ struct EvalOptions {
   bool keep_all = false;
   // Evaluate only these rules (ids); empty = every rule.
   std::vector<std::string> rules;
-  // Record type whose key identifies "the enterprise a subject belongs to".
-  std::string owner_record = "enterprise";
-  // Record type whose key identifies "the application a subject belongs to" (screening).
-  std::string application_record = "application";
+  // The records findings belong to are the schema's (dsl/model/schema.hpp Roles): a finding's
+  // owner is the `role owner` record its subject's references lead to (the subject itself
+  // when the schema declares no owner), its screened record the `role screened` one.
   // When set, only the subjects that belong to these records are evaluated: the subject is
   // one of them, or its chain of references leads to one (a facility to its enterprise). Rules
-  // whose subject has no such chain are skipped. An audit scopes to one enterprise, a
-  // screening to the applications it was given.
+  // whose subject has no such chain are skipped. An audit scopes to one owner, a screening to
+  // the screened records it was given.
+  // The record type screened, when not the schema's `role screened` one ("": the schema's).
+  std::string screened_record;
   struct Scope {
     std::string record;
     std::vector<std::string> keys;

@@ -9,12 +9,13 @@ WaiverIndex::WaiverIndex(std::vector<WaiverRow> rows) : rows_(std::move(rows)) {
 }
 
 WaiverIndex WaiverIndex::from_snapshot(const Snapshot& snap) {
-  const dsl::model::RecordType* waiver = snap.schema().find_record("waiver");
+  // The schema's waiver record and its fields' roles (`role waiver`, `role rule` ...): the
+  // checker guarantees rule, subject, from and until once the record is declared.
+  const dsl::model::RecordType* waiver = snap.schema().waiver();
   if (!waiver) return {};
-  const int rule = waiver->find_field("rule_or_requirement"), subject = waiver->find_field("subject_key"),
-            from = waiver->find_field("valid_from"), until = waiver->find_field("valid_until"),
-            record = waiver->find_field("subject_record"), basis = waiver->find_field("legal_basis"),
-            approver = waiver->find_field("approver");
+  const auto& roles = snap.schema().roles.waiver_fields;
+  const int rule = roles.rule, subject = roles.subject, from = roles.from, until = roles.until,
+            record = roles.subject_type, basis = roles.basis, approver = roles.approver;
   if (rule < 0 || subject < 0 || from < 0 || until < 0) return {};
   std::vector<WaiverRow> rows;
   const auto n = static_cast<std::uint32_t>(snap.rows(waiver->index));

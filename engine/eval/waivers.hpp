@@ -34,9 +34,9 @@ class WaiverIndex {
   WaiverIndex() = default;
   explicit WaiverIndex(std::vector<WaiverRow> rows);
 
-  // The waivers of `snap`: the rows of its record type `waiver` (fields rule_or_requirement,
-  // subject_key, valid_from, valid_until; subject_record, legal_basis, approver optional). No
-  // such record type, or one without the four fields: no waivers.
+  // The waivers of `snap`: the rows of the schema's waiver record (`role waiver`), read by
+  // their fields' roles (rule, subject, from, until; subject_type, basis, approver optional).
+  // A schema without a waiver record: no waivers.
   static WaiverIndex from_snapshot(const Snapshot& snap);
 
   // The waiver that applies to a finding of `rule` on subject `subject_key` (of record type

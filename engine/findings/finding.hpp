@@ -123,6 +123,35 @@ struct TraceStep {
   std::string value;                    // rendered value; "? (missing record.field)" or "? (error: ...)"
 };
 
+// A record a finding belongs to, by record type and key: its owner (the schema's `role owner`
+// record its subject's references lead to; the subject itself when the schema declares no
+// owner) or, in a screening, its screened record (`role screened`). An empty key: none (the
+// chain of references ends at a missing one, or the subject has no such record).
+struct OwnerRef {
+  std::string record;                   // record type name
+  std::string key;                      // its key (a composite key's values joined with '|')
+  bool empty() const { return key.empty(); }
+  friend bool operator==(const OwnerRef&, const OwnerRef&) = default;
+};
+
+// How a recorded sweep's finding stands against the previous sweep (engine/sweeps):
+//   new         no earlier sweep had it
+//   persisting  the previous sweep had it too
+//   repeat      an earlier sweep had it, the previous one did not
+// none: not a recorded sweep's finding.
+enum class Change : std::uint8_t { none, new_, persisting, repeat };
+
+// "new", "persisting", "repeat" ("" for none): the one place a change is spelt (reports, JSON).
+inline const char* to_string(Change c) {
+  switch (c) {
+    case Change::none: return "";
+    case Change::new_: return "new";
+    case Change::persisting: return "persisting";
+    case Change::repeat: return "repeat";
+  }
+  return "";
+}
+
 struct Finding {
   std::string rule;
   std::string title_zh, title_en;
@@ -132,8 +161,8 @@ struct Finding {
   dsl::model::Verdict verdict = dsl::model::Verdict::pass;
   std::string subject_record;
   std::string subject_key;
-  std::string enterprise_id;            // the enterprise the subject belongs to, when known
-  std::string application_id;           // screening
+  OwnerRef owner;                       // the owner record the subject belongs to (OwnerRef)
+  OwnerRef screened;                    // the screened record it belongs to (screenings)
   std::string message_zh;
   std::string message_en;
   std::optional<dsl::Date> deadline;
@@ -148,14 +177,16 @@ struct Finding {
   SharedList<ParamUse> params;          // the rule's parameters, shared by its findings
   bool rests_on_unverified = false;     // a parameter it used is `unverified`
   std::optional<WaiverInfo> waiver;
-  std::string change;                   // new | persisting | repeat (sweeps)
+  Change change = Change::none;         // recorded sweeps only
   std::optional<dsl::Date> first_seen;  // sweeps: as-of date of the sweep that first had it (this run)
   std::vector<TraceStep> trace;         // only for the subject EvalOptions::trace_subject names
 };
 
 // A finding of the previous sweep that a new sweep no longer has.
 struct ResolvedFinding {
-  std::string rule, subject_record, subject_key, enterprise_id, verdict, first_seen;
+  std::string rule, subject_record, subject_key;
+  std::string owner_key;                // the key of its owner ("" = none)
+  std::string verdict, first_seen;
 };
 
 // A document or value the permit officer must obtain before deciding (from an unknown verdict):

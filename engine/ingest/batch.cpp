@@ -134,6 +134,11 @@ Batch::Batch(store::Store& store, const ImportOptions& options, ImportResult& re
     for (std::size_t i = 0; i < r.fields.size(); ++i) {
       const auto& f = r.fields[i];
       if (f.type.kind != dsl::model::Kind::string) continue;
+      // The schema's own validators (`validate NAME`), then those the options add.
+      if (options.schema_validators) {
+        if (f.validator == dsl::model::Validator::uscc) c[i] = Check::uscc;
+        if (f.validator == dsl::model::Validator::hw_category) c[i] = Check::waste_code;
+      }
       if (uscc && f.key) c[i] = Check::uscc;
       if (std::find(options.waste_code_fields.begin(), options.waste_code_fields.end(), f.name) !=
           options.waste_code_fields.end())

@@ -34,10 +34,14 @@ struct ImportOptions {
   std::optional<Encoding> encoding;
   // Test seam: called before each read of an input file (from the thread reading it).
   ReadHook before_read;
-  // Record types whose (string) key is a 统一社会信用代码 and gets the GB 32100-2015 check.
-  std::vector<std::string> uscc_records{"enterprise"};
-  // Field names (in any record type) holding a hazardous-waste category (HW01-HW40, HW45-HW50).
-  std::vector<std::string> waste_code_fields{"waste_code"};
+  // Check the values of the fields the schema declares `validate uscc` (a 统一社会信用代码 with
+  // its GB 32100-2015 check character) and `validate hw_category` (a hazardous-waste category,
+  // HW01-HW40, HW45-HW50). False: only the checks listed below.
+  bool schema_validators = true;
+  // Besides the schema's: record types whose (string) key is a 统一社会信用代码.
+  std::vector<std::string> uscc_records;
+  // Besides the schema's: field names (in any record type) holding a hazardous-waste category.
+  std::vector<std::string> waste_code_fields;
   // Errors kept per file; the rest are counted.
   std::size_t max_errors_per_file = 50;
   // Recorded with the batch.

@@ -31,8 +31,8 @@ std::vector<ApplicationDecision> decide(const dsl::model::Schema& schema, const 
   }
   for (std::size_t i = 0; i < findings.size(); ++i) {
     const Finding& f = findings[i];
-    auto it = index.find(f.application_id);
-    if (f.application_id.empty() || it == index.end()) continue;
+    auto it = index.find(f.screened.key);
+    if (f.screened.key.empty() || it == index.end()) continue;
     ApplicationDecision& d = out[it->second];
     switch (f.verdict) {
       case Verdict::violation:

@@ -251,12 +251,12 @@ void SweepRecorder::add(std::vector<Finding>& piece) {
     for (auto& f : piece) {
       if (!recorded(f)) continue;
       if (const std::string* first_seen = m.previous.match(f.rule, f.subject_record, f.subject_key)) {
-        f.change = "persisting";
+        f.change = Change::persisting;
         f.first_seen = dsl::parse_date(*first_seen);
       } else if (!m.previous_sweep_id) {
         // No earlier sweep of this ruleset at all (and a sweep has one finding per identity):
         // nothing to look up.
-        f.change = "new";
+        f.change = Change::new_;
         f.first_seen = m.as_of;
       } else {
         seen_before.reset();
@@ -264,7 +264,7 @@ void SweepRecorder::add(std::vector<Finding>& piece) {
         seen_before.bind(2, f.rule);
         seen_before.bind(3, f.subject_record);
         seen_before.bind(4, f.subject_key);
-        f.change = seen_before.executeStep() ? "repeat" : "new";
+        f.change = seen_before.executeStep() ? Change::repeat : Change::new_;
         f.first_seen = m.as_of;
       }
       const std::string verdict(dsl::model::to_string(f.verdict)), severity(dsl::model::to_string(f.severity));
@@ -274,8 +274,9 @@ void SweepRecorder::add(std::vector<Finding>& piece) {
       ins.bindNoCopy(2, f.rule);
       ins.bindNoCopy(3, f.subject_record);
       ins.bindNoCopy(4, f.subject_key);
-      if (f.enterprise_id.empty()) ins.bind(5);
-      else ins.bindNoCopy(5, f.enterprise_id);
+      // The column keeps its name: it holds the owner's key, whatever the owner record is.
+      if (f.owner.empty()) ins.bind(5);
+      else ins.bindNoCopy(5, f.owner.key);
       ins.bindNoCopy(6, verdict);
       ins.bindNoCopy(7, severity);
       ins.bindNoCopy(8, first_seen);

@@ -57,8 +57,8 @@ class CsvWriter final : public ReportWriter {
     const auto& L = lang_;
     std::string text;
     for (const auto& f : piece) {
-      const EnterpriseInfo* e = f.enterprise_id.empty() ? nullptr : enterprise_(f.enterprise_id);
-      std::vector<std::string> cells = {f.enterprise_id, e ? e->name : std::string()};
+      const EnterpriseInfo* e = f.owner.key.empty() ? nullptr : enterprise_(f.owner.key);
+      std::vector<std::string> cells = {f.owner.key, e ? e->name : std::string()};
       for (const auto& dim : dimensions_) {
         auto it =
             e ? e->dimensions.find(dim.field) : std::map<std::string, std::string>::const_iterator{};
@@ -77,7 +77,7 @@ class CsvWriter final : public ReportWriter {
           {f.rule, title(f, L), reqs, severity_label(L, f.severity), verdict_label(L, f.verdict),
            f.subject_record, f.subject_key, message(f, L), clauses(f), date_or_empty(f.deadline),
            opt(f.days_overdue), opt(f.days_left), date_or_empty(f.met_on), missing, waiver,
-           f.change.empty() ? "" : label(L, f.change), date_or_empty(f.first_seen)});
+           f.change == engine::Change::none ? "" : label(L, engine::to_string(f.change)), date_or_empty(f.first_seen)});
       row(text, cells);
       if (text.size() >= (1u << 20)) {
         out_ << text;

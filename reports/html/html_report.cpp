@@ -81,7 +81,7 @@ data finding_head(const engine::Finding& f, const std::string& L, const Enterpri
   x.set("verdict", std::string(dsl::model::to_string(f.verdict)));
   x.set("verdict_label", verdict_label(L, f.verdict));
   x.set("subject", f.subject_record + ":" + f.subject_key);
-  x.set("enterprise_name", index.name(f.enterprise_id));
+  x.set("enterprise_name", index.name(f.owner.key));
   x.set("message", str_or_false(message(f, L)));
   return x;
 }
@@ -154,7 +154,7 @@ data finding_data(const engine::Finding& f, const std::string& L, const Enterpri
   } else {
     x.set("waiver", false);
   }
-  x.set("change", str_or_false(f.change.empty() ? "" : label(L, f.change)));
+  x.set("change", str_or_false(f.change == engine::Change::none ? "" : label(L, engine::to_string(f.change))));
   x.set("first_seen", str_or_false(date_or_empty(f.first_seen)));
   return x;
 }
@@ -176,7 +176,7 @@ data finding_row(const engine::Finding& f, const std::string& L, const Enterpris
   x.set("has_missing", !f.missing.empty());
   x.set("deadline", str_or_false(date_or_empty(f.deadline)));
   x.set("days_overdue", str_or_false(f.days_overdue ? std::to_string(*f.days_overdue) : ""));
-  x.set("change", str_or_false(f.change.empty() ? "" : label(L, f.change)));
+  x.set("change", str_or_false(f.change == engine::Change::none ? "" : label(L, engine::to_string(f.change))));
   return x;
 }
 
@@ -328,7 +328,7 @@ data timeline(const ReportData& d, const EnterpriseIndex& index, bool with_enter
                                                          : "upcoming");
     std::string text =
         dsl::format_date(*f->deadline) + " " + title(*f, d.lang) + " " + f->subject_key;
-    if (with_enterprise) text += " " + index.name(f->enterprise_id);
+    if (with_enterprise) text += " " + index.name(f->owner.key);
     it.set("label", text);
     items.push_back(it);
     y += row_h;
@@ -595,13 +595,13 @@ data sweep_data(const ReportData& d) {
   // Headline figures: distinct enterprises by what they have.
   std::set<std::string> viol, unk, upc;
   for (const auto& f : *d.findings) {
-    if (f.enterprise_id.empty()) continue;
+    if (f.owner.key.empty()) continue;
     if (is_violation(f))
-      viol.insert(f.enterprise_id);
+      viol.insert(f.owner.key);
     else if (f.verdict == Verdict::unknown)
-      unk.insert(f.enterprise_id);
+      unk.insert(f.owner.key);
     else if (f.verdict == Verdict::upcoming)
-      upc.insert(f.enterprise_id);
+      upc.insert(f.owner.key);
   }
   data head = list();
   for (const auto& [key, n, cls] :
@@ -623,8 +623,8 @@ data sweep_data(const ReportData& d) {
     std::map<std::string, Counts> by;
     for (const auto& f : *d.findings) {
       // Findings of no enterprise (an application, a zone) get a bucket of their own.
-      const auto* e = index.find(f.enterprise_id);
-      std::string v = f.enterprise_id.empty() ? label(L, "no_enterprise") : "—";
+      const auto* e = index.find(f.owner.key);
+      std::string v = f.owner.key.empty() ? label(L, "no_enterprise") : "—";
       if (e)
         if (auto it = e->dimensions.find(dim.field);
             it != e->dimensions.end() && !it->second.empty())
@@ -667,16 +667,17 @@ data sweep_data(const ReportData& d) {
   x.set("charts", charts);
   x.set("trend", trend_chart(d));
   // Changes since the last sweep.
-  std::map<std::string, std::size_t> changes;
+  using engine::Change;
+  std::map<Change, std::size_t> changes;
   data new_list = list();
   for (const auto& f : *d.findings) {
     ++changes[f.change];
-    if (f.change == "new" || f.change == "repeat") new_list.push_back(finding_row(f, L, index));
+    if (f.change == engine::Change::new_ || f.change == engine::Change::repeat) new_list.push_back(finding_row(f, L, index));
   }
   data ch = list();
-  for (const auto& [key, n] : {std::pair{"new", changes["new"]},
-                               {"repeat", changes["repeat"]},
-                               {"persisting", changes["persisting"]},
+  for (const auto& [key, n] : {std::pair{engine::to_string(Change::new_), changes[Change::new_]},
+                               {engine::to_string(Change::repeat), changes[Change::repeat]},
+                               {engine::to_string(Change::persisting), changes[Change::persisting]},
                                {"resolved", d.resolved.size()}}) {
     data y;
     y.set("key", key);
@@ -695,7 +696,7 @@ data sweep_data(const ReportData& d) {
     data y;
     y.set("rule", r.rule);
     y.set("subject", r.subject_record + ":" + r.subject_key);
-    y.set("enterprise_name", index.name(r.enterprise_id));
+    y.set("enterprise_name", index.name(r.owner_key));
     y.set("verdict", r.verdict);
     y.set("first_seen", r.first_seen);
     resolved.push_back(y);
@@ -708,7 +709,7 @@ data sweep_data(const ReportData& d) {
   data ranked = list();
   std::size_t rank = 0;
   std::map<std::string, std::vector<const engine::Finding*>> by_enterprise;
-  for (const auto& f : *d.findings) by_enterprise[f.enterprise_id].push_back(&f);
+  for (const auto& f : *d.findings) by_enterprise[f.owner.key].push_back(&f);
   const std::string section_text(embedded_file("enterprise_section.mustache"));
   mustache section_tmpl(section_text);
   if (!section_tmpl.is_valid())

@@ -38,8 +38,8 @@ class FindingWriter {
     key("severity"), str(dsl::model::to_string(f.severity));
     key("verdict"), str(dsl::model::to_string(f.verdict));
     key("subject"), open('{'), key("record"), str(f.subject_record), key("key"), str(f.subject_key), close('}');
-    key("enterprise_id"), str_or_null(f.enterprise_id);
-    key("application_id"), str_or_null(f.application_id);
+    key("enterprise_id"), str_or_null(f.owner.key);
+    key("application_id"), str_or_null(f.screened.key);
     key("message"), open('{'), key("zh"), str(f.message_zh), key("en"), str(f.message_en), close('}');
     key("citation");
     if (f.citations.empty()) o_ += "[]";
@@ -121,7 +121,7 @@ class FindingWriter {
     } else {
       o_ += "null";
     }
-    key("change"), str_or_null(f.change);
+    key("change"), str_or_null(engine::to_string(f.change));
     key("first_seen"), date(f.first_seen);
     close('}');
   }
@@ -275,7 +275,7 @@ void FindingsJsonWriter::finish(const std::vector<engine::ResolvedFinding>& reso
   for (const auto& x : resolved)
     res.push_back({{"rule", x.rule},
                    {"subject", {{"record", x.subject_record}, {"key", x.subject_key}}},
-                   {"enterprise_id", x.enterprise_id.empty() ? ordered_json(nullptr) : ordered_json(x.enterprise_id)},
+                   {"enterprise_id", x.owner_key.empty() ? ordered_json(nullptr) : ordered_json(x.owner_key)},
                    {"verdict", x.verdict},
                    {"first_seen", x.first_seen}});
   doc["resolved"] = std::move(res);

@@ -197,7 +197,8 @@ class TextWriter final : public ReportWriter {
                          *run_.sweep_id,
                          run_.previous_sweep_id ? fmt::format("sweep {}", *run_.previous_sweep_id)
                                                 : "nothing: first sweep",
-                         changes_["new"], changes_["persisting"], changes_["repeat"], resolved.size());
+                         changes_[engine::Change::new_], changes_[engine::Change::persisting],
+                         changes_[engine::Change::repeat], resolved.size());
     }
     out += "verdicts:";
     for (const auto& [v, n] : by_verdict_) out += fmt::format(" {}={}", dsl::model::to_string(v), n);
@@ -232,8 +233,8 @@ class TextWriter final : public ReportWriter {
            printable(fmt::format(" {} {}:{}", f.rule, f.subject_record, f.subject_key));
     // Everything after the coloured cells is data: it reaches the terminal through printable().
     std::string rest;
-    if (!f.enterprise_id.empty() && f.enterprise_id != f.subject_key)
-      rest += fmt::format(" (enterprise {})", f.enterprise_id);
+    if (!f.owner.key.empty() && f.owner.key != f.subject_key)
+      rest += fmt::format(" (enterprise {})", f.owner.key);
     const std::string& msg = en_ ? f.message_en : f.message_zh;
     if (!msg.empty()) rest += "  " + msg;
     if (!f.missing.empty()) {
@@ -241,7 +242,7 @@ class TextWriter final : public ReportWriter {
       for (const auto& m : f.missing) rest += " " + m;
     }
     if (!f.error.empty()) rest += "  error: " + f.error;
-    if (!f.change.empty()) rest += "  [" + f.change + "]";
+    if (f.change != engine::Change::none) rest += std::string("  [") + engine::to_string(f.change) + "]";
     out += printable(rest) + "\n";
     // The comparisons that failed, with the value found and the value required.
     for (const auto& c : f.conditions) {
@@ -263,7 +264,7 @@ class TextWriter final : public ReportWriter {
   std::size_t count_ = 0;
   std::map<Verdict, std::size_t> by_verdict_;
   std::map<std::string, std::map<Verdict, std::size_t>> by_rule_;
-  std::map<std::string, std::size_t> changes_;
+  std::map<engine::Change, std::size_t> changes_;
   Spool spool_;
 };
 

@@ -158,8 +158,8 @@ void write_xlsx_report(const ReportData& d, const std::string& path) {
                              {label(L, "col_first_seen"), 12}});
     std::vector<std::vector<Cell>> rows;
     for (const auto& f : *d.findings) {
-      const auto* e = index.find(f.enterprise_id);
-      std::vector<Cell> r = {f.enterprise_id, e ? e->name : std::string()};
+      const auto* e = index.find(f.owner.key);
+      std::vector<Cell> r = {f.owner.key, e ? e->name : std::string()};
       for (const auto& dim : d.dimensions) {
         std::string v;
         if (e)
@@ -174,7 +174,7 @@ void write_xlsx_report(const ReportData& d, const std::string& path) {
                 verdict_label(L, f.verdict), f.subject_record, f.subject_key, message(f, L),
                 clauses(f), date_cell(f.deadline), num_cell(f.days_overdue), num_cell(f.days_left),
                 date_cell(f.met_on), missing, f.waiver ? Cell(f.waiver->id) : Cell(),
-                f.change.empty() ? Cell() : Cell(label(L, f.change)), date_cell(f.first_seen)});
+                f.change == engine::Change::none ? Cell() : Cell(label(L, engine::to_string(f.change))), date_cell(f.first_seen)});
       rows.push_back(std::move(r));
     }
     table_sheet(b, label(L, "sheet_findings"), cols, rows);
@@ -187,7 +187,7 @@ void write_xlsx_report(const ReportData& d, const std::string& path) {
       std::string rules, what;
       for (const auto& r : item.rules) rules += (rules.empty() ? "" : " ") + r;
       for (const auto& w : item.what) what += (what.empty() ? "" : "; ") + w;
-      rows.push_back({item.enterprise_id, index.name(item.enterprise_id),
+      rows.push_back({item.owner_key, index.name(item.owner_key),
                       item.subject_record + ":" + item.subject_key, item.field, item.description,
                       what, rules, std::string()});
     }
@@ -207,7 +207,7 @@ void write_xlsx_report(const ReportData& d, const std::string& path) {
   {
     std::vector<std::vector<Cell>> rows;
     for (const auto* f : with_deadlines(d))
-      rows.push_back({f->enterprise_id, index.name(f->enterprise_id), f->rule, title(*f, L),
+      rows.push_back({f->owner.key, index.name(f->owner.key), f->rule, title(*f, L),
                       f->subject_record + ":" + f->subject_key, verdict_label(L, f->verdict),
                       date_cell(f->deadline), num_cell(f->days_left), num_cell(f->days_overdue),
                       date_cell(f->met_on)});

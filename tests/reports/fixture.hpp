@@ -31,7 +31,7 @@ inline engine::Finding make_finding(const std::string& rule, dsl::model::Verdict
   f.verdict = v;
   f.subject_record = "enterprise";
   f.subject_key = enterprise;
-  f.enterprise_id = enterprise;
+  f.owner = {"enterprise", enterprise};
   f.message_zh = kHostileName + " 应整改";
   f.message_en = kHostileName + " must comply";
   return f;
@@ -66,17 +66,17 @@ inline void build(Fixture& fx, reports::ReportKind kind, const std::string& lang
                                 *dsl::parse_date("2020-01-01"),
                                 *dsl::parse_date("2022-01-01"),
                                 true};
-  v.change = "new";
+  v.change = engine::Change::new_;
   v.first_seen = dsl::parse_date("2026-11-28");
   fs.push_back(v);
   auto u = make_finding("air.test-unknown", Verdict::unknown, Severity::medium, kHostileKey);
   u.missing = {"enterprise.annual_freight_t", "enterprise.rail_spur"};
-  u.change = "new";
+  u.change = engine::Change::new_;
   fs.push_back(u);
   auto up = make_finding("air.test-upcoming", Verdict::upcoming, Severity::low, kHostileKey);
   up.deadline = dsl::parse_date("2027-03-31");
   up.days_left = 123;
-  up.change = "repeat";
+  up.change = engine::Change::repeat;
   fs.push_back(up);
   auto adv = make_finding("air.test-advice", Verdict::violation, Severity::advice, kHostileKey);
   fs.push_back(adv);
@@ -129,7 +129,7 @@ inline void build(Fixture& fx, reports::ReportKind kind, const std::string& lang
   if (kind == reports::ReportKind::screening) {
     for (auto& f : fs) {
       f.subject_record = "application";
-      f.application_id = "APP-" + f.rule;
+      f.screened = {"application", "APP-" + f.rule};
     }
     engine::ApplicationDecision reject;
     reject.application_id = "APP-1";

@@ -121,6 +121,56 @@ rule r1 "t" {
   EXPECT_TRUE(find_ref(rule.require, Ref::Kind::function, "less_equals_date"));
 }
 
+// Roles and validators land in the model by record and field index; undeclared ones are absent.
+TEST_F(CheckRuleset, RolesAndValidatorsInTheModel) {
+  auto none = load("");
+  ASSERT_TRUE(none) << codes();
+  EXPECT_FALSE(none->schema.roles.owner || none->schema.roles.screened || none->schema.roles.waiver);
+  EXPECT_EQ(none->schema.owner(), nullptr);
+  EXPECT_EQ(none->schema.roles.owner_name, -1);
+
+  write("ruleset.rules", std::string("ruleset t \"测试\"\n") + R"(
+record firm "单位" role owner {
+  code: string key "代码" validate uscc
+  label: string "名称" role name
+}
+record request "申请" role screened {
+  no: string key "编号"
+  category?: string "类别" validate hw_category
+}
+record grant "豁免" role waiver {
+  no: string key "编号"
+  what: string "规则" role rule
+  whose: string "对象" role subject
+  since: date "起" role from
+  till: date "止" role until
+  by?: string "批准" role approver
+}
+)");
+  auto rs = load_ruleset(dir, sm, diags);
+  ASSERT_TRUE(rs) << codes();
+  const auto& s = rs->schema;
+  ASSERT_TRUE(s.owner() && s.screened() && s.waiver());
+  EXPECT_EQ(s.owner()->name, "firm");
+  EXPECT_EQ(s.screened()->name, "request");
+  EXPECT_EQ(s.waiver()->name, "grant");
+  EXPECT_EQ(s.roles.owner_name, s.owner()->find_field("label"));
+  EXPECT_EQ(s.roles.screened_name, -1);
+  const auto& w = s.roles.waiver_fields;
+  EXPECT_EQ(w.rule, s.waiver()->find_field("what"));
+  EXPECT_EQ(w.subject, s.waiver()->find_field("whose"));
+  EXPECT_EQ(w.from, s.waiver()->find_field("since"));
+  EXPECT_EQ(w.until, s.waiver()->find_field("till"));
+  EXPECT_EQ(w.approver, s.waiver()->find_field("by"));
+  EXPECT_EQ(w.basis, -1);
+  EXPECT_EQ(w.subject_type, -1);
+  EXPECT_EQ(s.owner()->fields[0].validator, model::Validator::uscc);
+  EXPECT_EQ(s.owner()->fields[1].validator, model::Validator::none);
+  EXPECT_EQ(s.screened()->fields[1].validator, model::Validator::hw_category);
+  EXPECT_EQ(model::parse_validator("uscc"), model::Validator::uscc);
+  EXPECT_FALSE(model::parse_validator("waste_code"));
+}
+
 TEST_F(CheckRuleset, BindingsOverReverseListsAndComprehensionSlots) {
   auto rs = load(R"(
 rule r2 "t" {

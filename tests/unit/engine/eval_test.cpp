@@ -24,7 +24,7 @@ using V = dsl::cel::Value;
 const char* kSchema = R"(
 ruleset t "测试"
 enum industry { coking "焦化", steel "钢铁" }
-record enterprise "企业" {
+record enterprise "企业" role owner {
   id: string key "代码"
   industry: industry "行业"
   freight_t?: double "货运量"
@@ -40,14 +40,14 @@ record vehicle "车辆" {
   enterprise_id: ref enterprise as enterprise reverse vehicles "企业"
   standard: int "排放阶段"
 }
-record waiver "豁免" {
+record waiver "豁免" role waiver {
   id: string key "编号"
-  rule_or_requirement: string "规则"
-  subject_key: string "对象"
-  legal_basis: string "依据"
-  approver: string "批准"
-  valid_from: date "起"
-  valid_until: date "止"
+  rule_or_requirement: string "规则" role rule
+  subject_key: string "对象" role subject
+  legal_basis: string "依据" role basis
+  approver: string "批准" role approver
+  valid_from: date "起" role from
+  valid_until: date "止" role until
 }
 param deadline_day: date = 2022-10-31 source "plan" confidence high
 param min_standard: int by date {
@@ -170,7 +170,7 @@ TEST_F(EvalTest, OneVerdictPerSubjectAfterTheDeadline) {
   EXPECT_EQ(m["F-unknown"]->message_zh, "无法判定“改造”: 缺少 完成 (facility.done)");
   EXPECT_EQ(m["F-unknown"]->message_en, "Cannot decide \"retrofit\": missing facility.done");
   EXPECT_EQ(m["F-steel"]->verdict, Verdict::not_applicable);
-  EXPECT_EQ(m["F-open"]->enterprise_id, "E1");
+  EXPECT_EQ(m["F-open"]->owner, (engine::OwnerRef{"enterprise", "E1"}));
   EXPECT_EQ(m["F-open"]->message_zh, "设施 F-open 未完成");
   EXPECT_EQ(m["F-open"]->message_en, "Facility F-open not done");
 }

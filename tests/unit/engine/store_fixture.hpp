@@ -53,6 +53,9 @@ inline std::unique_ptr<Schema> make_schema(bool extra = false) {
              {field("id", Type::of(Kind::string), false, true), field("industry", Type::enumeration(industry)),
               ref("applicant_id", 0, true)});
   add_record(*s, "application_zone", {ref("application_id", 4), field("zone", Type::of(Kind::string))});
+  // The identity checks the schema declares (`validate uscc`, `validate hw_category`).
+  s->records[0].fields[0].validator = dsl::model::Validator::uscc;
+  s->records[3].fields[2].validator = dsl::model::Validator::hw_category;
   if (extra) {
     s->records[0].fields.push_back(field("park", Type::of(Kind::string), true));
     add_record(*s, "well", {field("id", Type::of(Kind::string), false, true), ref("enterprise_id", 0)});

@@ -21,7 +21,7 @@ Finding finding(const std::string& rule, const std::string& key, Verdict v = Ver
   f.rule = rule;
   f.subject_record = "facility";
   f.subject_key = key;
-  f.enterprise_id = key == "F-3" ? "" : "E-" + key;
+  f.owner = {"enterprise", key == "F-3" ? "" : "E-" + key};
   f.verdict = v;
   f.severity = Severity::high;
   return f;
@@ -54,14 +54,14 @@ const char* const kDates[] = {"2026-01-31", "2026-02-28", "2026-03-31"};
 std::string changes(const std::vector<Finding>& fs) {
   std::string out;
   for (const auto& f : fs)
-    out += f.rule + ":" + f.subject_key + "=" + f.change + "@" + (f.first_seen ? dsl::format_date(*f.first_seen) : "-") + " ";
+    out += f.rule + ":" + f.subject_key + "=" + engine::to_string(f.change) + "@" + (f.first_seen ? dsl::format_date(*f.first_seen) : "-") + " ";
   return out;
 }
 
 std::string resolved(const Recorded& r) {
   std::string out;
   for (const auto& x : r.resolved)
-    out += x.rule + ":" + x.subject_record + ":" + x.subject_key + ":" + x.enterprise_id + ":" + x.verdict + ":" +
+    out += x.rule + ":" + x.subject_record + ":" + x.subject_key + ":" + x.owner_key + ":" + x.verdict + ":" +
            x.first_seen + " ";
   return out;
 }

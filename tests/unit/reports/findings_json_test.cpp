@@ -65,8 +65,8 @@ TEST(FindingsJson, EveryMemberFilledSameBytesAsTheTree) {
   f.title_en = "Title \"q\"";
   f.citations = {{"三、(一)", "“引号”"}, {"s2", ""}};
   f.requirements = {"REQ-1", "REQ-2"};
-  f.enterprise_id = "91140700MA0000001X";
-  f.application_id = "APP-1";
+  f.owner = {"enterprise", "91140700MA0000001X"};
+  f.screened = {"application", "APP-1"};
   f.message_en = "line1\r\nline2\b\f";
   f.days_left = -2;
   f.met_on = dsl::parse_date("2023-01-02");
@@ -79,7 +79,7 @@ TEST(FindingsJson, EveryMemberFilledSameBytesAsTheTree) {
   f.rests_on_unverified = true;
   f.waiver = engine::WaiverInfo{"W-1", "晋环函〔2023〕1号", "张三", *dsl::parse_date("2023-01-01"),
                                 *dsl::parse_date("2023-12-31"), true};
-  f.change = "persisting";
+  f.change = engine::Change::persisting;
   f.first_seen = dsl::parse_date("2022-10-01");
   const std::string text = findings_json(run(), {f, finding("F-2", "")});
   const auto doc = nlohmann::ordered_json::parse(text);

@@ -332,7 +332,7 @@ TEST(Checklist, GroupedByEnterpriseAndSubject) {
   eco::test_fixture::build(fx, ReportKind::sweep);
   auto u = fx.findings[1];  // unknown: annual_freight_t and rail_spur missing
   auto other = u;
-  other.enterprise_id = other.subject_key = "000-first";
+  other.owner.key = other.subject_key = "000-first";
   other.missing = {"enterprise.rail_spur"};
   fx.findings = {u, other, u};  // the same subject twice: its items once
   fx.data.lang = "en";
