@@ -92,8 +92,9 @@ struct SweepOutcome : RunResult {
   engine::RunInfo run;      // sweep_id and previous_sweep_id when recorded
   std::size_t findings = 0;  // evaluated (passes too with keep_all)
   std::size_t resolved = 0;  // recorded sweeps: the previous sweep's findings that are gone
-  // The findings by verdict and severity.
-  std::array<std::array<std::uint64_t, 5>, dsl::model::kVerdictCount> counts{};
+  // The findings by verdict and severity (advice .. critical).
+  static constexpr std::size_t kSeverities = static_cast<std::size_t>(dsl::model::Severity::critical) + 1;
+  std::array<std::array<std::uint64_t, kSeverities>, dsl::model::kVerdictCount> counts{};
   std::optional<engine::Finding> explained;  // an explain: the finding, when there is one
   SweepStats stats;
   // The run's large structures (the snapshot, the findings of a whole-set report), handed to
