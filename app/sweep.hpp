@@ -100,6 +100,7 @@ struct SweepOutcome : RunResult {
   // The run's large structures (the snapshot, the findings of a whole-set report), handed to
   // the caller instead of freed: a process about to exit may keep them rather than free
   // millions of allocations one by one (the ecoaudit program does); anyone else drops them.
+  // They refer to the run's ruleset, which is gone: keep or free them, never read them.
   std::vector<std::shared_ptr<void>> retained;
 
   // A violation or late finding of at least `severity`, or any error finding (a rule that
