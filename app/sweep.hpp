@@ -92,13 +92,15 @@ struct SweepOutcome : RunResult {
   engine::RunInfo run;      // sweep_id and previous_sweep_id when recorded
   std::size_t findings = 0;  // evaluated (passes too with keep_all)
   std::size_t resolved = 0;  // recorded sweeps: the previous sweep's findings that are gone
-  // The findings by verdict and severity.
-  std::array<std::array<std::uint64_t, 5>, dsl::model::kVerdictCount> counts{};
+  // The findings by verdict and severity (advice .. critical).
+  static constexpr std::size_t kSeverities = static_cast<std::size_t>(dsl::model::Severity::critical) + 1;
+  std::array<std::array<std::uint64_t, kSeverities>, dsl::model::kVerdictCount> counts{};
   std::optional<engine::Finding> explained;  // an explain: the finding, when there is one
   SweepStats stats;
   // The run's large structures (the snapshot, the findings of a whole-set report), handed to
   // the caller instead of freed: a process about to exit may keep them rather than free
   // millions of allocations one by one (the ecoaudit program does); anyone else drops them.
+  // They refer to the run's ruleset, which is gone: keep or free them, never read them.
   std::vector<std::shared_ptr<void>> retained;
 
   // A violation or late finding of at least `severity`, or any error finding (a rule that

@@ -9,11 +9,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <latch>
 #include <map>
 #include <set>
 #include <sstream>
 #include <stop_token>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -156,6 +158,31 @@ TEST_F(EvaluationRuns, CancelledSweepLeavesTheStoreAndTheReportAsTheyWere) {
   EXPECT_EQ(eco::app::run_sweep(sweep(), progress, stop.get_token()).status, RunStatus::cancelled);
   EXPECT_EQ(blocks, 0u);
   EXPECT_EQ(sweeps_recorded(db_), 0);
+}
+
+TEST_F(EvaluationRuns, SweepOnAnotherThreadIsCancelledFromThisOne) {
+  // As the HTTP server will: the run on a thread of its own, its progress watched and its
+  // cancellation asked from here, through the thread's stop token.
+  const std::string before = dump(db_);
+  std::latch first_block(1), cancel_asked(1);
+  std::size_t blocks = 0;
+  eco::app::SweepProgress progress;
+  progress.block = [&](const eco::app::SweepBlock&) {
+    if (blocks++ == 0) {
+      first_block.count_down();
+      cancel_asked.wait();
+    }
+  };
+  eco::app::SweepOutcome out;
+  std::jthread run([&](std::stop_token stop) { out = eco::app::run_sweep(sweep("csv"), progress, stop); });
+  first_block.wait();
+  run.request_stop();
+  cancel_asked.count_down();
+  run.join();
+  EXPECT_EQ(out.status, RunStatus::cancelled) << out.errors;
+  EXPECT_EQ(blocks, 1u);
+  EXPECT_EQ(dump(db_), before);
+  EXPECT_FALSE(fs::exists(dir_.path() / "sweep.csv"));
 }
 
 TEST_F(EvaluationRuns, AuditReportsOneOwnerAndRecordsNothing) {
