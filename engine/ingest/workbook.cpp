@@ -267,10 +267,17 @@ class XlsxWorkbook final : public Workbook {
     // The text is kept in place (pugixml parses the buffer itself). Whitespace-only text is kept
     // when it is the only content of an element: a cell holding "  " holds two spaces.
     pugi::xml_parse_result r = out.doc.load_buffer_inplace(out.bytes.data(), out.bytes.size(),
-                                                           pugi::parse_default | pugi::parse_ws_pcdata_single,
+                                                           pugi::parse_default | pugi::parse_ws_pcdata_single |
+                                                               pugi::parse_doctype,
                                                            pugi::encoding_auto);
     if (!r)
       throw WorkbookError(kMalformed, fmt::format("{}: malformed XML at byte {}: {}", name, r.offset, r.description()));
+    // Excel never writes a DTD; one in a part can only declare entities (an XML bomb, or text
+    // the part does not hold), which pugixml would leave unexpanded: refused like an XML
+    // document's (docs/store.md).
+    for (auto n = out.doc.first_child(); n; n = n.next_sibling())
+      if (n.type() == pugi::node_doctype)
+        throw WorkbookError(code::kDtd, fmt::format("{}: a DTD (<!DOCTYPE ...>), which a workbook part never holds", name));
     return true;
   }
 

@@ -8,8 +8,8 @@
 // Hostile input is bounded: the file size, each XML part's uncompressed size and compression
 // ratio as declared in the zip (checked before anything is inflated, and held to while
 // inflating: a part that inflates beyond its declared size is refused), the sum of the parts
-// read, and Excel's own grid (1,048,576 rows, 16,384 columns). pugixml expands no entity a
-// document declares, so an XML "billion laughs" is inert. Every failure is a WorkbookError
+// read, and Excel's own grid (1,048,576 rows, 16,384 columns). A part with a DTD is refused
+// (I015: only a DTD can declare entities, an XML "billion laughs"). Every failure is a WorkbookError
 // naming the part (and cell) at fault; none crashes.
 #include <cstdint>
 #include <functional>
@@ -60,8 +60,8 @@ struct CellRange {
 };
 
 // A workbook that cannot be read (or a cell that cannot): `code` is the importer's error code
-// (I003 malformed, I014 over a limit, I001 not a workbook), `part` the zip part or sheet,
-// `row`/`column` the cell when one is at fault (0 otherwise).
+// (I003 malformed, I014 over a limit, I015 a DTD, I001 not a workbook or encrypted); the message
+// names the zip part at fault, `row`/`column` the cell when one is (0 otherwise).
 struct WorkbookError : std::runtime_error {
   WorkbookError(const char* c, const std::string& message, std::uint32_t r = 0, std::uint32_t col = 0)
       : std::runtime_error(message), code(c), row(r), column(col) {}

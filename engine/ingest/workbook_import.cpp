@@ -4,6 +4,7 @@
 // the header's field name on its cell's last line, enum labels, and the check of each cell's
 // type against its field's, so that nothing Excel stored is coerced into something else.
 #include <cmath>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -333,7 +334,11 @@ void read_workbook(Batch& b, FileState& f, InputFile& in) {
   try {
     wb = xlsx ? open_xlsx(bytes) : open_xls(bytes);
   } catch (const WorkbookError& ex) {
-    return refuse(ex.code, ex.what());
+    std::string msg = ex.what();
+    if (std::filesystem::path(f.result.path).filename().string().starts_with("~$"))
+      msg += " (a file named ~$... is the lock file Excel keeps beside a workbook while it is open: close the "
+             "workbook and import again)";
+    return refuse(ex.code, std::move(msg));
   }
   const auto& schema = b.schema();
   for (std::size_t si = 0; si < wb->sheets().size(); ++si) {

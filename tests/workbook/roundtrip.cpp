@@ -10,7 +10,8 @@
 //  3. `ecoaudit import` loads the demo CSVs into one store and the filled workbook into another;
 //  4. every record table of the two stores is compared row by row (all fields and the row's
 //     line; not the file a row came from nor its location, which say CSV or sheet), and the
-//     batch's row counts.
+//     batch's row counts;
+//  5. the filled workbook cut in half is refused (exit 1) and leaves the store as it was.
 // Exit 0 when the stores are the same, 1 (with the first difference) otherwise.
 #include <xlsxwriter.h>
 
@@ -251,6 +252,23 @@ int main(int argc, char** argv) {
     return fail(fmt::format("the stores differ:\n  CSV:  {}\n  XLSX: {}", a.substr(from, a.find('\n', i) - from),
                             b.substr(from, b.find('\n', i) - from)));
   }
+  // 5. A damaged workbook (the filled one cut in half) is refused by the command, exit 1, with
+  //    the store as it was.
+  const fs::path cut = work / "cut.xlsx";
+  {
+    std::string bytes = slurp(filled);
+    std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  }
+  const fs::path err = work / "cut.err";
+  int rc = run(fmt::format("{} import --db {} --ruleset {} {} 2>{}", quote(eco), quote(xlsx_db), quote(ruleset),
+                           quote(cut), quote(err)));
+  if (rc != 1) return fail(fmt::format("a damaged workbook: exit {}, expected 1", rc));
+  std::string said = slurp(err);
+  if (said.find("cut.xlsx: error[I003]: not a readable .xlsx workbook (zip)") == std::string::npos ||
+      said.find("nothing was written") == std::string::npos)
+    return fail("a damaged workbook's message: " + said);
+  if (dump(xlsx_db, schema) != b) return fail("a refused workbook changed the store");
+
   std::size_t rows = static_cast<std::size_t>(std::count(a.begin(), a.end(), '\n'));
   std::printf("ok: the filled template and the CSVs give the same store (%zu lines of dump)\n", rows);
   return 0;

@@ -293,8 +293,18 @@ TEST_F(Workbook, MissingPartsAndMalformedXml) {
   EXPECT_THAT(refused(xlsx("c.xlsx", p)), HasSubstr("c.xlsx: error[I003]: the workbook has no part '_rels/.rels'"));
   p = parts("enterprise", enterprise_rows() + "<row>");
   EXPECT_THAT(refused(xlsx("d.xlsx", p)), HasSubstr("d.xlsx: error[I003]: enterprise: xl/worksheets/sheet1.xml: malformed XML at byte"));
+  p = parts("enterprise", enterprise_rows(is("B3", "&lol2;")));
+  p["xl/worksheets/sheet1.xml"].insert(std::string_view(R"(<?xml version="1.0" encoding="UTF-8"?>)").size(),
+                                       R"(<!DOCTYPE worksheet [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>)");
+  EXPECT_THAT(refused(xlsx("bomb.xlsx", p)),
+              HasSubstr("bomb.xlsx: error[I015]: enterprise: xl/worksheets/sheet1.xml: a DTD (<!DOCTYPE ...>)"));
   auto junk = dir_.write("e.xlsx", "PK\x03\x04 not really a zip");
   EXPECT_THAT(refused(junk), HasSubstr("e.xlsx: error[I003]: not a readable .xlsx workbook (zip)"));
+  EXPECT_THAT(refused(dir_.write("~$填报.xlsx", std::string("\x06李四", 7) + std::string(158, ' '))),
+              HasSubstr("the lock file Excel keeps beside a workbook while it is open"));
+  EXPECT_THAT(refused(dir_.write("g.xls", "id,name\n")), HasSubstr("g.xls: error[I003]: not a readable .xls workbook"));
+  EXPECT_THAT(refused(xlsx("h.xls", parts("enterprise", enterprise_rows()))),
+              HasSubstr("h.xls: error[I001]: not an .xls workbook: a zip"));
   auto ole = dir_.write("f.xlsx", std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(504, '\0'));
   EXPECT_THAT(refused(ole), HasSubstr("f.xlsx: error[I001]: not an .xlsx workbook: an OLE2 compound file"));
 }
