@@ -516,13 +516,10 @@ struct WorkdayNode final : Node {
       if (!p.is(ValueKind::date) || !q.is(ValueKind::int_)) return detail::no_overload("add_working_days");
       if (auto d = cal->add_working_days(p.as_date(), q.as_int(), &year)) return Value::date(*d);
     }
-    return Value::unknown(
-        {}, {},
-        {Reason{fmt::format("工作日历“{}”未收录 {} 年的节假日安排 (收录 {} 年), 无法推算工作日",
-                            cal->title.empty() ? cal->name : cal->title, year, cal->years_text()),
-                fmt::format("the working-day calendar {} holds no holiday arrangement for {} (it holds {}): "
-                            "working days cannot be counted",
-                            cal->name, year, cal->years_text())}});
+    Reason why;
+    why.kind = Reason::Kind::calendar_lacks_year;
+    why.args = {cal->title.empty() ? cal->name : cal->title, cal->name, std::to_string(year), cal->years_text()};
+    return Value::unknown({}, {}, {std::move(why)});
   }
 };
 

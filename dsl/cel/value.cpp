@@ -476,7 +476,9 @@ std::string debug_string(const Value& v) {
         first = false;
       }
       for (const auto& r : v.unknown_info().reasons) {
-        s += (first ? "reason " : ", reason ") + r.en;
+        // A reason the runtime found is shown by its kind and arguments (the engine words it).
+        s += (first ? "reason " : ", reason ") +
+             (r.kind == Reason::Kind::declared ? r.en : fmt::format("{}({})", to_string(r.kind), fmt::join(r.args, ", ")));
         first = false;
       }
       return s + ")";

@@ -97,12 +97,31 @@ struct ErrorObject final : Object {
   FieldRef field{};
 };
 
-// Why a value cannot be known, in words a person can act on (a `complete` or `valid`
-// declaration's reason, a calendar that lacks a year), in Chinese and English.
+// Why a value cannot be known, in words a person can act on. A `complete` or `valid`
+// declaration's reason is the ruleset's words, in Chinese and English (`declared`). A reason
+// the runtime itself finds (a calendar that lacks a year) carries its kind and arguments
+// instead, and is worded by the engine's catalog (engine/findings/words.json) when a finding
+// is written: the rule language's runtime writes no words of its own.
 struct Reason {
-  std::string zh, en;
+  enum class Kind : std::uint8_t {
+    declared,
+    // args: the calendar's title (its name when untitled), its name, the year, the years held
+    calendar_lacks_year,
+  };
+  std::string zh, en;  // declared only
+  Kind kind = Kind::declared;
+  std::vector<std::string> args;
   friend bool operator==(const Reason&, const Reason&) = default;
 };
+
+// The kind's name, as a debug string shows a reason of that kind.
+inline const char* to_string(Reason::Kind k) {
+  switch (k) {
+    case Reason::Kind::declared: return "declared";
+    case Reason::Kind::calendar_lacks_year: return "calendar_lacks_year";
+  }
+  return "declared";
+}
 
 // CEL's unknown: the result depends on data that is not there. Names what is missing.
 struct UnknownObject final : Object {

@@ -82,6 +82,21 @@ void missing_field(const model::Schema& s, std::uint32_t record, std::uint32_t f
   if (std::find(out.reasons.begin(), out.reasons.end(), r) == out.reasons.end()) out.reasons.push_back(std::move(r));
 }
 
+// A reason of the rule language's runtime in words: a declaration's as the ruleset words it,
+// one the runtime found by its kind, from the catalog.
+Reason worded(const cel::Reason& r) {
+  switch (r.kind) {
+    case cel::Reason::Kind::calendar_lacks_year: {
+      if (r.args.size() != 4) break;
+      Both w = both(Id::calendar_lacks_year,
+                    {{"calendar", r.args[0]}, {"calendar_name", r.args[1]}, {"year", r.args[2]}, {"years", r.args[3]}});
+      return Reason{std::move(w.zh), std::move(w.en)};
+    }
+    case cel::Reason::Kind::declared: break;
+  }
+  return Reason{r.zh, r.en};
+}
+
 }  // namespace
 
 void collect(const cel::Value& v, const model::Schema& s, Collected& out) {
@@ -89,7 +104,7 @@ void collect(const cel::Value& v, const model::Schema& s, Collected& out) {
     for (const auto& f : v.unknown_info().fields) missing_field(s, f.record, f.field, out);
     for (const auto& n : v.unknown_info().names) out.missing.push_back(n);
     for (const auto& r : v.unknown_info().reasons) {
-      Reason reason{r.zh, r.en};
+      Reason reason = worded(r);
       if (std::find(out.reasons.begin(), out.reasons.end(), reason) == out.reasons.end()) out.reasons.push_back(reason);
     }
   } else if (v.is_error()) {

@@ -36,6 +36,7 @@ const std::vector<Entry>& entries() {
       {Id::field_described, "field_described", {"description", "field"}},
       {Id::records_of, "records_of", {"title", "list"}},
       {Id::verify_on_site, "verify_on_site", {"verify", "field"}},
+      {Id::calendar_lacks_year, "calendar_lacks_year", {"calendar", "calendar_name", "year", "years"}},
       {Id::the_rule, "the_rule", {}},
       {Id::error_generic, "error_generic", {}},
       {Id::error_no_data, "error_no_data", {}},
@@ -63,7 +64,7 @@ std::string_view lang_key(Lang lang) {
   return lang == Lang::zh ? "zh" : "en";
 }
 
-std::string format(std::string_view text, std::initializer_list<Arg> args) {
+std::string format(std::string_view text, std::span<const Arg> args) {
   fmt::dynamic_format_arg_store<fmt::format_context> store;
   for (const auto& a : args) store.push_back(fmt::arg(a.name, a.value));
   return fmt::vformat(text, store);
@@ -110,7 +111,7 @@ std::span<const char* const> params(Id id) {
   return entries().at(static_cast<std::size_t>(id)).params;
 }
 
-std::string say(Id id, Lang lang, std::initializer_list<Arg> args) {
+std::string say(Id id, Lang lang, std::span<const Arg> args) {
   const std::string& text =
       catalog().text[static_cast<std::size_t>(lang)].at(static_cast<std::size_t>(id));
   try {

@@ -40,6 +40,7 @@ enum class Id : std::uint8_t {
   field_described,   // {description} {field}: a field by its schema description and path
   records_of,        // {title} {list}: the records of a reverse list, by the child's title
   verify_on_site,    // a reason: {verify} (the field's `verify` text) {field}
+  calendar_lacks_year,  // a reason: {calendar} (title) {calendar_name} {year} {years}
   the_rule,          // the clause name when none is known
   // What made an evaluation fail (cel::ErrorCode), in plain words.
   error_generic,
@@ -81,7 +82,10 @@ struct Arg {
 // The id's text in `lang` with its arguments filled in. An argument a template uses but `args`
 // lacks throws std::logic_error (a defect of the engine's C++ or of the catalog, which the unit
 // tests exercise), as does a catalog with problems().
-std::string say(Id id, Lang lang, std::initializer_list<Arg> args = {});
+std::string say(Id id, Lang lang, std::span<const Arg> args);
+inline std::string say(Id id, Lang lang, std::initializer_list<Arg> args = {}) {
+  return say(id, lang, std::span<const Arg>(args.begin(), args.size()));
+}
 
 // The text of an id without arguments, formatted once when the catalog loads.
 const std::string& word(Id id, Lang lang);

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """The engine writes no Chinese: its words are in the catalog (engine/findings/words.json).
 
-  cjk_literals.py check SOURCE_DIR   fails when a string literal in the C++ of engine/ holds
-                                     Chinese (CJK characters or punctuation) that allowed.txt does
-                                     not list for its file, with the reason it may stay there
+  cjk_literals.py check SOURCE_DIR   fails when a string literal in the C++ of engine/ or of the
+                                     rule language's runtime (dsl/cel/) holds Chinese (CJK
+                                     characters or punctuation) that allowed.txt does not list for
+                                     its file, with the reason it may stay there
   cjk_literals.py self-test          finds what is planted (in strings, raw strings, u8 strings),
                                      passes comments, character literals and listed words
 
 Comments may be in Chinese: only what the program says is checked. allowed.txt lists, one a
-line, tab-separated: a glob of paths under engine/, a Chinese word, and why it stays in the C++
+line, tab-separated: a glob of paths, a Chinese word, and why it stays in the C++
 (input parsing: a spelling the importer accepts, not a word the engine writes). A literal passes
 when every run of Chinese characters in it is a word allowed for its file.
 """
@@ -18,7 +19,7 @@ import re
 import sys
 import tempfile
 
-ROOT = "engine"
+ROOTS = ["engine", "dsl/cel"]
 CPP_SUFFIXES = {".hpp", ".cpp", ".h", ".cc", ".ipp"}
 ALLOWED = pathlib.Path(__file__).with_name("allowed.txt")
 # CJK radicals, punctuation (、。「」（）), kana, unified ideographs and extensions, compatibility
@@ -85,10 +86,11 @@ def read_allowed(path):
 
 
 def findings(root, allowed):
-    """(path, line, literal, the Chinese not allowed there) under root/engine."""
+    """(path, line, literal, the Chinese not allowed there) under the ROOTS of root."""
     root = pathlib.Path(root)
     found = []
-    for path in sorted((root / ROOT).rglob("*")):
+    paths = sorted(p for top in ROOTS for p in (root / top).rglob("*"))
+    for path in paths:
         if path.suffix not in CPP_SUFFIXES or not path.is_file():
             continue
         rel = path.relative_to(root).as_posix()
@@ -133,14 +135,18 @@ def self_test():
         (t / "engine/eval").mkdir(parents=True)
         (t / "engine/ingest/values.cpp").write_text('if (t == "是") return "{} is not 是/否";\n', encoding="utf-8")
         (t / "engine/eval/words.cpp").write_text('// 是\nreturn "ok";\n', encoding="utf-8")
+        (t / "dsl/cel").mkdir(parents=True)
+        (t / "dsl/cel/compile.cpp").write_text('return Reason{"ok"};\n', encoding="utf-8")
         allowed = [("engine/ingest/*", "是"), ("engine/ingest/*", "否")]
         if findings(t, allowed):
             print("self-test: a clean tree was reported")
             return 1
         (t / "engine/eval/words.cpp").write_text('return "是";\n', encoding="utf-8")  # allowed elsewhere only
         (t / "engine/ingest/values.cpp").write_text('return "否则";\n', encoding="utf-8")  # another word
+        (t / "dsl/cel/compile.cpp").write_text('return Reason{"工作日历"};\n', encoding="utf-8")
         got = [(rel, line, bad) for rel, line, _, bad in findings(t, allowed)]
-        if got != [("engine/eval/words.cpp", 1, ["是"]), ("engine/ingest/values.cpp", 1, ["否则"])]:
+        if got != [("dsl/cel/compile.cpp", 1, ["工作日历"]), ("engine/eval/words.cpp", 1, ["是"]),
+                   ("engine/ingest/values.cpp", 1, ["否则"])]:
             print(f"self-test: planted literals reported as {got}")
             return 1
     if not read_allowed(ALLOWED):

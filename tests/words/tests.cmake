@@ -1,5 +1,5 @@
-# The engine's words (tests/words/cjk_literals.py): no Chinese in a string literal of engine/
-# outside the input it parses (tests/words/allowed.txt); its words are in the catalog
+# The engine's words (tests/words/cjk_literals.py): no Chinese in a string literal of engine/ or
+# dsl/cel/ (the rule language's runtime) outside the input the importer parses (tests/words/allowed.txt); its words are in the catalog
 # engine/findings/words.json (unit tests: tests/unit/engine/words_test.cpp). The self test
 # checks that the check can fail.
 add_test(NAME words.cjk_literals

@@ -647,6 +647,12 @@ rule due "期限" { en "due" for h in holder require add_working_days(h.checked_
   EXPECT_EQ(f["due/LATE"]->verdict, Verdict::unknown);
   EXPECT_EQ(f["due/LATE"]->message_zh,
             "无法判定“期限”: 工作日历“节假日”未收录 2022 年的节假日安排 (收录 2021 年), 无法推算工作日");
+  // The runtime records the reason by its kind; the catalog words it in both languages.
+  ASSERT_EQ(f["due/LATE"]->reasons.size(), 1u);
+  EXPECT_EQ(f["due/LATE"]->reasons[0].en,
+            "the working-day calendar cn holds no holiday arrangement for 2022 (it holds 2021): working days "
+            "cannot be counted");
+  EXPECT_EQ(f["due/LATE"]->message_en, "Cannot decide \"due\": " + f["due/LATE"]->reasons[0].en);
 }
 
 // Evaluation limits (issue 17, item 9): a rule that doubles a string 40 times, one that doubles a
