@@ -34,6 +34,8 @@ int run_export(const ExportCmd& o) {
       std::fprintf(stderr, "ecoaudit export: %s\n", outcome.errors.c_str());
       return kExitUsage;
     case app::RunStatus::store_error:
+    case app::RunStatus::report_error:  // an export writes no report; kept for the switch to stay total
+    case app::RunStatus::cancelled:     // nor can it be cancelled yet
       std::fprintf(stderr, "ecoaudit: error: %s\n", outcome.errors.c_str());
       return kExitUsage;
     case app::RunStatus::rejected:
