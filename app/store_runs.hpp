@@ -35,7 +35,7 @@ InitOutcome run_init(const InitRequest& request);
 
 struct ImportRequest {
   std::filesystem::path db, ruleset;
-  std::vector<std::filesystem::path> paths;  // files, or folders of *.csv, *.xml, *.json
+  std::vector<std::filesystem::path> paths;  // files, or folders of *.csv, *.xml, *.json, *.xlsx, *.xls
   // Forced encoding; nullopt: decided per file when certain, else the file is refused.
   std::optional<engine::ingest::Encoding> encoding;
   // Record types whose key is a 统一社会信用代码, fields holding a hazardous-waste category;
