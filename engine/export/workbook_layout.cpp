@@ -113,13 +113,18 @@ void plan_lists(Book& b, const std::vector<const dsl::model::RecordType*>& recor
 void list_sheet(Book& b) {
   lxw_worksheet* ws = workbook_add_worksheet(b.wb, kListSheet);
   if (!ws) throw LayoutError("cannot add the list sheet");
+  // Row by row (a workbook in constant memory mode takes its rows in order): the enums' names,
+  // then their labels.
+  std::size_t rows = 0;
   for (lxw_col_t c = 0; c < b.enums.size(); ++c) {
-    const auto& e = *b.enums[c];
-    check(worksheet_write_string(ws, 0, c, e.name.c_str(), b.header_optional), "writing a list");
-    for (std::size_t i = 0; i < e.values.size(); ++i)
-      check(worksheet_write_string(ws, static_cast<lxw_row_t>(i + 1), c, label_of(e.values[i]).c_str(), b.text),
-            "writing a list");
+    check(worksheet_write_string(ws, 0, c, b.enums[c]->name.c_str(), b.header_optional), "writing a list");
+    rows = std::max(rows, b.enums[c]->values.size());
   }
+  for (std::size_t i = 0; i < rows; ++i)
+    for (lxw_col_t c = 0; c < b.enums.size(); ++c)
+      if (i < b.enums[c]->values.size())
+        check(worksheet_write_string(ws, static_cast<lxw_row_t>(i + 1), c, label_of(b.enums[c]->values[i]).c_str(), b.text),
+              "writing a list");
   worksheet_hide(ws);
 }
 
@@ -327,6 +332,14 @@ std::string double_text(double v) {
 void write_workbook(const fs::path& file, const dsl::model::Schema& s, const GuideInfo& guide,
                     const std::vector<const dsl::model::RecordType*>& records, const RowSource& rows) {
   lxw_workbook_options wo{};
+  // With records, each row goes to disk as it is written (libxlsxwriter's constant memory
+  // mode: inline strings, rows in order, which is how they come), in a temporary file beside
+  // `file`: otherwise every cell of the store would be held in memory until the end.
+  const std::string tmpdir = file.has_parent_path() ? file.parent_path().string() : std::string(".");
+  if (rows) {
+    wo.constant_memory = LXW_TRUE;
+    wo.tmpdir = const_cast<char*>(tmpdir.c_str());
+  }
   Book b;
   b.wb = workbook_new_opt(file.c_str(), &wo);
   if (!b.wb) throw LayoutError(fmt::format("cannot create {}", file.string()));
