@@ -31,6 +31,7 @@ ExportOutcome run_export(const ExportRequest& request) {
   eo.format = request.format;
   eo.out = request.out;
   eo.as_of_batch = request.data_as_of;
+  eo.history = request.history;
   eo.guide.heading = fmt::format("数据导出: {}", rs.title.empty() ? rs.id : rs.title);
   eo.guide.ruleset_id = rs.id;
   eo.guide.ruleset_sha256 = rs.sha256;

@@ -18,6 +18,7 @@ struct ExportRequest {
   engine::exporting::Format format = engine::exporting::Format::csv;
   std::filesystem::path out;                 // a new (or empty) folder
   std::optional<std::int64_t> data_as_of;    // a batch id: the records as they stood after it
+  bool history = false;                      // one folder per batch (engine/export/export.hpp)
 };
 
 struct ExportOutcome {

@@ -42,6 +42,10 @@ struct ExportOptions {
   // The records as they stood right after this batch (the versions current then, from the
   // tables and their history); nullopt: as they stand now.
   std::optional<std::int64_t> as_of_batch;
+  // One folder per import batch up to as_of_batch (or the last), `batch-0001`, ..., each
+  // holding the records as they stood after that batch: imported in order into a new store
+  // they rebuild the same records and the same history (each batch's replaced versions).
+  bool history = false;
   // The workbook's guide sheet (xlsx): heading and ruleset; the export adds what it holds.
   GuideInfo guide;
 };
@@ -57,6 +61,8 @@ struct ExportResult {
   std::vector<RecordExport> records;         // record types exported (those with rows), schema order
   std::uint64_t rows = 0;                    // all record types
   std::int64_t batch = 0;                    // the last batch whose records the export holds (0: none)
+  std::vector<std::int64_t> batches;         // history: the batches, one folder each, in order
+  // (with history, `records` and `rows` are those of the last folder; `files` are all)
 };
 
 // Writes the records of `store` (its schema's record types that hold records at that point;

@@ -48,6 +48,31 @@ std::string records(store::Store& st) {
   return out;
 }
 
+// The replaced versions (fields, and the batch that replaced each) and each batch's new and
+// updated records. (A batch's rows read and unchanged are its files': a state re-imported
+// whole reads the unchanged records again.)
+std::string history(store::Store& st) {
+  std::string out;
+  for (const auto& r : st.schema().records) {
+    out += "## _history_" + r.name + "\n";
+    std::string cols;
+    for (const auto& f : r.fields) cols += fmt::format("quote(\"{}\"), ", f.name);
+    SQLite::Statement q(st.db(), fmt::format("SELECT {}_replaced_by FROM \"_history_{}\" ORDER BY _row, _replaced_by",
+                                             cols, r.name));
+    while (q.executeStep()) {
+      for (int i = 0; i < q.getColumnCount(); ++i) out += q.getColumn(i).getString() + "|";
+      out += '\n';
+    }
+  }
+  out += "## _batch\n";
+  SQLite::Statement b(st.db(), "SELECT id, rows_new, rows_updated FROM _batch ORDER BY id");
+  while (b.executeStep()) {
+    for (int i = 0; i < b.getColumnCount(); ++i) out += b.getColumn(i).getString() + "|";
+    out += '\n';
+  }
+  return out;
+}
+
 const std::string kEnt1 = uscc("91140700MA0K00001");
 const std::string kEnt2 = uscc("91140700MA0K00002");
 
@@ -280,6 +305,42 @@ TEST_F(Export, AsOfAnEarlierBatchExportsTheRecordsAsTheyStoodThen) {
   auto c = open("now.db");
   import(*c, {now.out});
   EXPECT_EQ(records(*c), records(*a));
+}
+
+// --history: one folder per batch; imported in order into a new store they rebuild the records,
+// the replaced versions and each batch's counts.
+TEST_F(Export, HistoryFoldersRebuildTheRecordsAndTheirHistory) {
+  auto a = open("a.db");
+  import(*a, {write_inputs("first", enterprises(), facilities())});
+  import(*a, {write_inputs("second", "id,name,county,industry\n" + kEnt1 + ",改名后的公司,太谷区,steel\n",
+                           "id,enterprise_id,kind,capacity_t\nF2," + kEnt1 + ",coke_oven,2\nF9," + kEnt2 + ",boiler,\n")});
+  tmp.write("third/transport_entry.csv", transports());
+  tmp.write("third/facility.csv", "id,enterprise_id,kind,capacity_t\nF2," + kEnt1 + ",coke_oven,1e+300\n");
+  import(*a, {tmp.path() / "third"});
+  const std::string want = history(*a);
+  // The first name, replaced by batch 2; F2's capacity of batch 2, replaced by batch 3.
+  ASSERT_NE(want.find("'山西焦化, 股份\"有限\"公司'|'榆次区'|'coking'|3.00000000000000044408e-01|1|'1899-12-31'|2|"),
+            std::string::npos)
+      << want;
+  ASSERT_NE(want.find("'F2'|'" + kEnt1 + "'|'coke_oven'|2.0|3|"), std::string::npos) << want;
+
+  ExportOptions o;
+  o.out = tmp.path() / "out";
+  o.history = true;
+  auto res = exporting::export_store(*a, o);
+  EXPECT_EQ(res.batches, (std::vector<std::int64_t>{1, 2, 3}));
+  EXPECT_EQ(res.rows, 9u);  // the last folder: the store now
+  auto b = open("b.db");
+  for (const char* d : {"batch-0001", "batch-0002", "batch-0003"}) import(*b, {o.out / d});
+  EXPECT_EQ(records(*b), records(*a));
+  EXPECT_EQ(history(*b), want);
+
+  // Up to batch 2 only.
+  o.out = tmp.path() / "out2";
+  o.as_of_batch = 2;
+  res = exporting::export_store(*a, o);
+  EXPECT_EQ(res.batches, (std::vector<std::int64_t>{1, 2}));
+  EXPECT_FALSE(fs::exists(o.out / "batch-0003"));
 }
 
 TEST_F(Export, BadRequestsFailClearlyAndWriteNothing) {
