@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "app/store_runs.hpp"
+#include "app/run.hpp"
 #include "engine/export/export.hpp"
 
 namespace eco::app {
@@ -21,10 +21,7 @@ struct ExportRequest {
   bool history = false;                      // one folder per batch (engine/export/export.hpp)
 };
 
-struct ExportOutcome {
-  RunStatus status = RunStatus::done;
-  // ruleset_errors: the ruleset's diagnostics; bad_request, store_error: the message.
-  std::string errors;
+struct ExportOutcome : RunResult {
   engine::exporting::ExportResult result;    // done: what was written
 };
 

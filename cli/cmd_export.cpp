@@ -36,6 +36,8 @@ int run_export(const ExportCmd& o) {
       std::fprintf(stderr, "ecoaudit export: %s\n", outcome.errors.c_str());
       return kExitUsage;
     case app::RunStatus::store_error:
+    case app::RunStatus::report_error:  // (not outcomes of this run)
+    case app::RunStatus::cancelled:
       std::fprintf(stderr, "ecoaudit: error: %s\n", outcome.errors.c_str());
       return kExitUsage;
     case app::RunStatus::rejected:

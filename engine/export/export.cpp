@@ -152,8 +152,8 @@ SheetCell sheet_cell(const Stored& v, const model::Field& f, const EnumCells* en
     case Stored::Kind::null: return c;
     case Stored::Kind::integer:
       if (f.type.kind == Kind::bool_) {
-        c.kind = SheetCell::Kind::text;
-        c.text = v.i ? "是" : "否";
+        c.kind = SheetCell::Kind::boolean;
+        c.number = v.i ? 1 : 0;
       } else if (v.i > -(std::int64_t{1} << 53) && v.i < (std::int64_t{1} << 53)) {
         c.kind = SheetCell::Kind::number;
         c.number = static_cast<double>(v.i);
@@ -297,13 +297,9 @@ void write_state(store::Store& st, const ExportOptions& o, std::optional<std::in
   } else {
     std::map<const model::EnumType*, EnumCells> enums;
     for (const auto& e : schema.enums) enums.emplace(&e, EnumCells(e));
-    GuideInfo guide = o.guide;
-    guide.notes.push_back(fmt::format(
-        "导出 export: {}, {}", st.path().filename().string(),
-        as_of ? fmt::format("第 {} 批导入后的记录 (records as they stood after batch {})", *as_of, *as_of)
-              : fmt::format("当前记录 (current records, last batch {})", result.batch)));
     fs::path file = "records.xlsx";
-    write_workbook(tmp / sub / file, schema, guide, records, [&](const model::RecordType& r, const RowWriter& row) {
+    if (!o.workbook) throw RequestError("--format xlsx: no workbook writer");
+    o.workbook(tmp / sub / file, records, as_of, result.batch, [&](const model::RecordType& r, const RowWriter& row) {
       std::vector<SheetCell> cells(r.fields.size());
       result.records.push_back({r.name, 0});
       result.records.back().rows = each_row(db, r, as_of, [&](const std::vector<Stored>& values) {
@@ -321,6 +317,16 @@ void write_state(store::Store& st, const ExportOptions& o, std::optional<std::in
 }
 
 }  // namespace
+
+std::string double_text(double v) {
+  // Shortest round trip either way (C++17 to_chars); plain decimals where they stay short.
+  char buf[64];
+  const double a = std::fabs(v);
+  const bool plain = a == 0 || (a >= 1e-6 && a < 1e16);
+  auto [end, ec] = plain ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
+                         : std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, ec == std::errc() ? end : buf);
+}
 
 std::string csv_cell(std::string_view text) {
   bool quote = !text.empty() && (text.front() == ' ' || text.front() == '\t' || text.back() == ' ' || text.back() == '\t');
@@ -380,10 +386,6 @@ ExportResult export_store(store::Store& st, const ExportOptions& o) {
     std::error_code ec;
     if (!tmp.empty()) fs::remove_all(tmp, ec);
     throw StoreError(fmt::format("reading the store {}: {}", st.path().string(), e.what()));
-  } catch (const LayoutError& e) {
-    std::error_code ec;
-    if (!tmp.empty()) fs::remove_all(tmp, ec);
-    throw StoreError(e.what());
   } catch (const fs::filesystem_error& e) {
     std::error_code ec;
     if (!tmp.empty()) fs::remove_all(tmp, ec);
