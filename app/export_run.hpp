@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "app/store_runs.hpp"
+#include "app/run.hpp"
 #include "engine/export/export.hpp"
 
 namespace eco::app {
@@ -18,12 +18,10 @@ struct ExportRequest {
   engine::exporting::Format format = engine::exporting::Format::csv;
   std::filesystem::path out;                 // a new (or empty) folder
   std::optional<std::int64_t> data_as_of;    // a batch id: the records as they stood after it
+  bool history = false;                      // one folder per batch (engine/export/export.hpp)
 };
 
-struct ExportOutcome {
-  RunStatus status = RunStatus::done;
-  // ruleset_errors: the ruleset's diagnostics; bad_request, store_error: the message.
-  std::string errors;
+struct ExportOutcome : RunResult {
   engine::exporting::ExportResult result;    // done: what was written
 };
 

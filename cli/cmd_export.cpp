@@ -1,4 +1,4 @@
-// ecoaudit export --db FILE --ruleset DIR --format csv|xlsx --out DIR [--data-as-of BATCH]:
+// ecoaudit export --db FILE --ruleset DIR --format csv|xlsx --out DIR [--data-as-of BATCH] [--history]:
 // the store's records written back as files that `ecoaudit import` reads to the same records
 // (app/export_run.hpp); the output folder appears whole or not at all.
 #include <cstdio>
@@ -16,6 +16,7 @@ struct ExportCmd {
   std::string db, ruleset, format = "csv", out;
   std::int64_t data_as_of = 0;
   bool as_of_given = false;
+  bool history = false;
 };
 
 int run_export(const ExportCmd& o) {
@@ -25,6 +26,7 @@ int run_export(const ExportCmd& o) {
   request.format = o.format == "xlsx" ? engine::exporting::Format::xlsx : engine::exporting::Format::csv;
   request.out = o.out;
   if (o.as_of_given) request.data_as_of = o.data_as_of;
+  request.history = o.history;
   const app::ExportOutcome outcome = app::run_export(request);
   switch (outcome.status) {
     case app::RunStatus::ruleset_errors:
@@ -34,8 +36,8 @@ int run_export(const ExportCmd& o) {
       std::fprintf(stderr, "ecoaudit export: %s\n", outcome.errors.c_str());
       return kExitUsage;
     case app::RunStatus::store_error:
-    case app::RunStatus::report_error:  // an export writes no report; kept for the switch to stay total
-    case app::RunStatus::cancelled:     // nor can it be cancelled yet
+    case app::RunStatus::report_error:  // (not outcomes of this run)
+    case app::RunStatus::cancelled:
       std::fprintf(stderr, "ecoaudit: error: %s\n", outcome.errors.c_str());
       return kExitUsage;
     case app::RunStatus::rejected:
@@ -43,6 +45,9 @@ int run_export(const ExportCmd& o) {
       break;
   }
   const auto& r = outcome.result;
+  if (!r.batches.empty())
+    std::printf("%zu folders, one per import batch (batch-%04lld ... batch-%04lld); the last holds\n", r.batches.size(),
+                static_cast<long long>(r.batches.front()), static_cast<long long>(r.batches.back()));
   for (const auto& rec : r.records)
     std::printf("  %-32s %8llu rows\n", rec.record.c_str(), static_cast<unsigned long long>(rec.rows));
   std::printf("exported %llu rows of %zu record types %s to %s (%zu file%s)\n",
@@ -66,6 +71,9 @@ ECOAUDIT_COMMAND("export", "Write the store's records as CSV files or an XLSX wo
                                   "The records as they stood after this import batch (ecoaudit batches lists them)")
                        ->check(CLI::PositiveNumber)
                        ->each([o](const std::string&) { o->as_of_given = true; });
+                   sub.add_flag("--history", o->history,
+                                "One folder per import batch (batch-0001, ...), each the records as they stood after "
+                                "it: imported in order into a new store, they rebuild its history too");
                    return [o] { return run_export(*o); };
                  });
 

@@ -1,7 +1,7 @@
 // `ecoaudit template --ruleset DIR --format xlsx [--records a,b] --out FILE`: the workbook a
 // data provider fills in: a guide sheet, one sheet per record type with its header, drop-down
 // lists, date and text columns, the field descriptions as comments. The layout is
-// engine/export/workbook_layout.hpp's, which `ecoaudit export --format xlsx` fills with the
+// app/workbook_layout.hpp's, which `ecoaudit export --format xlsx` fills with the
 // store's records; this command chooses the record types and never overwrites FILE.
 #include <cstdio>
 #include <filesystem>
@@ -14,7 +14,7 @@
 #include "cli/command.hpp"
 #include "cli/ruleset_loading.hpp"
 #include "dsl/model/ruleset.hpp"
-#include "engine/export/workbook_layout.hpp"
+#include "app/workbook_layout.hpp"
 
 namespace eco::cli {
 namespace {
@@ -52,13 +52,13 @@ int run_template(const std::string& ruleset, const std::string& out, const std::
 
   // Written beside the target and renamed, so that a failure leaves no half-written workbook.
   fs::path tmp = fs::path(out).concat(".part");
-  engine::exporting::GuideInfo guide;
+  app::GuideInfo guide;
   guide.heading = fmt::format("数据填报模板: {}", rs->title.empty() ? rs->id : rs->title);
   guide.ruleset_id = rs->id;
   guide.ruleset_sha256 = rs->sha256;
   try {
-    engine::exporting::write_workbook(tmp, s, guide, records);
-  } catch (const engine::exporting::LayoutError& e) {
+    app::write_workbook(tmp, s, guide, records);
+  } catch (const app::LayoutError& e) {
     fs::remove(tmp, ec);
     std::fprintf(stderr, "ecoaudit template: %s\n", e.what());
     return kExitUsage;

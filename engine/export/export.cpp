@@ -152,8 +152,8 @@ SheetCell sheet_cell(const Stored& v, const model::Field& f, const EnumCells* en
     case Stored::Kind::null: return c;
     case Stored::Kind::integer:
       if (f.type.kind == Kind::bool_) {
-        c.kind = SheetCell::Kind::text;
-        c.text = v.i ? "是" : "否";
+        c.kind = SheetCell::Kind::boolean;
+        c.number = v.i ? 1 : 0;
       } else if (v.i > -(std::int64_t{1} << 53) && v.i < (std::int64_t{1} << 53)) {
         c.kind = SheetCell::Kind::number;
         c.number = static_cast<double>(v.i);
@@ -276,7 +276,57 @@ fs::path make_temp_folder(const fs::path& out) {
   return tmpl;
 }
 
+// Writes the records as they stood after batch `as_of` (nullopt: now) into tmp/sub, adding
+// the files, record types and rows to `result`.
+void write_state(store::Store& st, const ExportOptions& o, std::optional<std::int64_t> as_of, const fs::path& tmp,
+               const fs::path& sub, ExportResult& result) {
+  const model::Schema& schema = st.schema();
+  SQLite::Database& db = st.db();
+  std::vector<const model::RecordType*> records;
+  for (const auto& r : schema.records)
+    if (has_rows(db, r, as_of)) records.push_back(&r);
+
+  if (o.format == Format::csv) {
+    for (const auto* r : records) {
+      fs::path file = r->name + ".csv";
+      result.records.push_back({r->name, 0});
+      write_csv(db, *r, as_of, tmp / sub / file, result.records.back());
+      result.files.push_back(sub / file);
+      result.rows += result.records.back().rows;
+    }
+  } else {
+    std::map<const model::EnumType*, EnumCells> enums;
+    for (const auto& e : schema.enums) enums.emplace(&e, EnumCells(e));
+    fs::path file = "records.xlsx";
+    if (!o.workbook) throw RequestError("--format xlsx: no workbook writer");
+    o.workbook(tmp / sub / file, records, as_of, result.batch, [&](const model::RecordType& r, const RowWriter& row) {
+      std::vector<SheetCell> cells(r.fields.size());
+      result.records.push_back({r.name, 0});
+      result.records.back().rows = each_row(db, r, as_of, [&](const std::vector<Stored>& values) {
+        for (std::size_t i = 0; i < values.size(); ++i) {
+          const auto& f = r.fields[i];
+          const EnumCells* ec = f.type.kind == Kind::enum_ && f.type.enum_type ? &enums.at(f.type.enum_type) : nullptr;
+          cells[i] = sheet_cell(values[i], f, ec);
+        }
+        row(cells);
+      });
+      result.rows += result.records.back().rows;
+    });
+    result.files.push_back(sub / file);
+  }
+}
+
 }  // namespace
+
+std::string double_text(double v) {
+  // Shortest round trip either way (C++17 to_chars); plain decimals where they stay short.
+  char buf[64];
+  const double a = std::fabs(v);
+  const bool plain = a == 0 || (a >= 1e-6 && a < 1e16);
+  auto [end, ec] = plain ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
+                         : std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, ec == std::errc() ? end : buf);
+}
 
 std::string csv_cell(std::string_view text) {
   bool quote = !text.empty() && (text.front() == ' ' || text.front() == '\t' || text.back() == ' ' || text.back() == '\t');
@@ -288,7 +338,6 @@ std::string csv_cell(std::string_view text) {
 }
 
 ExportResult export_store(store::Store& st, const ExportOptions& o) {
-  const model::Schema& schema = st.schema();
   SQLite::Database& db = st.db();
   ExportResult result;
   result.out = o.out;
@@ -307,44 +356,24 @@ ExportResult export_store(store::Store& st, const ExportOptions& o) {
     } else {
       result.batch = db.execAndGet("SELECT coalesce(max(id), 0) FROM _batch").getInt64();
     }
-    std::vector<const model::RecordType*> records;
-    for (const auto& r : schema.records)
-      if (has_rows(db, r, o.as_of_batch)) records.push_back(&r);
-
+    std::vector<std::int64_t> states;  // the batches after which the records are written
+    if (o.history) {
+      SQLite::Statement q(db, "SELECT id FROM _batch WHERE id <= ? ORDER BY id");
+      q.bind(1, result.batch);
+      while (q.executeStep()) states.push_back(q.getColumn(0).getInt64());
+    }
     tmp = make_temp_folder(o.out);
-    if (o.format == Format::csv) {
-      for (const auto* r : records) {
-        fs::path file = r->name + ".csv";
-        result.records.push_back({r->name, 0});
-        write_csv(db, *r, o.as_of_batch, tmp / file, result.records.back());
-        result.files.push_back(file);
-        result.rows += result.records.back().rows;
-      }
+    if (!o.history) {
+      write_state(st, o, o.as_of_batch, tmp, {}, result);
     } else {
-      std::map<const model::EnumType*, EnumCells> enums;
-      for (const auto& e : schema.enums) enums.emplace(&e, EnumCells(e));
-      GuideInfo guide = o.guide;
-      guide.notes.push_back(fmt::format("导出 export: {}, {}", st.path().filename().string(),
-                                        o.as_of_batch ? fmt::format("第 {} 批导入后的记录 (records as they stood after "
-                                                                    "batch {})",
-                                                                    result.batch, result.batch)
-                                                      : fmt::format("当前记录 (current records, last batch {})",
-                                                                    result.batch)));
-      fs::path file = "records.xlsx";
-      write_workbook(tmp / file, schema, guide, records, [&](const model::RecordType& r, const RowWriter& row) {
-        std::vector<SheetCell> cells(r.fields.size());
-        result.records.push_back({r.name, 0});
-        result.records.back().rows = each_row(db, r, o.as_of_batch, [&](const std::vector<Stored>& values) {
-          for (std::size_t i = 0; i < values.size(); ++i) {
-            const auto& f = r.fields[i];
-            const EnumCells* ec = f.type.kind == Kind::enum_ && f.type.enum_type ? &enums.at(f.type.enum_type) : nullptr;
-            cells[i] = sheet_cell(values[i], f, ec);
-          }
-          row(cells);
-        });
-        result.rows += result.records.back().rows;
-      });
-      result.files.push_back(file);
+      for (std::int64_t b : states) {
+        fs::path sub = fmt::format("batch-{:04}", b);
+        fs::create_directory(tmp / sub);
+        result.records.clear();  // the last state's, in the end
+        result.rows = 0;
+        write_state(st, o, b, tmp, sub, result);
+        result.batches.push_back(b);
+      }
     }
     // Complete: the folder takes its name (replacing `out` when that is an empty folder).
     std::error_code ec;
@@ -357,10 +386,10 @@ ExportResult export_store(store::Store& st, const ExportOptions& o) {
     std::error_code ec;
     if (!tmp.empty()) fs::remove_all(tmp, ec);
     throw StoreError(fmt::format("reading the store {}: {}", st.path().string(), e.what()));
-  } catch (const LayoutError& e) {
+  } catch (const fs::filesystem_error& e) {
     std::error_code ec;
     if (!tmp.empty()) fs::remove_all(tmp, ec);
-    throw StoreError(e.what());
+    throw StoreError(fmt::format("--out {}: {}", o.out.string(), e.what()));
   } catch (...) {
     std::error_code ec;
     if (!tmp.empty()) fs::remove_all(tmp, ec);

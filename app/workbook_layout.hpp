@@ -8,9 +8,11 @@
 // offer their labels, boolean columns 是/否, date columns are formatted and validated as dates,
 // text columns are text (@) so that Excel keeps a code's leading zeros.
 //
-// `ecoaudit template` writes it empty; `ecoaudit export --format xlsx` writes it with the
-// store's records from row 2 on, so that an exported workbook looks like a filled-in template
-// and imports back like one.
+// `ecoaudit template` writes it empty; the export run (app/export_run.hpp) gives it to
+// engine/export as its workbook writer, which fills it with the store's records from row 2 on,
+// so that an exported workbook looks like a filled-in template and imports back like one. Its
+// words (the guide, the comments' labels, the validations' messages) live here, in the
+// application layer, not in the engine.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -19,8 +21,13 @@
 #include <vector>
 
 #include "dsl/model/schema.hpp"
+#include "engine/export/export.hpp"
 
-namespace eco::engine::exporting {
+namespace eco::app {
+
+using engine::exporting::RowSource;
+using engine::exporting::RowWriter;
+using engine::exporting::SheetCell;
 
 // A workbook that cannot be written (an unwritable path, a record type that cannot name a
 // sheet, more rows than a sheet holds). The message is for users.
@@ -36,19 +43,6 @@ struct GuideInfo {
   std::vector<std::string> notes;       // extra lines under the ruleset line (what an export holds)
 };
 
-// One cell of a data row. A date is written as an Excel date (formatted yyyy-mm-dd) when it
-// lies in Excel's calendar (1900-01-01 on), else as its text.
-struct SheetCell {
-  enum class Kind : std::uint8_t { empty, text, number, date } kind = Kind::empty;
-  std::string text;     // text; date: "YYYY-MM-DD"
-  double number = 0;    // number
-};
-
-// Writes the data rows of one record sheet: calls `row` once per record, in order, with one
-// cell per field of the record type (field order). May throw; the exception passes through.
-using RowWriter = std::function<void(const std::vector<SheetCell>& cells)>;
-using RowSource = std::function<void(const dsl::model::RecordType& record, const RowWriter& row)>;
-
 // Writes the workbook to `file` (created or replaced: the caller writes to a temporary name
 // and renames it) with a sheet for each of `records` (of `schema`, which they belong to), in
 // that order, and their rows from `rows` when given. Throws LayoutError; `file` may then be
@@ -56,11 +50,10 @@ using RowSource = std::function<void(const dsl::model::RecordType& record, const
 void write_workbook(const std::filesystem::path& file, const dsl::model::Schema& schema, const GuideInfo& guide,
                     const std::vector<const dsl::model::RecordType*>& records, const RowSource& rows = {});
 
-// The shortest text that reads back (std::from_chars) as exactly `v`: in plain decimals
-// ("1000000", "6", "0.1") for magnitudes from 1e-6 to 1e16, with an exponent beyond ("1e+20").
-std::string double_text(double v);
+// The export's workbook writer (engine/export's WorkbookWriter): write_workbook() with
+// `guide`, to which it adds a line saying what the records are (the store `store_name`, the
+// batch they stand after). LayoutError becomes store::StoreError.
+engine::exporting::WorkbookWriter export_workbook_writer(const dsl::model::Schema& schema, GuideInfo guide,
+                                                         std::string store_name);
 
-// The rows a record sheet holds below its header (Excel's grid has 1,048,576 rows).
-inline constexpr std::uint64_t kMaxSheetRecords = 1048575;
-
-}  // namespace eco::engine::exporting
+}  // namespace eco::app

@@ -1,6 +1,6 @@
 // The data-entry workbook (workbook_layout.hpp): the layout `ecoaudit template` defined, used
 // by the template (empty) and the export (with the store's records).
-#include "engine/export/workbook_layout.hpp"
+#include "app/workbook_layout.hpp"
 
 #include <xlsxwriter.h>
 
@@ -19,7 +19,10 @@
 #include "dsl/common/date.hpp"
 #include "dsl/common/utf8.hpp"
 
-namespace eco::engine::exporting {
+namespace eco::app {
+
+using engine::exporting::double_text;
+using engine::exporting::kMaxSheetRecords;
 namespace {
 
 namespace fs = std::filesystem;
@@ -113,13 +116,18 @@ void plan_lists(Book& b, const std::vector<const dsl::model::RecordType*>& recor
 void list_sheet(Book& b) {
   lxw_worksheet* ws = workbook_add_worksheet(b.wb, kListSheet);
   if (!ws) throw LayoutError("cannot add the list sheet");
+  // Row by row (a workbook in constant memory mode takes its rows in order): the enums' names,
+  // then their labels.
+  std::size_t rows = 0;
   for (lxw_col_t c = 0; c < b.enums.size(); ++c) {
-    const auto& e = *b.enums[c];
-    check(worksheet_write_string(ws, 0, c, e.name.c_str(), b.header_optional), "writing a list");
-    for (std::size_t i = 0; i < e.values.size(); ++i)
-      check(worksheet_write_string(ws, static_cast<lxw_row_t>(i + 1), c, label_of(e.values[i]).c_str(), b.text),
-            "writing a list");
+    check(worksheet_write_string(ws, 0, c, b.enums[c]->name.c_str(), b.header_optional), "writing a list");
+    rows = std::max(rows, b.enums[c]->values.size());
   }
+  for (std::size_t i = 0; i < rows; ++i)
+    for (lxw_col_t c = 0; c < b.enums.size(); ++c)
+      if (i < b.enums[c]->values.size())
+        check(worksheet_write_string(ws, static_cast<lxw_row_t>(i + 1), c, label_of(b.enums[c]->values[i]).c_str(), b.text),
+              "writing a list");
   worksheet_hide(ws);
 }
 
@@ -165,6 +173,7 @@ void write_cell(Book& b, lxw_worksheet* ws, const dsl::model::RecordType& r, lxw
   switch (cell.kind) {
     case SheetCell::Kind::empty: return;
     case SheetCell::Kind::text: return text(cell.text);
+    case SheetCell::Kind::boolean: return text(cell.number != 0 ? "是" : "否");  // as the drop-down offers
     case SheetCell::Kind::number: {
       if (!exact_as_number(cell.number)) return text(double_text(cell.number));
       if (lxw_error e = worksheet_write_number(ws, row, c, cell.number, nullptr); e != LXW_NO_ERROR)
@@ -314,19 +323,17 @@ void guide_sheet(Book& b, const GuideInfo& g, const std::vector<const dsl::model
 
 }  // namespace
 
-std::string double_text(double v) {
-  // Shortest round trip either way (C++17 to_chars); plain decimals where they stay short.
-  char buf[64];
-  const double a = std::fabs(v);
-  const bool plain = a == 0 || (a >= 1e-6 && a < 1e16);
-  auto [end, ec] = plain ? std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed)
-                         : std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, ec == std::errc() ? end : buf);
-}
-
 void write_workbook(const fs::path& file, const dsl::model::Schema& s, const GuideInfo& guide,
                     const std::vector<const dsl::model::RecordType*>& records, const RowSource& rows) {
   lxw_workbook_options wo{};
+  // With records, each row goes to disk as it is written (libxlsxwriter's constant memory
+  // mode: inline strings, rows in order, which is how they come), in a temporary file beside
+  // `file`: otherwise every cell of the store would be held in memory until the end.
+  const std::string tmpdir = file.has_parent_path() ? file.parent_path().string() : std::string(".");
+  if (rows) {
+    wo.constant_memory = LXW_TRUE;
+    wo.tmpdir = const_cast<char*>(tmpdir.c_str());
+  }
   Book b;
   b.wb = workbook_new_opt(file.c_str(), &wo);
   if (!b.wb) throw LayoutError(fmt::format("cannot create {}", file.string()));
@@ -367,4 +374,22 @@ void write_workbook(const fs::path& file, const dsl::model::Schema& s, const Gui
     throw LayoutError(fmt::format("cannot write {}: {}", file.string(), lxw_strerror(closed)));
 }
 
-}  // namespace eco::engine::exporting
+engine::exporting::WorkbookWriter export_workbook_writer(const dsl::model::Schema& schema, GuideInfo guide,
+                                                         std::string store_name) {
+  return [&schema, guide = std::move(guide), store_name = std::move(store_name)](
+             const fs::path& file, const std::vector<const dsl::model::RecordType*>& records,
+             std::optional<std::int64_t> as_of, std::int64_t last_batch, const engine::exporting::RowSource& rows) {
+    GuideInfo g = guide;
+    g.notes.push_back(fmt::format(
+        "导出 export: {}, {}", store_name,
+        as_of ? fmt::format("第 {} 批导入后的记录 (records as they stood after batch {})", *as_of, *as_of)
+              : fmt::format("当前记录 (current records, last batch {})", last_batch)));
+    try {
+      write_workbook(file, schema, g, records, rows);
+    } catch (const LayoutError& e) {
+      throw engine::store::StoreError(e.what());
+    }
+  };
+}
+
+}  // namespace eco::app
