@@ -17,4 +17,14 @@ CheckedRuleset load_checked_ruleset(const std::filesystem::path& dir, dsl::Sourc
   return out;
 }
 
+std::unique_ptr<dsl::model::Ruleset> ruleset_for_run(const std::filesystem::path& dir, dsl::SourceManager& sm,
+                                                     RunResult& out) {
+  auto checked = load_checked_ruleset(dir, sm);
+  if (!checked.ruleset) {
+    out.status = RunStatus::ruleset_errors;
+    out.errors = std::move(checked.errors);
+  }
+  return std::move(checked.ruleset);
+}
+
 }  // namespace eco::app

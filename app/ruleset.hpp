@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "app/run.hpp"
 #include "dsl/common/source.hpp"
 #include "dsl/model/ruleset.hpp"
 
@@ -20,5 +21,10 @@ struct CheckedRuleset {
 // Loads and checks the ruleset at `dir` (a folder holding ruleset.rules, or one .rules file);
 // its sources are kept in `sm`, which must outlive the ruleset.
 CheckedRuleset load_checked_ruleset(const std::filesystem::path& dir, dsl::SourceManager& sm);
+
+// The prologue of every run: the checked ruleset at `dir` (sources kept in `sm`), or nullptr
+// with `out` set to ruleset_errors and the diagnostics (the run must then touch nothing).
+std::unique_ptr<dsl::model::Ruleset> ruleset_for_run(const std::filesystem::path& dir, dsl::SourceManager& sm,
+                                                     RunResult& out);
 
 }  // namespace eco::app

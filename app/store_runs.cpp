@@ -10,13 +10,9 @@ namespace eco::app {
 InitOutcome run_init(const InitRequest& request) {
   InitOutcome out;
   dsl::SourceManager sm;
-  auto checked = load_checked_ruleset(request.ruleset, sm);
-  if (!checked.ruleset) {
-    out.status = RunStatus::ruleset_errors;
-    out.errors = std::move(checked.errors);
-    return out;
-  }
-  const auto& rs = *checked.ruleset;
+  const auto checked = ruleset_for_run(request.ruleset, sm, out);
+  if (!checked) return out;
+  const auto& rs = *checked;
   out.ruleset_id = rs.id;
   out.record_types = rs.schema.records.size();
   try {
@@ -59,13 +55,9 @@ ImportOutcome run_import(const ImportRequest& request, const ImportProgress& pro
   namespace ingest = engine::ingest;
   ImportOutcome out;
   dsl::SourceManager sm;
-  auto checked = load_checked_ruleset(request.ruleset, sm);
-  if (!checked.ruleset) {
-    out.status = RunStatus::ruleset_errors;
-    out.errors = std::move(checked.errors);
-    return out;
-  }
-  const auto& rs = *checked.ruleset;
+  const auto checked = ruleset_for_run(request.ruleset, sm, out);
+  if (!checked) return out;
+  const auto& rs = *checked;
   if (progress.ruleset_checked) progress.ruleset_checked(rs.id);
   // The names of the identity checks are of the schema: a name that is not there would check
   // nothing, silently. (The importer's defaults are not checked: a schema without them simply

@@ -10,27 +10,19 @@
 #include <string>
 #include <vector>
 
+#include "app/run.hpp"
 #include "engine/ingest/import.hpp"
 #include "engine/ingest/text.hpp"
 
 namespace eco::app {
 
-// How a run ended, in the terms every front end needs (the CLI maps them to its exit codes).
-enum class RunStatus {
-  done,            // the run did its work (an import with nothing to change included)
-  rejected,        // an import refused: errors in its data, nothing written
-  ruleset_errors,  // the ruleset does not check (errors in the outcome): nothing was touched
-  bad_request,     // the request names something that is not there (message in the outcome)
-  store_error,     // the store could not be opened or written (message): nothing was written
-};
-
 struct InitRequest {
   std::filesystem::path db, ruleset;
 };
 
-struct InitOutcome {
-  RunStatus status = RunStatus::done;
-  std::string errors;  // ruleset_errors: the ruleset's diagnostics; store_error: the store's message
+// status and errors (RunResult): ruleset_errors with the ruleset's diagnostics, store_error
+// with the store's message, or done.
+struct InitOutcome : RunResult {
   std::string ruleset_id;
   std::size_t record_types = 0;            // of the schema
   bool created = false;                    // the store file was created
@@ -43,7 +35,7 @@ InitOutcome run_init(const InitRequest& request);
 
 struct ImportRequest {
   std::filesystem::path db, ruleset;
-  std::vector<std::filesystem::path> paths;  // files, or folders of *.csv, *.xml, *.json
+  std::vector<std::filesystem::path> paths;  // files, or folders of *.csv, *.xml, *.json, *.xlsx, *.xls
   // Forced encoding; nullopt: decided per file when certain, else the file is refused.
   std::optional<engine::ingest::Encoding> encoding;
   // Record types whose key is a 统一社会信用代码, fields holding a hazardous-waste category;
@@ -63,10 +55,9 @@ struct ImportProgress {
   std::function<void(const std::filesystem::path& file)> file_started;
 };
 
-struct ImportOutcome {
-  RunStatus status = RunStatus::done;
-  // ruleset_errors: the ruleset's diagnostics; bad_request, store_error: the message.
-  std::string errors;
+// status and errors (RunResult): ruleset_errors with the ruleset's diagnostics; bad_request or
+// store_error with the message; rejected (errors in the data: in the result) or done.
+struct ImportOutcome : RunResult {
   // done or rejected: the importer's result (files, rows, batch, the data's errors).
   engine::ingest::ImportResult result;
 };

@@ -1,5 +1,6 @@
-// ecoaudit import --db FILE --ruleset DIR PATH...: validates CSV/XML/JSON files against the
-// ruleset's schema and imports them as one batch, all or nothing.
+// ecoaudit import --db FILE --ruleset DIR PATH...: validates CSV/XML/JSON files and Excel
+// workbooks (.xlsx, .xls) against the ruleset's schema and imports them as one batch, all or
+// nothing.
 #include <cstdio>
 
 #include "app/store_runs.hpp"
@@ -46,6 +47,8 @@ int run_import(const ImportCmd& o) {
       std::fprintf(stderr, "ecoaudit import: %s\n", outcome.errors.c_str());
       return kExitUsage;
     case app::RunStatus::store_error:
+    case app::RunStatus::report_error:  // (not outcomes of this run)
+    case app::RunStatus::cancelled:
       std::fprintf(stderr, "ecoaudit: error: %s\n", outcome.errors.c_str());
       return kExitUsage;
     case app::RunStatus::rejected:
@@ -79,12 +82,15 @@ int run_import(const ImportCmd& o) {
   return kExitOk;
 }
 
-ECOAUDIT_COMMAND("import", "Validate CSV/XML/JSON files and import them into the store as one batch",
+ECOAUDIT_COMMAND("import", "Validate CSV/XML/JSON files and Excel workbooks and import them into the store as one batch",
                  [](CLI::App& sub) {
                    auto o = std::make_shared<ImportCmd>();
                    sub.add_option("--db", o->db, "Store file (created by `ecoaudit init`)")->required();
                    sub.add_option("--ruleset", o->ruleset, "Ruleset whose schema the data follows")->required();
-                   sub.add_option("paths", o->paths, "CSV, XML or JSON files, or folders of them")->required();
+                   sub.add_option("paths", o->paths,
+                                  "CSV, XML, JSON, XLSX or XLS files, or folders of them (a workbook's sheets are "
+                                  "read by record type: docs/excel.md)")
+                       ->required();
                    sub.add_option("--encoding", o->encoding,
                                   "Input encoding: utf-8, gb18030 or auto (default: auto takes UTF-8, or GB18030 "
                                   "when a whole file is GB18030 and not UTF-8; a file whose encoding is not certain "

@@ -22,6 +22,8 @@ int run_init(const InitOptions& o) {
     case app::RunStatus::store_error:
     case app::RunStatus::bad_request:
     case app::RunStatus::rejected:
+    case app::RunStatus::report_error:  // (not outcomes of this run)
+    case app::RunStatus::cancelled:
       std::fprintf(stderr, "ecoaudit: error: %s\n", r.errors.c_str());
       return kExitUsage;
     case app::RunStatus::done:

@@ -8,27 +8,19 @@
 // One decision per application: reject, conditional (documents to request, conditions) or
 // approve. Exit: 0 when every application is approved, 1 otherwise, 2 on any error (the
 // documents do not validate, the store or ruleset cannot be used).
+// The run is app::run_screen (app/screen.hpp): this file parses the flags and prints.
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <fmt/format.h>
+#include <unistd.h>
 
+#include "app/screen.hpp"
 #include "cli/command.hpp"
-#include "cli/finding_text.hpp"
-#include "cli/ruleset_loading.hpp"
-#include "engine/eval/evaluator.hpp"
-#include "engine/ingest/import.hpp"
-#include "engine/screening/decisions.hpp"
-#include "engine/screening/staging.hpp"
-#include "engine/snapshot/from_store.hpp"
-#include "engine/store/store.hpp"
 #include "cli/report_output.hpp"
-#include "reports/report.hpp"
+#include "cli/ruleset_loading.hpp"
+#include "engine/ingest/import.hpp"
 
 namespace eco::cli {
 namespace {
@@ -43,147 +35,60 @@ struct ScreenCmd {
 
 int run_screen(const ScreenCmd& o) {
   namespace ingest = engine::ingest;
-  if (o.replace && !o.record) {
-    std::fputs("ecoaudit screen: --replace replaces stored applications when recording them: give it with --record\n",
-               stderr);
-    return kExitUsage;
-  }
-  dsl::Date as_of = dsl::today();
+  app::ScreenRequest request;
+  request.as_of = dsl::today();
   if (!o.as_of.empty()) {
     auto d = dsl::parse_date(o.as_of);
     if (!d) {
       std::fprintf(stderr, "ecoaudit screen: --as-of wants YYYY-MM-DD, got '%s'\n", o.as_of.c_str());
       return kExitUsage;
     }
-    as_of = *d;
-  }
-  if (!std::filesystem::exists(o.db)) {
-    std::fprintf(stderr, "ecoaudit screen: no store at %s (create it with `ecoaudit init`)\n", o.db.c_str());
-    return kExitUsage;
+    request.as_of = *d;
   }
   const auto formats = parse_formats("screen", o.format);
   if (!formats) return kExitUsage;
-  dsl::SourceManager sm;
-  auto rs = load_checked_ruleset(o.ruleset, sm, "nothing was screened");
-  if (!rs) return kExitUsage;
-  const auto* app = o.record_type.empty() ? rs->schema.screened() : rs->schema.find_record(o.record_type);
-  if (!app && o.record_type.empty()) {
-    std::fprintf(stderr,
-                 "ecoaudit screen: the ruleset declares no record to screen (`record NAME \"...\" role screened`)\n");
-    return kExitUsage;
-  }
-  if (!app) {
-    std::fprintf(stderr, "ecoaudit screen: the ruleset declares no record type '%s' to screen\n", o.record_type.c_str());
-    return kExitUsage;
-  }
-  // The field naming the screened record to a reader (`role name`), when it is the schema's.
-  const int name_field = app == rs->schema.screened() ? rs->schema.roles.screened_name : -1;
-
-  engine::RunInfo run;
-  run.command = "screen";
-  run.generated_at = engine::store::utc_now();
-  run.as_of = as_of;
-  run.ruleset = rs->id;
-  run.ruleset_title = rs->title;
-  run.ruleset_sha256 = rs->sha256;
-
-  ingest::ImportOptions io;
   if (!o.encoding.empty()) {
-    io.encoding = ingest::parse_encoding(o.encoding);
-    if (!io.encoding) {
+    request.encoding = ingest::parse_encoding(o.encoding);
+    if (!request.encoding) {
       std::fprintf(stderr, "ecoaudit screen: unknown encoding '%s' (utf-8 or gb18030)\n", o.encoding.c_str());
       return kExitUsage;
     }
   }
-  io.ruleset_name = rs->id;
-  io.ruleset_sha256 = rs->sha256;
-  io.list_keys_of = {app->name};
-  io.commit = o.record;
-  engine::screening::StagingRules staging;
-  staging.screened = app->index;
-  staging.replace = !o.record || o.replace;  // a dry run replaces nothing for good
-  staging.replace_hint = "give --replace to replace it (the old version is kept in the store's history)";
-  engine::screening::restrict_import(io, rs->schema, staging);
-  std::vector<engine::Finding> findings;
-  std::vector<engine::ApplicationDecision> decisions;
-  ingest::ImportResult r;
-  reports::ReportData report;
-  report.kind = reports::ReportKind::screening;
-  report.lang = o.lang;
-  report.findings = &findings;
-  report.field_descriptions = field_descriptions(rs->schema);
-  // The reports are written (beside their places) inside the import's transaction, before the
-  // applications are committed, and put in place after: a screening whose report cannot be
-  // written records nothing and leaves the previous reports as they were.
-  std::unique_ptr<PendingReports> pending;
-  struct Stop {};  // thrown out of the transaction to roll it back (the reason is on stderr)
-  try {
-    // Without --record the store is only read: the documents are staged in a private copy
-    // (so a read-only store can be screened, and a dry run never waits for an import).
-    engine::store::OpenOptions oo;
-    oo.scratch = !o.record;
-    auto store = engine::store::Store::open(o.db, rs->schema, oo);
-    // Evaluated inside the import's transaction: the applications are visible together with
-    // everything the store holds, and vanish again on the rollback unless --record.
-    io.before_commit = [&](engine::store::Store& st, const ingest::ImportResult& staged) {
-      auto loaded = engine::load_snapshot(st);
-      // The applications' own batch is listed only when it is kept (--record).
-      run.batches = loaded.batches;
-      if (!o.record) std::erase(run.batches, staged.staged_batch);
-      std::vector<std::string> keys;
-      if (auto it = staged.keys.find(app->name); it != staged.keys.end()) keys = it->second;
-      engine::CompiledRuleset compiled(*rs);
-      engine::EvalOptions eo;
-      eo.as_of = as_of;
-      eo.screened_record = app->name;
-      eo.scope = engine::EvalOptions::Scope{app->name, keys};
-      findings = compiled.evaluate(loaded.snapshot, eo);
-      // Values read from the documents are not in the store unless recorded: their evidence
-      // names the file and line, with no batch.
-      if (!o.record)
-        for (auto& f : findings)
-          for (auto& e : f.evidence)
-            if (e.batch == staged.staged_batch) e.batch = 0;
-      std::vector<engine::screening::DecisionInput> inputs;
-      for (const auto& k : keys) {
-        engine::screening::DecisionInput in{k, ""};
-        if (auto row = loaded.snapshot.find(app->index, k); row && name_field >= 0)
-          in.project_name = loaded.snapshot.display(app->index, *row, static_cast<std::uint32_t>(name_field));
-        inputs.push_back(std::move(in));
-      }
-      decisions = engine::screening::decide(rs->schema, findings, inputs);
-      if (decisions.empty()) return;  // nothing to screen (nothing staged either): said below
-      report.run = run;
-      report.decisions = decisions;
-      pending = PendingReports::write("screen", report, *formats, o.out, "screen");
-      if (!pending) throw Stop{};
-    };
-    std::vector<std::filesystem::path> paths(o.paths.begin(), o.paths.end());
-    r = ingest::import_paths(*store, paths, io);
-  } catch (const engine::store::StoreError& ex) {
-    std::fprintf(stderr, "ecoaudit screen: %s\n", ex.what());
-    return kExitUsage;
-  } catch (const Stop&) {
-    std::fputs("screening stopped: the report could not be written; nothing was stored\n", stderr);
-    return kExitUsage;
+  request.db = o.db;
+  request.ruleset = o.ruleset;
+  request.paths.assign(o.paths.begin(), o.paths.end());
+  request.record_type = o.record_type;
+  request.record = o.record;
+  request.replace = o.replace;
+  request.lang = o.lang;
+  request.reports.formats = *formats;
+  request.reports.out = o.out;
+  request.reports.color = ::isatty(STDOUT_FILENO) != 0;  // colour only on a terminal
+  const app::ScreenOutcome out = app::run_screen(request);
+  const ingest::ImportResult& r = out.import;
+  switch (out.status) {
+    case app::RunStatus::ruleset_errors:
+      print_ruleset_errors(o.ruleset, out.errors, "nothing was screened");
+      return kExitUsage;
+    case app::RunStatus::rejected:
+      for (const auto& e : r.errors) std::fprintf(stderr, "%s\n", ingest::render(e).c_str());
+      std::fprintf(stderr, "screening stopped: %zu error%s in the documents; nothing was evaluated or stored\n",
+                   r.error_count, r.error_count == 1 ? "" : "s");
+      return kExitUsage;
+    case app::RunStatus::report_error:
+      print_messages("screen", out.errors);
+      if (out.stopped) std::fputs("screening stopped: the report could not be written; nothing was stored\n", stderr);
+      return kExitUsage;
+    case app::RunStatus::done:
+      break;
+    default:
+      print_messages("screen", out.errors);
+      return kExitUsage;
   }
   for (const auto& e : r.errors) std::fprintf(stderr, "%s\n", ingest::render(e).c_str());
-  if (!r.ok) {
-    std::fprintf(stderr, "screening stopped: %zu error%s in the documents; nothing was evaluated or stored\n",
-                 r.error_count, r.error_count == 1 ? "" : "s");
-    return kExitUsage;
-  }
-  if (decisions.empty()) {
-    std::fprintf(stderr, "ecoaudit screen: the documents hold no '%s' record to screen\n", app->name.c_str());
-    return kExitUsage;
-  }
-
-  if (!pending || !pending->publish()) return kExitUsage;
   if (o.record && r.batch) std::fprintf(stderr, "recorded as batch %lld\n", static_cast<long long>(r.batch));
   if (o.record && !r.batch) std::fputs("already in the store: nothing recorded\n", stderr);
-  for (const auto& d : decisions)
-    if (d.decision != engine::Decision::approve) return kExitFindings;
-  return kExitOk;
+  return out.approved() ? kExitOk : kExitFindings;
 }
 
 ECOAUDIT_COMMAND("screen", "Screen project applications (XML/JSON) against the rules before approval",

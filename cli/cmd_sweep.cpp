@@ -11,17 +11,12 @@
 // Exit: 0, or 1 when --fail-on is given and a violation or late finding is at or above that
 // severity or any finding is `error` (an evaluation limit exceeded); 2 on any error (ruleset
 // does not check, store missing, bad option).
-#include <algorithm>
-#include <array>
+// The runs are app::run_sweep and app::run_audit (app/sweep.hpp): this file parses the flags,
+// shows their progress on a terminal and prints their outcome.
 #include <charconv>
-#include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -30,23 +25,17 @@
 
 #include <fmt/format.h>
 
+#include "app/sweep.hpp"
 #include "cli/command.hpp"
 #include "cli/finding_text.hpp"
-#include "cli/piece_pipeline.hpp"
 #include "cli/report_output.hpp"
 #include "cli/ruleset_loading.hpp"
-#include "engine/eval/evaluator.hpp"
-#include "engine/snapshot/from_store.hpp"
-#include "engine/store/pause.hpp"
-#include "engine/store/store.hpp"
-#include "engine/sweeps/history.hpp"
 #include "reports/report.hpp"
 
 namespace eco::cli {
 namespace {
 
 using dsl::model::Severity;
-using dsl::model::Verdict;
 
 struct SweepCmd {
   std::string command = "sweep";  // or "audit"
@@ -66,10 +55,6 @@ void progress(const std::string& what) {
   if (tty) std::fprintf(stderr, "\r\033[K%s", what.c_str());  // stderr is unbuffered
 }
 
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
 double peak_rss_mb() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -77,7 +62,6 @@ double peak_rss_mb() {
 }
 
 int run_sweep(const SweepCmd& o) {
-  const auto t0 = std::chrono::steady_clock::now();
   std::optional<Severity> fail_on;
   if (!o.fail_on.empty()) {
     fail_on = dsl::model::parse_severity(o.fail_on);
@@ -96,17 +80,8 @@ int run_sweep(const SweepCmd& o) {
     }
     as_of = *d;
   }
-  if (!std::filesystem::exists(o.db)) {
-    std::fprintf(stderr, "ecoaudit %s: no store at %s (create it with `ecoaudit init`)\n", o.command.c_str(), o.db.c_str());
-    return kExitUsage;
-  }
   const auto formats = parse_formats(o.command, o.format);
   if (!formats) return kExitUsage;
-  const auto wants = [&](reports::Format f) { return std::find(formats->begin(), formats->end(), f) != formats->end(); };
-  const bool human = wants(reports::Format::html) || wants(reports::Format::csv) || wants(reports::Format::xlsx);
-  dsl::SourceManager sm;
-  auto rs = load_checked_ruleset(o.ruleset, sm, "nothing was evaluated");
-  if (!rs) return kExitUsage;
   // --explain RULE:KEY evaluates only that rule.
   const auto colon = o.explain.find(':');
   if (!o.explain.empty() && (colon == std::string::npos || colon == 0 || colon + 1 == o.explain.size())) {
@@ -114,269 +89,53 @@ int run_sweep(const SweepCmd& o) {
                  o.command.c_str(), o.explain.c_str());
     return kExitUsage;
   }
-  const std::string explain_rule = o.explain.substr(0, colon);
-  const std::string explain_key = colon == std::string::npos ? "" : o.explain.substr(colon + 1);
-  std::vector<std::string> rules = o.rules;
-  if (!o.explain.empty()) rules = {explain_rule};
-  for (const auto& id : rules)
-    if (!rs->find_rule(id)) {
-      std::fprintf(stderr, "ecoaudit %s: no rule '%s' in %s\n", o.command.c_str(), id.c_str(), o.ruleset.c_str());
-      return kExitUsage;
-    }
-
-  const auto* group_owner = rs->schema.owner();
-  if (!o.group_by.empty()) {
-    // Named fields are checked whatever the formats (a text report has no charts, but a
-    // misspelt name is still a mistake to say, not to ignore).
-    if (!group_owner) {
-      std::fprintf(stderr, "ecoaudit %s: --group-by: the ruleset declares no owner record (`role owner`) to group by\n",
-                   o.command.c_str());
-      return kExitUsage;
-    }
-    if (!dimensions(o.command, *group_owner, o.group_by)) return kExitUsage;
+  app::SweepRequest sweep;
+  app::AuditRequest audit;
+  app::EvaluationRequest& r = o.command == "audit" ? static_cast<app::EvaluationRequest&>(audit) : sweep;
+  r.db = o.db;
+  r.ruleset = o.ruleset;
+  r.as_of = as_of;
+  r.data_as_of = o.data_as_of;
+  r.rules = o.rules;
+  r.keep_all = o.verdicts == "all";
+  r.lang = o.lang;
+  r.reports.formats = *formats;
+  r.reports.out = o.out;
+  r.reports.color = ::isatty(STDOUT_FILENO) != 0;  // colour only on a terminal
+  if (!o.explain.empty()) {
+    r.explain_rule = o.explain.substr(0, colon);
+    r.explain_key = o.explain.substr(colon + 1);
   }
-  engine::RunInfo run;
-  run.command = o.command;
-  run.generated_at = engine::store::utc_now();
-  run.as_of = as_of;
-  run.ruleset = rs->id;
-  run.ruleset_title = rs->title;
-  run.ruleset_sha256 = rs->sha256;
-  if (o.data_as_of > 0) run.data_as_of_batch = o.data_as_of;
-
-  reports::ReportData report;
-  report.kind = o.command == "audit" ? reports::ReportKind::audit : reports::ReportKind::sweep;
-  report.lang = o.lang;
-  report.enterprise = o.enterprise;
-  auto& resolved = report.resolved;
-  std::string base = o.command;
-  if (!o.enterprise.empty()) {
-    // The file name carries the enterprise's id, with anything unusual in it replaced.
-    base += "-";
-    for (char c : o.enterprise) base += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
-  }
-  // Only a full sweep of the current data is history: audits, replays (--data-as-of) and
-  // partial sweeps (--rule) are not recorded.
-  const bool record = o.command == "sweep" && !o.no_record && o.data_as_of == 0 && o.rules.empty() && o.explain.empty();
-  // Formats that are not streamable (html, xlsx) need every finding before their first byte:
-  // they get the whole set. The others (and --explain, which writes no report) take the
-  // findings piece by piece as the evaluation hands them over, so that a sweep holds one
-  // piece, never all of them.
-  const bool streamed = !o.explain.empty() || std::all_of(formats->begin(), formats->end(), [](reports::Format f) {
-                          return reports::format_entry(f).streamable;
-                        });
-  std::vector<engine::Finding> findings;  // the whole set (html, xlsx)
-  std::size_t count = 0;                  // findings evaluated
-  bool fails = false;                     // a violation or late finding at or above --fail-on
-  std::optional<engine::Finding> explained;
-  std::vector<std::array<std::uint64_t, 2>> plan_rows;  // per rule: decided by its columnar plan, left to the tree
-  double load_s = 0, eval_s = 0, record_s = 0, write_s = 0;
-  std::uint64_t rows = 0, subjects = 0;
-  // What --stats and --fail-on need, counted as the findings go by.
-  const auto tally = [&](const std::vector<engine::Finding>& piece) {
-    count += piece.size();
-    if (fail_on && !fails)
-      for (const auto& f : piece)
-        // An error finding is a rule that could not be evaluated: whatever its severity, the
-        // run did not check what it was asked to.
-        if (((f.verdict == Verdict::violation || f.verdict == Verdict::late) && f.severity >= *fail_on) ||
-            f.verdict == Verdict::error)
-          fails = true;
+  sweep.group_by = o.group_by;
+  sweep.record = !o.no_record;
+  audit.owner = o.enterprise;
+  app::SweepProgress watch;
+  watch.stage = [](app::SweepStage stage, std::size_t rules, std::uint64_t rows) {
+    switch (stage) {
+      case app::SweepStage::loading: return progress("loading the store...");
+      case app::SweepStage::evaluating: return progress(fmt::format("evaluating {} rules over {} rows...", rules, rows));
+      case app::SweepStage::recording: return progress("recording the sweep...");
+      case app::SweepStage::writing: return progress("");
+    }
   };
-  try {
-    engine::store::OpenOptions oo;
-    oo.read_only = !record;
-    auto store = engine::store::Store::open(o.db, rs->schema, oo);
-    progress("loading the store...");
-    auto loaded = engine::load_snapshot(*store, run.data_as_of_batch);
-    const auto& snapshot = loaded.snapshot;
-    run.batches = loaded.batches;
-    rows = loaded.rows;
-    // (rule, subject) pairs: the rows of each evaluated rule's subject record type.
-    for (const auto& r : rs->rules)
-      if (!r.bindings.empty() && (rules.empty() || std::find(rules.begin(), rules.end(), r.id) != rules.end()))
-        subjects += snapshot.rows(r.bindings.back().record);
-    load_s = seconds_since(t0);
-
-    const auto t1 = std::chrono::steady_clock::now();
-    const auto* owner = rs->schema.owner();
-    if (!o.enterprise.empty() && !owner) {
-      progress("");
-      std::fprintf(stderr, "ecoaudit %s: the ruleset declares no owner record (`role owner`) to audit\n", o.command.c_str());
-      return kExitUsage;
-    }
-    if (!o.enterprise.empty() && !snapshot.find(owner->index, o.enterprise)) {
-      progress("");
-      std::fprintf(stderr, "ecoaudit %s: no %s with id '%s' in the store\n", o.command.c_str(), owner->name.c_str(),
-                   o.enterprise.c_str());
-      return kExitUsage;
-    }
-    // The record-shaped parts of the human-readable reports that do not depend on the
-    // findings, read before evaluating: a bad --group-by stops the run before anything is
-    // evaluated or recorded.
-    if (human && owner) {
-      report.field_descriptions = field_descriptions(rs->schema);
-      if (report.kind == reports::ReportKind::sweep) {
-        auto dims = dimensions(o.command, *owner, o.group_by);
-        if (!dims) return kExitUsage;
-        report.dimensions = std::move(*dims);
-        report.enterprises_checked = snapshot.rows(owner->index);
-      } else if (auto row = snapshot.find(owner->index, o.enterprise)) {
-        report.enterprises.push_back(enterprise_info(snapshot, *owner, *row, {}, o.lang, true));
-      }
-    }
-    progress(fmt::format("evaluating {} rules over {} rows...", rules.empty() ? rs->rules.size() : rules.size(), rows));
-    engine::CompiledRuleset compiled(*rs);
-    engine::EvalOptions eo;
-    eo.as_of = as_of;
-    eo.keep_all = o.verdicts == "all";
-    eo.rules = rules;
-    eo.trace_subject = explain_key;
-    // An audit evaluates only what belongs to the enterprise: subjects whose references lead to it.
-    if (!o.enterprise.empty()) eo.scope = engine::EvalOptions::Scope{owner->name, {o.enterprise}};
-    eo.columnar_rows = &plan_rows;  // for --stats: how many pairs the columnar plans decided
-
-    // The sweep's history is written in one transaction, committed once the reports are
-    // written: a sweep that stops before (killed, an error, a report that cannot be written)
-    // is not recorded at all.
-    std::optional<engine::sweeps::SweepRecorder> recorder;
-    if (record) {
-      const auto tr = std::chrono::steady_clock::now();
-      recorder.emplace(*store, run);
-      run.sweep_id = recorder->sweep_id();
-      if (recorder->previous_sweep_id()) run.previous_sweep_id = recorder->previous_sweep_id();
-      record_s += seconds_since(tr);
-    }
-    report.run = run;
-
-    if (streamed) {
-      std::unique_ptr<StreamedReports> out;
-      if (o.explain.empty()) {
-        // csv: a finding's enterprise, read from the snapshot when asked (the last one kept:
-        // findings come subject by subject, mostly enterprise by enterprise); an audit knows
-        // only its own enterprise, as the whole-set report does.
-        auto last = std::make_shared<reports::EnterpriseInfo>();
-        reports::EnterpriseLookup enterprise = [&, last](const std::string& key) -> const reports::EnterpriseInfo* {
-          if (!owner) return nullptr;
-          if (report.kind == reports::ReportKind::audit)
-            return !report.enterprises.empty() && report.enterprises.front().key == key ? &report.enterprises.front()
-                                                                                     : nullptr;
-          if (!last->key.empty() && last->key == key) return last.get();
-          const auto row = snapshot.find(owner->index, key);
-          if (!row) return nullptr;
-          *last = enterprise_label(snapshot, *owner, *row, report.dimensions);
-          return last.get();
-        };
-        out = StreamedReports::open(o.command, report, *formats, o.out, base, enterprise);
-        if (!out) return kExitUsage;
-      }
-      // Each piece is recorded, then written, then dropped; both on threads of their own, so
-      // that the evaluation goes on meanwhile. Two pieces at most are held at once (one being
-      // recorded, one being written) besides the one being evaluated.
-      std::vector<PiecePipeline::Stage> stages;
-      if (recorder)
-        stages.push_back([&](std::vector<engine::Finding>& piece) {
-          const auto tr = std::chrono::steady_clock::now();
-          recorder->add(piece);
-          record_s += seconds_since(tr);
-        });
-      stages.push_back([&](std::vector<engine::Finding>& piece) {
-        const auto tw = std::chrono::steady_clock::now();
-        tally(piece);
-        if (!o.explain.empty()) {
-          if (!explained)
-            for (auto& f : piece)
-              if (f.subject_key == explain_key) {
-                explained = std::move(f);
-                break;
-              }
-        } else {
-          out->add(piece);
-        }
-        write_s += seconds_since(tw);
-      });
-      PiecePipeline pipeline(std::move(stages), 2);
-      compiled.evaluate(snapshot, eo, [&](std::vector<engine::Finding>& piece) { pipeline.push(piece); });
-      pipeline.finish();
-      eval_s = seconds_since(t1);
-      if (recorder) {
-        const auto tr = std::chrono::steady_clock::now();
-        resolved = recorder->finish().resolved;
-        record_s += seconds_since(tr);
-      }
-      // The reports are written out before the sweep is committed, and put in place after: a
-      // sweep whose report could not be written is not history (returning rolls it back), and
-      // a sweep that could not be recorded leaves the previous reports where they were.
-      if (out) {
-        const auto tw = std::chrono::steady_clock::now();
-        progress("");
-        const bool ok = out->finish(resolved);
-        write_s += seconds_since(tw);
-        if (!ok) return kExitUsage;
-      }
-      if (recorder) {
-        const auto tr = std::chrono::steady_clock::now();
-        recorder->commit();
-        record_s += seconds_since(tr);
-      }
-      if (recorder) engine::store::pause_point("report-publish");
-      if (out && !out->publish()) return kExitUsage;
-    } else {
-      findings = compiled.evaluate(snapshot, eo);
-      eval_s = seconds_since(t1) - record_s;
-      tally(findings);
-      if (recorder) {
-        progress("recording the sweep...");
-        const auto tr = std::chrono::steady_clock::now();
-        recorder->add(findings);
-        resolved = recorder->finish().resolved;
-        record_s += seconds_since(tr);
-      }
-      report.findings = &findings;
-      // The enterprises with findings, read while the snapshot lives.
-      if (human && owner && report.kind == reports::ReportKind::sweep) {
-        std::set<std::string> keys;
-        for (const auto& f : findings) keys.insert(f.owner.key);
-        for (const auto& k : keys)
-          if (auto row = snapshot.find(owner->index, k))
-            report.enterprises.push_back(enterprise_info(snapshot, *owner, *row, report.dimensions, o.lang, false));
-        // Read inside the recording transaction: it includes this sweep.
-        if (wants(reports::Format::html)) report.history = engine::sweeps::read_history(*store, run.ruleset);
-      }
-      // As in the streamed path: the reports are written (beside their places) before the
-      // sweep is committed and put in place after, so that a sweep whose report cannot be
-      // written is not history (returning rolls it back) and leaves the previous reports as
-      // they were.
-      progress("");
-      const auto tw = std::chrono::steady_clock::now();
-      report.run = run;
-      auto pending = PendingReports::write(o.command, report, *formats, o.out, base);
-      write_s = seconds_since(tw);
-      if (!pending) return kExitUsage;
-      if (recorder) {
-        const auto tr = std::chrono::steady_clock::now();
-        recorder->commit();
-        record_s += seconds_since(tr);
-      }
-      if (recorder) engine::store::pause_point("report-publish");
-      if (!pending->publish()) return kExitUsage;
-    }
-    keep_until_exit(std::move(loaded));
-  } catch (const engine::store::StoreError& ex) {
-    progress("");
-    std::fprintf(stderr, "ecoaudit %s: %s\n", o.command.c_str(), ex.what());
-    return kExitUsage;
-  } catch (const reports::ReportError& ex) {
-    progress("");
-    std::fprintf(stderr, "ecoaudit %s: %s\n", o.command.c_str(), ex.what());
-    return kExitUsage;
-  }
-
+  app::SweepOutcome outcome = o.command == "audit" ? app::run_audit(audit, watch) : app::run_sweep(sweep, watch);
   progress("");
+  switch (outcome.status) {
+    case app::RunStatus::done:
+      break;
+    case app::RunStatus::ruleset_errors:
+      print_ruleset_errors(o.ruleset, outcome.errors, "nothing was evaluated");
+      return kExitUsage;
+    default:
+      print_messages(o.command, outcome.errors);
+      return kExitUsage;
+  }
+  for (auto& kept : outcome.retained) keep_until_exit(std::move(kept));
+
   if (!o.explain.empty()) {
     // --explain RULE:KEY prints one finding with everything the decision rests on.
-    if (explained) {
-      const auto& f = *explained;
+    if (outcome.explained) {
+      const auto& f = *outcome.explained;
       std::string text = reports::printable(fmt::format("{} {} {}:{} ({})", dsl::model::to_string(f.verdict), f.rule,
                                                         f.subject_record, f.subject_key, dsl::model::to_string(f.severity))) +
                          "\n";
@@ -386,22 +145,19 @@ int run_sweep(const SweepCmd& o) {
       return kExitOk;
     }
     std::fprintf(stderr, "ecoaudit %s: --explain %s: no finding of rule '%s' on '%s' (passes are not findings; add --verdicts all)\n",
-                 o.command.c_str(), o.explain.c_str(), explain_rule.c_str(), explain_key.c_str());
+                 o.command.c_str(), o.explain.c_str(), r.explain_rule.c_str(), r.explain_key.c_str());
     return kExitUsage;
   }
 
-  std::uint64_t planned = 0;
-  for (const auto& r : plan_rows) planned += r[0];
+  const auto& st = outcome.stats;
   if (o.stats)
     std::fprintf(o.out.empty() || o.out == "-" ? stderr : stdout,
                  "stats: subjects=%llu rows=%llu rules=%zu findings=%zu planned=%llu load_s=%.3f eval_s=%.3f "
                  "record_s=%.3f write_s=%.3f peak_rss_mb=%.0f\n",
-                 static_cast<unsigned long long>(subjects), static_cast<unsigned long long>(rows),
-                 rules.empty() ? rs->rules.size() : rules.size(), count, static_cast<unsigned long long>(planned),
-                 load_s, eval_s, record_s, write_s, peak_rss_mb());
-  keep_until_exit(std::move(findings));
-  keep_until_exit(std::move(report));
-  return fails ? kExitFindings : kExitOk;
+                 static_cast<unsigned long long>(st.subjects), static_cast<unsigned long long>(st.rows), st.rules,
+                 outcome.findings, static_cast<unsigned long long>(st.planned), st.load_s, st.eval_s, st.record_s,
+                 st.write_s, peak_rss_mb());
+  return fail_on && outcome.fails(*fail_on) ? kExitFindings : kExitOk;
 }
 
 // The options sweep and audit share.

@@ -1,67 +1,55 @@
 // `ecoaudit test PATH [--rule ID] [--today DATE] [--verbose-pass]`: runs the rule tests
 // written in a ruleset. Prints each failure with the expected and actual verdict and the
 // evidence, then `N passed, M failed`; exit 1 on any failure, 2 when the ruleset does not check.
+// The run is app::run_rule_tests (app/rule_tests.hpp): this file parses the flags and prints.
 #include <cstdio>
 #include <memory>
 #include <string>
 
 #include <fmt/format.h>
 
-#include "reports/report.hpp"
+#include "app/rule_tests.hpp"
 #include "cli/command.hpp"
 #include "cli/finding_text.hpp"
-#include "dsl/check/check.hpp"
-#include "engine/eval/rule_tests.hpp"
+#include "cli/report_output.hpp"
+#include "reports/report.hpp"
 
 namespace eco::cli {
 namespace {
 
 using dsl::model::to_string;
 
-std::string where(const dsl::SourceManager& sm, dsl::SourceRange r) {
-  if (r.source >= sm.size()) return "?";
-  const auto& f = sm.file(r.source);
-  auto lc = f.line_col(r.begin);
-  return fmt::format("{}:{}", f.path(), lc.line);
-}
-
 int run_tests(const std::string& path, const std::string& rule, const std::string& today_text, bool show_pass) {
-  dsl::SourceManager sm;
-  dsl::Diagnostics diags;
-  auto rs = dsl::load_ruleset(path, sm, diags);
-  if (!rs) {
-    std::fputs(dsl::render_text(sm, diags).c_str(), stderr);
-    std::fprintf(stderr, "ecoaudit test: %s does not check; no test was run\n", path.c_str());
-    return kExitUsage;
-  }
-  dsl::Date today = dsl::today();
+  app::RuleTestRequest request{path, dsl::today(), rule};
   if (!today_text.empty()) {
     auto d = dsl::parse_date(today_text);
     if (!d) {
       std::fprintf(stderr, "ecoaudit test: --today wants YYYY-MM-DD, got '%s'\n", today_text.c_str());
       return kExitUsage;
     }
-    today = *d;
+    request.today = *d;
   }
-  if (!rule.empty() && !rs->find_rule(rule)) {
-    std::fprintf(stderr, "ecoaudit test: no rule '%s' in %s\n", rule.c_str(), path.c_str());
-    return kExitUsage;
+  const app::RuleTestOutcome outcome = app::run_rule_tests(request);
+  switch (outcome.status) {
+    case app::RunStatus::done:
+      break;
+    case app::RunStatus::ruleset_errors:
+      std::fputs(outcome.errors.c_str(), stderr);
+      std::fprintf(stderr, "ecoaudit test: %s does not check; no test was run\n", path.c_str());
+      return kExitUsage;
+    default:
+      print_messages("test", outcome.errors);
+      return kExitUsage;
   }
-  auto results = engine::run_rule_tests(*rs, today, rule);
-  std::size_t passed = 0, failed = 0;
   std::string out;
-  for (const auto& r : results) {
-    const auto& t = *r.test;
-    const auto& rl = rs->rules[t.rule];
-    if (r.passed()) {
-      ++passed;
-      if (show_pass) out += fmt::format("PASS {} \"{}\"\n", rl.id, reports::printable(t.name));
+  for (const auto& t : outcome.tests) {
+    if (t.passed) {
+      if (show_pass) out += fmt::format("PASS {} \"{}\"\n", t.rule, reports::printable(t.name));
       continue;
     }
-    ++failed;
-    out += fmt::format("FAIL {} \"{}\" ({})\n", rl.id, reports::printable(t.name), where(sm, t.range));
-    if (r.expectations.empty()) out += "    the test expects nothing\n";
-    for (const auto& e : r.expectations) {
+    out += fmt::format("FAIL {} \"{}\" ({})\n", t.rule, reports::printable(t.name), t.location);
+    if (t.expectations.empty()) out += "    the test expects nothing\n";
+    for (const auto& e : t.expectations) {
       if (e.ok()) continue;
       if (!e.actual) {
         out += fmt::format("    {}: expected {}, but no subject with that key was evaluated\n", reports::printable(e.subject_key),
@@ -72,9 +60,9 @@ int run_tests(const std::string& path, const std::string& rule, const std::strin
       if (e.finding) out += finding_details(*e.finding, "      ");
     }
   }
-  out += fmt::format("{} passed, {} failed\n", passed, failed);
+  out += fmt::format("{} passed, {} failed\n", outcome.passed, outcome.failed);
   std::fputs(out.c_str(), stdout);
-  return failed ? kExitFindings : kExitOk;
+  return outcome.failed ? kExitFindings : kExitOk;
 }
 
 std::function<int()> setup_test(CLI::App& sub) {

@@ -25,35 +25,17 @@
 #include "engine/ingest/import.hpp"
 #include "engine/ingest/text.hpp"
 #include "engine/store/store.hpp"
+#include "tests/support/store_helpers.hpp"
 
 namespace eco::fuzz {
 
 using dsl::model::EnumType;
-using dsl::model::Field;
 using dsl::model::Kind;
-using dsl::model::RecordType;
 using dsl::model::Schema;
 using dsl::model::Type;
-
-inline Field field(std::string name, Type t, bool optional = false, bool key = false, int ref = -1) {
-  Field f;
-  f.name = std::move(name);
-  f.type = std::move(t);
-  f.optional = optional;
-  f.key = key;
-  if (ref >= 0) f.ref = dsl::model::Reference{static_cast<std::uint32_t>(ref), "", ""};
-  return f;
-}
-
-inline void add_record(Schema& s, std::string name, std::vector<Field> fields) {
-  RecordType r;
-  r.index = static_cast<std::uint32_t>(s.records.size());
-  r.name = std::move(name);
-  r.fields = std::move(fields);
-  for (std::uint32_t i = 0; i < r.fields.size(); ++i)
-    if (r.fields[i].key) r.key_fields.push_back(i);
-  s.records.push_back(std::move(r));
-}
+using eco::testing::add_record;
+using eco::testing::field;
+using eco::testing::ref;
 
 inline std::unique_ptr<Schema> make_schema() {
   auto s = std::make_unique<Schema>();
@@ -66,10 +48,10 @@ inline std::unique_ptr<Schema> make_schema() {
               field("industry", Type::enumeration(&s->enums[1]), true), field("lon", Type::of(Kind::double_), true),
               field("n", Type::of(Kind::int_), true), field("u", Type::of(Kind::uint_), true),
               field("flag", Type::of(Kind::bool_), true), field("on", Type::of(Kind::date), true)});
-  add_record(*s, "facility", {field("id", str, false, true), field("enterprise_id", str, false, false, 0),
+  add_record(*s, "facility", {field("id", str, false, true), ref("enterprise_id", 0),
                               field("waste_code", str, true)});
-  add_record(*s, "application", {field("id", str, false, true), field("applicant_id", str, true, false, 0)});
-  add_record(*s, "application_zone", {field("application_id", str, false, false, 2), field("zone", str)});
+  add_record(*s, "application", {field("id", str, false, true), ref("applicant_id", 0, true)});
+  add_record(*s, "application_zone", {ref("application_id", 2), field("zone", str)});
   // The identity checks the fuzzed imports exercise (`validate uscc`, `validate hw_category`).
   s->records[0].fields[0].validator = dsl::model::Validator::uscc;
   s->records[1].fields[2].validator = dsl::model::Validator::hw_category;

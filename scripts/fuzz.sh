@@ -30,6 +30,10 @@ if [[ $TARGET == json_fuzzer || $TARGET == xml_fuzzer ]] && [[ -z $(ls -A "$CORP
   ext=${TARGET%_fuzzer}
   find tests fuzz/seeds/"$TARGET" -name "*.$ext" -size -64k -exec cp {} "$CORPUS"/ \; 2>/dev/null || true
 fi
+if [[ $TARGET == xlsx_fuzzer && -z $(ls -A "$CORPUS") ]]; then
+  # Seed with a template (raw mode) and a small filled sheet's parts (structured mode).
+  cp fuzz/seeds/xlsx_fuzzer/* "$CORPUS"/
+fi
 if [[ $TARGET == hj212_fuzzer && -z $(ls -A "$CORPUS") ]]; then
   # Seed with generated HJ 212 messages (hourly, daily, a wrong CRC).
   cp fuzz/seeds/hj212_fuzzer/* "$CORPUS"/

@@ -16,6 +16,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang                      # libFuzzer targets (optional build)
   time                       # GNU time for peak-memory figures in benchmarks
+  universal-ctags            # function lengths (tests/function_length)
   tzdata                     # IANA time zones for CEL timestamp accessors (dsl/cel/time.cpp)
 )
 # The HTML reports' browser test (tests/reports/browser_test.sh) renders them in Debian's

@@ -645,6 +645,8 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
     const std::uint32_t piece_rows = opt.verdict_counts ? std::max<std::uint32_t>(n, 1) : kSinkPieceRows;
     std::vector<std::vector<Finding>> parts(threads);
     std::vector<Finding> piece;
+    const auto rule_index = static_cast<std::size_t>(&rule - rs.rules.data());
+    std::uint32_t rows_done = 0;
     schedule::run_pieces(
         n, piece_rows, threads,
         [&](schedule::Range r, unsigned t) { rr.run_range(r.begin, r.end, parts[t], counts[t], plan_rows[t]); },
@@ -656,8 +658,10 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
             p.clear();
           }
           if (!piece.empty()) sink(piece);
+          // Pieces are consecutive ranges of piece_rows rows (the last one shorter).
+          rows_done += std::min(piece_rows, n - rows_done);
+          if (opt.after_piece) opt.after_piece(rule_index, rows_done, n);
         });
-    const auto rule_index = static_cast<std::size_t>(&rule - rs.rules.data());
     if (opt.columnar_rows) {
       if (opt.columnar_rows->size() < rs.rules.size()) opt.columnar_rows->resize(rs.rules.size());
       for (const auto& p : plan_rows) {

@@ -60,6 +60,12 @@ struct EvalOptions {
   // When set, no findings are built: the verdicts are only counted, per rule (index in
   // Ruleset::rules) and verdict, before waivers. For the benchmark harness and summaries.
   std::vector<std::array<std::uint64_t, dsl::model::kVerdictCount>>* verdict_counts = nullptr;
+  // When set: called on the calling thread after each piece of a rule's subjects (pieces
+  // without findings too) with the rule's index in Ruleset::rules, the subject rows done and
+  // the rule's subject rows. It may throw to stop the evaluation: the exception leaves
+  // evaluate() with no thread left running (a run's progress report and its cooperative
+  // cancellation, app/).
+  std::function<void(std::size_t rule, std::uint32_t rows_done, std::uint32_t rows)> after_piece;
 };
 
 class CompiledRuleset {

@@ -5,16 +5,23 @@
 
 #include <fmt/format.h>
 
+#include "engine/findings/words.hpp"
+
 namespace eco::engine::build {
 
 namespace cel = dsl::cel;
 namespace model = dsl::model;
 using model::Verdict;
+using words::Id;
+using words::Lang;
 
-std::string render(const cel::Value& v, const Snapshot* snap, bool zh) {
+std::string render(const cel::Value& v, const Snapshot* snap, Shown shown) {
+  const bool zh = shown == Shown::in_zh;
   switch (v.kind()) {
     case cel::ValueKind::null_: return "";
-    case cel::ValueKind::bool_: return zh ? (v.as_bool() ? "是" : "否") : (v.as_bool() ? "true" : "false");
+    case cel::ValueKind::bool_:
+      if (shown == Shown::as_data) return v.as_bool() ? "true" : "false";
+      return words::word(v.as_bool() ? Id::value_true : Id::value_false, zh ? Lang::zh : Lang::en);
     case cel::ValueKind::int_: return fmt::format("{}", v.as_int());
     case cel::ValueKind::uint_: return fmt::format("{}", v.as_uint());
     // 15 significant digits: a sum of decimals shows as 247.28, not 247.28000000000003.
@@ -35,7 +42,7 @@ std::string render(const cel::Value& v, const Snapshot* snap, bool zh) {
       std::string out;
       for (std::size_t i = 0; i < v.list_size(); ++i) {
         if (i) out += ", ";
-        out += render(v.list_at(i), snap, zh);
+        out += render(v.list_at(i), snap, shown);
         if (out.size() > kMaxMessageBytes) break;  // too long to show anyway: stop building it
       }
       return out;
@@ -48,6 +55,17 @@ std::string render(const cel::Value& v, const Snapshot* snap, bool zh) {
 
 namespace {
 
+// A text in both languages.
+struct Both {
+  std::string zh, en;
+  friend bool operator==(const Both&, const Both&) = default;
+};
+
+// A word of the catalog in both languages, with the same arguments.
+Both both(Id id, std::initializer_list<words::Arg> args) {
+  return Both{words::say(id, Lang::zh, args), words::say(id, Lang::en, args)};
+}
+
 std::string field_name(const model::Schema& s, std::uint32_t record, std::uint32_t field) {
   if (record >= s.records.size() || field >= s.records[record].fields.size()) return "?";
   return s.records[record].name + "." + s.records[record].fields[field].name;
@@ -59,7 +77,8 @@ void missing_field(const model::Schema& s, std::uint32_t record, std::uint32_t f
   if (record >= s.records.size() || field >= s.records[record].fields.size()) return;
   const model::Field& f = s.records[record].fields[field];
   if (f.verify.empty()) return;
-  Reason r{f.verify, fmt::format("verify on site: {}", out.missing.back())};
+  Both w = both(Id::verify_on_site, {{"verify", f.verify}, {"field", out.missing.back()}});
+  Reason r{std::move(w.zh), std::move(w.en)};
   if (std::find(out.reasons.begin(), out.reasons.end(), r) == out.reasons.end()) out.reasons.push_back(std::move(r));
 }
 
@@ -179,28 +198,29 @@ Culprit locate_error(const dsl::ast::Expr& e, const model::CheckedExpr& ck, cons
   return self;
 }
 
-// The fields an expression reads (`out`) and the lists of records it ranges over (`lists`), as
-// "description (record.field)".
+// The fields an expression reads (`out`) and the lists of records it ranges over (`lists`), each
+// in both languages as the catalog names them (by the schema's description and the path).
 void fields_read(const dsl::ast::Expr& e, const model::CheckedExpr& ck, const model::Schema& s,
-                 std::vector<std::string>& out, std::vector<std::string>& lists) {
+                 std::vector<Both>& out, std::vector<Both>& lists) {
   namespace ast = dsl::ast;
   if (auto it = ck.refs.find(e.id); it != ck.refs.end()) {
     const model::Ref& r = it->second;
-    std::string item;
+    Both item;
     if ((r.kind == model::Ref::Kind::field || r.kind == model::Ref::Kind::nav) && r.record < s.records.size() &&
         r.index < s.records[r.record].fields.size()) {
       const auto& fd = s.records[r.record].fields[r.index];
       const std::string path = s.records[r.record].name + "." + fd.name;
-      item = fd.description.empty() ? path : fmt::format("{} ({})", fd.description, path);
+      item = fd.description.empty() ? Both{path, path}
+                                    : both(Id::field_described, {{"description", fd.description}, {"field", path}});
     } else if (r.kind == model::Ref::Kind::reverse && r.record < s.records.size() &&
                r.index < s.records[r.record].reverse_lists.size()) {
       const auto& rl = s.records[r.record].reverse_lists[r.index];
       const auto& child = s.records[rl.child];
       const std::string path = s.records[r.record].name + "." + rl.name;
-      item = child.title.empty() ? path : fmt::format("{}记录 ({})", child.title, path);
+      item = child.title.empty() ? Both{path, path} : both(Id::records_of, {{"title", child.title}, {"list", path}});
     }
     auto& to = r.kind == model::Ref::Kind::reverse ? lists : out;
-    if (!item.empty() && std::find(to.begin(), to.end(), item) == to.end()) to.push_back(std::move(item));
+    if (!item.zh.empty() && std::find(to.begin(), to.end(), item) == to.end()) to.push_back(std::move(item));
   }
   if (const auto* c = e.as<ast::Call>()) {
     if (c->target) fields_read(*c->target, ck, s, out, lists);
@@ -219,12 +239,11 @@ void fields_read(const dsl::ast::Expr& e, const model::CheckedExpr& ck, const mo
 // The words of an unknown finding that an evaluation failure (not a missing field) decided: what
 // could not be computed, why in plain words, and what to do about it, so that an inspector is
 // never left with an engine message alone. The engine's own message stays in Finding::error.
-std::pair<std::string, std::string> failure_words(const Collected& why, const model::Rule& rule, const cel::Env& env,
-                                                  cel::Activation& act, const model::Schema& s, const Snapshot&,
-                                                  const std::string& title_zh, const std::string& title_en) {
+Both failure_words(const Collected& why, const model::Rule& rule, const cel::Env& env, cel::Activation& act,
+                     const model::Schema& s, const std::string& title_en) {
   Culprit at;
   if (why.clause_expr) at = locate_error(why.clause_expr->expr, *why.clause_expr, rule, env, act, 0);
-  std::vector<std::string> fields, lists;
+  std::vector<Both> fields, lists;
   std::string expr_text;
   if (at.e) {
     fields_read(*at.e, *at.ck, s, fields, lists);
@@ -233,48 +252,41 @@ std::pair<std::string, std::string> failure_words(const Collected& why, const mo
     expr_text = dsl::ast::to_cel(*at.e);
     if (expr_text.size() > 120) expr_text = expr_text.substr(0, 117) + "...";
   }
-  std::string field_list;
-  for (const auto& f : fields) field_list += (field_list.empty() ? "" : "、") + f;
-  const std::string where_zh = expr_text.empty() ? std::string() : fmt::format("（{} 中的 {}）", why.clause ? why.clause : "规则", expr_text);
-  const std::string where_en = expr_text.empty() ? std::string() : fmt::format(" ({} in `{}`)", expr_text, why.clause ? why.clause : "the rule");
   // What a person does next depends on the kind of failure: absent records are verified on
   // site; an impossible value (a zero divisor, a number out of range) is a data question; a
   // failure no data can cause is the rule's, for its maintainers.
-  const char* zh_why = "计算出错";
-  const char* en_why = "evaluation error";
+  Id cause = Id::error_generic;
   bool data_problem = true;
   switch (why.code) {
-    case cel::ErrorCode::no_data: zh_why = "没有可供判定的记录"; en_why = "no records to decide on"; break;
+    case cel::ErrorCode::no_data: cause = Id::error_no_data; break;
     case cel::ErrorCode::division_by_zero:
-    case cel::ErrorCode::modulus_by_zero: zh_why = "除数为零"; en_why = "a divisor is zero"; break;
-    case cel::ErrorCode::overflow: zh_why = "数值超出可计算范围"; en_why = "a number is out of range"; break;
-    case cel::ErrorCode::range: zh_why = "取值超出范围"; en_why = "a value is out of range"; break;
-    case cel::ErrorCode::no_such_key: zh_why = "查找的键不存在"; en_why = "a key is not in the table"; break;
-    case cel::ErrorCode::conversion: zh_why = "取值无法转换"; en_why = "a value cannot be converted"; break;
+    case cel::ErrorCode::modulus_by_zero: cause = Id::error_zero_divisor; break;
+    case cel::ErrorCode::overflow: cause = Id::error_overflow; break;
+    case cel::ErrorCode::range: cause = Id::error_range; break;
+    case cel::ErrorCode::no_such_key: cause = Id::error_no_such_key; break;
+    case cel::ErrorCode::conversion: cause = Id::error_conversion; break;
     default: data_problem = false; break;
   }
-  std::string todo_zh, todo_en;
-  if (why.code == cel::ErrorCode::no_data) {
-    todo_zh = field_list.empty() ? "请现场核实是否确无相关记录，如有请补录后重新判定"
-                                 : fmt::format("请现场核实是否确无符合条件的{}，如有请补录后重新判定", field_list);
-    todo_en = "verify on site whether such records exist; record them and run again";
-  } else if (data_problem) {
-    todo_zh = field_list.empty() ? "请核对相关记录的取值" : fmt::format("请核对{}的取值", field_list);
-    todo_en = "check the recorded values";
-    if (!fields.empty()) {
-      std::string en_fields;
-      for (const auto& f : fields) {
-        auto open = f.rfind(" (");
-        en_fields += (en_fields.empty() ? "" : ", ") + (open == std::string::npos ? f : f.substr(open + 2, f.size() - open - 3));
-      }
-      todo_en += " of " + en_fields;
-    }
-  } else {
-    todo_zh = "这不是数据问题，请规则维护人员检查此规则";
-    todo_en = "this is not a data problem: have the rule's maintainers check the rule";
-  }
-  return {fmt::format("无法判定“{}”: {}{}，{} ({})", title_zh, zh_why, where_zh, todo_zh, why.error),
-          fmt::format("Cannot decide \"{}\": {}{}; {} ({})", title_en, en_why, where_en, todo_en, why.error)};
+  const Id todo = why.code == cel::ErrorCode::no_data ? (fields.empty() ? Id::todo_find_records : Id::todo_find_records_of)
+                  : data_problem                      ? (fields.empty() ? Id::todo_check_values : Id::todo_check_values_of)
+                                                      : Id::todo_check_rule;
+  auto in = [&](Lang lang) {
+    const bool zh = lang == Lang::zh;
+    std::string list;
+    for (const auto& f : fields) list += (list.empty() ? "" : words::word(Id::list_separator, lang)) + (zh ? f.zh : f.en);
+    const std::string where =
+        expr_text.empty()
+            ? std::string()
+            : words::say(Id::failure_at, lang,
+                         {{"clause", why.clause ? why.clause : words::word(Id::the_rule, lang)}, {"expr", expr_text}});
+    return words::say(Id::failure, lang,
+                      {{"title", zh ? rule.title_zh : title_en},
+                       {"why", words::word(cause, lang)},
+                       {"where", where},
+                       {"todo", words::say(todo, lang, {{"fields", list}})},
+                       {"error", why.error}});
+  };
+  return Both{in(Lang::zh), in(Lang::en)};
 }
 
 
@@ -311,55 +323,62 @@ namespace {
 std::string render_message(const std::vector<RuleProgram::Part>& parts, bool zh, cel::Activation& act,
                            const Snapshot& snap) {
   std::string s;
-  for (const auto& part : parts) s += part.expr ? render(part.expr->evaluate(act), &snap, zh) : part.text;
+  for (const auto& part : parts)
+    s += part.expr ? render(part.expr->evaluate(act), &snap, zh ? Shown::in_zh : Shown::in_en) : part.text;
   return s;
 }
 
 // The words of a finding an evaluation limit decided.
 void limit_words(Finding& f, const model::Rule& rule, const std::string& title_en) {
   const std::string& e = f.error;
-  const char* zh = e.find(cel::kLimitString) != std::string::npos  ? "生成的字符串超过 1 MiB"
-                   : e.find(cel::kLimitList) != std::string::npos  ? "生成的列表超过 100 万个元素"
-                   : e.find(cel::kLimitSteps) != std::string::npos ? "单个对象的计算步骤超过 1000 万步"
-                                                                   : "消息超过 64 KiB";
-  f.message_zh = fmt::format("无法判定“{}”: 评估超出限制（{}），请规则维护人员检查此规则", rule.title_zh, zh);
-  f.message_en = fmt::format("Cannot decide \"{}\": {}; have the rule's maintainers check the rule", title_en, e);
+  const Id kind = e.find(cel::kLimitString) != std::string::npos  ? Id::limit_string
+                  : e.find(cel::kLimitList) != std::string::npos  ? Id::limit_list
+                  : e.find(cel::kLimitSteps) != std::string::npos ? Id::limit_steps
+                                                                  : Id::limit_message;
+  f.message_zh = words::say(Id::limit, Lang::zh,
+                            {{"title", rule.title_zh}, {"limit", words::word(kind, Lang::zh)}, {"error", e}});
+  f.message_en =
+      words::say(Id::limit, Lang::en, {{"title", title_en}, {"limit", words::word(kind, Lang::en)}, {"error", e}});
 }
 
 // The rule's message describes a breach, which an unknown is not: say what could not be
 // decided and what is missing (the on-site checklist item, the document to request). Declared
 // reasons first (a field's `verify` text, a declaration's reason); fields missing without one
 // are listed after them.
-void unknown_words(Finding& f, const RuleProgram& rp, Collected& why, cel::Activation& act, const Snapshot& snap,
+void unknown_words(Finding& f, const RuleProgram& rp, Collected& why, cel::Activation& act,
                    const std::string& title_en) {
   const model::Rule& rule = *rp.rule;
   const model::Schema& schema = *rp.env.schema();
   std::string zh, en, why_zh, why_en;
+  const std::string& reason_sep_zh = words::word(Id::reason_separator, Lang::zh);
+  const std::string& reason_sep_en = words::word(Id::reason_separator, Lang::en);
   for (const auto& r : f.reasons) {
-    why_zh += (why_zh.empty() ? "" : "；") + r.zh;
-    why_en += (why_en.empty() ? "" : "; ") + r.en;
+    why_zh += (why_zh.empty() ? "" : reason_sep_zh) + r.zh;
+    why_en += (why_en.empty() ? "" : reason_sep_en) + r.en;
   }
   for (const auto& m : f.missing) {
     const auto* fd = schema.find_field_path(m);
     if (fd && !fd->verify.empty()) continue;
     const std::string d = fd ? fd->description : "";
-    zh += (zh.empty() ? "" : "、") + (d.empty() ? m : fmt::format("{} ({})", d, m));
-    en += (en.empty() ? "" : ", ") + m;
+    const Both item = d.empty() ? Both{m, m} : both(Id::field_described, {{"description", d}, {"field", m}});
+    zh += (zh.empty() ? "" : words::word(Id::list_separator, Lang::zh)) + item.zh;
+    en += (en.empty() ? "" : words::word(Id::list_separator, Lang::en)) + item.en;
   }
   if (!why_zh.empty()) {
-    if (!zh.empty()) why_zh += "；缺少 " + zh;
-    if (!en.empty()) why_en += "; missing " + en;
-    f.message_zh = fmt::format("无法判定“{}”: {}", rule.title_zh, why_zh);
-    f.message_en = fmt::format("Cannot decide \"{}\": {}", title_en, why_en);
+    if (!zh.empty()) why_zh += reason_sep_zh + words::say(Id::missing, Lang::zh, {{"fields", zh}});
+    if (!en.empty()) why_en += reason_sep_en + words::say(Id::missing, Lang::en, {{"fields", en}});
   } else if (zh.empty()) {
     why.error = f.error;  // moved into the finding before
-    auto words = failure_words(why, rule, rp.env, act, schema, snap, rule.title_zh, title_en);
-    f.message_zh = std::move(words.first);
-    f.message_en = std::move(words.second);
+    Both w = failure_words(why, rule, rp.env, act, schema, title_en);
+    f.message_zh = std::move(w.zh);
+    f.message_en = std::move(w.en);
+    return;
   } else {
-    f.message_zh = fmt::format("无法判定“{}”: 缺少 {}", rule.title_zh, zh);
-    f.message_en = fmt::format("Cannot decide \"{}\": missing {}", title_en, en);
+    why_zh = words::say(Id::missing, Lang::zh, {{"fields", zh}});
+    why_en = words::say(Id::missing, Lang::en, {{"fields", en}});
   }
+  f.message_zh = words::say(Id::cannot_decide, Lang::zh, {{"title", rule.title_zh}, {"why", why_zh}});
+  f.message_en = words::say(Id::cannot_decide, Lang::en, {{"title", title_en}, {"why", why_en}});
 }
 
 }  // namespace
@@ -381,16 +400,16 @@ void write_messages(Finding& f, const RuleProgram& rp, Collected& why, int reaso
     const auto& uw = rp.unknown_when[static_cast<std::size_t>(reason)];
     f.message_zh = render_message(uw.zh, true, act, snap);
     f.message_en = uw.has_en ? render_message(uw.en, false, act, snap)
-                             : fmt::format("Cannot decide \"{}\": {}", title_en, f.message_zh);
+                             : words::say(Id::cannot_decide, Lang::en, {{"title", title_en}, {"why", f.message_zh}});
     f.reasons.push_back(Reason{f.message_zh, uw.has_en ? f.message_en : f.message_zh});
   } else if (f.verdict == Verdict::pass || f.verdict == Verdict::not_applicable) {
     // The rule's message describes a breach; a pass or a subject the rule does not apply
     // to (shown with --verdicts all) says so instead.
-    const bool pass = f.verdict == Verdict::pass;
-    f.message_zh = fmt::format("{}“{}”", pass ? "符合" : "不适用", rule.title_zh);
-    f.message_en = fmt::format("{} \"{}\"", pass ? "Complies with" : "Not applicable:", title_en);
+    const Id id = f.verdict == Verdict::pass ? Id::complies : Id::not_applicable;
+    f.message_zh = words::say(id, Lang::zh, {{"title", rule.title_zh}});
+    f.message_en = words::say(id, Lang::en, {{"title", title_en}});
   } else if (f.verdict == Verdict::unknown) {
-    unknown_words(f, rp, why, act, snap, title_en);
+    unknown_words(f, rp, why, act, title_en);
   } else {
     f.message_zh = render_message(rp.message_zh, true, act, snap);
     f.message_en = render_message(rp.message_en, false, act, snap);

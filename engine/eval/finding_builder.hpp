@@ -1,7 +1,8 @@
 #pragma once
 // Internal to engine/eval: the finding builder. Once the verdict of a (rule, subject) pair is
 // decided (verdict.hpp), it writes what the finding says: the messages in Chinese and English
-// (the rule's own words, or what could not be decided and what to verify), the evidence (every
+// (the rule's own words, or what could not be decided and what to verify, in the words of the
+// catalog, engine/findings/words.hpp), the evidence (every
 // field the decision read, with its provenance), the requirement's comparisons with their
 // values, and the `--explain` trace.
 #include <cstddef>
@@ -49,9 +50,14 @@ class RecordingAccessor final : public dsl::cel::RecordAccessor {
 inline constexpr std::size_t kMaxMessageBytes = 64u << 10;
 inline constexpr const char* kLimitMessage = "a message longer than 64 KiB";
 
-// Renders a value the way messages and evidence show it to people. `zh`: as a Chinese message
-// reads it aloud: an enum value by its schema label (焦化, not coking), booleans 是 / 否.
-std::string render(const dsl::cel::Value& v, const Snapshot* snap, bool zh = false);
+// Where a rendered value is shown: as data (evidence, comparisons, traces, parameters: CEL's
+// spelling) or inside a message of one language, which reads it aloud: an enum value by its
+// schema label in Chinese (the label of coking, not `coking`), a boolean by the words of the
+// catalog (engine/findings/words.json).
+enum class Shown : std::uint8_t { as_data, in_zh, in_en };
+
+// Renders a value the way messages and evidence show it to people.
+std::string render(const dsl::cel::Value& v, const Snapshot* snap, Shown shown = Shown::as_data);
 
 // What made a clause undecidable: missing fields (and their `verify` reasons), declared
 // reasons, the first error.

@@ -8,7 +8,7 @@ namespace eco::engine::ingest::code {
 
 inline constexpr const char* kFile = "I001";          // missing, unreadable, unknown format or record type
 inline constexpr const char* kEncoding = "I002";      // binary, not UTF-8 / GB18030
-inline constexpr const char* kSyntax = "I003";        // malformed CSV/XML/JSON, JSON duplicate key, truncated
+inline constexpr const char* kSyntax = "I003";        // malformed CSV/XML/JSON/workbook, JSON duplicate key, truncated
 inline constexpr const char* kHeader = "I004";        // unknown, duplicate or missing required column
 inline constexpr const char* kRagged = "I005";        // row with a different number of fields than the header
 inline constexpr const char* kValue = "I006";         // value not of the field's type / enum / format
@@ -19,7 +19,7 @@ inline constexpr const char* kStructure = "I010";     // XML/JSON element or mem
 inline constexpr const char* kChanged = "I011";       // file changed, truncated or replaced while it was read
 inline constexpr const char* kNotRegular = "I012";    // FIFO, device, socket, dangling or looping symbolic link
 inline constexpr const char* kForbiddenChar = "I013"; // NUL written as an escape (JSON \u0000, XML &#0;), XML char XML forbids
-inline constexpr const char* kLimit = "I014";         // field over 1 MiB, nesting too deep, document too large
+inline constexpr const char* kLimit = "I014";         // field over 1 MiB, nesting too deep, document too large, zip bomb
 inline constexpr const char* kDtd = "I015";           // XML DTD, entity declaration or undefined entity reference
 inline constexpr const char* kExists = "I016";        // record in the store that may not be replaced (screen --record)
 

@@ -9,10 +9,13 @@
 #include <condition_variable>
 #include <deque>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include "engine/ingest/batch.hpp"
@@ -361,552 +364,670 @@ std::uint32_t field_of(const RecordType& r, const std::string& name, const std::
       name, r.name));
 }
 
+// The declaration resolved against the schema: the point and summary record types and the
+// fields it names.
+struct Layout {
+  const RecordType* pr = nullptr;          // monitoring points
+  const RecordType* sr = nullptr;          // monthly summaries
+  std::vector<std::string> point_cols;     // MN, code, facility, pollutant[, outlet]
+  std::vector<std::string> limit_cols;     // the point's limit per hours_over entry
+  std::vector<std::uint32_t> over_fields;  // the summary's hours-over field per entry
+  std::uint32_t s_fac = 0, s_month = 0, s_pol = 0, s_avg = 0, s_max = 0, s_hours = 0, s_valid = 0;
+  int s_outlet = -1;
+};
+
+// Checks the declaration against the schema before anything is touched; throws
+// std::runtime_error naming what the schema lacks.
+Layout resolve(const Declaration& d, const dsl::model::Schema& schema) {
+  Layout l;
+  l.pr = schema.find_record(d.point_record);
+  if (!l.pr)
+    throw std::runtime_error(fmt::format(
+        "the HJ 212 declaration names record type '{}', which the schema lacks", d.point_record));
+  l.sr = schema.find_record(d.summary_record);
+  if (!l.sr)
+    throw std::runtime_error(fmt::format(
+        "the HJ 212 declaration names record type '{}', which the schema lacks", d.summary_record));
+  const RecordType& pr = *l.pr;
+  const RecordType& sr = *l.sr;
+  l.point_cols = {d.point_mn, d.point_code, d.point_facility, d.point_pollutant};
+  if (!d.point_outlet.empty()) l.point_cols.push_back(d.point_outlet);
+  for (const auto& c : l.point_cols) field_of(pr, c, "point");
+  for (const auto& [sum_field, limit] : d.hours_over) {
+    l.over_fields.push_back(field_of(sr, sum_field, "summary.hours_over"));
+    field_of(pr, limit, "summary.hours_over");
+    l.limit_cols.push_back(limit);
+  }
+  l.s_fac = field_of(sr, d.summary_facility, "summary.facility");
+  l.s_month = field_of(sr, d.summary_month, "summary.month");
+  l.s_pol = field_of(sr, d.summary_pollutant, "summary.pollutant");
+  l.s_avg = field_of(sr, d.summary_avg, "summary.avg");
+  l.s_max = field_of(sr, d.summary_max, "summary.max_hourly");
+  l.s_hours = field_of(sr, d.summary_hours_valid, "summary.hours_valid");
+  l.s_valid = field_of(sr, d.summary_validity, "summary.validity");
+  l.s_outlet = d.summary_outlet.empty()
+                   ? -1
+                   : static_cast<int>(field_of(sr, d.summary_outlet, "summary.outlet"));
+  return l;
+}
+
 struct Point {
   std::string facility, pollutant, outlet;
   std::vector<std::optional<double>> limits;  // per Declaration::hours_over entry
 };
+// Monitoring points: (MN, pollutant code) -> facility, pollutant, outlet, limits.
+using Points = std::unordered_map<std::string, std::unordered_map<std::string, Point>>;
+
+Points load_points(SQLite::Database& db, const Declaration& d, const Layout& l) {
+  Points points;
+  std::string sql = "SELECT ";
+  std::vector<std::string> cols = l.point_cols;
+  cols.insert(cols.end(), l.limit_cols.begin(), l.limit_cols.end());
+  for (std::size_t i = 0; i < cols.size(); ++i)
+    sql += (i ? ", " : "") + store::quote_ident(cols[i]);
+  sql += " FROM " + store::quote_ident(l.pr->name);
+  SQLite::Statement q(db, sql);
+  while (q.executeStep()) {
+    Point pt;
+    pt.facility = q.getColumn(2).getString();
+    pt.pollutant = q.getColumn(3).getString();
+    std::size_t at = 4;
+    if (!d.point_outlet.empty()) pt.outlet = q.getColumn(static_cast<int>(at++)).getString();
+    for (std::size_t i = 0; i < l.limit_cols.size(); ++i, ++at) {
+      auto c = q.getColumn(static_cast<int>(at));
+      pt.limits.push_back(c.isNull() ? std::nullopt : std::optional<double>(c.getDouble()));
+    }
+    points[q.getColumn(0).getString()][q.getColumn(1).getString()] = std::move(pt);
+  }
+  return points;
+}
+
+// [YYYYMM00000000, next month's) as data times.
+std::pair<std::int64_t, std::int64_t> month_range(const std::string& ym) {
+  int y = std::stoi(ym.substr(0, 4)), mo = std::stoi(ym.substr(4));
+  int ny = mo == 12 ? y + 1 : y, nm = mo == 12 ? 1 : mo + 1;
+  return {(y * 100LL + mo) * 100000000LL, (ny * 100LL + nm) * 100000000LL};
+}
+
+// The monthly summary of one facility, pollutant and month, summed from its points' hourly values.
+struct Acc {
+  detail::FileState* file = nullptr;
+  std::uint32_t line = 0;
+  std::string outlet;
+  std::uint64_t hours = 0, other_hours = 0;
+  double sum = 0, max = 0;
+  std::vector<std::int64_t> over;
+  std::vector<bool> limit_missing;
+  std::string missing_point;
+};
+
+// A month of one MN touched by the batch (YYYYMM), with where it was first seen: its summaries
+// are recomputed from everything the store holds for it.
+struct Touch {
+  detail::FileState* file = nullptr;
+  std::uint32_t line = 0;
+  // The store held hourly data of this point and month before this batch: its summaries are
+  // recomputed from the store; otherwise from the messages as they are imported.
+  bool earlier = false;
+  std::string month;  // YYYY-MM-01
+  // Per pollutant code seen: its summary (nullptr: a code no point declares). A message has
+  // a handful of codes, so a short list beats hashing.
+  struct Code {
+    std::string code;
+    Acc* acc;
+    const Point* point;
+  };
+  std::vector<Code> accs;
+};
+
+// Parsed messages in blocks, handed from the reader thread to the writer: a pool of four, so
+// that reading runs at most a few blocks ahead of writing.
+struct Block {
+  std::vector<std::uint32_t> lines;
+  std::vector<Message> msgs;
+  std::size_t n = 0;
+};
+class BlockQueue {
+ public:
+  static constexpr std::size_t kBlock = 1024;
+  struct Aborted {};  // thrown to the reader when the writer gave up
+
+  BlockQueue() : pool_(4) {
+    for (auto& blk : pool_) {
+      blk.lines.resize(kBlock);
+      blk.msgs.resize(kBlock);
+      spare_.push_back(&blk);
+    }
+  }
+  // Reader: an empty block to fill (waits for one; throws Aborted once the writer gave up).
+  Block* spare() {
+    std::unique_lock lk(mu_);
+    cv_.wait(lk, [&] { return !spare_.empty() || aborted_; });
+    if (aborted_) throw Aborted{};
+    Block* b = spare_.front();
+    spare_.pop_front();
+    b->n = 0;
+    return b;
+  }
+  // Reader: a filled block, to write.
+  void fill(Block* b) {
+    std::lock_guard lk(mu_);
+    full_.push_back(b);
+    cv_.notify_all();
+  }
+  // Reader: nothing more comes.
+  void done() {
+    std::lock_guard lk(mu_);
+    done_ = true;
+    cv_.notify_all();
+  }
+  // Writer: the next filled block, or nullptr when the reader is done and all were written.
+  Block* next() {
+    std::unique_lock lk(mu_);
+    cv_.wait(lk, [&] { return !full_.empty() || done_; });
+    if (full_.empty()) return nullptr;
+    Block* b = full_.front();
+    full_.pop_front();
+    return b;
+  }
+  // Writer: a written block, to fill again.
+  void recycle(Block* b) {
+    std::lock_guard lk(mu_);
+    spare_.push_back(b);
+    cv_.notify_all();
+  }
+  // Writer: stop the reader.
+  void abort() {
+    std::lock_guard lk(mu_);
+    aborted_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::vector<Block> pool_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Block*> full_, spare_;
+  bool done_ = false, aborted_ = false;
+};
+
+// One import_monitoring run: the batch, the points, the months touched and their summaries.
+class MonitoringImport {
+ public:
+  MonitoringImport(store::Store& store, const MonitoringOptions& options, MonitoringResult& res)
+      : d_(options.declaration),
+        options_(options),
+        l_(resolve(d_, store.schema())),
+        res_(res),
+        b_(store, options.import, res.import),
+        db_(store.db()) {
+    b_.begin();
+    db_.exec(kDataTable);
+    points_ = load_points(db_, d_, l_);
+    if (options.quarantine) {
+      quarantine_.open(*options.quarantine, std::ios::binary | std::ios::trunc);
+      if (!quarantine_)
+        throw std::runtime_error(
+            fmt::format("{}: cannot write the quarantine file", options.quarantine->string()));
+    }
+    ins_.emplace(db_,
+                 "INSERT INTO _hj212_message(mn, cn, data_time, qn, cp, _batch, _file, _line) "
+                 "VALUES(?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+    old_.emplace(
+        db_,
+        "SELECT cp, _file, _line FROM _hj212_message WHERE mn = ? AND cn = ? AND data_time = ?");
+    earlier_.emplace(db_,
+                     "SELECT 1 FROM _hj212_message WHERE mn = ? AND cn = 2061 AND "
+                     "data_time >= ? AND data_time < ? AND _batch <> ? LIMIT 1");
+    batch_ = res.import.staged_batch;
+  }
+
+  void import_file(const fs::path& path);
+
+  // The months' summaries, staged as records of the summary type; then the batch ends.
+  void finish() {
+    if (res_.import.error_count == 0) {
+      recompute_earlier_months();
+      std::vector<Value> vals(l_.sr->fields.size());
+      for (auto& entry : acc_) stage_summary(entry.first, entry.second, vals);
+    }
+    b_.finish_loading();
+    b_.check_references();
+    b_.finish();
+    if (quarantine_.is_open()) quarantine_.close();
+  }
+
+ private:
+  void error(detail::FileState& f, const char* c, std::uint32_t line, std::uint32_t col,
+             std::string msg) {
+    ImportError e;
+    e.code = c;
+    e.line = line;
+    e.column = col;
+    e.message = std::move(msg);
+    b_.error(f, std::move(e));
+  }
+  // A line that failed its frame, length, CRC or syntax: quarantined when asked, an error
+  // otherwise.
+  void reject(detail::FileState& f, const char* c, std::uint32_t line, std::uint32_t col,
+              std::string msg) {
+    if (!options_.quarantine) return error(f, c, line, col, std::move(msg));
+    ImportError e;
+    e.file = f.result.path;
+    e.code = c;
+    e.line = line;
+    e.column = col;
+    e.message = std::move(msg);
+    res_.quarantined.push_back(std::move(e));
+  }
+  void read_file(InputFile& in, detail::FileState& f, BlockQueue& q);
+  void parse_line(std::string_view line, detail::FileState& f, BlockQueue& q, Block*& cur);
+  void write_message(detail::FileState& f, std::uint32_t line_no, const Message& m);
+  bool store_message(detail::FileState& f, std::uint32_t line_no, const Message& m);
+  void compare_stored(detail::FileState& f, std::uint32_t line_no, const Message& m);
+  Touch& touch(detail::FileState& f, std::uint32_t line_no, const Message& m);
+  void accumulate(const std::string& mn, const std::string& month, Touch& touch, const Item& it);
+  void recompute_earlier_months();
+  void stage_summary(const std::tuple<std::string, std::string, std::string>& key, Acc& a,
+                     std::vector<Value>& vals);
+
+  const Declaration& d_;
+  const MonitoringOptions& options_;
+  const Layout l_;
+  MonitoringResult& res_;
+  detail::Batch b_;
+  SQLite::Database& db_;
+  Points points_;
+  std::ofstream quarantine_;
+  std::optional<SQLite::Statement> ins_, old_, earlier_;
+  std::int64_t batch_ = 0;
+  std::uint32_t line_no_ = 0;  // of the file being read (the reader thread's)
+  ParseError pe_;
+  std::map<std::pair<std::string, std::string>, Touch> touched_;
+  // Monthly summaries from every hourly value the store holds for the months touched: per
+  // facility, pollutant and month (several points of one facility add up).
+  std::map<std::tuple<std::string, std::string, std::string>, Acc> acc_;
+};
+
+// Adds one hourly value of point `mn` in `month` to its facility's summary: only a value
+// whose flag the declaration makes valid counts, for the hours and for any exceedance.
+void MonitoringImport::accumulate(const std::string& mn, const std::string& month, Touch& touch,
+                                  const Item& it) {
+  Acc* ap = nullptr;
+  const Point* ptp = nullptr;
+  auto cached = std::find_if(touch.accs.begin(), touch.accs.end(),
+                             [&](const auto& e) { return e.code == it.code; });
+  if (cached != touch.accs.end()) {
+    ap = cached->acc;
+    ptp = cached->point;
+  } else {
+    const auto& pts = points_[mn];
+    auto pit = pts.find(it.code);
+    if (pit != pts.end()) {
+      const Point& pt = pit->second;
+      ptp = &pt;
+      ap = &acc_[{pt.facility, pt.pollutant, month}];
+      if (!ap->file) {
+        ap->file = touch.file;
+        ap->line = touch.line;
+        ap->outlet = pt.outlet;
+        ap->over.assign(l_.limit_cols.size(), 0);
+        ap->limit_missing.assign(l_.limit_cols.size(), false);
+      }
+    }
+    touch.accs.push_back({it.code, ap, ptp});
+  }
+  if (!ap) return;  // a parameter no point declares (O2, flow, ...): kept, not summarised
+  Acc& a = *ap;
+  const Point& pt = *ptp;
+  auto fl = d_.flags.find(it.flag);
+  const std::optional<double>& value = d_.value == "ZsAvg" ? it.zs_avg : it.avg;
+  bool valid = fl != d_.flags.end() &&
+               std::find(d_.valid.begin(), d_.valid.end(), fl->second) != d_.valid.end() &&
+               value.has_value();
+  if (!valid) {
+    ++a.other_hours;
+    return;
+  }
+  double v = *value;
+  a.max = a.hours ? std::max(a.max, v) : v;
+  ++a.hours;
+  a.sum += v;
+  for (std::size_t i = 0; i < l_.limit_cols.size(); ++i) {
+    if (!pt.limits[i]) {
+      a.limit_missing[i] = true;
+      a.missing_point = mn;
+    } else if (v > *pt.limits[i]) {
+      ++a.over[i];
+    }
+  }
+}
+
+// Two stages on the two cores: a reader thread reads, frames, checks and parses the lines
+// (reporting what fails, or quarantining it) into blocks of messages; this thread writes them
+// to SQLite (the connection stays on it) and sums up the months.
+void MonitoringImport::import_file(const fs::path& path) {
+  FileResult fr;
+  fr.path = path.string();
+  fr.format = "hj212";
+  fr.encoding = "ascii";
+  detail::FileState& f = b_.add_file(std::move(fr));
+  std::unique_ptr<InputFile> in;
+  line_no_ = 0;
+  try {
+    in = std::make_unique<InputFile>(path, options_.import.before_read);
+    BlockQueue q;
+    std::exception_ptr reader_error;
+    std::thread reader([&] {
+      try {
+        read_file(*in, f, q);
+      } catch (const BlockQueue::Aborted&) {
+      } catch (...) {
+        reader_error = std::current_exception();
+      }
+      q.done();
+    });
+    try {
+      while (Block* blk = q.next()) {
+        for (std::size_t i = 0; i < blk->n; ++i) write_message(f, blk->lines[i], blk->msgs[i]);
+        q.recycle(blk);
+      }
+    } catch (...) {
+      q.abort();
+      reader.join();
+      throw;
+    }
+    reader.join();
+    if (reader_error) std::rethrow_exception(reader_error);
+  } catch (const InputFile::Error& ex) {
+    if (ex.code == ingest::code::kNotRegular) res_.import.inputs_invalid = true;
+    error(f, ex.code == ingest::code::kNotRegular ? ingest::code::kNotRegular : ingest::code::kFile,
+          0, 0, ex.what());
+    return;
+  }
+  f.result.sha256 = in->sha256();
+  f.result.bytes = in->bytes_read();
+  b_.file_read(f);
+  if (std::string changed = in->changes(); !changed.empty()) {
+    ImportError e;
+    e.code = ingest::code::kChanged;
+    e.message = "changed while it was being imported (" + changed +
+                "); import it again once it is complete";
+    b_.refuse_file(f, std::move(e));
+  }
+}
+
+// The reader thread: reads in chunks, whole lines at a time, so that memory is a chunk and a
+// line whatever the file. A line longer than any message is reported once and its bytes
+// skipped (or quarantined).
+void MonitoringImport::read_file(InputFile& in, detail::FileState& f, BlockQueue& q) {
+  std::vector<char> buf(1 << 20);
+  std::string text;
+  bool eof = false, skipping = false;
+  Block* cur = nullptr;
+  while (!eof) {
+    std::size_t n = in.read(buf.data(), buf.size());
+    eof = n == 0;
+    std::string_view chunk(buf.data(), n);
+    if (skipping) {
+      std::size_t nl = chunk.find('\n');
+      if (quarantine_.is_open())
+        quarantine_ << chunk.substr(0, nl == std::string_view::npos ? chunk.size() : nl);
+      if (nl == std::string_view::npos) continue;
+      if (quarantine_.is_open()) quarantine_ << "\r\n";
+      skipping = false;
+      chunk.remove_prefix(nl + 1);
+    }
+    text.append(chunk);
+    std::size_t limit = eof ? text.size() : text.rfind('\n');
+    limit = limit == std::string::npos ? 0 : (eof ? limit : limit + 1);
+    std::size_t pos = 0;
+    while (pos < limit) {
+      std::size_t nl = text.find('\n', pos);
+      std::size_t end = nl == std::string::npos || nl >= limit ? limit : nl;
+      parse_line(std::string_view(text.data() + pos, end - pos), f, q, cur);
+      pos = end + 1;
+    }
+    text.erase(0, std::min(limit, text.size()));
+    if (!eof && text.size() > kMaxLine + 2) {
+      ++line_no_;
+      if (quarantine_.is_open()) quarantine_ << text;
+      reject(f, code::kFrame, line_no_, static_cast<std::uint32_t>(kMaxLine + 1),
+             fmt::format("line longer than any HJ 212 message ({} bytes): not read further",
+                         kMaxLine));
+      text.clear();
+      skipping = true;
+    }
+  }
+  if (cur) q.fill(cur);
+}
+
+// One line, parsed into the current block (or reported, or quarantined).
+void MonitoringImport::parse_line(std::string_view line, detail::FileState& f, BlockQueue& q,
+                                  Block*& cur) {
+  ++line_no_;
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.empty()) return;
+  if (!cur) cur = q.spare();
+  Message& pm = cur->msgs[cur->n];
+  if (!parse_message(line, pm, pe_)) {
+    if (quarantine_.is_open()) quarantine_ << line << "\r\n";
+    reject(f, pe_.code, line_no_, pe_.column, pe_.message);
+    return;
+  }
+  cur->lines[cur->n++] = line_no_;
+  if (cur->n == BlockQueue::kBlock) {
+    q.fill(cur);
+    cur = nullptr;
+  }
+}
+
+// The writer: one parsed message checked against the points and flags, stored, and summed
+// into its month.
+void MonitoringImport::write_message(detail::FileState& f, std::uint32_t line_no,
+                                     const Message& m) {
+  ++res_.messages;
+  if (m.cn == "2061")
+    ++res_.hourly;
+  else if (m.cn == "2031")
+    ++res_.daily;
+  else {
+    ++res_.other;
+    return;
+  }
+  auto pit = points_.find(m.mn);
+  if (pit == points_.end()) {
+    error(f, code::kPoint, line_no, 0,
+          fmt::format("MN '{}' is no monitoring point: no {} record has {} = '{}'", shown(m.mn),
+                      d_.point_record, d_.point_mn, shown(m.mn)));
+    return;
+  }
+  bool hourly_point = false, flags_ok = true;
+  for (const auto& it : m.items) {
+    if (!it.flag.empty() && !d_.flags.count(it.flag)) {
+      error(f, code::kFlag, line_no, 0,
+            fmt::format("{}-Flag = '{}' is no data flag of HJ 212-2017 the declaration knows",
+                        shown(it.code), shown(it.flag)));
+      flags_ok = false;
+      continue;
+    }
+    if (!it.flag.empty() &&
+        std::find(d_.valid.begin(), d_.valid.end(), d_.flags.at(it.flag)) != d_.valid.end())
+      ++res_.values_valid;
+    if (m.cn == "2061" && pit->second.count(it.code)) hourly_point = true;
+  }
+  if (!flags_ok) return;
+  res_.values += m.items.size();
+  const bool inserted = store_message(f, line_no, m);
+  if (hourly_point) {
+    Touch& t = touch(f, line_no, m);
+    if (inserted && !t.earlier)
+      for (const auto& it : m.items) accumulate(m.mn, t.month, t, it);
+  }
+  if (inserted) {
+    ++res_.messages_new;
+    ++f.result.rows_new;
+  } else {
+    compare_stored(f, line_no, m);
+  }
+}
+
+// Inserts the message unless the store has its point, command and time; true when inserted.
+bool MonitoringImport::store_message(detail::FileState& f, std::uint32_t line_no,
+                                     const Message& m) {
+  SQLite::Statement& ins = *ins_;
+  ins.bind(1, m.mn);
+  ins.bind(2, static_cast<int64_t>(std::stoll(m.cn)));
+  ins.bind(3, static_cast<int64_t>(std::stoll(m.data_time)));
+  if (m.qn.empty())
+    ins.bind(4);
+  else
+    ins.bindNoCopy(4, m.qn);
+  ins.bindNoCopy(5, m.cp);
+  ins.bind(6, static_cast<int64_t>(batch_));
+  ins.bind(7, static_cast<int64_t>(f.id));
+  ins.bind(8, static_cast<int64_t>(line_no));
+  ins.exec();
+  ins.reset();
+  ++f.result.rows_read;
+  return db_.getChanges() == 1;
+}
+
+// The same point, command and time again: the same CP is the same data (unchanged); another
+// is a conflict the bureau has to resolve.
+void MonitoringImport::compare_stored(detail::FileState& f, std::uint32_t line_no,
+                                      const Message& m) {
+  SQLite::Statement& old = *old_;
+  old.bind(1, m.mn);
+  old.bind(2, static_cast<int64_t>(std::stoll(m.cn)));
+  old.bind(3, static_cast<int64_t>(std::stoll(m.data_time)));
+  std::string where;
+  bool same = false;
+  if (old.executeStep()) {
+    same = old.getColumn(0).getString() == m.cp;
+    where = fmt::format("{}:{}", b_.file_path(old.getColumn(1).getInt64()),
+                        old.getColumn(2).getInt64());
+  }
+  old.reset();
+  if (same) {
+    ++res_.messages_unchanged;
+    ++f.result.rows_unchanged;
+  } else {
+    error(f, code::kConflict, line_no, 0,
+          fmt::format("MN '{}' CN {} DataTime {}: other values or flags than {} already gave",
+                      shown(m.mn), m.cn, m.data_time, where));
+  }
+}
+
+// The month of an hourly message, first seen here or before; whether the store held hourly
+// data of it before this batch is asked once.
+Touch& MonitoringImport::touch(detail::FileState& f, std::uint32_t line_no, const Message& m) {
+  auto key = std::pair{m.mn, m.data_time.substr(0, 6)};
+  auto [tit, fresh] = touched_.try_emplace(key);
+  Touch& t = tit->second;
+  if (fresh) {
+    t.file = &f;
+    t.line = line_no;
+    t.month = fmt::format("{}-{}-01", key.second.substr(0, 4), key.second.substr(4));
+    auto [from, to] = month_range(key.second);
+    SQLite::Statement& earlier = *earlier_;
+    earlier.bind(1, m.mn);
+    earlier.bind(2, static_cast<int64_t>(from));
+    earlier.bind(3, static_cast<int64_t>(to));
+    earlier.bind(4, static_cast<int64_t>(batch_));
+    t.earlier = earlier.executeStep();
+    earlier.reset();
+  }
+  return t;
+}
+
+// The months the store held data of before this batch are summed from everything it holds now.
+void MonitoringImport::recompute_earlier_months() {
+  SQLite::Statement q(db_,
+                      "SELECT cp FROM _hj212_message WHERE mn = ? AND cn = 2061 AND "
+                      "data_time >= ? AND data_time < ?");
+  Message hm;
+  hm.cn = "2061";
+  ParseError hpe;
+  for (auto& [key, touch] : touched_) {
+    if (!touch.earlier) continue;  // summed up as the messages were imported
+    const auto& [mn, ym] = key;
+    auto [from, to] = month_range(ym);
+    q.bind(1, mn);
+    q.bind(2, static_cast<int64_t>(from));
+    q.bind(3, static_cast<int64_t>(to));
+    const std::string month = fmt::format("{}-{}-01", ym.substr(0, 4), ym.substr(4));
+    while (q.executeStep()) {
+      // Stored CPs passed this parser when they were imported.
+      hm.data_time.clear();
+      hm.items.clear();
+      if (!parse_cp(q.getColumn(0).getString(), 0, hm, hpe)) continue;
+      for (const Item& it : hm.items) accumulate(mn, month, touch, it);
+    }
+    q.reset();
+  }
+}
+
+// One month's summary, staged as a record of the summary type (or its errors reported).
+void MonitoringImport::stage_summary(const std::tuple<std::string, std::string, std::string>& key,
+                                     Acc& a, std::vector<Value>& vals) {
+  const RecordType& sr = *l_.sr;
+  // Named references, not structured bindings: the lambda below captures them.
+  const std::string& facility = std::get<0>(key);
+  const std::string& pollutant = std::get<1>(key);
+  const std::string& month = std::get<2>(key);
+  detail::FileState& f = *a.file;
+  auto set = [&](std::uint32_t field, const std::string& text) {
+    std::string why = convert_text(sr.fields[field], Check::none, text, vals[field]);
+    if (!why.empty())
+      b_.error(
+          f, ImportError{f.result.path, a.line, 0, "", sr.name, sr.fields[field].name,
+                         code::kDeclaration,
+                         fmt::format("summary of {} {} {}: {}", facility, pollutant, month, why)});
+    return why.empty();
+  };
+  for (auto& v : vals) v.set_null();
+  bool ok = set(l_.s_fac, facility) && set(l_.s_month, month) && set(l_.s_pol, pollutant) &&
+            set(l_.s_hours, std::to_string(a.hours));
+  if (a.hours > 0) {
+    ok = ok && set(l_.s_avg, fmt::format("{}", a.sum / static_cast<double>(a.hours))) &&
+         set(l_.s_max, fmt::format("{}", a.max)) && set(l_.s_valid, d_.valid.front());
+  } else {
+    // No valid hour: the values are placeholders the validity flag keeps from proving anything.
+    ok = ok && set(l_.s_avg, "0") && set(l_.s_max, "0") && set(l_.s_valid, d_.no_valid_hours);
+  }
+  if (l_.s_outlet >= 0 && !a.outlet.empty())
+    ok = ok && set(static_cast<std::uint32_t>(l_.s_outlet), a.outlet);
+  for (std::size_t i = 0; i < l_.over_fields.size(); ++i) {
+    if (a.limit_missing[i]) {
+      b_.error(f, ImportError{
+                      f.result.path, a.line, 0, "", l_.pr->name, l_.limit_cols[i], code::kLimit,
+                      fmt::format(
+                          "MN '{}' has no {}: the hours of {} {} {} over it ({}) cannot be counted",
+                          a.missing_point, l_.limit_cols[i], facility, pollutant, month,
+                          sr.fields[l_.over_fields[i]].name)});
+      ok = false;
+    } else {
+      ok = ok && set(l_.over_fields[i], std::to_string(a.over[i]));
+    }
+  }
+  if (!ok) return;
+  ImportError where;
+  where.file = f.result.path;
+  where.line = a.line;
+  where.record = sr.name;
+  detail::stage(b_, f, sr.index, vals, where);
+  ++res_.summaries;
+}
 
 }  // namespace
 
 MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::path>& paths,
                                    const MonitoringOptions& options) {
-  const Declaration& d = options.declaration;
-  const auto& schema = store.schema();
-  // The declaration is checked against the schema before anything is touched.
-  const RecordType* pr = schema.find_record(d.point_record);
-  if (!pr)
-    throw std::runtime_error(fmt::format(
-        "the HJ 212 declaration names record type '{}', which the schema lacks", d.point_record));
-  const RecordType* sr = schema.find_record(d.summary_record);
-  if (!sr)
-    throw std::runtime_error(fmt::format(
-        "the HJ 212 declaration names record type '{}', which the schema lacks", d.summary_record));
-  std::vector<std::string> point_cols{d.point_mn, d.point_code, d.point_facility,
-                                      d.point_pollutant};
-  if (!d.point_outlet.empty()) point_cols.push_back(d.point_outlet);
-  for (const auto& c : point_cols) field_of(*pr, c, "point");
-  std::vector<std::uint32_t> over_fields;
-  std::vector<std::string> limit_cols;
-  for (const auto& [sum_field, limit] : d.hours_over) {
-    over_fields.push_back(field_of(*sr, sum_field, "summary.hours_over"));
-    field_of(*pr, limit, "summary.hours_over");
-    limit_cols.push_back(limit);
-  }
-  const std::uint32_t s_fac = field_of(*sr, d.summary_facility, "summary.facility"),
-                      s_month = field_of(*sr, d.summary_month, "summary.month"),
-                      s_pol = field_of(*sr, d.summary_pollutant, "summary.pollutant"),
-                      s_avg = field_of(*sr, d.summary_avg, "summary.avg"),
-                      s_max = field_of(*sr, d.summary_max, "summary.max_hourly"),
-                      s_hours = field_of(*sr, d.summary_hours_valid, "summary.hours_valid"),
-                      s_valid = field_of(*sr, d.summary_validity, "summary.validity");
-  const int s_outlet = d.summary_outlet.empty()
-                           ? -1
-                           : static_cast<int>(field_of(*sr, d.summary_outlet, "summary.outlet"));
-
   MonitoringResult res;
-  ImportResult& r = res.import;
-  detail::Batch b(store, options.import, r);
-  b.begin();
-  auto& db = store.db();
-  db.exec(kDataTable);
-
-  // Monitoring points: (MN, pollutant code) -> facility, pollutant, outlet, limits.
-  std::unordered_map<std::string, std::unordered_map<std::string, Point>> points;
-  {
-    std::string sql = "SELECT ";
-    std::vector<std::string> cols = point_cols;
-    cols.insert(cols.end(), limit_cols.begin(), limit_cols.end());
-    for (std::size_t i = 0; i < cols.size(); ++i)
-      sql += (i ? ", " : "") + store::quote_ident(cols[i]);
-    sql += " FROM " + store::quote_ident(pr->name);
-    SQLite::Statement q(db, sql);
-    while (q.executeStep()) {
-      Point pt;
-      pt.facility = q.getColumn(2).getString();
-      pt.pollutant = q.getColumn(3).getString();
-      std::size_t at = 4;
-      if (!d.point_outlet.empty()) pt.outlet = q.getColumn(static_cast<int>(at++)).getString();
-      for (std::size_t i = 0; i < limit_cols.size(); ++i, ++at) {
-        auto c = q.getColumn(static_cast<int>(at));
-        pt.limits.push_back(c.isNull() ? std::nullopt : std::optional<double>(c.getDouble()));
-      }
-      points[q.getColumn(0).getString()][q.getColumn(1).getString()] = std::move(pt);
-    }
-  }
-
-  std::ofstream quarantine;
-  if (options.quarantine) {
-    quarantine.open(*options.quarantine, std::ios::binary | std::ios::trunc);
-    if (!quarantine)
-      throw std::runtime_error(
-          fmt::format("{}: cannot write the quarantine file", options.quarantine->string()));
-  }
-
-  SQLite::Statement ins(
-      db,
-      "INSERT INTO _hj212_message(mn, cn, data_time, qn, cp, _batch, _file, _line) "
-      "VALUES(?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
-  SQLite::Statement old(db,
-                        "SELECT cp, _file, _line FROM _hj212_message WHERE mn = ? AND cn = ? AND "
-                        "data_time = ?");
-  // Months touched per MN (YYYYMM), with where they were first seen: their summaries are
-  // recomputed from everything the store holds for them.
-  struct Acc {
-    detail::FileState* file = nullptr;
-    std::uint32_t line = 0;
-    std::string outlet;
-    std::uint64_t hours = 0, other_hours = 0;
-    double sum = 0, max = 0;
-    std::vector<std::int64_t> over;
-    std::vector<bool> limit_missing;
-    std::string missing_point;
-  };
-  struct Touch {
-    detail::FileState* file = nullptr;
-    std::uint32_t line = 0;
-    // The store held hourly data of this point and month before this batch: its summaries are
-    // recomputed from the store; otherwise from the messages as they are imported.
-    bool earlier = false;
-    std::string month;  // YYYY-MM-01
-    // Per pollutant code seen: its summary (nullptr: a code no point declares). A message has
-    // a handful of codes, so a short list beats hashing.
-    struct Code {
-      std::string code;
-      Acc* acc;
-      const Point* point;
-    };
-    std::vector<Code> accs;
-  };
-  std::map<std::pair<std::string, std::string>, Touch> touched;
-  const std::int64_t batch = r.staged_batch;
-  SQLite::Statement earlier(db,
-                            "SELECT 1 FROM _hj212_message WHERE mn = ? AND cn = 2061 AND "
-                            "data_time >= ? AND data_time < ? AND _batch <> ? LIMIT 1");
-  // [YYYYMM00000000, next month's) as data times.
-  auto month_range = [](const std::string& ym) {
-    int y = std::stoi(ym.substr(0, 4)), mo = std::stoi(ym.substr(4));
-    int ny = mo == 12 ? y + 1 : y, nm = mo == 12 ? 1 : mo + 1;
-    return std::pair<std::int64_t, std::int64_t>((y * 100LL + mo) * 100000000LL,
-                                                 (ny * 100LL + nm) * 100000000LL);
-  };
-  // Monthly summaries from every hourly value the store holds for the months touched: per
-  // facility, pollutant and month (several points of one facility add up).
-  std::map<std::tuple<std::string, std::string, std::string>, Acc> acc;
-  // Adds one hourly value of point `mn` in `month` to its facility's summary: only a value
-  // whose flag the declaration makes valid counts, for the hours and for any exceedance.
-  auto accumulate = [&](const std::string& mn, const std::string& month, Touch& touch,
-                        const Item& it) {
-    Acc* ap = nullptr;
-    const Point* ptp = nullptr;
-    auto cached = std::find_if(touch.accs.begin(), touch.accs.end(),
-                               [&](const auto& e) { return e.code == it.code; });
-    if (cached != touch.accs.end()) {
-      ap = cached->acc;
-      ptp = cached->point;
-    } else {
-      const auto& pts = points[mn];
-      auto pit = pts.find(it.code);
-      if (pit != pts.end()) {
-        const Point& pt = pit->second;
-        ptp = &pt;
-        ap = &acc[{pt.facility, pt.pollutant, month}];
-        if (!ap->file) {
-          ap->file = touch.file;
-          ap->line = touch.line;
-          ap->outlet = pt.outlet;
-          ap->over.assign(limit_cols.size(), 0);
-          ap->limit_missing.assign(limit_cols.size(), false);
-        }
-      }
-      touch.accs.push_back({it.code, ap, ptp});
-    }
-    if (!ap) return;  // a parameter no point declares (O2, flow, ...): kept, not summarised
-    Acc& a = *ap;
-    const Point& pt = *ptp;
-    auto fl = d.flags.find(it.flag);
-    const std::optional<double>& value = d.value == "ZsAvg" ? it.zs_avg : it.avg;
-    bool valid = fl != d.flags.end() &&
-                 std::find(d.valid.begin(), d.valid.end(), fl->second) != d.valid.end() &&
-                 value.has_value();
-    if (!valid) {
-      ++a.other_hours;
-      return;
-    }
-    double v = *value;
-    a.max = a.hours ? std::max(a.max, v) : v;
-    ++a.hours;
-    a.sum += v;
-    for (std::size_t i = 0; i < limit_cols.size(); ++i) {
-      if (!pt.limits[i]) {
-        a.limit_missing[i] = true;
-        a.missing_point = mn;
-      } else if (v > *pt.limits[i]) {
-        ++a.over[i];
-      }
-    }
-  };
-
-  for (const auto& path : paths) {
-    FileResult fr;
-    fr.path = path.string();
-    fr.format = "hj212";
-    fr.encoding = "ascii";
-    detail::FileState& f = b.add_file(std::move(fr));
-    auto error = [&](const char* c, std::uint32_t line, std::uint32_t col, std::string msg) {
-      ImportError e;
-      e.code = c;
-      e.line = line;
-      e.column = col;
-      e.message = std::move(msg);
-      b.error(f, std::move(e));
-    };
-    std::unique_ptr<InputFile> in;
-    ParseError pe;
-    std::uint32_t line_no = 0;
-    // Two stages on the two cores: a reader thread reads, frames, checks and parses the lines
-    // (reporting what fails, or quarantining it) into blocks of messages; this thread writes
-    // them to SQLite (the connection stays on it) and sums up the months.
-    struct Block {
-      std::vector<std::uint32_t> lines;
-      std::vector<Message> msgs;
-      std::size_t n = 0;
-    };
-    constexpr std::size_t kBlock = 1024;
-    std::vector<Block> pool(4);
-    std::mutex mu;
-    std::condition_variable cv;
-    std::deque<Block*> full, spare;
-    bool done = false, aborted = false;
-    for (auto& blk : pool) {
-      blk.lines.resize(kBlock);
-      blk.msgs.resize(kBlock);
-      spare.push_back(&blk);
-    }
-    Block* cur = nullptr;
-    struct Aborted {};
-    auto handle = [&](std::string_view line) {
-      ++line_no;
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.empty()) return;
-      if (!cur) {
-        std::unique_lock lk(mu);
-        cv.wait(lk, [&] { return !spare.empty() || aborted; });
-        if (aborted) throw Aborted{};
-        cur = spare.front();
-        spare.pop_front();
-        cur->n = 0;
-      }
-      Message& pm = cur->msgs[cur->n];
-      if (!parse_message(line, pm, pe)) {
-        if (options.quarantine) {
-          quarantine << line << "\r\n";
-          ImportError e;
-          e.file = f.result.path;
-          e.code = pe.code;
-          e.line = line_no;
-          e.column = pe.column;
-          e.message = pe.message;
-          res.quarantined.push_back(std::move(e));
-        } else {
-          error(pe.code, line_no, pe.column, pe.message);
-        }
-        return;
-      }
-      cur->lines[cur->n++] = line_no;
-      if (cur->n == kBlock) {
-        std::lock_guard lk(mu);
-        full.push_back(cur);
-        cur = nullptr;
-        cv.notify_all();
-      }
-    };
-    auto handle_parsed = [&](std::uint32_t line_no, Message& m) {
-      ++res.messages;
-      if (m.cn == "2061")
-        ++res.hourly;
-      else if (m.cn == "2031")
-        ++res.daily;
-      else {
-        ++res.other;
-        return;
-      }
-      auto pit = points.find(m.mn);
-      if (pit == points.end()) {
-        error(code::kPoint, line_no, 0,
-              fmt::format("MN '{}' is no monitoring point: no {} record has {} = '{}'", shown(m.mn),
-                          d.point_record, d.point_mn, shown(m.mn)));
-        return;
-      }
-      bool hourly_point = false, flags_ok = true;
-      for (const auto& it : m.items) {
-        if (!it.flag.empty() && !d.flags.count(it.flag)) {
-          error(code::kFlag, line_no, 0,
-                fmt::format("{}-Flag = '{}' is no data flag of HJ 212-2017 the declaration knows",
-                            shown(it.code), shown(it.flag)));
-          flags_ok = false;
-          continue;
-        }
-        if (!it.flag.empty() &&
-            std::find(d.valid.begin(), d.valid.end(), d.flags.at(it.flag)) != d.valid.end())
-          ++res.values_valid;
-        if (m.cn == "2061" && pit->second.count(it.code)) hourly_point = true;
-      }
-      if (!flags_ok) return;
-      res.values += m.items.size();
-      const std::int64_t cn = std::stoll(m.cn), when = std::stoll(m.data_time);
-      ins.bind(1, m.mn);
-      ins.bind(2, cn);
-      ins.bind(3, when);
-      if (m.qn.empty())
-        ins.bind(4);
-      else
-        ins.bindNoCopy(4, m.qn);
-      ins.bindNoCopy(5, m.cp);
-      ins.bind(6, static_cast<int64_t>(batch));
-      ins.bind(7, static_cast<int64_t>(f.id));
-      ins.bind(8, static_cast<int64_t>(line_no));
-      ins.exec();
-      ins.reset();
-      ++f.result.rows_read;
-      const bool inserted = db.getChanges() == 1;
-      if (hourly_point) {
-        auto key = std::pair{m.mn, m.data_time.substr(0, 6)};
-        auto [tit, fresh] = touched.try_emplace(key);
-        Touch& t = tit->second;
-        if (fresh) {
-          t.file = &f;
-          t.line = line_no;
-          t.month = fmt::format("{}-{}-01", key.second.substr(0, 4), key.second.substr(4));
-          auto [from, to] = month_range(key.second);
-          earlier.bind(1, m.mn);
-          earlier.bind(2, static_cast<int64_t>(from));
-          earlier.bind(3, static_cast<int64_t>(to));
-          earlier.bind(4, static_cast<int64_t>(batch));
-          t.earlier = earlier.executeStep();
-          earlier.reset();
-        }
-        if (inserted && !t.earlier) {
-          for (const auto& it : m.items) accumulate(m.mn, t.month, t, it);
-        }
-      }
-      if (inserted) {
-        ++res.messages_new;
-        ++f.result.rows_new;
-      } else {
-        // The same point, command and time again: the same CP is the same data (unchanged);
-        // another is a conflict the bureau has to resolve.
-        old.bind(1, m.mn);
-        old.bind(2, cn);
-        old.bind(3, when);
-        std::string where;
-        bool same = false;
-        if (old.executeStep()) {
-          same = old.getColumn(0).getString() == m.cp;
-          where = fmt::format("{}:{}", b.file_path(old.getColumn(1).getInt64()),
-                              old.getColumn(2).getInt64());
-        }
-        old.reset();
-        if (same) {
-          ++res.messages_unchanged;
-          ++f.result.rows_unchanged;
-        } else {
-          error(code::kConflict, line_no, 0,
-                fmt::format("MN '{}' CN {} DataTime {}: other values or flags than {} already gave",
-                            shown(m.mn), m.cn, m.data_time, where));
-        }
-      }
-    };
-    try {
-      in = std::make_unique<InputFile>(path, options.import.before_read);
-      std::exception_ptr reader_error;
-      std::thread reader([&] {
-        try {
-          // Read in chunks, whole lines at a time: memory is a chunk and a line, whatever the file.
-          // A line longer than any message is reported once and its bytes skipped (or quarantined).
-          std::vector<char> buf(1 << 20);
-          std::string text;
-          bool eof = false, skipping = false;
-          while (!eof) {
-            std::size_t n = in->read(buf.data(), buf.size());
-            eof = n == 0;
-            std::string_view chunk(buf.data(), n);
-            if (skipping) {
-              std::size_t nl = chunk.find('\n');
-              if (quarantine.is_open())
-                quarantine << chunk.substr(0, nl == std::string_view::npos ? chunk.size() : nl);
-              if (nl == std::string_view::npos) continue;
-              if (quarantine.is_open()) quarantine << "\r\n";
-              skipping = false;
-              chunk.remove_prefix(nl + 1);
-            }
-            text.append(chunk);
-            std::size_t limit = eof ? text.size() : text.rfind('\n');
-            limit = limit == std::string::npos ? 0 : (eof ? limit : limit + 1);
-            std::size_t pos = 0;
-            while (pos < limit) {
-              std::size_t nl = text.find('\n', pos);
-              std::size_t end = nl == std::string::npos || nl >= limit ? limit : nl;
-              handle(std::string_view(text.data() + pos, end - pos));
-              pos = end + 1;
-            }
-            text.erase(0, std::min(limit, text.size()));
-            if (!eof && text.size() > kMaxLine + 2) {
-              ++line_no;
-              std::string msg = fmt::format(
-                  "line longer than any HJ 212 message ({} bytes): not read further", kMaxLine);
-              if (quarantine.is_open()) {
-                quarantine << text;
-                ImportError e;
-                e.file = f.result.path;
-                e.code = code::kFrame;
-                e.line = line_no;
-                e.column = static_cast<std::uint32_t>(kMaxLine + 1);
-                e.message = msg;
-                res.quarantined.push_back(std::move(e));
-              } else {
-                error(code::kFrame, line_no, static_cast<std::uint32_t>(kMaxLine + 1), msg);
-              }
-              text.clear();
-              skipping = true;
-            }
-          }
-          if (cur) {
-            std::lock_guard lk(mu);
-            full.push_back(cur);
-            cur = nullptr;
-          }
-        } catch (const Aborted&) {
-        } catch (...) {
-          reader_error = std::current_exception();
-        }
-        std::lock_guard lk(mu);
-        done = true;
-        cv.notify_all();
-      });
-      try {
-        for (;;) {
-          Block* blk = nullptr;
-          {
-            std::unique_lock lk(mu);
-            cv.wait(lk, [&] { return !full.empty() || done; });
-            if (full.empty()) break;
-            blk = full.front();
-            full.pop_front();
-          }
-          for (std::size_t i = 0; i < blk->n; ++i) handle_parsed(blk->lines[i], blk->msgs[i]);
-          std::lock_guard lk(mu);
-          spare.push_back(blk);
-          cv.notify_all();
-        }
-      } catch (...) {
-        {
-          std::lock_guard lk(mu);
-          aborted = true;
-          cv.notify_all();
-        }
-        reader.join();
-        throw;
-      }
-      reader.join();
-      if (reader_error) std::rethrow_exception(reader_error);
-    } catch (const InputFile::Error& ex) {
-      if (ex.code == ingest::code::kNotRegular) r.inputs_invalid = true;
-      error(ex.code == ingest::code::kNotRegular ? ingest::code::kNotRegular : ingest::code::kFile,
-            0, 0, ex.what());
-      continue;
-    }
-    f.result.sha256 = in->sha256();
-    f.result.bytes = in->bytes_read();
-    b.file_read(f);
-    if (std::string changed = in->changes(); !changed.empty()) {
-      ImportError e;
-      e.code = ingest::code::kChanged;
-      e.message = "changed while it was being imported (" + changed +
-                  "); import it again once it is complete";
-      b.refuse_file(f, std::move(e));
-    }
-  }
-
-  if (r.error_count == 0) {
-    SQLite::Statement q(db,
-                        "SELECT cp FROM _hj212_message WHERE mn = ? AND cn = 2061 AND "
-                        "data_time >= ? AND data_time < ?");
-    Message hm;
-    hm.cn = "2061";
-    ParseError hpe;
-    for (auto& [key, touch] : touched) {
-      if (!touch.earlier) continue;  // summed up as the messages were imported
-      const auto& [mn, ym] = key;
-      auto [from, to] = month_range(ym);
-      q.bind(1, mn);
-      q.bind(2, static_cast<int64_t>(from));
-      q.bind(3, static_cast<int64_t>(to));
-      const std::string month = fmt::format("{}-{}-01", ym.substr(0, 4), ym.substr(4));
-      while (q.executeStep()) {
-        // Stored CPs passed this parser when they were imported.
-        hm.data_time.clear();
-        hm.items.clear();
-        if (!parse_cp(q.getColumn(0).getString(), 0, hm, hpe)) continue;
-        for (const Item& it : hm.items) accumulate(mn, month, touch, it);
-      }
-      q.reset();
-    }
-    std::vector<Value> vals(sr->fields.size());
-    for (auto& entry : acc) {
-      // Named copies, not structured bindings: lambdas below capture them.
-      Acc& a = entry.second;
-      const std::string& facility = std::get<0>(entry.first);
-      const std::string& pollutant = std::get<1>(entry.first);
-      const std::string& month = std::get<2>(entry.first);
-      detail::FileState& f = *a.file;
-      auto set = [&](std::uint32_t field, const std::string& text) {
-        std::string why = convert_text(sr->fields[field], Check::none, text, vals[field]);
-        if (!why.empty())
-          b.error(f, ImportError{
-                         f.result.path, a.line, 0, "", sr->name, sr->fields[field].name,
-                         code::kDeclaration,
-                         fmt::format("summary of {} {} {}: {}", facility, pollutant, month, why)});
-        return why.empty();
-      };
-      for (auto& v : vals) v.set_null();
-      bool ok = set(s_fac, facility) && set(s_month, month) && set(s_pol, pollutant) &&
-                set(s_hours, std::to_string(a.hours));
-      if (a.hours > 0) {
-        ok = ok && set(s_avg, fmt::format("{}", a.sum / static_cast<double>(a.hours))) &&
-             set(s_max, fmt::format("{}", a.max)) && set(s_valid, d.valid.front());
-      } else {
-        // No valid hour: the values are placeholders the validity flag keeps from proving anything.
-        ok = ok && set(s_avg, "0") && set(s_max, "0") && set(s_valid, d.no_valid_hours);
-      }
-      if (s_outlet >= 0 && !a.outlet.empty())
-        ok = ok && set(static_cast<std::uint32_t>(s_outlet), a.outlet);
-      for (std::size_t i = 0; i < over_fields.size(); ++i) {
-        if (a.limit_missing[i]) {
-          b.error(f,
-                  ImportError{
-                      f.result.path, a.line, 0, "", pr->name, limit_cols[i], code::kLimit,
-                      fmt::format(
-                          "MN '{}' has no {}: the hours of {} {} {} over it ({}) cannot be counted",
-                          a.missing_point, limit_cols[i], facility, pollutant, month,
-                          sr->fields[over_fields[i]].name)});
-          ok = false;
-        } else {
-          ok = ok && set(over_fields[i], std::to_string(a.over[i]));
-        }
-      }
-      if (!ok) continue;
-      ImportError where;
-      where.file = f.result.path;
-      where.line = a.line;
-      where.record = sr->name;
-      detail::stage(b, f, sr->index, vals, where);
-      ++res.summaries;
-    }
-  }
-  b.finish_loading();
-  b.check_references();
-  b.finish();
-  if (quarantine.is_open()) quarantine.close();
+  MonitoringImport run(store, options, res);
+  for (const auto& path : paths) run.import_file(path);
+  run.finish();
   return res;
 }
 

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <optional>
 
 #include <fmt/format.h>
@@ -188,16 +189,13 @@ class XlsxWorkbook final : public Workbook {
     zip_error_init(&err);
     zip_source_t* src = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &err);
     if (!src) fail_zip(err);
-    zip_ = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err);
+    zip_.reset(zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err));
     if (!zip_) {
       zip_source_free(src);
       fail_zip(err);
     }
     zip_error_fini(&err);
-    load();
-  }
-  ~XlsxWorkbook() override {
-    if (zip_) zip_discard(zip_);
+    load();  // may throw: the archive is then discarded by its owner, zip_
   }
 
   void read_sheet(std::size_t index, const MergedFn& on_merged, const RowFn& on_row) override;
@@ -210,7 +208,7 @@ class XlsxWorkbook final : public Workbook {
   }
 
   std::optional<zip_uint64_t> locate(const std::string& name) {
-    zip_int64_t i = zip_name_locate(zip_, name.c_str(), ZIP_FL_NOCASE | ZIP_FL_ENC_GUESS);
+    zip_int64_t i = zip_name_locate(zip_.get(), name.c_str(), ZIP_FL_NOCASE | ZIP_FL_ENC_GUESS);
     if (i < 0) return std::nullopt;
     return static_cast<zip_uint64_t>(i);
   }
@@ -224,8 +222,8 @@ class XlsxWorkbook final : public Workbook {
     }
     zip_stat_t st;
     zip_stat_init(&st);
-    if (zip_stat_index(zip_, *idx, 0, &st) != 0)
-      throw WorkbookError(kMalformed, fmt::format("{}: cannot read its zip entry: {}", name, zip_strerror(zip_)));
+    if (zip_stat_index(zip_.get(), *idx, 0, &st) != 0)
+      throw WorkbookError(kMalformed, fmt::format("{}: cannot read its zip entry: {}", name, zip_strerror(zip_.get())));
     if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE)
       throw WorkbookError(code::kFile, fmt::format("{}: the part is encrypted; save the workbook without a password", name));
     if (!(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE))
@@ -241,8 +239,8 @@ class XlsxWorkbook final : public Workbook {
     if (unpacked_ + st.size > kMaxUnpackedBytes)
       throw WorkbookError(code::kLimit, fmt::format("{}: the parts read would exceed {} MiB uncompressed", name,
                                                     kMaxUnpackedBytes >> 20));
-    zip_file_t* zf = zip_fopen_index(zip_, *idx, 0);
-    if (!zf) throw WorkbookError(kMalformed, fmt::format("{}: cannot open its zip entry: {}", name, zip_strerror(zip_)));
+    zip_file_t* zf = zip_fopen_index(zip_.get(), *idx, 0);
+    if (!zf) throw WorkbookError(kMalformed, fmt::format("{}: cannot open its zip entry: {}", name, zip_strerror(zip_.get())));
     out.name = name;
     out.bytes.resize(static_cast<std::size_t>(st.size) + 1);
     std::uint64_t got = 0;
@@ -353,7 +351,10 @@ class XlsxWorkbook final : public Workbook {
     }
   }
 
-  zip_t* zip_ = nullptr;
+  struct Discard {
+    void operator()(zip_t* z) const { zip_discard(z); }
+  };
+  std::unique_ptr<zip_t, Discard> zip_;
   std::uint64_t unpacked_ = 0;
   std::vector<std::string> sheet_parts_;
   std::vector<std::string> strings_;

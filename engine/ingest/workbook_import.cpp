@@ -55,6 +55,15 @@ std::string kind_name(const Field& f) {
   }
 }
 
+// What a cell for field `f` should be formatted as.
+const char* cell_kind_for(const Field& f) {
+  switch (f.type.kind) {
+    case Kind::int_: case Kind::uint_: case Kind::double_: case Kind::bool_: return "a number";
+    case Kind::date: return "a date";
+    default: return "text";
+  }
+}
+
 std::string number_text(double v) {
   if (v == std::floor(v) && std::fabs(v) < 1e21) return fmt::format("{:.0f}", v);  // all the digits, no exponent
   return fmt::format("{}", v);
@@ -105,7 +114,7 @@ void cell_text(const Field& f, const WorkbookCell& c, bool date1904, std::string
         return;
       }
       problem = fmt::format("a date or time cell ({}) in a {} field: format the cell as {} and enter it again", c.text,
-                            kind_name(f), k == Kind::string || k == Kind::enum_ ? "text" : "a number");
+                            kind_name(f), cell_kind_for(f));
       return;
     }
     case T::number:
@@ -124,8 +133,7 @@ void cell_text(const Field& f, const WorkbookCell& c, bool date1904, std::string
           return;
         }
         problem = fmt::format("a number formatted as a date ({}) in a {} field: format the cell as {} and enter it again",
-                              day.empty() ? number_text(c.number) : day, kind_name(f),
-                              k == Kind::string || k == Kind::enum_ ? "text" : "a number");
+                              day.empty() ? number_text(c.number) : day, kind_name(f), cell_kind_for(f));
         return;
       }
       switch (k) {
@@ -191,6 +199,104 @@ struct RefuseFile {
   ImportError e;
 };
 
+// Reads one sheet that holds record type `r` through the CSV path's row validation (TableRows):
+// the header row names the fields, every later row is staged or reported cell by cell.
+void read_record_sheet(Batch& b, FileState& f, Workbook& wb, std::size_t si, const std::string& name,
+                       const dsl::model::RecordType& r) {
+  f.sheets.push_back({name, static_cast<int>(r.index), {}});
+  FileState::Sheet& sheet = f.sheets.back();
+  const std::uint32_t rec = r.index;
+  TableRows rows(b, f, r, sheet.columns, name, [&](const std::vector<Value>& vals, std::uint32_t line) {
+    ImportError where;
+    where.line = line;
+    where.location = name;
+    stage(b, f, rec, vals, where);
+  });
+  std::vector<CellRange> merges;
+  std::vector<std::string> texts, problems;
+  std::vector<std::string_view> views;
+  bool any_row = false;
+  wb.read_sheet(
+      si, [&](std::span<const CellRange> m) { merges.assign(m.begin(), m.end()); },
+      [&](std::uint32_t row, std::span<const WorkbookCell> cells) {
+        any_row = true;
+        const std::uint32_t last = cells.back().column;
+        if (!rows.header_read()) {
+          texts.assign(last, std::string());
+          bool header_cells_ok = true;
+          // A header cell that is no text names no field, and says so with what it holds.
+          for (const auto& c : cells)
+            texts[c.column - 1] = c.type == WorkbookCell::Type::text ? header_name(c.text)
+                                  : c.type == WorkbookCell::Type::number ? number_text(c.number)
+                                  : c.type == WorkbookCell::Type::boolean ? (c.number != 0 ? "TRUE" : "FALSE")
+                                                                          : c.text;
+          // A merged header leaves the columns it spans without their field names; merged
+          // data cells hold their value in the first cell only (the others read as empty).
+          for (const auto& m : merges) {
+            ImportError e;
+            e.line = m.first_row;
+            e.column = m.first_column;
+            e.record = r.name;
+            e.location = sheet_place(name, m.first_row, m.first_column);
+            std::string range = cell_name(m.first_row, m.first_column) + ":" + cell_name(m.last_row, m.last_column);
+            if (m.first_row <= row && m.last_row >= row) {
+              e.code = code::kHeader;
+              e.message = fmt::format("merged header cells {}: each column needs a header cell of its own with "
+                                      "its field name; unmerge them",
+                                      range);
+              header_cells_ok = false;
+            } else {
+              e.code = code::kStructure;
+              e.message = fmt::format("merged cells {}: a merged cell's value belongs to its first cell only, the "
+                                      "others would read as empty; unmerge them and fill in each cell",
+                                      range);
+            }
+            b.error(f, std::move(e));
+          }
+          views.assign(texts.begin(), texts.end());
+          rows.row(row, views);
+          if (!header_cells_ok) rows.reject_header();
+          return;
+        }
+        const std::size_t width = rows.width();
+        texts.assign(width, std::string());
+        problems.assign(width, std::string());
+        bool outside = false;
+        for (const auto& c : cells) {
+          if (c.column > width) {
+            if (!outside) {
+              ImportError e;
+              e.code = code::kRagged;
+              e.line = row;
+              e.column = c.column;
+              e.record = r.name;
+              e.location = sheet_place(name, row, c.column);
+              e.message = fmt::format("column {} has a value but no header (the header has {} column{}): it "
+                                      "would be lost",
+                                      column_letters(c.column), width, width == 1 ? "" : "s");
+              b.error(f, std::move(e));
+            }
+            outside = true;
+            continue;
+          }
+          int fi = rows.field_at(c.column);
+          if (fi < 0) continue;  // a bad header: reported, and no row is read
+          cell_text(r.fields[static_cast<std::size_t>(fi)], c, wb.date1904(), texts[c.column - 1],
+                    problems[c.column - 1]);
+        }
+        views.assign(texts.begin(), texts.end());
+        rows.row(row, views, problems);
+      });
+  if (!any_row) {
+    ImportError e;
+    e.code = code::kHeader;
+    e.record = r.name;
+    e.location = sheet_place(name, 0, 0);
+    e.message = "empty sheet: no header row (the field names)";
+    b.error(f, std::move(e));
+  }
+}
+
 }  // namespace
 
 void read_workbook(Batch& b, FileState& f, InputFile& in) {
@@ -230,9 +336,10 @@ void read_workbook(Batch& b, FileState& f, InputFile& in) {
     return refuse(ex.code, ex.what());
   }
   const auto& schema = b.schema();
-  try {
-    for (std::size_t si = 0; si < wb->sheets().size(); ++si) {
-      const std::string& name = wb->sheets()[si].name;
+  for (std::size_t si = 0; si < wb->sheets().size(); ++si) {
+    const std::string& name = wb->sheets()[si].name;
+    // A damaged sheet is reported and the others are still read (all errors at once).
+    try {
       if (skipped_sheet(name)) continue;
       const dsl::model::RecordType* r = schema.find_record(name);
       for (const auto& rec : schema.records)
@@ -260,106 +367,16 @@ void read_workbook(Batch& b, FileState& f, InputFile& in) {
         b.error(f, std::move(e));
         continue;
       }
-      f.sheets.push_back({name, static_cast<int>(r->index), {}});
-      FileState::Sheet& sheet = f.sheets.back();
-      const std::uint32_t rec = r->index;
-      TableRows rows(b, f, *r, sheet.columns, name, [&](const std::vector<Value>& vals, std::uint32_t line) {
-        ImportError where;
-        where.line = line;
-        where.location = name;
-        stage(b, f, rec, vals, where);
-      });
-      std::vector<CellRange> merges;
-      std::vector<std::string> texts, problems;
-      std::vector<std::string_view> views;
-      bool any_row = false;
-      wb->read_sheet(
-          si, [&](std::span<const CellRange> m) { merges.assign(m.begin(), m.end()); },
-          [&](std::uint32_t row, std::span<const WorkbookCell> cells) {
-            any_row = true;
-            const std::uint32_t last = cells.back().column;
-            if (!rows.header_read()) {
-              texts.assign(last, std::string());
-              bool header_cells_ok = true;
-              // A header cell that is no text names no field, and says so with what it holds.
-              for (const auto& c : cells)
-                texts[c.column - 1] = c.type == WorkbookCell::Type::text ? header_name(c.text)
-                                      : c.type == WorkbookCell::Type::number ? number_text(c.number)
-                                      : c.type == WorkbookCell::Type::boolean ? (c.number != 0 ? "TRUE" : "FALSE")
-                                                                              : c.text;
-              // A merged header leaves the columns it spans without their field names; merged
-              // data cells hold their value in the first cell only (the others read as empty).
-              for (const auto& m : merges) {
-                ImportError e;
-                e.line = m.first_row;
-                e.column = m.first_column;
-                e.record = r->name;
-                e.location = sheet_place(name, m.first_row, m.first_column);
-                std::string range = cell_name(m.first_row, m.first_column) + ":" + cell_name(m.last_row, m.last_column);
-                if (m.first_row <= row && m.last_row >= row) {
-                  e.code = code::kHeader;
-                  e.message = fmt::format("merged header cells {}: each column needs a header cell of its own with "
-                                          "its field name; unmerge them",
-                                          range);
-                  header_cells_ok = false;
-                } else {
-                  e.code = code::kStructure;
-                  e.message = fmt::format("merged cells {}: a merged cell's value belongs to its first cell only, the "
-                                          "others would read as empty; unmerge them and fill in each cell",
-                                          range);
-                }
-                b.error(f, std::move(e));
-              }
-              views.assign(texts.begin(), texts.end());
-              rows.row(row, views);
-              if (!header_cells_ok) rows.reject_header();
-              return;
-            }
-            const std::size_t width = rows.width();
-            texts.assign(width, std::string());
-            problems.assign(width, std::string());
-            bool outside = false;
-            for (const auto& c : cells) {
-              if (c.column > width) {
-                if (!outside) {
-                  ImportError e;
-                  e.code = code::kRagged;
-                  e.line = row;
-                  e.column = c.column;
-                  e.record = r->name;
-                  e.location = sheet_place(name, row, c.column);
-                  e.message = fmt::format("column {} has a value but no header (the header has {} column{}): it "
-                                          "would be lost",
-                                          column_letters(c.column), width, width == 1 ? "" : "s");
-                  b.error(f, std::move(e));
-                }
-                outside = true;
-                continue;
-              }
-              int fi = rows.field_at(c.column);
-              if (fi < 0) continue;  // a bad header: reported, and no row is read
-              cell_text(r->fields[static_cast<std::size_t>(fi)], c, wb->date1904(), texts[c.column - 1],
-                        problems[c.column - 1]);
-            }
-            views.assign(texts.begin(), texts.end());
-            rows.row(row, views, problems);
-          });
-      if (!any_row) {
-        ImportError e;
-        e.code = code::kHeader;
-        e.record = r->name;
-        e.location = sheet_place(name, 0, 0);
-        e.message = "empty sheet: no header row (the field names)";
-        b.error(f, std::move(e));
-      }
+      read_record_sheet(b, f, *wb, si, name, *r);
+    } catch (const WorkbookError& ex) {
+      ImportError e;
+      e.code = ex.code;
+      e.line = ex.row;
+      e.column = ex.column;
+      e.location = sheet_place(name, ex.row, ex.column);
+      e.message = ex.what();
+      b.error(f, std::move(e));
     }
-  } catch (const WorkbookError& ex) {
-    ImportError e;
-    e.code = ex.code;
-    e.line = ex.row;
-    e.column = ex.column;
-    e.message = ex.what();
-    b.error(f, std::move(e));
   }
 }
 

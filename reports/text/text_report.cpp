@@ -1,5 +1,5 @@
 // The compact terminal summary (moved from cli/cmd_sweep.cpp; its lines are pinned by
-// tests/sweep/cli_test.sh and the golden files of tests/reports).
+// the golden files of the end-to-end cases tests/e2e/cases/sweep and tests/e2e/cases/reports).
 #include <fmt/format.h>
 
 #include <cerrno>

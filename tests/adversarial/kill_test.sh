@@ -10,8 +10,13 @@
 # with ECOAUDIT_PAUSE_AT (engine/store/pause.hpp), which stops it where everything is written
 # but not committed (and, for sweeps, where the sweep is committed but its report not yet in
 # place); the test checks that the process then holds the store's write lock, and kills it
-# there. The other kills come after fixed delays spread over the run.
-# (This replaces tests/sweep/kill_test.sh, which killed recorded json sweeps only.)
+# there. The other kills come after fixed delays spread over the run; just before each, the test
+# looks whether the process holds the write lock, so that it can say where the kill landed.
+#
+# A kill counts only when the process died of it (exit status 137): a process that ended before
+# the signal came was not killed. The test counts the kills that landed inside the write window
+# (the write lock held, nothing committed: the store as before) and fails when none did, and
+# when a kill at a pause point inside the write did not land there.
 # Usage: kill_test.sh ECOAUDIT SOURCE_DIR WORK_DIR
 set -uo pipefail
 eco=$(realpath "$1") src=$(realpath "$2") work=$(realpath -m "$3")
@@ -74,7 +79,8 @@ PY
 }
 
 dump base.db >before.dump
-fails=0 runs=0 inside=0 killed=0 nothing=0 everything=0
+fails=0 runs=0 killed=0 nothing=0 everything=0
+inside=0 inside_pause=0 inside_delay=0 want_inside_pause=0 before_write=0 after_commit=0 ended=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # One command: NAME FORMAT(of its report, or "") PAUSE-POINTS... -- ARGS...
@@ -114,18 +120,21 @@ trial() {
       kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
       fail "$name: never reached the pause point $point: $(head -c 300 pause.err)"; continue
     fi
-    local locked=0
+    local locked=0 status
     holds_write_lock t.db && locked=1
-    kill -9 "$pid"; wait "$pid" 2>/dev/null
-    runs=$((runs + 1)) killed=$((killed + 1))
+    kill -9 "$pid"; wait "$pid" 2>/dev/null; status=$?
+    runs=$((runs + 1))
+    [[ $status == 137 ]] || { fail "$name: paused at $point, yet it did not die of the kill (status $status)"; continue; }
+    killed=$((killed + 1))
     dump t.db >after.dump
     if [[ $point == report-publish ]]; then
       cmp -s after.dump "complete-$name.dump" || { fail "$name: killed after the commit, the store is not the complete run's"; diff "complete-$name.dump" after.dump | head -5; }
       [[ $(cat "$out") == previous ]] || fail "$name: killed before the report was put in place, yet it changed"
-      everything=$((everything + 1))
+      everything=$((everything + 1)) after_commit=$((after_commit + 1))
     else
+      want_inside_pause=$((want_inside_pause + 1))
       [[ $locked == 1 ]] || fail "$name: paused at $point without holding the write lock"
-      inside=$((inside + locked))
+      inside_pause=$((inside_pause + locked))
       cmp -s after.dump before.dump || { fail "$name: killed inside the write at $point, the store changed"; diff before.dump after.dump | head -5; }
       [[ -z $out || $(cat "$out") == previous ]] || fail "$name: killed before its commit, its report changed"
       nothing=$((nothing + 1))
@@ -137,16 +146,24 @@ trial() {
   for delay in 0.03 0.1 0.2 0.35; do
     rm -f t.db* report.* && cp base.db t.db && { [[ -z $out ]] || echo previous >"$out"; }
     "$eco" "${args[@]}" >/dev/null 2>/dev/null &
-    local pid=$!
+    local pid=$! phase=ended status
     sleep "$delay"
-    kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
-    wait "$pid" 2>/dev/null
+    if kill -0 "$pid" 2>/dev/null; then
+      phase=unlocked
+      holds_write_lock t.db && phase=locked
+      kill -9 "$pid" 2>/dev/null
+    fi
+    wait "$pid" 2>/dev/null; status=$?
     runs=$((runs + 1))
+    if [[ $status == 137 ]]; then killed=$((killed + 1)); else phase=ended ended=$((ended + 1)); fi
     dump t.db >after.dump
     if cmp -s after.dump before.dump; then
       nothing=$((nothing + 1))
+      # Killed while it held the write lock and before its commit: inside the write window.
+      case $phase in locked) inside_delay=$((inside_delay + 1)) ;; unlocked) before_write=$((before_write + 1)) ;; esac
     elif cmp -s after.dump "complete-$name.dump"; then
       everything=$((everything + 1))
+      [[ $phase == ended ]] || after_commit=$((after_commit + 1))
     else
       fail "$name: killed after ${delay}s, the store is neither as before nor as after a complete run"
       diff before.dump after.dump | head -5
@@ -163,6 +180,12 @@ for fmt in json text csv html xlsx; do
 done
 trial screen json import-commit -- screen --db DB --ruleset "$rs" --as-of 2026-11-28 --record --format json --out OUT apps.json
 
-echo "$runs runs, $killed killed ($inside inside the write by the pause hook): $nothing left nothing, $everything everything"
-[[ $inside -ge 7 ]] || fail "only $inside kills landed inside the write"
+inside=$((inside_pause + inside_delay))
+echo "$runs runs: $killed killed by SIGKILL, $ended ended before the kill; $nothing left nothing, $everything everything"
+echo "kills inside the write window (write lock held, nothing committed): $inside" \
+     "($inside_pause of $want_inside_pause at the pause points, $inside_delay after a delay);" \
+     "$before_write before the write, $after_commit after the commit"
+[[ $want_inside_pause -gt 0 && $inside_pause == "$want_inside_pause" ]] \
+  || fail "$inside_pause of the $want_inside_pause kills at a pause point inside the write landed there"
+[[ $inside -gt 0 ]] || fail "no kill landed inside the write window"
 exit $((fails > 0))

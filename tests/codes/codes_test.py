@@ -6,8 +6,8 @@
                                       codes headers (use code::kName instead)
   codes_test.py cases SOURCE_DIR      fails when a code declared in the codes headers has no case:
                                       a golden diagnostics file (tests/diagnostics/**/*.err) or
-                                      an end-to-end case (tests/adversarial/**/*.case, tests/ingest)
-                                      that expects it
+                                      an end-to-end case (tests/adversarial/**/*.case, the golden
+                                      files of tests/e2e/cases, tests/ingest) that expects it
   codes_test.py self-test             both checks find what is planted and pass a clean tree
 """
 import pathlib
@@ -69,6 +69,7 @@ def case_texts(root):
     root = pathlib.Path(root)
     files = list((root / "tests/diagnostics").rglob("*.err"))
     files += list((root / "tests/adversarial").rglob("*.case"))
+    files += [p for p in (root / "tests/e2e/cases").rglob("*") if p.is_file() and p.suffix != ".xlsx"]
     files += [p for p in (root / "tests/ingest").rglob("*") if p.is_file()]
     return [p.read_text(encoding="utf-8", errors="replace") for p in files]
 
@@ -97,7 +98,7 @@ def check_cases(root):
     missing = codes_without_case(root)
     for c in missing:
         print(f"{c}: declared in the codes headers but no golden diagnostics file "
-              f"(tests/diagnostics) or end-to-end case (tests/adversarial, tests/ingest) expects it")
+              f"(tests/diagnostics) or end-to-end case (tests/adversarial, tests/e2e, tests/ingest) expects it")
     return 1 if missing else 0
 
 

@@ -2,7 +2,7 @@
 # `ecoaudit check` output is pinned in <NAME>.err beside it (files in deeper folders, and
 # schema.rules here, are included by cases, not cases themselves). One CTest per case:
 #   ctest -R '^diagnostics\.'                 run them
-#   UPDATE_GOLDEN=1 ctest -R '^diagnostics\.' rewrite the .err files (review the git diff!)
+#   ECOAUDIT_UPDATE_GOLDENS=1 ctest -R '^diagnostics\.'   rewrite the .err files (review the git diff!)
 file(GLOB _diag_cases CONFIGURE_DEPENDS ${CMAKE_CURRENT_LIST_DIR}/*/*.rules)
 foreach(_case ${_diag_cases})
   file(RELATIVE_PATH _rel ${PROJECT_SOURCE_DIR} ${_case})

@@ -24,9 +24,11 @@ function(eco_layer_probe target allowed forbidden)
   endforeach()
 endfunction()
 
-# A probed target has sources: an interface target such as engine_findings is probed through
-# `reports`, which links it alone.
+# A probed target has sources (an interface target would be probed through a target that links
+# it alone). engine_findings holds the catalog of the engine's words, which both the evaluator
+# and the reports reach: it sees the rule language's model, never the engine above it.
 #               target          allowed edge                    forbidden edge
+eco_layer_probe(engine_findings dsl/model/ruleset.hpp           engine/eval/evaluator.hpp)
 eco_layer_probe(reports         engine/findings/finding.hpp     engine/store/store.hpp)
 eco_layer_probe(reports         reports/report.hpp              engine/eval/evaluator.hpp)
 eco_layer_probe(reports         dsl/model/schema.hpp            dsl/check/check.hpp)
@@ -36,7 +38,7 @@ eco_layer_probe(dsl_check       dsl/parser/parse.hpp            engine/snapshot/
 eco_layer_probe(engine_store    dsl/model/schema.hpp            engine/eval/evaluator.hpp)
 eco_layer_probe(engine_eval     engine/snapshot/snapshot.hpp    engine/ingest/import.hpp)
 eco_layer_probe(engine_sweeps   engine/findings/finding.hpp     reports/report.hpp)
-eco_layer_probe(ecoaudit_app    engine/ingest/import.hpp        engine/eval/evaluator.hpp)
+eco_layer_probe(ecoaudit_app    engine/eval/evaluator.hpp       cli/command.hpp)
 
 # Includes are written from the repository root: a relative "../" include would walk around the
 # layers, so none is allowed in the layered folders.

@@ -1,18 +1,12 @@
-# Reports of the demo data and of hand-made hostile data: golden JSON/CSV/text files, the HTML
-# reports in a real browser (Debian's chromium, headless), the XLSX workbook read back.
-# Update the golden files after a ruleset change with tests/reports/update_goldens.sh.
+# Reports of the demo data and of hand-made hostile data (report_fixture): their golden files
+# and options are end-to-end cases (tests/e2e/cases/reports, CTests e2e.reports.*); here, the
+# HTML reports in a real browser (Debian's chromium, headless), which no golden file can judge.
 if(TARGET reports)
   add_executable(report_fixture ${CMAKE_CURRENT_LIST_DIR}/report_fixture.cpp)
   target_link_libraries(report_fixture PRIVATE reports)
   eco_expose(report_fixture PRIVATE tests/reports)
 endif()
 if(TARGET ecoaudit AND TARGET report_fixture)
-  add_test(NAME reports.golden
-    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/golden_test.sh $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR}
-            ${CMAKE_CURRENT_BINARY_DIR}/reports-golden)
-  add_test(NAME reports.cli
-    COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/cli_test.sh $<TARGET_FILE:ecoaudit> $<TARGET_FILE:report_fixture>
-            ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/reports-cli)
   add_test(NAME reports.browser
     COMMAND bash ${CMAKE_CURRENT_LIST_DIR}/browser_test.sh $<TARGET_FILE:ecoaudit> $<TARGET_FILE:report_fixture>
             ${PROJECT_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/reports-browser)

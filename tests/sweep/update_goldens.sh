@@ -1,12 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates tests/sweep/golden: the fixture's sweep and audit output (tests/sweep/fixture) and
-# the demo sweep's per-rule verdict counts as of 2026-11-28 (golden/demo_verdicts.tsv, checked by
-# cli_test.sh). Run after a deliberate change of the sweep or audit output, the ruleset or the
-# demo data, then review `git diff tests/sweep/golden` before committing: a count that moved
-# must be explained by the change.
+# Kept for the helpers and notes that call it: rewrites the golden files of every end-to-end case
+# (tests/e2e/README.md; the demo's goldens are in several groups: sweep, reports, rules, backup
+# ...), the same as `ECOAUDIT_UPDATE_GOLDENS=1 ctest -R '^e2e\.'`. Review `git diff tests/e2e`.
 # Usage: tests/sweep/update_goldens.sh [ECOAUDIT]   (default build/cli/ecoaudit)
-set -euo pipefail
-src=$(cd "$(dirname "$0")/../.." && pwd)
-eco=${1:-$src/build/cli/ecoaudit}
-bash "$src/tests/sweep/fixture_test.sh" "$eco" "$src" "$(mktemp -d)" --update
-bash "$src/tests/sweep/cli_test.sh" "$eco" "$src" "$(mktemp -d)" --update
+exec "$(dirname "$0")/../e2e/update_goldens.sh" "$@"

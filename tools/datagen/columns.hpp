@@ -57,10 +57,13 @@ inline constexpr std::string_view k_enterprise[] = {
     "emergency_plan_filed", "info_disclosed_on", "disclosure_listed_since", "credit_rating",
     "dust_online_monitoring", "dust_video_linked", "discharges_to_sewer", "sewer_treatable",
     "sewer_exit_deadline", "sewer_exit_ordered", "sewer_discharge_observed_on",
-    "has_treatment_facility", "wastewater_treatment_working", "high_water_consumption",
-    "near_farmland", "soil_self_monitoring_on", "soil_key_unit_since", "soil_hidden_danger_check_on",
+    "has_treatment_facility", "wastewater_treatment_working", "wastewater_checked_on",
+    "wastewater_stop_reported", "high_water_consumption",
+    "near_farmland", "soil_self_monitoring_on", "soil_key_unit_since", "soil_self_monitoring_plan_years",
+    "soil_hidden_danger_check_on",
     "groundwater_survey_done_on", "hw_supervision_listed", "hw_standardised_assessed_on",
-    "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous", "permit_class_required", "outside_jurisdiction",
+    "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous", "plating_process",
+    "radiation_licence_valid_until", "permit_class_required", "outside_jurisdiction",
 };
 inline constexpr std::string_view k_zone[] = {
     "id", "name", "kind", "geometry",
@@ -77,6 +80,7 @@ inline constexpr std::string_view k_permit_limit[] = {
 };
 inline constexpr std::string_view k_chemical_use[] = {
     "enterprise_id", "substance", "activity", "annual_t", "exemption", "last_seen_on",
+    "last_seen_basis",
 };
 inline constexpr std::string_view k_radioactive_source[] = {
     "id", "enterprise_id", "category", "mobile", "realtime_monitoring", "licence_valid_until",
@@ -88,15 +92,17 @@ inline constexpr std::string_view k_storage_yard[] = {
 };
 inline constexpr std::string_view k_tailings_pond[] = {
     "id", "enterprise_id", "on_supervision_list", "risk_assessed_on",
-    "emergency_plan_filed_on", "last_drill_on", "archive_complete",
+    "emergency_plan_filed_on", "last_drill_on", "archive_complete", "status",
 };
 inline constexpr std::string_view k_well[] = {
     "id", "enterprise_id", "in_overdraft_zone", "in_public_supply_coverage", "status",
     "close_deadline", "karst", "sealed_on", "abandoned", "high_risk", "kind",
+    "close_ordered", "standby_approved",
 };
 inline constexpr std::string_view k_outfall[] = {
     "id", "enterprise_id", "river", "registered", "monitored", "exceeding_since",
     "rectify_deadline", "disposition", "last_monitored_on", "last_exceeded_on",
+    "last_exceeded_validity", "exceedance_basis",
 };
 inline constexpr std::string_view k_vehicle[] = {
     "plate", "enterprise_id", "kind", "fuel", "emission_standard", "registered_code", "sealed",
@@ -143,7 +149,7 @@ inline constexpr std::string_view k_hw_periodic_declaration[] = {
     "enterprise_id", "period_start", "period", "declared_on",
 };
 inline constexpr std::string_view k_hw_plan[] = {
-    "enterprise_id", "year", "filed_on",
+    "enterprise_id", "year", "filed_on", "category",
 };
 inline constexpr std::string_view k_hw_manifest[] = {
     "manifest_no", "generator_id", "receiver_id", "waste_code", "shipped_on", "shipped_t",
@@ -165,7 +171,7 @@ inline constexpr std::string_view k_alert_check[] = {
     "enterprise_id", "alert_id", "checked_on", "producing", "measures_applied",
 };
 inline constexpr std::string_view k_hw_storage[] = {
-    "enterprise_id", "waste_code", "stored_since", "quantity_t", "extension_until",
+    "enterprise_id", "waste_code", "stored_since", "quantity_t", "extension_until", "recorded_on",
 };
 
 }  // namespace eco::datagen

@@ -4,63 +4,22 @@
 // ruleset that does not check).
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/SQLiteCpp.h>
-#include <stdlib.h>
-
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "app/store_runs.hpp"
+#include "tests/support/store_helpers.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using eco::app::RunStatus;
+using eco::testing::dump;
+using eco::testing::TempDir;
 
 const fs::path kFixture = fs::path(ECOAUDIT_SOURCE_DIR) / "tests/sweep/fixture";
-
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/ecoaudit-app-test-XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-  fs::path write(const std::string& name, const std::string& content) const {
-    auto p = path_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-
- private:
-  fs::path path_;
-};
-
-// Every row of every table, so that a test can assert that a run did not change the store.
-std::string dump(const fs::path& db_path) {
-  SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
-  std::string out;
-  SQLite::Statement tables(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-  std::vector<std::string> names;
-  while (tables.executeStep()) names.push_back(tables.getColumn(0).getString());
-  for (const auto& t : names) {
-    out += "## " + t + "\n";
-    SQLite::Statement q(db, "SELECT * FROM \"" + t + "\" ORDER BY 1");
-    while (q.executeStep()) {
-      for (int i = 0; i < q.getColumnCount(); ++i) out += (q.getColumn(i).isNull() ? "NULL" : q.getColumn(i).getString()) + "|";
-      out += '\n';
-    }
-  }
-  return out;
-}
 
 class StoreRuns : public ::testing::Test {
  protected:

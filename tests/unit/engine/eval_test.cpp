@@ -421,6 +421,41 @@ rule latest "最近完成日期" {
             "verify on site whether such records exist; record them and run again (max() of an empty list)");
 }
 
+// A value inside a message is read aloud in the message's language: a boolean by the words of
+// the catalog (engine/findings/words.json: 是 / 否, true / false), an enum value by its label in
+// Chinese and its name in English. As data (the requirement's comparisons) it keeps CEL's spelling.
+TEST(EvalMessages, ValuesReadAloudInTheirLanguageAndAsDataInComparisons) {
+  Fixture fx{std::string(kSchema) + R"(
+rule done "完成" {
+  en "Done"
+  for f in facility
+  require f.done == true
+  message "设施 {f.id} 完成: {f.done}, 行业 {f.enterprise.industry}"
+  message en "Facility {f.id} done: {f.done}, industry {f.enterprise.industry}"
+}
+)"};
+  ASSERT_TRUE(fx.rs);
+  const auto& s = fx.rs->schema;
+  SnapshotBuilder b(s);
+  b.add_row(fx.rec("enterprise"), row(s, "enterprise", {{"id", V::string("E1")}, {"industry", V::string("coking")}}));
+  b.add_row(fx.rec("facility"), row(s, "facility", {{"id", V::string("F1")}, {"enterprise_id", V::string("E1")},
+                                                    {"done", V::boolean(false)}}));
+  Snapshot snap = b.finish();
+  CompiledRuleset compiled(*fx.rs);
+  EvalOptions o;
+  o.as_of = d("2024-01-01");
+  o.rules = {"done"};
+  o.evidence = true;
+  auto fs = compiled.evaluate(snap, o);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].verdict, Verdict::violation);
+  EXPECT_EQ(fs[0].message_zh, "设施 F1 完成: 否, 行业 焦化");
+  EXPECT_EQ(fs[0].message_en, "Facility F1 done: false, industry coking");
+  ASSERT_EQ(fs[0].conditions.size(), 1u);
+  EXPECT_EQ(fs[0].conditions[0].left_value, "false");
+  EXPECT_EQ(fs[0].conditions[0].right_value, "true");
+}
+
 // unknown_when: where `when` holds, the first condition that holds makes the verdict unknown and
 // its reason the message (English given or derived); a condition that cannot be evaluated is
 // unknown naming the field; where none holds the requirement decides. `message VERDICT` words

@@ -1,18 +1,17 @@
 #pragma once
 // A small hand-built schema (enterprise, facility, keyless child records, an application
-// with nested zones) and helpers for store and import tests: temp folders, file writing,
-// and a dump of every table so a test can assert that a store did not change.
-#include <filesystem>
-#include <fstream>
+// with nested zones) for store and import tests, with the shared helpers
+// (tests/support/store_helpers.hpp: schema building, temp folders, file writing, a dump of
+// every table so a test can assert that a store did not change).
 #include <memory>
 #include <string>
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
 #include "dsl/model/schema.hpp"
 #include "engine/ingest/values.hpp"
 #include "engine/store/store.hpp"
+#include "tests/support/store_helpers.hpp"
 
 namespace eco::engine::testing {
 
@@ -22,31 +21,11 @@ using dsl::model::Kind;
 using dsl::model::RecordType;
 using dsl::model::Schema;
 using dsl::model::Type;
-
-inline Field field(std::string name, Type t, bool optional = false, bool key = false) {
-  Field f;
-  f.name = std::move(name);
-  f.type = std::move(t);
-  f.optional = optional;
-  f.key = key;
-  return f;
-}
-
-inline Field ref(std::string name, std::uint32_t target, bool optional = false) {
-  Field f = field(std::move(name), Type::of(Kind::string), optional);
-  f.ref = dsl::model::Reference{target, "", ""};
-  return f;
-}
-
-inline void add_record(Schema& s, std::string name, std::vector<Field> fields) {
-  RecordType r;
-  r.index = static_cast<std::uint32_t>(s.records.size());
-  r.name = std::move(name);
-  r.fields = std::move(fields);
-  for (std::uint32_t i = 0; i < r.fields.size(); ++i)
-    if (r.fields[i].key) r.key_fields.push_back(i);
-  s.records.push_back(std::move(r));
-}
+using eco::testing::add_record;
+using eco::testing::dump;
+using eco::testing::field;
+using eco::testing::ref;
+using eco::testing::TempDir;
 
 // Built in place: Types point into s.enums, so the schema must not be copied.
 inline std::unique_ptr<Schema> make_schema(bool extra = false) {
@@ -88,49 +67,6 @@ inline std::unique_ptr<Schema> make_schema(bool extra = false) {
 inline std::string uscc(std::string prefix17) {
   prefix17 += ingest::uscc_check_char(prefix17);
   return prefix17;
-}
-
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/ecoaudit-test-XXXXXX";
-    path_ = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::permissions(path_, std::filesystem::perms::owner_all, ec);
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path write(const std::string& name, const std::string& content) const {
-    auto p = path_ / name;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-
- private:
-  std::filesystem::path path_;
-};
-
-// Every row of every table (records, history, batches), in a stable order.
-inline std::string dump(SQLite::Database& db) {
-  std::string out;
-  SQLite::Statement tables(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-  std::vector<std::string> names;
-  while (tables.executeStep()) names.push_back(tables.getColumn(0).getString());
-  for (const auto& t : names) {
-    out += "## " + t + "\n";
-    SQLite::Statement q(db, "SELECT * FROM \"" + t + "\" ORDER BY 1");
-    while (q.executeStep()) {
-      for (int i = 0; i < q.getColumnCount(); ++i) {
-        out += q.getColumn(i).isNull() ? "NULL" : q.getColumn(i).getString();
-        out += '|';
-      }
-      out += '\n';
-    }
-  }
-  return out;
 }
 
 }  // namespace eco::engine::testing

@@ -271,14 +271,14 @@ TEST_F(Workbook, MergedHeaderCellsAreRefused) {
 TEST_F(Workbook, SharedStringIndexOutOfRange) {
   std::string rows = enterprise_rows(R"(<c r="E2" t="s"><v>7</v></c>)");
   auto err = refused(xlsx("s.xlsx", parts("enterprise", rows, {"a", "b"})));
-  EXPECT_THAT(err, HasSubstr("s.xlsx:2:5: error[I003]: xl/worksheets/sheet1.xml: cell E2: shared string index 7 is "
+  EXPECT_THAT(err, HasSubstr("s.xlsx:2:5: error[I003]: enterprise!E2: xl/worksheets/sheet1.xml: cell E2: shared string index 7 is "
                              "out of range (the workbook has 2 shared strings)"));
 }
 
 TEST_F(Workbook, RowsPastExcelsLastRow) {
   std::string rows = enterprise_rows() + R"(<row r="1048577">)" + is("A1048577", "x") + "</row>";
   auto err = refused(xlsx("r.xlsx", parts("enterprise", rows)));
-  EXPECT_THAT(err, HasSubstr("r.xlsx: error[I014]: xl/worksheets/sheet1.xml: row 1048577 is beyond Excel's last row (1048576)"));
+  EXPECT_THAT(err, HasSubstr("r.xlsx: error[I014]: enterprise: xl/worksheets/sheet1.xml: row 1048577 is beyond Excel's last row (1048576)"));
 }
 
 TEST_F(Workbook, MissingPartsAndMalformedXml) {
@@ -287,12 +287,12 @@ TEST_F(Workbook, MissingPartsAndMalformedXml) {
   EXPECT_THAT(refused(xlsx("a.xlsx", p)), HasSubstr("a.xlsx: error[I003]: the workbook has no part 'xl/workbook.xml'"));
   p = parts("enterprise", enterprise_rows());
   p.erase("xl/worksheets/sheet1.xml");
-  EXPECT_THAT(refused(xlsx("b.xlsx", p)), HasSubstr("b.xlsx: error[I003]: the workbook has no part 'xl/worksheets/sheet1.xml'"));
+  EXPECT_THAT(refused(xlsx("b.xlsx", p)), HasSubstr("b.xlsx: error[I003]: enterprise: the workbook has no part 'xl/worksheets/sheet1.xml'"));
   p = parts("enterprise", enterprise_rows());
   p.erase("_rels/.rels");
   EXPECT_THAT(refused(xlsx("c.xlsx", p)), HasSubstr("c.xlsx: error[I003]: the workbook has no part '_rels/.rels'"));
   p = parts("enterprise", enterprise_rows() + "<row>");
-  EXPECT_THAT(refused(xlsx("d.xlsx", p)), HasSubstr("d.xlsx: error[I003]: xl/worksheets/sheet1.xml: malformed XML at byte"));
+  EXPECT_THAT(refused(xlsx("d.xlsx", p)), HasSubstr("d.xlsx: error[I003]: enterprise: xl/worksheets/sheet1.xml: malformed XML at byte"));
   auto junk = dir_.write("e.xlsx", "PK\x03\x04 not really a zip");
   EXPECT_THAT(refused(junk), HasSubstr("e.xlsx: error[I003]: not a readable .xlsx workbook (zip)"));
   auto ole = dir_.write("f.xlsx", std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(504, '\0'));
@@ -319,13 +319,13 @@ TEST_F(Workbook, ZipBombs) {
     return z;
   };
   auto huge = dir_.write("huge.xlsx", patch(zip, 0xFFFFFFF0u));
-  EXPECT_THAT(refused(huge), HasSubstr("error[I014]: xl/worksheets/sheet1.xml: declares 4294967280 bytes uncompressed"));
+  EXPECT_THAT(refused(huge), HasSubstr("error[I014]: enterprise: xl/worksheets/sheet1.xml: declares 4294967280 bytes uncompressed"));
   auto small = dir_.write("small.xlsx", patch(zip, 100));
-  EXPECT_THAT(refused(small), HasSubstr("error[I014]: xl/worksheets/sheet1.xml: inflates beyond its declared 100 bytes"));
+  EXPECT_THAT(refused(small), HasSubstr("error[I014]: enterprise: xl/worksheets/sheet1.xml: inflates beyond its declared 100 bytes"));
   // 16 MiB of spaces inside the sheet deflate about 1000 times.
   std::string rows = enterprise_rows() + std::string(16u << 20, ' ');
   auto ratio = xlsx("ratio.xlsx", parts("enterprise", rows));
-  EXPECT_THAT(refused(ratio), HasSubstr("error[I014]: xl/worksheets/sheet1.xml: inflates"));
+  EXPECT_THAT(refused(ratio), HasSubstr("error[I014]: enterprise: xl/worksheets/sheet1.xml: inflates"));
   EXPECT_THAT(refused(ratio), HasSubstr("a zip bomb"));
 }
 
