@@ -17,7 +17,7 @@ namespace eco::app {
 // "record.field" -> the field's description, for every field of the schema.
 std::map<std::string, std::string> field_descriptions(const dsl::model::Schema& schema);
 
-// The enterprise in `row` of the owner record type: its name (a field called `name`, else the
+// The enterprise in `row` of the owner record type: its name (the field `role name`, else the
 // key), every field with a value (enum values with their labels, booleans in `lang`), the
 // `dimensions`' values, and with `related` the rows of every record type that lists under it
 // (its permits, facilities, ...: at most `max_rows` each).

@@ -30,7 +30,7 @@ struct ScreenRequest {
   std::vector<std::filesystem::path> paths;  // application documents (XML, JSON), or folders of them
   dsl::Date as_of{};                         // the legal date
   std::optional<engine::ingest::Encoding> encoding;  // nullopt: decided per file
-  std::string record_type;  // the record type screened; "": the ruleset's `role screened` record
+  std::string record_type;  // the record type screened ("": the ruleset's `role screened` record)
   bool record = false;   // also store the applications (as an import batch)
   bool replace = false;  // with record: replace applications already stored (bad_request without record)
   // Appended to the error refusing an application already stored with other values (how the

@@ -332,6 +332,7 @@ struct SchemaBuilder {
     std::vector<std::string> role_names = {"name"};
     for (const auto& [n, slot] : field_roles) role_names.push_back(n);
     auto& wf = schema.roles.waiver_fields;
+    std::set<std::string> tried;  // waiver field roles given (granted or refused with an error)
     for (std::size_t ri = 0; ri < schema.records.size(); ++ri) {
       const auto& rt = schema.records[ri];
       const bool waiver = schema.roles.waiver == ri;
@@ -382,6 +383,7 @@ struct SchemaBuilder {
             add_note(d, "first given here", m->second);
             continue;
           }
+          tried.insert(role.text);
           const bool dated = role.text == "from" || role.text == "until";
           const bool fits = f.type.is(Kind::error) || (dated ? f.type.is(Kind::date) : f.type.is(Kind::string) || f.type.is(Kind::enum_));
           if (!fits) {
@@ -411,7 +413,8 @@ struct SchemaBuilder {
           {"until", "the last day the waiver is valid"}};
       for (const auto& [role, what] : needed) {
         auto it = std::find_if(field_roles.begin(), field_roles.end(), [&](const auto& r) { return std::string_view(role) == r.first; });
-        if (wf.*(it->second) >= 0) continue;
+        // A role given to a field refused above was reported there, not missing.
+        if (wf.*(it->second) >= 0 || tried.count(role)) continue;
         auto& d = ctx.diags.error(code::kRoleMissing, ctx.record_decl_range[ri],
                                   fmt::format("the waiver record '{}' has no field `role {}` ({})", schema.records[ri].name, role, what));
         add_note(d, "a waiver is applied by its rule, subject, from and until fields");

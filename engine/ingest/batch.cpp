@@ -137,12 +137,12 @@ Batch::Batch(store::Store& store, const ImportOptions& options, ImportResult& re
       // The schema's own validators (`validate NAME`), then those the options add.
       if (options.schema_validators) {
         if (f.validator == dsl::model::Validator::uscc) c[i] = Check::uscc;
-        if (f.validator == dsl::model::Validator::hw_category) c[i] = Check::waste_code;
+        if (f.validator == dsl::model::Validator::hw_category) c[i] = Check::hw_category;
       }
       if (uscc && f.key) c[i] = Check::uscc;
       if (std::find(options.waste_code_fields.begin(), options.waste_code_fields.end(), f.name) !=
           options.waste_code_fields.end())
-        c[i] = Check::waste_code;
+        c[i] = Check::hw_category;
     }
   }
 }

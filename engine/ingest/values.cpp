@@ -119,7 +119,7 @@ std::string convert_text(const Field& f, Check check, std::string_view text, Val
         return fmt::format("{} is not a valid 统一社会信用代码: check character is '{}', GB 32100-2015 gives '{}'",
                            show(text), text[17], want);
       }
-      if (check == Check::waste_code && !valid_waste_code(text))
+      if (check == Check::hw_category && !valid_waste_code(text))
         return fmt::format("{} is not a hazardous-waste category (HW01-HW40 or HW45-HW50)", show(text));
       out.set_text(text);
       return {};

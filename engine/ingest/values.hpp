@@ -26,8 +26,8 @@ struct Value {
   friend bool operator==(const Value& a, const Value& b);
 };
 
-// Extra checks a field gets beyond its type.
-enum class Check : std::uint8_t { none, uscc, waste_code };
+// Extra checks a field gets beyond its type (the schema's `validate NAME`, dsl::model::Validator).
+enum class Check : std::uint8_t { none, uscc, hw_category };
 
 // Converts `text` (already trimmed by the reader) to field `f`'s type into `out`. An empty
 // text is a missing value. Returns "" on success, otherwise the problem, phrased to follow

@@ -8,7 +8,15 @@
 set -uo pipefail
 eco=$1 src=$2 work=$3
 here=$src/tests/contracts rs=$here/ruleset
-source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli_checks.sh"
+rm -rf "$work" && mkdir -p "$work"
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+# run WANT_RC WHAT COMMAND...: stdout in $out, stderr in $work/stderr; fails unless it exits WANT_RC.
+run() {
+  local want=$1 what=$2; shift 2
+  out=$("$@" 2>"$work/stderr"); rc=$?
+  [[ $rc -eq $want ]] || { fail "$what: exit $rc, want $want"; echo "$out"; cat "$work/stderr"; }
+}
 db=$work/store.db
 F1=91140700MA0CTR0012 F2=91140700MA0CTR0025 F3=91140700MA0CTR0038
 
