@@ -611,7 +611,7 @@ void Gen::scenarios() {
     end_enterprise(e);
     note("RSK-04", who(e), "electroplating enterprise outside a park: advice (加快推进…入园, no date) [rsk.electroplating-in-park: advice]");
     note("SOI-01", who(e), "heavy-metal enterprise near farmland not on the key discharge unit list: advice (the list is the bureau's) [soil.heavy-metal-key-unit: advice]");
-    note("RSK-03", who(e), "heavy-metal key enterprise on the list (pass) with no permit at all: its permit is judged by PMT-01 (rsk.heavy-metal-permit not applicable) [rsk.heavy-metal-list: pass]");
+    note("RSK-03", who(e), "heavy-metal key enterprise on the list (pass) with no permit at all: its permit is judged by PMT-01 (rsk.heavy-metal-permit not applicable) [rsk.heavy-metal-list: pass; rsk.heavy-metal-permit: not_applicable]");
     note("PMT-01", who(e), "no permit or registration on file: unknown (verify on the national permit platform; the import may lack it) [pmt.valid-permit: unknown]");
   }
   {
@@ -1039,7 +1039,7 @@ void Gen::scenarios() {
       {"DEMO-LAY09-1", Ind::coal_power, "寿阳县", "new", "", "LAY-09", "new coal-power project: advice (flag for review) [scr.coal-power-review: advice]"},
       {"DEMO-LAY11-1", Ind::coal_chemical, "左权县", "new", "eco_red_line", "LAY-11", "coal-chemical project in the ecological red line (declares itself not large-scale; the industry decides): violation (reject) [scr.eco-protected-zone: violation]"},
       {"DEMO-WAT01-1", Ind::pharmaceutical, "太谷区", "new", "groundwater_overdraft", "WAT-01", "new groundwater withdrawal in an overdraft zone: violation (reject) [scr.groundwater-overdraft: violation]"},
-      {"DEMO-WAT05-1", Ind::chemical, "榆社县", "new", "", "WAT-05", "榆社化工园区, set up 2022-06-30 (新增); the project does not recycle its wastewater and discharges it outside the park's system: scr.chemical-park-zero-discharge unknown (the park was set up before the plan's publication: is it 新增?) [scr.park-wastewater-treatment: pass; scr.chemical-park-zero-discharge: unknown]"},
+      {"DEMO-WAT05-1", Ind::chemical, "榆社县", "new", "", "WAT-05", "榆社化工园区, set up 2022-06-30 (before the plan's publication 2022-07-20); the project does not recycle its wastewater and discharges it outside the park's system: scr.chemical-park-zero-discharge unknown (the park was set up before the plan's publication: is it 新增?) [scr.park-wastewater-treatment: pass; scr.chemical-park-zero-discharge: unknown]"},
       {"DEMO-SOI03-1", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to residential land (土壤污染防治法 Art. 59) without a soil survey: violation (reject) [scr.land-use-change-survey: violation]"},
       {"DEMO-SW03-1", Ind::coal_chemical, "介休市", "expand", "", "SW-03", "20,000 t/a solid waste, 15,000 t/a disposal secured: unknown (a partial shortfall: request the utilisation and disposal plan) [scr.solid-waste-capacity: unknown]"},
       {"DEMO-RSK02-1", Ind::electroplating, "平遥县", "new", "", "RSK-02", "electroplating, chromium 50 kg/a added, 40 kg/a offset (per pollutant; the totals alike): violation (reject) [scr.heavy-metal-replacement: violation]"},
@@ -1716,7 +1716,7 @@ void Gen::scenarios_air_voc_transport() {
     note("DST-02", who(e), "construction site with online dust monitoring linked to video: pass [dst.construction-dust-monitoring: pass]");
     const struct { const char* fuel; int st; int sealed; int reg; bool permit; const char* req; const char* what; } ms[] = {
         {"electric", 0, 1, d(2024, 2, 1), false, "TRN-07", "electric muck truck, transport permit not recorded: unknown (permit) [trn.muck-truck-sealed-monitored: pass; trn.muck-truck-permit: unknown; trn.muck-truck-new-energy: pass]"},
-        {"diesel", 6, 1, d(2022, 7, 19), true, "TRN-07", "diesel muck truck first registered 2022-07-19, the day before the plan's publication: not applicable (boundary) [trn.muck-truck-sealed-monitored: pass; trn.muck-truck-permit: pass]"},
+        {"diesel", 6, 1, d(2022, 7, 19), true, "TRN-07", "diesel muck truck first registered 2022-07-19, the day before the plan's publication: not applicable (trn.muck-truck-new-energy; boundary) [trn.muck-truck-sealed-monitored: pass; trn.muck-truck-permit: pass; trn.muck-truck-new-energy: not_applicable]"},
         {"diesel", 6, 1, d(2022, 7, 20), true, "TRN-07", "diesel muck truck first registered 2022-07-20, the plan's publication: advice (new muck trucks are to be new-energy, the draft plan alone; boundary) [trn.muck-truck-sealed-monitored: pass; trn.muck-truck-permit: pass; trn.muck-truck-new-energy: advice]"},
         {"diesel", 6, 1, 0, true, "TRN-07", "diesel muck truck, first registration date missing: unknown (new-energy duty) [trn.muck-truck-sealed-monitored: pass; trn.muck-truck-permit: pass; trn.muck-truck-new-energy: unknown]"},
         {"electric", 0, -1, d(2023, 5, 1), true, "TRN-07", "electric muck truck, sealing not recorded: unknown (sealed/monitored) [trn.muck-truck-sealed-monitored: unknown; trn.muck-truck-permit: pass; trn.muck-truck-new-energy: pass]"}};
