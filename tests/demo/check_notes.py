@@ -12,7 +12,9 @@ says no rule of the row's requirement judges the record. Each row fails, naming 
   - its cell is empty or unreadable,
   - a listed rule gives the record another verdict, or does not judge it at all,
   - a rule of the row's requirement gives the record a verdict other than not_applicable that
-    no row of the same requirement and record lists (a note must not keep silent about one).
+    no row of the same requirement and record lists (a note must not keep silent about one),
+  - a verdict of its cell other than pass is not named in its case text ("not applicable" for
+    not_applicable): the prose reader must not be told another verdict than the one checked.
 """
 import json
 import re
@@ -104,6 +106,8 @@ def main():
             if not m or m["verdict"] not in VERDICTS:
                 failures.append(f"{case}: unreadable expectation {entry!r}")
                 continue
+            if m["verdict"] != "pass" and not re.search(r"\b" + m["verdict"].replace("_", " ") + r"\b", what):
+                failures.append(f"{case}: the text does not name the verdict {m['verdict']} of {m['rule']}")
             subject = (m["record"], m["key"]) if m["record"] else (record, key)
             got = by_rule.get((m["rule"], *subject))
             if subject == (record, key):
