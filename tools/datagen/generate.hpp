@@ -20,7 +20,12 @@ struct Options {
 struct Note {
   std::string requirement;   // catalogue id, e.g. TRN-01
   std::string subject;       // record type and key, e.g. "enterprise 9114...X"
-  std::string what;          // the case, in one line
+  // The case, in one line, ending with the verdicts the demo's sweep (as of 2026-11-28) must
+  // give it: " [RULE: VERDICT; ...]", each RULE judged on `subject`, or "RULE on RECORD KEY:
+  // VERDICT" on another record; every finding of the requirement's rules on the subject other
+  // than not_applicable is listed, and the text before it names each of them but pass. "[no
+  // finding]": none of them judges the subject. tests/demo/check_notes.py holds the demo to it.
+  std::string what;
 };
 
 struct Summary {

@@ -54,9 +54,20 @@ int main(int argc, char** argv) {
       };
       std::stable_sort(notes.begin(), notes.end(),
                        [&](const auto& a, const auto& b) { return rank(a.requirement) < rank(b.requirement); });
-      std::fputs("| requirement | record | deliberate case |\n|---|---|---|\n", f);
-      for (const auto& n : notes)
-        std::fprintf(f, "| %s | %s | %s |\n", n.requirement.c_str(), n.subject.c_str(), n.what.c_str());
+      // A note ends with its machine-readable expectation "[rule: verdict; ...]" (tools/datagen
+      // /generate.hpp), written into a column of its own: tests/demo/check_notes.py checks it
+      // against the demo's sweep.
+      std::fputs("| requirement | record | deliberate case | expected verdicts |\n|---|---|---|---|\n", f);
+      for (const auto& n : notes) {
+        std::string_view what = n.what, expected;
+        if (const auto open = what.rfind(" ["); open != std::string_view::npos && what.ends_with(']')) {
+          expected = what.substr(open + 2, what.size() - open - 3);
+          what = what.substr(0, open);
+        }
+        std::fprintf(f, "| %s | %s | %.*s | %.*s |\n", n.requirement.c_str(), n.subject.c_str(),
+                     static_cast<int>(what.size()), what.data(), static_cast<int>(expected.size()),
+                     expected.data());
+      }
       std::fclose(f);
     }
   } catch (const std::exception& e) {

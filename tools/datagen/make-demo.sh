@@ -11,5 +11,6 @@ trap 'rm -f "$notes"' EXIT
 rm -f "$DEMO"/*.csv
 "$GEN" --enterprises 300 --seed 20211 --out "$DEMO" --notes "$notes"
 marker='| requirement | record | deliberate case |'
-head_part=$(awk -v m="$marker" '$0 == m {exit} {print}' "$DEMO/README.md")
+# (a prefix: the table's later columns may change)
+head_part=$(awk -v m="$marker" 'index($0, m) == 1 {exit} {print}' "$DEMO/README.md")
 { printf '%s\n\n' "$head_part"; cat "$notes"; } > "$DEMO/README.md"

@@ -81,41 +81,41 @@ void Gen::scenarios() {
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2022, 10, 31));
     facility.end();
-    note("AIR-03", "facility " + f, "oven marked as the five-enterprise task, ULE completed exactly on the deadline 2022-10-31: pass (boundary); not evaluated: advice (air.coking-ule-evaluation)");
+    note("AIR-03", "facility " + f, "oven marked as the five-enterprise task, ULE completed exactly on the deadline 2022-10-31: pass (boundary); not evaluated: advice (air.coking-ule-evaluation) [air.coking-ule-deadline: pass; air.coking-ule-evaluation: advice]");
     f = oven(e, "operating", 6.0);
     SETB(facility, "named_coking_ule", true);
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2022, 11, 1));
     facility.end();
-    note("AIR-03", "facility " + f, "marked oven, ULE completed 2022-11-01, the day after the deadline: late");
+    note("AIR-03", "facility " + f, "marked oven, ULE completed 2022-11-01, the day after the deadline: late [air.coking-ule-deadline: late]");
     f = oven(e, "operating", 5.5);
     SETB(facility, "named_coking_ule", true);
     SET(facility, "ule_status", "in_progress");
     facility.end();
-    note("AIR-03", "facility " + f, "marked oven, ULE still in progress after the deadline: violation");
+    note("AIR-03", "facility " + f, "marked oven, ULE still in progress after the deadline: violation [air.coking-ule-deadline: violation]");
     f = oven(e, "operating", 5.5);
     SETB(facility, "named_coking_ule", true);
     SET(facility, "ule_status", "completed");
     facility.end();
-    note("AIR-03", "facility " + f, "marked oven, ULE completed, completion date missing: pass (lateness cannot be shown: verify the date on site)");
+    note("AIR-03", "facility " + f, "marked oven, ULE completed, completion date missing: unknown (verify the date on site: on time or late cannot be told) [air.coking-ule-deadline: unknown]");
     f = oven(e, "operating", 4.3);
     SETB(facility, "coke_oven_conventional", true);
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2022, 6, 30));
     facility.end();
-    note("AIR-09", "facility " + f, "operating conventional coke oven with a 4.3 m chamber after 2023-12-31: violation (boundary: equal to the limit)");
+    note("AIR-09", "facility " + f, "operating conventional coke oven with a 4.3 m chamber after 2023-12-31: advice (boundary: equal to the limit; referred to the industry authority, Air Pollution Law Art. 101) [air.small-coke-oven-elimination: advice]");
     f = oven(e, "eliminated", 4.3);
     facility.end();
-    note("AIR-09", "facility " + f, "4.3 m oven already eliminated: not applicable");
+    note("AIR-09", "facility " + f, "4.3 m oven already eliminated: not applicable [air.small-coke-oven-elimination: not_applicable]");
     f = oven(e, "idle", 4.31);
     facility.end();
-    note("AIR-09", "facility " + f, "chamber 4.31 m, just above the limit: pass");
+    note("AIR-09", "facility " + f, "chamber 4.31 m, just above the limit: pass [air.small-coke-oven-elimination: pass]");
     f = add_facility(e, "coke_oven", "operating");
     SETB(facility, "named_coking_ule", true);
     facility.end();
-    note("AIR-09", "facility " + f, "chamber height missing: unknown");
-    note("AIR-03", "facility " + f, "marked oven, ULE status not reported: unknown (verify on site)");
-    note("TRN-01", who(e), "annual freight exactly 1,500,000 t, rail_spur none: advice (in principle, no date; threshold inclusive)");
+    note("AIR-09", "facility " + f, "chamber height missing: unknown [air.small-coke-oven-elimination: unknown]");
+    note("AIR-03", "facility " + f, "marked oven, ULE status not reported: unknown (verify on site) [air.coking-ule-deadline: unknown]");
+    note("TRN-01", who(e), "annual freight exactly 1,500,000 t, rail_spur none: advice (in principle, no date; threshold inclusive) [trn.rail-spur: advice]");
     const std::string truck5 = add_vehicle(e, "heavy_truck", "diesel", 5);
     vehicle.end();
     const std::string truck6 = add_vehicle(e, "heavy_truck", "diesel", 6);
@@ -142,7 +142,7 @@ void Gen::scenarios() {
     SET(transport_entry, "cargo", "焦炭");
     SETN(transport_entry, "tonnes", 32.5, 1);
     transport_entry.end();
-    note("TRN-02", who(e), "no rail spur; China V diesel truck " + truck5 + " entered 2022-01-01 with coke (below the China VI of that day, but before the plan's publication 2022-07-20: not proof alone) and again 60 days before the reference date: violation (its China VI, methanol and stage-unknown trucks alone would pass / be unknown)");
+    note("TRN-02", who(e), "no rail spur; China V diesel truck " + truck5 + " entered 2022-01-01 with coke (below the China VI of that day, but before the plan's publication 2022-07-20: not proof alone) and again 60 days before the reference date: advice (a plan requirement without a penalty clause; its China VI, methanol and stage-unknown trucks alone would pass / be unknown) [trn.freight-truck-standard: advice]");
   }
   {
     Ent e = ent(Ind::coking, "太谷区", "太谷区示范焦化有限公司");
@@ -154,20 +154,20 @@ void Gen::scenarios() {
     SETD(facility, "ule_evaluated_on", d(2023, 3, 1));
     facility.end();
     cems_rows(f, "coke_oven", false);
-    note("AIR-03", "facility " + f, "oven in 太谷 not marked either way: unknown (verify whether it is one of the five enterprises); completed 2022-10-30 and evaluated: pass (air.coking-ule-evaluation)");
+    note("AIR-03", "facility " + f, "oven in 太谷 not marked either way: unknown (verify whether it is one of the five enterprises); completed 2022-10-30 and evaluated: pass (air.coking-ule-evaluation) [air.coking-ule-deadline: unknown; air.coking-ule-evaluation: pass]");
     f = oven(e, "operating", 6.25);
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2022, 5, 1));
     facility.end();
     cems_rows(f, "coke_oven", true);
-    note("AIR-03", "facility " + f, "oven not marked as the five-enterprise task: unknown (air.coking-ule-deadline); ULE completed 2022-05-01 (率先完成), evaluation monitoring never done: advice (尽快 sets no period)");
-    note("AIR-05", "emission_monthly " + f + "/" + last_month + "/nox", "ULE completed, but last month fewer than 95 % of valid NOx hours within the coke-oven ULE level: advice (a policy level, not a limit)");
+    note("AIR-03", "facility " + f, "oven not marked as the five-enterprise task: unknown (air.coking-ule-deadline); ULE completed 2022-05-01 (率先完成), evaluation monitoring never done: advice (尽快 sets no period) [air.coking-ule-deadline: unknown; air.coking-ule-evaluation: advice]");
+    note("AIR-05", "emission_monthly " + f + "/" + last_month + "/nox", "ULE completed, but last month fewer than 95 % of valid NOx hours within the coke-oven ULE level: advice (a policy level, not a limit) [air.ule-cems-coke-oven: advice]");
     // The permit's limits: the ULE concentrations, annual quantities with room to spare.
     const std::string pno = e.id + "001P";
     add_limit(pno, "DA001", "pm", 10, std::max(1.0, cems_year_t_[0] * 3));
     add_limit(pno, "DA001", "so2", 30, std::max(1.0, cems_year_t_[1] * 3));
     add_limit(pno, "DA001", "nox", 150, std::max(1.0, cems_year_t_[2] * 3));
-    note("PMT-03", "facility " + f, "last month's NOx average above the permit's 150 mg/m³ limit, hours_over_permit > 0 (pmt.permit-concentration): violation");
+    note("PMT-03", "facility " + f, "last month's NOx average above the permit's 150 mg/m³ limit, hours_over_permit > 0 (pmt.permit-concentration): violation [pmt.permit-concentration on emission_monthly " + f + "/" + last_month + "/nox: violation]");
   }
   {
     Ent e = ent(Ind::coking, "榆次区", "榆次区焦化有限公司");
@@ -176,7 +176,7 @@ void Gen::scenarios() {
     auto f = oven(e, "operating", 5.5);
     SET(facility, "ule_status", "not_started");
     facility.end();
-    note("AIR-03", "facility " + f, "coking oven in 榆次区 (not one of the three counties), ULE not started: not applicable");
+    note("AIR-03", "facility " + f, "coking oven in 榆次区 (not one of the three counties), ULE not started: not applicable [air.coking-ule-deadline: not_applicable; air.coking-ule-evaluation: not_applicable]");
   }
   // ---- AIR-01 steel, AIR-02 峰岩矿棉 --------------------------------------------------------
   {
@@ -186,15 +186,15 @@ void Gen::scenarios() {
     auto f = add_facility(e, "sinter", "operating");
     SET(facility, "ule_status", "in_progress");
     facility.end();
-    note("AIR-01", "facility " + f, "steel sinter machine, ULE retrofit still in progress: violation");
+    note("AIR-01", "facility " + f, "steel sinter machine, ULE retrofit still in progress: violation [air.steel-ule-retrofit: violation]");
     f = add_facility(e, "blast_furnace", "operating");
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2021, 9, 30));
     facility.end();
-    note("AIR-01", "facility " + f, "steel blast furnace, ULE completed: pass");
+    note("AIR-01", "facility " + f, "steel blast furnace, ULE completed: pass [air.steel-ule-retrofit: pass]");
     f = add_facility(e, "converter", "operating");
     facility.end();
-    note("AIR-01", "facility " + f, "steel converter, ULE status missing: unknown");
+    note("AIR-01", "facility " + f, "steel converter, ULE status missing: unknown [air.steel-ule-retrofit: unknown]");
     review_keys_["steel"] = e.id;
   }
   {
@@ -205,13 +205,13 @@ void Gen::scenarios() {
     SETD(facility, "restarted_on", d(2024, 3, 1));
     SET(facility, "ule_status", "in_progress");
     facility.end();
-    note("AIR-02", "facility " + f, "sintering restarted 2024-03-01 without a completed ULE retrofit: violation");
+    note("AIR-02", "facility " + f, "sintering restarted 2024-03-01 without a completed ULE retrofit: violation [air.restart-ule-retrofit: violation]");
     f = add_facility(e, "blast_furnace", "operating");
     SETD(facility, "restarted_on", d(2024, 3, 1));
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2024, 3, 1));
     facility.end();
-    note("AIR-02", "facility " + f, "blast furnace retrofit completed on the restart day: pass (boundary)");
+    note("AIR-02", "facility " + f, "blast furnace retrofit completed on the restart day: pass (boundary) [air.restart-ule-retrofit: pass]");
   }
   // ---- AIR-04 cement by 2022-12-31 ---------------------------------------------------------
   {
@@ -219,10 +219,10 @@ void Gen::scenarios() {
     end_enterprise(e);
     valid_permit(e, "key");
     const struct { const char* st; int done; const char* what; } kilns[] = {
-        {"completed", d(2022, 12, 31), "kiln marked as the eleven-enterprise task, ULE completed exactly 2022-12-31: pass (boundary)"},
-        {"completed", d(2023, 1, 1), "marked kiln, ULE completed 2023-01-01: late"},
-        {"not_started", 0, "marked kiln, ULE not started: violation"},
-        {"", 0, "marked kiln, ULE status missing: unknown"}};
+        {"completed", d(2022, 12, 31), "kiln marked as the eleven-enterprise task, ULE completed exactly 2022-12-31: pass (boundary) [air.cement-ule-deadline: pass]"},
+        {"completed", d(2023, 1, 1), "marked kiln, ULE completed 2023-01-01: late [air.cement-ule-deadline: late]"},
+        {"not_started", 0, "marked kiln, ULE not started: violation [air.cement-ule-deadline: violation]"},
+        {"", 0, "marked kiln, ULE status missing: unknown [air.cement-ule-deadline: unknown]"}};
     for (const auto& k : kilns) {
       auto f = add_facility(e, "cement_kiln", "operating");
       // The bureau marks these kilns as the plan's eleven-enterprise cement task (AIR-04).
@@ -244,13 +244,13 @@ void Gen::scenarios() {
     SETD(facility, "elimination_deadline", d(2025, 6, 30));
     SET(facility, "fuel", "coal");
     facility.end();
-    note("AIR-10", "facility " + f, "25 MW unit on the elimination list (list date 2025-06-30) still operating: violation");
+    note("AIR-10", "facility " + f, "25 MW unit on the elimination list (list date 2025-06-30) still operating: violation [air.small-power-unit-elimination: violation]");
     f = add_facility(e, "coal_power_unit", "eliminated");
     SETN(facility, "capacity_mw", 12.0, 0);
     SETB(facility, "on_elimination_list", true);
     SETD(facility, "elimination_deadline", d(2025, 6, 30));
     facility.end();
-    note("AIR-10", "facility " + f, "12 MW unit on the list (list date 2025-06-30), eliminated: pass");
+    note("AIR-10", "facility " + f, "12 MW unit on the list (list date 2025-06-30), eliminated: pass [air.small-power-unit-elimination: pass]");
     f = add_facility(e, "coal_power_unit", "operating");
     SETN(facility, "capacity_mw", 300.0, 0);
     SETB(facility, "on_elimination_list", false);
@@ -258,44 +258,44 @@ void Gen::scenarios() {
     SETD(facility, "ule_completed_on", d(2019, 12, 1));
     facility.end();
     cems_rows(f, "coal_power_unit", true, "pm");
-    note("AIR-05", "emission_monthly " + f + "/" + last_month + "/nox", "300 MW unit with completed ULE, fewer than 95 % of last month's valid NOx hours within 50 mg/m³: advice (a policy level, not a limit)");
-    note("AIR-10", "facility " + f, "300 MW unit not on the elimination list: not applicable");
-    note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary, no concentration limit for the mean (pmt.permit-concentration): unknown (were they marked start-up or fault hours?)");
-    note("PMT-03", "facility " + f, "last month's PM quantity (annual_t) missing: the enterprise's PM annual quantity is unknown");
+    note("AIR-05", "emission_monthly " + f + "/" + last_month + "/nox", "300 MW unit with completed ULE, fewer than 95 % of last month's valid NOx hours within 50 mg/m³: advice (a policy level, not a limit) [air.ule-cems-coal-power: advice]");
+    note("AIR-10", "facility " + f, "300 MW unit not on the elimination list: not applicable [air.small-power-unit-elimination: not_applicable]");
+    note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary, no concentration limit for the mean (pmt.permit-concentration): unknown (were they marked start-up or fault hours?) [pmt.permit-concentration on emission_monthly " + f + "/" + last_month + "/nox: unknown]");
+    note("PMT-03", "facility " + f, "last month's PM quantity (annual_t) missing: the enterprise's PM annual quantity is unknown [pmt.permit-annual-quantity on permit_limit " + e.id + "001P/DA001/pm: unknown]");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "biomass");
     SET(facility, "denitration", "none");
     SETD(facility, "nox_denitration_due_on", d(2026, 6, 30));
     facility.end();
     cems_rows(f, "boiler", true);
-    note("AIR-06", "facility " + f, "biomass boiler the bureau determined NOx-unstable, efficient denitration due 2026-06-30, none added: violation");
-    note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary, no concentration limit for the mean (pmt.permit-concentration): unknown (were they marked start-up or fault hours?)");
+    note("AIR-06", "facility " + f, "biomass boiler the bureau determined NOx-unstable, efficient denitration due 2026-06-30, none added: violation [air.biomass-boiler-denitration: violation]");
+    note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary, no concentration limit for the mean (pmt.permit-concentration): unknown (were they marked start-up or fault hours?) [pmt.permit-concentration on emission_monthly " + f + "/" + last_month + "/nox: unknown]");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "biomass");
     SET(facility, "denitration", "scr");
     facility.end();
-    note("AIR-06", "facility " + f, "biomass boiler with SCR: pass");
+    note("AIR-06", "facility " + f, "biomass boiler with SCR: pass [air.biomass-boiler-denitration: pass]");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "coal");
     SET(facility, "denitration", "other");
     SETB(facility, "denitration_found_inefficient", true);
     SETB(facility, "denitration_rectified", false);
     facility.end();
-    note("AIR-08", "facility " + f, "denitration ('other') the screening found inefficient, not rectified: violation");
+    note("AIR-08", "facility " + f, "denitration ('other') the screening found inefficient, not rectified: unknown (no screening notice date on file: verify the deadline it set) [air.inefficient-denitration: unknown]");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "gas");
     SET(facility, "denitration", "sncr");
     facility.end();
-    note("AIR-08", "facility " + f, "SNCR boiler, screening conclusion missing: unknown");
+    note("AIR-08", "facility " + f, "SNCR boiler, screening conclusion missing: unknown [air.inefficient-denitration: unknown]");
     // Annual quantities of its permit (no concentration limits): NOx below what this year's
     // CEMS already adds up to, SO2 with room, PM with a month's quantity missing.
     const std::string pno = e.id + "001P";
     add_limit(pno, "DA001", "nox", 0, static_cast<double>(static_cast<long long>(cems_year_t_[2] * 0.8)));
     add_limit(pno, "DA001", "so2", 0, static_cast<double>(static_cast<long long>(cems_year_t_[1] * 2.5 + 1)));
     add_limit(pno, "DA001", "pm", 0, static_cast<double>(static_cast<long long>(cems_year_t_[0] * 3 + 1)));
-    note("PMT-03", "permit_limit " + pno + "/DA001/nox", "annual NOx limit 80 % of the tonnage its CEMS reported for 2026 so far, the CEMS rows name no outlet (pmt.permit-annual-quantity): unknown (which facilities sit on DA001?)");
-    note("PMT-03", "permit_limit " + pno + "/DA001/so2", "annual SO2 limit 2.5 times this year's tonnage: pass");
-    note("PMT-03", "permit_limit " + pno + "/DA001/pm", "annual PM limit, one month's PM quantity missing: unknown");
+    note("PMT-03", "permit_limit " + pno + "/DA001/nox", "annual NOx limit 80 % of the tonnage its CEMS reported for 2026 so far, the CEMS rows name no outlet (pmt.permit-annual-quantity): unknown (which facilities sit on DA001?) [pmt.permit-annual-quantity: unknown]");
+    note("PMT-03", "permit_limit " + pno + "/DA001/so2", "annual SO2 limit 2.5 times this year's tonnage: pass [pmt.permit-annual-quantity: pass]");
+    note("PMT-03", "permit_limit " + pno + "/DA001/pm", "annual PM limit, one month's PM quantity missing: unknown [pmt.permit-annual-quantity: unknown]");
   }
   {
     Ent e = ent(Ind::glass, "祁县", "祁县示范玻璃有限公司");
@@ -304,16 +304,16 @@ void Gen::scenarios() {
     auto f = add_facility(e, "glass_furnace", "operating");
     SETB(facility, "tightened_upgrade_done", false);
     facility.end();
-    note("AIR-07", "facility " + f, "glass furnace, tightened-standard upgrade not done: violation");
+    note("AIR-07", "facility " + f, "glass furnace, tightened-standard upgrade not done: advice (the upgrade is a target without a date; the benchmark is 原则上) [air.kiln-tightened-upgrade: advice]");
     f = add_facility(e, "lime_kiln", "operating");
     facility.end();
-    note("AIR-07", "facility " + f, "lime kiln, upgrade status missing: unknown");
+    note("AIR-07", "facility " + f, "lime kiln, upgrade status missing: unknown [air.kiln-tightened-upgrade: unknown]");
     review_keys_["lime_kiln"] = f;
     f = add_facility(e, "casting_furnace", "operating");
     SETB(facility, "tightened_upgrade_done", true);
     SETD(facility, "tightened_upgrade_done_on", d(2025, 12, 31));
     facility.end();
-    note("AIR-07", "facility " + f, "casting furnace upgraded on 2025-12-31, the plan period's last day: pass (boundary)");
+    note("AIR-07", "facility " + f, "casting furnace upgraded on 2025-12-31, the plan period's last day: pass (boundary) [air.kiln-tightened-upgrade: pass]");
   }
   // ---- VOC-01..07 -------------------------------------------------------------------------
   {
@@ -321,13 +321,13 @@ void Gen::scenarios() {
     end_enterprise(e);
     valid_permit(e, "simplified");
     const struct { const char* kind; const char* type; double v; bool pct; bool outdoor; const char* req; const char* what; } mats[] = {
-        {"ink", "solvent_ink_gravure", 76.0, true, false, "VOC-01", "solvent gravure ink 76 % (limit 75 %) on the product's test report: violation"},
-        {"ink", "solvent_ink_flexo", 75.0, true, false, "VOC-01", "solvent flexo ink exactly 75 %: pass (boundary)"},
-        {"ink", "water_based_ink_gravure", 15.0, true, false, "VOC-01", "water-based gravure ink, substrate not recorded, exactly 15 % (the absorbent limit): pass (boundary)"},
-        {"ink", "water_based_ink_flexo", 20.0, true, false, "VOC-01", "water-based flexo ink, substrate not recorded, 20 % (over the absorbent 5 %, within the non-absorbent 25 %): unknown (verify the substrate)"},
-        {"adhesive", "water_based_adhesive", -1, false, false, "VOC-01", "adhesive with no VOC content recorded: unknown"},
-        {"coating", "solvent_road_marking_coating", 450.0, false, true, "VOC-02", "outdoor road-marking coating 450 g/L, solvent-based: unknown (no GB/T 38597 ceiling loaded; VOC-01 coating unknown too)"},
-        {"cleaner", "organic_solvent_cleaner", 900.0, false, false, "VOC-01", "organic solvent cleaner exactly 900 g/L: pass (boundary, unverified limit)"}};
+        {"ink", "solvent_ink_gravure", 76.0, true, false, "VOC-01", "solvent gravure ink 76 % (limit 75 %) on the product's test report: violation [voc.ink-content: violation]"},
+        {"ink", "solvent_ink_flexo", 75.0, true, false, "VOC-01", "solvent flexo ink exactly 75 %: pass (boundary) [voc.ink-content: pass]"},
+        {"ink", "water_based_ink_gravure", 15.0, true, false, "VOC-01", "water-based gravure ink, substrate not recorded, exactly 15 % (the absorbent limit): pass (boundary) [voc.ink-content: pass]"},
+        {"ink", "water_based_ink_flexo", 20.0, true, false, "VOC-01", "water-based flexo ink, substrate not recorded, 20 % (over the absorbent 5 %, within the non-absorbent 25 %): unknown (verify the substrate) [voc.ink-content: unknown]"},
+        {"adhesive", "water_based_adhesive", -1, false, false, "VOC-01", "adhesive with no VOC content recorded: unknown [voc.adhesive-content: unknown]"},
+        {"coating", "solvent_road_marking_coating", 450.0, false, true, "VOC-02", "outdoor road-marking coating 450 g/L, solvent-based: unknown (no GB/T 38597 ceiling loaded; VOC-01 coating unknown too) [voc.outdoor-low-voc-coating: unknown]"},
+        {"cleaner", "organic_solvent_cleaner", 900.0, false, false, "VOC-01", "organic solvent cleaner exactly 900 g/L: pass (boundary, unverified limit) [voc.cleaner-content: pass]"}};
     for (const auto& m : mats) {
       voc_material.begin();
       SET(voc_material, "enterprise_id", e.id);
@@ -342,11 +342,11 @@ void Gen::scenarios() {
       note(m.req, std::string("voc_material ") + e.id + "/" + m.kind + "/" + m.type, m.what);
     }
     const struct { const char* tech; int stages; int bypass; int exceed; int carbon; int ledger; const char* req; const char* what; } vts[] = {
-        {"rto", 1, 1, 0, 0, 1, "VOC-05", "RTO with a production (non-emergency) waste-gas bypass: violation (to be removed)"},
-        {"photo_oxidation", 1, 0, 0, 0, 1, "VOC-06", "single photo-oxidation (简易低效): advice (clean-up campaign, no date)"},
-        {"activated_carbon", 1, 0, 3, -1, 1, "VOC-06", "single-use activated carbon used alone: not on the 简易低效 list (pass); 3 exceedances in 12 months: advice (加快推进); carbon replacement date missing (VOC-07 ledger and replacement unknown)"},
-        {"adsorption_concentration_combustion", 2, 0, 0, 0, 0, "VOC-07", "ledger incomplete: violation"},
-        {"rco", 1, -1, -1, 0, -1, "VOC-05", "bypass, exceedances and ledger missing: unknown"}};
+        {"rto", 1, 1, 0, 0, 1, "VOC-05", "RTO with a production (non-emergency) waste-gas bypass: advice (to be removed: a rectification item) [voc.no-bypass: advice]"},
+        {"photo_oxidation", 1, 0, 0, 0, 1, "VOC-06", "single photo-oxidation (简易低效): advice (clean-up campaign, no date) [voc.inefficient-treatment: advice; voc.single-technology-unstable: pass]"},
+        {"activated_carbon", 1, 0, 3, -1, 1, "VOC-06", "single-use activated carbon used alone: not on the 简易低效 list (pass); 3 exceedances in 12 months: advice (加快推进); carbon replacement date missing (VOC-07 ledger and replacement unknown) [voc.inefficient-treatment: pass; voc.single-technology-unstable: advice]"},
+        {"adsorption_concentration_combustion", 2, 0, 0, 0, 0, "VOC-07", "ledger incomplete: violation [voc.treatment-ledger: violation]"},
+        {"rco", 1, -1, -1, 0, -1, "VOC-05", "bypass, exceedances and ledger missing: unknown [voc.no-bypass: unknown]"}};
     for (const auto& v : vts) {
       const auto id = serial_id("VT", ++voc_serial_);
       voc_treatment.begin();
@@ -373,10 +373,10 @@ void Gen::scenarios() {
     SETB(enterprise, "voc_key", true);
     end_enterprise(e);
     valid_permit(e, "key");
-    note("SOI-04", "park 榆社化工园区", "chemical park's groundwater survey done exactly 2022-12-31: pass (boundary)");
+    note("SOI-04", "park 榆社化工园区", "chemical park's groundwater survey done exactly 2022-12-31: pass (boundary) [soil.chem-park-groundwater-survey: pass]");
     const struct { int on; int comps; int leaks; int fixed; const char* what; } rounds[] = {
-        {R - 400, 2000, 12, 12, "last LDAR round 400 days before the reference date, 2,000 sealing points (threshold, inclusive): violation (interval > 6 months)"},
-        {R - 590, 2000, 20, 14, "earlier round: 6 of 20 leaks not repaired in time, none recorded for delayed repair: violation"}};
+        {R - 400, 2000, 12, 12, "last LDAR round 400 days before the reference date, 2,000 sealing points (threshold, inclusive): violation (interval > 6 months) [voc.ldar-interval: violation]"},
+        {R - 590, 2000, 20, 14, "earlier round: 6 of 20 leaks not repaired in time, none recorded for delayed repair: violation (repair and first attempt) [voc.ldar-repair: violation; voc.ldar-first-attempt: violation]"}};
     ldar_done_.push_back(e.id);
     for (const auto& r : rounds) {
       ldar_round.begin();
@@ -394,10 +394,10 @@ void Gen::scenarios() {
       else note("VOC-03", "ldar_round " + e.id + "/" + date_str(r.on), r.what);
     }
     const struct { const char* liquid; double vol; double tvp; const char* roof; int vr; const char* what; } tanks[] = {
-        {"苯", 5000, 10.0, "fixed", 0, "benzene 5,000 m³ fixed-roof tank, 10 kPa, no vapour recovery: violation"},
-        {"甲醇", 150, 5.2, "fixed", 0, "methanol tank exactly 150 m³ and 5.2 kPa (GB 37822 thresholds): violation (boundary)"},
-        {"甲醇", 149, 5.2, "fixed", 0, "149 m³ tank, just under the volume threshold: pass"},
-        {"粗苯", 800, 12.0, "fixed", -1, "crude benzene fixed roof, vapour recovery missing: unknown"}};
+        {"苯", 5000, 10.0, "fixed", 0, "benzene 5,000 m³ fixed-roof tank, 10 kPa, no vapour recovery: unknown (below GB 37822's general tier; the 5.2 kPa tier is special control: verify whether it applies) [voc.tank-control: unknown]"},
+        {"甲醇", 150, 5.2, "fixed", 0, "methanol tank exactly 150 m³ and 5.2 kPa, fixed roof, no vapour recovery: unknown (boundary of the 5.2 kPa / 150 m³ special-control tier: verify whether it applies) [voc.tank-control: unknown]"},
+        {"甲醇", 149, 5.2, "fixed", 0, "149 m³ tank, just under the volume threshold: pass [voc.tank-control: pass]"},
+        {"粗苯", 800, 12.0, "fixed", -1, "crude benzene fixed roof, vapour recovery missing: unknown [voc.tank-control: unknown]"}};
     for (const auto& t : tanks) {
       const auto id = serial_id("TK", ++tank_serial_);
       storage_tank.begin();
@@ -415,10 +415,10 @@ void Gen::scenarios() {
   // ---- TRN-01/03/04/05/06/07 ----------------------------------------------------------------
   {
     const struct { double freight; const char* spur; const char* county; const char* what; } firms[] = {
-        {1499999, "none", "灵石县", "annual freight 1,499,999 t, no spur: not applicable (just below)"},
-        {1500001, "built", "介休市", "annual freight 1,500,001 t, spur built: pass"},
-        {3200000, "under_construction", "灵石县", "annual freight 3.2 Mt, spur under construction: pass (interim regime; TRN-02 judges its trucks)"},
-        {-1, "none", "左权县", "annual freight missing: unknown"}};
+        {1499999, "none", "灵石县", "annual freight 1,499,999 t, no spur: not applicable (just below) [trn.rail-spur: not_applicable]"},
+        {1500001, "built", "介休市", "annual freight 1,500,001 t, spur built: pass [trn.rail-spur: pass]"},
+        {3200000, "under_construction", "灵石县", "annual freight 3.2 Mt, spur under construction: pass (interim regime; TRN-02 judges its trucks) [trn.rail-spur: pass]"},
+        {-1, "none", "左权县", "annual freight missing: unknown [trn.rail-spur: unknown]"}};
     for (const auto& f : firms) {
       Ent e = ent(Ind::coal_mining, f.county, std::string(f.county) + "示范煤业有限公司");
       if (f.freight >= 0) SETN(enterprise, "annual_freight_t", f.freight, 0);
@@ -435,11 +435,11 @@ void Gen::scenarios() {
     Ent e = ent(Ind::transport, "榆次区", "榆次区示范物流运输有限公司");
     end_enterprise(e);
     const struct { const char* kind; const char* fuel; int st; int im; const char* req; const char* what; } vs[] = {
-        {"heavy_truck", "diesel", 3, 1, "TRN-03", "China III diesel heavy truck still registered after the Shanxi scrapping date: advice (verify deregistration; elimination is a government task)"},
-        {"heavy_truck", "diesel", 4, 1, "TRN-03", "China IV diesel heavy truck: pass (just above)"},
-        {"heavy_truck", "natural_gas", 3, 1, "TRN-03", "China III natural-gas truck: not applicable (not diesel)"},
-        {"light_truck", "diesel", 5, 0, "TRN-04", "failed its last I/M inspection 100 days ago, not re-inspected, entered a plant 50 days ago: advice (verify the re-inspection, refer to the traffic police)"},
-        {"light_truck", "diesel", 5, -1, "TRN-04", "I/M result missing: unknown"}};
+        {"heavy_truck", "diesel", 3, 1, "TRN-03", "China III diesel heavy truck still registered after the Shanxi scrapping date: advice (verify deregistration; elimination is a government task) [trn.china3-diesel-truck: advice]"},
+        {"heavy_truck", "diesel", 4, 1, "TRN-03", "China IV diesel heavy truck: pass (just above) [trn.china3-diesel-truck: pass]"},
+        {"heavy_truck", "natural_gas", 3, 1, "TRN-03", "China III natural-gas truck: not applicable (not diesel) [trn.china3-diesel-truck: not_applicable]"},
+        {"light_truck", "diesel", 5, 0, "TRN-04", "failed its last I/M inspection 100 days ago, not re-inspected, entered a plant 50 days ago: advice (verify the re-inspection, refer to the traffic police) [trn.im-reinspection: advice]"},
+        {"light_truck", "diesel", 5, -1, "TRN-04", "I/M result missing: unknown [trn.im-reinspection: unknown]"}};
     for (const auto& v : vs) {
       const auto p = add_vehicle(e, v.kind, v.fuel, v.st);
       SETD(vehicle, "last_im_test_on", R - 100);
@@ -461,14 +461,14 @@ void Gen::scenarios() {
     SETB(enterprise, "dust_online_monitoring", false);
     CLR(enterprise, "dust_video_linked");
     end_enterprise(e);
-    note("DST-02", who(e), "construction site without online dust monitoring (video link missing): advice (refer to housing and construction)");
+    note("DST-02", who(e), "construction site without online dust monitoring (video link missing): advice (refer to housing and construction) [dst.construction-dust-monitoring: advice]");
     const struct { const char* fuel; int st; int sealed; int gps; int permit; int reg; const char* what; } ms[] = {
-        {"diesel", 6, 0, 1, R + 200, d(2021, 5, 1), "muck truck not sealed: advice (plan target; the law allows other measures)"},
-        {"diesel", 6, 1, 0, R + 200, d(2021, 5, 1), "muck truck without GPS monitoring: advice (plan target, no legal duty)"},
-        {"diesel", 6, 1, 1, R - 1, d(2021, 5, 1), "muck transport permit expired the day before the reference date: advice (refer to urban management)"},
-        {"diesel", 6, 1, 1, R, d(2021, 5, 1), "muck transport permit valid until the reference date itself: pass (boundary)"},
-        {"diesel", 6, 1, 1, R + 300, d(2025, 3, 1), "new muck truck (registered 2025, after the plan's publication) that is diesel, not new energy: violation"},
-        {"electric", 0, 1, 1, R + 300, d(2025, 3, 1), "new electric sealed muck truck: pass"}};
+        {"diesel", 6, 0, 1, R + 200, d(2021, 5, 1), "muck truck not sealed: advice (plan target; the law allows other measures) [trn.muck-truck-sealed-monitored: advice; trn.muck-truck-permit: pass]"},
+        {"diesel", 6, 1, 0, R + 200, d(2021, 5, 1), "muck truck without GPS monitoring: advice (plan target, no legal duty) [trn.muck-truck-sealed-monitored: advice; trn.muck-truck-permit: pass]"},
+        {"diesel", 6, 1, 1, R - 1, d(2021, 5, 1), "muck transport permit expired the day before the reference date: advice (refer to urban management) [trn.muck-truck-sealed-monitored: pass; trn.muck-truck-permit: advice]"},
+        {"diesel", 6, 1, 1, R, d(2021, 5, 1), "muck transport permit valid until the reference date itself: pass (boundary) [trn.muck-truck-sealed-monitored: pass; trn.muck-truck-permit: pass]"},
+        {"diesel", 6, 1, 1, R + 300, d(2025, 3, 1), "new muck truck (registered 2025, after the plan's publication) that is diesel, not new energy: advice (the draft plan alone, no penalty clause: refer to urban management) [trn.muck-truck-sealed-monitored: pass; trn.muck-truck-permit: pass; trn.muck-truck-new-energy: advice]"},
+        {"electric", 0, 1, 1, R + 300, d(2025, 3, 1), "new electric sealed muck truck: pass [trn.muck-truck-sealed-monitored: pass; trn.muck-truck-permit: pass; trn.muck-truck-new-energy: pass]"}};
     for (const auto& m : ms) {
       const auto p = add_vehicle(e, "muck_truck", m.fuel, m.st);
       SETB(vehicle, "sealed", m.sealed == 1);
@@ -479,9 +479,9 @@ void Gen::scenarios() {
       note("TRN-07", "vehicle " + p, m.what);
     }
     const struct { int st; bool code; const char* what; } nr[] = {
-        {4, false, "NRMM without a registration number on file: advice (look it up in the registration system)"},
-        {2, true, "stage II NRMM used in the high-emission machinery ban zone: advice (check against Jinzhong's zone notice, not at hand)"},
-        {4, true, "stage IV NRMM registered: pass"}};
+        {4, false, "NRMM without a registration number on file: advice (look it up in the registration system) [trn.nrmm-registration: advice]"},
+        {2, true, "stage II NRMM used in the high-emission machinery ban zone: advice (check against Jinzhong's zone notice, not at hand) [trn.nrmm-registration: pass; trn.nrmm-emission-stage: advice]"},
+        {4, true, "stage IV NRMM registered: pass [trn.nrmm-registration: pass]"}};
     for (const auto& n : nr) {
       const auto p = add_vehicle(e, "nrmm", "diesel", n.st);
       if (n.code) SET(vehicle, "registered_code", "晋K-NR-" + std::to_string(nrmm_serial_));
@@ -499,11 +499,11 @@ void Gen::scenarios() {
     SETD(radioactive_source, "licence_valid_until", R + 400);
     SET(radioactive_source, "status", "in_use");
     radioactive_source.end();
-    note("RSK-07", "radioactive_source " + rs, "mobile category II source without real-time monitoring: advice (the authorities' monitoring system, no dated duty of the holder)");
+    note("RSK-07", "radioactive_source " + rs, "mobile category II source without real-time monitoring: advice (the authorities' monitoring system, no dated duty of the holder) [rsk.mobile-source-monitoring: advice; rsk.radiation-licence: pass]");
   }
   {
-    const struct { int std_; const char* what; } fs[] = {{5, "fuel station declaring China V fuel: advice (refer to market supervision for sampling)"},
-                                                          {-1, "fuel standard sold missing: unknown"}};
+    const struct { int std_; const char* what; } fs[] = {{5, "fuel station declaring China V fuel: advice (refer to market supervision for sampling) [trn.fuel-standard-sold: advice]"},
+                                                          {-1, "fuel standard sold missing: unknown [trn.fuel-standard-sold: unknown]"}};
     for (const auto& f : fs) {
       Ent e = ent(Ind::fuel_station, "平遥县", "平遥县示范加油站有限公司");
       if (f.std_ > 0) SETI(enterprise, "fuel_standard_sold", f.std_);
@@ -525,8 +525,8 @@ void Gen::scenarios() {
     SETD(enterprise, "sewer_discharge_observed_on", R);
     end_enterprise(e);
     valid_permit(e, "key");
-    note("HPW-01", who(e), "casting enterprise with no performance grade and no 一企一策 measures: advice (grading and the list are the authorities' acts)");
-    note("WAT-04", who(e), "untreatable wastewater to the municipal sewer, exit ordered by the day before, discharge observed on the reference date: violation");
+    note("HPW-01", who(e), "casting enterprise with no performance grade and no 一企一策 measures: advice (grading and the list are the authorities' acts) [hpw.grade-and-measures: advice]");
+    note("WAT-04", who(e), "untreatable wastewater to the municipal sewer, exit ordered by the day before, discharge observed on the reference date: violation [wat.sewer-exit: violation]");
   }
   {
     Ent e = ent(Ind::coking, "灵石县", "灵石县D级焦化有限公司");
@@ -561,10 +561,10 @@ void Gen::scenarios() {
       SETB(alert_check, "measures_applied", !producing);
       alert_check.end();
       note("HPW-02", "alert_check " + e.id + "/YJ-2026-01/" + date_str(day_),
-           producing ? "grade D (since 2025-09-01), producing during the orange alert without its listed measures: violation"
-                     : "grade D and halted during the alert: pass");
+           producing ? "grade D (since 2025-09-01), producing during the orange alert without its listed measures: unknown (its livelihood-guarantee flag is not recorded) [hpw.alert-response: unknown]"
+                     : "grade D and halted during the alert: pass [hpw.alert-response: pass]");
     }
-    note("WAT-04", who(e), "sewer exit deadline 30 days after the reference date: upcoming");
+    note("WAT-04", who(e), "sewer exit deadline 30 days after the reference date: upcoming [wat.sewer-exit: upcoming]");
     const auto id = serial_id("YD", ++yard_serial_);
     storage_yard.begin();
     SET(storage_yard, "id", id);
@@ -576,12 +576,12 @@ void Gen::scenarios() {
     SETB(storage_yard, "dust_controlled", false);
     storage_yard.end();
     open_yard_id = id;
-    note("DST-01", "storage_yard " + id, "open coal yard, neither enclosed nor fenced and covered: violation (Air Pollution Law Art. 72); full enclosure: advice (plan target)");
-    note("SW-01", "storage_yard " + id, "raw coal is a raw material, not industrial solid waste: the SW-01 rules are not applicable (DST-01 is its rule)");
+    note("DST-01", "storage_yard " + id, "open coal yard, neither enclosed nor fenced and covered: violation (Air Pollution Law Art. 72); full enclosure: advice (plan target) [dst.storage-yard-dust-control: violation; dst.storage-yard-enclosed: advice]");
+    note("SW-01", "storage_yard " + id, "raw coal is a raw material, not industrial solid waste: the SW-01 rules are not applicable (DST-01 is its rule) [sw.yard-three-preventions: not_applicable; sw.yard-rectification: not_applicable]");
     const struct { const char* mat; bool enc; int seep; int rect; const char* what; } yards[] = {
-        {"煤矸石", true, 0, 0, "coal gangue yard, enclosed but without anti-seepage (unknown: a Class I site on a natural base? three preventions) and not rectified by 2025-12-31 (violation: rectification; DST-01 not applicable)"},
-        {"粉煤灰", true, -1, 1, "fly ash yard, enclosed and rectified, anti-seepage not recorded: unknown (three preventions), pass (rectification)"},
-        {"炉渣", true, 1, 1, "slag yard enclosed, anti-seepage, rectified: pass"}};
+        {"煤矸石", true, 0, 0, "coal gangue yard, enclosed but without anti-seepage (unknown: a Class I site on a natural base? three preventions) and not rectified by 2025-12-31 (advice: rectification, the plan sets no date; DST-01 not applicable) [sw.yard-three-preventions: unknown; sw.yard-rectification: advice]"},
+        {"粉煤灰", true, -1, 1, "fly ash yard, enclosed and rectified, anti-seepage not recorded: unknown (three preventions), pass (rectification) [sw.yard-three-preventions: unknown; sw.yard-rectification: pass]"},
+        {"炉渣", true, 1, 1, "slag yard enclosed, anti-seepage, rectified: pass [sw.yard-three-preventions: pass; sw.yard-rectification: pass]"}};
     for (const auto& y : yards) {
       const auto yid = serial_id("YD", ++yard_serial_);
       storage_yard.begin();
@@ -600,7 +600,7 @@ void Gen::scenarios() {
     CLR(enterprise, "park");
     end_enterprise(e);
     valid_permit(e, "key");
-    note("LAY-10", who(e), "chemical enterprise outside any park: advice (加快…搬迁入园, no date)");
+    note("LAY-10", who(e), "chemical enterprise outside any park: advice (加快…搬迁入园, no date) [lay.scattered-chemical-relocation: advice]");
   }
   {
     Ent e = ent(Ind::electroplating, "太谷区", "太谷区示范电镀有限公司");
@@ -609,10 +609,10 @@ void Gen::scenarios() {
     SETB(enterprise, "near_farmland", true);
     SETB(enterprise, "key_discharge_unit", false);
     end_enterprise(e);
-    note("RSK-04", who(e), "electroplating enterprise outside a park: advice (加快推进…入园, no date)");
-    note("SOI-01", who(e), "heavy-metal enterprise near farmland not on the key discharge unit list: advice (the list is the bureau's)");
-    note("RSK-03", who(e), "heavy-metal key enterprise with no permit at all: judged by PMT-01 only (RSK-03's category check not applicable)");
-    note("PMT-01", who(e), "no permit or registration on file: unknown (verify on the national permit platform; the import may lack it)");
+    note("RSK-04", who(e), "electroplating enterprise outside a park: advice (加快推进…入园, no date) [rsk.electroplating-in-park: advice]");
+    note("SOI-01", who(e), "heavy-metal enterprise near farmland not on the key discharge unit list: advice (the list is the bureau's) [soil.heavy-metal-key-unit: advice]");
+    note("RSK-03", who(e), "heavy-metal key enterprise on the list (pass) with no permit at all: its permit is judged by PMT-01 (rsk.heavy-metal-permit not applicable) [rsk.heavy-metal-list: pass; rsk.heavy-metal-permit: not_applicable]");
+    note("PMT-01", who(e), "no permit or registration on file: unknown (verify on the national permit platform; the import may lack it) [pmt.valid-permit: unknown]");
   }
   {
     Ent e = ent(Ind::medical, "榆次区", "榆次区示范医院");
@@ -620,7 +620,7 @@ void Gen::scenarios() {
     SETB(enterprise, "wastewater_treatment_working", false);
     end_enterprise(e);
     valid_permit(e, "simplified");
-    note("WAT-06", who(e), "medical wastewater treatment facility built but found not working: violation");
+    note("WAT-06", who(e), "medical wastewater treatment facility built but recorded as not working, no check date: unknown (re-check on site) [wat.medical-wastewater: unknown]");
   }
   {
     Ent e = ent(Ind::nonferrous, "左权县", "左权县示范有色金属有限公司");
@@ -630,7 +630,7 @@ void Gen::scenarios() {
     CLR(enterprise, "soil_hidden_danger_check_on");
     end_enterprise(e);
     valid_permit(e, "key");
-    note("SOI-02", who(e), "soil key unit since 2021, last sampled 2024-10-24, no round in 2025 (yearly, HJ 1209): violation; hidden-danger check missing: unknown");
+    note("SOI-02", who(e), "soil key unit since 2021, last sampled 2024-10-24, no round in 2025 (yearly, HJ 1209): violation; hidden-danger check missing: unknown [soil.self-monitoring: violation; soil.hidden-danger-check: unknown]");
     const auto id = serial_id("TP", ++pond_serial_);
     tailings_pond.begin();
     SET(tailings_pond, "id", id);
@@ -640,10 +640,10 @@ void Gen::scenarios() {
     SETD(tailings_pond, "last_drill_on", R - 800);
     SETB(tailings_pond, "archive_complete", false);
     tailings_pond.end();
-    note("SW-02", "tailings_pond " + id, "not on the supervision list (advice: the list is the bureau's), no risk assessment and archive incomplete after 2025-12-31 (violation), last drill 800 days ago (drill held: pass; interval: advice)");
+    note("SW-02", "tailings_pond " + id, "not on the supervision list (advice: the list is the bureau's), no risk assessment and archive incomplete after 2025-12-31 (violation), last drill 800 days ago (drill held: pass; interval: advice) [sw.tailings-pond-listed: advice; sw.tailings-pond-management: violation; sw.tailings-pond-archive: advice; sw.tailings-pond-drill: pass; sw.tailings-pond-drill-interval: advice]");
     const struct { int drill; int archive; const char* what; } ponds[] = {
-        {0, -1, "on the list, assessed and plan filed, archive completeness and last drill not recorded: unknown (management and drill)"},
-        {R - 365, 1, "everything in order, last drill exactly 365 days ago: pass (interval boundary)"}};
+        {0, -1, "on the list, assessed and plan filed, archive completeness and last drill not recorded: unknown (management and drill) [sw.tailings-pond-listed: pass; sw.tailings-pond-management: pass; sw.tailings-pond-archive: unknown; sw.tailings-pond-drill: unknown]"},
+        {R - 365, 1, "everything in order, last drill exactly 365 days ago: pass (interval boundary) [sw.tailings-pond-listed: pass; sw.tailings-pond-management: pass; sw.tailings-pond-archive: pass; sw.tailings-pond-drill: pass; sw.tailings-pond-drill-interval: pass]"}};
     for (const auto& p : ponds) {
       const auto pid = serial_id("TP", ++pond_serial_);
       tailings_pond.begin();
@@ -666,16 +666,16 @@ void Gen::scenarios() {
     valid_permit(e, "key");
     enterprise_zone_row(e.id, "karst_spring");
     enterprise_zone_row(e.id, "spring_key_protection");
-    note("WAT-02", who(e), "high-water-consumption enterprise in the spring key protection zone: advice (分步推进…退出, no date)");
+    note("WAT-02", who(e), "high-water-consumption enterprise in the spring key protection zone: advice (分步推进…退出, no date) [wat.karst-high-water-exit: advice]");
     const struct { bool od; bool cov; const char* st; int deadline; int karst; int sealed; const char* req; const char* what; } ws[] = {
-        {true, true, "active", R - 1, 0, 0, "WAT-01", "well in an overdraft zone inside public supply, close deadline the day before: violation"},
-        {true, true, "active", R, 0, 0, "WAT-01", "close deadline on the reference date: upcoming (boundary)"},
-        {true, true, "sealed", d(2023, 6, 30), 0, d(2023, 5, 20), "WAT-01", "sealed 2023-05-20, before its deadline 2023-06-30: pass"},
-        {false, false, "active", 0, 1, 0, "WAT-02", "active karst-water well: advice (严格控制…减少, no sealing duty)"},
-        {true, true, "sealed", d(2023, 6, 30), 0, d(2023, 9, 15), "WAT-01", "sealed 2023-09-15, after its deadline 2023-06-30: late"},
-        {false, false, "active", 0, -1, 0, "WAT-02", "well in the karst zone, whether it draws karst water not recorded: unknown"},
-        {false, false, "sealed", 0, 1, d(2024, 4, 1), "WAT-02", "karst-water well sealed: pass"},
-        {true, true, "active", 0, 0, 0, "WAT-01", "active well in an overdraft zone inside public supply, no closing deadline set: unknown"}};
+        {true, true, "active", R - 1, 0, 0, "WAT-01", "well in an overdraft zone inside public supply, still in use, close deadline the day before: unknown (no closing decision served on the unit is recorded) [wat.overdraft-well-closure: unknown]"},
+        {true, true, "active", R, 0, 0, "WAT-01", "close deadline on the reference date: upcoming (boundary) [wat.overdraft-well-closure: upcoming]"},
+        {true, true, "sealed", d(2023, 6, 30), 0, d(2023, 5, 20), "WAT-01", "sealed 2023-05-20, before its deadline 2023-06-30: pass [wat.overdraft-well-closure: pass]"},
+        {false, false, "active", 0, 1, 0, "WAT-02", "active karst-water well: advice (严格控制…减少, no sealing duty) [wat.karst-well-control: advice]"},
+        {true, true, "sealed", d(2023, 6, 30), 0, d(2023, 9, 15), "WAT-01", "sealed 2023-09-15, after its deadline 2023-06-30: late [wat.overdraft-well-closure: late]"},
+        {false, false, "active", 0, -1, 0, "WAT-02", "well in the karst zone, whether it draws karst water not recorded: unknown [wat.karst-well-control: unknown]"},
+        {false, false, "sealed", 0, 1, d(2024, 4, 1), "WAT-02", "karst-water well sealed: pass [wat.karst-well-control: pass]"},
+        {true, true, "active", 0, 0, 0, "WAT-01", "active well in an overdraft zone inside public supply, no closing deadline set: unknown [wat.overdraft-well-closure: unknown]"}};
     for (const auto& w : ws) {
       const auto id = serial_id("WL", ++well_serial_);
       well.begin();
@@ -692,12 +692,12 @@ void Gen::scenarios() {
       note(w.req, "well " + id, w.what);
     }
     const struct { int ent; bool reg; int mon; int since; int deadline; int last_mon; int last_ex; const char* what; } ofs[] = {
-        {1, false, 1, 0, 0, 0, 0, "outfall not registered after the plan period's end (2025-12-31): advice (the register is the authority's)"},
-        {1, true, 1, R - 200, R - 20, R - 5, R - 5, "exceeding since 200 days, rectification deadline passed 20 days ago, still exceeding when monitored 5 days ago: violation"},
-        {1, true, -1, 0, 0, 0, 0, "monitoring status missing: unknown"},
-        {0, true, 0, 0, 0, 0, 0, "municipal outfall with no responsible enterprise, not monitored: advice (加强…监测)"},
-        {1, true, 1, R - 60, R + 120, 0, 0, "exceeding since 60 days, rectification deadline 120 days ahead: upcoming"},
-        {1, true, 1, R - 30, 0, 0, 0, "exceeding since 30 days, no rectification deadline set: unknown"}};
+        {1, false, 1, 0, 0, 0, 0, "outfall not registered after the plan period's end (2025-12-31): advice (the register is the authority's) [wat.outfall-registered: advice; wat.outfall-monitored: pass]"},
+        {1, true, 1, R - 200, R - 20, R - 5, R - 5, "exceeding since 200 days, rectification deadline passed 20 days ago, still exceeding when monitored 5 days ago: violation [wat.outfall-registered: pass; wat.outfall-monitored: pass; wat.outfall-rectify: violation]"},
+        {1, true, -1, 0, 0, 0, 0, "monitoring status missing: unknown [wat.outfall-registered: pass; wat.outfall-monitored: unknown]"},
+        {0, true, 0, 0, 0, 0, 0, "municipal outfall with no responsible enterprise, not monitored: advice (加强…监测) [wat.outfall-registered: pass; wat.outfall-monitored: advice]"},
+        {1, true, 1, R - 60, R + 120, 0, 0, "exceeding since 60 days, rectification deadline 120 days ahead: upcoming [wat.outfall-registered: pass; wat.outfall-monitored: pass; wat.outfall-rectify: upcoming]"},
+        {1, true, 1, R - 30, 0, 0, 0, "exceeding since 30 days, no rectification deadline set: unknown [wat.outfall-registered: pass; wat.outfall-monitored: pass; wat.outfall-rectify: unknown]"}};
     for (const auto& o : ofs) {
       const auto id = serial_id("OF", ++outfall_serial_);
       outfall.begin();
@@ -722,7 +722,7 @@ void Gen::scenarios() {
     valid_permit(op1, "key");
     const std::string lic1 = "晋危废140727S01";
     add_license(op1.id, lic1, d(2020, 6, 1), d(2025, 5, 31), {"HW08", "HW11", "HW49"});
-    note("HW-04", "hw_license " + lic1, "licence valid 2020-06-01..2025-05-31 covering HW08, HW11, HW49 (no finding of its own: the HW-04 manifests below are judged against it)");
+    note("HW-04", "hw_license " + lic1, "licence valid 2020-06-01..2025-05-31 covering HW08, HW11, HW49 (no finding of its own: the HW-04 manifests below are judged against it) [no finding]");
     // The operator's own storage: a licensed operator may store a batch for one year.
     for (const int age : {366, 365}) {
       hw_storage.begin();
@@ -732,8 +732,8 @@ void Gen::scenarios() {
       SETN(hw_storage, "quantity_t", 36.0, 2);
       hw_storage.end();
       note("HW-06", "hw_storage " + op1.id + "/HW08/" + date_str(R - age),
-           age == 366 ? "operator's batch stored 366 days, a year and a day (hw.storage-period-operator): violation"
-                      : "operator's batch stored exactly 365 days: pass (boundary)");
+           age == 366 ? "operator's batch stored since 366 days, a year and a day, no stock record date (hw.storage-period-operator): unknown (verify it is still stored) [hw.storage-period-operator: unknown]"
+                      : "operator's batch stored exactly 365 days: pass (boundary) [hw.storage-period-operator: pass]");
     }
     for (int year : {2024, 2025, 2026}) {
       hw_plan.begin();
@@ -752,19 +752,19 @@ void Gen::scenarios() {
     SETB(enterprise, "emergency_plan_filed", false);
     end_enterprise(gen);
     valid_permit(gen, "key");
-    note("HW-07", who(gen), "hazardous waste generator not on the supervision list, no standardised assessment on record: advice (both are the bureau's tasks)");
-    note("HW-08", who(gen), "no environmental pollution liability insurance: advice only");
-    note("RSK-01", who(gen), "emergency plan required, a site check recorded it not filed: violation (no electronic filing alone is unknown)");
+    note("HW-07", who(gen), "hazardous waste generator not on the supervision list, no standardised assessment on record: advice (both are the bureau's tasks) [hw.supervision-list: advice; hw.standardised-assessment: advice]");
+    note("HW-08", who(gen), "no environmental pollution liability insurance: advice only [hw.pollution-insurance: advice]");
+    note("RSK-01", who(gen), "emergency plan required, a site check recorded it not filed: violation (no electronic filing alone is unknown) [rsk.emergency-plan-filed: violation]");
     struct M { int shipped; const char* code; bool el; double delta; int recv; const char* req; const char* what; };
     const M ms[] = {
-        {d(2025, 5, 31), "HW11", true, 0, 2, "HW-04", "shipped on the licence's last valid day: pass (boundary)"},
-        {d(2025, 6, 1), "HW11", true, 0, 2, "HW-04", "shipped the day after the licence expired: violation"},
-        {d(2025, 3, 3), "HW17", true, 0, 2, "HW-04", "HW17 shipped to a licence that does not cover it: violation"},
-        {d(2022, 3, 15), "HW08", false, 0, 2, "HW-03", "paper manifest in 2022, received 2022-03-17, no electronic entry date on file after the 10-working-day entry window: unknown (verify the reason and the entry; hw.electronic-manifest)"},
-        {d(2025, 3, 3), "HW08", true, 0, 2, "HW-03", "received Wed 2025-03-05, confirmed in the system Thu 2025-03-13, 6 working days after receipt (limit 5): late"},
-        {d(2025, 4, 7), "HW08", true, 0.3, 2, "HW-03", "10 t shipped, 10.3 t received (3 % > 1 % tolerance), whether the receiver reported the mismatch not recorded: unknown (hw.manifest-quantity)"},
-        {d(2025, 4, 8), "HW08", true, 0.1, 2, "HW-03", "10 t shipped, 10.1 t received (exactly 1 %): pass (boundary)"},
-        {R - 3, "HW49", true, 0, 2, "HW-03", "shipped Wed 2026-11-25, received Fri 2026-11-27, not yet confirmed (due 2026-12-04, 5 working days): upcoming"}};
+        {d(2025, 5, 31), "HW11", true, 0, 2, "HW-04", "shipped on the licence's last valid day: pass (boundary) [hw.receiver-licence: pass]"},
+        {d(2025, 6, 1), "HW11", true, 0, 2, "HW-04", "shipped the day after the licence expired: violation [hw.receiver-licence: violation]"},
+        {d(2025, 3, 3), "HW17", true, 0, 2, "HW-04", "HW17 shipped to a licence on file that does not cover it: unknown (verify another licence or an exemption) [hw.receiver-licence: unknown]"},
+        {d(2022, 3, 15), "HW08", false, 0, 2, "HW-03", "paper manifest in 2022, received 2022-03-17, no electronic entry date on file after the 10-working-day entry window: unknown (verify the reason and the entry; hw.electronic-manifest) [hw.electronic-manifest: unknown; hw.manifest-quantity: pass]"},
+        {d(2025, 3, 3), "HW08", true, 0, 2, "HW-03", "received Wed 2025-03-05, confirmed in the system Thu 2025-03-13, 6 working days after receipt (limit 5): late [hw.electronic-manifest: pass; hw.manifest-receipt-confirmation: late; hw.manifest-quantity: pass]"},
+        {d(2025, 4, 7), "HW08", true, 0.3, 2, "HW-03", "10 t shipped, 10.3 t received (3 % > 1 % tolerance), whether the receiver reported the mismatch not recorded: unknown (hw.manifest-quantity) [hw.electronic-manifest: pass; hw.manifest-receipt-confirmation: pass; hw.manifest-quantity: unknown]"},
+        {d(2025, 4, 8), "HW08", true, 0.1, 2, "HW-03", "10 t shipped, 10.1 t received (exactly 1 %): pass (boundary) [hw.electronic-manifest: pass; hw.manifest-receipt-confirmation: pass; hw.manifest-quantity: pass]"},
+        {R - 3, "HW49", true, 0, 2, "HW-03", "shipped Wed 2026-11-25, received Fri 2026-11-27, not yet confirmed (due 2026-12-04, 5 working days): upcoming [hw.electronic-manifest: pass; hw.manifest-receipt-confirmation: upcoming; hw.manifest-quantity: pass]"}};
     for (const auto& m : ms) {
       int y;
       unsigned mo, dd;
@@ -788,19 +788,19 @@ void Gen::scenarios() {
       else if (m.recv >= 0 && m.shipped != R - 3) SETD(hw_manifest, "confirmed_on", m.shipped + m.recv);
       hw_manifest.end();
       note(m.req, "hw_manifest " + no, m.what);
-      if (y == 2022) note("HW-01", "hw_manifest " + no, "shipped in 2022, no 2022 declaration line for HW08 (hw.manifest-declared): violation");
-      if (std::string_view(m.code) == "HW17") note("HW-01", "hw_manifest " + no, "HW17 shipped in 2025, no 2025 HW17 declaration line (hw.manifest-declared): violation");
+      if (y == 2022) note("HW-01", "hw_manifest " + no, "shipped in 2022, no 2022 declaration line of the enterprise at all (hw.manifest-declared): unknown (the export may not cover 2022) [hw.manifest-declared: unknown]");
+      if (std::string_view(m.code) == "HW17") note("HW-01", "hw_manifest " + no, "HW17 shipped in 2025, no 2025 HW17 declaration line (hw.manifest-declared): violation [hw.manifest-declared: violation]");
       if (m.shipped == R - 3) {
-        note("HW-01", "hw_manifest " + no, "HW49 shipped in 2026, to be declared by 2027-03-31 (hw.manifest-declared): upcoming");
-        note("HW-04", "hw_manifest " + no, "received by an operator licensed for HW49 until 2027-02-28: pass");
+        note("HW-01", "hw_manifest " + no, "HW49 shipped in 2026, to be declared by 2027-03-31 (hw.manifest-declared): upcoming [hw.manifest-declared: upcoming]");
+        note("HW-04", "hw_manifest " + no, "received by an operator licensed for HW49 until 2027-02-28: pass [hw.receiver-licence: pass]");
       }
     }
     const struct { int year; const char* code; double g, s, t, sd; int decl; const char* req; const char* what; } decls[] = {
-        {2025, "HW11", 100, 10, 20, 70, d(2026, 3, 20), "HW-05", "generated = stored + transferred + self-disposed exactly, 20 t transferred = its two 2025 HW11 manifests: pass (balance and transfers)"},
-        {2025, "HW08", 100, 10, 30, 50, d(2026, 3, 20), "HW-05", "opening stock 0 declared, mass balance off by 10 t (10 %; transfers 30 t = its three 2025 HW08 manifests): advice, verify the gap (hw.declaration-balance), pass (hw.declared-transfers-manifests)"},
-        {2025, "HW49", 20, 20, 0, 0, 0, "HW-01", "2025 declaration with no declaration date: violation (not declared online)"},
-        {2024, "HW11", 50, 0, 0, 50, d(2025, 4, 1), "HW-01", "2024 declaration made 2025-04-01, the day after the deadline: late"},
-        {2026, "HW08", 12, 12, 0, 0, 0, "HW-01", "2026 line (year in progress), not yet declared, due 2027-03-31: upcoming"}};
+        {2025, "HW11", 100, 10, 20, 70, d(2026, 3, 20), "HW-05", "generated = stored + transferred + self-disposed exactly, 20 t transferred = its two 2025 HW11 manifests: pass (balance and transfers) [hw.declaration-balance: pass; hw.declared-transfers-manifests: pass]"},
+        {2025, "HW08", 100, 10, 30, 50, d(2026, 3, 20), "HW-05", "opening stock 0 declared, mass balance off by 10 t (10 %; transfers 30 t = its three 2025 HW08 manifests): advice, verify the gap (hw.declaration-balance), pass (hw.declared-transfers-manifests) [hw.declaration-balance: advice; hw.declared-transfers-manifests: pass]"},
+        {2025, "HW49", 20, 20, 0, 0, 0, "HW-01", "2025 declaration with no declaration date: violation (not declared online) [hw.annual-declaration: violation]"},
+        {2024, "HW11", 50, 0, 0, 50, d(2025, 4, 1), "HW-01", "2024 declaration made 2025-04-01, the day after the deadline: late [hw.annual-declaration: late]"},
+        {2026, "HW08", 12, 12, 0, 0, 0, "HW-01", "2026 line (year in progress), not yet declared, due 2027-03-31: upcoming [hw.annual-declaration: upcoming]"}};
     for (const auto& x : decls) {
       hw_declaration.begin();
       SET(hw_declaration, "enterprise_id", gen.id);
@@ -817,10 +817,10 @@ void Gen::scenarios() {
       note(x.req, "hw_declaration " + gen.id + "/" + std::to_string(x.year) + "/" + x.code, x.what);
     }
     const struct { int year; int filed; const char* what; } plans[] = {
-        {2024, d(2024, 3, 31), "2024 plan filed 2024-03-31, the deadline day: pass (boundary)"},
-        {2025, d(2025, 4, 1), "2025 plan filed 2025-04-01, a day late: late"},
-        {2026, 0, "2026 plan never filed: violation"},
-        {2027, 0, "2027 plan drafted, not yet filed, due 2027-03-31: upcoming"}};
+        {2024, d(2024, 3, 31), "2024 plan filed 2024-03-31, the deadline day: pass (boundary) [hw.management-plan-filing: pass]"},
+        {2025, d(2025, 4, 1), "2025 plan filed 2025-04-01, a day late: late [hw.management-plan-filing: late]"},
+        {2026, 0, "2026 plan never filed: violation [hw.management-plan-filing: violation]"},
+        {2027, 0, "2027 plan drafted, not yet filed, due 2027-03-31: upcoming [hw.management-plan-filing: upcoming]"}};
     for (const auto& p : plans) {
       hw_plan.begin();
       SET(hw_plan, "enterprise_id", gen.id);
@@ -829,9 +829,9 @@ void Gen::scenarios() {
       hw_plan.end();
       note("HW-02", "hw_plan " + gen.id + "/" + std::to_string(p.year), p.what);
     }
-    const struct { int age; const char* what; } st[] = {{366, "generator's batch stored 366 days: advice (the one-year limit binds operators; for generators it is to be confirmed)"},
-                                                        {365, "stored exactly 365 days: pass (boundary)"},
-                                                        {364, "stored 364 days: pass"}};
+    const struct { int age; const char* what; } st[] = {{366, "generator's batch stored since 366 days, no stock record date: unknown (verify it is still stored; the one-year limit binds operators, for generators it is to be confirmed) [hw.storage-period-generator: unknown]"},
+                                                        {365, "stored exactly 365 days: pass (boundary) [hw.storage-period-generator: pass]"},
+                                                        {364, "stored 364 days: pass [hw.storage-period-generator: pass]"}};
     for (const auto& s : st) {
       hw_storage.begin();
       SET(hw_storage, "enterprise_id", gen.id);
@@ -861,15 +861,15 @@ void Gen::scenarios() {
     SETD(enterprise, "disclosure_listed_since", d(2021, 3, 31));
     SET(enterprise, "credit_rating", "poor");
     end_enterprise(e);
-    note("RSK-01", who(e), "emergency plan last revised and reviewed 2023-11-27, 36 months and a day before the reference date: violation (boundary)");
-    note("SOI-04", "park 寿阳化工园区", "chemical park's groundwater survey done 2023-01-05, after 2022-12-31: late");
-    note("PMT-05", who(e), "key discharge unit, information last disclosed 2024-03-01: violation");
-    note("PMT-06", who(e), "credit rating 'poor' reported with its findings (advice)");
+    note("RSK-01", who(e), "emergency plan last revised and reviewed 2023-11-27, 36 months and a day before the reference date: violation (boundary) [rsk.emergency-plan-filed: pass; rsk.emergency-plan-revision: violation]");
+    note("SOI-04", "park 寿阳化工园区", "chemical park's groundwater survey done 2023-01-05, after 2022-12-31, its recognition date not recorded: unknown (was it a chemical park by then?) [soil.chem-park-groundwater-survey: unknown]");
+    note("PMT-05", who(e), "key discharge unit, information last disclosed 2024-03-01: violation [pmt.info-disclosure: violation]");
+    note("PMT-06", who(e), "credit rating 'poor' reported with its findings (advice) [pmt.credit-rating: advice]");
     const struct { const char* sub; const char* act; int seen; const char* ex; const char* req; const char* what; } cs[] = {
-        {"hbcd", "use", R - 60, "", "RSK-05", "HBCD still used 60 days ago: violation"},
-        {"pfos", "use", d(2023, 11, 1), "特定豁免用途: 用于生产灭火泡沫药剂 (履约登记 2023-011)", "RSK-05", "PFOS used to produce fire-fighting foam on 2023-11-01, within the exemption that ended 2023-12-31: pass"},
-        {"pfoa", "production", R - 10, "", "RSK-05", "PFOA produced 10 days ago: violation"},
-        {"mercury_thermometer", "production", R - 30, "", "RSK-06", "mercury thermometer production: violation"}};
+        {"hbcd", "use", R - 60, "", "RSK-05", "HBCD still used 60 days ago: violation [rsk.pops-phase-out: violation]"},
+        {"pfos", "use", d(2023, 11, 1), "特定豁免用途: 用于生产灭火泡沫药剂 (履约登记 2023-011)", "RSK-05", "PFOS used to produce fire-fighting foam on 2023-11-01, within the exemption that ended 2023-12-31: pass [rsk.pops-phase-out: pass]"},
+        {"pfoa", "production", R - 10, "", "RSK-05", "PFOA produced 10 days ago: violation [rsk.pops-phase-out: violation]"},
+        {"mercury_thermometer", "production", R - 30, "", "RSK-06", "mercury thermometer production: violation [rsk.mercury-products: violation]"}};
     for (const auto& c : cs) {
       chemical_use.begin();
       SET(chemical_use, "enterprise_id", e.id);
@@ -886,8 +886,8 @@ void Gen::scenarios() {
     permit.set_date(col(k_permit, "valid_until"), R + 30);
     SETD(permit, "last_execution_report_on", d(2025, 1, 10));
     permit.end();
-    note("PMT-02", "permit " + e.id + "001P", "valid until 30 days after the reference date, no renewal applied (lead time 60 days): violation");
-    note("PMT-04", "permit " + e.id + "001P", "key-management permit, last execution report 2025-01-10: violation");
+    note("PMT-02", "permit " + e.id + "001P", "valid until 30 days after the reference date, no renewal application date on file (lead time 60 days): unknown (verify on the national platform) [pmt.renewal: unknown]");
+    note("PMT-04", "permit " + e.id + "001P", "key-management permit, last execution report 2025-01-10: violation [pmt.execution-report: violation]");
     const auto rs = serial_id("RS14", ++source_serial_);
     radioactive_source.begin();
     SET(radioactive_source, "id", rs);
@@ -905,7 +905,7 @@ void Gen::scenarios() {
       SETD(radioactive_source, "idle_since", back - 1);
     }
     radioactive_source.end();
-    note("RSK-07", "radioactive_source " + rs, "category III source disused 3 months and a day ago, not returned or sent for storage: violation; licence expired the day before: violation");
+    note("RSK-07", "radioactive_source " + rs, "category III source disused 3 months and a day ago, not returned or sent for storage: violation; licence expired the day before on the source's row only: unknown (verify the unit's current licence) [rsk.radiation-licence: unknown; rsk.disused-source-storage: violation]");
   }
   {
     // Permit boundaries: expired yesterday but still marked valid; renewal exactly 60 days ahead.
@@ -915,7 +915,7 @@ void Gen::scenarios() {
     permit.set_date(col(k_permit, "valid_until"), R - 1);
     SETD(permit, "last_execution_report_on", R - 30);
     permit.end();
-    note("PMT-01", "permit " + e.id + "001P", "permit valid until the day before the reference date: violation (no valid permit)");
+    note("PMT-01", "permit " + e.id + "001P", "permit valid until the day before the reference date, still marked valid: unknown (verify a renewal on the national platform) [pmt.valid-permit on enterprise " + e.id + ": unknown]");
     Ent e2 = ent(Ind::lime, "和顺县", "和顺县示范石灰有限公司");
     end_enterprise(e2);
     add_permit(e2, "simplified", R + 60 - 5 * 365, "valid");
@@ -923,12 +923,12 @@ void Gen::scenarios() {
     SETD(permit, "renewal_applied_on", R);
     SETD(permit, "last_execution_report_on", R - 30);
     permit.end();
-    note("PMT-02", "permit " + e2.id + "001P", "renewal applied exactly 60 days before expiry: pass (boundary)");
+    note("PMT-02", "permit " + e2.id + "001P", "renewal applied exactly 60 days before expiry: pass (boundary) [pmt.renewal: pass]");
     Ent e3 = ent(Ind::coking, "介休市", "介休市吊销许可焦化有限公司");
     end_enterprise(e3);
     add_permit(e3, "key", d(2023, 1, 1), "revoked");
     permit.end();
-    note("PMT-01", "permit " + e3.id + "001P", "operating coking enterprise whose permit is revoked: violation");
+    note("PMT-01", "permit " + e3.id + "001P", "operating coking enterprise whose permit is revoked: violation, waived (WV-2026-001) [pmt.valid-permit on enterprise " + e3.id + ": waived]");
     // Waivers: one in force, one expired (the violation returns).
     waiver.begin();
     SET(waiver, "id", "WV-2026-001");
@@ -941,7 +941,7 @@ void Gen::scenarios() {
     SETD(waiver, "valid_until", R + 90);
     SET(waiver, "note", "复议期间暂缓认定");
     waiver.end();
-    note("PMT-01", "waiver WV-2026-001", "waives PMT-01 for the revoked-permit coking enterprise until 90 days after the reference date: waived");
+    note("PMT-01", "waiver WV-2026-001", "waives PMT-01 for the revoked-permit coking enterprise until 90 days after the reference date: waived [pmt.valid-permit on enterprise " + e3.id + ": waived]");
     waiver.begin();
     SET(waiver, "id", "WV-2025-007");
     SET(waiver, "rule_or_requirement", "DST-01");
@@ -952,7 +952,7 @@ void Gen::scenarios() {
     SETD(waiver, "valid_from", d(2025, 1, 1));
     SETD(waiver, "valid_until", d(2025, 12, 31));
     waiver.end();
-    note("DST-01", "waiver WV-2025-007", "expired waiver (until 2025-12-31) for the open coal yard: the violation is back, noting the waiver");
+    note("DST-01", "waiver WV-2025-007", "expired waiver (until 2025-12-31) for the open coal yard: the violation is back, noting the waiver [dst.storage-yard-dust-control on storage_yard " + open_yard_id + ": violation]");
   }
   // ---- Applications (mode A) ---------------------------------------------------------------
   auto app = [&](std::string_view id, Ind ind, std::string_view county, std::string_view type) {
@@ -1019,33 +1019,33 @@ void Gen::scenarios() {
   };
   struct A { const char* id; Ind ind; const char* county; const char* type; const char* zone; const char* req; const char* what; };
   const A apps[] = {
-      {"DEMO-LAY01-1", Ind::coking, "榆次区", "new", "yunzhu_lake", "LAY-01", "new coking project in the 云竹湖 area: violation (reject)"},
-      {"DEMO-LAY01-2", Ind::other, "榆次区", "new", "yunzhu_lake", "LAY-01", "non-industrial-pollution project in the 云竹湖 area: pass (approve)"},
-      {"DEMO-LAY02-1", Ind::chemical, "介休市", "expand", "fen_river_bank", "LAY-02", "chemical expansion on the 汾河 bank: violation (reject)"},
-      {"DEMO-LAY03-1", Ind::casting, "灵石县", "new", "yellow_river_main", "LAY-03", "casting project along the Yellow River main stem: advice (flag for review)"},
-      {"DEMO-LAY04-1", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "new blast-furnace/converter steel project in the urban planning area: violation (reject)"},
-      {"DEMO-LAY04-2", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "short-process EAF steel in the urban planning area: pass (the exception; approve)"},
-      {"DEMO-LAY04-3", Ind::casting, "太谷区", "rebuild", "urban_planning", "LAY-04", "high-end casting claimed in the urban planning area: unknown (高端铸件 has no national definition: verify the basis of the claim; conditional)"},
-      {"DEMO-LAY05-1", Ind::chemical, "榆次区", "new", "park_adjacent_urban", "LAY-05", "chemical project in a park adjacent to the city: violation (reject)"},
-      {"DEMO-LAY06-1", Ind::coking, "介休市", "new", "", "LAY-06", "new coking capacity without replacement: violation (reject)"},
-      {"DEMO-LAY06-2", Ind::cement, "寿阳县", "rebuild", "", "LAY-06", "cement capacity replacement, replaced capacity missing: unknown (conditional: request documents)"},
-      {"DEMO-LAY06-3", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000006 is a coke oven already eliminated: scr.replacement-source-verified unknown (verify when and why it was retired: for this confirmed scheme, or capacity that may not be counted; conditional)"},
-      {"DEMO-LAY06-4", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0099999 is not in the store: scr.replacement-source-verified unknown (conditional: request its capacity proof)"},
-      {"DEMO-LAY06-5", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000007, an idle coke oven of 1,000,000 t/a, covers the 125,000 t/a retired: pass (approve)"},
-      {"DEMO-LAY07-1", Ind::chemical, "祁县", "expand", "", "LAY-07", "adds 10,000 t coal, substitution exactly 10,000 t: the legal minimum (equal substitution) is met, scr.coal-substitution pass; the plan's reduction substitution is not, scr.coal-reduction-substitution advice (conditional; boundary)"},
-      {"DEMO-LAY07-2", Ind::chemical, "祁县", "new", "", "LAY-07", "adds coal, substitution source missing: unknown (conditional: request documents)"},
-      {"DEMO-LAY08-1", Ind::glass, "祁县", "new", "", "LAY-08", "flat glass at 8.5 kgce per weight case, above the table's benchmark 8.0, which is unverified: advice (conditional: verify the benchmark), never a rejection"},
-      {"DEMO-LAY08-2", Ind::glass, "祁县", "new", "", "LAY-08", "flat glass exactly at the table's benchmark 8.0 (the applicant's own figure is not used): pass (approve; boundary)"},
-      {"DEMO-LAY09-1", Ind::coal_power, "寿阳县", "new", "", "LAY-09", "new coal-power project: advice (flag for review)"},
-      {"DEMO-LAY11-1", Ind::coal_chemical, "左权县", "new", "eco_red_line", "LAY-11", "coal-chemical project in the ecological red line (declares itself not large-scale; the industry decides): violation (reject)"},
-      {"DEMO-WAT01-1", Ind::pharmaceutical, "太谷区", "new", "groundwater_overdraft", "WAT-01", "new groundwater withdrawal in an overdraft zone: violation (reject)"},
-      {"DEMO-WAT05-1", Ind::chemical, "榆社县", "new", "", "WAT-05", "榆社化工园区, set up 2022-06-30 (新增); the project does not recycle its wastewater and discharges it outside the park's system: scr.chemical-park-zero-discharge violation (reject)"},
-      {"DEMO-SOI03-1", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to residential land (土壤污染防治法 Art. 59) without a soil survey: violation (reject)"},
-      {"DEMO-SW03-1", Ind::coal_chemical, "介休市", "expand", "", "SW-03", "20,000 t/a solid waste, 15,000 t/a disposal secured: violation (reject)"},
-      {"DEMO-RSK02-1", Ind::electroplating, "平遥县", "new", "", "RSK-02", "electroplating, chromium 50 kg/a added, 40 kg/a offset (per pollutant; the totals alike): violation (reject)"},
-      {"DEMO-RSK04-1", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project outside any park: advice (加快推进; conditional)"},
-      {"DEMO-TRN01-1", Ind::coking, "灵石县", "expand", "", "TRN-01", "planned freight 1,500,000 t, no rail spur planned: advice (原则上; conditional; boundary)"},
-      {"DEMO-VOC01-1", Ind::printing, "榆次区", "new", "", "VOC-01", "printing project (materials to be declared): unknown (conditional: request documents)"},
+      {"DEMO-LAY01-1", Ind::coking, "榆次区", "new", "yunzhu_lake", "LAY-01", "new coking project in the 云竹湖 area: violation (reject) [scr.yunzhu-lake: violation]"},
+      {"DEMO-LAY01-2", Ind::other, "榆次区", "new", "yunzhu_lake", "LAY-01", "non-industrial-pollution project in the 云竹湖 area: pass (approve) [scr.yunzhu-lake: pass]"},
+      {"DEMO-LAY02-1", Ind::chemical, "介休市", "expand", "fen_river_bank", "LAY-02", "chemical expansion on the 汾河 bank: violation (reject) [scr.river-bank: violation]"},
+      {"DEMO-LAY03-1", Ind::casting, "灵石县", "new", "yellow_river_main", "LAY-03", "casting project along the Yellow River main stem: advice (flag for review) [scr.yellow-river: advice]"},
+      {"DEMO-LAY04-1", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "new blast-furnace/converter steel project in the urban planning area: violation (reject) [scr.urban-planning-area: violation]"},
+      {"DEMO-LAY04-2", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "short-process EAF steel in the urban planning area: pass (the exception; approve) [scr.urban-planning-area: pass]"},
+      {"DEMO-LAY04-3", Ind::casting, "太谷区", "rebuild", "urban_planning", "LAY-04", "high-end casting claimed in the urban planning area: unknown (高端铸件 has no national definition: verify the basis of the claim; conditional) [scr.urban-planning-area: unknown]"},
+      {"DEMO-LAY05-1", Ind::chemical, "榆次区", "new", "park_adjacent_urban", "LAY-05", "chemical project in a park adjacent to the city: violation (reject) [scr.park-adjacent-urban: violation]"},
+      {"DEMO-LAY06-1", Ind::coking, "介休市", "new", "", "LAY-06", "new coking capacity without replacement: scr.new-capacity-ban unknown (no product stated: request it), scr.capacity-replacement-ratio advice (0 retired, below 1.25:1) [scr.new-capacity-ban: unknown; scr.capacity-replacement-ratio: advice]"},
+      {"DEMO-LAY06-2", Ind::cement, "寿阳县", "rebuild", "", "LAY-06", "cement capacity replacement, replaced capacity missing: unknown (conditional: request documents) [scr.new-capacity-ban: unknown; scr.capacity-replacement-ratio: unknown]"},
+      {"DEMO-LAY06-3", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000006 is a coke oven already eliminated: scr.replacement-source-verified unknown (verify when and why it was retired: for this confirmed scheme, or capacity that may not be counted; conditional) [scr.new-capacity-ban: pass; scr.replacement-source-verified: unknown; scr.capacity-replacement-ratio: pass]"},
+      {"DEMO-LAY06-4", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0099999 is not in the store: scr.replacement-source-verified unknown (conditional: request its capacity proof) [scr.new-capacity-ban: pass; scr.replacement-source-verified: unknown; scr.capacity-replacement-ratio: pass]"},
+      {"DEMO-LAY06-5", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000007, an idle coke oven of 1,000,000 t/a, covers the 125,000 t/a retired: pass (approve) [scr.new-capacity-ban: pass; scr.replacement-source-verified: pass; scr.capacity-replacement-ratio: pass]"},
+      {"DEMO-LAY07-1", Ind::chemical, "祁县", "expand", "", "LAY-07", "adds 10,000 t coal, substitution exactly 10,000 t: the legal minimum (equal substitution) is met, scr.coal-substitution pass; the plan's reduction substitution is not, scr.coal-reduction-substitution advice (conditional; boundary) [scr.coal-substitution: pass; scr.coal-reduction-substitution: advice]"},
+      {"DEMO-LAY07-2", Ind::chemical, "祁县", "new", "", "LAY-07", "adds coal, substitution source missing: unknown (conditional: request documents) [scr.coal-substitution: unknown; scr.coal-reduction-substitution: pass]"},
+      {"DEMO-LAY08-1", Ind::glass, "祁县", "new", "", "LAY-08", "flat glass at 8.5 kgce per weight case, above the table's benchmark 8.0, which is unverified: advice (conditional: verify the benchmark), never a rejection [scr.energy-efficiency: advice]"},
+      {"DEMO-LAY08-2", Ind::glass, "祁县", "new", "", "LAY-08", "flat glass exactly at the table's benchmark 8.0 (the applicant's own figure is not used): pass (approve; boundary) [scr.energy-efficiency: pass]"},
+      {"DEMO-LAY09-1", Ind::coal_power, "寿阳县", "new", "", "LAY-09", "new coal-power project: advice (flag for review) [scr.coal-power-review: advice]"},
+      {"DEMO-LAY11-1", Ind::coal_chemical, "左权县", "new", "eco_red_line", "LAY-11", "coal-chemical project in the ecological red line (declares itself not large-scale; the industry decides): violation (reject) [scr.eco-protected-zone: violation]"},
+      {"DEMO-WAT01-1", Ind::pharmaceutical, "太谷区", "new", "groundwater_overdraft", "WAT-01", "new groundwater withdrawal in an overdraft zone: violation (reject) [scr.groundwater-overdraft: violation]"},
+      {"DEMO-WAT05-1", Ind::chemical, "榆社县", "new", "", "WAT-05", "榆社化工园区, set up 2022-06-30 (before the plan's publication 2022-07-20); the project does not recycle its wastewater and discharges it outside the park's system: scr.chemical-park-zero-discharge unknown (the park was set up before the plan's publication: is it 新增?) [scr.park-wastewater-treatment: pass; scr.chemical-park-zero-discharge: unknown]"},
+      {"DEMO-SOI03-1", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to residential land (土壤污染防治法 Art. 59) without a soil survey: violation (reject) [scr.land-use-change-survey: violation]"},
+      {"DEMO-SW03-1", Ind::coal_chemical, "介休市", "expand", "", "SW-03", "20,000 t/a solid waste, 15,000 t/a disposal secured: unknown (a partial shortfall: request the utilisation and disposal plan) [scr.solid-waste-capacity: unknown]"},
+      {"DEMO-RSK02-1", Ind::electroplating, "平遥县", "new", "", "RSK-02", "electroplating, chromium 50 kg/a added, 40 kg/a offset (per pollutant; the totals alike): violation (reject) [scr.heavy-metal-replacement: violation]"},
+      {"DEMO-RSK04-1", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project outside any park: advice (加快推进; conditional) [scr.electroplating-in-park: advice]"},
+      {"DEMO-TRN01-1", Ind::coking, "灵石县", "expand", "", "TRN-01", "planned freight 1,500,000 t, no rail spur planned: advice (原则上; conditional; boundary) [scr.rail-spur: advice]"},
+      {"DEMO-VOC01-1", Ind::printing, "榆次区", "new", "", "VOC-01", "printing project (materials to be declared): unknown (conditional: request documents) [scr.low-voc-materials: unknown]"},
   };
   for (const auto& a : apps) {
     app(a.id, a.ind, a.county, a.type);
@@ -1088,7 +1088,7 @@ void Gen::scenarios() {
     if (*a.zone) zone_of(a.id, a.zone);
     note(a.req, std::string("application ") + a.id, a.what);
   }
-  note("WAT-07", "-", "out of reach of enterprise records (farmland irrigation return water): no data");
+  note("WAT-07", "-", "out of reach of enterprise records (farmland irrigation return water): no data [no finding]");
   scenarios_water_soil();
   scenarios_waste();
   scenarios_risk_permit();
@@ -1111,9 +1111,9 @@ void Gen::scenarios_water_soil() {
     end_enterprise(e);
     valid_permit(e, "simplified");
     const struct { const char* st; int sealed; int risk; const char* kind; const char* what; } ws[] = {
-        {"active", 0, 1, "mine_shaft", "abandoned mine shaft assessed high-risk, not sealed after the plan period's end (2025-12-31): violation"},
-        {"sealed", R - 200, 1, "borehole", "abandoned high-risk borehole sealed and backfilled in 2026, after the plan period's end: late"},
-        {"active", 0, -1, "mine_shaft", "abandoned mine shaft whose risk was never assessed: unknown"}};
+        {"active", 0, 1, "mine_shaft", "abandoned mine shaft assessed high-risk, not sealed after the plan period's end (2025-12-31): violation [soil.abandoned-well-sealing: violation]"},
+        {"sealed", R - 200, 1, "borehole", "abandoned high-risk borehole sealed and backfilled in 2026, after the plan period's end: late [soil.abandoned-well-sealing: late]"},
+        {"active", 0, -1, "mine_shaft", "abandoned mine shaft whose risk was never assessed: unknown [soil.abandoned-well-sealing: unknown]"}};
     for (const auto& w : ws) {
       const auto id = serial_id("WL", ++well_serial_);
       well.begin();
@@ -1138,9 +1138,9 @@ void Gen::scenarios_water_soil() {
     SET(enterprise, "park", "介休化工园区");
     end_enterprise(e);
     valid_permit(e, "key");
-    note("SOI-04", "park 介休化工园区", "chemical park's groundwater survey scheduled for 2027-03-31, not done by the 2022-12-31 deadline: violation");
-    note("SOI-04", "park 灵石化工园区", "chemical park's groundwater survey date not recorded: unknown");
-    note("SOI-04", "park 和顺化工园区", "named 化工园区 but not an accredited chemical park: not applicable");
+    note("SOI-04", "park 介休化工园区", "chemical park's groundwater survey scheduled for 2027-03-31, not done by the 2022-12-31 deadline, its recognition date not recorded: unknown (was it a chemical park by then?) [soil.chem-park-groundwater-survey: unknown]");
+    note("SOI-04", "park 灵石化工园区", "chemical park's groundwater survey date not recorded: unknown [soil.chem-park-groundwater-survey: unknown]");
+    note("SOI-04", "park 和顺化工园区", "named 化工园区 but not an accredited chemical park: not applicable [soil.chem-park-groundwater-survey: not_applicable]");
     Ent e2 = scenario_enterprise(Ind::chemical, "介休市", "介休市示范精细化学品有限公司");
     SET(enterprise, "park", "介休化工园区");
     SETB(enterprise, "soil_key_unit", true);
@@ -1154,7 +1154,7 @@ void Gen::scenarios_water_soil() {
     }
     end_enterprise(e2);
     valid_permit(e2, "key");
-    note("SOI-02", who(e2), "soil key unit: hidden-danger check 36 months and a day ago (guideline 原则上每2-3年): advice; self-monitoring date missing: unknown");
+    note("SOI-02", who(e2), "soil key unit: hidden-danger check 36 months and a day ago (guideline 原则上每2-3年): advice; self-monitoring date missing: unknown [soil.self-monitoring: unknown; soil.hidden-danger-check: advice]");
   }
   {
     // LAY-04 standing records: steel, casting, cement, nonferrous capacity under construction
@@ -1172,8 +1172,8 @@ void Gen::scenarios_water_soil() {
     SET(facility, "fuel", "electric");
     SETD(facility, "approved_on", day(2023, 4, 1));
     facility.end();
-    note("LAY-04", "facility " + f, "casting furnace of 200,000 t/a approved 2023, under construction in the urban planning area, no project application on file: unknown (核实是否为高端铸件项目; at most a flag for review)");
-    note("WAT-04", who(e), "wastewater the municipal plant cannot treat still goes to the sewer, no exit deadline set: unknown");
+    note("LAY-04", "facility " + f, "casting furnace of 200,000 t/a approved 2023, under construction in the urban planning area, no project application on file: unknown (核实是否为高端铸件项目; at most a flag for review) [lay.urban-existing-capacity: unknown]");
+    note("WAT-04", who(e), "wastewater the municipal plant cannot treat still goes to the sewer, no exit deadline set: unknown [wat.sewer-exit: unknown]");
     Ent s = scenario_enterprise(Ind::steel, "榆次区", "榆次区示范短流程钢铁有限公司");
     SETB(enterprise, "in_urban_planning_area", true);
     end_enterprise(s);
@@ -1183,7 +1183,7 @@ void Gen::scenarios_water_soil() {
     SETN(facility, "capacity_t", 100000.0, 0);
     SET(facility, "fuel", "electric");
     facility.end();
-    note("LAY-04", "facility " + f, "electric arc furnace under construction in the urban planning area (short-process steel, the exception): not applicable");
+    note("LAY-04", "facility " + f, "electric arc furnace under construction in the urban planning area (short-process steel, the exception): not applicable [lay.urban-existing-capacity: not_applicable]");
     Ent c = scenario_enterprise(Ind::casting, "太谷区", "太谷区示范精密铸造有限公司");
     SETB(enterprise, "in_urban_planning_area", true);
     end_enterprise(c);
@@ -1192,7 +1192,7 @@ void Gen::scenarios_water_soil() {
     SETN(facility, "capacity_t", 30000.0, 0);
     SET(facility, "fuel", "electric");
     facility.end();
-    note("LAY-04", "facility " + f, "casting furnace under construction in the urban planning area, its enterprise applied for a high-end casting project (DEMO-LAY04-5): not applicable (the exception)");
+    note("LAY-04", "facility " + f, "casting furnace under construction in the urban planning area, its enterprise applied for a high-end casting project (DEMO-LAY04-5): not applicable (the exception) [lay.urban-existing-capacity: not_applicable]");
     application.begin();
     SET(application, "id", "DEMO-LAY04-5");
     SET(application, "applicant_id", c.id);
@@ -1219,7 +1219,7 @@ void Gen::scenarios_water_soil() {
     SET(application_zone, "application_id", "DEMO-LAY04-5");
     SET(application_zone, "zone", "urban_planning");
     application_zone.end();
-    note("LAY-04", "application DEMO-LAY04-5", "high-end casting upgrade in the urban planning area with no added capacity: not applicable (scr.urban-planning-area)");
+    note("LAY-04", "application DEMO-LAY04-5", "high-end casting upgrade in the urban planning area with no added capacity: not applicable (scr.urban-planning-area) [scr.urban-planning-area: not_applicable]");
     Ent u = begin_enterprise(Ind::nonferrous, county_index("平遥县"), "under_construction");
     u.name = "平遥县示范再生有色金属有限公司";
     SET(enterprise, "name", u.name);
@@ -1229,14 +1229,14 @@ void Gen::scenarios_water_soil() {
     f = add_facility(u, "other", "under_construction");
     SETN(facility, "capacity_t", 50000.0, 0);
     facility.end();
-    note("LAY-04", "facility " + f, "nonferrous plant under construction, whether it lies in the urban planning area not recorded: unknown");
+    note("LAY-04", "facility " + f, "nonferrous plant under construction, whether it lies in the urban planning area not recorded: unknown [lay.urban-existing-capacity: unknown]");
   }
   {
     Ent e = scenario_enterprise(Ind::medical, "平遥县", "平遥县示范人民医院");
     CLR(enterprise, "wastewater_treatment_working");
     end_enterprise(e);
     valid_permit(e, "simplified");
-    note("WAT-06", who(e), "whether its wastewater treatment works is not recorded: unknown");
+    note("WAT-06", who(e), "whether its wastewater treatment works is not recorded: unknown [wat.medical-wastewater: unknown]");
   }
 }
 
@@ -1249,8 +1249,8 @@ void Gen::scenarios_waste() {
   SETB(enterprise, "pollution_insurance", true);
   end_enterprise(e);
   valid_permit(e, "simplified");
-  note("HW-07", who(e), "supervision-list flag missing: unknown; last standardised assessment 2024-06-01 (before 2025): advice (include in the next draw)");
-  note("HW-02", who(e), "declared and shipped hazardous waste in 2025, no management plan for 2026 (hw.management-plan-missing): violation");
+  note("HW-07", who(e), "supervision-list flag missing: unknown; last standardised assessment 2024-06-01 (before 2025): advice (include in the next draw) [hw.supervision-list: unknown; hw.standardised-assessment: advice]");
+  note("HW-02", who(e), "declared and shipped hazardous waste in 2025, no management plan for 2026 (hw.management-plan-missing): violation [hw.management-plan-missing: violation]");
   hw_declaration.begin();
   SET(hw_declaration, "enterprise_id", e.id);
   SETI(hw_declaration, "year", 2025);
@@ -1263,7 +1263,7 @@ void Gen::scenarios_waste() {
   hw_declaration.end();
   note_declaration(e.id, 2025, 6.0, 0.0);
   add_manifest(e.id, receivers_.empty() ? e.id : receivers_[0].id, "HW02", d(2025, 9, 16), 4.0, true, 0.0, 1);
-  note("HW-05", "hw_declaration " + e.id + "/2025/HW02", "declares 5 t transferred, its 2025 HW02 manifests carry 4 t (hw.declared-transfers-manifests): advice (check its manifests)");
+  note("HW-05", "hw_declaration " + e.id + "/2025/HW02", "declares 5 t transferred, its 2025 HW02 manifests carry 4 t (hw.declared-transfers-manifests): advice (check its manifests) [hw.declaration-balance: pass; hw.declared-transfers-manifests: advice]");
   // A receipt recorded without its quantity.
   const std::string no = manifest_no(2026);
   hw_manifest.begin();
@@ -1276,8 +1276,8 @@ void Gen::scenarios_waste() {
   SETD(hw_manifest, "received_on", ref_ - 38);
   SETB(hw_manifest, "electronic", true);
   hw_manifest.end();
-  note("HW-03", "hw_manifest " + no, "received 2 days after shipping, received quantity not recorded (hw.manifest-quantity): unknown; not confirmed in the system although the receiver's other manifests carry confirmations, 5 working days after receipt long past (hw.manifest-receipt-confirmation): violation");
-  note("HW-01", "hw_manifest " + no, "HW49 shipped in 2026, to be declared by 2027-03-31 (hw.manifest-declared): upcoming");
+  note("HW-03", "hw_manifest " + no, "received 2 days after shipping, received quantity not recorded (hw.manifest-quantity): unknown; not confirmed in the system although the receiver's other manifests carry confirmations, 5 working days after receipt long past (hw.manifest-receipt-confirmation): violation [hw.electronic-manifest: pass; hw.manifest-receipt-confirmation: violation; hw.manifest-quantity: unknown]");
+  note("HW-01", "hw_manifest " + no, "HW49 shipped in 2026, to be declared by 2027-03-31 (hw.manifest-declared): upcoming [hw.manifest-declared: upcoming]");
 }
 
 // ---- Risk and permits: PMT-02 late, PMT-04/05 and RSK-01/03/06/07 cases -------------------------
@@ -1296,17 +1296,17 @@ void Gen::scenarios_risk_permit() {
     permit.set_date(col(k_permit, "valid_until"), R + 40);
     SETD(permit, "renewal_applied_on", R - 5);
     permit.end();
-    note("PMT-02", "permit " + e.id + "001P", "renewal applied 5 days ago, 45 days before expiry (due 60 days before): late");
-    note("PMT-04", "permit " + e.id + "001P", "key permit issued 2021, no execution report recorded: unknown");
-    note("PMT-05", who(e), "key discharge unit, no disclosure date recorded: unknown");
-    note("RSK-01", who(e), "whether it must file an emergency plan is not recorded: unknown (filing and revision)");
+    note("PMT-02", "permit " + e.id + "001P", "renewal applied 5 days ago, 45 days before expiry (due 60 days before): late [pmt.renewal: late]");
+    note("PMT-04", "permit " + e.id + "001P", "key permit issued 2021, no execution report recorded: unknown [pmt.execution-report: unknown]");
+    note("PMT-05", who(e), "key discharge unit, no disclosure date recorded: unknown [pmt.info-disclosure: unknown]");
+    note("RSK-01", who(e), "whether it must file an emergency plan is not recorded: unknown (filing and revision) [rsk.emergency-plan-filed: unknown; rsk.emergency-plan-revision: unknown]");
     Ent u = scenario_enterprise(Ind::glass, "祁县", "祁县示范待续证玻璃有限公司");
     end_enterprise(u);
     add_permit(u, "key", d(2021, 12, 1), "valid");
     permit.set_date(col(k_permit, "valid_until"), R + 75);
     SETD(permit, "last_execution_report_on", d(2026, 10, 12));
     permit.end();
-    note("PMT-02", "permit " + u.id + "001P", "valid until 75 days after the reference date, renewal not yet applied, due in 15 days: upcoming");
+    note("PMT-02", "permit " + u.id + "001P", "valid until 75 days after the reference date, renewal not yet applied, due in 15 days: upcoming [pmt.renewal: upcoming]");
   }
   {
     Ent e = scenario_enterprise(Ind::electroplating, "平遥县", "平遥县示范园区电镀有限公司");
@@ -1315,14 +1315,14 @@ void Gen::scenarios_risk_permit() {
     SETB(enterprise, "near_farmland", false);
     end_enterprise(e);
     valid_permit(e, "key");
-    note("RSK-03", who(e), "electroplating enterprise not on the heavy-metal key enterprise list: advice (the list is the bureau's; permit held: pass)");
+    note("RSK-03", who(e), "electroplating enterprise not on the heavy-metal key enterprise list: advice (the list is the bureau's; permit held: pass) [rsk.heavy-metal-list: advice; rsk.heavy-metal-permit: pass]");
     Ent n = scenario_enterprise(Ind::nonferrous, "左权县", "左权县示范冶炼有限公司");
     CLR(enterprise, "heavy_metal_key");
     CLR(enterprise, "near_farmland");
     end_enterprise(n);
     valid_permit(n, "key");
-    note("RSK-03", who(n), "nonferrous enterprise, whether it mines or smelts heavy nonferrous metals not recorded: unknown");
-    note("SOI-01", who(n), "nonferrous enterprise, heavy or light not recorded: decided only if it is on the key discharge unit list (the 纳入 clause is not limited to farmland)");
+    note("RSK-03", who(n), "nonferrous enterprise, whether it mines or smelts heavy nonferrous metals not recorded: unknown [rsk.heavy-metal-list: unknown; rsk.heavy-metal-permit: pass]");
+    note("SOI-01", who(n), "nonferrous enterprise, heavy or light not recorded, on the key discharge unit list: pass (the 纳入 clause is not limited to farmland) [soil.heavy-metal-key-unit: pass]");
   }
   {
     Ent e = scenario_enterprise(Ind::other, "榆次区", "榆次区示范检测仪器有限公司");
@@ -1335,11 +1335,11 @@ void Gen::scenarios_risk_permit() {
     SETN(chemical_use, "annual_t", 0.3, 2);
     SETD(chemical_use, "last_seen_on", d(2025, 12, 31));
     chemical_use.end();
-    note("RSK-06", "chemical_use " + e.id + "/mercury_thermometer/production", "mercury thermometer production last seen 2025-12-31, the day before the ban: pass (boundary)");
+    note("RSK-06", "chemical_use " + e.id + "/mercury_thermometer/production", "mercury thermometer production last seen 2025-12-31, the day before the ban: pass (boundary) [rsk.mercury-products: pass]");
     const struct { bool mobile; int cat; int rt; int until; const char* st; const char* req; const char* what; } rs[] = {
-        {true, 2, -1, R + 500, "in_use", "RSK-07", "mobile category II source in use, real-time monitoring not recorded: unknown"},
-        {false, 4, 0, 0, "in_use", "RSK-07", "source in use, licence expiry not recorded (rsk.radiation-licence): unknown"},
-        {false, 5, 0, R - 400, "stored", "RSK-07", "disused source sent for storage: not applicable (rsk.disused-source-storage); no licence needed once stored"}};
+        {true, 2, -1, R + 500, "in_use", "RSK-07", "mobile category II source in use, real-time monitoring not recorded: unknown [rsk.mobile-source-monitoring: unknown; rsk.radiation-licence: pass]"},
+        {false, 4, 0, 0, "in_use", "RSK-07", "source in use, licence expiry not recorded (rsk.radiation-licence): unknown [rsk.radiation-licence: unknown]"},
+        {false, 5, 0, R - 400, "stored", "RSK-07", "disused source sent for storage: not applicable (rsk.disused-source-storage); no licence needed once stored [rsk.mobile-source-monitoring: not_applicable; rsk.radiation-licence: not_applicable; rsk.disused-source-storage: not_applicable; rsk.disused-source-storage-iv-v: not_applicable]"}};
     for (const auto& r : rs) {
       const auto id = serial_id("RS14", ++source_serial_);
       radioactive_source.begin();
@@ -1361,26 +1361,26 @@ void Gen::scenarios_screening() {
   const int R = ref_;
   struct A { const char* id; Ind ind; const char* county; const char* type; const char* zone; const char* req; const char* what; };
   const A apps[] = {
-      {"DEMO-LAY03-2", Ind::other, "灵石县", "new", "yellow_river_main", "LAY-03", "culture, tourism and ecology project along the Yellow River main stem: pass"},
-      {"DEMO-LAY03-3", Ind::other, "灵石县", "new", "yellow_river_main", "LAY-03", "project along the Yellow River, whether it is a culture/tourism/ecology project not stated: unknown"},
-      {"DEMO-LAY04-4", Ind::casting, "榆次区", "rebuild", "urban_planning", "LAY-04", "casting rebuild in the urban planning area, added capacity not stated: unknown"},
-      {"DEMO-LAY08-3", Ind::glass, "祁县", "new", "", "LAY-08", "new glass project, energy per unit not stated: unknown"},
-      {"DEMO-LAY11-2", Ind::coal_chemical, "榆社县", "new", "drinking_water_source", "LAY-11", "coal-chemical project in a drinking-water source protection zone, whose grade the zone register does not give: scr.water-protection-zone advice (conditional: verify the grade and the discharges)"},
-      {"DEMO-WAT01-2", Ind::other, "太谷区", "new", "groundwater_overdraft", "WAT-01", "project in an overdraft zone, groundwater withdrawal not stated: unknown"},
-      {"DEMO-WAT01-3", Ind::other, "太谷区", "new", "groundwater_overdraft", "WAT-01", "project in an overdraft zone on mains water, withdrawal 0: pass"},
-      {"DEMO-WAT05-2", Ind::chemical, "介休市", "new", "", "WAT-05", "chemical project in 介休市化工集中区, a park the park register does not hold: unknown (both WAT-05 rules: verify whether it is a 新增 park)"},
-      {"DEMO-WAT05-3", Ind::coating, "昔阳县", "new", "", "WAT-05", "coating project in 昔阳新材料产业园, a provincial park set up 2023-03-01 (新增) without centralised treatment, not recycling its wastewater: scr.park-wastewater-treatment advice (the park's duty: verify its plant; conditional)"},
-      {"DEMO-WAT05-4", Ind::chemical, "祁县", "new", "", "WAT-05", "chemical project in 祁县化工园区, set up 2019-12-01 (an existing park, not 新增): both WAT-05 rules not applicable (approve)"},
-      {"DEMO-SOI03-2", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change on a plot listed for risk control (its risk assessment set targets), target not met, unrelated project: violation (scr.soil-risk-plot)"},
-      {"DEMO-SOI03-3", Ind::other, "榆次区", "new", "", "SOI-03", "remediation project on a plot not yet at its target (the exception): pass"},
-      {"DEMO-SOI03-4", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to public-service land, whether the soil survey was done not stated: unknown (both SOI-03 rules)"},
-      {"DEMO-SOI03-5", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to commercial land, no soil risk found, former land user not stated: scr.land-use-change-survey unknown (verify whether it was a soil key unit's production land, Art. 67)"},
-      {"DEMO-SW03-2", Ind::coal_chemical, "介休市", "expand", "", "SW-03", "30,000 t/a solid waste, disposal capacity not stated: unknown"},
-      {"DEMO-RSK02-2", Ind::electroplating, "平遥县", "new", "", "RSK-02", "electroplating project in a park, heavy-metal emissions not stated: unknown"},
-      {"DEMO-RSK04-2", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project stating a provincial park without naming it: unknown"},
-      {"DEMO-VOC01-2", Ind::printing, "榆次区", "new", "", "VOC-01", "printing project declaring it will not use low-VOC materials: violation"},
-      {"DEMO-VOC01-3", Ind::coating, "榆次区", "new", "", "VOC-01", "coating project declaring low-VOC materials: pass"},
-      {"DEMO-TRN01-2", Ind::coking, "灵石县", "expand", "", "TRN-01", "coking expansion, planned freight not stated: unknown"},
+      {"DEMO-LAY03-2", Ind::other, "灵石县", "new", "yellow_river_main", "LAY-03", "culture, tourism and ecology project along the Yellow River main stem: pass [scr.yellow-river: pass]"},
+      {"DEMO-LAY03-3", Ind::other, "灵石县", "new", "yellow_river_main", "LAY-03", "project along the Yellow River, whether it is a culture/tourism/ecology project not stated: unknown [scr.yellow-river: unknown]"},
+      {"DEMO-LAY04-4", Ind::casting, "榆次区", "rebuild", "urban_planning", "LAY-04", "casting rebuild in the urban planning area, added capacity not stated: unknown [scr.urban-planning-area: unknown]"},
+      {"DEMO-LAY08-3", Ind::glass, "祁县", "new", "", "LAY-08", "new glass project, energy per unit not stated: unknown [scr.energy-efficiency: unknown]"},
+      {"DEMO-LAY11-2", Ind::coal_chemical, "榆社县", "new", "drinking_water_source", "LAY-11", "coal-chemical project in a drinking-water source protection zone, whose grade the zone register does not give: scr.water-protection-zone advice (conditional: verify the grade and the discharges) [scr.water-protection-zone: advice]"},
+      {"DEMO-WAT01-2", Ind::other, "太谷区", "new", "groundwater_overdraft", "WAT-01", "project in an overdraft zone, groundwater withdrawal not stated: unknown [scr.groundwater-overdraft: unknown]"},
+      {"DEMO-WAT01-3", Ind::other, "太谷区", "new", "groundwater_overdraft", "WAT-01", "project in an overdraft zone on mains water, withdrawal 0: pass [scr.groundwater-overdraft: pass]"},
+      {"DEMO-WAT05-2", Ind::chemical, "介休市", "new", "", "WAT-05", "chemical project in 介休市化工集中区, a park the park register does not hold: unknown (both WAT-05 rules: verify whether it is a 新增 park) [scr.park-wastewater-treatment: unknown; scr.chemical-park-zero-discharge: unknown]"},
+      {"DEMO-WAT05-3", Ind::coating, "昔阳县", "new", "", "WAT-05", "coating project in 昔阳新材料产业园, a provincial park set up 2023-03-01 (新增) without centralised treatment, not recycling its wastewater: scr.park-wastewater-treatment advice (the park's duty: verify its plant; conditional) [scr.park-wastewater-treatment: advice]"},
+      {"DEMO-WAT05-4", Ind::chemical, "祁县", "new", "", "WAT-05", "chemical project in 祁县化工园区, set up 2019-12-01 (an existing park, not 新增): both WAT-05 rules not applicable (approve) [scr.park-wastewater-treatment: not_applicable; scr.chemical-park-zero-discharge: not_applicable]"},
+      {"DEMO-SOI03-2", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change on a plot listed for risk control (its risk assessment set targets), target not met, unrelated project: violation (scr.soil-risk-plot) [scr.land-use-change-survey: pass; scr.soil-risk-plot: violation]"},
+      {"DEMO-SOI03-3", Ind::other, "榆次区", "new", "", "SOI-03", "remediation project on a plot not yet at its target (the exception): pass [scr.land-use-change-survey: pass; scr.soil-risk-plot: pass]"},
+      {"DEMO-SOI03-4", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to public-service land, whether the soil survey was done not stated: unknown (both SOI-03 rules) [scr.land-use-change-survey: unknown; scr.soil-risk-plot: unknown]"},
+      {"DEMO-SOI03-5", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to commercial land, no soil risk found, former land user not stated: scr.land-use-change-survey unknown (verify whether it was a soil key unit's production land, Art. 67) [scr.land-use-change-survey: unknown]"},
+      {"DEMO-SW03-2", Ind::coal_chemical, "介休市", "expand", "", "SW-03", "30,000 t/a solid waste, disposal capacity not stated: unknown [scr.solid-waste-capacity: unknown]"},
+      {"DEMO-RSK02-2", Ind::electroplating, "平遥县", "new", "", "RSK-02", "electroplating project in a park, heavy-metal emissions not stated: unknown [scr.heavy-metal-replacement: unknown]"},
+      {"DEMO-RSK04-2", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project stating a provincial park without naming it: unknown [scr.electroplating-in-park: unknown]"},
+      {"DEMO-VOC01-2", Ind::printing, "榆次区", "new", "", "VOC-01", "printing project declaring it will not use low-VOC materials: advice (the plan promotes them; advised at review) [scr.low-voc-materials: advice]"},
+      {"DEMO-VOC01-3", Ind::coating, "榆次区", "new", "", "VOC-01", "coating project declaring low-VOC materials: pass [scr.low-voc-materials: pass]"},
+      {"DEMO-TRN01-2", Ind::coking, "灵石县", "expand", "", "TRN-01", "coking expansion, planned freight not stated: unknown [scr.rail-spur: unknown]"},
   };
   for (const auto& a : apps) {
     const std::string_view id = a.id;
@@ -1486,7 +1486,7 @@ void Gen::scenarios_air_voc_transport() {
     SETI(ldar_round, "leaks_repaired_in_time", 8);
     SETI(ldar_round, "leaks_first_attempt_in_time", 8);
     ldar_round.end();
-    note("VOC-03", "enterprise " + id, "VOC key enterprise of an LDAR industry (scenario of another requirement), round 60 days ago, 8 of 8 leaks repaired: pass");
+    note("VOC-03", "enterprise " + id, "VOC key enterprise of an LDAR industry (scenario of another requirement), round 60 days ago, 8 of 8 leaks repaired: pass [voc.ldar-interval: pass]");
   }
   ldar_due_.clear();
   // One CEMS monthly summary with the figures given (no permit-limit hours, a plausible tonnage).
@@ -1520,32 +1520,32 @@ void Gen::scenarios_air_voc_transport() {
     SETD(facility, "ule_completed_on", d(2021, 6, 30));
     SETD(facility, "ule_evaluated_on", d(2021, 11, 30));
     facility.end();
-    note("AIR-01", "facility " + f, "steel sinter machine, ULE completed 2021-06-30 and evaluated: pass");
-    note("AIR-05", month(f, sep, "nox", 49.99, 700, 0), "sinter head NOx 49.99 mg/m³ (ULE level 50), every valid hour within: pass");
-    note("AIR-05", month(f, oct, "nox", 50.01, 700, 0), "sinter head NOx monthly average 50.01 mg/m³ (ULE level 50) but every valid hour within: pass (the criterion is the share of hourly means, not the average)");
-    note("AIR-05", month(f, oct, "pm", 5.0, 700, 36), "sinter head PM average within the level, but 36 of 700 valid hours above it (94.9 % < 95 %): advice (a policy level, not a limit)");
-    note("AIR-05", month(f, oct, "so2", 20.0, 700, 35), "sinter head SO2, 35 of 700 hours above the level (exactly 95 % within): pass (boundary)");
+    note("AIR-01", "facility " + f, "steel sinter machine, ULE completed 2021-06-30 and evaluated: pass [air.steel-ule-retrofit: pass]");
+    note("AIR-05", month(f, sep, "nox", 49.99, 700, 0), "sinter head NOx 49.99 mg/m³ (ULE level 50), every valid hour within: pass [air.ule-cems-steel-sinter: pass]");
+    note("AIR-05", month(f, oct, "nox", 50.01, 700, 0), "sinter head NOx monthly average 50.01 mg/m³ (ULE level 50) but every valid hour within: pass (the criterion is the share of hourly means, not the average) [air.ule-cems-steel-sinter: pass]");
+    note("AIR-05", month(f, oct, "pm", 5.0, 700, 36), "sinter head PM average within the level, but 36 of 700 valid hours above it (94.9 % < 95 %): advice (a policy level, not a limit) [air.ule-cems-steel-sinter: advice]");
+    note("AIR-05", month(f, oct, "so2", 20.0, 700, 35), "sinter head SO2, 35 of 700 hours above the level (exactly 95 % within): pass (boundary) [air.ule-cems-steel-sinter: pass]");
     f = add_facility(e, "converter", "operating");
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2021, 4, 28));
     facility.end();
-    note("AIR-05", month(f, oct, "nox", 200.01, 700, 0), "converter NOx monthly average 200.01 mg/m³ (ULE level 200), every valid hour within: pass");
-    note("AIR-05", month(f, oct, "so2", 50.0, 700, 0), "converter SO2 exactly 50 mg/m³, every valid hour within: pass");
-    note("AIR-05", month(f, d(2021, 3, 1), "nox", 260.0, 700, 300), "converter NOx 260 mg/m³ in 2021-03, before its retrofit was completed: not applicable");
+    note("AIR-05", month(f, oct, "nox", 200.01, 700, 0), "converter NOx monthly average 200.01 mg/m³ (ULE level 200), every valid hour within: pass [air.ule-cems-steel-other: pass]");
+    note("AIR-05", month(f, oct, "so2", 50.0, 700, 0), "converter SO2 exactly 50 mg/m³, every valid hour within: pass [air.ule-cems-steel-other: pass]");
+    note("AIR-05", month(f, d(2021, 3, 1), "nox", 260.0, 700, 300), "converter NOx 260 mg/m³ in 2021-03, before its retrofit was completed: not applicable [air.ule-cems-steel-sinter: not_applicable; air.ule-cems-steel-other: not_applicable; air.ule-cems-coke-oven: not_applicable; air.ule-cems-cement: not_applicable; air.ule-cems-coal-power: not_applicable]");
     f = add_facility(e, "blast_furnace", "operating");
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2026, 1, 1));
     facility.end();
-    note("AIR-01", "facility " + f, "steel blast furnace ULE completed 2026-01-01, the day after the 2025-12-31 deadline: late");
+    note("AIR-01", "facility " + f, "steel blast furnace ULE completed 2026-01-01, the day after the 2025-12-31 deadline: late [air.steel-ule-retrofit: late]");
   }
   {
     Ent e = ent(Ind::building_materials, "灵石县", "灵石县示范矿棉有限公司");
     end_enterprise(e);
     valid_permit(e, "key");
     const struct { const char* kind; const char* status; int restart; const char* ule; int done; const char* what; } fs[] = {
-        {"sinter", "operating", d(2024, 3, 1), "completed", d(2024, 5, 1), "another rock-wool plant (not 峰岩矿棉, the enterprise the clause names): sintering restarted 2024-03-01, retrofit completed after it: not applicable"},
-        {"blast_furnace", "idle", R + 60, "in_progress", 0, "not 峰岩矿棉: blast furnace to restart in 60 days, retrofit in progress: not applicable"},
-        {"sinter", "operating", d(2023, 6, 1), "", 0, "not 峰岩矿棉: sintering restarted 2023-06-01, retrofit status not reported: not applicable"}};
+        {"sinter", "operating", d(2024, 3, 1), "completed", d(2024, 5, 1), "another rock-wool plant (not 峰岩矿棉, the enterprise the clause names): sintering restarted 2024-03-01, retrofit completed after it: not applicable [air.restart-ule-retrofit: not_applicable]"},
+        {"blast_furnace", "idle", R + 60, "in_progress", 0, "not 峰岩矿棉: blast furnace to restart in 60 days, retrofit in progress: not applicable [air.restart-ule-retrofit: not_applicable]"},
+        {"sinter", "operating", d(2023, 6, 1), "", 0, "not 峰岩矿棉: sintering restarted 2023-06-01, retrofit status not reported: not applicable [air.restart-ule-retrofit: not_applicable]"}};
     for (const auto& x : fs) {
       const auto f = add_facility(e, x.kind, x.status);
       SETD(facility, "restarted_on", x.restart);
@@ -1568,7 +1568,7 @@ void Gen::scenarios_air_voc_transport() {
     SETD(facility, "ule_completed_on", d(2022, 5, 1));
     SETD(facility, "ule_evaluated_on", d(2022, 12, 1));
     facility.end();
-    note("AIR-03", "facility " + f, "ULE completed 2022-05-01 (on time), evaluation monitoring done 2022-12-01: pass (air.coking-ule-evaluation; 尽快 sets no period)");
+    note("AIR-03", "facility " + f, "oven not marked as the five-enterprise task: unknown (air.coking-ule-deadline); ULE completed 2022-05-01, evaluation monitoring done 2022-12-01: pass (air.coking-ule-evaluation; 尽快 sets no period) [air.coking-ule-deadline: unknown; air.coking-ule-evaluation: pass]");
   }
   {
     Ent e = ent(Ind::cement, "介休市", "介休市示范水泥有限公司");
@@ -1582,9 +1582,9 @@ void Gen::scenarios_air_voc_transport() {
     SETD(facility, "ule_completed_on", d(2022, 6, 1));
     SETB(facility, "named_cement_ule", true);
     facility.end();
-    note("AIR-04", "facility " + f, "marked cement kiln, ULE completed 2022-06-01: pass");
-    note("AIR-05", month(f, oct, "so2", 35.01, 700, 40), "cement kiln tail SO2, 40 of 700 valid hours above the ULE level 35 (94.3 % < 95 %, unverified): advice (a policy level, not a limit)");
-    note("AIR-05", month(f, oct, "nox", 50.0, 700, 0), "cement kiln tail NOx exactly 50 mg/m³, every valid hour within: pass");
+    note("AIR-04", "facility " + f, "marked cement kiln, ULE completed 2022-06-01: pass [air.cement-ule-deadline: pass]");
+    note("AIR-05", month(f, oct, "so2", 35.01, 700, 40), "cement kiln tail SO2, 40 of 700 valid hours above the ULE level 35 (94.3 % < 95 %, unverified): advice (a policy level, not a limit) [air.ule-cems-cement: advice]");
+    note("AIR-05", month(f, oct, "nox", 50.0, 700, 0), "cement kiln tail NOx exactly 50 mg/m³, every valid hour within: pass [air.ule-cems-cement: pass]");
   }
   {
     Ent e = ent(Ind::coal_power, "寿阳县", "寿阳县示范发电有限公司");
@@ -1596,19 +1596,19 @@ void Gen::scenarios_air_voc_transport() {
     SET(facility, "fuel", "coal");
     SET(facility, "denitration", "scr");
     facility.end();
-    note("AIR-10", "facility " + f, "200 MW unit, whether it is on the elimination list not reported: unknown");
+    note("AIR-10", "facility " + f, "200 MW unit, whether it is on the elimination list not reported: unknown [air.small-power-unit-elimination: unknown]");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "gas");
     SET(facility, "denitration", "sncr");
     SETB(facility, "denitration_found_inefficient", true);
     SETB(facility, "denitration_rectified", true);
     facility.end();
-    note("AIR-08", "facility " + f, "SNCR boiler found inefficient, rectification done: pass");
+    note("AIR-08", "facility " + f, "SNCR boiler found inefficient, rectification done: pass [air.inefficient-denitration: pass]");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "biomass");
     SET(facility, "denitration", "none");
     facility.end();
-    note("AIR-06", "facility " + f, "biomass boiler without denitration and without NOx monitoring months (stability cannot be shown): unknown");
+    note("AIR-06", "facility " + f, "biomass boiler without denitration and without NOx monitoring months (stability cannot be shown): unknown [air.biomass-boiler-denitration: unknown]");
   }
   {
     Ent e = ent(Ind::coating, "榆次区", "榆次区示范涂装有限公司");
@@ -1616,15 +1616,15 @@ void Gen::scenarios_air_voc_transport() {
     end_enterprise(e);
     valid_permit(e, "simplified");
     const struct { const char* kind; const char* type; double v; bool outdoor; int special; const char* req; const char* what; } mats[] = {
-        {"cleaner", "water_based_cleaner", 50.1, false, -1, "VOC-01", "water-based cleaner 50.1 g/L (limit 50) on its test report: violation (just above)"},
-        {"cleaner", "semi_aqueous_cleaner", 300.0, false, -1, "VOC-01", "semi-aqueous cleaner exactly 300 g/L: pass (boundary)"},
-        {"adhesive", "water_based_adhesive", 100.1, false, -1, "VOC-01", "water-based adhesive 100.1 g/L, its inspection report states a 100 g/L limit for its type and field: violation (just above; no table loaded)"},
-        {"adhesive", "solvent_chloroprene_adhesive", 600.0, false, -1, "VOC-01", "solvent chloroprene adhesive exactly 600 g/L, the report's limit 600 g/L: pass (boundary)"},
-        {"coating", "solvent_industrial_coating", 550.1, false, -1, "VOC-01", "solvent industrial coating 550.1 g/L, its inspection report states a 550 g/L limit: violation (just above; no table loaded, the report's limit)"},
-        {"coating", "water_based_industrial_coating", 200.0, true, 0, "VOC-02", "outdoor water-based coating exactly 200 g/L, the report's low-VOC ceiling 200 g/L, no special function: pass (boundary); VOC-01 unknown (no limit stated)"},
-        {"coating", "solvent_road_marking_coating", 440.0, true, 1, "VOC-02", "outdoor solvent road-marking coating 440 g/L, special function required (特殊功能要求): not applicable (exception)"},
-        {"coating", "water_based_road_marking_coating", -1, true, -1, "VOC-02", "outdoor water-based road-marking coating, VOC content not recorded: unknown (VOC-01 unknown too)"},
-        {"ink", "offset_ink_sheetfed", -1, false, -1, "VOC-01", "sheet-fed offset ink, VOC content (%) not recorded: unknown"}};
+        {"cleaner", "water_based_cleaner", 50.1, false, -1, "VOC-01", "water-based cleaner 50.1 g/L (limit 50) on its test report: violation (just above) [voc.cleaner-content: violation]"},
+        {"cleaner", "semi_aqueous_cleaner", 300.0, false, -1, "VOC-01", "semi-aqueous cleaner exactly 300 g/L: pass (boundary) [voc.cleaner-content: pass]"},
+        {"adhesive", "water_based_adhesive", 100.1, false, -1, "VOC-01", "water-based adhesive 100.1 g/L, its inspection report states a 100 g/L limit for its type and field: violation (just above; no table loaded) [voc.adhesive-content: violation]"},
+        {"adhesive", "solvent_chloroprene_adhesive", 600.0, false, -1, "VOC-01", "solvent chloroprene adhesive exactly 600 g/L, the report's limit 600 g/L: pass (boundary) [voc.adhesive-content: pass]"},
+        {"coating", "solvent_industrial_coating", 550.1, false, -1, "VOC-01", "solvent industrial coating 550.1 g/L, its inspection report states a 550 g/L limit: violation (just above; no table loaded, the report's limit) [voc.coating-content: violation]"},
+        {"coating", "water_based_industrial_coating", 200.0, true, 0, "VOC-02", "outdoor water-based coating exactly 200 g/L, the report's low-VOC ceiling 200 g/L, no special function: pass (boundary); VOC-01 unknown (no limit stated) [voc.outdoor-low-voc-coating: pass]"},
+        {"coating", "solvent_road_marking_coating", 440.0, true, 1, "VOC-02", "outdoor solvent road-marking coating 440 g/L, special function required (特殊功能要求): not applicable (exception) [voc.outdoor-low-voc-coating: not_applicable]"},
+        {"coating", "water_based_road_marking_coating", -1, true, -1, "VOC-02", "outdoor water-based road-marking coating, VOC content not recorded: unknown (VOC-01 unknown too) [voc.outdoor-low-voc-coating: unknown]"},
+        {"ink", "offset_ink_sheetfed", -1, false, -1, "VOC-01", "sheet-fed offset ink, VOC content (%) not recorded: unknown [voc.ink-content: unknown]"}};
     for (const auto& m : mats) {
       voc_material.begin();
       SET(voc_material, "enterprise_id", e.id);
@@ -1645,9 +1645,9 @@ void Gen::scenarios_air_voc_transport() {
       note(m.req, std::string("voc_material ") + e.id + "/" + m.kind + "/" + m.type, m.what);
     }
     const struct { int soluble; const char* what; } vts[] = {
-        {1, "single spray absorption of water-soluble VOCs: pass"},
-        {0, "single spray absorption of insoluble VOCs (简易低效): advice (clean-up campaign, no date)"},
-        {-1, "single spray absorption, solubility of the VOCs not recorded: unknown"}};
+        {1, "single spray absorption of water-soluble VOCs: pass [voc.inefficient-treatment: pass; voc.single-technology-unstable: pass]"},
+        {0, "single spray absorption of insoluble VOCs (简易低效): advice (clean-up campaign, no date) [voc.inefficient-treatment: advice; voc.single-technology-unstable: pass]"},
+        {-1, "single spray absorption, solubility of the VOCs not recorded: unknown [voc.inefficient-treatment: unknown; voc.single-technology-unstable: pass]"}};
     for (const auto& v : vts) {
       const auto id = serial_id("VT", ++voc_serial_);
       voc_treatment.begin();
@@ -1669,7 +1669,7 @@ void Gen::scenarios_air_voc_transport() {
     SETI(ldar_round, "leaks_found", 3);
     SETI(ldar_round, "leaks_repaired_in_time", 1);
     ldar_round.end();
-    note("VOC-03", "ldar_round " + e.id + "/" + date_str(R - 300), "voluntary round on 1,999 sealing points, just under the 2,000 threshold (2 leaks unrepaired, 300 days old): not applicable (repair and interval)");
+    note("VOC-03", "ldar_round " + e.id + "/" + date_str(R - 300), "voluntary round on 1,999 sealing points, just under the 2,000 threshold (2 leaks unrepaired, 300 days old): not applicable (repair and interval) [voc.ldar-repair: not_applicable; voc.ldar-first-attempt: not_applicable]");
   }
   {
     Ent e = ent(Ind::wood_panel, "榆次区", "榆次区示范人造板有限公司");
@@ -1684,7 +1684,7 @@ void Gen::scenarios_air_voc_transport() {
     SETB(voc_treatment, "bypass", true);
     SETB(voc_treatment, "ledger_complete", false);
     voc_treatment.end();
-    note("VOC-05", "voc_treatment " + id, "RCO with a bypass and an incomplete ledger at a closed plant: not applicable (VOC-05 and VOC-07)");
+    note("VOC-05", "voc_treatment " + id, "RCO with a bypass and an incomplete ledger at a closed plant: not applicable (VOC-05 and VOC-07) [voc.no-bypass: not_applicable]");
   }
   {
     // HW-08's unknown side (the background draws leave the flag blank only by chance).
@@ -1697,7 +1697,7 @@ void Gen::scenarios_air_voc_transport() {
     SETI(hw_plan, "year", 2026);
     SETD(hw_plan, "filed_on", d(2026, 3, 1));
     hw_plan.end();
-    note("HW-08", who(e), "hazardous-waste generator (2026 plan filed 2026-03-01), pollution insurance not recorded: unknown (advice rule)");
+    note("HW-08", who(e), "hazardous-waste generator (2026 plan filed 2026-03-01), pollution insurance not recorded: not applicable (an encouraged item: unrecorded is not asked about) [hw.pollution-insurance: not_applicable]");
   }
   {
     Ent e = ent(Ind::coal_chemical, "榆社县", "榆社县示范煤化工有限公司");
@@ -1705,7 +1705,7 @@ void Gen::scenarios_air_voc_transport() {
     graded();
     end_enterprise(e);
     valid_permit(e, "key");
-    note("VOC-03", who(e), "VOC key coal-chemical enterprise with no LDAR round recorded (sealing points unknown): unknown");
+    note("VOC-03", who(e), "VOC key coal-chemical enterprise with no LDAR round recorded (sealing points unknown): unknown [voc.ldar-interval: unknown]");
   }
   ldar_due_.clear();
   {
@@ -1713,13 +1713,13 @@ void Gen::scenarios_air_voc_transport() {
     SETB(enterprise, "dust_online_monitoring", true);
     SETB(enterprise, "dust_video_linked", true);
     end_enterprise(e);
-    note("DST-02", who(e), "construction site with online dust monitoring linked to video: pass");
+    note("DST-02", who(e), "construction site with online dust monitoring linked to video: pass [dst.construction-dust-monitoring: pass]");
     const struct { const char* fuel; int st; int sealed; int reg; bool permit; const char* req; const char* what; } ms[] = {
-        {"electric", 0, 1, d(2024, 2, 1), false, "TRN-07", "electric muck truck, transport permit not recorded: unknown (permit)"},
-        {"diesel", 6, 1, d(2022, 7, 19), true, "TRN-07", "diesel muck truck first registered 2022-07-19, the day before the plan's publication: not applicable (boundary)"},
-        {"diesel", 6, 1, d(2022, 7, 20), true, "TRN-07", "diesel muck truck first registered 2022-07-20, the plan's publication: violation (new muck trucks must be new-energy; boundary)"},
-        {"diesel", 6, 1, 0, true, "TRN-07", "diesel muck truck, first registration date missing: unknown (new-energy duty)"},
-        {"electric", 0, -1, d(2023, 5, 1), true, "TRN-07", "electric muck truck, sealing not recorded: unknown (sealed/monitored)"}};
+        {"electric", 0, 1, d(2024, 2, 1), false, "TRN-07", "electric muck truck, transport permit not recorded: unknown (permit) [trn.muck-truck-sealed-monitored: pass; trn.muck-truck-permit: unknown; trn.muck-truck-new-energy: pass]"},
+        {"diesel", 6, 1, d(2022, 7, 19), true, "TRN-07", "diesel muck truck first registered 2022-07-19, the day before the plan's publication: not applicable (trn.muck-truck-new-energy; boundary) [trn.muck-truck-sealed-monitored: pass; trn.muck-truck-permit: pass; trn.muck-truck-new-energy: not_applicable]"},
+        {"diesel", 6, 1, d(2022, 7, 20), true, "TRN-07", "diesel muck truck first registered 2022-07-20, the plan's publication: advice (new muck trucks are to be new-energy, the draft plan alone; boundary) [trn.muck-truck-sealed-monitored: pass; trn.muck-truck-permit: pass; trn.muck-truck-new-energy: advice]"},
+        {"diesel", 6, 1, 0, true, "TRN-07", "diesel muck truck, first registration date missing: unknown (new-energy duty) [trn.muck-truck-sealed-monitored: pass; trn.muck-truck-permit: pass; trn.muck-truck-new-energy: unknown]"},
+        {"electric", 0, -1, d(2023, 5, 1), true, "TRN-07", "electric muck truck, sealing not recorded: unknown (sealed/monitored) [trn.muck-truck-sealed-monitored: unknown; trn.muck-truck-permit: pass; trn.muck-truck-new-energy: pass]"}};
     for (const auto& m : ms) {
       const auto p = add_vehicle(e, "muck_truck", m.fuel, m.st);
       if (m.sealed >= 0) SETB(vehicle, "sealed", m.sealed == 1);
@@ -1730,9 +1730,9 @@ void Gen::scenarios_air_voc_transport() {
       note(m.req, "vehicle " + p, m.what);
     }
     const struct { int st; int reg; const char* what; } nr[] = {
-        {3, d(2022, 11, 30), "stage III machine first registered 2022-11-30 (before China IV sales): not applicable (trn.nrmm-sold-stage boundary)"},
-        {3, d(2022, 12, 1), "stage III machine first registered 2022-12-01, when only China IV could be sold: advice (check the seller; boundary)"},
-        {0, 0, "machine used in the ban zone with its emission stage not recorded: unknown (trn.nrmm-emission-stage)"}};
+        {3, d(2022, 11, 30), "stage III machine first registered 2022-11-30 (before China IV sales): not applicable (trn.nrmm-sold-stage boundary) [trn.nrmm-registration: pass; trn.nrmm-sold-stage: not_applicable]"},
+        {3, d(2022, 12, 1), "stage III machine first registered 2022-12-01, when only China IV could be sold: advice (check the seller; boundary) [trn.nrmm-registration: pass; trn.nrmm-sold-stage: advice]"},
+        {0, 0, "machine used in the ban zone with its emission stage not recorded: unknown (trn.nrmm-emission-stage) [trn.nrmm-registration: pass; trn.nrmm-emission-stage: unknown]"}};
     for (const auto& n : nr) {
       const auto p = add_vehicle(e, "nrmm", "diesel", n.st);
       SET(vehicle, "registered_code", "晋K-NR-" + std::to_string(nrmm_serial_));
@@ -1762,7 +1762,7 @@ void Gen::scenarios_air_voc_review() {
     SETN(bulk_freight_year, "total_t", 2400000.0, 0);
     SETN(bulk_freight_year, "clean_t", 1488000.0, 0);
     bulk_freight_year.end();
-    note("AIR-01", "enterprise " + steel, "steel plant, 2025 clean-transport share 62 % (< 80 %) and no truck gate records: unknown (verify that its trucks were all new energy or China VI; air.steel-ule-clean-transport)");
+    note("AIR-01", "enterprise " + steel, "steel plant, 2025 clean-transport share 62 % (< 80 %) and no truck gate records: unknown (verify that its trucks were all new energy or China VI; air.steel-ule-clean-transport) [air.steel-ule-clean-transport: unknown]");
   }
   {
     auto month = [&](int m, const char* pol, double avg) {
@@ -1778,16 +1778,16 @@ void Gen::scenarios_air_voc_review() {
       emission_monthly.end();
       return "emission_monthly " + kiln + "/" + date_str(m) + "/" + pol;
     };
-    note("AIR-07", month(d(2025, 12, 1), "nox", 350.0), "lime kiln NOx 350 mg/m³ in 2025-12, before the plan period's end: not applicable");
-    note("AIR-07", month(d(2026, 10, 1), "nox", 300.01), "lime kiln NOx 300.01 mg/m³ in 2026-10 (benchmark 300, a retrofit target): advice (just above)");
-    note("AIR-07", month(d(2026, 10, 1), "pm", 30.0), "lime kiln PM exactly 30 mg/m³ (benchmark 30): pass (boundary)");
+    note("AIR-07", month(d(2025, 12, 1), "nox", 350.0), "lime kiln NOx 350 mg/m³ in 2025-12, before the plan period's end: not applicable [air.kiln-benchmark-cems: not_applicable]");
+    note("AIR-07", month(d(2026, 10, 1), "nox", 300.01), "lime kiln NOx 300.01 mg/m³ in 2026-10 (benchmark 300, a retrofit target): advice (just above) [air.kiln-benchmark-cems: advice]");
+    note("AIR-07", month(d(2026, 10, 1), "pm", 30.0), "lime kiln PM exactly 30 mg/m³ (benchmark 30): pass (boundary) [air.kiln-benchmark-cems: pass]");
   }
   {
     const struct { int on; int found; int fixed; int first; int deferred; const char* what; } rounds[] = {
-        {R - 10, 5, 3, 5, -1, "one-day LDAR round 10 days ago, 3 of 5 leaks repaired so far, first attempt on all 5: upcoming (15-day repair window open; interval pass)"},
-        {R - 16, 4, 3, 4, 0, "one-day round 16 days ago, 3 of 4 leaks repaired, none recorded for delayed repair: violation (the 15-day window closed the day before)"},
-        {R - 100, 6, 4, 4, 2, "round 100 days ago, 4 repaired and 2 recorded for delayed repair at the next shutdown (GB 37822 §8.4.2): pass (exception); first attempt on 4, the other 2 delayed: unknown (does delay spare the first attempt?)"},
-        {R - 130, 6, 6, 3, 0, "round 130 days ago, all 6 repaired within 15 days but a first attempt within 5 days on only 3, none delayed: violation (voc.ldar-first-attempt)"}};
+        {R - 10, 5, 3, 5, -1, "one-day LDAR round 10 days ago, 3 of 5 leaks repaired so far, first attempt on all 5: upcoming (15-day repair window open; interval pass) [voc.ldar-repair: upcoming; voc.ldar-first-attempt: pass]"},
+        {R - 16, 4, 3, 4, 0, "one-day round 16 days ago, 3 of 4 leaks repaired, none recorded for delayed repair: violation (the 15-day window closed the day before); first attempt on all 4: pass [voc.ldar-repair: violation; voc.ldar-first-attempt: pass]"},
+        {R - 100, 6, 4, 4, 2, "round 100 days ago, 4 repaired and 2 recorded for delayed repair at the next shutdown (GB 37822 §8.4.2): pass (exception); first attempt on 4, the other 2 delayed: unknown (does delay spare the first attempt?) [voc.ldar-repair: pass; voc.ldar-first-attempt: unknown]"},
+        {R - 130, 6, 6, 3, 0, "round 130 days ago, all 6 repaired within 15 days (voc.ldar-repair pass) but a first attempt within 5 days on only 3, none delayed: violation (voc.ldar-first-attempt) [voc.ldar-repair: pass; voc.ldar-first-attempt: violation]"}};
     for (const auto& r : rounds) {
       ldar_round.begin();
       SET(ldar_round, "enterprise_id", coat);
@@ -1804,10 +1804,10 @@ void Gen::scenarios_air_voc_review() {
   }
   {
     const struct { const char* liquid; double tvp; double m3; const char* method; int treated; const char* what; } ls[] = {
-        {"石脑油", 30.0, 500.0, "top_splash", 0, "30 kPa liquid, 500 m³ a year (threshold), top splash loading, vapour untreated: violation (boundary)"},
-        {"石脑油", 30.0, 499.0, "top_splash", 0, "499 m³ a year, just under the threshold: not applicable"},
-        {"粗苯", 40.0, 8000.0, "bottom", 1, "bottom loading with vapour to the treatment system: pass"},
-        {"粗苯", 40.0, 8000.0, "top_submerged", -1, "submerged loading, vapour treatment not recorded: unknown"}};
+        {"石脑油", 30.0, 500.0, "top_splash", 0, "30 kPa liquid, 500 m³ a year (threshold), top splash loading, vapour untreated: violation (boundary) [voc.loading-control: violation]"},
+        {"石脑油", 30.0, 499.0, "top_splash", 0, "499 m³ a year, just under the threshold: not applicable [voc.loading-control: not_applicable]"},
+        {"粗苯", 40.0, 8000.0, "bottom", 1, "bottom loading with vapour to the treatment system: pass [voc.loading-control: pass]"},
+        {"粗苯", 40.0, 8000.0, "top_submerged", -1, "submerged loading, vapour treatment not recorded: unknown [voc.loading-control: unknown]"}};
     int n = 0;
     for (const auto& l : ls) {
       const auto id = serial_id("ZC", static_cast<std::uint64_t>(++n));
@@ -1825,10 +1825,10 @@ void Gen::scenarios_air_voc_review() {
   }
   {
     const struct { const char* process; const char* kind; double v; const char* what; } cs[] = {
-        {"喷涂", "external_hood", 0.29, "external hood, control velocity 0.29 m/s (minimum 0.3): violation (just below)"},
-        {"流平", "external_hood", 0.30, "external hood exactly 0.30 m/s: pass (boundary)"},
-        {"调漆", "external_hood", -1, "external hood, control velocity never measured: unknown"},
-        {"烘干", "enclosed", -1, "enclosed oven: not applicable"}};
+        {"喷涂", "external_hood", 0.29, "external hood, control velocity 0.29 m/s (minimum 0.3): violation (just below) [voc.capture-velocity: violation]"},
+        {"流平", "external_hood", 0.30, "external hood exactly 0.30 m/s: pass (boundary) [voc.capture-velocity: pass]"},
+        {"调漆", "external_hood", -1, "external hood, control velocity never measured: unknown [voc.capture-velocity: unknown]"},
+        {"烘干", "enclosed", -1, "enclosed oven: not applicable [voc.capture-velocity: not_applicable]"}};
     int n = 0;
     for (const auto& c : cs) {
       const auto id = serial_id("JQ", static_cast<std::uint64_t>(++n));
@@ -1847,10 +1847,10 @@ void Gen::scenarios_air_voc_review() {
   }
   {
     const struct { const char* tech; int sealed; int monitored; int replaced; int interval; const char* req; const char* what; } vts[] = {
-        {"rto", 1, 1, 0, 0, "VOC-05", "RTO with an emergency bypass, sealed (铅封) and monitored: pass (exception)"},
-        {"rto", 1, 0, 0, 0, "VOC-05", "RTO with a sealed but unmonitored emergency bypass: unknown (is a seal alone enough? question to the bureau)"},
-        {"activated_carbon", -1, -1, R - 91, 90, "VOC-07", "single-use carbon (second stage) replaced 91 days ago, design interval 90 days: violation"},
-        {"activated_carbon", -1, -1, R - 90, 90, "VOC-07", "single-use carbon (second stage) replaced exactly 90 days ago: pass (boundary)"}};
+        {"rto", 1, 1, 0, 0, "VOC-05", "RTO with an emergency bypass, sealed (铅封) and monitored: pass (exception) [voc.no-bypass: pass]"},
+        {"rto", 1, 0, 0, 0, "VOC-05", "RTO with a sealed but unmonitored emergency bypass: unknown (is a seal alone enough? question to the bureau) [voc.no-bypass: unknown]"},
+        {"activated_carbon", -1, -1, R - 91, 90, "VOC-07", "single-use carbon (second stage) replaced 91 days ago, design interval 90 days: advice (replacement as designed recommended); ledger pass [voc.treatment-ledger: pass; voc.carbon-replacement: advice]"},
+        {"activated_carbon", -1, -1, R - 90, 90, "VOC-07", "single-use carbon (second stage) replaced exactly 90 days ago: pass (boundary) [voc.treatment-ledger: pass; voc.carbon-replacement: pass]"}};
     for (const auto& v : vts) {
       const auto id = serial_id("VT", ++voc_serial_);
       voc_treatment.begin();
@@ -1881,14 +1881,14 @@ void Gen::scenarios_wsr_review() {
     SET(enterprise, "park", "和顺化工园区");
     end_enterprise(e);
     valid_permit(e, "key");
-    note("LAY-10", who(e), "chemical enterprise in 和顺化工园区, which the register does not accredit as a chemical park: advice");
+    note("LAY-10", who(e), "chemical enterprise in 和顺化工园区, which the register does not accredit as a chemical park: advice [lay.scattered-chemical-relocation: advice]");
   }
   {
     Ent e = scenario_enterprise(Ind::coal_chemical, "左权县", "左权县示范煤化工有限公司");
     SET(enterprise, "park", "左权化工园区");
     end_enterprise(e);
     valid_permit(e, "key");
-    note("LAY-10", who(e), "coal-chemical enterprise in 左权化工园区, a park the register does not hold: unknown (核实园区认定)");
+    note("LAY-10", who(e), "coal-chemical enterprise in 左权化工园区, a park the register does not hold: unknown (核实园区认定) [lay.scattered-chemical-relocation: unknown]");
   }
   {
     Ent e = scenario_enterprise(Ind::nonferrous, "左权县", "左权县示范电解铝有限公司");
@@ -1897,8 +1897,8 @@ void Gen::scenarios_wsr_review() {
     SETB(enterprise, "near_farmland", true);
     SETB(enterprise, "key_discharge_unit", false);
     end_enterprise(e);
-    note("SOI-01", who(e), "aluminium smelter (light nonferrous) near farmland, not on the key list: not applicable (not a heavy-metal industry)");
-    note("RSK-03", who(e), "aluminium smelter without a discharge permit: not applicable to RSK-03 (PMT-01 applies)");
+    note("SOI-01", who(e), "aluminium smelter (light nonferrous) near farmland, not on the key list: not applicable (not a heavy-metal industry) [soil.heavy-metal-key-unit: not_applicable]");
+    note("RSK-03", who(e), "aluminium smelter without a discharge permit: not applicable to RSK-03 (PMT-01 applies) [rsk.heavy-metal-list: not_applicable; rsk.heavy-metal-permit: not_applicable]");
   }
   {
     Ent e = scenario_enterprise(Ind::nonferrous, "灵石县", "灵石县示范铅锌冶炼有限公司");
@@ -1908,8 +1908,8 @@ void Gen::scenarios_wsr_review() {
     SETB(enterprise, "key_discharge_unit", false);
     end_enterprise(e);
     valid_permit(e, "key");
-    note("SOI-01", who(e), "lead-zinc smelter near farmland, not on the key discharge unit list: advice");
-    note("RSK-03", who(e), "lead-zinc smelter not on the heavy-metal enterprise list: advice");
+    note("SOI-01", who(e), "lead-zinc smelter near farmland, not on the key discharge unit list: advice [soil.heavy-metal-key-unit: advice]");
+    note("RSK-03", who(e), "lead-zinc smelter not on the heavy-metal enterprise list: advice [rsk.heavy-metal-list: advice; rsk.heavy-metal-permit: pass]");
   }
 }
 
@@ -1936,20 +1936,20 @@ void Gen::scenarios_trn_waste_review() {
     CLR(enterprise, "rail_spur_completed_on");
     end_enterprise(e);
     valid_permit(e, "key");
-    note("TRN-01", who(e), "1.8 Mt a year, no rail spur: advice");
+    note("TRN-01", who(e), "1.8 Mt a year, no rail spur: advice [trn.rail-spur: advice]");
     const auto t5 = add_vehicle(e, "heavy_truck", "diesel", 5);
     vehicle.end();
     const auto t6 = add_vehicle(e, "heavy_truck", "diesel", 6);
     vehicle.end();
     entry(e.id, t5, d(2021, 12, 31));
     entry(e.id, t6, d(2024, 5, 6));
-    note("TRN-02", who(e), "China V truck " + t5 + " entered 2021-12-31 (China V sufficed then), China VI truck since: pass (judged at the entry's date)");
+    note("TRN-02", who(e), "China V truck " + t5 + " entered 2021-12-31 (China V sufficed then), China VI truck since: pass (judged at the entry's date) [trn.freight-truck-standard: pass]");
     // A failed I/M vehicle of this plant with no use recorded since.
     const auto tf = add_vehicle(e, "light_truck", "diesel", 6);
     SETD(vehicle, "last_im_test_on", R - 20);
     SETB(vehicle, "last_im_passed", false);
     vehicle.end();
-    note("TRN-04", "vehicle " + tf, "failed its I/M inspection 20 days ago, no gate entry since: unknown (verify it was not used before re-inspection)");
+    note("TRN-04", "vehicle " + tf, "failed its I/M inspection 20 days ago, no gate entry since: unknown (verify it was not used before re-inspection) [trn.im-reinspection: unknown]");
   }
   {
     // A spur finished 2023-05-01: entries before it are judged, entries after are not.
@@ -1963,7 +1963,7 @@ void Gen::scenarios_trn_waste_review() {
     vehicle.end();
     entry(e.id, t5, d(2023, 4, 30));
     entry(e.id, t5, d(2023, 5, 1));
-    note("TRN-02", who(e), "spur built 2023-05-01; China V truck " + t5 + " entered 2023-04-30 (before the spur, China VI required) with no cargo recorded and no 2023 volume on file: unknown (verify); its entry on 2023-05-01 is not judged");
+    note("TRN-02", who(e), "spur built 2023-05-01; China V truck " + t5 + " entered 2023-04-30 (before the spur, China VI required) with no cargo recorded and no 2023 volume on file: unknown (verify); its entry on 2023-05-01 is not judged [trn.freight-truck-standard: unknown]");
   }
   {
     Ent e = scenario_enterprise(Ind::coal_mining, "和顺县", "和顺县示范公路运输煤业有限公司");
@@ -1975,8 +1975,8 @@ void Gen::scenarios_trn_waste_review() {
     const auto tx = add_vehicle(e, "heavy_truck", "diesel", 0);
     vehicle.end();
     entry(e.id, tx, R - 30);
-    note("TRN-01", who(e), "1.6 Mt a year, spur under construction: pass (interim regime)");
-    note("TRN-02", who(e), "its only truck " + tx + " (entered 30 days ago) has no emission stage recorded: unknown");
+    note("TRN-01", who(e), "1.6 Mt a year, spur under construction: pass (interim regime) [trn.rail-spur: pass]");
+    note("TRN-02", who(e), "its only truck " + tx + " (entered 30 days ago) has no emission stage recorded: unknown [trn.freight-truck-standard: unknown]");
   }
   {
     Ent e = scenario_enterprise(Ind::construction, "榆次区", "榆次区示范土石方工程有限公司");
@@ -1984,11 +1984,11 @@ void Gen::scenarios_trn_waste_review() {
     SETB(enterprise, "dust_video_linked", true);
     end_enterprise(e);
     const struct { int st; int zone; int smoke; const char* req; const char* what; } nr[] = {
-        {1, 1, -1, "TRN-05", "stage I machine used in the high-emission machinery ban zone: advice (check against Jinzhong's zone notice)"},
-        {3, 1, -1, "TRN-05", "stage III machine in the ban zone: pass"},
-        {3, -1, 0, "TRN-05", "failed its exhaust smoke test (GB 36886-2018): violation (超标排放)"},
-        {4, -1, 1, "TRN-05", "passed its exhaust smoke test: pass"},
-        {4, -1, 2, "TRN-05", "smoke test dated, result not recorded: unknown"}};
+        {1, 1, -1, "TRN-05", "stage I machine used in the high-emission machinery ban zone: advice (check against Jinzhong's zone notice) [trn.nrmm-registration: pass; trn.nrmm-emission-stage: advice]"},
+        {3, 1, -1, "TRN-05", "stage III machine in the ban zone: pass [trn.nrmm-registration: pass; trn.nrmm-emission-stage: pass]"},
+        {3, -1, 0, "TRN-05", "failed its exhaust smoke test (GB 36886-2018): advice (who tested and whether a case was opened are not recorded) [trn.nrmm-registration: pass; trn.nrmm-smoke-test: advice]"},
+        {4, -1, 1, "TRN-05", "passed its exhaust smoke test: pass [trn.nrmm-registration: pass; trn.nrmm-smoke-test: pass]"},
+        {4, -1, 2, "TRN-05", "smoke test dated, result not recorded: unknown [trn.nrmm-registration: pass; trn.nrmm-smoke-test: unknown]"}};
     for (const auto& n : nr) {
       const auto p = add_vehicle(e, "nrmm", "diesel", n.st);
       SET(vehicle, "registered_code", "晋K-NR-" + std::to_string(nrmm_serial_));
@@ -2005,8 +2005,8 @@ void Gen::scenarios_trn_waste_review() {
     // HPW-02 beyond grade D: a grade-C plant that did not carry out its measures during the
     // alert, a grade-B plant whose measures were not recorded.
     const struct { const char* grade; int measures; const char* what; } hs[] = {
-        {"C", 0, "grade C, producing during the orange alert without carrying out its 一企一策 measures: violation"},
-        {"B", -1, "grade B, producing during the alert, measures not recorded: unknown"}};
+        {"C", 0, "grade C, producing during the orange alert without carrying out its 一企一策 measures: unknown (its livelihood-guarantee flag is not recorded) [hpw.alert-response: unknown]"},
+        {"B", -1, "grade B, producing during the alert, measures not recorded: unknown [hpw.alert-response: unknown]"}};
     for (const auto& h : hs) {
       Ent e = scenario_enterprise(Ind::casting, "灵石县", std::string("灵石县示范") + h.grade + "级铸造有限公司");
       SET(enterprise, "performance_grade", h.grade);
@@ -2035,8 +2035,8 @@ void Gen::scenarios_trn_waste_review() {
     end_enterprise(e);
     valid_permit(e, "key");
     const struct { const char* code; double g, s, t; const char* what; } ds[] = {
-        {"HW06", 150, 0, 150, "150 t generated, all transferred: pass (balance)"},
-        {"HW13", 20, 0, 26, "20 t generated, 26 t transferred, no 2024 line and no opening stock recorded: unknown (verify the stock carried over)"}};
+        {"HW06", 150, 0, 150, "150 t generated, all transferred: pass (balance) [hw.declaration-balance: pass; hw.declared-transfers-manifests: pass]"},
+        {"HW13", 20, 0, 26, "20 t generated, 26 t transferred, no 2024 line and no opening stock recorded: unknown (verify the stock carried over) [hw.declaration-balance: unknown; hw.declared-transfers-manifests: pass]"}};
     for (const auto& x : ds) {
       hw_declaration.begin();
       SET(hw_declaration, "enterprise_id", e.id);
@@ -2060,12 +2060,12 @@ void Gen::scenarios_trn_waste_review() {
       hw_plan.end();
     }
     periodic_override_[e.id] = {{d(2026, 9, 1), d(2026, 10, 16)}, {d(2026, 10, 1), -1}, {d(2026, 11, 1), 0}};
-    note("HW-01", who(e), "key unit (150 t in 2025), no October 2026 monthly declaration (due Sunday 2026-11-15, moved to Monday 11-16): violation (hw.periodic-declaration-missing)");
-    note("HW-01", "hw_periodic_declaration " + e.id + "/2026-09-01", "September 2026 declared 2026-10-16, a day after the due day: late");
-    note("HW-01", "hw_periodic_declaration " + e.id + "/2026-11-01", "November 2026 line not yet declared, due 2026-12-15: upcoming");
+    note("HW-01", who(e), "key unit (150 t in 2025), no October 2026 monthly declaration (due Sunday 2026-11-15, moved to Monday 11-16): unknown (hw.periodic-declaration-missing: key unit only presumed from the tonnage, its plan states no category) [hw.periodic-declaration-missing: unknown]");
+    note("HW-01", "hw_periodic_declaration " + e.id + "/2026-09-01", "September 2026 declared 2026-10-16, a day after the due day: late [hw.periodic-declaration: late]");
+    note("HW-01", "hw_periodic_declaration " + e.id + "/2026-11-01", "November 2026 line not yet declared, due 2026-12-15: upcoming [hw.periodic-declaration: upcoming]");
     if (!receivers_.empty()) {
       const auto no = add_manifest(e.id, receivers_[0].id, "HW49", R - 40, 1.5, true, 0.0, -1);
-      note("HW-03", "hw_manifest " + no, "shipped 40 days ago, no receipt recorded: unknown (verify delivery; hw.manifest-receipt-confirmation)");
+      note("HW-03", "hw_manifest " + no, "shipped 40 days ago, no receipt recorded: unknown (verify delivery; hw.manifest-receipt-confirmation) [hw.electronic-manifest: pass; hw.manifest-receipt-confirmation: unknown]");
     }
   }
   {
@@ -2073,9 +2073,9 @@ void Gen::scenarios_trn_waste_review() {
     end_enterprise(e);
     valid_permit(e, "key");
     const struct { int dust; int run; const char* what; } ys[] = {
-        {1, 1, "open fly ash yard with covering and retaining walls, anti-seepage: pass (three preventions need no full enclosure)"},
-        {1, 0, "open fly ash yard without run-off measures: violation"},
-        {-1, -1, "open fly ash yard, measures against scattering and run-off not recorded: unknown"}};
+        {1, 1, "open fly ash yard with covering and retaining walls, anti-seepage: pass (three preventions need no full enclosure) [sw.yard-three-preventions: pass; sw.yard-rectification: pass]"},
+        {1, 0, "open fly ash yard without run-off measures: violation [sw.yard-three-preventions: violation; sw.yard-rectification: pass]"},
+        {-1, -1, "open fly ash yard, measures against scattering and run-off not recorded: unknown [sw.yard-three-preventions: unknown; sw.yard-rectification: pass]"}};
     for (const auto& y : ys) {
       const auto yid = serial_id("YD", ++yard_serial_);
       storage_yard.begin();
