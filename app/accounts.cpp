@@ -123,7 +123,7 @@ std::vector<Account> select_accounts(SQLite::Database& db, const std::string& wh
 
 void check_password(std::string_view password, std::string_view name) {
   if (password.size() < kMinPasswordBytes)
-    throw AccountError(fmt::format("the password is too short: give at least {} characters", kMinPasswordBytes));
+    throw AccountError(fmt::format("the password is too short: give at least {} bytes (as many ASCII characters)", kMinPasswordBytes));
   if (password.size() > kMaxPasswordBytes)
     throw AccountError(fmt::format("the password is too long: give at most {} bytes", kMaxPasswordBytes));
   if (password == name) throw AccountError("the password is the account's name: choose another");

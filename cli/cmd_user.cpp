@@ -150,7 +150,8 @@ int run_list(app::Accounts& accounts, const UserCmd& o) {
   }
   if (users.empty()) std::printf("no users in %s\n", o.db.c_str());
   for (const auto& a : users) {
-    std::printf("%-20s %-8s roles %s", a.name.c_str(), a.disabled_at ? "disabled" : "active",
+    // Status first: a name's width on screen is not its length in bytes (李明).
+    std::printf("%-8s %s  roles %s", a.disabled_at ? "disabled" : "active", a.name.c_str(),
                 joined(role_names(a.roles), ",").c_str());
     if (!a.jurisdictions.empty()) std::printf("  jurisdictions %s", joined(a.jurisdictions, ",").c_str());
     std::printf("  created %s", a.created_at.c_str());
