@@ -108,6 +108,11 @@ bool jurisdiction_scoped(Role role, Resource resource) {
   return g && g->scoped;
 }
 
+std::optional<JurisdictionField> declared_jurisdiction(const dsl::model::Schema& /*schema*/) {
+  // Nothing in the checked schema declares it yet (docs/accounts.md, "The hook").
+  return std::nullopt;
+}
+
 Authorization authorize(const Principal& user, Action action, Resource resource, const Target& target) {
   Authorization out;
   if (user.disabled) {

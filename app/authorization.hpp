@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "dsl/model/schema.hpp"
+
 namespace eco::app {
 
 enum class Role { administrator, rule_author, inspector, permit_officer, viewer };
@@ -78,6 +80,13 @@ struct JurisdictionField {
   std::string record;  // the owner record type ("enterprise")
   std::string field;   // its field ("county")
 };
+
+// THE HOOK: the jurisdiction field the checked schema declares, for the server to put in every
+// Target. Returns nullopt today, as the language has no such declaration: when it gains one
+// (the owner record's declared roles), this function reads it from `schema` and nothing else
+// changes. It never guesses from names ("county", "区县"): a guessed field would scope an
+// inspector by the wrong values.
+std::optional<JurisdictionField> declared_jurisdiction(const dsl::model::Schema& schema);
 
 // The user as authorize() needs them (see accounts.hpp for the stored account).
 struct Principal {

@@ -125,6 +125,19 @@ TEST(Authorization, WithoutADeclaredJurisdictionFieldScopedAccessIsRefused) {
   EXPECT_TRUE(authorize(viewer, Action::view, Resource::enterprise, {}).allowed);
 }
 
+TEST(Authorization, NoJurisdictionFieldIsGuessedFromTheSchemasNames) {
+  // The fixture's enterprise has a county field; without a declaration it is not the
+  // jurisdiction (docs/accounts.md): scoped access stays refused rather than scoped by a guess.
+  eco::dsl::model::Schema schema;
+  eco::dsl::model::RecordType enterprise;
+  enterprise.name = "enterprise";
+  eco::dsl::model::Field county;
+  county.name = "county";
+  enterprise.fields.push_back(county);
+  schema.records.push_back(enterprise);
+  EXPECT_FALSE(declared_jurisdiction(schema));
+}
+
 TEST(Authorization, AnUnscopedRoleWinsOverAScopedOne) {
   const Principal both{"zhao", {Role::inspector, Role::viewer}, {"榆次区"}, false};
   auto r = authorize(both, Action::view, Resource::enterprise, object_in("平遥县"));
