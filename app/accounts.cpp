@@ -159,6 +159,19 @@ std::string account_name_problem(std::string_view name) {
   return "";
 }
 
+std::string new_account_problem(const NewAccount& account) {
+  if (auto p = account_name_problem(account.name); !p.empty()) return p;
+  if (account.roles.empty()) return "give the account at least one role";
+  const bool inspector = std::find(account.roles.begin(), account.roles.end(), Role::inspector) != account.roles.end();
+  if (inspector && account.jurisdictions.empty())
+    return "an inspector needs at least one jurisdiction (the values of the ruleset's jurisdiction field)";
+  if (!inspector && !account.jurisdictions.empty())
+    return "jurisdictions limit inspectors only: give the account the inspector role or no jurisdiction";
+  for (const auto& j : account.jurisdictions)
+    if (j.empty()) return "a jurisdiction is empty";
+  return "";
+}
+
 std::unique_ptr<Accounts> Accounts::open(const fs::path& db) {
   std::error_code ec;
   if (!fs::is_regular_file(db, ec))
@@ -181,15 +194,7 @@ Accounts::Accounts(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
 Accounts::~Accounts() = default;
 
 Account Accounts::add(const NewAccount& account, std::string_view password, std::string_view actor) {
-  if (auto p = account_name_problem(account.name); !p.empty()) throw AccountError(p);
-  if (account.roles.empty()) throw AccountError("give the account at least one role");
-  const bool inspector = std::find(account.roles.begin(), account.roles.end(), Role::inspector) != account.roles.end();
-  if (inspector && account.jurisdictions.empty())
-    throw AccountError("an inspector needs at least one jurisdiction (the values of the ruleset's jurisdiction field)");
-  if (!inspector && !account.jurisdictions.empty())
-    throw AccountError("jurisdictions limit inspectors only: give the account the inspector role or no jurisdiction");
-  for (const auto& j : account.jurisdictions)
-    if (j.empty()) throw AccountError("a jurisdiction is empty");
+  if (auto p = new_account_problem(account); !p.empty()) throw AccountError(p);
   check_password(password, account.name);
   if (find(account.name)) throw AccountError(fmt::format("an account named {} already exists", account.name));
   std::vector<Role> roles = account.roles;

@@ -78,6 +78,12 @@ bool verify_password(std::string_view hash, std::string_view password);
 // characters, ':' or '/' (the trail's object syntax). Returns the reason it may not, or "".
 std::string account_name_problem(std::string_view name);
 
+// Why `account` cannot be added, whatever the password and the accounts already there (a bad
+// name, no role, an inspector without jurisdiction, jurisdictions without the inspector role, an
+// empty jurisdiction), or "". Accounts::add checks it too; a front end asks first, so that it
+// does not ask for a password the request would waste.
+std::string new_account_problem(const NewAccount& account);
+
 class Accounts {
  public:
   // Opens the accounts of the store at `db` (made by `ecoaudit init`; not created here),

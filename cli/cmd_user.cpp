@@ -106,7 +106,7 @@ int run_add(app::Accounts& accounts, const UserCmd& o) {
     n.roles.push_back(*role);
   }
   // Refuse a bad name or roles before asking for a password the request would then waste.
-  if (auto p = app::account_name_problem(o.name); !p.empty()) throw app::AccountError(p);
+  if (auto p = app::new_account_problem(n); !p.empty()) throw app::AccountError(p);
   if (accounts.find(o.name)) throw app::AccountError("an account named " + o.name + " already exists");
   Secret password;
   read_password(o, true, password);
