@@ -129,6 +129,18 @@ void check_password(std::string_view password, std::string_view name) {
   if (password == name) throw AccountError("the password is the account's name: choose another");
 }
 
+// Runs `f`, turning what SQLite throws (a lock held past the busy timeout, a read-only or full
+// disk, two adds of one name racing) into an AccountError naming the store; the transaction
+// inside `f` has rolled back by then.
+template <class F>
+auto guarded(const std::string& path, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const SQLite::Exception& ex) {
+    throw AccountError(fmt::format("{}: the store's accounts could not be read or written: {}", path, ex.what()));
+  }
+}
+
 }  // namespace
 
 std::string hash_password(std::string_view password) {
@@ -184,128 +196,141 @@ std::unique_ptr<Accounts> Accounts::open(const fs::path& db) {
     SQLite::Transaction tx(*handle);
     for (const char* sql : kCreateSql) handle->exec(sql);
     tx.commit();
-    return std::unique_ptr<Accounts>(new Accounts(std::move(handle)));
+    return std::unique_ptr<Accounts>(new Accounts(db.string(), std::move(handle)));
   } catch (const SQLite::Exception& ex) {
     throw AccountError(fmt::format("{}: cannot open the store's accounts: {}", db.string(), ex.what()));
   }
 }
 
-Accounts::Accounts(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+Accounts::Accounts(std::string path, std::unique_ptr<SQLite::Database> db) : path_(std::move(path)), db_(std::move(db)) {}
 Accounts::~Accounts() = default;
 
 Account Accounts::add(const NewAccount& account, std::string_view password, std::string_view actor) {
-  if (auto p = new_account_problem(account); !p.empty()) throw AccountError(p);
-  check_password(password, account.name);
-  if (find(account.name)) throw AccountError(fmt::format("an account named {} already exists", account.name));
-  std::vector<Role> roles = account.roles;
-  std::sort(roles.begin(), roles.end());
-  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
-  std::vector<std::string> js = account.jurisdictions;
-  std::sort(js.begin(), js.end());
-  js.erase(std::unique(js.begin(), js.end()), js.end());
-  const std::string hash = hash_password(password);
-  SQLite::Transaction tx(*db_);
-  const std::string now = engine::store::utc_now();
-  SQLite::Statement ins(*db_, "INSERT INTO _user (name, password_hash, created_at, password_changed_at) "
-                              "VALUES (?, ?, ?, ?)");
-  ins.bind(1, account.name);
-  ins.bind(2, hash);
-  ins.bind(3, now);
-  ins.bind(4, now);
-  ins.exec();
-  const std::int64_t id = db_->getLastInsertRowid();
-  for (Role r : roles) {
-    SQLite::Statement q(*db_, "INSERT INTO _user_role (user, role) VALUES (?, ?)");
-    q.bind(1, id);
-    q.bind(2, std::string(to_string(r)));
-    q.exec();
-  }
-  for (const auto& j : js) {
-    SQLite::Statement q(*db_, "INSERT INTO _user_jurisdiction (user, jurisdiction) VALUES (?, ?)");
-    q.bind(1, id);
-    q.bind(2, j);
-    q.exec();
-  }
-  std::string detail = "roles=" + roles_text(roles);
-  if (!js.empty()) detail += " jurisdictions=" + join(js);
-  append(*db_, actor, "user.add", "user:" + account.name, detail);
-  tx.commit();
-  return *find(account.name);
+  return guarded(path_, [&] {
+    if (auto p = new_account_problem(account); !p.empty()) throw AccountError(p);
+    check_password(password, account.name);
+    if (find(account.name)) throw AccountError(fmt::format("an account named {} already exists", account.name));
+    std::vector<Role> roles = account.roles;
+    std::sort(roles.begin(), roles.end());
+    roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+    std::vector<std::string> js = account.jurisdictions;
+    std::sort(js.begin(), js.end());
+    js.erase(std::unique(js.begin(), js.end()), js.end());
+    const std::string hash = hash_password(password);
+    SQLite::Transaction tx(*db_);
+    const std::string now = engine::store::utc_now();
+    SQLite::Statement ins(*db_, "INSERT INTO _user (name, password_hash, created_at, password_changed_at) "
+                                "VALUES (?, ?, ?, ?)");
+    ins.bind(1, account.name);
+    ins.bind(2, hash);
+    ins.bind(3, now);
+    ins.bind(4, now);
+    ins.exec();
+    const std::int64_t id = db_->getLastInsertRowid();
+    for (Role r : roles) {
+      SQLite::Statement q(*db_, "INSERT INTO _user_role (user, role) VALUES (?, ?)");
+      q.bind(1, id);
+      q.bind(2, std::string(to_string(r)));
+      q.exec();
+    }
+    for (const auto& j : js) {
+      SQLite::Statement q(*db_, "INSERT INTO _user_jurisdiction (user, jurisdiction) VALUES (?, ?)");
+      q.bind(1, id);
+      q.bind(2, j);
+      q.exec();
+    }
+    std::string detail = "roles=" + roles_text(roles);
+    if (!js.empty()) detail += " jurisdictions=" + join(js);
+    append(*db_, actor, "user.add", "user:" + account.name, detail);
+    tx.commit();
+    return *find(account.name);
+  });
 }
 
 void Accounts::set_password(std::string_view name, std::string_view password, std::string_view actor) {
-  auto a = find(name);
-  if (!a) throw AccountError(fmt::format("no account named {}", name));
-  if (a->disabled_at) throw AccountError(fmt::format("the account {} is disabled", name));
-  check_password(password, name);
-  const std::string hash = hash_password(password);
-  SQLite::Transaction tx(*db_);
-  SQLite::Statement q(*db_, "UPDATE _user SET password_hash = ?, password_changed_at = ? WHERE id = ?");
-  q.bind(1, hash);
-  q.bind(2, engine::store::utc_now());
-  q.bind(3, a->id);
-  q.exec();
-  append(*db_, actor, "user.passwd", "user:" + a->name, "");
-  tx.commit();
+  return guarded(path_, [&] {
+    auto a = find(name);
+    if (!a) throw AccountError(fmt::format("no account named {}", name));
+    if (a->disabled_at) throw AccountError(fmt::format("the account {} is disabled", name));
+    check_password(password, name);
+    const std::string hash = hash_password(password);
+    SQLite::Transaction tx(*db_);
+    SQLite::Statement q(*db_, "UPDATE _user SET password_hash = ?, password_changed_at = ? WHERE id = ?");
+    q.bind(1, hash);
+    q.bind(2, engine::store::utc_now());
+    q.bind(3, a->id);
+    q.exec();
+    append(*db_, actor, "user.passwd", "user:" + a->name, "");
+    tx.commit();
+  });
 }
 
 void Accounts::disable(std::string_view name, std::string_view actor) {
-  auto a = find(name);
-  if (!a) throw AccountError(fmt::format("no account named {}", name));
-  if (a->disabled_at) throw AccountError(fmt::format("the account {} is already disabled", name));
-  SQLite::Transaction tx(*db_);
-  SQLite::Statement q(*db_, "UPDATE _user SET disabled_at = ? WHERE id = ?");
-  q.bind(1, engine::store::utc_now());
-  q.bind(2, a->id);
-  q.exec();
-  append(*db_, actor, "user.disable", "user:" + a->name, "");
-  tx.commit();
+  return guarded(path_, [&] {
+    auto a = find(name);
+    if (!a) throw AccountError(fmt::format("no account named {}", name));
+    if (a->disabled_at) throw AccountError(fmt::format("the account {} is already disabled", name));
+    SQLite::Transaction tx(*db_);
+    SQLite::Statement q(*db_, "UPDATE _user SET disabled_at = ? WHERE id = ?");
+    q.bind(1, engine::store::utc_now());
+    q.bind(2, a->id);
+    q.exec();
+    append(*db_, actor, "user.disable", "user:" + a->name, "");
+    tx.commit();
+  });
 }
 
-std::vector<Account> Accounts::list() { return select_accounts(*db_, "", ""); }
+std::vector<Account> Accounts::list() {
+  return guarded(path_, [&] { return select_accounts(*db_, "", ""); });
+}
 
 std::optional<Account> Accounts::find(std::string_view name) {
-  auto found = select_accounts(*db_, "WHERE name = ?", name);
+  auto found = guarded(path_, [&] { return select_accounts(*db_, "WHERE name = ?", name); });
   if (found.empty()) return std::nullopt;
   return std::move(found.front());
 }
 
 std::optional<Account> Accounts::authenticate(std::string_view name, std::string_view password, std::string_view from) {
-  std::optional<std::string> hash;
-  {
-    SQLite::Statement q(*db_, "SELECT password_hash FROM _user WHERE name = ?");
-    q.bind(1, std::string(name));
-    if (q.executeStep()) hash = q.getColumn(0).getString();
-  }
-  // Verify even for an unknown name or a disabled account: the time taken must not tell them apart.
-  const bool verified = verify_password(hash ? *hash : dummy_hash(), password) && hash.has_value();
-  auto account = verified ? find(name) : std::nullopt;
-  const bool ok = account && !account->disabled_at;
-  // A name no account has is not written down: people type their password into the name field.
-  const std::string object = hash ? "user:" + std::string(name) : "user:(unknown)";
-  record(ok ? name : std::string_view("(anonymous)"), ok ? "sign_in" : "sign_in.failed", object,
-         from.empty() ? "" : "from=" + std::string(from));
-  if (!ok) return std::nullopt;
-  return account;
+  return guarded(path_, [&] {
+    std::optional<std::string> hash;
+    {
+      SQLite::Statement q(*db_, "SELECT password_hash FROM _user WHERE name = ?");
+      q.bind(1, std::string(name));
+      if (q.executeStep()) hash = q.getColumn(0).getString();
+    }
+    // Verify even for an unknown name or a disabled account: the time taken must not tell them apart.
+    const bool verified = verify_password(hash ? *hash : dummy_hash(), password) && hash.has_value();
+    auto account = verified ? find(name) : std::nullopt;
+    const bool ok = account && !account->disabled_at;
+    // A name no account has is not written down: people type their password into the name field.
+    const std::string object = hash ? "user:" + std::string(name) : "user:(unknown)";
+    record(ok ? name : std::string_view("(anonymous)"), ok ? "sign_in" : "sign_in.failed", object,
+           from.empty() ? "" : "from=" + std::string(from));
+    return ok ? account : std::optional<Account>();
+  });
 }
 
 std::int64_t Accounts::record(std::string_view actor, std::string_view action, std::string_view object,
                               std::string_view detail) {
-  SQLite::Transaction tx(*db_);
-  append(*db_, actor, action, object, detail);
-  const std::int64_t id = db_->getLastInsertRowid();
-  tx.commit();
-  return id;
+  return guarded(path_, [&] {
+    SQLite::Transaction tx(*db_);
+    append(*db_, actor, action, object, detail);
+    const std::int64_t id = db_->getLastInsertRowid();
+    tx.commit();
+    return id;
+  });
 }
 
 std::vector<AuditEntry> Accounts::trail(std::int64_t after) {
-  std::vector<AuditEntry> out;
-  SQLite::Statement q(*db_, "SELECT id, at, actor, action, object, detail FROM _audit WHERE id > ? ORDER BY id");
-  q.bind(1, after);
-  while (q.executeStep())
-    out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                   q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString()});
-  return out;
+  return guarded(path_, [&] {
+    std::vector<AuditEntry> out;
+    SQLite::Statement q(*db_, "SELECT id, at, actor, action, object, detail FROM _audit WHERE id > ? ORDER BY id");
+    q.bind(1, after);
+    while (q.executeStep())
+      out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString(),
+                     q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString()});
+    return out;
+  });
 }
 
 std::string os_actor() {

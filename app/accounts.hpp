@@ -95,7 +95,9 @@ class Accounts {
   Accounts& operator=(const Accounts&) = delete;
 
   // Each change below is recorded in the trail as done by `actor`, in its transaction. They
-  // throw AccountError (nothing written) for a refused request.
+  // throw AccountError (nothing written) for a refused request, and for a store that cannot
+  // be read or written (locked past the busy timeout, read-only, full): every function here
+  // throws AccountError and nothing else for what the store says.
   // add: a new name, at least one role, jurisdictions if and only if the roles include
   // inspector (an inspector without any could see nothing of what is theirs).
   Account add(const NewAccount& account, std::string_view password, std::string_view actor);
@@ -120,7 +122,8 @@ class Accounts {
   SQLite::Database& db() { return *db_; }
 
  private:
-  explicit Accounts(std::unique_ptr<SQLite::Database> db);
+  Accounts(std::string path, std::unique_ptr<SQLite::Database> db);
+  std::string path_;
   std::unique_ptr<SQLite::Database> db_;
 };
 

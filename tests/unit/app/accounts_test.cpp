@@ -172,6 +172,24 @@ TEST_F(AccountsTest, TheTrailRefusesEditsAndAccountsRefuseDeletion) {
   EXPECT_EQ(accounts_->trail().size(), 3u);
 }
 
+TEST_F(AccountsTest, WhatTheStoreRefusesIsAnAccountErrorAndWritesNothing) {
+  add("wang", {Role::viewer});
+  {
+    // Stands for any failure of SQLite inside a change (a lock held too long, a full disk).
+    SQLite::Database raw(db().string(), SQLite::OPEN_READWRITE);
+    raw.exec("CREATE TRIGGER test_refuse BEFORE INSERT ON _user_role BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+  }
+  try {
+    add("zhao", {Role::viewer});
+    ADD_FAILURE() << "added";
+  } catch (const AccountError& ex) {
+    EXPECT_NE(std::string(ex.what()).find("disk on fire"), std::string::npos) << ex.what();
+    EXPECT_NE(std::string(ex.what()).find("store.db"), std::string::npos) << ex.what();
+  }
+  EXPECT_FALSE(accounts_->find("zhao"));  // the account's row rolled back with its roles
+  EXPECT_EQ(accounts_->trail().size(), 1u);
+}
+
 TEST_F(AccountsTest, OpeningWhatIsNotAStoreFails) {
   EXPECT_THROW(Accounts::open(dir_.path() / "missing.db"), AccountError);
   const auto other = dir_.path() / "other.db";
