@@ -24,7 +24,7 @@ import tomllib
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "tools"))
 import xlsx_text  # noqa: E402
 
-STEP_KEYS = {"name", "run", "exit", "stdout", "stderr", "stdout_to", "files", "absent", "env", "timeout", "mask"}
+STEP_KEYS = {"name", "run", "exit", "stdout", "stderr", "stdout_to", "files", "absent", "env", "timeout", "mask", "stdin"}
 CASE_KEYS = {"description", "step", "mask", "requires"}
 
 # What varies between runs and checkouts and is not behaviour: generation times, durations,
@@ -173,7 +173,12 @@ def run_step(case, index, step, failures):
     env.update({"LC_ALL": "C.UTF-8", "TZ": "UTC"})
     env.update({k: case.expand(str(v)) for k, v in step.get("env", {}).items()})
     try:
-        p = subprocess.run(argv, cwd=case.tmp, env=env, stdin=subprocess.DEVNULL, capture_output=True,
+        # `stdin`: text fed to the step's standard input (a password for --password-stdin);
+        # without it standard input is empty and not a terminal.
+        feed = step.get("stdin")
+        p = subprocess.run(argv, cwd=case.tmp, env=env, capture_output=True,
+                           stdin=None if feed is not None else subprocess.DEVNULL,
+                           input=feed.encode("utf-8") if feed is not None else None,
                            timeout=step.get("timeout", 120))
         rc, out, err = p.returncode, p.stdout, p.stderr
     except subprocess.TimeoutExpired as e:
