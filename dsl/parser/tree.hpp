@@ -232,7 +232,7 @@ struct ParamT : Span {
   boost::optional<Str> description;
 };
 
-// en "..." / remedy "..." / description "..."
+// en "..." / description "..."
 struct TextC : Span {
   Kw kw;
   Str text;

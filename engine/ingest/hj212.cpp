@@ -446,9 +446,10 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
       db,
       "INSERT INTO _hj212_message(mn, cn, data_time, qn, cp, _batch, _file, _line) "
       "VALUES(?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+  // The file's path from the store, not from this batch: the first may come from an earlier one.
   SQLite::Statement old(db,
-                        "SELECT cp, _file, _line FROM _hj212_message WHERE mn = ? AND cn = ? AND "
-                        "data_time = ?");
+                        "SELECT m.cp, f.path, m._line FROM _hj212_message m LEFT JOIN _batch_file f "
+                        "ON f.id = m._file WHERE m.mn = ? AND m.cn = ? AND m.data_time = ?");
   // Months touched per MN (YYYYMM), with where they were first seen: their summaries are
   // recomputed from everything the store holds for them.
   struct Acc {
@@ -702,7 +703,7 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
         bool same = false;
         if (old.executeStep()) {
           same = old.getColumn(0).getString() == m.cp;
-          where = fmt::format("{}:{}", b.file_path(old.getColumn(1).getInt64()),
+          where = fmt::format("{}:{}", old.getColumn(1).isNull() ? "?" : old.getColumn(1).getString(),
                               old.getColumn(2).getInt64());
         }
         old.reset();

@@ -19,8 +19,9 @@ import tempfile
 CODES_HEADERS = ["dsl/common/codes.hpp", "engine/ingest/codes.hpp"]
 SOURCE_ROOTS = ["dsl", "engine", "cli", "reports"]
 CPP_SUFFIXES = {".hpp", ".cpp", ".h", ".cc", ".ipp"}
-# A code: its family letter (parse, names, types, declarations, warnings, import) and 3 digits.
-LITERAL = re.compile(r'"[PNTDWI][0-9]{3}"')
+# A code: its family letter (parse, names, types, declarations, warnings, import, monitoring
+# messages) and 3 digits.
+LITERAL = re.compile(r'"[PNTDWIM][0-9]{3}"')
 
 
 def code_literals(root):
