@@ -12,6 +12,7 @@ PACKAGES=(
   libkainjow-mustache-dev libxlsxwriter-dev
   libre2-dev libssl-dev
   libcsv-dev                 # RFC 4180 CSV reader (engine/ingest)
+  libzip-dev libfreexl-dev   # .xlsx (zip) and legacy .xls workbooks (engine/ingest)
   libgtest-dev libgmock-dev libbenchmark-dev
   clang                      # libFuzzer targets (optional build)
   time                       # GNU time for peak-memory figures in benchmarks

@@ -3,12 +3,14 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <mutex>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
+#include "engine/ingest/workbook.hpp"
 #include "engine/store/pause.hpp"
 #include "engine/store/schema_sql.hpp"
 #include "engine/store/sqlite_error.hpp"
@@ -72,6 +74,41 @@ std::string value_text(const Value& v) {
   return "";
 }
 
+}  // namespace
+
+std::string sheet_place(std::string_view sheet, std::uint32_t row, std::uint32_t column) {
+  // Excel quotes a sheet name in a reference unless it is letters, digits and underscores
+  // (non-ASCII letters included).
+  bool plain = !sheet.empty() && std::all_of(sheet.begin(), sheet.end(), [](char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u >= 0x80 || std::isalnum(u) || c == '_';
+  });
+  std::string out;
+  if (plain) {
+    out = sheet;
+  } else {
+    out = "'";
+    for (char c : sheet) out += c == '\'' ? std::string("''") : std::string(1, c);
+    out += "'";
+  }
+  if (column) out += "!" + cell_name(row, column);
+  return out;
+}
+
+const FileState::Sheet* FileState::sheet(std::string_view name) const {
+  for (const auto& s : sheets)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+namespace {
+// An error about field `field` (-1: none) of a record staged from workbook `f` at row e.line of
+// sheet `sheet`: placed at its cell.
+void place_in_sheet(const FileState& f, ImportError& e, std::string_view sheet, int field) {
+  const FileState::Sheet* s = f.sheet(sheet);
+  e.column = s && field >= 0 && static_cast<std::size_t>(field) < s->columns.size() ? s->columns[field] : 0;
+  e.location = sheet_place(sheet, e.line, e.column);
+}
 }  // namespace
 
 struct Batch::RecordStatements {
@@ -460,6 +497,7 @@ void Batch::finish_loading() {
         if (fs->record == static_cast<int>(r.index) && r.key_fields[0] < fs->columns.size())
           e.column = fs->columns[r.key_fields[0]];
       }
+      if (fs->workbook) place_in_sheet(*fs, e, here.loc, nk == 1 ? static_cast<int>(r.key_fields[0]) : -1);
       std::string at = file_path(first.file);
       if (first.line) at += fmt::format(":{}", first.line);
       if (!first.loc.empty()) at += " " + first.loc;
@@ -510,6 +548,7 @@ void Batch::check_references() {
         e.location = q.getColumn(2).getString();
         if (!e.location.empty()) e.location += (fs->result.format == "xml" ? "/@" : "/") + f.name;
         if (fs->record == static_cast<int>(r.index) && fi < fs->columns.size()) e.column = fs->columns[fi];
+        if (fs->workbook) place_in_sheet(*fs, e, q.getColumn(2).getString(), static_cast<int>(fi));
         e.record = r.name;
         e.field = f.name;
         e.message = fmt::format("'{}' names no {} (not in this import, not in the store)",
@@ -601,7 +640,10 @@ bool check_required(Batch& b, FileState& f, const RecordType& r, const std::vect
     e.record = r.name;
     e.field = fd.name;
     if (columns && i < columns->size()) e.column = (*columns)[i];
-    if (!e.location.empty()) e.location += (f.result.format == "xml" ? "/@" : "/") + fd.name;
+    if (f.workbook)
+      e.location = sheet_place(where.location, e.line, e.column);
+    else if (!e.location.empty())
+      e.location += (f.result.format == "xml" ? "/@" : "/") + fd.name;
     e.message = fd.key ? "key field is missing" : "required field is missing";
     b.error(f, std::move(e));
     ok = false;
@@ -614,6 +656,7 @@ void stage(Batch& b, FileState& f, std::uint32_t rec, const std::vector<Value>& 
     ImportError e = where;
     e.code = code::kStructure;
     e.record = b.schema().records[rec].name;
+    if (f.workbook) place_in_sheet(f, e, where.location, -1);
     e.message = why;
     b.error(f, std::move(e));
     return;
@@ -634,6 +677,8 @@ void stage(Batch& b, FileState& f, std::uint32_t rec, const std::vector<Value>& 
         e.field = r.fields[r.key_fields[0]].name;
         if (f.record == static_cast<int>(rec) && r.key_fields[0] < f.columns.size()) e.column = f.columns[r.key_fields[0]];
       }
+      if (f.workbook)
+        place_in_sheet(f, e, where.location, r.key_fields.size() == 1 ? static_cast<int>(r.key_fields[0]) : -1);
       std::string at = b.file_path(first.file);
       if (first.line) at += fmt::format(":{}", first.line);
       if (!first.loc.empty()) at += " " + first.loc;

@@ -29,6 +29,17 @@ struct FileState {
   // CSV only: record type of the file and, per field, its 1-based column (0 = absent).
   int record = -1;
   std::vector<std::uint32_t> columns;
+  // Workbooks (.xlsx, .xls): the record sheets read, each with, per field, its 1-based column.
+  // A row's provenance location (_loc) is its sheet's name.
+  struct Sheet {
+    std::string name;
+    int record = -1;
+    std::vector<std::uint32_t> columns;
+  };
+  bool workbook = false;
+  std::deque<Sheet> sheets;
+  // The sheet of a workbook file by name, or nullptr.
+  const Sheet* sheet(std::string_view name) const;
   // Set once the file itself is refused (its encoding, or it changed while read): its other
   // errors would be about bytes misread, so they are dropped and no more are kept.
   bool refused = false;
@@ -104,14 +115,20 @@ class Batch {
 
 // Readers of each format: read the file (already registered as `f`) and stage its records.
 // read_csv reads `in` through `dec` to its end, reporting decoding errors and a change of the
-// file while it was read.
+// file while it was read; read_workbook reads `in` (an .xlsx or .xls, by f.result.format)
+// whole, likewise.
 void read_csv(Batch& b, FileState& f, InputFile& in, TextDecoder& dec);
+void read_workbook(Batch& b, FileState& f, InputFile& in);
 void read_xml(Batch& b, FileState& f, const std::string& utf8_text);
 void read_json(Batch& b, FileState& f, const std::string& utf8_text);
 
 // Shared by the XML and JSON readers: the key back to the enclosing record of a nested
 // child record type, i.e. the child's field referencing the parent type (-1 when none).
 int parent_field(const dsl::model::Schema& s, std::uint32_t child, std::uint32_t parent);
+
+// Where an error lies in a sheet: "企业!B7" (the sheet name quoted as Excel does when it has to
+// be: 'my sheet'!B7); the sheet alone when `column` is 0.
+std::string sheet_place(std::string_view sheet, std::uint32_t row, std::uint32_t column);
 
 // Validates the fields of one record (required, key) after conversion; reports errors to `b`
 // and returns true when the record can be staged.

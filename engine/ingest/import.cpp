@@ -17,6 +17,7 @@
 
 #include "engine/ingest/batch.hpp"
 #include "engine/ingest/csv.hpp"
+#include "engine/ingest/rows.hpp"
 
 static_assert(eco::engine::ingest::CsvParser::kMaxFieldBytes == eco::engine::ingest::kMaxFieldBytes,
               "one field limit for every format");
@@ -49,109 +50,6 @@ std::string lower(std::string s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return s;
 }
-
-// Streams a CSV file: header, then each row converted, checked and staged.
-class CsvFile {
- public:
-  // `sink` receives each row that passed validation (values valid during the call).
-  using Sink = std::function<void(const std::vector<Value>& vals, std::uint32_t line)>;
-  CsvFile(Batch& b, FileState& f, const dsl::model::RecordType& r, Sink sink)
-      : b_(b), f_(f), r_(r), sink_(std::move(sink)) {
-    vals_.resize(r.fields.size());
-    f.columns.assign(r.fields.size(), 0);
-  }
-
-  void row(std::uint32_t line, std::span<const std::string_view> cells) {
-    if (!header_done_) return header(line, cells);
-    ++f_.result.rows_read;
-    if (header_bad_) return;
-    if (cells.size() != width_) {
-      ImportError e;
-      e.code = code::kRagged;
-      e.line = line;
-      e.column = static_cast<std::uint32_t>(std::min(cells.size(), width_) + 1);
-      e.record = r_.name;
-      e.message = fmt::format("row has {} field{}, the header has {}", cells.size(), cells.size() == 1 ? "" : "s",
-                              width_);
-      b_.error(f_, std::move(e));
-      return;
-    }
-    bool ok = true;
-    for (std::size_t fi = 0; fi < r_.fields.size(); ++fi) {
-      std::uint32_t col = f_.columns[fi];
-      if (col == 0) {
-        vals_[fi].set_null();
-        continue;
-      }
-      std::string msg = convert_text(r_.fields[fi], b_.check_for(r_.index, static_cast<std::uint32_t>(fi)),
-                                     cells[col - 1], vals_[fi]);
-      if (!msg.empty()) {
-        ImportError e;
-        e.code = code::kValue;
-        e.line = line;
-        e.column = col;
-        e.record = r_.name;
-        e.field = r_.fields[fi].name;
-        e.message = std::move(msg);
-        b_.error(f_, std::move(e));
-        ok = false;
-        vals_[fi].set_text("");  // not "missing": the value was there, and is reported already
-      }
-    }
-    ImportError where;
-    where.line = line;
-    if (!check_required(b_, f_, r_, vals_, where, &f_.columns) || !ok) return;
-    sink_(vals_, line);
-  }
-
- private:
-  void header(std::uint32_t line, std::span<const std::string_view> cells) {
-    header_done_ = true;
-    width_ = cells.size();
-    for (std::size_t c = 0; c < cells.size(); ++c) {
-      std::string_view name = cells[c];
-      int fi = r_.find_field(name);
-      ImportError e;
-      e.code = code::kHeader;
-      e.line = line;
-      e.column = static_cast<std::uint32_t>(c + 1);
-      e.record = r_.name;
-      if (fi < 0) {
-        e.message = fmt::format("column '{}' names no field of {}", name, r_.name);
-        if (name.empty()) e.message = "empty column name";
-      } else if (f_.columns[fi] != 0) {
-        e.field = std::string(name);
-        e.message = fmt::format("column '{}' appears twice (columns {} and {})", name, f_.columns[fi], c + 1);
-      } else {
-        f_.columns[fi] = static_cast<std::uint32_t>(c + 1);
-        continue;
-      }
-      header_bad_ = true;
-      b_.error(f_, std::move(e));
-    }
-    for (std::size_t fi = 0; fi < r_.fields.size(); ++fi) {
-      const auto& fd = r_.fields[fi];
-      if (f_.columns[fi] != 0 || (fd.optional && !fd.key)) continue;
-      ImportError e;
-      e.code = code::kHeader;
-      e.line = line;
-      e.record = r_.name;
-      e.field = fd.name;
-      e.message = fmt::format("required column '{}' is missing from the header", fd.name);
-      header_bad_ = true;
-      b_.error(f_, std::move(e));
-    }
-  }
-
-  Batch& b_;
-  FileState& f_;
-  const dsl::model::RecordType& r_;
-  Sink sink_;
-  std::vector<Value> vals_;
-  bool header_done_ = false;
-  bool header_bad_ = false;
-  std::size_t width_ = 0;
-};
 
 }  // namespace
 
@@ -228,7 +126,7 @@ class ChunkQueue {
 struct Aborted {};
 
 // Reads, decodes, parses and validates the file, handing valid rows to `file`'s sink.
-void parse_csv_file(Batch& b, FileState& f, InputFile& in, TextDecoder& dec, CsvFile& file) {
+void parse_csv_file(Batch& b, FileState& f, InputFile& in, TextDecoder& dec, TableRows& file) {
   CsvParser parser([&file](std::uint32_t line, std::span<const std::string_view> cells) { file.row(line, cells); });
   auto error = [&](std::string code, std::uint32_t line, std::uint32_t col, std::string msg) {
     ImportError e;
@@ -270,7 +168,7 @@ void read_csv(Batch& b, FileState& f, InputFile& in, TextDecoder& dec) {
   const auto& r = b.schema().records[static_cast<std::size_t>(f.record)];
   ChunkQueue queue(r.fields.size());
   Chunk* cur = nullptr;
-  CsvFile file(b, f, r, [&](const std::vector<Value>& vals, std::uint32_t line) {
+  TableRows file(b, f, r, f.columns, "", [&](const std::vector<Value>& vals, std::uint32_t line) {
     if (!cur && !(cur = queue.take_free())) throw Aborted{};
     std::vector<Value>& dst = cur->rows[cur->n];
     for (std::size_t i = 0; i < vals.size(); ++i) {
@@ -318,8 +216,8 @@ void read_csv(Batch& b, FileState& f, InputFile& in, TextDecoder& dec) {
 
 namespace {
 
-// The files an import reads: named files as given, folders expanded to their CSV, XML and
-// JSON files in name order. Anything that is not a regular file (after following symbolic
+// The files an import reads: named files as given, folders expanded to their CSV, XML, JSON,
+// XLSX and XLS files in name order. Anything that is not a regular file (after following symbolic
 // links) is an error, never skipped: named, or found in a folder under any name.
 std::vector<fs::path> collect(const std::vector<fs::path>& paths, std::vector<ImportError>& errors,
                               bool& inputs_invalid) {
@@ -355,7 +253,7 @@ std::vector<fs::path> collect(const std::vector<fs::path>& paths, std::vector<Im
       std::optional<std::string> qwhy = not_regular_reason(q);
       if (qwhy && qwhy->empty()) {
         std::string ext = detail::lower(q.extension().string());
-        if (ext == ".csv" || ext == ".xml" || ext == ".json") found.push_back(q);
+        if (ext == ".csv" || ext == ".xml" || ext == ".json" || ext == ".xlsx" || ext == ".xls") found.push_back(q);
         continue;
       }
       std::error_code sec;
@@ -453,8 +351,9 @@ ImportResult import_paths(store::Store& store, const std::vector<fs::path>& path
       batch.error(f, std::move(e));
     };
     const dsl::model::RecordType* record = nullptr;
-    if (f.result.format != "csv" && f.result.format != "xml" && f.result.format != "json") {
-      fail(code::kFile, "unknown format (expected .csv, .xml or .json)");
+    f.workbook = f.result.format == "xlsx" || f.result.format == "xls";
+    if (f.result.format != "csv" && f.result.format != "xml" && f.result.format != "json" && !f.workbook) {
+      fail(code::kFile, "unknown format (expected .csv, .xml, .json, .xlsx or .xls)");
       continue;
     }
     if (f.result.format == "csv") {
@@ -479,6 +378,8 @@ ImportResult import_paths(store::Store& store, const std::vector<fs::path>& path
       if (record) {
         f.record = static_cast<int>(record->index);
         detail::read_csv(batch, f, *in, dec);
+      } else if (f.workbook) {
+        detail::read_workbook(batch, f, *in);
       } else {
         std::string text;
         if (read_document(batch, f, *in, dec, text)) {
@@ -491,7 +392,8 @@ ImportResult import_paths(store::Store& store, const std::vector<fs::path>& path
     } catch (const InputFile::Error& ex) {
       fail(code::kFile, ex.what());
     }
-    f.result.encoding = std::string(to_string(dec.encoding()));
+    // A workbook's text is UTF-8 by its format (an .xls's code page is converted by FreeXL).
+    f.result.encoding = std::string(to_string(f.workbook ? Encoding::utf8 : dec.encoding()));
     f.result.sha256 = in->sha256();
     f.result.bytes = in->bytes_read();
     batch.file_read(f);

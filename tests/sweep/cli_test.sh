@@ -91,11 +91,11 @@ viol='[f for f in d["findings"] if f["subject"]["key"]=="F0000003"][0]'
 run 0 "sweep json again" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --no-record --format json --out "$work/b.json"
 diff <(grep -v generated_at "$work/a.json") <(grep -v generated_at "$work/b.json") >/dev/null || fail "two sweeps differ"
 
-# --fail-on: hw.receiver-licence has critical violations; trn.freight-truck-standard's are only
+# --fail-on: hw.receiver-licence has critical violations; dst.storage-yard-dust-control's are only
 # medium; trn.rail-spur gives advice (原则上), which never fails a sweep.
 run 1 "--fail-on critical" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --no-record --fail-on critical
-run 1 "--fail-on medium, one rule" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --rule trn.freight-truck-standard --fail-on medium
-run 0 "--fail-on high, one rule" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --rule trn.freight-truck-standard --fail-on high
+run 1 "--fail-on medium, one rule" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --rule dst.storage-yard-dust-control --fail-on medium
+run 0 "--fail-on high, one rule" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --rule dst.storage-yard-dust-control --fail-on high
 run 0 "--fail-on advice rule" "$eco" sweep --db "$db" --ruleset "$rs" --as-of 2026-11-28 --rule trn.rail-spur --fail-on advice
 
 # History: batch 2 completes coke oven F0000003; the sweep no longer reports it, while
@@ -126,7 +126,7 @@ diff <(grep -v -e generated_at -e data_as_of_batch "$work/a.json") <(grep -v -e 
 # audit: the enterprise and everything that belongs to it (facilities, vehicles).
 run 0 "audit" "$eco" audit --db "$db" --ruleset "$rs" --as-of 2026-11-28 --data-as-of 1 --enterprise 91140781MA0011XR6C --format json --out "$work/e.json"
 [[ $(field "$work/e.json" 'len(d["findings"]), sorted({f["subject"]["record"] for f in d["findings"]}), {f["enterprise_id"] for f in d["findings"]}, d["run"]["command"]') \
-   == "(11, ['enterprise', 'facility', 'vehicle'], {'91140781MA0011XR6C'}, 'audit')" ]] \
+   == "(12, ['enterprise', 'facility', 'vehicle'], {'91140781MA0011XR6C'}, 'audit')" ]] \
   || fail "audit: $(field "$work/e.json" 'len(d["findings"]), sorted({f["subject"]["record"] for f in d["findings"]})')"
 run 2 "audit of an unknown enterprise" "$eco" audit --db "$db" --ruleset "$rs" --enterprise 91140781MA00NOPE00
 grep -q "no enterprise with id '91140781MA00NOPE00'" "$work/stderr" || fail "unknown enterprise message"
