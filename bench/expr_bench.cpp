@@ -1,6 +1,6 @@
-// Expression evaluation speed: the 16 rules of the shared sweep benchmark
-// (../shared/bench/SPEC.md) compiled once and evaluated over generated enterprises, held
-// either as CEL maps (plain CEL, selection by key) or as schema records behind a columnar
+// Expression evaluation speed: the 16 rules of the shared sweep benchmark (its specification
+// is ../shared/bench/SPEC.md, shared benchmark material outside the repository) compiled once
+// and evaluated over generated enterprises, held either as CEL maps (plain CEL, selection by key) or as schema records behind a columnar
 // RecordAccessor (selection by field index, as the engine's snapshot provides).
 // Reports ns per rule evaluation ("ns/eval").
 #include <benchmark/benchmark.h>

@@ -3,8 +3,6 @@
 // schema shaped like the Jinzhong one, imports it into a fresh store as one batch with its
 // monthly summaries, and prints messages/s and the process's peak RSS.
 //   hj212_bench --messages 1000000
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +12,7 @@
 #include <random>
 #include <string>
 
+#include "bench/bench_store.hpp"
 #include "dsl/model/schema.hpp"
 #include "engine/ingest/hj212.hpp"
 #include "engine/ingest/import.hpp"
@@ -23,38 +22,21 @@
 namespace {
 
 using namespace eco;
-using dsl::model::Field;
+using bench::add_record;
+using bench::field;
+using bench::peak_rss_mib;
 using dsl::model::Kind;
 using dsl::model::Type;
 namespace hj = engine::ingest::hj212;
 
-Field field(std::string name, Type t, bool optional = false, bool key = false) {
-  Field f;
-  f.name = std::move(name);
-  f.type = std::move(t);
-  f.optional = optional;
-  f.key = key;
-  return f;
-}
-
-void add(dsl::model::Schema& s, std::string name, std::vector<Field> fields) {
-  dsl::model::RecordType r;
-  r.index = static_cast<std::uint32_t>(s.records.size());
-  r.name = std::move(name);
-  r.fields = std::move(fields);
-  for (std::uint32_t i = 0; i < r.fields.size(); ++i)
-    if (r.fields[i].key) r.key_fields.push_back(i);
-  s.records.push_back(std::move(r));
-}
-
 void build_schema(dsl::model::Schema& s) {
   auto str = Type::of(Kind::string);
   auto dbl = Type::of(Kind::double_);
-  add(s, "monitoring_point",
+  add_record(s, "monitoring_point",
       {field("mn", str, false, true), field("code", str, false, true), field("facility_id", str),
        field("pollutant", str), field("outlet_id", str, true), field("ule_limit_mg_m3", dbl, true),
        field("permit_limit_mg_m3", dbl, true)});
-  add(s, "emission_monthly",
+  add_record(s, "emission_monthly",
       {field("facility_id", str, false, true), field("month", Type::of(Kind::date), false, true),
        field("pollutant", str, false, true), field("avg_mg_m3", dbl),
        field("max_hourly_mg_m3", dbl), field("hours_valid", Type::of(Kind::int_)),
@@ -135,12 +117,6 @@ void generate(const std::filesystem::path& dir, long n) {
   }
 }
 
-long peak_rss_mib() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_maxrss / 1024;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -163,22 +139,15 @@ int main(int argc, char** argv) {
   dsl::model::Schema schema;
   build_schema(schema);
   auto db = dir / ("bench-" + std::to_string(n) + ".db");
-  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + ext);
-  auto store = engine::store::Store::open(db, schema, {.create = true});
-  auto pr = engine::ingest::import_paths(*store, {data / "monitoring_point.csv"});
-  if (!pr.ok) {
-    for (auto& e : pr.errors) std::fprintf(stderr, "%s\n", engine::ingest::render(e).c_str());
+  auto store = bench::fresh_store(db, schema);
+  if (!bench::report_errors(engine::ingest::import_paths(*store, {data / "monitoring_point.csv"})))
     return 1;
-  }
   hj::MonitoringOptions o;
   o.declaration = declaration();
   auto t0 = std::chrono::steady_clock::now();
   auto r = hj::import_monitoring(*store, {data / "hj212.txt"}, o);
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!r.import.ok) {
-    for (auto& e : r.import.errors) std::fprintf(stderr, "%s\n", engine::ingest::render(e).c_str());
-    return 1;
-  }
+  if (!bench::report_errors(r.import)) return 1;
   std::printf(
       "import-monitoring: %llu messages (%llu values, %llu summaries) in %.2f s = %.0f messages/s; "
       "peak RSS %ld MiB\n",

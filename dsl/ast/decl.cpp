@@ -109,7 +109,6 @@ struct Dumper {
       parts(m);
       out += "\n";
     }
-    if (d.remedy) out += "  remedy " + q(d.remedy->value) + "\n";
   }
   void operator()(const CalendarDecl& d) {
     out += "calendar " + d.name.text;

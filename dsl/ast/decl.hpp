@@ -169,7 +169,6 @@ struct RuleDecl {
   std::optional<Expr> met_on;          // the day the requirement was met (late vs pass)
   std::vector<UnknownWhen> unknown_when;  // in order: the first that holds decides
   std::vector<MessageTemplate> messages;
-  std::optional<Text> remedy;          // what compliance looks like (optional free text)
   SourceRange range{};
 };
 

@@ -360,7 +360,6 @@ struct RuleChecker {
     rule.id = rd.id.text;
     rule.title_zh = rd.title.value;
     if (rd.title_en) rule.title_en = rd.title_en->value;
-    if (rd.remedy) rule.remedy = rd.remedy->value;
     rule.range = rd.range;
     for (const auto& c : rd.citations) rule.citations.push_back({c.section.value, c.quote.value});
     requirements();

@@ -218,18 +218,12 @@ class Visitor {
     return e.range;
   }
 
-  std::uint32_t enum_index(const model::EnumType* en) const {
-    return static_cast<std::uint32_t>(en - ctx_.rs.schema.enums.data());
-  }
-
   void enum_value(Expr& e, const std::string& value, const Type& target) {
     const model::EnumType* en = target.enum_type;
-    int vi = en->find(value);
     set(e, target);
-    if (vi >= 0) {
-      out_.refs[e.id] = {Ref::Kind::enum_value, enum_index(en), static_cast<std::uint32_t>(vi), value};
-      return;
-    }
+    // A value of the enum needs nothing more: its type says which enum, and the value is the
+    // string itself at run time.
+    if (en->find(value) >= 0) return;
     std::vector<std::string> names;
     for (const auto& v : en->values) names.push_back(v.name);
     auto& d = ctx_.diags.error(code::kUnknownEnumValue, e.range,

@@ -54,7 +54,6 @@ struct Ref {
     field,        // record field (record, field)
     nav,          // reference navigation f.enterprise (record, field holding the key)
     reverse,      // reverse list e.vehicles (record = parent, index = reverse list index)
-    enum_value,   // an enum value written as a string compared with an enum (enum_index, value)
     function,     // a function call: `name` is the overload id when exactly one overload
                   // matches (e.g. "add_int64", "less_date"), else the function name (dyn args)
   } kind;
@@ -148,7 +147,6 @@ struct Rule {
   std::optional<CheckedExpr> met_on;      // of type date: when the requirement was met
   std::vector<UnknownWhen> unknown_when;   // in declaration order
   std::vector<Message> messages;           // default (no verdict) and per-verdict wordings
-  std::string remedy;
   std::vector<std::uint32_t> params_used;  // indices into Ruleset::params
   SourceRange range{};
 };

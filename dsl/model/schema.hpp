@@ -58,7 +58,8 @@ struct Field {
   std::optional<Reference> ref;
   std::string description;        // Chinese description for the data dictionary
   std::string verify;             // what to verify on site when the value is absent ("" = none)
-  std::string origin;             // where the field comes from ("EcoAudit 增补 (AIR-07)"; "" = DATA.md)
+  std::string origin;             // where the field comes from ("EcoAudit 增补 (AIR-07)"; "" = the bureau's data
+                                  // contract, ../shared/plan/DATA.md, outside the repository)
   Validator validator = Validator::none;  // `validate NAME`
   SourceRange range{};
 };

@@ -2,7 +2,9 @@
 // Shared configuration of the X3 grammar: iterator and context types, the skipper, the
 // parse state carried in the context, and the few hand-written primitives (lexers for
 // literals and names, keyword, expectation and depth directives). Included only by the
-// grammar's own files (*_grammar*): it pulls in Spirit X3.
+// grammar's own files (*_grammar*): it pulls in Spirit X3. X3's names are written out in full
+// (boost::spirit::x3::...) in these headers: a header declares no namespace alias, which would
+// enter every file including it (CTest headers.namespaces).
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -15,8 +17,6 @@
 #include "dsl/parser/tree.hpp"
 
 namespace eco::dsl::parser {
-
-namespace x3 = boost::spirit::x3;
 
 using iterator_type = const char*;
 
@@ -32,8 +32,8 @@ struct state_tag;
 
 // Whitespace (incl. form feed and lone CR) and comments: `#` or `//` to the end of the line.
 // Records each region it skips in the parse state (see annotate).
-struct Skipper : x3::parser<Skipper> {
-  using attribute_type = x3::unused_type;
+struct Skipper : boost::spirit::x3::parser<Skipper> {
+  using attribute_type = boost::spirit::x3::unused_type;
   static bool const has_attribute = false;
   ParseState* state = nullptr;
 
@@ -58,12 +58,12 @@ struct Skipper : x3::parser<Skipper> {
 };
 
 using skipper_type = Skipper;
-using phrase_context_type = x3::phrase_parse_context<skipper_type>::type;
-using context_type = x3::context<state_tag, ParseState, phrase_context_type>;
+using phrase_context_type = boost::spirit::x3::phrase_parse_context<skipper_type>::type;
+using context_type = boost::spirit::x3::context<state_tag, ParseState, phrase_context_type>;
 
 template <class Context>
 ParseState& state_of(Context const& ctx) {
-  return x3::get<state_tag>(ctx);
+  return boost::spirit::x3::get<state_tag>(ctx);
 }
 
 inline bool is_ident_start(char c) {
@@ -103,8 +103,8 @@ struct annotate {
 // ---- primitives ----------------------------------------------------------------------------
 
 // A keyword: the exact word followed by a word boundary (`in` must not match `index`).
-struct keyword_parser : x3::parser<keyword_parser> {
-  using attribute_type = x3::unused_type;
+struct keyword_parser : boost::spirit::x3::parser<keyword_parser> {
+  using attribute_type = boost::spirit::x3::unused_type;
   static bool const has_attribute = false;
   const char* word;
   explicit constexpr keyword_parser(const char* w) : word(w) {}
@@ -113,7 +113,7 @@ struct keyword_parser : x3::parser<keyword_parser> {
   bool parse(iterator_type& first, iterator_type const& last, Context const& ctx, RContext&,
              Attribute&) const {
     iterator_type it = first;
-    x3::skip_over(it, last, ctx);
+    boost::spirit::x3::skip_over(it, last, ctx);
     for (const char* w = word; *w; ++w, ++it) {
       if (it == last || *it != *w) return false;
     }
@@ -125,8 +125,8 @@ struct keyword_parser : x3::parser<keyword_parser> {
 inline keyword_parser kw(const char* w) { return keyword_parser(w); }
 
 // An identifier [A-Za-z_][A-Za-z0-9_]*; `backquoted` also accepts CEL's `quoted field`.
-struct identifier_parser : x3::parser<identifier_parser> {
-  using attribute_type = x3::unused_type;
+struct identifier_parser : boost::spirit::x3::parser<identifier_parser> {
+  using attribute_type = boost::spirit::x3::unused_type;
   static bool const has_attribute = false;
   bool backquoted = false;
 
@@ -134,7 +134,7 @@ struct identifier_parser : x3::parser<identifier_parser> {
   bool parse(iterator_type& first, iterator_type const& last, Context const& ctx, RContext&,
              Attribute&) const {
     iterator_type it = first;
-    x3::skip_over(it, last, ctx);
+    boost::spirit::x3::skip_over(it, last, ctx);
     if (it == last) return false;
     if (backquoted && *it == '`') {
       iterator_type q = it + 1;
@@ -153,8 +153,8 @@ struct identifier_parser : x3::parser<identifier_parser> {
 
 // A bare token [A-Za-z0-9_.-]+ (rule ids, requirement ids, test subject keys). A `.` or `-`
 // must be followed by another token character, so `AIR-03,` and `x.` end cleanly.
-struct word_parser : x3::parser<word_parser> {
-  using attribute_type = x3::unused_type;
+struct word_parser : boost::spirit::x3::parser<word_parser> {
+  using attribute_type = boost::spirit::x3::unused_type;
   static bool const has_attribute = false;
 
   static bool word_char(char c) { return is_ident_char(c) || c == '.' || c == '-'; }
@@ -163,7 +163,7 @@ struct word_parser : x3::parser<word_parser> {
   bool parse(iterator_type& first, iterator_type const& last, Context const& ctx, RContext&,
              Attribute&) const {
     iterator_type it = first;
-    x3::skip_over(it, last, ctx);
+    boost::spirit::x3::skip_over(it, last, ctx);
     iterator_type start = it;
     while (it != last && word_char(*it)) ++it;
     while (it != start && (it[-1] == '.' || it[-1] == '-')) --it;
@@ -248,15 +248,15 @@ inline const char* scan_number(const char* it, const char* last, bool date_liter
 }
 
 // Any literal: string, bytes, number, date, true, false, null.
-struct literal_parser : x3::parser<literal_parser> {
-  using attribute_type = x3::unused_type;
+struct literal_parser : boost::spirit::x3::parser<literal_parser> {
+  using attribute_type = boost::spirit::x3::unused_type;
   static bool const has_attribute = false;
 
   template <class Context, class RContext, class Attribute>
   bool parse(iterator_type& first, iterator_type const& last, Context const& ctx, RContext&,
              Attribute&) const {
     iterator_type it = first;
-    x3::skip_over(it, last, ctx);
+    boost::spirit::x3::skip_over(it, last, ctx);
     if (it == last) return false;
     if (const char* e = scan_string(it, last)) {
       first = e;
@@ -280,15 +280,15 @@ struct literal_parser : x3::parser<literal_parser> {
 };
 
 // A string literal only (titles, descriptions, paths, messages).
-struct string_parser : x3::parser<string_parser> {
-  using attribute_type = x3::unused_type;
+struct string_parser : boost::spirit::x3::parser<string_parser> {
+  using attribute_type = boost::spirit::x3::unused_type;
   static bool const has_attribute = false;
 
   template <class Context, class RContext, class Attribute>
   bool parse(iterator_type& first, iterator_type const& last, Context const& ctx, RContext&,
              Attribute&) const {
     iterator_type it = first;
-    x3::skip_over(it, last, ctx);
+    boost::spirit::x3::skip_over(it, last, ctx);
     if (it == last || *it == 'b' || *it == 'B') return false;
     if (const char* e = scan_string(it, last)) {
       first = e;
@@ -300,8 +300,8 @@ struct string_parser : x3::parser<string_parser> {
 
 // expect(msg)[p]: p must match here, else a syntax error "expected <msg>" at this token.
 template <class Subject>
-struct expect_directive : x3::unary_parser<Subject, expect_directive<Subject>> {
-  using base_type = x3::unary_parser<Subject, expect_directive<Subject>>;
+struct expect_directive : boost::spirit::x3::unary_parser<Subject, expect_directive<Subject>> {
+  using base_type = boost::spirit::x3::unary_parser<Subject, expect_directive<Subject>>;
   static bool const is_pass_through_unary = true;
   const char* what_;
   constexpr expect_directive(Subject const& s, const char* w) : base_type(s), what_(w) {}
@@ -311,16 +311,16 @@ struct expect_directive : x3::unary_parser<Subject, expect_directive<Subject>> {
              RContext& rctx, Attribute& attr) const {
     if (this->subject.parse(first, last, ctx, rctx, attr)) return true;
     iterator_type where = first;
-    x3::skip_over(where, last, ctx);
+    boost::spirit::x3::skip_over(where, last, ctx);
     throw ParseFailure{where, code::kSyntax, std::string("expected ") + what_};
   }
 };
 struct expect_gen {
   const char* what_;
   template <class Subject>
-  constexpr expect_directive<typename x3::extension::as_parser<Subject>::value_type> operator[](
+  constexpr expect_directive<typename boost::spirit::x3::extension::as_parser<Subject>::value_type> operator[](
       Subject const& s) const {
-    return {x3::as_parser(s), what_};
+    return {boost::spirit::x3::as_parser(s), what_};
   }
 };
 inline constexpr expect_gen expect(const char* what) { return {what}; }
@@ -328,8 +328,8 @@ inline constexpr expect_gen expect(const char* what) { return {what}; }
 // nested[p]: one level deeper; beyond ParseState::max_depth it is an error (P003), so that
 // hostile input cannot exhaust the stack through the grammar's recursion.
 template <class Subject>
-struct nested_directive : x3::unary_parser<Subject, nested_directive<Subject>> {
-  using base_type = x3::unary_parser<Subject, nested_directive<Subject>>;
+struct nested_directive : boost::spirit::x3::unary_parser<Subject, nested_directive<Subject>> {
+  using base_type = boost::spirit::x3::unary_parser<Subject, nested_directive<Subject>>;
   static bool const is_pass_through_unary = true;
   constexpr explicit nested_directive(Subject const& s) : base_type(s) {}
 
@@ -339,7 +339,7 @@ struct nested_directive : x3::unary_parser<Subject, nested_directive<Subject>> {
     auto& st = state_of(ctx);
     if (st.depth >= st.max_depth) {
       iterator_type where = first;
-      x3::skip_over(where, last, ctx);
+      boost::spirit::x3::skip_over(where, last, ctx);
       throw ParseFailure{where, code::kTooDeep,
                          "nesting is deeper than " + std::to_string(st.max_depth) + " levels"};
     }
@@ -351,10 +351,10 @@ struct nested_directive : x3::unary_parser<Subject, nested_directive<Subject>> {
 };
 struct nested_gen {
   template <class Subject>
-  constexpr nested_directive<typename x3::extension::as_parser<Subject>::value_type> operator[](
+  constexpr nested_directive<typename boost::spirit::x3::extension::as_parser<Subject>::value_type> operator[](
       Subject const& s) const {
-    return nested_directive<typename x3::extension::as_parser<Subject>::value_type>(
-        x3::as_parser(s));
+    return nested_directive<typename boost::spirit::x3::extension::as_parser<Subject>::value_type>(
+        boost::spirit::x3::as_parser(s));
   }
 };
 inline constexpr nested_gen nested{};

@@ -13,7 +13,7 @@ bool parse_declaration_tree(ParseState& st, const char*& first, const char* last
   st.depth = 0;
   const char* it = first;
   try {
-    bool ok = x3::phrase_parse(it, last, x3::with<state_tag>(st)[grammar::declaration],
+    bool ok = boost::spirit::x3::phrase_parse(it, last, boost::spirit::x3::with<state_tag>(st)[grammar::declaration],
                                skipper, out);
     if (ok) first = it;
     return ok;

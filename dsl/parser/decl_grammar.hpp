@@ -7,7 +7,7 @@ namespace eco::dsl::parser::grammar {
 
 struct declaration_class : annotate {};
 
-using declaration_type = x3::rule<declaration_class, tree::DeclT>;
+using declaration_type = boost::spirit::x3::rule<declaration_class, tree::DeclT>;
 BOOST_SPIRIT_DECLARE(declaration_type)
 
 }  // namespace eco::dsl::parser::grammar

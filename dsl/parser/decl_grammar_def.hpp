@@ -65,11 +65,11 @@ struct kw_id : annotate {};
 inline expression_type const expr = "expression";
 
 template <int N>
-using kw_rule = x3::rule<kw_id<N>, tree::Kw>;
+using kw_rule = boost::spirit::x3::rule<kw_id<N>, tree::Kw>;
 
-inline x3::rule<str_class, tree::Str> const str = "string";
-inline x3::rule<word_class, tree::Word> const word = "id";
-inline x3::rule<dname_class, tree::Name> const dname = "name";
+inline boost::spirit::x3::rule<str_class, tree::Str> const str = "string";
+inline boost::spirit::x3::rule<word_class, tree::Word> const word = "id";
+inline boost::spirit::x3::rule<dname_class, tree::Name> const dname = "name";
 inline kw_rule<0> const k_ruleset = "ruleset";
 inline kw_rule<1> const k_include = "include";
 inline kw_rule<2> const k_enum = "enum";
@@ -82,7 +82,7 @@ inline kw_rule<8> const k_source = "source";
 inline kw_rule<9> const k_confidence = "confidence";
 inline kw_rule<10> const k_eq = "'='";
 inline kw_rule<11> const k_by_date = "by date";
-inline kw_rule<12> const k_text = "en/remedy";
+inline kw_rule<12> const k_text = "en";
 inline kw_rule<13> const k_requirement = "requirement";
 inline kw_rule<14> const k_cite = "cite";
 inline kw_rule<15> const k_severity = "severity";
@@ -105,92 +105,92 @@ inline kw_rule<45> const k_guard_when = "when";
 inline kw_rule<46> const k_reason = "reason";
 inline kw_rule<47> const k_field_attr = "verify/origin/role/validate";
 
-inline x3::rule<type_class, tree::TypeT> const type_ref = "type";
-inline x3::rule<ruleset_class, tree::RulesetT> const ruleset_decl = "ruleset";
-inline x3::rule<include_class, tree::IncludeT> const include_decl = "include";
-inline x3::rule<enum_value_name_class, tree::EnumValueName> const enum_value_name = "enum value";
-inline x3::rule<enum_value_class, tree::EnumValueT> const enum_value = "enum value";
-inline x3::rule<enum_class, tree::EnumT> const enum_decl = "enum";
-inline x3::rule<ref_class, tree::RefT> const ref_spec = "ref";
-inline x3::rule<field_type_class, tree::FieldTypeT> const field_type = "field type";
-inline x3::rule<field_class, tree::FieldT> const field = "field";
-inline x3::rule<record_class, tree::RecordT> const record_decl = "record";
-inline x3::rule<source_class, tree::SourceC> const source_clause = "source";
-inline x3::rule<confidence_class, tree::ConfidenceC> const confidence_clause = "confidence";
-inline x3::rule<value_clause_class, tree::ValueClause> const value_clause = "value clause";
-inline x3::rule<plain_value_class, tree::PlainValue> const plain_value = "value";
-inline x3::rule<dated_entry_class, tree::DatedEntry> const dated_entry = "dated value";
-inline x3::rule<dated_values_class, tree::DatedValues> const dated_values = "dated values";
-inline x3::rule<param_body_class, tree::ParamBody> const param_body = "parameter value";
-inline x3::rule<param_class, tree::ParamT> const param_decl = "param";
-inline x3::rule<text_clause_class, tree::TextC> const text_clause = "text clause";
-inline x3::rule<requirement_class, tree::RequirementC> const requirement_clause = "requirement";
-inline x3::rule<cite_class, tree::CiteC> const cite_clause = "cite";
-inline x3::rule<severity_class, tree::SeverityC> const severity_clause = "severity";
-inline x3::rule<for_class, tree::ForC> const for_clause = "for";
-inline x3::rule<let_class, tree::LetC> const let_clause = "let";
-inline x3::rule<expr_clause_class, tree::ExprC> const expr_clause = "expression clause";
-inline x3::rule<lang_class, tree::Name> const lang = "language";
-inline x3::rule<message_class, tree::MessageC> const message_clause = "message";
-inline x3::rule<rule_clause_class, tree::RuleClause> const rule_clause = "rule clause";
-inline x3::rule<rule_class, tree::RuleT> const rule_decl = "rule";
-inline x3::rule<as_of_class, tree::ExprC> const as_of_clause = "as_of";
-inline x3::rule<field_value_class, tree::FieldValueT> const field_value = "field value";
-inline x3::rule<given_class, tree::GivenC> const given_clause = "given";
-inline x3::rule<subject_class, tree::SubjectKey> const subject = "subject key";
-inline x3::rule<expect_class, tree::ExpectC> const expect_clause = "expect";
-inline x3::rule<test_clause_class, tree::TestClause> const test_clause = "test clause";
-inline x3::rule<test_class, tree::TestT> const test_decl = "test";
-inline x3::rule<basis_class, tree::BasisC> const basis_clause = "basis";
-inline x3::rule<unknown_when_class, tree::UnknownWhenC> const unknown_when_clause = "unknown_when";
-inline x3::rule<field_attr_class, tree::FieldAttrC> const field_attr = "field attribute";
-inline x3::rule<cal_day_class, tree::CalDay> const cal_day = "calendar day";
-inline x3::rule<cal_year_class, tree::CalYear> const cal_year = "year";
-inline x3::rule<cal_clause_class, tree::CalClause> const cal_clause = "calendar clause";
-inline x3::rule<calendar_class, tree::CalendarT> const calendar_decl = "calendar";
-inline x3::rule<reason_class, tree::ReasonC> const reason_clause = "reason";
-inline x3::rule<guard_class, tree::GuardT> const guard_decl = "complete/valid declaration";
+inline boost::spirit::x3::rule<type_class, tree::TypeT> const type_ref = "type";
+inline boost::spirit::x3::rule<ruleset_class, tree::RulesetT> const ruleset_decl = "ruleset";
+inline boost::spirit::x3::rule<include_class, tree::IncludeT> const include_decl = "include";
+inline boost::spirit::x3::rule<enum_value_name_class, tree::EnumValueName> const enum_value_name = "enum value";
+inline boost::spirit::x3::rule<enum_value_class, tree::EnumValueT> const enum_value = "enum value";
+inline boost::spirit::x3::rule<enum_class, tree::EnumT> const enum_decl = "enum";
+inline boost::spirit::x3::rule<ref_class, tree::RefT> const ref_spec = "ref";
+inline boost::spirit::x3::rule<field_type_class, tree::FieldTypeT> const field_type = "field type";
+inline boost::spirit::x3::rule<field_class, tree::FieldT> const field = "field";
+inline boost::spirit::x3::rule<record_class, tree::RecordT> const record_decl = "record";
+inline boost::spirit::x3::rule<source_class, tree::SourceC> const source_clause = "source";
+inline boost::spirit::x3::rule<confidence_class, tree::ConfidenceC> const confidence_clause = "confidence";
+inline boost::spirit::x3::rule<value_clause_class, tree::ValueClause> const value_clause = "value clause";
+inline boost::spirit::x3::rule<plain_value_class, tree::PlainValue> const plain_value = "value";
+inline boost::spirit::x3::rule<dated_entry_class, tree::DatedEntry> const dated_entry = "dated value";
+inline boost::spirit::x3::rule<dated_values_class, tree::DatedValues> const dated_values = "dated values";
+inline boost::spirit::x3::rule<param_body_class, tree::ParamBody> const param_body = "parameter value";
+inline boost::spirit::x3::rule<param_class, tree::ParamT> const param_decl = "param";
+inline boost::spirit::x3::rule<text_clause_class, tree::TextC> const text_clause = "text clause";
+inline boost::spirit::x3::rule<requirement_class, tree::RequirementC> const requirement_clause = "requirement";
+inline boost::spirit::x3::rule<cite_class, tree::CiteC> const cite_clause = "cite";
+inline boost::spirit::x3::rule<severity_class, tree::SeverityC> const severity_clause = "severity";
+inline boost::spirit::x3::rule<for_class, tree::ForC> const for_clause = "for";
+inline boost::spirit::x3::rule<let_class, tree::LetC> const let_clause = "let";
+inline boost::spirit::x3::rule<expr_clause_class, tree::ExprC> const expr_clause = "expression clause";
+inline boost::spirit::x3::rule<lang_class, tree::Name> const lang = "language";
+inline boost::spirit::x3::rule<message_class, tree::MessageC> const message_clause = "message";
+inline boost::spirit::x3::rule<rule_clause_class, tree::RuleClause> const rule_clause = "rule clause";
+inline boost::spirit::x3::rule<rule_class, tree::RuleT> const rule_decl = "rule";
+inline boost::spirit::x3::rule<as_of_class, tree::ExprC> const as_of_clause = "as_of";
+inline boost::spirit::x3::rule<field_value_class, tree::FieldValueT> const field_value = "field value";
+inline boost::spirit::x3::rule<given_class, tree::GivenC> const given_clause = "given";
+inline boost::spirit::x3::rule<subject_class, tree::SubjectKey> const subject = "subject key";
+inline boost::spirit::x3::rule<expect_class, tree::ExpectC> const expect_clause = "expect";
+inline boost::spirit::x3::rule<test_clause_class, tree::TestClause> const test_clause = "test clause";
+inline boost::spirit::x3::rule<test_class, tree::TestT> const test_decl = "test";
+inline boost::spirit::x3::rule<basis_class, tree::BasisC> const basis_clause = "basis";
+inline boost::spirit::x3::rule<unknown_when_class, tree::UnknownWhenC> const unknown_when_clause = "unknown_when";
+inline boost::spirit::x3::rule<field_attr_class, tree::FieldAttrC> const field_attr = "field attribute";
+inline boost::spirit::x3::rule<cal_day_class, tree::CalDay> const cal_day = "calendar day";
+inline boost::spirit::x3::rule<cal_year_class, tree::CalYear> const cal_year = "year";
+inline boost::spirit::x3::rule<cal_clause_class, tree::CalClause> const cal_clause = "calendar clause";
+inline boost::spirit::x3::rule<calendar_class, tree::CalendarT> const calendar_decl = "calendar";
+inline boost::spirit::x3::rule<reason_class, tree::ReasonC> const reason_clause = "reason";
+inline boost::spirit::x3::rule<guard_class, tree::GuardT> const guard_decl = "complete/valid declaration";
 inline declaration_type const declaration = "declaration";
 
-inline auto const sep = x3::lit(',') | ';';
+inline auto const sep = boost::spirit::x3::lit(',') | ';';
 
 inline auto const str_def = string_parser{};
 inline auto const word_def = word_parser{};
 inline auto const dname_def = identifier_parser{};
-inline auto const k_ruleset_def = x3::omit[kw("ruleset")];
-inline auto const k_include_def = x3::omit[kw("include")];
-inline auto const k_enum_def = x3::omit[kw("enum")];
-inline auto const k_record_def = x3::omit[kw("record")];
-inline auto const k_param_def = x3::omit[kw("param")];
-inline auto const k_rule_def = x3::omit[kw("rule")];
-inline auto const k_test_def = x3::omit[kw("test")];
-inline auto const k_ref_def = x3::omit[kw("ref")];
-inline auto const k_source_def = x3::omit[kw("source")];
-inline auto const k_confidence_def = x3::omit[kw("confidence")];
-inline auto const k_eq_def = x3::omit[x3::lit('=')];
-inline auto const k_by_date_def = x3::omit[kw("by") >> expect("'date' after 'by'")[kw("date")]];
-inline auto const k_text_def = x3::omit[kw("en") | kw("remedy")];
-inline auto const k_requirement_def = x3::omit[kw("requirements") | kw("requirement")];
-inline auto const k_cite_def = x3::omit[kw("cite")];
-inline auto const k_severity_def = x3::omit[kw("severity")];
-inline auto const k_for_def = x3::omit[kw("for")];
+inline auto const k_ruleset_def = boost::spirit::x3::omit[kw("ruleset")];
+inline auto const k_include_def = boost::spirit::x3::omit[kw("include")];
+inline auto const k_enum_def = boost::spirit::x3::omit[kw("enum")];
+inline auto const k_record_def = boost::spirit::x3::omit[kw("record")];
+inline auto const k_param_def = boost::spirit::x3::omit[kw("param")];
+inline auto const k_rule_def = boost::spirit::x3::omit[kw("rule")];
+inline auto const k_test_def = boost::spirit::x3::omit[kw("test")];
+inline auto const k_ref_def = boost::spirit::x3::omit[kw("ref")];
+inline auto const k_source_def = boost::spirit::x3::omit[kw("source")];
+inline auto const k_confidence_def = boost::spirit::x3::omit[kw("confidence")];
+inline auto const k_eq_def = boost::spirit::x3::omit[boost::spirit::x3::lit('=')];
+inline auto const k_by_date_def = boost::spirit::x3::omit[kw("by") >> expect("'date' after 'by'")[kw("date")]];
+inline auto const k_text_def = boost::spirit::x3::omit[kw("en")];
+inline auto const k_requirement_def = boost::spirit::x3::omit[kw("requirements") | kw("requirement")];
+inline auto const k_cite_def = boost::spirit::x3::omit[kw("cite")];
+inline auto const k_severity_def = boost::spirit::x3::omit[kw("severity")];
+inline auto const k_for_def = boost::spirit::x3::omit[kw("for")];
 inline auto const k_expr_def =
-    x3::omit[kw("when") | kw("deadline") | kw("require") | kw("met_on")];
-inline auto const k_message_def = x3::omit[kw("message")];
-inline auto const k_as_of_def = x3::omit[kw("as_of")];
-inline auto const k_given_def = x3::omit[kw("given")];
-inline auto const k_expect_def = x3::omit[kw("expect")];
-inline auto const k_let_def = x3::omit[kw("let")];
-inline auto const k_basis_def = x3::omit[kw("basis")];
-inline auto const k_unknown_when_def = x3::omit[kw("unknown_when")];
-inline auto const k_calendar_def = x3::omit[kw("calendar")];
-inline auto const k_cal_year_def = x3::omit[kw("year")];
-inline auto const k_cal_list_def = x3::omit[kw("holidays") | kw("workdays")];
-inline auto const k_guard_def = x3::omit[kw("complete") | kw("valid")];
-inline auto const k_guard_what_def = x3::omit[kw("list") | kw("fields")];
-inline auto const k_guard_when_def = x3::omit[kw("when")];
-inline auto const k_reason_def = x3::omit[kw("reason")];
-inline auto const k_field_attr_def = x3::omit[kw("verify") | kw("origin") | kw("role") | kw("validate")];
+    boost::spirit::x3::omit[kw("when") | kw("deadline") | kw("require") | kw("met_on")];
+inline auto const k_message_def = boost::spirit::x3::omit[kw("message")];
+inline auto const k_as_of_def = boost::spirit::x3::omit[kw("as_of")];
+inline auto const k_given_def = boost::spirit::x3::omit[kw("given")];
+inline auto const k_expect_def = boost::spirit::x3::omit[kw("expect")];
+inline auto const k_let_def = boost::spirit::x3::omit[kw("let")];
+inline auto const k_basis_def = boost::spirit::x3::omit[kw("basis")];
+inline auto const k_unknown_when_def = boost::spirit::x3::omit[kw("unknown_when")];
+inline auto const k_calendar_def = boost::spirit::x3::omit[kw("calendar")];
+inline auto const k_cal_year_def = boost::spirit::x3::omit[kw("year")];
+inline auto const k_cal_list_def = boost::spirit::x3::omit[kw("holidays") | kw("workdays")];
+inline auto const k_guard_def = boost::spirit::x3::omit[kw("complete") | kw("valid")];
+inline auto const k_guard_what_def = boost::spirit::x3::omit[kw("list") | kw("fields")];
+inline auto const k_guard_when_def = boost::spirit::x3::omit[kw("when")];
+inline auto const k_reason_def = boost::spirit::x3::omit[kw("reason")];
+inline auto const k_field_attr_def = boost::spirit::x3::omit[kw("verify") | kw("origin") | kw("role") | kw("validate")];
 
 inline auto const type_ref_def =
     dname >> -('<' >> nested[expect("type")[type_ref % ',']] >> expect("'>' or ','")['>']);
@@ -205,14 +205,14 @@ inline auto const enum_decl_def = k_enum >> expect("enum name")[dname] >> -str >
 inline auto const ref_spec_def =
     k_ref >> expect("referenced record name")[dname] >>
     -(kw("as") >> expect("navigation name after 'as'")[dname]) >>
-    -(kw("reverse") >> expect("list name after 'reverse'")[dname]) >> x3::matches[kw("unchecked")];
+    -(kw("reverse") >> expect("list name after 'reverse'")[dname]) >> boost::spirit::x3::matches[kw("unchecked")];
 inline auto const field_type_def = ref_spec | type_ref;
 // No expect[] after the keyword: a following field may be named `verify`, `role` ... (a name
 // followed by ':' starts the next field).
-inline auto const field_attr_def = k_field_attr >> (str | (dname >> !(-x3::lit('?') >> ':')));
-inline auto const field_def = dname >> x3::matches['?'] >> expect("':' after field name")[':'] >>
+inline auto const field_attr_def = k_field_attr >> (str | (dname >> !(-boost::spirit::x3::lit('?') >> ':')));
+inline auto const field_def = dname >> boost::spirit::x3::matches['?'] >> expect("':' after field name")[':'] >>
                               expect("field type")[field_type] >>
-                              x3::matches[kw("key") >> !(-x3::lit('?') >> ':')] >> -str >> *field_attr;
+                              boost::spirit::x3::matches[kw("key") >> !(-boost::spirit::x3::lit('?') >> ':')] >> -str >> *field_attr;
 inline auto const record_decl_def = k_record >> expect("record name")[dname] >> -str >> *field_attr >>
                                     expect("'{'")['{'] >> *(field >> -sep) >>
                                     expect("field or '}'")['}'];
@@ -241,9 +241,9 @@ inline auto const for_clause_def = k_for >> expect("variable name")[dname] >>
                                    expect("'in'")[kw("in")] >> expect("expression")[expr];
 inline auto const expr_clause_def = k_expr >> expect("expression")[expr];
 inline auto const let_clause_def = k_let >> expect("variable name")[dname] >>
-                                   expect("'=' after the variable name")[x3::lit('=') >> !x3::lit('=')] >>
+                                   expect("'=' after the variable name")[boost::spirit::x3::lit('=') >> !boost::spirit::x3::lit('=')] >>
                                    expect("expression")[expr];
-inline auto const lang_def = x3::omit[kw("zh") | kw("en")];
+inline auto const lang_def = boost::spirit::x3::omit[kw("zh") | kw("en")];
 inline auto const message_clause_def =
     k_message >> -(!lang >> dname) >> -lang >> expect("message template string")[str];
 inline auto const unknown_when_clause_def = k_unknown_when >> expect("condition")[expr] >>
@@ -267,7 +267,7 @@ inline auto const test_clause_def = as_of_clause | given_clause | expect_clause;
 inline auto const test_decl_def = k_test >> expect("rule id")[word] >>
                                   expect("test name string")[str] >> expect("'{'")['{'] >>
                                   *test_clause >> expect("test clause or '}'")['}'];
-inline auto const cal_day_def = &x3::digit >> word >> -str >> -sep;
+inline auto const cal_day_def = &boost::spirit::x3::digit >> word >> -str >> -sep;
 inline auto const cal_year_def = k_cal_year >> expect("year")[word];
 inline auto const cal_clause_def = cal_year | source_clause | confidence_clause | k_cal_list | cal_day;
 inline auto const calendar_decl_def = k_calendar >> expect("calendar name")[dname] >> -str >>

@@ -14,7 +14,7 @@ bool parse_expression_tree(ParseState& st, const char*& first, const char* last,
   st.depth = 0;
   const char* it = first;
   try {
-    bool ok = x3::phrase_parse(it, last, x3::with<state_tag>(st)[grammar::expression], skipper,
+    bool ok = boost::spirit::x3::phrase_parse(it, last, boost::spirit::x3::with<state_tag>(st)[grammar::expression], skipper,
                                out);
     if (ok) first = it;
     return ok;

@@ -9,7 +9,7 @@ namespace eco::dsl::parser::grammar {
 // Rule ids: each records its node's span on success (annotate).
 struct expression_class : annotate {};
 
-using expression_type = x3::rule<expression_class, tree::Ternary>;
+using expression_type = boost::spirit::x3::rule<expression_class, tree::Ternary>;
 BOOST_SPIRIT_DECLARE(expression_type)
 
 }  // namespace eco::dsl::parser::grammar

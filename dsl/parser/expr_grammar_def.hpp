@@ -33,55 +33,55 @@ struct bin_tail_class : annotate {};
 struct binary_class : annotate {};
 struct cond_tail_class : annotate {};
 
-inline x3::rule<literal_class, tree::Literal> const literal = "literal";
-inline x3::rule<name_class, tree::Name> const name = "name";
-inline x3::rule<field_name_class, tree::Name> const field_name = "field name";
-inline x3::rule<unary_op_class, tree::OpTok> const unary_op = "unary operator";
-inline x3::rule<binary_op_class, tree::OpTok> const binary_op = "operator";
-inline x3::rule<args_class, tree::Args> const args = "arguments";
-inline x3::rule<ident_or_call_class, tree::IdentOrCall> const ident_or_call = "identifier";
-inline x3::rule<paren_class, tree::Paren> const paren = "parenthesis";
-inline x3::rule<list_class, tree::ListLit> const list = "list";
-inline x3::rule<map_entry_class, tree::MapEntryT> const map_entry = "map entry";
-inline x3::rule<map_class, tree::MapLit> const map = "map";
-inline x3::rule<primary_class, tree::Primary> const primary = "primary";
-inline x3::rule<select_class, tree::SelectOp> const select = "selection";
-inline x3::rule<index_class, tree::IndexOp> const index = "index";
-inline x3::rule<field_init_class, tree::FieldInitT> const field_init = "field initializer";
-inline x3::rule<struct_class, tree::StructOp> const struct_init = "message construction";
-inline x3::rule<postfix_class, tree::Postfix> const postfix = "postfix";
-inline x3::rule<member_class, tree::MemberT> const member = "member";
-inline x3::rule<unary_class, tree::UnaryT> const unary = "unary";
-inline x3::rule<bin_tail_class, tree::BinTail> const bin_tail = "binary operand";
-inline x3::rule<binary_class, tree::BinaryT> const binary = "binary";
-inline x3::rule<cond_tail_class, tree::CondTail> const cond_tail = "conditional";
+inline boost::spirit::x3::rule<literal_class, tree::Literal> const literal = "literal";
+inline boost::spirit::x3::rule<name_class, tree::Name> const name = "name";
+inline boost::spirit::x3::rule<field_name_class, tree::Name> const field_name = "field name";
+inline boost::spirit::x3::rule<unary_op_class, tree::OpTok> const unary_op = "unary operator";
+inline boost::spirit::x3::rule<binary_op_class, tree::OpTok> const binary_op = "operator";
+inline boost::spirit::x3::rule<args_class, tree::Args> const args = "arguments";
+inline boost::spirit::x3::rule<ident_or_call_class, tree::IdentOrCall> const ident_or_call = "identifier";
+inline boost::spirit::x3::rule<paren_class, tree::Paren> const paren = "parenthesis";
+inline boost::spirit::x3::rule<list_class, tree::ListLit> const list = "list";
+inline boost::spirit::x3::rule<map_entry_class, tree::MapEntryT> const map_entry = "map entry";
+inline boost::spirit::x3::rule<map_class, tree::MapLit> const map = "map";
+inline boost::spirit::x3::rule<primary_class, tree::Primary> const primary = "primary";
+inline boost::spirit::x3::rule<select_class, tree::SelectOp> const select = "selection";
+inline boost::spirit::x3::rule<index_class, tree::IndexOp> const index = "index";
+inline boost::spirit::x3::rule<field_init_class, tree::FieldInitT> const field_init = "field initializer";
+inline boost::spirit::x3::rule<struct_class, tree::StructOp> const struct_init = "message construction";
+inline boost::spirit::x3::rule<postfix_class, tree::Postfix> const postfix = "postfix";
+inline boost::spirit::x3::rule<member_class, tree::MemberT> const member = "member";
+inline boost::spirit::x3::rule<unary_class, tree::UnaryT> const unary = "unary";
+inline boost::spirit::x3::rule<bin_tail_class, tree::BinTail> const bin_tail = "binary operand";
+inline boost::spirit::x3::rule<binary_class, tree::BinaryT> const binary = "binary";
+inline boost::spirit::x3::rule<cond_tail_class, tree::CondTail> const cond_tail = "conditional";
 inline expression_type const expression = "expression";
 
 inline auto const literal_def = literal_parser{};
 inline auto const name_def = identifier_parser{};
 inline auto const field_name_def = identifier_parser{{}, true};
-inline auto const unary_op_def = x3::omit[x3::char_("!-")];
+inline auto const unary_op_def = boost::spirit::x3::omit[boost::spirit::x3::char_("!-")];
 // Longer operators first: `<=` before `<`. `in` is a keyword (`index` is a name).
-inline auto const binary_op_def = x3::omit[x3::lit("||") | "&&" | "==" | "!=" | "<=" | ">=" | '<' |
+inline auto const binary_op_def = boost::spirit::x3::omit[boost::spirit::x3::lit("||") | "&&" | "==" | "!=" | "<=" | ">=" | '<' |
                                           '>' | '+' | '-' | '*' | '/' | '%' | kw("in")];
 inline auto const args_def =
     '(' >> nested[-(expression % ',')] >> expect("')' or ',' in argument list")[')'];
-inline auto const ident_or_call_def = x3::matches['.'] >> name >> -args;
+inline auto const ident_or_call_def = boost::spirit::x3::matches['.'] >> name >> -args;
 inline auto const paren_def =
     '(' >> nested[expect("expression")[expression]] >> expect("')'")[')'];
 inline auto const list_def =
-    '[' >> nested[-(expression % ',')] >> -x3::lit(',') >> expect("']' or ',' in list")[']'];
+    '[' >> nested[-(expression % ',')] >> -boost::spirit::x3::lit(',') >> expect("']' or ',' in list")[']'];
 inline auto const map_entry_def =
     expression >> expect("':' after map key")[':'] >> expect("expression")[expression];
 inline auto const map_def =
-    '{' >> nested[-(map_entry % ',')] >> -x3::lit(',') >> expect("'}' or ',' in map")['}'];
+    '{' >> nested[-(map_entry % ',')] >> -boost::spirit::x3::lit(',') >> expect("'}' or ',' in map")['}'];
 inline auto const primary_def = paren | list | map | literal | ident_or_call;
 inline auto const select_def = '.' >> expect("field name after '.'")[field_name] >> -args;
 inline auto const index_def =
     '[' >> nested[expect("expression")[expression]] >> expect("']'")[']'];
 inline auto const field_init_def =
     field_name >> expect("':' after field name")[':'] >> expect("expression")[expression];
-inline auto const struct_init_def = '{' >> nested[-(field_init % ',')] >> -x3::lit(',') >>
+inline auto const struct_init_def = '{' >> nested[-(field_init % ',')] >> -boost::spirit::x3::lit(',') >>
                                     expect("'}' or ',' in message construction")['}'];
 inline auto const postfix_def = select | index | struct_init;
 inline auto const member_def = primary >> *postfix;

@@ -889,10 +889,8 @@ void Lowerer::declaration(const tree::DeclT& d, ast::File& file) {
     for (const auto& c : rule->clauses) {
       const tree::RuleClause::variant_type& cv = c.get();
       if (const auto* t = boost::get<tree::TextC>(&cv)) {
-        bool en = slice(t->kw) == "en";
-        auto& slot = en ? out.title_en : out.remedy;
-        if (slot) repeated(en ? "en" : "remedy", range(*t));
-        else slot = text_of(t->text);
+        if (out.title_en) repeated("en", range(*t));
+        else out.title_en = text_of(t->text);
       } else if (const auto* rq = boost::get<tree::RequirementC>(&cv)) {
         for (const auto& w : rq->ids) out.requirements.push_back(name(w));
       } else if (const auto* ci = boost::get<tree::CiteC>(&cv)) {

@@ -14,8 +14,6 @@
 
 namespace eco::dsl::parser::tree {
 
-namespace x3 = boost::spirit::x3;
-
 // Byte offsets [b, e) of a node's text in the source.
 struct Span {
   std::uint32_t b = 0;
@@ -29,7 +27,7 @@ struct Name : Span {};      // identifier (or `quoted` field name)
 struct OpTok : Span {};     // an operator token; its text is read from the source
 
 struct Ternary;
-using ExprRef = x3::forward_ast<Ternary>;
+using ExprRef = boost::spirit::x3::forward_ast<Ternary>;
 
 // The argument list of a call; `open` marks that parentheses were present.
 struct Args : Span {
@@ -59,7 +57,7 @@ struct MapLit : Span {
   std::vector<MapEntryT> entries;
 };
 
-struct Primary : x3::variant<Literal, IdentOrCall, Paren, ListLit, MapLit> {
+struct Primary : boost::spirit::x3::variant<Literal, IdentOrCall, Paren, ListLit, MapLit> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -82,7 +80,7 @@ struct StructOp : Span {
   std::vector<FieldInitT> fields;
 };
 
-struct Postfix : x3::variant<SelectOp, IndexOp, StructOp> {
+struct Postfix : boost::spirit::x3::variant<SelectOp, IndexOp, StructOp> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -128,7 +126,7 @@ struct Kw : Span {};        // a clause keyword (which one is read from the sour
 struct TypeT;
 struct TypeT : Span {
   Name name;
-  std::vector<x3::forward_ast<TypeT>> args;
+  std::vector<boost::spirit::x3::forward_ast<TypeT>> args;
 };
 
 struct RulesetT : Span {
@@ -142,7 +140,7 @@ struct IncludeT : Span {
   Str path;
 };
 
-struct EnumValueName : x3::variant<Name, Str> {
+struct EnumValueName : boost::spirit::x3::variant<Name, Str> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -164,14 +162,14 @@ struct RefT : Span {
   boost::optional<Name> reverse;
   bool unchecked = false;
 };
-struct FieldTypeT : x3::variant<RefT, TypeT> {
+struct FieldTypeT : boost::spirit::x3::variant<RefT, TypeT> {
   using base_type::base_type;
   using base_type::operator=;
 };
 // verify "..." / origin "..." / role NAME / validate NAME after a field's description, and
 // role NAME after a record's title: a string or a name (the lowering checks which one the
 // keyword wants).
-struct AttrValue : x3::variant<Str, Name> {
+struct AttrValue : boost::spirit::x3::variant<Str, Name> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -209,7 +207,7 @@ struct BasisC : Span {
   Kw kw;
   Name basis;
 };
-struct ValueClause : x3::variant<SourceC, ConfidenceC, BasisC> {
+struct ValueClause : boost::spirit::x3::variant<SourceC, ConfidenceC, BasisC> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -227,7 +225,7 @@ struct DatedValues : Span {
   Kw kw;  // by date
   std::vector<DatedEntry> entries;
 };
-struct ParamBody : x3::variant<PlainValue, DatedValues> {
+struct ParamBody : boost::spirit::x3::variant<PlainValue, DatedValues> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -239,7 +237,7 @@ struct ParamT : Span {
   boost::optional<Str> description;
 };
 
-// en "..." / remedy "..." / description "..."
+// en "..." / description "..."
 struct TextC : Span {
   Kw kw;
   Str text;
@@ -288,7 +286,7 @@ struct UnknownWhenC : Span {
   boost::optional<Str> en;
 };
 struct RuleClause
-    : x3::variant<TextC, RequirementC, CiteC, SeverityC, ForC, LetC, ExprC, MessageC, BasisC, UnknownWhenC> {
+    : boost::spirit::x3::variant<TextC, RequirementC, CiteC, SeverityC, ForC, LetC, ExprC, MessageC, BasisC, UnknownWhenC> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -308,7 +306,7 @@ struct GivenC : Span {
   Name record;
   std::vector<FieldValueT> fields;
 };
-struct SubjectKey : x3::variant<Str, Word> {
+struct SubjectKey : boost::spirit::x3::variant<Str, Word> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -317,7 +315,7 @@ struct ExpectC : Span {
   Name verdict;
   SubjectKey subject;
 };
-struct TestClause : x3::variant<ExprC, GivenC, ExpectC> {
+struct TestClause : boost::spirit::x3::variant<ExprC, GivenC, ExpectC> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -340,7 +338,7 @@ struct CalYear : Span {
   Kw kw;
   Word year;
 };
-struct CalClause : x3::variant<CalYear, SourceC, ConfidenceC, Kw, CalDay> {
+struct CalClause : boost::spirit::x3::variant<CalYear, SourceC, ConfidenceC, Kw, CalDay> {
   using base_type::base_type;
   using base_type::operator=;
 };
@@ -369,7 +367,7 @@ struct GuardT : Span {
   std::vector<ReasonC> reasons;
 };
 
-struct DeclT : x3::variant<RulesetT, IncludeT, EnumT, RecordT, ParamT, RuleT, TestT, CalendarT, GuardT> {
+struct DeclT : boost::spirit::x3::variant<RulesetT, IncludeT, EnumT, RecordT, ParamT, RuleT, TestT, CalendarT, GuardT> {
   using base_type::base_type;
   using base_type::operator=;
 };

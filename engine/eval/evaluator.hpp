@@ -2,8 +2,8 @@
 // Rule evaluation: a checked ruleset compiled once into programs, run over a snapshot,
 // giving exactly one verdict per (rule, subject) with its evidence.
 //
-// Verdicts (DESIGN.md): `when` false -> not_applicable; `when` or `require` undecidable
-// (missing data, runtime error) -> unknown, naming what is missing; `require` true -> pass,
+// Verdicts (engine/eval/verdict.hpp decides them; docs/rule-language.md, "Rules"): `when`
+// false -> not_applicable; `when` or `require` undecidable (missing data, runtime error) -> unknown, naming what is missing; `require` true -> pass,
 // or late when `met_on` is after the deadline; `require` false -> upcoming while the
 // evaluation date is on or before the deadline, violation after it (or with no deadline) —
 // advice instead of violation for a rule of severity advice;

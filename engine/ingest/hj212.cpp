@@ -575,7 +575,9 @@ class MonitoringImport {
                  "VALUES(?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
     old_.emplace(
         db_,
-        "SELECT cp, _file, _line FROM _hj212_message WHERE mn = ? AND cn = ? AND data_time = ?");
+        // The file's path from the store, not from this batch: the first may come from an earlier one.
+        "SELECT m.cp, f.path, m._line FROM _hj212_message m LEFT JOIN _batch_file f "
+        "ON f.id = m._file WHERE m.mn = ? AND m.cn = ? AND m.data_time = ?");
     earlier_.emplace(db_,
                      "SELECT 1 FROM _hj212_message WHERE mn = ? AND cn = 2061 AND "
                      "data_time >= ? AND data_time < ? AND _batch <> ? LIMIT 1");
@@ -905,7 +907,7 @@ void MonitoringImport::compare_stored(detail::FileState& f, std::uint32_t line_n
   bool same = false;
   if (old.executeStep()) {
     same = old.getColumn(0).getString() == m.cp;
-    where = fmt::format("{}:{}", b_.file_path(old.getColumn(1).getInt64()),
+    where = fmt::format("{}:{}", old.getColumn(1).isNull() ? "?" : old.getColumn(1).getString(),
                         old.getColumn(2).getInt64());
   }
   old.reset();

@@ -23,29 +23,12 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/ingest/codes.hpp"
 #include "engine/ingest/import.hpp"
 
 namespace eco::engine::ingest::hj212 {
 
-// Error codes of the monitoring import (docs/monitoring.md explains each).
-namespace code {
-inline constexpr const char* kFrame =
-    "M001";  // not "##" + length + segment + CRC, or a truncated message
-inline constexpr const char* kLength =
-    "M002";  // the length field differs from the data segment's length
-inline constexpr const char* kCrc =
-    "M003";  // the CRC field differs from the CRC16 of the data segment
-inline constexpr const char* kSyntax =
-    "M004";  // malformed data segment (field, CP group, value, DataTime)
-inline constexpr const char* kFlag = "M005";  // a data flag the declaration does not know
-inline constexpr const char* kPoint =
-    "M006";  // an MN or pollutant code no monitoring point declares
-inline constexpr const char* kConflict =
-    "M007";  // the same point, time and pollutant with other values
-inline constexpr const char* kLimit = "M008";  // a summary needs a limit the monitoring point lacks
-inline constexpr const char* kDeclaration =
-    "M009";  // the declaration names something the schema lacks
-}  // namespace code
+// Error codes of the monitoring import: hj212::code in engine/ingest/codes.hpp.
 
 // The longest message line accepted (HJ 212-2017 limits the data segment to 9999 bytes).
 inline constexpr std::size_t kMaxLine = 2 + 4 + 9999 + 4 + 2;

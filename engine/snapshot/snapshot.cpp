@@ -7,6 +7,9 @@
 
 namespace eco::engine {
 
+namespace cel = dsl::cel;
+namespace model = dsl::model;
+
 namespace {
 
 std::uint16_t enum_index(const model::Schema& schema, const model::Type& t) {

@@ -4,10 +4,10 @@
 // One Table per record type of the schema, one typed column per field (ints, doubles or
 // string views into the snapshot's arena, with a presence bitmap), plus what evaluation
 // needs precomputed: for every reference field the row it points to, and for every reverse
-// list the child rows of each parent (CSR). Evaluation reads it through cel::RecordAccessor
+// list the child rows of each parent (CSR). Evaluation reads it through dsl::cel::RecordAccessor
 // with integer indices only; it is immutable once built and safe to read from many threads.
 //
-// Snapshots are built by SnapshotBuilder from rows given as cel::Values: from a rule test's
+// Snapshots are built by SnapshotBuilder from rows given as dsl::cel::Values: from a rule test's
 // `given` records, from a store read transaction, or from a benchmark's data.
 #include <cstdint>
 #include <memory>
@@ -24,9 +24,6 @@
 
 namespace eco::engine {
 
-namespace cel = dsl::cel;
-namespace model = dsl::model;
-
 // Where a stored row came from: the import batch, file and line (0 = unknown).
 struct Provenance {
   std::int64_t batch = 0;
@@ -35,7 +32,7 @@ struct Provenance {
 };
 
 struct Column {
-  model::Kind kind = model::Kind::string;
+  dsl::model::Kind kind = dsl::model::Kind::string;
   std::vector<std::int64_t> ints;          // int, bool, date (days), enum (value index)
   std::vector<double> doubles;             // double
   std::vector<std::string_view> strings;   // string, duration text (views into the arena)
@@ -83,13 +80,13 @@ class TextArena {
   std::size_t used_ = kBlock;                    // bytes used in current_
 };
 
-class Snapshot final : public cel::RecordAccessor {
+class Snapshot final : public dsl::cel::RecordAccessor {
  public:
-  explicit Snapshot(const model::Schema& schema);
+  explicit Snapshot(const dsl::model::Schema& schema);
 
-  const model::Schema& schema() const override { return *schema_; }
-  bool field(std::uint32_t record, std::uint64_t row, std::uint32_t field, cel::Value& out) const override;
-  bool navigate(std::uint32_t record, std::uint64_t row, std::uint32_t field, cel::Value& out) const override;
+  const dsl::model::Schema& schema() const override { return *schema_; }
+  bool field(std::uint32_t record, std::uint64_t row, std::uint32_t field, dsl::cel::Value& out) const override;
+  bool navigate(std::uint32_t record, std::uint64_t row, std::uint32_t field, dsl::cel::Value& out) const override;
   std::span<const std::uint32_t> reverse(std::uint32_t record, std::uint64_t row,
                                          std::uint32_t reverse_index) const override;
 
@@ -108,7 +105,7 @@ class Snapshot final : public cel::RecordAccessor {
 
  private:
   friend class SnapshotBuilder;
-  const model::Schema* schema_;
+  const dsl::model::Schema* schema_;
   std::vector<Table> tables_;
   mutable TextArena arena_;         // owns every string the columns and keys view (find() adds keys)
   std::unique_ptr<std::mutex> find_mutex_ = std::make_unique<std::mutex>();  // guards lazy key indexes
@@ -118,7 +115,7 @@ class Snapshot final : public cel::RecordAccessor {
 // Builds a Snapshot row by row, then links references and reverse lists in finish().
 class SnapshotBuilder {
  public:
-  explicit SnapshotBuilder(const model::Schema& schema);
+  explicit SnapshotBuilder(const dsl::model::Schema& schema);
 
   // Index for a source file name in provenance records.
   std::uint32_t file_index(const std::string& path);
@@ -126,10 +123,10 @@ class SnapshotBuilder {
   // Appends a row of `record`. `values` holds one entry per schema field; a null
   // std::optional is a missing value. Values must already have the field's type (strings
   // for strings and enum names, ints, doubles, bools, dates). Returns the row index.
-  std::uint32_t add_row(std::uint32_t record, std::span<const std::optional<cel::Value>> values,
+  std::uint32_t add_row(std::uint32_t record, std::span<const std::optional<dsl::cel::Value>> values,
                         Provenance provenance = {});
 
-  // One value of a row as a bulk loader reads it (no cel::Value per cell): missing, an
+  // One value of a row as a bulk loader reads it (no dsl::cel::Value per cell): missing, an
   // integer (int, uint, bool as 0/1, date as days since 1970-01-01), a double, or text (string
   // and duration fields, enum value names) that needs to stay valid only during add_cells.
   struct Cell {
@@ -157,7 +154,7 @@ class SnapshotBuilder {
   // shares its target's key (and notes the target row), a column of few distinct values is
   // interned, a column of mostly distinct values (plates, names) is copied.
   // `code` receives the text's index in interned_texts_ when it was interned, else kNoCode.
-  std::string_view store_text(const model::RecordType& rt, std::uint32_t field, std::string_view s,
+  std::string_view store_text(const dsl::model::RecordType& rt, std::uint32_t field, std::string_view s,
                               std::int32_t& nav_row, std::uint32_t& code);
   static constexpr std::uint32_t kNoCode = ~std::uint32_t{0};
   Snapshot snap_;

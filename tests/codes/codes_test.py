@@ -2,7 +2,7 @@
 """Diagnostic codes are written once, as named constants in the codes headers.
 
   codes_test.py literals SOURCE_DIR   fails when a code literal ("P001", "I006" ...) appears in
-                                      the C++ of dsl/, engine/, cli/ or reports/ outside the
+                                      the C++ of dsl/, engine/, app/, cli/ or reports/ outside the
                                       codes headers (use code::kName instead)
   codes_test.py cases SOURCE_DIR      fails when a code declared in the codes headers has no case:
                                       a golden diagnostics file (tests/diagnostics/**/*.err) or
@@ -17,10 +17,11 @@ import tempfile
 
 # The headers that declare the codes; every other file names them by constant.
 CODES_HEADERS = ["dsl/common/codes.hpp", "engine/ingest/codes.hpp"]
-SOURCE_ROOTS = ["dsl", "engine", "cli", "reports"]
+SOURCE_ROOTS = ["dsl", "engine", "app", "cli", "reports"]
 CPP_SUFFIXES = {".hpp", ".cpp", ".h", ".cc", ".ipp"}
-# A code: its family letter (parse, names, types, declarations, warnings, import) and 3 digits.
-LITERAL = re.compile(r'"[PNTDWI][0-9]{3}"')
+# A code: its family letter (parse, names, types, declarations, warnings, import, monitoring
+# messages) and 3 digits.
+LITERAL = re.compile(r'"[PNTDWIM][0-9]{3}"')
 
 
 def code_literals(root):

@@ -28,7 +28,7 @@ def main() -> int:
                 stripped = line.split("#")[0]
                 if CLAUSE.match(stripped):
                     in_expr = True
-                elif re.match(r"^\s*(message|cite|en|requirement|severity|remedy)\b", stripped):
+                elif re.match(r"^\s*(message|cite|en|requirement|severity)\b", stripped):
                     in_expr = False
                 if not in_expr:
                     continue

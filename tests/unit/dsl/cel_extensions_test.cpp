@@ -4,7 +4,9 @@
 
 #include "tests/unit/dsl/cel_test_util.hpp"
 
-using namespace celtest;
+using namespace eco::dsl::celtest;
+namespace ast = eco::dsl::ast;
+namespace cel = eco::dsl::cel;
 using cel::Value;
 using cel::ValueKind;
 namespace model = eco::dsl::model;

@@ -11,10 +11,8 @@
 #include "dsl/cel/program.hpp"
 #include "dsl/cel/record.hpp"
 
-namespace celtest {
-
-namespace ast = eco::dsl::ast;
-namespace cel = eco::dsl::cel;
+// Inside eco::dsl, so that ast:: and cel:: name eco::dsl's namespaces without an alias.
+namespace eco::dsl::celtest {
 
 inline ast::ExprId next_id() {
   static ast::ExprId id = 1000;
@@ -126,4 +124,4 @@ class MemoryRecords : public cel::RecordAccessor {
   std::map<Key, cel::Value> nav_;
 };
 
-}  // namespace celtest
+}  // namespace eco::dsl::celtest

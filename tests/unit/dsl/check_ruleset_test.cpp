@@ -106,10 +106,18 @@ rule r1 "t" {
   const Ref* industry = find_ref(when, Ref::Kind::field, "industry");
   ASSERT_TRUE(industry);
   EXPECT_EQ(industry->record, enterprise->index);
-  const Ref* coking = find_ref(when, Ref::Kind::enum_value, "coking");
-  ASSERT_TRUE(coking);
-  EXPECT_EQ(schema.enums[coking->record].name, "industry");
-  EXPECT_EQ(coking->index, 0u);
+  // "coking" compared with an enum field takes the enum's type (a value of it: N006 otherwise).
+  const auto* conj = when.expr.as<ast::Call>();
+  ASSERT_TRUE(conj);
+  const auto* eq = conj->args.at(0).as<ast::Call>();
+  ASSERT_TRUE(eq);
+  const ast::Expr& coking = eq->args.at(1);
+  ASSERT_TRUE(coking.as<ast::Constant>());
+  const model::Type& coking_type = when.types.at(coking.id);
+  EXPECT_EQ(coking_type.kind, Kind::enum_);
+  ASSERT_TRUE(coking_type.enum_type);
+  EXPECT_EQ(coking_type.enum_type->name, "industry");
+  EXPECT_EQ(coking_type.enum_type->find("coking"), 0);
   const Ref* var = find_ref(when, Ref::Kind::variable, "f");
   ASSERT_TRUE(var);
   EXPECT_EQ(var->index, 0u);

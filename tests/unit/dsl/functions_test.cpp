@@ -125,9 +125,9 @@ TEST(FunctionRegistry, TheCompilerRunsEveryOverloadByItsId) {
       std::string name = "v" + std::to_string(i++);
       slots.push_back(env.declare(name));
       values.push_back(sample(p).value);
-      args.push_back(celtest::id(name));
+      args.push_back(eco::dsl::celtest::id(name));
     }
-    ast::Expr call = celtest::make(ast::Call{nullptr, o.function, {}});
+    ast::Expr call = eco::dsl::celtest::make(ast::Call{nullptr, o.function, {}});
     auto& c = std::get<ast::Call>(call.kind);
     if (o.member && !args.empty()) {
       c.target = std::make_unique<ast::Expr>(std::move(args.front()));
@@ -155,7 +155,7 @@ TEST(FunctionRegistry, TheOverloadIdChoosesTheImplementation) {
   for (auto [id, want_double] : {std::pair{"sum_list_double", true}, {"sum_list_int64", false}, {"sum", false}}) {
     cel::Env env;
     auto slot = env.declare("xs");
-    ast::Expr call = celtest::call("sum", celtest::id("xs"));
+    ast::Expr call = eco::dsl::celtest::call("sum", eco::dsl::celtest::id("xs"));
     std::unordered_map<ast::ExprId, model::Ref> refs;
     refs[call.id] = model::Ref{model::Ref::Kind::function, 0, 0, id};
     cel::CompileOptions opt;

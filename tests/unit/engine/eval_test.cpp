@@ -655,132 +655,33 @@ rule due "期限" { en "due" for h in holder require add_working_days(h.checked_
   EXPECT_EQ(f["due/LATE"]->message_en, "Cannot decide \"due\": " + f["due/LATE"]->reasons[0].en);
 }
 
+// `let P0 = FIRST` and N lets after it, each the previous one twice (`let P1 = P0 + P0` ...):
+// a rule's way to a value 2^N times FIRST's size.
+std::string doubling_lets(const std::string& p, const std::string& first, int n) {
+  std::string out = "  let " + p + "0 = " + first + "\n";
+  for (int i = 1; i <= n; ++i) {
+    const std::string prev = p + std::to_string(i - 1);
+    out += "  let " + p + std::to_string(i) + " = " + prev + " + " + prev + "\n";
+  }
+  return out;
+}
+
 // Evaluation limits (issue 17, item 9): a rule that doubles a string 40 times, one that doubles a
 // list past a million elements, one that takes more than 10 million comprehension steps, and one
 // whose message would exceed 64 KiB each give the verdict `error` naming the limit, for that rule
 // and subject only: the evaluation goes on (the other rules and subjects are decided), nothing
 // ends in std::bad_alloc. An error absorbed by || still counts.
 TEST(EvalLimits, ExceedingALimitIsAnErrorNamingIt) {
-  Fixture fx{std::string(kSchema) + R"(
-rule strings "字符串" {
-  for e in enterprise
-  let s0 = e.id
-  let s1 = s0 + s0
-  let s2 = s1 + s1
-  let s3 = s2 + s2
-  let s4 = s3 + s3
-  let s5 = s4 + s4
-  let s6 = s5 + s5
-  let s7 = s6 + s6
-  let s8 = s7 + s7
-  let s9 = s8 + s8
-  let s10 = s9 + s9
-  let s11 = s10 + s10
-  let s12 = s11 + s11
-  let s13 = s12 + s12
-  let s14 = s13 + s13
-  let s15 = s14 + s14
-  let s16 = s15 + s15
-  let s17 = s16 + s16
-  let s18 = s17 + s17
-  let s19 = s18 + s18
-  let s20 = s19 + s19
-  let s21 = s20 + s20
-  let s22 = s21 + s21
-  let s23 = s22 + s22
-  let s24 = s23 + s23
-  let s25 = s24 + s24
-  let s26 = s25 + s25
-  let s27 = s26 + s26
-  let s28 = s27 + s27
-  let s29 = s28 + s28
-  let s30 = s29 + s29
-  let s31 = s30 + s30
-  let s32 = s31 + s31
-  let s33 = s32 + s32
-  let s34 = s33 + s33
-  let s35 = s34 + s34
-  let s36 = s35 + s35
-  let s37 = s36 + s36
-  let s38 = s37 + s37
-  let s39 = s38 + s38
-  let s40 = s39 + s39
-  require size(s40) == 0 || true
-  message "{e.id}"
-}
-rule lists "列表" {
-  for e in enterprise
-  let l0 = [e.id]
-  let l1 = l0 + l0
-  let l2 = l1 + l1
-  let l3 = l2 + l2
-  let l4 = l3 + l3
-  let l5 = l4 + l4
-  let l6 = l5 + l5
-  let l7 = l6 + l6
-  let l8 = l7 + l7
-  let l9 = l8 + l8
-  let l10 = l9 + l9
-  let l11 = l10 + l10
-  let l12 = l11 + l11
-  let l13 = l12 + l12
-  let l14 = l13 + l13
-  let l15 = l14 + l14
-  let l16 = l15 + l15
-  let l17 = l16 + l16
-  let l18 = l17 + l17
-  let l19 = l18 + l18
-  let l20 = l19 + l19
-  let l21 = l20 + l20
-  require size(l21) > 0
-  message "{e.id}"
-}
-rule steps "步骤" {
-  for e in enterprise
-  let l0 = [e.id]
-  let l1 = l0 + l0
-  let l2 = l1 + l1
-  let l3 = l2 + l2
-  let l4 = l3 + l3
-  let l5 = l4 + l4
-  let l6 = l5 + l5
-  let l7 = l6 + l6
-  let l8 = l7 + l7
-  let l9 = l8 + l8
-  let l10 = l9 + l9
-  let l11 = l10 + l10
-  let l12 = l11 + l11
-  require l12.all(x, l12.all(y, l12.all(z, x == y)))
-  message "{e.id}"
-}
-rule message "消息" {
-  for e in enterprise
-  let s0 = e.id
-  let s1 = s0 + s0
-  let s2 = s1 + s1
-  let s3 = s2 + s2
-  let s4 = s3 + s3
-  let s5 = s4 + s4
-  let s6 = s5 + s5
-  let s7 = s6 + s6
-  let s8 = s7 + s7
-  let s9 = s8 + s8
-  let s10 = s9 + s9
-  let s11 = s10 + s10
-  let s12 = s11 + s11
-  let s13 = s12 + s12
-  let s14 = s13 + s13
-  let s15 = s14 + s14
-  let s16 = s15 + s15
-  require false
-  message "{s16}"
-}
-rule fine "正常" {
-  for e in enterprise
-  require false
-  message "企业 {e.id}"
-}
-)"};
+  Fixture fx{std::string(kSchema) +
+             "rule strings \"字符串\" {\n  for e in enterprise\n" + doubling_lets("s", "e.id", 40) +
+             "  require size(s40) == 0 || true\n  message \"{e.id}\"\n}\n"
+             "rule lists \"列表\" {\n  for e in enterprise\n" + doubling_lets("l", "[e.id]", 21) +
+             "  require size(l21) > 0\n  message \"{e.id}\"\n}\n"
+             "rule steps \"步骤\" {\n  for e in enterprise\n" + doubling_lets("l", "[e.id]", 12) +
+             "  require l12.all(x, l12.all(y, l12.all(z, x == y)))\n  message \"{e.id}\"\n}\n"
+             "rule message \"消息\" {\n  for e in enterprise\n" + doubling_lets("s", "e.id", 16) +
+             "  require false\n  message \"{s16}\"\n}\n"
+             "rule fine \"正常\" {\n  for e in enterprise\n  require false\n  message \"企业 {e.id}\"\n}\n"};
   ASSERT_TRUE(fx.rs) << "ruleset does not check";
   const auto& s = fx.rs->schema;
   SnapshotBuilder b(s);
