@@ -7,6 +7,8 @@
 #include "app/workbook_layout.hpp"
 #include "engine/ingest/workbook.hpp"
 
+namespace fs = std::filesystem;
+
 namespace eco::engine {
 namespace {
 

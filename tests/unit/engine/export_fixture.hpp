@@ -15,7 +15,6 @@
 
 namespace eco::engine::testing {
 
-namespace fs = std::filesystem;
 using exporting::ExportOptions;
 using exporting::Format;
 
@@ -98,14 +97,14 @@ struct Export : ::testing::Test {
     o.create = true;
     return store::Store::open(tmp.path() / name, *schema, o);
   }
-  void import(store::Store& st, const std::vector<fs::path>& paths) {
+  void import(store::Store& st, const std::vector<std::filesystem::path>& paths) {
     auto r = ingest::import_paths(st, paths);
     std::string errors;
     for (const auto& e : r.errors) errors += ingest::render(e) + "\n";
     ASSERT_TRUE(r.ok) << errors;
   }
-  fs::path write_inputs(const std::string& folder, const std::string& ent, const std::string& fac) {
-    fs::path d = tmp.path() / folder;
+  std::filesystem::path write_inputs(const std::string& folder, const std::string& ent, const std::string& fac) {
+    std::filesystem::path d = tmp.path() / folder;
     tmp.write(folder + "/enterprise.csv", ent);
     tmp.write(folder + "/facility.csv", fac);
     return d;
@@ -113,7 +112,7 @@ struct Export : ::testing::Test {
   // Nothing beside the store files and `keep` in the temporary folder: no output, no .part.
   std::vector<std::string> leftovers(const std::vector<std::string>& keep) {
     std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(tmp.path())) {
+    for (const auto& e : std::filesystem::directory_iterator(tmp.path())) {
       std::string n = e.path().filename().string();
       bool kept = n.starts_with("a.db");
       for (const auto& k : keep) kept = kept || n == k;

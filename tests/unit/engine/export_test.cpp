@@ -10,6 +10,8 @@
 
 #include "export_fixture.hpp"
 
+namespace fs = std::filesystem;
+
 namespace eco::engine {
 namespace {
 
