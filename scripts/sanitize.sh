@@ -28,5 +28,7 @@ cmake --build "$BUILD_DIR" -j "${JOBS:-$(nproc)}" --target \
 # Unit tests are the GoogleTest cases (Suite.Name, capitalised); the rest by name.
 SUBSET='^([A-Z][A-Za-z0-9_]*\.|diagnostics\.|cel_conformance$|e2e\.rules\.jinzhong-tests$)'
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1}
+# Leaks inside third-party libraries only, each with its reason (tests/sanitizers/lsan.supp).
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/sanitizers/lsan.supp}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j "${JOBS:-$(nproc)}" -R "$SUBSET" "$@"

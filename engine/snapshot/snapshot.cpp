@@ -255,7 +255,8 @@ std::string_view SnapshotBuilder::store_text(const model::RecordType& rt, std::u
   auto& misses = seen_misses_[rt.index][field];
   if (misses < kSeenMissLimit) {
     for (const Seen& x : seen)
-      if (x.text.size() == s.size() && std::memcmp(x.text.data(), s.data(), s.size()) == 0) {
+      // An empty text may have no data pointer: memcmp must not see it (UBSan: nonnull argument).
+      if (x.text.size() == s.size() && (s.empty() || std::memcmp(x.text.data(), s.data(), s.size()) == 0)) {
         code = x.code;
         return x.text;
       }
