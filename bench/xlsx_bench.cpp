@@ -5,7 +5,6 @@
 // write them), imports it into a fresh store as one batch and prints rows/s and the peak RSS.
 // Run once per size (peak RSS is per process):
 //   xlsx_bench --rows 100000
-#include <sys/resource.h>
 #include <xlsxwriter.h>
 
 #include <chrono>
@@ -21,32 +20,17 @@
 #include "engine/ingest/values.hpp"
 #include "engine/log/log.hpp"
 #include "engine/store/store.hpp"
+#include "bench/bench_store.hpp"
 
 namespace {
 
 using namespace eco;
+using bench::add_record;
+using bench::field;
+using bench::peak_rss_mib;
 using dsl::model::Field;
 using dsl::model::Kind;
 using dsl::model::Type;
-
-Field field(std::string name, Type t, bool optional = false, bool key = false) {
-  Field f;
-  f.name = std::move(name);
-  f.type = std::move(t);
-  f.optional = optional;
-  f.key = key;
-  return f;
-}
-
-void add(dsl::model::Schema& s, std::string name, std::vector<Field> fields) {
-  dsl::model::RecordType r;
-  r.index = static_cast<std::uint32_t>(s.records.size());
-  r.name = std::move(name);
-  r.fields = std::move(fields);
-  for (std::uint32_t i = 0; i < r.fields.size(); ++i)
-    if (r.fields[i].key) r.key_fields.push_back(i);
-  s.records.push_back(std::move(r));
-}
 
 const char* kCounties[] = {"榆次区", "太谷区", "祁县", "平遥县", "介休市", "灵石县", "寿阳县", "昔阳县", "和顺县", "左权县", "榆社县"};
 const char* kIndustries[] = {"coking", "steel", "cement", "coal_power", "chemical", "casting", "other"};
@@ -65,17 +49,17 @@ void build_schema(dsl::model::Schema& s) {
     f.ref = dsl::model::Reference{0, "", ""};
     return f;
   };
-  add(s, "enterprise",
+  add_record(s, "enterprise",
       {field("id", Type::of(Kind::string), false, true), field("name", Type::of(Kind::string)),
        field("county", Type::enumeration(&s.enums[0])), field("industry", Type::enumeration(&s.enums[1])),
        field("lon", Type::of(Kind::double_), true), field("lat", Type::of(Kind::double_), true),
        field("key_discharge_unit", Type::of(Kind::bool_), true),
        field("emergency_plan_filed_on", Type::of(Kind::date), true)});
-  add(s, "facility",
+  add_record(s, "facility",
       {field("id", Type::of(Kind::string), false, true), ref("enterprise_id"), field("kind", Type::of(Kind::string)),
        field("capacity_t", Type::of(Kind::double_), true), field("status", Type::of(Kind::string)),
        field("ule_completed_on", Type::of(Kind::date), true)});
-  add(s, "transport_entry",
+  add_record(s, "transport_entry",
       {ref("enterprise_id"), field("plate", Type::of(Kind::string)), field("entered_on", Type::of(Kind::date)),
        field("cargo", Type::of(Kind::string), true), field("tonnes", Type::of(Kind::double_), true)});
 }
@@ -157,12 +141,6 @@ long generate(const std::filesystem::path& path, long rows, bool inline_strings)
   return n * 6;
 }
 
-long peak_rss_mib() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_maxrss / 1024;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -192,15 +170,11 @@ int main(int argc, char** argv) {
   dsl::model::Schema schema;
   build_schema(schema);
   auto db = dir / "bench.db";
-  for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(db.string() + ext);
-  auto store = engine::store::Store::open(db, schema, {.create = true});
+  auto store = bench::fresh_store(db, schema);
   auto t0 = std::chrono::steady_clock::now();
   auto r = engine::ingest::import_paths(*store, {book});
   double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (!r.ok) {
-    for (auto& e : r.errors) std::fprintf(stderr, "%s\n", engine::ingest::render(e).c_str());
-    return 1;
-  }
+  if (!bench::report_errors(r)) return 1;
   std::printf("import: %llu rows in %.2f s = %.0f rows/s; peak RSS %ld MiB\n",
               static_cast<unsigned long long>(r.rows_read), s, static_cast<double>(r.rows_read) / s, peak_rss_mib());
   return 0;
