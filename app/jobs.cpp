@@ -170,13 +170,18 @@ struct JobQueue::Impl {
       try {
         finish_row(job.id, out.state, running_progress, out.summary, out.error);
       } catch (const JobError&) {
-        if (auto j = row(job.id)) {
-          j->state = out.state;
-          j->finished_at = engine::store::utc_now();
-          j->summary = out.summary;
-          j->error = out.error;
-          unsaved[job.id] = *j;
+        JobInfo j;
+        try {
+          if (auto r = row(job.id)) j = *r;
+        } catch (const SQLite::Exception&) {
+          j.id = job.id;  // the store cannot even be read: what is known from memory
         }
+        j.state = out.state;
+        j.finished_at = engine::store::utc_now();
+        j.progress = running_progress;
+        j.summary = out.summary;
+        j.error = out.error;
+        unsaved[job.id] = j;
       }
       running = 0;
       cv.notify_all();
