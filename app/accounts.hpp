@@ -127,6 +127,12 @@ class Accounts {
   std::unique_ptr<SQLite::Database> db_;
 };
 
+// Appends a row to the trail of `db` inside the caller's transaction, for a change of another
+// table recorded with it (a schedule added, a staged import committed). The trail's tables
+// must exist: Accounts::open(db) makes them.
+void append_audit(SQLite::Database& db, std::string_view actor, std::string_view action, std::string_view object,
+                  std::string_view detail = "");
+
 // The name the command line records as the actor: "os:<login of the effective user>".
 std::string os_actor();
 

@@ -51,9 +51,13 @@ std::string check_names(const ImportRequest& r, const dsl::model::Schema& schema
 
 }  // namespace
 
-ImportOutcome run_import(const ImportRequest& request, const ImportProgress& progress) {
+ImportOutcome run_import(const ImportRequest& request, const ImportProgress& progress, std::stop_token stop) {
   namespace ingest = engine::ingest;
   ImportOutcome out;
+  if (stop.stop_requested()) {
+    out.fail(RunStatus::cancelled, "the import was cancelled before it started: nothing was written");
+    return out;
+  }
   dsl::SourceManager sm;
   const auto checked = ruleset_for_run(request.ruleset, sm, out);
   if (!checked) return out;
@@ -74,6 +78,18 @@ ImportOutcome run_import(const ImportRequest& request, const ImportProgress& pro
   io.max_errors_per_file = request.max_errors_per_file;
   io.ruleset_name = rs.id;
   io.ruleset_sha256 = rs.sha256;
+  io.commit = !request.dry_run;
+  // The last moment a stop can still undo everything: the batch is staged in the transaction
+  // and refusing it here rolls it back like an error in the data.
+  bool stopped = false;
+  if (stop.stop_possible())
+    io.vet = [&](engine::store::Store&, const ingest::ImportResult&) -> std::vector<ingest::ImportError> {
+      if (!stop.stop_requested()) return {};
+      stopped = true;
+      ingest::ImportError e;
+      e.message = "cancelled";
+      return {e};
+    };
   std::mutex progress_mutex;
   if (progress.file_started)
     io.before_read = [&](const std::filesystem::path& file, std::uint64_t offset) {
@@ -88,6 +104,13 @@ ImportOutcome run_import(const ImportRequest& request, const ImportProgress& pro
       for (const auto& m : store->migrations()) progress.migrated(m);
     out.result = ingest::import_paths(*store, request.paths, io);
     out.status = out.result.ok ? RunStatus::done : RunStatus::rejected;
+    if (stopped) {
+      // The data was good: the only "error" is the stop, which is not the data's.
+      out.result.errors.clear();
+      out.result.error_count = 0;
+      for (auto& f : out.result.files) f.error_count = 0;
+      out.fail(RunStatus::cancelled, "the import was cancelled: nothing was written");
+    }
   } catch (const engine::store::StoreError& ex) {
     out.status = RunStatus::store_error;
     out.errors = ex.what();

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,11 @@ struct ImportRequest {
   // nullopt: the importer's defaults. Given, each name must be in the schema (bad_request).
   std::optional<std::vector<std::string>> uscc_records, waste_code_fields;
   std::size_t max_errors_per_file = 50;  // errors kept per file; all are counted
+  // Validate only: every check of a real import runs, inside a transaction rolled back at the
+  // end, so the outcome is what an import would say and nothing is written (a staged upload's
+  // validation report). The result's batch is then 0. (A migration the store needs for the
+  // ruleset is still applied as the store is opened, as by every run.)
+  bool dry_run = false;
 };
 
 // Progress of an import. Each callback may be empty.
@@ -56,14 +62,18 @@ struct ImportProgress {
 };
 
 // status and errors (RunResult): ruleset_errors with the ruleset's diagnostics; bad_request or
-// store_error with the message; rejected (errors in the data: in the result) or done.
+// store_error with the message; rejected (errors in the data: in the result); cancelled (see
+// run_import) or done.
 struct ImportOutcome : RunResult {
   // done or rejected: the importer's result (files, rows, batch, the data's errors).
   engine::ingest::ImportResult result;
 };
 
 // Imports the request's files into its store as one batch, all or nothing: a rejected import,
-// a bad request or a failing store leaves the store as it was.
-ImportOutcome run_import(const ImportRequest& request, const ImportProgress& progress = {});
+// a bad request or a failing store leaves the store as it was. `stop`, checked before the run
+// starts and once every file is read and validated, just before the commit, cancels it: the
+// transaction is rolled back and nothing is written (a stop asked for while the files are
+// read takes effect when they have been).
+ImportOutcome run_import(const ImportRequest& request, const ImportProgress& progress = {}, std::stop_token stop = {});
 
 }  // namespace eco::app

@@ -74,6 +74,8 @@ ALLOWED = {
     ("engine/draw/draw.cpp", "enterprise"): "a JSON key of the recorded draw (docs/draw.md): the drawn unit, not a record read by name",
     ("cli/cmd_draw.cpp", "enterprise"): "a JSON key and CSV column of the published draw (docs/draw.md)",
     ("app/authorization.cpp", "enterprise"): "a resource name of the workbench's role matrix (docs/accounts.md): the owner records, whatever the schema calls them; never looked up as a record",
+    ("app/schedules.cpp", "month"): "the name of a schedule expression's fourth field in its error messages (crontab(5)), not a record field",
+    ("app/staged_imports.cpp", "code"): "a JSON key of a staged import's validation report (an import error's code, docs/jobs.md)",
     ("app/authorization.cpp", "waiver"): "a resource name of the workbench's role matrix (docs/accounts.md): waivers, whatever record holds them; never looked up as a record",
 }
 # The keys of a ruleset's HJ 212 declaration (monitoring/hj212.json, docs/monitoring.md): the
