@@ -11,7 +11,8 @@ inline constexpr std::string_view k_facility[] = {
     "denitration", "on_elimination_list", "tightened_upgrade_done", "denitration_rectified",
     "tightened_upgrade_done_on", "denitration_rectified_on", "elimination_deadline",
     "eliminated_on", "named_coking_ule", "named_cement_ule", "coke_oven_conventional",
-    "nox_denitration_due_on", "denitration_found_inefficient", "denitration_rectify_due_on", "approved_on",
+    "nox_denitration_due_on", "nox_denitration_order_no", "denitration_found_inefficient",
+    "denitration_rectify_due_on", "denitration_notice_no", "approved_on",
 };
 inline constexpr std::string_view k_bulk_freight_year[] = {
     "enterprise_id", "year", "total_t", "clean_t",
@@ -22,7 +23,7 @@ inline constexpr std::string_view k_monitoring_point[] = {
 };
 inline constexpr std::string_view k_emission_monthly[] = {
     "facility_id", "month", "pollutant", "avg_mg_m3", "max_hourly_mg_m3", "hours_valid",
-    "hours_over_ule", "hours_over_permit", "annual_t", "outlet_id", "validity",
+    "hours_over_ule", "hours_over_permit", "annual_t", "outlet_id", "validity", "o2_corrected",
 };
 inline constexpr std::string_view k_application[] = {
     "id", "applicant_id", "project_name", "project_type", "industry", "process", "county",
@@ -30,11 +31,11 @@ inline constexpr std::string_view k_application[] = {
     "replacement_source", "replacement_facility_id", "added_coal_t", "coal_substitution_t", "coal_substitution_source",
     "energy_product", "energy_per_unit", "energy_benchmark", "heavy_metal_added_kg", "heavy_metal_offset_kg",
     "heavy_metal_offset_source", "groundwater_withdrawal_m3", "wastewater_zero_discharge",
-    "centralised_wastewater_treatment", "solid_waste_t", "solid_waste_disposal_t",
+    "centralised_wastewater_treatment", "solid_waste_t", "solid_waste_no_route", "solid_waste_disposal_t",
     "annual_freight_t", "rail_spur_planned", "land_use_change", "land_use_after",
-    "former_land_user_id", "former_land_key_unit", "soil_risk_indicated", "soil_survey_done",
+    "former_land_user_id", "former_land_key_unit", "soil_risk_indicated", "applicant_is_land_user", "soil_survey_done",
     "soil_risk_target_met", "large_scale_industrial", "culture_tourism_ecology",
-    "low_voc_materials_declared", "submitted_on", "wastewater_to_park_system", "groundwater_purpose",
+    "low_voc_materials_declared", "submitted_on", "industrial_wastewater", "wastewater_to_park_system", "groundwater_purpose",
     "soil_risk_listed",
 };
 inline constexpr std::string_view k_application_heavy_metal[] = {
@@ -73,7 +74,7 @@ inline constexpr std::string_view k_enterprise_zone[] = {
 };
 inline constexpr std::string_view k_permit[] = {
     "permit_no", "enterprise_id", "category", "issued_on", "valid_until", "renewal_applied_on",
-    "status", "last_execution_report_on",
+    "renewal_checked_none", "status", "last_execution_report_on", "report_frequency_months",
 };
 inline constexpr std::string_view k_permit_limit[] = {
     "permit_no", "outlet_id", "pollutant", "limit_mg_m3", "annual_limit_t",

@@ -87,17 +87,17 @@ void Gen::scenarios() {
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2022, 11, 1));
     facility.end();
-    note("AIR-03", "facility " + f, "marked oven, ULE completed 2022-11-01, the day after the deadline: late [air.coking-ule-deadline: late]");
+    note("AIR-03", "facility " + f, "marked oven, ULE completed 2022-11-01, the day after the deadline: pass (a plan task of the draft plan is advice, and advice has no late) [air.coking-ule-deadline: pass]");
     f = oven(e, "operating", 5.5);
     SETB(facility, "named_coking_ule", true);
     SET(facility, "ule_status", "in_progress");
     facility.end();
-    note("AIR-03", "facility " + f, "marked oven, ULE still in progress after the deadline: violation [air.coking-ule-deadline: violation]");
+    note("AIR-03", "facility " + f, "marked oven, ULE still in progress after the deadline: advice (the draft plan's date, no penalty clause) [air.coking-ule-deadline: advice]");
     f = oven(e, "operating", 5.5);
     SETB(facility, "named_coking_ule", true);
     SET(facility, "ule_status", "completed");
     facility.end();
-    note("AIR-03", "facility " + f, "marked oven, ULE completed, completion date missing: unknown (verify the date on site: on time or late cannot be told) [air.coking-ule-deadline: unknown]");
+    note("AIR-03", "facility " + f, "marked oven, ULE completed, completion date missing: pass (advice: lateness is not pursued) [air.coking-ule-deadline: pass]");
     f = oven(e, "operating", 4.3);
     SETB(facility, "coke_oven_conventional", true);
     SET(facility, "ule_status", "completed");
@@ -186,7 +186,7 @@ void Gen::scenarios() {
     auto f = add_facility(e, "sinter", "operating");
     SET(facility, "ule_status", "in_progress");
     facility.end();
-    note("AIR-01", "facility " + f, "steel sinter machine, ULE retrofit still in progress: violation [air.steel-ule-retrofit: violation]");
+    note("AIR-01", "facility " + f, "steel sinter machine, ULE retrofit still in progress after the plan period's end: advice (a plan task, no penalty clause) [air.steel-ule-retrofit: advice]");
     f = add_facility(e, "blast_furnace", "operating");
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2021, 9, 30));
@@ -205,7 +205,7 @@ void Gen::scenarios() {
     SETD(facility, "restarted_on", d(2024, 3, 1));
     SET(facility, "ule_status", "in_progress");
     facility.end();
-    note("AIR-02", "facility " + f, "sintering restarted 2024-03-01 without a completed ULE retrofit: violation [air.restart-ule-retrofit: violation]");
+    note("AIR-02", "facility " + f, "sintering restarted 2024-03-01 without a completed ULE retrofit: advice (the draft plan alone) [air.restart-ule-retrofit: advice]");
     f = add_facility(e, "blast_furnace", "operating");
     SETD(facility, "restarted_on", d(2024, 3, 1));
     SET(facility, "ule_status", "completed");
@@ -220,8 +220,8 @@ void Gen::scenarios() {
     valid_permit(e, "key");
     const struct { const char* st; int done; const char* what; } kilns[] = {
         {"completed", d(2022, 12, 31), "kiln marked as the eleven-enterprise task, ULE completed exactly 2022-12-31: pass (boundary) [air.cement-ule-deadline: pass]"},
-        {"completed", d(2023, 1, 1), "marked kiln, ULE completed 2023-01-01: late [air.cement-ule-deadline: late]"},
-        {"not_started", 0, "marked kiln, ULE not started: violation [air.cement-ule-deadline: violation]"},
+        {"completed", d(2023, 1, 1), "marked kiln, ULE completed 2023-01-01, the day after the deadline: pass (advice has no late) [air.cement-ule-deadline: pass]"},
+        {"not_started", 0, "marked kiln, ULE not started: advice (the draft plan's date, no penalty clause) [air.cement-ule-deadline: advice]"},
         {"", 0, "marked kiln, ULE status missing: unknown [air.cement-ule-deadline: unknown]"}};
     for (const auto& k : kilns) {
       auto f = add_facility(e, "cement_kiln", "operating");
@@ -866,9 +866,9 @@ void Gen::scenarios() {
     note("PMT-05", who(e), "key discharge unit, information last disclosed 2024-03-01: violation [pmt.info-disclosure: violation]");
     note("PMT-06", who(e), "credit rating 'poor' reported with its findings (advice) [pmt.credit-rating: advice]");
     const struct { const char* sub; const char* act; int seen; const char* ex; const char* req; const char* what; } cs[] = {
-        {"hbcd", "use", R - 60, "", "RSK-05", "HBCD still used 60 days ago: violation [rsk.pops-phase-out: violation]"},
+        {"hbcd", "use", R - 60, "", "RSK-05", "HBCD still used 60 days ago (an activity date): violation [rsk.pops-phase-out: violation]"},
         {"pfos", "use", d(2023, 11, 1), "特定豁免用途: 用于生产灭火泡沫药剂 (履约登记 2023-011)", "RSK-05", "PFOS used to produce fire-fighting foam on 2023-11-01, within the exemption that ended 2023-12-31: pass [rsk.pops-phase-out: pass]"},
-        {"pfoa", "production", R - 10, "", "RSK-05", "PFOA produced 10 days ago: violation [rsk.pops-phase-out: violation]"},
+        {"pfoa", "production", R - 10, "", "RSK-05", "PFOA produced 10 days ago (an activity date): violation [rsk.pops-phase-out: violation]"},
         {"mercury_thermometer", "production", R - 30, "", "RSK-06", "mercury thermometer production: violation [rsk.mercury-products: violation]"}};
     for (const auto& c : cs) {
       chemical_use.begin();
@@ -878,6 +878,7 @@ void Gen::scenarios() {
       SETN(chemical_use, "annual_t", 1.2, 2);
       if (*c.ex) SET(chemical_use, "exemption", c.ex);
       SETD(chemical_use, "last_seen_on", c.seen);
+      SET(chemical_use, "last_seen_basis", "activity");
       chemical_use.end();
       note(c.req, std::string("chemical_use ") + e.id + "/" + c.sub + "/" + c.act, c.what);
     }
@@ -885,9 +886,10 @@ void Gen::scenarios() {
     add_permit(e, "key", R + 30 - 5 * 365 - 1, "valid");
     permit.set_date(col(k_permit, "valid_until"), R + 30);
     SETD(permit, "last_execution_report_on", d(2025, 1, 10));
+    SETI(permit, "report_frequency_months", 3);
     permit.end();
     note("PMT-02", "permit " + e.id + "001P", "valid until 30 days after the reference date, no renewal application date on file (lead time 60 days): unknown (verify on the national platform) [pmt.renewal: unknown]");
-    note("PMT-04", "permit " + e.id + "001P", "key-management permit, last execution report 2025-01-10: violation [pmt.execution-report: violation]");
+    note("PMT-04", "permit " + e.id + "001P", "key-management permit with quarterly reports recorded, last execution report 2025-01-10: violation [pmt.execution-report: violation]");
     const auto rs = serial_id("RS14", ++source_serial_);
     radioactive_source.begin();
     SET(radioactive_source, "id", rs);
@@ -1021,7 +1023,7 @@ void Gen::scenarios() {
   const A apps[] = {
       {"DEMO-LAY01-1", Ind::coking, "榆次区", "new", "yunzhu_lake", "LAY-01", "new coking project in the 云竹湖 area: violation (reject) [scr.yunzhu-lake: violation]"},
       {"DEMO-LAY01-2", Ind::other, "榆次区", "new", "yunzhu_lake", "LAY-01", "non-industrial-pollution project in the 云竹湖 area: pass (approve) [scr.yunzhu-lake: pass]"},
-      {"DEMO-LAY02-1", Ind::chemical, "介休市", "expand", "fen_river_bank", "LAY-02", "chemical expansion on the 汾河 bank: violation (reject) [scr.river-bank: violation]"},
+      {"DEMO-LAY02-1", Ind::chemical, "介休市", "expand", "fen_river_bank", "LAY-02", "chemical expansion of an existing plant on the 汾河 bank: unknown (布设 vs 新改扩建: for the bureau's review) [scr.river-bank: unknown]"},
       {"DEMO-LAY03-1", Ind::casting, "灵石县", "new", "yellow_river_main", "LAY-03", "casting project along the Yellow River main stem: advice (flag for review) [scr.yellow-river: advice]"},
       {"DEMO-LAY04-1", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "new blast-furnace/converter steel project in the urban planning area: violation (reject) [scr.urban-planning-area: violation]"},
       {"DEMO-LAY04-2", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "short-process EAF steel in the urban planning area: pass (the exception; approve) [scr.urban-planning-area: pass]"},
@@ -1040,7 +1042,7 @@ void Gen::scenarios() {
       {"DEMO-LAY11-1", Ind::coal_chemical, "左权县", "new", "eco_red_line", "LAY-11", "coal-chemical project in the ecological red line (declares itself not large-scale; the industry decides): violation (reject) [scr.eco-protected-zone: violation]"},
       {"DEMO-WAT01-1", Ind::pharmaceutical, "太谷区", "new", "groundwater_overdraft", "WAT-01", "new groundwater withdrawal in an overdraft zone: violation (reject) [scr.groundwater-overdraft: violation]"},
       {"DEMO-WAT05-1", Ind::chemical, "榆社县", "new", "", "WAT-05", "榆社化工园区, set up 2022-06-30 (before the plan's publication 2022-07-20); the project does not recycle its wastewater and discharges it outside the park's system: scr.chemical-park-zero-discharge unknown (the park was set up before the plan's publication: is it 新增?) [scr.park-wastewater-treatment: pass; scr.chemical-park-zero-discharge: unknown]"},
-      {"DEMO-SOI03-1", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to residential land (土壤污染防治法 Art. 59) without a soil survey: violation (reject) [scr.land-use-change-survey: violation]"},
+      {"DEMO-SOI03-1", Ind::other, "榆次区", "new", "", "SOI-03", "land-use change to residential land (土壤污染防治法 Art. 59) without a soil survey, the applicant being the land user: violation (reject) [scr.land-use-change-survey: violation]"},
       {"DEMO-SW03-1", Ind::coal_chemical, "介休市", "expand", "", "SW-03", "20,000 t/a solid waste, 15,000 t/a disposal secured: unknown (a partial shortfall: request the utilisation and disposal plan) [scr.solid-waste-capacity: unknown]"},
       {"DEMO-RSK02-1", Ind::electroplating, "平遥县", "new", "", "RSK-02", "electroplating, chromium 50 kg/a added, 40 kg/a offset (per pollutant; the totals alike): violation (reject) [scr.heavy-metal-replacement: violation]"},
       {"DEMO-RSK04-1", Ind::electroplating, "平遥县", "new", "", "RSK-04", "electroplating project outside any park: advice (加快推进; conditional) [scr.electroplating-in-park: advice]"},
@@ -1072,7 +1074,7 @@ void Gen::scenarios() {
     if (id == "DEMO-LAY08-2") { SETN(application, "energy_per_unit", 8.0, 1); SETN(application, "energy_benchmark", 7.0, 1); }
     if (id == "DEMO-WAT01-1") SETN(application, "groundwater_withdrawal_m3", 50000.0, 0);
     if (id == "DEMO-WAT05-1") { SET(application, "in_park", "榆社化工园区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", true); SETB(application, "wastewater_to_park_system", false); }
-    if (id == "DEMO-SOI03-1") { SETB(application, "land_use_change", true); SET(application, "land_use_after", "residential"); SETB(application, "soil_survey_done", false); }
+    if (id == "DEMO-SOI03-1") { SETB(application, "land_use_change", true); SET(application, "land_use_after", "residential"); SETB(application, "soil_survey_done", false); SETB(application, "applicant_is_land_user", true); }
     if (id == "DEMO-SW03-1") { SETN(application, "solid_waste_t", 20000.0, 0); SETN(application, "solid_waste_disposal_t", 15000.0, 0); }
     if (id == "DEMO-RSK02-1") { SET(application, "in_park", "平遥经济技术开发区"); SET(application, "park_level", "provincial"); SETB(application, "centralised_wastewater_treatment", true); SETN(application, "heavy_metal_added_kg", 50.0, 1); SETN(application, "heavy_metal_offset_kg", 40.0, 1); SET(application, "heavy_metal_offset_source", "平遥县某电镀厂关停");
       application_heavy_metal.begin();
@@ -1536,7 +1538,7 @@ void Gen::scenarios_air_voc_transport() {
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2026, 1, 1));
     facility.end();
-    note("AIR-01", "facility " + f, "steel blast furnace ULE completed 2026-01-01, the day after the 2025-12-31 deadline: late [air.steel-ule-retrofit: late]");
+    note("AIR-01", "facility " + f, "steel blast furnace ULE completed 2026-01-01, the day after the 2025-12-31 deadline: pass (advice has no late) [air.steel-ule-retrofit: pass]");
   }
   {
     Ent e = ent(Ind::building_materials, "灵石县", "灵石县示范矿棉有限公司");
