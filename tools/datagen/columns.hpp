@@ -58,13 +58,15 @@ inline constexpr std::string_view k_enterprise[] = {
     "emergency_plan_filed", "info_disclosed_on", "disclosure_listed_since", "credit_rating",
     "dust_online_monitoring", "dust_video_linked", "discharges_to_sewer", "sewer_treatable",
     "sewer_exit_deadline", "sewer_exit_ordered", "sewer_discharge_observed_on",
+    "sewer_exit_order_by_ecology", "sewer_exited_on",
     "has_treatment_facility", "wastewater_treatment_working", "wastewater_checked_on",
     "wastewater_stop_reported", "high_water_consumption",
     "near_farmland", "soil_self_monitoring_on", "soil_key_unit_since", "soil_self_monitoring_plan_years",
-    "soil_hidden_danger_check_on",
+    "soil_hidden_danger_check_on", "status_since",
     "groundwater_survey_done_on", "hw_supervision_listed", "hw_standardised_assessed_on",
     "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous", "plating_process",
     "radiation_licence_valid_until", "permit_class_required", "outside_jurisdiction",
+    "hw_licences_verified",
 };
 inline constexpr std::string_view k_zone[] = {
     "id", "name", "kind", "geometry",
@@ -98,7 +100,7 @@ inline constexpr std::string_view k_tailings_pond[] = {
 inline constexpr std::string_view k_well[] = {
     "id", "enterprise_id", "in_overdraft_zone", "in_public_supply_coverage", "status",
     "close_deadline", "karst", "sealed_on", "abandoned", "high_risk", "kind",
-    "close_ordered", "standby_approved",
+    "close_ordered", "standby_approved", "last_use_observed_on",
 };
 inline constexpr std::string_view k_outfall[] = {
     "id", "enterprise_id", "river", "registered", "monitored", "exceeding_since",
@@ -116,7 +118,7 @@ inline constexpr std::string_view k_transport_entry[] = {
 inline constexpr std::string_view k_voc_material[] = {
     "enterprise_id", "kind", "product_type", "voc_content_g_l", "voc_content_pct",
     "annual_use_t", "outdoor_use", "special_function", "standard_limit_g_l", "low_voc_limit_g_l",
-    "content_source", "product_name",
+    "content_source", "product_name", "content_state",
 };
 inline constexpr std::string_view k_voc_treatment[] = {
     "id", "enterprise_id", "technology", "stages", "bypass", "exceedances_12m",
@@ -129,7 +131,7 @@ inline constexpr std::string_view k_ldar_round[] = {
 };
 inline constexpr std::string_view k_storage_tank[] = {
     "id", "enterprise_id", "liquid", "volume_m3", "true_vapor_pressure_kpa", "roof",
-    "vapor_recovery", "pressure_tank",
+    "vapor_recovery", "pressure_tank", "equivalent_measure",
 };
 inline constexpr std::string_view k_voc_loading[] = {
     "id", "enterprise_id", "liquid", "true_vapor_pressure_kpa", "annual_loading_m3", "method",

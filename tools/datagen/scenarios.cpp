@@ -522,11 +522,12 @@ void Gen::scenarios() {
     SETB(enterprise, "sewer_treatable", false);
     SETD(enterprise, "sewer_exit_deadline", R - 1);
     SETB(enterprise, "sewer_exit_ordered", true);
+    SETB(enterprise, "sewer_exit_order_by_ecology", true);
     SETD(enterprise, "sewer_discharge_observed_on", R);
     end_enterprise(e);
     valid_permit(e, "key");
     note("HPW-01", who(e), "casting enterprise with no performance grade and no 一企一策 measures: advice (grading and the list are the authorities' acts) [hpw.grade-and-measures: advice]");
-    note("WAT-04", who(e), "untreatable wastewater to the municipal sewer, exit ordered by the day before, discharge observed on the reference date: violation [wat.sewer-exit: violation]");
+    note("WAT-04", who(e), "untreatable wastewater to the municipal sewer, exit ordered by the ecology authority by the day before, discharge observed on the reference date: violation [wat.sewer-exit: violation]");
   }
   {
     Ent e = ent(Ind::coking, "灵石县", "灵石县D级焦化有限公司");
@@ -630,7 +631,7 @@ void Gen::scenarios() {
     CLR(enterprise, "soil_hidden_danger_check_on");
     end_enterprise(e);
     valid_permit(e, "key");
-    note("SOI-02", who(e), "soil key unit since 2021, last sampled 2024-10-24, no round in 2025 (yearly, HJ 1209): violation; hidden-danger check missing: unknown [soil.self-monitoring: violation; soil.hidden-danger-check: unknown]");
+    note("SOI-02", who(e), "soil key unit since 2021, last sampled 2024-10-24, no round in 2025 (yearly, HJ 1209): violation; no hidden-danger check since its 2021 listing, more than 36 months: advice [soil.self-monitoring: violation; soil.hidden-danger-check: advice]");
     const auto id = serial_id("TP", ++pond_serial_);
     tailings_pond.begin();
     SET(tailings_pond, "id", id);
@@ -642,7 +643,7 @@ void Gen::scenarios() {
     tailings_pond.end();
     note("SW-02", "tailings_pond " + id, "not on the supervision list (advice: the list is the bureau's), no risk assessment and archive incomplete after 2025-12-31 (violation), last drill 800 days ago (drill held: pass; interval: advice) [sw.tailings-pond-listed: advice; sw.tailings-pond-management: violation; sw.tailings-pond-archive: advice; sw.tailings-pond-drill: pass; sw.tailings-pond-drill-interval: advice]");
     const struct { int drill; int archive; const char* what; } ponds[] = {
-        {0, -1, "on the list, assessed and plan filed, archive completeness and last drill not recorded: unknown (management and drill) [sw.tailings-pond-listed: pass; sw.tailings-pond-management: pass; sw.tailings-pond-archive: unknown; sw.tailings-pond-drill: unknown]"},
+        {0, -1, "on the list, assessed and plan filed, archive completeness and last drill not recorded: archive advice to the bureau (open the file), drill unknown [sw.tailings-pond-listed: pass; sw.tailings-pond-management: pass; sw.tailings-pond-archive: advice; sw.tailings-pond-drill: unknown]"},
         {R - 365, 1, "everything in order, last drill exactly 365 days ago: pass (interval boundary) [sw.tailings-pond-listed: pass; sw.tailings-pond-management: pass; sw.tailings-pond-archive: pass; sw.tailings-pond-drill: pass; sw.tailings-pond-drill-interval: pass]"}};
     for (const auto& p : ponds) {
       const auto pid = serial_id("TP", ++pond_serial_);
@@ -672,7 +673,7 @@ void Gen::scenarios() {
         {true, true, "active", R, 0, 0, "WAT-01", "close deadline on the reference date: upcoming (boundary) [wat.overdraft-well-closure: upcoming]"},
         {true, true, "sealed", d(2023, 6, 30), 0, d(2023, 5, 20), "WAT-01", "sealed 2023-05-20, before its deadline 2023-06-30: pass [wat.overdraft-well-closure: pass]"},
         {false, false, "active", 0, 1, 0, "WAT-02", "active karst-water well: advice (严格控制…减少, no sealing duty) [wat.karst-well-control: advice]"},
-        {true, true, "sealed", d(2023, 6, 30), 0, d(2023, 9, 15), "WAT-01", "sealed 2023-09-15, after its deadline 2023-06-30: late [wat.overdraft-well-closure: late]"},
+        {true, true, "sealed", d(2023, 6, 30), 0, d(2023, 9, 15), "WAT-01", "sealed 2023-09-15, after its deadline 2023-06-30 served by a closing decision: late [wat.overdraft-well-closure: late]"},
         {false, false, "active", 0, -1, 0, "WAT-02", "well in the karst zone, whether it draws karst water not recorded: unknown [wat.karst-well-control: unknown]"},
         {false, false, "sealed", 0, 1, d(2024, 4, 1), "WAT-02", "karst-water well sealed: pass [wat.karst-well-control: pass]"},
         {true, true, "active", 0, 0, 0, "WAT-01", "active well in an overdraft zone inside public supply, no closing deadline set: unknown [wat.overdraft-well-closure: unknown]"}};
@@ -687,13 +688,16 @@ void Gen::scenarios() {
       if (w.deadline) SETD(well, "close_deadline", w.deadline);
       if (w.karst >= 0) SETB(well, "karst", w.karst == 1);
       if (w.sealed) SETD(well, "sealed_on", w.sealed);
+      // Sealed after its deadline: the deadline was served by a closing decision (late is judged
+      // only against a served decision).
+      if (w.sealed && w.deadline && w.sealed > w.deadline) SETB(well, "close_ordered", true);
       SETB(well, "abandoned", false);
       well.end();
       note(w.req, "well " + id, w.what);
     }
     const struct { int ent; bool reg; int mon; int since; int deadline; int last_mon; int last_ex; const char* what; } ofs[] = {
         {1, false, 1, 0, 0, 0, 0, "outfall not registered after the plan period's end (2025-12-31): advice (the register is the authority's) [wat.outfall-registered: advice; wat.outfall-monitored: pass]"},
-        {1, true, 1, R - 200, R - 20, R - 5, R - 5, "exceeding since 200 days, rectification deadline passed 20 days ago, still exceeding when monitored 5 days ago: violation [wat.outfall-registered: pass; wat.outfall-monitored: pass; wat.outfall-rectify: violation]"},
+        {1, true, 1, R - 200, R - 20, R - 5, R - 5, "exceeding since 200 days, rectification deadline passed 20 days ago, still exceeding its discharge standard when monitored 5 days ago: violation [wat.outfall-registered: pass; wat.outfall-monitored: pass; wat.outfall-rectify: violation]"},
         {1, true, -1, 0, 0, 0, 0, "monitoring status missing: unknown [wat.outfall-registered: pass; wat.outfall-monitored: unknown]"},
         {0, true, 0, 0, 0, 0, 0, "municipal outfall with no responsible enterprise, not monitored: advice (加强…监测) [wat.outfall-registered: pass; wat.outfall-monitored: advice]"},
         {1, true, 1, R - 60, R + 120, 0, 0, "exceeding since 60 days, rectification deadline 120 days ahead: upcoming [wat.outfall-registered: pass; wat.outfall-monitored: pass; wat.outfall-rectify: upcoming]"},
@@ -710,6 +714,8 @@ void Gen::scenarios() {
       if (o.deadline) SETD(outfall, "rectify_deadline", o.deadline);
       if (o.last_mon) SETD(outfall, "last_monitored_on", o.last_mon);
       if (o.last_ex) SETD(outfall, "last_exceeded_on", o.last_ex);
+      // An exceedance after the deadline proves a breach only against the discharge standard.
+      if (o.last_ex) SET(outfall, "exceedance_basis", "discharge_standard");
       outfall.end();
       note("WAT-03", "outfall " + id, o.what);
     }
@@ -718,6 +724,9 @@ void Gen::scenarios() {
   {
     // A licensed operator whose licence expired, and one licensed for a narrow list.
     Ent op1 = ent(Ind::hw_operator, "祁县", "祁县示范危废处置中心有限公司");
+    // The bureau has checked this receiver's licences against the issuing authorities' records: a
+    // lapse on file is then proof (hw.receiver-licence).
+    SETB(enterprise, "hw_licences_verified", true);
     end_enterprise(op1);
     valid_permit(op1, "key");
     const std::string lic1 = "晋危废140727S01";
@@ -758,7 +767,7 @@ void Gen::scenarios() {
     struct M { int shipped; const char* code; bool el; double delta; int recv; const char* req; const char* what; };
     const M ms[] = {
         {d(2025, 5, 31), "HW11", true, 0, 2, "HW-04", "shipped on the licence's last valid day: pass (boundary) [hw.receiver-licence: pass]"},
-        {d(2025, 6, 1), "HW11", true, 0, 2, "HW-04", "shipped the day after the licence expired: violation [hw.receiver-licence: violation]"},
+        {d(2025, 6, 1), "HW11", true, 0, 2, "HW-04", "shipped the day after the licence expired (the bureau checked the receiver's licences complete): violation [hw.receiver-licence: violation]"},
         {d(2025, 3, 3), "HW17", true, 0, 2, "HW-04", "HW17 shipped to a licence on file that does not cover it: unknown (verify another licence or an exemption) [hw.receiver-licence: unknown]"},
         {d(2022, 3, 15), "HW08", false, 0, 2, "HW-03", "paper manifest in 2022, received 2022-03-17, no electronic entry date on file after the 10-working-day entry window: unknown (verify the reason and the entry; hw.electronic-manifest) [hw.electronic-manifest: unknown; hw.manifest-quantity: pass]"},
         {d(2025, 3, 3), "HW08", true, 0, 2, "HW-03", "received Wed 2025-03-05, confirmed in the system Thu 2025-03-13, 6 working days after receipt (limit 5): late [hw.electronic-manifest: pass; hw.manifest-receipt-confirmation: late; hw.manifest-quantity: pass]"},
@@ -1113,7 +1122,7 @@ void Gen::scenarios_water_soil() {
     end_enterprise(e);
     valid_permit(e, "simplified");
     const struct { const char* st; int sealed; int risk; const char* kind; const char* what; } ws[] = {
-        {"active", 0, 1, "mine_shaft", "abandoned mine shaft assessed high-risk, not sealed after the plan period's end (2025-12-31): violation [soil.abandoned-well-sealing: violation]"},
+        {"active", 0, 1, "mine_shaft", "abandoned mine shaft assessed high-risk, not sealed after the plan period's end (2025-12-31, a programme date): advice (referral to the authorised department) [soil.abandoned-well-sealing: advice]"},
         {"sealed", R - 200, 1, "borehole", "abandoned high-risk borehole sealed and backfilled in 2026, after the plan period's end: late [soil.abandoned-well-sealing: late]"},
         {"active", 0, -1, "mine_shaft", "abandoned mine shaft whose risk was never assessed: unknown [soil.abandoned-well-sealing: unknown]"}};
     for (const auto& w : ws) {
@@ -1252,7 +1261,7 @@ void Gen::scenarios_waste() {
   end_enterprise(e);
   valid_permit(e, "simplified");
   note("HW-07", who(e), "supervision-list flag missing: unknown; last standardised assessment 2024-06-01 (before 2025): advice (include in the next draw) [hw.supervision-list: unknown; hw.standardised-assessment: advice]");
-  note("HW-02", who(e), "declared and shipped hazardous waste in 2025, no management plan for 2026 (hw.management-plan-missing): violation [hw.management-plan-missing: violation]");
+  note("HW-02", who(e), "declared and shipped hazardous waste in 2025, no management plan of any year on file (hw.management-plan-missing): unknown (the export may lack its plans) [hw.management-plan-missing: unknown]");
   hw_declaration.begin();
   SET(hw_declaration, "enterprise_id", e.id);
   SETI(hw_declaration, "year", 2025);
@@ -1278,7 +1287,7 @@ void Gen::scenarios_waste() {
   SETD(hw_manifest, "received_on", ref_ - 38);
   SETB(hw_manifest, "electronic", true);
   hw_manifest.end();
-  note("HW-03", "hw_manifest " + no, "received 2 days after shipping, received quantity not recorded (hw.manifest-quantity): unknown; not confirmed in the system although the receiver's other manifests carry confirmations, 5 working days after receipt long past (hw.manifest-receipt-confirmation): violation [hw.electronic-manifest: pass; hw.manifest-receipt-confirmation: violation; hw.manifest-quantity: unknown]");
+  note("HW-03", "hw_manifest " + no, "received 2 days after shipping, received quantity not recorded (hw.manifest-quantity): unknown; not confirmed in the system although the receiver's other manifests carry confirmations, 5 working days after receipt long past (hw.manifest-receipt-confirmation): advice (the receiver's duty; the finding is owned by the generator) [hw.electronic-manifest: pass; hw.manifest-receipt-confirmation: advice; hw.manifest-quantity: unknown]");
   note("HW-01", "hw_manifest " + no, "HW49 shipped in 2026, to be declared by 2027-03-31 (hw.manifest-declared): upcoming [hw.manifest-declared: upcoming]");
 }
 
@@ -1622,7 +1631,7 @@ void Gen::scenarios_air_voc_transport() {
         {"cleaner", "semi_aqueous_cleaner", 300.0, false, -1, "VOC-01", "semi-aqueous cleaner exactly 300 g/L: pass (boundary) [voc.cleaner-content: pass]"},
         {"adhesive", "water_based_adhesive", 100.1, false, -1, "VOC-01", "water-based adhesive 100.1 g/L, its inspection report states a 100 g/L limit for its type and field: violation (just above; no table loaded) [voc.adhesive-content: violation]"},
         {"adhesive", "solvent_chloroprene_adhesive", 600.0, false, -1, "VOC-01", "solvent chloroprene adhesive exactly 600 g/L, the report's limit 600 g/L: pass (boundary) [voc.adhesive-content: pass]"},
-        {"coating", "solvent_industrial_coating", 550.1, false, -1, "VOC-01", "solvent industrial coating 550.1 g/L, its inspection report states a 550 g/L limit: violation (just above; no table loaded, the report's limit) [voc.coating-content: violation]"},
+        {"coating", "solvent_industrial_coating", 550.1, false, -1, "VOC-01", "solvent industrial coating 550.1 g/L in the ready-to-use state, product named, its inspection report states a 550 g/L limit: violation (just above; no table loaded, the report's limit) [voc.coating-content: violation]"},
         {"coating", "water_based_industrial_coating", 200.0, true, 0, "VOC-02", "outdoor water-based coating exactly 200 g/L, the report's low-VOC ceiling 200 g/L, no special function: pass (boundary); VOC-01 unknown (no limit stated) [voc.outdoor-low-voc-coating: pass]"},
         {"coating", "solvent_road_marking_coating", 440.0, true, 1, "VOC-02", "outdoor solvent road-marking coating 440 g/L, special function required (特殊功能要求): not applicable (exception) [voc.outdoor-low-voc-coating: not_applicable]"},
         {"coating", "water_based_road_marking_coating", -1, true, -1, "VOC-02", "outdoor water-based road-marking coating, VOC content not recorded: unknown (VOC-01 unknown too) [voc.outdoor-low-voc-coating: unknown]"},
@@ -1637,7 +1646,12 @@ void Gen::scenarios_air_voc_transport() {
       SETB(voc_material, "outdoor_use", m.outdoor);
       if (m.special >= 0) SETB(voc_material, "special_function", m.special == 1);
       // The limits the products' inspection reports state (no verified table is loaded).
-      if (std::string_view(m.type) == "solvent_industrial_coating") SETN(voc_material, "standard_limit_g_l", 550.0, 0);
+      if (std::string_view(m.type) == "solvent_industrial_coating") {
+        SETN(voc_material, "standard_limit_g_l", 550.0, 0);
+        // The report measured the ready-to-use state and names the product (a violation needs both).
+        SET(voc_material, "content_state", "ready_to_use");
+        SET(voc_material, "product_name", "示范工业防护漆 批次 2026-03");
+      }
       if (std::string_view(m.type) == "water_based_industrial_coating") SETN(voc_material, "low_voc_limit_g_l", 200.0, 0);
       if (std::string_view(m.type) == "water_based_adhesive") SETN(voc_material, "standard_limit_g_l", 100.0, 0);
       if (std::string_view(m.type) == "solvent_chloroprene_adhesive") SETN(voc_material, "standard_limit_g_l", 600.0, 0);
