@@ -333,6 +333,12 @@ std::vector<AuditEntry> Accounts::trail(std::int64_t after) {
   });
 }
 
+void append_trail(SQLite::Database& db, std::string_view actor, std::string_view action, std::string_view object,
+                  std::string_view detail) {
+  for (const char* sql : kCreateSql) db.exec(sql);
+  append(db, actor, action, object, detail);
+}
+
 std::string os_actor() {
   const passwd* pw = getpwuid(geteuid());
   return "os:" + std::string(pw && pw->pw_name ? pw->pw_name : std::to_string(geteuid()));
