@@ -9,6 +9,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <sodium.h>
 
 #include "app/accounts.hpp"
 #include "app/ruleset.hpp"
@@ -152,7 +153,7 @@ std::vector<RecordedDecision> record_decisions(engine::store::Store& st, const S
   try {
     auto& db = st.db();
     for (const char* sql : kCreateSql) db.exec(sql);
-    const auto* rec = st.schema().screened();
+    const auto* rec = request.record_type.empty() ? st.schema().screened() : st.schema().find_record(request.record_type);
     std::string shas;
     for (const auto& f : staged.files) shas += (shas.empty() ? "" : ",") + f.sha256;
     std::string source;
@@ -232,6 +233,7 @@ ScreeningOutcome screen_application(const ScreeningRequest& request, std::stop_t
   sr.ruleset = request.ruleset;
   sr.as_of = request.as_of;
   sr.lang = request.lang;
+  sr.record_type = request.record_type;
   auto stage = [&](const std::string& format, const std::string& content, const std::string& shown) {
     const fs::path p = staging.path() / fmt::format("document-{}.{}", sr.paths.size() + 1, format);
     std::ofstream f(p, std::ios::binary);
@@ -248,9 +250,11 @@ ScreeningOutcome screen_application(const ScreeningRequest& request, std::stop_t
     dsl::SourceManager sm;
     auto rs = ruleset_for_run(request.ruleset, sm, out);
     if (!rs) return out;
-    auto form = screening_form(rs->schema);
+    auto form = screening_form(rs->schema, request.record_type);
     if (!form) {
-      out.fail(RunStatus::bad_request, "the ruleset declares no record to screen (`record NAME \"...\" role screened`)");
+      out.fail(RunStatus::bad_request,
+               request.record_type.empty() ? "the ruleset declares no record to screen (`record NAME \"...\" role screened`)"
+                                           : "the ruleset declares no record type '" + request.record_type + "' to screen");
       return out;
     }
     const std::string doc = form_document(*form, *request.form, out.form_errors);
@@ -337,6 +341,26 @@ nlohmann::json to_json(const RecordedDecision& d) {
           {"sha256", d.sha256},
           {"note", d.note},
           {"detail", d.detail}};
+}
+
+std::string to_base64(std::string_view bytes) {
+  const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
+  std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), in, bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+  out.resize(out.size() - 1);  // the terminating NUL libsodium writes
+  return out;
+}
+
+std::optional<std::string> from_base64(std::string_view text) {
+  std::string out(text.size() / 4 * 3 + 3, '\0');
+  std::size_t written = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(),
+                        " \t\r\n", &written, &end, sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size())
+    return std::nullopt;
+  out.resize(written);
+  return out;
 }
 
 }  // namespace eco::app

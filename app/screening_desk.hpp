@@ -25,6 +25,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -46,6 +47,9 @@ struct ScreeningRequest {
   std::filesystem::path db, ruleset;
   dsl::Date as_of{};        // the legal date
   std::string lang = "zh";  // of the report (report_json)
+  // The record type screened ("": the ruleset's `role screened` record), as `ecoaudit screen
+  // --record-type`; the form is then that record's.
+  std::string record_type;
   // The application: uploaded documents, or the form's values (field name -> value as typed).
   // Exactly one of the two (bad_request otherwise).
   std::vector<ScreeningDocument> documents;
@@ -98,5 +102,11 @@ ScreeningOutcome screen_application(const ScreeningRequest& request, std::stop_t
 std::vector<RecordedDecision> recorded_decisions(const std::filesystem::path& db, const std::string& application = "");
 
 nlohmann::json to_json(const RecordedDecision& d);
+
+// Base64 (RFC 4648, padded) of bytes, and back: how the workbench's screening page carries an
+// uploaded document's bytes (GB18030 too, untouched) through its forms. from_base64 returns
+// nullopt for text that is not base64 (white space is ignored).
+std::string to_base64(std::string_view bytes);
+std::optional<std::string> from_base64(std::string_view text);
 
 }  // namespace eco::app

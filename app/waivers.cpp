@@ -149,13 +149,19 @@ std::optional<int> Waiver::days_left(dsl::Date on) const {
 struct WaiverDesk::Impl {
   fs::path db;
   dsl::SourceManager sm;
-  std::unique_ptr<model::Ruleset> rs;
+  std::unique_ptr<model::Ruleset> owned;  // when the desk loaded the ruleset itself
+  const model::Ruleset* rs = nullptr;
   const model::RecordType* waiver = nullptr;
 
-  std::unique_ptr<engine::store::Store> open_store() {
+  // The store, with the waiver tables made unless `read_only` (listing writes nothing: a store
+  // without them has no requests).
+  std::unique_ptr<engine::store::Store> open_store(bool read_only = false) {
     try {
-      auto st = engine::store::Store::open(db, rs->schema);
-      for (const char* sql : kCreateSql) st->db().exec(sql);
+      engine::store::OpenOptions oo;
+      oo.read_only = read_only;
+      auto st = engine::store::Store::open(db, rs->schema, oo);
+      if (!read_only)
+        for (const char* sql : kCreateSql) st->db().exec(sql);
       return st;
     } catch (const engine::store::StoreError& ex) {
       throw WaiverError(Kind::store, ex.what());
@@ -220,6 +226,12 @@ struct WaiverDesk::Impl {
     }
     w.jurisdiction = jurisdiction_of(conn, w.owner_record, w.owner_key);
     return w;
+  }
+
+  static bool has_tables(SQLite::Database& conn) {
+    SQLite::Statement q(conn, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                              "('_waiver_request', '_waiver_event')");
+    return q.executeStep() && q.getColumn(0).getInt() == 2;
   }
 
   std::string jurisdiction_of(SQLite::Database& conn, const std::string& owner_record, const std::string& owner_key) {
@@ -328,12 +340,23 @@ WaiverDesk::~WaiverDesk() = default;
 
 std::unique_ptr<WaiverDesk> WaiverDesk::open(const fs::path& db, const fs::path& ruleset) {
   auto impl = std::make_unique<Impl>();
-  impl->db = db;
-  if (!fs::exists(db)) throw WaiverError(Kind::store, "no store at " + db.string() + " (create it with `ecoaudit init`)");
   auto checked = load_checked_ruleset(ruleset, impl->sm);
   if (!checked.ruleset) throw WaiverError(Kind::store, "the ruleset does not check:\n" + checked.errors);
-  impl->rs = std::move(checked.ruleset);
-  impl->waiver = impl->rs->schema.waiver();
+  impl->owned = std::move(checked.ruleset);
+  const model::Ruleset& rs = *impl->owned;  // before impl is moved away
+  return open_with(db, rs, std::move(impl));
+}
+
+std::unique_ptr<WaiverDesk> WaiverDesk::open(const fs::path& db, const model::Ruleset& ruleset) {
+  return open_with(db, ruleset, std::make_unique<Impl>());
+}
+
+std::unique_ptr<WaiverDesk> WaiverDesk::open_with(const fs::path& db, const model::Ruleset& ruleset,
+                                                  std::unique_ptr<Impl> impl) {
+  impl->db = db;
+  impl->rs = &ruleset;
+  if (!fs::exists(db)) throw WaiverError(Kind::store, "no store at " + db.string() + " (create it with `ecoaudit init`)");
+  impl->waiver = ruleset.schema.waiver();
   if (!impl->waiver)
     throw WaiverError(Kind::bad_request, "the ruleset declares no waiver record (`record NAME \"...\" role waiver`)");
   const auto& r = *impl->waiver;
@@ -402,6 +425,7 @@ Waiver WaiverDesk::request(const WaiverRequestInput& input, std::string_view act
   eo.as_of = as_of;
   eo.evidence = false;
   eo.keep_all = true;
+  eo.threads = 1;  // one subject: no threads to start
   for (const auto* rule : rules) eo.rules.push_back(rule->id);
   eo.scope = engine::EvalOptions::Scope{subject_rec.name, {subject}};
   std::string owner_record, owner_key;
@@ -546,8 +570,9 @@ Waiver WaiverDesk::withdraw(std::int64_t id, std::string_view reason, dsl::Date 
 }
 
 std::optional<Waiver> WaiverDesk::find(std::int64_t id) {
-  auto st = impl_->open_store();
+  auto st = impl_->open_store(true);
   try {
+    if (!Impl::has_tables(st->db())) return std::nullopt;
     return impl_->read(st->db(), id);
   } catch (const SQLite::Exception& ex) {
     throw WaiverError(Kind::store, ex.what());
@@ -555,10 +580,11 @@ std::optional<Waiver> WaiverDesk::find(std::int64_t id) {
 }
 
 std::vector<Waiver> WaiverDesk::list(const WaiverFilter& filter) {
-  auto st = impl_->open_store();
+  auto st = impl_->open_store(true);
   std::vector<Waiver> out;
   try {
     auto& conn = st->db();
+    if (!Impl::has_tables(conn)) return out;
     SQLite::Statement q(conn, fmt::format("SELECT {} FROM _waiver_request ORDER BY id DESC", kRequestColumns));
     while (q.executeStep()) {
       auto w = impl_->from_row(conn, q);

@@ -38,6 +38,7 @@
 
 #include "app/authorization.hpp"
 #include "dsl/common/date.hpp"
+#include "dsl/model/ruleset.hpp"
 
 namespace eco::app {
 
@@ -120,6 +121,9 @@ class WaiverDesk {
   // Loads and checks the ruleset. Throws WaiverError (store) when it does not check or the
   // store is missing, (bad_request) when the ruleset declares no waiver record.
   static std::unique_ptr<WaiverDesk> open(const std::filesystem::path& db, const std::filesystem::path& ruleset);
+  // The same with a ruleset already loaded and checked (the server's), which must outlive the
+  // desk; nothing is loaded.
+  static std::unique_ptr<WaiverDesk> open(const std::filesystem::path& db, const dsl::model::Ruleset& ruleset);
   ~WaiverDesk();
   WaiverDesk(const WaiverDesk&) = delete;
   WaiverDesk& operator=(const WaiverDesk&) = delete;
@@ -150,6 +154,8 @@ class WaiverDesk {
  private:
   struct Impl;
   explicit WaiverDesk(std::unique_ptr<Impl> impl);
+  static std::unique_ptr<WaiverDesk> open_with(const std::filesystem::path& db, const dsl::model::Ruleset& ruleset,
+                                               std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

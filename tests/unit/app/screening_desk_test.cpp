@@ -194,6 +194,16 @@ TEST_F(ScreeningDesk, ErrorsNameTheUploadAndTheField) {
   ASSERT_EQ(xml.status, RunStatus::done) << xml.errors;
   EXPECT_EQ(xml.screen.decisions.at(0).application_id, "A-CHIP");
 
+  // A record type named (as `ecoaudit screen --record-type`): the form is that record's.
+  auto named = request();
+  named.record_type = "zone";
+  named.form = std::map<std::string, std::string>{{"id", "Z-1"}, {"name", "新区"}};
+  const auto zone = eco::app::screen_application(named);
+  ASSERT_EQ(zone.status, RunStatus::done) << zone.errors;
+  EXPECT_EQ(zone.screen.decisions.at(0).application_id, "Z-1");
+  named.record_type = "pipeline";
+  EXPECT_EQ(eco::app::screen_application(named).status, RunStatus::bad_request);
+
   auto both = request();
   EXPECT_EQ(eco::app::screen_application(both).status, RunStatus::bad_request);
   both.documents = up.documents;
@@ -279,6 +289,17 @@ TEST_F(ScreeningDesk, RejectedDocumentRecordsNothing) {
   EXPECT_TRUE(out.recorded.empty());
   EXPECT_EQ(dump(db()), before);
   EXPECT_TRUE(eco::app::recorded_decisions(db()).empty());
+}
+
+TEST(ScreeningBase64, RoundTripsBytesAndRefusesWhatIsNot) {
+  const std::string bytes("\xd6\xd0\xce\xc4 GB18030\0\xff", 13);
+  const auto text = eco::app::to_base64(bytes);
+  EXPECT_EQ(eco::app::to_base64("ab"), "YWI=");
+  EXPECT_EQ(eco::app::from_base64(text), bytes);
+  EXPECT_EQ(eco::app::from_base64("YW\nI="), "ab");
+  EXPECT_FALSE(eco::app::from_base64("YWI=!"));
+  EXPECT_FALSE(eco::app::from_base64("Y"));
+  EXPECT_EQ(eco::app::from_base64(""), "");
 }
 
 }  // namespace
