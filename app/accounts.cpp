@@ -333,8 +333,9 @@ std::vector<AuditEntry> Accounts::trail(std::int64_t after) {
   });
 }
 
-void append_audit(SQLite::Database& db, std::string_view actor, std::string_view action, std::string_view object,
+void append_trail(SQLite::Database& db, std::string_view actor, std::string_view action, std::string_view object,
                   std::string_view detail) {
+  for (const char* sql : kCreateSql) db.exec(sql);
   append(db, actor, action, object, detail);
 }
 

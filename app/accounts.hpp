@@ -127,10 +127,11 @@ class Accounts {
   std::unique_ptr<SQLite::Database> db_;
 };
 
-// Appends a row to the trail of `db` inside the caller's transaction, for a change of another
-// table recorded with it (a schedule added, a staged import committed). The trail's tables
-// must exist: Accounts::open(db) makes them.
-void append_audit(SQLite::Database& db, std::string_view actor, std::string_view action, std::string_view object,
+// Appends a row to the trail through `db`, a connection to the store, inside the caller's
+// transaction (creating the accounts' tables when the store has none yet): a change recorded
+// elsewhere in the store and its row in the trail then commit or roll back together (a
+// recorded screening decision, a waiver granted or withdrawn, a schedule added, a staged import committed). Throws what SQLite throws.
+void append_trail(SQLite::Database& db, std::string_view actor, std::string_view action, std::string_view object,
                   std::string_view detail = "");
 
 // The name the command line records as the actor: "os:<login of the effective user>".

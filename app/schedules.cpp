@@ -311,7 +311,7 @@ Schedule Schedules::add(const NewSchedule& schedule, std::string_view actor, Sys
     q.bind(7, format_utc(*next));
     q.exec();
     const std::int64_t id = db_->getLastInsertRowid();
-    append_audit(*db_, actor, "schedule.add", fmt::format("schedule:{}", id),
+    append_trail(*db_, actor, "schedule.add", fmt::format("schedule:{}", id),
                  fmt::format("name={} cron={} tz={} kind={}", schedule.name, cron.text(), schedule.time_zone,
                              schedule.kind));
     tx.commit();
@@ -327,7 +327,7 @@ void Schedules::remove(std::int64_t id, std::string_view actor) {
     SQLite::Statement q(*db_, "DELETE FROM _schedule WHERE id = ?");
     q.bind(1, id);
     q.exec();
-    append_audit(*db_, actor, "schedule.remove", fmt::format("schedule:{}", id),
+    append_trail(*db_, actor, "schedule.remove", fmt::format("schedule:{}", id),
                  fmt::format("name={} cron={}", s->name, s->cron));
     tx.commit();
   });

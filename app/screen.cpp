@@ -134,6 +134,7 @@ ScreenOutcome run_screen(const ScreenRequest& o, const ScreenProgress& progress,
       report.decisions = decisions;
       pending = PendingReports::write(report, o.reports, "screen", errors);
       if (!pending) throw Stop{};
+      if (o.record && o.on_record) o.on_record(st, out, staged);
     };
     std::vector<std::filesystem::path> paths(o.paths.begin(), o.paths.end());
     out.import = ingest::import_paths(*store, paths, io);

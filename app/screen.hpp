@@ -25,6 +25,8 @@
 
 namespace eco::app {
 
+struct ScreenOutcome;
+
 struct ScreenRequest {
   std::filesystem::path db, ruleset;
   std::vector<std::filesystem::path> paths;  // application documents (XML, JSON), or folders of them
@@ -38,6 +40,15 @@ struct ScreenRequest {
   std::string replace_hint = "give --replace to replace it (the old version is kept in the store's history)";
   std::string lang = "zh";  // of the reports
   ReportTarget reports;
+  // With record: called inside the store's transaction once the applications are decided and
+  // the reports written, before the commit, with the outcome so far (findings, decisions) and
+  // the import's staged result (its staged_batch is the batch the applications are written
+  // by). What it writes through the store commits with the applications or not at all; a
+  // StoreError it throws rolls everything back (store_error). The workbench records the
+  // officer's decision this way (app/screening_desk.hpp).
+  std::function<void(engine::store::Store& store, const ScreenOutcome& outcome,
+                     const engine::ingest::ImportResult& staged)>
+      on_record;
 };
 
 struct ScreenProgress {

@@ -77,6 +77,12 @@ ALLOWED = {
     ("app/schedules.cpp", "month"): "the name of a schedule expression's fourth field in its error messages (crontab(5)), not a record field",
     ("app/staged_imports.cpp", "code"): "a JSON key of a staged import's validation report (an import error's code, docs/jobs.md)",
     ("app/authorization.cpp", "waiver"): "a resource name of the workbench's role matrix (docs/accounts.md): waivers, whatever record holds them; never looked up as a record",
+    ("app/screening_desk.cpp", "application"): "a JSON key and column of a recorded decision (docs/decisions.md): the screened record's key, whatever the record is called",
+    ("app/screening_desk.cpp", "project_name"): "a JSON key of a recorded decision (docs/decisions.md), as findings.schema.json names a decision's; the value comes from the `role name` field",
+    ("app/waivers.cpp", "approver"): "a JSON key of a waiver request's events and approval (docs/decisions.md); the waiver record's field is found by its role",
+    ("app/waivers.cpp", "valid_from"): "a JSON key of a waiver request's events and approval (docs/decisions.md); the waiver record's field is found by its role",
+    ("app/waivers.cpp", "valid_until"): "a JSON key of a waiver request's events and approval (docs/decisions.md); the waiver record's field is found by its role",
+    ("cli/cmd_waiver.cpp", "waiver"): "the command's name (`ecoaudit waiver`), not a record",
 }
 # The keys of a ruleset's HJ 212 declaration (monitoring/hj212.json, docs/monitoring.md): the
 # declaration maps them to the ruleset's own records and fields, as roles do.
