@@ -15,7 +15,9 @@ Outcome decide_requirement(Truth require, DeadlineValue deadline, std::optional<
       d.verdict = Verdict::pass;
       d.met_on = met_on;
       if (met_on && d.deadline && *met_on > *d.deadline) {
-        d.verdict = Verdict::late;
+        // Late is a breach that happened; a rule of severity advice states no duty whose breach
+        // could be read out, so its late completion is reported as advice (the dates kept).
+        d.verdict = severity == dsl::model::Severity::advice ? Verdict::advice : Verdict::late;
         d.days_overdue = met_on->days - d.deadline->days;
       }
       return d;

@@ -6,7 +6,8 @@
 //   when       false -> not_applicable; undecidable -> unknown
 //   unknown_when (in order) true or undecidable -> unknown
 //   require    undecidable -> unknown
-//              true  -> pass; late when met_on is after the deadline (days_overdue)
+//              true  -> pass; late when met_on is after the deadline (days_overdue;
+//                       advice instead for an advice rule: no duty, no breach)
 //              false -> unknown when the deadline could not be computed; upcoming while
 //                       as_of is on or before the deadline (days_left); else violation
 //                       (advice for an advice rule), days_overdue counted from the deadline

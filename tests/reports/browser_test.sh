@@ -17,7 +17,10 @@ rm -rf "$work" && mkdir -p "$work/html" "$work/artefacts" "$work/logs"
 db=$work/store.db
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
-ent=91140781MA0011XR6C
+# An enterprise with a high-severity violation, an upcoming deadline and advice (the sections the
+# audit page groups by severity; the coke oven enterprise's findings are advice since the ULE
+# rules rest on the draft plan alone).
+ent=91140781MA007DNL9X
 set -e
 "$eco" init --db "$db" --ruleset "$rs" >/dev/null
 "$eco" import --db "$db" --ruleset "$rs" "$rs/demo" >/dev/null

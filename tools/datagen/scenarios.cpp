@@ -673,7 +673,7 @@ void Gen::scenarios() {
         {true, true, "active", R, 0, 0, "WAT-01", "close deadline on the reference date: upcoming (boundary) [wat.overdraft-well-closure: upcoming]"},
         {true, true, "sealed", d(2023, 6, 30), 0, d(2023, 5, 20), "WAT-01", "sealed 2023-05-20, before its deadline 2023-06-30: pass [wat.overdraft-well-closure: pass]"},
         {false, false, "active", 0, 1, 0, "WAT-02", "active karst-water well: advice (严格控制…减少, no sealing duty) [wat.karst-well-control: advice]"},
-        {true, true, "sealed", d(2023, 6, 30), 0, d(2023, 9, 15), "WAT-01", "sealed 2023-09-15, after its deadline 2023-06-30 served by a closing decision: late [wat.overdraft-well-closure: late]"},
+        {true, true, "sealed", d(2023, 6, 30), 0, d(2023, 9, 15), "WAT-01", "sealed 2023-09-15, after its deadline 2023-06-30 served by a closing decision: advice, done after the date (a referral to the water authority, no breach) [wat.overdraft-well-closure: advice]"},
         {false, false, "active", 0, -1, 0, "WAT-02", "well in the karst zone, whether it draws karst water not recorded: unknown [wat.karst-well-control: unknown]"},
         {false, false, "sealed", 0, 1, d(2024, 4, 1), "WAT-02", "karst-water well sealed: pass [wat.karst-well-control: pass]"},
         {true, true, "active", 0, 0, 0, "WAT-01", "active well in an overdraft zone inside public supply, no closing deadline set: unknown [wat.overdraft-well-closure: unknown]"}};
@@ -770,7 +770,7 @@ void Gen::scenarios() {
         {d(2025, 6, 1), "HW11", true, 0, 2, "HW-04", "shipped the day after the licence expired (the bureau checked the receiver's licences complete): violation [hw.receiver-licence: violation]"},
         {d(2025, 3, 3), "HW17", true, 0, 2, "HW-04", "HW17 shipped to a licence on file that does not cover it: unknown (verify another licence or an exemption) [hw.receiver-licence: unknown]"},
         {d(2022, 3, 15), "HW08", false, 0, 2, "HW-03", "paper manifest in 2022, received 2022-03-17, no electronic entry date on file after the 10-working-day entry window: unknown (verify the reason and the entry; hw.electronic-manifest) [hw.electronic-manifest: unknown; hw.manifest-quantity: pass]"},
-        {d(2025, 3, 3), "HW08", true, 0, 2, "HW-03", "received Wed 2025-03-05, confirmed in the system Thu 2025-03-13, 6 working days after receipt (limit 5): late [hw.electronic-manifest: pass; hw.manifest-receipt-confirmation: late; hw.manifest-quantity: pass]"},
+        {d(2025, 3, 3), "HW08", true, 0, 2, "HW-03", "received Wed 2025-03-05, confirmed in the system Thu 2025-03-13, 6 working days after receipt (limit 5): advice (the receiver's duty, done after the date; no breach by the generator) [hw.electronic-manifest: pass; hw.manifest-receipt-confirmation: advice; hw.manifest-quantity: pass]"},
         {d(2025, 4, 7), "HW08", true, 0.3, 2, "HW-03", "10 t shipped, 10.3 t received (3 % > 1 % tolerance), whether the receiver reported the mismatch not recorded: unknown (hw.manifest-quantity) [hw.electronic-manifest: pass; hw.manifest-receipt-confirmation: pass; hw.manifest-quantity: unknown]"},
         {d(2025, 4, 8), "HW08", true, 0.1, 2, "HW-03", "10 t shipped, 10.1 t received (exactly 1 %): pass (boundary) [hw.electronic-manifest: pass; hw.manifest-receipt-confirmation: pass; hw.manifest-quantity: pass]"},
         {R - 3, "HW49", true, 0, 2, "HW-03", "shipped Wed 2026-11-25, received Fri 2026-11-27, not yet confirmed (due 2026-12-04, 5 working days): upcoming [hw.electronic-manifest: pass; hw.manifest-receipt-confirmation: upcoming; hw.manifest-quantity: pass]"}};
@@ -1123,7 +1123,7 @@ void Gen::scenarios_water_soil() {
     valid_permit(e, "simplified");
     const struct { const char* st; int sealed; int risk; const char* kind; const char* what; } ws[] = {
         {"active", 0, 1, "mine_shaft", "abandoned mine shaft assessed high-risk, not sealed after the plan period's end (2025-12-31, a programme date): advice (referral to the authorised department) [soil.abandoned-well-sealing: advice]"},
-        {"sealed", R - 200, 1, "borehole", "abandoned high-risk borehole sealed and backfilled in 2026, after the plan period's end: late [soil.abandoned-well-sealing: late]"},
+        {"sealed", R - 200, 1, "borehole", "abandoned high-risk borehole sealed and backfilled in 2026, after the plan period's end: advice, done after the date (no breach) [soil.abandoned-well-sealing: advice]"},
         {"active", 0, -1, "mine_shaft", "abandoned mine shaft whose risk was never assessed: unknown [soil.abandoned-well-sealing: unknown]"}};
     for (const auto& w : ws) {
       const auto id = serial_id("WL", ++well_serial_);

@@ -40,6 +40,14 @@ TEST(Verdict, MetRequirementPassesOrIsLate) {
   EXPECT_EQ(d.verdict, Verdict::late);
   EXPECT_EQ(d.days_overdue, 1);
   EXPECT_EQ(d.days_left, std::nullopt);
+  // An advice rule states no duty: its completion after the date is advice with the same dates,
+  // never a breach (late); on the date it passes like any rule.
+  d = decide_requirement(Truth::yes, on("2024-03-31"), day("2024-04-01"), day("2024-05-01"), Severity::advice);
+  EXPECT_EQ(d.verdict, Verdict::advice);
+  EXPECT_EQ(d.days_overdue, 1);
+  EXPECT_EQ(d.met_on, day("2024-04-01"));
+  d = decide_requirement(Truth::yes, on("2024-03-31"), day("2024-03-31"), day("2024-05-01"), Severity::advice);
+  EXPECT_EQ(d.verdict, Verdict::pass);
 
   // A deadline that could not be computed: a met requirement still passes (lateness unknown).
   d = decide_requirement(Truth::yes, kUndecidable, day("2030-01-01"), day("2024-05-01"), Severity::high);
