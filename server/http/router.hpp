@@ -69,7 +69,7 @@ struct Request {
   std::multimap<std::string, std::string> query;            // the query, and the fields of a urlencoded form
   std::multimap<std::string, std::string> headers;          // names as sent (compare with header())
   std::string body;
-  std::vector<UploadedFile> files;                          // multipart/form-data file parts
+  std::vector<UploadedFile> files;                          // multipart/form-data parts (fields too: filename "")
   std::string remote_addr;
 
   // The {name} part of the path; throws HttpError 404 when the pattern has none of that name.
