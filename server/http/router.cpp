@@ -108,7 +108,11 @@ void Response::download(std::string content, std::string type, std::string_view 
   status = 200;
   content_type = std::move(type);
   body = std::move(content);
-  set_header("Content-Disposition", "attachment; filename=\"download\"; filename*=UTF-8''" + rfc5987(filename));
+  // An ASCII fallback for old clients: the name with every byte outside [A-Za-z0-9._-] as '_'.
+  std::string ascii(filename);
+  for (auto& c : ascii)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') c = '_';
+  set_header("Content-Disposition", "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + rfc5987(filename));
 }
 
 Context::Context(const Request& r, Response& s, Services& sv, const Route& rt)

@@ -69,7 +69,7 @@ struct Request {
   std::multimap<std::string, std::string> query;            // the query, and the fields of a urlencoded form
   std::multimap<std::string, std::string> headers;          // names as sent (compare with header())
   std::string body;
-  std::vector<UploadedFile> files;                          // multipart/form-data file parts
+  std::vector<UploadedFile> files;                          // multipart/form-data parts (fields too: filename "")
   std::string remote_addr;
 
   // The {name} part of the path; throws HttpError 404 when the pattern has none of that name.
@@ -153,6 +153,9 @@ struct Route {
   // that take one. Without them it substitutes "x" and sends "{}".
   std::map<std::string, std::string> example_params;
   std::string example_body;
+  // OpenAPI: error statuses this route's handler answers besides the framework's own (400, 404,
+  // 413, 431, 500, 503; 401 and 403 unless public; 403 for CSRF), e.g. {409} or {429}.
+  std::vector<int> error_statuses;
 
   bool is_api() const { return (flags & kApi) != 0; }
 };

@@ -110,6 +110,9 @@ void check_csrf(const Request& req, const Context& ctx) {
   std::string given = req.header("X-CSRF-Token");
   if (given.empty())
     if (auto f = req.query_value("_csrf")) given = *f;
+  if (given.empty())  // a multipart form (an upload) carries its fields as parts
+    for (const auto& part : req.files)
+      if (part.field == "_csrf" && part.filename.empty()) given = part.content;
   if (!app::csrf_matches(ctx.session->csrf, given))
     throw HttpError(403, "csrf", "the request lacks this session's CSRF token: reload the page and try again");
 }
@@ -295,12 +298,13 @@ class SignalWatcher {
     thread_ = std::thread([this, on_signal] {
       int sig = 0;
       sigwait(&set_, &sig);
-      if (!done_.load()) on_signal();
+      if (!done_.exchange(true)) on_signal();
     });
   }
   ~SignalWatcher() {
-    done_.store(true);
-    pthread_kill(thread_.native_handle(), SIGTERM);
+    // Wakes the watcher when no signal came (the server stopped on its own); when one did, the
+    // thread has already returned and is only joined.
+    if (!done_.exchange(true)) pthread_kill(thread_.native_handle(), SIGTERM);
     thread_.join();
     pthread_sigmask(SIG_SETMASK, &old_, nullptr);
   }

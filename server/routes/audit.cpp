@@ -1,5 +1,6 @@
 #include "server/routes/audit.hpp"
 
+#include <cctype>
 #include <charconv>
 
 #include "app/audit_trail.hpp"
@@ -29,6 +30,21 @@ app::TrailQuery query_of(const Request& req) {
   q.limit = per_page;
   q.offset = (page - 1) * per_page;
   return q;
+}
+
+std::string url_encode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
 }
 
 nlohmann::json entry_json(const app::AuditEntry& e) {
@@ -87,13 +103,16 @@ void trail_page(Context& ctx) {
   for (const auto& e : page.entries) entries.push_back(entry_json(e));
   const std::int64_t n = q.offset / q.limit + 1;
   const std::int64_t pages = std::max<std::int64_t>(1, (page.total + q.limit - 1) / q.limit);
+  // The filters go into the links percent-encoded (a name may hold '&' or '#'); the template
+  // then HTML-escapes the whole link.
+  const std::string filters = "actor=" + url_encode(q.actor) + "&action=" + url_encode(q.action);
   auto link = [&](std::int64_t p) {
-    // Only the filters the page was given, and numbers: the values are escaped by the template.
-    return "?page=" + std::to_string(p) + "&per_page=" + std::to_string(q.limit);
+    return "?page=" + std::to_string(p) + "&per_page=" + std::to_string(q.limit) + "&" + filters;
   };
   nlohmann::json d = {{"entries", entries},  {"total", std::to_string(page.total)}, {"page", std::to_string(n)},
                       {"pages", std::to_string(pages)}, {"actor", q.actor}, {"action", q.action},
-                      {"may_export", ctx.may(app::Action::export_, app::Resource::audit_trail)}};
+                      {"may_export", ctx.may(app::Action::export_, app::Resource::audit_trail)},
+                      {"export_href", "/api/audit.csv?" + filters}};
   if (n > 1) d["prev"] = link(n - 1);
   if (n < pages) d["next"] = link(n + 1);
   ctx.res.html(render_page(ctx, "audit", "audit.title", d));

@@ -57,6 +57,13 @@ def main():
         # The form field works as the header does; the right token passes.
         r = c.request("POST", "/api/users/spare1/disable?_csrf=" + c.csrf, {}, csrf=False)
         check(r.status == 200, "the _csrf form field: %r" % r)
+        # A multipart form (an upload) carries the token as a part; a wrong one is refused.
+        for token, want in (("wrong-token", 403), (c.csrf, 200)):
+            form = ("--B\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n%s\r\n--B--\r\n" % token)
+            r = c.request("POST", "/api/users/spare1/disable", form, csrf=False,
+                          content_type="multipart/form-data; boundary=B")
+            check(r.status == want or (want == 200 and r.status == 409),
+                  "the _csrf part of a multipart form (%s): %r" % (token[:5], r))
         r = c.post("/api/users", body)
         check(r.status == 201, "with the token: %r" % r)
         r = c.request("DELETE", "/api/session", csrf=False)
@@ -68,6 +75,14 @@ def main():
         check(c.post("/api/users/spare2/disable").status == 200, "disable spare2")
         check(v.get("/api/session").status == 401, "a disabled account's session still works")
         check(Client(srv.port).sign_in("spare2").status == 401, "a disabled account signs in")
+
+        # A password set by an administrator ends the account's sessions (not the administrator's).
+        a1 = srv.client("author")
+        r = c.request("PUT", "/api/users/author/password", {"password": "Author-Password-New1"})
+        check(r.status == 204, "set author's password: %r" % r)
+        check(a1.get("/api/session").status == 401, "a session survived its password being set")
+        check(c.get("/api/session").status == 200, "the administrator's own session ended")
+        check(Client(srv.port).sign_in("author", "Author-Password-New1").status == 201, "the new password")
 
         # Expired and idle sessions: refused and deleted (the clock moved by editing the rows).
         e = srv.client("viewer")
@@ -101,7 +116,7 @@ def main():
         actions = [tuple(r) for r in srv.sql("SELECT actor, action, object FROM _audit")]
         for want in [("admin", "sign_in", "user:admin"), ("(anonymous)", "sign_in.failed", "user:admin"),
                      ("admin", "sign_out", "user:admin"), ("admin", "user.add", "user:csrf-victim"),
-                     ("admin", "user.disable", "user:spare2"), ("(anonymous)", "sign_in.failed", "user:(unknown)")]:
+                     ("admin", "user.disable", "user:spare2"), ("admin", "user.passwd", "user:author"), ("(anonymous)", "sign_in.failed", "user:(unknown)")]:
             check(want in actions, "the trail lacks %r" % (want,))
         check(not any("typed-as-name" in " ".join(a) for a in actions), "an unknown name went to the trail")
         log = srv.read_log()
