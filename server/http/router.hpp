@@ -153,6 +153,11 @@ struct Route {
   // that take one. Without them it substitutes "x" and sends "{}".
   std::map<std::string, std::string> example_params;
   std::string example_body;
+  // The status the example call answers when allowed, where it is not a success: the calls of
+  // the security test come in registration order, and an example may meet the state an earlier
+  // one left (a staged import committed by the commit example, then discarded: 409). 0: any
+  // 2xx or 3xx.
+  int example_status = 0;
 
   bool is_api() const { return (flags & kApi) != 0; }
 };

@@ -1,6 +1,7 @@
 #include "server/routes/all.hpp"
 
 #include "server/routes/audit.hpp"
+#include "server/routes/jobs.hpp"
 #include "server/routes/session.hpp"
 #include "server/routes/users.hpp"
 
@@ -10,6 +11,7 @@ void register_all_areas(Router& router) {
   register_session(router);
   register_users(router);
   register_audit(router);
+  register_jobs(router);
 }
 
 }  // namespace eco::server
