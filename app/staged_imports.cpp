@@ -1,9 +1,7 @@
 #include "app/staged_imports.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <fstream>
-#include <random>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -43,18 +41,22 @@ std::string accepted_extension(std::string_view name) {
   return "";
 }
 
-// Ids are made here; one given back by a request is only looked up when it has their form, so
-// it never becomes a path either.
+// Ids are made here (1, 2, ...); one given back by a request is only looked up when it has
+// their form, so it never becomes a path either.
 bool valid_id(std::string_view id) {
-  return id.size() == 16 && std::all_of(id.begin(), id.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return !id.empty() && id.size() <= 12 && id.front() != '0' &&
+         std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string new_id() {
-  std::random_device rd;
-  std::uniform_int_distribution<unsigned> nibble(0, 15);
-  std::string id;
-  for (int i = 0; i < 16; ++i) id += "0123456789abcdef"[nibble(rd)];
-  return id;
+// The next id: one more than the largest in the staging folder (called under the mutex).
+std::string next_id(const fs::path& folder) {
+  std::int64_t most = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (valid_id(name)) most = std::max<std::int64_t>(most, std::stoll(name));
+  }
+  return std::to_string(most + 1);
 }
 
 json to_json(const engine::ingest::ImportError& e) {
@@ -135,7 +137,6 @@ json to_json(const StagedBatch& b) {
   return {{"id", b.id},
           {"uploaded_by", b.uploaded_by},
           {"uploaded_at", b.uploaded_at},
-          {"sequence", b.sequence},
           {"state", std::string(to_string(b.state))},
           {"files", std::move(files)},
           {"report", b.report ? to_json(*b.report) : json(nullptr)},
@@ -151,7 +152,6 @@ StagedBatch batch_from_json(const json& j) {
   b.id = j.value("id", "");
   b.uploaded_by = j.value("uploaded_by", "");
   b.uploaded_at = j.value("uploaded_at", "");
-  b.sequence = j.value("sequence", std::int64_t{0});
   b.state = parse_state(j.value("state", "")).value_or(StagedState::rejected);
   for (const auto& f : j.value("files", json::array()))
     b.files.push_back({f.value("name", ""), f.value("stored", ""), f.value("bytes", std::uint64_t{0}), f.value("sha256", "")});
@@ -225,17 +225,14 @@ StagedBatch ImportStaging::stage(const std::vector<UploadedFile>& files, std::st
   StagedBatch b;
   b.uploaded_by = std::string(actor);
   b.uploaded_at = engine::store::utc_now();
-  b.sequence = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   fs::path dir;
   {
     std::lock_guard lock(mu_);
     fs::create_directories(folder_, ec);
     if (ec) throw StagingError(fmt::format("{}: cannot make the staging folder: {}", folder_.string(), ec.message()));
     fs::permissions(folder_, fs::perms::owner_all, fs::perm_options::replace, ec);
-    do {
-      b.id = new_id();
-      dir = folder_ / b.id;
-    } while (fs::exists(dir));
+    b.id = next_id(folder_);
+    dir = folder_ / b.id;
     fs::create_directory(dir, ec);
     if (ec) throw StagingError(fmt::format("{}: cannot make the batch's folder: {}", dir.string(), ec.message()));
   }
@@ -310,7 +307,7 @@ std::vector<StagedBatch> ImportStaging::list() {
     }
   }
   std::sort(out.begin(), out.end(), [](const StagedBatch& a, const StagedBatch& b) {
-    return a.sequence != b.sequence ? a.sequence > b.sequence : a.id > b.id;
+    return std::stoll(a.id) > std::stoll(b.id);
   });
   return out;
 }
@@ -331,11 +328,12 @@ ImportOutcome ImportStaging::run(const std::string& id, const ImportRequest& req
     std::lock_guard lock(mu_);
     b = load(id);
     if (busy_.count(id)) throw StagingError(fmt::format("staged batch {} is being validated or committed", id));
-    const bool allowed = commit ? b.state == StagedState::valid
-                                : b.state == StagedState::staged || b.state == StagedState::valid ||
-                                      b.state == StagedState::rejected;
+    // A commit validates as it imports: a batch not validated yet may be committed (all or
+    // nothing); one whose validation found errors may not.
+    const bool allowed = b.state == StagedState::staged || b.state == StagedState::valid ||
+                         (!commit && b.state == StagedState::rejected);
     if (!allowed)
-      throw StagingError(commit ? fmt::format("staged batch {} is {}: only a valid batch is committed", id, to_string(b.state))
+      throw StagingError(commit ? fmt::format("staged batch {} is {}: only a staged or valid batch is committed", id, to_string(b.state))
                                 : fmt::format("staged batch {} is {}: nothing to validate", id, to_string(b.state)));
     busy_.insert(id);
   }

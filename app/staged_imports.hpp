@@ -6,7 +6,7 @@
 // or nothing: it validates again, against the store as it then is.
 //
 // The staging folder is <store file>.staging (e.g. /var/lib/ecoaudit/ecoaudit.db.staging), one
-// folder per staged batch named by its id (16 random hexadecimal digits), holding manifest.json
+// folder per staged batch named by its id (1, 2, ...: one more than the largest), holding manifest.json
 // (who uploaded what and when, each file's name as uploaded, the state, the last validation
 // report, the batch the commit made: the provenance) and the files. An uploaded file's name is
 // never a path: it is kept as text in the manifest, and the file is stored under a name made
@@ -76,7 +76,6 @@ struct StagedReport {
 struct StagedBatch {
   std::string id;
   std::string uploaded_by, uploaded_at;
-  std::int64_t sequence = 0;  // orders batches staged within one second (nanoseconds of the upload)
   StagedState state = StagedState::staged;
   std::vector<StagedFile> files;
   std::optional<StagedReport> report;  // the last validation or commit
@@ -106,11 +105,11 @@ class ImportStaging {
   // identity checks) with the batch's files, run dry. The batch becomes valid or rejected
   // and keeps the report. Writes nothing to the store.
   ImportOutcome validate(const std::string& id, const ImportRequest& request, std::stop_token stop = {});
-  // Imports a batch that is valid as one batch of the store. The import validates again:
-  // data that no longer fits the store is rejected (the batch becomes rejected, nothing
-  // written). Done: the batch is committed, its files removed, and "import.commit" recorded
+  // Imports a batch that is valid (or not validated yet) as one batch of the store. The import
+  // validates as it goes: data with errors, or that no longer fits the store, is rejected (the
+  // batch becomes rejected with the report, nothing written). A rejected batch is refused. Done: the batch is committed, its files removed, and "import.commit" recorded
   // in the trail by `actor` with the batch id and the names as uploaded. Cancelled: the batch
-  // stays valid. Throws StagingError for an unknown id or a batch not valid.
+  // stays as it was. Throws StagingError for an unknown id or a batch neither staged nor valid.
   ImportOutcome commit(const std::string& id, const ImportRequest& request, std::string_view actor,
                        std::stop_token stop = {});
   // Throws the batch away ("import.discard" in the trail). Throws StagingError for an unknown
@@ -118,7 +117,7 @@ class ImportStaging {
   void discard(const std::string& id, std::string_view actor);
 
   std::optional<StagedBatch> find(const std::string& id);
-  // Every staged batch, newest first.
+  // Every staged batch, newest first (by id).
   std::vector<StagedBatch> list();
 
  private:

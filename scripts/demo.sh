@@ -5,8 +5,23 @@
 # the demo data assumes, then write the reports for people (the sweep dashboard and one
 # enterprise's audit as HTML, CSV and XLSX; docs/reports.md) and screen three example project
 # applications (rulesets/jinzhong/examples). Output goes to demo-out/.
+#
+# scripts/demo.sh --serve [--password-stdin]: then serves that demo store as the bureau's
+# workbench (ecoaudit serve, http://127.0.0.1:8080; LISTEN=ADDR:PORT to change) with a demo
+# administrator `admin`, whose password is made at random and printed once, or read from the
+# first line of standard input with --password-stdin. Ctrl-C (SIGINT) or SIGTERM stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+SERVE=0
+PASSWORD_STDIN=0
+for arg in "$@"; do
+  case $arg in
+    --serve) SERVE=1 ;;
+    --password-stdin) PASSWORD_STDIN=1 ;;
+    *) echo "usage: scripts/demo.sh [--serve [--password-stdin]]" >&2; exit 2 ;;
+  esac
+done
+if ((PASSWORD_STDIN && !SERVE)); then echo "scripts/demo.sh: --password-stdin goes with --serve" >&2; exit 2; fi
 scripts/build.sh ecoaudit
 BUILD_DIR=${BUILD_DIR:-build}
 ECO=$BUILD_DIR/cli/ecoaudit
@@ -41,3 +56,21 @@ rc=0
   --format text,html,json --out "$OUT/screening" || rc=$?
 [[ $rc -le 1 ]] || exit "$rc"
 cat "$OUT/screening/screen.txt"
+
+if ((SERVE)); then
+  echo "== ecoaudit serve: the demo store as the bureau's workbench"
+  if ((PASSWORD_STDIN)); then
+    IFS= read -r PASSWORD || { echo "scripts/demo.sh: --password-stdin: standard input holds no password" >&2; exit 2; }
+    SHOW=0
+  else
+    # 18 random characters from the kernel; shown once below and kept nowhere but the hash.
+    PASSWORD=$(head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 18)
+    SHOW=1
+  fi
+  "$ECO" user add admin --db "$OUT/demo.db" --role administrator --password-stdin <<<"$PASSWORD"
+  LISTEN=${LISTEN:-127.0.0.1:8080}
+  echo "sign in at http://$LISTEN/ as admin"
+  if ((SHOW)); then echo "password (shown once, not stored anywhere): $PASSWORD"; fi
+  unset PASSWORD
+  exec "$ECO" serve --db "$OUT/demo.db" --ruleset "$RS" --listen "$LISTEN"
+fi

@@ -234,6 +234,7 @@ nlohmann::json describe_routes(const Router& router) {
     if (r.action) j["action"] = std::string(app::to_string(*r.action));
     j["example_params"] = r.example_params;
     j["example_body"] = r.example_body;
+    if (r.example_status) j["example_status"] = r.example_status;
     j["success_status"] = r.success_status;
     out.push_back(std::move(j));
   }

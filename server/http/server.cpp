@@ -366,6 +366,7 @@ int serve(Services& services, std::ostream& out) {
     spdlog::error("cannot listen on {}:{}", c.host, c.port);
     return 2;
   }
+  services.run_start_hooks();
   const bool v6 = c.host.find(':') != std::string::npos;
   out << fmt::format("ecoaudit serve: listening on http://{}{}{}:{}/", v6 ? "[" : "", c.host, v6 ? "]" : "", port)
       << std::endl;

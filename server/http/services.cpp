@@ -56,6 +56,20 @@ void Services::on_shutdown(std::function<void()> hook) {
   hooks_.push_back(std::move(hook));
 }
 
+void Services::on_start(std::function<void()> hook) {
+  std::lock_guard lock(hooks_mutex_);
+  start_hooks_.push_back(std::move(hook));
+}
+
+void Services::run_start_hooks() {
+  std::vector<std::function<void()>> hooks;
+  {
+    std::lock_guard lock(hooks_mutex_);
+    hooks.swap(start_hooks_);
+  }
+  for (auto& hook : hooks) hook();  // a failure stops the start: the server must not run without it
+}
+
 void Services::run_shutdown_hooks() {
   std::vector<std::function<void()>> hooks;
   {

@@ -47,6 +47,11 @@ class Services {
   void set_router(const class Router* router) { router_ = router; }
   const class Router* router() const { return router_; }
 
+  // Start: hooks run once, in order, when the server listens (never for --list-routes, which
+  // registers the routes too): background work (the job queue, the scheduler) starts there.
+  void on_start(std::function<void()> hook);
+  void run_start_hooks();
+
   // Shutdown: hooks run once, newest first, after the listener stopped and the requests
   // running then have finished (background jobs finish or roll back there).
   void on_shutdown(std::function<void()> hook);
@@ -64,7 +69,7 @@ class Services {
   Throttle throttle_;
   const class Router* router_ = nullptr;
   std::mutex hooks_mutex_;
-  std::vector<std::function<void()>> hooks_;
+  std::vector<std::function<void()>> hooks_, start_hooks_;
   std::atomic<bool> stopping_{false};
 };
 

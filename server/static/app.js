@@ -56,4 +56,45 @@
     send('DELETE', '/api/session').then(function () { window.location.assign('/sign-in'); })
       .catch(function () { window.location.assign('/sign-in'); });
   });
+  // Background jobs (docs/jobs.md): a row marked data-job="ID" polls /api/jobs/ID every second,
+  // shows its progress in [data-job-progress] and [data-job-stage], and reloads the page once
+  // the job has finished (the page then shows its outcome).
+  Array.prototype.forEach.call(document.querySelectorAll('[data-job]'), function (row) {
+    var id = row.getAttribute('data-job');
+    function poll() {
+      fetch('/api/jobs/' + encodeURIComponent(id), { headers: { 'Accept': 'application/json' }, credentials: 'same-origin' })
+        .then(function (res) { return res.ok ? res.json() : null; })
+        .then(function (job) {
+          if (!job) return;
+          var bar = row.querySelector('[data-job-progress]');
+          if (bar) { bar.max = job.progress.total || 1; bar.value = job.progress.done; }
+          var stage = row.querySelector('[data-job-stage]');
+          if (stage) stage.textContent = job.progress.stage;
+          if (job.finished) window.location.reload(); else window.setTimeout(poll, 1000);
+        })
+        .catch(function () { window.setTimeout(poll, 5000); });
+    }
+    window.setTimeout(poll, 1000);
+  });
+  // A staged import still being validated: the page looks again in two seconds.
+  if (document.querySelector('[data-reload-while]')) window.setTimeout(function () { window.location.reload(); }, 2000);
+  // Uploads: forms marked data-upload="PATH" send their files as multipart/form-data with the
+  // session's CSRF token; an error's message goes to the form's [data-error].
+  document.addEventListener('submit', function (ev) {
+    var form = ev.target;
+    var path = form.getAttribute('data-upload');
+    if (!path) return;
+    ev.preventDefault();
+    var out = form.querySelector('[data-error]');
+    if (out) out.textContent = '';
+    fetch(path, { method: 'POST', headers: { 'Accept': 'application/json', 'X-CSRF-Token': csrf() },
+                  credentials: 'same-origin', body: new FormData(form) })
+      .then(function (res) {
+        if (res.ok) return res;
+        return res.json().catch(function () { return { message: res.status + ' ' + res.statusText }; })
+          .then(function (err) { throw new Error(err.message || String(res.status)); });
+      })
+      .then(function () { window.location.reload(); })
+      .catch(function (err) { if (out) out.textContent = err.message; });
+  });
 }());

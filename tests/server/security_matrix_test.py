@@ -82,6 +82,10 @@ def main():
                 elif expect == "allowed":
                     if refused:
                         problems.append("%s as %s: refused (%r) but the matrix allows it" % (label, who, r))
+                    elif route.get("example_status"):
+                        if r.status != route["example_status"]:
+                            problems.append("%s as %s: the example call should answer %d: %r"
+                                            % (label, who, route["example_status"], r))
                     elif route["access"] != "public" and not (200 <= r.status < 400):
                         problems.append("%s as %s: the example call failed: %r" % (label, who, r))
                 elif expect == "either" and r.status not in (403,) and not (200 <= r.status < 400):

@@ -21,8 +21,10 @@
 
 #include "app/accounts.hpp"
 #include "app/jobs.hpp"
+#include "app/ruleset.hpp"
 #include "app/store_runs.hpp"
 #include "app/sweep.hpp"
+#include "app/sweep_history.hpp"
 #include "tests/support/store_helpers.hpp"
 
 namespace {
@@ -99,6 +101,16 @@ TEST_F(Jobs, SweepJobRecordsTheSameFindingsAsADirectSweepWithProgressAndATrailRo
     EXPECT_EQ(summary["counts"][std::string(eco::dsl::model::to_string(static_cast<eco::dsl::model::Verdict>(v)))], n);
   }
   EXPECT_EQ(count(db(), "_sweep"), 1);
+
+  // The sweeps page's history: the recorded sweep, with the job's figures.
+  eco::dsl::SourceManager sm;
+  const auto checked = eco::app::load_checked_ruleset(kFixture / "ruleset", sm);
+  ASSERT_TRUE(checked.ruleset) << checked.errors;
+  const auto history = eco::app::sweep_history(db(), *checked.ruleset);
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].id, 1);
+  EXPECT_EQ(history[0].as_of, "2024-12-31");
+  EXPECT_EQ(history[0].findings, direct.findings);
 
   const auto trail = eco::app::Accounts::open(db())->trail();
   ASSERT_FALSE(trail.empty());

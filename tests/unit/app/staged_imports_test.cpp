@@ -91,6 +91,7 @@ TEST_F(Staging, AGoodBatchIsValidatedWithoutWritingThenCommitted) {
   ImportStaging staging(db());
   EXPECT_EQ(staging.folder(), dir_.path() / "store.db.staging");
   const auto staged = staging.stage(fixture_files(), "alice");
+  EXPECT_EQ(staged.id, "1");
   EXPECT_EQ(staged.state, StagedState::staged);
   EXPECT_EQ(staged.uploaded_by, "alice");
   ASSERT_EQ(staged.files.size(), 3u);
@@ -200,7 +201,8 @@ TEST_F(Staging, NamesThatArePathsNeverReachTheDisk) {
   // Ids given back are looked up only in their own form.
   EXPECT_FALSE(staging.find("../../store.db"));
   EXPECT_THROW(staging.validate("../store.db.staging", request()), StagingError);
-  EXPECT_THROW(staging.discard("0123456789abcdef", "mallory"), StagingError);
+  EXPECT_THROW(staging.discard("7", "mallory"), StagingError);
+  EXPECT_THROW(staging.discard("01", "mallory"), StagingError);
 }
 
 TEST_F(Staging, OtherFormatsAreStoredUnderANameMadeHere) {
