@@ -1,8 +1,10 @@
 #include "server/routes/all.hpp"
 
 #include "server/routes/audit.hpp"
+#include "server/routes/screening.hpp"
 #include "server/routes/session.hpp"
 #include "server/routes/users.hpp"
+#include "server/routes/waivers.hpp"
 
 namespace eco::server {
 
@@ -10,6 +12,8 @@ void register_all_areas(Router& router) {
   register_session(router);
   register_users(router);
   register_audit(router);
+  register_screening(router);
+  register_waivers(router);
 }
 
 }  // namespace eco::server
