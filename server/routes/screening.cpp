@@ -222,9 +222,12 @@ nlohmann::json form_fields(const app::FormDescription& form, const std::string& 
     nlohmann::json options = nlohmann::json::array();
     for (const auto& o : f.options)
       options.push_back({{"value", o.value}, {"label", lang == "en" ? o.label_en : o.label_zh}, {"selected", o.value == value}});
+    const std::string label = lang == "en" ? f.label_en : f.label_zh;
     out.push_back({{"name", std::string(kFieldPrefix) + f.name},
-                   {"label", lang == "en" ? f.label_en : f.label_zh},
-                   {"description", f.description},
+                   {"label", label},
+                   // Shown under the input when it says more than the label (in English, the
+                   // Chinese description: the ruleset has no English one).
+                   {"description", f.description == label ? "" : f.description},
                    {"verify", f.verify},
                    {"required", f.required},
                    {"value", value},

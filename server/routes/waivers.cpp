@@ -183,6 +183,7 @@ void waivers_page(Context& ctx) {
       auto j = app::to_json(w, today);
       const std::string state(app::to_string(w.state));
       j["state_label"] = t.value("waivers.state." + state, state);
+      j["show_owner"] = !w.owner_key.empty() && w.owner_key != w.subject;
       j["pending"] = w.state == app::WaiverState::pending;
       j["approved"] = w.state == app::WaiverState::approved;
       j["may_decide"] = may_approve && w.state == app::WaiverState::pending && w.requested_by != ctx.actor();
