@@ -3,8 +3,10 @@
 #include "server/routes/audit.hpp"
 #include "server/routes/ruleset.hpp"
 #include "server/routes/jobs.hpp"
+#include "server/routes/screening.hpp"
 #include "server/routes/session.hpp"
 #include "server/routes/users.hpp"
+#include "server/routes/waivers.hpp"
 
 namespace eco::server {
 
@@ -14,6 +16,8 @@ void register_all_areas(Router& router) {
   register_audit(router);
   register_ruleset(router);
   register_jobs(router);
+  register_screening(router);
+  register_waivers(router);
 }
 
 }  // namespace eco::server

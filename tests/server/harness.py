@@ -38,6 +38,17 @@ ACCOUNTS = [
     ("spare1", ["viewer"], []),
     ("spare2", ["viewer"], []),
 ]
+# Waiver requests on the sweep fixture, made at the command line (as the operating system's user,
+# so that the rule author who approves one did not ask for it): the routes acting on one request
+# (/api/waivers/{id}/...) have one each in the matrix test: 1 approve, 2 reject, 3 withdraw.
+SEED_WAIVERS = [
+    ["--target", "AIR-03", "--subject", "F-OPEN", "--from", "2024-10-01", "--until", "2025-06-30",
+     "--reason", "seed: to approve", "--as-of", "2024-12-01"],
+    ["--target", "fx.insurance", "--subject", "91140700MA0TWP0017", "--from", "2024-01-01", "--until", "2030-12-31",
+     "--reason", "seed: to reject", "--as-of", "2024-12-01"],
+    ["--target", "fx.permit", "--subject", "F-OPEN", "--from", "2025-01-01", "--until", "2025-03-31",
+     "--reason", "seed: to withdraw", "--as-of", "2024-12-01"],
+]
 # The account signed in as each role in the matrix test.
 ROLE_USERS = {"administrator": "admin", "rule_author": "author", "inspector": "insp_a",
               "permit_officer": "officer", "viewer": "viewer"}
@@ -130,18 +141,23 @@ class Client:
         return r
 
 
+DEFAULT_RULESET = "tests/sweep/fixture/ruleset"
+DEFAULT_DATA = "tests/sweep/fixture/store"
+
+
 class Server:
     """A store in a temporary folder and `ecoaudit serve` on it: `ruleset` (relative to the
     source tree) with `data` imported (None: an empty store). `config` is merged into the test
     defaults (high address throttle: every test client comes from 127.0.0.1)."""
 
-    def __init__(self, eco, source, config=None, accounts=True, ruleset="tests/sweep/fixture/ruleset",
-                 data="tests/sweep/fixture/store"):
+    def __init__(self, eco, source, config=None, accounts=True, ruleset=DEFAULT_RULESET, data=DEFAULT_DATA):
         self.eco = eco
         self.source = pathlib.Path(source)
         self.tmp = tempfile.TemporaryDirectory(prefix="eco-server-")
         self.dir = pathlib.Path(self.tmp.name)
         self.db = self.dir / "store.db"
+        # The sweep fixture by default; a test may serve another ruleset (relative to the source
+        # tree, or absolute) and its data (None: an empty store).
         self.ruleset = self.source / ruleset
         self.config = {"login": {"address_max_failures": 100000}}
         for k, v in (config or {}).items():
@@ -160,6 +176,9 @@ class Server:
                 if js:
                     args += ["--jurisdiction", ",".join(js)]
                 self.run(*args, stdin=PASSWORD[name] + "\n")
+        if ruleset == DEFAULT_RULESET:
+            for args in SEED_WAIVERS:
+                self.run("waiver", "request", "--db", str(self.db), "--ruleset", str(self.ruleset), *args)
 
     def run(self, *args, stdin=None):
         p = subprocess.run([self.eco, *args], input=stdin, capture_output=True, text=True)
