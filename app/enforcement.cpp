@@ -87,7 +87,8 @@ StateOutcome change_state(const StateRequest& r) {
     // The violation as the latest sweep has it, or, once the data no longer shows it, as the
     // workflow knows it (its resolution is still to be verified).
     std::optional<en::FindingId> id;
-    if (const auto* e = find_in_sweep(en::latest_sweep(*store, rs->id), r.rule, r.subject_key)) id = e->finding;
+    const auto latest = en::latest_sweep(*store, rs->id);
+    if (const auto* e = find_in_sweep(latest, r.rule, r.subject_key)) id = e->finding;
     if (!id)
       for (const auto& t : en::transitions(*store))
         if (t.violation.rule == r.rule && t.violation.subject_key == r.subject_key) id = t.violation;

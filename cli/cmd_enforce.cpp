@@ -13,6 +13,9 @@
 namespace eco::cli {
 namespace {
 
+// A subcommand and the action name it sets (a type alias: the command macro cannot take a comma).
+using Named = std::pair<CLI::App*, const char*>;
+
 struct EnforceCmd {
   std::string action;  // order | penalty | referral | state | list
   std::string db, ruleset, finding, by, to, on, reason, owner;
@@ -79,50 +82,53 @@ int run(const EnforceCmd& o) {
   return kExitOk;
 }
 
-ECOAUDIT_COMMAND("enforce", "Enforcement: rectification orders, penalty decisions, referrals, a violation's state",
-                 [](CLI::App& sub) {
-                   auto o = std::make_shared<EnforceCmd>();
-                   sub.require_subcommand(1);
-                   auto common = [o](CLI::App* c, bool finding) {
-                     c->add_option("--db", o->db, "Store file")->required();
-                     c->add_option("--ruleset", o->ruleset, "Ruleset folder")->required();
-                     if (!finding) return;
-                     c->add_option("--finding", o->finding, "The violation: RULE:KEY of a finding of the latest sweep")
-                         ->required();
-                     c->add_option("--by", o->by, "Who records it")->required();
-                   };
-                   auto action = [o, common](CLI::App* c) {
-                     common(c, true);
-                     c->add_option("--reference", o->a.reference, "Document number of the decision")->required();
-                     c->add_option("--issued", o->a.issued_on, "Day it was issued (YYYY-MM-DD)")->required();
-                     c->add_option("--note", o->a.note, "A note");
-                   };
-                   auto* order = sub.add_subcommand("order", "Record a rectification order (责令改正): its deadline is checked by later sweeps");
-                   action(order);
-                   order->add_option("--deadline", o->a.deadline, "Rectification deadline (YYYY-MM-DD)")->required();
-                   order->add_option("--requirement", o->a.requirement, "What the order requires")->required();
-                   auto* penalty = sub.add_subcommand("penalty", "Record a penalty decision (行政处罚决定)");
-                   action(penalty);
-                   penalty->add_option("--amount", o->a.amount, "Amount in yuan")->required();
-                   penalty->add_option("--basis", o->a.legal_basis, "Legal basis (law and article)")->required();
-                   penalty->add_option("--case", o->a.case_number, "Case number")->required();
-                   auto* referral = sub.add_subcommand("referral", "Record a referral (移送) to another authority");
-                   action(referral);
-                   referral->add_option("--to", o->a.referred_to, "The receiving authority")->required();
-                   auto* state = sub.add_subcommand("state", "Move a violation's state (checked against the allowed transitions)");
-                   common(state, true);
-                   state->add_option("--to", o->to, "open, under_enforcement, resolved_pending_verification or resolved")
-                       ->required();
-                   state->add_option("--on", o->on, "Day it happened (YYYY-MM-DD)")->required();
-                   state->add_option("--reason", o->reason, "What was reported or verified")->required();
-                   auto* list = sub.add_subcommand("list", "The violations in the enforcement workflow: state, actions, transitions");
-                   common(list, false);
-                   list->add_option("--enterprise", o->owner, "Only this enterprise's");
-                   for (const auto& [c, name] : std::initializer_list<std::pair<CLI::App*, const char*>>{
-                            {order, "order"}, {penalty, "penalty"}, {referral, "referral"}, {state, "state"}, {list, "list"}})
-                     c->callback([o, name = std::string(name)] { o->action = name; });
-                   return [o] { return run(*o); };
-                 });
+// The subcommands and their options (a function: the command macro cannot take the commas of
+// lambda captures).
+std::function<int()> setup(CLI::App& sub) {
+  auto o = std::make_shared<EnforceCmd>();
+  sub.require_subcommand(1);
+  auto common = [o](CLI::App* c, bool finding) {
+    c->add_option("--db", o->db, "Store file")->required();
+    c->add_option("--ruleset", o->ruleset, "Ruleset folder")->required();
+    if (!finding) return;
+    c->add_option("--finding", o->finding, "The violation: RULE:KEY of a finding of the latest sweep")
+        ->required();
+    c->add_option("--by", o->by, "Who records it")->required();
+  };
+  auto action = [o, common](CLI::App* c) {
+    common(c, true);
+    c->add_option("--reference", o->a.reference, "Document number of the decision")->required();
+    c->add_option("--issued", o->a.issued_on, "Day it was issued (YYYY-MM-DD)")->required();
+    c->add_option("--note", o->a.note, "A note");
+  };
+  auto* order = sub.add_subcommand("order", "Record a rectification order (责令改正): its deadline is checked by later sweeps");
+  action(order);
+  order->add_option("--deadline", o->a.deadline, "Rectification deadline (YYYY-MM-DD)")->required();
+  order->add_option("--requirement", o->a.requirement, "What the order requires")->required();
+  auto* penalty = sub.add_subcommand("penalty", "Record a penalty decision (行政处罚决定)");
+  action(penalty);
+  penalty->add_option("--amount", o->a.amount, "Amount in yuan")->required();
+  penalty->add_option("--basis", o->a.legal_basis, "Legal basis (law and article)")->required();
+  penalty->add_option("--case", o->a.case_number, "Case number")->required();
+  auto* referral = sub.add_subcommand("referral", "Record a referral (移送) to another authority");
+  action(referral);
+  referral->add_option("--to", o->a.referred_to, "The receiving authority")->required();
+  auto* state = sub.add_subcommand("state", "Move a violation's state (checked against the allowed transitions)");
+  common(state, true);
+  state->add_option("--to", o->to, "open, under_enforcement, resolved_pending_verification or resolved")
+      ->required();
+  state->add_option("--on", o->on, "Day it happened (YYYY-MM-DD)")->required();
+  state->add_option("--reason", o->reason, "What was reported or verified")->required();
+  auto* list = sub.add_subcommand("list", "The violations in the enforcement workflow: state, actions, transitions");
+  common(list, false);
+  list->add_option("--enterprise", o->owner, "Only this enterprise's");
+  for (const auto& [c, name] : std::initializer_list<Named>{
+           {order, "order"}, {penalty, "penalty"}, {referral, "referral"}, {state, "state"}, {list, "list"}})
+    c->callback([o, name = std::string(name)] { o->action = name; });
+  return [o] { return run(*o); };
+}
+
+ECOAUDIT_COMMAND("enforce", "Enforcement: rectification orders, penalty decisions, referrals, a violation's state", setup);
 
 }  // namespace
 }  // namespace eco::cli

@@ -13,6 +13,9 @@
 namespace eco::cli {
 namespace {
 
+// A subcommand and the action name it sets (a type alias: the command macro cannot take a comma).
+using Named = std::pair<CLI::App*, const char*>;
+
 struct InspectionCmd {
   std::string action;  // open | record | show | list
   std::string db, ruleset, owner, planned_on, by, outcome, note, checked_on;
@@ -82,44 +85,47 @@ int run(const InspectionCmd& o) {
   return kExitOk;
 }
 
-ECOAUDIT_COMMAND("inspection", "Inspections: open one with its on-site checklist, record the outcome of each item, show them",
-                 [](CLI::App& sub) {
-                   auto o = std::make_shared<InspectionCmd>();
-                   sub.require_subcommand(1);
-                   auto common = [o](CLI::App* c) {
-                     c->add_option("--db", o->db, "Store file")->required();
-                     c->add_option("--ruleset", o->ruleset, "Ruleset folder")->required();
-                   };
-                   auto* open = sub.add_subcommand("open", "Open an inspection of an enterprise: its checklist from the latest sweep");
-                   common(open);
-                   open->add_option("--enterprise", o->owner, "Key of the enterprise (owner record) inspected")->required();
-                   open->add_option("--on", o->planned_on, "Day of the inspection (YYYY-MM-DD)")->required();
-                   open->add_option("--draw", o->draw, "The recorded draw that selected it (its team goes unless --inspectors)")
-                       ->check(CLI::PositiveNumber);
-                   open->add_option("--inspectors", o->inspectors, "Inspector ids (two or more), comma-separated")->delimiter(',');
-                   open->add_option("--by", o->by, "Who records it")->required();
-                   auto* record = sub.add_subcommand("record", "Record the outcome of a checklist item (again: a correction, a new version)");
-                   common(record);
-                   record->add_option("id", o->id, "Inspection id")->required()->check(CLI::PositiveNumber);
-                   record->add_option("--item", o->item, "Checklist item number")->required()->check(CLI::PositiveNumber);
-                   record->add_option("--outcome", o->outcome, "confirmed, not_confirmed, corrected_on_site or not_verified")
-                       ->required();
-                   record->add_option("--date", o->checked_on, "Day of the check (YYYY-MM-DD)")->required();
-                   record->add_option("--note", o->note, "What was found");
-                   record->add_option("--evidence", o->evidence, "Evidence file names (photos, records), comma-separated")
-                       ->delimiter(',');
-                   record->add_option("--by", o->by, "Who records it (the inspector)")->required();
-                   auto* show = sub.add_subcommand("show", "Show an inspection: its checklist and every recorded outcome");
-                   common(show);
-                   show->add_option("id", o->id, "Inspection id")->required()->check(CLI::PositiveNumber);
-                   auto* list = sub.add_subcommand("list", "List the inspections, newest first");
-                   common(list);
-                   list->add_option("--enterprise", o->owner, "Only this enterprise's");
-                   for (const auto& [c, name] : std::initializer_list<std::pair<CLI::App*, const char*>>{
-                            {open, "open"}, {record, "record"}, {show, "show"}, {list, "list"}})
-                     c->callback([o, name = std::string(name)] { o->action = name; });
-                   return [o] { return run(*o); };
-                 });
+// The subcommands and their options (a function: the command macro cannot take the commas of
+// lambda captures).
+std::function<int()> setup(CLI::App& sub) {
+  auto o = std::make_shared<InspectionCmd>();
+  sub.require_subcommand(1);
+  auto common = [o](CLI::App* c) {
+    c->add_option("--db", o->db, "Store file")->required();
+    c->add_option("--ruleset", o->ruleset, "Ruleset folder")->required();
+  };
+  auto* open = sub.add_subcommand("open", "Open an inspection of an enterprise: its checklist from the latest sweep");
+  common(open);
+  open->add_option("--enterprise", o->owner, "Key of the enterprise (owner record) inspected")->required();
+  open->add_option("--on", o->planned_on, "Day of the inspection (YYYY-MM-DD)")->required();
+  open->add_option("--draw", o->draw, "The recorded draw that selected it (its team goes unless --inspectors)")
+      ->check(CLI::PositiveNumber);
+  open->add_option("--inspectors", o->inspectors, "Inspector ids (two or more), comma-separated")->delimiter(',');
+  open->add_option("--by", o->by, "Who records it")->required();
+  auto* record = sub.add_subcommand("record", "Record the outcome of a checklist item (again: a correction, a new version)");
+  common(record);
+  record->add_option("id", o->id, "Inspection id")->required()->check(CLI::PositiveNumber);
+  record->add_option("--item", o->item, "Checklist item number")->required()->check(CLI::PositiveNumber);
+  record->add_option("--outcome", o->outcome, "confirmed, not_confirmed, corrected_on_site or not_verified")
+      ->required();
+  record->add_option("--date", o->checked_on, "Day of the check (YYYY-MM-DD)")->required();
+  record->add_option("--note", o->note, "What was found");
+  record->add_option("--evidence", o->evidence, "Evidence file names (photos, records), comma-separated")
+      ->delimiter(',');
+  record->add_option("--by", o->by, "Who records it (the inspector)")->required();
+  auto* show = sub.add_subcommand("show", "Show an inspection: its checklist and every recorded outcome");
+  common(show);
+  show->add_option("id", o->id, "Inspection id")->required()->check(CLI::PositiveNumber);
+  auto* list = sub.add_subcommand("list", "List the inspections, newest first");
+  common(list);
+  list->add_option("--enterprise", o->owner, "Only this enterprise's");
+  for (const auto& [c, name] : std::initializer_list<Named>{
+           {open, "open"}, {record, "record"}, {show, "show"}, {list, "list"}})
+    c->callback([o, name = std::string(name)] { o->action = name; });
+  return [o] { return run(*o); };
+}
+
+ECOAUDIT_COMMAND("inspection", "Inspections: open one with its on-site checklist, record the outcome of each item, show them", setup);
 
 }  // namespace
 }  // namespace eco::cli

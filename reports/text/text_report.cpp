@@ -250,8 +250,8 @@ class TextWriter final : public ReportWriter {
       const auto& e = *f.enforcement;
       std::string line = fmt::format("    {} {}", en_ ? "state:" : "状态:", e.state);
       if (e.inspection)
-        line += fmt::format("; {} {} {} {}: {} {}", en_ ? "inspection" : "检查", e.inspection, en_ ? "item" : "第", e.item,
-                            e.outcome, e.checked_on);
+        line += en_ ? fmt::format("; inspection {} item {}: {} {}", e.inspection, e.item, e.outcome, e.checked_on)
+                    : fmt::format("; 检查 {} 第 {} 项: {} {}", e.inspection, e.item, e.outcome, e.checked_on);
       for (const auto& a : e.actions)
         line += fmt::format("; {} {} {}{}", a.kind, a.reference, a.issued_on,
                             a.deadline.empty() ? "" : fmt::format(" ({} {})", en_ ? "due" : "期限", a.deadline));
