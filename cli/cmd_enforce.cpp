@@ -125,6 +125,10 @@ std::function<int()> setup(CLI::App& sub) {
   for (const auto& [c, name] : std::initializer_list<Named>{
            {order, "order"}, {penalty, "penalty"}, {referral, "referral"}, {state, "state"}, {list, "list"}})
     c->callback([o, name = std::string(name)] { o->action = name; });
+  // As main() does for every command's own options: a blank value is a usage error.
+  for (auto* c : sub.get_subcommands([](CLI::App*) { return true; }))
+    for (auto* opt : c->get_options())
+      if (opt->get_type_size() != 0) opt->check(non_blank());
   return [o] { return run(*o); };
 }
 
