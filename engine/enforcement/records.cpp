@@ -166,7 +166,7 @@ std::int64_t record_inspection(store::Store& st, const Inspection& in, const Pro
   check_date(in.planned_on, "the inspection's date");
   if (in.owner_key.empty()) throw RecordError("an inspection needs the enterprise it inspects");
   if (in.inspectors.size() < 2)
-    throw RecordError("an inspection needs at least two inspectors (双随机: two or more law enforcement officers)");
+    throw RecordError("an inspection needs at least two inspectors (two or more law enforcement officers go on every inspection)");
   try {
     auto& db = st.db();
     SQLite::Transaction tx(db);
