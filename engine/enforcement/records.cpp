@@ -606,7 +606,7 @@ std::size_t apply(const Overlay& ov, std::vector<Finding>& piece) {
       info.checked_on = o->second.checked_on;
     }
     if (a != ov.actions.end()) info.actions = a->second;
-    f.enforcement = std::move(info);
+    f.enforcement = std::make_shared<const EnforcementInfo>(std::move(info));
     return false;
   });
   return before - piece.size();

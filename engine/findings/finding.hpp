@@ -203,7 +203,9 @@ struct Finding {
   Change change = Change::none;         // recorded sweeps only
   std::optional<dsl::Date> first_seen;  // sweeps: as-of date of the sweep that first had it (this run)
   std::vector<TraceStep> trace;         // only for the subject EvalOptions::trace_subject names
-  std::optional<EnforcementInfo> enforcement;  // sweeps and audits of a store: see EnforcementInfo
+  // Sweeps and audits of a store: see EnforcementInfo. Shared and immutable: a few findings
+  // have one, and a sweep's million findings should not each carry its empty space.
+  std::shared_ptr<const EnforcementInfo> enforcement;
 };
 
 // A finding of the previous sweep that a new sweep no longer has.

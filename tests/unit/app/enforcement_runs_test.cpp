@@ -129,6 +129,19 @@ TEST_F(EnforcementRuns, TheWatchListAndItsPolicy) {
   auto bad = eco::app::watchlist(r);
   EXPECT_EQ(bad.status, RunStatus::bad_request);
   EXPECT_NE(bad.errors.find("jurisdiction_field"), std::string::npos) << bad.errors;
+  // Significant by repetition alone: high is not listed, but GL-2 was reported in both sweeps.
+  r.policy = other.write("r.json", R"({"jurisdiction_field": "county", "significant": {"severities": ["critical"],
+      "severities_source": "x", "repeat_sweeps": {"value": 2, "source": "y"}}, "unresolved_days": {"value": 30, "source": "z"}})");
+  r.days.reset();
+  const auto repeated = eco::app::watchlist(r);
+  ASSERT_EQ(repeated.status, RunStatus::done) << repeated.errors;
+  ASSERT_EQ(repeated.entries.size(), 3u);
+  EXPECT_EQ(repeated.entries[2].violation.subject_key, "GL-2");
+  EXPECT_EQ(repeated.entries[2].why, (std::vector<std::string>{"reported in 2 sweeps (>= 2)"}));
+  EXPECT_EQ(repeated.entries[1].why, (std::vector<std::string>{"severity critical", "reported in 2 sweeps (>= 2)"}));
+  r.policy = other.write("s.json", R"({"jurisdiction_field": "county", "significant": {"severities": ["critical"],
+      "severities_source": "x", "repeat_sweeps": {"value": 3, "source": "y"}}, "unresolved_days": {"value": 30, "source": "z"}})");
+  ASSERT_EQ(eco::app::watchlist(r).entries.size(), 2u);  // two sweeps are not three: GL-2 is not significant
   r.policy = other.write("q.json", R"({"jurisdiction_field": "county", "significant": {"severities": ["high"],
       "severities_source": "x"}, "unresolved_days": {"value": 5}})");
   bad = eco::app::watchlist(r);
