@@ -9,6 +9,7 @@
 #include "app/piece_pipeline.hpp"
 #include "app/report_data.hpp"
 #include "app/ruleset.hpp"
+#include "engine/enforcement/records.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/snapshot/from_store.hpp"
 #include "engine/store/pause.hpp"
@@ -58,6 +59,27 @@ struct Evaluation {
   Messages& errors;
   std::atomic<std::size_t>& evaluated;      // findings handed over so far (block progress)
   std::chrono::steady_clock::time_point t1;  // the evaluation's start
+  // The enforcement workflow's records (engine/enforcement): dismissed findings are removed,
+  // the others it concerns carry their state; `owner_orders`: the rectification orders of this
+  // owner ("" every owner) are checked after the rules, when `orders` says so.
+  const engine::enforcement::Overlay& overlay;
+  bool orders;
+  std::string owner_orders;
+
+  // Evaluates every rule, handing each piece of findings (the workflow applied) to `sink`,
+  // then the rectification orders as a last piece.
+  template <class Sink>
+  void evaluate(Sink&& sink) {
+    compiled.evaluate(snapshot, eo, [&](std::vector<engine::Finding>& piece) {
+      evaluated += piece.size();
+      engine::enforcement::apply(overlay, piece);
+      sink(piece);
+    });
+    if (!orders) return;
+    auto piece = engine::enforcement::order_findings(overlay, o.as_of, owner_orders, o.keep_all);
+    engine::enforcement::apply(overlay, piece);
+    if (!piece.empty()) sink(piece);
+  }
 
   void stage(SweepStage s) const {
     if (progress.stage) progress.stage(s, 0, 0);
@@ -133,10 +155,7 @@ bool evaluate_streamed(Evaluation& ev) {
     stats.write_s += seconds_since(tw);
   });
   PiecePipeline pipeline(std::move(stages), 2);
-  ev.compiled.evaluate(ev.snapshot, ev.eo, [&](std::vector<engine::Finding>& piece) {
-    ev.evaluated += piece.size();
-    pipeline.push(piece);
-  });
+  ev.evaluate([&](std::vector<engine::Finding>& piece) { pipeline.push(piece); });
   pipeline.finish();
   stats.eval_s = seconds_since(ev.t1);
   if (ev.recorder) {
@@ -165,8 +184,7 @@ bool evaluate_streamed(Evaluation& ev) {
 bool evaluate_whole_set(Evaluation& ev, std::vector<engine::Finding>& findings, bool human, bool history) {
   auto& stats = ev.outcome.stats;
   auto& report = ev.report;
-  ev.compiled.evaluate(ev.snapshot, ev.eo, [&](std::vector<engine::Finding>& piece) {
-    ev.evaluated += piece.size();
+  ev.evaluate([&](std::vector<engine::Finding>& piece) {
     if (findings.empty()) findings = std::move(piece);
     else findings.insert(findings.end(), std::make_move_iterator(piece.begin()), std::make_move_iterator(piece.end()));
   });
@@ -356,8 +374,10 @@ SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep,
     }
     report.run = run;
 
+    // Read inside the recording transaction (a sweep), so that it is what the sweep records.
+    const auto overlay = engine::enforcement::read_overlay(*store);
     Evaluation ev{o, progress, stop, outcome, report, base, *store, snapshot, owner, compiled, eo,
-                  recorder ? &*recorder : nullptr, errors, evaluated, t1};
+                  recorder ? &*recorder : nullptr, errors, evaluated, t1, overlay, rules.empty(), owner_key};
     const bool written = streamed ? evaluate_streamed(ev) : evaluate_whole_set(ev, findings, human, wants(reports::Format::html));
     if (!written) return report_failed();
     outcome.retained.push_back(std::move(loaded));

@@ -152,6 +152,29 @@ inline const char* to_string(Change c) {
   return "";
 }
 
+// An enforcement action taken on a violation (engine/enforcement), as a finding shows it.
+struct ActionRef {
+  std::int64_t id = 0;
+  std::string kind;                     // rectification_order | penalty | referral
+  std::string reference;                // the order's document number, the case number
+  std::string issued_on;                // YYYY-MM-DD
+  std::string deadline;                 // a rectification order's deadline ("" otherwise)
+  friend bool operator==(const ActionRef&, const ActionRef&) = default;
+};
+
+// Where a finding stands in the enforcement workflow (engine/enforcement, docs/enforcement.md).
+// Set only on a finding that an inspection outcome or an enforcement action concerns; a
+// violation without it is `open` and untouched.
+struct EnforcementInfo {
+  std::string state;                    // open | under_enforcement | resolved_pending_verification | resolved
+  std::int64_t inspection = 0;          // the inspection whose latest outcome concerns it (0: none)
+  std::int64_t item = 0;                // its checklist item
+  std::string outcome;                  // confirmed | corrected_on_site | not_verified
+  std::string checked_on;               // the outcome's date
+  std::vector<ActionRef> actions;       // oldest first
+  friend bool operator==(const EnforcementInfo&, const EnforcementInfo&) = default;
+};
+
 struct Finding {
   std::string rule;
   std::string title_zh, title_en;
@@ -180,6 +203,9 @@ struct Finding {
   Change change = Change::none;         // recorded sweeps only
   std::optional<dsl::Date> first_seen;  // sweeps: as-of date of the sweep that first had it (this run)
   std::vector<TraceStep> trace;         // only for the subject EvalOptions::trace_subject names
+  // Sweeps and audits of a store: see EnforcementInfo. Shared and immutable: a few findings
+  // have one, and a sweep's million findings should not each carry its empty space.
+  std::shared_ptr<const EnforcementInfo> enforcement;
 };
 
 // A finding of the previous sweep that a new sweep no longer has.

@@ -56,6 +56,10 @@ const std::vector<Entry>& entries() {
       {Id::limit_message, "limit_message", {}},
       {Id::value_true, "value_true", {}},
       {Id::value_false, "value_false", {}},
+      {Id::order_title, "order_title", {}},
+      {Id::order_due, "order_due", {"reference", "issued", "deadline", "days", "requirement"}},
+      {Id::order_overdue, "order_overdue", {"reference", "issued", "deadline", "days", "requirement", "state"}},
+      {Id::order_resolved, "order_resolved", {"reference", "deadline"}},
   };
   return kEntries;
 }

@@ -64,8 +64,13 @@ enum class Id : std::uint8_t {
   // A boolean value inside a message.
   value_true,
   value_false,
+  // A rectification order as a sweep checks it (engine/enforcement).
+  order_title,     // the finding's title
+  order_due,       // upcoming {reference} {issued_on} {deadline} {days} {requirement}
+  order_overdue,   // violation {reference} {issued_on} {deadline} {days} {requirement} {state}
+  order_resolved,  // pass {reference} {deadline}
 };
-inline constexpr std::size_t kIdCount = static_cast<std::size_t>(Id::value_false) + 1;
+inline constexpr std::size_t kIdCount = static_cast<std::size_t>(Id::order_resolved) + 1;
 
 // The id's key in words.json ("complies").
 std::string_view key(Id id);

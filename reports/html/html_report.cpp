@@ -154,6 +154,35 @@ data finding_data(const engine::Finding& f, const std::string& L, const Enterpri
   } else {
     x.set("waiver", false);
   }
+  // Where it stands in the enforcement workflow (docs/enforcement.md), in the report's language.
+  if (f.enforcement) {
+    const auto& e = *f.enforcement;
+    data en;
+    en.set("state", label(L, "state_" + e.state));
+    if (e.inspection) {
+      data in;
+      in.set("id", std::to_string(e.inspection));
+      in.set("item", std::to_string(e.item));
+      in.set("outcome", label(L, "outcome_" + e.outcome));
+      in.set("checked", e.checked_on);
+      en.set("inspection", in);
+    } else {
+      en.set("inspection", false);
+    }
+    data actions = list();
+    for (const auto& a : e.actions) {
+      data y;
+      y.set("kind", label(L, "action_" + a.kind));
+      y.set("reference", a.reference);
+      y.set("issued", a.issued_on);
+      y.set("deadline", str_or_false(a.deadline));
+      actions.push_back(y);
+    }
+    en.set("actions", actions);
+    x.set("enforcement", en);
+  } else {
+    x.set("enforcement", false);
+  }
   x.set("change", str_or_false(f.change == engine::Change::none ? "" : label(L, engine::to_string(f.change))));
   x.set("first_seen", str_or_false(date_or_empty(f.first_seen)));
   return x;

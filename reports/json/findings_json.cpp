@@ -123,6 +123,34 @@ class FindingWriter {
     }
     key("change"), str_or_null(engine::to_string(f.change));
     key("first_seen"), date(f.first_seen);
+    // Only on a finding the enforcement workflow concerns (findings.schema.json: optional).
+    if (f.enforcement) {
+      const auto& e = *f.enforcement;
+      key("enforcement"), open('{');
+      key("state"), str(e.state);
+      key("inspection");
+      if (e.inspection) {
+        open('{');
+        key("id"), num(e.inspection), key("item"), num(e.item), key("outcome"), str(e.outcome);
+        key("checked"), str(e.checked_on);
+        close('}');
+      } else {
+        o_ += "null";
+      }
+      key("actions");
+      if (e.actions.empty()) o_ += "[]";
+      else {
+        open('[');
+        for (const auto& a : e.actions) {
+          item(), open('{');
+          key("id"), num(a.id), key("kind"), str(a.kind), key("reference"), str(a.reference);
+          key("issued"), str(a.issued_on), key("deadline"), str_or_null(a.deadline);
+          close('}');
+        }
+        close(']');
+      }
+      close('}');
+    }
     close('}');
   }
 

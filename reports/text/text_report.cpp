@@ -244,6 +244,19 @@ class TextWriter final : public ReportWriter {
     if (!f.error.empty()) rest += "  error: " + f.error;
     if (f.change != engine::Change::none) rest += std::string("  [") + engine::to_string(f.change) + "]";
     out += printable(rest) + "\n";
+    // Where it stands in the enforcement workflow: its state, the inspection that checked it,
+    // the actions taken.
+    if (f.enforcement) {
+      const auto& e = *f.enforcement;
+      std::string line = fmt::format("    {} {}", en_ ? "state:" : "状态:", e.state);
+      if (e.inspection)
+        line += en_ ? fmt::format("; inspection {} item {}: {} {}", e.inspection, e.item, e.outcome, e.checked_on)
+                    : fmt::format("; 检查 {} 第 {} 项: {} {}", e.inspection, e.item, e.outcome, e.checked_on);
+      for (const auto& a : e.actions)
+        line += fmt::format("; {} {} {}{}", a.kind, a.reference, a.issued_on,
+                            a.deadline.empty() ? "" : fmt::format(" ({} {})", en_ ? "due" : "期限", a.deadline));
+      out += printable(line) + "\n";
+    }
     // The comparisons that failed, with the value found and the value required.
     for (const auto& c : f.conditions) {
       if (!c.holds || *c.holds) continue;

@@ -73,6 +73,8 @@ ALLOWED = {
     ("reports/common.cpp", "enterprise"): "a label key of the report catalogue: the word for an owner",
     ("engine/draw/draw.cpp", "enterprise"): "a JSON key of the recorded draw (docs/draw.md): the drawn unit, not a record read by name",
     ("cli/cmd_draw.cpp", "enterprise"): "a JSON key and CSV column of the published draw (docs/draw.md)",
+    ("app/inspections.cpp", "enterprise"): "a JSON key of the recorded draw's selections (docs/draw.md), read to find the drawn team",
+    ("cli/cmd_watchlist.cpp", "enterprise_id"): "the JSON key of a watch-list entry's owner, as in a finding (findings.schema.json)",
     ("app/authorization.cpp", "enterprise"): "a resource name of the workbench's role matrix (docs/accounts.md): the owner records, whatever the schema calls them; never looked up as a record",
     ("app/schedules.cpp", "month"): "the name of a schedule expression's fourth field in its error messages (crontab(5)), not a record field",
     ("app/staged_imports.cpp", "code"): "a JSON key of a staged import's validation report (an import error's code, docs/jobs.md)",

@@ -38,6 +38,9 @@ eco_layer_probe(dsl_check       dsl/parser/parse.hpp            engine/snapshot/
 eco_layer_probe(engine_store    dsl/model/schema.hpp            engine/eval/evaluator.hpp)
 eco_layer_probe(engine_eval     engine/snapshot/snapshot.hpp    engine/ingest/import.hpp)
 eco_layer_probe(engine_sweeps   engine/findings/finding.hpp     reports/report.hpp)
+# The enforcement workflow reads findings and the store; it never evaluates (a sweep hands it
+# the findings) and never writes reports.
+eco_layer_probe(engine_enforcement engine/store/store.hpp       engine/eval/evaluator.hpp)
 eco_layer_probe(ecoaudit_app    engine/eval/evaluator.hpp       cli/command.hpp)
 eco_layer_probe(ecoaudit_server app/accounts.hpp                engine/eval/evaluator.hpp)
 eco_layer_probe(ecoaudit_server server/http/router.hpp          cli/command.hpp)

@@ -1,0 +1,110 @@
+#pragma once
+// The enforcement runs (docs/enforcement.md): record an action on a violation (a rectification
+// order, a penalty decision, a referral), move a violation's state, list the violations in the
+// workflow with their history, and the watch list of significant violations left without
+// enforcement. The ecoaudit command line (`ecoaudit enforce`, `ecoaudit watchlist`) and the
+// workbench's server call these; they never print.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/inspections.hpp"
+#include "app/run.hpp"
+#include "engine/enforcement/records.hpp"
+
+namespace eco::app {
+
+struct ActionRequest {
+  std::filesystem::path db, ruleset;
+  std::string kind;                      // rectification_order | penalty | referral
+  std::string rule, subject_key;         // the violation: a finding of the latest sweep
+  engine::enforcement::Action action;    // the action's own fields (reference, dates, amount ...)
+  RecordedBy recorded;
+};
+
+struct ActionOutcome : RunResult {
+  std::int64_t id = 0;
+  engine::enforcement::FindingId violation;
+  std::string state;                     // the violation's state after it
+};
+// Records the action. bad_request: an unknown kind; no recorded sweep; the finding is not a
+// violation or late finding of the latest sweep (the message says what it is there, if
+// anything); a missing or malformed field (named).
+ActionOutcome record_action(const ActionRequest& request);
+
+struct StateRequest {
+  std::filesystem::path db, ruleset;
+  std::string rule, subject_key;
+  std::string to;                        // the state to move to
+  std::string on;                        // YYYY-MM-DD
+  std::string reason;
+  RecordedBy recorded;
+};
+
+struct StateOutcome : RunResult {
+  engine::enforcement::Transition transition;
+};
+// Moves the violation's state, checked (bad_request with the sentence naming the allowed ones).
+StateOutcome change_state(const StateRequest& request);
+
+struct ViolationsRequest {
+  std::filesystem::path db, ruleset;
+  std::string owner;                     // "" every owner
+};
+
+// One violation the workflow concerns: its state, actions and transitions.
+struct WorkflowViolation {
+  engine::enforcement::FindingId violation;
+  std::string owner_key;
+  std::string state;
+  std::vector<engine::enforcement::Action> actions;
+  std::vector<engine::enforcement::Transition> transitions;
+};
+struct ViolationsOutcome : RunResult {
+  std::vector<WorkflowViolation> violations;  // by rule, subject
+};
+ViolationsOutcome list_violations(const ViolationsRequest& request);
+
+// What the ruleset declares significant and when a violation is watched (DIR/enforcement.json,
+// docs/enforcement.md), each number with its source.
+struct WatchPolicy {
+  std::vector<std::string> severities;   // a violation of these severities is significant
+  std::string severities_source;
+  std::int64_t repeat_sweeps = 0;        // or one reported in at least this many sweeps (0: not used)
+  std::string repeat_source;
+  std::int64_t days = 0;                 // watched once unresolved for more than this many days
+  std::string days_source;
+  std::string jurisdiction_field;        // of the owner record
+};
+
+struct WatchlistRequest {
+  std::filesystem::path db, ruleset;
+  std::filesystem::path policy;          // "": DIR/enforcement.json
+  std::optional<std::int64_t> days;      // overrides the declared number of days
+  std::optional<std::string> as_of;      // "": the latest sweep's as-of day
+};
+
+struct WatchEntry {
+  engine::enforcement::FindingId violation;
+  std::string owner_key, owner_name, jurisdiction;
+  std::vector<std::string> inspectors;   // of the owner's latest inspection; empty: never inspected
+  std::string verdict, severity, first_seen, state;
+  std::int64_t days_unresolved = 0;
+  std::int64_t sweeps = 0;               // recorded sweeps that reported it
+  std::vector<std::string> why;          // "severity high", "reported in 3 sweeps (>= 3)"
+};
+
+struct WatchlistOutcome : RunResult {
+  WatchPolicy policy;
+  std::int64_t sweep = 0;
+  std::string as_of;
+  std::vector<WatchEntry> entries;       // by jurisdiction, then inspectors, rule, subject
+};
+// The significant violations of the latest sweep unresolved for more than policy.days days
+// (since their first_seen) with no enforcement action. bad_request: no policy file or a bad
+// one (naming the key), no recorded sweep.
+WatchlistOutcome watchlist(const WatchlistRequest& request);
+
+}  // namespace eco::app

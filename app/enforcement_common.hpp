@@ -1,0 +1,59 @@
+#pragma once
+// What the inspection and enforcement runs share (app/inspections.cpp, app/enforcement.cpp):
+// opening the store, turning the engine's errors into the run's status, evaluating one owner.
+// Internal to the application layer.
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/run.hpp"
+#include "dsl/common/date.hpp"
+#include "dsl/model/ruleset.hpp"
+#include "engine/enforcement/records.hpp"
+#include "engine/findings/finding.hpp"
+#include "engine/store/store.hpp"
+
+namespace eco::app {
+
+// The store at `db` for the ruleset, or nullptr with `out` failed (bad_request: no store there;
+// store_error: it cannot be opened).
+inline std::unique_ptr<engine::store::Store> open_workflow_store(const std::filesystem::path& db,
+                                                                 const dsl::model::Ruleset& rs, RunResult& out,
+                                                                 bool read_only) {
+  if (!std::filesystem::exists(db)) {
+    out.fail(RunStatus::bad_request, "no store at " + db.string() + " (create it with `ecoaudit init`)");
+    return nullptr;
+  }
+  try {
+    engine::store::OpenOptions oo;
+    oo.read_only = read_only;
+    return engine::store::Store::open(db, rs.schema, oo);
+  } catch (const engine::store::StoreError& e) {
+    out.fail(RunStatus::store_error, e.what());
+    return nullptr;
+  }
+}
+
+// Runs `body`, turning a refused record into bad_request and a database failure into
+// store_error (nothing is then written: every write is one transaction); returns `out`.
+template <class Outcome, class Body>
+Outcome guarded(Outcome& out, Body&& body) {
+  try {
+    body();
+  } catch (const engine::enforcement::RecordError& e) {
+    out.fail(RunStatus::bad_request, e.what());
+  } catch (const engine::store::StoreError& e) {
+    out.fail(RunStatus::store_error, e.what());
+  }
+  return std::move(out);
+}
+
+// The findings of one owner and what belongs to it as of `as_of`, from the store's current
+// data, with the workflow's dismissals applied (no orders). `error` set when the ruleset has no
+// owner record or the store no such owner.
+std::vector<engine::Finding> evaluate_owner(const dsl::model::Ruleset& rs, engine::store::Store& st,
+                                            const std::string& owner_key, dsl::Date as_of, std::string& error);
+
+}  // namespace eco::app

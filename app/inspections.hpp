@@ -1,0 +1,73 @@
+#pragma once
+// The inspection runs (docs/enforcement.md): open an inspection of an owner (an enterprise),
+// from a recorded draw or targeted, with the checklist of what to verify on site; record the
+// inspector's outcome of an item (a correction is a newer version); show an inspection with
+// every recorded outcome; list the inspections. The ecoaudit command line (`ecoaudit
+// inspection`) and the workbench's server call these; they never print.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "app/run.hpp"
+#include "engine/enforcement/records.hpp"
+
+namespace eco::app {
+
+// Who records, and from where: every row the runs write carries it.
+struct RecordedBy {
+  std::string by;      // the inspector's or officer's name (the workbench: the signed-in account)
+  std::string source;  // "ecoaudit inspection record", a file name, a request id
+};
+
+struct InspectionOpenRequest {
+  std::filesystem::path db, ruleset;
+  std::string owner;                     // the owner record's key (an enterprise's 统一社会信用代码)
+  std::int64_t draw = 0;                 // > 0: the recorded draw that selected it
+  std::string planned_on;                // YYYY-MM-DD
+  std::vector<std::string> inspectors;   // ids; empty with a draw: the draw's team
+  RecordedBy recorded;
+};
+
+// status: done; bad_request (no sweep recorded yet, no such owner or draw, the owner not
+// drawn in it, fewer than two inspectors, a bad date: the message says which); ruleset_errors;
+// store_error.
+struct InspectionOpenOutcome : RunResult {
+  engine::enforcement::Inspection inspection;  // with its id and checklist
+  std::size_t gone = 0;  // open findings of the latest sweep that the current data no longer has
+};
+// Records an inspection whose checklist holds the owner's violation, late and unknown findings
+// of the latest recorded sweep, evaluated again from the current data as of that sweep's date
+// (for what to verify and the evidence digest), without the dismissed ones.
+InspectionOpenOutcome open_inspection(const InspectionOpenRequest& request);
+
+struct OutcomeRequest {
+  std::filesystem::path db, ruleset;
+  std::int64_t inspection = 0, item = 0;
+  std::string outcome;                   // confirmed | not_confirmed | corrected_on_site | not_verified
+  std::string note, checked_on;          // checked_on: YYYY-MM-DD
+  std::vector<std::string> evidence_files;
+  RecordedBy recorded;
+};
+
+struct OutcomeOutcome : RunResult {
+  engine::enforcement::OutcomeRecord recorded;
+  std::string state;                     // the violation's state after it
+};
+// Records an outcome (bad_request naming what is wrong: an unknown outcome, inspection or item,
+// a bad date, no name).
+OutcomeOutcome record_outcome(const OutcomeRequest& request);
+
+struct InspectionShowRequest {
+  std::filesystem::path db, ruleset;
+  std::int64_t inspection = 0;           // 0: list every inspection (of `owner` when given)
+  std::string owner;
+};
+
+struct InspectionShowOutcome : RunResult {
+  std::vector<engine::enforcement::Inspection> inspections;  // the one asked, or the list (no items)
+  std::vector<engine::enforcement::OutcomeRecord> outcomes;  // of the one asked, every version
+};
+InspectionShowOutcome show_inspections(const InspectionShowRequest& request);
+
+}  // namespace eco::app

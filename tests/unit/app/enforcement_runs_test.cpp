@@ -1,0 +1,151 @@
+// app/: the inspection and enforcement runs as an API, without the command line, on the fixture
+// tests/enforcement: an inspection needs a recorded sweep; its checklist; a dismissal that
+// removes the finding from the next sweep and audit; an action on an unknown refused; a refused
+// transition that records nothing; the watch list and its policy's errors.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "app/enforcement.hpp"
+#include "app/inspections.hpp"
+#include "app/store_runs.hpp"
+#include "app/sweep.hpp"
+#include "tests/support/store_helpers.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using eco::app::RunStatus;
+using eco::dsl::model::Verdict;
+using eco::testing::TempDir;
+
+const fs::path kFixture = fs::path(ECOAUDIT_SOURCE_DIR) / "tests/enforcement";
+const fs::path kRuleset = kFixture / "ruleset";
+const std::string kE1 = "91140702MA0K010007", kE2 = "91140702MA0K02000E";
+
+class EnforcementRuns : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = dir_.path() / "store.db";
+    ASSERT_EQ(eco::app::run_init({db_, kRuleset}).status, RunStatus::done);
+    eco::app::ImportRequest import;
+    import.db = db_;
+    import.ruleset = kRuleset;
+    import.paths = {kFixture / "data/enterprise.csv", kFixture / "data/facility.csv", kFixture / "data/inspector.csv"};
+    const auto imported = eco::app::run_import(import);
+    ASSERT_EQ(imported.status, RunStatus::done) << imported.errors;
+  }
+  // A sweep as of `day` (recorded unless `record` is false); its verdict of the rule on the key.
+  eco::app::SweepOutcome sweep(const char* day, bool record = true) {
+    eco::app::SweepRequest r;
+    r.db = db_;
+    r.ruleset = kRuleset;
+    r.as_of = *eco::dsl::parse_date(day);
+    r.record = record;
+    r.reports.formats = {*eco::reports::parse_format("json")};
+    r.reports.out = (dir_.path() / "sweep.json").string();
+    return eco::app::run_sweep(r);
+  }
+  eco::app::InspectionOpenOutcome open(const std::string& owner) {
+    return eco::app::open_inspection({db_, kRuleset, owner, 0, "2026-11-05", {"ZF001", "ZF002"}, {"张伟", "test"}});
+  }
+  std::uint64_t count(const eco::app::SweepOutcome& s, Verdict v) {
+    std::uint64_t n = 0;
+    for (auto c : s.counts[static_cast<std::size_t>(v)]) n += c;
+    return n;
+  }
+  TempDir dir_;
+  fs::path db_;
+};
+
+TEST_F(EnforcementRuns, AnInspectionNeedsARecordedSweep) {
+  const auto out = open(kE1);
+  EXPECT_EQ(out.status, RunStatus::bad_request);
+  EXPECT_NE(out.errors.find("run `ecoaudit sweep` first"), std::string::npos) << out.errors;
+}
+
+TEST_F(EnforcementRuns, TheChecklistADismissalAndTheNextSweep) {
+  const auto s1 = sweep("2026-11-01");
+  ASSERT_EQ(s1.status, RunStatus::done) << s1.errors;
+  EXPECT_EQ(count(s1, Verdict::violation), 3u);  // GL-1, GL-2 (榆次), GL-4 (太谷)
+  auto opened = open(kE1);
+  ASSERT_EQ(opened.status, RunStatus::done) << opened.errors;
+  const auto& items = opened.inspection.items;
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].finding.rule, "fx.desulfurization");
+  EXPECT_EQ(items[0].severity, "critical");
+  EXPECT_EQ(items[1].finding.subject_key, "GL-2");
+  const auto bad = eco::app::record_outcome({db_, kRuleset, opened.inspection.id, 2, "wrong", "", "2026-11-05", {}, {"李娜", "test"}});
+  EXPECT_EQ(bad.status, RunStatus::bad_request);
+  const auto dismissed = eco::app::record_outcome(
+      {db_, kRuleset, opened.inspection.id, 2, "not_confirmed", "标定数据", "2026-11-05", {"report.pdf"}, {"李娜", "test"}});
+  ASSERT_EQ(dismissed.status, RunStatus::done) << dismissed.errors;
+  const auto s2 = sweep("2026-11-02");
+  EXPECT_EQ(count(s2, Verdict::violation), 2u);  // GL-2 dismissed
+  EXPECT_EQ(s2.resolved, 1u);
+  // An action on an unknown finding (GL-3) is refused; on a violation it is recorded.
+  eco::app::ActionRequest a{db_, kRuleset, "rectification_order", "fx.desulfurization", "GL-3", {}, {"王科长", "test"}};
+  a.action.reference = "改1";
+  a.action.issued_on = "2026-11-06";
+  a.action.deadline = "2026-11-30";
+  a.action.requirement = "建成脱硫设施";
+  auto refused = eco::app::record_action(a);
+  EXPECT_EQ(refused.status, RunStatus::bad_request);
+  EXPECT_NE(refused.errors.find("is unknown in sweep 2"), std::string::npos) << refused.errors;
+  a.subject_key = "GL-1";
+  const auto ordered = eco::app::record_action(a);
+  ASSERT_EQ(ordered.status, RunStatus::done) << ordered.errors;
+  EXPECT_EQ(ordered.state, "under_enforcement");
+  // A transition that is not allowed records nothing.
+  const auto skip = eco::app::change_state({db_, kRuleset, "fx.desulfurization", "GL-1", "resolved", "2026-11-20", "称已整改", {"王科长", "test"}});
+  EXPECT_EQ(skip.status, RunStatus::bad_request);
+  const auto listed = eco::app::list_violations({db_, kRuleset, ""});
+  ASSERT_EQ(listed.violations.size(), 1u);
+  EXPECT_EQ(listed.violations[0].transitions.size(), 1u);
+  EXPECT_EQ(listed.violations[0].state, "under_enforcement");
+  // The order is a finding of later sweeps: upcoming, then a violation after its deadline.
+  const auto s3 = sweep("2026-12-01");
+  EXPECT_EQ(count(s3, Verdict::violation), 3u);  // GL-1, GL-4, the overdue order
+}
+
+TEST_F(EnforcementRuns, TheWatchListAndItsPolicy) {
+  ASSERT_EQ(sweep("2026-11-01").status, RunStatus::done);
+  ASSERT_EQ(sweep("2026-12-15").status, RunStatus::done);
+  eco::app::WatchlistRequest r{db_, kRuleset, {}, std::nullopt, std::nullopt};
+  const auto w = eco::app::watchlist(r);
+  ASSERT_EQ(w.status, RunStatus::done) << w.errors;
+  EXPECT_EQ(w.policy.days, 30);
+  EXPECT_EQ(w.policy.days_source, "param watch_unresolved_days: fixture: 重大违法行为未立案查处的关注期限");
+  ASSERT_EQ(w.entries.size(), 3u);  // GL-1, GL-2 (榆次区), GL-4 (太谷区): 44 days, no action
+  EXPECT_EQ(w.entries[0].jurisdiction, "太谷区");
+  EXPECT_EQ(w.entries[0].violation.subject_key, "GL-4");
+  EXPECT_EQ(w.entries[0].days_unresolved, 44);
+  EXPECT_EQ(w.entries[0].owner_name, "太谷示例化工");
+  r.days = 44;  // more than 44 days: none
+  EXPECT_TRUE(eco::app::watchlist(r).entries.empty());
+  TempDir other;
+  r.policy = other.write("p.json", R"({"jurisdiction_field": "province", "significant": {"severities": ["high"]}})");
+  auto bad = eco::app::watchlist(r);
+  EXPECT_EQ(bad.status, RunStatus::bad_request);
+  EXPECT_NE(bad.errors.find("jurisdiction_field"), std::string::npos) << bad.errors;
+  // Significant by repetition alone: high is not listed, but GL-2 was reported in both sweeps.
+  r.policy = other.write("r.json", R"({"jurisdiction_field": "county", "significant": {"severities": ["critical"],
+      "severities_source": "x", "repeat_sweeps": {"value": 2, "source": "y"}}, "unresolved_days": {"value": 30, "source": "z"}})");
+  r.days.reset();
+  const auto repeated = eco::app::watchlist(r);
+  ASSERT_EQ(repeated.status, RunStatus::done) << repeated.errors;
+  ASSERT_EQ(repeated.entries.size(), 3u);
+  EXPECT_EQ(repeated.entries[2].violation.subject_key, "GL-2");
+  EXPECT_EQ(repeated.entries[2].why, (std::vector<std::string>{"reported in 2 sweeps (>= 2)"}));
+  EXPECT_EQ(repeated.entries[1].why, (std::vector<std::string>{"severity critical", "reported in 2 sweeps (>= 2)"}));
+  r.policy = other.write("s.json", R"({"jurisdiction_field": "county", "significant": {"severities": ["critical"],
+      "severities_source": "x", "repeat_sweeps": {"value": 3, "source": "y"}}, "unresolved_days": {"value": 30, "source": "z"}})");
+  ASSERT_EQ(eco::app::watchlist(r).entries.size(), 2u);  // two sweeps are not three: GL-2 is not significant
+  r.policy = other.write("q.json", R"({"jurisdiction_field": "county", "significant": {"severities": ["high"],
+      "severities_source": "x"}, "unresolved_days": {"value": 5}})");
+  bad = eco::app::watchlist(r);
+  EXPECT_NE(bad.errors.find("unresolved_days.source: required"), std::string::npos) << bad.errors;
+}
+
+}  // namespace
