@@ -65,6 +65,28 @@ std::string shown(std::string_view s) {
   return out;
 }
 
+// The value of `it` a key's suffix names (Rtd, Avg, Min, Max, Cou, ZsAvg, ZsMin, ZsMax);
+// nullptr for any other. Dispatched on the length and a distinguishing byte before comparing
+// whole: every value of every message comes through here.
+std::optional<double>* value_slot(Item& it, std::string_view suffix) {
+  auto is = [&](std::string_view name, std::optional<double>& slot) {
+    return suffix == name ? &slot : nullptr;
+  };
+  if (suffix.size() == 3) switch (suffix[0]) {
+      case 'A': return is("Avg", it.avg);
+      case 'R': return is("Rtd", it.rtd);
+      case 'C': return is("Cou", it.cou);
+      case 'M': return suffix[1] == 'i' ? is("Min", it.min) : is("Max", it.max);
+      default: return nullptr;
+    }
+  if (suffix.size() == 5 && suffix[0] == 'Z') switch (suffix[2]) {
+      case 'A': return is("ZsAvg", it.zs_avg);
+      case 'M': return suffix[3] == 'i' ? is("ZsMin", it.zs_min) : is("ZsMax", it.zs_max);
+      default: return nullptr;
+    }
+  return nullptr;
+}
+
 bool valid_data_time(std::string_view t) {
   if (t.size() != 14 || !std::all_of(t.begin(), t.end(), is_digit)) return false;
   auto num = [&](std::size_t p, std::size_t n) {
@@ -118,9 +140,16 @@ bool parse_cp(std::string_view cp, std::size_t cp_col, Message& out, ParseError&
       std::string_view pc = key.substr(0, dash), suffix = key.substr(dash + 1);
       if (pc.empty())
         return fail(code::kSyntax, col, fmt::format("'{}' has no pollutant code", shown(key)));
+      // A pollutant's values come together: its item is nearly always the last one.
       Item* it = nullptr;
-      for (auto& x : out.items)
-        if (x.code == pc) it = &x;
+      if (!out.items.empty() && out.items.back().code == pc)
+        it = &out.items.back();
+      else
+        for (auto& x : out.items)
+          if (x.code == pc) {
+            it = &x;
+            break;
+          }
       if (!it) {
         out.items.emplace_back();
         it = &out.items.back();
@@ -133,15 +162,7 @@ bool parse_cp(std::string_view cp, std::size_t cp_col, Message& out, ParseError&
           return fail(code::kSyntax, col + eq + 1, fmt::format("{} is empty", shown(key)));
         it->flag.assign(val);
       } else {
-        std::optional<double>* slot = suffix == "Rtd"     ? &it->rtd
-                                      : suffix == "Avg"   ? &it->avg
-                                      : suffix == "Min"   ? &it->min
-                                      : suffix == "Max"   ? &it->max
-                                      : suffix == "Cou"   ? &it->cou
-                                      : suffix == "ZsAvg" ? &it->zs_avg
-                                      : suffix == "ZsMin" ? &it->zs_min
-                                      : suffix == "ZsMax" ? &it->zs_max
-                                                          : nullptr;
+        std::optional<double>* slot = value_slot(*it, suffix);
         if (!slot)
           return fail(code::kSyntax, col,
                       fmt::format("'{}': unknown value kind '{}' (Rtd, Avg, Min, Max, Cou, ZsAvg, "
@@ -411,6 +432,30 @@ Layout resolve(const Declaration& d, const dsl::model::Schema& schema) {
   return l;
 }
 
+// A data flag the declaration knows, and whether it makes a value count.
+struct FlagInfo {
+  std::string flag;
+  bool valid = false;
+};
+
+// The declaration's flags as a short list: a message has a handful of values, each looked up
+// once by the writer, and the declaration a handful of flags (a map per value showed up in the
+// writer's profile).
+std::vector<FlagInfo> flag_table(const Declaration& d) {
+  std::vector<FlagInfo> out;
+  for (const auto& [flag, meaning] : d.flags)
+    out.push_back(
+        {flag, std::find(d.valid.begin(), d.valid.end(), meaning) != d.valid.end()});
+  return out;
+}
+
+// The value of a run of ASCII digits the parser has checked (CN, DataTime).
+std::int64_t digits_value(std::string_view s) {
+  std::int64_t v = 0;
+  for (char c : s) v = v * 10 + (c - '0');
+  return v;
+}
+
 struct Point {
   std::string facility, pollutant, outlet;
   std::vector<std::optional<double>> limits;  // per Declaration::hours_over entry
@@ -558,6 +603,8 @@ class MonitoringImport {
       : d_(options.declaration),
         options_(options),
         l_(resolve(d_, store.schema())),
+        flags_(flag_table(d_)),
+        zs_(d_.value == "ZsAvg"),
         res_(res),
         b_(store, options.import, res.import),
         db_(store.db()) {
@@ -628,6 +675,12 @@ class MonitoringImport {
   bool store_message(detail::FileState& f, std::uint32_t line_no, const Message& m);
   void compare_stored(detail::FileState& f, std::uint32_t line_no, const Message& m);
   Touch& touch(detail::FileState& f, std::uint32_t line_no, const Message& m);
+  // The declaration's entry of `flag`; nullptr when it knows no such flag.
+  const FlagInfo* flag_info(std::string_view flag) const {
+    for (const auto& fi : flags_)
+      if (fi.flag == flag) return &fi;
+    return nullptr;
+  }
   void accumulate(const std::string& mn, const std::string& month, Touch& touch, const Item& it);
   void recompute_earlier_months();
   void stage_summary(const std::tuple<std::string, std::string, std::string>& key, Acc& a,
@@ -636,6 +689,8 @@ class MonitoringImport {
   const Declaration& d_;
   const MonitoringOptions& options_;
   const Layout l_;
+  const std::vector<FlagInfo> flags_;
+  const bool zs_;  // the declaration summarises ZsAvg (else Avg)
   MonitoringResult& res_;
   detail::Batch b_;
   SQLite::Database& db_;
@@ -646,6 +701,10 @@ class MonitoringImport {
   std::uint32_t line_no_ = 0;  // of the file being read (the reader thread's)
   ParseError pe_;
   std::map<std::pair<std::string, std::string>, Touch> touched_;
+  // The month touched by the previous hourly message: a file runs point by point, hour by
+  // hour, so most messages fall into it (no key built, no map searched).
+  Touch* last_touch_ = nullptr;
+  std::string_view last_mn_, last_ym_;  // views into last_touch_'s key in touched_
   // Monthly summaries from every hourly value the store holds for the months touched: per
   // facility, pollutant and month (several points of one facility add up).
   std::map<std::tuple<std::string, std::string, std::string>, Acc> acc_;
@@ -682,11 +741,9 @@ void MonitoringImport::accumulate(const std::string& mn, const std::string& mont
   if (!ap) return;  // a parameter no point declares (O2, flow, ...): kept, not summarised
   Acc& a = *ap;
   const Point& pt = *ptp;
-  auto fl = d_.flags.find(it.flag);
-  const std::optional<double>& value = d_.value == "ZsAvg" ? it.zs_avg : it.avg;
-  bool valid = fl != d_.flags.end() &&
-               std::find(d_.valid.begin(), d_.valid.end(), fl->second) != d_.valid.end() &&
-               value.has_value();
+  const FlagInfo* fl = flag_info(it.flag);
+  const std::optional<double>& value = zs_ ? it.zs_avg : it.avg;
+  bool valid = fl && fl->valid && value.has_value();
   if (!valid) {
     ++a.other_hours;
     return;
@@ -846,16 +903,15 @@ void MonitoringImport::write_message(detail::FileState& f, std::uint32_t line_no
   }
   bool hourly_point = false, flags_ok = true;
   for (const auto& it : m.items) {
-    if (!it.flag.empty() && !d_.flags.count(it.flag)) {
+    const FlagInfo* fl = it.flag.empty() ? nullptr : flag_info(it.flag);
+    if (!it.flag.empty() && !fl) {
       error(f, code::kFlag, line_no, 0,
             fmt::format("{}-Flag = '{}' is no data flag of HJ 212-2017 the declaration knows",
                         shown(it.code), shown(it.flag)));
       flags_ok = false;
       continue;
     }
-    if (!it.flag.empty() &&
-        std::find(d_.valid.begin(), d_.valid.end(), d_.flags.at(it.flag)) != d_.valid.end())
-      ++res_.values_valid;
+    if (fl && fl->valid) ++res_.values_valid;
     if (m.cn == "2061" && pit->second.count(it.code)) hourly_point = true;
   }
   if (!flags_ok) return;
@@ -878,9 +934,11 @@ void MonitoringImport::write_message(detail::FileState& f, std::uint32_t line_no
 bool MonitoringImport::store_message(detail::FileState& f, std::uint32_t line_no,
                                      const Message& m) {
   SQLite::Statement& ins = *ins_;
-  ins.bind(1, m.mn);
-  ins.bind(2, static_cast<int64_t>(std::stoll(m.cn)));
-  ins.bind(3, static_cast<int64_t>(std::stoll(m.data_time)));
+  // The message outlives the statement's step: no copies. CN and DataTime are digits (checked
+  // by the parser).
+  ins.bindNoCopy(1, m.mn);
+  ins.bind(2, static_cast<int64_t>(digits_value(m.cn)));
+  ins.bind(3, static_cast<int64_t>(digits_value(m.data_time)));
   if (m.qn.empty())
     ins.bind(4);
   else
@@ -900,9 +958,9 @@ bool MonitoringImport::store_message(detail::FileState& f, std::uint32_t line_no
 void MonitoringImport::compare_stored(detail::FileState& f, std::uint32_t line_no,
                                       const Message& m) {
   SQLite::Statement& old = *old_;
-  old.bind(1, m.mn);
-  old.bind(2, static_cast<int64_t>(std::stoll(m.cn)));
-  old.bind(3, static_cast<int64_t>(std::stoll(m.data_time)));
+  old.bindNoCopy(1, m.mn);
+  old.bind(2, static_cast<int64_t>(digits_value(m.cn)));
+  old.bind(3, static_cast<int64_t>(digits_value(m.data_time)));
   std::string where;
   bool same = false;
   if (old.executeStep()) {
@@ -924,9 +982,15 @@ void MonitoringImport::compare_stored(detail::FileState& f, std::uint32_t line_n
 // The month of an hourly message, first seen here or before; whether the store held hourly
 // data of it before this batch is asked once.
 Touch& MonitoringImport::touch(detail::FileState& f, std::uint32_t line_no, const Message& m) {
-  auto key = std::pair{m.mn, m.data_time.substr(0, 6)};
+  const std::string_view ym = std::string_view(m.data_time).substr(0, 6);
+  if (last_touch_ && last_mn_ == m.mn && last_ym_ == ym) return *last_touch_;
+  auto key = std::pair{m.mn, std::string(ym)};
   auto [tit, fresh] = touched_.try_emplace(key);
   Touch& t = tit->second;
+  // Map nodes do not move: the views into the key stay valid.
+  last_touch_ = &t;
+  last_mn_ = tit->first.first;
+  last_ym_ = tit->first.second;
   if (fresh) {
     t.file = &f;
     t.line = line_no;

@@ -69,6 +69,47 @@ TEST(Hj212Parse, HourlyValuesAndFlags) {
   EXPECT_EQ(m.items[1].flag, "N");
 }
 
+// Every value kind lands in its own slot, whatever the order, and the values of one pollutant
+// code given in two places of CP are one item.
+TEST(Hj212Parse, EveryValueKindInItsSlot) {
+  std::string line = frame(
+      "ST=31;CN=2061;MN=MN1;CP=&&DataTime=20261001010000;"
+      "a21026-ZsMax=8,a21026-Rtd=1,a21026-Max=4,a21026-ZsMin=7,a21026-Min=3,a21026-Cou=5,"
+      "a21026-ZsAvg=6,a21026-Avg=2;a19001-Avg=10;a21026-Flag=N&&");
+  hj::Message m;
+  hj::ParseError e;
+  ASSERT_TRUE(hj::parse_message(line, m, e)) << e.message;
+  ASSERT_EQ(m.items.size(), 2u);
+  const hj::Item& it = m.items[0];
+  EXPECT_EQ(it.code, "a21026");
+  EXPECT_EQ(it.rtd, 1);
+  EXPECT_EQ(it.avg, 2);
+  EXPECT_EQ(it.min, 3);
+  EXPECT_EQ(it.max, 4);
+  EXPECT_EQ(it.cou, 5);
+  EXPECT_EQ(it.zs_avg, 6);
+  EXPECT_EQ(it.zs_min, 7);
+  EXPECT_EQ(it.zs_max, 8);
+  EXPECT_EQ(it.flag, "N");
+  EXPECT_EQ(m.items[1].code, "a19001");
+  EXPECT_EQ(m.items[1].avg, 10);
+  EXPECT_EQ(m.items[1].flag, "");
+}
+
+// Suffixes that share a length or first letters with a value kind are not one.
+TEST(Hj212Parse, NearMissValueKindsRefused) {
+  for (std::string_view kind : {"avg", "AVG", "Avx", "Mix", "Mon", "Rtx", "Cox", "Abc", "ZsAvx",
+                                "ZsMix", "ZsMon", "ZxAvg", "ZsRtd", "Zs", "Av", "Avgg", "Flg"}) {
+    std::string line = frame("ST=31;CN=2061;MN=A;CP=&&DataTime=20260101000000;a21026-" +
+                             std::string(kind) + "=1&&");
+    hj::Message m;
+    hj::ParseError e;
+    EXPECT_FALSE(hj::parse_message(line, m, e)) << kind;
+    EXPECT_EQ(e.code, hj::code::kSyntax) << kind;
+    EXPECT_NE(e.message.find("unknown value kind"), std::string::npos) << kind << ": " << e.message;
+  }
+}
+
 struct Bad {
   std::string line;
   std::string code;
