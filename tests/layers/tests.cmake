@@ -38,6 +38,8 @@ eco_layer_probe(dsl_check       dsl/parser/parse.hpp            engine/snapshot/
 eco_layer_probe(engine_store    dsl/model/schema.hpp            engine/eval/evaluator.hpp)
 eco_layer_probe(engine_eval     engine/snapshot/snapshot.hpp    engine/ingest/import.hpp)
 eco_layer_probe(engine_sweeps   engine/findings/finding.hpp     reports/report.hpp)
+# The migration rebuilds the store; it never evaluates (and reads values only as the import does).
+eco_layer_probe(engine_migrate  engine/store/schema_sql.hpp     engine/eval/evaluator.hpp)
 eco_layer_probe(ecoaudit_app    engine/eval/evaluator.hpp       cli/command.hpp)
 
 # Includes are written from the repository root: a relative "../" include would walk around the

@@ -8,6 +8,7 @@
 
 #include "dsl/check/check.hpp"
 #include "engine/ingest/import.hpp"
+#include "engine/ingest/values.hpp"
 #include "engine/migrate/migrate.hpp"
 #include "engine/store/schema_sql.hpp"
 #include "tests/support/store_helpers.hpp"
