@@ -135,6 +135,34 @@ struct Dumper {
     if (d.reason_en) out += " reason en " + q(d.reason_en->value);
     out += "\n";
   }
+  void operator()(const MigrationDecl& d) {
+    out += "migration " + q(d.id.value);
+    if (d.title) out += " " + q(d.title->value);
+    out += "\n";
+    for (const auto& st : d.steps) {
+      out += "  " + st.verb.text;
+      if (st.verb.text == "rename" && st.record_rename) out += " record " + st.from.text + " -> " + st.record.text;
+      else if (st.verb.text == "rename") out += " field " + st.record.text + "." + st.from.text + " -> " + st.field.text;
+      else if (st.verb.text == "map") {
+        out += " " + st.enum_name.text;
+        for (std::size_t i = 0; i < st.values.size(); ++i) out += (i ? ", " : " ") + q(st.values[i].text);
+        out += " -> " + q(st.to.text);
+      } else {
+        out += " " + st.record.text + "." + st.field.text;
+        if (st.verb.text == "convert") out += " from " + st.from.text;
+        if (st.verb.text == "require") out += " default " + q(st.to.text);
+        if (st.verb.text == "split") {
+          out += " " + q(st.from.text) + " ->";
+          for (std::size_t i = 0; i < st.choices.size(); ++i) {
+            const auto& c = st.choices[i];
+            out += (i ? ", " : " ") + q(c.value.text);
+            if (c.when_field) out += " when " + c.when_field->text + " = " + q(c.when_value->text);
+          }
+        }
+      }
+      out += "\n";
+    }
+  }
   void operator()(const TestDecl& d) {
     out += "test " + d.rule.text + " " + q(d.name.value) + "\n";
     if (d.as_of) out += "  as_of " + dump(*d.as_of) + "\n";

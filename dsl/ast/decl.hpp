@@ -235,7 +235,37 @@ struct GuardDecl {
   SourceRange range{};
 };
 
-using Decl = std::variant<EnumDecl, RecordDecl, ParamDecl, RuleDecl, TestDecl, CalendarDecl, GuardDecl>;
+// migration "2027-v2" "第二版" {
+//   rename record plant -> facility          rename field facility.cap -> capacity_t
+//   convert facility.capacity_t from string   map industry steel_a, steel_b -> steel
+//   split facility.kind coking -> coke_large when scale = "large", coke_other
+//   require facility.county default "榆次区" }
+// Lowered from the step's tokens (dsl/parser/lower.cpp); the checker resolves the names.
+struct MigrationChoiceDecl {
+  Name value;
+  std::optional<Name> when_field;
+  std::optional<Name> when_value;      // a string's decoded value or a bare token
+  SourceRange range{};
+};
+struct MigrationStepDecl {
+  Name verb;                           // rename | convert | map | split | require
+  bool record_rename = false;          // rename record (else rename field)
+  Name record, field;                  // field steps: record.field; rename record: the new name in `record`
+  Name from;                           // rename: old name; convert: old type; split: old value
+  Name enum_name;                      // map
+  std::vector<Name> values;            // map: old values
+  Name to;                             // map: new value; require: the default
+  std::vector<MigrationChoiceDecl> choices;  // split
+  SourceRange range{};
+};
+struct MigrationDecl {
+  Text id;
+  std::optional<Text> title;
+  std::vector<MigrationStepDecl> steps;
+  SourceRange range{};
+};
+
+using Decl = std::variant<EnumDecl, RecordDecl, ParamDecl, RuleDecl, TestDecl, CalendarDecl, GuardDecl, MigrationDecl>;
 
 // One parsed rule file.
 struct File {

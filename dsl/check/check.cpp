@@ -2,6 +2,7 @@
 //   1 load_files      read the entry and its includes, parse each
 //   2 load_catalogue  requirements.txt beside the entry (optional)
 //   3 build_schema    enums, records, fields, keys, references
+//   3b check_migrations  declared schema migrations
 //   4 check_params    parameter values, dates, sources
 //   5 check_rules     bindings and typed expressions
 //   6 check_tests     rule tests
@@ -63,6 +64,7 @@ std::unique_ptr<model::Ruleset> load_ruleset(const std::filesystem::path& path, 
       rs->id = (fs::is_directory(path, ec) ? path.filename() : path.stem()).string();
     }
     check::build_schema(ctx);
+    check::check_migrations(ctx);
     check::check_params(ctx);
     check::check_calendars_and_guards(ctx);
     check::check_rules(ctx);

@@ -57,6 +57,9 @@ void load_catalogue(const std::filesystem::path& entry_dir, Context& ctx);
 // Enums, records, fields, keys, references and reverse lists into rs.schema.
 void build_schema(Context& ctx);
 
+// Declared schema migrations into rs.schema.migrations: names, conversions, defaults, values.
+void check_migrations(Context& ctx);
+
 // Parameters: types, constant values, dated entries, sources, confidence.
 void check_params(Context& ctx);
 

@@ -68,6 +68,9 @@ inline constexpr const char* kBadRole = "D027";           // unknown role, a rol
 inline constexpr const char* kRoleTwice = "D028";         // a role taken by two records (or two fields of the waiver record)
 inline constexpr const char* kRoleMissing = "D029";       // a waiver record without a field its role needs
 inline constexpr const char* kBadValidator = "D030";      // unknown validator, or one on a field that is not a string
+inline constexpr const char* kMigrationName = "D031";   // a migration step naming what the schema does not have (after), or still has (before); an id twice
+inline constexpr const char* kMigrationType = "D032";   // `convert` from a type with no conversion to the field's; `require` of an optional field or a default not of its type
+inline constexpr const char* kMigrationValue = "D033";  // `map` / `split` values: a new value not in the enum, an old one still in it, a split choice's field unknown
 
 // Warnings (owned by dsl/check).
 inline constexpr const char* kUnguardedOptional = "W001"; // optional field read without has()/default

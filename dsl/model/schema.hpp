@@ -117,10 +117,45 @@ struct Roles {
   int screened_name = -1;
 };
 
+// A declared schema migration (`migration "id" "title" { ... }`, docs/rule-language.md
+// "Migrations"): how rows stored under an earlier schema become rows of this one, for the
+// changes the store cannot make by itself (docs/store.md). Names after `->`, and the record
+// and field a field step names, are this schema's; the names before `->`, a `convert`'s type
+// and the old values of `map` and `split` are the earlier schema's. `ecoaudit migrate` applies
+// a step where the store still has the earlier form and skips it where it already has this one.
+struct MigrationChoice {          // one alternative of a split
+  std::string value;              // the value of this schema's enum
+  std::string when_field;         // the field (this schema's name) whose stored value decides; "" = otherwise
+  std::string when_value;         // the stored value's text that picks this alternative
+};
+struct MigrationStep {
+  enum class Kind : std::uint8_t {
+    rename_record,  // record type `from` is now `record`
+    rename_field,   // field record.`from` is now record.field
+    convert,        // record.field had type `from` (a type or enum name): every value converted
+    map_values,     // enum `enum_name`: each of `values` is now `to` (a merge, or a value renamed)
+    split_value,    // record.field: the value `from` becomes the first of `choices` whose condition holds
+    require,        // record.field is now required: rows without a value get `to` (text, read like a cell)
+  };
+  Kind kind = Kind::rename_record;
+  std::string record, field, from, to, enum_name;
+  std::vector<std::string> values;
+  std::vector<MigrationChoice> choices;
+  SourceRange range{};
+};
+struct Migration {
+  std::string id;                 // recorded in the store when applied
+  std::string title;
+  std::vector<MigrationStep> steps;
+  SourceRange range{};
+};
+
 struct Schema {
   std::vector<EnumType> enums;                 // stable addresses: built once, never resized after
   std::vector<RecordType> records;
   Roles roles;
+  // The declared migrations, in declaration order (not part of the schema version).
+  std::vector<Migration> migrations;
 
   // The record type of a role, or nullptr when undeclared.
   const RecordType* owner() const { return roles.owner ? &records[*roles.owner] : nullptr; }

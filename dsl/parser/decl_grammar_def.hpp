@@ -58,6 +58,9 @@ struct cal_clause_class : annotate {};
 struct calendar_class : annotate {};
 struct reason_class : annotate {};
 struct guard_class : annotate {};
+struct mig_tok_class : annotate {};
+struct mig_step_class : annotate {};
+struct migration_class : annotate {};
 // Keyword rules need distinct ids (one BOOST_SPIRIT_DEFINE each).
 template <int N>
 struct kw_id : annotate {};
@@ -104,6 +107,10 @@ inline kw_rule<44> const k_guard_what = "list/fields";
 inline kw_rule<45> const k_guard_when = "when";
 inline kw_rule<46> const k_reason = "reason";
 inline kw_rule<47> const k_field_attr = "verify/origin/role/validate";
+// Migrations (ids from 50 on).
+inline kw_rule<50> const k_migration = "migration";
+inline kw_rule<51> const k_mig_step = "rename/convert/map/split/require";
+inline kw_rule<52> const k_mig_punct = "'->', '=' or ','";
 
 inline boost::spirit::x3::rule<type_class, tree::TypeT> const type_ref = "type";
 inline boost::spirit::x3::rule<ruleset_class, tree::RulesetT> const ruleset_decl = "ruleset";
@@ -150,6 +157,9 @@ inline boost::spirit::x3::rule<cal_clause_class, tree::CalClause> const cal_clau
 inline boost::spirit::x3::rule<calendar_class, tree::CalendarT> const calendar_decl = "calendar";
 inline boost::spirit::x3::rule<reason_class, tree::ReasonC> const reason_clause = "reason";
 inline boost::spirit::x3::rule<guard_class, tree::GuardT> const guard_decl = "complete/valid declaration";
+inline boost::spirit::x3::rule<mig_tok_class, tree::MigTok> const mig_tok = "migration step token";
+inline boost::spirit::x3::rule<mig_step_class, tree::MigStepT> const mig_step = "migration step";
+inline boost::spirit::x3::rule<migration_class, tree::MigrationT> const migration_decl = "migration";
 inline declaration_type const declaration = "declaration";
 
 inline auto const sep = boost::spirit::x3::lit(',') | ';';
@@ -190,6 +200,10 @@ inline auto const k_guard_def = boost::spirit::x3::omit[kw("complete") | kw("val
 inline auto const k_guard_what_def = boost::spirit::x3::omit[kw("list") | kw("fields")];
 inline auto const k_guard_when_def = boost::spirit::x3::omit[kw("when")];
 inline auto const k_reason_def = boost::spirit::x3::omit[kw("reason")];
+inline auto const k_migration_def = boost::spirit::x3::omit[kw("migration")];
+inline auto const k_mig_step_def =
+    boost::spirit::x3::omit[kw("rename") | kw("convert") | kw("map") | kw("split") | kw("require")];
+inline auto const k_mig_punct_def = boost::spirit::x3::omit[boost::spirit::x3::lit("->") | '=' | ','];
 inline auto const k_field_attr_def = boost::spirit::x3::omit[kw("verify") | kw("origin") | kw("role") | kw("validate")];
 
 inline auto const type_ref_def =
@@ -278,8 +292,14 @@ inline auto const guard_decl_def =
     k_guard >> expect("variable name")[dname] >> expect("'in'")[kw("in")] >> expect("record name")[dname] >>
     expect("'list' or 'fields'")[k_guard_what] >> expect("name")[(!kw("when") >> dname) % ','] >>
     expect("'when'")[k_guard_when] >> expect("expression")[expr] >> *reason_clause;
+inline auto const mig_tok_def = str | word | k_mig_punct;
+inline auto const mig_step_def = k_mig_step >> *(!k_mig_step >> mig_tok);
+inline auto const migration_decl_def = k_migration >> expect("migration id string")[str] >> -str >>
+                                       expect("'{'")['{'] >> *mig_step >>
+                                       expect("rename, convert, map, split, require or '}'")['}'];
 inline auto const declaration_def = ruleset_decl | include_decl | enum_decl | record_decl |
-                                    param_decl | rule_decl | test_decl | calendar_decl | guard_decl;
+                                    param_decl | rule_decl | test_decl | calendar_decl | guard_decl |
+                                    migration_decl;
 
 BOOST_SPIRIT_DEFINE(str, word, dname, k_ruleset, k_include, k_enum, k_record, k_param, k_rule,
                     k_test, k_ref, k_source, k_confidence, k_eq, k_by_date, k_text,
@@ -295,5 +315,6 @@ BOOST_SPIRIT_DEFINE(type_ref, ruleset_decl, include_decl, enum_value_name, enum_
 BOOST_SPIRIT_DEFINE(k_calendar, k_cal_year, k_cal_list, k_guard, k_guard_what, k_guard_when, k_reason,
                     k_field_attr, field_attr, cal_day, cal_year, cal_clause, calendar_decl,
                     reason_clause, guard_decl)
+BOOST_SPIRIT_DEFINE(k_migration, k_mig_step, k_mig_punct, mig_tok, mig_step, migration_decl)
 
 }  // namespace eco::dsl::parser::grammar

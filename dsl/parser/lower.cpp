@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <limits>
 #include <set>
+#include <tuple>
 
 #include "dsl/common/codes.hpp"
 #include "dsl/common/utf8.hpp"
@@ -994,6 +995,10 @@ void Lowerer::declaration(const tree::DeclT& d, ast::File& file) {
     file.decls.push_back(std::move(out));
     return;
   }
+  if (const auto* m = boost::get<tree::MigrationT>(&v)) {
+    file.decls.push_back(migration(*m));
+    return;
+  }
   const auto& test = boost::get<tree::TestT>(v);
   ast::TestDecl out;
   out.rule = name(test.rule);
@@ -1024,6 +1029,125 @@ void Lowerer::declaration(const tree::DeclT& d, ast::File& file) {
   }
   out.range = range(test);
   file.decls.push_back(std::move(out));
+}
+
+ast::MigrationDecl Lowerer::migration(const tree::MigrationT& m) {
+  ast::MigrationDecl out;
+  out.id = text_of(m.id);
+  if (m.title) out.title = text_of(*m.title);
+  for (const auto& st : m.steps) out.steps.push_back(migration_step(st));
+  out.range = range(m);
+  return out;
+}
+
+// A step's form is read from its flat token list (the grammar keeps one small rule for all
+// steps): each form is a fixed sequence, so every token has one meaning and the first token
+// out of place is the error.
+ast::MigrationStepDecl Lowerer::migration_step(const tree::MigStepT& st) {
+  struct Tok {
+    enum { word, str, punct } kind;
+    ast::Name name;  // a string's decoded value
+  };
+  std::vector<Tok> toks;
+  for (const auto& t : st.toks) {
+    const tree::MigTok::variant_type& tv = t.get();
+    if (const auto* s = boost::get<tree::Str>(&tv)) toks.push_back({Tok::str, {decode_string(*s), range(*s)}});
+    else if (const auto* w = boost::get<tree::Word>(&tv)) toks.push_back({Tok::word, name(*w)});
+    else toks.push_back({Tok::punct, name(boost::get<tree::Kw>(tv))});
+  }
+  ast::MigrationStepDecl out;
+  out.verb = name(st.kw);
+  out.range = range(st);
+  const std::string verb = out.verb.text;
+  std::size_t i = 0;
+  auto where = [&]() -> SourceRange {
+    if (i < toks.size()) return toks[i].name.range;
+    return {source_, st.e, st.e};
+  };
+  auto want = [&](const char* what) {
+    fail(code::kSyntax, where(), "expected " + std::string(what) + " in a `" + verb + "` step");
+  };
+  auto word = [&](const char* what) -> ast::Name {
+    if (i >= toks.size() || toks[i].kind != Tok::word) want(what);
+    return toks[i++].name;
+  };
+  auto value = [&](const char* what) -> ast::Name {  // a bare token or a string
+    if (i >= toks.size() || toks[i].kind == Tok::punct) want(what);
+    return toks[i++].name;
+  };
+  auto keyword = [&](const char* kw) {
+    if (i >= toks.size() || toks[i].kind != Tok::word || toks[i].name.text != kw) want((std::string("'") + kw + "'").c_str());
+    ++i;
+  };
+  auto punct = [&](const char* p) -> bool {
+    if (i < toks.size() && toks[i].kind == Tok::punct && toks[i].name.text == p) return ++i, true;
+    return false;
+  };
+  auto arrow = [&] {
+    if (!punct("->")) want("'->'");
+  };
+  // record.field: one dot between two names.
+  auto field_path = [&](bool with_field, const char* what) {
+    ast::Name p = word(what);
+    const auto dot = p.text.find('.');
+    if (with_field != (dot != std::string::npos) || (dot != std::string::npos && p.text.find('.', dot + 1) != std::string::npos) ||
+        dot == 0 || dot + 1 == p.text.size())
+      fail(code::kSyntax, p.range, with_field ? "expected record.field in a `" + verb + "` step"
+                                              : "expected a name without '.' in a `" + verb + "` step");
+    if (!with_field) return std::pair{p, ast::Name{}};
+    ast::Name rec{p.text.substr(0, dot), {p.range.source, p.range.begin, static_cast<std::uint32_t>(p.range.begin + dot)}};
+    ast::Name fld{p.text.substr(dot + 1), {p.range.source, static_cast<std::uint32_t>(p.range.begin + dot + 1), p.range.end}};
+    return std::pair{rec, fld};
+  };
+  if (verb == "rename") {
+    if (i < toks.size() && toks[i].kind == Tok::word && toks[i].name.text == "record") {
+      ++i;
+      out.record_rename = true;
+      out.from = field_path(false, "record name").first;
+      arrow();
+      out.record = field_path(false, "record name").first;
+    } else {
+      if (i >= toks.size() || toks[i].kind != Tok::word || toks[i].name.text != "field") want("'record' or 'field'");
+      ++i;
+      auto [rec, fld] = field_path(true, "record.field");
+      out.record = rec;
+      out.from = fld;
+      arrow();
+      out.field = field_path(false, "field name").first;
+    }
+  } else if (verb == "convert") {
+    std::tie(out.record, out.field) = field_path(true, "record.field");
+    keyword("from");
+    out.from = field_path(false, "type name").first;
+  } else if (verb == "require") {
+    std::tie(out.record, out.field) = field_path(true, "record.field");
+    keyword("default");
+    out.to = value("default value");
+  } else if (verb == "map") {
+    out.enum_name = field_path(false, "enum name").first;
+    do out.values.push_back(value("old enum value")); while (punct(","));
+    arrow();
+    out.to = value("new enum value");
+  } else {  // split
+    std::tie(out.record, out.field) = field_path(true, "record.field");
+    out.from = value("old enum value");
+    arrow();
+    do {
+      ast::MigrationChoiceDecl c;
+      c.value = value("new enum value");
+      c.range = c.value.range;
+      if (i < toks.size() && toks[i].kind == Tok::word && toks[i].name.text == "when") {
+        ++i;
+        c.when_field = field_path(false, "field name after 'when'").first;
+        if (!punct("=")) want("'='");
+        c.when_value = value("value after '='");
+        c.range.end = c.when_value->range.end;
+      }
+      out.choices.push_back(std::move(c));
+    } while (punct(","));
+  }
+  if (i < toks.size()) fail(code::kSyntax, where(), "unexpected '" + toks[i].name.text + "' in a `" + verb + "` step");
+  return out;
 }
 
 }  // namespace eco::dsl::parser

@@ -80,6 +80,8 @@ class Lowerer {
   // The literal text and {holes} of a template string (a message or an unknown_when reason).
   void template_parts(const tree::Str& text, ast::MessageTemplate& out);
   void repeated(const char* what, SourceRange r);
+  ast::MigrationDecl migration(const tree::MigrationT& m);
+  ast::MigrationStepDecl migration_step(const tree::MigStepT& st);
 
   std::uint32_t source_;
   Diagnostics& diags_;

@@ -14,7 +14,8 @@ namespace {
 
 bool starts_keyword(std::string_view text, std::size_t pos) {
   static constexpr std::string_view kKeywords[] = {"ruleset", "include", "enum",     "record", "param",
-                                                   "rule",    "test",    "calendar", "complete", "valid"};
+                                                   "rule",    "test",    "calendar", "complete", "valid",
+                                                   "migration"};
   for (std::string_view k : kKeywords) {
     if (text.substr(pos, k.size()) == k) {
       std::size_t e = pos + k.size();

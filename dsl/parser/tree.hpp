@@ -367,7 +367,26 @@ struct GuardT : Span {
   std::vector<ReasonC> reasons;
 };
 
-struct DeclT : boost::spirit::x3::variant<RulesetT, IncludeT, EnumT, RecordT, ParamT, RuleT, TestT, CalendarT, GuardT> {
+// migration "id" ["title"] { STEP TOKEN... STEP TOKEN... }: each step is its keyword (rename,
+// convert, map, split, require) and a flat list of tokens (names, strings, `->`, `=`, `,`)
+// up to the next step keyword; lowering reads the step's form from the tokens.
+struct MigTok : boost::spirit::x3::variant<Str, Word, Kw> {
+  using base_type::base_type;
+  using base_type::operator=;
+};
+struct MigStepT : Span {
+  Kw kw;
+  std::vector<MigTok> toks;
+};
+struct MigrationT : Span {
+  Kw kw;
+  Str id;
+  boost::optional<Str> title;
+  std::vector<MigStepT> steps;
+};
+
+struct DeclT : boost::spirit::x3::variant<RulesetT, IncludeT, EnumT, RecordT, ParamT, RuleT, TestT, CalendarT, GuardT,
+                                          MigrationT> {
   using base_type::base_type;
   using base_type::operator=;
 };

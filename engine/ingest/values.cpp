@@ -13,6 +13,27 @@ namespace eco::engine::ingest {
 using dsl::model::Field;
 using dsl::model::Kind;
 
+// FNV-1a: the bytes of each value with its kind.
+std::int64_t content_hash(const std::vector<Value>& vals) {
+  std::uint64_t h = 1469598103934665603ULL;
+  auto mix = [&h](const void* p, std::size_t n) {
+    const auto* b = static_cast<const unsigned char*>(p);
+    for (std::size_t i = 0; i < n; ++i) h = (h ^ b[i]) * 1099511628211ULL;
+  };
+  for (const auto& v : vals) {
+    auto k = static_cast<unsigned char>(v.kind);
+    mix(&k, 1);
+    if (v.kind == Value::Kind::integer) mix(&v.i, sizeof v.i);
+    if (v.kind == Value::Kind::real) mix(&v.d, sizeof v.d);
+    if (v.kind == Value::Kind::text) {
+      std::uint64_t n = v.s.size();
+      mix(&n, sizeof n);
+      mix(v.s.data(), v.s.size());
+    }
+  }
+  return static_cast<std::int64_t>(h);
+}
+
 bool operator==(const Value& a, const Value& b) {
   if (a.kind != b.kind) return false;
   switch (a.kind) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dsl/model/schema.hpp"
 
@@ -25,6 +26,11 @@ struct Value {
   void set_text(std::string_view v) { kind = Kind::text; s.assign(v); }
   friend bool operator==(const Value& a, const Value& b);
 };
+
+// The identity of a record without a declared key: a 64-bit hash of its values (in field order)
+// with their kinds, stored in `_hash` (docs/store.md). The import computes it for new rows, a
+// migration again for rows whose values it changed.
+std::int64_t content_hash(const std::vector<Value>& vals);
 
 // Extra checks a field gets beyond its type (the schema's `validate NAME`, dsl::model::Validator).
 enum class Check : std::uint8_t { none, uscc, hw_category };

@@ -170,27 +170,22 @@ std::vector<std::string> create_meta_sql() {
   };
 }
 
+std::string create_table_sql(const Schema& schema, const RecordType& r, std::string_view table, bool history) {
+  std::string cols = history ? "_row INTEGER NOT NULL" : "_row INTEGER PRIMARY KEY";
+  for (const auto& f : r.fields) cols += ", " + column_def(schema, f, history);
+  cols += ", _batch INTEGER NOT NULL, _file INTEGER NOT NULL, _line INTEGER, _loc TEXT";
+  // Records without identity are recognised by their content: the hash of their values and
+  // the occurrence number of that content, so re-importing a file adds nothing.
+  if (!history && r.key_fields.empty()) cols += ", _hash INTEGER NOT NULL, _dup INTEGER NOT NULL";
+  if (history) cols += ", _replaced_by INTEGER NOT NULL";
+  return fmt::format("CREATE TABLE IF NOT EXISTS {} ({})", quote_ident(table), cols);
+}
+
 std::vector<std::string> create_record_sql(const Schema& schema, const RecordType& r) {
   std::vector<std::string> out;
-  std::string cols = "_row INTEGER PRIMARY KEY";
-  std::string hcols = "_row INTEGER NOT NULL";
-  for (const auto& f : r.fields) {
-    cols += ", " + column_def(schema, f, false);
-    hcols += ", " + column_def(schema, f, true);
-  }
-  const char* prov = ", _batch INTEGER NOT NULL, _file INTEGER NOT NULL, _line INTEGER, _loc TEXT";
-  cols += prov;
-  hcols += prov;
-  if (r.key_fields.empty()) {
-    // Records without identity are recognised by their content: the hash of their values and
-    // the occurrence number of that content, so re-importing a file adds nothing.
-    cols += ", _hash INTEGER NOT NULL, _dup INTEGER NOT NULL";
-  } else {
-  }
-  hcols += ", _replaced_by INTEGER NOT NULL";
-  out.push_back(fmt::format("CREATE TABLE IF NOT EXISTS {} ({})", quote_ident(r.name), cols));
+  out.push_back(create_table_sql(schema, r, r.name, false));
   out.push_back(unique_index_sql(r));
-  out.push_back(fmt::format("CREATE TABLE IF NOT EXISTS {} ({})", quote_ident(history_table(r.name)), hcols));
+  out.push_back(create_table_sql(schema, r, history_table(r.name), true));
   out.push_back(fmt::format("CREATE INDEX IF NOT EXISTS {} ON {}(_row)",
                             quote_ident(history_table(r.name) + "__row"), quote_ident(history_table(r.name))));
   for (const auto& f : r.fields)
@@ -240,7 +235,9 @@ SchemaDiff diff_schema(std::string_view stored_description, const Schema& schema
       if (find_by_name(sr["fields"], fname)) continue;
       if (!nf.value("optional", false) || nf.value("key", false)) {
         d.incompatible.push_back(fmt::format(
-            "field {}.{} is new and required: existing rows have no value for it (make it optional)", rname,
+            "field {}.{} is new and required: existing rows have no value for it (make it optional, or declare "
+            "`require ... default VALUE`)",
+            rname,
             fname));
         continue;
       }

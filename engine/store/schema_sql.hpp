@@ -39,6 +39,11 @@ std::string schema_version(const dsl::model::Schema& schema);
 // one message each; empty when the schema can be stored.
 std::vector<std::string> storability_problems(const dsl::model::Schema& schema);
 
+// The statement creating record type `r`'s table (or, with `history`, its history table)
+// under the name `table`: the columns create_record_sql gives them, without indexes.
+std::string create_table_sql(const dsl::model::Schema& schema, const dsl::model::RecordType& r,
+                             std::string_view table, bool history);
+
 // Statements creating the tables and indexes of one record type (and its history table).
 std::vector<std::string> create_record_sql(const dsl::model::Schema& schema,
                                            const dsl::model::RecordType& r);

@@ -225,17 +225,18 @@ std::unique_ptr<Store> Store::open(const fs::path& path, const dsl::model::Schem
   store->busy_->limit_ms = options.busy_timeout_ms;
   sqlite3_busy_handler(store->db_->getHandle(), &BusyWait::on_busy, store->busy_.get());
   // A scratch copy may be migrated: the migration goes to the copy.
-  store->initialise_or_migrate(options.read_only && !options.scratch);
+  store->initialise_or_migrate(options.read_only && !options.scratch, options.unchecked_schema);
   return store;
 }
 
-void Store::initialise_or_migrate(bool read_only) {
+void Store::initialise_or_migrate(bool read_only, bool unchecked_schema) {
   SQLite::Database& db = *db_;
   const std::string version = schema_version(schema_);
   try {
     if (!has_table(db, "_meta")) {
       bool empty = db.execAndGet("SELECT count(*) FROM sqlite_master").getInt() == 0;
       if (!empty) throw StoreError(fmt::format("{}: not an EcoAudit store (it has tables but no _meta)", path_.string()));
+      if (unchecked_schema) throw StoreError(fmt::format("{}: the store is empty; run `ecoaudit init`", path_.string()));
       if (read_only) throw StoreError(fmt::format("{}: the store is empty; run `ecoaudit init`", path_.string()));
       // WAL lets sweeps read while an import writes; NORMAL sync is durable at checkpoints
       // and is what WAL is designed for.
@@ -253,12 +254,13 @@ void Store::initialise_or_migrate(bool read_only) {
       set_meta(db, "created_at", utc_now());
       tx.commit();
       created_ = true;
-    } else if (meta(db, "schema_version") != version) {
+    } else if (!unchecked_schema && meta(db, "schema_version") != version) {
       SchemaDiff diff = diff_schema(meta(db, "schema"), schema_);
       if (!diff.incompatible.empty())
-        throw StoreError(fmt::format("{}: the store was created for a different schema and cannot be migrated:\n  "
-                                     "{}",
-                                     path_.string(), fmt::join(diff.incompatible, "\n  ")));
+        throw StoreError(fmt::format("{}: the store's schema differs from the ruleset's in ways that are not additive; "
+                                     "run `ecoaudit migrate --db {} --ruleset DIR` (it applies the ruleset's declared "
+                                     "migrations, or lists the changes that have none):\n  {}",
+                                     path_.string(), path_.string(), fmt::join(diff.incompatible, "\n  ")));
       if (read_only)
         throw StoreError(fmt::format("{}: the ruleset's schema has additive changes; run `ecoaudit init` to "
                                      "migrate the store:\n  {}",
@@ -279,6 +281,8 @@ void Store::initialise_or_migrate(bool read_only) {
 }
 
 std::string Store::version() const { return meta(*db_, "schema_version"); }
+
+std::string Store::recorded_schema() const { return meta(*db_, "schema"); }
 
 std::int64_t Store::count(const std::string& record) {
   return db_->execAndGet("SELECT count(*) FROM " + quote_ident(record)).getInt64();

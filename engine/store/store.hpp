@@ -4,7 +4,8 @@
 //
 // Opening a store checks the schema version recorded in it against the ruleset's schema:
 // additive changes (new optional fields, new record types, new enum values) are migrated,
-// anything else stops with a StoreError listing every difference.
+// anything else stops with a StoreError listing every difference and naming `ecoaudit migrate`
+// (engine/migrate), which applies the ruleset's declared migrations.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -62,6 +63,10 @@ struct OpenOptions {
   // many ~45 s: a scheduled import that meets a sweep waits for it (saying so on the log,
   // once) instead of failing.
   int busy_timeout_ms = 300000;
+  // Open without comparing the store's schema with the ruleset's and without migrating:
+  // for `ecoaudit migrate` (engine/migrate), which compares and rebuilds the tables itself.
+  // The file must already be an EcoAudit store.
+  bool unchecked_schema = false;
 };
 
 class Store {
@@ -89,6 +94,8 @@ class Store {
   const std::vector<std::string>& migrations() const { return migrations_; }
   // The schema version recorded in the store.
   std::string version() const;
+  // The structural description of the schema recorded in the store (describe_schema()).
+  std::string recorded_schema() const;
   // All batches, oldest first.
   std::vector<BatchInfo> batches();
   // Number of rows of a record type's table (record name from the schema).
@@ -96,7 +103,7 @@ class Store {
 
  private:
   Store(std::filesystem::path path, const dsl::model::Schema& schema, std::unique_ptr<SQLite::Database> db);
-  void initialise_or_migrate(bool read_only);
+  void initialise_or_migrate(bool read_only, bool unchecked_schema);
 
   std::filesystem::path path_;
   const dsl::model::Schema& schema_;

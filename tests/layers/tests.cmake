@@ -41,6 +41,8 @@ eco_layer_probe(engine_sweeps   engine/findings/finding.hpp     reports/report.h
 # The enforcement workflow reads findings and the store; it never evaluates (a sweep hands it
 # the findings) and never writes reports.
 eco_layer_probe(engine_enforcement engine/store/store.hpp       engine/eval/evaluator.hpp)
+# The migration rebuilds the store; it never evaluates (and reads values only as the import does).
+eco_layer_probe(engine_migrate  engine/store/schema_sql.hpp     engine/eval/evaluator.hpp)
 eco_layer_probe(ecoaudit_app    engine/eval/evaluator.hpp       cli/command.hpp)
 eco_layer_probe(ecoaudit_server app/accounts.hpp                engine/eval/evaluator.hpp)
 eco_layer_probe(ecoaudit_server server/http/router.hpp          cli/command.hpp)
