@@ -432,6 +432,13 @@ std::vector<TrendPoint> count_trend(engine::store::Store& store, const OwnerSql&
 
 }  // namespace
 
+std::unique_ptr<engine::store::Store> open_for_browsing(const std::filesystem::path& db, const model::Ruleset& rs) {
+  if (!std::filesystem::exists(db)) throw engine::store::StoreError("no store at " + db.string());
+  engine::store::OpenOptions o;
+  o.read_only = true;
+  return engine::store::Store::open(db, rs.schema, o);
+}
+
 std::vector<reports::Dimension> browse_dimensions(const model::Ruleset& rs) {
   const auto* owner = rs.schema.owner();
   if (!owner) return {};

@@ -23,8 +23,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,11 @@ class BrowseError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// The store at `db` opened read-only for the browsing queries (one per request thread: a SQLite
+// connection is not shared between threads); readers are never blocked by a writer (WAL).
+// Throws StoreError when it cannot be opened for `rs`'s schema.
+std::unique_ptr<engine::store::Store> open_for_browsing(const std::filesystem::path& db, const dsl::model::Ruleset& rs);
 
 // The owner record's fields a filter may name: its fields holding text (strings and enums)
 // that are not its key. Values are compared as stored (an enum value by its name).

@@ -92,11 +92,7 @@ class Browse : public ::testing::Test {
     delete sm_;
     delete dir_;
   }
-  void SetUp() override {
-    eco::engine::store::OpenOptions o;
-    o.read_only = true;
-    store_ = eco::engine::store::Store::open(db_, rs_->schema, o);
-  }
+  void SetUp() override { store_ = eco::app::open_for_browsing(db_, *rs_); }
 
   static TempDir* dir_;
   static fs::path db_;
@@ -378,6 +374,7 @@ TEST(BrowseWithoutJurisdiction, ALimitedQuerySelectsNothing) {
   q.limit_to = std::vector<std::string>{"榆次区"};
   EXPECT_EQ(eco::app::search_owners(*store, *checked.ruleset, q).total, 0u);
   EXPECT_EQ(eco::app::dashboard(*store, *checked.ruleset, {}).sweep.id, 0);  // nothing recorded yet
+  EXPECT_THROW(eco::app::open_for_browsing(dir.path() / "none.db", *checked.ruleset), eco::engine::store::StoreError);
 }
 
 }  // namespace
