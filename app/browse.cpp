@@ -58,11 +58,15 @@ struct OwnerSql {
 
   std::string table() const { return quote_ident(owner.name); }
   std::string col(int field) const { return "o." + quote_ident(owner.fields[static_cast<std::size_t>(field)].name); }
+  // A single text key is compared as the column itself, so that a lookup or the findings' join
+  // uses the key's unique index; other keys are cast (and joined) as the snapshot renders them.
   std::string key() const {
     std::string out;
     for (auto k : owner.key_fields) {
       if (!out.empty()) out += " || '|' || ";
-      out += "CAST(o." + quote_ident(owner.fields[k].name) + " AS TEXT)";
+      const auto& f = owner.fields[k];
+      const std::string c = "o." + quote_ident(f.name);
+      out += owner.key_fields.size() == 1 && holds_text(f) ? c : "CAST(" + c + " AS TEXT)";
     }
     return out.empty() ? "CAST(o._row AS TEXT)" : out;
   }
