@@ -11,6 +11,7 @@ PACKAGES=(
   libpugixml-dev nlohmann-json3-dev libcli11-dev
   libkainjow-mustache-dev libxlsxwriter-dev
   libre2-dev libssl-dev
+  libcpp-httplib-dev         # the workbench's HTTP server (server/http, docs/server.md)
   libsodium-dev              # Argon2id password hashes of the accounts (app/accounts.cpp)
   libcsv-dev                 # RFC 4180 CSV reader (engine/ingest)
   libzip-dev libfreexl-dev   # .xlsx (zip) and legacy .xls workbooks (engine/ingest)

@@ -15,7 +15,7 @@ import re
 import sys
 import tempfile
 
-ROOTS = ["dsl", "engine", "reports", "app", "cli", "tools", "bench", "fuzz", "tests"]
+ROOTS = ["dsl", "engine", "reports", "app", "server", "cli", "tools", "bench", "fuzz", "tests"]
 HEADER_SUFFIXES = {".hpp", ".h", ".hh", ".ipp", ".inl"}
 # `namespace NAME = ...;` and `using namespace NAME;`, at any scope, outside comments.
 ALIAS = re.compile(r"\bnamespace\s+\w+\s*=")

@@ -39,9 +39,11 @@ eco_layer_probe(engine_store    dsl/model/schema.hpp            engine/eval/eval
 eco_layer_probe(engine_eval     engine/snapshot/snapshot.hpp    engine/ingest/import.hpp)
 eco_layer_probe(engine_sweeps   engine/findings/finding.hpp     reports/report.hpp)
 eco_layer_probe(ecoaudit_app    engine/eval/evaluator.hpp       cli/command.hpp)
+eco_layer_probe(ecoaudit_server app/accounts.hpp                engine/eval/evaluator.hpp)
+eco_layer_probe(ecoaudit_server server/http/router.hpp          cli/command.hpp)
 
 # Includes are written from the repository root: a relative "../" include would walk around the
 # layers, so none is allowed in the layered folders.
 add_test(NAME layers.no_relative_includes
-  COMMAND bash -c "! grep -rnE '#include +\"\\.\\.?/' dsl engine reports app cli"
+  COMMAND bash -c "! grep -rnE '#include +\"\\.\\.?/' dsl engine reports app server cli"
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
