@@ -1,6 +1,7 @@
 #include "server/routes/all.hpp"
 
 #include "server/routes/audit.hpp"
+#include "server/routes/browse.hpp"
 #include "server/routes/ruleset.hpp"
 #include "server/routes/session.hpp"
 #include "server/routes/users.hpp"
@@ -12,6 +13,7 @@ void register_all_areas(Router& router) {
   register_users(router);
   register_audit(router);
   register_ruleset(router);
+  register_browse(router);
 }
 
 }  // namespace eco::server
