@@ -108,9 +108,11 @@ bool jurisdiction_scoped(Role role, Resource resource) {
   return g && g->scoped;
 }
 
-std::optional<JurisdictionField> declared_jurisdiction(const dsl::model::Schema& /*schema*/) {
-  // Nothing in the checked schema declares it yet (docs/accounts.md, "The hook").
-  return std::nullopt;
+std::optional<JurisdictionField> declared_jurisdiction(const dsl::model::Schema& schema) {
+  const auto* owner = schema.owner();
+  const int f = schema.roles.owner_jurisdiction;
+  if (!owner || f < 0) return std::nullopt;
+  return JurisdictionField{owner->name, owner->fields[static_cast<std::size_t>(f)].name};
 }
 
 Authorization authorize(const Principal& user, Action action, Resource resource, const Target& target) {

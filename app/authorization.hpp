@@ -72,20 +72,19 @@ bool role_grants(Role role, Action action, Resource resource);
 // inspector's enterprises, inspection records, findings, waivers, dashboard).
 bool jurisdiction_scoped(Role role, Resource resource);
 
-// The field of the owner record whose values are jurisdictions, as the ruleset declares it.
-// HOOK: the rule language does not declare it yet (declared owner/screened/waiver roles are
-// being added to it); until then the server has none (nullopt), and authorize() then refuses
-// every jurisdiction-scoped access: an inspector sees no enterprise rather than every one.
+// The field of the owner record whose values are jurisdictions, as the ruleset declares it
+// (`role jurisdiction`, docs/rule-language.md "Roles and validators"). A ruleset that declares
+// none has none, and authorize() then refuses every jurisdiction-scoped access: an inspector
+// sees no enterprise rather than every one.
 struct JurisdictionField {
   std::string record;  // the owner record type ("enterprise")
   std::string field;   // its field ("county")
 };
 
-// THE HOOK: the jurisdiction field the checked schema declares, for the server to put in every
-// Target. Returns nullopt today, as the language has no such declaration: when it gains one
-// (the owner record's declared roles), this function reads it from `schema` and nothing else
-// changes. It never guesses from names ("county", "区县"): a guessed field would scope an
-// inspector by the wrong values.
+// The jurisdiction field the checked schema declares (the owner record's field with `role
+// jurisdiction`), for the server to put in every Target; nullopt when the schema declares no
+// owner or no such field. It never guesses from names ("county", "区县"): a guessed field
+// would scope an inspector by the wrong values.
 std::optional<JurisdictionField> declared_jurisdiction(const dsl::model::Schema& schema);
 
 // The user as authorize() needs them (see accounts.hpp for the stored account).

@@ -276,6 +276,44 @@ struct SchemaBuilder {
     if (screened) schema.roles.screened_name = fi;
   }
 
+  // `role jurisdiction` on field `fi` of record `ri`: the owner record's field whose values are
+  // the jurisdictions an inspector is limited to. Checked like `role name`: a jurisdiction
+  // guessed from a misplaced or mistyped role would scope an inspector by the wrong values.
+  void jurisdiction_role(std::size_t ri, int fi, const ast::Name& role, std::map<std::string, SourceRange>& mine) {
+    const auto& rt = schema.records[ri];
+    const auto& f = rt.fields[static_cast<std::size_t>(fi)];
+    if (schema.roles.owner != ri && declares(ri, "owner")) return;  // its role was refused (reported)
+    if (schema.roles.owner != ri) {
+      auto& d = ctx.diags.error(code::kBadRole, role.range,
+                                fmt::format("the field role 'jurisdiction' belongs to the owner record, and '{}' is not `role owner`",
+                                            rt.name));
+      add_note(d, fmt::format("declare the record `record {} \"...\" role owner {{ ... }}`", rt.name), ctx.record_decl_range[ri]);
+      return;
+    }
+    if (auto [m, fresh] = mine.emplace(role.text, role.range); !fresh) {
+      auto& d = ctx.diags.error(code::kRoleTwice, role.range,
+                                fmt::format("field '{}' is given the role 'jurisdiction' twice", f.name));
+      add_note(d, "first given here", m->second);
+      return;
+    }
+    // Jurisdictions are compared as text with the values assigned to an account.
+    if (!(f.type.is(Kind::string) || f.type.is(Kind::enum_) || f.type.is(Kind::error))) {
+      ctx.diags.error(code::kBadRole, role.range,
+                      fmt::format("a field `role jurisdiction` holds text (string or an enum), but {}.{} is {}", rt.name,
+                                  f.name, model::to_string(f.type)));
+      return;
+    }
+    int& slot = schema.roles.owner_jurisdiction;
+    if (slot >= 0) {
+      auto& d = ctx.diags.error(code::kRoleTwice, role.range,
+                                fmt::format("record '{}' has two fields of the role 'jurisdiction'", rt.name));
+      add_note(d, fmt::format("'{}' has it", rt.fields[static_cast<std::size_t>(slot)].name),
+               ctx.field_name_range[ri][static_cast<std::size_t>(slot)]);
+      return;
+    }
+    slot = fi;
+  }
+
   // Roles and validators (docs/rule-language.md, "Roles and validators"): what the engine
   // needs to know of the ruleset's own record types. Checked here so that a misspelt role is
   // an error, not an owner, screening or waiver that silently does not exist.
@@ -329,7 +367,7 @@ struct SchemaBuilder {
         *slot = static_cast<std::uint32_t>(ri);
       }
     }
-    std::vector<std::string> role_names = {"name"};
+    std::vector<std::string> role_names = {"name", "jurisdiction"};
     for (const auto& [n, slot] : field_roles) role_names.push_back(n);
     auto& wf = schema.roles.waiver_fields;
     std::set<std::string> tried;  // waiver field roles given (granted or refused with an error)
@@ -362,6 +400,10 @@ struct SchemaBuilder {
         for (const auto& role : fd.roles) {
           if (role.text == "name") {
             name_role(ri, fi, role, mine);
+            continue;
+          }
+          if (role.text == "jurisdiction") {
+            jurisdiction_role(ri, fi, role, mine);
             continue;
           }
           auto it = std::find_if(field_roles.begin(), field_roles.end(), [&](const auto& r) { return role.text == r.first; });

@@ -115,6 +115,10 @@ struct Roles {
   // record to a reader (an enterprise's name, a project's), as field indexes; -1: none (the key).
   int owner_name = -1;
   int screened_name = -1;
+  // `role jurisdiction` on a field of the owner record: the field whose values are the
+  // jurisdictions (the county for Jinzhong) an inspector's access is limited to (the
+  // workbench's accounts, app/authorization.hpp), as a field index; -1: none declared.
+  int owner_jurisdiction = -1;
 };
 
 // A declared schema migration (`migration "id" "title" { ... }`, docs/rule-language.md

@@ -1,6 +1,7 @@
 #include "server/routes/all.hpp"
 
 #include "server/routes/audit.hpp"
+#include "server/routes/browse.hpp"
 #include "server/routes/ruleset.hpp"
 #include "server/routes/jobs.hpp"
 #include "server/routes/screening.hpp"
@@ -18,6 +19,7 @@ void register_all_areas(Router& router) {
   register_jobs(router);
   register_screening(router);
   register_waivers(router);
+  register_browse(router);
 }
 
 }  // namespace eco::server

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/authorization.hpp"
+#include "app/ruleset.hpp"
 
 namespace {
 
@@ -170,3 +171,32 @@ TEST(Authorization, EveryDenialIsDescribed) {
 }
 
 }  // namespace
+
+TEST(Authorization, TheJurisdictionFieldIsTheOneTheRulesetDeclares) {
+  // Jinzhong declares `role jurisdiction` on enterprise.county (rulesets/jinzhong/schema).
+  eco::dsl::SourceManager sm;
+  auto checked = eco::app::load_checked_ruleset(std::string(ECOAUDIT_SOURCE_DIR) + "/rulesets/jinzhong", sm);
+  ASSERT_TRUE(checked.ruleset) << checked.errors;
+  auto field = declared_jurisdiction(checked.ruleset->schema);
+  ASSERT_TRUE(field);
+  EXPECT_EQ(field->record, "enterprise");
+  EXPECT_EQ(field->field, "county");
+
+  // The declaration is read from the roles, whatever the field is called.
+  eco::dsl::model::Schema schema;
+  eco::dsl::model::RecordType firm;
+  firm.name = "firm";
+  for (const char* n : {"code", "district"}) {
+    eco::dsl::model::Field f;
+    f.name = n;
+    firm.fields.push_back(f);
+  }
+  schema.records.push_back(firm);
+  schema.roles.owner = 0;
+  EXPECT_FALSE(declared_jurisdiction(schema));  // an owner, no declared field
+  schema.roles.owner_jurisdiction = 1;
+  field = declared_jurisdiction(schema);
+  ASSERT_TRUE(field);
+  EXPECT_EQ(field->record, "firm");
+  EXPECT_EQ(field->field, "district");
+}
