@@ -42,9 +42,10 @@ nlohmann::json operation(const Route& r) {
   nlohmann::json responses = {{std::to_string(r.success_status), ok}};
   const nlohmann::json err = {{"description", "error"},
                               {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
-  std::set<int> errors = {400, 404, 413, 500};
+  std::set<int> errors = {400, 404, 413, 431, 500, 503};
   if (!(r.flags & kPublic)) errors.insert({401, 403});
   if (r.method != "GET") errors.insert(403);
+  errors.insert(r.error_statuses.begin(), r.error_statuses.end());
   for (int s : errors) responses[std::to_string(s)] = err;
   op["responses"] = responses;
   return op;
@@ -63,7 +64,7 @@ nlohmann::json openapi_document(const Router& router) {
   nlohmann::json paths = nlohmann::json::object();
   for (const auto& r : router.routes())
     if (r.is_api()) paths[r.path][lower(r.method)] = operation(r);
-  return {{"openapi", "3.0.3"},
+  return {{"openapi", "3.1.0"},
           {"info", {{"title", "EcoAudit workbench API"}, {"version", "0.1.0"},
                     {"description", "Sign in with POST /api/session; send the session's CSRF token as X-CSRF-Token on "
                                     "every POST, PUT, PATCH and DELETE. docs/server.md."}}},

@@ -1,5 +1,5 @@
 #pragma once
-// The OpenAPI 3.0 document of the served API, generated from the Router's registry (the same
+// The OpenAPI 3.1 document (its schemas are JSON Schema 2020-12) of the served API, generated from the Router's registry (the same
 // routes the server dispatches, so it cannot drift from them): each API route with its
 // parameters, request and response schemas and its error responses ({"code","message"}), and
 // x-resource / x-action / x-access saying who may call it. Served at GET /api/openapi.json.

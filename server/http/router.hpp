@@ -158,6 +158,9 @@ struct Route {
   // one left (a staged import committed by the commit example, then discarded: 409). 0: any
   // 2xx or 3xx.
   int example_status = 0;
+  // OpenAPI: error statuses this route's handler answers besides the framework's own (400, 404,
+  // 413, 431, 500, 503; 401 and 403 unless public; 403 for CSRF), e.g. {409} or {429}.
+  std::vector<int> error_statuses;
 
   bool is_api() const { return (flags & kApi) != 0; }
 };

@@ -2,6 +2,7 @@
 
 #include "server/routes/audit.hpp"
 #include "server/routes/jobs.hpp"
+#include "server/routes/ruleset.hpp"
 #include "server/routes/session.hpp"
 #include "server/routes/users.hpp"
 
@@ -12,6 +13,7 @@ void register_all_areas(Router& router) {
   register_users(router);
   register_audit(router);
   register_jobs(router);
+  register_ruleset(router);
 }
 
 }  // namespace eco::server

@@ -100,7 +100,7 @@ void register_session(Router& router) {
                                  {"required", {"name", "password"}},
                                  {"properties", {{"name", {{"type", "string"}}}, {"password", {{"type", "string"}}}}}},
               .response_schema = kSessionSchema, .success_status = 201,
-              .example_body = R"({"name":"nobody","password":"not-a-password"})"});
+              .example_body = R"({"name":"nobody","password":"not-a-password"})", .error_statuses = {401, 429}});
   router.add({.method = "GET", .path = "/api/session", .summary = "The signed-in account and its CSRF token",
               .flags = kApi | kSignedIn, .handler = who, .response_schema = kSessionSchema});
   router.add({.method = "DELETE", .path = "/api/session", .summary = "Sign out: the session is deleted",

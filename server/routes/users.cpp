@@ -132,10 +132,12 @@ void register_users(Router& router) {
                                    {"jurisdictions", kStrings},
                                    {"password", {{"type", "string"}}}}}},
               .response_schema = kAccountSchema, .success_status = 201,
-              .example_body = R"({"name":"new-viewer","roles":["viewer"],"password":"Matrix-Example-0001"})"});
+              .example_body = R"({"name":"new-viewer","roles":["viewer"],"password":"Matrix-Example-0001"})",
+              .error_statuses = {409}});
   router.add({.method = "POST", .path = "/api/users/{name}/disable", .resource = Resource::user, .action = Action::edit,
               .summary = "Disable an account (it is never deleted) and end its sessions", .flags = kApi,
-              .handler = disable_user, .response_schema = kAccountSchema, .example_params = {{"name", "spare1"}}});
+              .handler = disable_user, .response_schema = kAccountSchema, .example_params = {{"name", "spare1"}},
+              .error_statuses = {409}});
   router.add({.method = "PUT", .path = "/api/users/{name}/password", .resource = Resource::user, .action = Action::edit,
               .summary = "Set an account's password and end its other sessions", .flags = kApi,
               .handler = set_password,

@@ -131,16 +131,18 @@ class Client:
 
 
 class Server:
-    """A store in a temporary folder and `ecoaudit serve` on it. `config` is merged into the
-    test defaults (high address throttle: every test client comes from 127.0.0.1)."""
+    """A store in a temporary folder and `ecoaudit serve` on it: `ruleset` (relative to the
+    source tree) with `data` imported (None: an empty store). `config` is merged into the test
+    defaults (high address throttle: every test client comes from 127.0.0.1)."""
 
-    def __init__(self, eco, source, config=None, accounts=True):
+    def __init__(self, eco, source, config=None, accounts=True, ruleset="tests/sweep/fixture/ruleset",
+                 data="tests/sweep/fixture/store"):
         self.eco = eco
         self.source = pathlib.Path(source)
         self.tmp = tempfile.TemporaryDirectory(prefix="eco-server-")
         self.dir = pathlib.Path(self.tmp.name)
         self.db = self.dir / "store.db"
-        self.ruleset = self.source / "tests/sweep/fixture/ruleset"
+        self.ruleset = self.source / ruleset
         self.config = {"login": {"address_max_failures": 100000}}
         for k, v in (config or {}).items():
             if isinstance(v, dict):
@@ -150,8 +152,8 @@ class Server:
         self.proc = None
         self.port = None
         self.run("init", "--db", str(self.db), "--ruleset", str(self.ruleset))
-        self.run("import", "--db", str(self.db), "--ruleset", str(self.ruleset),
-                 str(self.source / "tests/sweep/fixture/store"))
+        if data:
+            self.run("import", "--db", str(self.db), "--ruleset", str(self.ruleset), str(self.source / data))
         if accounts:
             for name, roles, js in ACCOUNTS:
                 args = ["user", "add", name, "--db", str(self.db), "--role", ",".join(roles), "--password-stdin"]
