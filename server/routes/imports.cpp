@@ -269,11 +269,11 @@ void register_imports(Router& router, const Area& area) {
               .action = Action::run, .summary = "Commit a staged import as a job (the import: all or nothing); 202",
               .flags = kApi, .handler = [area](Context& ctx) { commit(ctx, *area, area); },
               .response_schema = reply, .success_status = 202, .example_params = {{"id", "1"}},
-              .example_body = R"({"wait":true})"});
+              .example_body = R"({"wait":true})", .error_statuses = {409}});
   router.add({.method = "POST", .path = "/api/imports/{id}/discard", .resource = Resource::import_batch,
               .action = Action::edit, .summary = "Discard a staged import (its files are removed)", .flags = kApi,
               .handler = [area](Context& ctx) { discard(ctx, *area); }, .response_schema = staged_schema(),
-              .example_params = {{"id", "1"}}, .example_status = 409});
+              .example_params = {{"id", "1"}}, .example_status = 409, .error_statuses = {409}});
   router.add({.method = "GET", .path = "/imports", .resource = Resource::import_batch, .action = Action::view,
               .summary = "The imports page: upload, validation report, commit or discard, batches", .flags = kPage,
               .handler = [area](Context& ctx) { imports_page(ctx, *area); }, .nav = "nav.imports"});
