@@ -2,7 +2,7 @@
 # The sanitizer build: configures (once) and builds EcoAudit with AddressSanitizer and
 # UndefinedBehaviorSanitizer (cmake option ECOAUDIT_SANITIZE, every report fatal) into its own
 # directory, build-asan/, and runs the suites that exercise the libraries' code on many inputs:
-#   the unit tests (dsl, engine, reports, app), the golden diagnostics (tests/diagnostics),
+#   the unit tests (dsl, engine, reports, app, server), the golden diagnostics (tests/diagnostics),
 #   the CEL conformance suite, and the shipped ruleset's own tests (the e2e case rules/jinzhong-tests).
 # The end-to-end suites, which run the same code over the demo data and take minutes each under
 # ASan, stay with the main build (scripts/test.sh). .ci/run calls this after the main suite.
@@ -24,7 +24,7 @@ if [[ ${CI:-0} == 1 || ${WERROR:-0} == 1 ]] && ! grep -q '^ECOAUDIT_WERROR:BOOL=
 fi
 # Only what the selected tests run (not the tools, fixtures and probes of the other suites).
 cmake --build "$BUILD_DIR" -j "${JOBS:-$(nproc)}" --target \
-  ecoaudit dsl_tests engine_tests reports_tests app_tests cel_conformance
+  ecoaudit dsl_tests engine_tests reports_tests app_tests server_tests cel_conformance
 # Unit tests are the GoogleTest cases (Suite.Name, capitalised); the rest by name.
 SUBSET='^([A-Z][A-Za-z0-9_]*\.|diagnostics\.|cel_conformance$|e2e\.rules\.jinzhong-tests$)'
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1}

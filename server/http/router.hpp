@@ -153,14 +153,14 @@ struct Route {
   // that take one. Without them it substitutes "x" and sends "{}".
   std::map<std::string, std::string> example_params;
   std::string example_body;
-  // OpenAPI: error statuses this route's handler answers besides the framework's own (400, 404,
-  // 413, 431, 500, 503; 401 and 403 unless public; 403 for CSRF), e.g. {409} or {429}.
-  std::vector<int> error_statuses;
   // The status the example call answers when allowed, where it is not a success: the calls of
   // the security test come in registration order, and an example may meet the state an earlier
   // one left (a staged import committed by the commit example, then discarded: 409). 0: any
   // 2xx or 3xx.
   int example_status = 0;
+  // OpenAPI: error statuses this route's handler answers besides the framework's own (400, 404,
+  // 413, 431, 500, 503; 401 and 403 unless public; 403 for CSRF), e.g. {409} or {429}.
+  std::vector<int> error_statuses;
 
   bool is_api() const { return (flags & kApi) != 0; }
 };
