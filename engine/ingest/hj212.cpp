@@ -647,7 +647,7 @@ class MonitoringImport {
   }
 
  private:
-  void error(detail::FileState& f, const char* c, std::uint32_t line, std::uint32_t col,
+  void error(detail::FileState& f, std::string_view c, std::uint32_t line, std::uint32_t col,
              std::string msg) {
     ImportError e;
     e.code = c;
@@ -658,7 +658,7 @@ class MonitoringImport {
   }
   // A line that failed its frame, length, CRC or syntax: quarantined when asked, an error
   // otherwise.
-  void reject(detail::FileState& f, const char* c, std::uint32_t line, std::uint32_t col,
+  void reject(detail::FileState& f, std::string_view c, std::uint32_t line, std::uint32_t col,
               std::string msg) {
     if (!options_.quarantine) return error(f, c, line, col, std::move(msg));
     ImportError e;

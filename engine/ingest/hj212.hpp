@@ -52,8 +52,10 @@ struct Message {
 };
 
 // Why a line is not a message, and where (1-based byte column in the line).
+// `code` is a string_view so that == compares the code's text: a code set in one translation
+// unit and compared in another need not share an address (ASan does not merge literals).
 struct ParseError {
-  const char* code = code::kFrame;
+  std::string_view code = code::kFrame;
   std::uint32_t column = 0;
   std::string message;
 };

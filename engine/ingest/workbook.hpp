@@ -65,7 +65,7 @@ struct CellRange {
 struct WorkbookError : std::runtime_error {
   WorkbookError(const char* c, const std::string& message, std::uint32_t r = 0, std::uint32_t col = 0)
       : std::runtime_error(message), code(c), row(r), column(col) {}
-  const char* code;
+  std::string_view code;  // one of the codes of codes.hpp; == compares text, not addresses
   std::uint32_t row, column;
 };
 

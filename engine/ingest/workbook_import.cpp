@@ -301,7 +301,7 @@ void read_record_sheet(Batch& b, FileState& f, Workbook& wb, std::size_t si, con
 }  // namespace
 
 void read_workbook(Batch& b, FileState& f, InputFile& in) {
-  auto refuse = [&](const char* code, std::string msg) {
+  auto refuse = [&](std::string_view code, std::string msg) {
     ImportError e;
     e.code = code;
     e.message = std::move(msg);
