@@ -266,9 +266,10 @@ void Gen::scenarios() {
     SET(facility, "fuel", "biomass");
     SET(facility, "denitration", "none");
     SETD(facility, "nox_denitration_due_on", d(2026, 6, 30));
+    SET(facility, "nox_denitration_order_no", "晋中环责改〔2026〕12号");
     facility.end();
     cems_rows(f, "boiler", true);
-    note("AIR-06", "facility " + f, "biomass boiler the bureau determined NOx-unstable, efficient denitration due 2026-06-30, none added: violation [air.biomass-boiler-denitration: violation]");
+    note("AIR-06", "facility " + f, "biomass boiler the bureau ordered (order on file) to add efficient denitration by 2026-06-30, none added, last month's NOx over the permit limit: violation [air.biomass-boiler-denitration: violation]");
     note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary, no concentration limit for the mean (pmt.permit-concentration): unknown (were they marked start-up or fault hours?) [pmt.permit-concentration on emission_monthly " + f + "/" + last_month + "/nox: unknown]");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "biomass");
