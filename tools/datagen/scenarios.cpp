@@ -167,7 +167,7 @@ void Gen::scenarios() {
     add_limit(pno, "DA001", "pm", 10, std::max(1.0, cems_year_t_[0] * 3));
     add_limit(pno, "DA001", "so2", 30, std::max(1.0, cems_year_t_[1] * 3));
     add_limit(pno, "DA001", "nox", 150, std::max(1.0, cems_year_t_[2] * 3));
-    note("PMT-03", "facility " + f, "last month's NOx average above the permit's 150 mg/m³ limit, hours_over_permit > 0 (pmt.permit-concentration): violation [pmt.permit-concentration on emission_monthly " + f + "/" + last_month + "/nox: violation]");
+    note("PMT-03", "facility " + f, "last month's NOx average above the permit's 150 mg/m³ limit, hours_over_permit > 0, the month marked O2-corrected (pmt.permit-concentration): violation (unflagged it would be unknown) [pmt.permit-concentration on emission_monthly " + f + "/" + last_month + "/nox: violation]");
   }
   {
     Ent e = ent(Ind::coking, "榆次区", "榆次区焦化有限公司");
@@ -760,11 +760,12 @@ void Gen::scenarios() {
     CLR(enterprise, "emergency_plan_filed_on");
     CLR(enterprise, "emergency_plan_revised_on");
     SETB(enterprise, "emergency_plan_filed", false);
+    SETD(enterprise, "emergency_plan_checked_on", ref_ - 30);
     end_enterprise(gen);
     valid_permit(gen, "key");
     note("HW-07", who(gen), "hazardous waste generator not on the supervision list, no standardised assessment on record: advice (both are the bureau's tasks) [hw.supervision-list: advice; hw.standardised-assessment: advice]");
     note("HW-08", who(gen), "no environmental pollution liability insurance: advice only [hw.pollution-insurance: advice]");
-    note("RSK-01", who(gen), "emergency plan required, a site check recorded it not filed: violation (no electronic filing alone is unknown) [rsk.emergency-plan-filed: violation]");
+    note("RSK-01", who(gen), "emergency plan required, a site check 30 days before the reference date recorded it not filed: violation (no electronic filing alone is unknown; an undated or stale check is unknown) [rsk.emergency-plan-filed: violation]");
     struct M { int shipped; const char* code; bool el; double delta; int recv; const char* req; const char* what; };
     const M ms[] = {
         {d(2025, 5, 31), "HW11", true, 0, 2, "HW-04", "shipped on the licence's last valid day: pass (boundary) [hw.receiver-licence: pass]"},
