@@ -44,6 +44,7 @@ inline constexpr std::string_view k_application_heavy_metal[] = {
 inline constexpr std::string_view k_park[] = {
     "name", "level", "chemical_park", "established_on", "centralised_wastewater_treatment",
     "wastewater_zero_discharge", "county", "groundwater_survey_done_on", "recognised_on",
+    "new_chemical_park_confirmed",
 };
 inline constexpr std::string_view k_application_zone[] = {
     "application_id", "zone",

@@ -480,7 +480,7 @@ void Gen::scenarios() {
       note("TRN-07", "vehicle " + p, m.what);
     }
     const struct { int st; bool code; const char* what; } nr[] = {
-        {4, false, "NRMM without a registration number on file: advice (look it up in the registration system) [trn.nrmm-registration: advice]"},
+        {4, false, "NRMM without a registration number on file, keyed by an identifier of the registration code's form: unknown (is the key its code? look it up in the registration system) [trn.nrmm-registration: unknown]"},
         {2, true, "stage II NRMM used in the high-emission machinery ban zone: advice (check against Jinzhong's zone notice, not at hand) [trn.nrmm-registration: pass; trn.nrmm-emission-stage: advice]"},
         {4, true, "stage IV NRMM registered: pass [trn.nrmm-registration: pass]"}};
     for (const auto& n : nr) {
