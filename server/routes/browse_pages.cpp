@@ -296,9 +296,13 @@ void pager(json& data, const Filters& f, std::size_t total, std::size_t offset, 
   if (offset + limit < total) data["next"] = paged.with("offset", std::to_string(offset + limit)).href(path);
 }
 
+// The page sizes offered, with the current one (a link may name another) among them.
 json page_sizes(std::size_t current) {
+  std::vector<std::size_t> sizes = {20, 50, 100, 200, 500};
+  if (std::find(sizes.begin(), sizes.end(), current) == sizes.end())
+    sizes.insert(std::upper_bound(sizes.begin(), sizes.end(), current), current);
   json out = json::array();
-  for (std::size_t n : {20, 50, 100, 200, 500})
+  for (std::size_t n : sizes)
     out.push_back({{"value", std::to_string(n)}, {"label", std::to_string(n)}, {"selected", n == current}});
   return out;
 }

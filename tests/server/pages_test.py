@@ -27,6 +27,7 @@ import urllib.parse
 import zipfile
 
 from harness import Server, check, main_args
+from html_check import inline_problems
 
 FIXTURE = "tests/unit/app/browse_fixture"
 NAMES = {"E1": "甲焦化", "E2": "乙钢铁", "E3": "丙焦化", "E4": "100%_纯钢"}
@@ -50,11 +51,13 @@ def total_of(text, element):
     return int(m.group(1))
 
 
-def count_links(text):
-    """Every link of the dashboard to the findings list, with the count it shows."""
+def count_links(text, owners=False):
+    """Every link of the dashboard to the findings list, with the count it shows: the counts of
+    findings, or (owners) the count of enterprises with violations."""
     out = []
-    for m in re.finditer(r'<a[^>]*href="(/findings[^"]*)"[^>]*>(?:<span class="n">)?(\d+)<', text):
-        out.append((html.unescape(m.group(1)), int(m.group(2))))
+    for m in re.finditer(r'<a[^>]*href="(/findings[^"]*)"([^>]*)>(?:<span class="n">)?(\d+)<', text):
+        if ('data-count="owners"' in m.group(2)) == owners:
+            out.append((html.unescape(m.group(1)), int(m.group(3))))
     return out
 
 
@@ -73,13 +76,17 @@ def check_links(client, text, where):
               % (where, href, n, total_of(shown, "finding-total")))
         api = client.get(href.replace("/findings", "/api/findings", 1)).json()
         check(api["total"] == n, "%s: the API disagrees on %s: %r" % (where, href, api["total"]))
+    # The enterprises with violations: their violations' list names that many enterprises.
+    for href, n in count_links(text, owners=True):
+        shown = page(client, href + "&limit=500")
+        owners = {e for _, _, e in rows_of(shown) if e}
+        check(len(owners) == n, "%s: %d enterprises with violations, the list %s names %r" % (where, n, href, owners))
     return links
 
 
 def no_inline(text, where):
-    check(not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), "%s: an inline script" % where)
-    check("<style" not in text and " style=" not in text, "%s: an inline style" % where)
-    check(not re.search(r"<[^>]*\son[a-z]+\s*=", text), "%s: an inline event handler" % where)
+    problems = inline_problems(text)
+    check(not problems, "%s: %s" % (where, "; ".join(problems)))
 
 
 def csv_rows(body):
