@@ -105,7 +105,8 @@ void dashboard(Context& ctx) {
   for (const auto& p : d.trend)
     trend.push_back({{"sweep", p.sweep}, {"started_at", p.started_at}, {"as_of", p.as_of}, {"findings", p.findings},
                      {"violations", p.violations}, {"unknown", p.unknown}, {"upcoming", p.upcoming},
-                     {"enterprises_with_violations", p.owners_with_violations}});
+                     {"enterprises_with_violations", p.owners_with_violations},
+                     {"by_verdict", tallies_json(p.by_verdict)}});
   ctx.res.json({{"sweep", d.sweep.id ? sweep_json(d.sweep) : json(nullptr)},
                 {"findings", d.findings},
                 {"violations", d.violations},
