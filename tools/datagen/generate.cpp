@@ -1030,6 +1030,9 @@ void Gen::random_site(const Ent& e) {
         // An open yard keeps its own measures against scattering and run-off (SW-01).
         storage_yard.set_bool(col(k_storage_yard, "dust_controlled"), true);
         storage_yard.set_bool(col(k_storage_yard, "runoff_controlled"), true);
+        // Art. 72: an open yard of dust-prone material is fenced and covered (both recorded).
+        storage_yard.set_bool(col(k_storage_yard, "fenced"), true);
+        storage_yard.set_bool(col(k_storage_yard, "covered"), true);
       }
       storage_yard.end();
     }
