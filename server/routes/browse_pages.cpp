@@ -364,6 +364,39 @@ std::string report_main(const std::string& html) {
   return body;
 }
 
+// The findings of the live audit that the inspector confirms on site (violation, late): the
+// printed checklist's second table, after the data to verify (the report's own checklist, from
+// the unknowns). Taken from the audit's JSON report (the same run as the page's HTML; its
+// format is the reports' contract, docs/reports.md), in the page's language.
+json site_findings(const std::string& report_json, const std::string& lang, const json& t) {
+  const auto report = json::parse(report_json, nullptr, false);
+  if (report.is_discarded() || !report.contains("findings") || !report["findings"].is_array())
+    throw HttpError(500, "audit_failed", "the audit's JSON report cannot be read");
+  const auto text = [&](const json& j) {
+    if (j.is_string()) return j.get<std::string>();
+    if (!j.is_object()) return std::string();
+    const std::string in_lang = j.value(lang, ""), zh = j.value("zh", "");
+    return in_lang.empty() ? zh : in_lang;
+  };
+  json rows = json::array();
+  for (const auto& f : report["findings"]) {
+    const auto verdict = f.value("verdict", "");
+    if (verdict != "violation" && verdict != "late") continue;
+    std::string clauses;
+    if (f.contains("citation") && f["citation"].is_array())
+      for (const auto& c : f["citation"]) clauses += (clauses.empty() ? "" : "; ") + c.value("section", "");
+    const auto& subject = f.value("subject", json::object());
+    rows.push_back({{"rule", f.value("rule", "")},
+                    {"verdict", verdict},
+                    {"verdict_label", verdict_label(t, verdict)},
+                    {"title", text(f.value("title", json()))},
+                    {"message", text(f.value("message", json()))},
+                    {"subject", subject.value("record", "") + ":" + subject.value("key", "")},
+                    {"clauses", clauses}});
+  }
+  return rows;
+}
+
 void enterprise_page(Context& ctx) {
   const auto& rs = ctx.services.ruleset();
   app::OwnerRow owner;
@@ -396,6 +429,9 @@ void enterprise_page(Context& ctx) {
                {"values", owner_values(rs, owner)}, {"as_of", dsl::format_date(r.as_of)},
                {"action", "/enterprises/" + url_encode(owner.key)}, {"findings", std::to_string(out.findings)},
                {"report", report_main(out.html)}};
+  auto site = site_findings(out.json, ctx.lang(), labels(ctx.lang()));
+  data["site_none"] = site.empty();
+  data["site_findings"] = std::move(site);
   if (ctx.may(app::Action::view, app::Resource::finding))
     data["findings_href"] = "/findings?enterprise=" + url_encode(owner.key);
   ctx.res.html(render_page(ctx, "enterprise_audit", "enterprise.title", data));

@@ -89,6 +89,13 @@ def no_inline(text, where):
     check(not problems, "%s: %s" % (where, "; ".join(problems)))
 
 
+def site_check(text):
+    """The live audit page's printed-only section: the findings to confirm on site."""
+    m = re.search(r'<section class="print-only" id="site-check">(.*?)</section>', text, re.S)
+    check(m, "the audit page has no findings to confirm on site")
+    return m.group(1)
+
+
 def csv_rows(body):
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
     return rows[0], rows[1:]
@@ -184,19 +191,37 @@ def main():
         check("<html" not in text[100:] and text.count("<main>") == 1, "the report's document is nested in the page")
         check(srv.sql("SELECT actor, object, detail FROM _audit WHERE action = 'enterprise.audit.view' ORDER BY id")[before:]
               == [("insp_a", "enterprise:E1", "as_of=2024-12-31")], "the view is not in the trail")
+        # The printed checklist's second table: the violations to confirm on site, from the same
+        # audit (the reports' JSON), with their messages and clauses, and the signatures.
+        site = site_check(text)
+        check(sorted(re.findall(r'<tr data-rule="([^"]+)" data-subject="([^"]+)" data-verdict="([^"]+)">', site))
+              == [("bx.insurance", "enterprise:E1", "violation"), ("bx.retrofit", "facility:F1", "violation")],
+              "the findings to confirm on site: %s" % site)
+        for part in ("设施 F1 未完成改造", "甲焦化 未投保环境污染责任保险", "三(三)1", "三(六)3", 'id="site-signoff"',
+                     "检查人员"):
+            check(part in site, "the findings to confirm on site lack %s: %s" % (part, site))
+        check('id="site-none"' not in site, "E1 has findings to confirm")
         text = page(a, "/enterprises/E1?as_of=2024-12-31&lang=en")
         check("Facility F1 not retrofitted" in text and 'lang="en"' in text, "the English audit")
+        check("Facility F1 not retrofitted" in site_check(text) and "Findings to confirm on site" in text,
+              "the English findings to confirm")
         page(a, "/enterprises/E2", 403)
         page(a, "/enterprises/E9", 403)
         page(viewer, "/enterprises/E9", 404)
         page(a, "/enterprises/E1?as_of=someday", 400)
         check(len(srv.sql("SELECT id FROM _audit WHERE action = 'enterprise.audit.view'")) == before + 2,
               "a refused audit is in the trail")
+        # E2's only finding is unknown: its data to verify is the report's checklist, nothing to confirm.
+        text = page(b, "/enterprises/E2?as_of=2024-12-31")
+        site = site_check(text)
+        check('id="site-none"' in site and "<tr data-rule=" not in site, "E2 has nothing to confirm: %s" % site)
+        check(re.search(r'id="checklist".*<code>facility:F3</code>', text, re.S), "E2's checklist lacks F3's data")
         css = viewer.get("/static/report.css")
         check(css.status == 200 and css.header("Content-Type").startswith("text/css") and b"article.finding" in css.body
               and b"{{" not in css.body, "the reports' stylesheet: %r" % css)
         app_css = viewer.get("/static/app.css").text()
-        check("@media print" in app_css and ".audit-page #checklist" in app_css, "the print stylesheet")
+        check("@media print" in app_css and ".audit-page #checklist" in app_css and ".audit-page .print-only" in app_css
+              and "@media screen { .print-only { display: none; } }" in app_css, "the print stylesheet")
 
         # ---- Findings: filters, paging, the export of what is shown. ----
         text = page(viewer, "/findings")
