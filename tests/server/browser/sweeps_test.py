@@ -3,9 +3,10 @@
 Jinzhong ruleset and its demo data (300 enterprises: a sweep that takes a moment), in Chinese at
 laptop width and in English at tablet width, each on a fresh store:
   - "run a sweep now" with a legal date starts a background job: its row shows the progress bar
-    and stage (polled by the page while it runs, when the browser catches it running), then the
-    result: the bar full, the recorded sweep's number and its findings, and the sweep in the
-    history table with the same counts as the API's history;
+    and stage, named in the page's language (polled by the page while it runs, when the browser
+    catches it running), then the result: the bar full, no stage beside it, the recorded
+    sweep's number and its findings, and the sweep in the history table with the same counts as
+    the API's history;
   - a recurring sweep added with the page's form is listed with its cron expression, Jinzhong's
     time zone and its next run at 02:00 local time (and by the API); removed with the page's
     button after the confirmation dialog, it is gone.
@@ -15,7 +16,7 @@ from webui import By, args, check, each_combo, run
 AS_OF = "2026-11-28"
 
 
-def run_sweep(b):
+def run_sweep(b, lang):
     form = b.find('form[data-api="/api/sweeps"]')
     b.fill(form, {"as_of": AS_OF})
     status, jobs_before = b.api("GET", "/api/jobs")
@@ -26,13 +27,25 @@ def run_sweep(b):
     running = row.get_attribute("data-job")
     seen = []
     if running:
-        # The page polls /api/jobs/ID and reloads when the job has finished.
-        seen.append(b.find("[data-job-stage]", row).text)
+        # The page polls /api/jobs/ID and reloads when the job has finished; the stage it shows
+        # meanwhile is named in the page's language (data-stage-NAME), never the API's word.
+        stage = b.find("[data-job-stage]", row)
+        names = {stage.get_attribute("data-stage-" + k) for k in ("loading", "evaluating", "recording", "writing")}
+        check("" not in names and None not in names, "the stage names in the page: %r" % names)
+        if lang == "zh":
+            check(all(not any(c.isascii() and c.isalpha() for c in n) for n in names), "stage names in zh: %r" % names)
+        shown = b.wait_until("a stage shown or the job finished",
+                             lambda: _stage_or_done(b), timeout=120)
+        if shown is not True:
+            check(shown in names, "the stage shown while running: %r (the page's names: %r)" % (shown, names))
+            seen.append(shown)
         b.shot("sweep-running")
         b.wait_until("the sweep to finish and the page to reload",
                      lambda: not b.find("table.jobs tbody tr").get_attribute("data-job"), timeout=120)
     print("the sweep job was %s when the page showed it" % ("running (%s)" % seen if running else "finished"))
     row = b.find("table.jobs tbody tr")
+    # A finished job shows its state, no stage beside the full bar.
+    check(b.find("[data-job-stage]", row).text == "", "a finished job's stage: %r" % b.find("[data-job-stage]", row).text)
     cells = row.find_elements(By.CSS_SELECTOR, "td")
     check(cells[0].text.strip() != "", "no job id")
     status, job = b.api("GET", "/api/jobs/%s" % cells[0].text.strip())
@@ -52,6 +65,14 @@ def run_sweep(b):
     check(top[0] == str(sweep_id) and top[2] == AS_OF and top[3] == str(first["findings"])
           and top[4] == str(first["violations"]), "the history row %r vs the API's %r" % (top, first))
     return sweep_id
+
+
+def _stage_or_done(b):
+    """The stage the running job's row shows, True once the row is gone or finished, else None."""
+    rows = b.find_all("table.jobs tbody tr[data-job]")
+    if not rows:
+        return True
+    return b.find("[data-job-stage]", rows[0]).text or None
 
 
 def schedule(b, lang):
@@ -88,10 +109,10 @@ def scenario(b, lang, size):
     b.lang = lang
     b.check_layout()
     b.shot("sweeps")
-    first = run_sweep(b)
+    first = run_sweep(b, lang)
     b.check_layout()
     b.shot("sweep-done")
-    second = run_sweep(b)
+    second = run_sweep(b, lang)
     check(second == first + 1, "the second sweep is %d after %d" % (second, first))
     schedule(b, lang)
     b.sign_out()

@@ -11,7 +11,8 @@ What every test gets from it, beside its own scenario:
     (--host-resolver-rules), so that a page that depends on one fails visibly;
   - no response of 400 or more that the test did not expect;
   - the page fits its width (no horizontal scrolling) at laptop (1366x768) and tablet (768x1024)
-    sizes;
+    sizes; at tablet width, where a table's rows are shown as blocks of cells without the
+    heading row, every cell shows its column's heading;
   - full-page PNG screenshots in the build folder (SHOTS_DIR/<test>/), for people to look at.
 
 Chromium's profile lives in the store's temporary folder and goes with it; the browser is closed
@@ -102,6 +103,7 @@ class Browser:
         self.problems = []
         self.notes = []
         self.requests = 0
+        self.labelled_cells = 0  # table cells check_layout saw with their heading at tablet width
         self.request_urls = {}   # the pages' requests by CDP request id
         self.attach(srv)
         o = webdriver.ChromeOptions()
@@ -204,6 +206,7 @@ class Browser:
         for n in self.notes:
             print("note: %s" % n)
         check(self.requests > 0, "the performance log recorded no request: the network check saw nothing")
+        print("table cells shown with their column's heading at tablet width: %d" % self.labelled_cells)
         if self.problems:
             fail("the browser saw:\n  " + "\n  ".join(self.problems[:30]))
 
@@ -216,6 +219,33 @@ class Browser:
             "(e.className ? '.' + e.className : ''))]")
         check(w[0] <= w[1], "%s at %s width: the page is %d px wide in a %d px window (too wide: %s)"
               % (self.d.current_url, self.size[0], w[0], w[1], ", ".join(w[2])))
+        # Below 800 px a table.list shows each row as a block of cells without the heading row:
+        # every cell with something in it shows its column's heading before it (app.js sets
+        # data-label, app.css shows it), else "3" does not say it is a line number.
+        bare = self.d.execute_script("""
+            const out = [];
+            let checked = 0;
+            for (const t of document.querySelectorAll('main table.list')) {
+              const head = t.querySelector('thead');
+              if (!head || getComputedStyle(head).display !== 'none') continue;
+              const names = Array.from(head.querySelectorAll('tr:first-child > th')).map(th => th.textContent.trim());
+              for (const tr of t.querySelectorAll('tbody > tr')) {
+                let col = 0;
+                for (const td of tr.children) {
+                  const text = td.textContent.trim();
+                  if (names[col] && text !== '' && getComputedStyle(td).display !== 'none') {
+                    checked++;
+                    const before = getComputedStyle(td, '::before').content;
+                    if (before !== JSON.stringify(names[col])) out.push(names[col] + ' -> ' + text.slice(0, 40) + ' shown with ' + before);
+                  }
+                  col += td.colSpan || 1;
+                }
+              }
+            }
+            return [checked, out.slice(0, 5)];""")
+        self.labelled_cells += bare[0]
+        check(not bare[1], "%s at %s width: table cells without their column's heading: %s"
+              % (self.d.current_url, self.size[0], "; ".join(bare[1])))
 
     # --- navigation --------------------------------------------------------------------------
     def set_size(self, size):
