@@ -1552,8 +1552,8 @@ void Gen::scenarios_air_voc_transport() {
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2021, 4, 28));
     facility.end();
-    note("AIR-05", month(f, oct, "nox", 200.01, 700, 0), "converter NOx monthly average 200.01 mg/m³ (ULE level 200), every valid hour within: pass [air.ule-cems-steel-other: pass]");
-    note("AIR-05", month(f, oct, "so2", 50.0, 700, 0), "converter SO2 exactly 50 mg/m³, every valid hour within: pass [air.ule-cems-steel-other: pass]");
+    note("AIR-05", month(f, oct, "nox", 200.01, 700, 0), "converter NOx monthly average 200.01 mg/m³: not applicable (35号 sets PM alone for converter flue gas; the 200 mg/m³ NOx level is the hot-blast stove's) [air.ule-cems-steel-other: not_applicable]");
+    note("AIR-05", month(f, oct, "so2", 50.0, 700, 0), "converter SO2 exactly 50 mg/m³: not applicable (PM alone for converters) [air.ule-cems-steel-other: not_applicable]");
     note("AIR-05", month(f, d(2021, 3, 1), "nox", 260.0, 700, 300), "converter NOx 260 mg/m³ in 2021-03, before its retrofit was completed: not applicable [air.ule-cems-steel-sinter: not_applicable; air.ule-cems-steel-other: not_applicable; air.ule-cems-coke-oven: not_applicable; air.ule-cems-cement: not_applicable; air.ule-cems-coal-power: not_applicable]");
     f = add_facility(e, "blast_furnace", "operating");
     SET(facility, "ule_status", "completed");
