@@ -163,7 +163,9 @@ std::int64_t policy_number(const json& j, const std::string& where, const dsl::m
   return j["value"].get<std::int64_t>();
 }
 
-WatchPolicy read_policy(const std::filesystem::path& file, const dsl::model::Ruleset& rs, dsl::Date as_of) {
+}  // namespace
+
+WatchPolicy read_watch_policy(const std::filesystem::path& file, const dsl::model::Ruleset& rs, dsl::Date as_of) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("cannot read the watch-list policy {}", file.string()));
   std::stringstream text;
@@ -198,8 +200,6 @@ WatchPolicy read_policy(const std::filesystem::path& file, const dsl::model::Rul
   return p;
 }
 
-}  // namespace
-
 WatchlistOutcome watchlist(const WatchlistRequest& r) {
   WatchlistOutcome out;
   dsl::SourceManager sm;
@@ -216,7 +216,7 @@ WatchlistOutcome watchlist(const WatchlistRequest& r) {
     const auto as_of = dsl::parse_date(out.as_of);
     if (!as_of) return out.fail(RunStatus::bad_request, fmt::format("--as-of \"{}\" is not a date (YYYY-MM-DD)", out.as_of));
     try {
-      out.policy = read_policy(r.policy.empty() ? r.ruleset / "enforcement.json" : r.policy, *rs, *as_of);
+      out.policy = read_watch_policy(r.policy.empty() ? r.ruleset / "enforcement.json" : r.policy, *rs, *as_of);
     } catch (const std::runtime_error& e) {
       return out.fail(RunStatus::bad_request, e.what());
     }
