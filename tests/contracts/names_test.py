@@ -85,6 +85,10 @@ ALLOWED = {
     ("app/waivers.cpp", "valid_from"): "a JSON key of a waiver request's events and approval (docs/decisions.md); the waiver record's field is found by its role",
     ("app/waivers.cpp", "valid_until"): "a JSON key of a waiver request's events and approval (docs/decisions.md); the waiver record's field is found by its role",
     ("cli/cmd_waiver.cpp", "waiver"): "the command's name (`ecoaudit waiver`), not a record",
+    ("reports/changes.cpp", "enterprise_id"): "the JSON key of a change notice's owner, as in a finding (findings.schema.json)",
+    ("reports/compliance.cpp", "enterprise_id"): "the JSON key and CSV column of a compliance history row's owner, as in a finding",
+    ("reports/xlsx/findings_xlsx.cpp", "enterprise_id"): "a column of the compliance history workbook's Quarters sheet, as in its CSV",
+    ("server/routes/enforcement.cpp", "enterprise"): "the query parameter naming one owner (?enterprise=KEY), whatever the schema calls it",
 }
 # The keys of a ruleset's HJ 212 declaration (monitoring/hj212.json, docs/monitoring.md): the
 # declaration maps them to the ruleset's own records and fields, as roles do.
