@@ -7,6 +7,7 @@
 
 #include "app/export_run.hpp"
 #include "cli/command.hpp"
+#include "cli/run_failure.hpp"
 #include "cli/ruleset_loading.hpp"
 
 namespace eco::cli {
@@ -28,22 +29,7 @@ int run_export(const ExportCmd& o) {
   if (o.as_of_given) request.data_as_of = o.data_as_of;
   request.history = o.history;
   const app::ExportOutcome outcome = app::run_export(request);
-  switch (outcome.status) {
-    case app::RunStatus::ruleset_errors:
-      print_ruleset_errors(o.ruleset, outcome.errors, "nothing exported");
-      return kExitUsage;
-    case app::RunStatus::bad_request:
-      std::fprintf(stderr, "ecoaudit export: %s\n", outcome.errors.c_str());
-      return kExitUsage;
-    case app::RunStatus::store_error:
-    case app::RunStatus::report_error:  // (not outcomes of this run)
-    case app::RunStatus::cancelled:
-      std::fprintf(stderr, "ecoaudit: error: %s\n", outcome.errors.c_str());
-      return kExitUsage;
-    case app::RunStatus::rejected:
-    case app::RunStatus::done:
-      break;
-  }
+  if (auto rc = run_failure("export", o.ruleset, outcome, "nothing exported", Rejected::caller_reports)) return *rc;
   const auto& r = outcome.result;
   if (!r.batches.empty())
     std::printf("%zu folders, one per import batch (batch-%04lld ... batch-%04lld); the last holds\n", r.batches.size(),

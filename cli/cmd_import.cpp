@@ -5,6 +5,7 @@
 
 #include "app/store_runs.hpp"
 #include "cli/command.hpp"
+#include "cli/run_failure.hpp"
 #include "cli/ruleset_loading.hpp"
 
 namespace eco::cli {
@@ -39,22 +40,7 @@ int run_import(const ImportCmd& o) {
   app::ImportProgress progress;
   progress.migrated = [](const std::string& m) { std::fprintf(stderr, "migrated: %s\n", m.c_str()); };
   const app::ImportOutcome outcome = app::run_import(request, progress);
-  switch (outcome.status) {
-    case app::RunStatus::ruleset_errors:
-      print_ruleset_errors(o.ruleset, outcome.errors, "the store was not touched");
-      return kExitUsage;
-    case app::RunStatus::bad_request:
-      std::fprintf(stderr, "ecoaudit import: %s\n", outcome.errors.c_str());
-      return kExitUsage;
-    case app::RunStatus::store_error:
-    case app::RunStatus::report_error:  // (not outcomes of this run)
-    case app::RunStatus::cancelled:
-      std::fprintf(stderr, "ecoaudit: error: %s\n", outcome.errors.c_str());
-      return kExitUsage;
-    case app::RunStatus::rejected:
-    case app::RunStatus::done:
-      break;
-  }
+  if (auto rc = run_failure("import", o.ruleset, outcome, "the store was not touched", Rejected::caller_reports)) return *rc;
   const ingest::ImportResult& r = outcome.result;
   for (const auto& e : r.errors) std::fprintf(stderr, "%s\n", ingest::render(e).c_str());
   for (const auto& f : r.files)

@@ -4,6 +4,7 @@
 
 #include "app/store_runs.hpp"
 #include "cli/command.hpp"
+#include "cli/run_failure.hpp"
 #include "cli/ruleset_loading.hpp"
 
 namespace eco::cli {
@@ -15,20 +16,7 @@ struct InitOptions {
 
 int run_init(const InitOptions& o) {
   const app::InitOutcome r = app::run_init({o.db, o.ruleset});
-  switch (r.status) {
-    case app::RunStatus::ruleset_errors:
-      print_ruleset_errors(o.ruleset, r.errors, "the store was not touched");
-      return kExitUsage;
-    case app::RunStatus::store_error:
-    case app::RunStatus::bad_request:
-    case app::RunStatus::rejected:
-    case app::RunStatus::report_error:  // (not outcomes of this run)
-    case app::RunStatus::cancelled:
-      std::fprintf(stderr, "ecoaudit: error: %s\n", r.errors.c_str());
-      return kExitUsage;
-    case app::RunStatus::done:
-      break;
-  }
+  if (auto rc = run_failure("init", o.ruleset, r, "the store was not touched", Rejected::usage_error)) return *rc;
   if (r.created) {
     std::printf("created store %s: %zu record types, schema version %.12s\n", o.db.c_str(), r.record_types,
                 r.schema_version.c_str());

@@ -5,6 +5,7 @@
 
 #include "app/migrate.hpp"
 #include "cli/command.hpp"
+#include "cli/run_failure.hpp"
 #include "cli/ruleset_loading.hpp"
 
 namespace eco::cli {
@@ -33,33 +34,22 @@ void print_counts(const engine::migrate::Result& m) {
 int run_migrate(const MigrateOptions& o) {
   const app::MigrateOutcome r = app::run_migrate({o.db, o.ruleset, o.dry_run});
   const auto& m = r.migration;
-  switch (r.status) {
-    case app::RunStatus::ruleset_errors:
-      print_ruleset_errors(o.ruleset, r.errors, "the store was not touched");
-      return kExitUsage;
-    case app::RunStatus::rejected:
-      if (!m.plan.differences.empty()) {
-        std::fprintf(stderr,
-                     "ecoaudit: error: %s: the ruleset's schema differs from the store's in %zu way%s that no declared "
-                     "migration covers; nothing was written:\n",
-                     o.db.c_str(), m.plan.differences.size(), m.plan.differences.size() == 1 ? "" : "s");
-        for (const auto& d : m.plan.differences) std::fprintf(stderr, "  %s\n", d.c_str());
-      } else {
-        std::fprintf(stderr, "ecoaudit: error: %s: %zu value%s cannot be migrated; nothing was written:\n",
-                     o.db.c_str(), m.error_count, m.error_count == 1 ? "" : "s");
-        for (const auto& e : m.errors) std::fprintf(stderr, "  %s\n", e.c_str());
-        if (m.error_count > m.errors.size())
-          std::fprintf(stderr, "  ... and %zu more\n", m.error_count - m.errors.size());
-      }
-      return kExitFindings;
-    case app::RunStatus::store_error:
-    case app::RunStatus::bad_request:
-    case app::RunStatus::report_error:  // (not outcomes of this run)
-    case app::RunStatus::cancelled:
-      std::fprintf(stderr, "ecoaudit: error: %s\n", r.errors.c_str());
-      return kExitUsage;
-    case app::RunStatus::done:
-      break;
+  if (auto rc = run_failure("migrate", o.ruleset, r, "the store was not touched", Rejected::caller_reports)) return *rc;
+  if (r.status == app::RunStatus::rejected) {
+    if (!m.plan.differences.empty()) {
+      std::fprintf(stderr,
+                   "ecoaudit: error: %s: the ruleset's schema differs from the store's in %zu way%s that no declared "
+                   "migration covers; nothing was written:\n",
+                   o.db.c_str(), m.plan.differences.size(), m.plan.differences.size() == 1 ? "" : "s");
+      for (const auto& d : m.plan.differences) std::fprintf(stderr, "  %s\n", d.c_str());
+    } else {
+      std::fprintf(stderr, "ecoaudit: error: %s: %zu value%s cannot be migrated; nothing was written:\n",
+                   o.db.c_str(), m.error_count, m.error_count == 1 ? "" : "s");
+      for (const auto& e : m.errors) std::fprintf(stderr, "  %s\n", e.c_str());
+      if (m.error_count > m.errors.size())
+        std::fprintf(stderr, "  ... and %zu more\n", m.error_count - m.errors.size());
+    }
+    return kExitFindings;
   }
   if (m.plan.up_to_date) {
     std::printf("store %s is up to date (schema version %.12s); nothing to migrate\n", o.db.c_str(),

@@ -3,25 +3,18 @@
 // the message on standard error and the exit code.
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "app/run.hpp"
-#include "cli/command.hpp"
-#include "cli/ruleset_loading.hpp"
+#include "cli/run_failure.hpp"
 
 namespace eco::cli {
 
-// The exit code for a run that did not end `done` (after printing why), or -1 when it did.
+// The exit code for a run that did not end `done` (after printing why), or -1 when it did
+// (cli/run_failure.hpp's map; a rejected request is a usage error here).
 inline int workflow_failure(const char* command, const std::string& ruleset, const app::RunResult& r,
                             const char* consequence = "nothing recorded") {
-  switch (r.status) {
-    case app::RunStatus::done: return -1;
-    case app::RunStatus::ruleset_errors: print_ruleset_errors(ruleset, r.errors, consequence); return kExitUsage;
-    case app::RunStatus::bad_request:
-    case app::RunStatus::rejected:
-      std::fprintf(stderr, "ecoaudit %s: %s\n", command, r.errors.c_str());
-      return kExitUsage;
-    default: std::fprintf(stderr, "ecoaudit: error: %s\n", r.errors.c_str()); return kExitUsage;
-  }
+  return run_failure(command, ruleset, r, consequence, Rejected::usage_error).value_or(-1);
 }
 
 inline std::string joined(const std::vector<std::string>& v, const char* sep = ", ") {

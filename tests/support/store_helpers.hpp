@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
@@ -70,6 +71,12 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// The bytes of the file at `p` (empty when it cannot be read: the test's own assertions fail).
+inline std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
 
 // Every row of every table (records, history, batches, sweeps), in a stable order.
 inline std::string dump(SQLite::Database& db) {

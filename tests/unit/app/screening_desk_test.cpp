@@ -8,9 +8,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -27,16 +25,10 @@ namespace {
 namespace fs = std::filesystem;
 using eco::app::RunStatus;
 using eco::testing::dump;
+using eco::testing::read_file;
 using eco::testing::TempDir;
 
 const fs::path kScreen = fs::path(ECOAUDIT_SOURCE_DIR) / "tests/screen";
-
-std::string read(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
 class ScreeningDesk : public ::testing::Test {
  protected:
@@ -129,7 +121,7 @@ TEST_F(ScreeningDesk, FormValuesMakeADocumentAndUnknownNamesAreRefused) {
 TEST_F(ScreeningDesk, DocumentAndFormGiveTheSameDecisionAndStoreNothing) {
   const std::string before = dump(db());
   auto r = request();
-  r.documents = {{"申请.json", read(kScreen / "apps/mixed.json")}};
+  r.documents = {{"申请.json", read_file(kScreen / "apps/mixed.json")}};
   const auto out = eco::app::screen_application(r);
   ASSERT_EQ(out.status, RunStatus::done) << out.errors;
   std::map<std::string, std::string> decided;
@@ -176,7 +168,7 @@ TEST_F(ScreeningDesk, ErrorsNameTheUploadAndTheField) {
   EXPECT_EQ(out.screen.import.errors[0].field, "industry");
 
   auto up = request();
-  up.documents = {{"bad.json", read(kScreen / "apps/bad.json")}};
+  up.documents = {{"bad.json", read_file(kScreen / "apps/bad.json")}};
   const auto bad = eco::app::screen_application(up);
   EXPECT_EQ(bad.status, RunStatus::rejected);
   ASSERT_FALSE(bad.screen.import.errors.empty());
@@ -189,7 +181,7 @@ TEST_F(ScreeningDesk, ErrorsNameTheUploadAndTheField) {
   EXPECT_EQ(neither.status, RunStatus::bad_request);
   EXPECT_NE(neither.errors.find("not a JSON or XML document"), std::string::npos);
   // An XML upload without a telling name is recognised by its content.
-  up.documents = {{"upload", read(kScreen / "apps/approve.xml")}};
+  up.documents = {{"upload", read_file(kScreen / "apps/approve.xml")}};
   const auto xml = eco::app::screen_application(up);
   ASSERT_EQ(xml.status, RunStatus::done) << xml.errors;
   EXPECT_EQ(xml.screen.decisions.at(0).application_id, "A-CHIP");
@@ -213,7 +205,7 @@ TEST_F(ScreeningDesk, ErrorsNameTheUploadAndTheField) {
 
 TEST_F(ScreeningDesk, RecordedDecisionKeepsItsProvenanceAndCannotBeChanged) {
   auto r = request();
-  r.documents = {{"approve.xml", read(kScreen / "apps/approve.xml")}};
+  r.documents = {{"approve.xml", read_file(kScreen / "apps/approve.xml")}};
   r.record = true;
   EXPECT_EQ(eco::app::screen_application(r).status, RunStatus::bad_request) << "recorded without an officer";
   r.officer = "王芳";
@@ -283,7 +275,7 @@ TEST_F(ScreeningDesk, RejectedDocumentRecordsNothing) {
   auto r = request();
   r.record = true;
   r.officer = "王芳";
-  r.documents = {{"bad.json", read(kScreen / "apps/bad.json")}};
+  r.documents = {{"bad.json", read_file(kScreen / "apps/bad.json")}};
   const auto out = eco::app::screen_application(r);
   EXPECT_EQ(out.status, RunStatus::rejected);
   EXPECT_TRUE(out.recorded.empty());

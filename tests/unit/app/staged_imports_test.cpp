@@ -22,16 +22,10 @@ using eco::app::RunStatus;
 using eco::app::StagedState;
 using eco::app::StagingError;
 using eco::app::UploadedFile;
+using eco::testing::read_file;
 using eco::testing::TempDir;
 
 const fs::path kFixture = fs::path(ECOAUDIT_SOURCE_DIR) / "tests/sweep/fixture";
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // The store's dump without the workbench's own tables (the trail records each step).
 std::string data_dump(const fs::path& db) {
@@ -66,7 +60,7 @@ class Staging : public ::testing::Test {
   std::vector<UploadedFile> fixture_files() const {
     std::vector<UploadedFile> out;
     for (const char* name : {"enterprise.csv", "facility.csv", "waiver.csv"})
-      out.push_back({name, read(kFixture / "store" / name)});
+      out.push_back({name, read_file(kFixture / "store" / name)});
     return out;
   }
   TempDir dir_;
@@ -143,7 +137,7 @@ TEST_F(Staging, ABatchWithOneBadFileIsRefusedAndTheStoreUnchanged) {
   ASSERT_EQ(staging.commit(first.id, request(), "alice").status, RunStatus::done);
   const std::string before = data_dump(db());
 
-  const auto staged = staging.stage({{"facility.csv", read(kFixture / "store/facility.csv")},
+  const auto staged = staging.stage({{"facility.csv", read_file(kFixture / "store/facility.csv")},
                                      {"enterprise.csv", kBadEnterprises}},
                                     "alice");
   const auto out = staging.validate(staged.id, request());
