@@ -99,4 +99,16 @@ HistoryOutcome compliance_history(const HistoryRequest& r) {
   });
 }
 
+std::optional<engine::ComplianceHistory> enterprise_compliance(engine::store::Store& store,
+                                                               const dsl::model::Ruleset& rs,
+                                                               const std::filesystem::path& ruleset_dir,
+                                                               const std::string& key, dsl::Date as_of,
+                                                               int quarters) {
+  const auto* owner = rs.schema.owner();
+  const auto file = ruleset_dir / "enforcement.json";
+  if (!owner || owner->key_fields.size() != 1 || !std::filesystem::exists(file)) return std::nullopt;
+  const auto policy = read_watch_policy(file, rs, as_of);
+  return grid(store, rs, policy, as_of, quarters, key, std::nullopt);
+}
+
 }  // namespace eco::app

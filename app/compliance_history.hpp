@@ -9,7 +9,10 @@
 #include <string>
 
 #include "app/run.hpp"
+#include "dsl/common/date.hpp"
+#include "dsl/model/ruleset.hpp"
 #include "engine/findings/compliance.hpp"
+#include "engine/store/store.hpp"
 
 namespace eco::app {
 
@@ -33,5 +36,18 @@ struct HistoryOutcome : RunResult {
 // not a date, quarters outside 1..40, no recorded sweep and no as-of, an enterprise the store
 // does not have; the ruleset must declare an owner record with one key field.
 HistoryOutcome compliance_history(const HistoryRequest& request);
+
+// One enterprise's row for its audit report (`ecoaudit audit`): the last `quarters` quarters
+// ending with the quarter of `as_of` (the audit's as-of day; later sweeps are ignored), derived
+// as compliance_history() derives them, under the policy `ruleset_dir`/enforcement.json as in
+// force on `as_of`. nullopt when that file does not exist (what is significant is the bureau's
+// to declare: no grid rather than a guessed one) or the ruleset has no owner record with one
+// key field. Throws std::runtime_error naming the policy file and its wrong key; the store's
+// errors as StoreError.
+std::optional<engine::ComplianceHistory> enterprise_compliance(engine::store::Store& store,
+                                                               const dsl::model::Ruleset& rs,
+                                                               const std::filesystem::path& ruleset_dir,
+                                                               const std::string& key, dsl::Date as_of,
+                                                               int quarters = 12);
 
 }  // namespace eco::app

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/findings/compliance.hpp"
 #include "engine/findings/finding.hpp"
 
 namespace eco::reports {
@@ -83,6 +84,9 @@ struct ReportData {
   std::vector<Dimension> dimensions;        // sweep
   std::map<std::string, std::string> field_descriptions;  // "facility.ule_status" -> description
   std::vector<engine::SweepSummary> history;  // earlier sweeps, oldest first, and this one
+  // audit: the enterprise's compliance history (its quarter grid, one row), when the ruleset
+  // declares what is significant (docs/enforcement.md "Compliance history"); html and text show it.
+  std::optional<engine::ComplianceHistory> compliance;
   bool color = false;                         // text: ANSI colours (a terminal)
 };
 

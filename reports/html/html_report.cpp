@@ -567,6 +567,9 @@ data audit_data(const ReportData& d) {
     }
   card.set("related", related);
   x.set("card", card);
+  // The enterprise's row of the quarter grid, when the run derived one (a policy declared).
+  x.set("has_compliance", d.compliance.has_value());
+  if (d.compliance) x.set("grid", grid_data(*d.compliance, L));
   // Findings grouped by severity, the most severe first.
   data groups = list();
   for (int s = static_cast<int>(Severity::critical); s >= 0; --s) {

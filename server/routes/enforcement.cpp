@@ -8,6 +8,7 @@
 
 #include "app/change_notices.hpp"
 #include "app/compliance_history.hpp"
+#include "app/enforcement.hpp"
 #include "reports/changes.hpp"
 #include "reports/compliance.hpp"
 #include "server/http/pages.hpp"
@@ -135,6 +136,63 @@ void changes_feed(Context& ctx) {
   ctx.res.body = reports::changes_atom(out.notices, ctx.lang(), id);
 }
 
+app::WatchlistOutcome watchlist_of(Context& ctx) {
+  app::WatchlistRequest r;
+  r.db = ctx.services.db_path();
+  r.ruleset = ctx.services.ruleset_dir();
+  if (ctx.req.query_value("days")) r.days = whole(ctx.req, "days", 0, 0, 36500);
+  r.limit_to = limit_of(ctx);
+  auto out = app::watchlist(r);
+  if (out.status != app::RunStatus::done) refuse(out, false);
+  return out;
+}
+
+void watchlist_api(Context& ctx) { ctx.res.json(nlohmann::json::parse(app::watchlist_json(watchlist_of(ctx)))); }
+
+// The watch list page: one table in the order `ecoaudit watchlist` lists (jurisdiction, team);
+// each enterprise links to its quarter grid.
+void watchlist_page(Context& ctx) {
+  const auto out = watchlist_of(ctx);
+  const auto& p = out.policy;
+  nlohmann::json entries = nlohmann::json::array();
+  for (const auto& e : out.entries) {
+    std::string team;
+    for (const auto& i : e.inspectors) team += (team.empty() ? "" : ", ") + i;
+    std::string why;
+    for (const auto& w : e.why) why += (why.empty() ? "" : "; ") + w;
+    entries.push_back({{"jurisdiction", e.jurisdiction},
+                       {"inspected", !team.empty()},
+                       {"inspectors", team},
+                       {"rule", e.violation.rule},
+                       {"subject", e.violation.subject_record + ":" + e.violation.subject_key},
+                       {"enterprise_id", e.owner_key},
+                       {"enterprise_name", e.owner_name.empty() ? e.owner_key : e.owner_name},
+                       {"severity", e.severity},
+                       {"verdict", e.verdict},
+                       {"first_seen", e.first_seen},
+                       {"days_unresolved", e.days_unresolved},
+                       {"sweeps", e.sweeps},
+                       {"state", e.state},
+                       {"why", why}});
+  }
+  std::string severities;
+  for (const auto& v : p.severities) severities += (severities.empty() ? "" : ", ") + v;
+  ctx.res.html(render_page(ctx, "watchlist", "watchlist.title",
+                           {{"as_of", out.as_of},
+                            {"sweep", out.sweep},
+                            {"days", p.days},
+                            {"days_source", p.days_source},
+                            {"has_severities", !severities.empty()},
+                            {"severities", severities},
+                            {"severities_source", p.severities_source},
+                            {"repeat", p.repeat_sweeps > 0},
+                            {"repeat_sweeps", p.repeat_sweeps},
+                            {"repeat_source", p.repeat_source},
+                            {"jurisdiction_field", p.jurisdiction_field},
+                            {"entries", entries},
+                            {"count", out.entries.size()}}));
+}
+
 }  // namespace
 
 void register_enforcement(Router& router) {
@@ -158,6 +216,13 @@ void register_enforcement(Router& router) {
   router.add({.method = "GET", .path = "/feeds/changes.atom", .resource = Resource::finding, .action = Action::view,
               .summary = "Change notices as an Atom 1.0 feed (the last 20 recorded sweeps; ?sweeps=N)", .flags = kPage,
               .handler = changes_feed, .example_status = kNoPolicy});
+  router.add({.method = "GET", .path = "/api/watchlist", .resource = Resource::finding, .action = Action::view,
+              .summary = "The watch list: significant violations of the latest sweep unresolved for more than the "
+                         "policy's days with no enforcement action, per jurisdiction and inspector (?days=N)",
+              .flags = kApi, .handler = watchlist_api, .response_schema = obj, .example_status = kNoPolicy});
+  router.add({.method = "GET", .path = "/watchlist", .resource = Resource::finding, .action = Action::view,
+              .summary = "The watch list page, per jurisdiction and inspector (?days=N)", .flags = kPage,
+              .handler = watchlist_page, .nav = "nav.watchlist", .example_status = kNoPolicy});
 }
 
 }  // namespace eco::server

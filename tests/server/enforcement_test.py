@@ -12,6 +12,8 @@ E2 in 太谷区) with three recorded sweeps of the history data (h1, h1, h2):
   are tag URIs that stay the same when fetched again and after a new sweep (the new sweep's
   entries are added, the old ones keep their ids), and the 榆次区 inspector's feed has 榆次区
   entries only.
+- /api/watchlist and /watchlist: the watch list of the latest sweep (GL-2, significant by
+  repetition), jurisdiction-limited for inspectors, ?days= overriding the policy's days.
 """
 import xml.etree.ElementTree as ET
 
@@ -111,6 +113,26 @@ def main():
         check(mine and all("榆次区" in title for title in mine.values()), "inspector's feed: %r" % mine)
         check(not set(mine) - ids, "an inspector's entry has an id the full feed does not")
         check(srv.client().get("/feeds/changes.atom").status in (302, 303, 401), "anonymous feed")
+
+        # The watch list as of sweep 3: GL-2 (E1, 榆次区) reported in 3 sweeps, unresolved since
+        # 2025-11-15 (125 days, more than the fixture's 30) without an action; GL-1 is new.
+        wl = viewer.get("/api/watchlist")
+        check(wl.status == 200, "watch list: %r" % wl)
+        wl = wl.json()
+        check(wl["sweep"] == 3 and wl["as_of"] == "2026-03-20", "watch list sweep: %r" % wl)
+        check([(e["enterprise_id"], e["subject"]["key"], e["jurisdiction"], e["days_unresolved"]) for e in wl["entries"]]
+              == [(E1, "GL-2", "榆次区", 125)], "watch list entries: %r" % wl["entries"])
+        check(wl["entries"][0]["why"] == ["reported in 3 sweeps (>= 3)"], "why: %r" % wl["entries"][0])
+        check(insp_a.get("/api/watchlist").json()["entries"] == wl["entries"], "inspector of 榆次区's watch list")
+        check(insp_b.get("/api/watchlist").json()["entries"] == [], "inspector of 太谷区 sees 榆次区's violation")
+        check(viewer.get("/api/watchlist?days=125").json()["entries"] == [], "more than 125 days: none")
+        check(viewer.get("/api/watchlist?days=-1").status == 400, "negative days accepted")
+        check(srv.client().get("/api/watchlist").status == 401, "anonymous watch list")
+        page = viewer.get("/watchlist")
+        check(page.status == 200 and 'data-enterprise="%s"' % E1 in page.text()
+              and "/history?enterprise=" + E1 in page.text(), "watch list page: %r" % page)
+        page_b = insp_b.get("/watchlist")
+        check(page_b.status == 200 and E1 not in page_b.text(), "inspector of 太谷区's watch list page names E1")
 
         # A new sweep: the old entries keep their ids, new ones are added.
         srv.run("import", "--db", str(srv.db), "--ruleset", rs, str(data / "history/h3/enterprise.csv"),
