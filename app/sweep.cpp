@@ -6,6 +6,7 @@
 #include <chrono>
 #include <set>
 
+#include "app/compliance_history.hpp"
 #include "app/piece_pipeline.hpp"
 #include "app/report_data.hpp"
 #include "app/ruleset.hpp"
@@ -356,6 +357,19 @@ SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep,
         report.enterprises_checked = snapshot.rows(owner->index);
       } else if (auto row = snapshot.find(owner->index, owner_key)) {
         report.enterprises.push_back(enterprise_info(snapshot, *owner, *row, {}, o.lang, true));
+      }
+    }
+    // The enterprise's quarter grid (docs/enforcement.md "Compliance history"), from the
+    // recorded sweeps, when the ruleset declares what is significant. A policy that cannot be
+    // read stops the audit: a report without the grid it should show would say less than it
+    // seems to.
+    if (audit) {
+      try {
+        report.compliance = enterprise_compliance(*store, *rs, o.ruleset, owner_key, o.as_of);
+      } catch (const engine::store::StoreError&) {
+        throw;
+      } catch (const std::runtime_error& e) {
+        return bad(e.what());
       }
     }
     stage(SweepStage::evaluating, stats.rules, stats.rows);

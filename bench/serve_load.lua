@@ -3,7 +3,15 @@
 -- list) and {offset} (the next page of a list, 50 rows each), signed in with the next session
 -- of a list (the cookie eco_session). Non-2xx answers are counted per thread; done() prints one
 -- JSON line with the latency percentiles (microseconds) and the errors.
--- Usage: wrk ... -s bench/serve_load.lua URL -- IDS_FILE SESSIONS_FILE TEMPLATE [PAGES]
+-- THINK_MS (0: none): each connection waits a random 0.5-1.5 x THINK_MS before its next
+-- request, as a person reading the page would (wrk's delay()); 0 is a closed loop, each
+-- connection asking again as soon as it has its answer.
+-- CLOSE (1, the default): every request asks for its connection to be closed after the answer,
+-- as nginx in front of the server does (proxy_pass without an upstream keepalive: one
+-- connection per request); 0 keeps connections alive, as a browser talking to the server
+-- directly does (the server gives a kept-alive connection its thread until it is idle for
+-- limits.keep_alive_seconds: docs/server.md).
+-- Usage: wrk ... -s bench/serve_load.lua URL -- IDS_FILE SESSIONS_FILE TEMPLATE [PAGES [THINK_MS [CLOSE]]]
 
 local threads = {}
 local thread_no = 0
@@ -14,7 +22,7 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local ids, sessions, template, pages = {}, {}, "", 100
+local ids, sessions, template, pages, think, close = {}, {}, "", 100, 0, true
 local n = 0
 non2xx = 0
 statuses = ""
@@ -28,6 +36,9 @@ function init(args)
   end
   template = args[3]
   pages = tonumber(args[4] or "100")
+  think = tonumber(args[5] or "0")
+  close = (args[6] or "1") ~= "0"
+  math.randomseed(thread_no or 1)
   -- Threads start at different places of the lists.
   n = (thread_no or 1) * 7919
 end
@@ -38,7 +49,14 @@ function request()
   local session = sessions[(n % #sessions) + 1]
   local offset = tostring((n % pages) * 50)
   local path = template:gsub("{id}", id):gsub("{offset}", offset)
-  return wrk.format("GET", path, {["Cookie"] = "eco_session=" .. session, ["Accept"] = "text/html,application/json"})
+  local headers = {["Cookie"] = "eco_session=" .. session, ["Accept"] = "text/html,application/json"}
+  if close then headers["Connection"] = "close" end
+  return wrk.format("GET", path, headers)
+end
+
+function delay()
+  if think <= 0 then return 0 end
+  return math.floor(think * (0.5 + math.random()))
 end
 
 function response(status, headers, body)

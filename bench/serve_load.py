@@ -10,13 +10,25 @@ Needs wrk (Debian's `wrk`; not a dependency of the test suite) and a build (`scr
 ecoaudit ecoaudit-datagen`). Python's standard library only.
 
 Phases, on one server:
+  0. alone: each endpoint asked --alone times in sequence by one user, nothing else running in
+     the server: wall time per request and the server's CPU time per request (utime + stime of
+     its process, /proc), the figure that says what two cores can serve whatever else the
+     machine runs;
   1. baseline: the load alone for --baseline seconds;
   2. sweep: the load again, with a schedule made due at the next whole minute (cron 'M H * * *'
      in Asia/Shanghai); the server's scheduler runs it as a background job; the load goes on
      until the job has finished (plus 5 s), then wrk is stopped (SIGINT: it reports what it did).
 Each endpoint has its own wrk process, its share of the USERS connections, one thread per
 process (the machine has two cores); each request takes the next enterprise id (a random
-sample of the store's) and the next of the USERS sessions.
+sample of the store's) and the next of the USERS sessions. --think-ms T: each user waits a
+random 0.5-1.5 x T between an answer and its next request (a person reading the page); 0 (the
+default) is a closed loop, every user asking again at once: the server's saturation.
+Connections: one per request by default, as behind nginx (docs/server.md: proxy_pass keeps no
+connection to the server); --keep-alive keeps them open as browsers talking to the server
+directly do: the server then gives each kept-alive connection its thread until it has been idle
+for limits.keep_alive_seconds, so USERS past `threads` wait for a thread (see docs/performance.md).
+Before the baseline, one audit loads the server's shared snapshot (app/snapshot_cache.hpp; its
+time is reported as cold_audit_ms): the phases measure the server warm.
 
 Then the server is stopped, the store copied, and `ecoaudit sweep --as-of` the scheduled sweep's
 legal date is recorded in the copy: both sweeps' finding rows (rule, subject, enterprise,
@@ -24,6 +36,7 @@ verdict, severity) must be the same multiset, and their counts equal.
 
 Usage: bench/serve_load.py [--build build] [--enterprises 100000] [--work /tmp/eco-serve-load]
                            [--users 50] [--baseline 30] [--threads 8] [--endpoints audit,...]
+                           [--think-ms 0] [--keep-alive]
 The generated data and store are kept in --work and reused by the next run (--fresh remakes
 them); each run adds one sweep to the store's history.
 """
@@ -147,7 +160,8 @@ def start_server(eco, db, ruleset, work, threads):
 
 def start_wrk(args, port, name, template, conns, ids_file, sessions_file, duration):
     cmd = ["wrk", "-t1", "-c%d" % conns, "-d%ds" % duration, "--timeout", "10s", "-s", str(LUA),
-           "http://127.0.0.1:%d" % port, "--", str(ids_file), str(sessions_file), template, "100"]
+           "http://127.0.0.1:%d" % port, "--", str(ids_file), str(sessions_file), template, "100",
+           str(args.think_ms), "0" if args.keep_alive else "1"]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -195,7 +209,13 @@ def sweep_phase(api, db_time_zone="Asia/Shanghai"):
         deadline = time.time() + 30 * 60
         job = None
         while time.time() < deadline:
-            status, jobs = api.call("GET", "/api/jobs")
+            try:
+                status, jobs = api.call("GET", "/api/jobs")
+            except (TimeoutError, urllib.error.URLError, ConnectionError) as e:
+                # A saturated server answers late: the sweep goes on, so does the watch.
+                info["poll_timeouts"] = info.get("poll_timeouts", 0) + 1
+                log("GET /api/jobs: %s (the server is saturated); asking again" % e)
+                continue
             items = jobs if isinstance(jobs, list) else jobs.get("jobs", [])
             mine = [j for j in items if j.get("kind") == "sweep" and j.get("schedule") == sched["id"]] or \
                    [j for j in items if j.get("kind") == "sweep" and j["created_at"] >= info.get("since", "")]
@@ -246,8 +266,46 @@ def compare(eco, db, ruleset, work, sweep_id, as_of):
             "only_server": sorted(server_rows - cli_rows)[:5], "only_cli": sorted(cli_rows - server_rows)[:5]}
 
 
+def cpu_seconds(pid):
+    """The process's user + system CPU time so far (/proc/PID/stat, clock ticks)."""
+    fields = pathlib.Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def alone(args, proc, port, session, ids, endpoints):
+    """Each endpoint asked args.alone times in sequence: wall and server CPU per request."""
+    api = Api(port)
+    api.cookie = session
+    out = {}
+    for name in endpoints:
+        template = ENDPOINTS[name][0]
+        walls = []
+        cpu0 = cpu_seconds(proc.pid)
+        for i in range(args.alone):
+            path = template.format(id=ids[(i * 37 + 11) % len(ids)], offset=(i * 7 % 100) * 50)
+            t0 = time.time()
+            status, _ = api.call("GET", path)
+            walls.append((time.time() - t0) * 1000)
+            if status != 200:
+                sys.exit("%s: %d" % (path, status))
+        cpu = (cpu_seconds(proc.pid) - cpu0) * 1000 / args.alone
+        walls.sort()
+        out[name] = {"path": template, "requests": args.alone, "wall_ms_median": round(walls[len(walls) // 2], 1),
+                     "wall_ms_max": round(walls[-1], 1), "server_cpu_ms_per_request": round(cpu, 1)}
+    return out
+
+
+def alone_table(results):
+    lines = ["| alone (one user, in sequence) | path | requests | median ms | max ms | server CPU ms per request |",
+             "|---|---|---:|---:|---:|---:|"]
+    for name, r in results.items():
+        lines.append("| %s | `%s` | %d | %.1f | %.1f | %.1f |" % (name, r["path"], r["requests"], r["wall_ms_median"],
+                                                              r["wall_ms_max"], r["server_cpu_ms_per_request"]))
+    return "\n".join(lines)
+
+
 def table(phase, results):
-    lines = ["| %s | path | conns | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | socket errors |" % phase,
+    lines = ["| %s | path | users | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | non-2xx | socket errors |" % phase,
              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for name, r in results.items():
         secs = r["duration_us"] / 1e6
@@ -269,6 +327,11 @@ def main():
     ap.add_argument("--endpoints", default=DEFAULT_ENDPOINTS)
     ap.add_argument("--ids", type=int, default=5000, help="enterprise ids sampled for the requests")
     ap.add_argument("--fresh", action="store_true", help="remake the data and the store")
+    ap.add_argument("--alone", type=int, default=10, help="requests per endpoint in the alone phase (0: none)")
+    ap.add_argument("--keep-alive", action="store_true",
+                    help="keep connections open between requests (default: one per request, as behind nginx)")
+    ap.add_argument("--think-ms", type=int, default=0,
+                    help="each user's pause between an answer and its next request (0: closed loop)")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
@@ -307,11 +370,23 @@ def main():
             if status != 202:
                 sys.exit("first sweep: %d %r" % (status, r))
         report = {"enterprises": args.enterprises, "users": args.users, "server_threads": args.threads,
-                  "machine": {"cpus": os.cpu_count(), "load_before": os.getloadavg()}}
+                  "think_ms": args.think_ms, "keep_alive": args.keep_alive, "machine": {"cpus": os.cpu_count(), "load_before": os.getloadavg()}}
+        # The first audit loads the server's shared snapshot of the store: once, before the load.
+        viewer = Api(port)
+        viewer.cookie = sessions[0]
+        t0 = time.time()
+        status, _ = viewer.call("GET", ENDPOINTS["audit_api"][0].format(id=ids[0]))
+        report["cold_audit_ms"] = round((time.time() - t0) * 1000)
+        log("the first audit (the snapshot's load): %d ms, status %d" % (report["cold_audit_ms"], status))
+        if args.alone:
+            log("alone: %d requests per endpoint in sequence" % args.alone)
+            report["alone"] = alone(args, proc, port, sessions[0], ids, endpoints)
+            print(alone_table(report["alone"]) + "\n", flush=True)
         if args.baseline:
             log("baseline: %d s of load" % args.baseline)
             report["baseline"] = load(args, port, endpoints, ids_file, sessions_file, args.baseline)
-            print(table("baseline", report["baseline"]) + "\n", flush=True)
+            print(table("baseline (think %d ms%s)" % (args.think_ms, ", kept alive" if args.keep_alive else ""),
+                        report["baseline"]) + "\n", flush=True)
         wait, info = sweep_phase(admin)
         info["since"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         log("load with a sweep scheduled at %s" % info["due"])
@@ -322,7 +397,8 @@ def main():
         report["sweep_job"] = {k: job.get(k) for k in ("id", "state", "created_at", "started_at", "finished_at",
                                                        "summary", "request", "progress")}
         report["machine"]["load_after"] = os.getloadavg()
-        print(table("with the sweep", report["with_sweep"]) + "\n", flush=True)
+        print(table("with the sweep (think %d ms%s)" % (args.think_ms, ", kept alive" if args.keep_alive else ""),
+                    report["with_sweep"]) + "\n", flush=True)
         admin.call("DELETE", "/api/schedules/%d" % info["schedule"]["id"])
     finally:
         proc.send_signal(signal.SIGTERM)
@@ -334,10 +410,10 @@ def main():
     con.close()
     log("comparing sweep %d (legal date %s) with the command line's" % (job["summary"]["sweep_id"], as_of))
     report["comparison"] = compare(eco, db, ruleset, work, job["summary"]["sweep_id"], as_of)
-    (work / "results.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    (work / ("results-think%d%s.json" % (args.think_ms, "-keepalive" if args.keep_alive else ""))).write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print("sweep job: %s" % json.dumps(report["sweep_job"], ensure_ascii=False))
     print("comparison: %s" % json.dumps(report["comparison"], ensure_ascii=False))
-    print("load: %s; results in %s" % (report["machine"], work / "results.json"))
+    print("load: %s; results in %s" % (report["machine"], work))
     bad = sum(r["non2xx"] + r["connect"] + r["read"] + r["write"] + r["timeout"]
               for phase in ("baseline", "with_sweep") for r in report.get(phase, {}).values())
     return 0 if report["comparison"]["identical"] and bad == 0 else 1

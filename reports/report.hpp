@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/findings/compliance.hpp"
 #include "engine/findings/finding.hpp"
 
 namespace eco::reports {
@@ -88,6 +89,9 @@ struct ReportData {
   // set to, as (what is filtered, its value) in the reader's words. The XLSX summary names
   // them, or says that nothing was filtered; nullopt: not a selection (the other reports).
   std::optional<std::vector<std::pair<std::string, std::string>>> selection;
+  // audit: the enterprise's compliance history (its quarter grid, one row), when the ruleset
+  // declares what is significant (docs/enforcement.md "Compliance history"); html and text show it.
+  std::optional<engine::ComplianceHistory> compliance;
   bool color = false;                         // text: ANSI colours (a terminal)
 };
 

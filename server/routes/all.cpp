@@ -9,6 +9,7 @@
 #include "server/routes/session.hpp"
 #include "server/routes/users.hpp"
 #include "server/routes/waivers.hpp"
+#include "server/routes/enforcement.hpp"
 
 namespace eco::server {
 
@@ -22,6 +23,7 @@ void register_all_areas(Router& router) {
   register_screening(router);
   register_waivers(router);
   register_browse(router);
+  register_enforcement(router);
 }
 
 }  // namespace eco::server

@@ -487,7 +487,11 @@ void findings_page(Context& ctx) {
                 {"first_seen", x.first_seen}};
     if (x.owner) {
       row["owner"] = {{"id", x.owner->key}, {"name", x.owner->name}, {"values", owner_values(rs, *x.owner)}};
-      if (may_audit) row["owner"]["href"] = "/enterprises/" + url_encode(x.owner->key);
+      // The live audit as of the listed sweep's legal date: the finding's detail (message,
+      // evidence, citations) as that sweep evaluated it, on today's data; the page's date
+      // field audits it again as of another day.
+      if (may_audit)
+        row["owner"]["href"] = "/enterprises/" + url_encode(x.owner->key) + "?as_of=" + url_encode(page.sweep.as_of);
     }
     rows.push_back(row);
   }

@@ -104,9 +104,10 @@
       .catch(function (err) { if (out) out.textContent = err.message; });
   });
   // Tables at tablet width: below 800px app.css shows each row of a table.list as a block of
-  // its cells without the heading row, so each cell is given its column's heading (data-label,
-  // shown before it by app.css): "3" then still says it is a line number. Only tables whose
-  // heading row is hidden at that width get them (a table the stylesheet keeps whole does not).
+  // its cells without the heading row, so each cell shown as a block of its own is given its
+  // column's heading (data-label, shown before it by app.css): "3" then still says it is a line
+  // number. Tables whose heading row stays, and cells a page sets side by side (inline), are
+  // left as they are.
   function labelCells() {
     Array.prototype.forEach.call(document.querySelectorAll('table.list'), function (table) {
       var head = table.querySelector('thead');
@@ -117,7 +118,8 @@
       Array.prototype.forEach.call(table.querySelectorAll('tbody > tr'), function (tr) {
         var col = 0;
         Array.prototype.forEach.call(tr.children, function (td) {
-          if (names[col] && !td.hasAttribute('data-label')) td.setAttribute('data-label', names[col]);
+          if (names[col] && !td.hasAttribute('data-label') && window.getComputedStyle(td).display === 'block')
+            td.setAttribute('data-label', names[col]);
           col += td.colSpan || 1;
         });
       });

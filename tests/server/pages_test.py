@@ -230,6 +230,15 @@ def main():
         check('id="finding-sweep" data-sweep="2"' in text, "the latest sweep is listed")
         check(total_of(page(viewer, "/findings?sweep=1"), "finding-total") == 6, "the first sweep's findings")
         check(total_of(page(a, "/findings"), "finding-total") == 3, "insp_a's findings")
+        # A row links to its enterprise's live audit as of the listed sweep's date, where the
+        # finding is shown with its message.
+        text = page(viewer, "/findings?sweep=1&enterprise=E1&rule=bx.retrofit")
+        links = re.findall(r'<a class="enterprise-link" href="([^"]+)"', text)
+        check(links == ["/enterprises/E1?as_of=2024-06-30"], "the rows' links to the audit: %r" % links)
+        check("设施 F1 未完成改造" in page(viewer, html.unescape(links[0])), "the linked audit lacks the finding")
+        text = page(viewer, "/findings?enterprise=E1")
+        check(set(re.findall(r'<a class="enterprise-link" href="([^"]+)"', text)) == {"/enterprises/E1?as_of=2024-12-31"},
+              "the latest sweep's rows link to the audit as of its date")
         for filters, n in (("verdict=violation", 4), ("verdict=violation,late", 4), ("area=AIR", 3),
                            ("severity=low&county=" + q("榆次区"), 2), ("enterprise=E1", 2), ("rule=bx.insurance", 3),
                            ("industry=steel", 2)):

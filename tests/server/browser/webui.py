@@ -12,7 +12,7 @@ What every test gets from it, beside its own scenario:
   - no response of 400 or more that the test did not expect;
   - the page fits its width (no horizontal scrolling) at laptop (1366x768) and tablet (768x1024)
     sizes; at tablet width, where a table's rows are shown as blocks of cells without the
-    heading row, every cell shows its column's heading;
+    heading row, every cell shown as a block shows its column's heading;
   - full-page PNG screenshots in the build folder (SHOTS_DIR/<test>/), for people to look at.
 
 Chromium's profile lives in the store's temporary folder and goes with it; the browser is closed
@@ -220,8 +220,9 @@ class Browser:
         check(w[0] <= w[1], "%s at %s width: the page is %d px wide in a %d px window (too wide: %s)"
               % (self.d.current_url, self.size[0], w[0], w[1], ", ".join(w[2])))
         # Below 800 px a table.list shows each row as a block of cells without the heading row:
-        # every cell with something in it shows its column's heading before it (app.js sets
-        # data-label, app.css shows it), else "3" does not say it is a line number.
+        # every cell shown as a block of its own with something in it shows its column's heading
+        # before it (app.js sets data-label, app.css shows it), else "3" does not say it is a
+        # line number. Cells a page sets side by side (inline) are its own design.
         bare = self.d.execute_script("""
             const out = [];
             let checked = 0;
@@ -233,7 +234,7 @@ class Browser:
                 let col = 0;
                 for (const td of tr.children) {
                   const text = td.textContent.trim();
-                  if (names[col] && text !== '' && getComputedStyle(td).display !== 'none') {
+                  if (names[col] && text !== '' && getComputedStyle(td).display === 'block') {
                     checked++;
                     const before = getComputedStyle(td, '::before').content;
                     if (before !== JSON.stringify(names[col])) out.push(names[col] + ' -> ' + text.slice(0, 40) + ' shown with ' + before);
@@ -376,13 +377,17 @@ class Browser:
         return self.shots / name
 
 
-def each_combo(eco, source, shots, scenario, **server_args):
+def each_combo(eco, source, shots, scenario, setup=None, **server_args):
     """scenario(browser, lang, size) for each of COMBOS, each on a fresh store and server
-    (Server(eco, source, **server_args)), in one browser; the checks of the whole run at the end."""
+    (Server(eco, source, **server_args); setup(srv), when given, before the server starts), in
+    one browser; the checks of the whole run at the end."""
     b = None
     try:
         for lang, size in COMBOS:
-            with Server(eco, source, **server_args) as srv:
+            srv = Server(eco, source, **server_args)
+            if setup:
+                setup(srv)
+            with srv:
                 if b is None:
                     b = Browser(srv, shots)
                 else:
