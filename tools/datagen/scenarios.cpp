@@ -271,7 +271,7 @@ void Gen::scenarios() {
     SET(facility, "nox_denitration_order_no", "晋中环责改〔2026〕12号");
     facility.end();
     cems_rows(f, "boiler", true);
-    note("AIR-06", "facility " + f, "biomass boiler the bureau ordered (order on file) to add efficient denitration by 2026-06-30, none added, last month's NOx over the permit limit: violation [air.biomass-boiler-denitration: violation]");
+    note("AIR-06", "facility " + f, "biomass boiler the bureau ordered (order on file) to add efficient denitration by 2026-06-30, none added, last month's NOx hours over the permit limit but no NOx concentration limit on file to prove the exceedance: unknown [air.biomass-boiler-denitration: unknown]");
     note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary, no concentration limit for the mean (pmt.permit-concentration): unknown (were they marked start-up or fault hours?) [pmt.permit-concentration on emission_monthly " + f + "/" + last_month + "/nox: unknown]");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "biomass");
@@ -1049,7 +1049,7 @@ void Gen::scenarios() {
       {"DEMO-LAY04-1", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "new blast-furnace/converter steel project in the urban planning area: violation (reject) [scr.urban-planning-area: violation]"},
       {"DEMO-LAY04-2", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "short-process EAF steel in the urban planning area: pass (the exception; approve) [scr.urban-planning-area: pass]"},
       {"DEMO-LAY04-3", Ind::casting, "太谷区", "rebuild", "urban_planning", "LAY-04", "high-end casting claimed in the urban planning area: unknown (高端铸件 has no national definition: verify the basis of the claim; conditional) [scr.urban-planning-area: unknown]"},
-      {"DEMO-LAY05-1", Ind::chemical, "榆次区", "new", "park_adjacent_urban", "LAY-05", "chemical project in a park adjacent to the city: violation (reject) [scr.park-adjacent-urban: violation]"},
+      {"DEMO-LAY05-1", Ind::chemical, "榆次区", "new", "park_adjacent_urban", "LAY-05", "chemical project in a park adjacent to the city: reviewed by the bureau, the plan defines no high-pollution project (unknown) [scr.park-adjacent-urban: unknown]"},
       {"DEMO-LAY06-1", Ind::coking, "介休市", "new", "", "LAY-06", "new coking capacity without replacement: scr.new-capacity-ban unknown (no product stated: request it), scr.capacity-replacement-ratio advice (0 retired, below 1.25:1) [scr.new-capacity-ban: unknown; scr.capacity-replacement-ratio: advice]"},
       {"DEMO-LAY06-2", Ind::cement, "寿阳县", "rebuild", "", "LAY-06", "cement capacity replacement, replaced capacity missing: unknown (conditional: request documents) [scr.new-capacity-ban: unknown; scr.capacity-replacement-ratio: unknown]"},
       {"DEMO-LAY06-3", Ind::coking, "介休市", "new", "", "LAY-06", "replacement source F0000006 is a coke oven already eliminated: scr.replacement-source-verified unknown (verify when and why it was retired: for this confirmed scheme, or capacity that may not be counted; conditional) [scr.new-capacity-ban: pass; scr.replacement-source-verified: unknown; scr.capacity-replacement-ratio: pass]"},
