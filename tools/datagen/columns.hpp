@@ -29,7 +29,7 @@ inline constexpr std::string_view k_emission_monthly[] = {
 inline constexpr std::string_view k_application[] = {
     "id", "applicant_id", "project_name", "project_type", "industry", "process", "county",
     "lon", "lat", "in_park", "park_level", "added_capacity_t", "replaced_capacity_t",
-    "replacement_source", "replacement_facility_id", "added_coal_t", "coal_substitution_t", "coal_substitution_source",
+    "replacement_source", "replacement_facility_id", "replacement_scheme_no", "added_coal_t", "coal_substitution_t", "coal_substitution_source",
     "energy_product", "energy_per_unit", "energy_benchmark", "heavy_metal_added_kg", "heavy_metal_offset_kg",
     "heavy_metal_offset_source", "groundwater_withdrawal_m3", "wastewater_zero_discharge",
     "centralised_wastewater_treatment", "solid_waste_t", "solid_waste_no_route", "solid_waste_disposal_t",
@@ -45,7 +45,7 @@ inline constexpr std::string_view k_application_heavy_metal[] = {
 inline constexpr std::string_view k_park[] = {
     "name", "level", "chemical_park", "established_on", "centralised_wastewater_treatment",
     "wastewater_zero_discharge", "county", "groundwater_survey_done_on", "recognised_on",
-    "new_chemical_park_confirmed",
+    "new_chemical_park_confirmed", "zero_discharge_instrument",
 };
 inline constexpr std::string_view k_application_zone[] = {
     "application_id", "zone",
