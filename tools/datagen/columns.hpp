@@ -12,7 +12,7 @@ inline constexpr std::string_view k_facility[] = {
     "tightened_upgrade_done_on", "denitration_rectified_on", "elimination_deadline",
     "eliminated_on", "named_coking_ule", "named_cement_ule", "coke_oven_conventional",
     "nox_denitration_due_on", "nox_denitration_order_no", "denitration_found_inefficient",
-    "denitration_rectify_due_on", "denitration_notice_no", "approved_on",
+    "denitration_rectify_due_on", "denitration_notice_no", "denitration_notice_is_order", "approved_on",
 };
 inline constexpr std::string_view k_bulk_freight_year[] = {
     "enterprise_id", "year", "total_t", "clean_t",
@@ -45,6 +45,7 @@ inline constexpr std::string_view k_application_heavy_metal[] = {
 inline constexpr std::string_view k_park[] = {
     "name", "level", "chemical_park", "established_on", "centralised_wastewater_treatment",
     "wastewater_zero_discharge", "county", "groundwater_survey_done_on", "recognised_on",
+    "new_chemical_park_confirmed",
 };
 inline constexpr std::string_view k_application_zone[] = {
     "application_id", "zone",
@@ -67,7 +68,8 @@ inline constexpr std::string_view k_enterprise[] = {
     "soil_hidden_danger_check_on", "status_since",
     "groundwater_survey_done_on", "hw_supervision_listed", "hw_standardised_assessed_on",
     "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous", "plating_process",
-    "radiation_licence_valid_until", "permit_class_required", "outside_jurisdiction",
+    "radiation_licence_valid_until", "permit_class_required", "permit_checked_none_on",
+    "emergency_plan_checked_on", "radiation_licence_lapse_checked_on", "outside_jurisdiction",
     "hw_licences_verified", "ldar_records_checked_on",
 };
 inline constexpr std::string_view k_zone[] = {

@@ -699,6 +699,10 @@ void Gen::cems_rows(const std::string& fid, std::string_view kind, bool over, st
       // hours was partly under maintenance. Drawn from the hours, not the random stream, so
       // that every other value stays as it was; the deliberate cases' months stay valid.
       t.set(col(k_emission_monthly, "validity"), !bad && back >= 3 && hours < 606 ? "maintenance" : "valid");
+      // The deliberate month over the limit carries its concentration basis (折算浓度): without
+      // the flag an exceedance of the permit is unknown (pmt.permit-concentration, fourth reading
+      // pmt 4). Set after every draw, so the random stream is unchanged.
+      if (bad) t.set_bool(col(k_emission_monthly, "o2_corrected"), true);
       t.end();
     }
   }

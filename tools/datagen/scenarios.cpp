@@ -169,7 +169,7 @@ void Gen::scenarios() {
     add_limit(pno, "DA001", "pm", permit_mg_m3[0], std::max(1.0, cems_year_t_[0] * 3));
     add_limit(pno, "DA001", "so2", permit_mg_m3[1], std::max(1.0, cems_year_t_[1] * 3));
     add_limit(pno, "DA001", "nox", permit_mg_m3[2], std::max(1.0, cems_year_t_[2] * 3));
-    note("PMT-03", "facility " + f, "last month's NOx average above the permit's 150 mg/m³ limit, hours_over_permit > 0 (pmt.permit-concentration): violation [pmt.permit-concentration on emission_monthly " + f + "/" + last_month + "/nox: violation]");
+    note("PMT-03", "facility " + f, "last month's NOx average above the permit's 150 mg/m³ limit, hours_over_permit > 0, the month marked O2-corrected (pmt.permit-concentration): violation (unflagged it would be unknown) [pmt.permit-concentration on emission_monthly " + f + "/" + last_month + "/nox: violation]");
   }
   {
     Ent e = ent(Ind::coking, "榆次区", "榆次区焦化有限公司");
@@ -486,7 +486,7 @@ void Gen::scenarios() {
       note("TRN-07", "vehicle " + p, m.what);
     }
     const struct { int st; bool code; const char* what; } nr[] = {
-        {4, false, "NRMM without a registration number on file: advice (look it up in the registration system) [trn.nrmm-registration: advice]"},
+        {4, false, "NRMM without a registration number on file, keyed by an identifier of the registration code's form: unknown (is the key its code? look it up in the registration system) [trn.nrmm-registration: unknown]"},
         {2, true, "stage II NRMM used in the high-emission machinery ban zone: advice (check against Jinzhong's zone notice, not at hand) [trn.nrmm-registration: pass; trn.nrmm-emission-stage: advice]"},
         {4, true, "stage IV NRMM registered: pass [trn.nrmm-registration: pass]"}};
     for (const auto& n : nr) {
@@ -770,11 +770,12 @@ void Gen::scenarios() {
     CLR(enterprise, "emergency_plan_filed_on");
     CLR(enterprise, "emergency_plan_revised_on");
     SETB(enterprise, "emergency_plan_filed", false);
+    SETD(enterprise, "emergency_plan_checked_on", ref_ - 30);
     end_enterprise(gen);
     valid_permit(gen, "key");
     note("HW-07", who(gen), "hazardous waste generator not on the supervision list, no standardised assessment on record: advice (both are the bureau's tasks) [hw.supervision-list: advice; hw.standardised-assessment: advice]");
     note("HW-08", who(gen), "no environmental pollution liability insurance: advice only [hw.pollution-insurance: advice]");
-    note("RSK-01", who(gen), "emergency plan required, a site check recorded it not filed: violation (no electronic filing alone is unknown) [rsk.emergency-plan-filed: violation]");
+    note("RSK-01", who(gen), "emergency plan required, a site check 30 days before the reference date recorded it not filed: violation (no electronic filing alone is unknown; an undated or stale check is unknown) [rsk.emergency-plan-filed: violation]");
     struct M { int shipped; const char* code; bool el; double delta; int recv; const char* req; const char* what; };
     const M ms[] = {
         {d(2025, 5, 31), "HW11", true, 0, 2, "HW-04", "shipped on the licence's last valid day: pass (boundary) [hw.receiver-licence: pass]"},
@@ -1551,8 +1552,8 @@ void Gen::scenarios_air_voc_transport() {
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2021, 4, 28));
     facility.end();
-    note("AIR-05", month(f, oct, "nox", 200.01, 700, 0), "converter NOx monthly average 200.01 mg/m³ (ULE level 200), every valid hour within: pass [air.ule-cems-steel-other: pass]");
-    note("AIR-05", month(f, oct, "so2", 50.0, 700, 0), "converter SO2 exactly 50 mg/m³, every valid hour within: pass [air.ule-cems-steel-other: pass]");
+    note("AIR-05", month(f, oct, "nox", 200.01, 700, 0), "converter NOx monthly average 200.01 mg/m³: not applicable (35号 sets PM alone for converter flue gas; the 200 mg/m³ NOx level is the hot-blast stove's) [air.ule-cems-steel-other: not_applicable]");
+    note("AIR-05", month(f, oct, "so2", 50.0, 700, 0), "converter SO2 exactly 50 mg/m³: not applicable (PM alone for converters) [air.ule-cems-steel-other: not_applicable]");
     note("AIR-05", month(f, d(2021, 3, 1), "nox", 260.0, 700, 300), "converter NOx 260 mg/m³ in 2021-03, before its retrofit was completed: not applicable [air.ule-cems-steel-sinter: not_applicable; air.ule-cems-steel-other: not_applicable; air.ule-cems-coke-oven: not_applicable; air.ule-cems-cement: not_applicable; air.ule-cems-coal-power: not_applicable]");
     f = add_facility(e, "blast_furnace", "operating");
     SET(facility, "ule_status", "completed");
