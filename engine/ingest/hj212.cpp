@@ -685,6 +685,7 @@ class MonitoringImport {
   void recompute_earlier_months();
   void stage_summary(const std::tuple<std::string, std::string, std::string>& key, Acc& a,
                      std::vector<Value>& vals);
+  void keep_underived(const Acc& a, std::vector<Value>& vals);
 
   const Declaration& d_;
   const MonitoringOptions& options_;
@@ -696,7 +697,7 @@ class MonitoringImport {
   SQLite::Database& db_;
   Points points_;
   std::ofstream quarantine_;
-  std::optional<SQLite::Statement> ins_, old_, earlier_;
+  std::optional<SQLite::Statement> ins_, old_, earlier_, existing_;
   std::int64_t batch_ = 0;
   std::uint32_t line_no_ = 0;  // of the file being read (the reader thread's)
   ParseError pe_;
@@ -1034,6 +1035,50 @@ void MonitoringImport::recompute_earlier_months() {
   }
 }
 
+// The fields of the stored summary with this key (vals holds the key) that the messages do
+// not give: the year-to-date quantity (annual_t needs the flow and the whole year), the
+// concentration basis, an outlet the point does not name. They came from another source (the
+// platform's statistics, the permit's execution report) and stay as they are: a summary
+// recomputed from the messages replaces only what the messages prove.
+void MonitoringImport::keep_underived(const Acc& a, std::vector<Value>& vals) {
+  const RecordType& sr = *l_.sr;
+  std::vector<bool> derived(sr.fields.size(), false);
+  for (auto f : {l_.s_fac, l_.s_month, l_.s_pol, l_.s_hours, l_.s_avg, l_.s_max, l_.s_valid})
+    derived[f] = true;
+  for (auto f : l_.over_fields) derived[f] = true;
+  if (l_.s_outlet >= 0 && !a.outlet.empty()) derived[static_cast<std::size_t>(l_.s_outlet)] = true;
+  if (!existing_) {
+    std::string sql = "SELECT ";
+    for (std::size_t i = 0; i < sr.fields.size(); ++i)
+      sql += (i ? ", " : "") + store::quote_ident(sr.fields[i].name);
+    sql += " FROM " + store::quote_ident(sr.name) + " WHERE ";
+    for (std::size_t k = 0; k < sr.key_fields.size(); ++k)
+      sql += (k ? " AND " : "") + store::quote_ident(sr.fields[sr.key_fields[k]].name) + " = ?";
+    existing_.emplace(db_, sql);
+  }
+  SQLite::Statement& q = *existing_;
+  q.reset();
+  int at = 1;
+  for (auto k : sr.key_fields) {
+    const Value& v = vals[k];
+    switch (v.kind) {
+      case Value::Kind::integer: q.bind(at++, static_cast<int64_t>(v.i)); break;
+      case Value::Kind::real: q.bind(at++, v.d); break;
+      case Value::Kind::text: q.bind(at++, v.s); break;
+      case Value::Kind::null: q.bind(at++); break;
+    }
+  }
+  if (!q.executeStep()) return;
+  for (std::size_t i = 0; i < sr.fields.size(); ++i) {
+    if (derived[i]) continue;
+    const SQLite::Column c = q.getColumn(static_cast<int>(i));
+    if (c.isInteger()) vals[i].set_int(c.getInt64());
+    else if (c.isFloat()) vals[i].set_real(c.getDouble());
+    else if (c.isText()) vals[i].set_text(c.getString());
+  }
+  q.reset();
+}
+
 // One month's summary, staged as a record of the summary type (or its errors reported).
 void MonitoringImport::stage_summary(const std::tuple<std::string, std::string, std::string>& key,
                                      Acc& a, std::vector<Value>& vals) {
@@ -1055,6 +1100,7 @@ void MonitoringImport::stage_summary(const std::tuple<std::string, std::string, 
   for (auto& v : vals) v.set_null();
   bool ok = set(l_.s_fac, facility) && set(l_.s_month, month) && set(l_.s_pol, pollutant) &&
             set(l_.s_hours, std::to_string(a.hours));
+  if (ok) keep_underived(a, vals);
   if (a.hours > 0) {
     ok = ok && set(l_.s_avg, fmt::format("{}", a.sum / static_cast<double>(a.hours))) &&
          set(l_.s_max, fmt::format("{}", a.max)) && set(l_.s_valid, d_.valid.front());
@@ -1094,6 +1140,12 @@ MonitoringResult import_monitoring(store::Store& store, const std::vector<fs::pa
   MonitoringImport run(store, options, res);
   for (const auto& path : paths) run.import_file(path);
   run.finish();
+  // The batch counts messages and summaries together; the messages' own counts tell them apart.
+  if (res.import.ok) {
+    res.summaries_new = res.import.rows_new - res.messages_new;
+    res.summaries_changed = res.import.rows_updated;
+    res.summaries_unchanged = res.import.rows_unchanged - res.messages_unchanged;
+  }
   return res;
 }
 

@@ -114,6 +114,10 @@ void write_xlsx_report(const ReportData& d, const std::string& path) {
     rows.push_back({label(L, "generated"), d.run.generated_at});
     if (d.kind == ReportKind::sweep)
       rows.push_back({label(L, "enterprises_checked"), double(d.enterprises_checked)});
+    if (d.selection) {
+      if (d.selection->empty()) rows.push_back({label(L, "selection"), label(L, "selection_none")});
+      for (const auto& [what, value] : *d.selection) rows.push_back({label(L, "selection") + ": " + what, value});
+    }
     rows.push_back({label(L, "total_findings"), double(d.findings->size())});
     std::map<dsl::model::Verdict, std::size_t> by_verdict;
     std::map<dsl::model::Severity, std::size_t> by_severity;

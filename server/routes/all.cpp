@@ -2,6 +2,7 @@
 
 #include "server/routes/audit.hpp"
 #include "server/routes/browse.hpp"
+#include "server/routes/browse_pages.hpp"
 #include "server/routes/ruleset.hpp"
 #include "server/routes/jobs.hpp"
 #include "server/routes/screening.hpp"
@@ -13,6 +14,7 @@ namespace eco::server {
 
 void register_all_areas(Router& router) {
   register_session(router);
+  register_browse_pages(router);  // first: the dashboard is where "/" takes a user who may see it
   register_users(router);
   register_audit(router);
   register_ruleset(router);

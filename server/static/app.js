@@ -56,6 +56,11 @@
     send('DELETE', '/api/session').then(function () { window.location.assign('/sign-in'); })
       .catch(function () { window.location.assign('/sign-in'); });
   });
+  // A button marked data-print prints the page (the live audit page's print stylesheet leaves
+  // the on-site checklist).
+  document.addEventListener('click', function (ev) {
+    if (ev.target.closest('[data-print]')) window.print();
+  });
   // Background jobs (docs/jobs.md): a row marked data-job="ID" polls /api/jobs/ID every second,
   // shows its progress in [data-job-progress] and [data-job-stage], and reloads the page once
   // the job has finished (the page then shows its outcome).

@@ -102,6 +102,8 @@ ALLOWED[("server/http/router.cpp", "method")] = "a JSON key of `ecoaudit serve -
 for _rel, _keys, _why in (
     ("server/routes/browse.cpp", ("enterprise", "subject_record", "subject_key"),
      "a JSON key or query parameter of the browse API (/api/enterprises, /api/findings): the owner and a finding's subject"),
+    ("server/routes/browse_pages.cpp", ("enterprise",),
+     "the query parameter of the findings page (the browse API's: one owner's findings) and its template's key"),
     ("server/routes/imports.cpp", ("code",), "a JSON key of an import error in the imports API (its diagnostic code)"),
     ("server/routes/screening.cpp", ("code", "application", "project_name"),
      "a JSON key or query parameter of the screening API (an error's code; the recorded decision's application id and project name)"),

@@ -17,7 +17,8 @@ inline constexpr std::string_view k_facility[] = {
 inline constexpr std::string_view k_bulk_freight_year[] = {
     "enterprise_id", "year", "total_t", "clean_t",
 };
-// Filled by the bureau from each station's acquisition unit (import-monitoring); none generated.
+// Filled by the bureau from each station's acquisition unit (import-monitoring); generated for
+// the facilities whose last month comes as HJ 212 messages (hj212.cpp).
 inline constexpr std::string_view k_monitoring_point[] = {
     "mn", "code", "facility_id", "pollutant", "outlet_id", "ule_limit_mg_m3", "permit_limit_mg_m3",
 };
@@ -58,15 +59,16 @@ inline constexpr std::string_view k_enterprise[] = {
     "emergency_plan_filed", "info_disclosed_on", "disclosure_listed_since", "credit_rating",
     "dust_online_monitoring", "dust_video_linked", "discharges_to_sewer", "sewer_treatable",
     "sewer_exit_deadline", "sewer_exit_ordered", "sewer_discharge_observed_on",
-    "sewer_exit_order_by_ecology", "sewer_exited_on",
+    "sewer_exit_order_by_ecology", "sewer_exited_on", "sewer_assessed_on",
+    "sewer_pretreatment_since", "sewer_exit_order_no",
     "has_treatment_facility", "wastewater_treatment_working", "wastewater_checked_on",
-    "wastewater_stop_reported", "high_water_consumption",
+    "wastewater_stop_reported", "untreated_discharge_found", "high_water_consumption",
     "near_farmland", "soil_self_monitoring_on", "soil_key_unit_since", "soil_self_monitoring_plan_years",
     "soil_hidden_danger_check_on", "status_since",
     "groundwater_survey_done_on", "hw_supervision_listed", "hw_standardised_assessed_on",
     "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous", "plating_process",
     "radiation_licence_valid_until", "permit_class_required", "outside_jurisdiction",
-    "hw_licences_verified",
+    "hw_licences_verified", "ldar_records_checked_on",
 };
 inline constexpr std::string_view k_zone[] = {
     "id", "name", "kind", "geometry",
@@ -91,7 +93,7 @@ inline constexpr std::string_view k_radioactive_source[] = {
 };
 inline constexpr std::string_view k_storage_yard[] = {
     "id", "enterprise_id", "material", "enclosed", "anti_seepage", "rectified",
-    "dust_controlled", "runoff_controlled",
+    "dust_controlled", "runoff_controlled", "measures_checked_on", "fenced", "covered",
 };
 inline constexpr std::string_view k_tailings_pond[] = {
     "id", "enterprise_id", "on_supervision_list", "risk_assessed_on",
@@ -118,7 +120,7 @@ inline constexpr std::string_view k_transport_entry[] = {
 inline constexpr std::string_view k_voc_material[] = {
     "enterprise_id", "kind", "product_type", "voc_content_g_l", "voc_content_pct",
     "annual_use_t", "outdoor_use", "special_function", "standard_limit_g_l", "low_voc_limit_g_l",
-    "content_source", "product_name", "content_state",
+    "content_source", "product_name", "content_state", "standard_limit_verified",
 };
 inline constexpr std::string_view k_voc_treatment[] = {
     "id", "enterprise_id", "technology", "stages", "bypass", "exceedances_12m",

@@ -153,20 +153,22 @@ void Gen::scenarios() {
     SETD(facility, "ule_completed_on", d(2022, 10, 30));
     SETD(facility, "ule_evaluated_on", d(2023, 3, 1));
     facility.end();
-    cems_rows(f, "coke_oven", false);
+    // The permit's limits (added below): the two ovens' last month comes as HJ 212 messages.
+    static constexpr std::array<double, 3> permit_mg_m3 = {10, 30, 150};
+    cems_rows(f, "coke_oven", false, {}, &permit_mg_m3);
     note("AIR-03", "facility " + f, "oven in 太谷 not marked either way: unknown (verify whether it is one of the five enterprises); completed 2022-10-30 and evaluated: pass (air.coking-ule-evaluation) [air.coking-ule-deadline: unknown; air.coking-ule-evaluation: pass]");
     f = oven(e, "operating", 6.25);
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2022, 5, 1));
     facility.end();
-    cems_rows(f, "coke_oven", true);
+    cems_rows(f, "coke_oven", true, {}, &permit_mg_m3);
     note("AIR-03", "facility " + f, "oven not marked as the five-enterprise task: unknown (air.coking-ule-deadline); ULE completed 2022-05-01 (率先完成), evaluation monitoring never done: advice (尽快 sets no period) [air.coking-ule-deadline: unknown; air.coking-ule-evaluation: advice]");
     note("AIR-05", "emission_monthly " + f + "/" + last_month + "/nox", "ULE completed, but last month fewer than 95 % of valid NOx hours within the coke-oven ULE level: advice (a policy level, not a limit) [air.ule-cems-coke-oven: advice]");
     // The permit's limits: the ULE concentrations, annual quantities with room to spare.
     const std::string pno = e.id + "001P";
-    add_limit(pno, "DA001", "pm", 10, std::max(1.0, cems_year_t_[0] * 3));
-    add_limit(pno, "DA001", "so2", 30, std::max(1.0, cems_year_t_[1] * 3));
-    add_limit(pno, "DA001", "nox", 150, std::max(1.0, cems_year_t_[2] * 3));
+    add_limit(pno, "DA001", "pm", permit_mg_m3[0], std::max(1.0, cems_year_t_[0] * 3));
+    add_limit(pno, "DA001", "so2", permit_mg_m3[1], std::max(1.0, cems_year_t_[1] * 3));
+    add_limit(pno, "DA001", "nox", permit_mg_m3[2], std::max(1.0, cems_year_t_[2] * 3));
     note("PMT-03", "facility " + f, "last month's NOx average above the permit's 150 mg/m³ limit, hours_over_permit > 0 (pmt.permit-concentration): violation [pmt.permit-concentration on emission_monthly " + f + "/" + last_month + "/nox: violation]");
   }
   {
@@ -266,9 +268,10 @@ void Gen::scenarios() {
     SET(facility, "fuel", "biomass");
     SET(facility, "denitration", "none");
     SETD(facility, "nox_denitration_due_on", d(2026, 6, 30));
+    SET(facility, "nox_denitration_order_no", "晋中环责改〔2026〕12号");
     facility.end();
     cems_rows(f, "boiler", true);
-    note("AIR-06", "facility " + f, "biomass boiler the bureau determined NOx-unstable, efficient denitration due 2026-06-30, none added: violation [air.biomass-boiler-denitration: violation]");
+    note("AIR-06", "facility " + f, "biomass boiler the bureau ordered (order on file) to add efficient denitration by 2026-06-30, none added, last month's NOx over the permit limit: violation [air.biomass-boiler-denitration: violation]");
     note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary, no concentration limit for the mean (pmt.permit-concentration): unknown (were they marked start-up or fault hours?) [pmt.permit-concentration on emission_monthly " + f + "/" + last_month + "/nox: unknown]");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "biomass");
@@ -321,7 +324,7 @@ void Gen::scenarios() {
     end_enterprise(e);
     valid_permit(e, "simplified");
     const struct { const char* kind; const char* type; double v; bool pct; bool outdoor; const char* req; const char* what; } mats[] = {
-        {"ink", "solvent_ink_gravure", 76.0, true, false, "VOC-01", "solvent gravure ink 76 % (limit 75 %) on the product's test report: violation [voc.ink-content: violation]"},
+        {"ink", "solvent_ink_gravure", 76.0, true, false, "VOC-01", "solvent gravure ink 76 % (limit 75 %) on the product's test report of the ink as used: advice (no penalty on an ink user: a correction notice, the supplier referred) [voc.ink-content: advice]"},
         {"ink", "solvent_ink_flexo", 75.0, true, false, "VOC-01", "solvent flexo ink exactly 75 %: pass (boundary) [voc.ink-content: pass]"},
         {"ink", "water_based_ink_gravure", 15.0, true, false, "VOC-01", "water-based gravure ink, substrate not recorded, exactly 15 % (the absorbent limit): pass (boundary) [voc.ink-content: pass]"},
         {"ink", "water_based_ink_flexo", 20.0, true, false, "VOC-01", "water-based flexo ink, substrate not recorded, 20 % (over the absorbent 5 %, within the non-absorbent 25 %): unknown (verify the substrate) [voc.ink-content: unknown]"},
@@ -338,6 +341,8 @@ void Gen::scenarios() {
       SETB(voc_material, "outdoor_use", m.outdoor);
       if (m.v >= 0) SET(voc_material, "content_source", "inspection_report");
       if (m.v >= 0) SET(voc_material, "product_name", std::string(m.type) + " 示范批次");
+      // The reports state the state measured (the ink as used, ready to use).
+      if (m.v >= 0 && std::string_view(m.kind) == "ink") SET(voc_material, "content_state", "ready_to_use");
       voc_material.end();
       note(m.req, std::string("voc_material ") + e.id + "/" + m.kind + "/" + m.type, m.what);
     }
@@ -371,11 +376,13 @@ void Gen::scenarios() {
     review_keys_["chemical"] = e.id;
     SET(enterprise, "park", "榆社化工园区");
     SETB(enterprise, "voc_key", true);
+    // An inspection found its LDAR reports on file complete (voc.ldar-interval needs it).
+    SETD(enterprise, "ldar_records_checked_on", R - 10);
     end_enterprise(e);
     valid_permit(e, "key");
     note("SOI-04", "park 榆社化工园区", "chemical park's groundwater survey done exactly 2022-12-31: pass (boundary) [soil.chem-park-groundwater-survey: pass]");
     const struct { int on; int comps; int leaks; int fixed; const char* what; } rounds[] = {
-        {R - 400, 2000, 12, 12, "last LDAR round 400 days before the reference date, 2,000 sealing points (threshold, inclusive): violation (interval > 6 months) [voc.ldar-interval: violation]"},
+        {R - 400, 2000, 12, 12, "last LDAR round 400 days before the reference date, 2,000 sealing points (threshold, inclusive), the records found complete at an inspection 10 days before the reference date: violation (interval > 6 months) [voc.ldar-interval: violation]"},
         {R - 590, 2000, 20, 14, "earlier round: 6 of 20 leaks not repaired in time, none recorded for delayed repair: violation (repair and first attempt) [voc.ldar-repair: violation; voc.ldar-first-attempt: violation]"}};
     ldar_done_.push_back(e.id);
     for (const auto& r : rounds) {
@@ -575,9 +582,12 @@ void Gen::scenarios() {
     SETB(storage_yard, "anti_seepage", false);
     SETB(storage_yard, "rectified", false);
     SETB(storage_yard, "dust_controlled", false);
+    SETB(storage_yard, "fenced", false);
+    SETB(storage_yard, "covered", false);
+    SETD(storage_yard, "measures_checked_on", R - 3);
     storage_yard.end();
     open_yard_id = id;
-    note("DST-01", "storage_yard " + id, "open coal yard, neither enclosed nor fenced and covered: violation (Air Pollution Law Art. 72); full enclosure: advice (plan target) [dst.storage-yard-dust-control: violation; dst.storage-yard-enclosed: advice]");
+    note("DST-01", "storage_yard " + id, "open coal yard, found neither enclosed nor fenced and covered at a site check 3 days before the reference date: violation (Air Pollution Law Art. 72); full enclosure: advice (plan target) [dst.storage-yard-dust-control: violation; dst.storage-yard-enclosed: advice]");
     note("SW-01", "storage_yard " + id, "raw coal is a raw material, not industrial solid waste: the SW-01 rules are not applicable (DST-01 is its rule) [sw.yard-three-preventions: not_applicable; sw.yard-rectification: not_applicable]");
     const struct { const char* mat; bool enc; int seep; int rect; const char* what; } yards[] = {
         {"煤矸石", true, 0, 0, "coal gangue yard, enclosed but without anti-seepage (unknown: a Class I site on a natural base? three preventions) and not rectified by 2025-12-31 (advice: rectification, the plan sets no date; DST-01 not applicable) [sw.yard-three-preventions: unknown; sw.yard-rectification: advice]"},
@@ -628,10 +638,11 @@ void Gen::scenarios() {
     SETB(enterprise, "soil_key_unit", true);
     SETD(enterprise, "soil_key_unit_since", d(2021, 6, 1));
     SETD(enterprise, "soil_self_monitoring_on", d(2024, 10, 24));
+    SETD(enterprise, "status_since", d(2019, 3, 1));   // operating throughout 2025
     CLR(enterprise, "soil_hidden_danger_check_on");
     end_enterprise(e);
     valid_permit(e, "key");
-    note("SOI-02", who(e), "soil key unit since 2021, last sampled 2024-10-24, no round in 2025 (yearly, HJ 1209): violation; no hidden-danger check since its 2021 listing, more than 36 months: advice [soil.self-monitoring: violation; soil.hidden-danger-check: advice]");
+    note("SOI-02", who(e), "soil key unit since 2021, operating since 2019, last sampled 2024-10-24, no round in 2025 (yearly, HJ 1209): violation; no hidden-danger check since its 2021 listing, more than 36 months: advice [soil.self-monitoring: violation; soil.hidden-danger-check: advice]");
     const auto id = serial_id("TP", ++pond_serial_);
     tailings_pond.begin();
     SET(tailings_pond, "id", id);
@@ -641,7 +652,7 @@ void Gen::scenarios() {
     SETD(tailings_pond, "last_drill_on", R - 800);
     SETB(tailings_pond, "archive_complete", false);
     tailings_pond.end();
-    note("SW-02", "tailings_pond " + id, "not on the supervision list (advice: the list is the bureau's), no risk assessment and archive incomplete after 2025-12-31 (violation), last drill 800 days ago (drill held: pass; interval: advice) [sw.tailings-pond-listed: advice; sw.tailings-pond-management: violation; sw.tailings-pond-archive: advice; sw.tailings-pond-drill: pass; sw.tailings-pond-drill-interval: advice]");
+    note("SW-02", "tailings_pond " + id, "not on the supervision list (advice: the list is the bureau's), no risk assessment and archive incomplete after 2025-12-31 (advice: the draft plan's task, the regulation's article to be confirmed), last drill 800 days ago (drill held: pass; interval: advice) [sw.tailings-pond-listed: advice; sw.tailings-pond-management: advice; sw.tailings-pond-archive: advice; sw.tailings-pond-drill: pass; sw.tailings-pond-drill-interval: advice]");
     const struct { int drill; int archive; const char* what; } ponds[] = {
         {0, -1, "on the list, assessed and plan filed, archive completeness and last drill not recorded: archive advice to the bureau (open the file), drill unknown [sw.tailings-pond-listed: pass; sw.tailings-pond-management: pass; sw.tailings-pond-archive: advice; sw.tailings-pond-drill: unknown]"},
         {R - 365, 1, "everything in order, last drill exactly 365 days ago: pass (interval boundary) [sw.tailings-pond-listed: pass; sw.tailings-pond-management: pass; sw.tailings-pond-archive: pass; sw.tailings-pond-drill: pass; sw.tailings-pond-drill-interval: pass]"}};
@@ -1123,7 +1134,7 @@ void Gen::scenarios_water_soil() {
     valid_permit(e, "simplified");
     const struct { const char* st; int sealed; int risk; const char* kind; const char* what; } ws[] = {
         {"active", 0, 1, "mine_shaft", "abandoned mine shaft assessed high-risk, not sealed after the plan period's end (2025-12-31, a programme date): advice (referral to the authorised department) [soil.abandoned-well-sealing: advice]"},
-        {"sealed", R - 200, 1, "borehole", "abandoned high-risk borehole sealed and backfilled in 2026, after the plan period's end: advice, done after the date (no breach) [soil.abandoned-well-sealing: advice]"},
+        {"sealed", R - 200, 1, "borehole", "abandoned high-risk borehole sealed and backfilled in 2026, after the plan period's end: pass (sealed is the duty met, whatever its date) [soil.abandoned-well-sealing: pass]"},
         {"active", 0, -1, "mine_shaft", "abandoned mine shaft whose risk was never assessed: unknown [soil.abandoned-well-sealing: unknown]"}};
     for (const auto& w : ws) {
       const auto id = serial_id("WL", ++well_serial_);
@@ -1631,7 +1642,7 @@ void Gen::scenarios_air_voc_transport() {
         {"cleaner", "semi_aqueous_cleaner", 300.0, false, -1, "VOC-01", "semi-aqueous cleaner exactly 300 g/L: pass (boundary) [voc.cleaner-content: pass]"},
         {"adhesive", "water_based_adhesive", 100.1, false, -1, "VOC-01", "water-based adhesive 100.1 g/L, its inspection report states a 100 g/L limit for its type and field: violation (just above; no table loaded) [voc.adhesive-content: violation]"},
         {"adhesive", "solvent_chloroprene_adhesive", 600.0, false, -1, "VOC-01", "solvent chloroprene adhesive exactly 600 g/L, the report's limit 600 g/L: pass (boundary) [voc.adhesive-content: pass]"},
-        {"coating", "solvent_industrial_coating", 550.1, false, -1, "VOC-01", "solvent industrial coating 550.1 g/L in the ready-to-use state, product named, its inspection report states a 550 g/L limit: violation (just above; no table loaded, the report's limit) [voc.coating-content: violation]"},
+        {"coating", "solvent_industrial_coating", 550.1, false, -1, "VOC-01", "solvent industrial coating 550.1 g/L in the ready-to-use state, product named, its inspection report states a 550 g/L limit, which the bureau has not checked against the standard's table (none loaded): unknown (check the category and the standard's limit) [voc.coating-content: unknown]"},
         {"coating", "water_based_industrial_coating", 200.0, true, 0, "VOC-02", "outdoor water-based coating exactly 200 g/L, the report's low-VOC ceiling 200 g/L, no special function: pass (boundary); VOC-01 unknown (no limit stated) [voc.outdoor-low-voc-coating: pass]"},
         {"coating", "solvent_road_marking_coating", 440.0, true, 1, "VOC-02", "outdoor solvent road-marking coating 440 g/L, special function required (特殊功能要求): not applicable (exception) [voc.outdoor-low-voc-coating: not_applicable]"},
         {"coating", "water_based_road_marking_coating", -1, true, -1, "VOC-02", "outdoor water-based road-marking coating, VOC content not recorded: unknown (VOC-01 unknown too) [voc.outdoor-low-voc-coating: unknown]"},
@@ -2090,7 +2101,7 @@ void Gen::scenarios_trn_waste_review() {
     valid_permit(e, "key");
     const struct { int dust; int run; const char* what; } ys[] = {
         {1, 1, "open fly ash yard with covering and retaining walls, anti-seepage: pass (three preventions need no full enclosure) [sw.yard-three-preventions: pass; sw.yard-rectification: pass]"},
-        {1, 0, "open fly ash yard without run-off measures: violation [sw.yard-three-preventions: violation; sw.yard-rectification: pass]"},
+        {1, 0, "open fly ash yard found without run-off measures at a site check 3 days before the reference date: violation [sw.yard-three-preventions: violation; sw.yard-rectification: pass]"},
         {-1, -1, "open fly ash yard, measures against scattering and run-off not recorded: unknown [sw.yard-three-preventions: unknown; sw.yard-rectification: pass]"}};
     for (const auto& y : ys) {
       const auto yid = serial_id("YD", ++yard_serial_);
@@ -2103,6 +2114,7 @@ void Gen::scenarios_trn_waste_review() {
       SETB(storage_yard, "rectified", true);
       if (y.dust >= 0) SETB(storage_yard, "dust_controlled", y.dust == 1);
       if (y.run >= 0) SETB(storage_yard, "runoff_controlled", y.run == 1);
+      if (y.run == 0) SETD(storage_yard, "measures_checked_on", R - 3);   // the dated site check
       storage_yard.end();
       note("SW-01", "storage_yard " + yid, y.what);
     }
