@@ -110,7 +110,15 @@ ViolationsOutcome list_violations(const ViolationsRequest& r) {
       v.state = en::to_string(v.transitions.empty() ? en::State::open : v.transitions.back().to);
       if (v.owner_key.empty())
         if (const auto* e = find_in_sweep(latest, id.rule, id.subject_key)) v.owner_key = e->owner_key;
-      if (r.owner.empty() || v.owner_key == r.owner) out.violations.push_back(std::move(v));
+      if (!r.owner.empty() && v.owner_key != r.owner) continue;
+      if (const auto* owner = rs.schema.owner(); owner && !v.owner_key.empty()) {
+        if (rs.schema.roles.owner_name >= 0)
+          v.owner_name = en::owner_field(store, *owner, v.owner_key, owner->fields[rs.schema.roles.owner_name].name);
+        if (const auto declared = declared_jurisdiction(rs.schema))
+          v.jurisdiction = en::owner_field(store, *owner, v.owner_key, declared->field);
+      }
+      if (r.limit_to && !r.limit_to->count(v.jurisdiction)) continue;
+      out.violations.push_back(std::move(v));
     }
   });
 }
