@@ -84,35 +84,30 @@ ChangeEntry entry_of(const en::LatestSweep::Entry& e) {
 
 ChangesOutcome change_notices(const ChangesRequest& r) {
   ChangesOutcome out;
-  dsl::SourceManager sm;
-  auto rs = ruleset_for_run(r.ruleset, sm, out);
-  if (!rs) return out;
-  auto store = open_workflow_store(r.db, *rs, out, true);
-  if (!store) return out;
-  return guarded(out, [&] {
+  return workflow_run(out, r.db, r.ruleset, true, [&](const dsl::model::Ruleset& rs, engine::store::Store& store) {
     if (r.sweeps < 1 || r.sweeps > 100) return out.fail(RunStatus::bad_request, "--sweeps must be 1 to 100");
-    const auto* owner = rs->schema.owner();
+    const auto* owner = rs.schema.owner();
     if (!owner || owner->key_fields.size() != 1)
       return out.fail(RunStatus::bad_request, "change notices need an owner record (`role owner`) with one key field");
     std::vector<engine::SweepSummary> history;
-    for (auto& s : engine::sweeps::read_history(*store, rs->id, 1000000))
+    for (auto& s : engine::sweeps::read_history(store, rs.id, 1000000))
       if (r.sweep == 0 || s.id <= r.sweep) history.push_back(std::move(s));
     if (history.empty() || (r.sweep != 0 && history.back().id != r.sweep))
       return out.fail(RunStatus::bad_request,
-                      r.sweep ? fmt::format("no sweep {} of {} is recorded in {}", r.sweep, rs->id, r.db.string())
-                              : fmt::format("no sweep of {} is recorded in {}", rs->id, r.db.string()));
+                      r.sweep ? fmt::format("no sweep {} of {} is recorded in {}", r.sweep, rs.id, r.db.string())
+                              : fmt::format("no sweep of {} is recorded in {}", rs.id, r.db.string()));
     const auto newest = dsl::parse_date(history.back().as_of);
     if (!newest) return out.fail(RunStatus::bad_request, "the recorded sweep has no valid as-of day");
     try {
-      out.policy = read_watch_policy(r.policy.empty() ? r.ruleset / "enforcement.json" : r.policy, *rs, *newest);
+      out.policy = read_watch_policy(r.policy.empty() ? r.ruleset / "enforcement.json" : r.policy, rs, *newest);
     } catch (const std::runtime_error& e) {
       return out.fail(RunStatus::bad_request, e.what());
     }
     // Jurisdictions: the field the ruleset declares (what the workbench scopes inspectors by),
     // or else the policy's.
-    if (const auto declared = declared_jurisdiction(rs->schema)) out.policy.jurisdiction_field = declared->field;
-    const Knowledge k{en::actions(*store), en::transitions(*store), en::list_inspections(*store, "")};
-    const int name_field = rs->schema.roles.owner_name;
+    if (const auto declared = declared_jurisdiction(rs.schema)) out.policy.jurisdiction_field = declared->field;
+    const Knowledge k{en::actions(store), en::transitions(store), en::list_inspections(store, "")};
+    const int name_field = rs.schema.roles.owner_name;
     struct OwnerInfo {
       std::string name, jurisdiction;
     };
@@ -121,15 +116,15 @@ ChangesOutcome change_notices(const ChangesRequest& r) {
       auto it = owners.find(key);
       if (it == owners.end())
         it = owners
-                 .emplace(key, OwnerInfo{name_field >= 0 ? en::owner_field(*store, *owner, key, owner->fields[name_field].name) : "",
-                                         en::owner_field(*store, *owner, key, out.policy.jurisdiction_field)})
+                 .emplace(key, OwnerInfo{name_field >= 0 ? en::owner_field(store, *owner, key, owner->fields[name_field].name) : "",
+                                         en::owner_field(store, *owner, key, out.policy.jurisdiction_field)})
                  .first;
       return it->second;
     };
     const std::size_t first = history.size() > static_cast<std::size_t>(r.sweeps) ? history.size() - r.sweeps : 0;
     for (std::size_t i = history.size(); i-- > first;) {
-      const auto cur = en::read_sweep(*store, rs->id, history[i].id);
-      const auto prev = i > 0 ? en::read_sweep(*store, rs->id, history[i - 1].id) : en::LatestSweep{};
+      const auto cur = en::read_sweep(store, rs.id, history[i].id);
+      const auto prev = i > 0 ? en::read_sweep(store, rs.id, history[i - 1].id) : en::LatestSweep{};
       SweepChanges sc;
       sc.sweep = cur.id;
       sc.previous = prev.id;
@@ -141,14 +136,14 @@ ChangesOutcome change_notices(const ChangesRequest& r) {
         const auto d = dsl::parse_date(s.as_of);
         if (!d) return out.policy;
         try {
-          return read_watch_policy(r.policy.empty() ? r.ruleset / "enforcement.json" : r.policy, *rs, *d);
+          return read_watch_policy(r.policy.empty() ? r.ruleset / "enforcement.json" : r.policy, rs, *d);
         } catch (const std::runtime_error&) {
           return out.policy;
         }
       };
-      const auto now_watched = watched(cur, k, en::violation_sweeps(*store, rs->id, cur.id), policy_on(cur));
+      const auto now_watched = watched(cur, k, en::violation_sweeps(store, rs.id, cur.id), policy_on(cur));
       const auto was_watched =
-          prev.id ? watched(prev, k, en::violation_sweeps(*store, rs->id, prev.id), policy_on(prev))
+          prev.id ? watched(prev, k, en::violation_sweeps(store, rs.id, prev.id), policy_on(prev))
                   : std::map<en::FindingId, ChangeEntry>{};
       // The team of each enterprise: its latest inspection opened before the sweep ran (one
       // opened on an earlier sweep: an inspection records the latest sweep when it is opened).
@@ -187,8 +182,8 @@ ChangesOutcome change_notices(const ChangesRequest& r) {
         if (!g.added.empty() || !g.resolved.empty() || !g.escalated.empty()) sc.groups.push_back(std::move(g));
       out.notices.sweeps.push_back(std::move(sc));
     }
-    out.notices.ruleset = rs->id;
-    out.notices.ruleset_title = rs->title;
+    out.notices.ruleset = rs.id;
+    out.notices.ruleset_title = rs.title;
     out.notices.jurisdiction_field = out.policy.jurisdiction_field;
   });
 }

@@ -62,13 +62,8 @@ bool has_owner(engine::store::Store& st, const dsl::model::Ruleset& rs, const st
 
 HistoryOutcome compliance_history(const HistoryRequest& r) {
   HistoryOutcome out;
-  dsl::SourceManager sm;
-  auto rs = ruleset_for_run(r.ruleset, sm, out);
-  if (!rs) return out;
-  auto store = open_workflow_store(r.db, *rs, out, true);
-  if (!store) return out;
-  return guarded(out, [&] {
-    const auto* owner = rs->schema.owner();
+  return workflow_run(out, r.db, r.ruleset, true, [&](const dsl::model::Ruleset& rs, engine::store::Store& store) {
+    const auto* owner = rs.schema.owner();
     if (!owner || owner->key_fields.size() != 1)
       return out.fail(RunStatus::bad_request,
                       "the compliance history needs an owner record (`role owner`) with one key field");
@@ -77,25 +72,25 @@ HistoryOutcome compliance_history(const HistoryRequest& r) {
     if (r.as_of) {
       as_of_text = *r.as_of;
     } else {
-      const auto latest = en::latest_sweep(*store, rs->id);
+      const auto latest = en::latest_sweep(store, rs.id);
       if (!latest.id)
         return out.fail(RunStatus::bad_request,
                         fmt::format("no sweep of {} is recorded in {} (give --as-of for a grid of unknown quarters)",
-                                    rs->id, r.db.string()));
+                                    rs.id, r.db.string()));
       as_of_text = latest.as_of;
     }
     const auto as_of = dsl::parse_date(as_of_text);
     if (!as_of) return out.fail(RunStatus::bad_request, fmt::format("--as-of \"{}\" is not a date (YYYY-MM-DD)", as_of_text));
     WatchPolicy policy;
     try {
-      policy = read_watch_policy(r.policy.empty() ? r.ruleset / "enforcement.json" : r.policy, *rs, *as_of);
+      policy = read_watch_policy(r.policy.empty() ? r.ruleset / "enforcement.json" : r.policy, rs, *as_of);
     } catch (const std::runtime_error& e) {
       return out.fail(RunStatus::bad_request, e.what());
     }
-    if (!r.enterprise.empty() && !has_owner(*store, *rs, r.enterprise, r.limit_to, policy))
+    if (!r.enterprise.empty() && !has_owner(store, rs, r.enterprise, r.limit_to, policy))
       return out.fail(RunStatus::bad_request, fmt::format("no enterprise {} in {}{}", r.enterprise, r.db.string(),
                                                           r.limit_to ? " within your jurisdiction" : ""));
-    out.history = grid(*store, *rs, policy, *as_of, r.quarters, r.enterprise, r.limit_to);
+    out.history = grid(store, rs, policy, *as_of, r.quarters, r.enterprise, r.limit_to);
   });
 }
 

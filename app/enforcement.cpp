@@ -35,19 +35,14 @@ const en::LatestSweep::Entry* find_in_sweep(const en::LatestSweep& latest, const
 
 ActionOutcome record_action(const ActionRequest& r) {
   ActionOutcome out;
-  dsl::SourceManager sm;
-  auto rs = ruleset_for_run(r.ruleset, sm, out);
-  if (!rs) return out;
-  auto store = open_workflow_store(r.db, *rs, out, false);
-  if (!store) return out;
-  return guarded(out, [&] {
+  return workflow_run(out, r.db, r.ruleset, false, [&](const dsl::model::Ruleset& rs, engine::store::Store& store) {
     const auto kind = en::parse_action_kind(r.kind);
     if (!kind)
       return out.fail(RunStatus::bad_request,
                       fmt::format("unknown action \"{}\": rectification_order, penalty or referral", r.kind));
-    const auto latest = en::latest_sweep(*store, rs->id);
+    const auto latest = en::latest_sweep(store, rs.id);
     if (!latest.id)
-      return out.fail(RunStatus::bad_request, fmt::format("no sweep of {} is recorded in {}", rs->id, r.db.string()));
+      return out.fail(RunStatus::bad_request, fmt::format("no sweep of {} is recorded in {}", rs.id, r.db.string()));
     const auto* e = find_in_sweep(latest, r.rule, r.subject_key);
     if (!e)
       return out.fail(RunStatus::bad_request,
@@ -60,26 +55,21 @@ ActionOutcome record_action(const ActionRequest& r) {
     en::Action a = r.action;
     a.kind = *kind;
     a.violation = e->finding;
-    a.owner_record = rs->schema.owner() ? rs->schema.owner()->name : "";
+    a.owner_record = rs.schema.owner() ? rs.schema.owner()->name : "";
     a.owner_key = e->owner_key;
     a.severity = e->severity;
-    const auto overlay = en::read_overlay(*store);
+    const auto overlay = en::read_overlay(store);
     if (auto o = overlay.outcomes.find(e->finding); o != overlay.outcomes.end() && !a.inspection)
       a.inspection = o->second.inspection;
-    out.id = en::record_action(*store, a, {r.recorded.by, r.recorded.source});
+    out.id = en::record_action(store, a, {r.recorded.by, r.recorded.source});
     out.violation = e->finding;
-    out.state = en::to_string(en::current_state(*store, e->finding));
+    out.state = en::to_string(en::current_state(store, e->finding));
   });
 }
 
 StateOutcome change_state(const StateRequest& r) {
   StateOutcome out;
-  dsl::SourceManager sm;
-  auto rs = ruleset_for_run(r.ruleset, sm, out);
-  if (!rs) return out;
-  auto store = open_workflow_store(r.db, *rs, out, false);
-  if (!store) return out;
-  return guarded(out, [&] {
+  return workflow_run(out, r.db, r.ruleset, false, [&](const dsl::model::Ruleset& rs, engine::store::Store& store) {
     const auto to = en::parse_state(r.to);
     if (!to)
       return out.fail(RunStatus::bad_request,
@@ -88,44 +78,47 @@ StateOutcome change_state(const StateRequest& r) {
     // The violation as the latest sweep has it, or, once the data no longer shows it, as the
     // workflow knows it (its resolution is still to be verified).
     std::optional<en::FindingId> id;
-    const auto latest = en::latest_sweep(*store, rs->id);
+    const auto latest = en::latest_sweep(store, rs.id);
     if (const auto* e = find_in_sweep(latest, r.rule, r.subject_key)) id = e->finding;
     if (!id)
-      for (const auto& t : en::transitions(*store))
+      for (const auto& t : en::transitions(store))
         if (t.violation.rule == r.rule && t.violation.subject_key == r.subject_key) id = t.violation;
     if (!id)
-      for (const auto& a : en::actions(*store))
+      for (const auto& a : en::actions(store))
         if (a.violation.rule == r.rule && a.violation.subject_key == r.subject_key) id = a.violation;
     if (!id)
       return out.fail(RunStatus::bad_request,
                       fmt::format("no violation of {} on {}: neither the latest sweep nor the enforcement records have it",
                                   r.rule, r.subject_key));
-    out.transition = en::transition(*store, *id, *to, r.on, r.reason, {r.recorded.by, r.recorded.source});
+    out.transition = en::transition(store, *id, *to, r.on, r.reason, {r.recorded.by, r.recorded.source});
   });
 }
 
 ViolationsOutcome list_violations(const ViolationsRequest& r) {
   ViolationsOutcome out;
-  dsl::SourceManager sm;
-  auto rs = ruleset_for_run(r.ruleset, sm, out);
-  if (!rs) return out;
-  auto store = open_workflow_store(r.db, *rs, out, true);
-  if (!store) return out;
-  return guarded(out, [&] {
+  return workflow_run(out, r.db, r.ruleset, true, [&](const dsl::model::Ruleset& rs, engine::store::Store& store) {
     std::map<en::FindingId, WorkflowViolation> by_id;
-    const auto latest = en::latest_sweep(*store, rs->id);
-    for (auto& a : en::actions(*store)) {
+    const auto latest = en::latest_sweep(store, rs.id);
+    for (auto& a : en::actions(store)) {
       auto& v = by_id[a.violation];
       v.owner_key = a.owner_key;
       v.actions.push_back(std::move(a));
     }
-    for (auto& t : en::transitions(*store)) by_id[t.violation].transitions.push_back(std::move(t));
+    for (auto& t : en::transitions(store)) by_id[t.violation].transitions.push_back(std::move(t));
     for (auto& [id, v] : by_id) {
       v.violation = id;
       v.state = en::to_string(v.transitions.empty() ? en::State::open : v.transitions.back().to);
       if (v.owner_key.empty())
         if (const auto* e = find_in_sweep(latest, id.rule, id.subject_key)) v.owner_key = e->owner_key;
-      if (r.owner.empty() || v.owner_key == r.owner) out.violations.push_back(std::move(v));
+      if (!r.owner.empty() && v.owner_key != r.owner) continue;
+      if (const auto* owner = rs.schema.owner(); owner && !v.owner_key.empty()) {
+        if (rs.schema.roles.owner_name >= 0)
+          v.owner_name = en::owner_field(store, *owner, v.owner_key, owner->fields[rs.schema.roles.owner_name].name);
+        if (const auto declared = declared_jurisdiction(rs.schema))
+          v.jurisdiction = en::owner_field(store, *owner, v.owner_key, declared->field);
+      }
+      if (r.limit_to && !r.limit_to->count(v.jurisdiction)) continue;
+      out.violations.push_back(std::move(v));
     }
   });
 }
@@ -203,37 +196,32 @@ WatchPolicy read_watch_policy(const std::filesystem::path& file, const dsl::mode
 
 WatchlistOutcome watchlist(const WatchlistRequest& r) {
   WatchlistOutcome out;
-  dsl::SourceManager sm;
-  auto rs = ruleset_for_run(r.ruleset, sm, out);
-  if (!rs) return out;
-  auto store = open_workflow_store(r.db, *rs, out, true);
-  if (!store) return out;
-  return guarded(out, [&] {
-    const auto latest = en::latest_sweep(*store, rs->id);
+  return workflow_run(out, r.db, r.ruleset, true, [&](const dsl::model::Ruleset& rs, engine::store::Store& store) {
+    const auto latest = en::latest_sweep(store, rs.id);
     if (!latest.id)
-      return out.fail(RunStatus::bad_request, fmt::format("no sweep of {} is recorded in {}", rs->id, r.db.string()));
+      return out.fail(RunStatus::bad_request, fmt::format("no sweep of {} is recorded in {}", rs.id, r.db.string()));
     out.sweep = latest.id;
     out.as_of = r.as_of.value_or(latest.as_of);
     const auto as_of = dsl::parse_date(out.as_of);
     if (!as_of) return out.fail(RunStatus::bad_request, fmt::format("--as-of \"{}\" is not a date (YYYY-MM-DD)", out.as_of));
     try {
-      out.policy = read_watch_policy(r.policy.empty() ? r.ruleset / "enforcement.json" : r.policy, *rs, *as_of);
+      out.policy = read_watch_policy(r.policy.empty() ? r.ruleset / "enforcement.json" : r.policy, rs, *as_of);
     } catch (const std::runtime_error& e) {
       return out.fail(RunStatus::bad_request, e.what());
     }
     // One jurisdiction for the list, the grid and the change notices: the declared one first.
-    if (const auto declared = declared_jurisdiction(rs->schema)) out.policy.jurisdiction_field = declared->field;
+    if (const auto declared = declared_jurisdiction(rs.schema)) out.policy.jurisdiction_field = declared->field;
     if (r.days) {
       if (*r.days < 0) return out.fail(RunStatus::bad_request, "--days must be >= 0");
       out.policy.days = *r.days;
       out.policy.days_source = "--days";
     }
-    const auto overlay = en::read_overlay(*store);
-    const auto sweeps = en::violation_sweeps(*store, rs->id);
-    const auto& owner = *rs->schema.owner();
-    const int name_field = rs->schema.roles.owner_name;
+    const auto overlay = en::read_overlay(store);
+    const auto sweeps = en::violation_sweeps(store, rs.id);
+    const auto& owner = *rs.schema.owner();
+    const int name_field = rs.schema.roles.owner_name;
     std::map<std::string, std::vector<std::string>> team;  // owner -> its latest inspection's inspectors
-    for (const auto& in : en::list_inspections(*store, ""))
+    for (const auto& in : en::list_inspections(store, ""))
       team.emplace(in.owner_key, in.inspectors);  // newest first: the first one stays
     for (const auto& e : latest.findings) {
       if (e.verdict != "violation" && e.verdict != "late") continue;
@@ -254,8 +242,8 @@ WatchlistOutcome watchlist(const WatchlistRequest& r) {
       if (w.why.empty()) continue;
       w.violation = e.finding;
       w.owner_key = e.owner_key;
-      w.owner_name = name_field >= 0 ? en::owner_field(*store, owner, e.owner_key, owner.fields[name_field].name) : "";
-      w.jurisdiction = en::owner_field(*store, owner, e.owner_key, out.policy.jurisdiction_field);
+      w.owner_name = name_field >= 0 ? en::owner_field(store, owner, e.owner_key, owner.fields[name_field].name) : "";
+      w.jurisdiction = en::owner_field(store, owner, e.owner_key, out.policy.jurisdiction_field);
       if (r.limit_to && !r.limit_to->count(w.jurisdiction)) continue;
       if (auto t = team.find(e.owner_key); t != team.end()) w.inspectors = t->second;
       w.verdict = e.verdict;

@@ -53,12 +53,16 @@ StateOutcome change_state(const StateRequest& request);
 struct ViolationsRequest {
   std::filesystem::path db, ruleset;
   std::string owner;                     // "" every owner
+  // Only violations of owners whose declared jurisdiction (`role jurisdiction`) is one of these
+  // (authorize()'s limit_to); nullopt: all. Without a declared jurisdiction a limited user sees none.
+  std::optional<std::set<std::string>> limit_to;
 };
 
 // One violation the workflow concerns: its state, actions and transitions.
 struct WorkflowViolation {
   engine::enforcement::FindingId violation;
   std::string owner_key;
+  std::string owner_name, jurisdiction;  // the owner's `role name` and declared jurisdiction ("" none)
   std::string state;
   std::vector<engine::enforcement::Action> actions;
   std::vector<engine::enforcement::Transition> transitions;

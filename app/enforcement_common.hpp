@@ -1,6 +1,7 @@
 #pragma once
-// What the inspection and enforcement runs share (app/inspections.cpp, app/enforcement.cpp):
-// opening the store, turning the engine's errors into the run's status, evaluating one owner.
+// What the inspection and enforcement runs share (app/inspections.cpp, app/enforcement.cpp,
+// app/compliance_history.cpp, app/change_notices.cpp): the ruleset and the store every run
+// opens, turning the engine's errors into the run's status, evaluating one owner.
 // Internal to the application layer.
 #include <filesystem>
 #include <memory>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "app/enforcement.hpp"
+#include "app/ruleset.hpp"
 #include "app/run.hpp"
 #include "dsl/common/date.hpp"
 #include "dsl/model/ruleset.hpp"
@@ -49,6 +51,21 @@ Outcome guarded(Outcome& out, Body&& body) {
     out.fail(RunStatus::store_error, e.what());
   }
   return std::move(out);
+}
+
+// The prologue and guard every workflow run shares: the checked ruleset at `ruleset` (else `out`
+// fails as ruleset_for_run fails it) and its store at `db`, opened read-only or not (else as
+// open_workflow_store fails), then `body(rs, store)` under guarded(). `body` is not called when
+// either fails. Returns `out`.
+template <class Outcome, class Body>
+Outcome workflow_run(Outcome& out, const std::filesystem::path& db, const std::filesystem::path& ruleset,
+                     bool read_only, Body&& body) {
+  dsl::SourceManager sm;
+  auto rs = ruleset_for_run(ruleset, sm, out);
+  if (!rs) return std::move(out);
+  auto store = open_workflow_store(db, *rs, out, read_only);
+  if (!store) return std::move(out);
+  return guarded(out, [&] { body(*rs, *store); });
 }
 
 // The findings of one owner and what belongs to it as of `as_of`, from the store's current

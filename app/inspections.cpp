@@ -60,35 +60,30 @@ std::vector<engine::Finding> evaluate_owner(const dsl::model::Ruleset& rs, engin
 
 InspectionOpenOutcome open_inspection(const InspectionOpenRequest& r) {
   InspectionOpenOutcome out;
-  dsl::SourceManager sm;
-  auto rs = ruleset_for_run(r.ruleset, sm, out);
-  if (!rs) return out;
-  auto store = open_workflow_store(r.db, *rs, out, false);
-  if (!store) return out;
-  return guarded(out, [&] {
-    const auto latest = en::latest_sweep(*store, rs->id);
+  return workflow_run(out, r.db, r.ruleset, false, [&](const dsl::model::Ruleset& rs, engine::store::Store& store) {
+    const auto latest = en::latest_sweep(store, rs.id);
     if (!latest.id)
       return out.fail(RunStatus::bad_request,
                       fmt::format("no sweep of {} is recorded in {}: an inspection's checklist comes from the latest "
-                                  "sweep (run `ecoaudit sweep` first)", rs->id, r.db.string()));
+                                  "sweep (run `ecoaudit sweep` first)", rs.id, r.db.string()));
     en::Inspection in;
-    in.ruleset = rs->id;
+    in.ruleset = rs.id;
     in.sweep = latest.id;
     in.owner_key = r.owner;
-    in.owner_record = rs->schema.owner() ? rs->schema.owner()->name : "";
+    in.owner_record = rs.schema.owner() ? rs.schema.owner()->name : "";
     in.draw = r.draw;
     in.planned_on = r.planned_on;
     in.inspectors = r.inspectors;
     if (r.draw > 0) {
       std::string error;
-      auto team = drawn_team(*store, r.draw, r.owner, error);
+      auto team = drawn_team(store, r.draw, r.owner, error);
       if (!error.empty()) return out.fail(RunStatus::bad_request, error);
       // The draw's team goes, unless the bureau names who goes instead (a recusal found later).
       if (in.inspectors.empty()) in.inspectors = std::move(team);
     }
     std::string error;
     const auto as_of = dsl::parse_date(latest.as_of).value_or(dsl::Date{});
-    auto findings = evaluate_owner(*rs, *store, r.owner, as_of, error);
+    auto findings = evaluate_owner(rs, store, r.owner, as_of, error);
     if (!error.empty()) return out.fail(RunStatus::bad_request, error);
     std::vector<en::FindingId> swept;
     for (const auto& e : latest.findings)
@@ -100,44 +95,34 @@ InspectionOpenOutcome open_inspection(const InspectionOpenRequest& r) {
     // counted, not listed; there is nothing left to verify about them.
     for (const auto& id : swept)
       if (!listed.count(id) && id.rule != en::kOrderRule) ++out.gone;
-    in.id = en::record_inspection(*store, in, {r.recorded.by, r.recorded.source});
-    out.inspection = en::read_inspection(*store, in.id);
+    in.id = en::record_inspection(store, in, {r.recorded.by, r.recorded.source});
+    out.inspection = en::read_inspection(store, in.id);
   });
 }
 
 OutcomeOutcome record_outcome(const OutcomeRequest& r) {
   OutcomeOutcome out;
-  dsl::SourceManager sm;
-  auto rs = ruleset_for_run(r.ruleset, sm, out);
-  if (!rs) return out;
-  auto store = open_workflow_store(r.db, *rs, out, false);
-  if (!store) return out;
-  return guarded(out, [&] {
+  return workflow_run(out, r.db, r.ruleset, false, [&](const dsl::model::Ruleset&, engine::store::Store& store) {
     const auto outcome = en::parse_outcome(r.outcome);
     if (!outcome)
       return out.fail(RunStatus::bad_request,
                       fmt::format("unknown outcome \"{}\": confirmed, not_confirmed, corrected_on_site or not_verified",
                                   r.outcome));
-    out.recorded = en::record_outcome(*store, r.inspection, r.item, *outcome, r.note, r.checked_on, r.evidence_files,
+    out.recorded = en::record_outcome(store, r.inspection, r.item, *outcome, r.note, r.checked_on, r.evidence_files,
                                       {r.recorded.by, r.recorded.source});
-    const auto in = en::read_inspection(*store, r.inspection);
-    out.state = en::to_string(en::current_state(*store, in.items.at(static_cast<std::size_t>(r.item - 1)).finding));
+    const auto in = en::read_inspection(store, r.inspection);
+    out.state = en::to_string(en::current_state(store, in.items.at(static_cast<std::size_t>(r.item - 1)).finding));
   });
 }
 
 InspectionShowOutcome show_inspections(const InspectionShowRequest& r) {
   InspectionShowOutcome out;
-  dsl::SourceManager sm;
-  auto rs = ruleset_for_run(r.ruleset, sm, out);
-  if (!rs) return out;
-  auto store = open_workflow_store(r.db, *rs, out, true);
-  if (!store) return out;
-  return guarded(out, [&] {
+  return workflow_run(out, r.db, r.ruleset, true, [&](const dsl::model::Ruleset&, engine::store::Store& store) {
     if (r.inspection > 0) {
-      out.inspections.push_back(en::read_inspection(*store, r.inspection));
-      out.outcomes = en::outcomes(*store, r.inspection);
+      out.inspections.push_back(en::read_inspection(store, r.inspection));
+      out.outcomes = en::outcomes(store, r.inspection);
     } else {
-      out.inspections = en::list_inspections(*store, r.owner);
+      out.inspections = en::list_inspections(store, r.owner);
     }
   });
 }

@@ -131,6 +131,10 @@ def prepare(args, eco, work):
         t0 = time.time()
         run(eco, "import", "--db", db, "--ruleset", ruleset, data)
         log("imported in %.1f s" % (time.time() - t0))
+    else:
+        # A kept store made with an earlier ruleset: `init` adds the schema's new optional fields
+        # (and refuses anything else, with the reason).
+        run(eco, "init", "--db", db, "--ruleset", ruleset)
     con = sqlite3.connect(db)
     try:
         have = {r[0] for r in con.execute("SELECT name FROM _user")}
@@ -364,6 +368,8 @@ def main():
         admin.sign_in("admin")
         # The audit pages read the latest sweep's findings: a first sweep if the store has none.
         status, hist = admin.call("GET", "/api/sweeps")
+        if status != 200:
+            sys.exit("GET /api/sweeps: %d %r" % (status, hist))
         if not hist["history"]:
             log("a first sweep (the findings lists need one)")
             status, r = admin.call("POST", "/api/sweeps", {"wait": True})

@@ -193,6 +193,61 @@ void watchlist_page(Context& ctx) {
                             {"count", out.entries.size()}}));
 }
 
+// The violations in the enforcement workflow (`ecoaudit enforce list`), those of the user's
+// jurisdictions: each with its state, actions (oldest first) and state transitions.
+nlohmann::json violations_of(Context& ctx) {
+  app::ViolationsRequest r;
+  r.db = ctx.services.db_path();
+  r.ruleset = ctx.services.ruleset_dir();
+  r.owner = ctx.req.query_value("enterprise").value_or("");
+  r.limit_to = limit_of(ctx);
+  const auto out = app::list_violations(r);
+  if (out.status != app::RunStatus::done) refuse(out, false);
+  namespace en = engine::enforcement;
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& v : out.violations) {
+    nlohmann::json actions = nlohmann::json::array();
+    for (const auto& a : v.actions)
+      actions.push_back({{"id", a.id}, {"kind", en::to_string(a.kind)}, {"reference", a.reference},
+                         {"issued_on", a.issued_on}, {"deadline", a.deadline}, {"requirement", a.requirement},
+                         {"amount", a.amount}, {"legal_basis", a.legal_basis}, {"case_number", a.case_number},
+                         {"referred_to", a.referred_to}, {"note", a.note}, {"inspection", a.inspection},
+                         {"recorded_at", a.recorded_at}, {"recorded_by", a.recorded_by}});
+    nlohmann::json transitions = nlohmann::json::array();
+    for (const auto& t : v.transitions)
+      transitions.push_back({{"on", t.on}, {"from", en::to_string(t.from)}, {"to", en::to_string(t.to)},
+                             {"reason", t.reason}, {"recorded_by", t.recorded_by}});
+    list.push_back({{"rule", v.violation.rule},
+                    {"subject", {{"record", v.violation.subject_record}, {"key", v.violation.subject_key}}},
+                    {"enterprise_id", v.owner_key},
+                    {"enterprise_name", v.owner_name},
+                    {"jurisdiction", v.jurisdiction},
+                    {"state", v.state},
+                    {"actions", actions},
+                    {"transitions", transitions}});
+  }
+  return {{"violations", list}};
+}
+
+void violations_api(Context& ctx) { ctx.res.json(violations_of(ctx)); }
+
+// The enforcement actions page: one block per violation with its actions and transitions.
+void violations_page(Context& ctx) {
+  auto j = violations_of(ctx);
+  for (auto& v : j["violations"]) {
+    if (v["enterprise_name"].get<std::string>().empty()) v["enterprise_name"] = v["enterprise_id"];
+    v["subject_text"] = v["subject"]["record"].get<std::string>() + ":" + v["subject"]["key"].get<std::string>();
+    for (auto& a : v["actions"]) {
+      const auto kind = a["kind"].get<std::string>();
+      a["is_order"] = kind == "rectification_order";
+      a["is_penalty"] = kind == "penalty";
+      a["is_referral"] = kind == "referral";
+    }
+  }
+  j["count"] = j["violations"].size();
+  ctx.res.html(render_page(ctx, "violations", "violations.title", j));
+}
+
 }  // namespace
 
 void register_enforcement(Router& router) {
@@ -223,6 +278,14 @@ void register_enforcement(Router& router) {
   router.add({.method = "GET", .path = "/watchlist", .resource = Resource::finding, .action = Action::view,
               .summary = "The watch list page, per jurisdiction and inspector (?days=N)", .flags = kPage,
               .handler = watchlist_page, .nav = "nav.watchlist", .example_status = kNoPolicy});
+  router.add({.method = "GET", .path = "/api/violations", .resource = Resource::finding, .action = Action::view,
+              .summary = "The violations in the enforcement workflow: state, actions (orders, penalties, referrals) "
+                         "and transitions (?enterprise=KEY)",
+              .flags = kApi, .handler = violations_api, .response_schema = obj});
+  router.add({.method = "GET", .path = "/violations", .resource = Resource::finding, .action = Action::view,
+              .summary = "The enforcement actions page: each violation in the workflow with its state, actions and "
+                         "transitions (?enterprise=KEY)",
+              .flags = kPage, .handler = violations_page, .nav = "nav.violations"});
 }
 
 }  // namespace eco::server

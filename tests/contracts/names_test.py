@@ -119,6 +119,8 @@ for _rel, _keys, _why in (
 # The watch list's JSON (`ecoaudit watchlist --format json`, /api/watchlist) is written by app/enforcement.cpp.
 ALLOWED[("app/enforcement.cpp", "enterprise_id")] = "the JSON key of a watch-list entry's owner, as in a finding (findings.schema.json)"
 ALLOWED[("server/routes/enforcement.cpp", "enterprise_id")] = "a key of the watch list page's template data (the entry's owner, as in the JSON)"
+for _key in ("issued_on", "legal_basis"):
+    ALLOWED[("server/routes/enforcement.cpp", _key)] = "a JSON key of an enforcement action in /api/violations (the engine's own _action record, docs/enforcement.md), not the schema's field"
 
 CPP_DIRS = ["engine", "reports", "app", "cli", "server"]
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The enforcement area through the server (docs/enforcement.md "Compliance history" and "Change
 notices"), on the enforcement fixture (tests/enforcement: 榆次示例热力 E1 in 榆次区, 太谷示例化工
-E2 in 太谷区) with three recorded sweeps of the history data (h1, h1, h2):
+E2 in 太谷区, later E3 in 榆次区) with three recorded sweeps of the history data (h1, h1, h2):
 
 - /api/history: the quarter grid (E1 violation then significant, E2 unknown then in compliance,
   a quarter without a sweep unknown); an inspector of 榆次区 sees E1 only, and asking for E2 is
@@ -14,13 +14,16 @@ E2 in 太谷区) with three recorded sweeps of the history data (h1, h1, h2):
   entries only.
 - /api/watchlist and /watchlist: the watch list of the latest sweep (GL-2, significant by
   repetition), jurisdiction-limited for inspectors, ?days= overriding the policy's days.
+- /api/violations and /violations: the violations in the enforcement workflow (none, then a
+  rectification order on GL-5 of E3: under enforcement, the order's reference and deadline),
+  jurisdiction-limited, ?enterprise= for one.
 """
 import xml.etree.ElementTree as ET
 
 from harness import Server, check, main_args
 
 RULESET = "tests/enforcement/ruleset"
-E1, E2 = "91140702MA0K010007", "91140702MA0K02000E"
+E1, E2, E3 = "91140702MA0K010007", "91140702MA0K02000E", "91140702MA0K03000M"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -141,6 +144,28 @@ def main():
         _, after = feed(viewer)
         check(ids < set(after), "after a new sweep: old %r, now %r" % (sorted(ids), sorted(after)))
         check(any("/sweep/4/" in i for i in after), "no entry of sweep 4")
+
+        # Enforcement actions: none yet, then a rectification order on GL-5 (E3, 榆次区, critical).
+        check(viewer.get("/api/violations").json() == {"violations": []}, "violations before any action")
+        check("data-kind=" not in viewer.get("/violations").text(), "violations page before any action")
+        srv.run("enforce", "order", "--db", str(srv.db), "--ruleset", rs, "--finding", "fx.desulfurization:GL-5",
+                "--reference", "晋中环责改〔2026〕7号", "--issued", "2026-08-14", "--deadline", "2026-09-30",
+                "--requirement", "建成燃煤锅炉脱硫设施并投运", "--by", "王科长")
+        vs = viewer.get("/api/violations")
+        check(vs.status == 200, "violations: %r" % vs)
+        vs = vs.json()["violations"]
+        check([(v["enterprise_id"], v["subject"]["key"], v["jurisdiction"], v["state"]) for v in vs]
+              == [(E3, "GL-5", "榆次区", "under_enforcement")], "violations: %r" % vs)
+        check([(a["kind"], a["reference"], a["deadline"]) for a in vs[0]["actions"]]
+              == [("rectification_order", "晋中环责改〔2026〕7号", "2026-09-30")], "actions: %r" % vs[0]["actions"])
+        check(insp_a.get("/api/violations").json()["violations"] == vs, "inspector of 榆次区's violations")
+        check(insp_b.get("/api/violations").json()["violations"] == [], "inspector of 太谷区 sees 榆次区's violation")
+        check(viewer.get("/api/violations?enterprise=" + E1).json()["violations"] == [], "?enterprise= ignored")
+        check(srv.client().get("/api/violations").status == 401, "anonymous violations")
+        page = viewer.get("/violations").text()
+        check('data-kind="rectification_order"' in page and "晋中环责改〔2026〕7号" in page and "2026-09-30" in page,
+              "violations page: %s" % page[-2000:])
+        check("晋中环责改" not in insp_b.get("/violations").text(), "inspector of 太谷区's violations page")
 
 
 if __name__ == "__main__":

@@ -123,6 +123,7 @@ inline constexpr std::string_view k_voc_material[] = {
     "enterprise_id", "kind", "product_type", "voc_content_g_l", "voc_content_pct",
     "annual_use_t", "outdoor_use", "special_function", "standard_limit_g_l", "low_voc_limit_g_l",
     "content_source", "product_name", "content_state", "standard_limit_verified",
+    "industrial_coating_use",
 };
 inline constexpr std::string_view k_voc_treatment[] = {
     "id", "enterprise_id", "technology", "stages", "bypass", "exceedances_12m",
@@ -161,9 +162,10 @@ inline constexpr std::string_view k_hw_plan[] = {
 inline constexpr std::string_view k_hw_manifest[] = {
     "manifest_no", "generator_id", "receiver_id", "waste_code", "shipped_on", "shipped_t",
     "received_on", "received_t", "electronic", "confirmed_on", "entered_electronically_on", "mismatch_reported",
+    "entry_checked_on", "transfer_exempt",
 };
 inline constexpr std::string_view k_hw_license[] = {
-    "license_no", "holder_id", "valid_from", "valid_until",
+    "license_no", "holder_id", "valid_from", "valid_until", "renewal_applied_on",
 };
 inline constexpr std::string_view k_hw_license_code[] = {
     "license_no", "waste_code",

@@ -378,11 +378,13 @@ void Gen::scenarios() {
     SETB(enterprise, "voc_key", true);
     // An inspection found its LDAR reports on file complete (voc.ldar-interval needs it).
     SETD(enterprise, "ldar_records_checked_on", R - 10);
+    // Operating since before the round fell due (voc.ldar-interval: a later status is unknown).
+    SETD(enterprise, "status_since", d(2019, 3, 1));
     end_enterprise(e);
     valid_permit(e, "key");
     note("SOI-04", "park 榆社化工园区", "chemical park's groundwater survey done exactly 2022-12-31: pass (boundary) [soil.chem-park-groundwater-survey: pass]");
     const struct { int on; int comps; int leaks; int fixed; const char* what; } rounds[] = {
-        {R - 400, 2000, 12, 12, "last LDAR round 400 days before the reference date, 2,000 sealing points (threshold, inclusive), the records found complete at an inspection 10 days before the reference date: violation (interval > 6 months) [voc.ldar-interval: violation]"},
+        {R - 400, 2000, 12, 12, "last LDAR round 400 days before the reference date, 2,000 sealing points (threshold, inclusive), the records found complete at an inspection 10 days before the reference date, operating since 2019: violation (interval > 6 months) [voc.ldar-interval: violation]"},
         {R - 590, 2000, 20, 14, "earlier round: 6 of 20 leaks not repaired in time, none recorded for delayed repair: violation (repair and first attempt) [voc.ldar-repair: violation; voc.ldar-first-attempt: violation]"}};
     ldar_done_.push_back(e.id);
     for (const auto& r : rounds) {
@@ -531,10 +533,11 @@ void Gen::scenarios() {
     SETB(enterprise, "sewer_exit_ordered", true);
     SETB(enterprise, "sewer_exit_order_by_ecology", true);
     SETD(enterprise, "sewer_discharge_observed_on", R);
+    SET(enterprise, "sewer_exit_order_no", "晋中环责改〔2026〕7号");   // a served decision on file
     end_enterprise(e);
     valid_permit(e, "key");
     note("HPW-01", who(e), "casting enterprise with no performance grade and no 一企一策 measures: advice (grading and the list are the authorities' acts) [hpw.grade-and-measures: advice]");
-    note("WAT-04", who(e), "untreatable wastewater to the municipal sewer, exit ordered by the ecology authority by the day before, discharge observed on the reference date: violation [wat.sewer-exit: violation]");
+    note("WAT-04", who(e), "untreatable wastewater to the municipal sewer, exit ordered by the ecology authority (decision number on file) by the day before, discharge observed on the reference date: violation [wat.sewer-exit: violation]");
   }
   {
     Ent e = ent(Ind::coking, "灵石县", "灵石县D级焦化有限公司");
@@ -779,7 +782,7 @@ void Gen::scenarios() {
     struct M { int shipped; const char* code; bool el; double delta; int recv; const char* req; const char* what; };
     const M ms[] = {
         {d(2025, 5, 31), "HW11", true, 0, 2, "HW-04", "shipped on the licence's last valid day: pass (boundary) [hw.receiver-licence: pass]"},
-        {d(2025, 6, 1), "HW11", true, 0, 2, "HW-04", "shipped the day after the licence expired (the bureau checked the receiver's licences complete): violation [hw.receiver-licence: violation]"},
+        {d(2025, 6, 1), "HW11", true, 0, 2, "HW-04", "shipped the day after the licence expired (the bureau checked the receiver's licences complete, no renewal applied for, the transfer checked not exempt): violation [hw.receiver-licence: violation]"},
         {d(2025, 3, 3), "HW17", true, 0, 2, "HW-04", "HW17 shipped to a licence on file that does not cover it: unknown (verify another licence or an exemption) [hw.receiver-licence: unknown]"},
         {d(2022, 3, 15), "HW08", false, 0, 2, "HW-03", "paper manifest in 2022, received 2022-03-17, no electronic entry date on file after the 10-working-day entry window: unknown (verify the reason and the entry; hw.electronic-manifest) [hw.electronic-manifest: unknown; hw.manifest-quantity: pass]"},
         {d(2025, 3, 3), "HW08", true, 0, 2, "HW-03", "received Wed 2025-03-05, confirmed in the system Thu 2025-03-13, 6 working days after receipt (limit 5): advice (the receiver's duty, done after the date; no breach by the generator) [hw.electronic-manifest: pass; hw.manifest-receipt-confirmation: advice; hw.manifest-quantity: pass]"},
@@ -800,6 +803,8 @@ void Gen::scenarios() {
       SET(hw_manifest, "waste_code", m.code);
       SETD(hw_manifest, "shipped_on", m.shipped);
       SETN(hw_manifest, "shipped_t", 10.0, 2);
+      // The lapsed-licence shipment: the bureau checked it is no exempt transfer (hw.receiver-licence).
+      if (m.shipped == d(2025, 6, 1)) SETB(hw_manifest, "transfer_exempt", false);
       if (m.recv >= 0) {
         SETD(hw_manifest, "received_on", m.shipped + m.recv);
         SETN(hw_manifest, "received_t", 10.0 + m.delta, 2);
