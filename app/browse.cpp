@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "app/report_data.hpp"
+#include "app/snapshot_cache.hpp"
 #include "engine/store/schema_sql.hpp"
 #include "engine/sweeps/history.hpp"
 
@@ -224,8 +225,16 @@ void finding_terms(const OwnerSql& os, const OwnerFilter& where, const std::opti
     w.add("f.severity = ?", {severity});
   }
   if (!verdict.empty()) {
-    if (!model::parse_verdict(verdict)) throw BrowseError(fmt::format("'{}' is not a verdict", verdict));
-    w.add("f.verdict = ?", {verdict});
+    // One verdict, or several separated by commas ("violation,late": the dashboard's violations).
+    std::vector<std::string> verdicts;
+    for (std::size_t at = 0; at <= verdict.size();) {
+      const auto comma = std::min(verdict.find(',', at), verdict.size());
+      const std::string v = verdict.substr(at, comma - at);
+      if (!model::parse_verdict(v)) throw BrowseError(fmt::format("'{}' is not a verdict", v));
+      verdicts.push_back(v);
+      at = comma + 1;
+    }
+    w.any_of("f.verdict", verdicts);
   }
   if (!rule.empty()) {
     if (!rs.find_rule(rule)) throw BrowseError(fmt::format("no rule '{}' in the ruleset", rule));
@@ -410,7 +419,7 @@ std::vector<TrendPoint> count_trend(engine::store::Store& store, const OwnerSql&
                                     std::size_t history) {
   std::map<std::int64_t, TrendPoint> points;
   for (const auto& s : engine::sweeps::read_history(store, os.rs.id, history))
-    points[s.id] = {s.id, s.started_at, s.as_of, 0, 0, 0, 0, 0};
+    points[s.id] = {s.id, s.started_at, s.as_of, 0, 0, 0, 0, 0, {}};
   if (points.empty()) return {};
   std::string in;
   for (const auto& [id, p] : points) in += (in.empty() ? "" : ", ") + std::to_string(id);  // integers from the store
@@ -423,6 +432,7 @@ std::vector<TrendPoint> count_trend(engine::store::Store& store, const OwnerSql&
     const auto verdict = q.getColumn(1).getString();
     const auto n = static_cast<std::size_t>(q.getColumn(2).getInt64());
     p.findings += n;
+    if (model::parse_verdict(verdict)) tally(p.by_verdict, verdict, verdict, n, is_violation(verdict));
     if (is_violation(verdict)) p.violations += n;
     if (verdict == "unknown") p.unknown += n;
     if (verdict == "upcoming") p.upcoming += n;
@@ -430,7 +440,13 @@ std::vector<TrendPoint> count_trend(engine::store::Store& store, const OwnerSql&
   for (const auto& [id, n] : owners_with_violations(store.db(), os, where, filters, {}))
     points[id].owners_with_violations = n;
   std::vector<TrendPoint> out;
-  for (auto& [id, p] : points) out.push_back(std::move(p));
+  for (auto& [id, p] : points) {
+    // Verdicts in their declared order, as the latest sweep's by_verdict.
+    std::sort(p.by_verdict.begin(), p.by_verdict.end(), [](const Tally& a, const Tally& b) {
+      return model::parse_verdict(a.key) < model::parse_verdict(b.key);
+    });
+    out.push_back(std::move(p));
+  }
   return out;
 }
 
@@ -441,6 +457,13 @@ std::unique_ptr<engine::store::Store> open_for_browsing(const std::filesystem::p
   engine::store::OpenOptions o;
   o.read_only = true;
   return engine::store::Store::open(db, rs.schema, o);
+}
+
+std::vector<std::string> finding_areas(const model::Ruleset& rs) {
+  std::set<std::string> areas;
+  for (const auto& r : rs.rules)
+    for (const auto& q : r.requirements) areas.insert(area_of(q));
+  return {areas.begin(), areas.end()};
 }
 
 std::vector<reports::Dimension> browse_dimensions(const model::Ruleset& rs) {
@@ -531,6 +554,10 @@ LiveAuditOutcome live_audit(const LiveAuditRequest& request, std::stop_token sto
   a.lang = request.lang;
   a.reports.formats = {reports::Format::html, reports::Format::json};
   a.reports.out = folder->path.string();
+  // One snapshot for every live audit of the process, reloaded when the store gets a batch:
+  // loading the whole store for each audit cost seconds at 100k enterprises.
+  static SnapshotCache snapshots;
+  a.snapshots = &snapshots;
   auto audit = run_audit(a, {}, std::move(stop));
   out.status = audit.status;
   out.errors = audit.errors;
@@ -557,7 +584,8 @@ FindingPage list_findings(engine::store::Store& store, const model::Ruleset& rs,
 }
 
 std::string export_findings(engine::store::Store& store, const model::Ruleset& rs, const FindingQuery& query,
-                            reports::Format format, const std::string& lang) {
+                            reports::Format format, const std::string& lang,
+                            std::vector<std::pair<std::string, std::string>> selection) {
   if (format != reports::Format::csv && format != reports::Format::xlsx)
     throw BrowseError(fmt::format("findings are exported as csv or xlsx, not {}", reports::to_string(format)));
   auto read = read_findings(store, rs, query, true);
@@ -572,6 +600,7 @@ std::string export_findings(engine::store::Store& store, const model::Ruleset& r
   d.run.ruleset_title = rs.title;
   d.run.ruleset_sha256 = rs.sha256;
   if (read.sweep.id) d.run.sweep_id = read.sweep.id;
+  d.selection = std::move(selection);
   d.dimensions = browse_dimensions(rs);
   d.field_descriptions = field_descriptions(rs.schema);
   std::vector<engine::Finding> findings;

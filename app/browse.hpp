@@ -85,6 +85,10 @@ std::vector<reports::Dimension> browse_dimensions(const dsl::model::Ruleset& rs)
 std::vector<ShownValue> dimension_values(engine::store::Store& store, const dsl::model::Ruleset& rs,
                                          const std::string& field);
 
+// The requirement areas the ruleset's rules implement ("AIR" for AIR-01, AIR-02 ...), sorted:
+// the values FindingQuery::area and DashboardQuery::area accept.
+std::vector<std::string> finding_areas(const dsl::model::Ruleset& rs);
+
 // ---- Enterprise search ----
 
 struct OwnerQuery {
@@ -129,7 +133,10 @@ struct LiveAuditOutcome : RunResult {
 };
 
 // Audits one owner now (app::run_audit, never recorded) and returns its reports' text; the
-// reports are written to a private temporary folder that is removed before returning.
+// reports are written to a private temporary folder that is removed before returning. The
+// live audits of a process share one loaded snapshot of the store (app/snapshot_cache.hpp:
+// reloaded by the first audit after a new batch; the process holds it, ~400 MB for a
+// 100k-enterprise store, from its first audit on).
 LiveAuditOutcome live_audit(const LiveAuditRequest& request, std::stop_token stop = {});
 
 // ---- Findings of a recorded sweep ----
@@ -139,7 +146,8 @@ struct FindingQuery {
   OwnerFilter where;       // the owner's fields equal to values
   std::optional<std::vector<std::string>> limit_to;
   std::string severity;    // "" or a severity's name (advice .. critical)
-  std::string verdict;     // "" or a verdict's name (violation, late, unknown, ...)
+  std::string verdict;     // "" or a verdict's name (violation, late, unknown, ...), or several
+                           // separated by commas ("violation,late": any of them)
   std::string area;        // "" or a requirement area ("AIR": requirements AIR-01, AIR-02, ...)
   std::string rule;        // "" or a rule id of the ruleset
   std::string owner;       // "" or one owner's key
@@ -172,10 +180,14 @@ FindingPage list_findings(engine::store::Store& store, const dsl::model::Ruleset
 // through the reports' writers: csv (reports::csv_report) or xlsx (reports::write_xlsx_report)
 // in `lang`. The rows carry what the history keeps (rule, titles, requirements, citations,
 // severity, verdict, subject, owner with its dimensions, first seen); a recorded finding has no
-// message or evidence: the live audit has them. Returns the file's bytes. Throws BrowseError,
-// StoreError or reports::ReportError.
+// message or evidence: the live audit has them. `selection` names the query's filters in the
+// reader's words ((what, value) pairs, as the page that asks for the export shows them): the
+// XLSX summary lists them (or says nothing was filtered); a CSV is one table and has no place
+// for them (the server names them in the file's name). Returns the file's bytes. Throws
+// BrowseError, StoreError or reports::ReportError.
 std::string export_findings(engine::store::Store& store, const dsl::model::Ruleset& rs, const FindingQuery& query,
-                            reports::Format format, const std::string& lang);
+                            reports::Format format, const std::string& lang,
+                            std::vector<std::pair<std::string, std::string>> selection = {});
 
 // ---- Dashboard ----
 
@@ -194,6 +206,9 @@ struct TrendPoint {
   std::string started_at, as_of;
   std::size_t findings = 0, violations = 0, unknown = 0, upcoming = 0;
   std::size_t owners_with_violations = 0;
+  // The findings by verdict (verdicts in their declared order, those with findings; key and
+  // label the verdict's name, as Dashboard::by_verdict).
+  std::vector<Tally> by_verdict;
 };
 
 struct Dashboard {

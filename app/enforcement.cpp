@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/authorization.hpp"
 #include "app/enforcement_common.hpp"
 #include "app/ruleset.hpp"
 #include "engine/eval/evaluator.hpp"
@@ -163,7 +164,9 @@ std::int64_t policy_number(const json& j, const std::string& where, const dsl::m
   return j["value"].get<std::int64_t>();
 }
 
-WatchPolicy read_policy(const std::filesystem::path& file, const dsl::model::Ruleset& rs, dsl::Date as_of) {
+}  // namespace
+
+WatchPolicy read_watch_policy(const std::filesystem::path& file, const dsl::model::Ruleset& rs, dsl::Date as_of) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("cannot read the watch-list policy {}", file.string()));
   std::stringstream text;
@@ -198,8 +201,6 @@ WatchPolicy read_policy(const std::filesystem::path& file, const dsl::model::Rul
   return p;
 }
 
-}  // namespace
-
 WatchlistOutcome watchlist(const WatchlistRequest& r) {
   WatchlistOutcome out;
   dsl::SourceManager sm;
@@ -216,10 +217,12 @@ WatchlistOutcome watchlist(const WatchlistRequest& r) {
     const auto as_of = dsl::parse_date(out.as_of);
     if (!as_of) return out.fail(RunStatus::bad_request, fmt::format("--as-of \"{}\" is not a date (YYYY-MM-DD)", out.as_of));
     try {
-      out.policy = read_policy(r.policy.empty() ? r.ruleset / "enforcement.json" : r.policy, *rs, *as_of);
+      out.policy = read_watch_policy(r.policy.empty() ? r.ruleset / "enforcement.json" : r.policy, *rs, *as_of);
     } catch (const std::runtime_error& e) {
       return out.fail(RunStatus::bad_request, e.what());
     }
+    // One jurisdiction for the list, the grid and the change notices: the declared one first.
+    if (const auto declared = declared_jurisdiction(rs->schema)) out.policy.jurisdiction_field = declared->field;
     if (r.days) {
       if (*r.days < 0) return out.fail(RunStatus::bad_request, "--days must be >= 0");
       out.policy.days = *r.days;
@@ -253,6 +256,7 @@ WatchlistOutcome watchlist(const WatchlistRequest& r) {
       w.owner_key = e.owner_key;
       w.owner_name = name_field >= 0 ? en::owner_field(*store, owner, e.owner_key, owner.fields[name_field].name) : "";
       w.jurisdiction = en::owner_field(*store, owner, e.owner_key, out.policy.jurisdiction_field);
+      if (r.limit_to && !r.limit_to->count(w.jurisdiction)) continue;
       if (auto t = team.find(e.owner_key); t != team.end()) w.inspectors = t->second;
       w.verdict = e.verdict;
       w.severity = e.severity;
@@ -266,6 +270,25 @@ WatchlistOutcome watchlist(const WatchlistRequest& r) {
       return std::tie(a.jurisdiction, a.inspectors, a.violation) < std::tie(b.jurisdiction, b.inspectors, b.violation);
     });
   });
+}
+
+std::string watchlist_json(const WatchlistOutcome& out) {
+  const auto& p = out.policy;
+  nlohmann::ordered_json j;
+  j["sweep"] = out.sweep;
+  j["as_of"] = out.as_of;
+  j["policy"] = {{"severities", p.severities}, {"severities_source", p.severities_source},
+                 {"repeat_sweeps", p.repeat_sweeps}, {"repeat_source", p.repeat_source},
+                 {"days", p.days}, {"days_source", p.days_source}, {"jurisdiction_field", p.jurisdiction_field}};
+  auto entries = nlohmann::ordered_json::array();
+  for (const auto& e : out.entries)
+    entries.push_back({{"jurisdiction", e.jurisdiction}, {"inspectors", e.inspectors}, {"rule", e.violation.rule},
+                       {"subject", {{"record", e.violation.subject_record}, {"key", e.violation.subject_key}}},
+                       {"enterprise_id", e.owner_key}, {"enterprise_name", e.owner_name}, {"verdict", e.verdict},
+                       {"severity", e.severity}, {"first_seen", e.first_seen}, {"days_unresolved", e.days_unresolved},
+                       {"sweeps", e.sweeps}, {"state", e.state}, {"why", e.why}});
+  j["entries"] = std::move(entries);
+  return j.dump(2);
 }
 
 }  // namespace eco::app

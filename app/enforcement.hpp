@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,9 @@ struct WatchlistRequest {
   std::filesystem::path policy;          // "": DIR/enforcement.json
   std::optional<std::int64_t> days;      // overrides the declared number of days
   std::optional<std::string> as_of;      // "": the latest sweep's as-of day
+  // Only violations of enterprises whose jurisdiction is one of these (authorize()'s limit_to,
+  // the workbench's inspectors); nullopt: all.
+  std::optional<std::set<std::string>> limit_to;
 };
 
 struct WatchEntry {
@@ -103,8 +107,14 @@ struct WatchlistOutcome : RunResult {
   std::vector<WatchEntry> entries;       // by jurisdiction, then inspectors, rule, subject
 };
 // The significant violations of the latest sweep unresolved for more than policy.days days
-// (since their first_seen) with no enforcement action. bad_request: no policy file or a bad
-// one (naming the key), no recorded sweep.
+// (since their first_seen) with no enforcement action. An entry's jurisdiction is the owner's
+// field the ruleset declares with `role jurisdiction` (what the workbench scopes inspectors
+// by), or else the policy's jurisdiction_field (policy.jurisdiction_field says which).
+// bad_request: no policy file or a bad one (naming the key), no recorded sweep.
 WatchlistOutcome watchlist(const WatchlistRequest& request);
+
+// The watch list as JSON (`ecoaudit watchlist --format json`, the workbench's /api/watchlist):
+// sweep, as_of, policy (with its sources) and entries, keys in English.
+std::string watchlist_json(const WatchlistOutcome& list);
 
 }  // namespace eco::app

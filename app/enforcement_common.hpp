@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/enforcement.hpp"
 #include "app/run.hpp"
 #include "dsl/common/date.hpp"
 #include "dsl/model/ruleset.hpp"
@@ -55,5 +56,9 @@ Outcome guarded(Outcome& out, Body&& body) {
 // owner record or the store no such owner.
 std::vector<engine::Finding> evaluate_owner(const dsl::model::Ruleset& rs, engine::store::Store& st,
                                             const std::string& owner_key, dsl::Date as_of, std::string& error);
+
+// The watch-list policy at `file` (docs/enforcement.md "The watch list"), its numbers as in
+// force on `as_of`. Throws std::runtime_error naming the file and the key that is wrong.
+WatchPolicy read_watch_policy(const std::filesystem::path& file, const dsl::model::Ruleset& rs, dsl::Date as_of);
 
 }  // namespace eco::app

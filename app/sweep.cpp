@@ -6,9 +6,11 @@
 #include <chrono>
 #include <set>
 
+#include "app/compliance_history.hpp"
 #include "app/piece_pipeline.hpp"
 #include "app/report_data.hpp"
 #include "app/ruleset.hpp"
+#include "app/snapshot_cache.hpp"
 #include "engine/enforcement/records.hpp"
 #include "engine/eval/evaluator.hpp"
 #include "engine/snapshot/from_store.hpp"
@@ -265,9 +267,12 @@ SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep,
   const auto wants = [&](reports::Format f) { return std::find(formats.begin(), formats.end(), f) != formats.end(); };
   const bool human = wants(reports::Format::html) || wants(reports::Format::csv) || wants(reports::Format::xlsx);
   const bool explain = !o.explain_rule.empty();
-  dsl::SourceManager sm;
-  auto rs = ruleset_for_run(o.ruleset, sm, outcome);
+  auto sm = std::make_shared<dsl::SourceManager>();
+  std::shared_ptr<const dsl::model::Ruleset> rs = ruleset_for_run(o.ruleset, *sm, outcome);
   if (!rs) return outcome;
+  // The store is opened with this ruleset's schema: it lives as long as the run, even when the
+  // run evaluates with a cached snapshot's ruleset (below).
+  const auto run_ruleset = rs;
   // An explain evaluates only its rule.
   std::vector<std::string> rules = o.rules;
   if (explain) rules = {o.explain_rule};
@@ -313,7 +318,16 @@ SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep,
     oo.read_only = !record;
     auto store = engine::store::Store::open(o.db, rs->schema, oo);
     stage(SweepStage::loading, 0, 0);
-    auto loaded = std::make_shared<engine::LoadedSnapshot>(engine::load_snapshot(*store, run.data_as_of_batch));
+    std::shared_ptr<engine::LoadedSnapshot> loaded;
+    if (o.snapshots && !record && o.data_as_of == 0) {
+      // A run that only reads the current data shares the cache's snapshot, and evaluates with
+      // the ruleset that snapshot's schema belongs to (the same sha256 as the run's own).
+      const auto entry = o.snapshots->get(o.db, *store, sm, rs);
+      loaded = entry->snapshot;
+      rs = entry->ruleset;
+    } else {
+      loaded = std::make_shared<engine::LoadedSnapshot>(engine::load_snapshot(*store, run.data_as_of_batch));
+    }
     const auto& snapshot = loaded->snapshot;
     run.batches = loaded->batches;
     stats.rows = loaded->rows;
@@ -343,6 +357,19 @@ SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep,
         report.enterprises_checked = snapshot.rows(owner->index);
       } else if (auto row = snapshot.find(owner->index, owner_key)) {
         report.enterprises.push_back(enterprise_info(snapshot, *owner, *row, {}, o.lang, true));
+      }
+    }
+    // The enterprise's quarter grid (docs/enforcement.md "Compliance history"), from the
+    // recorded sweeps, when the ruleset declares what is significant. A policy that cannot be
+    // read stops the audit: a report without the grid it should show would say less than it
+    // seems to.
+    if (audit) {
+      try {
+        report.compliance = enterprise_compliance(*store, *rs, o.ruleset, owner_key, o.as_of);
+      } catch (const engine::store::StoreError&) {
+        throw;
+      } catch (const std::runtime_error& e) {
+        return bad(e.what());
       }
     }
     stage(SweepStage::evaluating, stats.rules, stats.rows);

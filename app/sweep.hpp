@@ -26,6 +26,8 @@
 
 namespace eco::app {
 
+class SnapshotCache;  // app/snapshot_cache.hpp
+
 // What a sweep and an audit are both asked.
 struct EvaluationRequest {
   std::filesystem::path db, ruleset;
@@ -38,6 +40,11 @@ struct EvaluationRequest {
   // Explain one finding: evaluate only `explain_rule` with a trace of the subject
   // `explain_key`, write no report, and return that finding (SweepOutcome::explained).
   std::string explain_rule, explain_key;
+  // Set: a run that only reads the store's current data (an audit, a sweep not recorded, no
+  // data_as_of) takes its snapshot from this cache instead of loading its own, and shares it
+  // with the runs after it until the store gets a new batch (app/snapshot_cache.hpp). The
+  // workbench's live audits use one; the command line loads once per run anyway.
+  SnapshotCache* snapshots = nullptr;
 };
 
 struct SweepRequest : EvaluationRequest {

@@ -69,6 +69,12 @@ int run_import_monitoring(const ImportMonitoringCmd& o) {
         static_cast<unsigned long long>(r.messages_new),
         static_cast<unsigned long long>(r.messages_unchanged),
         static_cast<unsigned long long>(r.summaries));
+    // What the summaries did to the store's rows (one equal to the stored row leaves it, and
+    // its history, alone).
+    std::printf("monthly summaries: %llu new, %llu changed (earlier version kept in the history), %llu unchanged\n",
+                static_cast<unsigned long long>(r.summaries_new),
+                static_cast<unsigned long long>(r.summaries_changed),
+                static_cast<unsigned long long>(r.summaries_unchanged));
     if (r.import.batch == 0)
       std::printf("nothing changed: no batch recorded\n");
     else

@@ -5,7 +5,6 @@
 #include <memory>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "app/enforcement.hpp"
 #include "cli/command.hpp"
@@ -30,21 +29,7 @@ int run(const WatchCmd& o) {
   if (int rc = workflow_failure("watchlist", o.ruleset, out, "nothing listed"); rc >= 0) return rc;
   const auto& p = out.policy;
   if (o.format == "json") {
-    nlohmann::ordered_json j;
-    j["sweep"] = out.sweep;
-    j["as_of"] = out.as_of;
-    j["policy"] = {{"severities", p.severities}, {"severities_source", p.severities_source},
-                   {"repeat_sweeps", p.repeat_sweeps}, {"repeat_source", p.repeat_source},
-                   {"days", p.days}, {"days_source", p.days_source}, {"jurisdiction_field", p.jurisdiction_field}};
-    auto entries = nlohmann::ordered_json::array();
-    for (const auto& e : out.entries)
-      entries.push_back({{"jurisdiction", e.jurisdiction}, {"inspectors", e.inspectors}, {"rule", e.violation.rule},
-                         {"subject", {{"record", e.violation.subject_record}, {"key", e.violation.subject_key}}},
-                         {"enterprise_id", e.owner_key}, {"enterprise_name", e.owner_name}, {"verdict", e.verdict},
-                         {"severity", e.severity}, {"first_seen", e.first_seen}, {"days_unresolved", e.days_unresolved},
-                         {"sweeps", e.sweeps}, {"state", e.state}, {"why", e.why}});
-    j["entries"] = std::move(entries);
-    std::printf("%s\n", j.dump(2).c_str());
+    std::printf("%s\n", app::watchlist_json(out).c_str());
     return kExitOk;
   }
   std::printf("watch list as of %s (sweep %lld): significant violations unresolved for more than %lld days "

@@ -329,5 +329,23 @@ std::string date_or_empty(const std::optional<dsl::Date>& d) {
   return d ? dsl::format_date(*d) : std::string();
 }
 
+std::string enforcement_state(const engine::Finding& f, const std::string& lang) {
+  return f.enforcement ? label(lang, "state_" + f.enforcement->state) : std::string();
+}
+
+std::string enforcement_steps(const engine::Finding& f, const std::string& lang) {
+  if (!f.enforcement) return "";
+  const auto& e = *f.enforcement;
+  std::string out;
+  if (e.inspection)
+    out = fmt::format("{} {} / {}: {} {}", label(lang, "inspection_ref"), e.inspection, e.item,
+                      label(lang, "outcome_" + e.outcome), e.checked_on);
+  for (const auto& a : e.actions) {
+    out += (out.empty() ? "" : "; ") + fmt::format("{} {} {}", label(lang, "action_" + a.kind), a.reference, a.issued_on);
+    if (!a.deadline.empty()) out += fmt::format(" ({} {})", label(lang, "deadline"), a.deadline);
+  }
+  return out;
+}
+
 }  // namespace detail
 }  // namespace eco::reports

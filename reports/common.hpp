@@ -67,6 +67,12 @@ class EnterpriseIndex {
   std::unordered_map<std::string, const EnterpriseInfo*> by_key_;
 };
 
+// Where a finding stands in the enforcement workflow (docs/enforcement.md), for the CSV and
+// XLSX columns: its state's words ("" when the workflow does not concern it), and its
+// inspection and actions ("现场检查 1 / 1: 现场确认 2026-11-05; 责令改正 NO 2026-11-06 (期限 ...)").
+std::string enforcement_state(const engine::Finding& f, const std::string& lang);
+std::string enforcement_steps(const engine::Finding& f, const std::string& lang);
+
 // "2022-10-31" or "".
 std::string date_or_empty(const std::optional<dsl::Date>& d);
 

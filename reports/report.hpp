@@ -24,8 +24,10 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "engine/findings/compliance.hpp"
 #include "engine/findings/finding.hpp"
 
 namespace eco::reports {
@@ -83,6 +85,13 @@ struct ReportData {
   std::vector<Dimension> dimensions;        // sweep
   std::map<std::string, std::string> field_descriptions;  // "facility.ule_status" -> description
   std::vector<engine::SweepSummary> history;  // earlier sweeps, oldest first, and this one
+  // A selection of findings (the workbench's export of a filtered list): what each filter was
+  // set to, as (what is filtered, its value) in the reader's words. The XLSX summary names
+  // them, or says that nothing was filtered; nullopt: not a selection (the other reports).
+  std::optional<std::vector<std::pair<std::string, std::string>>> selection;
+  // audit: the enterprise's compliance history (its quarter grid, one row), when the ruleset
+  // declares what is significant (docs/enforcement.md "Compliance history"); html and text show it.
+  std::optional<engine::ComplianceHistory> compliance;
   bool color = false;                         // text: ANSI colours (a terminal)
 };
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's demo command: installs what is missing, builds ecoaudit and runs the main job
 # on the Jinzhong ruleset and its bundled demo data: check the ruleset, write the data
-# dictionary, create a store, import the demo CSVs, run the rule tests and sweep as of the date
-# the demo data assumes, then write the reports for people (the sweep dashboard and one
+# dictionary, create a store, import the demo CSVs and a month of online-monitoring messages
+# (refused as received, then imported with the broken messages quarantined), run the rule tests
+# and sweep as of the date the demo data assumes, then write the reports for people (the sweep dashboard and one
 # enterprise's audit as HTML, CSV and XLSX; docs/reports.md) and screen three example project
 # applications (rulesets/jinzhong/examples). Output goes to demo-out/.
 #
@@ -39,6 +40,15 @@ echo "== ecoaudit test $RS"
 echo "== ecoaudit init + import of $RS/demo into $OUT/demo.db"
 "$ECO" init --db "$OUT/demo.db" --ruleset "$RS"
 "$ECO" import --db "$OUT/demo.db" --ruleset "$RS" "$RS/demo" | tail -1
+# October 2026's online-monitoring data of the two monitored coke ovens (HJ 212-2017): the
+# demo's emission_monthly rows of that month were derived from these hours (docs/monitoring.md).
+MONTH=$RS/demo/hj212/2026-10.txt
+echo "== ecoaudit import-monitoring $MONTH, as received (three messages broken in transmission)"
+rc=0
+"$ECO" import-monitoring --db "$OUT/demo.db" --ruleset "$RS" "$MONTH" || rc=$?
+[[ $rc -eq 1 ]] || { echo "scripts/demo.sh: expected the refusal (exit 1), got $rc" >&2; exit 1; }
+echo "== again with --quarantine $OUT/hj212-quarantine.txt: the broken ones set aside (each was re-sent intact)"
+"$ECO" import-monitoring --db "$OUT/demo.db" --ruleset "$RS" --quarantine "$OUT/hj212-quarantine.txt" "$MONTH"
 echo "== ecoaudit sweep --as-of $AS_OF (findings: $OUT/sweep.json, summary: $OUT/sweep.txt)"
 "$ECO" sweep --db "$OUT/demo.db" --ruleset "$RS" --as-of "$AS_OF" --format json --out "$OUT/sweep.json"
 "$ECO" sweep --db "$OUT/demo.db" --ruleset "$RS" --as-of "$AS_OF" --out "$OUT/sweep.txt" --stats

@@ -22,8 +22,10 @@ PACKAGES=(
   tzdata                     # IANA time zones for CEL timestamp accessors (dsl/cel/time.cpp)
 )
 # The HTML reports' browser test (tests/reports/browser_test.sh) renders them in Debian's
-# Chromium with a CJK font; ECOAUDIT_WITH_BROWSER=0 leaves both out (that test then skips).
-if [[ ${ECOAUDIT_WITH_BROWSER:-1} == 1 ]]; then PACKAGES+=(chromium fonts-wqy-microhei); fi
+# Chromium with a CJK font; the workbench's browser tests (tests/server/browser) drive it with
+# chromedriver and python3-selenium (run by /usr/bin/python3). ECOAUDIT_WITH_BROWSER=0 leaves
+# them out (those tests then skip).
+if [[ ${ECOAUDIT_WITH_BROWSER:-1} == 1 ]]; then PACKAGES+=(chromium fonts-wqy-microhei chromium-driver python3-selenium); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -134,16 +134,21 @@ void ensure_tables(store::Store& st) {
   }
 }
 
-LatestSweep latest_sweep(store::Store& st, const std::string& ruleset) {
+LatestSweep latest_sweep(store::Store& st, const std::string& ruleset) { return read_sweep(st, ruleset, 0); }
+
+LatestSweep read_sweep(store::Store& st, const std::string& ruleset, std::int64_t id) {
   LatestSweep out;
   try {
     auto& db = st.db();
     if (!db.tableExists("_sweep")) return out;
-    SQLite::Statement s(db, "SELECT id, as_of FROM _sweep WHERE ruleset = ? ORDER BY id DESC LIMIT 1");
+    SQLite::Statement s(db, "SELECT id, as_of, started_at FROM _sweep WHERE ruleset = ?1 AND (?2 = 0 OR id = ?2) "
+                            "ORDER BY id DESC LIMIT 1");
     s.bind(1, ruleset);
+    s.bind(2, id);
     if (!s.executeStep()) return out;
     out.id = s.getColumn(0).getInt64();
     out.as_of = s.getColumn(1).getString();
+    out.started_at = s.getColumn(2).getString();
     SQLite::Statement q(db,
                         "SELECT rule, subject_record, subject_key, coalesce(enterprise_id, ''), verdict, severity, "
                         "first_seen FROM _sweep_finding WHERE sweep = ? AND verdict IN ('violation', 'late', 'unknown') "
@@ -629,15 +634,16 @@ std::vector<Finding> order_findings(const Overlay& ov, dsl::Date as_of, const st
 
 namespace eco::engine::enforcement {
 
-std::map<FindingId, std::int64_t> violation_sweeps(store::Store& st, const std::string& ruleset) {
+std::map<FindingId, std::int64_t> violation_sweeps(store::Store& st, const std::string& ruleset, std::int64_t up_to) {
   std::map<FindingId, std::int64_t> out;
   try {
     if (!st.db().tableExists("_sweep")) return out;
     SQLite::Statement q(st.db(),
                         "SELECT f.rule, f.subject_record, f.subject_key, count(DISTINCT f.sweep) FROM _sweep_finding f "
-                        "JOIN _sweep s ON s.id = f.sweep WHERE s.ruleset = ? AND f.verdict IN ('violation', 'late') "
-                        "GROUP BY f.rule, f.subject_record, f.subject_key");
+                        "JOIN _sweep s ON s.id = f.sweep WHERE s.ruleset = ?1 AND (?2 = 0 OR s.id <= ?2) "
+                        "AND f.verdict IN ('violation', 'late') GROUP BY f.rule, f.subject_record, f.subject_key");
     q.bind(1, ruleset);
+    q.bind(2, up_to);
     while (q.executeStep())
       out[{text(q.getColumn(0)), text(q.getColumn(1)), text(q.getColumn(2))}] = q.getColumn(3).getInt64();
   } catch (const SQLite::Exception& e) {

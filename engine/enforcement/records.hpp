@@ -43,6 +43,7 @@ void ensure_tables(store::Store& st);
 struct LatestSweep {
   std::int64_t id = 0;
   std::string as_of;
+  std::string started_at;               // UTC, ISO 8601: when it ran
   struct Entry {
     FindingId finding;
     std::string owner_key, verdict, severity, first_seen;
@@ -50,6 +51,9 @@ struct LatestSweep {
   std::vector<Entry> findings;  // violation, late and unknown ones
 };
 LatestSweep latest_sweep(store::Store& st, const std::string& ruleset);
+// The recorded sweep `id` of `ruleset` the same way (id 0 when there is none of that id; `id` 0:
+// the latest).
+LatestSweep read_sweep(store::Store& st, const std::string& ruleset, std::int64_t id);
 
 struct Inspection {
   std::int64_t id = 0;
@@ -167,8 +171,8 @@ std::vector<Finding> order_findings(const Overlay& overlay, dsl::Date as_of, con
 namespace eco::engine::enforcement {
 
 // For the watch list: per finding, how many recorded sweeps of `ruleset` reported it as a
-// violation or late.
-std::map<FindingId, std::int64_t> violation_sweeps(store::Store& st, const std::string& ruleset);
+// violation or late (only sweeps up to id `up_to` when it is not 0).
+std::map<FindingId, std::int64_t> violation_sweeps(store::Store& st, const std::string& ruleset, std::int64_t up_to = 0);
 
 // A field of the owner record with key `key`, as stored ("" when the row or value is absent).
 // `owner` must be the store's schema's owner record with a single key field.

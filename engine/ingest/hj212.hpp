@@ -107,6 +107,9 @@ struct MonitoringResult {
   // (hourly and daily) stored by this batch / already in the store identically.
   std::uint64_t values = 0, values_valid = 0, messages_new = 0, messages_unchanged = 0;
   std::uint64_t summaries = 0;
+  // What the staged summaries did to the store's rows: new, changed (the earlier version kept
+  // in the history), or equal to the stored row (left alone). Set when the import succeeds.
+  std::uint64_t summaries_new = 0, summaries_changed = 0, summaries_unchanged = 0;
   std::vector<ImportError> quarantined;
 };
 

@@ -46,7 +46,8 @@ class CsvWriter final : public ReportWriter {
     for (const char* k : {"col_rule", "col_title", "col_requirements", "col_severity", "col_verdict",
                           "col_subject_record", "col_subject_key", "col_message", "col_clause",
                           "col_deadline", "col_days_overdue", "col_days_left", "col_met_on",
-                          "col_missing", "col_waiver", "col_change", "col_first_seen"})
+                          "col_missing", "col_waiver", "col_change", "col_first_seen", "col_state",
+                          "col_enforcement"})
       header.push_back(label(L, k));
     row(text, header);
     out_ << text;
@@ -77,7 +78,8 @@ class CsvWriter final : public ReportWriter {
           {f.rule, title(f, L), reqs, severity_label(L, f.severity), verdict_label(L, f.verdict),
            f.subject_record, f.subject_key, message(f, L), clauses(f), date_or_empty(f.deadline),
            opt(f.days_overdue), opt(f.days_left), date_or_empty(f.met_on), missing, waiver,
-           f.change == engine::Change::none ? "" : label(L, engine::to_string(f.change)), date_or_empty(f.first_seen)});
+           f.change == engine::Change::none ? "" : label(L, engine::to_string(f.change)), date_or_empty(f.first_seen),
+           enforcement_state(f, L), enforcement_steps(f, L)});
       row(text, cells);
       if (text.size() >= (1u << 20)) {
         out_ << text;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "reports/common.hpp"
+#include "reports/compliance.hpp"
 #include "reports/embedded.hpp"
 #include "reports/report.hpp"
 
@@ -470,6 +471,59 @@ std::string render(const std::string& name, data& ctx) {
   return out;
 }
 
+// The quarter grid of a compliance history (quarter_grid.mustache): a cell's class is its
+// status, or no_sweep for a quarter no sweep covered (unknown, shown apart).
+data grid_data(const engine::ComplianceHistory& h, const std::string& L) {
+  data g;
+  data quarters = list();
+  for (const auto& q : h.quarters) quarters.push_back(q);
+  g.set("quarters", quarters);
+  data rows = list();
+  for (const auto& r : h.rows) {
+    data row;
+    row.set("key", r.key);
+    row.set("name", r.name);
+    row.set("jurisdiction", r.jurisdiction);
+    data cells = list();
+    for (const auto& c : r.quarters) {
+      data cell;
+      cell.set("status", c.sweeps.empty() ? std::string("no_sweep") : std::string(engine::to_string(c.status)));
+      cell.set("label", quarter_label(c, L));
+      std::string sweeps;
+      for (auto id : c.sweeps) sweeps += (sweeps.empty() ? "#" : ", #") + std::to_string(id);
+      std::string counts = label(L, "history_counts");
+      for (const auto& [k, n] : {std::pair<std::string, std::size_t>{"{significant}", c.significant},
+                                 {"{violations}", c.violations}, {"{unknown}", c.unknown}})
+        counts.replace(counts.find(k), k.size(), std::to_string(n));
+      cell.set("title", c.quarter + (sweeps.empty() ? "" : " · " + label(L, "sweeps_in_quarter") + " " + sweeps) +
+                            " · " + counts);
+      cells.push_back(cell);
+    }
+    row.set("cells", cells);
+    rows.push_back(row);
+  }
+  g.set("rows", rows);
+  data legend = list();
+  for (const char* s : {"in_compliance", "violation", "significant_non_compliance", "unknown", "no_sweep"}) {
+    data l;
+    l.set("status", std::string(s));
+    l.set("label", label(L, std::string("q_") + s));
+    legend.push_back(l);
+  }
+  g.set("legend", legend);
+  data policy = list();
+  if (!h.significant_severities.empty()) {
+    std::string sev;
+    for (const auto& v : h.significant_severities)
+      sev += (sev.empty() ? "" : " / ") + severity_label(L, *dsl::model::parse_severity(v));
+    policy.push_back(sev + " (" + h.severities_source + ")");
+  }
+  if (h.repeat_sweeps > 0)
+    policy.push_back(fmt::format("≥ {} × ({})", h.repeat_sweeps, h.repeat_source));
+  g.set("policy", policy);
+  return g;
+}
+
 data audit_data(const ReportData& d) {
   const auto& L = d.lang;
   const EnterpriseIndex index(d);
@@ -513,6 +567,9 @@ data audit_data(const ReportData& d) {
     }
   card.set("related", related);
   x.set("card", card);
+  // The enterprise's row of the quarter grid, when the run derived one (a policy declared).
+  x.set("has_compliance", d.compliance.has_value());
+  if (d.compliance) x.set("grid", grid_data(*d.compliance, L));
   // Findings grouped by severity, the most severe first.
   data groups = list();
   for (int s = static_cast<int>(Severity::critical); s >= 0; --s) {
@@ -825,6 +882,19 @@ std::string html_report(const ReportData& d) {
       break;
   }
   return render(name, ctx);
+}
+
+std::string compliance_html(const engine::ComplianceHistory& h, const std::string& lang,
+                            const std::string& generated_at) {
+  ReportData d;
+  d.lang = lang;
+  d.run.ruleset = h.ruleset;
+  d.run.ruleset_title = h.ruleset_title;
+  d.run.as_of = dsl::parse_date(h.as_of).value_or(dsl::Date{});
+  d.run.generated_at = generated_at;
+  data ctx = base_data(d, "report_history");
+  ctx.set("grid", grid_data(h, lang));
+  return render("history", ctx);
 }
 
 }  // namespace eco::reports

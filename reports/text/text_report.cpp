@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "reports/common.hpp"
+#include "reports/compliance.hpp"
 #include "reports/report.hpp"
 
 namespace eco::reports {
@@ -178,7 +179,18 @@ class Spool {
 class TextWriter final : public ReportWriter {
  public:
   TextWriter(std::ostream& out, const ReportData& head)
-      : out_(out), run_(head.run), enterprise_(head.enterprise), en_(head.lang == "en"), color_(head.color) {}
+      : out_(out), run_(head.run), enterprise_(head.enterprise), en_(head.lang == "en"), color_(head.color) {
+    // An audit's quarter grid in one line, as `ecoaudit history` writes a row.
+    if (head.compliance && !head.compliance->rows.empty()) {
+      const auto& h = *head.compliance;
+      std::string grid;
+      for (const auto& c : h.rows.front().quarters) grid += quarter_letter(c);
+      compliance_ = fmt::format(
+          "compliance by quarter ({} to {}; C in compliance, V violation, S significant non-compliance, ? unknown, - "
+          "no sweep): {}\n",
+          h.quarters.front(), h.quarters.back(), grid);
+    }
+  }
 
   void add(const std::vector<engine::Finding>& piece) override {
     for (const auto& f : piece) line(f);
@@ -192,6 +204,7 @@ class TextWriter final : public ReportWriter {
                                         dsl::format_date(run_.as_of), count_)
                           : fmt::format("audit of {} ({}) as of {}: {} findings\n", printable(enterprise_),
                                         printable(run_.ruleset), dsl::format_date(run_.as_of), count_);
+    out += compliance_;
     if (run_.sweep_id) {
       out += fmt::format("sweep {} (compared with {}): new={} persisting={} repeat={} resolved={}\n",
                          *run_.sweep_id,
@@ -274,6 +287,7 @@ class TextWriter final : public ReportWriter {
   engine::RunInfo run_;
   std::string enterprise_;
   bool en_, color_;
+  std::string compliance_;  // an audit's quarter grid line, or ""
   std::size_t count_ = 0;
   std::map<Verdict, std::size_t> by_verdict_;
   std::map<std::string, std::map<Verdict, std::size_t>> by_rule_;

@@ -4,6 +4,7 @@
 // (libxlsxwriter never turns a string into a formula, but a reader's export to CSV would).
 #include <xlsxwriter.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "reports/common.hpp"
+#include "reports/compliance.hpp"
 #include "reports/report.hpp"
 
 namespace eco::reports {
@@ -114,6 +116,10 @@ void write_xlsx_report(const ReportData& d, const std::string& path) {
     rows.push_back({label(L, "generated"), d.run.generated_at});
     if (d.kind == ReportKind::sweep)
       rows.push_back({label(L, "enterprises_checked"), double(d.enterprises_checked)});
+    if (d.selection) {
+      if (d.selection->empty()) rows.push_back({label(L, "selection"), label(L, "selection_none")});
+      for (const auto& [what, value] : *d.selection) rows.push_back({label(L, "selection") + ": " + what, value});
+    }
     rows.push_back({label(L, "total_findings"), double(d.findings->size())});
     std::map<dsl::model::Verdict, std::size_t> by_verdict;
     std::map<dsl::model::Severity, std::size_t> by_severity;
@@ -155,7 +161,9 @@ void write_xlsx_report(const ReportData& d, const std::string& path) {
                              {label(L, "col_missing"), 30},
                              {label(L, "col_waiver"), 20},
                              {label(L, "col_change"), 10},
-                             {label(L, "col_first_seen"), 12}});
+                             {label(L, "col_first_seen"), 12},
+                             {label(L, "col_state"), 14},
+                             {label(L, "col_enforcement"), 40}});
     std::vector<std::vector<Cell>> rows;
     for (const auto& f : *d.findings) {
       const auto* e = index.find(f.owner.key);
@@ -174,7 +182,8 @@ void write_xlsx_report(const ReportData& d, const std::string& path) {
                 verdict_label(L, f.verdict), f.subject_record, f.subject_key, message(f, L),
                 clauses(f), date_cell(f.deadline), num_cell(f.days_overdue), num_cell(f.days_left),
                 date_cell(f.met_on), missing, f.waiver ? Cell(f.waiver->id) : Cell(),
-                f.change == engine::Change::none ? Cell() : Cell(label(L, engine::to_string(f.change))), date_cell(f.first_seen)});
+                f.change == engine::Change::none ? Cell() : Cell(label(L, engine::to_string(f.change))), date_cell(f.first_seen),
+                enforcement_state(f, L), enforcement_steps(f, L)});
       rows.push_back(std::move(r));
     }
     table_sheet(b, label(L, "sheet_findings"), cols, rows);
@@ -222,6 +231,84 @@ void write_xlsx_report(const ReportData& d, const std::string& path) {
                  {label(L, "col_days_left"), 10},
                  {label(L, "col_days_overdue"), 10},
                  {label(L, "col_met_on"), 12}},
+                rows);
+  }
+  closer.closed = true;
+  check(workbook_close(wb), "writing " + path);
+}
+
+void write_compliance_xlsx(const engine::ComplianceHistory& h, const std::string& lang, const std::string& path) {
+  using namespace detail;
+  const auto& L = lang;
+  lxw_workbook_options opts{};
+  opts.constant_memory = LXW_FALSE;
+  lxw_workbook* wb = workbook_new_opt(path.c_str(), &opts);
+  if (!wb) throw ReportError("cannot create " + path);
+  struct Closer {
+    lxw_workbook* wb;
+    bool closed = false;
+    ~Closer() {
+      if (!closed) workbook_close(wb);
+    }
+  } closer{wb};
+  Book b{wb, workbook_add_format(wb), workbook_add_format(wb), workbook_add_format(wb)};
+  format_set_bold(b.header);
+  format_set_bg_color(b.header, 0xDDE5EE);
+  format_set_num_format(b.date, "yyyy-mm-dd");
+  format_set_text_wrap(b.wrap);
+  // One fill per status, as the HTML grid colours them.
+  std::map<std::string, lxw_format*> fill;
+  for (const auto& [status, colour] : {std::pair<const char*, lxw_color_t>{"in_compliance", 0xDCFAE6},
+                                       {"violation", 0xFEF0C7}, {"significant_non_compliance", 0xFEE4E2},
+                                       {"unknown", 0xF2F4F7}, {"no_sweep", 0xFFFFFF}}) {
+    fill[status] = workbook_add_format(wb);
+    format_set_bg_color(fill[status], colour);
+    format_set_align(fill[status], LXW_ALIGN_CENTER);
+  }
+
+  // Grid: one row per enterprise, one column per quarter.
+  {
+    lxw_worksheet* ws = workbook_add_worksheet(wb, "Grid");
+    if (!ws) throw ReportError("cannot add the sheet Grid");
+    const std::vector<Column> cols{{label(L, "enterprise"), 22}, {label(L, "title"), 24}, {label(L, "jurisdiction"), 12}};
+    for (lxw_col_t c = 0; c < cols.size(); ++c) {
+      check(worksheet_set_column(ws, c, c, cols[c].width, nullptr), "setting a column width");
+      check(worksheet_write_string(ws, 0, c, cols[c].header.c_str(), b.header), "writing a header");
+    }
+    for (std::size_t q = 0; q < h.quarters.size(); ++q) {
+      const auto c = static_cast<lxw_col_t>(cols.size() + q);
+      check(worksheet_set_column(ws, c, c, 12, nullptr), "setting a column width");
+      check(worksheet_write_string(ws, 0, c, h.quarters[q].c_str(), b.header), "writing a header");
+    }
+    lxw_row_t r = 1;
+    for (const auto& row : h.rows) {
+      write_cell(b, ws, r, 0, row.key);
+      write_cell(b, ws, r, 1, row.name);
+      write_cell(b, ws, r, 2, row.jurisdiction);
+      for (std::size_t q = 0; q < row.quarters.size(); ++q) {
+        const auto& cell = row.quarters[q];
+        const std::string status = cell.sweeps.empty() ? "no_sweep" : engine::to_string(cell.status);
+        check(worksheet_write_string(ws, r, static_cast<lxw_col_t>(cols.size() + q),
+                                     neutralise_formula(quarter_label(cell, L)).c_str(), fill[status]),
+              "writing a cell");
+      }
+      ++r;
+    }
+    worksheet_freeze_panes(ws, 1, 3);
+  }
+  // Quarters: the CSV's rows.
+  {
+    std::vector<std::vector<Cell>> rows;
+    for (const auto& row : h.rows)
+      for (const auto& c : row.quarters) {
+        std::string sweeps;
+        for (auto s : c.sweeps) sweeps += (sweeps.empty() ? "" : " ") + std::to_string(s);
+        rows.push_back({row.key, row.name, row.jurisdiction, c.quarter, std::string(engine::to_string(c.status)),
+                        quarter_label(c, L), sweeps, double(c.significant), double(c.violations), double(c.unknown)});
+      }
+    table_sheet(b, "Quarters",
+                {{"enterprise_id", 22}, {"enterprise_name", 24}, {"jurisdiction", 12}, {"quarter", 10}, {"status", 26},
+                 {"status_label", 18}, {"sweeps", 12}, {"significant", 12}, {"violations", 12}, {"unknown", 10}},
                 rows);
   }
   closer.closed = true;

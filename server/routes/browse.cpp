@@ -1,11 +1,13 @@
 #include "server/routes/browse.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <optional>
 
 #include "app/browse.hpp"
 #include "dsl/common/date.hpp"
+#include "server/http/pages.hpp"
 #include "server/http/services.hpp"
 
 namespace eco::server {
@@ -103,7 +105,8 @@ void dashboard(Context& ctx) {
   for (const auto& p : d.trend)
     trend.push_back({{"sweep", p.sweep}, {"started_at", p.started_at}, {"as_of", p.as_of}, {"findings", p.findings},
                      {"violations", p.violations}, {"unknown", p.unknown}, {"upcoming", p.upcoming},
-                     {"enterprises_with_violations", p.owners_with_violations}});
+                     {"enterprises_with_violations", p.owners_with_violations},
+                     {"by_verdict", tallies_json(p.by_verdict)}});
   ctx.res.json({{"sweep", d.sweep.id ? sweep_json(d.sweep) : json(nullptr)},
                 {"findings", d.findings},
                 {"violations", d.violations},
@@ -197,13 +200,63 @@ void findings(Context& ctx) {
                 {"items", rows}});
 }
 
+// The query's filters in the reader's words, (what, value), in the findings page's order and
+// labels: the export names them (the XLSX summary; the file's name).
+std::vector<std::pair<std::string, std::string>> selection(const Context& ctx, engine::store::Store& store,
+                                                           const app::FindingQuery& q) {
+  const json& t = labels(ctx.lang());
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& d : app::browse_dimensions(ctx.services.ruleset())) {
+    auto it = q.where.find(d.field);
+    if (it == q.where.end()) continue;
+    std::string shown = it->second;
+    for (const auto& v : app::dimension_values(store, ctx.services.ruleset(), d.field))
+      if (v.value == it->second) shown = v.label;
+    out.emplace_back(d.description.empty() ? d.field : d.description, shown);
+  }
+  if (!q.severity.empty()) out.emplace_back(t.value("filter.severity", ""), t.value("severity." + q.severity, q.severity));
+  if (!q.verdict.empty()) {
+    std::string shown;
+    for (std::size_t at = 0; at <= q.verdict.size();) {
+      const auto comma = std::min(q.verdict.find(',', at), q.verdict.size());
+      const auto v = q.verdict.substr(at, comma - at);
+      shown += (shown.empty() ? "" : " + ") + t.value("verdict." + v, v);
+      at = comma + 1;
+    }
+    out.emplace_back(t.value("filter.verdict", ""), shown);
+  }
+  if (!q.area.empty()) out.emplace_back(t.value("filter.area", ""), q.area);
+  if (!q.rule.empty()) out.emplace_back(t.value("filter.rule", ""), q.rule);
+  if (!q.owner.empty()) out.emplace_back(t.value("filter.enterprise", ""), q.owner);
+  if (q.sweep) out.emplace_back(t.value("filter.sweep", ""), std::to_string(q.sweep));
+  return out;
+}
+
+// The export's file name: "findings", then the filters' values ("findings_榆次区_high.csv"); a
+// character that a file name should not hold becomes '_'.
+std::string export_name(const std::vector<std::pair<std::string, std::string>>& sel, const char* extension) {
+  std::string name = "findings";
+  for (const auto& [what, value] : sel) {
+    name += '_';
+    for (unsigned char c : value) name += (c >= 0x80 || std::isalnum(c) || c == '-' || c == '.') ? static_cast<char>(c) : '_';
+  }
+  if (name.size() > 180) {  // cut at a UTF-8 character's first byte
+    std::size_t cut = 180;
+    while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
+    name.resize(cut);
+  }
+  return name + "." + extension;
+}
+
 void export_findings(Context& ctx, reports::Format format) {
   const auto q = finding_query(ctx);
   auto store = open_store(ctx);
-  auto bytes = query([&] { return app::export_findings(*store, ctx.services.ruleset(), q, format, ctx.lang()); });
+  auto sel = query([&] { return selection(ctx, *store, q); });
+  const auto name = export_name(sel, format == reports::Format::csv ? "csv" : "xlsx");
+  auto bytes = query([&] { return app::export_findings(*store, ctx.services.ruleset(), q, format, ctx.lang(), sel); });
   ctx.audit("finding.export", "findings", std::string("format=") + reports::to_string(format));
-  if (format == reports::Format::csv) ctx.res.download(std::move(bytes), "text/csv; charset=utf-8", "findings.csv");
-  else ctx.res.download(std::move(bytes), kXlsxType, "findings.xlsx");
+  if (format == reports::Format::csv) ctx.res.download(std::move(bytes), "text/csv; charset=utf-8", name);
+  else ctx.res.download(std::move(bytes), kXlsxType, name);
 }
 
 // JSON Schemas of the answers (OpenAPI; tests/server/openapi_test.py validates every answer).

@@ -194,7 +194,13 @@ void sweeps_page(Context& ctx, JobArea& area) {
   nlohmann::json jobs = nlohmann::json::array();
   for (const auto& j : visible_jobs(ctx, area, "sweep", 10)) {
     auto v = job_json(j);
-    v["state_label"] = labels(ctx.lang()).value("job.state." + std::string(app::to_string(j.state)), std::string(app::to_string(j.state)));
+    const auto& t = labels(ctx.lang());
+    v["state_label"] = t.value("job.state." + std::string(app::to_string(j.state)), std::string(app::to_string(j.state)));
+    // The stage in the page's language, while the job runs (a finished job's state says it all;
+    // its last stage, "writing", beside a full bar read as if it were still at work).
+    v["stage_label"] = app::finished(j.state) || j.progress.stage.empty()
+                           ? std::string()
+                           : t.value("job.stage." + j.progress.stage, j.progress.stage);
     v["running"] = !app::finished(j.state);
     v["may_cancel"] = !app::finished(j.state) && app::job_visible_to(j, ctx.account->principal());
     jobs.push_back(std::move(v));

@@ -56,6 +56,11 @@
     send('DELETE', '/api/session').then(function () { window.location.assign('/sign-in'); })
       .catch(function () { window.location.assign('/sign-in'); });
   });
+  // A button marked data-print prints the page (the live audit page's print stylesheet leaves
+  // the on-site checklist).
+  document.addEventListener('click', function (ev) {
+    if (ev.target.closest('[data-print]')) window.print();
+  });
   // Background jobs (docs/jobs.md): a row marked data-job="ID" polls /api/jobs/ID every second,
   // shows its progress in [data-job-progress] and [data-job-stage], and reloads the page once
   // the job has finished (the page then shows its outcome).
@@ -69,7 +74,8 @@
           var bar = row.querySelector('[data-job-progress]');
           if (bar) { bar.max = job.progress.total || 1; bar.value = job.progress.done; }
           var stage = row.querySelector('[data-job-stage]');
-          if (stage) stage.textContent = job.progress.stage;
+          // The stage's name in the page's language (data-stage-NAME), else as the API says it.
+          if (stage) stage.textContent = stage.getAttribute('data-stage-' + job.progress.stage) || job.progress.stage;
           if (job.finished) window.location.reload(); else window.setTimeout(poll, 1000);
         })
         .catch(function () { window.setTimeout(poll, 5000); });
@@ -97,4 +103,29 @@
       .then(function () { window.location.reload(); })
       .catch(function (err) { if (out) out.textContent = err.message; });
   });
+  // Tables at tablet width: below 800px app.css shows each row of a table.list as a block of
+  // its cells without the heading row, so each cell shown as a block of its own is given its
+  // column's heading (data-label, shown before it by app.css): "3" then still says it is a line
+  // number. Tables whose heading row stays, and cells a page sets side by side (inline), are
+  // left as they are.
+  function labelCells() {
+    Array.prototype.forEach.call(document.querySelectorAll('table.list'), function (table) {
+      var head = table.querySelector('thead');
+      if (!head || window.getComputedStyle(head).display !== 'none') return;
+      var names = Array.prototype.map.call(head.querySelectorAll('tr:first-child > th'), function (th) {
+        return th.textContent.trim();
+      });
+      Array.prototype.forEach.call(table.querySelectorAll('tbody > tr'), function (tr) {
+        var col = 0;
+        Array.prototype.forEach.call(tr.children, function (td) {
+          if (names[col] && !td.hasAttribute('data-label') && window.getComputedStyle(td).display === 'block')
+            td.setAttribute('data-label', names[col]);
+          col += td.colSpan || 1;
+        });
+      });
+    });
+  }
+  var narrow = window.matchMedia('(max-width: 800px)');
+  labelCells();
+  narrow.addEventListener('change', function () { if (narrow.matches) labelCells(); });
 }());

@@ -85,6 +85,10 @@ ALLOWED = {
     ("app/waivers.cpp", "valid_from"): "a JSON key of a waiver request's events and approval (docs/decisions.md); the waiver record's field is found by its role",
     ("app/waivers.cpp", "valid_until"): "a JSON key of a waiver request's events and approval (docs/decisions.md); the waiver record's field is found by its role",
     ("cli/cmd_waiver.cpp", "waiver"): "the command's name (`ecoaudit waiver`), not a record",
+    ("reports/changes.cpp", "enterprise_id"): "the JSON key of a change notice's owner, as in a finding (findings.schema.json)",
+    ("reports/compliance.cpp", "enterprise_id"): "the JSON key and CSV column of a compliance history row's owner, as in a finding",
+    ("reports/xlsx/findings_xlsx.cpp", "enterprise_id"): "a column of the compliance history workbook's Quarters sheet, as in its CSV",
+    ("server/routes/enforcement.cpp", "enterprise"): "the query parameter naming one owner (?enterprise=KEY), whatever the schema calls it",
 }
 # The keys of a ruleset's HJ 212 declaration (monitoring/hj212.json, docs/monitoring.md): the
 # declaration maps them to the ruleset's own records and fields, as roles do.
@@ -102,6 +106,8 @@ ALLOWED[("server/http/router.cpp", "method")] = "a JSON key of `ecoaudit serve -
 for _rel, _keys, _why in (
     ("server/routes/browse.cpp", ("enterprise", "subject_record", "subject_key"),
      "a JSON key or query parameter of the browse API (/api/enterprises, /api/findings): the owner and a finding's subject"),
+    ("server/routes/browse_pages.cpp", ("enterprise",),
+     "the query parameter of the findings page (the browse API's: one owner's findings) and its template's key"),
     ("server/routes/imports.cpp", ("code",), "a JSON key of an import error in the imports API (its diagnostic code)"),
     ("server/routes/screening.cpp", ("code", "application", "project_name"),
      "a JSON key or query parameter of the screening API (an error's code; the recorded decision's application id and project name)"),
@@ -110,6 +116,9 @@ for _rel, _keys, _why in (
 ):
     for _key in _keys:
         ALLOWED[(_rel, _key)] = _why
+# The watch list's JSON (`ecoaudit watchlist --format json`, /api/watchlist) is written by app/enforcement.cpp.
+ALLOWED[("app/enforcement.cpp", "enterprise_id")] = "the JSON key of a watch-list entry's owner, as in a finding (findings.schema.json)"
+ALLOWED[("server/routes/enforcement.cpp", "enterprise_id")] = "a key of the watch list page's template data (the entry's owner, as in the JSON)"
 
 CPP_DIRS = ["engine", "reports", "app", "cli", "server"]
 

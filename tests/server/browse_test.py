@@ -89,6 +89,7 @@ def main():
         check([t["key"] for t in d["by_dimension"]["county"]] == ["太谷区"], "insp_b's counties: %r" % d)
         d = viewer.get("/api/dashboard").json()
         check(d["findings"] == 6 and d["violations"] == 4 and len(d["trend"]) == 1, "the dashboard: %r" % d)
+        check(d["trend"][0]["by_verdict"] == d["by_verdict"], "the trend's counts per verdict: %r" % d["trend"])
         check(viewer.get("/api/dashboard?area=NOPE").status == 400, "an unknown area")
     print("browse: ok")
 

@@ -7,3 +7,5 @@ foreach(_t ${_server_tests})
   add_test(NAME server.${_name} COMMAND python3 ${_t} $<TARGET_FILE:ecoaudit> ${PROJECT_SOURCE_DIR})
   set_tests_properties(server.${_name} PROPERTIES TIMEOUT 300 ENVIRONMENT "PYTHONDONTWRITEBYTECODE=1")
 endforeach()
+# The same workbench in a real browser (Selenium + chromium-driver).
+include(${CMAKE_CURRENT_LIST_DIR}/browser/tests.cmake)

@@ -17,7 +17,8 @@ inline constexpr std::string_view k_facility[] = {
 inline constexpr std::string_view k_bulk_freight_year[] = {
     "enterprise_id", "year", "total_t", "clean_t",
 };
-// Filled by the bureau from each station's acquisition unit (import-monitoring); none generated.
+// Filled by the bureau from each station's acquisition unit (import-monitoring); generated for
+// the facilities whose last month comes as HJ 212 messages (hj212.cpp).
 inline constexpr std::string_view k_monitoring_point[] = {
     "mn", "code", "facility_id", "pollutant", "outlet_id", "ule_limit_mg_m3", "permit_limit_mg_m3",
 };

@@ -90,12 +90,12 @@ TEST(Generate, DeterministicAndValidIds) {
   generate(o);
   for (const auto& [name, rows] : s1.rows) {
     EXPECT_EQ(slurp(base / "a" / (name + ".csv")), slurp(base / "b" / (name + ".csv"))) << name;
-    // monitoring_point is written header-only: its rows come with the HJ 212 messages
-    // (tools/datagen/hj212_messages.py), which the demo store imports separately.
-    if (name != "monitoring_point") {
-      EXPECT_GT(rows, 0u) << name << " has no rows";
-    }
+    EXPECT_GT(rows, 0u) << name << " has no rows";
   }
+  // The month of HJ 212 messages too (its summaries: tests/e2e/cases/monitoring/hj212).
+  const auto month = slurp(base / "a" / "hj212" / "2026-10.txt");
+  EXPECT_GT(month.size(), 0u);
+  EXPECT_EQ(month, slurp(base / "b" / "hj212" / "2026-10.txt"));
   // Every enterprise id is a valid credit code; ids are unique.
   std::ifstream in(base / "a" / "enterprise.csv");
   std::string line;

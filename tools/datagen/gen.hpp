@@ -107,7 +107,40 @@ class Gen {
   // pollutant) leaves that pollutant's last monthly quantity empty. annual_t is the
   // year-to-date total; the facility's latest one written for the reference year is added to
   // cems_year_t_ of the current enterprise.
-  void cems_rows(const std::string& fid, std::string_view kind, bool over, std::string_view no_quantity = {});
+  // `permit_mg_m3` (pm, so2, nox), when given, makes the facility a monitored one: its last
+  // month comes as HJ 212-2017 messages (hj212.cpp) counted over those permit limits and the
+  // ULE level, and that month's summaries are derived from the messages as `ecoaudit
+  // import-monitoring` derives them (one source: importing the messages leaves them unchanged).
+  void cems_rows(const std::string& fid, std::string_view kind, bool over, std::string_view no_quantity = {},
+                 const std::array<double, 3>* permit_mg_m3 = nullptr);
+  // ---- HJ 212-2017 messages (hj212.cpp) ----
+  // One hour of a pollutant: the summarised value (ZsAvg) as written, and its data flag.
+  struct Hour {
+    std::string zs;
+    char flag = 'N';
+  };
+  // A monitored facility: its acquisition unit (MN) and the hours of its last month.
+  struct Monitored {
+    std::string fid, mn;
+    int year = 0;
+    unsigned month = 0;
+    std::array<std::vector<Hour>, 3> hours;  // pm, so2, nox
+  };
+  // A month's summary figures, as drawn (targets) or as derived from the hours.
+  struct MonthFigures {
+    double avg = 0, max = 0;
+    int hours_valid = 0, over_ule = 0, over_permit = 0;
+  };
+  // Draws the hours of pollutant `pi` of `m` near `target` (hours_valid exact; the other figures
+  // reconciled where the target contradicts itself, e.g. hours over a limit the maximum does not
+  // reach) with a stream of its own (the main stream is not touched), and returns the figures
+  // derived from them: valid (N) hours only, strictly above `ule` / `permit`.
+  MonthFigures monitored_month(Monitored& m, int pi, double ule, double permit, const MonthFigures& target);
+  // Writes OUT/hj212/YYYY-MM.txt: the monitored facilities' hourly (CN 2061) and daily (CN 2031)
+  // messages in time order, with three corrupted retransmissions (a wrong CRC, a truncated
+  // message, a wrong length), each followed by the intact message.
+  void write_hj212();
+  std::vector<Monitored> monitored_;
   // Writes one permit_limit row.
   void add_limit(const std::string& permit_no, std::string_view outlet, std::string_view pol, double mg_m3,
                  double annual_t);

@@ -5,6 +5,8 @@
 #include "tools/datagen/gen.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdio>
 #include <stdexcept>
 
 namespace eco::datagen {
@@ -606,7 +608,8 @@ static double ule_limit(std::string_view kind, std::string_view pol) {
   return kind == "coke_oven" ? 150 : sinter || kind == "cement_kiln" || kind == "coal_power_unit" ? 50 : kind == "glass_furnace" || kind == "lime_kiln" ? 300 : 200;
 }
 
-void Gen::cems_rows(const std::string& fid, std::string_view kind, bool over, std::string_view no_quantity) {
+void Gen::cems_rows(const std::string& fid, std::string_view kind, bool over, std::string_view no_quantity,
+                    const std::array<double, 3>* permit_mg_m3) {
   // The last six months before the reference date, three pollutants. The monthly quantity
   // (annual_t) is concentration x flue-gas flow x valid hours; the flow is the facility's.
   int y;
@@ -624,6 +627,17 @@ void Gen::cems_rows(const std::string& fid, std::string_view kind, bool over, st
     while (mm <= 0) { mm += 12; --yy; }
     const bool opening = yy != ytd_year;
     if (opening) { ytd = {}; ytd_year = yy; }
+    // The monitored facility's last month: its point (one MN, a record per pollutant) and hours.
+    Monitored* mon = nullptr;
+    if (permit_mg_m3 && back == 1) {
+      mon = &monitored_.emplace_back();
+      mon->fid = fid;
+      mon->year = yy;
+      mon->month = static_cast<unsigned>(mm);
+      char mn[32];
+      std::snprintf(mn, sizeof mn, "88888880%016zu", monitored_.size());
+      mon->mn = mn;
+    }
     for (int pi = 0; pi < 3; ++pi) {
       const char* pol = pi == 0 ? "pm" : pi == 1 ? "so2" : "nox";
       const double lim = ule_limit(kind, pol);
@@ -633,14 +647,43 @@ void Gen::cems_rows(const std::string& fid, std::string_view kind, bool over, st
       t.set_date(col(k_emission_monthly, "month"), day(yy, static_cast<unsigned>(mm), 1));
       t.set(col(k_emission_monthly, "pollutant"), pol);
       const bool bad = over && back == 1 && std::string_view(pol) == "nox";
+      // Drawn in this order from the main stream whether or not the month is monitored.
       const double avg = lim * (bad ? rng_.uniform(1.05, 1.4) : rng_.triangular(0.25, 0.55, 0.95));
-      t.set_double(col(k_emission_monthly, "avg_mg_m3"), avg, 2);
-      t.set_double(col(k_emission_monthly, "max_hourly_mg_m3"), avg * rng_.uniform(1.2, 2.2), 2);
+      const double max_hourly = avg * rng_.uniform(1.2, 2.2);
       const int hours = static_cast<int>(rng_.range(600, 744));
-      t.set_int(col(k_emission_monthly, "hours_valid"), hours);
       const int over_ule = bad ? static_cast<int>(rng_.range(hours / 10, hours / 3)) : static_cast<int>(rng_.range(0, 8));
-      t.set_int(col(k_emission_monthly, "hours_over_ule"), over_ule);
-      t.set_int(col(k_emission_monthly, "hours_over_permit"), bad ? over_ule / 2 : 0);
+      if (mon) {
+        // The figures derived from the messages, written as the import writes them (shortest
+        // text of the same double), so that importing the messages changes no summary.
+        const double permit_lim = (*permit_mg_m3)[static_cast<std::size_t>(pi)];
+        const MonthFigures f =
+            monitored_month(*mon, pi, lim, permit_lim, {avg, max_hourly, hours, over_ule, bad ? over_ule / 2 : 0});
+        auto shortest = [](double v) {
+          char b[32];
+          auto r = std::to_chars(b, b + sizeof b, v);
+          return std::string(b, r.ptr);
+        };
+        t.set(col(k_emission_monthly, "avg_mg_m3"), shortest(f.avg));
+        t.set(col(k_emission_monthly, "max_hourly_mg_m3"), shortest(f.max));
+        t.set_int(col(k_emission_monthly, "hours_valid"), f.hours_valid);
+        t.set_int(col(k_emission_monthly, "hours_over_ule"), f.over_ule);
+        t.set_int(col(k_emission_monthly, "hours_over_permit"), f.over_permit);
+        monitoring_point.begin();
+        static constexpr const char* codes[] = {"a34013", "a21026", "a21002"};  // HJ 212-2017 Appendix B
+        monitoring_point.set(col(k_monitoring_point, "mn"), mon->mn);
+        monitoring_point.set(col(k_monitoring_point, "code"), codes[pi]);
+        monitoring_point.set(col(k_monitoring_point, "facility_id"), fid);
+        monitoring_point.set(col(k_monitoring_point, "pollutant"), pol);
+        monitoring_point.set(col(k_monitoring_point, "ule_limit_mg_m3"), shortest(lim));
+        monitoring_point.set(col(k_monitoring_point, "permit_limit_mg_m3"), shortest(permit_lim));
+        monitoring_point.end();
+      } else {
+        t.set_double(col(k_emission_monthly, "avg_mg_m3"), avg, 2);
+        t.set_double(col(k_emission_monthly, "max_hourly_mg_m3"), max_hourly, 2);
+        t.set_int(col(k_emission_monthly, "hours_valid"), hours);
+        t.set_int(col(k_emission_monthly, "hours_over_ule"), over_ule);
+        t.set_int(col(k_emission_monthly, "hours_over_permit"), bad ? over_ule / 2 : 0);
+      }
       const double tonnes = static_cast<double>(static_cast<long long>(avg * flow_m3_h * hours / 1e7 + 0.5)) / 100.0;
       auto& run = ytd[static_cast<std::size_t>(pi)];
       run += opening ? tonnes * mm : tonnes;   // opening: January up to this month
@@ -1264,6 +1307,7 @@ Summary Gen::run() {
   const std::uint64_t apps = n ? std::max<std::uint64_t>(20, n / 10) : 0;
   for (std::uint64_t i = 1; i <= apps; ++i) random_application(i);
   periodic_declarations();
+  write_hj212();
   Summary s;
   for (auto* t : tables_) {
     t->close();

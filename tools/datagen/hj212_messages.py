@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
-"""Generates a month of HJ 212-2017 online-monitoring messages for a few demo facilities.
+"""Generates a synthetic month of HJ 212-2017 online-monitoring messages: the raw material of
+the adversarial suite's hostile inputs (tests/adversarial/ingest/hj212-*.case). Not the demo's
+month: that one is written by ecoaudit-datagen (tools/datagen/hj212.cpp) together with the
+demo's emission_monthly rows it derives, so that the two agree. The points here use their own
+MNs (6666666...) and demo facilities without a monitored month.
 
-hj212_messages.py OUT_DIR [--month 2026-10] [--facilities F0000001,F0000002,F0000009]
+hj212_messages.py OUT_DIR [--month 2026-10] [--facilities F0000001,F0000002,F0000003]
 writes OUT_DIR/monitoring_point.csv (the monitoring points: MN and pollutant code -> facility,
 with the limits the hours are counted over), OUT_DIR/hj212_month.txt (hourly CN 2061 and
 daily CN 2031 messages, CRLF-terminated, some values flagged M/C/D/F) and
@@ -41,7 +45,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('out')
     ap.add_argument('--month', default='2026-10')
-    ap.add_argument('--facilities', default='F0000001,F0000002,F0000009')
+    ap.add_argument('--facilities', default='F0000001,F0000002,F0000003')
     a = ap.parse_args()
     rnd = random.Random(212)
     y, m = map(int, a.month.split('-'))
@@ -52,7 +56,7 @@ def main():
     with open(os.path.join(a.out, 'monitoring_point.csv'), 'w', encoding='utf-8') as f:
         f.write('mn,code,facility_id,pollutant,outlet_id,ule_limit_mg_m3,permit_limit_mg_m3\n')
         for i, fac in enumerate(facilities):
-            mn = '88888880%016d' % (i + 1)
+            mn = '66666660%016d' % (i + 1)
             points.append((mn, fac))
             for code, pol, _, ule, permit in POLLUTANTS:
                 f.write(f'{mn},{code},{fac},{pol},DA{i + 1:03d},{ule},{permit}\n')

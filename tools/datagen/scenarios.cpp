@@ -153,20 +153,22 @@ void Gen::scenarios() {
     SETD(facility, "ule_completed_on", d(2022, 10, 30));
     SETD(facility, "ule_evaluated_on", d(2023, 3, 1));
     facility.end();
-    cems_rows(f, "coke_oven", false);
+    // The permit's limits (added below): the two ovens' last month comes as HJ 212 messages.
+    static constexpr std::array<double, 3> permit_mg_m3 = {10, 30, 150};
+    cems_rows(f, "coke_oven", false, {}, &permit_mg_m3);
     note("AIR-03", "facility " + f, "oven in 太谷 not marked either way: unknown (verify whether it is one of the five enterprises); completed 2022-10-30 and evaluated: pass (air.coking-ule-evaluation) [air.coking-ule-deadline: unknown; air.coking-ule-evaluation: pass]");
     f = oven(e, "operating", 6.25);
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2022, 5, 1));
     facility.end();
-    cems_rows(f, "coke_oven", true);
+    cems_rows(f, "coke_oven", true, {}, &permit_mg_m3);
     note("AIR-03", "facility " + f, "oven not marked as the five-enterprise task: unknown (air.coking-ule-deadline); ULE completed 2022-05-01 (率先完成), evaluation monitoring never done: advice (尽快 sets no period) [air.coking-ule-deadline: unknown; air.coking-ule-evaluation: advice]");
     note("AIR-05", "emission_monthly " + f + "/" + last_month + "/nox", "ULE completed, but last month fewer than 95 % of valid NOx hours within the coke-oven ULE level: advice (a policy level, not a limit) [air.ule-cems-coke-oven: advice]");
     // The permit's limits: the ULE concentrations, annual quantities with room to spare.
     const std::string pno = e.id + "001P";
-    add_limit(pno, "DA001", "pm", 10, std::max(1.0, cems_year_t_[0] * 3));
-    add_limit(pno, "DA001", "so2", 30, std::max(1.0, cems_year_t_[1] * 3));
-    add_limit(pno, "DA001", "nox", 150, std::max(1.0, cems_year_t_[2] * 3));
+    add_limit(pno, "DA001", "pm", permit_mg_m3[0], std::max(1.0, cems_year_t_[0] * 3));
+    add_limit(pno, "DA001", "so2", permit_mg_m3[1], std::max(1.0, cems_year_t_[1] * 3));
+    add_limit(pno, "DA001", "nox", permit_mg_m3[2], std::max(1.0, cems_year_t_[2] * 3));
     note("PMT-03", "facility " + f, "last month's NOx average above the permit's 150 mg/m³ limit, hours_over_permit > 0 (pmt.permit-concentration): violation [pmt.permit-concentration on emission_monthly " + f + "/" + last_month + "/nox: violation]");
   }
   {
@@ -266,9 +268,10 @@ void Gen::scenarios() {
     SET(facility, "fuel", "biomass");
     SET(facility, "denitration", "none");
     SETD(facility, "nox_denitration_due_on", d(2026, 6, 30));
+    SET(facility, "nox_denitration_order_no", "晋中环责改〔2026〕12号");
     facility.end();
     cems_rows(f, "boiler", true);
-    note("AIR-06", "facility " + f, "biomass boiler the bureau determined NOx-unstable, efficient denitration due 2026-06-30, none added: violation [air.biomass-boiler-denitration: violation]");
+    note("AIR-06", "facility " + f, "biomass boiler the bureau ordered (order on file) to add efficient denitration by 2026-06-30, none added, last month's NOx over the permit limit: violation [air.biomass-boiler-denitration: violation]");
     note("PMT-03", "facility " + f, "hours_over_permit > 0 in last month's NOx summary, no concentration limit for the mean (pmt.permit-concentration): unknown (were they marked start-up or fault hours?) [pmt.permit-concentration on emission_monthly " + f + "/" + last_month + "/nox: unknown]");
     f = add_facility(e, "boiler", "operating");
     SET(facility, "fuel", "biomass");

@@ -218,6 +218,10 @@ TEST_F(Browse, FindingsOfTheLatestSweepBySeverity) {
   EXPECT_THROW(eco::app::list_findings(*store_, *rs_, q), BrowseError);
 }
 
+TEST_F(Browse, FindingAreasAreThoseTheRulesImplement) {
+  EXPECT_EQ(eco::app::finding_areas(*rs_), (std::vector<std::string>{"AIR", "HW"}));
+}
+
 TEST_F(Browse, FindingFilters) {
   auto count = [&](auto set) {
     eco::app::FindingQuery q;
@@ -226,6 +230,9 @@ TEST_F(Browse, FindingFilters) {
   };
   EXPECT_EQ(count([](auto& q) { q.verdict = "violation"; }), 3u);
   EXPECT_EQ(count([](auto& q) { q.verdict = "unknown"; }), 2u);
+  // Several verdicts: any of them (the dashboard's violations link "violation,late").
+  EXPECT_EQ(count([](auto& q) { q.verdict = "violation,unknown"; }), 5u);
+  EXPECT_EQ(count([](auto& q) { q.verdict = "violation,late"; }), 3u);
   EXPECT_EQ(count([](auto& q) { q.severity = "high"; }), 2u);
   EXPECT_EQ(count([](auto& q) { q.area = "AIR"; }), 2u);
   EXPECT_EQ(count([](auto& q) { q.area = "HW"; }), 3u);
@@ -239,7 +246,8 @@ TEST_F(Browse, FindingFilters) {
             }),
             2u);  // E1, E4
   for (auto bad : std::vector<std::function<void(eco::app::FindingQuery&)>>{
-           [](auto& q) { q.verdict = "bad"; }, [](auto& q) { q.severity = "urgent"; },
+           [](auto& q) { q.verdict = "bad"; }, [](auto& q) { q.verdict = "violation,"; },
+           [](auto& q) { q.verdict = "violation,bad"; }, [](auto& q) { q.severity = "urgent"; },
            [](auto& q) { q.area = "XYZ"; }, [](auto& q) { q.rule = "bx.none"; },
            [](auto& q) { q.where = {{"nope", "x"}}; }}) {
     eco::app::FindingQuery q;
@@ -308,6 +316,18 @@ TEST_F(Browse, DashboardCountsTheLatestSweepAndTheTrend) {
   EXPECT_EQ(d.trend[0].owners_with_violations, 3u);  // E1, E3, E4
   EXPECT_EQ(d.trend[1].findings, 5u);
   EXPECT_EQ(d.trend[1].violations, 3u);
+  // Per verdict per sweep: the latest sweep's point counts as the dashboard does, and every
+  // point's verdicts add up to its findings and violations.
+  EXPECT_EQ(d.trend[1].by_verdict, d.by_verdict);
+  for (const auto& p : d.trend) {
+    std::size_t all = 0, violations = 0;
+    for (const auto& t : p.by_verdict) {
+      all += t.findings;
+      violations += t.violations;
+    }
+    EXPECT_EQ(all, p.findings) << "sweep " << p.sweep;
+    EXPECT_EQ(violations, p.violations) << "sweep " << p.sweep;
+  }
 }
 
 TEST_F(Browse, DashboardFiltersApplyToTheTrendToo) {

@@ -1,11 +1,14 @@
 // app/: the inspection and enforcement runs as an API, without the command line, on the fixture
 // tests/enforcement: an inspection needs a recorded sweep; its checklist; a dismissal that
 // removes the finding from the next sweep and audit; an action on an unknown refused; a refused
-// transition that records nothing; the watch list and its policy's errors.
+// transition that records nothing; the watch list and its policy's errors; the audit report's
+// quarter grid under the ruleset's policy.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include "app/enforcement.hpp"
 #include "app/inspections.hpp"
@@ -146,6 +149,50 @@ TEST_F(EnforcementRuns, TheWatchListAndItsPolicy) {
       "severities_source": "x"}, "unresolved_days": {"value": 5}})");
   bad = eco::app::watchlist(r);
   EXPECT_NE(bad.errors.find("unresolved_days.source: required"), std::string::npos) << bad.errors;
+}
+
+// The audit report shows the enterprise's row of the quarter grid, ending with the audit's as-of
+// quarter, when the ruleset declares what is significant (DIR/enforcement.json); without that
+// file it shows none, and a policy it cannot read stops the audit.
+TEST_F(EnforcementRuns, TheAuditShowsTheQuarterGridUnderTheRulesetsPolicy) {
+  ASSERT_EQ(sweep("2026-11-01").status, RunStatus::done);
+  const auto audit = [&](const fs::path& ruleset, const char* day) {
+    eco::app::AuditRequest r;
+    r.db = db_;
+    r.ruleset = ruleset;
+    r.owner = kE1;
+    r.as_of = *eco::dsl::parse_date(day);
+    r.reports.formats = {*eco::reports::parse_format("text")};
+    r.reports.out = (dir_.path() / "audit.txt").string();
+    fs::remove(r.reports.out);
+    auto out = eco::app::run_audit(r);
+    return std::pair{out.status == RunStatus::done ? eco::testing::read_file(r.reports.out) : out.errors, out.status};
+  };
+  const std::string line =
+      "compliance by quarter (2024Q1 to 2026Q4; C in compliance, V violation, S significant non-compliance, ? unknown, "
+      "- no sweep): -----------S\n";  // GL-1 is critical: significant
+  auto [text, status] = audit(kRuleset, "2026-11-20");
+  ASSERT_EQ(status, RunStatus::done) << text;
+  EXPECT_NE(text.find("\n" + line), std::string::npos) << text;
+  // As of a day before the sweep's quarter: the sweep is ignored, every quarter is unknown.
+  std::tie(text, status) = audit(kRuleset, "2026-06-30");
+  ASSERT_EQ(status, RunStatus::done) << text;
+  EXPECT_NE(text.find("(2023Q3 to 2026Q2; C in compliance, V violation, S significant non-compliance, ? unknown, - no "
+                      "sweep): ------------\n"),
+            std::string::npos)
+      << text;
+  // The same ruleset without its policy: no grid.
+  TempDir copy;
+  fs::copy_file(kRuleset / "ruleset.rules", copy.path() / "ruleset.rules");
+  std::tie(text, status) = audit(copy.path(), "2026-11-20");
+  ASSERT_EQ(status, RunStatus::done) << text;
+  EXPECT_EQ(text.find("compliance by quarter"), std::string::npos) << text;
+  EXPECT_NE(text.find("audit of " + kE1), std::string::npos) << text;
+  // A policy that cannot be read: refused, naming the key.
+  copy.write("enforcement.json", R"({"jurisdiction_field": "province", "significant": {"severities": ["high"]}})");
+  std::tie(text, status) = audit(copy.path(), "2026-11-20");
+  EXPECT_EQ(status, RunStatus::bad_request);
+  EXPECT_NE(text.find("jurisdiction_field"), std::string::npos) << text;
 }
 
 }  // namespace

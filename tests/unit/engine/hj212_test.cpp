@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <random>
+#include <string>
+
 namespace hj = eco::engine::ingest::hj212;
 
 namespace {
@@ -32,6 +36,32 @@ TEST(Hj212Crc, MatchesWorkedExamples) {
   EXPECT_EQ(hj::crc16(kRealtime), 0xA9C1);
   EXPECT_EQ(kRealtime.size(), 178u);  // "##0178"
   EXPECT_EQ(hj::crc16(""), 0xFFFF);
+}
+
+// The Appendix's algorithm bit by bit, as its text gives it: the register's high byte XOR the
+// byte, then 8 shifts right, XOR 0xA001 when the bit shifted out is 1.
+std::uint16_t appendix_crc16(std::string_view data) {
+  unsigned r = 0xFFFF;
+  for (unsigned char c : data) {
+    r = (r >> 8) ^ c;
+    for (int j = 0; j < 8; ++j) r = (r & 1) ? (r >> 1) ^ 0xA001u : r >> 1;
+  }
+  return static_cast<std::uint16_t>(r);
+}
+
+// crc16 takes eight bytes a step (and the rest one by one): every length from 0 to 300 and
+// every byte value, against the bitwise algorithm.
+TEST(Hj212Crc, EqualsTheBitwiseAlgorithmAtEveryLength) {
+  EXPECT_EQ(appendix_crc16(kAppendix), 0x1C80);
+  std::mt19937 rng(212);
+  for (std::size_t n = 0; n <= 300; ++n) {
+    std::string s(n, '\0');
+    for (auto& c : s) c = static_cast<char>(rng() & 0xFF);
+    ASSERT_EQ(hj::crc16(s), appendix_crc16(s)) << "length " << n;
+  }
+  std::string all;
+  for (int b = 255; b >= 0; --b) all += static_cast<char>(b);
+  EXPECT_EQ(hj::crc16(all), appendix_crc16(all));
 }
 
 TEST(Hj212Parse, AppendixExampleParses) {
