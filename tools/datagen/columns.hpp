@@ -29,7 +29,7 @@ inline constexpr std::string_view k_emission_monthly[] = {
 inline constexpr std::string_view k_application[] = {
     "id", "applicant_id", "project_name", "project_type", "industry", "process", "county",
     "lon", "lat", "in_park", "park_level", "added_capacity_t", "replaced_capacity_t",
-    "replacement_source", "replacement_facility_id", "replacement_scheme_no", "added_coal_t", "coal_substitution_t", "coal_substitution_source",
+    "replacement_source", "replacement_facility_id", "replacement_scheme_no", "replacement_scheme_lists_source", "added_coal_t", "coal_substitution_t", "coal_substitution_source",
     "energy_product", "energy_per_unit", "energy_benchmark", "heavy_metal_added_kg", "heavy_metal_offset_kg",
     "heavy_metal_offset_source", "groundwater_withdrawal_m3", "wastewater_zero_discharge",
     "centralised_wastewater_treatment", "solid_waste_t", "solid_waste_no_route", "solid_waste_disposal_t",
@@ -73,7 +73,7 @@ inline constexpr std::string_view k_enterprise[] = {
     "hw_licences_verified", "ldar_records_checked_on",
 };
 inline constexpr std::string_view k_zone[] = {
-    "id", "name", "kind", "geometry",
+    "id", "name", "kind", "geometry", "ban_instrument",
 };
 inline constexpr std::string_view k_enterprise_zone[] = {
     "enterprise_id", "zone",

@@ -169,7 +169,7 @@ void Gen::scenarios() {
     add_limit(pno, "DA001", "pm", permit_mg_m3[0], std::max(1.0, cems_year_t_[0] * 3));
     add_limit(pno, "DA001", "so2", permit_mg_m3[1], std::max(1.0, cems_year_t_[1] * 3));
     add_limit(pno, "DA001", "nox", permit_mg_m3[2], std::max(1.0, cems_year_t_[2] * 3));
-    note("PMT-03", "facility " + f, "last month's NOx average above the permit's 150 mg/m³ limit, hours_over_permit > 0, the month marked O2-corrected (pmt.permit-concentration): violation (unflagged it would be unknown) [pmt.permit-concentration on emission_monthly " + f + "/" + last_month + "/nox: violation]");
+    note("PMT-03", "facility " + f, "last month's NOx average above the permit's 150 mg/m³ limit, hours_over_permit > 0, the month marked O2-corrected, but the CEMS row names no outlet (pmt.permit-concentration): unknown (verify the monitoring point's outlet: another outlet's limit does not bind; with the outlet DA001 recorded it would be a violation) [pmt.permit-concentration on emission_monthly " + f + "/" + last_month + "/nox: unknown]");
   }
   {
     Ent e = ent(Ind::coking, "榆次区", "榆次区焦化有限公司");
@@ -1051,7 +1051,7 @@ void Gen::scenarios() {
       {"DEMO-LAY01-2", Ind::other, "榆次区", "new", "yunzhu_lake", "LAY-01", "non-industrial-pollution project in the 云竹湖 area: pass (approve) [scr.yunzhu-lake: pass]"},
       {"DEMO-LAY02-1", Ind::chemical, "介休市", "expand", "fen_river_bank", "LAY-02", "chemical expansion of an existing plant on the 汾河 bank: unknown (布设 vs 新改扩建: for the bureau's review) [scr.river-bank: unknown]"},
       {"DEMO-LAY03-1", Ind::casting, "灵石县", "new", "yellow_river_main", "LAY-03", "casting project along the Yellow River main stem: advice (flag for review) [scr.yellow-river: advice]"},
-      {"DEMO-LAY04-1", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "new blast-furnace/converter steel project in the urban planning area: violation (reject) [scr.urban-planning-area: violation]"},
+      {"DEMO-LAY04-1", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "new blast-furnace/converter steel project in the urban planning area, the zone records no binding instrument carrying the ban (zone.ban_instrument): unknown (verify the 三线一单 access list; refused once it is recorded) [scr.urban-planning-area: unknown]"},
       {"DEMO-LAY04-2", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "short-process EAF steel in the urban planning area: pass (the exception; approve) [scr.urban-planning-area: pass]"},
       {"DEMO-LAY04-3", Ind::casting, "太谷区", "rebuild", "urban_planning", "LAY-04", "high-end casting claimed in the urban planning area: unknown (高端铸件 has no national definition: verify the basis of the claim; conditional) [scr.urban-planning-area: unknown]"},
       {"DEMO-LAY05-1", Ind::chemical, "榆次区", "new", "park_adjacent_urban", "LAY-05", "chemical project in a park adjacent to the city: reviewed by the bureau, the plan defines no high-pollution project (unknown) [scr.park-adjacent-urban: unknown]"},
