@@ -61,16 +61,17 @@ inline constexpr std::string_view k_enterprise[] = {
     "dust_online_monitoring", "dust_video_linked", "discharges_to_sewer", "sewer_treatable",
     "sewer_exit_deadline", "sewer_exit_ordered", "sewer_discharge_observed_on",
     "sewer_exit_order_by_ecology", "sewer_exited_on", "sewer_assessed_on",
-    "sewer_pretreatment_since", "sewer_exit_order_no",
+    "sewer_pretreatment_since", "sewer_exit_order_no", "sewer_exit_order_basis",
     "has_treatment_facility", "wastewater_treatment_working", "wastewater_checked_on",
     "wastewater_stop_reported", "untreated_discharge_found", "high_water_consumption",
     "near_farmland", "soil_self_monitoring_on", "soil_key_unit_since", "soil_self_monitoring_plan_years",
+    "soil_monitoring_records_checked_on",
     "soil_hidden_danger_check_on", "status_since",
     "groundwater_survey_done_on", "hw_supervision_listed", "hw_standardised_assessed_on",
     "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous", "plating_process",
     "radiation_licence_valid_until", "permit_class_required", "permit_checked_none_on",
     "emergency_plan_checked_on", "radiation_licence_lapse_checked_on", "outside_jurisdiction",
-    "hw_licences_verified", "ldar_records_checked_on",
+    "hw_licences_verified", "hw_plans_checked_on", "ldar_records_checked_on",
 };
 inline constexpr std::string_view k_zone[] = {
     "id", "name", "kind", "geometry", "ban_instrument",
@@ -104,7 +105,7 @@ inline constexpr std::string_view k_tailings_pond[] = {
 inline constexpr std::string_view k_well[] = {
     "id", "enterprise_id", "in_overdraft_zone", "in_public_supply_coverage", "status",
     "close_deadline", "karst", "sealed_on", "abandoned", "high_risk", "kind",
-    "close_ordered", "standby_approved", "last_use_observed_on",
+    "close_ordered", "standby_approved", "last_use_observed_on", "karst_use_reviewed_on",
 };
 inline constexpr std::string_view k_outfall[] = {
     "id", "enterprise_id", "river", "registered", "monitored", "exceeding_since",
@@ -123,7 +124,7 @@ inline constexpr std::string_view k_voc_material[] = {
     "enterprise_id", "kind", "product_type", "voc_content_g_l", "voc_content_pct",
     "annual_use_t", "outdoor_use", "special_function", "standard_limit_g_l", "low_voc_limit_g_l",
     "content_source", "product_name", "content_state", "standard_limit_verified",
-    "industrial_coating_use",
+    "industrial_coating_use", "last_used_on",
 };
 inline constexpr std::string_view k_voc_treatment[] = {
     "id", "enterprise_id", "technology", "stages", "bypass", "exceedances_12m",

@@ -534,10 +534,11 @@ void Gen::scenarios() {
     SETB(enterprise, "sewer_exit_order_by_ecology", true);
     SETD(enterprise, "sewer_discharge_observed_on", R);
     SET(enterprise, "sewer_exit_order_no", "晋中环责改〔2026〕7号");   // a served decision on file
+    SET(enterprise, "sewer_exit_order_basis", "水污染防治法 第四十五条第三款");   // and the article it rests on
     end_enterprise(e);
     valid_permit(e, "key");
     note("HPW-01", who(e), "casting enterprise with no performance grade and no 一企一策 measures: advice (grading and the list are the authorities' acts) [hpw.grade-and-measures: advice]");
-    note("WAT-04", who(e), "untreatable wastewater to the municipal sewer, exit ordered by the ecology authority (decision number on file) by the day before, discharge observed on the reference date: violation [wat.sewer-exit: violation]");
+    note("WAT-04", who(e), "untreatable wastewater to the municipal sewer, exit ordered by the ecology authority (decision number and its legal basis on file) by the day before, discharge observed on the reference date: violation [wat.sewer-exit: violation]");
   }
   {
     Ent e = ent(Ind::coking, "灵石县", "灵石县D级焦化有限公司");
@@ -642,10 +643,11 @@ void Gen::scenarios() {
     SETD(enterprise, "soil_key_unit_since", d(2021, 6, 1));
     SETD(enterprise, "soil_self_monitoring_on", d(2024, 10, 24));
     SETD(enterprise, "status_since", d(2019, 3, 1));   // operating throughout 2025
+    SETD(enterprise, "soil_monitoring_records_checked_on", R - 10);   // reports checked after 2025
     CLR(enterprise, "soil_hidden_danger_check_on");
     end_enterprise(e);
     valid_permit(e, "key");
-    note("SOI-02", who(e), "soil key unit since 2021, operating since 2019, last sampled 2024-10-24, no round in 2025 (yearly, HJ 1209): violation; no hidden-danger check since its 2021 listing, more than 36 months: advice [soil.self-monitoring: violation; soil.hidden-danger-check: advice]");
+    note("SOI-02", who(e), "soil key unit since 2021, operating since 2019, last sampled 2024-10-24, its monitoring reports checked 10 days before the reference date, no round in 2025 (yearly, HJ 1209): violation; no hidden-danger check since its 2021 listing, more than 36 months: advice [soil.self-monitoring: violation; soil.hidden-danger-check: advice]");
     const auto id = serial_id("TP", ++pond_serial_);
     tailings_pond.begin();
     SET(tailings_pond, "id", id);
@@ -730,6 +732,8 @@ void Gen::scenarios() {
       if (o.last_ex) SETD(outfall, "last_exceeded_on", o.last_ex);
       // An exceedance after the deadline proves a breach only against the discharge standard.
       if (o.last_ex) SET(outfall, "exceedance_basis", "discharge_standard");
+      // ... from a monitoring whose validity is recorded (sixth independent reading, water 3).
+      if (o.last_ex) SET(outfall, "last_exceeded_validity", "valid");
       outfall.end();
       note("WAT-03", "outfall " + id, o.what);
     }
@@ -1644,9 +1648,9 @@ void Gen::scenarios_air_voc_transport() {
     end_enterprise(e);
     valid_permit(e, "simplified");
     const struct { const char* kind; const char* type; double v; bool outdoor; int special; const char* req; const char* what; } mats[] = {
-        {"cleaner", "water_based_cleaner", 50.1, false, -1, "VOC-01", "water-based cleaner 50.1 g/L (limit 50) on its test report: violation (just above) [voc.cleaner-content: violation]"},
+        {"cleaner", "water_based_cleaner", 50.1, false, -1, "VOC-01", "water-based cleaner 50.1 g/L (limit 50) on its test report: advice (just above; no penalty on a cleaner user, a correction notice) [voc.cleaner-content: advice]"},
         {"cleaner", "semi_aqueous_cleaner", 300.0, false, -1, "VOC-01", "semi-aqueous cleaner exactly 300 g/L: pass (boundary) [voc.cleaner-content: pass]"},
-        {"adhesive", "water_based_adhesive", 100.1, false, -1, "VOC-01", "water-based adhesive 100.1 g/L, its inspection report states a 100 g/L limit for its type and field: violation (just above; no table loaded) [voc.adhesive-content: violation]"},
+        {"adhesive", "water_based_adhesive", 100.1, false, -1, "VOC-01", "water-based adhesive 100.1 g/L, its inspection report states a 100 g/L limit for its type and field: advice (just above; no table loaded; no penalty on an adhesive user, a correction notice) [voc.adhesive-content: advice]"},
         {"adhesive", "solvent_chloroprene_adhesive", 600.0, false, -1, "VOC-01", "solvent chloroprene adhesive exactly 600 g/L, the report's limit 600 g/L: pass (boundary) [voc.adhesive-content: pass]"},
         {"coating", "solvent_industrial_coating", 550.1, false, -1, "VOC-01", "solvent industrial coating 550.1 g/L in the ready-to-use state, product named, its inspection report states a 550 g/L limit, which the bureau has not checked against the standard's table (none loaded): unknown (check the category and the standard's limit) [voc.coating-content: unknown]"},
         {"coating", "water_based_industrial_coating", 200.0, true, 0, "VOC-02", "outdoor water-based coating exactly 200 g/L, the report's low-VOC ceiling 200 g/L, no special function: pass (boundary); VOC-01 unknown (no limit stated) [voc.outdoor-low-voc-coating: pass]"},
