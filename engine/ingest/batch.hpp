@@ -79,6 +79,9 @@ class Batch {
   // Stages one validated record; `vals` has one value per field of the record type.
   Outcome write(FileState& f, std::uint32_t rec, const std::vector<Value>& vals, std::uint32_t line,
                 std::string_view loc, FirstSeen* first);
+  // Whether the table of record type `rec` was empty when the batch began: it holds only the
+  // rows this batch staged, and has no key index until finish_loading().
+  bool bulk(std::uint32_t rec) const { return bulk_[rec]; }
   // Why records of type `rec` may not be imported here ("" = they may): ImportOptions::refuse_record.
   const std::string& refused(std::uint32_t rec) const { return refused_[rec]; }
   // Lists the key of a staged record when its type is one of options().list_keys_of. Thread-safe.

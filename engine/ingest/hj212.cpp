@@ -1144,7 +1144,9 @@ void MonitoringImport::stage_summary(const std::tuple<std::string, std::string, 
   for (auto& v : vals) v.set_null();
   bool ok = set(l_.s_fac, facility) && set(l_.s_month, month) && set(l_.s_pol, pollutant) &&
             set(l_.s_hours, std::to_string(a.hours));
-  if (ok) keep_underived(a, vals);
+  // A summary table empty when the batch began has no stored row to keep fields of (and no
+  // key index yet: a lookup per summary would scan the rows staged so far).
+  if (ok && !b_.bulk(sr.index)) keep_underived(a, vals);
   if (a.hours > 0) {
     ok = ok && set(l_.s_avg, fmt::format("{}", a.sum / static_cast<double>(a.hours))) &&
          set(l_.s_max, fmt::format("{}", a.max)) && set(l_.s_valid, d_.valid.front());
