@@ -35,8 +35,8 @@ namespace {
 
 using dsl::model::Verdict;
 
-// Thrown between blocks when the run's stop token asks: unwinds the run (rolling back the
-// history's transaction, removing the partial reports).
+// Thrown between blocks when the run's stop token asks: unwinds the run (dropping the
+// unrecorded history, removing the partial reports).
 struct Cancelled {};
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
@@ -207,8 +207,16 @@ bool evaluate_whole_set(Evaluation& ev, std::vector<engine::Finding>& findings, 
     for (const auto& k : keys)
       if (auto row = ev.snapshot.find(ev.owner->index, k))
         report.enterprises.push_back(enterprise_info(ev.snapshot, *ev.owner, *row, report.dimensions, ev.o.lang, false));
-    // Read inside the recording transaction: it includes this sweep.
-    if (history) report.history = engine::sweeps::read_history(ev.store, report.run.ruleset);
+    // The recorded sweeps, and this one (recorded at the commit, after the reports), as the
+    // history will list them.
+    if (history) {
+      constexpr std::size_t kShown = 24;  // read_history()'s default
+      report.history = engine::sweeps::read_history(ev.store, report.run.ruleset, kShown);
+      if (ev.recorder) {
+        report.history.push_back(ev.recorder->summary());
+        if (report.history.size() > kShown) report.history.erase(report.history.begin());
+      }
+    }
   }
   // As in the streamed path: the reports are written (beside their places) before the
   // sweep is committed and put in place after, so that a sweep whose report cannot be
@@ -388,9 +396,9 @@ SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep,
       if (stop.stop_requested()) throw Cancelled{};
     };
 
-    // The sweep's history is written in one transaction, committed once the reports are
-    // written: a sweep that stops before (killed, an error, a report that cannot be written,
-    // cancelled) is not recorded at all.
+    // The sweep's history is written in one short transaction once the reports are written
+    // (the findings wait outside the store until then, holding no lock): a sweep that stops
+    // before (killed, an error, a report that cannot be written, cancelled) is not recorded.
     std::optional<engine::sweeps::SweepRecorder> recorder;
     if (record) {
       const auto tr = std::chrono::steady_clock::now();
@@ -401,7 +409,7 @@ SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep,
     }
     report.run = run;
 
-    // Read inside the recording transaction (a sweep), so that it is what the sweep records.
+    // Read once, when the recording begins: the enforcement records the sweep's findings carry.
     const auto overlay = engine::enforcement::read_overlay(*store);
     Evaluation ev{o, progress, stop, outcome, report, base, *store, snapshot, owner, compiled, eo,
                   recorder ? &*recorder : nullptr, errors, evaluated, t1, overlay, rules.empty(), owner_key};

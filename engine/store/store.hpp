@@ -58,10 +58,10 @@ struct OpenOptions {
   // every write (a dry-run screening's staged applications, a migration) goes to the copy
   // and vanishes with the Store. Costs memory the size of the store.
   bool scratch = false;
-  // How long to wait for another writer (an import, a recorded sweep) before giving up. A
-  // recorded sweep of a million enterprises holds the write lock ~10 s and an import of as
-  // many ~45 s: a scheduled import that meets a sweep waits for it (saying so on the log,
-  // once) instead of failing.
+  // How long to wait for another writer (an import, a recorded sweep's commit) before giving
+  // up. An import of a million enterprises holds the write lock ~45 s (a recorded sweep only
+  // while it copies its findings in, at its commit): a sweep's commit or a scheduled import
+  // that meets an import waits for it (saying so on the log, once) instead of failing.
   int busy_timeout_ms = 300000;
   // Open without comparing the store's schema with the ruleset's and without migrating:
   // for `ecoaudit migrate` (engine/migrate), which compares and rebuilds the tables itself.

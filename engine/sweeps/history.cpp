@@ -165,24 +165,37 @@ bool recorded(const Finding& f) {
   return f.verdict != dsl::model::Verdict::pass && f.verdict != dsl::model::Verdict::not_applicable;
 }
 
+// The pieces wait in a TEMP table of the recorder's connection (SQLite's temporary database:
+// a file of its own, spilled to disk past a small cache, so memory stays bounded) and reach
+// the store in one short write transaction at commit(). A sweep thus holds no lock on the
+// store while it evaluates and writes its reports: the server's requests (audit-trail rows,
+// session activity) and imports write meanwhile without waiting for it. A sweep that stops
+// before commit() leaves nothing behind: the temporary table goes with the recorder, or with
+// the connection when the process is killed.
+const char* const kPending =
+    "CREATE TEMP TABLE IF NOT EXISTS _sweep_pending (rule TEXT NOT NULL, subject_record TEXT NOT NULL, "
+    "subject_key TEXT NOT NULL, enterprise_id TEXT, verdict TEXT NOT NULL, severity TEXT NOT NULL, "
+    "first_seen TEXT NOT NULL)";
+
 }  // namespace
 
 struct SweepRecorder::Impl {
-  // BEGIN IMMEDIATE: the write lock is taken up front, waiting (the store's busy handler) for
-  // an import that holds it. A deferred transaction would read first and then fail at its
-  // first write with "database is locked" when an import wrote meanwhile (WAL cannot upgrade
-  // a read snapshot that another writer has moved past).
-  Impl(store::Store& s, const RunInfo& r)
-      : st(s), txn(s.db(), SQLite::TransactionBehavior::IMMEDIATE), ruleset(r.ruleset), as_of(r.as_of) {}
+  Impl(store::Store& s, const RunInfo& r) : st(s), run(r) {}
+  ~Impl() {
+    seen_before.reset();
+    insert.reset();
+    try {
+      st.db().exec("DROP TABLE IF EXISTS temp._sweep_pending");
+    } catch (const SQLite::Exception&) {
+      // The connection's temporary database goes with the connection anyway.
+    }
+  }
 
   store::Store& st;
-  // Declared before the statements: they are finalised first, then an unfinished sweep rolls back.
-  SQLite::Transaction txn;
-  std::string ruleset;
-  dsl::Date as_of;
+  RunInfo run;
   std::int64_t sweep_id = 0, previous_sweep_id = 0;
   std::int64_t count = 0;
-  bool finished = false;
+  bool finished = false, committed = false;
   PreviousFindings previous;
   std::optional<SQLite::Statement> seen_before, insert;
 };
@@ -193,46 +206,45 @@ store::StoreError recording_error(const store::Store& st, const SQLite::Exceptio
   return store::StoreError(fmt::format("recording the sweep in {}: {}", st.path().string(), e.what()));
 }
 
+// The id the next sweep gets: one past the highest recorded (SQLite's own choice for a new
+// row), 1 when the store has no history tables yet.
+std::int64_t next_sweep_id(SQLite::Database& db) {
+  if (!db.tableExists("_sweep")) return 1;
+  return db.execAndGet("SELECT coalesce(max(id), 0) + 1 FROM _sweep").getInt64();
+}
+
 }  // namespace
 
 SweepRecorder::SweepRecorder(store::Store& st, const RunInfo& run) {
   SQLite::Database& db = st.db();
   try {
     impl_ = std::make_unique<Impl>(st, run);
-    for (const char* sql : kCreate) db.exec(sql);
-
-    // The previous sweep of this ruleset, and what it found.
     {
-      SQLite::Statement q(db, "SELECT max(id) FROM _sweep WHERE ruleset = ?");
-      q.bind(1, run.ruleset);
-      if (q.executeStep() && !q.getColumn(0).isNull()) impl_->previous_sweep_id = q.getColumn(0).getInt64();
+      // One read snapshot for the id, the previous sweep and its findings (no write lock).
+      SQLite::Transaction read(db, SQLite::TransactionBehavior::DEFERRED);
+      impl_->sweep_id = next_sweep_id(db);
+      if (impl_->sweep_id > 1) {
+        SQLite::Statement q(db, "SELECT max(id) FROM _sweep WHERE ruleset = ?");
+        q.bind(1, run.ruleset);
+        if (q.executeStep() && !q.getColumn(0).isNull()) impl_->previous_sweep_id = q.getColumn(0).getInt64();
+      }
+      if (impl_->previous_sweep_id) impl_->previous.load(db, impl_->previous_sweep_id);
+      read.commit();
     }
-    if (impl_->previous_sweep_id) impl_->previous.load(db, impl_->previous_sweep_id);
-    // Identities seen in any earlier sweep of this ruleset (for `repeat`).
-    impl_->seen_before.emplace(db,
-                               "SELECT 1 FROM _sweep_finding f JOIN _sweep s ON s.id = f.sweep "
-                               "WHERE s.ruleset = ? AND f.rule = ? AND f.subject_record = ? AND f.subject_key = ? "
-                               "LIMIT 1");
-    std::string batches;
-    for (auto b : run.batches) batches += (batches.empty() ? "" : ",") + std::to_string(b);
-    {
-      // The count of findings is known at finish(); the row exists now so that the sweep has its id.
-      SQLite::Statement ins(db,
-                            "INSERT INTO _sweep (started_at, as_of, ruleset, ruleset_sha256, batches, findings) "
-                            "VALUES (?, ?, ?, ?, ?, 0)");
-      ins.bind(1, run.generated_at);
-      ins.bind(2, dsl::format_date(run.as_of));
-      ins.bind(3, run.ruleset);
-      ins.bind(4, run.ruleset_sha256);
-      ins.bind(5, batches);
-      ins.exec();
-      impl_->sweep_id = db.getLastInsertRowid();
-    }
+    // Identities seen in any earlier sweep of this ruleset (for `repeat`; only asked when there
+    // is an earlier sweep, so the tables exist).
+    if (impl_->previous_sweep_id)
+      impl_->seen_before.emplace(db,
+                                 "SELECT 1 FROM _sweep_finding f JOIN _sweep s ON s.id = f.sweep "
+                                 "WHERE s.ruleset = ? AND f.rule = ? AND f.subject_record = ? AND f.subject_key = ? "
+                                 "LIMIT 1");
+    db.exec("DROP TABLE IF EXISTS temp._sweep_pending");
+    db.exec(kPending);
     impl_->insert.emplace(db,
-                          "INSERT INTO _sweep_finding (sweep, rule, subject_record, subject_key, enterprise_id, "
-                          "verdict, severity, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                          "INSERT INTO temp._sweep_pending (rule, subject_record, subject_key, enterprise_id, "
+                          "verdict, severity, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?)");
   } catch (const SQLite::Exception& e) {
-    impl_.reset();  // rolls back
+    impl_.reset();
     throw recording_error(st, e);
   }
 }
@@ -246,8 +258,10 @@ void SweepRecorder::add(std::vector<Finding>& piece) {
   Impl& m = *impl_;
   if (m.finished) throw std::logic_error("SweepRecorder::add after finish");
   try {
-    auto& seen_before = *m.seen_before;
     auto& ins = *m.insert;
+    // One transaction per piece: it writes only the temporary database (no lock on the store's
+    // file) and reads the store in one snapshot, released when the piece is done.
+    SQLite::Transaction piece_txn(m.st.db(), SQLite::TransactionBehavior::DEFERRED);
     for (auto& f : piece) {
       if (!recorded(f)) continue;
       if (const std::string* first_seen = m.previous.match(f.rule, f.subject_record, f.subject_key)) {
@@ -257,34 +271,36 @@ void SweepRecorder::add(std::vector<Finding>& piece) {
         // No earlier sweep of this ruleset at all (and a sweep has one finding per identity):
         // nothing to look up.
         f.change = Change::new_;
-        f.first_seen = m.as_of;
+        f.first_seen = m.run.as_of;
       } else {
+        auto& seen_before = *m.seen_before;
         seen_before.reset();
-        seen_before.bind(1, m.ruleset);
+        seen_before.bind(1, m.run.ruleset);
         seen_before.bind(2, f.rule);
         seen_before.bind(3, f.subject_record);
         seen_before.bind(4, f.subject_key);
         f.change = seen_before.executeStep() ? Change::repeat : Change::new_;
-        f.first_seen = m.as_of;
+        f.first_seen = m.run.as_of;
       }
       const std::string verdict(dsl::model::to_string(f.verdict)), severity(dsl::model::to_string(f.severity));
-      const std::string first_seen = dsl::format_date(f.first_seen.value_or(m.as_of));
+      const std::string first_seen = dsl::format_date(f.first_seen.value_or(m.run.as_of));
       ins.reset();
-      ins.bind(1, m.sweep_id);
-      ins.bindNoCopy(2, f.rule);
-      ins.bindNoCopy(3, f.subject_record);
-      ins.bindNoCopy(4, f.subject_key);
+      ins.bindNoCopy(1, f.rule);
+      ins.bindNoCopy(2, f.subject_record);
+      ins.bindNoCopy(3, f.subject_key);
       // The column keeps its name: it holds the owner's key, whatever the owner record is.
-      if (f.owner.empty()) ins.bind(5);
-      else ins.bindNoCopy(5, f.owner.key);
-      ins.bindNoCopy(6, verdict);
-      ins.bindNoCopy(7, severity);
-      ins.bindNoCopy(8, first_seen);
+      if (f.owner.empty()) ins.bind(4);
+      else ins.bindNoCopy(4, f.owner.key);
+      ins.bindNoCopy(5, verdict);
+      ins.bindNoCopy(6, severity);
+      ins.bindNoCopy(7, first_seen);
       ins.exec();
       ++m.count;
     }
+    if (m.seen_before) m.seen_before->reset();
     // The bound texts belong to the piece, which the caller drops next.
     ins.clearBindings();
+    piece_txn.commit();
   } catch (const SQLite::Exception& e) {
     throw recording_error(m.st, e);
   }
@@ -294,29 +310,91 @@ Recorded SweepRecorder::finish() {
   Impl& m = *impl_;
   if (m.finished) throw std::logic_error("SweepRecorder::finish called twice");
   Recorded out;
+  out.sweep_id = m.sweep_id;
+  out.previous_sweep_id = m.previous_sweep_id;
+  out.resolved = m.previous.unmatched();
+  m.seen_before.reset();
+  m.insert.reset();
+  m.finished = true;
+  return out;
+}
+
+SweepSummary SweepRecorder::summary() {
+  Impl& m = *impl_;
+  if (!m.finished) throw std::logic_error("SweepRecorder::summary before finish");
+  SweepSummary s;
+  s.id = m.sweep_id;
+  s.started_at = m.run.generated_at;
+  s.as_of = dsl::format_date(m.run.as_of);
+  s.findings = static_cast<std::size_t>(m.count);
   try {
-    SQLite::Statement q(m.st.db(), "UPDATE _sweep SET findings = ? WHERE id = ?");
-    q.bind(1, m.count);
-    q.bind(2, m.sweep_id);
-    q.exec();
-    out.sweep_id = m.sweep_id;
-    out.previous_sweep_id = m.previous_sweep_id;
-    out.resolved = m.previous.unmatched();
-    m.seen_before.reset();
-    m.insert.reset();
-    m.finished = true;
+    // The counts read_history() makes of a recorded sweep, over the pending findings.
+    SQLite::Statement q(m.st.db(),
+                        "SELECT (SELECT count(*) FROM temp._sweep_pending WHERE verdict IN ('violation','late')), "
+                        " (SELECT count(*) FROM temp._sweep_pending WHERE verdict = 'unknown'), "
+                        " (SELECT count(*) FROM temp._sweep_pending WHERE verdict = 'upcoming'), "
+                        " (SELECT count(DISTINCT enterprise_id) FROM temp._sweep_pending "
+                        "    WHERE verdict IN ('violation','late') AND enterprise_id IS NOT NULL)");
+    q.executeStep();
+    s.violations = static_cast<std::size_t>(q.getColumn(0).getInt64());
+    s.unknown = static_cast<std::size_t>(q.getColumn(1).getInt64());
+    s.upcoming = static_cast<std::size_t>(q.getColumn(2).getInt64());
+    s.enterprises_with_violations = static_cast<std::size_t>(q.getColumn(3).getInt64());
   } catch (const SQLite::Exception& e) {
     throw recording_error(m.st, e);
   }
-  return out;
+  return s;
 }
 
 void SweepRecorder::commit() {
   Impl& m = *impl_;
   if (!m.finished) throw std::logic_error("SweepRecorder::commit before finish");
+  if (m.committed) throw std::logic_error("SweepRecorder::commit called twice");
+  SQLite::Database& db = m.st.db();
   try {
+    // BEGIN IMMEDIATE: the write lock up front, waiting (the store's busy handler) for another
+    // writer. A deferred transaction would read first and then fail at its first write with
+    // "database is locked" when someone wrote meanwhile (WAL cannot upgrade a read snapshot
+    // that another writer has moved past).
+    SQLite::Transaction txn(db, SQLite::TransactionBehavior::IMMEDIATE);
+    for (const char* sql : kCreate) db.exec(sql);
+    // The id and the previous sweep were read when the sweep started and are in its reports;
+    // a sweep recorded since (another process's) makes them wrong: this one is not recorded.
+    if (const std::int64_t next = next_sweep_id(db); next != m.sweep_id)
+      throw store::StoreError(fmt::format(
+          "recording the sweep in {}: sweep {} was recorded by someone else while this sweep ran, so this "
+          "sweep's number and its comparison with the previous sweep are out of date; nothing was recorded "
+          "(run the sweep again)",
+          m.st.path().string(), next - 1));
+    {
+      std::string batches;
+      for (auto b : m.run.batches) batches += (batches.empty() ? "" : ",") + std::to_string(b);
+      SQLite::Statement ins(db,
+                            "INSERT INTO _sweep (id, started_at, as_of, ruleset, ruleset_sha256, batches, findings) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)");
+      ins.bind(1, m.sweep_id);
+      ins.bind(2, m.run.generated_at);
+      ins.bind(3, dsl::format_date(m.run.as_of));
+      ins.bind(4, m.run.ruleset);
+      ins.bind(5, m.run.ruleset_sha256);
+      ins.bind(6, batches);
+      ins.bind(7, m.count);
+      ins.exec();
+    }
+    {
+      // In the order the pieces came (rowid order of the temporary table), as they were
+      // inserted one by one before.
+      SQLite::Statement copy(db,
+                             "INSERT INTO _sweep_finding (sweep, rule, subject_record, subject_key, enterprise_id, "
+                             "verdict, severity, first_seen) "
+                             "SELECT ?, rule, subject_record, subject_key, enterprise_id, verdict, severity, first_seen "
+                             "FROM temp._sweep_pending ORDER BY rowid");
+      copy.bind(1, m.sweep_id);
+      copy.exec();
+    }
     store::pause_point("sweep-commit");
-    m.txn.commit();
+    txn.commit();
+    m.committed = true;
   } catch (const SQLite::Exception& e) {
     throw recording_error(m.st, e);
   }

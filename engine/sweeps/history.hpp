@@ -23,17 +23,23 @@ struct Recorded {
 
 // Records one sweep while its findings arrive piece by piece, so that a sweep never needs
 // all of them at once:
-//   SweepRecorder rec(store, run);   // opens the write transaction, inserts the sweep's row
-//   rec.add(piece); ...              // sets change/first_seen, inserts the piece's findings
+//   SweepRecorder rec(store, run);   // reads the sweep's id and the previous sweep (no lock)
+//   rec.add(piece); ...              // sets change/first_seen, keeps the piece's findings aside
 //   auto recorded = rec.finish();    // the resolved findings; the sweep's count of findings
-//   rec.commit();                    // the sweep is in the store
+//   rec.commit();                    // the sweep and its findings are in the store
 // Pieces must come in the sweep's finding order (the result does not depend on how the
-// findings are split). A recorder destroyed before commit() rolls back: the store is as it
-// was, as after a sweep killed at any point (a caller writes its report between finish() and
-// commit(), so that a sweep whose report failed is not history). The previous sweep's
-// findings are held as compact identities (about 80 bytes each), not as findings. Every
-// member throws store::StoreError on a database failure (the transaction is then rolled back
-// when the recorder is destroyed). The store must outlive the recorder.
+// findings are split). Until commit() the recorder takes no lock on the store: the findings
+// wait in a temporary table of the store's connection (on disk past a small cache), and
+// commit() writes the sweep's row and copies them in one short write transaction, so other
+// connections write (audit trail, sessions, imports) while a sweep evaluates and writes its
+// reports. A recorder destroyed before commit() leaves the store as it was, as after a sweep
+// killed at any point (a caller writes its report between finish() and commit(), so that a
+// sweep whose report failed is not history). commit() throws store::StoreError, recording
+// nothing, when another sweep was recorded in the store since the recorder started (its
+// number and its comparison with the previous sweep, already in its reports, would be wrong).
+// The previous sweep's findings are held as compact identities (about 80 bytes each), not as
+// findings. Every member throws store::StoreError on a database failure. One recorder per
+// Store at a time; the store must outlive the recorder.
 class SweepRecorder {
  public:
   SweepRecorder(store::Store& store, const RunInfo& run);
@@ -51,6 +57,9 @@ class SweepRecorder {
   // The previous sweep's findings that no piece had; records the count. Call once, after the
   // last piece.
   Recorded finish();
+  // This sweep as read_history() will list it once committed (for a report written before the
+  // commit). Call after finish().
+  SweepSummary summary();
   // Commits the sweep. Call once, after finish().
   void commit();
 
@@ -60,8 +69,8 @@ class SweepRecorder {
 };
 
 // Sets each finding's `change` (new | persisting | repeat) and `first_seen`, and records the
-// sweep and its findings, all in one write transaction: a sweep killed before the commit
-// leaves the store as it was. Throws store::StoreError on failure (nothing is recorded).
+// sweep and its findings in one write transaction: a sweep killed before the commit leaves
+// the store as it was. Throws store::StoreError on failure (nothing is recorded).
 // (A SweepRecorder given `findings` as one piece.)
 Recorded record_sweep(store::Store& store, const RunInfo& run, std::vector<Finding>& findings);
 

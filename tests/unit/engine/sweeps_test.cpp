@@ -3,6 +3,8 @@
 // piece, and nothing recorded by a sweep that does not finish.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "engine/sweeps/history.hpp"
 #include "tests/unit/engine/store_fixture.hpp"
 
@@ -160,7 +162,8 @@ TEST(SweepHistory, NoFinishRecordsNothing) {
     SweepRecorder rec(*st, run(kDates[1]));
     EXPECT_EQ(rec.sweep_id(), 2);
     rec.add(fs[1]);
-    EXPECT_EQ(st->db().execAndGet("SELECT count(*) FROM _sweep_finding").getInt64(), 6);  // inside the transaction
+    // The piece waits outside the store's tables until the commit.
+    EXPECT_EQ(st->db().execAndGet("SELECT count(*) FROM _sweep_finding").getInt64(), 3);
   }
   EXPECT_EQ(dump(st->db()), one);
   {
@@ -192,6 +195,83 @@ TEST(SweepHistory, UnfinishedSweepIsInvisibleToReaders) {
   EXPECT_EQ(sweeps::read_history(*reader, "rs").size(), 1u);
   rec.commit();
   EXPECT_EQ(sweeps::read_history(*reader, "rs").size(), 2u);
+}
+
+// A sweep being recorded holds no lock on the store: another connection that will not wait
+// at all (busy timeout 0) writes between the sweep's pieces and while its reports would be
+// written (between finish() and commit()), as the server's audit trail and sessions do; the
+// sweep then commits what it would have committed alone.
+TEST(SweepHistory, OtherWritersNeverWaitForARecordingSweep) {
+  TempDir dir;
+  auto schema = make_schema();
+  auto st = Store::open(dir.path() / "s.db", *schema, OpenOptions{.create = true});
+  auto alone = Store::open(dir.path() / "alone.db", *schema, OpenOptions{.create = true});
+  auto fs = sweeps_findings();
+  auto fs_alone = sweeps_findings();
+  sweeps::record_sweep(*st, run(kDates[0]), fs[0]);
+  sweeps::record_sweep(*alone, run(kDates[0]), fs_alone[0]);
+  auto other = Store::open(dir.path() / "s.db", *schema, OpenOptions{.busy_timeout_ms = 0});
+  other->db().exec("CREATE TABLE trail (what TEXT)");
+  const auto write = [&](const std::string& what) {
+    SQLite::Statement ins(other->db(), "INSERT INTO trail (what) VALUES (?)");
+    ins.bind(1, what);
+    EXPECT_NO_THROW(ins.exec()) << what;
+  };
+  SweepRecorder rec(*st, run(kDates[1]));
+  write("after the sweep started");
+  std::vector<Finding> first(fs[1].begin(), fs[1].begin() + 2), rest(fs[1].begin() + 2, fs[1].end());
+  rec.add(first);
+  write("between pieces");
+  rec.add(rest);
+  const Recorded r = rec.finish();
+  write("while the reports are written");
+  const auto pending = rec.summary();  // what a report written now shows of this sweep
+  rec.commit();
+  const auto listed = sweeps::read_history(*st, "rs").back();
+  EXPECT_EQ(std::tie(pending.id, pending.started_at, pending.as_of, pending.findings, pending.violations,
+                     pending.unknown, pending.upcoming, pending.enterprises_with_violations),
+            std::tie(listed.id, listed.started_at, listed.as_of, listed.findings, listed.violations, listed.unknown,
+                     listed.upcoming, listed.enterprises_with_violations));
+  EXPECT_EQ(listed.id, 2);
+  EXPECT_EQ(listed.upcoming, 1u);
+  EXPECT_EQ(listed.enterprises_with_violations, 1u);
+  EXPECT_EQ(other->db().execAndGet("SELECT group_concat(what, '|') FROM trail").getString(),
+            "after the sweep started|between pieces|while the reports are written");
+  other->db().exec("DROP TABLE trail");  // the stores are compared below
+  const Recorded r_alone = sweeps::record_sweep(*alone, run(kDates[1]), fs_alone[1]);
+  EXPECT_EQ(resolved(r), resolved(r_alone));
+  std::vector<Finding> done = first;
+  done.insert(done.end(), rest.begin(), rest.end());
+  EXPECT_EQ(changes(done), changes(fs_alone[1]));
+  EXPECT_EQ(dump(st->db()).substr(dump(st->db()).find("## _sweep")),
+            dump(alone->db()).substr(dump(alone->db()).find("## _sweep")));
+}
+
+// Two sweeps recorded at once on the store (two processes): the first to commit is recorded;
+// the other's number and previous sweep, read when it started, are out of date, so its commit
+// fails and records nothing; run again, it compares with the first.
+TEST(SweepHistory, ASweepOvertakenByAnotherIsNotRecorded) {
+  TempDir dir;
+  auto schema = make_schema();
+  auto st = Store::open(dir.path() / "s.db", *schema, OpenOptions{.create = true});
+  auto second = Store::open(dir.path() / "s.db", *schema, OpenOptions{});
+  auto fs = sweeps_findings();
+  auto late = sweeps_findings();
+  SweepRecorder a(*st, run(kDates[0]));
+  SweepRecorder b(*second, run(kDates[0]));
+  EXPECT_EQ(a.sweep_id(), 1);
+  EXPECT_EQ(b.sweep_id(), 1);
+  a.add(fs[0]);
+  b.add(late[0]);
+  a.finish();
+  b.finish();
+  a.commit();
+  EXPECT_THROW(b.commit(), store::StoreError);
+  EXPECT_EQ(sweeps::read_history(*second, "rs").size(), 1u);
+  EXPECT_EQ(st->db().execAndGet("SELECT count(*) FROM _sweep_finding").getInt64(), 3);
+  const Recorded again = sweeps::record_sweep(*second, run(kDates[1]), late[1]);
+  EXPECT_EQ(again.sweep_id, 2);
+  EXPECT_EQ(again.previous_sweep_id, 1);
 }
 
 // Findings are only ever read by sweep: a store made before 2026-11-29 loses its index of
