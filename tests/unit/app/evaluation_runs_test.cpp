@@ -279,8 +279,8 @@ TEST(RuleTestRun, ReportsTheFailingExpectation) {
   const auto out = eco::app::run_rule_tests({kSource / "tests/rules/failing", date("2024-01-01"), ""});
   ASSERT_EQ(out.status, RunStatus::done) << out.errors;
   EXPECT_EQ(out.passed, 0u);
-  EXPECT_EQ(out.failed, 1u);
-  ASSERT_EQ(out.tests.size(), 1u);
+  EXPECT_EQ(out.failed, 2u);
+  ASSERT_EQ(out.tests.size(), 2u);
   const auto& t = out.tests[0];
   EXPECT_EQ(t.rule, "r.done");
   EXPECT_FALSE(t.passed);
@@ -295,6 +295,23 @@ TEST(RuleTestRun, ReportsTheFailingExpectation) {
   ASSERT_TRUE(wrong.finding);  // its evidence, for the report of the failure
   EXPECT_EQ(wrong.finding->subject_key, "S-2");
   EXPECT_TRUE(t.expectations[2].ok());
+  EXPECT_TRUE(wrong.failed_checks.empty());  // the verdict is wrong, its words are not checked
+
+  // The second test's verdict is right but one of its two message checks is not: only that one
+  // is reported, with the finding whose message fails it.
+  const auto& words = out.tests[1];
+  EXPECT_FALSE(words.passed);
+  ASSERT_EQ(words.expectations.size(), 1u);
+  const auto& w = words.expectations[0];
+  ASSERT_TRUE(w.actual);
+  EXPECT_EQ(*w.actual, Verdict::unknown);
+  EXPECT_EQ(w.expected, Verdict::unknown);
+  EXPECT_FALSE(w.ok());
+  ASSERT_EQ(w.failed_checks.size(), 1u);
+  EXPECT_FALSE(w.failed_checks[0].contains);
+  EXPECT_EQ(w.failed_checks[0].text, "site.done");
+  ASSERT_TRUE(w.finding);
+  EXPECT_NE(w.finding->message_zh.find("site.done"), std::string::npos) << w.finding->message_zh;
 
   // The sweep fixture's own tests pass; a rule that is not there is refused.
   const auto fixture = eco::app::run_rule_tests({kSweepFixture / "ruleset", date("2024-01-01"), ""});
