@@ -35,7 +35,7 @@ RuleTestOutcome run_rule_tests(const RuleTestRequest& request) {
     c.location = where(sm, t.range);
     c.passed = r.passed();
     for (const auto& e : r.expectations) {
-      RuleTestExpectation x{e.subject_key, e.expected, e.actual, std::nullopt};
+      RuleTestExpectation x{e.subject_key, e.expected, e.actual, std::nullopt, e.failed_checks};
       if (!e.ok() && e.finding) x.finding = *e.finding;
       c.expectations.push_back(std::move(x));
     }

@@ -1,7 +1,7 @@
 #pragma once
 // The rule-test run: the tests written inside a ruleset (`test RULE "name" { ... }`), each
 // evaluated on its own `given` records, every `expect VERDICT on KEY` compared with the
-// verdict found. Touches no store.
+// verdict found and its `message contains|lacks` checks with the finding's messages. Touches no store.
 #include <cstddef>
 #include <filesystem>
 #include <optional>
@@ -26,7 +26,8 @@ struct RuleTestExpectation {
   dsl::model::Verdict expected = dsl::model::Verdict::pass;
   std::optional<dsl::model::Verdict> actual;  // nullopt: no subject with that key was evaluated
   std::optional<engine::Finding> finding;     // the finding behind `actual` (failed expectations only)
-  bool ok() const { return actual && *actual == expected; }
+  std::vector<dsl::model::MessageCheck> failed_checks;  // `message contains|lacks` checks that failed
+  bool ok() const { return actual && *actual == expected && failed_checks.empty(); }
 };
 
 struct RuleTestCase {

@@ -56,7 +56,11 @@ int run_tests(const std::string& path, const std::string& rule, const std::strin
                            to_string(e.expected));
         continue;
       }
-      out += fmt::format("    {}: expected {}, got {}\n", reports::printable(e.subject_key), to_string(e.expected), to_string(*e.actual));
+      if (*e.actual != e.expected)
+        out += fmt::format("    {}: expected {}, got {}\n", reports::printable(e.subject_key), to_string(e.expected), to_string(*e.actual));
+      for (const auto& c : e.failed_checks)
+        out += fmt::format("    {}: the message should {} \"{}\"\n", reports::printable(e.subject_key),
+                           c.contains ? "contain" : "lack", reports::printable(c.text));
       if (e.finding) out += finding_details(*e.finding, "      ");
     }
   }

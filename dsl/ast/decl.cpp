@@ -172,6 +172,7 @@ struct Dumper {
     }
     for (const auto& e : d.expectations) {
       out += "  expect " + e.verdict.text + " on " + q(e.subject.text) + "\n";
+      for (const auto& m : e.message_checks) out += "    message " + m.op.text + " " + q(m.text.value) + "\n";
     }
   }
 };

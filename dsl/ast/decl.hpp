@@ -184,10 +184,18 @@ struct GivenRecord {
   SourceRange range{};
 };
 
-// expect violation on CO-1
+// message contains "逾期" / message lacks "逾期未执行" (after an expectation's subject)
+struct MessageCheck {
+  Name op;        // contains, lacks (checked by dsl/check)
+  Text text;
+  SourceRange range{};
+};
+
+// expect violation on CO-1 [message contains "..."] [message lacks "..."] ...
 struct Expectation {
   Name verdict;   // violation late unknown upcoming pass not_applicable waived
   Name subject;   // key of the subject record (bare token or string literal)
+  std::vector<MessageCheck> message_checks;
   SourceRange range{};
 };
 

@@ -152,7 +152,28 @@ struct TestChecker {
                                   subject.name, subject.fields[subject.key_fields[0]].name));
         }
       }
+      message_checks(ex, out);
       test.expectations.push_back(std::move(out));
+    }
+  }
+
+  // `message contains|lacks "TEXT"`: the operator is one of the two, the text not empty.
+  void message_checks(const ast::Expectation& ex, model::Expectation& out) {
+    for (const auto& mc : ex.message_checks) {
+      if (mc.op.text != "contains" && mc.op.text != "lacks") {
+        auto& d = ctx.diags.error(code::kBadMessageCheck, mc.op.range,
+                                  fmt::format("unknown message check '{}'", mc.op.text));
+        std::vector<std::string> names = {"contains", "lacks"};
+        if (auto s = closest(mc.op.text, names)) add_note(d, fmt::format("did you mean '{}'?", *s));
+        else add_note(d, "a message check is 'contains' or 'lacks'");
+        continue;
+      }
+      if (mc.text.value.empty()) {
+        auto& d = ctx.diags.error(code::kBadMessageCheck, mc.text.range, "empty text in a message check");
+        add_note(d, "every message contains the empty text: give the words the message must hold or lack");
+        continue;
+      }
+      out.message_checks.push_back(model::MessageCheck{mc.op.text == "contains", mc.text.value, mc.range});
     }
   }
 

@@ -71,6 +71,7 @@ inline constexpr const char* kBadValidator = "D030";      // unknown validator, 
 inline constexpr const char* kMigrationName = "D031";   // a migration step naming what the schema does not have (after), or still has (before); an id twice
 inline constexpr const char* kMigrationType = "D032";   // `convert` from a type with no conversion to the field's; `require` of an optional field or a default not of its type
 inline constexpr const char* kMigrationValue = "D033";  // `map` / `split` values: a new value not in the enum, an old one still in it, a split choice's field unknown
+inline constexpr const char* kBadMessageCheck = "D034";  // a test's `message` check other than contains/lacks, or with an empty text
 
 // Warnings (owned by dsl/check).
 inline constexpr const char* kUnguardedOptional = "W001"; // optional field read without has()/default

@@ -157,9 +157,18 @@ struct GivenRecord {
   SourceRange range{};
 };
 
+// `message contains "X"`: X is in the finding's Chinese or English message;
+// `message lacks "X"`: X is in neither.
+struct MessageCheck {
+  bool contains = true;
+  std::string text;
+  SourceRange range{};
+};
+
 struct Expectation {
   Verdict verdict = Verdict::pass;
   std::string subject_key;
+  std::vector<MessageCheck> message_checks;
   SourceRange range{};
 };
 

@@ -47,6 +47,7 @@ struct field_value_class : annotate {};
 struct given_class : annotate {};
 struct subject_class : annotate {};
 struct expect_class : annotate {};
+struct message_check_class : annotate {};
 struct test_clause_class : annotate {};
 struct test_class : annotate {};
 struct basis_class : annotate {};
@@ -145,6 +146,7 @@ inline boost::spirit::x3::rule<as_of_class, tree::ExprC> const as_of_clause = "a
 inline boost::spirit::x3::rule<field_value_class, tree::FieldValueT> const field_value = "field value";
 inline boost::spirit::x3::rule<given_class, tree::GivenC> const given_clause = "given";
 inline boost::spirit::x3::rule<subject_class, tree::SubjectKey> const subject = "subject key";
+inline boost::spirit::x3::rule<message_check_class, tree::MessageCheckC> const message_check = "message check";
 inline boost::spirit::x3::rule<expect_class, tree::ExpectC> const expect_clause = "expect";
 inline boost::spirit::x3::rule<test_clause_class, tree::TestClause> const test_clause = "test clause";
 inline boost::spirit::x3::rule<test_class, tree::TestT> const test_decl = "test";
@@ -275,8 +277,11 @@ inline auto const given_clause_def = k_given >> expect("record name")[dname] >>
                                      expect("'{'")['{'] >> *(field_value >> -sep) >>
                                      expect("field or '}'")['}'];
 inline auto const subject_def = str | word;
+inline auto const message_check_def = k_message >> expect("'contains' or 'lacks'")[dname] >>
+                                      expect("text string")[str];
 inline auto const expect_clause_def = k_expect >> expect("verdict")[dname] >>
-                                      expect("'on'")[kw("on")] >> expect("subject key")[subject];
+                                      expect("'on'")[kw("on")] >> expect("subject key")[subject] >>
+                                      *message_check;
 inline auto const test_clause_def = as_of_clause | given_clause | expect_clause;
 inline auto const test_decl_def = k_test >> expect("rule id")[word] >>
                                   expect("test name string")[str] >> expect("'{'")['{'] >>
@@ -310,7 +315,7 @@ BOOST_SPIRIT_DEFINE(type_ref, ruleset_decl, include_decl, enum_value_name, enum_
                     confidence_clause, value_clause, plain_value, dated_entry, dated_values,
                     param_body, param_decl, text_clause, requirement_clause, cite_clause,
                     severity_clause, for_clause, let_clause, expr_clause, lang, message_clause, rule_clause,
-                    rule_decl, as_of_clause, field_value, given_clause, subject, expect_clause,
+                    rule_decl, as_of_clause, field_value, given_clause, subject, message_check, expect_clause,
                     test_clause, test_decl, declaration, basis_clause, unknown_when_clause)
 BOOST_SPIRIT_DEFINE(k_calendar, k_cal_year, k_cal_list, k_guard, k_guard_what, k_guard_when, k_reason,
                     k_field_attr, field_attr, cal_day, cal_year, cal_clause, calendar_decl,

@@ -1023,6 +1023,8 @@ void Lowerer::declaration(const tree::DeclT& d, ast::File& file) {
       const tree::SubjectKey::variant_type& sk = ex.subject.get();
       if (const auto* s = boost::get<tree::Str>(&sk)) e.subject = {decode_string(*s), range(*s)};
       else e.subject = name(boost::get<tree::Word>(sk));
+      for (const auto& mc : ex.checks)
+        e.message_checks.push_back(ast::MessageCheck{name(mc.op), text_of(mc.text), range(mc)});
       e.range = range(ex);
       out.expectations.push_back(std::move(e));
     }

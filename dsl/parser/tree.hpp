@@ -310,10 +310,17 @@ struct SubjectKey : boost::spirit::x3::variant<Str, Word> {
   using base_type::base_type;
   using base_type::operator=;
 };
+// `message contains "..."` / `message lacks "..."` after an expectation's subject.
+struct MessageCheckC : Span {
+  Kw kw;
+  Name op;
+  Str text;
+};
 struct ExpectC : Span {
   Kw kw;
   Name verdict;
   SubjectKey subject;
+  std::vector<MessageCheckC> checks;
 };
 struct TestClause : boost::spirit::x3::variant<ExprC, GivenC, ExpectC> {
   using base_type::base_type;

@@ -5,6 +5,15 @@
 
 namespace eco::engine {
 
+namespace {
+
+bool check_holds(const dsl::model::MessageCheck& c, const Finding& f) {
+  const bool found = f.message_zh.find(c.text) != std::string::npos || f.message_en.find(c.text) != std::string::npos;
+  return found == c.contains;
+}
+
+}  // namespace
+
 bool RuleTestResult::passed() const {
   if (expectations.empty()) return false;
   for (const auto& e : expectations)
@@ -49,6 +58,8 @@ std::vector<RuleTestResult> run_rule_tests(const dsl::model::Ruleset& ruleset, d
       for (const auto& f : r.findings)
         if (f.subject_key == exp.subject_key) {
           er.actual = f.verdict;
+          for (const auto& c : exp.message_checks)
+            if (!check_holds(c, f)) er.failed_checks.push_back(c);
           break;
         }
       r.expectations.push_back(std::move(er));

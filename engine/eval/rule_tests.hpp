@@ -1,7 +1,9 @@
 #pragma once
 // Running the rule tests written inside a ruleset (`test RULE "name" { ... }`): each test's
 // `given` records become a snapshot of their own, its rule is evaluated at the test's as_of
-// date, and every `expect VERDICT on KEY` is compared with the verdict found.
+// date, and every `expect VERDICT on KEY` is compared with the verdict found; its `message
+// contains|lacks "TEXT"` checks with the finding's messages (contains: in the Chinese or the
+// English message; lacks: in neither).
 #include <string>
 #include <vector>
 
@@ -16,7 +18,8 @@ struct ExpectationResult {
   dsl::model::Verdict expected = dsl::model::Verdict::pass;
   std::optional<dsl::model::Verdict> actual;   // nullopt: no such subject was evaluated
   const Finding* finding = nullptr;             // the finding behind `actual`, for its evidence
-  bool ok() const { return actual && *actual == expected; }
+  std::vector<dsl::model::MessageCheck> failed_checks;  // the message checks the finding fails
+  bool ok() const { return actual && *actual == expected && failed_checks.empty(); }
 };
 
 struct RuleTestResult {
