@@ -1,6 +1,7 @@
 #include "server/routes/draws.hpp"
 
 #include <charconv>
+#include <map>
 
 #include "app/draws.hpp"
 #include "server/http/pages.hpp"
@@ -109,7 +110,12 @@ void draws_page(Context& ctx) {
   nlohmann::json data = {{"draws", rows}, {"may_run", ctx.may(app::Action::run, app::Resource::draw)}};
   if (shown) {
     auto list = published(ctx, shown);
-    for (auto& s : list["strata"]) s["quota_text"] = std::to_string(s.value("quota", 0));
+    std::map<std::string, std::string> label;
+    for (auto& s : list["strata"]) {
+      s["quota_text"] = std::to_string(s.value("quota", 0));
+      label[s.value("name", "")] = s.value("label", "");
+    }
+    for (auto& s : list["selections"]) s["stratum_label"] = label[s.value("stratum", "")];
     data["list"] = list;
     data["has_list"] = true;
   }

@@ -230,7 +230,8 @@ void one_page(Context& ctx) {
       o["files"] = files;
     }
     i["may_record"] = j["may_record"] = ctx.may(app::Action::edit, app::Resource::inspection_record);
-    i["violation"] = i["verdict"] == "violation" || i["verdict"] == "late";
+    // A dismissed finding takes no action (app::record_action refuses it): no link to one.
+    i["violation"] = (i["verdict"] == "violation" || i["verdict"] == "late") && now != "not_confirmed";
   }
   std::string team;
   for (const auto& s : j["inspectors"]) team += (team.empty() ? "" : "、") + s.get<std::string>();

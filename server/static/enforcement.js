@@ -136,7 +136,8 @@
         // Not acknowledged: the draft stays, the form as typed, the id kept (marked sent): saving
         // again unchanged resends the same submission; a change first makes a new one.
         state(form, 'unsent');
-        out.textContent = err.message;
+        out.setAttribute('data-network', err.network ? 'true' : 'false');
+        out.textContent = err.network ? out.getAttribute('data-no-answer') : err.message;
       }).then(function () { button.disabled = false; });
     });
   });

@@ -76,7 +76,8 @@ def scenario(b, lang, size):
           return real.apply(this, arguments).then(function () { throw new TypeError('the answer was lost'); });
         };""")
     b.submit(f1)
-    b.wait_until("the save to fail", lambda: "lost" in b.find("[data-error]", f1).text)
+    b.wait_until("the save to fail", lambda: b.find("[data-error]", f1).get_attribute("data-network") == "true")
+    check(b.find("[data-error]", f1).text, "no message for the lost answer")
     check(b.find("[data-draft-state]", f1).get_attribute("data-state") == "unsent", "the draft is not kept as unsent")
     rows = srv.sql("SELECT COUNT(*) FROM _inspection_outcome WHERE inspection = ?", (iid,))[0][0]
     check(rows == 1, "the server did not record the first save (%d rows)" % rows)
