@@ -115,7 +115,14 @@ void draws_page(Context& ctx) {
       s["quota_text"] = std::to_string(s.value("quota", 0));
       label[s.value("name", "")] = s.value("label", "");
     }
-    for (auto& s : list["selections"]) s["stratum_label"] = label[s.value("stratum", "")];
+    // The page's flags inside the list's own data: the template reads them within its section.
+    const bool may_open = ctx.may(app::Action::edit, app::Resource::inspection_record);
+    list["may_open"] = may_open;
+    for (auto& s : list["selections"]) {
+      s["stratum_label"] = label[s.value("stratum", "")];
+      s["may_open"] = may_open;
+      s["draw_id"] = shown;
+    }
     data["list"] = list;
     data["has_list"] = true;
   }

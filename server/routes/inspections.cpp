@@ -206,7 +206,10 @@ void list_page(Context& ctx) {
   ctx.res.html(render_page(ctx, "inspections", "inspections.title",
                            {{"inspections", list},
                             {"count", list.size()},
-                            {"may_open", ctx.may(app::Action::edit, app::Resource::inspection_record)}}));
+                            {"may_open", ctx.may(app::Action::edit, app::Resource::inspection_record)},
+                            // The draws page's links fill the form in: ?open=KEY&draw=N.
+                            {"open", ctx.req.query_value("open").value_or("")},
+                            {"open_draw", ctx.req.query_value("draw").value_or("")}}));
 }
 
 void one_page(Context& ctx) {

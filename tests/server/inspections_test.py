@@ -72,6 +72,19 @@ def main():
         check(page.status == 200 and 'id="draw-published"' in page.text() and E1 in page.text()
               and 'id="draw-form"' not in page.text(), "draws page as viewer: %r" % page)
         check('id="draw-form"' in admin.get("/draws").text(), "the administrator's draws page has no form")
+        check("data-open-from-draw" not in page.text(), "the viewer's draws page offers to open an inspection")
+        link = 'href="/inspections?open=%s&amp;draw=1#inspection-open"' % E1
+        check(link in insp_a.get("/draws").text(), "the inspector's draws page has no link to open E1's inspection")
+        form = insp_a.get("/inspections?open=%s&draw=1" % E1).text()
+        check('value="%s"' % E1 in form and 'id="open-draw" name="draw" inputmode="numeric" pattern="[0-9]*" '
+              'maxlength="12" value="1"' in form, "the inspections page's form is not filled in")
+        xss = "<img src=x onerror=alert(1)>"
+        r = admin.post("/api/draws", {"period": xss, "seed": "7", "as_of": "2026-03-21"})
+        check(r.status == 201, "a draw with a hostile period: %r" % r)
+        page = viewer.get("/draws?id=2").text()
+        check(xss not in page and "&lt;img src=x onerror=alert(1)&gt;" in page, "the period is not escaped")
+        xss_form = insp_a.get("/inspections?open=%s" % "%3Cscript%3Ex%3C/script%3E").text()
+        check("<script>x</script>" not in xss_form, "the ?open= value is not escaped")
 
         # Inspections: from the draw and targeted.
         r = insp_a.post("/api/inspections", {"enterprise": E1, "draw": 1, "planned_on": "2026-03-25"})
@@ -138,7 +151,7 @@ def main():
         # Enforcement actions.
         order = {"kind": "rectification_order", "rule": "fx.desulfurization", "subject": "GL-1",
                  "reference": "晋中环责改〔2026〕9号", "issued_on": "2026-03-27", "deadline": "2026-06-30",
-                 "requirement": "建成脱硫设施并投运", "request_id": "a-0001"}
+                 "requirement": "建成脱硫设施并投运<script>alert(2)</script>", "request_id": "a-0001"}
         before = srv.digest()
         check(viewer.post("/api/violations/actions", order).status == 403, "a viewer recorded an action")
         check(insp_b.post("/api/violations/actions", order).status == 404, "太谷区's inspector acted on 榆次区's")
@@ -176,6 +189,8 @@ def main():
         check('id="action-form"' in page and 'value="GL-2"' in page and 'data-state-form' in page,
               "the violations page's forms")
         check('id="action-form"' not in viewer.get("/violations").text(), "the viewer's page has the action form")
+        check("<script>alert(2)</script>" not in page and "&lt;script&gt;alert(2)&lt;/script&gt;" in page,
+              "the order's requirement is not escaped")
         trail = [r[0] for r in srv.sql("SELECT action FROM _audit ORDER BY id")]
         for a in ("draw.run", "draw.verify", "inspection.open", "inspection.outcome", "enforcement.rectification_order",
                   "enforcement.penalty", "enforcement.state"):

@@ -6,8 +6,8 @@ over the limit; one recorded sweep), in Chinese at 1366x768 and in English at 76
 fresh store:
   - the administrator draws on /draws (seed 42): the published list shows E1, and the draw
     verifies from the page;
-  - the 榆次区 inspector opens E1's inspection from the draw on /inspections and lands on its
-    checklist; GL-1 is confirmed, but the save's answer is lost (the page's fetch rejects after
+  - the 榆次区 inspector follows E1's link on the published list to /inspections, whose form it
+    fills in, opens the inspection and lands on its checklist; GL-1 is confirmed, but the save's answer is lost (the page's fetch rejects after
     the server recorded it): the draft stays, is restored after a reload, is saved again with
     the same request id, and the store holds one outcome; GL-2 is not confirmed (dismissed);
   - from GL-1's link, an order to rectify is recorded on /violations, the violation is shown
@@ -52,11 +52,14 @@ def scenario(b, lang, size):
     b.shot("draw-published")
     b.sign_out()
 
-    # Open the inspection from the draw, with the account in its team.
-    b.sign_in("insp_a", next_path="/inspections")
-    b.open("/inspections?lang=" + lang)
+    # Open the inspection from the draw's published list, with the account in its team.
+    b.sign_in("insp_a", next_path="/draws")
+    b.open("/draws?lang=" + lang)
+    b.reloaded(b.find('#draw-selections tr[data-enterprise="%s"] a[data-open-from-draw]' % E1).click)
     form = b.find("form#inspection-open")
-    b.fill(form, {"enterprise": E1, "planned_on": "2026-03-25", "draw": "1", "inspectors": "insp_a, ZF001"})
+    check(b.find("#open-enterprise").get_attribute("value") == E1 and b.find("#open-draw").get_attribute("value") == "1",
+          "the form is not filled in from the draw")
+    b.fill(form, {"planned_on": "2026-03-25", "inspectors": "insp_a, ZF001"})
     b.reloaded(lambda: b.submit(form))
     check(b.path().startswith("/inspections/"), "not on the checklist: %s" % b.path())
     iid = int(b.find("section#inspection").get_attribute("data-inspection"))
