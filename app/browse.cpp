@@ -252,12 +252,9 @@ std::string findings_from(const OwnerSql& os) {
 }
 
 // The sweep's finding order: severity (critical first), then as recorded.
-std::string findings_order() {
-  std::string out = " ORDER BY CASE f.severity";
-  for (int s = static_cast<int>(model::Severity::critical), rank = 0; s >= 0; --s, ++rank)
-    out += fmt::format(" WHEN '{}' THEN {}", model::to_string(static_cast<model::Severity>(s)), rank);
-  return out + " ELSE 99 END, f.rowid";
-}
+// The expression is the history's own (engine::sweeps::severity_rank_sql), so that the query reads
+// the history's index on (sweep, rank) in order instead of sorting the sweep.
+std::string findings_order() { return " ORDER BY " + engine::sweeps::severity_rank_sql("f.severity") + ", f.rowid"; }
 
 struct FindingsRead {
   engine::SweepSummary sweep;

@@ -22,12 +22,23 @@ const char* const kCreate[] = {
     "CREATE TABLE IF NOT EXISTS _sweep_finding (sweep INTEGER NOT NULL REFERENCES _sweep(id), rule TEXT NOT NULL, "
     "subject_record TEXT NOT NULL, subject_key TEXT NOT NULL, enterprise_id TEXT, verdict TEXT NOT NULL, "
     "severity TEXT NOT NULL, first_seen TEXT NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS _sweep_finding__sweep ON _sweep_finding(sweep)",
     // Findings are only ever read by sweep. Stores made before 2026-11-29 also indexed them by
     // (rule, subject record, subject key), which nothing queried and which made recording a
     // million-finding sweep seek through an index of every earlier sweep's findings.
     "DROP INDEX IF EXISTS _sweep_finding__identity",
 };
+
+// The indexes of the history, each led by `sweep` (a new sweep's rows go to the end of each:
+// recording does not seek through earlier sweeps). The workbench pages one sweep's findings in
+// severity order and lists one owner's: with only an index on `sweep`, each page sorted the
+// whole sweep (~170 ms at 76k findings) and each owner's list read it (~50 ms). The index on
+// `sweep` alone that stores made before 2026-12-07 have is dropped: both new ones lead with it.
+std::vector<std::string> index_sql() {
+  return {"CREATE INDEX IF NOT EXISTS _sweep_finding__sweep_rank ON _sweep_finding(sweep, " +
+              severity_rank_sql("severity") + ")",
+          "CREATE INDEX IF NOT EXISTS _sweep_finding__sweep_owner ON _sweep_finding(sweep, enterprise_id)",
+          "DROP INDEX IF EXISTS _sweep_finding__sweep"};
+}
 
 // The previous sweep's findings as compact identities: rule, subject record, verdict and
 // first_seen interned (a sweep has a few hundred rules and dates), subject and enterprise keys
@@ -358,6 +369,7 @@ void SweepRecorder::commit() {
     // that another writer has moved past).
     SQLite::Transaction txn(db, SQLite::TransactionBehavior::IMMEDIATE);
     for (const char* sql : kCreate) db.exec(sql);
+    for (const auto& sql : index_sql()) db.exec(sql);
     // The id and the previous sweep were read when the sweep started and are in its reports;
     // a sweep recorded since (another process's) makes them wrong: this one is not recorded.
     if (const std::int64_t next = next_sweep_id(db); next != m.sweep_id)
@@ -441,6 +453,13 @@ std::vector<SweepSummary> read_history(store::Store& st, const std::string& rule
   }
   std::reverse(out.begin(), out.end());
   return out;
+}
+
+std::string severity_rank_sql(std::string_view column) {
+  std::string out = "CASE " + std::string(column);
+  for (int s = static_cast<int>(dsl::model::Severity::critical), rank = 0; s >= 0; --s, ++rank)
+    out += fmt::format(" WHEN '{}' THEN {}", dsl::model::to_string(static_cast<dsl::model::Severity>(s)), rank);
+  return out + " ELSE 99 END";
 }
 
 }  // namespace eco::engine::sweeps

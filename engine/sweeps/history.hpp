@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/findings/finding.hpp"
@@ -77,5 +78,12 @@ Recorded record_sweep(store::Store& store, const RunInfo& run, std::vector<Findi
 // The recorded sweeps of `ruleset`, oldest first, at most the last `limit`; empty when the
 // store has no sweep history yet. Throws store::StoreError on a read failure.
 std::vector<SweepSummary> read_history(store::Store& store, const std::string& ruleset, std::size_t limit = 24);
+
+// A finding's severity as its rank in a list, critical first (0) to advice, over the text
+// column `column` (e.g. "f.severity"). The history indexes _sweep_finding on (sweep, this
+// expression): a query of one sweep ordered by exactly this expression, then rowid, reads the
+// index in order instead of sorting the sweep. The history is also indexed on (sweep,
+// enterprise_id), for one owner's findings.
+std::string severity_rank_sql(std::string_view column);
 
 }  // namespace eco::engine::sweeps

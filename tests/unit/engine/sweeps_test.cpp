@@ -284,6 +284,7 @@ TEST(SweepHistory, RecordingDropsTheUnusedIdentityIndexOfOlderStores) {
   auto fs = sweeps_findings();
   sweeps::record_sweep(*st, run(kDates[0]), fs[0]);
   st->db().exec("CREATE INDEX _sweep_finding__identity ON _sweep_finding(rule, subject_record, subject_key)");
+  st->db().exec("CREATE INDEX _sweep_finding__sweep ON _sweep_finding(sweep)");  // before 2026-12-07
   const auto indexes = [&] {
     SQLite::Statement q(st->db(), "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '_sweep_finding' "
                                   "ORDER BY name");
@@ -291,11 +292,40 @@ TEST(SweepHistory, RecordingDropsTheUnusedIdentityIndexOfOlderStores) {
     while (q.executeStep()) out += q.getColumn(0).getString() + " ";
     return out;
   };
-  ASSERT_EQ(indexes(), "_sweep_finding__identity _sweep_finding__sweep ");
+  ASSERT_EQ(indexes(), "_sweep_finding__identity _sweep_finding__sweep _sweep_finding__sweep_owner _sweep_finding__sweep_rank ");
   const Recorded r = sweeps::record_sweep(*st, run(kDates[1]), fs[1]);
-  EXPECT_EQ(indexes(), "_sweep_finding__sweep ");
+  EXPECT_EQ(indexes(), "_sweep_finding__sweep_owner _sweep_finding__sweep_rank ");
   EXPECT_EQ(r.previous_sweep_id, 1);
   EXPECT_EQ(resolved(r), "a:facility:F-2:E-F-2:violation:2026-01-31 ");
+}
+
+// The workbench pages one sweep's findings in severity order and lists one owner's: both read
+// an index of the history in order (no sort of the whole sweep, no scan of it).
+TEST(SweepHistory, ASweepsFindingsAreReadInSeverityOrderAndByOwnerThroughIndexes) {
+  TempDir dir;
+  auto schema = make_schema();
+  auto st = Store::open(dir.path() / "s.db", *schema, OpenOptions{.create = true});
+  auto fs = sweeps_findings();
+  sweeps::record_sweep(*st, run(kDates[0]), fs[0]);
+  const auto plan = [&](const std::string& sql) {
+    SQLite::Statement q(st->db(), "EXPLAIN QUERY PLAN " + sql);
+    std::string out;
+    while (q.executeStep()) out += q.getColumn(3).getString() + "; ";
+    return out;
+  };
+  const std::string page = plan("SELECT f.rule FROM _sweep_finding f WHERE f.sweep = 1 ORDER BY " +
+                                sweeps::severity_rank_sql("f.severity") + ", f.rowid LIMIT 50 OFFSET 100");
+  EXPECT_NE(page.find("USING INDEX _sweep_finding__sweep_rank"), std::string::npos) << page;
+  EXPECT_EQ(page.find("TEMP B-TREE"), std::string::npos) << page;
+  const std::string owner = plan("SELECT count(*) FROM _sweep_finding f WHERE f.sweep = 1 AND f.enterprise_id = 'E-F-2'");
+  EXPECT_NE(owner.find("_sweep_finding__sweep_owner (sweep=? AND enterprise_id=?)"), std::string::npos) << owner;
+  // The rank: critical first, advice last, anything else after.
+  SQLite::Statement q(st->db(), "SELECT " + sweeps::severity_rank_sql("'critical'") + ", " +
+                                    sweeps::severity_rank_sql("'advice'") + ", " + sweeps::severity_rank_sql("'x'"));
+  ASSERT_TRUE(q.executeStep());
+  EXPECT_EQ(q.getColumn(0).getInt(), 0);
+  EXPECT_EQ(q.getColumn(1).getInt(), 4);
+  EXPECT_EQ(q.getColumn(2).getInt(), 99);
 }
 
 }  // namespace
