@@ -36,7 +36,8 @@ const char* const kCreate[] = {
 std::vector<std::string> index_sql() {
   return {"CREATE INDEX IF NOT EXISTS _sweep_finding__sweep_rank ON _sweep_finding(sweep, " +
               severity_rank_sql("severity") + ")",
-          "CREATE INDEX IF NOT EXISTS _sweep_finding__sweep_owner ON _sweep_finding(sweep, enterprise_id)",
+          "CREATE INDEX IF NOT EXISTS _sweep_finding__sweep_owner ON _sweep_finding(sweep, enterprise_id, " +
+              severity_rank_sql("severity") + ")",
           "DROP INDEX IF EXISTS _sweep_finding__sweep"};
 }
 

@@ -82,8 +82,8 @@ std::vector<SweepSummary> read_history(store::Store& store, const std::string& r
 // A finding's severity as its rank in a list, critical first (0) to advice, over the text
 // column `column` (e.g. "f.severity"). The history indexes _sweep_finding on (sweep, this
 // expression): a query of one sweep ordered by exactly this expression, then rowid, reads the
-// index in order instead of sorting the sweep. The history is also indexed on (sweep,
-// enterprise_id), for one owner's findings.
+// index in order instead of sorting the sweep; one owner's findings likewise through the index
+// on (sweep, enterprise_id, this expression).
 std::string severity_rank_sql(std::string_view column);
 
 }  // namespace eco::engine::sweeps

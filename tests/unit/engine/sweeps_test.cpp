@@ -317,8 +317,10 @@ TEST(SweepHistory, ASweepsFindingsAreReadInSeverityOrderAndByOwnerThroughIndexes
                                 sweeps::severity_rank_sql("f.severity") + ", f.rowid LIMIT 50 OFFSET 100");
   EXPECT_NE(page.find("USING INDEX _sweep_finding__sweep_rank"), std::string::npos) << page;
   EXPECT_EQ(page.find("TEMP B-TREE"), std::string::npos) << page;
-  const std::string owner = plan("SELECT count(*) FROM _sweep_finding f WHERE f.sweep = 1 AND f.enterprise_id = 'E-F-2'");
+  const std::string owner = plan("SELECT f.rule FROM _sweep_finding f WHERE f.sweep = 1 AND f.enterprise_id = 'E-F-2' ORDER BY " +
+                                 sweeps::severity_rank_sql("f.severity") + ", f.rowid LIMIT 50");
   EXPECT_NE(owner.find("_sweep_finding__sweep_owner (sweep=? AND enterprise_id=?)"), std::string::npos) << owner;
+  EXPECT_EQ(owner.find("TEMP B-TREE"), std::string::npos) << owner;
   // The rank: critical first, advice last, anything else after.
   SQLite::Statement q(st->db(), "SELECT " + sweeps::severity_rank_sql("'critical'") + ", " +
                                     sweeps::severity_rank_sql("'advice'") + ", " + sweeps::severity_rank_sql("'x'"));
