@@ -4,7 +4,9 @@
 # dictionary, create a store, import the demo CSVs and a month of online-monitoring messages
 # (refused as received, then imported with the broken messages quarantined), run the rule tests
 # and sweep as of the date the demo data assumes, then write the reports for people (the sweep dashboard and one
-# enterprise's audit as HTML, CSV and XLSX; docs/reports.md) and screen three example project
+# enterprise's audit as HTML, CSV and XLSX; docs/reports.md), draw the quarter's random
+# inspections (双随机, docs/draw.md) and verify the draw, show the watch list of serious violations
+# left without enforcement (docs/enforcement.md) and screen three example project
 # applications (rulesets/jinzhong/examples). Output goes to demo-out/.
 #
 # scripts/demo.sh --serve [--password-stdin]: then serves that demo store as the bureau's
@@ -51,14 +53,51 @@ echo "== again with --quarantine $OUT/hj212-quarantine.txt: the broken ones set 
 "$ECO" import-monitoring --db "$OUT/demo.db" --ruleset "$RS" --quarantine "$OUT/hj212-quarantine.txt" "$MONTH"
 echo "== ecoaudit sweep --as-of $AS_OF (findings: $OUT/sweep.json, summary: $OUT/sweep.txt)"
 "$ECO" sweep --db "$OUT/demo.db" --ruleset "$RS" --as-of "$AS_OF" --format json --out "$OUT/sweep.json"
-"$ECO" sweep --db "$OUT/demo.db" --ruleset "$RS" --as-of "$AS_OF" --out "$OUT/sweep.txt" --stats
+# The same sweep again in other formats: --no-record, so that the store holds one recorded sweep
+# (the watch list counts how many recorded sweeps reported a violation).
+"$ECO" sweep --db "$OUT/demo.db" --ruleset "$RS" --as-of "$AS_OF" --out "$OUT/sweep.txt" --stats --no-record
 head -8 "$OUT/sweep.txt"
 echo "... (full list in $OUT/sweep.txt)"
 echo "== reports: $OUT/reports/sweep.{html,csv,xlsx} and the audit of one enterprise"
-"$ECO" sweep --db "$OUT/demo.db" --ruleset "$RS" --as-of "$AS_OF" --format html,csv,xlsx --out "$OUT/reports"
+"$ECO" sweep --db "$OUT/demo.db" --ruleset "$RS" --as-of "$AS_OF" --format html,csv,xlsx --out "$OUT/reports" --no-record
 "$ECO" audit --db "$OUT/demo.db" --ruleset "$RS" --as-of "$AS_OF" --enterprise 91140781MA0011XR6C \
   --format html,csv,xlsx --out "$OUT/reports"
 ls "$OUT/reports"
+echo "== ecoaudit draw: the random inspection draw of 2026Q4 (双随机, $RS/draw.json), seed 20261128"
+"$ECO" draw --db "$OUT/demo.db" --ruleset "$RS" --period 2026Q4 --seed 20261128 --as-of "$AS_OF" --out "$OUT/draw.json"
+python3 - "$OUT/draw.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+print(f"draw {d['draw']} of {d['period']}, seed {d['seed']}:")
+for s in d["strata"]:
+    print(f"  {s['label']} {s['rate']}: {s['population']} enterprises, {s['excluded']} excluded, {s['eligible']} eligible, {s['quota']} drawn")
+print(f"  {len(d['selections'])} enterprises to inspect, each by a team of two (the list to publish: {sys.argv[1]})")
+PY
+echo "== ecoaudit draw --verify: anyone can recompute it from the record"
+"$ECO" draw --db "$OUT/demo.db" --ruleset "$RS" --verify 1
+echo "== ecoaudit watchlist --as-of 2027-03-01: critical or high violations of this sweep still without enforcement after 90 days"
+"$ECO" watchlist --db "$OUT/demo.db" --ruleset "$RS" --as-of 2027-03-01 > "$OUT/watchlist.txt"
+# The enterprises' entries by county (the policy's sources head the file), then the count. The
+# screening rules' refusals of project applications (no enterprise, "county (none)") are on the
+# engine's list too: counted apart here (rulesets/jinzhong/OPEN_QUESTIONS.md E2).
+python3 - "$OUT/watchlist.txt" <<'PY'
+import re, sys
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
+group, shown, applications = "", [], 0
+for l in lines:
+    if l.startswith("county "):
+        group = l
+    elif re.match(r"  (critical|high) ", l):
+        if " application:" in l:
+            applications += 1
+            continue
+        if group not in shown:
+            shown.append(group)
+        shown.append(l)
+print("\n".join(shown[:16]))
+print(lines[-1] + (f" ({applications} of them project applications the screening rules refuse)" if applications else ""))
+PY
+echo "... (full list with the policy's sources in $OUT/watchlist.txt)"
 echo "== ecoaudit screen of three example applications (permit officer; nothing is stored)"
 # Exit 1 means "not every application is approved": the expected outcome of these examples.
 rc=0

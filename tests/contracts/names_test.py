@@ -127,6 +127,22 @@ ALLOWED[("server/routes/enforcement.cpp", "enterprise_id")] = "a key of the watc
 for _key in ("issued_on", "legal_basis"):
     ALLOWED[("server/routes/enforcement.cpp", _key)] = "a JSON key of an enforcement action in /api/violations (the engine's own _action record, docs/enforcement.md), not the schema's field"
 
+# The random draw's optional records of the Jinzhong schema (schema/inspection.rules, the
+# enterprise's positive_list) share their names with words of the engine's own output, command
+# line and roles; none of these reads a schema field (the draw reads the fields its plan names).
+for _rel, _key, _why in (
+    ("engine/draw/draw.cpp", "positive_list", "a JSON key of the draw's recorded inputs (a population member's flag; the plan names the field: exclusions.positive_list_field)"),
+    ("engine/draw/draw.cpp", "inspector", "a JSON key of the draw's recorded inputs (a recusal's inspector; the plan names the record: inspectors.recusal)"),
+    ("cli/cmd_draw.cpp", "inspection", "a key of the draw plan (exclusions.inspection: it names the record, docs/draw.md)"),
+    ("reports/json/findings_json.cpp", "inspection", "the JSON key of a finding's enforcement inspection (the engine's own _inspection record, findings.schema.json)"),
+    ("reports/html/html_report.cpp", "inspection", "a template variable of a finding's enforcement inspection (the engine's own _inspection record)"),
+    ("server/routes/enforcement.cpp", "inspection", "a JSON key of an enforcement action in /api/violations (the engine's own _inspection record)"),
+    ("cli/cmd_inspection.cpp", "inspection", "the name of the command `ecoaudit inspection`"),
+    ("app/authorization.cpp", "inspector", "the name of an account role (docs/server.md)"),
+    ("cli/cmd_user.cpp", "active", "a word of `ecoaudit user list` (an account not disabled)"),
+):
+    ALLOWED[(_rel, _key)] = _why
+
 CPP_DIRS = ["engine", "reports", "app", "cli", "server"]
 
 LITERAL = re.compile(

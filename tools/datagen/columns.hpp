@@ -72,6 +72,17 @@ inline constexpr std::string_view k_enterprise[] = {
     "radiation_licence_valid_until", "permit_class_required", "permit_checked_none_on",
     "emergency_plan_checked_on", "radiation_licence_lapse_checked_on", "outside_jurisdiction",
     "hw_licences_verified", "hw_plans_checked_on", "ldar_records_checked_on",
+    "special_unit", "positive_list",
+};
+// The random inspection draw's records (schema/inspection.rules, draw.json).
+inline constexpr std::string_view k_inspection[] = {
+    "id", "enterprise_id", "inspected_on", "kind",
+};
+inline constexpr std::string_view k_inspector[] = {
+    "id", "name", "county", "active",
+};
+inline constexpr std::string_view k_inspector_recusal[] = {
+    "inspector_id", "enterprise_id", "reason",
 };
 inline constexpr std::string_view k_zone[] = {
     "id", "name", "kind", "geometry", "ban_instrument",

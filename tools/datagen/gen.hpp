@@ -67,7 +67,9 @@ class Gen {
       pollution_alert_county{"pollution_alert_county", k_pollution_alert_county},
       alert_check{"alert_check", k_alert_check},
       hw_periodic_declaration{"hw_periodic_declaration", k_hw_periodic_declaration},
-      monitoring_point{"monitoring_point", k_monitoring_point};
+      monitoring_point{"monitoring_point", k_monitoring_point},
+      inspection{"inspection", k_inspection}, inspector{"inspector", k_inspector},
+      inspector_recusal{"inspector_recusal", k_inspector_recusal};
 
  private:
   static int day(int y, unsigned m, unsigned d);
@@ -212,8 +214,16 @@ class Gen {
   // Keys of scenario records that scenarios_air_voc_review (called last) adds cases to.
   std::map<std::string, std::string> review_keys_;
 
+  // The random inspection draw's data (write_draw_records): the special-unit and positive-list
+  // flags end_enterprise sets, the operating enterprises per county, the officers' roster,
+  // recusals and past inspections. Drawn from their own generator so that adding them left
+  // every other record of the demo as it was.
+  void write_draw_records();
+  std::vector<std::vector<std::string>> operating_by_county_;
+
   Options opt_;
   Rng rng_;
+  Rng draw_rng_;
   int ref_;
   std::vector<Table*> tables_;
   std::vector<Receiver> receivers_;

@@ -64,14 +64,14 @@ const char* kPlateChars = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // no I or O on
 }  // namespace
 
 Gen::Gen(const Options& opt)
-    : opt_(opt), rng_(opt.seed), ref_(reference_day()) {
+    : opt_(opt), rng_(opt.seed), draw_rng_(opt.seed ^ 0x5D5A'0000'0000'0015ULL), ref_(reference_day()) {
   tables_ = {&enterprise, &zone, &enterprise_zone, &permit, &permit_limit, &facility,
              &emission_monthly, &vehicle, &transport_entry, &voc_material, &voc_treatment,
              &ldar_round, &storage_tank, &bulk_freight_year, &voc_loading, &voc_capture, &hw_declaration, &hw_plan, &hw_manifest,
              &hw_license, &hw_license_code, &hw_storage, &storage_yard, &tailings_pond,
              &well, &outfall, &chemical_use, &radioactive_source, &park, &application,
              &application_zone, &application_heavy_metal, &waiver, &pollution_alert, &pollution_alert_county, &alert_check,
-             &hw_periodic_declaration, &monitoring_point};
+             &hw_periodic_declaration, &monitoring_point, &inspection, &inspector, &inspector_recusal};
   for (auto* t : tables_) t->open(opt.out);
 }
 
@@ -372,7 +372,72 @@ void Gen::end_enterprise(Ent&) {
     if (ind == "chemical" || ind == "coal_chemical" || ind == "coking" || ind == "pharmaceutical")
       ldar_due_.push_back(enterprise[col(k_enterprise, "id")]);
   }
+  // 特殊监管对象 (complaints, a record of serious violations: the bureau's designation) and the
+  // 监督执法正面清单 (enterprises the bureau supervises off site): a few operating enterprises;
+  // a key discharger is never on the positive list here (the lists exempt it in practice).
+  const bool operating = enterprise[col(k_enterprise, "status")] == "operating";
+  const bool key = enterprise[col(k_enterprise, "key_discharge_unit")] == "true";
+  const bool special = operating && draw_rng_.chance(0.06);
+  const bool positive = operating && !key && !special && draw_rng_.chance(0.05);
+  enterprise.set_bool(col(k_enterprise, "special_unit"), special);
+  enterprise.set_bool(col(k_enterprise, "positive_list"), positive);
+  if (operating) {
+    const int c = county_index(enterprise[col(k_enterprise, "county")]);
+    if (operating_by_county_.size() <= static_cast<std::size_t>(c)) operating_by_county_.resize(c + 1);
+    operating_by_county_[c].push_back(enterprise[col(k_enterprise, "id")]);
+  }
   enterprise.end();
+}
+
+void Gen::write_draw_records() {
+  // Each county's enforcement brigade: four officers (synthetic names), one of the first two
+  // counties' officers on leave (active = false, never drawn).
+  static constexpr const char* kSurnames[] = {"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "郭", "孙", "武", "任", "田", "梁"};
+  static constexpr const char* kGiven[] = {"建国", "晓东", "丽华", "志强", "海燕", "文斌", "秀英", "国栋", "慧敏", "俊杰", "红梅", "永红"};
+  std::vector<std::vector<std::string>> officers(std::size(kCounties));
+  for (std::size_t c = 0; c < std::size(kCounties); ++c) {
+    for (int i = 0; i < 4; ++i) {
+      const std::string id = "14" + std::to_string(70000 + 100 * c + i);   // 执法证号 (synthetic)
+      inspector.begin();
+      inspector.set(col(k_inspector, "id"), id);
+      inspector.set(col(k_inspector, "name"), std::string(kSurnames[draw_rng_.range(0, std::size(kSurnames) - 1)]) +
+                                                   kGiven[draw_rng_.range(0, std::size(kGiven) - 1)]);
+      inspector.set(col(k_inspector, "county"), kCounties[c].name);
+      inspector.set_bool(col(k_inspector, "active"), !(c < 2 && i == 3));
+      inspector.end();
+      if (!(c < 2 && i == 3)) officers[c].push_back(id);
+    }
+  }
+  // Two declared conflicts: an officer of 榆次区 and one of 介休市, each with an operating
+  // enterprise of the county (a relative works there; formerly employed there).
+  const struct { std::size_t county; const char* reason; } recusals[] = {
+      {0, "近亲属在该企业任职"}, {4, "本人曾在该企业任职"}};
+  for (const auto& r : recusals) {
+    if (r.county >= operating_by_county_.size() || operating_by_county_[r.county].empty()) continue;
+    const auto& ents = operating_by_county_[r.county];
+    inspector_recusal.begin();
+    inspector_recusal.set(col(k_inspector_recusal, "inspector_id"), officers[r.county][0]);
+    inspector_recusal.set(col(k_inspector_recusal, "enterprise_id"), ents[draw_rng_.range(0, ents.size() - 1)]);
+    inspector_recusal.set(col(k_inspector_recusal, "reason"), r.reason);
+    inspector_recusal.end();
+  }
+  // Past on-site inspections: two per county, one within the last 90 days (the draw excludes
+  // the enterprise) and one 91 to 300 days before the reference date (no longer excludes).
+  std::uint64_t n = 0;
+  for (std::size_t c = 0; c < operating_by_county_.size() && c < std::size(kCounties); ++c) {
+    const auto& ents = operating_by_county_[c];
+    if (ents.empty()) continue;
+    for (int k = 0; k < 2; ++k) {
+      inspection.begin();
+      inspection.set(col(k_inspection, "id"), "JC2026-" + std::to_string(100 + ++n));
+      inspection.set(col(k_inspection, "enterprise_id"), ents[draw_rng_.range(0, ents.size() - 1)]);
+      inspection.set_date(col(k_inspection, "inspected_on"),
+                          k == 0 ? static_cast<int>(draw_rng_.range(ref_ - 89, ref_ - 1))
+                                 : static_cast<int>(draw_rng_.range(ref_ - 300, ref_ - 91)));
+      inspection.set(col(k_inspection, "kind"), k == 0 ? "双随机抽查" : "专项检查");
+      inspection.end();
+    }
+  }
 }
 
 void Gen::enterprise_zone_row(const std::string& ent, std::string_view zone) {
@@ -1312,6 +1377,7 @@ Summary Gen::run() {
   for (std::uint64_t i = 1; i <= apps; ++i) random_application(i);
   periodic_declarations();
   write_hj212();
+  write_draw_records();
   Summary s;
   for (auto* t : tables_) {
     t->close();
