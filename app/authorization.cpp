@@ -34,6 +34,7 @@ constexpr Grant kRoleGrants[] = {
     {Role::administrator, Resource::parameter, V, false},
     {Role::administrator, Resource::user, V | E, false},
     {Role::administrator, Resource::audit_trail, V | X, false},
+    {Role::administrator, Resource::draw, V | R, false},
 
     {Role::rule_author, Resource::dashboard, V, false},
     {Role::rule_author, Resource::enterprise, V, false},
@@ -43,6 +44,7 @@ constexpr Grant kRoleGrants[] = {
     {Role::rule_author, Resource::ruleset, V | E, false},
     {Role::rule_author, Resource::parameter, V | E, false},
     {Role::rule_author, Resource::draft_impact, V | R, false},
+    {Role::rule_author, Resource::draw, V, false},
 
     {Role::inspector, Resource::dashboard, V, true},
     {Role::inspector, Resource::enterprise, V, true},
@@ -51,6 +53,8 @@ constexpr Grant kRoleGrants[] = {
     {Role::inspector, Resource::waiver, V | E, true},
     {Role::inspector, Resource::ruleset, V, false},
     {Role::inspector, Resource::parameter, V, false},
+    {Role::inspector, Resource::draw, V, false},
+    {Role::inspector, Resource::enforcement_action, V | E, true},
 
     {Role::permit_officer, Resource::dashboard, V, false},
     {Role::permit_officer, Resource::enterprise, V, false},
@@ -67,6 +71,8 @@ constexpr Grant kRoleGrants[] = {
     {Role::viewer, Resource::waiver, V, false},
     {Role::viewer, Resource::ruleset, V, false},
     {Role::viewer, Resource::parameter, V, false},
+    {Role::viewer, Resource::draw, V, false},
+    {Role::viewer, Resource::enforcement_action, V, false},
 };
 
 const Grant* find_grant(Role role, Resource resource) {
@@ -77,9 +83,10 @@ const Grant* find_grant(Role role, Resource resource) {
 
 constexpr std::array<std::string_view, 5> kRoleNames = {"administrator", "rule_author", "inspector", "permit_officer",
                                                         "viewer"};
-constexpr std::array<std::string_view, 14> kResourceNames = {
-    "dashboard", "enterprise", "inspection_record", "finding", "sweep",     "schedule",     "import_batch",
-    "screening", "waiver",     "ruleset",           "parameter", "draft_impact", "user", "audit_trail"};
+constexpr std::array<std::string_view, 16> kResourceNames = {
+    "dashboard", "enterprise", "inspection_record", "finding",      "sweep", "schedule",    "import_batch",
+    "screening", "waiver",     "ruleset",           "parameter",    "draft_impact", "user", "audit_trail",
+    "draw",      "enforcement_action"};
 constexpr std::array<std::string_view, 5> kActionNames = {"view", "edit", "run", "approve", "export"};
 
 template <class E, std::size_t N>

@@ -37,6 +37,8 @@ enum class Resource {
   draft_impact,       // the impact of a draft ruleset on the store
   user,               // accounts
   audit_trail,        // the append-only audit trail
+  draw,               // random inspection draws (双随机): run one, the recorded draws, verify, the published list
+  enforcement_action, // orders to rectify, penalty decisions, referrals and a violation's state transitions
 };
 
 enum class Action {
@@ -53,7 +55,7 @@ inline constexpr Resource kAllResources[] = {
     Resource::dashboard, Resource::enterprise,   Resource::inspection_record, Resource::finding,
     Resource::sweep,     Resource::schedule,     Resource::import_batch,      Resource::screening,
     Resource::waiver,    Resource::ruleset,      Resource::parameter,         Resource::draft_impact,
-    Resource::user,      Resource::audit_trail};
+    Resource::user,      Resource::audit_trail,  Resource::draw,              Resource::enforcement_action};
 inline constexpr Action kAllActions[] = {Action::view, Action::edit, Action::run, Action::approve, Action::export_};
 
 // Names as stored and typed ("administrator", "rule_author", ...; "inspection_record";

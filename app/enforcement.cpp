@@ -44,10 +44,28 @@ ActionOutcome record_action(const ActionRequest& r) {
     if (!latest.id)
       return out.fail(RunStatus::bad_request, fmt::format("no sweep of {} is recorded in {}", rs.id, r.db.string()));
     const auto* e = find_in_sweep(latest, r.rule, r.subject_key);
+    if (e && !within(r.limit_to, owner_jurisdiction(rs, store, e->owner_key))) {
+      out.out_of_scope = true;
+      e = nullptr;  // named as if absent: an inspector learns nothing of another jurisdiction
+    }
     if (!e)
       return out.fail(RunStatus::bad_request,
                       fmt::format("sweep {} reports no violation of {} on {} (an action is taken on a violation the "
                                   "latest sweep reports)", latest.id, r.rule, r.subject_key));
+    const std::string source = r.client_request.empty() ? r.recorded.source : "client request " + r.client_request;
+    if (!r.client_request.empty())
+      for (const auto& done : en::actions(store, e->finding))
+        if (done.source == source) {
+          if (en::to_string(done.kind) != r.kind || done.reference != r.action.reference)
+            return out.fail(RunStatus::bad_request,
+                            fmt::format("client request {} was already recorded as action {} with other values; a new "
+                                        "submission needs a new request id", r.client_request, done.id));
+          out.id = done.id;
+          out.violation = e->finding;
+          out.state = en::to_string(en::current_state(store, e->finding));
+          out.replayed = true;
+          return;
+        }
     if (e->verdict != "violation" && e->verdict != "late")
       return out.fail(RunStatus::bad_request,
                       fmt::format("{} on {} is {} in sweep {}, not a violation: verify it first (an inspection)", r.rule,
@@ -59,9 +77,17 @@ ActionOutcome record_action(const ActionRequest& r) {
     a.owner_key = e->owner_key;
     a.severity = e->severity;
     const auto overlay = en::read_overlay(store);
-    if (auto o = overlay.outcomes.find(e->finding); o != overlay.outcomes.end() && !a.inspection)
-      a.inspection = o->second.inspection;
-    out.id = en::record_action(store, a, {r.recorded.by, r.recorded.source});
+    if (auto o = overlay.outcomes.find(e->finding); o != overlay.outcomes.end()) {
+      // An inspector found on site that it does not hold: acting on it would contradict the
+      // record. A later inspection that confirms it (a newer outcome) lifts this.
+      if (o->second.outcome == en::Outcome::not_confirmed)
+        return out.fail(RunStatus::bad_request,
+                        fmt::format("{} on {} was dismissed on site (inspection {}, item {}, {}: not confirmed); no action "
+                                    "is taken on a dismissed finding", r.rule, r.subject_key, o->second.inspection,
+                                    o->second.item, o->second.checked_on));
+      if (!a.inspection) a.inspection = o->second.inspection;
+    }
+    out.id = en::record_action(store, a, {r.recorded.by, source});
     out.violation = e->finding;
     out.state = en::to_string(en::current_state(store, e->finding));
   });
@@ -78,14 +104,23 @@ StateOutcome change_state(const StateRequest& r) {
     // The violation as the latest sweep has it, or, once the data no longer shows it, as the
     // workflow knows it (its resolution is still to be verified).
     std::optional<en::FindingId> id;
+    std::string owner;
     const auto latest = en::latest_sweep(store, rs.id);
-    if (const auto* e = find_in_sweep(latest, r.rule, r.subject_key)) id = e->finding;
+    if (const auto* e = find_in_sweep(latest, r.rule, r.subject_key)) id = e->finding, owner = e->owner_key;
     if (!id)
       for (const auto& t : en::transitions(store))
         if (t.violation.rule == r.rule && t.violation.subject_key == r.subject_key) id = t.violation;
-    if (!id)
-      for (const auto& a : en::actions(store))
-        if (a.violation.rule == r.rule && a.violation.subject_key == r.subject_key) id = a.violation;
+    for (const auto& a : en::actions(store))
+      if (a.violation.rule == r.rule && a.violation.subject_key == r.subject_key) {
+        if (!id) id = a.violation;
+        if (owner.empty()) owner = a.owner_key;
+      }
+    // A violation only the transitions know has no owner on record: a limited user cannot be
+    // shown to own it, so it is refused to them.
+    if (id && r.limit_to && (owner.empty() || !within(r.limit_to, owner_jurisdiction(rs, store, owner)))) {
+      out.out_of_scope = true;
+      id.reset();
+    }
     if (!id)
       return out.fail(RunStatus::bad_request,
                       fmt::format("no violation of {} on {}: neither the latest sweep nor the enforcement records have it",

@@ -23,12 +23,20 @@ struct ActionRequest {
   std::string rule, subject_key;         // the violation: a finding of the latest sweep
   engine::enforcement::Action action;    // the action's own fields (reference, dates, amount ...)
   RecordedBy recorded;
+  // As OutcomeRequest's: an action already recorded with this client request id is answered,
+  // not recorded again (recorded as the row's source "client request ID").
+  std::string client_request;
+  // Only violations of owners whose declared jurisdiction is one of these (nullopt: any);
+  // outside them: bad_request with `out_of_scope`, named as if absent.
+  std::optional<std::set<std::string>> limit_to;
 };
 
 struct ActionOutcome : RunResult {
   std::int64_t id = 0;
   engine::enforcement::FindingId violation;
   std::string state;                     // the violation's state after it
+  bool replayed = false;                 // client_request was recorded before: nothing new written
+  bool out_of_scope = false;
 };
 // Records the action. bad_request: an unknown kind; no recorded sweep; the finding is not a
 // violation or late finding of the latest sweep (the message says what it is there, if
@@ -42,10 +50,12 @@ struct StateRequest {
   std::string on;                        // YYYY-MM-DD
   std::string reason;
   RecordedBy recorded;
+  std::optional<std::set<std::string>> limit_to;  // as ActionRequest's
 };
 
 struct StateOutcome : RunResult {
   engine::enforcement::Transition transition;
+  bool out_of_scope = false;
 };
 // Moves the violation's state, checked (bad_request with the sentence naming the allowed ones).
 StateOutcome change_state(const StateRequest& request);

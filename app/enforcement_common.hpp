@@ -5,6 +5,8 @@
 // Internal to the application layer.
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -73,6 +75,16 @@ Outcome workflow_run(Outcome& out, const std::filesystem::path& db, const std::f
 // owner record or the store no such owner.
 std::vector<engine::Finding> evaluate_owner(const dsl::model::Ruleset& rs, engine::store::Store& st,
                                             const std::string& owner_key, dsl::Date as_of, std::string& error);
+
+// The declared jurisdiction (`role jurisdiction`) and `role name` of owner `owner_key` ("" when
+// the ruleset declares none or the store has no such value).
+std::string owner_jurisdiction(const dsl::model::Ruleset& rs, engine::store::Store& st, const std::string& owner_key);
+std::string owner_name(const dsl::model::Ruleset& rs, engine::store::Store& st, const std::string& owner_key);
+
+// Whether an owner of `jurisdiction` is inside `limit_to` (nullopt: everything is).
+inline bool within(const std::optional<std::set<std::string>>& limit_to, const std::string& jurisdiction) {
+  return !limit_to || limit_to->count(jurisdiction) > 0;
+}
 
 // The watch-list policy at `file` (docs/enforcement.md "The watch list"), its numbers as in
 // force on `as_of`. Throws std::runtime_error naming the file and the key that is wrong.

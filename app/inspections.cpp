@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/authorization.hpp"
 #include "app/enforcement_common.hpp"
 #include "app/ruleset.hpp"
 #include "engine/draw/draw.hpp"
@@ -58,6 +59,19 @@ std::vector<engine::Finding> evaluate_owner(const dsl::model::Ruleset& rs, engin
   return findings;
 }
 
+std::string owner_jurisdiction(const dsl::model::Ruleset& rs, engine::store::Store& st, const std::string& owner_key) {
+  const auto* owner = rs.schema.owner();
+  const auto declared = declared_jurisdiction(rs.schema);
+  if (!owner || !declared || owner_key.empty()) return "";
+  return en::owner_field(st, *owner, owner_key, declared->field);
+}
+
+std::string owner_name(const dsl::model::Ruleset& rs, engine::store::Store& st, const std::string& owner_key) {
+  const auto* owner = rs.schema.owner();
+  if (!owner || rs.schema.roles.owner_name < 0 || owner_key.empty()) return "";
+  return en::owner_field(st, *owner, owner_key, owner->fields[static_cast<std::size_t>(rs.schema.roles.owner_name)].name);
+}
+
 InspectionOpenOutcome open_inspection(const InspectionOpenRequest& r) {
   InspectionOpenOutcome out;
   return workflow_run(out, r.db, r.ruleset, false, [&](const dsl::model::Ruleset& rs, engine::store::Store& store) {
@@ -66,6 +80,10 @@ InspectionOpenOutcome open_inspection(const InspectionOpenRequest& r) {
       return out.fail(RunStatus::bad_request,
                       fmt::format("no sweep of {} is recorded in {}: an inspection's checklist comes from the latest "
                                   "sweep (run `ecoaudit sweep` first)", rs.id, r.db.string()));
+    if (!within(r.limit_to, owner_jurisdiction(rs, store, r.owner))) {
+      out.out_of_scope = true;
+      return out.fail(RunStatus::bad_request, fmt::format("no enterprise '{}' in your jurisdictions", r.owner));
+    }
     en::Inspection in;
     in.ruleset = rs.id;
     in.sweep = latest.id;
@@ -102,28 +120,64 @@ InspectionOpenOutcome open_inspection(const InspectionOpenRequest& r) {
 
 OutcomeOutcome record_outcome(const OutcomeRequest& r) {
   OutcomeOutcome out;
-  return workflow_run(out, r.db, r.ruleset, false, [&](const dsl::model::Ruleset&, engine::store::Store& store) {
+  return workflow_run(out, r.db, r.ruleset, false, [&](const dsl::model::Ruleset& rs, engine::store::Store& store) {
+    const auto in = en::read_inspection(store, r.inspection);
+    if (!within(r.limit_to, owner_jurisdiction(rs, store, in.owner_key))) {
+      out.out_of_scope = true;
+      return out.fail(RunStatus::bad_request, fmt::format("no inspection {} in your jurisdictions", r.inspection));
+    }
+    const std::string source = r.client_request.empty() ? r.recorded.source : "client request " + r.client_request;
+    if (!r.client_request.empty()) {
+      // A resent submission: answer what was recorded for it, write nothing. The same id for
+      // another item or outcome is a client's mistake, never silently taken as this one.
+      for (const auto& o : en::outcomes(store, r.inspection)) {
+        if (o.source != source) continue;
+        if (o.item != r.item || en::to_string(o.outcome) != r.outcome || o.note != r.note || o.checked_on != r.checked_on ||
+            o.evidence_files != r.evidence_files)
+          return out.fail(RunStatus::bad_request,
+                          fmt::format("client request {} was already recorded for item {} with other values (version {}); "
+                                      "a new submission needs a new request id",
+                                      r.client_request, o.item, o.version));
+        out.recorded = o;
+        out.replayed = true;
+        out.state = en::to_string(en::current_state(store, in.items.at(static_cast<std::size_t>(o.item - 1)).finding));
+        return;
+      }
+    }
     const auto outcome = en::parse_outcome(r.outcome);
     if (!outcome)
       return out.fail(RunStatus::bad_request,
                       fmt::format("unknown outcome \"{}\": confirmed, not_confirmed, corrected_on_site or not_verified",
                                   r.outcome));
     out.recorded = en::record_outcome(store, r.inspection, r.item, *outcome, r.note, r.checked_on, r.evidence_files,
-                                      {r.recorded.by, r.recorded.source});
-    const auto in = en::read_inspection(store, r.inspection);
+                                      {r.recorded.by, source});
     out.state = en::to_string(en::current_state(store, in.items.at(static_cast<std::size_t>(r.item - 1)).finding));
   });
 }
 
 InspectionShowOutcome show_inspections(const InspectionShowRequest& r) {
   InspectionShowOutcome out;
-  return workflow_run(out, r.db, r.ruleset, true, [&](const dsl::model::Ruleset&, engine::store::Store& store) {
+  return workflow_run(out, r.db, r.ruleset, true, [&](const dsl::model::Ruleset& rs, engine::store::Store& store) {
+    std::vector<en::Inspection> found;
     if (r.inspection > 0) {
-      out.inspections.push_back(en::read_inspection(store, r.inspection));
-      out.outcomes = en::outcomes(store, r.inspection);
+      found.push_back(en::read_inspection(store, r.inspection));
     } else {
-      out.inspections = en::list_inspections(store, r.owner);
+      found = en::list_inspections(store, r.owner);
     }
+    for (auto& in : found) {
+      auto j = owner_jurisdiction(rs, store, in.owner_key);
+      if (!within(r.limit_to, j)) {
+        if (r.inspection > 0) {
+          out.out_of_scope = true;
+          return out.fail(RunStatus::bad_request, fmt::format("no inspection {} in your jurisdictions", r.inspection));
+        }
+        continue;
+      }
+      out.owner_names.push_back(owner_name(rs, store, in.owner_key));
+      out.jurisdictions.push_back(std::move(j));
+      out.inspections.push_back(std::move(in));
+    }
+    if (r.inspection > 0) out.outcomes = en::outcomes(store, r.inspection);
   });
 }
 

@@ -6,6 +6,8 @@
 // inspection`) and the workbench's server call these; they never print.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,9 @@ struct InspectionOpenRequest {
   std::string planned_on;                // YYYY-MM-DD
   std::vector<std::string> inspectors;   // ids; empty with a draw: the draw's team
   RecordedBy recorded;
+  // Only an owner whose declared jurisdiction (`role jurisdiction`) is one of these
+  // (authorize()'s limit_to); nullopt: any. Outside them: bad_request with `out_of_scope`.
+  std::optional<std::set<std::string>> limit_to;
 };
 
 // status: done; bad_request (no sweep recorded yet, no such owner or draw, the owner not
@@ -35,6 +40,7 @@ struct InspectionOpenRequest {
 struct InspectionOpenOutcome : RunResult {
   engine::enforcement::Inspection inspection;  // with its id and checklist
   std::size_t gone = 0;  // open findings of the latest sweep that the current data no longer has
+  bool out_of_scope = false;  // refused: the owner is outside limit_to (named as if absent)
 };
 // Records an inspection whose checklist holds the owner's violation, late and unknown findings
 // of the latest recorded sweep, evaluated again from the current data as of that sweep's date
@@ -48,25 +54,37 @@ struct OutcomeRequest {
   std::string note, checked_on;          // checked_on: YYYY-MM-DD
   std::vector<std::string> evidence_files;
   RecordedBy recorded;
+  // The submitting client's id for this submission (the workbench's form makes one per save):
+  // when an outcome of this inspection was already recorded with it, nothing is recorded and
+  // that one is answered (`replayed`), so a submission resent over a flaky network records
+  // once. Recorded as the row's source ("client request ID"). "": no such check.
+  std::string client_request;
+  std::optional<std::set<std::string>> limit_to;  // as InspectionOpenRequest's
 };
 
 struct OutcomeOutcome : RunResult {
   engine::enforcement::OutcomeRecord recorded;
   std::string state;                     // the violation's state after it
+  bool replayed = false;                 // client_request was recorded before: nothing new written
+  bool out_of_scope = false;             // refused: the inspection's owner is outside limit_to
 };
 // Records an outcome (bad_request naming what is wrong: an unknown outcome, inspection or item,
-// a bad date, no name).
+// a bad date, no name, a client request id already used for another item or outcome).
 OutcomeOutcome record_outcome(const OutcomeRequest& request);
 
 struct InspectionShowRequest {
   std::filesystem::path db, ruleset;
   std::int64_t inspection = 0;           // 0: list every inspection (of `owner` when given)
   std::string owner;
+  std::optional<std::set<std::string>> limit_to;  // only owners of these jurisdictions (nullopt: all)
 };
 
 struct InspectionShowOutcome : RunResult {
   std::vector<engine::enforcement::Inspection> inspections;  // the one asked, or the list (no items)
   std::vector<engine::enforcement::OutcomeRecord> outcomes;  // of the one asked, every version
+  // Parallel to `inspections`: the owner's `role name` and declared jurisdiction ("" none).
+  std::vector<std::string> owner_names, jurisdictions;
+  bool out_of_scope = false;             // the one asked is outside limit_to (bad_request)
 };
 InspectionShowOutcome show_inspections(const InspectionShowRequest& request);
 

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "app/compliance_history.hpp"
+#include "app/ruleset_cache.hpp"
 #include "app/piece_pipeline.hpp"
 #include "app/report_data.hpp"
 #include "app/ruleset.hpp"
@@ -276,7 +277,16 @@ SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep,
   const bool human = wants(reports::Format::html) || wants(reports::Format::csv) || wants(reports::Format::xlsx);
   const bool explain = !o.explain_rule.empty();
   auto sm = std::make_shared<dsl::SourceManager>();
-  std::shared_ptr<const dsl::model::Ruleset> rs = ruleset_for_run(o.ruleset, *sm, outcome);
+  std::shared_ptr<const dsl::model::Ruleset> rs;
+  std::shared_ptr<const RulesetCache::Entry> cached;  // the cache's compiled rules, when given one
+  if (o.rulesets) {
+    cached = o.rulesets->get(o.ruleset, outcome);
+    if (!cached) return outcome;
+    sm = cached->sources;
+    rs = cached->ruleset;
+  } else {
+    rs = ruleset_for_run(o.ruleset, *sm, outcome);
+  }
   if (!rs) return outcome;
   // The store is opened with this ruleset's schema: it lives as long as the run, even when the
   // run evaluates with a cached snapshot's ruleset (below).
@@ -381,7 +391,13 @@ SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep,
       }
     }
     stage(SweepStage::evaluating, stats.rules, stats.rows);
-    engine::CompiledRuleset compiled(*rs);
+    // The cache's compiled rules when they are those of the ruleset evaluated with (the
+    // snapshot cache hands out the Ruleset object it was loaded with, which is the ruleset
+    // cache's unless the ruleset changed in between); else compiled for this run.
+    std::optional<engine::CompiledRuleset> own_compiled;
+    const engine::CompiledRuleset& compiled = cached && &cached->compiled->ruleset() == rs.get()
+                                                  ? *cached->compiled
+                                                  : own_compiled.emplace(*rs);
     engine::EvalOptions eo;
     eo.as_of = o.as_of;
     eo.keep_all = o.keep_all;

@@ -26,6 +26,7 @@
 
 namespace eco::app {
 
+class RulesetCache;   // app/ruleset_cache.hpp
 class SnapshotCache;  // app/snapshot_cache.hpp
 
 // What a sweep and an audit are both asked.
@@ -45,6 +46,9 @@ struct EvaluationRequest {
   // with the runs after it until the store gets a new batch (app/snapshot_cache.hpp). The
   // workbench's live audits use one; the command line loads once per run anyway.
   SnapshotCache* snapshots = nullptr;
+  // Set: the ruleset is taken from this cache (checked and compiled once, reloaded when its
+  // folder changes; app/ruleset_cache.hpp) instead of being parsed and compiled for the run.
+  RulesetCache* rulesets = nullptr;
 };
 
 struct SweepRequest : EvaluationRequest {

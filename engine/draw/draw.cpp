@@ -65,6 +65,20 @@ std::uint32_t parse_rate(const std::string& text) {
   return static_cast<std::uint32_t>(v);
 }
 
+std::vector<std::int64_t> recorded_ids(store::Store& st, const std::string& ruleset) {
+  std::vector<std::int64_t> out;
+  try {
+    if (!st.db().tableExists("_draw")) return out;
+    SQLite::Statement q(st.db(), "SELECT id FROM _draw WHERE ? = '' OR ruleset = ? ORDER BY id DESC");
+    q.bind(1, ruleset);
+    q.bind(2, ruleset);
+    while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+  } catch (const SQLite::Exception& ex) {
+    throw store::StoreError(fmt::format("{}: cannot list the recorded draws: {}", st.path().string(), ex.what()));
+  }
+  return out;
+}
+
 namespace {
 
 std::chrono::sys_days parse_date(const std::string& s, const char* what) {

@@ -145,6 +145,9 @@ void ensure_table(store::Store& st);
 std::int64_t record(store::Store& st, const DrawInputs& in, const DrawResult& r);
 // Reads a recorded draw; throws DrawError when there is none with `id`.
 RecordedDraw read(store::Store& st, std::int64_t id);
+// The ids of the recorded draws of `ruleset` (every ruleset's when empty), newest first; none
+// when the store has no draw table yet. Throws store::StoreError.
+std::vector<std::int64_t> recorded_ids(store::Store& st, const std::string& ruleset = "");
 
 // What --verify found: empty `problems` means the draw recomputes bit for bit from inputs equal
 // to the current ones.

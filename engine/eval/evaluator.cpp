@@ -240,6 +240,7 @@ struct Run {
   const model::RecordType* scope = nullptr;
   bool scope_missing = false;   // a scope naming a record type the schema lacks: nothing to do
   std::vector<bool> in_scope;   // rows of the scope record the evaluation is limited to
+  std::vector<std::uint32_t> scope_rows;  // the same, ascending
   WaiverIndex waivers;          // by subject key: a finding looks only at its subject's
   build::EvidenceNames names;
 };
@@ -280,6 +281,8 @@ Run::Run(const model::Ruleset& rs, const Snapshot& s, const EvalOptions& o)
     in_scope.assign(snap.rows(scope->index), false);
     for (const auto& k : opt.scope->keys)
       if (auto row = snap.find(scope->index, k)) in_scope[*row] = true;
+    for (std::uint32_t r = 0; r < in_scope.size(); ++r)
+      if (in_scope[r]) scope_rows.push_back(r);
   }
   waivers = WaiverIndex::from_snapshot(snap);
 }
@@ -328,6 +331,10 @@ class RuleRun {
   SharedList<std::string> requirements_;
   SharedList<ParamUse> params_;
   bool unverified_ = false;
+  // A scoped rule of one binding: the subject rows that lead to the scope, ascending (the only
+  // rows leaf() would not skip), found through the snapshot's index instead of visiting every
+  // row. Unset: every row is visited.
+  std::optional<std::vector<std::uint32_t>> scoped_rows_;
   // The column-at-a-time plan for the rule's `when` and `require` (engine/eval/columnar.hpp):
   // rows it decides are not evaluated one by one unless a finding is to be built for them.
   std::unique_ptr<columnar::ColumnarPlan> plan_;
@@ -349,6 +356,17 @@ RuleRun::RuleRun(const Run& run, const RuleProgram& rp)
     if (run.param_uses[pi].confidence == model::Confidence::unverified) unverified_ = true;
   }
   params_ = SharedList<ParamUse>(std::move(used));
+  if (run.opt.scope && to_scope_ && rule_.bindings.size() == 1) {
+    auto& rows = scoped_rows_.emplace();
+    if (to_scope_->empty()) {
+      rows = run.scope_rows;  // the subject is the scope record
+    } else {
+      const auto& index = run.snap.rows_by_target(subject_record_, *to_scope_);
+      for (std::uint32_t t : run.scope_rows)
+        rows.insert(rows.end(), index.rows.begin() + index.offsets[t], index.rows.begin() + index.offsets[t + 1]);
+      std::sort(rows.begin(), rows.end());  // several scope rows: back to row order
+    }
+  }
   // Scoped evaluations (an audit, a screening) have few subjects: the tree alone is faster.
   if (!run.opt.scope && run.opt.columnar) {
     cel::Activation constants = run.activation(rp);
@@ -590,6 +608,15 @@ void RuleRun::single_binding(Subject& s, std::uint32_t begin, std::uint32_t end,
     }
     return;
   }
+  if (scoped_rows_) {
+    // The same rows leaf() keeps of [begin, end), in the same order.
+    auto it = std::lower_bound(scoped_rows_->begin(), scoped_rows_->end(), begin);
+    for (; it != scoped_rows_->end() && *it < end; ++it) {
+      s.act.slots[slot] = cel::Value::record(binding.record, *it);
+      leaf(s, binding, *it);
+    }
+    return;
+  }
   for (std::uint32_t r = begin; r < end; ++r) {
     s.act.slots[slot] = cel::Value::record(binding.record, r);
     leaf(s, binding, r);
@@ -638,7 +665,9 @@ void CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt, con
     const RuleRun rr(run, *rp);
     if (rr.skipped()) continue;
     const auto n = static_cast<std::uint32_t>(snap.rows(rule.bindings[0].record));
-    const unsigned threads = schedule::thread_count(n, opt.threads);
+    // A scoped evaluation (an audit) has a handful of subjects per rule: starting threads for
+    // each rule cost more than evaluating them.
+    const unsigned threads = opt.scope ? 1u : schedule::thread_count(n, opt.threads);
     std::vector<Counts> counts(threads, Counts{});
     std::vector<PlanRows> plan_rows(threads, PlanRows{});
     // Counting builds no findings: one piece, so that threads start once per rule.

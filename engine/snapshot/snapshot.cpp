@@ -104,6 +104,39 @@ std::string Snapshot::key_of(std::uint32_t record, std::uint32_t row) const {
   return key;
 }
 
+const Snapshot::RowsByTarget& Snapshot::rows_by_target(std::uint32_t record, const std::vector<std::uint32_t>& path) const {
+  std::lock_guard lock(*find_mutex_);
+  auto& slot = by_target_[{record, path}];
+  if (slot) return *slot;
+  auto index = std::make_unique<RowsByTarget>();
+  std::uint32_t target = record;
+  for (std::uint32_t field : path) target = schema_->records[target].fields[field].ref->target;
+  const std::size_t n = tables_[record].rows;
+  // Each row's target row (-1: a broken chain), following the resolved references.
+  std::vector<std::int32_t> to(n);
+  for (std::uint32_t r = 0; r < n; ++r) {
+    std::int64_t row = r;
+    std::uint32_t rec = record;
+    for (std::uint32_t field : path) {
+      const auto& nav = tables_[rec].nav[field];
+      row = nav.empty() ? -1 : nav[static_cast<std::size_t>(row)];
+      if (row < 0) break;
+      rec = schema_->records[rec].fields[field].ref->target;
+    }
+    to[r] = static_cast<std::int32_t>(row);
+  }
+  index->offsets.assign(tables_[target].rows + 1, 0);
+  for (auto t : to)
+    if (t >= 0) ++index->offsets[static_cast<std::size_t>(t) + 1];
+  for (std::size_t t = 1; t < index->offsets.size(); ++t) index->offsets[t] += index->offsets[t - 1];
+  index->rows.resize(index->offsets.back());
+  std::vector<std::uint32_t> next(index->offsets.begin(), index->offsets.end() - 1);
+  for (std::uint32_t r = 0; r < n; ++r)
+    if (to[r] >= 0) index->rows[next[static_cast<std::size_t>(to[r])]++] = r;
+  slot = std::move(index);
+  return *slot;
+}
+
 std::optional<std::uint32_t> Snapshot::find(std::uint32_t record, std::string_view key) const {
   const Table& t = tables_[record];
   {

@@ -10,6 +10,7 @@
 // Snapshots are built by SnapshotBuilder from rows given as dsl::cel::Values: from a rule test's
 // `given` records, from a store read transaction, or from a benchmark's data.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -103,12 +104,26 @@ class Snapshot final : public dsl::cel::RecordAccessor {
   // Renders a field's value for evidence and messages ("" when missing).
   std::string display(std::uint32_t record, std::uint32_t row, std::uint32_t field) const;
 
+  // The rows of `record` grouped by the row their chain of references `path` (reference field
+  // indexes, each of the record the previous one leads to) ends at: the rows leading to row t
+  // of the last record are rows[offsets[t], offsets[t + 1]), ascending. Rows whose chain breaks
+  // (an empty or dangling reference) are in no group. Built on first use for each (record,
+  // path), in one pass over the record's rows, and kept with the snapshot (an audit asks for
+  // one enterprise's facilities, permits, ... without visiting every row of each type). Safe to
+  // call from several threads; the reference stays valid for the snapshot's life.
+  struct RowsByTarget {
+    std::vector<std::uint32_t> offsets, rows;
+  };
+  const RowsByTarget& rows_by_target(std::uint32_t record, const std::vector<std::uint32_t>& path) const;
+
  private:
   friend class SnapshotBuilder;
   const dsl::model::Schema* schema_;
   std::vector<Table> tables_;
   mutable TextArena arena_;         // owns every string the columns and keys view (find() adds keys)
   std::unique_ptr<std::mutex> find_mutex_ = std::make_unique<std::mutex>();  // guards lazy key indexes
+  // rows_by_target()'s indexes, by (record, path); guarded by find_mutex_.
+  mutable std::map<std::pair<std::uint32_t, std::vector<std::uint32_t>>, std::unique_ptr<RowsByTarget>> by_target_;
   std::vector<std::string> files_;
 };
 

@@ -9,7 +9,9 @@
 #include "server/routes/session.hpp"
 #include "server/routes/users.hpp"
 #include "server/routes/waivers.hpp"
+#include "server/routes/draws.hpp"
 #include "server/routes/enforcement.hpp"
+#include "server/routes/inspections.hpp"
 
 namespace eco::server {
 
@@ -24,6 +26,8 @@ void register_all_areas(Router& router) {
   register_waivers(router);
   register_browse(router);
   register_enforcement(router);
+  register_draws(router);
+  register_inspections(router);
 }
 
 }  // namespace eco::server

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <mutex>
 #include <set>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "app/enforcement.hpp"
 #include "reports/changes.hpp"
 #include "reports/compliance.hpp"
+#include "dsl/common/date.hpp"
 #include "server/http/pages.hpp"
 #include "server/http/services.hpp"
 
@@ -231,10 +233,112 @@ nlohmann::json violations_of(Context& ctx) {
 
 void violations_api(Context& ctx) { ctx.res.json(violations_of(ctx)); }
 
-// The enforcement actions page: one block per violation with its actions and transitions.
+std::string body_text(const nlohmann::json& body, const char* key) {
+  if (!body.contains(key) || body[key].is_null()) return "";
+  if (!body[key].is_string()) throw HttpError(400, "bad_request", std::string("give ") + key + " as a string");
+  return body[key].get<std::string>();
+}
+
+// Actions are recorded one at a time per server: the check for an earlier submission with the
+// same client request id and the recording are one step (as the inspections' outcomes).
+std::mutex action_lock;
+
+// Records an order to rectify, a penalty decision or a referral on a violation of the latest
+// sweep (`ecoaudit enforce order|penalty|referral`).
+void action_api(Context& ctx) {
+  const auto body = ctx.req.json_body();
+  app::ActionRequest r;
+  r.db = ctx.services.db_path();
+  r.ruleset = ctx.services.ruleset_dir();
+  r.kind = body_text(body, "kind");
+  r.rule = body_text(body, "rule");
+  r.subject_key = body_text(body, "subject");
+  if (r.rule.empty() || r.subject_key.empty())
+    throw HttpError(400, "bad_request", "give the violation: its rule and subject (the finding's subject key)");
+  auto& a = r.action;
+  a.reference = body_text(body, "reference");
+  a.issued_on = body_text(body, "issued_on");
+  a.deadline = body_text(body, "deadline");
+  a.requirement = body_text(body, "requirement");
+  a.amount = body_text(body, "amount");
+  a.legal_basis = body_text(body, "legal_basis");
+  a.case_number = body_text(body, "case_number");
+  a.referred_to = body_text(body, "referred_to");
+  a.note = body_text(body, "note");
+  r.client_request = body_text(body, "request_id");
+  if (r.client_request.size() > 100) throw HttpError(400, "bad_request", "request_id is longer than 100 characters");
+  r.recorded = {ctx.actor(), "workbench"};
+  r.limit_to = limit_of(ctx);
+  app::ActionOutcome out;
+  {
+    std::lock_guard lock(action_lock);
+    out = app::record_action(r);
+  }
+  if (out.status != app::RunStatus::done) {
+    if (out.out_of_scope) throw HttpError(404, "not_found", out.errors);
+    refuse(out, false);
+  }
+  if (!out.replayed)
+    ctx.audit("enforcement." + r.kind, "violation:" + r.rule + ":" + r.subject_key,
+              "action=" + std::to_string(out.id) + " reference=" + a.reference + " state=" + out.state);
+  else
+    ctx.res.set_header("X-Replayed", "true");
+  ctx.res.json({{"id", out.id}, {"kind", r.kind}, {"rule", out.violation.rule},
+                {"subject", {{"record", out.violation.subject_record}, {"key", out.violation.subject_key}}},
+                {"state", out.state}, {"request_id", r.client_request}}, 201);
+}
+
+// Moves a violation's state (`ecoaudit enforce state`); an illegal transition is refused with
+// the sentence naming the allowed ones, and nothing is recorded.
+void state_api(Context& ctx) {
+  const auto body = ctx.req.json_body();
+  app::StateRequest r;
+  r.db = ctx.services.db_path();
+  r.ruleset = ctx.services.ruleset_dir();
+  r.rule = body_text(body, "rule");
+  r.subject_key = body_text(body, "subject");
+  r.to = body_text(body, "to");
+  r.on = body_text(body, "on");
+  r.reason = body_text(body, "reason");
+  if (r.rule.empty() || r.subject_key.empty())
+    throw HttpError(400, "bad_request", "give the violation: its rule and subject (the finding's subject key)");
+  r.recorded = {ctx.actor(), "workbench"};
+  r.limit_to = limit_of(ctx);
+  auto out = app::change_state(r);
+  if (out.status != app::RunStatus::done) {
+    if (out.out_of_scope) throw HttpError(404, "not_found", out.errors);
+    if (out.status == app::RunStatus::bad_request && out.errors.find("cannot go from") != std::string::npos)
+      throw HttpError(409, "illegal_transition", out.errors);
+    refuse(out, false);
+  }
+  namespace en = engine::enforcement;
+  ctx.audit("enforcement.state", "violation:" + r.rule + ":" + r.subject_key,
+            std::string(en::to_string(out.transition.from)) + " -> " + en::to_string(out.transition.to) + " on " + r.on);
+  ctx.res.json({{"rule", out.transition.violation.rule},
+                {"subject", {{"record", out.transition.violation.subject_record}, {"key", out.transition.violation.subject_key}}},
+                {"from", en::to_string(out.transition.from)}, {"to", en::to_string(out.transition.to)},
+                {"on", out.transition.on}, {"reason", out.transition.reason}}, 201);
+}
+
+// The enforcement actions page: one block per violation with its actions and transitions, the
+// form to move its state, and the form to record an action (prefilled from ?rule=&subject=,
+// the links of an inspection's confirmed items).
 void violations_page(Context& ctx) {
   auto j = violations_of(ctx);
+  const auto& t = labels(ctx.lang());
+  const bool may_act = ctx.may(app::Action::edit, app::Resource::enforcement_action);
   for (auto& v : j["violations"]) {
+    const auto state = v["state"].get<std::string>();
+    v["state_label"] = t.value("violations.states." + state, state);
+    v["may_act"] = may_act;
+    nlohmann::json targets = nlohmann::json::array();
+    for (const char* to : {"open", "under_enforcement", "resolved_pending_verification", "resolved"})
+      if (state != to) targets.push_back({{"value", to}, {"label", t.value(std::string("violations.states.") + to, to)}});
+    v["targets"] = std::move(targets);
+    for (auto& tr : v["transitions"]) {
+      tr["from_label"] = t.value("violations.states." + tr["from"].get<std::string>(), tr["from"].get<std::string>());
+      tr["to_label"] = t.value("violations.states." + tr["to"].get<std::string>(), tr["to"].get<std::string>());
+    }
     if (v["enterprise_name"].get<std::string>().empty()) v["enterprise_name"] = v["enterprise_id"];
     v["subject_text"] = v["subject"]["record"].get<std::string>() + ":" + v["subject"]["key"].get<std::string>();
     for (auto& a : v["actions"]) {
@@ -245,6 +349,10 @@ void violations_page(Context& ctx) {
     }
   }
   j["count"] = j["violations"].size();
+  j["may_act"] = may_act;
+  j["rule"] = ctx.req.query_value("rule").value_or("");
+  j["subject"] = ctx.req.query_value("subject").value_or("");
+  j["today"] = dsl::format_date(dsl::today());
   ctx.res.html(render_page(ctx, "violations", "violations.title", j));
 }
 
@@ -278,14 +386,55 @@ void register_enforcement(Router& router) {
   router.add({.method = "GET", .path = "/watchlist", .resource = Resource::finding, .action = Action::view,
               .summary = "The watch list page, per jurisdiction and inspector (?days=N)", .flags = kPage,
               .handler = watchlist_page, .nav = "nav.watchlist", .example_status = kNoPolicy});
-  router.add({.method = "GET", .path = "/api/violations", .resource = Resource::finding, .action = Action::view,
+  router.add({.method = "GET", .path = "/api/violations", .resource = Resource::enforcement_action, .action = Action::view,
               .summary = "The violations in the enforcement workflow: state, actions (orders, penalties, referrals) "
                          "and transitions (?enterprise=KEY)",
               .flags = kApi, .handler = violations_api, .response_schema = obj});
-  router.add({.method = "GET", .path = "/violations", .resource = Resource::finding, .action = Action::view,
+  router.add({.method = "GET", .path = "/violations", .resource = Resource::enforcement_action, .action = Action::view,
               .summary = "The enforcement actions page: each violation in the workflow with its state, actions and "
                          "transitions (?enterprise=KEY)",
               .flags = kPage, .handler = violations_page, .nav = "nav.violations"});
+  const nlohmann::json str = {{"type", "string"}};
+  const nlohmann::json subject = {{"type", "object"}, {"required", {"record", "key"}},
+                                  {"properties", {{"record", str}, {"key", str}}}};
+  router.add({.method = "POST", .path = "/api/violations/actions", .resource = Resource::enforcement_action,
+              .action = Action::edit,
+              .summary = "Record an action on a violation of the latest sweep: rectification_order (reference, "
+                         "issued_on, deadline, requirement), penalty (reference, issued_on, amount, legal_basis, "
+                         "case_number) or referral (reference, issued_on, referred_to); an open violation goes under "
+                         "enforcement; idempotent on request_id",
+              .flags = kApi, .handler = action_api,
+              .request_schema = {{"type", "object"},
+                                 {"required", {"kind", "rule", "subject", "reference", "issued_on"}},
+                                 {"properties",
+                                  {{"kind", {{"enum", {"rectification_order", "penalty", "referral"}}}},
+                                   {"rule", str}, {"subject", str}, {"reference", str}, {"issued_on", str},
+                                   {"deadline", str}, {"requirement", str}, {"amount", str}, {"legal_basis", str},
+                                   {"case_number", str}, {"referred_to", str}, {"note", str}, {"request_id", str}}}},
+              .response_schema = {{"type", "object"},
+                                  {"required", {"id", "kind", "rule", "subject", "state"}},
+                                  {"properties",
+                                   {{"id", {{"type", "integer"}}}, {"kind", str}, {"rule", str}, {"subject", subject},
+                                    {"state", str}, {"request_id", str}}}},
+              .success_status = 201,
+              .example_body = R"({"kind":"rectification_order","rule":"fx.permit","subject":"F-OPEN","reference":"M-1",)"
+                              R"("issued_on":"2026-12-01","deadline":"2026-12-31","requirement":"matrix"})"});
+  router.add({.method = "POST", .path = "/api/violations/state", .resource = Resource::enforcement_action,
+              .action = Action::edit,
+              .summary = "Move a violation's state (open, under_enforcement, resolved_pending_verification, resolved): "
+                         "an illegal transition is refused (409) naming the allowed ones",
+              .flags = kApi, .handler = state_api,
+              .request_schema = {{"type", "object"},
+                                 {"required", {"rule", "subject", "to", "on", "reason"}},
+                                 {"properties", {{"rule", str}, {"subject", str}, {"to", str}, {"on", str}, {"reason", str}}}},
+              .response_schema = {{"type", "object"},
+                                  {"required", {"rule", "subject", "from", "to", "on", "reason"}},
+                                  {"properties",
+                                   {{"rule", str}, {"subject", subject}, {"from", str}, {"to", str}, {"on", str},
+                                    {"reason", str}}}},
+              .success_status = 201,
+              .example_body = R"({"rule":"fx.permit","subject":"F-OPEN","to":"resolved","on":"2026-12-01","reason":"matrix"})",
+              .error_statuses = {409}});
 }
 
 }  // namespace eco::server

@@ -72,7 +72,7 @@ ALLOWED = {
     ("reports/xlsx/findings_xlsx.cpp", "enterprise"): "a label key of the report catalogue (reports/common.cpp)",
     ("reports/common.cpp", "enterprise"): "a label key of the report catalogue: the word for an owner",
     ("engine/draw/draw.cpp", "enterprise"): "a JSON key of the recorded draw (docs/draw.md): the drawn unit, not a record read by name",
-    ("cli/cmd_draw.cpp", "enterprise"): "a JSON key and CSV column of the published draw (docs/draw.md)",
+    ("app/draws.cpp", "enterprise"): "a JSON key and CSV column of the published draw (docs/draw.md)",
     ("app/inspections.cpp", "enterprise"): "a JSON key of the recorded draw's selections (docs/draw.md), read to find the drawn team",
     ("cli/cmd_watchlist.cpp", "enterprise_id"): "the JSON key of a watch-list entry's owner, as in a finding (findings.schema.json)",
     ("app/authorization.cpp", "enterprise"): "a resource name of the workbench's role matrix (docs/accounts.md): the owner records, whatever the schema calls them; never looked up as a record",
@@ -116,6 +116,11 @@ for _rel, _keys, _why in (
 ):
     for _key in _keys:
         ALLOWED[(_rel, _key)] = _why
+# The workbench's draws and inspections (server/routes/draws.cpp, inspections.cpp).
+ALLOWED[("server/routes/draws.cpp", "enterprise")] = "the JSON key of a published draw's selection (docs/draw.md), read back for the page"
+ALLOWED[("server/routes/inspections.cpp", "enterprise")] = "the key of the request opening an inspection and the query parameter naming one owner, whatever the schema calls it"
+ALLOWED[("server/routes/inspections.cpp", "enterprise_id")] = "the JSON key of an inspection's owner, as in a finding (findings.schema.json)"
+ALLOWED[("server/routes/inspections.cpp", "checked_on")] = "the JSON key of an inspection outcome's day (the engine's own _inspection_outcome record, docs/enforcement.md), not the schema's field"
 # The watch list's JSON (`ecoaudit watchlist --format json`, /api/watchlist) is written by app/enforcement.cpp.
 ALLOWED[("app/enforcement.cpp", "enterprise_id")] = "the JSON key of a watch-list entry's owner, as in a finding (findings.schema.json)"
 ALLOWED[("server/routes/enforcement.cpp", "enterprise_id")] = "a key of the watch list page's template data (the entry's owner, as in the JSON)"

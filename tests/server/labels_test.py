@@ -41,6 +41,10 @@ def main():
         check(not odd, "%s labels that are not text: %r" % (lang, odd))
     blank = [k for k in zh if not zh[k].strip()]
     check(not blank, "empty Chinese labels (Chinese comes first): %r" % blank)
+    # The templates read the labels nested at their dots ({{t.area.key}}): a key that is also the
+    # start of another ("a.b" and "a.b.c") cannot be both a text and a group, and every page fails.
+    clash = sorted(k for k in zh if any(o.startswith(k + ".") for o in zh))
+    check(not clash, "labels that are also the prefix of other labels: %r" % clash)
 
     wanted = {}  # key -> where it is asked for
     templates = sorted((root / "server/pages/templates").glob("*.mustache"))

@@ -19,14 +19,16 @@ using namespace eco::app;
 // docs/accounts.md shows the same table; change the three together.
 const std::map<std::string, std::string> kExpected = {
     {"administrator",
-     "dashboard=v sweep=vr schedule=ve import_batch=ver ruleset=v parameter=v user=ve audit_trail=vx"},
+     "dashboard=v sweep=vr schedule=ve import_batch=ver ruleset=v parameter=v user=ve audit_trail=vx draw=vr"},
     {"rule_author",
-     "dashboard=v enterprise=v finding=vx sweep=v waiver=va ruleset=ve parameter=ve draft_impact=vr"},
+     "dashboard=v enterprise=v finding=vx sweep=v waiver=va ruleset=ve parameter=ve draft_impact=vr draw=v"},
     {"inspector",
-     "dashboard=v* enterprise=v* inspection_record=ve* finding=vx* waiver=ve* ruleset=v parameter=v"},
+     "dashboard=v* enterprise=v* inspection_record=ve* finding=vx* waiver=ve* ruleset=v parameter=v draw=v "
+     "enforcement_action=ve*"},
     {"permit_officer", "dashboard=v enterprise=v screening=verx ruleset=v parameter=v"},
     {"viewer",
-     "dashboard=v enterprise=v inspection_record=v finding=vx sweep=v screening=v waiver=v ruleset=v parameter=v"},
+     "dashboard=v enterprise=v inspection_record=v finding=vx sweep=v screening=v waiver=v ruleset=v parameter=v "
+     "draw=v enforcement_action=v"},
 };
 
 char letter(Action a) {
@@ -65,8 +67,8 @@ TEST(Authorization, EveryCellOfTheMatrixIsAsDocumented) {
           << to_string(role) << " × " << to_string(resource) << ": limited to jurisdictions";
     }
   }
-  EXPECT_EQ(cells, 5u * 14u * 5u);
-  EXPECT_EQ(granted, 55u);  // the table above, counted: a stray grant changes it
+  EXPECT_EQ(cells, 5u * 16u * 5u);
+  EXPECT_EQ(granted, 63u);  // the table above, counted: a stray grant changes it
 }
 
 TEST(Authorization, NamesRoundTripAndUnknownNamesAreRefused) {

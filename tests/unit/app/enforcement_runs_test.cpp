@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -110,6 +111,77 @@ TEST_F(EnforcementRuns, TheChecklistADismissalAndTheNextSweep) {
   // The order is a finding of later sweeps: upcoming, then a violation after its deadline.
   const auto s3 = sweep("2026-12-01");
   EXPECT_EQ(count(s3, Verdict::violation), 3u);  // GL-1, GL-4, the overdue order
+}
+
+// The workbench's resent submissions (a flaky network): an outcome or an action with a client
+// request id already recorded is answered, not recorded again; the same id with other values is
+// refused; an owner outside the caller's jurisdictions is refused as absent; a finding dismissed
+// on site takes no action.
+TEST_F(EnforcementRuns, AResentSubmissionRecordsOnceAndADismissedFindingTakesNoAction) {
+  ASSERT_EQ(sweep("2026-11-01").status, RunStatus::done);
+  auto opened = open(kE1);
+  ASSERT_EQ(opened.status, RunStatus::done) << opened.errors;
+  const auto id = opened.inspection.id;
+  eco::app::OutcomeRequest r{db_, kRuleset, id, 1, "confirmed", "无脱硫设施", "2026-11-05", {"a.jpg"}, {"insp_a", "workbench"}};
+  r.client_request = "c-1";
+  const auto first = eco::app::record_outcome(r);
+  ASSERT_EQ(first.status, RunStatus::done) << first.errors;
+  EXPECT_FALSE(first.replayed);
+  EXPECT_EQ(first.recorded.source, "client request c-1");
+  const auto again = eco::app::record_outcome(r);
+  ASSERT_EQ(again.status, RunStatus::done) << again.errors;
+  EXPECT_TRUE(again.replayed);
+  EXPECT_EQ(again.recorded.id, first.recorded.id);
+  EXPECT_EQ(again.recorded.version, 1);
+  auto other = r;
+  other.note = "另一说明";
+  const auto clash = eco::app::record_outcome(other);
+  EXPECT_EQ(clash.status, RunStatus::bad_request);
+  EXPECT_NE(clash.errors.find("client request c-1 was already recorded"), std::string::npos) << clash.errors;
+  const auto shown = eco::app::show_inspections({db_, kRuleset, id, ""});
+  EXPECT_EQ(shown.outcomes.size(), 1u);
+  // Another jurisdiction's inspector: refused as if absent, nothing recorded.
+  auto outside = r;
+  outside.client_request = "c-2";
+  outside.limit_to = std::set<std::string>{"太谷区"};
+  const auto refused = eco::app::record_outcome(outside);
+  EXPECT_EQ(refused.status, RunStatus::bad_request);
+  EXPECT_TRUE(refused.out_of_scope);
+  EXPECT_EQ(eco::app::show_inspections({db_, kRuleset, id, ""}).outcomes.size(), 1u);
+  EXPECT_TRUE(eco::app::show_inspections({db_, kRuleset, id, "", std::set<std::string>{"太谷区"}}).out_of_scope);
+  EXPECT_TRUE(eco::app::show_inspections({db_, kRuleset, 0, "", std::set<std::string>{"太谷区"}}).inspections.empty());
+  // GL-2 dismissed: no action on it; GL-1 confirmed: the order is recorded once for its id.
+  eco::app::OutcomeRequest d{db_, kRuleset, id, 2, "not_confirmed", "标定数据", "2026-11-05", {}, {"insp_a", "workbench"}};
+  ASSERT_EQ(eco::app::record_outcome(d).status, RunStatus::done);
+  eco::app::ActionRequest a{db_, kRuleset, "rectification_order", "fx.so2", "GL-2", {}, {"insp_a", "workbench"}};
+  a.action.reference = "改2";
+  a.action.issued_on = "2026-11-06";
+  a.action.deadline = "2026-11-30";
+  a.action.requirement = "达标排放";
+  a.client_request = "a-1";
+  const auto on_dismissed = eco::app::record_action(a);
+  EXPECT_EQ(on_dismissed.status, RunStatus::bad_request);
+  EXPECT_NE(on_dismissed.errors.find("dismissed on site"), std::string::npos) << on_dismissed.errors;
+  a.subject_key = "GL-1";
+  a.rule = "fx.desulfurization";
+  const auto ordered = eco::app::record_action(a);
+  ASSERT_EQ(ordered.status, RunStatus::done) << ordered.errors;
+  const auto resent = eco::app::record_action(a);
+  ASSERT_EQ(resent.status, RunStatus::done) << resent.errors;
+  EXPECT_TRUE(resent.replayed);
+  EXPECT_EQ(resent.id, ordered.id);
+  const auto listed = eco::app::list_violations({db_, kRuleset, ""});
+  ASSERT_EQ(listed.violations.size(), 1u);
+  EXPECT_EQ(listed.violations[0].actions.size(), 1u);
+  // Another jurisdiction's inspector may neither act on it nor move its state.
+  a.client_request = "a-2";
+  a.limit_to = std::set<std::string>{"太谷区"};
+  EXPECT_TRUE(eco::app::record_action(a).out_of_scope);
+  eco::app::StateRequest st{db_, kRuleset, "fx.desulfurization", "GL-1", "resolved_pending_verification", "2026-11-20",
+                            "称已整改", {"insp_b", "workbench"}};
+  st.limit_to = std::set<std::string>{"太谷区"};
+  EXPECT_TRUE(eco::app::change_state(st).out_of_scope);
+  EXPECT_EQ(eco::app::list_violations({db_, kRuleset, ""}).violations[0].state, "under_enforcement");
 }
 
 TEST_F(EnforcementRuns, TheWatchListAndItsPolicy) {
