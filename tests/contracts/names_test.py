@@ -133,7 +133,8 @@ for _key in ("issued_on", "legal_basis"):
 for _rel, _key, _why in (
     ("engine/draw/draw.cpp", "positive_list", "a JSON key of the draw's recorded inputs (a population member's flag; the plan names the field: exclusions.positive_list_field)"),
     ("engine/draw/draw.cpp", "inspector", "a JSON key of the draw's recorded inputs (a recusal's inspector; the plan names the record: inspectors.recusal)"),
-    ("cli/cmd_draw.cpp", "inspection", "a key of the draw plan (exclusions.inspection: it names the record, docs/draw.md)"),
+    ("app/draws.cpp", "inspection", "a key of the draw plan (exclusions.inspection: it names the record, docs/draw.md)"),
+    ("server/routes/inspections.cpp", "inspection", "a JSON key, page name and route parameter of the inspections API and pages (the engine's own _inspection record)"),
     ("reports/json/findings_json.cpp", "inspection", "the JSON key of a finding's enforcement inspection (the engine's own _inspection record, findings.schema.json)"),
     ("reports/html/html_report.cpp", "inspection", "a template variable of a finding's enforcement inspection (the engine's own _inspection record)"),
     ("server/routes/enforcement.cpp", "inspection", "a JSON key of an enforcement action in /api/violations (the engine's own _inspection record)"),
