@@ -453,7 +453,10 @@ struct SchemaBuilder {
           {"subject", "the key of the waived subject"},
           {"from", "the first day the waiver is valid"},
           {"until", "the last day the waiver is valid"}};
-      for (const auto& [role, what] : needed) {
+      for (const auto& need : needed) {
+        // Plain names, not a structured binding: clang before 16 cannot capture those in a lambda.
+        const char* const role = need.first;
+        const char* const what = need.second;
         auto it = std::find_if(field_roles.begin(), field_roles.end(), [&](const auto& r) { return std::string_view(role) == r.first; });
         // A role given to a field refused above was reported there, not missing.
         if (wf.*(it->second) >= 0 || tried.count(role)) continue;
