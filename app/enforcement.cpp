@@ -260,6 +260,9 @@ WatchlistOutcome watchlist(const WatchlistRequest& r) {
       team.emplace(in.owner_key, in.inspectors);  // newest first: the first one stays
     for (const auto& e : latest.findings) {
       if (e.verdict != "violation" && e.verdict != "late") continue;
+      // The list is of owners left without enforcement; a finding with no owner (a screening
+      // refusal of a project application) is the permit desk's decision, not a non-compliance.
+      if (e.owner_key.empty()) continue;
       if (overlay.actions.count(e.finding)) continue;  // under enforcement already
       const auto s = overlay.states.find(e.finding);
       const auto state = s == overlay.states.end() ? en::State::open : s->second;
