@@ -150,11 +150,14 @@ class PreviousFindings {
 
  private:
   struct Entry {
-    std::uint32_t rule, record;      // ranks in rule_names_ / record_names_
-    std::uint32_t verdict, first_seen;
-    std::size_t at;                  // the key, then the enterprise id, in arena_
-    std::uint32_t key_len, enterprise_len;
-    bool matched;
+    // Every member initialised: load() fills all but `matched`, which must start false (an
+    // indeterminate one made a persisting finding look matched already, so it was counted new
+    // and its identity never reported resolved; UBSan caught it on CI).
+    std::uint32_t rule = 0, record = 0;  // ranks in rule_names_ / record_names_
+    std::uint32_t verdict = 0, first_seen = 0;
+    std::size_t at = 0;  // the key, then the enterprise id, in arena_
+    std::uint32_t key_len = 0, enterprise_len = 0;
+    bool matched = false;
   };
   std::string_view key_of(const Entry& e) const { return std::string_view(arena_).substr(e.at, e.key_len); }
   bool less(const Entry& a, const Entry& b) const {
