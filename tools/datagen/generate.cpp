@@ -294,13 +294,20 @@ Ent Gen::begin_enterprise(Ind ind, int county, std::string_view status) {
     // within the last three years, bar a few overdue.
     const int filed = static_cast<int>(rng_.range(day(2018, 1, 1), ref_ - 30));
     t.set_date(col(k_enterprise, "emergency_plan_filed_on"), filed);
+    // A revised plan is filed again (变更备案, within 20 working days of its issue): the filing
+    // date on record is then the re-filing's, a few days after the revision, bar about one plan
+    // in 30 whose re-filing is not on record (rsk.emergency-plan-filed: unknown). Derived from the
+    // dates, not drawn: the generator's random stream, and so the rest of the demo, stays as it was.
+    const auto revise = [&](int revised) {
+      t.set_date(col(k_enterprise, "emergency_plan_revised_on"), revised);
+      if (revised % 30 != 0) t.set_date(col(k_enterprise, "emergency_plan_filed_on"), std::min(revised + 3 + revised % 11, ref_ - 1));
+    };
     if (ref_ - filed > 1000) {
       const int lo = std::max(filed + 200, ref_ - 1000);
-      t.set_date(col(k_enterprise, "emergency_plan_revised_on"),
-                 rng_.chance(0.985) ? static_cast<int>(rng_.range(lo, ref_ - 10))
-                                   : static_cast<int>(rng_.range(filed + 200, std::max(filed + 200, ref_ - 1100))));
+      revise(rng_.chance(0.985) ? static_cast<int>(rng_.range(lo, ref_ - 10))
+                                : static_cast<int>(rng_.range(filed + 200, std::max(filed + 200, ref_ - 1100))));
     } else if (ref_ - filed > 400 && rng_.chance(0.3)) {
-      t.set_date(col(k_enterprise, "emergency_plan_revised_on"), static_cast<int>(rng_.range(filed + 200, ref_ - 10)));
+      revise(static_cast<int>(rng_.range(filed + 200, ref_ - 10)));
     }
   }
   if (key_unit || rng_.chance(0.3)) {
