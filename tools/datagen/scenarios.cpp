@@ -1224,7 +1224,7 @@ void Gen::scenarios_water_soil() {
     SETN(facility, "capacity_t", 30000.0, 0);
     SET(facility, "fuel", "electric");
     facility.end();
-    note("LAY-04", "facility " + f, "casting furnace under construction in the urban planning area, its enterprise applied for a high-end casting project (DEMO-LAY04-5): not applicable (the exception) [lay.urban-existing-capacity: not_applicable]");
+    note("LAY-04", "facility " + f, "casting furnace under construction in the urban planning area, its enterprise applied for a high-end casting project whose claim the bureau verified (DEMO-LAY04-5, high_end_casting_verified): not applicable (the exception) [lay.urban-existing-capacity: not_applicable]");
     application.begin();
     SET(application, "id", "DEMO-LAY04-5");
     SET(application, "applicant_id", c.id);
@@ -1232,6 +1232,7 @@ void Gen::scenarios_water_soil() {
     SET(application, "project_type", "rebuild");
     SET(application, "industry", "casting");
     SET(application, "process", "high_end_casting");
+    SETB(application, "high_end_casting_verified", true);   // the exception needs the claim verified
     SET(application, "county", "太谷区");
     SET(application, "park_level", "none");
     SETN(application, "added_capacity_t", 0.0, 0);
