@@ -37,7 +37,7 @@ inline constexpr std::string_view k_application[] = {
     "former_land_user_id", "former_land_key_unit", "soil_risk_indicated", "applicant_is_land_user", "soil_survey_done",
     "soil_risk_target_met", "large_scale_industrial", "culture_tourism_ecology",
     "low_voc_materials_declared", "submitted_on", "industrial_wastewater", "wastewater_to_park_system", "groundwater_purpose",
-    "soil_risk_listed",
+    "soil_risk_listed", "high_end_casting_verified",
 };
 inline constexpr std::string_view k_application_heavy_metal[] = {
     "application_id", "pollutant", "added_kg", "offset_kg", "offset_source",
@@ -48,7 +48,7 @@ inline constexpr std::string_view k_park[] = {
     "new_chemical_park_confirmed", "zero_discharge_instrument",
 };
 inline constexpr std::string_view k_application_zone[] = {
-    "application_id", "zone",
+    "application_id", "zone", "site_ban_instrument",
 };
 inline constexpr std::string_view k_enterprise[] = {
     "id", "name", "county", "industry", "status", "lon", "lat", "park",

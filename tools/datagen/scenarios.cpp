@@ -984,7 +984,7 @@ void Gen::scenarios() {
     SETD(waiver, "valid_from", d(2025, 1, 1));
     SETD(waiver, "valid_until", d(2025, 12, 31));
     waiver.end();
-    note("DST-01", "waiver WV-2025-007", "expired waiver (until 2025-12-31) for the open coal yard: the violation is back, noting the waiver [dst.storage-yard-dust-control on storage_yard " + open_yard_id + ": violation]");
+    note("DST-01", "waiver WV-2025-007", "expired waiver (until 2025-12-31) of DST-01, the plan's enclosure target, for the open coal yard: the enclosure advice is back, noting the waiver; the statutory fence-and-cover violation (DST-01-LAW) was never waived [dst.storage-yard-enclosed on storage_yard " + open_yard_id + ": advice; dst.storage-yard-dust-control on storage_yard " + open_yard_id + ": violation]");
   }
   // ---- Applications (mode A) ---------------------------------------------------------------
   auto app = [&](std::string_view id, Ind ind, std::string_view county, std::string_view type) {
@@ -1051,11 +1051,11 @@ void Gen::scenarios() {
   };
   struct A { const char* id; Ind ind; const char* county; const char* type; const char* zone; const char* req; const char* what; };
   const A apps[] = {
-      {"DEMO-LAY01-1", Ind::coking, "榆次区", "new", "yunzhu_lake", "LAY-01", "new coking project in the 云竹湖 area: violation (reject) [scr.yunzhu-lake: violation]"},
+      {"DEMO-LAY01-1", Ind::coking, "榆次区", "new", "yunzhu_lake", "LAY-01", "new coking project in the 云竹湖 area, no binding instrument checked for its site (application_zone.site_ban_instrument): unknown (verify the 三线一单 access list; refused once it is recorded) [scr.yunzhu-lake: unknown]"},
       {"DEMO-LAY01-2", Ind::other, "榆次区", "new", "yunzhu_lake", "LAY-01", "non-industrial-pollution project in the 云竹湖 area: pass (approve) [scr.yunzhu-lake: pass]"},
       {"DEMO-LAY02-1", Ind::chemical, "介休市", "expand", "fen_river_bank", "LAY-02", "chemical expansion of an existing plant on the 汾河 bank: unknown (布设 vs 新改扩建: for the bureau's review) [scr.river-bank: unknown]"},
       {"DEMO-LAY03-1", Ind::casting, "灵石县", "new", "yellow_river_main", "LAY-03", "casting project along the Yellow River main stem: advice (flag for review) [scr.yellow-river: advice]"},
-      {"DEMO-LAY04-1", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "new blast-furnace/converter steel project in the urban planning area, the zone records no binding instrument carrying the ban (zone.ban_instrument): unknown (verify the 三线一单 access list; refused once it is recorded) [scr.urban-planning-area: unknown]"},
+      {"DEMO-LAY04-1", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "new blast-furnace/converter steel project in the urban planning area, no binding instrument checked for its site (application_zone.site_ban_instrument): unknown (verify the 三线一单 access list; refused once it is recorded) [scr.urban-planning-area: unknown]"},
       {"DEMO-LAY04-2", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "short-process EAF steel in the urban planning area: pass (the exception; approve) [scr.urban-planning-area: pass]"},
       {"DEMO-LAY04-3", Ind::casting, "太谷区", "rebuild", "urban_planning", "LAY-04", "high-end casting claimed in the urban planning area: unknown (高端铸件 has no national definition: verify the basis of the claim; conditional) [scr.urban-planning-area: unknown]"},
       {"DEMO-LAY05-1", Ind::chemical, "榆次区", "new", "park_adjacent_urban", "LAY-05", "chemical project in a park adjacent to the city: reviewed by the bureau, the plan defines no high-pollution project (unknown) [scr.park-adjacent-urban: unknown]"},
@@ -1224,7 +1224,7 @@ void Gen::scenarios_water_soil() {
     SETN(facility, "capacity_t", 30000.0, 0);
     SET(facility, "fuel", "electric");
     facility.end();
-    note("LAY-04", "facility " + f, "casting furnace under construction in the urban planning area, its enterprise applied for a high-end casting project (DEMO-LAY04-5): not applicable (the exception) [lay.urban-existing-capacity: not_applicable]");
+    note("LAY-04", "facility " + f, "casting furnace under construction in the urban planning area, its enterprise applied for a high-end casting project whose claim the bureau verified (DEMO-LAY04-5, high_end_casting_verified): not applicable (the exception) [lay.urban-existing-capacity: not_applicable]");
     application.begin();
     SET(application, "id", "DEMO-LAY04-5");
     SET(application, "applicant_id", c.id);
@@ -1232,6 +1232,7 @@ void Gen::scenarios_water_soil() {
     SET(application, "project_type", "rebuild");
     SET(application, "industry", "casting");
     SET(application, "process", "high_end_casting");
+    SETB(application, "high_end_casting_verified", true);   // the exception needs the claim verified
     SET(application, "county", "太谷区");
     SET(application, "park_level", "none");
     SETN(application, "added_capacity_t", 0.0, 0);
