@@ -71,7 +71,7 @@ inline constexpr std::string_view k_enterprise[] = {
     "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous", "plating_process",
     "radiation_licence_valid_until", "permit_class_required", "permit_checked_none_on",
     "emergency_plan_checked_on", "radiation_licence_lapse_checked_on", "outside_jurisdiction",
-    "hw_licences_verified", "hw_plans_checked_on", "ldar_records_checked_on",
+    "hw_licences_verified", "hw_licences_verified_on", "hw_plans_checked_on", "ldar_records_checked_on",
     "special_unit", "positive_list",
 };
 // The random inspection draw's records (schema/inspection.rules, draw.json).
@@ -135,7 +135,7 @@ inline constexpr std::string_view k_voc_material[] = {
     "enterprise_id", "kind", "product_type", "voc_content_g_l", "voc_content_pct",
     "annual_use_t", "outdoor_use", "special_function", "standard_limit_g_l", "low_voc_limit_g_l",
     "content_source", "product_name", "content_state", "standard_limit_verified",
-    "industrial_coating_use", "last_used_on",
+    "industrial_coating_use", "last_used_on", "product_last_used_on",
 };
 inline constexpr std::string_view k_voc_treatment[] = {
     "id", "enterprise_id", "technology", "stages", "bypass", "exceedances_12m",
@@ -173,7 +173,8 @@ inline constexpr std::string_view k_hw_plan[] = {
 };
 inline constexpr std::string_view k_hw_manifest[] = {
     "manifest_no", "generator_id", "receiver_id", "waste_code", "shipped_on", "shipped_t",
-    "received_on", "received_t", "electronic", "confirmed_on", "entered_electronically_on", "mismatch_reported",
+    "received_on", "received_t", "electronic", "confirmed_on", "entered_electronically_on", "paper_reason",
+    "mismatch_reported",
     "entry_checked_on", "transfer_exempt",
 };
 inline constexpr std::string_view k_hw_license[] = {

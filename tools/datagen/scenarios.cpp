@@ -742,9 +742,11 @@ void Gen::scenarios() {
   {
     // A licensed operator whose licence expired, and one licensed for a narrow list.
     Ent op1 = ent(Ind::hw_operator, "祁县", "祁县示范危废处置中心有限公司");
-    // The bureau has checked this receiver's licences against the issuing authorities' records: a
-    // lapse on file is then proof (hw.receiver-licence).
-    SETB(enterprise, "hw_licences_verified", true);
+    // The bureau checked this receiver's licences against the issuing authorities' records ten days
+    // before the reference date, after the shipments: a lapse on file is then proof for a shipment
+    // on or before that date (hw.receiver-licence; seventh independent reading, waste 1: the
+    // undated flag hw_licences_verified is no longer read).
+    SETD(enterprise, "hw_licences_verified_on", R - 10);
     end_enterprise(op1);
     valid_permit(op1, "key");
     const std::string lic1 = "晋危废140727S01";
@@ -786,7 +788,7 @@ void Gen::scenarios() {
     struct M { int shipped; const char* code; bool el; double delta; int recv; const char* req; const char* what; };
     const M ms[] = {
         {d(2025, 5, 31), "HW11", true, 0, 2, "HW-04", "shipped on the licence's last valid day: pass (boundary) [hw.receiver-licence: pass]"},
-        {d(2025, 6, 1), "HW11", true, 0, 2, "HW-04", "shipped the day after the licence expired (the bureau checked the receiver's licences complete, no renewal applied for, the transfer checked not exempt): violation [hw.receiver-licence: violation]"},
+        {d(2025, 6, 1), "HW11", true, 0, 2, "HW-04", "shipped the day after the licence expired (the bureau checked the receiver's licences complete on 2026-11-18, after the shipment, no renewal applied for, the transfer checked not exempt): violation [hw.receiver-licence: violation]"},
         {d(2025, 3, 3), "HW17", true, 0, 2, "HW-04", "HW17 shipped to a licence on file that does not cover it: unknown (verify another licence or an exemption) [hw.receiver-licence: unknown]"},
         {d(2022, 3, 15), "HW08", false, 0, 2, "HW-03", "paper manifest in 2022, received 2022-03-17, no electronic entry date on file after the 10-working-day entry window: unknown (verify the reason and the entry; hw.electronic-manifest) [hw.electronic-manifest: unknown; hw.manifest-quantity: pass]"},
         {d(2025, 3, 3), "HW08", true, 0, 2, "HW-03", "received Wed 2025-03-05, confirmed in the system Thu 2025-03-13, 6 working days after receipt (limit 5): advice (the receiver's duty, done after the date; no breach by the generator) [hw.electronic-manifest: pass; hw.manifest-receipt-confirmation: advice; hw.manifest-quantity: pass]"},
