@@ -87,7 +87,7 @@ void Gen::scenarios() {
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2022, 11, 1));
     facility.end();
-    note("AIR-03", "facility " + f, "marked oven, ULE completed 2022-11-01, the day after the deadline: pass (a plan task of the draft plan is advice, and advice has no late) [air.coking-ule-deadline: pass]");
+    note("AIR-03", "facility " + f, "marked oven, ULE completed 2022-11-01, the day after the deadline: advice naming both dates (a plan task of the draft plan is advice; an advice rule never gives late) [air.coking-ule-deadline: advice]");
     f = oven(e, "operating", 5.5);
     SETB(facility, "named_coking_ule", true);
     SET(facility, "ule_status", "in_progress");
@@ -887,13 +887,15 @@ void Gen::scenarios() {
       civil_from_days(R, y, m, dd);
       SETD(enterprise, "emergency_plan_revised_on", day(y - 3, m, dd) - 1);
       SETD(enterprise, "emergency_plan_reviewed_on", day(y - 3, m, dd) - 1);
+      // The revised plan filed again (变更备案) the same day: the filing on record is that one's.
+      SETD(enterprise, "emergency_plan_filed_on", day(y - 3, m, dd) - 1);
     }
     SETB(enterprise, "key_discharge_unit", true);
     SETD(enterprise, "info_disclosed_on", d(2024, 3, 1));
     SETD(enterprise, "disclosure_listed_since", d(2021, 3, 31));
     SET(enterprise, "credit_rating", "poor");
     end_enterprise(e);
-    note("RSK-01", who(e), "emergency plan last revised and reviewed 2023-11-27, 36 months and a day before the reference date: violation (boundary) [rsk.emergency-plan-filed: pass; rsk.emergency-plan-revision: violation]");
+    note("RSK-01", who(e), "emergency plan last revised and reviewed 2023-11-27, 36 months and a day before the reference date, filed again the same day: violation (boundary) [rsk.emergency-plan-filed: pass; rsk.emergency-plan-revision: violation]");
     note("SOI-04", "park 寿阳化工园区", "chemical park's groundwater survey done 2023-01-05, after 2022-12-31, its recognition date not recorded: unknown (was it a chemical park by then?) [soil.chem-park-groundwater-survey: unknown]");
     note("PMT-05", who(e), "key discharge unit, information last disclosed 2024-03-01: violation [pmt.info-disclosure: violation]");
     note("PMT-06", who(e), "credit rating 'poor' reported with its findings (advice) [pmt.credit-rating: advice]");
