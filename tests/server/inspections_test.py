@@ -72,6 +72,9 @@ def main():
         page = viewer.get("/draws")
         check(page.status == 200 and 'id="draw-published"' in page.text() and E1 in page.text()
               and 'id="draw-form"' not in page.text(), "draws page as viewer: %r" % page)
+        check('<li id="draw-population-where">' in page.text() and "e.status == &apos;operating&apos;" in page.text()
+              and 'id="draw-inspected-within"' not in page.text() and 'id="draw-weight"' not in page.text(),
+              "the draws page does not show the plan's criteria as its fixture has them")
         check('id="draw-form"' in admin.get("/draws").text(), "the administrator's draws page has no form")
         check("data-open-from-draw" not in page.text(), "the viewer's draws page offers to open an inspection")
         link = 'href="/inspections?open=%s&amp;draw=1#inspection-open"' % E1
