@@ -118,6 +118,10 @@ PlanExpr read_expr(const json& j, const char* key, const std::string& where, con
   return x;
 }
 
+// The variables the population's expressions have beside their record: the member's violations
+// of the latest recorded sweep by severity, still open (not resolved, not dismissed on site).
+constexpr const char* kOpenViolations[] = {"open_critical", "open_high", "open_medium", "open_low"};
+
 // `"for": "e in enterprise"`: the variable and the record type it ranges over, as a rule binds
 // them. Earlier plans named the record alone (`"record"`): refused, saying what to write.
 std::pair<std::string, const model::RecordType*> read_for(const json& j, const std::string& where, const model::Ruleset& rs,
@@ -141,17 +145,16 @@ std::pair<std::string, const model::RecordType*> read_for(const json& j, const s
   };
   if (words.size() != 3 || words[1] != "in" || !ident(words[0]))
     throw PlanError(fmt::format("{}.for: write \"VARIABLE in RECORD\" as a rule binds it (e.g. \"{} in {}\"), not \"{}\"", where,
-                                example, words.size() == 3 ? words[2] : "enterprise", text));
-  if (rs.find_param(words[0]) || words[0] == model::kEvaluationDateName)
-    throw PlanError(fmt::format("{}.for: the variable \"{}\" is the name of a parameter: choose another", where, words[0]));
+                                example, words.size() == 3 ? words[2] : "RECORD", text));
+  if (rs.find_param(words[0]) || words[0] == model::kEvaluationDateName ||
+      std::find(std::begin(kOpenViolations), std::end(kOpenViolations), words[0]) != std::end(kOpenViolations))
+    throw PlanError(fmt::format("{}.for: the variable \"{}\" is the name of a parameter or of a value the plan's expressions "
+                                "see: choose another",
+                                where, words[0]));
   const auto& r = need_record(rs.schema, words[2], where + ".for");
   if (r.key_fields.size() != 1) throw PlanError(fmt::format("{}.for: record {} needs a single key field", where, r.name));
   return {words[0], &r};
 }
-
-// The variables the population's expressions have beside their record: the member's violations
-// of the latest recorded sweep by severity, still open (not resolved, not dismissed on site).
-constexpr const char* kOpenViolations[] = {"open_critical", "open_high", "open_medium", "open_low"};
 
 // The plan, read and its expressions checked against the ruleset's schema (before any store data).
 struct Plan {

@@ -189,6 +189,10 @@ TEST_F(Draws, TheFieldEqualityFormIsRefusedSayingWhatToWrite) {
   EXPECT_TRUE(has(d.errors, "\"positive_list\": \"has(e.positive_list) && e.positive_list\"")) << d.errors;
   d = draw(plan([](json& p) { p["population"]["for"] = "e of enterprise"; }));
   EXPECT_TRUE(has(d.errors, "population.for: write \"VARIABLE in RECORD\"")) << d.errors;
+  d = draw(plan([](json& p) { p["population"]["for"] = "open_high in enterprise"; }));
+  EXPECT_TRUE(has(d.errors, "population.for: the variable \"open_high\" is the name of a parameter or of a value")) << d.errors;
+  d = draw(plan([](json& p) { p["population"]["for"] = "draw_rate_general in enterprise"; }));
+  EXPECT_TRUE(has(d.errors, "the variable \"draw_rate_general\" is the name of a parameter")) << d.errors;
   d = draw(plan([](json& p) { p["population"]["for"] = "e in enterprises"; }));
   EXPECT_TRUE(has(d.errors, "population.for: the ruleset's schema has no record \"enterprises\"")) << d.errors;
   d = draw(plan([](json& p) { p["exclusions"].erase("inspected_within_days_source"); }));
