@@ -263,7 +263,8 @@ TEST_F(Draws, AnInspectionOpenedInEcoAuditExcludesLikeAnImportedOne) {
   EXPECT_FALSE(has(d2.published, kK01));
   const json pub = json::parse(d2.published);
   EXPECT_EQ(pub["strata"][0]["excluded"], 3);
-  for (const auto& c : inputs(d2.id)["population"])
+  const json in2 = inputs(d2.id);  // named: a range-for over a temporary's member outlives it
+  for (const auto& c : in2["population"])
     if (c["key"] == kK01) {
       EXPECT_EQ(c["last_inspected"], "2026-11-20");
       EXPECT_EQ(c["last_inspection"], "EcoAudit inspection 2");
@@ -272,7 +273,8 @@ TEST_F(Draws, AnInspectionOpenedInEcoAuditExcludesLikeAnImportedOne) {
   // in EcoAudit on 2026-11-15.
   inspect(kK02, "2026-11-15");
   const auto d3 = draw();
-  for (const auto& c : inputs(d3.id)["population"])
+  const json in3 = inputs(d3.id);
+  for (const auto& c : in3["population"])
     if (c["key"] == kK02) {
       EXPECT_EQ(c["last_inspection"], "EcoAudit inspection 3");
     }
