@@ -298,7 +298,7 @@ Plan read_plan_spec(const json& plan, const std::string& w, const model::Ruleset
     if (x.text.empty()) return;
     const auto source = sm.add(x.where, x.text);
     dsl::ExpressionSpec spec{std::move(what), model::Type::of(expected), {{var, model::Type::record(record)}}, std::move(guards),
-                             "a row without it stops the draw"};
+                             "the draw stops on that row"};
     if (record == p.population)
       for (const char* v : kOpenViolations) spec.variables.push_back({v, model::Type::of(model::Kind::int_)});
     x.checked = dsl::check_expression(rs, sm, source, spec, diags);
