@@ -17,20 +17,25 @@ namespace eco::app {
 struct DrawRequest {
   std::filesystem::path db, ruleset;
   std::filesystem::path plan;     // "": DIR/draw.json
-  std::string period;             // e.g. 2026Q4 (required)
+  std::string period;             // 2027, 2027-H1, 2027-Q1 (or 2027Q1), 2027-03 (required)
   std::optional<std::uint64_t> seed;  // nullopt: fresh from the system's entropy (recorded)
-  std::string as_of;              // YYYY-MM-DD; "": today (UTC)
+  std::string as_of;              // YYYY-MM-DD, a day of the period; "": today (UTC)
   std::string format = "json";    // the published list: json | csv
 };
 
 // status: done; bad_request (no store, no plan or a plan that cannot be used, naming the file
-// and key; no period; a bad day; a draw that cannot be made, e.g. too few inspectors for an
-// enterprise: nothing recorded); ruleset_errors; store_error.
+// and key, or its expressions' diagnostics; no period or one that is not a period; a bad day or
+// one outside the period; a row a condition of the plan cannot decide; a draw that cannot be
+// made, e.g. too few inspectors for an enterprise: nothing recorded); ruleset_errors;
+// store_error.
 struct DrawOutcome : RunResult {
   std::int64_t id = 0;
   std::uint64_t seed = 0;
   std::size_t selected = 0;
   std::string published;          // the published list in the request's format
+  // The checker's warnings on the plan's expressions (rendered diagnostics, e.g. an optional
+  // field read without has(): a row without it stops the draw), "" when none.
+  std::string warnings;
 };
 DrawOutcome make_draw(const DrawRequest& request);
 

@@ -70,6 +70,7 @@ int run_draw(const DrawCmd& o) {
   }
   auto d = app::make_draw(req);
   if (d.status != app::RunStatus::done) return failed(o, d);
+  if (!d.warnings.empty()) std::fprintf(stderr, "%s\n", d.warnings.c_str());
   if (o.out.empty()) {
     std::fputs(d.published.c_str(), stdout);
   } else {
@@ -92,9 +93,9 @@ ECOAUDIT_COMMAND("draw", "Random inspection draw (双随机): draw, record and p
                    sub.add_option("--ruleset", o->ruleset, "Ruleset folder")->required();
                    sub.add_option("--db", o->db, "Store file")->required();
                    sub.add_option("--plan", o->plan, "Draw plan (JSON; default RULESET/draw.json)");
-                   sub.add_option("--period", o->period, "Period drawn for, e.g. 2026Q4");
+                   sub.add_option("--period", o->period, "Period drawn for: 2027, 2027-H1, 2027-Q1 (or 2027Q1), 2027-03");
                    sub.add_option("--seed", o->seed, "Seed (unsigned 64-bit; default: fresh from the system, recorded)");
-                   sub.add_option("--as-of", o->as_of, "Day the inspection interval counts back from (default today, UTC)");
+                   sub.add_option("--as-of", o->as_of, "Day of the period the rates and the inspection interval are taken on (default today, UTC)");
                    sub.add_option("--format", o->format, "Published list: json or csv")
                        ->check(CLI::IsMember({"json", "csv"}))
                        ->capture_default_str();

@@ -63,8 +63,10 @@ echo "== reports: $OUT/reports/sweep.{html,csv,xlsx} and the audit of one enterp
 "$ECO" audit --db "$OUT/demo.db" --ruleset "$RS" --as-of "$AS_OF" --enterprise 91140781MA0011XR6C \
   --format html,csv,xlsx --out "$OUT/reports"
 ls "$OUT/reports"
-echo "== ecoaudit draw: the random inspection draw of 2026Q4 (双随机, $RS/draw.json), seed 20261128"
-"$ECO" draw --db "$OUT/demo.db" --ruleset "$RS" --period 2026Q4 --seed 20261128 --as-of "$AS_OF" --out "$OUT/draw.json"
+# The draw's as-of day is a day of its period: the quarter of AS_OF.
+PERIOD="${AS_OF:0:4}Q$(( (10#${AS_OF:5:2} - 1) / 3 + 1 ))"
+echo "== ecoaudit draw: the random inspection draw of $PERIOD (双随机, $RS/draw.json), seed 20261128"
+"$ECO" draw --db "$OUT/demo.db" --ruleset "$RS" --period "$PERIOD" --seed 20261128 --as-of "$AS_OF" --out "$OUT/draw.json"
 python3 - "$OUT/draw.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1], encoding="utf-8"))

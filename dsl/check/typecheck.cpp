@@ -312,17 +312,20 @@ class Visitor {
     const auto& r = ctx_.rs.schema.records[rec];
     // A field with `verify "..."` says what its absence means (what to verify on site): the
     // unknown is intended and its reason declared.
-    if (!r.fields[field].verify.empty()) return;
+    if (!r.fields[field].verify.empty() && opts_.if_missing.empty()) return;
     if (!opts_.warn_optional || !warned_.insert(p1).second) return;
     std::string text = source_text(ctx_.sm, e.range);
     if (text.empty() || text.find('\n') != std::string::npos) text = p1;
     auto& d = ctx_.diags.warning(
         code::kUnguardedOptional, e.range,
-        fmt::format("optional field '{}.{}' is read without a has() guard: when it is missing, the verdict is unknown",
-                    r.name, r.fields[field].name));
-    add_note(d, fmt::format("if that is intended, say what to verify when it is missing (`verify \"...\"` on "
-                            "the field); otherwise guard it: `has({0}) && ...` or `has({0}) ? ... : ...`",
-                            text));
+        fmt::format("optional field '{}.{}' is read without a has() guard: when it is missing, {}", r.name,
+                    r.fields[field].name, opts_.if_missing.empty() ? "the verdict is unknown" : opts_.if_missing));
+    if (opts_.if_missing.empty())
+      add_note(d, fmt::format("if that is intended, say what to verify when it is missing (`verify \"...\"` on "
+                              "the field); otherwise guard it: `has({0}) && ...` or `has({0}) ? ... : ...`",
+                              text));
+    else
+      add_note(d, fmt::format("guard it: `has({0}) && ...` or `has({0}) ? ... : ...`", text));
   }
 
   Type select(Expr& e, ast::Select& s) {

@@ -29,6 +29,10 @@ struct ExprOptions {
   std::string what = "an expression";
   // The code of "value of the wrong type" against an expected type.
   const char* mismatch_code = code::kTypeMismatch;
+  // Outside the rule files (a draw plan's condition): what a missing optional value does there,
+  // for W001's message ("" = a rule's: the verdict is unknown, unless the field says what to
+  // verify). There a field's `verify` text does not make the read intended.
+  std::string if_missing;
   // Paths the context already proves present: a rule's `when` that holds with
   // `has(e.park) && ...` guards `e.park` in its `deadline` and `require` (no W001 there).
   std::vector<std::string> guards;

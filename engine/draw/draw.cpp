@@ -5,6 +5,7 @@
 #include <limits>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
@@ -41,6 +42,80 @@ std::vector<std::string> sample(Generator& g, std::vector<std::string> items, st
   }
   items.resize(k);
   return items;
+}
+
+std::vector<std::string> weighted_sample(Generator& g, const std::vector<std::string>& items,
+                                         const std::vector<std::uint64_t>& weights, std::size_t k) {
+  const std::size_t n = items.size();
+  if (weights.size() != n) throw DrawError("a weighted draw needs one weight per enterprise");
+  for (std::size_t i = 0; i < n; ++i)
+    if (weights[i] < 1 || weights[i] > kMaxWeight)
+      throw DrawError(fmt::format("enterprise {}: weight {} is not in 1..{}", items[i], weights[i], kMaxWeight));
+  k = std::min(k, n);
+  // A Fenwick tree of the weights: the running sums the rule scans are read in O(log n), so k
+  // draws among n cost O((n + k) log n) instead of O(n k). A drawn key's weight becomes 0, which
+  // is what "the keys not yet drawn" means for the running sum.
+  std::vector<std::uint64_t> tree(n + 1, 0), left = weights;
+  std::uint64_t total = 0;
+  for (std::size_t i = 1; i <= n; ++i) {
+    tree[i] += weights[i - 1];
+    total += weights[i - 1];
+    if (const std::size_t up = i + (i & (~i + 1)); up <= n) tree[up] += tree[i];
+  }
+  std::size_t top = 1;
+  while (top * 2 <= n) top *= 2;
+  std::vector<std::string> out;
+  for (std::size_t t = 0; t < k; ++t) {
+    std::uint64_t rest = g.below(total);
+    // The largest count of leading keys whose weights sum to at most r: the key after them is
+    // the first at which the running sum exceeds r (it has a weight: a drawn key adds nothing).
+    std::size_t pos = 0;
+    for (std::size_t step = top; step > 0; step /= 2)
+      if (pos + step <= n && tree[pos + step] <= rest) {
+        pos += step;
+        rest -= tree[pos];
+      }
+    out.push_back(items[pos]);
+    const std::uint64_t w = left[pos];
+    left[pos] = 0;
+    total -= w;
+    for (std::size_t i = pos + 1; i <= n; i += i & (~i + 1)) tree[i] -= w;
+  }
+  return out;
+}
+
+PeriodDays period_days(const std::string& period) {
+  auto bad = [&] {
+    return DrawError(fmt::format("period \"{}\" is not a year (2027), a half year (2027-H1), a quarter (2027-Q1 or "
+                                 "2027Q1) or a month (2027-03)",
+                                 period));
+  };
+  auto digits = [](std::string_view v) { return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }); };
+  if (period.size() < 4 || !digits(std::string_view(period).substr(0, 4))) throw bad();
+  const int year = std::stoi(period.substr(0, 4));
+  if (year < 1000) throw bad();
+  std::string_view rest = std::string_view(period).substr(4);
+  unsigned first_month = 1, months = 12;
+  if (!rest.empty()) {
+    const bool dash = rest.front() == '-';
+    if (dash) rest.remove_prefix(1);
+    if (rest.size() == 2 && (rest[0] == 'Q' || rest[0] == 'H') && rest[1] >= '1' && rest[1] <= (rest[0] == 'Q' ? '4' : '2')) {
+      months = rest[0] == 'Q' ? 3 : 6;
+      first_month = static_cast<unsigned>(rest[1] - '1') * months + 1;
+    } else if (dash && rest.size() == 2 && digits(rest) && std::stoi(std::string(rest)) >= 1 && std::stoi(std::string(rest)) <= 12) {
+      first_month = static_cast<unsigned>(std::stoi(std::string(rest)));
+      months = 1;
+    } else {
+      throw bad();
+    }
+  }
+  using namespace std::chrono;
+  const year_month first{std::chrono::year{year}, month{first_month}};
+  const year_month last = first + std::chrono::months{months - 1};
+  const year_month_day_last end{last.year(), month_day_last{last.month()}};
+  return {fmt::format("{:04}-{:02}-01", year, first_month),
+          fmt::format("{:04}-{:02}-{:02}", static_cast<int>(end.year()), static_cast<unsigned>(end.month()),
+                      static_cast<unsigned>(end.day()))};
 }
 
 std::size_t quota(std::size_t n, std::uint32_t rate_bp) {
@@ -142,7 +217,15 @@ DrawResult compute(const DrawInputs& in) {
     auto& so = r.strata[s];
     so.eligible = keys.size();
     so.quota = quota(keys.size(), in.strata[s].rate_bp);
-    for (auto& k : sample(g, keys, so.quota)) r.selections.push_back({so.name, k, by_key.at(k)->county, {}});
+    std::vector<std::string> drawn;
+    if (in.weighted) {
+      std::vector<std::uint64_t> weights;
+      for (const auto& k : keys) weights.push_back(by_key.at(k)->weight);
+      drawn = weighted_sample(g, keys, weights, so.quota);
+    } else {
+      drawn = sample(g, keys, so.quota);
+    }
+    for (auto& k : drawn) r.selections.push_back({so.name, k, by_key.at(k)->county, {}});
   }
   std::set<std::pair<std::string, std::string>> recused;
   for (const auto& x : in.recusals) recused.emplace(x.inspector, x.enterprise);
@@ -174,14 +257,24 @@ std::string inputs_json(const DrawInputs& in) {
   j["same_county"] = in.same_county;
   j["team_size"] = in.team_size;
   j["inspector_names_public"] = in.inspector_names_public;
+  j["population_record"] = in.population_record;
+  j["population_where"] = in.population_where;
+  j["roster_where"] = in.roster_where;
+  j["inspected_within_days_source"] = in.inspected_within_days_source;
+  j["positive_list"] = in.positive_list;
+  j["weighted"] = in.weighted;
+  j["weight"] = in.weight;
+  j["weight_source"] = in.weight_source;
+  j["violations_sweep"] = in.violations_sweep;
   json strata = json::array();
   for (const auto& s : in.strata)
-    strata.push_back({{"name", s.name}, {"label", s.label}, {"rate_bp", s.rate_bp}, {"rate_source", s.rate_source}});
+    strata.push_back({{"name", s.name}, {"label", s.label}, {"rate_bp", s.rate_bp}, {"rate_source", s.rate_source},
+                      {"when", s.when}});
   j["strata"] = std::move(strata);
   json pop = json::array();
   for (const auto& c : in.population)
     pop.push_back({{"key", c.key}, {"stratum", c.stratum}, {"county", c.county}, {"last_inspected", c.last_inspected},
-                   {"positive_list", c.positive_list}});
+                   {"positive_list", c.positive_list}, {"last_inspection", c.last_inspection}, {"weight", c.weight}});
   j["population"] = std::move(pop);
   json roster = json::array();
   for (const auto& i : in.roster) roster.push_back({{"id", i.id}, {"county", i.county}, {"name", i.name}});
@@ -224,12 +317,25 @@ DrawInputs inputs_from_json(const std::string& text) {
     in.same_county = j.at("same_county").get<bool>();
     in.team_size = j.at("team_size").get<std::uint32_t>();
     in.inspector_names_public = j.at("inspector_names_public").get<bool>();
+    // Keys added since the first recorded draws (issue 15's expressions, weights) are read with
+    // their neutral values when absent: an older record still recomputes as it was made.
+    auto text = [](const json& o, const char* key) { return o.value(key, std::string()); };
+    in.population_record = text(j, "population_record");
+    in.population_where = text(j, "population_where");
+    in.roster_where = text(j, "roster_where");
+    in.inspected_within_days_source = text(j, "inspected_within_days_source");
+    in.positive_list = text(j, "positive_list");
+    in.weighted = j.value("weighted", false);
+    in.weight = text(j, "weight");
+    in.weight_source = text(j, "weight_source");
+    in.violations_sweep = j.value("violations_sweep", std::int64_t{0});
     for (const auto& s : j.at("strata"))
       in.strata.push_back({s.at("name").get<std::string>(), s.at("label").get<std::string>(), s.at("rate_bp").get<std::uint32_t>(),
-                           s.at("rate_source").get<std::string>()});
+                           s.at("rate_source").get<std::string>(), text(s, "when")});
     for (const auto& c : j.at("population"))
       in.population.push_back({c.at("key").get<std::string>(), c.at("stratum").get<std::string>(), c.at("county").get<std::string>(),
-                               c.at("last_inspected").get<std::string>(), c.at("positive_list").get<bool>()});
+                               c.at("last_inspected").get<std::string>(), c.at("positive_list").get<bool>(),
+                               text(c, "last_inspection"), c.value("weight", std::uint64_t{0})});
     for (const auto& i : j.at("roster"))
       in.roster.push_back({i.at("id").get<std::string>(), i.at("county").get<std::string>(), i.at("name").get<std::string>()});
     for (const auto& x : j.at("recusals"))
@@ -350,10 +456,12 @@ void diff_lists(std::vector<std::string>& problems, const std::string& what, con
 }  // namespace
 
 void to_json(json& j, const Candidate& c) {
-  j = json{{"stratum", c.stratum}, {"county", c.county}, {"last_inspected", c.last_inspected}, {"positive_list", c.positive_list}};
+  j = json{{"stratum", c.stratum}, {"county", c.county}, {"last_inspected", c.last_inspected}, {"positive_list", c.positive_list},
+           {"last_inspection", c.last_inspection}, {"weight", c.weight}};
 }
 void to_json(json& j, const Inspector& i) { j = json{{"county", i.county}, {"name", i.name}}; }
 void to_json(json& j, const Recusal&) { j = json::object(); }
+// A stratum's condition is compared on its own, with both texts shown.
 void to_json(json& j, const StratumSpec& s) {
   j = json{{"label", s.label}, {"rate_bp", s.rate_bp}, {"rate_source", s.rate_source}};
 }
@@ -389,8 +497,28 @@ Verification verify(const RecordedDraw& rec, const DrawInputs& current) {
   auto flag = [&](const char* what, auto a, auto b) {
     if (a != b) p.push_back(fmt::format("{}: {} at the draw, now {}", what, a, b));
   };
+  // The plan's texts: a changed condition is named with both texts (the members it gave are
+  // compared below).
+  auto said = [&](const char* what, const std::string& a, const std::string& b) {
+    auto shown = [](const std::string& t) { return t.empty() ? std::string("(none)") : "`" + t + "`"; };
+    if (a != b) p.push_back(fmt::format("{}: {} at the draw, now {}", what, shown(a), shown(b)));
+  };
+  said("population record", was.population_record, current.population_record);
+  said("population.where", was.population_where, current.population_where);
+  for (const auto& s : was.strata)
+    for (const auto& t : current.strata)
+      if (s.name == t.name) said(fmt::format("strata {}.when", s.name).c_str(), s.when, t.when);
+  said("exclusions.positive_list", was.positive_list, current.positive_list);
+  said("inspectors.where", was.roster_where, current.roster_where);
+  said("weight", was.weight, current.weight);
+  said("weight source", was.weight_source, current.weight_source);
   flag("exclude_inspected_within_days", was.exclude_inspected_within_days, current.exclude_inspected_within_days);
+  said("inspected_within_days_source", was.inspected_within_days_source, current.inspected_within_days_source);
   flag("exclude_positive_list", was.exclude_positive_list, current.exclude_positive_list);
+  flag("weighted", was.weighted, current.weighted);
+  if (was.violations_sweep != current.violations_sweep)
+    p.push_back(fmt::format("the latest sweep (whose open violations the plan reads): {} at the draw, now {}", was.violations_sweep,
+                            current.violations_sweep));
   flag("same_county", was.same_county, current.same_county);
   flag("team_size", was.team_size, current.team_size);
   flag("inspector_names_public", was.inspector_names_public, current.inspector_names_public);

@@ -11,6 +11,10 @@
 //   enterprises strata in their declared order; within a stratum the eligible keys are sorted
 //               bytewise (UTF-8) and the first `quota` positions of a partial Fisher-Yates
 //               shuffle are taken: for i in 0..k-1: j = i + below(n - i); swap(a[i], a[j])
+//   weighted    (a plan with a weight: integers 1..kMaxWeight) instead, `quota` successive
+//               draws without replacement: W = the weights of the keys not yet drawn,
+//               r = below(W), and the key drawn is the first not yet drawn, in key order,
+//               at which the running sum of those weights exceeds r
 //   inspectors  then, for each selected enterprise in selection order, the candidates are the
 //               roster's inspectors (sorted by id) of the enterprise's county (when
 //               same_county), minus those with a recusal for it; the first team_size of a
@@ -53,23 +57,42 @@ std::vector<std::string> sample(Generator& g, std::vector<std::string> items, st
 // ceil(n * rate_bp / 10000), at most n. rate_bp: the rate in basis points (2500 = 25%).
 std::size_t quota(std::size_t n, std::uint32_t rate_bp);
 
+// Selects k of `items` (order as given) with probability proportional to `weights` (same
+// length, each 1..kMaxWeight), without replacement: the weighted rule above. Returns them in
+// draw order. Throws DrawError on a weight out of range.
+inline constexpr std::uint64_t kMaxWeight = 1'000'000;
+std::vector<std::string> weighted_sample(Generator& g, const std::vector<std::string>& items,
+                                         const std::vector<std::uint64_t>& weights, std::size_t k);
+
 // Parses a rate "25%", "12.5%" or "0.25" into basis points exactly (at most 2 decimals of a
 // percent); throws DrawError otherwise or when above 100%.
 std::uint32_t parse_rate(const std::string& text);
+
+// The days a period names, first and last (YYYY-MM-DD): a year "2027", a half "2027-H1", a
+// quarter "2027-Q1" (or "2027Q1") or a month "2027-03". Throws DrawError otherwise.
+struct PeriodDays {
+  std::string first, last;
+};
+PeriodDays period_days(const std::string& period);
 
 // One enterprise of the declared population (the records passing the population filter).
 struct Candidate {
   std::string key;             // the record's key
   std::string stratum;         // name of the stratum it belongs to
   std::string county;          // for inspectors of the same county ("" = any)
-  std::string last_inspected;  // YYYY-MM-DD of the latest inspection, "" = none recorded
+  std::string last_inspected;  // YYYY-MM-DD of the latest inspection on or before as_of, "" = none
   bool positive_list = false;  // on the positive list (正面清单)
+  // Which inspection last_inspected is ("inspection JC-1": a record of the ruleset; "EcoAudit
+  // inspection 3": one opened in EcoAudit); "" with no date. Recorded, never decides.
+  std::string last_inspection;
+  std::uint64_t weight = 0;    // a weighted draw: its weight (1..kMaxWeight); 0 otherwise
 };
 
 struct StratumSpec {
   std::string name, label;
   std::uint32_t rate_bp = 0;
   std::string rate_source;     // where the rate comes from (plan text, notice)
+  std::string when;            // the plan's condition (expression text), "" = the rest
 };
 
 struct Inspector {
@@ -87,8 +110,19 @@ struct DrawInputs {
   std::string as_of;                     // YYYY-MM-DD: the day the exclusion interval counts back from
   std::string ruleset, ruleset_sha256;
   std::int64_t data_batch = 0;           // latest import batch of the store when drawn
+  // What the plan said (expression texts): the members were computed from them. They decide
+  // nothing in compute(); --verify names a changed one.
+  std::string population_record, population_where, roster_where;
   std::int64_t exclude_inspected_within_days = 0;  // 0: no exclusion by earlier inspection
+  std::string inspected_within_days_source;        // why that interval (published)
   bool exclude_positive_list = false;
+  std::string positive_list;                       // the positive list's condition (expression text)
+  // A weighted draw: each candidate's `weight` decides (the weighted rule above); `weight` the
+  // expression that gave them, `weight_source` why (published).
+  bool weighted = false;
+  std::string weight, weight_source;
+  // The recorded sweep whose open violations the plan's expressions read (0: none read).
+  std::int64_t violations_sweep = 0;
   bool same_county = true;
   std::uint32_t team_size = 2;
   bool inspector_names_public = false;

@@ -67,12 +67,7 @@ CompiledRuleset::CompiledRuleset(const model::Ruleset& ruleset)
     : ruleset_(&ruleset), history_(std::make_unique<ParamHistory>()) {
   const model::Schema& schema = ruleset.schema;
   // The entries of dated parameters, evaluated once: param_at(P, DATE) reads them.
-  for (const auto& p : ruleset.params) {
-    auto& h = history_->entries.emplace_back();
-    if (p.dated)
-      for (const auto& e : p.entries)
-        h.push_back({e.from.value_or(dsl::Date{}), as_enum_values(evaluate_constant(e.value), p.type, schema)});
-  }
+  for (const auto& p : ruleset.params) history_->entries.push_back(parameter_history(p, schema));
   for (const model::Rule& rule : ruleset.rules) {
     auto rp = std::make_unique<RuleProgram>(schema);
     rp->env.set_param_history(&history_->entries);
@@ -184,6 +179,20 @@ cel::Value as_enum_values(const cel::Value& v, const model::Type& t, const model
 
 }  // namespace
 
+std::vector<cel::DatedEntry> parameter_history(const model::Param& p, const model::Schema& schema) {
+  std::vector<cel::DatedEntry> h;
+  if (p.dated)
+    for (const auto& e : p.entries)
+      h.push_back({e.from.value_or(dsl::Date{}), as_enum_values(evaluate_constant(e.value), p.type, schema)});
+  return h;
+}
+
+cel::Value parameter_value(const model::Param& p, dsl::Date on, const model::Schema& schema) {
+  if (p.dated) return cel::value_at(parameter_history(p, schema), on, p.name);
+  if (p.entries.empty()) return cel::Value();
+  return as_enum_values(evaluate_constant(p.entries[0].value), p.type, schema);
+}
+
 std::vector<Finding> CompiledRuleset::evaluate(const Snapshot& snap, const EvalOptions& opt) const {
   std::vector<Finding> all;
   evaluate(snap, opt, [&](std::vector<Finding>& piece) {
@@ -249,23 +258,18 @@ Run::Run(const model::Ruleset& rs, const Snapshot& s, const EvalOptions& o)
     : snap(s), opt(o), schema(rs.schema), names(s) {
   // Parameter values in force on the evaluation date, computed once per run.
   for (const auto& p : rs.params) {
-    cel::Value v;
     ParamUse use{p.name, "", "", model::Confidence::high};
     if (p.dated) {
-      std::vector<cel::DatedEntry> entries;
-      for (const auto& e : p.entries) entries.push_back({e.from.value_or(dsl::Date{}), evaluate_constant(e.value)});
-      v = cel::value_at(entries, opt.as_of, p.name);
       for (const auto& e : p.entries)
         if (e.from && *e.from <= opt.as_of) {
           use.source = e.source;
           use.confidence = e.confidence;
         }
     } else if (!p.entries.empty()) {
-      v = evaluate_constant(p.entries[0].value);
       use.source = p.entries[0].source;
       use.confidence = p.entries[0].confidence;
     }
-    v = as_enum_values(v, p.type, schema);
+    cel::Value v = parameter_value(p, opt.as_of, schema);
     use.value = build::render(v, nullptr);
     param_values.push_back(std::move(v));
     param_uses.push_back(std::move(use));

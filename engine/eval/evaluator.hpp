@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "dsl/cel/program.hpp"
 #include "dsl/common/date.hpp"
 #include "dsl/model/ruleset.hpp"
 #include "engine/findings/finding.hpp"
@@ -102,5 +103,12 @@ class CompiledRuleset {
 // Evaluates a constant expression (parameter values, test records); error values on failure.
 // The result owns its text: it outlives the program compiled for it.
 dsl::cel::Value evaluate_constant(const dsl::model::CheckedExpr& e);
+
+// The entries of a dated parameter (none for an undated one), their values as the rules see
+// them (an enum parameter holds enum values): what param_at(P, DATE) reads.
+std::vector<dsl::cel::DatedEntry> parameter_history(const dsl::model::Param& p, const dsl::model::Schema& schema);
+// The value of parameter `p` in force on day `on` (a dated parameter before its first entry:
+// unknown, naming it), as the rules see it (an enum parameter holds enum values).
+dsl::cel::Value parameter_value(const dsl::model::Param& p, dsl::Date on, const dsl::model::Schema& schema);
 
 }  // namespace eco::engine

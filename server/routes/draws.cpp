@@ -110,6 +110,7 @@ void draws_page(Context& ctx) {
   nlohmann::json data = {{"draws", rows}, {"may_run", ctx.may(app::Action::run, app::Resource::draw)}};
   if (shown) {
     auto list = published(ctx, shown);
+    if (auto& ex = list["exclusions"]; ex.is_object()) ex["has_days"] = ex.value("inspected_within_days", 0) > 0;
     std::map<std::string, std::string> label;
     for (auto& s : list["strata"]) {
       s["quota_text"] = std::to_string(s.value("quota", 0));
@@ -148,7 +149,14 @@ void register_draws(Router& router) {
         {"ruleset_sha256", str},
         {"data_batch", {{"type", "integer"}}},
         {"inputs_sha256", str},
+        {"population", {{"type", "object"}, {"properties", {{"record", str}, {"where", str}}}}},
         {"strata", {{"type", "array"}}},
+        {"exclusions",
+         {{"type", "object"},
+          {"properties",
+           {{"inspected_within_days", {{"type", "integer"}}}, {"inspected_within_days_source", str}, {"positive_list", str}}}}},
+        {"weight", {{"type", "object"}, {"properties", {{"expression", str}, {"source", str}}}}},
+        {"violations_sweep", {{"type", "integer"}}},
         {"selections",
          {{"type", "array"},
           {"items",

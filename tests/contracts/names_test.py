@@ -131,7 +131,9 @@ for _key in ("issued_on", "legal_basis"):
 # enterprise's positive_list) share their names with words of the engine's own output, command
 # line and roles; none of these reads a schema field (the draw reads the fields its plan names).
 for _rel, _key, _why in (
-    ("engine/draw/draw.cpp", "positive_list", "a JSON key of the draw's recorded inputs (a population member's flag; the plan names the field: exclusions.positive_list_field)"),
+    ("engine/draw/draw.cpp", "positive_list", "a JSON key of the draw's recorded inputs (a population member's flag and the plan's condition: exclusions.positive_list)"),
+    ("app/draws.cpp", "positive_list", "a key of the draw plan and of the published list (exclusions.positive_list: the condition, an expression the plan writes, docs/draw.md)"),
+    ("server/routes/draws.cpp", "positive_list", "a key of the published list's API schema (exclusions.positive_list: the plan's condition, docs/draw.md)"),
     ("engine/draw/draw.cpp", "inspector", "a JSON key of the draw's recorded inputs (a recusal's inspector; the plan names the record: inspectors.recusal)"),
     ("app/draws.cpp", "inspection", "a key of the draw plan (exclusions.inspection: it names the record, docs/draw.md)"),
     ("server/routes/inspections.cpp", "inspection", "a JSON key, page name and route parameter of the inspections API and pages (the engine's own _inspection record)"),

@@ -7,7 +7,8 @@ high), 太谷示例化工 E2 in 太谷区), one recorded sweep:
 - draws: the administrator draws (201, the published list without inspector ids, counties or
   names); a rule author, an inspector, a viewer read the list but may not draw (403, nothing
   recorded); the list shows seed, as-of day, ruleset and batch; verify passes, and after a new
-  import batch names the batch; an unknown draw is 404; a bad seed 400.
+  import batch names the batch; an unknown draw is 404; a bad seed, a period that is not one
+  (markup) and an as-of day outside the period 400, recording nothing.
 - inspections: the 榆次区 inspector opens one of E1 from the draw (the draw's team) and a targeted
   one naming the account (mine, listed first); E2 (太谷区) is 404 for them, and the 太谷区
   inspector cannot read or record on E1's (404, store unchanged); a viewer reads but may not
@@ -71,6 +72,9 @@ def main():
         page = viewer.get("/draws")
         check(page.status == 200 and 'id="draw-published"' in page.text() and E1 in page.text()
               and 'id="draw-form"' not in page.text(), "draws page as viewer: %r" % page)
+        check('<li id="draw-population-where">' in page.text() and "e.status == &apos;operating&apos;" in page.text()
+              and 'id="draw-inspected-within"' not in page.text() and 'id="draw-weight"' not in page.text(),
+              "the draws page does not show the plan's criteria as its fixture has them")
         check('id="draw-form"' in admin.get("/draws").text(), "the administrator's draws page has no form")
         check("data-open-from-draw" not in page.text(), "the viewer's draws page offers to open an inspection")
         link = 'href="/inspections?open=%s&amp;draw=1#inspection-open"' % E1
@@ -78,11 +82,14 @@ def main():
         form = insp_a.get("/inspections?open=%s&draw=1" % E1).text()
         check('value="%s"' % E1 in form and 'id="open-draw" name="draw" inputmode="numeric" pattern="[0-9]*" '
               'maxlength="12" value="1"' in form, "the inspections page's form is not filled in")
+        # A period is a year, half year, quarter or month: markup is refused, nothing recorded.
         xss = "<img src=x onerror=alert(1)>"
+        before = srv.digest()
         r = admin.post("/api/draws", {"period": xss, "seed": "7", "as_of": "2026-03-21"})
-        check(r.status == 201, "a draw with a hostile period: %r" % r)
-        page = viewer.get("/draws?id=2").text()
-        check(xss not in page and "&lt;img src=x onerror=alert(1)&gt;" in page, "the period is not escaped")
+        check(r.status == 400 and "is not a year (2027)" in r.text(), "a draw with a hostile period: %r" % r)
+        r = admin.post("/api/draws", {"period": "2026Q2", "seed": "7", "as_of": "2026-03-21"})
+        check(r.status == 400 and "is not a day of the period 2026Q2" in r.text(), "an as-of day outside the period: %r" % r)
+        check(srv.digest() == before, "a refused period changed the store")
         xss_form = insp_a.get("/inspections?open=%s" % "%3Cscript%3Ex%3C/script%3E").text()
         check("<script>x</script>" not in xss_form, "the ?open= value is not escaped")
 

@@ -312,5 +312,51 @@ TEST_F(CheckRuleset, AcceptsABomAndDigestsTheFiles) {
   EXPECT_NE(rs->sha256, rs2->sha256);
 }
 
+// An expression written outside the rule files (a draw plan's condition): checked by the same
+// checker against the loaded ruleset, its diagnostics pointing into its own named source.
+TEST_F(CheckRuleset, ChecksAnExpressionWrittenOutsideTheRuleFiles) {
+  auto rs = load("");
+  ASSERT_TRUE(rs) << codes();
+  const auto* enterprise = rs->schema.find_record("enterprise");
+  auto check = [&](const std::string& text, Kind expected = Kind::bool_, std::vector<std::string> guards = {}) {
+    diags = Diagnostics();
+    const auto src = sm.add("plan.json strata[0].when", text);
+    ExpressionSpec spec{"a stratum's condition", model::Type::of(expected), {{"e", model::Type::record(enterprise)}},
+                        std::move(guards)};
+    return check_expression(*rs, sm, src, spec, diags);
+  };
+  // Fields, enum values and parameters resolve; `as_of` is the evaluation date.
+  auto ok = check("e.industry == 'coking' && e.county in counties && as_of > deadline_day");
+  ASSERT_TRUE(ok) << codes();
+  EXPECT_EQ(codes(), "");
+  EXPECT_TRUE(find_ref(*ok, Ref::Kind::param, "counties"));
+  EXPECT_TRUE(find_ref(*ok, Ref::Kind::variable, "e"));
+  // A misspelt field: N-code at its column, in the named source.
+  EXPECT_FALSE(check("e.industri == 'coking'"));
+  ASSERT_EQ(diags.items().size(), 1u);
+  const std::string shown = render_text(sm, diags.items()[0]);
+  EXPECT_EQ(shown.rfind("plan.json strata[0].when:1:3: error[", 0), 0u) << shown;
+  EXPECT_NE(shown.find("did you mean 'industry'?"), std::string::npos) << shown;
+  // Not a bool: T002; an enum value that is not one: N006; a syntax error: P-code.
+  EXPECT_FALSE(check("e.industry"));
+  EXPECT_EQ(codes(), std::string(code::kNotBool) + " ");
+  EXPECT_FALSE(check("e.industry == 'mining'"));
+  EXPECT_EQ(codes(), "N006 ");
+  EXPECT_FALSE(check("e.industry == "));
+  EXPECT_EQ(codes().substr(0, 1), "P");
+  EXPECT_FALSE(check("f.id == 'x'"));
+  // An optional field read without has(): a warning, the expression still checks; guarded by an
+  // earlier condition's has(), nothing.
+  EXPECT_TRUE(check("e.park == 'x'"));
+  EXPECT_EQ(codes(), "W001 ");
+  EXPECT_TRUE(check("e.park == 'x'", Kind::bool_, {"e.park"}));
+  EXPECT_EQ(codes(), "");
+  EXPECT_EQ(proven_present(*check("has(e.park) && e.county == '介休市'")), std::vector<std::string>{"e.park"});
+  // An int is wanted: a bool is T001.
+  EXPECT_TRUE(check("size(e.facilities) + 1", Kind::int_));
+  EXPECT_FALSE(check("e.industry == 'coking'", Kind::int_));
+  EXPECT_EQ(codes(), std::string(code::kTypeMismatch) + " ");
+}
+
 }  // namespace
 }  // namespace eco::dsl

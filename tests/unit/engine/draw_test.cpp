@@ -8,6 +8,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "engine/draw/draw.hpp"
 #include "engine/store/schema_sql.hpp"
@@ -275,6 +276,148 @@ TEST_F(DrawStore, VerifyDetectsATamperedRecordEvenWithoutTheTrigger) {
   v = verify(read(*st, id), in);
   ASSERT_FALSE(v.ok());
   EXPECT_NE(v.problems[0].find("SHA-256"), std::string::npos);
+}
+
+TEST(DrawPeriod, NamesItsFirstAndLastDay) {
+  auto days = [](const char* p) {
+    auto d = period_days(p);
+    return d.first + " " + d.last;
+  };
+  EXPECT_EQ(days("2027"), "2027-01-01 2027-12-31");
+  EXPECT_EQ(days("2027-H1"), "2027-01-01 2027-06-30");
+  EXPECT_EQ(days("2027H2"), "2027-07-01 2027-12-31");
+  EXPECT_EQ(days("2027-Q1"), "2027-01-01 2027-03-31");
+  EXPECT_EQ(days("2026Q4"), "2026-10-01 2026-12-31");
+  EXPECT_EQ(days("2024-02"), "2024-02-01 2024-02-29");
+  EXPECT_EQ(days("2027-02"), "2027-02-01 2027-02-28");
+  for (const char* bad : {"", "Q4", "2027Q0", "2027Q5", "2027-H3", "2027-00", "2027-13", "2027-1", "2027-", "0999", "2027Q1x", "２０２７"})
+    EXPECT_THROW(period_days(bad), DrawError) << bad;
+}
+
+// Weighted selection: quotas exact for every seed; with k = 1 each key's frequency is its weight
+// over the stratum's total (within 6 standard deviations of Binomial(N, w/W)); a heavier key is
+// drawn more often for k > 1 too; weights out of 1..kMaxWeight refused.
+TEST(DrawWeighted, QuotasExactAndSingleDrawFrequenciesFollowTheWeights) {
+  const std::vector<std::string> keys{"A", "B", "C", "D", "E", "F"};
+  const std::vector<std::uint64_t> weights{1, 2, 3, 4, 10, 20};
+  const double total = 40;
+  constexpr int kSeeds = 20000;
+  std::map<std::string, int> once, thrice;
+  for (int seed = 1; seed <= kSeeds; ++seed) {
+    Generator g(static_cast<std::uint64_t>(seed));
+    auto one = weighted_sample(g, keys, weights, 1);
+    ASSERT_EQ(one.size(), 1u);
+    ++once[one[0]];
+    auto three = weighted_sample(g, keys, weights, 3);
+    ASSERT_EQ(three.size(), 3u);
+    ASSERT_EQ(std::set<std::string>(three.begin(), three.end()).size(), 3u) << "drawn twice, seed " << seed;
+    for (const auto& k : three) ++thrice[k];
+  }
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const double p = static_cast<double>(weights[i]) / total;
+    const double mean = kSeeds * p, sd = std::sqrt(kSeeds * p * (1 - p));
+    EXPECT_LE(std::abs(once[keys[i]] - mean), 6 * sd) << keys[i] << " drawn " << once[keys[i]] << " times, expected " << mean;
+  }
+  // Teeth: a uniform sampler would draw A about 3333 times, 37 sd away from its 500.
+  EXPECT_GT(std::abs(kSeeds / 6.0 - kSeeds * 1 / total), 6 * std::sqrt(kSeeds * (1 / total) * (1 - 1 / total)));
+  for (std::size_t i = 1; i < keys.size(); ++i) EXPECT_GT(thrice[keys[i]], thrice[keys[i - 1]]) << keys[i];
+  // k >= n draws every key; a zero or too large weight is refused, naming the key.
+  Generator g(1);
+  auto all = weighted_sample(g, keys, weights, 9);
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), keys.size());
+  try {
+    weighted_sample(g, keys, {1, 2, 0, 4, 10, 20}, 1);
+    ADD_FAILURE() << "a zero weight was accepted";
+  } catch (const DrawError& ex) {
+    EXPECT_NE(std::string(ex.what()).find("enterprise C: weight 0 is not in 1..1000000"), std::string::npos) << ex.what();
+  }
+  EXPECT_THROW(weighted_sample(g, keys, {1, 2, 3, 4, 10, kMaxWeight + 1}, 1), DrawError);
+  EXPECT_THROW(weighted_sample(g, keys, {1, 2}, 1), DrawError);
+}
+
+// The rule as docs/draw.md states it (a running sum over the keys not yet drawn), written the
+// slow way: the tree-based implementation draws the same keys from the same generator.
+TEST(DrawWeighted, IsTheLinearScanOfTheSpecification) {
+  std::vector<std::string> keys;
+  std::vector<std::uint64_t> weights;
+  std::mt19937_64 mix(3);
+  for (int i = 0; i < 300; ++i) keys.push_back(key("K", i)), weights.push_back(1 + mix() % 50);
+  for (std::uint64_t seed = 1; seed <= 50; ++seed) {
+    Generator fast(seed), slow(seed);
+    const auto got = weighted_sample(fast, keys, weights, 40);
+    std::vector<std::uint64_t> left = weights;
+    std::vector<std::string> want;
+    for (int t = 0; t < 40; ++t) {
+      std::uint64_t total = 0;
+      for (auto w : left) total += w;
+      const std::uint64_t r = slow.below(total);
+      std::uint64_t run = 0;
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        run += left[i];
+        if (r < run) {
+          want.push_back(keys[i]);
+          left[i] = 0;
+          break;
+        }
+      }
+    }
+    ASSERT_EQ(got, want) << "seed " << seed;
+    EXPECT_EQ(fast.next(), slow.next());  // the same raw outputs consumed
+  }
+}
+
+TEST(Draw, AWeightedDrawMeetsItsQuotasAndRecordsTheWeights) {
+  auto base = sample_inputs(0);
+  base.weighted = true;
+  base.weight = "1 + e.findings";
+  base.weight_source = "test";
+  for (auto& c : base.population) c.weight = c.key == "G0000" ? 1000 : 1;
+  int g0 = 0;
+  for (int seed = 1; seed <= 300; ++seed) {
+    auto in = base;
+    in.seed = static_cast<std::uint64_t>(seed);
+    auto r = compute(in);
+    ASSERT_EQ(r.strata[0].quota, 10u);
+    ASSERT_EQ(r.selections.size(), 28u);
+    for (const auto& s : r.selections) g0 += s.enterprise == "G0000";
+  }
+  EXPECT_GT(g0, 290);  // weight 1000 among 199 of weight 1, 10 draws: almost always
+  EXPECT_EQ(inputs_json(inputs_from_json(inputs_json(base))), inputs_json(base));
+  auto zero = base;
+  zero.population[0].weight = 0;
+  EXPECT_THROW(compute(zero), DrawError);
+}
+
+// A draw recorded before the plan's expressions and weights were recorded (its inputs lack
+// those keys) still reads, recomputes to its result and verifies against the same inputs.
+TEST_F(DrawStore, ADrawRecordedBeforeTheNewKeysStillVerifies) {
+  auto in = sample_inputs(5);
+  in.exclude_inspected_within_days = 90;
+  in.population[3].last_inspected = "2026-11-01";
+  auto old = nlohmann::json::parse(inputs_json(in));
+  for (const char* k : {"population_record", "population_where", "roster_where", "inspected_within_days_source", "positive_list",
+                        "weighted", "weight", "weight_source", "violations_sweep"})
+    old.erase(k);
+  for (auto& s : old["strata"]) s.erase("when");
+  for (auto& c : old["population"]) c.erase("last_inspection"), c.erase("weight");
+  const std::string text = old.dump(), result = result_json(compute(in));
+  ensure_table(*st);
+  SQLite::Statement ins(st->db(), "INSERT INTO _draw (created_at, period, seed, ruleset, ruleset_sha256, data_batch, inputs, "
+                                  "inputs_sha256, result, result_sha256) VALUES ('t', '2026Q4', '5', 'test', 'abc', 3, ?, ?, ?, ?)");
+  ins.bind(1, text);
+  ins.bind(2, store::sha256_hex(text));
+  ins.bind(3, result);
+  ins.bind(4, store::sha256_hex(result));
+  ins.exec();
+  const auto rec = read(*st, st->db().getLastInsertRowid());
+  EXPECT_EQ(result_json(compute(inputs_from_json(rec.inputs))), rec.result);
+  EXPECT_TRUE(verify(rec, in).ok()) << verify(rec, in).problems.at(0);
+  // Against inputs that now carry the plan's texts, verify names them.
+  auto now = in;
+  now.population_where = "e.status == 'operating'";
+  const auto v = verify(rec, now);
+  ASSERT_EQ(v.problems.size(), 1u);
+  EXPECT_EQ(v.problems[0], "population.where: (none) at the draw, now `e.status == 'operating'`");
 }
 
 }  // namespace
