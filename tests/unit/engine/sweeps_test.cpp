@@ -292,9 +292,10 @@ TEST(SweepHistory, RecordingDropsTheUnusedIdentityIndexOfOlderStores) {
     while (q.executeStep()) out += q.getColumn(0).getString() + " ";
     return out;
   };
-  ASSERT_EQ(indexes(), "_sweep_finding__identity _sweep_finding__sweep _sweep_finding__sweep_owner _sweep_finding__sweep_rank ");
+  ASSERT_EQ(indexes(), "_sweep_finding__identity _sweep_finding__sweep _sweep_finding__sweep_owner _sweep_finding__sweep_rank "
+                       "_sweep_finding__sweep_subject ");
   const Recorded r = sweeps::record_sweep(*st, run(kDates[1]), fs[1]);
-  EXPECT_EQ(indexes(), "_sweep_finding__sweep_owner _sweep_finding__sweep_rank ");
+  EXPECT_EQ(indexes(), "_sweep_finding__sweep_owner _sweep_finding__sweep_rank _sweep_finding__sweep_subject ");
   EXPECT_EQ(r.previous_sweep_id, 1);
   EXPECT_EQ(resolved(r), "a:facility:F-2:E-F-2:violation:2026-01-31 ");
 }
