@@ -16,6 +16,7 @@
 #include <variant>
 
 #include "app/report_data.hpp"
+#include "app/ruleset.hpp"
 #include "app/ruleset_cache.hpp"
 #include "app/snapshot_cache.hpp"
 #include "engine/store/schema_sql.hpp"
@@ -621,6 +622,7 @@ std::unique_ptr<engine::store::Store> open_for_browsing(const std::filesystem::p
   if (!std::filesystem::exists(db)) throw engine::store::StoreError("no store at " + db.string());
   engine::store::OpenOptions o;
   o.read_only = true;
+  o.schema_version = store_schema_version(rs);  // a request at a time: the schema described once
   return engine::store::Store::open(db, rs.schema, o);
 }
 

@@ -18,6 +18,7 @@
 #include "app/ruleset.hpp"
 #include "app/store_runs.hpp"
 #include "app/sweep.hpp"
+#include "engine/store/schema_sql.hpp"
 #include "tests/support/store_helpers.hpp"
 
 namespace {
@@ -488,6 +489,20 @@ TEST(BrowseSweeps, AStoreReplacedUnderTheSameNameIsCountedAgain) {
   import(db, ruleset, update);
   sweep(db, ruleset, dir.path() / "sweep2.json");
   EXPECT_EQ(counts(), (std::vector<std::size_t>{2, 2, 2, 2, 2, 2}));
+}
+
+// The schema version the browsing opens pass to Store::open is the schema's own, once per
+// ruleset (a store opened with it is checked against the right schema).
+TEST_F(Browse, TheStoresSchemaVersionIsTheRulesetsOwn) {
+  EXPECT_EQ(eco::app::store_schema_version(*rs_), eco::engine::store::schema_version(rs_->schema));
+  EXPECT_EQ(eco::app::store_schema_version(*rs_), eco::engine::store::schema_version(rs_->schema));  // cached
+  eco::dsl::SourceManager sm;
+  auto other = eco::app::load_checked_ruleset(kSource / "tests/sweep/fixture/ruleset", sm);
+  ASSERT_TRUE(other.ruleset) << other.errors;
+  EXPECT_EQ(eco::app::store_schema_version(*other.ruleset), eco::engine::store::schema_version(other.ruleset->schema));
+  EXPECT_NE(eco::app::store_schema_version(*other.ruleset), eco::app::store_schema_version(*rs_));
+  // A store of the other ruleset is refused to this one, as without the version given.
+  EXPECT_THROW(eco::app::open_for_browsing(db_, *other.ruleset), eco::engine::store::StoreError);
 }
 
 TEST(BrowseWithoutJurisdiction, ALimitedQuerySelectsNothing) {
