@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <array>
@@ -15,6 +16,7 @@
 #include <variant>
 
 #include "app/report_data.hpp"
+#include "app/ruleset.hpp"
 #include "app/ruleset_cache.hpp"
 #include "app/snapshot_cache.hpp"
 #include "engine/store/schema_sql.hpp"
@@ -169,6 +171,15 @@ bool has_table(SQLite::Database& db, const char* name) {
   return q.executeStep() && q.getColumn(0).getInt() > 0;
 }
 
+// The store's file: its path, and the file system's identity of the file (device, inode), so
+// that another store moved or copied in under the same name is not taken for this one.
+std::string store_identity(engine::store::Store& store) {
+  const auto path = std::filesystem::absolute(store.path()).lexically_normal().string();
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return path;
+  return fmt::format("{}\n{}:{}", path, static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino));
+}
+
 // The sweep a query reads: `id`, or the latest recorded sweep of the ruleset (id 0 when none).
 engine::SweepSummary sweep_of(engine::store::Store& store, const model::Ruleset& rs, std::int64_t id) {
   engine::SweepSummary s;
@@ -192,24 +203,16 @@ engine::SweepSummary sweep_of(engine::store::Store& store, const model::Ruleset&
   s.started_at = q.getColumn(1).getString();
   s.as_of = q.getColumn(2).getString();
   s.findings = static_cast<std::size_t>(q.getColumn(3).getInt64());
-  // A recorded sweep never changes (the history is append-only): its tallies are counted once per
-  // process, not for every page (~100 ms at 76k findings). Keyed by the store's file, the sweep and
-  // its start, so a store replaced under the same name is counted again.
-  struct Tally {
-    std::size_t violations, unknown, upcoming, enterprises_with_violations;
-  };
-  static std::mutex tallies_mutex;
-  static std::map<std::tuple<std::string, std::int64_t, std::string>, Tally> tallies;
-  const auto tally_key = std::make_tuple(store.path().string(), s.id, s.started_at);
+  // A recorded sweep never changes (the history is append-only): its summary is counted once per
+  // process, not for every page (~100 ms at 76k findings). Keyed by the store's file (its path
+  // and the file's identity: another store put in under the same name is counted again), the
+  // sweep and its start.
+  static std::mutex summaries_mutex;
+  static std::map<std::tuple<std::string, std::int64_t, std::string>, engine::SweepSummary> summaries;
+  const auto summary_key = std::make_tuple(store_identity(store), s.id, s.started_at);
   {
-    std::lock_guard lock(tallies_mutex);
-    if (auto it = tallies.find(tally_key); it != tallies.end()) {
-      s.violations = it->second.violations;
-      s.unknown = it->second.unknown;
-      s.upcoming = it->second.upcoming;
-      s.enterprises_with_violations = it->second.enterprises_with_violations;
-      return s;
-    }
+    std::lock_guard lock(summaries_mutex);
+    if (auto it = summaries.find(summary_key); it != summaries.end()) return it->second;
   }
   SQLite::Statement c(db, "SELECT verdict, count(*) FROM _sweep_finding WHERE sweep = ? GROUP BY verdict");
   c.bind(1, static_cast<std::int64_t>(s.id));
@@ -224,9 +227,9 @@ engine::SweepSummary sweep_of(engine::store::Store& store, const model::Ruleset&
                           "AND verdict IN ('violation','late') AND enterprise_id IS NOT NULL");
   e.bind(1, static_cast<std::int64_t>(s.id));
   if (e.executeStep()) s.enterprises_with_violations = static_cast<std::size_t>(e.getColumn(0).getInt64());
-  std::lock_guard lock(tallies_mutex);
-  if (tallies.size() >= 256) tallies.clear();  // a bound; a cleared sweep is counted again
-  tallies.emplace(tally_key, Tally{s.violations, s.unknown, s.upcoming, s.enterprises_with_violations});
+  std::lock_guard lock(summaries_mutex);
+  if (summaries.size() >= 256) summaries.clear();  // a bound; a cleared sweep is counted again
+  summaries.emplace(summary_key, s);
   return s;
 }
 
@@ -476,12 +479,150 @@ std::vector<TrendPoint> count_trend(engine::store::Store& store, const OwnerSql&
   return out;
 }
 
+// ---- The enterprise search's index ----
+
+// The owner rows of a store's current data as the search reads them, in its order (name, then
+// key, as SQLite sorts them: the rows are read with that ORDER BY). Searching 100,000 owners
+// with LIKE '%text%' read the whole table twice per request (count, then page: ~40 ms of
+// CPU); the same comparisons over these rows in memory take a few milliseconds.
+struct OwnerIndex {
+  struct Entry {
+    std::string key, name, jurisdiction;
+    bool key_null = false, name_null = false, jurisdiction_null = false;
+    std::string key_folded, name_folded;  // ASCII letters in lower case: LIKE's comparison
+    std::vector<std::int32_t> dims;       // per dimension: its value's index in `values`; -1 NULL
+  };
+  std::vector<Entry> entries;
+  std::vector<std::vector<std::string>> values;  // per dimension, the distinct stored values
+};
+
+// SQLite's LIKE compares ASCII letters without case and every other character as it is.
+std::string fold_ascii(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+// What identifies the store's current data: its newest batch (every change of the records is
+// an import batch: docs/store.md; app/snapshot_cache.hpp relies on the same), with the times
+// and counts that tell a batch of another store with the same number apart.
+std::string data_version(SQLite::Database& db) {
+  if (!has_table(db, "_batch")) return "none";
+  SQLite::Statement q(db, "SELECT id, started_at, coalesce(finished_at, ''), rows_read, rows_new, rows_updated "
+                          "FROM _batch ORDER BY id DESC LIMIT 1");
+  if (!q.executeStep()) return "none";
+  std::string out;
+  for (int i = 0; i < 6; ++i) out += q.getColumn(i).getString() + "\x1f";
+  return out;
+}
+
+std::shared_ptr<const OwnerIndex> build_owner_index(SQLite::Database& db, const OwnerSql& os) {
+  auto index = std::make_shared<OwnerIndex>();
+  index->values.resize(os.dims.size());
+  std::vector<std::map<std::string, std::int32_t, std::less<>>> seen(os.dims.size());
+  SQLite::Statement q(db, "SELECT " + os.columns() + " FROM " + os.table() + " o ORDER BY 2, 1");
+  while (q.executeStep()) {
+    OwnerIndex::Entry e;
+    const auto text = [&](int i, bool& null) {
+      null = q.getColumn(i).isNull();
+      return null ? std::string() : q.getColumn(i).getString();
+    };
+    e.key = text(0, e.key_null);
+    e.name = text(1, e.name_null);
+    e.jurisdiction = text(2, e.jurisdiction_null);
+    e.key_folded = fold_ascii(e.key);
+    e.name_folded = fold_ascii(e.name);
+    for (std::size_t d = 0; d < os.dims.size(); ++d) {
+      const auto& c = q.getColumn(3 + static_cast<int>(d));
+      if (c.isNull()) {
+        e.dims.push_back(-1);
+        continue;
+      }
+      const std::string v = c.getString();
+      auto it = seen[d].find(v);
+      if (it == seen[d].end()) {
+        it = seen[d].emplace(v, static_cast<std::int32_t>(index->values[d].size())).first;
+        index->values[d].push_back(v);
+      }
+      e.dims.push_back(it->second);
+    }
+    index->entries.push_back(std::move(e));
+  }
+  return index;
+}
+
+// The index of the store's owners as its data stands now: kept per store file and ruleset while
+// the store's newest batch is the one it was read after.
+std::shared_ptr<const OwnerIndex> owner_index(engine::store::Store& store, const OwnerSql& os) {
+  struct Cached {
+    std::string version;
+    std::shared_ptr<const OwnerIndex> index;
+  };
+  static std::mutex mutex;
+  static std::map<std::string, Cached> cache;
+  const std::string where = store_identity(store) + "\n" + os.rs.sha256;
+  // Read before the rows are: a batch committed in between makes the index look older than its
+  // rows, so the next search reads them again (never the other way round).
+  const std::string version = data_version(store.db());
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = cache.find(where); it != cache.end() && it->second.version == version) return it->second.index;
+  }
+  auto index = build_owner_index(store.db(), os);
+  std::lock_guard lock(mutex);
+  if (cache.size() >= 8) cache.clear();  // a bound: a dropped store's index is read again
+  cache[where] = {version, index};
+  return index;
+}
+
+// The search over the index: the rows the SQL of search_owners() selects, in its order.
+OwnerPage search_index(const OwnerIndex& index, const OwnerSql& os, const OwnerQuery& query) {
+  OwnerPage page;
+  page.offset = query.offset;
+  page.limit = query.limit;
+  if (query.limit_to && os.rs.schema.roles.owner_jurisdiction < 0) return page;  // limited, nothing to compare
+  // Each filter as (dimension, the index of its value; -1 when no owner has it).
+  std::vector<std::pair<std::size_t, std::int32_t>> equal;
+  for (const auto& [field, value] : query.where) {
+    std::size_t d = 0;
+    while (os.dims[d].field != field) ++d;  // the caller checked that it is a dimension
+    const auto& vs = index.values[d];
+    const auto it = std::find(vs.begin(), vs.end(), value);
+    equal.emplace_back(d, it == vs.end() ? -1 : static_cast<std::int32_t>(it - vs.begin()));
+  }
+  const std::string needle = fold_ascii(query.text);
+  std::size_t matched = 0;
+  for (const auto& e : index.entries) {
+    if (query.limit_to && (e.jurisdiction_null || std::find(query.limit_to->begin(), query.limit_to->end(),
+                                                            e.jurisdiction) == query.limit_to->end()))
+      continue;
+    if (!std::all_of(equal.begin(), equal.end(), [&](const auto& x) { return x.second >= 0 && e.dims[x.first] == x.second; }))
+      continue;
+    if (!needle.empty() && !(!e.name_null && e.name_folded.find(needle) != std::string::npos) &&
+        !(!e.key_null && e.key_folded.find(needle) != std::string::npos))
+      continue;
+    if (matched++ < query.offset || page.rows.size() >= query.limit) continue;
+    OwnerRow r;
+    r.key = e.key;
+    r.name = e.name;
+    r.jurisdiction = e.jurisdiction;
+    for (std::size_t d = 0; d < os.dims.size(); ++d) {
+      const auto& f = os.owner.fields[static_cast<std::size_t>(os.owner.find_field(os.dims[d].field))];
+      r.values[os.dims[d].field] = shown(f, e.dims[d] < 0 ? std::string() : index.values[d][static_cast<std::size_t>(e.dims[d])]);
+    }
+    page.rows.push_back(std::move(r));
+  }
+  page.total = matched;
+  return page;
+}
+
 }  // namespace
 
 std::unique_ptr<engine::store::Store> open_for_browsing(const std::filesystem::path& db, const model::Ruleset& rs) {
   if (!std::filesystem::exists(db)) throw engine::store::StoreError("no store at " + db.string());
   engine::store::OpenOptions o;
   o.read_only = true;
+  o.schema_version = store_schema_version(rs);  // a request at a time: the schema described once
   return engine::store::Store::open(db, rs.schema, o);
 }
 
@@ -527,6 +668,15 @@ std::vector<ShownValue> dimension_values(engine::store::Store& store, const mode
 OwnerPage search_owners(engine::store::Store& store, const model::Ruleset& rs, const OwnerQuery& query) {
   check_page(query.limit);
   OwnerSql os(rs);
+  {
+    Where checked;  // refuses a field or value that is not there, as the SQL below does
+    owner_terms(os, query.where, query.limit_to, checked);
+  }
+  // Filters on the owner's dimensions only (all the pages give): the index in memory.
+  if (std::all_of(query.where.begin(), query.where.end(), [&](const auto& kv) {
+        return std::any_of(os.dims.begin(), os.dims.end(), [&](const reports::Dimension& d) { return d.field == kv.first; });
+      }))
+    return search_index(*owner_index(store, os), os, query);
   Where w;
   if (!query.text.empty()) {
     // LIKE with every wildcard of the user's text escaped: "%" finds a percent sign.
@@ -673,10 +823,28 @@ Dashboard dashboard(engine::store::Store& store, const model::Ruleset& rs, const
   Where filters;
   finding_terms(os, query.where, query.limit_to, query.severity, "", query.area, "", "", filters);
   if (!out.sweep.id) return out;
+  // The counts group the latest sweeps' findings (the trend: up to `history` sweeps) by the
+  // owners' current values: counted once per store file, ruleset, latest sweep, newest batch and
+  // query, not for every request (each counted the whole latest sweep and the trend's sweeps).
+  std::string key = fmt::format("{}\n{}\n{}\n{}\n{}\n{}\n{}\n{}\n", store_identity(store), rs.sha256, out.sweep.id,
+                                out.sweep.started_at, data_version(store.db()), query.severity, query.area, query.history);
+  for (const auto& [field, value] : query.where) key += field + "=" + value + "\x1f";
+  key += query.limit_to ? "\n limit:" : "\n all";
+  if (query.limit_to)
+    for (const auto& j : *query.limit_to) key += j + "\x1f";
+  static std::mutex mutex;
+  static std::map<std::string, Dashboard> counted;
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = counted.find(key); it != counted.end()) return it->second;
+  }
   count_latest(store.db(), os, filters, out);
   out.trend = count_trend(store, os, filters, query.history);
   const auto owners = owners_with_violations(store.db(), os, " WHERE f.sweep = ?", filters, {out.sweep.id});
   if (auto it = owners.find(out.sweep.id); it != owners.end()) out.owners_with_violations = it->second;
+  std::lock_guard lock(mutex);
+  if (counted.size() >= 64) counted.clear();  // a bound; a dropped query is counted again
+  counted.emplace(std::move(key), out);
   return out;
 }
 

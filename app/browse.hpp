@@ -107,7 +107,12 @@ struct OwnerPage {
 };
 
 // The owners the query selects, one page. Throws BrowseError (no owner record, an unknown
-// field, a bad page) or StoreError.
+// field, a bad page) or StoreError. The text matches as SQLite's LIKE '%text%' does (ASCII
+// letters without case, any other character as written: a Chinese name's part finds it). A
+// query whose filters name only the owner's dimensions (browse_dimensions: the pages' filters)
+// is answered from the owners' rows held in memory, read once per store file, ruleset and
+// newest import batch (a new batch reads them again; ~30 MB at 100,000 owners); other filters
+// are a query of the store.
 OwnerPage search_owners(engine::store::Store& store, const dsl::model::Ruleset& rs, const OwnerQuery& query);
 
 // The owner with key `key`, or nullopt when the store has none. The server reads it before an

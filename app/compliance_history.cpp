@@ -30,7 +30,9 @@ engine::ComplianceHistory grid(engine::store::Store& st, const dsl::model::Rules
   const auto& owner = *rs.schema.owner();
   const int name_field = rs.schema.roles.owner_name;
   const auto jfield = jurisdiction_field(rs, policy);
-  auto in = en::read_history_input(st, rs.id, owner, name_field >= 0 ? owner.fields[name_field].name : "", jfield);
+  // One enterprise (an audit's grid): its own findings and owner row only, not the whole history.
+  auto in = en::read_history_input(st, rs.id, owner, name_field >= 0 ? owner.fields[name_field].name : "", jfield,
+                                   enterprise.empty() ? std::nullopt : std::optional<std::string>(enterprise));
   in.significant_severities = policy.severities;
   in.repeat_sweeps = policy.repeat_sweeps;
   std::erase_if(in.owners, [&](const en::HistoryOwner& o) {

@@ -1,6 +1,10 @@
 #include "app/ruleset.hpp"
 
+#include <map>
+#include <mutex>
+
 #include "dsl/check/check.hpp"
+#include "engine/store/schema_sql.hpp"
 
 namespace eco::app {
 
@@ -25,6 +29,21 @@ std::unique_ptr<dsl::model::Ruleset> ruleset_for_run(const std::filesystem::path
     out.errors = std::move(checked.errors);
   }
   return std::move(checked.ruleset);
+}
+
+std::string store_schema_version(const dsl::model::Ruleset& rs) {
+  if (rs.sha256.empty()) return engine::store::schema_version(rs.schema);
+  static std::mutex mutex;
+  static std::map<std::string, std::string> versions;  // ruleset sha256 -> schema version
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = versions.find(rs.sha256); it != versions.end()) return it->second;
+  }
+  std::string version = engine::store::schema_version(rs.schema);
+  std::lock_guard lock(mutex);
+  if (versions.size() >= 64) versions.clear();  // a bound: a dropped version is computed again
+  versions.emplace(rs.sha256, version);
+  return version;
 }
 
 }  // namespace eco::app

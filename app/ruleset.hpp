@@ -27,4 +27,10 @@ CheckedRuleset load_checked_ruleset(const std::filesystem::path& dir, dsl::Sourc
 std::unique_ptr<dsl::model::Ruleset> ruleset_for_run(const std::filesystem::path& dir, dsl::SourceManager& sm,
                                                      RunResult& out);
 
+// engine::store::schema_version() of `rs`'s schema, for Store::open's OpenOptions::schema_version:
+// computed once per process for each ruleset sha256 (the same sources give the same checked
+// schema), so that a caller opening the store for every request does not describe and hash the
+// schema each time; computed every time for a ruleset without a sha256.
+std::string store_schema_version(const dsl::model::Ruleset& rs);
+
 }  // namespace eco::app

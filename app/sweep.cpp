@@ -334,6 +334,7 @@ SweepOutcome evaluate_run(const EvaluationRequest& o, const SweepRequest* sweep,
   try {
     engine::store::OpenOptions oo;
     oo.read_only = !record;
+    if (cached) oo.schema_version = store_schema_version(*rs);  // the workbench's runs: described once
     auto store = engine::store::Store::open(o.db, rs->schema, oo);
     stage(SweepStage::loading, 0, 0);
     std::shared_ptr<engine::LoadedSnapshot> loaded;

@@ -35,8 +35,8 @@ legal date is recorded in the copy: both sweeps' finding rows (rule, subject, en
 verdict, severity) must be the same multiset, and their counts equal.
 
 Usage: bench/serve_load.py [--build build] [--enterprises 100000] [--work /tmp/eco-serve-load]
-                           [--users 50] [--baseline 30] [--threads 8] [--endpoints audit,...]
-                           [--think-ms 0] [--keep-alive]
+                           [--users 50] [--baseline 30] [--threads 8] [--endpoints audit_page,...]
+                           [--think-ms 0] [--keep-alive] [--alone 10] [--no-sweep]
 The generated data and store are kept in --work and reused by the next run (--fresh remakes
 them); each run adds one sweep to the store's history.
 """
@@ -332,12 +332,15 @@ def main():
     ap.add_argument("--ids", type=int, default=5000, help="enterprise ids sampled for the requests")
     ap.add_argument("--fresh", action="store_true", help="remake the data and the store")
     ap.add_argument("--alone", type=int, default=10, help="requests per endpoint in the alone phase (0: none)")
+    ap.add_argument("--no-sweep", action="store_true",
+                    help="stop after the alone and baseline phases: no scheduled sweep, no comparison (with "
+                         "--baseline 0: the server's CPU per request alone, e.g. before and after a change)")
     ap.add_argument("--keep-alive", action="store_true",
                     help="keep connections open between requests (default: one per request, as behind nginx)")
     ap.add_argument("--think-ms", type=int, default=0,
                     help="each user's pause between an answer and its next request (0: closed loop)")
     args = ap.parse_args()
-    if not shutil.which("wrk"):
+    if (args.baseline or not args.no_sweep) and not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk)")
     args.build = args.build.resolve()
     eco = args.build / "cli" / "ecoaudit"
@@ -393,6 +396,9 @@ def main():
             report["baseline"] = load(args, port, endpoints, ids_file, sessions_file, args.baseline)
             print(table("baseline (think %d ms%s)" % (args.think_ms, ", kept alive" if args.keep_alive else ""),
                         report["baseline"]) + "\n", flush=True)
+        if args.no_sweep:
+            (work / "results-alone.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+            return 0
         wait, info = sweep_phase(admin)
         info["since"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         log("load with a sweep scheduled at %s" % info["due"])

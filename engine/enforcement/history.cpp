@@ -140,7 +140,8 @@ ComplianceHistory derive_history(const HistoryInput& in, dsl::Date as_of, int qu
 }
 
 HistoryInput read_history_input(store::Store& st, const std::string& ruleset, const dsl::model::RecordType& owner,
-                                const std::string& name_field, const std::string& jurisdiction_field) {
+                                const std::string& name_field, const std::string& jurisdiction_field,
+                                const std::optional<std::string>& only_owner) {
   HistoryInput in;
   auto& db = st.db();
   try {
@@ -166,19 +167,63 @@ HistoryInput read_history_input(store::Store& st, const std::string& ruleset, co
         at[sw.id] = in.sweeps.size();
         in.sweeps.push_back(std::move(sw));
       }
-      SQLite::Statement f(db,
-                          "SELECT f.sweep, f.rule, f.subject_record, f.subject_key, coalesce(f.enterprise_id, ''), "
-                          "f.verdict, f.severity FROM _sweep_finding f JOIN _sweep s ON s.id = f.sweep "
-                          "WHERE s.ruleset = ? AND f.verdict IN ('violation', 'late', 'unknown', 'error') "
-                          "ORDER BY f.sweep, f.rule, f.subject_record, f.subject_key");
-      f.bind(1, ruleset);
-      while (f.executeStep()) {
-        const auto it = at.find(f.getColumn(0).getInt64());
-        const auto verdict = dsl::model::parse_verdict(text(f.getColumn(5)));
-        if (it == at.end() || !verdict) continue;
-        in.sweeps[it->second].findings.push_back(
-            {{text(f.getColumn(1)), text(f.getColumn(2)), text(f.getColumn(3))}, text(f.getColumn(4)), *verdict,
-             text(f.getColumn(6))});
+      const std::string columns =
+          "SELECT f.sweep, f.rule, f.subject_record, f.subject_key, coalesce(f.enterprise_id, ''), f.verdict, "
+          "f.severity FROM _sweep_finding f ";
+      // Written as `sweep IN (...)`, not as a join: the planner then reads the index ranges of each
+      // sweep (a join made it scan the history in the order of another index).
+      const std::string of_ruleset = "WHERE f.sweep IN (SELECT id FROM _sweep WHERE ruleset = ?) ";
+      // Each row into its sweep's findings; `keep` says which rows count.
+      const auto read = [&](SQLite::Statement& f, const auto& keep) {
+        while (f.executeStep()) {
+          const auto it = at.find(f.getColumn(0).getInt64());
+          const auto verdict = dsl::model::parse_verdict(text(f.getColumn(5)));
+          if (it == at.end() || !verdict) continue;
+          HistoryFinding h{{text(f.getColumn(1)), text(f.getColumn(2)), text(f.getColumn(3))}, text(f.getColumn(4)),
+                           *verdict, text(f.getColumn(6))};
+          if (keep(h)) in.sweeps[it->second].findings.push_back(std::move(h));
+        }
+      };
+      const auto all = [](const HistoryFinding&) { return true; };
+      if (!only_owner) {
+        SQLite::Statement f(db, columns + of_ruleset +
+                                    "AND f.verdict IN ('violation', 'late', 'unknown', 'error') "
+                                    "ORDER BY f.sweep, f.rule, f.subject_record, f.subject_key");
+        f.bind(1, ruleset);
+        read(f, all);
+      } else {
+        // The owner's findings: per sweep, a range of the index on (sweep, enterprise_id, rank).
+        SQLite::Statement f(db, columns + of_ruleset +
+                                    "AND f.enterprise_id = ? AND f.verdict IN ('violation', 'late', 'unknown', "
+                                    "'error') ORDER BY f.sweep, f.rule, f.subject_record, f.subject_key");
+        f.bind(1, ruleset);
+        f.bind(2, *only_owner);
+        read(f, all);
+        // The same identities' violation and late findings recorded under another owner or none
+        // (a subject that changed hands): they count towards `repeat_sweeps` as in the whole
+        // input. Per sweep, ranges of the index on (sweep, subject_key).
+        std::set<FindingId> mine;
+        std::set<std::string> subjects;
+        for (const auto& sw : in.sweeps)
+          for (const auto& h : sw.findings) {
+            mine.insert(h.finding);
+            subjects.insert(h.finding.subject_key);
+          }
+        if (!subjects.empty()) {
+          std::string marks;
+          for (std::size_t i = 0; i < subjects.size(); ++i) marks += i ? ", ?" : "?";
+          SQLite::Statement o(db, columns + of_ruleset + "AND f.subject_key IN (" + marks +
+                                      ") AND f.verdict IN ('violation', 'late') AND f.enterprise_id IS NOT ? "
+                                      "ORDER BY f.sweep, f.rule, f.subject_record, f.subject_key");
+          int i = 0;
+          o.bind(++i, ruleset);
+          for (const auto& k : subjects) o.bind(++i, k);
+          o.bind(++i, *only_owner);
+          read(o, [&](const HistoryFinding& h) { return mine.count(h.finding) > 0; });
+          for (auto& sw : in.sweeps)
+            std::stable_sort(sw.findings.begin(), sw.findings.end(),
+                             [](const HistoryFinding& a, const HistoryFinding& b) { return a.finding < b.finding; });
+        }
       }
     }
     if (owner.key_fields.size() == 1) {
@@ -190,9 +235,11 @@ HistoryInput read_history_input(store::Store& st, const std::string& ruleset, co
         return owner.find_field(field) >= 0 ? "o." + store::quote_ident(field) : std::string("NULL");
       };
       SQLite::Statement q(db, fmt::format("SELECT o.{0}, {1}, {2}, min(o._batch, coalesce((SELECT min(h._batch) FROM {3} h "
-                                          "WHERE h.{0} = o.{0}), o._batch)) FROM {4} o ORDER BY o.{0}",
+                                          "WHERE h.{0} = o.{0}), o._batch)) FROM {4} o{5} ORDER BY o.{0}",
                                           key, column(name_field), column(jurisdiction_field),
-                                          store::quote_ident(store::history_table(owner.name)), table));
+                                          store::quote_ident(store::history_table(owner.name)), table,
+                                          only_owner ? fmt::format(" WHERE o.{} = ?", key) : std::string()));
+      if (only_owner) q.bind(1, *only_owner);
       while (q.executeStep())
         in.owners.push_back({text(q.getColumn(0)), text(q.getColumn(1)), text(q.getColumn(2)), q.getColumn(3).getInt64()});
     }

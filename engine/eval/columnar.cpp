@@ -1244,9 +1244,6 @@ struct ColumnarPlan::Impl {
 ColumnarPlan::ColumnarPlan(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ColumnarPlan::~ColumnarPlan() = default;
 
-namespace {
-
-// `for y in x.children` right after `for x in T`: the reverse list, as (record of x, index).
 std::optional<std::pair<std::uint32_t, std::uint32_t>> reverse_binding(const model::Rule& rule,
                                                                       const model::Schema& schema) {
   if (rule.bindings.size() != 2 || rule.bindings[0].source || !rule.bindings[1].source) return std::nullopt;
@@ -1264,6 +1261,8 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> reverse_binding(const mod
     return std::nullopt;
   return std::pair{rule.bindings[0].record, it->second.index};
 }
+
+namespace {
 
 // Whether `e` concatenates strings, bytes or lists (or its type is unknown there): what can
 // exceed an evaluation limit (cel::kMaxStringBytes, kMaxListItems) where a plan would decide

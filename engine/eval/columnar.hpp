@@ -49,6 +49,13 @@ inline constexpr std::uint32_t kBlockRows = 1024;
 
 struct Workspace;
 
+// `for y in x.children` right after `for x in T` (a rule of exactly these two bindings): the
+// reverse list the second binding ranges over, as (record type of x, index in its
+// RecordType::reverse_lists); nullopt for any other bindings. The nested plans and a scoped
+// evaluation (an audit) read rules of that shape through it.
+std::optional<std::pair<std::uint32_t, std::uint32_t>> reverse_binding(const dsl::model::Rule& rule,
+                                                                      const dsl::model::Schema& schema);
+
 class ColumnarPlan {
  public:
   ~ColumnarPlan();

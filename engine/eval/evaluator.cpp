@@ -335,9 +335,11 @@ class RuleRun {
   SharedList<std::string> requirements_;
   SharedList<ParamUse> params_;
   bool unverified_ = false;
-  // A scoped rule of one binding: the subject rows that lead to the scope, ascending (the only
-  // rows leaf() would not skip), found through the snapshot's index instead of visiting every
-  // row. Unset: every row is visited.
+  // A scoped rule: the rows of its first binding to visit, ascending, found through the
+  // snapshot's index instead of visiting every row. One binding: the subject rows that lead to
+  // the scope (the only rows leaf() would not skip). `for x in T  for y in x.children` whose
+  // subject leads to the scope through its parent x: the rows of T that lead to the scope (the
+  // others have only children that leaf() would skip). Unset: every row is visited.
   std::optional<std::vector<std::uint32_t>> scoped_rows_;
   // The column-at-a-time plan for the rule's `when` and `require` (engine/eval/columnar.hpp):
   // rows it decides are not evaluated one by one unless a finding is to be built for them.
@@ -360,15 +362,27 @@ RuleRun::RuleRun(const Run& run, const RuleProgram& rp)
     if (run.param_uses[pi].confidence == model::Confidence::unverified) unverified_ = true;
   }
   params_ = SharedList<ParamUse>(std::move(used));
+  // The rows of `record` that lead to the scope along `path`, ascending.
+  const auto rows_to_scope = [&](std::uint32_t record, const std::vector<std::uint32_t>& path) {
+    if (path.empty()) return run.scope_rows;  // the record is the scope record
+    std::vector<std::uint32_t> rows;
+    const auto& index = run.snap.rows_by_target(record, path);
+    for (std::uint32_t t : run.scope_rows)
+      rows.insert(rows.end(), index.rows.begin() + index.offsets[t], index.rows.begin() + index.offsets[t + 1]);
+    std::sort(rows.begin(), rows.end());  // several scope rows: back to row order
+    return rows;
+  };
   if (run.opt.scope && to_scope_ && rule_.bindings.size() == 1) {
-    auto& rows = scoped_rows_.emplace();
-    if (to_scope_->empty()) {
-      rows = run.scope_rows;  // the subject is the scope record
-    } else {
-      const auto& index = run.snap.rows_by_target(subject_record_, *to_scope_);
-      for (std::uint32_t t : run.scope_rows)
-        rows.insert(rows.end(), index.rows.begin() + index.offsets[t], index.rows.begin() + index.offsets[t + 1]);
-      std::sort(rows.begin(), rows.end());  // several scope rows: back to row order
+    scoped_rows_ = rows_to_scope(subject_record_, *to_scope_);
+  } else if (run.opt.scope && to_scope_ && !to_scope_->empty()) {
+    // A child y of x holds x's key in the reverse list's field: when the subject's way to the
+    // scope is that field, then x's way, y leads to the scope exactly when x does.
+    if (const auto rev = columnar::reverse_binding(rule_, run.schema)) {
+      const auto& list = run.schema.records[rev->first].reverse_lists[rev->second];
+      const auto parent = run.path_to(rev->first, run.scope);
+      if (parent && to_scope_->front() == list.child_field && parent->size() + 1 == to_scope_->size() &&
+          std::equal(parent->begin(), parent->end(), to_scope_->begin() + 1))
+        scoped_rows_ = rows_to_scope(rev->first, *parent);
     }
   }
   // Scoped evaluations (an audit, a screening) have few subjects: the tree alone is faster.
@@ -653,6 +667,13 @@ void RuleRun::run_range(std::uint32_t begin, std::uint32_t end, std::vector<Find
   std::shared_ptr<columnar::Workspace> ws = plan_ ? plan_->workspace() : nullptr;
   if (plan_ && plan_->nested()) return nested_blocks(s, begin, end, *ws);
   if (rule_.bindings.size() == 1) return single_binding(s, begin, end, ws.get());
+  if (scoped_rows_) {
+    // The same parents whose children leaf() keeps, of [begin, end), in the same order.
+    for (auto it = std::lower_bound(scoped_rows_->begin(), scoped_rows_->end(), begin);
+         it != scoped_rows_->end() && *it < end; ++it)
+      bindings(s, 0, *it);
+    return;
+  }
   for (std::uint32_t r = begin; r < end; ++r) bindings(s, 0, r);
 }
 

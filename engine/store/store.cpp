@@ -225,13 +225,13 @@ std::unique_ptr<Store> Store::open(const fs::path& path, const dsl::model::Schem
   store->busy_->limit_ms = options.busy_timeout_ms;
   sqlite3_busy_handler(store->db_->getHandle(), &BusyWait::on_busy, store->busy_.get());
   // A scratch copy may be migrated: the migration goes to the copy.
-  store->initialise_or_migrate(options.read_only && !options.scratch, options.unchecked_schema);
+  store->initialise_or_migrate(options.read_only && !options.scratch, options.unchecked_schema, options.schema_version);
   return store;
 }
 
-void Store::initialise_or_migrate(bool read_only, bool unchecked_schema) {
+void Store::initialise_or_migrate(bool read_only, bool unchecked_schema, const std::string& known_version) {
   SQLite::Database& db = *db_;
-  const std::string version = schema_version(schema_);
+  const std::string version = known_version.empty() ? schema_version(schema_) : known_version;
   try {
     if (!has_table(db, "_meta")) {
       bool empty = db.execAndGet("SELECT count(*) FROM sqlite_master").getInt() == 0;

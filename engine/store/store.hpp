@@ -67,6 +67,11 @@ struct OpenOptions {
   // for `ecoaudit migrate` (engine/migrate), which compares and rebuilds the tables itself.
   // The file must already be an EcoAudit store.
   bool unchecked_schema = false;
+  // The schema's schema_version() (engine/store/schema_sql.hpp) when the caller already has it:
+  // describing a large schema and hashing it is most of what opening a store costs, and a
+  // caller that opens stores for one checked ruleset again and again (the workbench, a request
+  // at a time) computes it once. Empty: computed here. It must be the version of `schema`.
+  std::string schema_version;
 };
 
 class Store {
@@ -103,7 +108,7 @@ class Store {
 
  private:
   Store(std::filesystem::path path, const dsl::model::Schema& schema, std::unique_ptr<SQLite::Database> db);
-  void initialise_or_migrate(bool read_only, bool unchecked_schema);
+  void initialise_or_migrate(bool read_only, bool unchecked_schema, const std::string& known_version);
 
   std::filesystem::path path_;
   const dsl::model::Schema& schema_;

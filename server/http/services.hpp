@@ -23,15 +23,25 @@ namespace eco::server {
 
 class Services {
  public:
-  // Loads and checks the ruleset at `ruleset_dir` and opens the store's accounts once (creating
-  // their tables). Throws std::runtime_error with the ruleset's diagnostics or the store's
-  // problem: the server does not start on either.
+  // Copies the ruleset at `ruleset_dir` (its folder; the folder holding it when given a file) to
+  // a private folder, loads and checks the copy, and opens the store's accounts once (creating
+  // their tables). Throws std::runtime_error with the ruleset's diagnostics (naming the files
+  // given), a copy that could not be made, or the store's problem: the server does not start on
+  // any. The copy is removed with the Services.
   Services(ServerConfig config, std::filesystem::path db, std::filesystem::path ruleset_dir);
   ~Services();
 
   const ServerConfig& config() const { return config_; }
   const std::filesystem::path& db_path() const { return db_; }
+  // The ruleset the server serves: the private copy made at start, which nothing changes. Every
+  // part of the server reads it (ruleset(), the live audits, the jobs' sweeps and imports, the
+  // enforcement, draw and inspection runs), so all serve one version: the one the server
+  // started with. An edit of the folder given is served after a restart; before, a rule author
+  // checks it with `ecoaudit check` (a folder being edited may not check at every moment, and
+  // a server reading it would answer with some parts of one version and some of another).
   const std::filesystem::path& ruleset_dir() const { return ruleset_dir_; }
+  // The folder (or file) the server was given, for messages.
+  const std::filesystem::path& ruleset_source() const { return ruleset_source_; }
   const dsl::model::Ruleset& ruleset() const { return *ruleset_; }
   // The ruleset's declared jurisdiction field (app::declared_jurisdiction), for every Target.
   const std::optional<app::JurisdictionField>& jurisdiction_field() const { return jurisdiction_; }
@@ -62,7 +72,7 @@ class Services {
 
  private:
   ServerConfig config_;
-  std::filesystem::path db_, ruleset_dir_;
+  std::filesystem::path db_, ruleset_source_, ruleset_copy_, ruleset_dir_;
   dsl::SourceManager sources_;
   std::unique_ptr<dsl::model::Ruleset> ruleset_;
   std::optional<app::JurisdictionField> jurisdiction_;

@@ -11,12 +11,14 @@
 #include <string>
 #include <vector>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
 #include "app/browse.hpp"
 #include "app/ruleset.hpp"
 #include "app/store_runs.hpp"
 #include "app/sweep.hpp"
+#include "engine/store/schema_sql.hpp"
 #include "tests/support/store_helpers.hpp"
 
 namespace {
@@ -141,6 +143,67 @@ TEST_F(Browse, SearchFindsByNameOrKeyAndFilters) {
     wild.text = t;
     EXPECT_EQ(keys(eco::app::search_owners(*store_, *rs_, wild)), (std::vector<std::string>{"E4"})) << t;
   }
+}
+
+// The text matches as SQLite's LIKE did: ASCII letters without case, a part of a Chinese name
+// (one character or several), anywhere in the name or the key; a filter on a field that is not
+// a dimension (the name) still selects.
+TEST_F(Browse, SearchMatchesAsLikeDid) {
+  const auto found = [&](const std::string& text, eco::app::OwnerFilter where = {}) {
+    eco::app::OwnerQuery q;
+    q.text = text;
+    q.where = std::move(where);
+    return keys(eco::app::search_owners(*store_, *rs_, q));
+  };
+  EXPECT_EQ(found("e2"), (std::vector<std::string>{"E2"}));
+  EXPECT_EQ(found("钢"), (std::vector<std::string>{"E4", "E2"}));  // 100%_纯钢 sorts before 乙钢铁
+  EXPECT_EQ(found("焦"), (std::vector<std::string>{"E3", "E1"}));
+  EXPECT_EQ(found("化"), (std::vector<std::string>{"E3", "E1"}));
+  EXPECT_EQ(found("甲焦化"), (std::vector<std::string>{"E1"}));
+  EXPECT_EQ(found("焦钢"), (std::vector<std::string>{}));
+  EXPECT_EQ(found("E"), (std::vector<std::string>{"E4", "E3", "E2", "E1"}));  // every key, by name (UTF-8 bytes)
+  EXPECT_EQ(found("", {{"industry", "steel"}}), (std::vector<std::string>{"E4", "E2"}));
+  EXPECT_EQ(found("钢", {{"county", "太谷区"}, {"industry", "steel"}}), (std::vector<std::string>{"E2"}));
+  EXPECT_EQ(found("", {{"name", "甲焦化"}}), (std::vector<std::string>{"E1"}));  // not a dimension: the store's query
+  EXPECT_EQ(found("焦", {{"name", "甲焦化"}}), (std::vector<std::string>{"E1"}));
+}
+
+// The search reads the store's data as it stands: an owner imported since the last search is
+// found, and a store put in place of another under the same name is searched, not the other.
+TEST(BrowseSearch, SeesANewBatchAndAStoreReplacedUnderTheSameName) {
+  TempDir dir;
+  const fs::path db = dir.path() / "store.db";
+  const fs::path ruleset = kFixture;
+  eco::dsl::SourceManager sm;
+  auto checked = eco::app::load_checked_ruleset(ruleset, sm);
+  ASSERT_TRUE(checked.ruleset) << checked.errors;
+  const auto& rs = *checked.ruleset;
+  const auto search = [&](const std::string& text) {
+    auto store = eco::app::open_for_browsing(db, rs);
+    eco::app::OwnerQuery q;
+    q.text = text;
+    return keys(eco::app::search_owners(*store, rs, q));
+  };
+  ASSERT_EQ(eco::app::run_init({db, ruleset}).status, RunStatus::done);
+  import(db, ruleset, kFixture / "store");
+  EXPECT_EQ(search("焦化"), (std::vector<std::string>{"E3", "E1"}));
+  const fs::path more = dir.path() / "more";
+  fs::create_directories(more);
+  std::ofstream(more / "enterprise.csv") << "id,name,county,industry,insured\nE5,丁焦化,太谷区,coking,true\n";
+  import(db, ruleset, more);
+  EXPECT_EQ(search("焦化"), (std::vector<std::string>{"E5", "E3", "E1"}));  // 丁 < 丙 < 甲 in UTF-8
+  // Another store moved over the first's name: its newest batch has the same number, counts and
+  // (within the second) times as the first's.
+  const fs::path other = dir.path() / "other.db";
+  ASSERT_EQ(eco::app::run_init({other, ruleset}).status, RunStatus::done);
+  const fs::path data = dir.path() / "data";
+  fs::create_directories(data);
+  std::ofstream(data / "enterprise.csv") << "id,name,county,industry,insured\nE9,戊焦化,介休市,coking,false\n";
+  import(other, ruleset, data);
+  import(other, ruleset, more);
+  for (const char* suffix : {"-wal", "-shm"}) fs::remove(db.string() + suffix);
+  fs::rename(other, db);
+  EXPECT_EQ(search("焦化"), (std::vector<std::string>{"E5", "E9"}));
 }
 
 TEST_F(Browse, SearchPages) {
@@ -376,6 +439,70 @@ TEST_F(Browse, LiveAuditGivesTheAuditReports) {
   out = eco::app::live_audit(r);
   EXPECT_EQ(out.status, RunStatus::bad_request);
   EXPECT_TRUE(out.html.empty());
+}
+
+// A recorded sweep's counts and the dashboard are counted once per process, per store file: a
+// store moved in under the same name (its sweep 1 started in the same second as the first
+// store's) is counted again, and a new sweep is counted when recorded.
+TEST(BrowseSweeps, AStoreReplacedUnderTheSameNameIsCountedAgain) {
+  TempDir dir;
+  const fs::path db = dir.path() / "store.db", other = dir.path() / "other.db";
+  const fs::path ruleset = kFixture;
+  eco::dsl::SourceManager sm;
+  auto checked = eco::app::load_checked_ruleset(ruleset, sm);
+  ASSERT_TRUE(checked.ruleset) << checked.errors;
+  const auto& rs = *checked.ruleset;
+  const auto counts = [&] {
+    auto store = eco::app::open_for_browsing(db, rs);
+    const auto s = eco::app::list_findings(*store, rs, {}).sweep;
+    const auto d = eco::app::dashboard(*store, rs, {});
+    return std::vector<std::size_t>{static_cast<std::size_t>(s.id), s.violations, s.unknown,
+                                    s.enterprises_with_violations, d.violations, d.owners_with_violations};
+  };
+  ASSERT_EQ(eco::app::run_init({db, ruleset}).status, RunStatus::done);
+  import(db, ruleset, kFixture / "store");
+  sweep(db, ruleset, dir.path() / "sweep1.json");
+  // F1, F4, E1, E4 violations (of E1, E3, E4); F3, E3 unknown.
+  EXPECT_EQ(counts(), (std::vector<std::size_t>{1, 4, 2, 3, 4, 3}));
+  // The other store: F4 retrofitted before its first sweep.
+  ASSERT_EQ(eco::app::run_init({other, ruleset}).status, RunStatus::done);
+  import(other, ruleset, kFixture / "store");
+  const fs::path update = dir.path() / "update";
+  fs::create_directories(update);
+  std::ofstream(update / "facility.csv") << "id,enterprise_id,retrofit_done\nF4,E3,true\n";
+  import(other, ruleset, update);
+  sweep(other, ruleset, dir.path() / "other.json");
+  {
+    SQLite::Database first(db.string());
+    SQLite::Database second(other.string(), SQLite::OPEN_READWRITE);
+    SQLite::Statement started(first, "SELECT started_at FROM _sweep WHERE id = 1");
+    ASSERT_TRUE(started.executeStep());
+    SQLite::Statement set(second, "UPDATE _sweep SET started_at = ? WHERE id = 1");
+    set.bind(1, started.getColumn(0).getString());
+    set.exec();
+  }
+  for (const char* suffix : {"-wal", "-shm"}) fs::remove(db.string() + suffix);
+  fs::rename(other, db);
+  EXPECT_EQ(counts(), (std::vector<std::size_t>{1, 3, 2, 2, 3, 2}));
+  // A second sweep of it: counted, not the first one's counts.
+  std::ofstream(update / "facility.csv") << "id,enterprise_id,retrofit_done\nF1,E1,true\n";
+  import(db, ruleset, update);
+  sweep(db, ruleset, dir.path() / "sweep2.json");
+  EXPECT_EQ(counts(), (std::vector<std::size_t>{2, 2, 2, 2, 2, 2}));
+}
+
+// The schema version the browsing opens pass to Store::open is the schema's own, once per
+// ruleset (a store opened with it is checked against the right schema).
+TEST_F(Browse, TheStoresSchemaVersionIsTheRulesetsOwn) {
+  EXPECT_EQ(eco::app::store_schema_version(*rs_), eco::engine::store::schema_version(rs_->schema));
+  EXPECT_EQ(eco::app::store_schema_version(*rs_), eco::engine::store::schema_version(rs_->schema));  // cached
+  eco::dsl::SourceManager sm;
+  auto other = eco::app::load_checked_ruleset(kSource / "tests/sweep/fixture/ruleset", sm);
+  ASSERT_TRUE(other.ruleset) << other.errors;
+  EXPECT_EQ(eco::app::store_schema_version(*other.ruleset), eco::engine::store::schema_version(other.ruleset->schema));
+  EXPECT_NE(eco::app::store_schema_version(*other.ruleset), eco::app::store_schema_version(*rs_));
+  // A store of the other ruleset is refused to this one, as without the version given.
+  EXPECT_THROW(eco::app::open_for_browsing(db_, *other.ruleset), eco::engine::store::StoreError);
 }
 
 TEST(BrowseWithoutJurisdiction, ALimitedQuerySelectsNothing) {

@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "engine/enforcement/history.hpp"
+#include "engine/ingest/import.hpp"
+#include "engine/sweeps/history.hpp"
+#include "tests/unit/engine/store_fixture.hpp"
 
 namespace eco::engine::testing {
 namespace {
@@ -194,6 +197,78 @@ TEST(ComplianceHistory, FindingsOfOtherEnterprisesDoNotCount) {
   const auto h = en::derive_history(in, day("2026-05-10"));
   EXPECT_EQ(last(h, 1, 0), (std::vector<S>{S::in_compliance}));
   EXPECT_EQ(last(h, 1, 1), (std::vector<S>{S::significant_non_compliance}));
+}
+
+// One enterprise's input (an audit's quarter grid) reads that owner's findings and the same
+// subjects' findings under other owners, and derives that owner's row exactly as the whole
+// history does: here a facility that changed hands (its violations counted towards the repeat
+// count under its new owner), one reported without an owner, and a finding dismissed in between.
+TEST(ComplianceHistory, OneEnterprisesInputGivesItsRowOfTheWholeHistory) {
+  TempDir dir;
+  auto schema = make_schema();
+  const std::string a = uscc("91140700MA0K0000A"), b = uscc("91140700MA0K0000B"), c = uscc("91140700MA0K0000C");
+  dir.write("data/enterprise.csv", "id,name,county,industry\n" + a + ",甲,榆次区,coking\n" + b + ",乙,太谷区,steel\n" + c +
+                                       ",丙,介休市,coking\n");
+  auto st = store::Store::open(dir.path() / "s.db", *schema, store::OpenOptions{.create = true});
+  ASSERT_TRUE(ingest::import_paths(*st, {dir.path() / "data"}).ok);
+  const auto f = [](const std::string& rule, const std::string& key, const std::string& owner, Verdict v) {
+    Finding x;
+    x.rule = rule;
+    x.subject_record = "facility";
+    x.subject_key = key;
+    x.owner = {"enterprise", owner};
+    x.verdict = v;
+    x.severity = dsl::model::Severity::medium;
+    return x;
+  };
+  // F-X is A's in the first two sweeps and B's from the third; F-N has no owner; F-B is B's
+  // throughout; F-C is C's, unknown then violation.
+  std::vector<std::vector<Finding>> sweeps = {
+      {f("r.a", "F-X", a, Verdict::violation), f("r.a", "F-N", "", Verdict::violation), f("r.a", "F-B", b, Verdict::late),
+       f("r.b", "F-C", c, Verdict::unknown)},
+      {f("r.a", "F-X", a, Verdict::violation), f("r.a", "F-N", "", Verdict::violation), f("r.b", "F-X", a, Verdict::unknown),
+       f("r.b", "F-C", c, Verdict::violation)},
+      {f("r.a", "F-X", b, Verdict::violation), f("r.a", "F-B", b, Verdict::violation), f("r.b", "F-X", b, Verdict::violation),
+       f("r.b", "F-C", c, Verdict::violation)},
+  };
+  const char* const days[] = {"2026-02-10", "2026-05-10", "2026-08-10"};
+  for (std::size_t i = 0; i < sweeps.size(); ++i) {
+    RunInfo r;
+    r.command = "sweep";
+    r.generated_at = std::string(days[i]) + "T00:00:00Z";
+    r.as_of = day(days[i]);
+    r.ruleset = "rs";
+    r.ruleset_sha256 = "abc";
+    r.batches = {1};
+    sweeps::record_sweep(*st, r, sweeps[i]);
+  }
+  const auto& owner = schema->records[0];
+  const auto whole_input = [&] {
+    auto in = en::read_history_input(*st, "rs", owner, "name", "county");
+    in.repeat_sweeps = 2;
+    return in;
+  };
+  const auto whole = en::derive_history(whole_input(), day("2026-09-30"), 4);
+  ASSERT_EQ(whole.rows.size(), 3u);
+  for (const auto& row : whole.rows) {
+    auto in = en::read_history_input(*st, "rs", owner, "name", "county", row.key);
+    in.repeat_sweeps = 2;
+    const auto one = en::derive_history(in, day("2026-09-30"), 4);
+    ASSERT_EQ(one.rows.size(), 1u) << row.key;
+    EXPECT_EQ(one.rows[0], row) << row.key;
+  }
+  // B's third quarter: F-X (A's twice before) reached the repeat count under B: significant.
+  const auto& b_row = whole.rows[1];  // by key: A, B, C
+  ASSERT_EQ(b_row.key, b);
+  ASSERT_EQ(b_row.quarters.size(), 4u);  // 2025Q4 .. 2026Q3
+  EXPECT_EQ(b_row.quarters[3].status, S::significant_non_compliance);
+  EXPECT_EQ(b_row.quarters[3].significant, 2u);  // F-X under r.a (3 reports) and F-B (late, then violation)
+  EXPECT_EQ(b_row.quarters[3].violations, 1u);   // F-X under r.b: reported once
+  // Only the owner's row and findings were read.
+  const auto in = en::read_history_input(*st, "rs", owner, "name", "county", c);
+  ASSERT_EQ(in.owners.size(), 1u);
+  for (const auto& sw : in.sweeps)
+    for (const auto& h : sw.findings) EXPECT_EQ(h.owner_key, c) << h.finding.subject_key;
 }
 
 }  // namespace

@@ -292,9 +292,10 @@ TEST(SweepHistory, RecordingDropsTheUnusedIdentityIndexOfOlderStores) {
     while (q.executeStep()) out += q.getColumn(0).getString() + " ";
     return out;
   };
-  ASSERT_EQ(indexes(), "_sweep_finding__identity _sweep_finding__sweep _sweep_finding__sweep_owner _sweep_finding__sweep_rank ");
+  ASSERT_EQ(indexes(), "_sweep_finding__identity _sweep_finding__sweep _sweep_finding__sweep_owner _sweep_finding__sweep_rank "
+                       "_sweep_finding__sweep_subject ");
   const Recorded r = sweeps::record_sweep(*st, run(kDates[1]), fs[1]);
-  EXPECT_EQ(indexes(), "_sweep_finding__sweep_owner _sweep_finding__sweep_rank ");
+  EXPECT_EQ(indexes(), "_sweep_finding__sweep_owner _sweep_finding__sweep_rank _sweep_finding__sweep_subject ");
   EXPECT_EQ(r.previous_sweep_id, 1);
   EXPECT_EQ(resolved(r), "a:facility:F-2:E-F-2:violation:2026-01-31 ");
 }
@@ -321,6 +322,16 @@ TEST(SweepHistory, ASweepsFindingsAreReadInSeverityOrderAndByOwnerThroughIndexes
                                  sweeps::severity_rank_sql("f.severity") + ", f.rowid LIMIT 50");
   EXPECT_NE(owner.find("_sweep_finding__sweep_owner (sweep=? AND enterprise_id=?)"), std::string::npos) << owner;
   EXPECT_EQ(owner.find("TEMP B-TREE"), std::string::npos) << owner;
+  // An audit's quarter grid (engine/enforcement/history.cpp): one owner's findings of every sweep
+  // of the ruleset, and the findings of its subjects, by index ranges of each sweep.
+  const std::string of_ruleset = "WHERE f.sweep IN (SELECT id FROM _sweep WHERE ruleset = 'rs') ";
+  const std::string grid_owner = plan("SELECT f.rule FROM _sweep_finding f " + of_ruleset +
+                                      "AND f.enterprise_id = 'E-F-2' AND f.verdict IN ('violation', 'late')");
+  EXPECT_NE(grid_owner.find("_sweep_finding__sweep_owner (sweep=? AND enterprise_id=?)"), std::string::npos) << grid_owner;
+  const std::string grid_subjects = plan("SELECT f.rule FROM _sweep_finding f " + of_ruleset +
+                                         "AND f.subject_key IN ('F-1', 'F-2') AND f.verdict IN ('violation', 'late')");
+  EXPECT_NE(grid_subjects.find("_sweep_finding__sweep_subject (sweep=? AND subject_key=?)"), std::string::npos)
+      << grid_subjects;
   // The rank: critical first, advice last, anything else after.
   SQLite::Statement q(st->db(), "SELECT " + sweeps::severity_rank_sql("'critical'") + ", " +
                                     sweeps::severity_rank_sql("'advice'") + ", " + sweeps::severity_rank_sql("'x'"));
