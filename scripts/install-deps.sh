@@ -20,6 +20,7 @@ PACKAGES=(
   time                       # GNU time for peak-memory figures in benchmarks
   universal-ctags            # function lengths (tests/function_length)
   tzdata                     # IANA time zones for CEL timestamp accessors (dsl/cel/time.cpp)
+  iproute2                   # ss: the server test reads the listening socket's backlog (tests/server/limits_test.py)
 )
 # The HTML reports' browser test (tests/reports/browser_test.sh) renders them in Debian's
 # Chromium with a CJK font; the workbench's browser tests (tests/server/browser) drive it with

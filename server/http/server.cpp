@@ -2,6 +2,10 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <atomic>
 #include <chrono>
@@ -357,6 +361,17 @@ int serve(Services& services, std::ostream& out) {
     services.begin_stopping();
     svr.stop();
   });
+  // Debian's cpp-httplib is a shared library built with a listen backlog of 5
+  // (CPPHTTPLIB_LISTEN_BACKLOG): 50 users each opening a connection per request (as behind nginx)
+  // overflowed it in bursts, and each dropped SYN waited for the client's retransmission a second
+  // later: the load benchmark's p95 was ~1 s with p50 ~20 ms (`netstat -s`: "SYNs to LISTEN sockets
+  // dropped"). Linux takes a second listen() on a listening socket as a new backlog, so the socket
+  // the library makes is kept here and given the system's maximum once bound.
+  int listen_fd = -1;
+  svr.set_socket_options([&](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listen_fd = static_cast<int>(sock);
+  });
   int port = c.port;
   if (port == 0)
     port = svr.bind_to_any_port(c.host);
@@ -366,6 +381,8 @@ int serve(Services& services, std::ostream& out) {
     spdlog::error("cannot listen on {}:{}", c.host, c.port);
     return 2;
   }
+  if (listen_fd >= 0 && ::listen(listen_fd, SOMAXCONN) != 0)
+    spdlog::warn("cannot raise the listen backlog to {}: {}", SOMAXCONN, std::strerror(errno));
   services.run_start_hooks();
   const bool v6 = c.host.find(':') != std::string::npos;
   out << fmt::format("ecoaudit serve: listening on http://{}{}{}:{}/", v6 ? "[" : "", c.host, v6 ? "]" : "", port)
