@@ -253,10 +253,7 @@ SweepRecorder::SweepRecorder(store::Store& st, const RunInfo& run) {
     // Identities seen in any earlier sweep of this ruleset (for `repeat`; only asked when there
     // is an earlier sweep, so the tables exist).
     if (impl_->previous_sweep_id)
-      impl_->seen_before.emplace(db,
-                                 "SELECT 1 FROM _sweep_finding f JOIN _sweep s ON s.id = f.sweep "
-                                 "WHERE s.ruleset = ? AND f.rule = ? AND f.subject_record = ? AND f.subject_key = ? "
-                                 "LIMIT 1");
+      impl_->seen_before.emplace(db, kSeenBeforeSql);
     db.exec("DROP TABLE IF EXISTS temp._sweep_pending");
     db.exec(kPending);
     impl_->insert.emplace(db,
@@ -462,6 +459,13 @@ std::vector<SweepSummary> read_history(store::Store& st, const std::string& rule
   std::reverse(out.begin(), out.end());
   return out;
 }
+
+// Written as `sweep IN (...)`, not as a join: as a join, with no index led by the identity,
+// SQLite scanned the whole history for each new finding (a recorded sweep of a 100k store after a
+// ruleset change took 8.5 minutes, 17 s without recording).
+const char* const kSeenBeforeSql =
+    "SELECT 1 FROM _sweep_finding f WHERE f.sweep IN (SELECT id FROM _sweep WHERE ruleset = ?1) "
+    "AND f.subject_key = ?4 AND f.rule = ?2 AND f.subject_record = ?3 LIMIT 1";
 
 std::string severity_rank_sql(std::string_view column) {
   std::string out = "CASE " + std::string(column);

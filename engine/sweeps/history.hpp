@@ -86,4 +86,11 @@ std::vector<SweepSummary> read_history(store::Store& store, const std::string& r
 // on (sweep, enterprise_id, this expression).
 std::string severity_rank_sql(std::string_view column);
 
+// The recorder's question for a finding that the previous sweep did not have: was its identity
+// (?2 rule, ?3 subject record, ?4 subject key) a finding of any earlier sweep of ruleset ?1
+// (`repeat`)? Asked once per such finding, so it must read index ranges (of each sweep, on
+// (sweep, subject_key)), never scan the history: a ruleset change that makes 30,000 findings new
+// at once must not cost 30,000 scans. Given here so that a test can pin its query plan.
+extern const char* const kSeenBeforeSql;
+
 }  // namespace eco::engine::sweeps

@@ -332,6 +332,11 @@ TEST(SweepHistory, ASweepsFindingsAreReadInSeverityOrderAndByOwnerThroughIndexes
                                          "AND f.subject_key IN ('F-1', 'F-2') AND f.verdict IN ('violation', 'late')");
   EXPECT_NE(grid_subjects.find("_sweep_finding__sweep_subject (sweep=? AND subject_key=?)"), std::string::npos)
       << grid_subjects;
+  // The recorder's `repeat` question, asked for every new finding: index ranges of each sweep,
+  // never a scan of the history (as a join it scanned: SCAN f).
+  const std::string seen = plan(sweeps::kSeenBeforeSql);
+  EXPECT_NE(seen.find("_sweep_finding__sweep_subject (sweep=? AND subject_key=?)"), std::string::npos) << seen;
+  EXPECT_EQ(seen.find("SCAN f"), std::string::npos) << seen;
   // The rank: critical first, advice last, anything else after.
   SQLite::Statement q(st->db(), "SELECT " + sweeps::severity_rank_sql("'critical'") + ", " +
                                     sweeps::severity_rank_sql("'advice'") + ", " + sweeps::severity_rank_sql("'x'"));
