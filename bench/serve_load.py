@@ -16,8 +16,10 @@ Phases, on one server:
      machine runs;
   1. baseline: the load alone for --baseline seconds;
   2. sweep: the load again, with a schedule made due at the next whole minute (cron 'M H * * *'
-     in Asia/Shanghai); the server's scheduler runs it as a background job; the load goes on
-     until the job has finished (plus 5 s), then wrk is stopped (SIGINT: it reports what it did).
+     in Asia/Shanghai); the server's scheduler runs it as a background job; the load starts 3 s
+     before the schedule is due and goes on until the job has finished, then wrk is stopped
+     (SIGINT: it reports what it did): the phase's figures are those of requests served while
+     the sweep ran (its window is reported: load_seconds, the job's started_at/finished_at).
 Each endpoint has its own wrk process, its share of the USERS connections, one thread per
 process (the machine has two cores); each request takes the next enterprise id (a random
 sample of the store's) and the next of the USERS sessions. --think-ms T: each user waits a
@@ -35,7 +37,7 @@ legal date is recorded in the copy: both sweeps' finding rows (rule, subject, en
 verdict, severity) must be the same multiset, and their counts equal.
 
 Usage: bench/serve_load.py [--build build] [--enterprises 100000] [--work /tmp/eco-serve-load]
-                           [--users 50] [--baseline 30] [--threads 8] [--endpoints audit_page,...]
+                           [--users 50] [--baseline 30] [--threads 64] [--endpoints audit_page,...]
                            [--think-ms 0] [--keep-alive] [--alone 10] [--no-sweep]
 The generated data and store are kept in --work and reused by the next run (--fresh remakes
 them); each run adds one sweep to the store's history.
@@ -234,7 +236,6 @@ def sweep_phase(api, db_time_zone="Asia/Shanghai"):
             sys.exit("the scheduled sweep did not finish within 30 min")
         info["job"] = job
         info["finished_seen"] = time.time()
-        time.sleep(5)
     return wait, info
 
 
@@ -327,7 +328,7 @@ def main():
     ap.add_argument("--work", type=pathlib.Path, default=pathlib.Path("/tmp/eco-serve-load"))
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--baseline", type=int, default=30, help="seconds of load without the sweep (0: none)")
-    ap.add_argument("--threads", type=int, default=8, help="the server's request threads")
+    ap.add_argument("--threads", type=int, default=64, help="the server's request threads (its default: 64)")
     ap.add_argument("--endpoints", default=DEFAULT_ENDPOINTS)
     ap.add_argument("--ids", type=int, default=5000, help="enterprise ids sampled for the requests")
     ap.add_argument("--fresh", action="store_true", help="remake the data and the store")
@@ -401,6 +402,12 @@ def main():
             return 0
         wait, info = sweep_phase(admin)
         info["since"] = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # The load starts shortly before the schedule is due, so that the phase is the sweep's
+        # window, not the minute of waiting for it.
+        lead = datetime.datetime.fromisoformat(info["due"]).timestamp() - 3 - time.time()
+        if lead > 0:
+            log("waiting %.0f s for the schedule (due %s)" % (lead, info["due"]))
+            time.sleep(lead)
         log("load with a sweep scheduled at %s" % info["due"])
         t0 = time.time()
         report["with_sweep"] = load(args, port, endpoints, ids_file, sessions_file, 3600, until=wait)
@@ -413,6 +420,15 @@ def main():
                     report["with_sweep"]) + "\n", flush=True)
         admin.call("DELETE", "/api/schedules/%d" % info["schedule"]["id"])
     finally:
+        # The server's peak resident memory (its request threads, their SQLite connections and
+        # caches, the shared snapshot, the sweep), read before it stops.
+        try:
+            status = (pathlib.Path("/proc") / str(proc.pid) / "status").read_text()
+            report["server_peak_rss_mb"] = int(status.split("VmHWM:")[1].split()[0]) // 1024
+            report["server_threads_seen"] = int(status.split("Threads:")[1].split()[0])
+            log("server: peak RSS %d MB, %d threads" % (report["server_peak_rss_mb"], report["server_threads_seen"]))
+        except (OSError, IndexError, ValueError, NameError):
+            pass
         proc.send_signal(signal.SIGTERM)
         proc.wait(120)
     if job.get("state") != "done":

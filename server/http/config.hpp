@@ -39,7 +39,12 @@ struct LoginThrottle {
 struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0: any free port (printed at start)
-  int threads = 8;
+  // Request threads. cpp-httplib gives a connection its thread from accept to close, idle or not:
+  // a browser keeps several connections open for limits.keep_alive_seconds and a client may
+  // connect before it sends; with 8 threads, 50 users (think 2 s) waited ~1 s at p95 for a
+  // thread while each request took ~25 ms (docs/performance.md). 64 serve 50 such users; an
+  // idle thread costs a stack's pages actually touched and, once used, one SQLite connection.
+  int threads = 64;
   Limits limits;
   app::SessionPolicy session;
   bool secure_cookie = false;  // set the cookie's Secure flag: on when served behind TLS
