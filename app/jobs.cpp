@@ -1,5 +1,8 @@
 #include "app/jobs.hpp"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
@@ -189,7 +192,7 @@ struct JobQueue::Impl {
   }
 };
 
-std::unique_ptr<JobQueue> JobQueue::open(const fs::path& db) {
+std::unique_ptr<JobQueue> JobQueue::open(const fs::path& db, int nice) {
   std::error_code ec;
   if (!fs::is_regular_file(db, ec))
     throw JobError(fmt::format("{}: no such store (make one with ecoaudit init)", db.string()));
@@ -215,7 +218,13 @@ std::unique_ptr<JobQueue> JobQueue::open(const fs::path& db) {
     q.exec();
   });
   auto* raw = impl.get();
-  impl->worker = std::thread([raw] { raw->run(); });
+  impl->worker = std::thread([raw, nice] {
+    // Raising one's own nice value needs no privilege; on Linux it applies to this thread only
+    // (and the threads it creates), not to the request threads. A refusal leaves the job at
+    // the server's priority, which is slower pages, not a wrong result.
+    if (nice > 0) (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice);
+    raw->run();
+  });
   return std::unique_ptr<JobQueue>(new JobQueue(std::move(impl)));
 }
 

@@ -108,7 +108,12 @@ class JobQueue {
   // use, marks the jobs a previous process left queued or running as interrupted, and starts
   // the worker. Throws JobError for a missing file, one that is not an EcoAudit store or a
   // store that cannot be written.
-  static std::unique_ptr<JobQueue> open(const std::filesystem::path& db);
+  //
+  // `nice`: the worker thread's nice value (Linux: per thread; threads a job starts inherit
+  // it), 0-19. Jobs are long and nobody waits on them request by request; the server's request
+  // threads stay at 0, so pages keep their speed while a sweep takes the cores (the server
+  // passes its `jobs_nice` setting, 10 by default).
+  static std::unique_ptr<JobQueue> open(const std::filesystem::path& db, int nice = 0);
   // Shuts down without grace (see shutdown()).
   ~JobQueue();
   JobQueue(const JobQueue&) = delete;

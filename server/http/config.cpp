@@ -104,6 +104,7 @@ ServerConfig parse_config(const std::string& text, const std::string& origin) {
   top.text("listen", listen);
   if (!listen.empty()) set_listen(c, listen);
   top.get("threads", c.threads, 1, 256);
+  top.get("jobs_nice", c.jobs_nice, 0, 19);
   top.boolean("secure_cookie", c.secure_cookie);
   if (const json* l = top.object("limits")) {
     Section s(*l, "limits", origin);

@@ -45,6 +45,9 @@ struct ServerConfig {
   // thread while each request took ~25 ms (docs/performance.md). 64 serve 50 such users; an
   // idle thread costs a stack's pages actually touched and, once used, one SQLite connection.
   int threads = 64;
+  // The nice value of the background jobs' thread (sweeps, imports, reports; app/jobs.hpp):
+  // request threads stay at 0, so pages answer first while a sweep runs.
+  int jobs_nice = 10;
   Limits limits;
   app::SessionPolicy session;
   bool secure_cookie = false;  // set the cookie's Secure flag: on when served behind TLS

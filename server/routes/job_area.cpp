@@ -42,7 +42,7 @@ void JobArea::start() {
   std::lock_guard lock(mu_);
   if (queue_) return;
   // Opening the queue marks the jobs a previous server left unfinished as interrupted.
-  queue_ = app::JobQueue::open(services_.db_path());
+  queue_ = app::JobQueue::open(services_.db_path(), services_.config().jobs_nice);
   scheduler_ = std::make_unique<app::Scheduler>(services_.db_path(),
                                                 app::Scheduler::sweep_enqueuer(*queue_, sweep_request()));
   scheduler_->on_error = [](const std::string& e) { spdlog::error("scheduler: {}", e); };

@@ -9,6 +9,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <latch>
@@ -18,6 +19,9 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "app/accounts.hpp"
 #include "app/jobs.hpp"
@@ -69,6 +73,34 @@ class Jobs : public ::testing::Test {
   }
   TempDir dir_;
 };
+
+// A job runs at the queue's nice value, and so do the threads it starts (a sweep's evaluation,
+// snapshot and report threads); the thread that submitted it keeps its own priority, as the
+// server's request threads do.
+TEST_F(Jobs, AJobAndTheThreadsItStartsRunAtTheQueuesNiceValueNotTheCallers) {
+  const auto nice_of_this_thread = [] {
+    errno = 0;
+    return ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+  };
+  const int caller_before = nice_of_this_thread();
+  // Absolute values: a test run already niced (CI's may be) asks for three more.
+  if (caller_before > 16) GTEST_SKIP() << "the test runs at nice " << caller_before;
+  const int wanted = caller_before + 3;
+  auto queue = JobQueue::open(db(), wanted);
+  const auto id = queue->submit("probe", "alice", "{}", [&](JobContext&) {
+    int child = -100;
+    std::thread t([&] { child = nice_of_this_thread(); });
+    t.join();
+    return JobOutcome{JobState::done, nlohmann::json{{"job", nice_of_this_thread()}, {"child", child}}.dump(), ""};
+  });
+  const auto job = queue->wait(id, 60s);
+  ASSERT_TRUE(job);
+  ASSERT_EQ(job->state, JobState::done) << job->error;
+  const auto summary = nlohmann::json::parse(job->summary);
+  EXPECT_EQ(summary["job"], wanted);
+  EXPECT_EQ(summary["child"], wanted);
+  EXPECT_EQ(nice_of_this_thread(), caller_before);
+}
 
 TEST_F(Jobs, SweepJobRecordsTheSameFindingsAsADirectSweepWithProgressAndATrailRow) {
   // The reference: the same sweep run directly, not recorded.

@@ -105,13 +105,16 @@ TEST(Config, DefaultsOverridesAndRefusals) {
   EXPECT_EQ(d.host, "127.0.0.1");
   EXPECT_EQ(d.port, 8080);
   EXPECT_FALSE(d.secure_cookie);
+  EXPECT_EQ(d.threads, 64);
+  EXPECT_EQ(d.jobs_nice, 10);
   const auto c = parse_config(
-      R"({"listen":"[::1]:9000","threads":4,"secure_cookie":true,"limits":{"body_bytes":2048,"upload_bytes":4096},
+      R"({"listen":"[::1]:9000","threads":4,"jobs_nice":0,"secure_cookie":true,"limits":{"body_bytes":2048,"upload_bytes":4096},
           "session":{"idle_seconds":600},"login":{"max_failures":3}})",
       "t.json");
   EXPECT_EQ(c.host, "::1");
   EXPECT_EQ(c.port, 9000);
   EXPECT_EQ(c.threads, 4);
+  EXPECT_EQ(c.jobs_nice, 0);
   EXPECT_TRUE(c.secure_cookie);
   EXPECT_EQ(c.limits.body_bytes, 2048u);
   EXPECT_EQ(c.session.idle.count(), 600);
@@ -128,6 +131,8 @@ TEST(Config, DefaultsOverridesAndRefusals) {
   EXPECT_EQ(message(R"({"limits":{"body":1}})"), "t.json: limits.body is not a setting");
   EXPECT_NE(message(R"({"threads":0})").find("threads is 0"), std::string::npos);
   EXPECT_NE(message(R"({"threads":"8"})").find("not a whole number"), std::string::npos);
+  EXPECT_NE(message(R"({"jobs_nice":20})").find("jobs_nice"), std::string::npos);
+  EXPECT_NE(message(R"({"jobs_nice":-1})").find("jobs_nice"), std::string::npos);
   EXPECT_NE(message(R"({"limits":{"body_bytes":8192,"upload_bytes":4096}})").find("upload_bytes is below"),
             std::string::npos);
   EXPECT_NE(message("{").find("not JSON"), std::string::npos);
