@@ -22,8 +22,11 @@ schema's description and a first reading of the rules' text, to be read and corr
 keeps them otherwise).
 
 "Read by" lists the rules (rules/*.rules, tests excluded), the `valid`/`complete` declarations of
-the schema and draw.json/enforcement.json whose text reads `.FIELD`; a field name that several
-record types have counts only where the text also names the record or a navigation to it.
+the schema and draw.json/enforcement.json whose text reads `.FIELD`. For a field name
+that several record types have, `x.FIELD` counts for the record x is bound to (`for x in R`, the
+variable of a macro over a navigation, `e.permits.exists(p, ...)`) or navigates to
+(`f.enterprise.FIELD`); where x's record cannot be told (a macro over a `let` list), it counts
+when the text names the record or a navigation to it.
 
 Usage: data_additions.py --eco ECOAUDIT RULESET_DIR [--data DATA.md] [--doc DATA-ADDITIONS.md]
                          [--check | --write]
@@ -97,6 +100,46 @@ def tokens(doc):
     return out
 
 
+def navigations(doc):
+    """{navigation name: records it leads to}: a reference's `as` name leads to its target, its
+    reverse name to the record holding it."""
+    out = {}
+    for rec in doc["records"]:
+        for f in rec["fields"]:
+            if "ref" in f:
+                out.setdefault(f.get("as", f["name"]), set()).add(f["ref"])
+                if f.get("reverse"):
+                    out.setdefault(f["reverse"], set()).add(rec["name"])
+    return out
+
+
+def bindings(text, navs):
+    """{variable: records} of a reader's text: `for x in R`, `valid x in R`, and the variable of a
+    macro over a navigation (`e.permits.exists(p, ...)`)."""
+    out = {}
+    for m in re.finditer(r"\b(?:for|valid|complete)\s+(\w+)\s+in\s+(\w+)", text):
+        out.setdefault(m.group(1), set()).add(m.group(2))
+    for m in re.finditer(r"\.(\w+)\.\w+\(\s*(\w+)\s*,", text):
+        if m.group(1) in navs:
+            out.setdefault(m.group(2), set()).update(navs[m.group(1)])
+    return out
+
+
+def reads_field(text, rec, field, navs, near):
+    """Whether the text reads rec.field, for a field name several records share: through a
+    variable bound to rec or a navigation to it; where the variable's record is unknown (a macro
+    over a `let` list), when the text names the record or a navigation to it."""
+    binds = bindings(text, navs)
+    for m in re.finditer(r"(\w+)\s*\.\s*" + re.escape(field) + r"\b", text):
+        owner = m.group(1)
+        records = navs.get(owner) if owner in navs else binds.get(owner)
+        if records is None and near.search(text):
+            return True
+        if records and rec in records:
+            return True
+    return False
+
+
 def readers(ruleset):
     """[(reader name, text)]: each rule's body, each valid/complete declaration, the JSON plans."""
     out = []
@@ -119,7 +162,7 @@ def read_by(doc, ruleset):
     for rec in doc["records"]:
         for f in rec["fields"]:
             owners.setdefault(f["name"], []).append(rec["name"])
-    toks, texts, out = tokens(doc), readers(ruleset), {}
+    toks, texts, navs, out = tokens(doc), readers(ruleset), navigations(doc), {}
     for rec in doc["records"]:
         near = re.compile(r"\b(" + "|".join(map(re.escape, sorted(toks[rec["name"]]))) + r")\b")
         for f in rec["fields"]:
@@ -127,7 +170,8 @@ def read_by(doc, ruleset):
             guard = re.compile(r"has\(\s*\w+(\.\w+)*\." + re.escape(f["name"]) + r"\s*\)")
             names, guarded = [], False
             for name, text in texts:
-                if use.search(text) and (len(owners[f["name"]]) == 1 or near.search(text)):
+                if use.search(text) and (len(owners[f["name"]]) == 1
+                                         or reads_field(text, rec["name"], f["name"], navs, near)):
                     names.append(name)
                     guarded = guarded or bool(guard.search(text))
             out[(rec["name"], f["name"])] = (names, guarded)
