@@ -16,3 +16,15 @@ if(TARGET ecoaudit)
     COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/boundary_test.py $<TARGET_FILE:ecoaudit>
             ${PROJECT_SOURCE_DIR}/rulesets/jinzhong)
 endif()
+# Every schema field and record type of the Jinzhong ruleset is in the bureau's data contract
+# (rulesets/jinzhong/plan/DATA.md) or announced in rulesets/jinzhong/DATA-ADDITIONS.md, and that
+# file lists nothing the schema lacks (scripts/data_additions.py); the self-test shows that a
+# field added to the schema, or a row left for a removed one, fails the check.
+if(TARGET ecoaudit)
+  add_test(NAME rules.data-additions
+    COMMAND python3 ${PROJECT_SOURCE_DIR}/scripts/data_additions.py --eco $<TARGET_FILE:ecoaudit>
+            ${PROJECT_SOURCE_DIR}/rulesets/jinzhong --check)
+  add_test(NAME rules.data-additions-self-test
+    COMMAND python3 ${PROJECT_SOURCE_DIR}/scripts/data_additions.py self-test $<TARGET_FILE:ecoaudit>
+            ${PROJECT_SOURCE_DIR}/rulesets/jinzhong)
+endif()
