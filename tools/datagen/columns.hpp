@@ -29,7 +29,7 @@ inline constexpr std::string_view k_emission_monthly[] = {
 inline constexpr std::string_view k_application[] = {
     "id", "applicant_id", "project_name", "project_type", "industry", "process", "county",
     "lon", "lat", "in_park", "park_level", "added_capacity_t", "replaced_capacity_t",
-    "replacement_source", "replacement_facility_id", "replacement_scheme_no", "replacement_scheme_lists_source", "added_coal_t", "coal_substitution_t", "coal_substitution_source",
+    "replacement_source", "replacement_facility_id", "replacement_scheme_no", "replacement_scheme_lists_source", "replacement_scheme_counts_source_for_product", "added_coal_t", "coal_substitution_t", "coal_substitution_source",
     "energy_product", "energy_per_unit", "energy_benchmark", "heavy_metal_added_kg", "heavy_metal_offset_kg",
     "heavy_metal_offset_source", "groundwater_withdrawal_m3", "wastewater_zero_discharge",
     "centralised_wastewater_treatment", "solid_waste_t", "solid_waste_no_route", "solid_waste_disposal_t",
@@ -64,14 +64,14 @@ inline constexpr std::string_view k_enterprise[] = {
     "sewer_pretreatment_since", "sewer_exit_order_no", "sewer_exit_order_basis",
     "has_treatment_facility", "wastewater_treatment_working", "wastewater_checked_on",
     "wastewater_stop_reported", "untreated_discharge_found", "high_water_consumption",
-    "near_farmland", "soil_self_monitoring_on", "soil_key_unit_since", "soil_self_monitoring_plan_years",
+    "near_farmland", "soil_self_monitoring_on", "soil_key_unit_since", "soil_key_unit_listed_since", "soil_self_monitoring_plan_years",
     "soil_monitoring_records_checked_on",
     "soil_hidden_danger_check_on", "status_since",
     "groundwater_survey_done_on", "hw_supervision_listed", "hw_standardised_assessed_on",
     "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous", "plating_process",
     "radiation_licence_valid_until", "permit_class_required", "permit_checked_none_on",
     "emergency_plan_checked_on", "radiation_licence_lapse_checked_on", "outside_jurisdiction",
-    "hw_licences_verified", "hw_licences_verified_on", "hw_plans_checked_on", "ldar_records_checked_on",
+    "hw_licences_verified", "hw_licences_verified_on", "hw_plans_checked_on", "hw_declarations_checked_on", "ldar_records_checked_on",
     "special_unit", "positive_list",
 };
 // The random inspection draw's records (schema/inspection.rules, draw.json).
@@ -134,7 +134,7 @@ inline constexpr std::string_view k_transport_entry[] = {
 inline constexpr std::string_view k_voc_material[] = {
     "enterprise_id", "kind", "product_type", "voc_content_g_l", "voc_content_pct",
     "annual_use_t", "outdoor_use", "special_function", "standard_limit_g_l", "low_voc_limit_g_l",
-    "content_source", "product_name", "content_state", "standard_limit_verified",
+    "content_source", "product_name", "content_state", "standard_limit_verified", "standard_limit_basis",
     "industrial_coating_use", "last_used_on", "product_last_used_on",
 };
 inline constexpr std::string_view k_voc_treatment[] = {

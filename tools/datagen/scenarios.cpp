@@ -97,7 +97,7 @@ void Gen::scenarios() {
     SETB(facility, "named_coking_ule", true);
     SET(facility, "ule_status", "completed");
     facility.end();
-    note("AIR-03", "facility " + f, "marked oven, ULE completed, completion date missing: pass (advice: lateness is not pursued) [air.coking-ule-deadline: pass]");
+    note("AIR-03", "facility " + f, "marked oven, ULE recorded completed, completion date missing: unknown (verify the completion date against 2022-10-31; eighth independent reading, air 2) [air.coking-ule-deadline: unknown]");
     f = oven(e, "operating", 4.3);
     SETB(facility, "coke_oven_conventional", true);
     SET(facility, "ule_status", "completed");
@@ -222,7 +222,7 @@ void Gen::scenarios() {
     valid_permit(e, "key");
     const struct { const char* st; int done; const char* what; } kilns[] = {
         {"completed", d(2022, 12, 31), "kiln marked as the eleven-enterprise task, ULE completed exactly 2022-12-31: pass (boundary) [air.cement-ule-deadline: pass]"},
-        {"completed", d(2023, 1, 1), "marked kiln, ULE completed 2023-01-01, the day after the deadline: pass (advice has no late) [air.cement-ule-deadline: pass]"},
+        {"completed", d(2023, 1, 1), "marked kiln, ULE completed 2023-01-01, the day after the deadline: advice naming both dates (the plan's task, no penalty basis; eighth independent reading, air 1) [air.cement-ule-deadline: advice]"},
         {"not_started", 0, "marked kiln, ULE not started: advice (the draft plan's date, no penalty clause) [air.cement-ule-deadline: advice]"},
         {"", 0, "marked kiln, ULE status missing: unknown [air.cement-ule-deadline: unknown]"}};
     for (const auto& k : kilns) {
@@ -641,6 +641,9 @@ void Gen::scenarios() {
     Ent e = ent(Ind::nonferrous, "左权县", "左权县示范有色金属有限公司");
     SETB(enterprise, "soil_key_unit", true);
     SETD(enterprise, "soil_key_unit_since", d(2021, 6, 1));
+    // Listed without a break since 2021 (eighth independent reading, soil 1: a first-listing
+    // date alone does not show the unit was on the 2025 list).
+    SETD(enterprise, "soil_key_unit_listed_since", d(2021, 6, 1));
     SETD(enterprise, "soil_self_monitoring_on", d(2024, 10, 24));
     SETD(enterprise, "status_since", d(2019, 3, 1));   // operating throughout 2025
     SETD(enterprise, "soil_monitoring_records_checked_on", R - 10);   // reports checked after 2025
@@ -780,6 +783,10 @@ void Gen::scenarios() {
     CLR(enterprise, "emergency_plan_revised_on");
     SETB(enterprise, "emergency_plan_filed", false);
     SETD(enterprise, "emergency_plan_checked_on", ref_ - 30);
+    // The bureau read this generator's declarations in the national system 20 days before the
+    // reference date, after the 2025 declarations fell due: a 2025 category missing there is then
+    // shown by a dated check (hw.manifest-declared; eighth independent reading, waste 5).
+    SETD(enterprise, "hw_declarations_checked_on", ref_ - 20);
     end_enterprise(gen);
     valid_permit(gen, "key");
     note("HW-07", who(gen), "hazardous waste generator not on the supervision list, no standardised assessment on record: advice (both are the bureau's tasks) [hw.supervision-list: advice; hw.standardised-assessment: advice]");
@@ -1056,7 +1063,7 @@ void Gen::scenarios() {
   struct A { const char* id; Ind ind; const char* county; const char* type; const char* zone; const char* req; const char* what; };
   const A apps[] = {
       {"DEMO-LAY01-1", Ind::coking, "榆次区", "new", "yunzhu_lake", "LAY-01", "new coking project in the 云竹湖 area, no binding instrument checked for its site (application_zone.site_ban_instrument): unknown (verify the 三线一单 access list; refused once it is recorded) [scr.yunzhu-lake: unknown]"},
-      {"DEMO-LAY01-2", Ind::other, "榆次区", "new", "yunzhu_lake", "LAY-01", "non-industrial-pollution project in the 云竹湖 area: pass (approve) [scr.yunzhu-lake: pass]"},
+      {"DEMO-LAY01-2", Ind::other, "榆次区", "new", "yunzhu_lake", "LAY-01", "a project of another industry (not culture/tourism/ecology) in the 云竹湖 area: unknown (the plan's \"…水泥等高污染项目\" is not a closed list: the bureau decides; eighth independent reading, screening 4) [scr.yunzhu-lake: unknown]"},
       {"DEMO-LAY02-1", Ind::chemical, "介休市", "expand", "fen_river_bank", "LAY-02", "chemical expansion of an existing plant on the 汾河 bank: unknown (布设 vs 新改扩建: for the bureau's review) [scr.river-bank: unknown]"},
       {"DEMO-LAY03-1", Ind::casting, "灵石县", "new", "yellow_river_main", "LAY-03", "casting project along the Yellow River main stem: advice (flag for review) [scr.yellow-river: advice]"},
       {"DEMO-LAY04-1", Ind::steel, "榆次区", "new", "urban_planning", "LAY-04", "new blast-furnace/converter steel project in the urban planning area, no binding instrument checked for its site (application_zone.site_ban_instrument): unknown (verify the 三线一单 access list; refused once it is recorded) [scr.urban-planning-area: unknown]"},
@@ -1804,7 +1811,7 @@ void Gen::scenarios_air_voc_review() {
     SETN(bulk_freight_year, "total_t", 2400000.0, 0);
     SETN(bulk_freight_year, "clean_t", 1488000.0, 0);
     bulk_freight_year.end();
-    note("AIR-01", "enterprise " + steel, "steel plant, 2025 clean-transport share 62 % (< 80 %) and no truck gate records: unknown (verify that its trucks were all new energy or China VI; air.steel-ule-clean-transport) [air.steel-ule-clean-transport: unknown]");
+    note("AIR-01", "enterprise " + steel, "steel plant, 2025 clean-transport share 62 % (< 80 %) and no truck gate records: upcoming (the first year judged is 2026, from 2027-01-01; the 2025 figures given for early rectification; eighth independent reading, air 8) [air.steel-ule-clean-transport: upcoming]");
   }
   {
     auto month = [&](int m, const char* pol, double avg) {
