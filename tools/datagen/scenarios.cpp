@@ -1580,7 +1580,7 @@ void Gen::scenarios_air_voc_transport() {
     SET(facility, "ule_status", "completed");
     SETD(facility, "ule_completed_on", d(2026, 1, 1));
     facility.end();
-    note("AIR-01", "facility " + f, "steel blast furnace ULE completed 2026-01-01, the day after the 2025-12-31 deadline: pass (advice has no late) [air.steel-ule-retrofit: pass]");
+    note("AIR-01", "facility " + f, "steel blast furnace ULE completed 2026-01-01, the day after the 2025-12-31 deadline: advice naming both dates (the plan's task, no penalty basis; ninth independent reading, air 3) [air.steel-ule-retrofit: advice]");
   }
   {
     Ent e = ent(Ind::building_materials, "灵石县", "灵石县示范矿棉有限公司");
