@@ -1663,7 +1663,7 @@ void Gen::scenarios_air_voc_transport() {
         {"cleaner", "water_based_cleaner", 50.1, false, -1, "VOC-01", "water-based cleaner 50.1 g/L (limit 50) on its test report: advice (just above; no penalty on a cleaner user, a correction notice) [voc.cleaner-content: advice]"},
         {"cleaner", "semi_aqueous_cleaner", 300.0, false, -1, "VOC-01", "semi-aqueous cleaner exactly 300 g/L: pass (boundary) [voc.cleaner-content: pass]"},
         {"adhesive", "water_based_adhesive", 100.1, false, -1, "VOC-01", "water-based adhesive 100.1 g/L, its inspection report states a 100 g/L limit for its type and field: advice (just above; no table loaded; no penalty on an adhesive user, a correction notice) [voc.adhesive-content: advice]"},
-        {"adhesive", "solvent_chloroprene_adhesive", 600.0, false, -1, "VOC-01", "solvent chloroprene adhesive exactly 600 g/L, the report's limit 600 g/L: pass (boundary) [voc.adhesive-content: pass]"},
+        {"adhesive", "solvent_chloroprene_adhesive", 600.0, false, -1, "VOC-01", "solvent chloroprene adhesive exactly 600 g/L, the report's limit 600 g/L checked by the bureau: pass (boundary) [voc.adhesive-content: pass]"},
         {"coating", "solvent_industrial_coating", 550.1, false, -1, "VOC-01", "solvent industrial coating 550.1 g/L in the ready-to-use state, product named, its inspection report states a 550 g/L limit, which the bureau has not checked against the standard's table (none loaded): unknown (check the category and the standard's limit) [voc.coating-content: unknown]"},
         {"coating", "water_based_industrial_coating", 200.0, true, 0, "VOC-02", "outdoor water-based coating exactly 200 g/L, the report's low-VOC ceiling 200 g/L, no special function: pass (boundary); VOC-01 unknown (no limit stated) [voc.outdoor-low-voc-coating: pass]"},
         {"coating", "solvent_road_marking_coating", 440.0, true, 1, "VOC-02", "outdoor solvent road-marking coating 440 g/L, special function required (特殊功能要求): not applicable (exception) [voc.outdoor-low-voc-coating: not_applicable]"},
@@ -1687,7 +1687,12 @@ void Gen::scenarios_air_voc_transport() {
       }
       if (std::string_view(m.type) == "water_based_industrial_coating") SETN(voc_material, "low_voc_limit_g_l", 200.0, 0);
       if (std::string_view(m.type) == "water_based_adhesive") SETN(voc_material, "standard_limit_g_l", 100.0, 0);
-      if (std::string_view(m.type) == "solvent_chloroprene_adhesive") SETN(voc_material, "standard_limit_g_l", 600.0, 0);
+      if (std::string_view(m.type) == "solvent_chloroprene_adhesive") {
+        SETN(voc_material, "standard_limit_g_l", 600.0, 0);
+        // The bureau checked the report's limit against the standard (a pass needs a checked limit;
+        // ninth independent reading, voc 4).
+        SETB(voc_material, "standard_limit_verified", true);
+      }
       // The contents come from the products' test reports (an SDS could not prove an exceedance).
       if (m.v >= 0) SET(voc_material, "content_source", "inspection_report");
       voc_material.end();
