@@ -29,6 +29,10 @@ constexpr const char* kCreateSql[] = {
     "PRIMARY KEY (user, role))",
     "CREATE TABLE IF NOT EXISTS _user_jurisdiction (user INTEGER NOT NULL REFERENCES _user(id), "
     "jurisdiction TEXT NOT NULL, PRIMARY KEY (user, jurisdiction))",
+    // At most one roster id per account (the primary key); a row removed clears the link (the
+    // trail keeps what it was).
+    "CREATE TABLE IF NOT EXISTS _user_inspector (user INTEGER PRIMARY KEY REFERENCES _user(id), "
+    "inspector TEXT NOT NULL)",
     "CREATE TRIGGER IF NOT EXISTS _user__no_delete BEFORE DELETE ON _user BEGIN "
     "SELECT RAISE(ABORT, 'accounts are never deleted: disable the account instead'); END",
     "CREATE TABLE IF NOT EXISTS _audit (id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, "
@@ -96,8 +100,8 @@ void append(SQLite::Database& db, std::string_view actor, std::string_view actio
 
 std::vector<Account> select_accounts(SQLite::Database& db, const std::string& where, std::string_view name) {
   std::vector<Account> out;
-  SQLite::Statement q(db, "SELECT id, name, created_at, password_changed_at, disabled_at FROM _user " + where +
-                              " ORDER BY name");
+  SQLite::Statement q(db, "SELECT id, name, created_at, password_changed_at, disabled_at, i.inspector FROM _user "
+                          "LEFT JOIN _user_inspector i ON i.user = _user.id " + where + " ORDER BY name");
   if (!where.empty()) q.bind(1, std::string(name));
   while (q.executeStep()) {
     Account a;
@@ -106,6 +110,7 @@ std::vector<Account> select_accounts(SQLite::Database& db, const std::string& wh
     a.created_at = q.getColumn(2).getString();
     a.password_changed_at = q.getColumn(3).getString();
     if (!q.getColumn(4).isNull()) a.disabled_at = q.getColumn(4).getString();
+    if (!q.getColumn(5).isNull()) a.inspector = q.getColumn(5).getString();
     out.push_back(std::move(a));
   }
   for (auto& a : out) {
@@ -119,6 +124,22 @@ std::vector<Account> select_accounts(SQLite::Database& db, const std::string& wh
     while (j.executeStep()) a.jurisdictions.push_back(j.getColumn(0).getString());
   }
   return out;
+}
+
+// The enabled account other than `self` that stands for roster id `inspector`, "" when none.
+std::string linked_elsewhere(SQLite::Database& db, const std::string& inspector, std::int64_t self) {
+  SQLite::Statement q(db, "SELECT u.name FROM _user_inspector i JOIN _user u ON u.id = i.user "
+                          "WHERE i.inspector = ? AND u.disabled_at IS NULL AND u.id != ? ORDER BY u.name");
+  q.bind(1, inspector);
+  q.bind(2, self);
+  return q.executeStep() ? q.getColumn(0).getString() : "";
+}
+
+void refuse_if_linked(SQLite::Database& db, const std::string& inspector, std::int64_t self) {
+  if (auto other = linked_elsewhere(db, inspector, self); !other.empty())
+    throw AccountError(fmt::format("the inspector {} is already the account {}'s: an inspector stands for one enabled "
+                                   "account (clear that link first)",
+                                   inspector, other));
 }
 
 void check_password(std::string_view password, std::string_view name) {
@@ -171,6 +192,14 @@ std::string account_name_problem(std::string_view name) {
   return "";
 }
 
+std::string roster_id_problem(std::string_view id) {
+  if (id.find_first_not_of(" \t") == std::string_view::npos) return "the inspector roster id is empty";
+  if (id.size() > 64) return "the inspector roster id is longer than 64 bytes";
+  for (unsigned char c : id)
+    if (c < 0x20 || c == 0x7f) return "the inspector roster id holds a control character";
+  return "";
+}
+
 std::string new_account_problem(const NewAccount& account) {
   if (auto p = account_name_problem(account.name); !p.empty()) return p;
   if (account.roles.empty()) return "give the account at least one role";
@@ -181,6 +210,8 @@ std::string new_account_problem(const NewAccount& account) {
     return "jurisdictions limit inspectors only: give the account the inspector role or no jurisdiction";
   for (const auto& j : account.jurisdictions)
     if (j.empty()) return "a jurisdiction is empty";
+  if (account.inspector)
+    if (auto p = roster_id_problem(*account.inspector); !p.empty()) return p;
   return "";
 }
 
@@ -218,6 +249,7 @@ Account Accounts::add(const NewAccount& account, std::string_view password, std:
     js.erase(std::unique(js.begin(), js.end()), js.end());
     const std::string hash = hash_password(password);
     SQLite::Transaction tx(*db_);
+    if (account.inspector) refuse_if_linked(*db_, *account.inspector, 0);
     const std::string now = engine::store::utc_now();
     SQLite::Statement ins(*db_, "INSERT INTO _user (name, password_hash, created_at, password_changed_at) "
                                 "VALUES (?, ?, ?, ?)");
@@ -239,8 +271,15 @@ Account Accounts::add(const NewAccount& account, std::string_view password, std:
       q.bind(2, j);
       q.exec();
     }
+    if (account.inspector) {
+      SQLite::Statement q(*db_, "INSERT INTO _user_inspector (user, inspector) VALUES (?, ?)");
+      q.bind(1, id);
+      q.bind(2, *account.inspector);
+      q.exec();
+    }
     std::string detail = "roles=" + roles_text(roles);
     if (!js.empty()) detail += " jurisdictions=" + join(js);
+    if (account.inspector) detail += " inspector=" + *account.inspector;
     append(*db_, actor, "user.add", "user:" + account.name, detail);
     tx.commit();
     return *find(account.name);
@@ -277,6 +316,37 @@ void Accounts::disable(std::string_view name, std::string_view actor) {
     q.exec();
     append(*db_, actor, "user.disable", "user:" + a->name, "");
     tx.commit();
+  });
+}
+
+Account Accounts::set_inspector(std::string_view name, const std::optional<std::string>& inspector,
+                               std::string_view actor) {
+  return guarded(path_, [&] {
+    auto a = find(name);
+    if (!a) throw AccountError(fmt::format("no account named {}", name));
+    if (a->disabled_at) throw AccountError(fmt::format("the account {} is disabled", name));
+    if (inspector)
+      if (auto p = roster_id_problem(*inspector); !p.empty()) throw AccountError(p);
+    if (a->inspector == inspector)
+      throw AccountError(inspector ? fmt::format("the account {} already stands for the inspector {}", name, *inspector)
+                                   : fmt::format("the account {} stands for no inspector", name));
+    SQLite::Transaction tx(*db_);
+    if (inspector) {
+      refuse_if_linked(*db_, *inspector, a->id);
+      SQLite::Statement q(*db_, "INSERT INTO _user_inspector (user, inspector) VALUES (?, ?) "
+                                "ON CONFLICT(user) DO UPDATE SET inspector = excluded.inspector");
+      q.bind(1, a->id);
+      q.bind(2, *inspector);
+      q.exec();
+    } else {
+      SQLite::Statement q(*db_, "DELETE FROM _user_inspector WHERE user = ?");
+      q.bind(1, a->id);
+      q.exec();
+    }
+    append(*db_, actor, "user.inspector", "user:" + a->name,
+           "inspector=" + inspector.value_or("(none)") + " was=" + a->inspector.value_or("(none)"));
+    tx.commit();
+    return *find(name);
   });
 }
 

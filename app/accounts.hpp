@@ -7,10 +7,14 @@
 //                       crypto_pwhash_str, OPSLIMIT/MEMLIMIT_INTERACTIVE)
 //   _user_role          (user, role): the roles of authorization.hpp, by name
 //   _user_jurisdiction  (user, value): values of the ruleset's declared jurisdiction field
+//   _user_inspector     (user, inspector): the inspector roster id the account stands for (the
+//                       key of a record of the draw plan's roster, docs/draw.md), at most one;
+//                       the workbench marks the inspections whose team names it as the account's
+//                       own (docs/workbench.md "My inspections")
 //   _audit              the append-only audit trail: triggers refuse UPDATE and DELETE, and an
 //                       INSERT that would replace a row
-// The tables are created on first use, in any store `ecoaudit init` made; nothing else of the
-// store is touched.
+// The tables are created on first use, in any store `ecoaudit init` made (a store made before a
+// table existed gets it the same way, empty); nothing else of the store is touched.
 //
 // Passwords are never logged, printed, stored or kept in an error message: the functions take
 // them by view, hash or verify them and forget them. Every change of an account is recorded in
@@ -46,6 +50,7 @@ struct Account {
   std::vector<std::string> jurisdictions;  // sorted
   std::string created_at, password_changed_at;  // UTC, ISO 8601
   std::optional<std::string> disabled_at;
+  std::optional<std::string> inspector;         // the roster id it stands for; nullopt: none
   Principal principal() const { return {name, roles, jurisdictions, disabled_at.has_value()}; }
 };
 
@@ -53,6 +58,7 @@ struct NewAccount {
   std::string name;
   std::vector<Role> roles;
   std::vector<std::string> jurisdictions;
+  std::optional<std::string> inspector;  // the roster id it stands for (see set_inspector)
 };
 
 // One row of the audit trail.
@@ -60,7 +66,7 @@ struct AuditEntry {
   std::int64_t id = 0;
   std::string at;      // UTC, ISO 8601 with milliseconds
   std::string actor;   // who: an account's name, or "os:<login>" for the command line
-  std::string action;  // what: "user.add", "user.passwd", "user.disable", "sign_in", "sign_in.failed", ...
+  std::string action;  // what: "user.add", "user.passwd", "user.disable", "user.inspector", "sign_in", "sign_in.failed", ...
   std::string object;  // on what: "user:alice", "enterprise:9114...", "sweep:12"
   std::string detail;  // more, never a password ("roles=inspector jurisdictions=榆次区")
 };
@@ -78,9 +84,14 @@ bool verify_password(std::string_view hash, std::string_view password);
 // characters, ':' or '/' (the trail's object syntax). Returns the reason it may not, or "".
 std::string account_name_problem(std::string_view name);
 
+// Whether `id` may be an account's inspector roster id: 1 to 64 bytes without control characters
+// and not blank. Returns the reason it may not, or "". Whether the roster holds it is the front
+// end's check (app::roster_ids): the accounts do not know the ruleset.
+std::string roster_id_problem(std::string_view id);
+
 // Why `account` cannot be added, whatever the password and the accounts already there (a bad
 // name, no role, an inspector without jurisdiction, jurisdictions without the inspector role, an
-// empty jurisdiction), or "". Accounts::add checks it too; a front end asks first, so that it
+// empty jurisdiction, a bad roster id), or "". Accounts::add checks it too; a front end asks first, so that it
 // does not ask for a password the request would waste.
 std::string new_account_problem(const NewAccount& account);
 
@@ -104,6 +115,12 @@ class Accounts {
   void set_password(std::string_view name, std::string_view password, std::string_view actor);
   // Disabling an already disabled account is refused (nothing to record).
   void disable(std::string_view name, std::string_view actor);
+  // Links the account to the inspector roster id `inspector` (nullopt: removes the link),
+  // recorded as "user.inspector" with the new and the former id. Refused: no such account, a
+  // disabled one, a bad id (roster_id_problem), the link it already has (nothing to record), an
+  // id another enabled account stands for (naming it: one inspector, one account). add()
+  // refuses the last two alike. The roster itself is not checked here (roster_id_problem).
+  Account set_inspector(std::string_view name, const std::optional<std::string>& inspector, std::string_view actor);
 
   std::vector<Account> list();
   std::optional<Account> find(std::string_view name);

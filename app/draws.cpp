@@ -189,6 +189,17 @@ struct Plan {
   std::string warnings;  // the checker's warnings on the expressions, rendered
 };
 
+// A link record of the plan, `{"record": R, FIRST: F1, SECOND: F2}` at `where`: the record type
+// and its two fields (stored values), read in that order so that the first problem is named.
+Plan::Link read_link(const json& j, const std::string& where, const model::Ruleset& rs, const char* first_field,
+                     const char* second_field) {
+  Plan::Link link;
+  link.record = &need_record(rs.schema, str(j, "record", where), where);
+  link.a = need_field(*link.record, str(j, first_field, where), where);
+  link.b = need_field(*link.record, str(j, second_field, where), where);
+  return link;
+}
+
 // Renders diagnostics without the trailing newline (a RunResult's lines).
 std::string rendered(const dsl::SourceManager& sm, const dsl::Diagnostics& d) {
   std::string t = dsl::render_text(sm, d);
@@ -261,11 +272,8 @@ Plan read_plan_spec(const json& plan, const std::string& w, const model::Ruleset
     // Leaving enterprises out of a public draw needs its reason published, as a rate does.
     p.within_days_source = str(ex, "inspected_within_days_source", xw);
     if (ex.contains("inspection")) {
-      const json& ij = ex["inspection"];
       const std::string iw = xw + ".inspection";
-      p.inspection.record = &need_record(rs.schema, str(ij, "record", iw), iw);
-      p.inspection.a = need_field(*p.inspection.record, str(ij, "enterprise_field", iw), iw);
-      p.inspection.b = need_field(*p.inspection.record, str(ij, "date_field", iw), iw);
+      p.inspection = read_link(ex["inspection"], iw, rs, "enterprise_field", "date_field");
       if (p.inspection.record->fields[p.inspection.b].type.kind != model::Kind::date)
         throw PlanError(iw + ".date_field: must name a date field");
     }
@@ -282,13 +290,7 @@ Plan read_plan_spec(const json& plan, const std::string& w, const model::Ruleset
   if (p.same_county && (!p.roster_county || !p.county_field))
     throw PlanError(rw + ": same_county needs population.county_field and inspectors.county_field");
   p.names_public = rj.value("names_public", false);
-  if (rj.contains("recusal")) {
-    const json& xj = rj["recusal"];
-    const std::string cw = rw + ".recusal";
-    p.recusal.record = &need_record(rs.schema, str(xj, "record", cw), cw);
-    p.recusal.a = need_field(*p.recusal.record, str(xj, "inspector_field", cw), cw);
-    p.recusal.b = need_field(*p.recusal.record, str(xj, "enterprise_field", cw), cw);
-  }
+  if (rj.contains("recusal")) p.recusal = read_link(rj["recusal"], rw + ".recusal", rs, "inspector_field", "enterprise_field");
 
   // Every expression checked as a rule's would be, all errors reported at once. The
   // population's expressions also see its member's open violations in the latest sweep.
@@ -751,6 +753,53 @@ DrawShowOutcome show_draws(const DrawShowRequest& r) {
         s.selected = result["selections"].size();
       out.draws.push_back(std::move(s));
     }
+  });
+}
+
+namespace {
+
+RosterOutcome roster_in(const model::Ruleset& rs, engine::store::Store& st, const std::filesystem::path& pp,
+                        const std::vector<std::string>& ids) {
+  RosterOutcome out;
+  out.plan = pp.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(pp, ec)) return out;  // no plan, no roster: nothing to check against
+  const auto plan = read_plan(pp, out);
+  if (!plan) return out;
+  try {
+    if (!plan->contains("inspectors") || !(*plan)["inspectors"].is_object())
+      throw PlanError(out.plan + ": \"inspectors\" is missing");
+    const auto* roster = read_for((*plan)["inspectors"], out.plan + " inspectors", rs, "i").second;
+    out.record = roster->name;
+    // Identifiers from the checked schema only (quote_ident); the id is bound.
+    SQLite::Statement q(st.db(), fmt::format("SELECT 1 FROM {} WHERE {} = ?", engine::store::quote_ident(roster->name),
+                                             engine::store::quote_ident(roster->fields[roster->key_fields[0]].name)));
+    for (const auto& id : ids) {
+      q.reset();
+      q.bind(1, id);
+      if (q.executeStep()) out.known.insert(id);
+    }
+  } catch (const PlanError& ex) {
+    out.record.clear();
+    out.fail(RunStatus::bad_request, ex.what());
+  } catch (const SQLite::Exception& ex) {
+    out.record.clear();
+    out.fail(RunStatus::store_error, fmt::format("{}: {}", st.path().string(), ex.what()));
+  }
+  return out;
+}
+
+}  // namespace
+
+RosterOutcome roster_ids(const model::Ruleset& rs, engine::store::Store& st, const std::filesystem::path& ruleset_dir,
+                         const std::vector<std::string>& ids) {
+  return roster_in(rs, st, plan_path(ruleset_dir, {}), ids);
+}
+
+RosterOutcome roster_ids(const RosterRequest& r) {
+  RosterOutcome out;
+  return draw_run(out, r.db, r.ruleset, true, [&](const model::Ruleset& rs, engine::store::Store& st, dsl::SourceManager&) {
+    out = roster_in(rs, st, plan_path(r.ruleset, r.plan), r.ids);
   });
 }
 

@@ -7,10 +7,18 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "app/run.hpp"
+
+namespace eco::dsl::model {
+struct Ruleset;
+}
+namespace eco::engine::store {
+class Store;
+}
 
 namespace eco::app {
 
@@ -76,5 +84,29 @@ struct DrawShowOutcome : RunResult {
   bool not_found = false;         // the store has no draw `id` (bad_request)
 };
 DrawShowOutcome show_draws(const DrawShowRequest& request);
+
+// The inspector roster: the record type the draw plan's "inspectors" range over ("for": "i in
+// inspector") and which of some ids key one of its records in the store. Any record counts,
+// whatever the plan's "where": an inspector no longer drawn still stands for the inspections
+// they were on. What links a workbench account to an inspector (app/accounts.hpp) is checked
+// against it.
+struct RosterRequest {
+  std::filesystem::path db, ruleset, plan;  // plan "": DIR/draw.json
+  std::vector<std::string> ids;
+};
+// status: done, with `record` "" when the ruleset has no draw plan (no file at the plan's path:
+// there is no roster to check against); bad_request: a plan that cannot be read, or whose
+// "inspectors" name no record with a single key (naming the file and key), no store; ruleset_errors;
+// store_error.
+struct RosterOutcome : RunResult {
+  std::string plan;              // the plan's path, for messages
+  std::string record;            // the roster's record type ("inspector"); "": no plan
+  std::set<std::string> known;   // those of the ids that key a record of it
+  bool declared() const { return !record.empty(); }
+};
+RosterOutcome roster_ids(const RosterRequest& request);
+// The same on a ruleset and store already open (`ruleset_dir`: the folder holding its plan).
+RosterOutcome roster_ids(const dsl::model::Ruleset& rs, engine::store::Store& st, const std::filesystem::path& ruleset_dir,
+                         const std::vector<std::string>& ids);
 
 }  // namespace eco::app

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/authorization.hpp"
+#include "app/draws.hpp"
 #include "app/enforcement_common.hpp"
 #include "app/ruleset.hpp"
 #include "engine/draw/draw.hpp"
@@ -178,6 +179,15 @@ InspectionShowOutcome show_inspections(const InspectionShowRequest& r) {
       out.inspections.push_back(std::move(in));
     }
     if (r.inspection > 0) out.outcomes = en::outcomes(store, r.inspection);
+    if (r.viewer_inspector) {
+      out.viewer_roster_id = *r.viewer_inspector;
+    } else if (!r.viewer_name.empty()) {
+      // The fallback only for a name the roster has: an unlinked account named like some free
+      // text of a team ("a") is nobody's inspector. A plan that cannot be read gives no match
+      // here; the draws say what is wrong with it.
+      const auto roster = roster_ids(rs, store, r.ruleset, {r.viewer_name});
+      if (roster.known.count(r.viewer_name)) out.viewer_roster_id = r.viewer_name;
+    }
   });
 }
 

@@ -77,6 +77,10 @@ struct InspectionShowRequest {
   std::int64_t inspection = 0;           // 0: list every inspection (of `owner` when given)
   std::string owner;
   std::optional<std::set<std::string>> limit_to;  // only owners of these jurisdictions (nullopt: all)
+  // The account asking, for `viewer_roster_id`: its linked inspector roster id (Account::inspector),
+  // else its name. "" name: nobody to resolve.
+  std::string viewer_name;
+  std::optional<std::string> viewer_inspector;
 };
 
 struct InspectionShowOutcome : RunResult {
@@ -85,6 +89,11 @@ struct InspectionShowOutcome : RunResult {
   // Parallel to `inspections`: the owner's `role name` and declared jurisdiction ("" none).
   std::vector<std::string> owner_names, jurisdictions;
   bool out_of_scope = false;             // the one asked is outside limit_to (bad_request)
+  // The roster id the viewer stands for: their link when they have one; with none, their name
+  // when it keys a record of the draw plan's roster (the naming convention before links,
+  // docs/workbench.md "My inspections"); "" otherwise. An inspection whose team names it is
+  // the viewer's own.
+  std::string viewer_roster_id;
 };
 InspectionShowOutcome show_inspections(const InspectionShowRequest& request);
 

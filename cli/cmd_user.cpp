@@ -1,5 +1,5 @@
-// ecoaudit user add|passwd|disable|list --db FILE: the accounts of the bureau's workbench
-// (app/accounts.hpp, docs/accounts.md). A password is read from the terminal without echo, or
+// ecoaudit user add|passwd|disable|set-inspector|list --db FILE: the accounts of the bureau's
+// workbench (app/accounts.hpp, docs/accounts.md). A password is read from the terminal without echo, or
 // from standard input with --password-stdin (scripts); never from a flag, where it would sit in
 // the shell's history and in every process listing.
 #include <termios.h>
@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/accounts.hpp"
+#include "app/draws.hpp"
 #include "cli/command.hpp"
 
 namespace eco::cli {
@@ -19,7 +20,10 @@ namespace {
 
 struct UserCmd {
   std::string db;
+  std::string ruleset;    // "": the roster is not checked (a warning says so)
   std::string name;
+  std::string inspector;  // the roster id an account stands for ("": none)
+  bool no_inspector = false;
   std::vector<std::string> roles, jurisdictions;
   bool password_stdin = false;
   std::string format = "text";
@@ -96,8 +100,30 @@ std::vector<std::string> role_names(const std::vector<app::Role>& roles) {
   return out;
 }
 
+// Refuses (AccountError naming it) a roster id the draw plan's roster does not hold, when
+// --ruleset gives the roster; warns on standard error when it cannot be checked.
+void check_roster(const UserCmd& o, const std::string& id) {
+  if (o.ruleset.empty()) {
+    std::fprintf(stderr, "ecoaudit: warning: the inspector %s was not checked against the roster: give --ruleset DIR "
+                 "to check it\n", id.c_str());
+    return;
+  }
+  const auto roster = app::roster_ids({.db = o.db, .ruleset = o.ruleset, .ids = {id}});
+  if (roster.status != app::RunStatus::done)
+    throw app::AccountError("the inspector " + id + " could not be checked against the roster: " + roster.errors);
+  if (!roster.declared()) {
+    std::fprintf(stderr, "ecoaudit: warning: the inspector %s was not checked: the ruleset has no draw plan (%s) "
+                 "declaring a roster\n", id.c_str(), roster.plan.c_str());
+    return;
+  }
+  if (!roster.known.count(id))
+    throw app::AccountError("no inspector " + id + " in the roster: the store has no " + roster.record +
+                            " record with that key (" + roster.plan + " \"inspectors\")");
+}
+
 int run_add(app::Accounts& accounts, const UserCmd& o) {
   app::NewAccount n{o.name, {}, o.jurisdictions};
+  if (!o.inspector.empty()) n.inspector = o.inspector;
   for (const auto& r : o.roles) {
     auto role = app::parse_role(r);
     if (!role)
@@ -108,11 +134,13 @@ int run_add(app::Accounts& accounts, const UserCmd& o) {
   // Refuse a bad name or roles before asking for a password the request would then waste.
   if (auto p = app::new_account_problem(n); !p.empty()) throw app::AccountError(p);
   if (accounts.find(o.name)) throw app::AccountError("an account named " + o.name + " already exists");
+  if (n.inspector) check_roster(o, *n.inspector);
   Secret password;
   read_password(o, true, password);
   const auto a = accounts.add(n, password.text, app::os_actor());
   std::printf("added user %s: roles %s", a.name.c_str(), joined(role_names(a.roles), ", ").c_str());
   if (!a.jurisdictions.empty()) std::printf("; jurisdictions %s", joined(a.jurisdictions, ", ").c_str());
+  if (a.inspector) std::printf("; inspector %s", a.inspector->c_str());
   std::printf("\n");
   return kExitOk;
 }
@@ -134,6 +162,23 @@ int run_disable(app::Accounts& accounts, const UserCmd& o) {
   return kExitOk;
 }
 
+int run_set_inspector(app::Accounts& accounts, const UserCmd& o) {
+  if (o.no_inspector == !o.inspector.empty())
+    throw app::AccountError("give the inspector roster id, or --none to clear the link (not both)");
+  std::optional<std::string> id;
+  if (!o.no_inspector) id = o.inspector;
+  if (id)
+    if (auto p = app::roster_id_problem(*id); !p.empty()) throw app::AccountError(p);
+  // The account's own refusals (no such account, a disabled one, no change) before the roster's.
+  if (auto a = accounts.find(o.name); a && !a->disabled_at && a->inspector != id && id) check_roster(o, *id);
+  const auto a = accounts.set_inspector(o.name, id, app::os_actor());
+  if (a.inspector)
+    std::printf("user %s stands for the inspector %s\n", a.name.c_str(), a.inspector->c_str());
+  else
+    std::printf("user %s stands for no inspector\n", a.name.c_str());
+  return kExitOk;
+}
+
 int run_list(app::Accounts& accounts, const UserCmd& o) {
   const auto users = accounts.list();
   if (o.format == "json") {
@@ -144,7 +189,8 @@ int run_list(app::Accounts& accounts, const UserCmd& o) {
                      {"jurisdictions", a.jurisdictions},
                      {"created_at", a.created_at},
                      {"password_changed_at", a.password_changed_at},
-                     {"disabled_at", a.disabled_at ? nlohmann::ordered_json(*a.disabled_at) : nullptr}});
+                     {"disabled_at", a.disabled_at ? nlohmann::ordered_json(*a.disabled_at) : nullptr},
+                     {"inspector", a.inspector ? nlohmann::ordered_json(*a.inspector) : nullptr}});
     std::printf("%s\n", out.dump(2).c_str());
     return kExitOk;
   }
@@ -154,6 +200,7 @@ int run_list(app::Accounts& accounts, const UserCmd& o) {
     std::printf("%-8s %s  roles %s", a.disabled_at ? "disabled" : "active", a.name.c_str(),
                 joined(role_names(a.roles), ",").c_str());
     if (!a.jurisdictions.empty()) std::printf("  jurisdictions %s", joined(a.jurisdictions, ",").c_str());
+    if (a.inspector) std::printf("  inspector %s", a.inspector->c_str());
     std::printf("  created %s", a.created_at.c_str());
     if (a.disabled_at) std::printf("  disabled %s", a.disabled_at->c_str());
     std::printf("\n");
@@ -185,11 +232,14 @@ CLI::App* add_sub(CLI::App& user, const char* name, const char* description, con
   return sub;
 }
 
-ECOAUDIT_COMMAND("user", "Manage the accounts of the workbench: add, passwd, disable, list", [](CLI::App& sub) {
+ECOAUDIT_COMMAND("user", "Manage the accounts of the workbench: add, passwd, disable, set-inspector, list", [](CLI::App& sub) {
   auto o = std::make_shared<UserCmd>();
   auto chosen = std::make_shared<std::function<int()>>();
   sub.require_subcommand(1);
   const char* pw_help = "Read the password from the first line of standard input (for scripts) instead of the terminal";
+  const char* ruleset_help =
+      "Ruleset folder whose draw plan (draw.json) declares the inspector roster: the roster id is checked against "
+      "the store's records of it (without: not checked, with a warning)";
 
   CLI::App* add = add_sub(sub, "add", "Add an account", o, *chosen, run_add);
   add->add_option("name", o->name, "Account name (what the user signs in with)")->required()->check(non_blank());
@@ -203,6 +253,11 @@ ECOAUDIT_COMMAND("user", "Manage the accounts of the workbench: add, passwd, dis
                   "comma-separated")
       ->delimiter(',')
       ->check(non_blank());
+  add->add_option("--inspector", o->inspector,
+                  "The inspector roster id the account stands for (the key of its record in the roster): the "
+                  "workbench's \"my inspections\" are those whose team names it")
+      ->check(non_blank());
+  add->add_option("--ruleset", o->ruleset, ruleset_help)->check(non_blank());
   add->add_flag("--password-stdin", o->password_stdin, pw_help);
 
   CLI::App* passwd = add_sub(sub, "passwd", "Change an account's password", o, *chosen, run_passwd);
@@ -212,6 +267,15 @@ ECOAUDIT_COMMAND("user", "Manage the accounts of the workbench: add, passwd, dis
   CLI::App* disable = add_sub(sub, "disable", "Disable an account (it stays in the store and the trail)", o,
                               *chosen, run_disable);
   disable->add_option("name", o->name, "Account name")->required()->check(non_blank());
+
+  CLI::App* set_inspector = add_sub(sub, "set-inspector",
+                                    "Link an account to the inspector roster id it stands for, or clear the link", o,
+                                    *chosen, run_set_inspector);
+  set_inspector->add_option("name", o->name, "Account name")->required()->check(non_blank());
+  set_inspector->add_option("inspector", o->inspector, "The inspector roster id (the key of its record in the roster)")
+      ->check(non_blank());
+  set_inspector->add_flag("--none", o->no_inspector, "Clear the link: the account stands for no inspector");
+  set_inspector->add_option("--ruleset", o->ruleset, ruleset_help)->check(non_blank());
 
   CLI::App* list = add_sub(sub, "list", "List the accounts (never their passwords or hashes)", o, *chosen, run_list);
   list->add_option("--format", o->format, "text or json")->check(CLI::IsMember({"text", "json"}))->capture_default_str();

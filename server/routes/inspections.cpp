@@ -40,12 +40,23 @@ std::optional<std::set<std::string>> limit_of(const Context& ctx) {
   throw HttpError(500, "internal", r.errors);
 }
 
-bool mine(const en::Inspection& in, const std::string& actor) {
-  return std::find(in.inspectors.begin(), in.inspectors.end(), actor) != in.inspectors.end();
+// The account's own: the team names the roster id the account stands for (its link, or its name
+// when it has none and the roster has that id: app::InspectionShowOutcome::viewer_roster_id).
+bool mine(const en::Inspection& in, const std::string& roster_id) {
+  return !roster_id.empty() && std::find(in.inspectors.begin(), in.inspectors.end(), roster_id) != in.inspectors.end();
+}
+
+// The request's account, for show_inspections to resolve the roster id it stands for.
+app::InspectionShowRequest for_viewer(const Context& ctx, app::InspectionShowRequest r) {
+  if (ctx.account) {
+    r.viewer_name = ctx.account->name;
+    r.viewer_inspector = ctx.account->inspector;
+  }
+  return r;
 }
 
 nlohmann::json head_json(const en::Inspection& in, const std::string& name, const std::string& jurisdiction,
-                         const std::string& actor) {
+                         const std::string& roster_id) {
   return {{"id", in.id},
           {"enterprise_id", in.owner_key},
           {"enterprise_name", name},
@@ -54,7 +65,7 @@ nlohmann::json head_json(const en::Inspection& in, const std::string& name, cons
           {"draw", in.draw},
           {"sweep", in.sweep},
           {"inspectors", in.inspectors},
-          {"mine", mine(in, actor)},
+          {"mine", mine(in, roster_id)},
           {"created_at", in.created_at},
           {"created_by", in.created_by}};
 }
@@ -72,13 +83,13 @@ nlohmann::json outcome_json(const en::OutcomeRecord& o) {
 
 // One inspection with its checklist, each item with its latest outcome (null when none).
 nlohmann::json detail(Context& ctx, std::int64_t id) {
-  auto out = app::show_inspections(
-      {.db = ctx.services.db_path(), .ruleset = ctx.services.ruleset_dir(), .inspection = id, .limit_to = limit_of(ctx)});
+  auto out = app::show_inspections(for_viewer(
+      ctx, {.db = ctx.services.db_path(), .ruleset = ctx.services.ruleset_dir(), .inspection = id, .limit_to = limit_of(ctx)}));
   if (out.status != app::RunStatus::done) refuse(out, out.out_of_scope);
   const auto& in = out.inspections.at(0);
   std::map<std::int64_t, const en::OutcomeRecord*> latest;
   for (const auto& o : out.outcomes) latest[o.item] = &o;  // by item then version: the last stands
-  auto j = head_json(in, out.owner_names.at(0), out.jurisdictions.at(0), ctx.actor());
+  auto j = head_json(in, out.owner_names.at(0), out.jurisdictions.at(0), out.viewer_roster_id);
   nlohmann::json items = nlohmann::json::array();
   for (const auto& it : in.items) {
     nlohmann::json i = {{"item", it.item},
@@ -100,14 +111,14 @@ nlohmann::json detail(Context& ctx, std::int64_t id) {
 }
 
 nlohmann::json listing(Context& ctx) {
-  auto out = app::show_inspections({.db = ctx.services.db_path(), .ruleset = ctx.services.ruleset_dir(),
-                                    .owner = ctx.req.query_value("enterprise").value_or(""), .limit_to = limit_of(ctx)});
+  auto out = app::show_inspections(for_viewer(ctx, {.db = ctx.services.db_path(), .ruleset = ctx.services.ruleset_dir(),
+                                                    .owner = ctx.req.query_value("enterprise").value_or(""),
+                                                    .limit_to = limit_of(ctx)}));
   if (out.status != app::RunStatus::done) refuse(out, false);
   nlohmann::json list = nlohmann::json::array();
-  const auto actor = ctx.actor();
   for (std::size_t i = 0; i < out.inspections.size(); ++i)
-    list.push_back(head_json(out.inspections[i], out.owner_names[i], out.jurisdictions[i], actor));
-  // The account's own first (its name among the team's), then the rest; newest first in each.
+    list.push_back(head_json(out.inspections[i], out.owner_names[i], out.jurisdictions[i], out.viewer_roster_id));
+  // The account's own first (its roster id among the team's), then the rest; newest first in each.
   std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
     return a["mine"].template get<bool>() && !b["mine"].template get<bool>();
   });

@@ -77,6 +77,8 @@ ALLOWED = {
     ("cli/cmd_watchlist.cpp", "enterprise_id"): "the JSON key of a watch-list entry's owner, as in a finding (findings.schema.json)",
     ("app/authorization.cpp", "enterprise"): "a resource name of the workbench's role matrix (docs/accounts.md): the owner records, whatever the schema calls them; never looked up as a record",
     ("app/schedules.cpp", "month"): "the name of a schedule expression's fourth field in its error messages (crontab(5)), not a record field",
+    ("server/routes/users.cpp", "inspector"): "a JSON key of an account and of its requests: the inspector roster id it stands for (docs/accounts.md), not a record read by name (the roster's record comes from the draw plan)",
+    ("cli/cmd_user.cpp", "inspector"): "the JSON key of `user list --format json` and the name of set-inspector's argument: an account's roster id (docs/accounts.md), not a record read by name",
     ("app/staged_imports.cpp", "code"): "a JSON key of a staged import's validation report (an import error's code, docs/jobs.md)",
     ("app/authorization.cpp", "waiver"): "a resource name of the workbench's role matrix (docs/accounts.md): waivers, whatever record holds them; never looked up as a record",
     ("app/screening_desk.cpp", "application"): "a JSON key and column of a recorded decision (docs/decisions.md): the screened record's key, whatever the record is called",

@@ -9,10 +9,16 @@ high), 太谷示例化工 E2 in 太谷区), one recorded sweep:
   recorded); the list shows seed, as-of day, ruleset and batch; verify passes, and after a new
   import batch names the batch; an unknown draw is 404; a bad seed, a period that is not one
   (markup) and an as-of day outside the period 400, recording nothing.
-- inspections: the 榆次区 inspector opens one of E1 from the draw (the draw's team) and a targeted
-  one naming the account (mine, listed first); E2 (太谷区) is 404 for them, and the 太谷区
-  inspector cannot read or record on E1's (404, store unchanged); a viewer reads but may not
-  record (403).
+- accounts standing for inspectors: the administrator adds `wangli` linked to the roster id ZF001
+  and links the account `ZF005` to ZF006 (an id the roster does not hold is 400 naming it, the
+  same link again 409, an inspector may not link, nothing written on a refusal; each change in
+  the trail); the account `ZF002` is left unlinked (the naming convention before links).
+- inspections: the 榆次区 inspector opens one of E1 from the draw (the draw's team) and targeted
+  ones; "mine" is the team naming the account's roster id: `wangli` (linked to ZF001) sees the
+  team ZF001+ZF002's as its own, listed first; the unlinked `ZF002` by its name; the account
+  `ZF005`, linked to ZF006, is not matched by its name; `insp_a`, unlinked and named as no
+  roster id, owns none. E2 (太谷区) is 404 for them, and the 太谷区 inspector cannot read or
+  record on E1's (404, store unchanged); a viewer reads but may not record (403).
 - outcomes: idempotent on request_id: the same submission sent twice records one row and
   answers the same body (the second with X-Replayed); the same id with other values is 400;
   without the CSRF token 403; an unknown outcome 400 naming the four.
@@ -28,6 +34,7 @@ import json
 from harness import Server, check, main_args
 
 RULESET = "tests/enforcement/ruleset"
+PASSWORDS = {"ZF002": "Roster-ZF002-Pass-01", "wangli": "Wangli-Password-0002", "ZF005": "Roster-ZF005-Pass-03"}
 E1, E2 = "91140702MA0K010007", "91140702MA0K02000E"
 
 
@@ -39,6 +46,9 @@ def main():
     srv.run("import", "--db", str(srv.db), "--ruleset", rs, str(data / "enterprise.csv"), str(data / "facility.csv"),
             str(data / "inspector.csv"))
     srv.run("sweep", "--db", str(srv.db), "--ruleset", rs, "--as-of", "2026-03-20")
+    # An account named by its roster id and not linked: the convention before links.
+    srv.run("user", "add", "ZF002", "--db", str(srv.db), "--role", "inspector", "--jurisdiction", "榆次区",
+            "--password-stdin", stdin=PASSWORDS["ZF002"] + "\n")
     with srv:
         admin, author, viewer = srv.client("admin"), srv.client("author"), srv.client("viewer")
         insp_a, insp_b, officer = srv.client("insp_a"), srv.client("insp_b"), srv.client("officer")
@@ -93,6 +103,41 @@ def main():
         xss_form = insp_a.get("/inspections?open=%s" % "%3Cscript%3Ex%3C/script%3E").text()
         check("<script>x</script>" not in xss_form, "the ?open= value is not escaped")
 
+        # Accounts standing for inspectors of the roster (the fixture's inspector records).
+        before = srv.digest()
+        new = {"name": "wangli", "roles": ["inspector"], "jurisdictions": ["榆次区"], "password": PASSWORDS["wangli"]}
+        r = admin.post("/api/users", dict(new, inspector="ZF999"))
+        check(r.status == 400 and "no inspector ZF999 in the roster" in r.text(), "an unknown roster id: %r" % r)
+        r = admin.request("PUT", "/api/users/insp_a/inspector", {"inspector": "ZF404"})
+        check(r.status == 400 and "no inspector ZF404 in the roster" in r.text(), "an unknown roster id: %r" % r)
+        r = insp_a.request("PUT", "/api/users/insp_a/inspector", {"inspector": "ZF001"})
+        check(r.status == 403, "an inspector linked their own account: %r" % r)
+        check(srv.digest() == before, "a refused link changed the store")
+        r = admin.post("/api/users", dict(new, inspector="ZF001"))
+        check(r.status == 201 and r.json()["inspector"] == "ZF001" and "warning" not in r.json(), "wangli: %r" % r)
+        r = admin.post("/api/users", {"name": "ZF005", "roles": ["inspector"], "jurisdictions": ["榆次区"],
+                                      "inspector": "", "password": PASSWORDS["ZF005"]})
+        check(r.status == 201 and r.json()["inspector"] is None, "ZF005 added unlinked: %r" % r)
+        r = admin.request("PUT", "/api/users/ZF005/inspector", {"inspector": "ZF006"})
+        check(r.status == 200 and r.json()["inspector"] == "ZF006", "ZF005 linked to ZF006: %r" % r)
+        check(admin.request("PUT", "/api/users/ZF005/inspector", {"inspector": "ZF006"}).status == 409, "the same link")
+        check(admin.request("PUT", "/api/users/ZF002/inspector", {}).status == 400, "a link without inspector")
+        listed = {u["name"]: u["inspector"] for u in admin.get("/api/users").json()}
+        check(listed["wangli"] == "ZF001" and listed["ZF005"] == "ZF006" and listed["ZF002"] is None
+              and listed["insp_a"] is None, "the accounts' links: %r" % listed)
+        users_page = admin.get("/users").text()
+        check('<td data-inspector>ZF006</td>' in users_page and 'data-api="/api/users/ZF005/inspector"' in users_page,
+              "the users page shows no link or no form to set it")
+        trail = srv.sql("SELECT actor, action, object, detail FROM _audit WHERE object IN ('user:wangli', 'user:ZF005') "
+                        "AND action LIKE 'user.%' ORDER BY id")
+        check(trail == [("admin", "user.add", "user:wangli", "roles=inspector jurisdictions=榆次区 inspector=ZF001"),
+                        ("admin", "user.add", "user:ZF005", "roles=inspector jurisdictions=榆次区"),
+                        ("admin", "user.inspector", "user:ZF005", "inspector=ZF006 was=(none)")],
+              "the trail of the links: %r" % trail)
+        wangli, zf002, zf005 = (srv.client(), srv.client(), srv.client())
+        for c, name in ((wangli, "wangli"), (zf002, "ZF002"), (zf005, "ZF005")):
+            check(c.sign_in(name, PASSWORDS[name]).status == 201, "sign-in as %s" % name)
+
         # Inspections: from the draw and targeted.
         r = insp_a.post("/api/inspections", {"enterprise": E1, "draw": 1, "planned_on": "2026-03-25"})
         check(r.status == 201, "open from the draw: %r" % r)
@@ -100,11 +145,24 @@ def main():
         check(drawn["draw"] == 1 and len(drawn["inspectors"]) == 2 and not drawn["mine"], "from the draw: %r" % drawn)
         check(all(i.startswith("ZF00") for i in drawn["inspectors"]), "the draw's team: %r" % drawn["inspectors"])
         r = insp_a.post("/api/inspections", {"enterprise": E1, "planned_on": "2026-03-26",
-                                              "inspectors": ["insp_a", "ZF002"]})
+                                              "inspectors": ["ZF001", "ZF002"]})
         check(r.status == 201, "targeted: %r" % r)
         insp = r.json()
         iid = insp["id"]
-        check(insp["mine"] and insp["draw"] == 0, "targeted inspection: %r" % insp)
+        check(not insp["mine"] and insp["draw"] == 0, "targeted inspection (insp_a stands for no inspector): %r" % insp)
+        r = insp_a.post("/api/inspections", {"enterprise": E1, "planned_on": "2026-03-27",
+                                              "inspectors": ["ZF005", "insp_a"]})
+        check(r.status == 201, "targeted: %r" % r)
+        other = r.json()["id"]
+        # insp_a is no roster id: a team naming it is still not its own.
+        check(not r.json()["mine"], "insp_a matched by a name the roster has not: %r" % r.json())
+        own = lambda c: [(i["id"], i["mine"]) for i in c.get("/api/inspections").json()["inspections"]]
+        # The draw's team is 榆次区's two inspectors, ZF001 and ZF002: theirs too.
+        check(own(wangli) == [(iid, True), (drawn["id"], True), (other, False)], "wangli's: %r" % own(wangli))
+        check(own(zf002) == [(iid, True), (drawn["id"], True), (other, False)], "ZF002's: %r" % own(zf002))
+        check(own(zf005) == [(other, False), (iid, False), (drawn["id"], False)], "ZF005's: %r" % own(zf005))
+        check(wangli.get("/api/inspections/%d" % iid).json()["mine"], "wangli's inspection read alone")
+        check(not zf005.get("/api/inspections/%d" % other).json()["mine"], "ZF005 matched by name though linked")
         items = {(i["rule"], i["subject"]["key"]): i["item"] for i in insp["items"]}
         check(("fx.desulfurization", "GL-1") in items and ("fx.so2", "GL-2") in items, "checklist: %r" % insp["items"])
         before = srv.digest()
@@ -114,7 +172,8 @@ def main():
               "a viewer opened an inspection")
         check(srv.digest() == before, "a refused opening changed the store")
         mine = insp_a.get("/api/inspections").json()["inspections"]
-        check([i["id"] for i in mine] == [iid, drawn["id"]] and mine[0]["mine"], "my inspections: %r" % mine)
+        check([i["id"] for i in mine] == [other, iid, drawn["id"]] and not any(i["mine"] for i in mine),
+              "insp_a's inspections: %r" % mine)
         check(insp_b.get("/api/inspections").json()["inspections"] == [], "太谷区's inspector sees 榆次区's")
         check(insp_b.get("/api/inspections/%d" % iid).status == 404, "太谷区's inspector reads 榆次区's")
         check(viewer.get("/api/inspections/%d" % iid).json()["items"] == insp["items"], "the viewer's read")
@@ -153,7 +212,9 @@ def main():
               "the note is not escaped on the page")
         check('data-outcome-form' in page and 'src="/static/enforcement.js"' in page, "the checklist form")
         check('data-recorded="confirmed"' in page, "the recorded outcome on the page")
-        check('data-inspection="%d" class="mine"' % iid in insp_a.get("/inspections").text(), "my inspections page")
+        check('data-inspection="%d" class="mine"' % iid in wangli.get("/inspections").text(), "my inspections page")
+        check('data-inspection="%d" class="mine"' % iid not in insp_a.get("/inspections").text(),
+              "insp_a's inspections page marks another's as its own")
 
         # Enforcement actions.
         order = {"kind": "rectification_order", "rule": "fx.desulfurization", "subject": "GL-1",

@@ -9,6 +9,7 @@ from harness import Client, Server, check, main_args
 
 NAME = "<img_src=x_onerror=alert(1)>"
 JURISDICTION = "<script>alert(\"j\")</script>"
+ROSTER_ID = "\"></td><script>alert(\"i\")</script>"
 FORMULA = "=HYPERLINK(\"http://evil\")"
 
 
@@ -29,8 +30,9 @@ def main():
     with Server(eco, source) as srv:
         admin = srv.client("admin")
         r = admin.post("/api/users", {"name": NAME, "roles": ["inspector"], "jurisdictions": [JURISDICTION],
-                                      "password": "Xss-Password-00001"})
-        check(r.status == 201, "add the account: %r" % r)
+                                      "inspector": ROSTER_ID, "password": "Xss-Password-00001"})
+        # The fixture's ruleset has no draw plan: the roster id is taken unchecked, with a warning.
+        check(r.status == 201 and "not checked" in r.json().get("warning", ""), "add the account: %r" % r)
         r = admin.post("/api/users", {"name": FORMULA.replace(" ", ""), "roles": ["viewer"],
                                       "password": "Xss-Password-00002"})
         check(r.status == 400, "a name with '/' is refused: %r" % r)
@@ -48,6 +50,7 @@ def main():
             if path == "/users":
                 inert(html, NAME, path)
                 inert(html, JURISDICTION, path)
+                inert(html, ROSTER_ID, path)
             elif path == "/audit":
                 inert(html, NAME, path)
             else:

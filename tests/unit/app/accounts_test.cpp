@@ -1,5 +1,6 @@
 // app/accounts: Argon2id hashes that verify and reject, accounts added, re-passworded and
-// disabled in a store made by init, sign-in refused for a wrong password, an unknown name and a
+// disabled in a store made by init, linked to an inspector roster id (one enabled account per
+// id, every change in the trail, the link table added to a store made before it), sign-in refused for a wrong password, an unknown name and a
 // disabled account, the trail written by every change and refusing UPDATE, DELETE and REPLACE
 // at the SQL level, and no password in any output: standard output, standard error, the log
 // (spdlog, captured at trace level), the trail or the store file.
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -188,6 +190,72 @@ TEST_F(AccountsTest, WhatTheStoreRefusesIsAnAccountErrorAndWritesNothing) {
   }
   EXPECT_FALSE(accounts_->find("zhao"));  // the account's row rolled back with its roles
   EXPECT_EQ(accounts_->trail().size(), 1u);
+}
+
+TEST_F(AccountsTest, AnAccountStandsForOneInspectorAndEveryChangeIsInTheTrail) {
+  NewAccount n{"wangli", {Role::inspector}, {"榆次区"}, "ZF001"};
+  const auto a = accounts_->add(n, kPassword, "os:test");
+  EXPECT_EQ(a.inspector, "ZF001");
+  add("zhao", {Role::inspector}, {"榆次区"});
+  EXPECT_FALSE(accounts_->find("zhao")->inspector);
+  EXPECT_EQ(accounts_->list().at(0).name, "wangli");
+  EXPECT_EQ(accounts_->list().at(0).inspector, "ZF001");
+
+  EXPECT_EQ(accounts_->set_inspector("wangli", "ZF002", "admin").inspector, "ZF002");
+  EXPECT_EQ(accounts_->find("wangli")->inspector, "ZF002");
+  const auto before = accounts_->trail().size();
+  // Refused, nothing written: the link it has, an id another enabled account stands for (named),
+  // a blank id, an unknown account.
+  EXPECT_THROW(accounts_->set_inspector("wangli", "ZF002", "admin"), AccountError);
+  try {
+    accounts_->set_inspector("zhao", "ZF002", "admin");
+    ADD_FAILURE() << "two accounts for one inspector";
+  } catch (const AccountError& ex) {
+    EXPECT_NE(std::string(ex.what()).find("ZF002 is already the account wangli's"), std::string::npos) << ex.what();
+  }
+  EXPECT_THROW(accounts_->add({"li", {Role::viewer}, {}, "ZF002"}, kPassword, "os:test"), AccountError);
+  EXPECT_THROW(accounts_->set_inspector("zhao", " ", "admin"), AccountError);
+  EXPECT_THROW(accounts_->set_inspector("zhao", "ZF\n01", "admin"), AccountError);
+  EXPECT_THROW(accounts_->set_inspector("nobody", "ZF009", "admin"), AccountError);
+  EXPECT_THROW(accounts_->set_inspector("zhao", std::nullopt, "admin"), AccountError);  // no link to clear
+  EXPECT_NE(new_account_problem({"li", {Role::viewer}, {}, ""}), "");
+  EXPECT_EQ(accounts_->trail().size(), before);
+  EXPECT_FALSE(accounts_->find("zhao")->inspector);
+  EXPECT_FALSE(accounts_->find("li"));
+
+  // Cleared, then free for another account; a disabled account's link blocks nobody.
+  EXPECT_FALSE(accounts_->set_inspector("wangli", std::nullopt, "admin").inspector);
+  EXPECT_EQ(accounts_->set_inspector("zhao", "ZF002", "admin").inspector, "ZF002");
+  accounts_->disable("zhao", "admin");
+  EXPECT_THROW(accounts_->set_inspector("zhao", "ZF003", "admin"), AccountError);  // disabled
+  EXPECT_EQ(accounts_->set_inspector("wangli", "ZF002", "admin").inspector, "ZF002");
+  EXPECT_EQ(accounts_->find("zhao")->inspector, "ZF002");  // kept, as the account is
+
+  std::vector<std::string> seen;
+  for (const auto& e : accounts_->trail())
+    if (e.object == "user:wangli" || e.action == "user.inspector") seen.push_back(e.actor + " " + e.action + " " + e.object + " " + e.detail);
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "os:test user.add user:wangli roles=inspector jurisdictions=榆次区 inspector=ZF001",
+                      "admin user.inspector user:wangli inspector=ZF002 was=ZF001",
+                      "admin user.inspector user:wangli inspector=(none) was=ZF002",
+                      "admin user.inspector user:zhao inspector=ZF002 was=(none)",
+                      "admin user.inspector user:wangli inspector=ZF002 was=(none)"}));
+}
+
+TEST_F(AccountsTest, AStoreMadeBeforeTheLinkGetsItsTableOnOpen) {
+  add("wang", {Role::viewer});
+  accounts_.reset();
+  {
+    // The store as it was before accounts could stand for an inspector.
+    SQLite::Database raw(db().string(), SQLite::OPEN_READWRITE);
+    raw.exec("DROP TABLE _user_inspector");
+  }
+  accounts_ = Accounts::open(db());
+  const auto wang = accounts_->find("wang");
+  ASSERT_TRUE(wang);
+  EXPECT_FALSE(wang->inspector);
+  EXPECT_EQ(accounts_->set_inspector("wang", "ZF005", "os:test").inspector, "ZF005");
+  EXPECT_EQ(accounts_->trail().back().action, "user.inspector");
 }
 
 TEST_F(AccountsTest, OpeningWhatIsNotAStoreFails) {

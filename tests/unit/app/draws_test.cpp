@@ -90,6 +90,26 @@ class Draws : public ::testing::Test {
 
 bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
+TEST_F(Draws, TheRosterIsThePlansInspectorRecordsInTheStore) {
+  // ZF004 is inactive (the plan's "where" leaves it out of draws) and still on the roster.
+  auto r = eco::app::roster_ids({.db = db_, .ruleset = kRuleset, .ids = {"ZF001", "ZF004", "ZF999", ""}});
+  ASSERT_EQ(r.status, RunStatus::done) << r.errors;
+  EXPECT_TRUE(r.declared());
+  EXPECT_EQ(r.record, "inspector");
+  EXPECT_EQ(r.known, (std::set<std::string>{"ZF001", "ZF004"}));
+  // No plan: no roster, nothing checked.
+  r = eco::app::roster_ids({.db = db_, .ruleset = kRuleset, .plan = dir_.path() / "none.json", .ids = {"ZF001"}});
+  ASSERT_EQ(r.status, RunStatus::done) << r.errors;
+  EXPECT_FALSE(r.declared());
+  EXPECT_TRUE(r.known.empty());
+  // A plan whose roster is no record: refused, naming the plan's key.
+  r = eco::app::roster_ids({.db = db_, .ruleset = kRuleset,
+                            .plan = plan([](json& p) { p["inspectors"]["for"] = "i in officer"; }), .ids = {"ZF001"}});
+  EXPECT_EQ(r.status, RunStatus::bad_request);
+  EXPECT_FALSE(r.declared());
+  EXPECT_TRUE(has(r.errors, "inspectors.for: the ruleset's schema has no record \"officer\"")) << r.errors;
+}
+
 TEST_F(Draws, TheExpressionPlanDrawsItsStrataAndRecordsItsTexts) {
   const auto d = draw();
   ASSERT_EQ(d.status, RunStatus::done) << d.errors;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -67,6 +68,23 @@ TEST_F(EnforcementRuns, AnInspectionNeedsARecordedSweep) {
   const auto out = open(kE1);
   EXPECT_EQ(out.status, RunStatus::bad_request);
   EXPECT_NE(out.errors.find("run `ecoaudit sweep` first"), std::string::npos) << out.errors;
+}
+
+TEST_F(EnforcementRuns, TheViewerStandsForTheirLinkedInspectorOrByNameForARosterId) {
+  ASSERT_EQ(sweep("2026-11-01").status, RunStatus::done);
+  ASSERT_EQ(open(kE1).status, RunStatus::done);
+  auto as = [&](const std::string& name, std::optional<std::string> link) {
+    auto out = eco::app::show_inspections(
+        {.db = db_, .ruleset = kRuleset, .viewer_name = name, .viewer_inspector = std::move(link)});
+    EXPECT_EQ(out.status, RunStatus::done) << out.errors;
+    EXPECT_EQ(out.inspections.size(), 1u);
+    return out.viewer_roster_id;
+  };
+  EXPECT_EQ(as("wangli", "ZF001"), "ZF001");  // linked: the link
+  EXPECT_EQ(as("ZF002", std::nullopt), "ZF002");  // unlinked, named as a roster id: its name
+  EXPECT_EQ(as("ZF002", "ZF005"), "ZF005");   // linked: never its name
+  EXPECT_EQ(as("insp_a", std::nullopt), "");  // unlinked, a name the roster has not
+  EXPECT_EQ(as("", std::nullopt), "");
 }
 
 TEST_F(EnforcementRuns, TheChecklistADismissalAndTheNextSweep) {
