@@ -126,10 +126,14 @@ std::vector<Account> select_accounts(SQLite::Database& db, const std::string& wh
   return out;
 }
 
-// The enabled account other than `self` that stands for roster id `inspector`, "" when none.
+// The enabled account other than `self` that stands for roster id `inspector`, "" when none: linked
+// to it, or unlinked and named by it (the name fallback, app/inspections.hpp: such an account
+// stands for the id as much as a link does).
 std::string linked_elsewhere(SQLite::Database& db, const std::string& inspector, std::int64_t self) {
   SQLite::Statement q(db, "SELECT u.name FROM _user_inspector i JOIN _user u ON u.id = i.user "
-                          "WHERE i.inspector = ? AND u.disabled_at IS NULL AND u.id != ? ORDER BY u.name");
+                          "WHERE i.inspector = ?1 AND u.disabled_at IS NULL AND u.id != ?2 "
+                          "UNION SELECT u.name FROM _user u WHERE u.name = ?1 AND u.disabled_at IS NULL AND u.id != ?2 "
+                          "AND NOT EXISTS (SELECT 1 FROM _user_inspector i WHERE i.user = u.id) ORDER BY 1");
   q.bind(1, inspector);
   q.bind(2, self);
   return q.executeStep() ? q.getColumn(0).getString() : "";
@@ -195,8 +199,11 @@ std::string account_name_problem(std::string_view name) {
 std::string roster_id_problem(std::string_view id) {
   if (id.find_first_not_of(" \t") == std::string_view::npos) return "the inspector roster id is empty";
   if (id.size() > 64) return "the inspector roster id is longer than 64 bytes";
+  // No space either: the trail's detail is "inspector=ID was=ID", which a space could forge, and
+  // "(none)" is how that detail says there is no link.
   for (unsigned char c : id)
-    if (c < 0x20 || c == 0x7f) return "the inspector roster id holds a control character";
+    if (c <= 0x20 || c == 0x7f) return "the inspector roster id holds a space or a control character";
+  if (id == "(none)") return "the inspector roster id '(none)' is reserved: clear the link instead";
   return "";
 }
 
@@ -322,15 +329,18 @@ void Accounts::disable(std::string_view name, std::string_view actor) {
 Account Accounts::set_inspector(std::string_view name, const std::optional<std::string>& inspector,
                                std::string_view actor) {
   return guarded(path_, [&] {
+    if (inspector)
+      if (auto p = roster_id_problem(*inspector); !p.empty()) throw AccountError(p);
+    // The account is read inside the writing transaction (IMMEDIATE: the write lock first), so the
+    // refusals and the trail's `was=` are of the state the change replaces, whatever another
+    // process committed just before.
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     auto a = find(name);
     if (!a) throw AccountError(fmt::format("no account named {}", name));
     if (a->disabled_at) throw AccountError(fmt::format("the account {} is disabled", name));
-    if (inspector)
-      if (auto p = roster_id_problem(*inspector); !p.empty()) throw AccountError(p);
     if (a->inspector == inspector)
       throw AccountError(inspector ? fmt::format("the account {} already stands for the inspector {}", name, *inspector)
                                    : fmt::format("the account {} stands for no inspector", name));
-    SQLite::Transaction tx(*db_);
     if (inspector) {
       refuse_if_linked(*db_, *inspector, a->id);
       SQLite::Statement q(*db_, "INSERT INTO _user_inspector (user, inspector) VALUES (?, ?) "
@@ -347,6 +357,15 @@ Account Accounts::set_inspector(std::string_view name, const std::optional<std::
            "inspector=" + inspector.value_or("(none)") + " was=" + a->inspector.value_or("(none)"));
     tx.commit();
     return *find(name);
+  });
+}
+
+bool Accounts::inspector_linked(std::string_view inspector) {
+  return guarded(path_, [&] {
+    SQLite::Statement q(*db_, "SELECT 1 FROM _user_inspector i JOIN _user u ON u.id = i.user "
+                              "WHERE i.inspector = ? AND u.disabled_at IS NULL");
+    q.bind(1, std::string(inspector));
+    return q.executeStep();
   });
 }
 

@@ -118,12 +118,16 @@ class Accounts {
   // Links the account to the inspector roster id `inspector` (nullopt: removes the link),
   // recorded as "user.inspector" with the new and the former id. Refused: no such account, a
   // disabled one, a bad id (roster_id_problem), the link it already has (nothing to record), an
-  // id another enabled account stands for (naming it: one inspector, one account). add()
+  // id another enabled account stands for, by a link or, unlinked, by its name (naming it: one
+  // inspector, one account). add()
   // refuses the last two alike. The roster itself is not checked here (roster_id_problem).
   Account set_inspector(std::string_view name, const std::optional<std::string>& inspector, std::string_view actor);
 
   std::vector<Account> list();
   std::optional<Account> find(std::string_view name);
+  // Whether an enabled account is linked to roster id `inspector` (an unlinked account named by
+  // that id then does not stand for it: the link wins over the name fallback).
+  bool inspector_linked(std::string_view inspector);
 
   // Signs in: the account when it exists, is enabled and the password verifies; nullopt
   // otherwise, after the same work (an unknown name is verified against a dummy hash, so its

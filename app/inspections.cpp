@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/accounts.hpp"
 #include "app/authorization.hpp"
 #include "app/draws.hpp"
 #include "app/enforcement_common.hpp"
@@ -185,8 +186,10 @@ InspectionShowOutcome show_inspections(const InspectionShowRequest& r) {
       // The fallback only for a name the roster has: an unlinked account named like some free
       // text of a team ("a") is nobody's inspector. A plan that cannot be read gives no match
       // here; the draws say what is wrong with it.
+      // Nor when an enabled account is linked to that id: the link wins (one inspector, one account).
       const auto roster = roster_ids(rs, store, r.ruleset, {r.viewer_name});
-      if (roster.known.count(r.viewer_name)) out.viewer_roster_id = r.viewer_name;
+      if (roster.known.count(r.viewer_name) && !Accounts::open(r.db)->inspector_linked(r.viewer_name))
+        out.viewer_roster_id = r.viewer_name;
     }
   });
 }

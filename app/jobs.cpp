@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -222,7 +223,12 @@ std::unique_ptr<JobQueue> JobQueue::open(const fs::path& db, int nice) {
     // Raising one's own nice value needs no privilege; on Linux it applies to this thread only
     // (and the threads it creates), not to the request threads. A refusal leaves the job at
     // the server's priority, which is slower pages, not a wrong result.
-    if (nice > 0) (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice);
+    // Only ever raised: a server already running niced keeps its jobs at least as nice as itself
+    // (a privileged process could otherwise lower the jobs' value below its requests').
+    const auto self = static_cast<id_t>(::gettid());
+    errno = 0;
+    const int current = ::getpriority(PRIO_PROCESS, self);
+    if (errno == 0 && nice > current) (void)::setpriority(PRIO_PROCESS, self, nice);
     raw->run();
   });
   return std::unique_ptr<JobQueue>(new JobQueue(std::move(impl)));

@@ -110,7 +110,7 @@ class JobQueue {
   // store that cannot be written.
   //
   // `nice`: the worker thread's nice value (Linux: per thread; threads a job starts inherit
-  // it), 0-19. Jobs are long and nobody waits on them request by request; the server's request
+  // it), 0-19, only ever raised from the process's own. Jobs are long and nobody waits on them request by request; the server's request
   // threads stay at 0, so pages keep their speed while a sweep takes the cores (the server
   // passes its `jobs_nice` setting, 10 by default).
   static std::unique_ptr<JobQueue> open(const std::filesystem::path& db, int nice = 0);

@@ -84,7 +84,8 @@ def data_contract(path):
                 records[cur][name.strip()] = kind
         else:
             for cell in cells:
-                records[cur][cell.split()[0]] = "field"
+                if cell.split():  # an empty cell names no field
+                    records[cur][cell.split()[0]] = "field"
     return records
 
 

@@ -266,6 +266,22 @@ def main():
         check(trail.count("inspection.outcome") == 2 and trail.count("enforcement.rectification_order") == 1,
               "a resent submission audited twice: %r" % trail)
 
+        # Links cleared through the API (null, as the users page's blank field sends ""), refused when
+        # there is nothing to clear, and an id an unlinked account stands for by its name refused,
+        # naming it (one inspector, one account); the trail has each change, and only those.
+        r = admin.request("PUT", "/api/users/ZF005/inspector", {"inspector": None})
+        check(r.status == 200 and r.json()["inspector"] is None, "ZF005's link cleared with null: %r" % r)
+        r = admin.request("PUT", "/api/users/ZF005/inspector", {"inspector": ""})
+        check(r.status == 409, "clearing a link that is not there: %r" % r)
+        r = admin.request("PUT", "/api/users/wangli/inspector", {"inspector": "ZF002"})
+        check(r.status == 400 and "account ZF002" in r.text(), "ZF002 stands for ZF002 by its name: %r" % r)
+        r = admin.request("PUT", "/api/users/wangli/inspector", {"inspector": ""})
+        check(r.status == 200 and r.json()["inspector"] is None, "wangli's link cleared with \"\": %r" % r)
+        links = srv.sql("SELECT object, detail FROM _audit WHERE action = 'user.inspector' AND object IN "
+                        "('user:wangli', 'user:ZF005') ORDER BY id")
+        check(links == [("user:ZF005", "inspector=ZF006 was=(none)"), ("user:ZF005", "inspector=(none) was=ZF006"),
+                        ("user:wangli", "inspector=(none) was=ZF001")], "the links' trail: %r" % links)
+
         # A new import batch: the draw no longer verifies, naming the batch.
         srv.run("import", "--db", str(srv.db), "--ruleset", rs, str(data / "history/h2/facility.csv"))
         v = viewer.get("/api/draws/1/verify").json()

@@ -242,6 +242,37 @@ TEST_F(AccountsTest, AnAccountStandsForOneInspectorAndEveryChangeIsInTheTrail) {
                       "admin user.inspector user:wangli inspector=ZF002 was=(none)"}));
 }
 
+// An unlinked account named by a roster id stands for it (the name fallback): linking another
+// account to that id is refused, naming it; once an enabled account is linked to an id, an
+// unlinked account named by it no longer stands for it (inspector_linked, read by the inspections
+// list). Ids with a space or "(none)" would make the trail's "inspector=ID was=ID" ambiguous.
+TEST_F(AccountsTest, TheNameFallbackCountsAsStandingForTheInspectorAndALinkWinsOverIt) {
+  add("ZF002", {Role::inspector}, {"榆次区"});
+  add("wangli", {Role::inspector}, {"榆次区"});
+  const auto before = accounts_->trail().size();
+  try {
+    accounts_->set_inspector("wangli", "ZF002", "admin");
+    ADD_FAILURE() << "linked to an id an unlinked account stands for by its name";
+  } catch (const AccountError& ex) {
+    EXPECT_NE(std::string(ex.what()).find("ZF002 is already the account ZF002's"), std::string::npos) << ex.what();
+  }
+  EXPECT_THROW(accounts_->add({"li", {Role::inspector}, {"榆次区"}, "ZF002"}, kPassword, "os:test"), AccountError);
+  EXPECT_EQ(accounts_->trail().size(), before);
+  EXPECT_FALSE(accounts_->inspector_linked("ZF002"));
+  // The account named ZF002 may itself be linked to its own id (then it stands by its link).
+  EXPECT_EQ(accounts_->set_inspector("ZF002", "ZF002", "admin").inspector, "ZF002");
+  EXPECT_TRUE(accounts_->inspector_linked("ZF002"));
+  // Disabled, the named account blocks nobody.
+  accounts_->disable("ZF002", "admin");
+  EXPECT_FALSE(accounts_->inspector_linked("ZF002"));
+  EXPECT_EQ(accounts_->set_inspector("wangli", "ZF002", "admin").inspector, "ZF002");
+  EXPECT_TRUE(accounts_->inspector_linked("ZF002"));
+  // Ids the trail could not tell apart.
+  for (const char* bad : {"ZF1 was=ZF9", "ZF001 ", " ZF001", "(none)", "ZF\t01"})
+    EXPECT_THROW(accounts_->set_inspector("wangli", std::string(bad), "admin"), AccountError) << bad;
+  EXPECT_EQ(accounts_->find("wangli")->inspector, "ZF002");
+}
+
 TEST_F(AccountsTest, AStoreMadeBeforeTheLinkGetsItsTableOnOpen) {
   add("wang", {Role::viewer});
   accounts_.reset();

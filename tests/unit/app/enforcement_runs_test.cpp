@@ -12,6 +12,7 @@
 #include <tuple>
 #include <utility>
 
+#include "app/accounts.hpp"
 #include "app/enforcement.hpp"
 #include "app/inspections.hpp"
 #include "app/store_runs.hpp"
@@ -85,6 +86,13 @@ TEST_F(EnforcementRuns, TheViewerStandsForTheirLinkedInspectorOrByNameForARoster
   EXPECT_EQ(as("ZF002", "ZF005"), "ZF005");   // linked: never its name
   EXPECT_EQ(as("insp_a", std::nullopt), "");  // unlinked, a name the roster has not
   EXPECT_EQ(as("", std::nullopt), "");
+  // Once an enabled account is linked to ZF002, an unlinked account named ZF002 no longer stands
+  // for it (the link wins over the name: one inspector, one account).
+  auto accounts = eco::app::Accounts::open(db_);
+  accounts->add({"wangli", {eco::app::Role::inspector}, {"榆次区"}, "ZF002"}, "a long enough password", "os:test");
+  EXPECT_EQ(as("ZF002", std::nullopt), "");
+  accounts->disable("wangli", "os:test");
+  EXPECT_EQ(as("ZF002", std::nullopt), "ZF002");
 }
 
 TEST_F(EnforcementRuns, TheChecklistADismissalAndTheNextSweep) {
