@@ -151,10 +151,12 @@ def prepare(args, eco, work):
     return db, ruleset
 
 
-def start_server(eco, db, ruleset, work, threads):
+def start_server(eco, db, ruleset, work, threads, jobs_nice=None):
     cfg = work / "serve.json"
-    cfg.write_text(json.dumps({"threads": threads, "login": {"address_max_failures": 100000},
-                               "limits": {"max_queued_connections": 256}}))
+    settings = {"threads": threads, "login": {"address_max_failures": 100000}, "limits": {"max_queued_connections": 256}}
+    if jobs_nice is not None:
+        settings["jobs_nice"] = jobs_nice
+    cfg.write_text(json.dumps(settings))
     errlog = open(work / "serve.log", "w")
     proc = subprocess.Popen([str(eco), "serve", "--db", str(db), "--ruleset", str(ruleset), "--listen", "127.0.0.1:0",
                              "--config", str(cfg)], stdout=subprocess.PIPE, stderr=errlog, text=True)
@@ -329,6 +331,7 @@ def main():
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--baseline", type=int, default=30, help="seconds of load without the sweep (0: none)")
     ap.add_argument("--threads", type=int, default=64, help="the server's request threads (its default: 64)")
+    ap.add_argument("--jobs-nice", type=int, default=None, help="the server's jobs_nice (default: the server's own)")
     ap.add_argument("--endpoints", default=DEFAULT_ENDPOINTS)
     ap.add_argument("--ids", type=int, default=5000, help="enterprise ids sampled for the requests")
     ap.add_argument("--fresh", action="store_true", help="remake the data and the store")
@@ -355,7 +358,7 @@ def main():
     ids_file = work / "ids.txt"
     ids_file.write_text("\n".join(ids) + "\n")
 
-    proc, port = start_server(eco, db, ruleset, work, args.threads)
+    proc, port = start_server(eco, db, ruleset, work, args.threads, args.jobs_nice)
     try:
         routes = run(eco, "serve", "--db", db, "--ruleset", ruleset, "--list-routes").stdout
         paths = {r["path"] for r in json.loads(routes)}
@@ -379,7 +382,7 @@ def main():
             status, r = admin.call("POST", "/api/sweeps", {"wait": True})
             if status != 202:
                 sys.exit("first sweep: %d %r" % (status, r))
-        report = {"enterprises": args.enterprises, "users": args.users, "server_threads": args.threads,
+        report = {"enterprises": args.enterprises, "users": args.users, "server_threads": args.threads, "jobs_nice": args.jobs_nice,
                   "think_ms": args.think_ms, "keep_alive": args.keep_alive, "machine": {"cpus": os.cpu_count(), "load_before": os.getloadavg()}}
         # The first audit loads the server's shared snapshot of the store: once, before the load.
         viewer = Api(port)
