@@ -341,6 +341,9 @@ void Gen::scenarios() {
       SETB(voc_material, "outdoor_use", m.outdoor);
       if (m.v >= 0) SET(voc_material, "content_source", "inspection_report");
       if (m.v >= 0) SET(voc_material, "product_name", std::string(m.type) + " 示范批次");
+      // The tested cleaner was last used a month before the reference date (a cleaner or adhesive
+      // pass needs the tested product and a use date in force: tenth independent reading, voc 1).
+      if (m.v >= 0 && std::string_view(m.kind) == "cleaner") SETD(voc_material, "product_last_used_on", ref_ - 30);
       // The reports state the state measured (the ink as used, ready to use).
       if (m.v >= 0 && std::string_view(m.kind) == "ink") SET(voc_material, "content_state", "ready_to_use");
       voc_material.end();
@@ -1695,6 +1698,12 @@ void Gen::scenarios_air_voc_transport() {
       }
       // The contents come from the products' test reports (an SDS could not prove an exceedance).
       if (m.v >= 0) SET(voc_material, "content_source", "inspection_report");
+      // The tested cleaners and adhesives are named, last used a month before the reference date
+      // (a pass needs both: tenth independent reading, voc 1).
+      if (m.v >= 0 && (std::string_view(m.kind) == "cleaner" || std::string_view(m.kind) == "adhesive")) {
+        SET(voc_material, "product_name", std::string(m.type) + " 示范批次");
+        SETD(voc_material, "product_last_used_on", R - 30);
+      }
       voc_material.end();
       note(m.req, std::string("voc_material ") + e.id + "/" + m.kind + "/" + m.type, m.what);
     }
