@@ -70,7 +70,7 @@ inline constexpr std::string_view k_enterprise[] = {
     "groundwater_survey_done_on", "hw_supervision_listed", "hw_standardised_assessed_on",
     "pollution_insurance", "fuel_standard_sold", "heavy_nonferrous", "plating_process",
     "radiation_licence_valid_until", "permit_class_required", "permit_checked_none_on",
-    "emergency_plan_checked_on", "radiation_licence_lapse_checked_on", "outside_jurisdiction",
+    "emergency_plan_checked_on", "emergency_plan_major_revision", "radiation_licence_lapse_checked_on", "outside_jurisdiction",
     "hw_licences_verified", "hw_licences_verified_on", "hw_plans_checked_on", "hw_declarations_checked_on", "ldar_records_checked_on",
     "special_unit", "positive_list",
 };
@@ -92,7 +92,7 @@ inline constexpr std::string_view k_enterprise_zone[] = {
 };
 inline constexpr std::string_view k_permit[] = {
     "permit_no", "enterprise_id", "category", "issued_on", "valid_until", "renewal_applied_on",
-    "renewal_checked_none", "status", "last_execution_report_on", "report_frequency_months",
+    "renewal_checked_none", "status", "last_execution_report_on", "report_frequency_months", "report_due_day",
 };
 inline constexpr std::string_view k_permit_limit[] = {
     "permit_no", "outlet_id", "pollutant", "limit_mg_m3", "annual_limit_t",
